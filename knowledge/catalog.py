@@ -1,0 +1,116 @@
+"""An immutable snapshot of the catalog with name resolution (ids, aliases, quantized variants).
+
+Built from the database at run time (``knowledge.store.catalog_repo.load_catalog``) or straight from the
+data files in tests and tools that run without a database.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from knowledge.catalog_files import CatalogData, load_catalog_files
+from knowledge.domain import GpuSpec, ModelCard, Precision, UseCase, UseCaseTemplate
+
+
+class UnknownNameError(LookupError):
+    """A model, GPU or use case name that resolves to nothing; carries the closest known names."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str]):
+        self.kind, self.name, self.suggestions = kind, name, suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"Unknown {kind} '{name}'.{hint}")
+
+
+def normalize_gpu_name(name: str) -> str:
+    """'NVIDIA-H100-80GB-HBM3', 'h100_sxm', 'H100 SXM' -> comparable keys."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    card: ModelCard
+    precision: Precision | None  # set when the name was a quantized variant's id
+
+
+@dataclass(frozen=True)
+class Catalog:
+    models: tuple[ModelCard, ...]
+    gpus: tuple[GpuSpec, ...]
+    use_cases: tuple[UseCaseTemplate, ...]
+    version: str = "files"
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_data(cls, data: CatalogData, version: str | None = None) -> "Catalog":
+        return cls(tuple(data.models), tuple(data.gpus), tuple(data.use_cases), version or data.content_hash)
+
+    @classmethod
+    def from_files(cls) -> "Catalog":
+        return cls.from_data(load_catalog_files())
+
+    # ------------------------------------------------------------------ indexes
+
+    @cached_property
+    def _model_index(self) -> dict[str, ResolvedModel]:
+        index: dict[str, ResolvedModel] = {}
+        for m in self.models:
+            index[m.id.lower()] = ResolvedModel(m, None)
+            for alias in m.aliases:
+                index.setdefault(alias.lower(), ResolvedModel(m, None))
+            for v in m.variants:
+                index.setdefault(v.hf_id.lower(), ResolvedModel(m, v.precision))
+        return index
+
+    @cached_property
+    def _gpu_index(self) -> dict[str, GpuSpec]:
+        index: dict[str, GpuSpec] = {}
+        for g in self.gpus:
+            for key in (g.name, g.node_label, *g.aliases):
+                index.setdefault(normalize_gpu_name(key), g)
+        return index
+
+    # ------------------------------------------------------------------ lookups
+
+    def resolve_model(self, name: str) -> ResolvedModel:
+        key = name.strip().lower()
+        if key in self._model_index:
+            return self._model_index[key]
+        # Bare names without the org ("phi-4", "Llama-3.1-8B-Instruct") resolve when unambiguous.
+        tails = {k.split("/", 1)[-1]: v for k, v in self._model_index.items()}
+        hits = {v.card.id for k, v in tails.items() if k == key.split("/", 1)[-1]}
+        if len(hits) == 1:
+            return tails[key.split("/", 1)[-1]]
+        raise UnknownNameError("model", name, self._suggest(key, list(self._model_index), 3,
+                                                             canonical=lambda k: self._model_index[k].card.id))
+
+    def model(self, name: str) -> ModelCard:
+        return self.resolve_model(name).card
+
+    def gpu(self, name: str) -> GpuSpec:
+        key = normalize_gpu_name(name)
+        if key in self._gpu_index:
+            return self._gpu_index[key]
+        raise UnknownNameError("GPU", name, self._suggest(key, list(self._gpu_index), 3,
+                                                           canonical=lambda k: self._gpu_index[k].name))
+
+    def use_case(self, name: str | UseCase) -> UseCaseTemplate:
+        key = str(name.value if isinstance(name, UseCase) else name).strip().lower()
+        for uc in self.use_cases:
+            if uc.name.value == key:
+                return uc
+        raise UnknownNameError("use case", str(name),
+                               difflib.get_close_matches(key, [u.name.value for u in self.use_cases], n=3, cutoff=0.4))
+
+    @staticmethod
+    def _suggest(key: str, keys: list[str], n: int, canonical) -> list[str]:
+        close = difflib.get_close_matches(key, keys, n=n * 3, cutoff=0.5)
+        if not close:
+            close = [k for k in keys if key and (key in k or k in key)]
+        names: list[str] = []
+        for k in close:
+            if canonical(k) not in names:
+                names.append(canonical(k))
+        return names[:n]

@@ -1,0 +1,25 @@
+"""Domain types shared by every layer: one definition each."""
+
+from knowledge.domain.benchmark import BenchmarkRow, ImportReport, LatencyFigures
+from knowledge.domain.catalog import (
+    GpuPrice, GpuSpec, LengthDistribution, ModelArchitecture, ModelCard, QualityScore, QuantizedVariant,
+    TrafficShape, UseCaseTemplate,
+)
+from knowledge.domain.enums import (
+    AttentionKind, CostModel, ExperienceClass, LoadKind, Precision, PriceTier, Priority, Provenance, UseCase,
+)
+from knowledge.domain.outcome import DeploymentOutcome, MeasuredPerformance, SimilarDeployment
+from knowledge.domain.prediction import (
+    LatencyStats, Load, MemoryBreakdown, Prediction, ServingConfig, Throughput,
+)
+from knowledge.domain.recommendation import CostEstimate, Recommendation, SloCheck
+from knowledge.domain.spec import SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults
+
+__all__ = [
+    "AttentionKind", "BenchmarkRow", "CostEstimate", "CostModel", "DeploymentOutcome", "DeploymentSpec",
+    "ExperienceClass", "FieldSource", "GpuPrice", "GpuSpec", "ImportReport", "LatencyFigures", "LatencyStats",
+    "LengthDistribution", "Load", "LoadKind", "MeasuredPerformance", "MemoryBreakdown", "ModelArchitecture",
+    "ModelCard", "Precision", "Prediction", "PriceTier", "Priority", "Provenance", "QualityScore",
+    "QuantizedVariant", "Recommendation", "SPEC_FIELDS", "ServingConfig", "SimilarDeployment", "SloCheck",
+    "Throughput", "TrafficShape", "UseCase", "UseCaseTemplate", "average_rps_for_users", "fill_defaults",
+]

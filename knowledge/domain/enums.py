@@ -1,0 +1,82 @@
+"""Closed vocabularies shared by every layer (one definition each)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class UseCase(StrEnum):
+    CHATBOT_CONVERSATIONAL = "chatbot_conversational"
+    CODE_COMPLETION = "code_completion"
+    CODE_GENERATION_DETAILED = "code_generation_detailed"
+    TRANSLATION = "translation"
+    CONTENT_GENERATION = "content_generation"
+    SUMMARIZATION_SHORT = "summarization_short"
+    DOCUMENT_ANALYSIS_RAG = "document_analysis_rag"
+    LONG_DOCUMENT_SUMMARIZATION = "long_document_summarization"
+    RESEARCH_LEGAL_ANALYSIS = "research_legal_analysis"
+
+
+class ExperienceClass(StrEnum):
+    INSTANT = "instant"
+    CONVERSATIONAL = "conversational"
+    INTERACTIVE = "interactive"
+    DEFERRED = "deferred"
+    BATCH = "batch"
+
+
+class Precision(StrEnum):
+    """Weight/activation formats Compass can plan for.
+
+    int8 means W8A8 (SmoothQuant-style), int4 means W4A16 (GPTQ/AWQ weight-only),
+    fp4 means NVFP4/MXFP4 (native on Blackwell, weight-only emulation elsewhere).
+    """
+
+    BF16 = "bf16"
+    FP8 = "fp8"
+    INT8 = "int8"
+    INT4 = "int4"
+    FP4 = "fp4"
+
+    @property
+    def weight_bytes(self) -> float:
+        return {"bf16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5, "fp4": 0.5}[self.value]
+
+
+class AttentionKind(StrEnum):
+    MHA = "mha"
+    GQA = "gqa"
+    MLA = "mla"
+
+
+class Priority(StrEnum):
+    LATENCY = "latency"
+    COST = "cost"
+    QUALITY = "quality"
+    BALANCED = "balanced"
+
+
+class CostModel(StrEnum):
+    CLOUD = "cloud"
+    OWNED = "owned"
+    PURCHASE = "purchase"
+
+
+class PriceTier(StrEnum):
+    ON_DEMAND = "on_demand"
+    SPOT = "spot"
+    RESERVED_1Y = "reserved_1y"
+
+
+class Provenance(StrEnum):
+    """Where a number comes from, from most to least trustworthy."""
+
+    MEASURED = "measured"
+    INTERPOLATED = "interpolated"
+    ESTIMATED = "estimated"
+
+
+class LoadKind(StrEnum):
+    CONCURRENCY = "concurrency"  # closed loop: N users, each sends its next request when the last ends
+    RPS = "rps"  # open loop: Poisson arrivals at R requests/s
+    BURSTY = "bursty"  # open loop: gamma inter-arrivals with a coefficient of variation > 1

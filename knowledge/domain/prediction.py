@@ -1,0 +1,83 @@
+"""What a serving configuration is predicted (or measured) to do under a given load."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.domain.enums import LoadKind, Precision, Provenance
+
+
+class ServingConfig(BaseModel):
+    """One replica of a vLLM deployment: which weights, on what, with which engine limits."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model_id: str
+    precision: Precision
+    gpu: str = Field(description="canonical GPU name")
+    tensor_parallel: int = Field(default=1, ge=1, le=64)
+    max_num_seqs: int = Field(default=256, ge=1, le=4096, description="vLLM --max-num-seqs")
+    max_num_batched_tokens: int = Field(default=8192, ge=64, description="chunked-prefill token budget per step")
+    max_model_len: int | None = Field(default=None, gt=0, description="vLLM --max-model-len; None = model max")
+    gpu_memory_utilization: float = Field(default=0.90, gt=0.1, le=0.98)
+
+    @property
+    def gpus_per_replica(self) -> int:
+        return self.tensor_parallel
+
+
+class Load(BaseModel):
+    """How requests arrive and how long they are."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: LoadKind
+    value: float = Field(gt=0, description="concurrent users (concurrency) or requests/s (rps, bursty)")
+    burstiness_cv: float = Field(default=1.0, ge=0, le=20, description="inter-arrival CV for bursty loads")
+    prompt_tokens: int = Field(gt=0, description="mean prompt tokens")
+    output_tokens: int = Field(gt=0, description="mean output tokens")
+    prompt_tokens_p90: int | None = Field(default=None, gt=0, description="spread; None = fixed length")
+    output_tokens_p90: int | None = Field(default=None, gt=0)
+
+
+class LatencyStats(BaseModel):
+    """Milliseconds. ``band_pct``: +/- relative uncertainty of the p95 (about 80% confidence)."""
+
+    mean: float
+    p50: float
+    p90: float
+    p95: float
+    p99: float
+    band_pct: float | None = None
+
+
+class Throughput(BaseModel):
+    requests_per_s: float
+    output_tokens_per_s: float
+
+
+class MemoryBreakdown(BaseModel):
+    """Per GPU, in GB (10^9 bytes), for one tensor-parallel shard."""
+
+    gpu_capacity_gb: float
+    usable_gb: float = Field(description="capacity x gpu_memory_utilization")
+    weights_gb: float
+    activation_gb: float
+    overhead_gb: float = Field(description="CUDA context, graphs, allocator fragmentation")
+    kv_cache_gb: float = Field(description="left for the KV cache (negative when it does not fit)")
+    kv_bytes_per_token: float = Field(description="whole model, all layers, summed over shards")
+    kv_capacity_tokens: int
+
+
+class Prediction(BaseModel):
+    """The output of ``compass predict`` (its JSON has exactly these top-level keys)."""
+
+    ttft_ms: LatencyStats | None
+    itl_ms: LatencyStats | None
+    e2e_ms: LatencyStats | None
+    throughput: Throughput | None
+    fits: bool
+    memory: MemoryBreakdown
+    max_concurrency: int = Field(description="sequences that fit in the KV cache at this workload's context")
+    provenance: Provenance
+    notes: list[str] = Field(default_factory=list)

@@ -1,0 +1,71 @@
+"""A ranked answer of the capacity planner."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, computed_field
+
+from knowledge.domain.catalog import QualityScore
+from knowledge.domain.enums import CostModel, PriceTier
+from knowledge.domain.prediction import Prediction, ServingConfig
+
+SloMetric = Literal["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]
+
+
+class SloCheck(BaseModel):
+    metric: SloMetric
+    target_ms: float
+    predicted_ms: float
+    met: bool
+    margin_pct: float = Field(description="(target - predicted) / target x 100; negative = missed by that much")
+
+
+class CostEstimate(BaseModel):
+    cost_model: CostModel
+    tier: PriceTier | None = Field(default=None, description="rental tier (cloud)")
+    monthly_usd: float = Field(description="what it costs per month to run, by the cost model")
+    usd_per_gpu_hour: float | None = None
+    usd_per_million_output_tokens: float | None = Field(default=None, description="at the planned average load")
+    capex_usd: float | None = Field(default=None, description="purchase price of the GPUs (purchase model)")
+    break_even_month: int | None = Field(default=None, description="month purchase beats renting on-demand")
+    breakdown: dict[str, float] = Field(default_factory=dict, description="named parts of monthly_usd")
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class Recommendation(BaseModel):
+    rank: int = Field(ge=1)
+    config: ServingConfig
+    replicas: int = Field(ge=1, description="replicas to serve the peak rate within the SLOs")
+    min_replicas: int = Field(ge=0, description="autoscaling floor (average load)")
+    max_replicas: int = Field(ge=1, description="autoscaling ceiling (peak + headroom)")
+    load_per_replica_rps: float = Field(description="peak requests/s each replica is sized for")
+    prediction: Prediction = Field(description="one replica at load_per_replica_rps")
+    cost: CostEstimate
+    quality: QualityScore | None = None
+    slo_checks: list[SloCheck]
+    meets_slos: bool
+    within_budget: bool
+    pareto_optimal: bool = Field(description="no other option is cheaper, faster and at least as good")
+    rationale: str
+    tradeoffs: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def model_id(self) -> str:
+        return self.config.model_id
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gpu(self) -> str:
+        return self.config.gpu
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total_gpus(self) -> int:
+        return self.replicas * self.config.gpus_per_replica
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def monthly_cost_usd(self) -> float:
+        return self.cost.monthly_usd
