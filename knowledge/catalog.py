@@ -72,6 +72,29 @@ class Catalog:
                 index.setdefault(normalize_gpu_name(key), g)
         return index
 
+    def model_names(self) -> dict[str, ResolvedModel]:
+        """Every lower-cased name a model answers to (ids, aliases, quantized variants)."""
+        return dict(self._model_index)
+
+    def gpu_names(self) -> dict[str, str]:
+        """Every normalised GPU spelling -> canonical name."""
+        return {k: g.name for k, g in self._gpu_index.items()}
+
+    def name_conflicts(self) -> list[str]:
+        """Names claimed by two different entries (the first one wins; data health reports the rest)."""
+        conflicts = []
+        seen_models: dict[str, str] = {}
+        for m in self.models:
+            for name in {m.id.lower(), *(a.lower() for a in m.aliases), *(v.hf_id.lower() for v in m.variants)}:
+                if seen_models.setdefault(name, m.id) != m.id:
+                    conflicts.append(f"model name '{name}' is claimed by {seen_models[name]} and {m.id}")
+        seen_gpus: dict[str, str] = {}
+        for g in self.gpus:
+            for name in {normalize_gpu_name(n) for n in (g.name, g.node_label, *g.aliases)}:
+                if seen_gpus.setdefault(name, g.name) != g.name:
+                    conflicts.append(f"GPU name '{name}' is claimed by {seen_gpus[name]} and {g.name}")
+        return conflicts
+
     # ------------------------------------------------------------------ lookups
 
     def resolve_model(self, name: str) -> ResolvedModel:

@@ -93,6 +93,10 @@ class ModelCard(_Strict):
     tasks: list[str] = Field(min_length=1, description="chat, code, reasoning, tool_use, vision, long_context ...")
     architecture: ModelArchitecture
     native_precision: Precision = Precision.BF16
+    native_checkpoint_gb: float | None = Field(
+        default=None, gt=0,
+        description="weights of the native checkpoint, GB (10^9 bytes); set for mixed-precision checkpoints "
+                    "(e.g. MXFP4 experts + BF16 attention) where params x bytes would be wrong")
     precisions: list[Precision] = Field(min_length=1, description="precisions it is commonly served in")
     variants: list[QuantizedVariant] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list, description="other ids for the same weights/architecture")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.domain.enums import LoadKind, Precision, Provenance
@@ -20,10 +22,20 @@ class ServingConfig(BaseModel):
     max_num_batched_tokens: int = Field(default=8192, ge=64, description="chunked-prefill token budget per step")
     max_model_len: int | None = Field(default=None, gt=0, description="vLLM --max-model-len; None = model max")
     gpu_memory_utilization: float = Field(default=0.90, gt=0.1, le=0.98)
+    data_parallel: int = Field(
+        default=1, ge=1, le=64,
+        description="vLLM --data-parallel-size inside one replica: attention runs in that many independent engine "
+                    "ranks (each tensor_parallel GPUs wide) that share the MoE layers; requests are split evenly")
+    expert_parallel: bool = Field(
+        default=False,
+        description="vLLM --enable-expert-parallel: MoE experts are sharded whole across the "
+                    "tensor_parallel x data_parallel GPUs instead of being sliced by tensor parallelism")
+    kv_cache_dtype: Literal["auto", "fp8"] = Field(
+        default="auto", description="vLLM --kv-cache-dtype; auto = 16-bit (the activation dtype)")
 
     @property
     def gpus_per_replica(self) -> int:
-        return self.tensor_parallel
+        return self.tensor_parallel * self.data_parallel
 
 
 class Load(BaseModel):

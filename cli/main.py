@@ -1,0 +1,29 @@
+"""The ``compass`` command line: one typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import catalog, kb
+from knowledge.logs import configure_logging
+
+app = typer.Typer(
+    name="compass",
+    help="Compass: from a business need to a right-sized LLM deployment on Kubernetes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(kb.app, name="kb")
+app.command("models")(catalog.models)
+app.command("gpus")(catalog.gpus)
+app.command("usecases")(catalog.usecases)
+
+
+def main() -> None:
+    configure_logging()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Structured logging for every Compass process (structlog over the standard library).
+
+``COMPASS_LOG_LEVEL`` (default WARNING for the CLI, INFO for servers) and ``COMPASS_LOG_FORMAT`` (``console`` or
+``json``). Secrets never reach the logs: known secret-bearing keys are masked before rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+
+import structlog
+
+_SECRET_KEYS = re.compile(r"(token|password|secret|api_key|apikey|authorization|kubeconfig)", re.I)
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]*@")
+
+
+def _mask_secrets(_logger, _method, event_dict):
+    for key, value in list(event_dict.items()):
+        if _SECRET_KEYS.search(key):
+            event_dict[key] = "***"
+        elif isinstance(value, str):
+            event_dict[key] = _URL_PASSWORD.sub(r"\1***@", value)
+    return event_dict
+
+
+def configure_logging(default_level: str = "WARNING") -> None:
+    level_name = os.environ.get("COMPASS_LOG_LEVEL", default_level).upper()
+    level = getattr(logging, level_name, logging.WARNING)
+    as_json = os.environ.get("COMPASS_LOG_FORMAT", "console").lower() == "json"
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s", force=True)
+    renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer(colors=False)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            _mask_secrets,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,1 @@
+"""PostgreSQL + pgvector persistence: connection pool, migrations and repositories."""

@@ -1,0 +1,132 @@
+"""The PostgreSQL connection: an embedded server by default, or ``COMPASS_DATABASE_URL``.
+
+One pool per process. Everything durable (catalog, benchmarks, outcomes, agent checkpoints, sessions) lives in
+this database, so several Compass processes can share one external server.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import structlog
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from knowledge.errors import DatabaseUnavailableError, PgvectorMissingError
+from knowledge.settings import KnowledgeSettings
+
+log = structlog.get_logger(__name__)
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+# pgserver keeps its lock file in the XDG runtime dir; falling back to /tmp is fine and not worth a warning.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
+EMBEDDED_DB_NAME = "compass"
+PGVECTOR_HELP = (
+    "The PostgreSQL server at {where} does not have the pgvector extension. Install it on the server "
+    "(Debian/Ubuntu: `apt install postgresql-<major>-pgvector`; Docker: use the `pgvector/pgvector:pg16` image; "
+    "managed services: enable the `vector` extension), then run `CREATE EXTENSION vector;` as a superuser "
+    "in that database, or unset COMPASS_DATABASE_URL to use Compass's embedded database."
+)
+
+
+def redact_url(url: str) -> str:
+    """Hide the password of a libpq URL so it can be shown and logged."""
+    return re.sub(r"(postgres(?:ql)?://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+class EmbeddedServer:
+    """pgserver-managed PostgreSQL 16 + pgvector in a per-user data directory, shared across processes."""
+
+    _lock = threading.Lock()
+    _servers: dict[Path, object] = {}
+
+    @classmethod
+    def url_for(cls, data_dir: Path) -> str:
+        import pgserver  # imported lazily: external-database users never start it
+
+        data_dir = data_dir.expanduser().resolve()
+        with cls._lock:
+            server = cls._servers.get(data_dir)
+            if server is None:
+                data_dir.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+                except Exception as exc:  # pgserver raises bare subprocess errors
+                    raise DatabaseUnavailableError(
+                        f"Could not start the embedded database in {data_dir}: {exc}. "
+                        f"See {data_dir / 'log'} or set COMPASS_DATABASE_URL to an external PostgreSQL."
+                    ) from exc
+                cls._servers[data_dir] = server
+        _ensure_database(server.get_uri(), EMBEDDED_DB_NAME)
+        return server.get_uri(EMBEDDED_DB_NAME)
+
+
+def _ensure_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                pass  # another process created it first
+
+
+def resolve_url(settings: KnowledgeSettings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    return EmbeddedServer.url_for(settings.embedded_data_dir)
+
+
+def check_reachable(url: str, timeout_s: float) -> None:
+    """Fail with one clear line when the server cannot be reached or lacks pgvector."""
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout_s))) as conn:
+            has_vector = conn.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").fetchone()
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailableError(f"Cannot reach the database at {redact_url(url)}: {first}") from None
+    except psycopg.ProgrammingError as exc:
+        raise DatabaseUnavailableError(f"Invalid database URL {redact_url(url)}: {exc}") from None
+    if not has_vector:
+        raise PgvectorMissingError(PGVECTOR_HELP.format(where=redact_url(url)))
+
+
+class Database:
+    """A connection pool on the knowledge-base database (autocommit; use ``conn.transaction()``)."""
+
+    def __init__(self, url: str, *, pool_min: int = 1, pool_max: int = 10, timeout_s: float = 10.0):
+        self.url = url
+        self.pool = ConnectionPool(
+            url, min_size=pool_min, max_size=pool_max, timeout=timeout_s, open=False,
+            kwargs={"autocommit": True}, configure=_register_types, name="compass",
+        )
+
+    def open(self) -> "Database":
+        self.pool.open(wait=True, timeout=30)
+        return self
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        with self.pool.connection() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @property
+    def display_url(self) -> str:
+        return redact_url(self.url)
+
+
+def _register_types(conn: psycopg.Connection) -> None:
+    from pgvector.psycopg import register_vector
+
+    register_vector(conn)

@@ -1,0 +1,47 @@
+"""Deployment outcomes and nearest-workload search (HNSW index on the workload vector)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import psycopg
+from psycopg.types.json import Jsonb
+
+from knowledge.domain import DeploymentOutcome, DeploymentSpec, SimilarDeployment
+from knowledge.embedding import workload_vector
+
+
+def insert_outcome(conn: psycopg.Connection, outcome: DeploymentOutcome) -> None:
+    conn.execute(
+        "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome, workload)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (outcome.id, outcome.created_at, outcome.target,
+         outcome.spec.use_case.value if outcome.spec.use_case else None,
+         outcome.recommendation.model_id, outcome.recommendation.gpu, outcome.passed,
+         Jsonb(outcome.model_dump(mode="json")), np.array(workload_vector(outcome.spec), dtype=np.float32)),
+    )
+
+
+def insert_many(conn: psycopg.Connection, outcomes: Sequence[DeploymentOutcome]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome,"
+            " workload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [(o.id, o.created_at, o.target, o.spec.use_case.value if o.spec.use_case else None,
+              o.recommendation.model_id, o.recommendation.gpu, o.passed, Jsonb(o.model_dump(mode="json")),
+              np.array(workload_vector(o.spec), dtype=np.float32)) for o in outcomes],
+        )
+
+
+def similar(conn: psycopg.Connection, spec: DeploymentSpec, k: int = 5) -> list[SimilarDeployment]:
+    query = np.array(workload_vector(spec), dtype=np.float32)
+    rows = conn.execute(
+        "SELECT outcome, workload <-> %s AS distance FROM deployment_outcomes ORDER BY workload <-> %s LIMIT %s",
+        (query, query, max(1, min(k, 100))),
+    ).fetchall()
+    return [SimilarDeployment(outcome=DeploymentOutcome.model_validate(o), distance=float(d)) for o, d in rows]
+
+
+def count(conn: psycopg.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM deployment_outcomes").fetchone()[0]

@@ -1,0 +1,80 @@
+"""Test fixtures: one real embedded PostgreSQL + pgvector per test session, a fresh database per test.
+
+No database mocks: every test that needs storage talks to the same kind of server the product runs on.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+# Keep tests away from the user's own data directory, before anything reads the settings.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="compass-test-home-"))
+os.environ["COMPASS_HOME"] = str(_SESSION_HOME)
+os.environ.pop("COMPASS_DATABASE_URL", None)
+
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+
+from knowledge.base import KnowledgeBase, open_knowledge_base  # noqa: E402
+from knowledge.logs import configure_logging  # noqa: E402
+from knowledge.settings import KnowledgeSettings  # noqa: E402
+from knowledge.store.database import EmbeddedServer  # noqa: E402
+
+configure_logging("WARNING")
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """URL of the embedded server's maintenance database (used to create per-test databases)."""
+    return _database_url(EmbeddedServer.url_for(_SESSION_HOME / "pgdata"), "postgres")
+
+
+def _database_url(admin_url: str, name: str) -> str:
+    base, _, query = admin_url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def fresh_db_url(pg_admin_url: str):
+    """An empty database of its own for one test; dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield _database_url(pg_admin_url, name)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def settings_for(url: str) -> KnowledgeSettings:
+    return KnowledgeSettings(database_url=url, home=_SESSION_HOME, db_pool_max=4)
+
+
+@pytest.fixture
+def kb(fresh_db_url: str):
+    """A migrated knowledge base with the shipped catalog, in its own database."""
+    base = open_knowledge_base(settings_for(fresh_db_url))
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def shared_kb(pg_admin_url: str):
+    """One knowledge base for read-only tests (faster than a fresh one each)."""
+    name = f"s_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    base = open_knowledge_base(settings_for(_database_url(pg_admin_url, name)))
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def catalog(shared_kb: KnowledgeBase):
+    return shared_kb.catalog

@@ -1,0 +1,86 @@
+"""Catalog content, loading into the database, and name resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.catalog import Catalog, UnknownNameError
+from knowledge.catalog_files import load_catalog_files
+from knowledge.domain import Precision, UseCase
+from knowledge.store.catalog_repo import read_catalog
+
+REQUIRED_MODELS = """meta-llama/Llama-3.1-8B-Instruct meta-llama/Llama-3.1-70B-Instruct meta-llama/Llama-3.3-70B-Instruct
+meta-llama/Llama-3.1-405B-Instruct meta-llama/Llama-4-Scout-17B-16E-Instruct meta-llama/Llama-4-Maverick-17B-128E-Instruct
+Qwen/Qwen2.5-7B-Instruct Qwen/Qwen2.5-72B-Instruct Qwen/Qwen2.5-Coder-32B-Instruct Qwen/Qwen3-8B Qwen/Qwen3-32B
+Qwen/Qwen3-235B-A22B mistralai/Mistral-7B-Instruct-v0.3 mistralai/Mistral-Small-24B-Instruct-2501
+mistralai/Mistral-Small-3.1-24B-Instruct-2503 mistralai/Mixtral-8x7B-Instruct-v0.1 microsoft/phi-4
+ibm-granite/granite-3.1-8b-instruct google/gemma-3-27b-it openai/gpt-oss-20b openai/gpt-oss-120b
+deepseek-ai/DeepSeek-V3 deepseek-ai/DeepSeek-R1 deepseek-ai/DeepSeek-R1-Distill-Llama-70B HuggingFaceTB/SmolLM3-3B
+nvidia/Llama-3.1-Nemotron-70B-Instruct-HF MiniMaxAI/MiniMax-M2.5 moonshotai/Kimi-K2.5 zai-org/GLM-4.5-Air
+meta-llama/Llama-3.2-3B-Instruct""".split()
+REQUIRED_GPUS = ["L4", "A10G", "L40S", "A100-40GB", "A100-80GB", "H100-SXM", "H100-PCIe", "H200", "B200", "MI300X"]
+
+
+@pytest.fixture(scope="module")
+def files_catalog() -> Catalog:
+    return Catalog.from_files()
+
+
+def test_shipped_catalog_has_the_required_entries(files_catalog):
+    ids = {m.id for m in files_catalog.models}
+    assert set(REQUIRED_MODELS) <= ids
+    assert set(REQUIRED_GPUS) <= {g.name for g in files_catalog.gpus}
+    assert {u.name for u in files_catalog.use_cases} == set(UseCase)
+    assert files_catalog.name_conflicts() == []
+
+
+def test_every_model_has_quality_for_every_use_case_with_a_source(files_catalog):
+    for m in files_catalog.models:
+        assert set(m.quality) == set(UseCase), m.id
+        assert all(q.source and q.benchmark for q in m.quality.values()), m.id
+
+
+def test_every_gpu_has_two_priced_providers_and_a_node_label(files_catalog):
+    for g in files_catalog.gpus:
+        assert len({p.provider for p in g.prices}) >= 2, g.name
+        assert g.node_label and g.purchase_usd > 0
+
+
+@pytest.mark.parametrize("alias,canonical", [
+    ("h100", "H100-SXM"), ("H100", "H100-SXM"), ("h100_sxm", "H100-SXM"), ("NVIDIA-H100-80GB-HBM3", "H100-SXM"),
+    ("A100-80", "A100-80GB"), ("a100_sxm", "A100-80GB"), ("l4", "L4"), ("NVIDIA-L4", "L4"), ("mi300x", "MI300X"),
+    ("h200_sxm", "H200"), ("b200_sxm", "B200"),
+])
+def test_gpu_aliases_resolve(files_catalog, alias, canonical):
+    assert files_catalog.gpu(alias).name == canonical
+
+
+def test_model_ids_resolve_case_insensitively_and_through_variants(files_catalog):
+    assert files_catalog.model("META-LLAMA/llama-3.1-8b-instruct").id == "meta-llama/Llama-3.1-8B-Instruct"
+    resolved = files_catalog.resolve_model("RedHatAI/phi-4-FP8-dynamic")
+    assert resolved.card.id == "microsoft/phi-4" and resolved.precision is Precision.FP8
+    assert files_catalog.model("meta-llama/Llama-3.1-70B").id == "meta-llama/Llama-3.1-70B-Instruct"
+
+
+def test_unknown_names_suggest_the_closest_known(files_catalog):
+    with pytest.raises(UnknownNameError) as err:
+        files_catalog.gpu("H10")
+    assert "H100-SXM" in err.value.suggestions
+    with pytest.raises(UnknownNameError) as err:
+        files_catalog.model("meta-llama/Llama-3.1-8B-Instrct")
+    assert "meta-llama/Llama-3.1-8B-Instruct" in err.value.suggestions
+    assert "Did you mean" in str(err.value)
+
+
+def test_database_holds_the_same_catalog_and_reload_is_idempotent(kb):
+    data = load_catalog_files()
+    assert kb.sync_catalog(data) is False  # already loaded at open
+    with kb.db.connection() as conn:
+        stored = read_catalog(conn)
+        assert {m.id for m in stored.models} == {m.id for m in data.models}
+        assert stored.gpu("a100_sxm").name == "A100-80GB"
+        precision = conn.execute(
+            "SELECT precision FROM model_names WHERE name = lower('RedHatAI/phi-4-FP8-dynamic')").fetchone()[0]
+        assert precision == "fp8"
+    assert kb.sync_catalog(data, force=True) is True
+    assert kb.status().counts["models"] == len(data.models)
