@@ -1,0 +1,138 @@
+"""A rendered set of Kubernetes objects, in apply order, with its YAML text and a summary.
+
+The text of each manifest is what the template produced (comments included: they explain choices to
+whoever reads the GitOps directory); ``obj`` is the same text parsed, which is what gets validated and
+applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# Cluster-scoped kinds among those Compass renders.
+CLUSTER_SCOPED = frozenset({"Namespace"})
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    api_version: str
+    kind: str
+    name: str
+    namespace: str | None
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {where}{self.name}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    filename: str
+    text: str
+    obj: dict[str, Any]
+
+    @classmethod
+    def from_text(cls, filename: str, text: str) -> "Manifest":
+        obj = yaml.safe_load(text)
+        if not isinstance(obj, dict):
+            raise ValueError(f"{filename}: expected one YAML mapping")
+        return cls(filename, text, obj)
+
+    @classmethod
+    def from_obj(cls, filename: str, obj: dict[str, Any]) -> "Manifest":
+        """A manifest built in code (tests, callers adding objects): the text is the object dumped."""
+        return cls(filename, yaml.safe_dump(obj, sort_keys=False), obj)
+
+    @property
+    def ref(self) -> ObjectRef:
+        meta = self.obj.get("metadata") or {}
+        return ObjectRef(str(self.obj.get("apiVersion", "")), str(self.obj.get("kind", "")),
+                         str(meta.get("name", "")), meta.get("namespace"))
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """The numbers of the plan the bundle was rendered from (used by the semantic checks)."""
+
+    model_id: str
+    gpu: str
+    precision: str
+    tensor_parallel: int
+    data_parallel: int
+    replicas: int
+    min_replicas: int
+    max_replicas: int
+    allow_cold_start: bool
+    target: str
+    simulated: bool
+
+    @property
+    def gpus_per_replica(self) -> int:
+        return self.tensor_parallel * self.data_parallel
+
+    @property
+    def total_gpus(self) -> int:
+        return self.gpus_per_replica * self.replicas
+
+
+@dataclass(frozen=True)
+class ManifestBundle:
+    name: str
+    namespace: str
+    manifests: tuple[Manifest, ...]
+    plan: PlanInfo
+    summary: tuple[str, ...] = field(default=())
+
+    @property
+    def objects(self) -> list[dict[str, Any]]:
+        return [m.obj for m in self.manifests]
+
+    @property
+    def refs(self) -> list[ObjectRef]:
+        return [m.ref for m in self.manifests]
+
+    @property
+    def namespaces(self) -> set[str]:
+        """Every namespace the bundle touches, including the ones it creates."""
+        out = set()
+        for ref in self.refs:
+            if ref.kind == "Namespace":
+                out.add(ref.name)
+            elif ref.namespace:
+                out.add(ref.namespace)
+        return out
+
+    def yaml(self) -> str:
+        """All manifests as one multi-document YAML stream (for `kubectl apply -f -`)."""
+        return "".join(f"---\n{m.text.rstrip()}\n" for m in self.manifests)
+
+    def replaced(self, manifests: list[Manifest]) -> "ManifestBundle":
+        return ManifestBundle(self.name, self.namespace, tuple(manifests), self.plan, self.summary)
+
+    def write_kustomize(self, directory: str | Path) -> list[Path]:
+        """Write one file per object plus a kustomization.yaml listing them in apply order (for GitOps).
+
+        Existing files of the same names are overwritten; other files in the directory are left alone.
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for m in self.manifests:
+            path = out / m.filename
+            path.write_text(m.text if m.text.endswith("\n") else m.text + "\n")
+            written.append(path)
+        kustomization = {
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "resources": [m.filename for m in self.manifests],
+        }
+        header = "".join(f"# {line}\n" for line in ("Rendered by Compass; apply with `kubectl apply -k .`",
+                                                      *self.summary))
+        kpath = out / "kustomization.yaml"
+        kpath.write_text(header + yaml.safe_dump(kustomization, sort_keys=False))
+        written.append(kpath)
+        return written
