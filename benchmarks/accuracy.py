@@ -1,0 +1,146 @@
+"""Accuracy of the performance engine against the shared calibration data (prints figures; not a test).
+
+    python benchmarks/accuracy.py [--shared ../shared] [--fixed-lengths] [--limit N]
+
+1. Every vLLM ``agg`` row of measured_fixed_concurrency.csv: predicted mean TTFT and mean time per output
+   token vs measured, median and p90 absolute percentage error, per GPU and overall. Each row is predicted
+   as the benchmark client ran it: closed loop at the row's concurrency, 10 requests per user with lengths
+   uniform in [0.8 L, L] (``--fixed-lengths`` instead uses exactly isl/osl and the steady state).
+   In-sample (these rows were used to fit) and the leave-one-model-out figures stored by calibration.
+2. simulated_load_sweeps.json: p95 TTFT, ITL and E2E vs those rows at their open-loop Poisson rates.
+   Those rows are simulated (BLIS), not measured: a consistency check on curve shapes only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from knowledge.catalog import Catalog, UnknownNameError  # noqa: E402
+from knowledge.domain import Load, LoadKind, Precision, ServingConfig  # noqa: E402
+from simulator.perf.calibration import KV_POLICY  # noqa: E402
+from simulator.perf.calibration_data import REQUESTS_PER_USER, load_cases  # noqa: E402
+from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH  # noqa: E402
+from simulator.perf.predict import predict  # noqa: E402
+from simulator.perf.workload import Z90  # noqa: E402
+
+
+def ape_table(errors: dict[str, list[tuple[float, float]]], title: str) -> None:
+    print(f"\n{title}")
+    print(f"{'group':<28}{'rows':>6}{'TTFT med':>10}{'TTFT p90':>10}{'TPOT med':>10}{'TPOT p90':>10}")
+    for name in sorted(errors, key=lambda k: (k == "overall", k)):
+        e = np.array(errors[name])
+        print(f"{name:<28}{len(e):>6}{np.median(e[:, 0]):>10.1%}{np.percentile(e[:, 0], 90):>10.1%}"
+              f"{np.median(e[:, 1]):>10.1%}{np.percentile(e[:, 1], 90):>10.1%}")
+
+
+def measured_rows(shared: Path, catalog: Catalog, fixed_lengths: bool, limit: int | None) -> None:
+    cases, skipped = load_cases(shared / "data/calibration/measured_fixed_concurrency.csv", catalog,
+                                fixed_lengths=fixed_lengths, kv_policy=KV_POLICY)
+    cases = cases[:limit] if limit else cases
+    cache: dict[tuple, tuple[float, float]] = {}
+    errors: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    t0 = time.perf_counter()
+    for c in cases:
+        if c.key not in cache:
+            p = predict(c.config, c.load, catalog, requests_per_user=None if fixed_lengths else REQUESTS_PER_USER)
+            cache[c.key] = (p.ttft_ms.mean, p.itl_ms.mean) if p.fits else (math.nan, math.nan)
+        ttft, tpot = cache[c.key]
+        e = (abs(ttft / c.ttft_ms - 1), abs(tpot / c.tpot_ms - 1))
+        if not all(math.isfinite(x) for x in e):
+            e = (math.inf, math.inf)
+        for key in ("overall", c.gpu, c.model_id.split("/")[-1]):
+            errors[key].append(e)
+    how = "fixed isl/osl, steady state" if fixed_lengths else "benchmark client: 10 requests/user, 0.8-1.0 x L"
+    ape_table(errors, f"measured_fixed_concurrency.csv, vLLM agg rows ({how}); in-sample; "
+                      f"{len(cache)} distinct simulations in {time.perf_counter() - t0:.0f}s"
+                      + (f"; skipped {skipped}" if skipped else ""))
+
+
+def stored_out_of_sample() -> None:
+    doc = json.loads(DEFAULT_COEFFICIENTS_PATH.read_text())
+    print(f"\nOut of sample (leave one model out, refit per family; from {DEFAULT_COEFFICIENTS_PATH.name}, "
+          f"fitted {doc.get('fitted_on')})")
+    print(f"{'family / held-out model':<34}{'rows':>6}{'TTFT med':>10}{'TTFT p90':>10}{'TPOT med':>10}{'TPOT p90':>10}")
+    for family, res in sorted(doc.get("residuals", {}).items()):
+        for name, s in [(family, res.get("leave_one_model_out"))] + sorted(res.get("per_model_left_out", {}).items()):
+            if s:
+                label = name if name == family else "  " + name.split("/")[-1]
+                print(f"{label:<34}{s['rows']:>6}{s['ttft_median_ape']:>10.1%}{s['ttft_p90_ape']:>10.1%}"
+                      f"{s['tpot_median_ape']:>10.1%}{s['tpot_p90_ape']:>10.1%}")
+
+
+_SWEEP_GPU = {"H100": "H100-SXM", "A100-80": "A100-80GB"}
+
+
+def simulated_sweeps(shared: Path, catalog: Catalog, limit: int | None) -> None:
+    rows = json.loads((shared / "data/calibration/simulated_load_sweeps.json").read_text())["benchmarks"]
+    rows = rows[:limit] if limit else rows
+    errors: dict[str, list[list[float]]] = defaultdict(list)
+    times, skipped = [], defaultdict(int)
+    for r in rows:
+        try:
+            resolved = catalog.resolve_model(r["model_hf_repo"])
+            gpu = catalog.gpu(_SWEEP_GPU.get(r["hardware"], r["hardware"]))
+        except UnknownNameError as exc:
+            skipped[str(exc).split(".")[0]] += 1
+            continue
+        precision = resolved.precision or resolved.card.native_precision
+        n = int(r["hardware_count"])
+        p_in, p_out = int(r["prompt_tokens"]), int(r["output_tokens"])
+        cfg = ServingConfig(model_id=resolved.card.id, precision=Precision(precision), gpu=gpu.name,
+                            tensor_parallel=n, max_model_len=min(resolved.card.architecture.max_context,
+                                                                 max(8192, 2 * (p_in + p_out))))
+        load = Load(kind=LoadKind.RPS, value=float(r["requests_per_second"]), prompt_tokens=p_in,
+                    output_tokens=p_out,
+                    prompt_tokens_p90=round(p_in + Z90 * r.get("prompt_tokens_stdev", 0)) or None,
+                    output_tokens_p90=round(p_out + Z90 * r.get("output_tokens_stdev", 0)) or None)
+        t = time.perf_counter()
+        p = predict(cfg, load, catalog)
+        times.append(time.perf_counter() - t)
+        if not p.fits:
+            skipped["does not fit in this memory model"] += 1
+            continue
+        e = [abs(p.ttft_ms.p95 / r["ttft_p95"] - 1), abs(p.itl_ms.p95 / r["itl_p95"] - 1),
+             abs(p.e2e_ms.p95 / r["e2e_p95"] - 1)]
+        for key in ("overall", gpu.name):
+            errors[key].append(e)
+    print("\nsimulated_load_sweeps.json (BLIS-simulated, open-loop Poisson): p95 absolute percentage error")
+    print(f"{'group':<14}{'rows':>6}" + "".join(f"{m + ' ' + q:>11}" for m in ("TTFT", "ITL", "E2E")
+                                                for q in ("med", "p90")))
+    for name in sorted(errors, key=lambda k: (k == "overall", k)):
+        e = np.array(errors[name])
+        cols = "".join(f"{np.median(e[:, i]):>11.1%}{np.percentile(e[:, i], 90):>11.1%}" for i in range(3))
+        print(f"{name:<14}{len(e):>6}{cols}")
+    if skipped:
+        print("skipped:", dict(skipped))
+    if times:
+        ms = np.array(times) * 1e3
+        print(f"predict() wall time, open loop: median {np.median(ms):.0f} ms, p90 {np.percentile(ms, 90):.0f} ms, "
+              f"max {ms.max():.0f} ms over {len(ms)} calls")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--fixed-lengths", action="store_true", help="fixed isl/osl and steady state instead")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N rows of each file")
+    args = ap.parse_args()
+    catalog = Catalog.from_files()
+    measured_rows(args.shared, catalog, args.fixed_lengths, args.limit)
+    stored_out_of_sample()
+    simulated_sweeps(args.shared, catalog, args.limit)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""``compass predict``, ``compass plan``, ``compass whatif``, ``compass calibrate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+import yaml
+from pydantic import ValidationError
+from rich.table import Table
+
+from cli.common import console, fail, friendly_errors, print_json
+from cli.render import comparison_table, prediction_table, recommendations_table
+from knowledge import get_knowledge_base
+from knowledge.domain import CostModel, DeploymentSpec, Precision, PriceTier, Priority, UseCase
+from knowledge.errors import CompassError
+from tools.planner import PlanOptions
+from tools.service import PredictRequest, run_compare, run_plan, run_predict
+from tools.whatif import Variant, parse_assignment
+
+
+def _kb():
+    with console.status("Opening the knowledge base..."):
+        return get_knowledge_base()
+
+
+@friendly_errors
+def predict(model: str = typer.Option(..., help="model id, alias or quantized variant id"),
+            gpu: str = typer.Option(..., help="GPU name or alias"),
+            tp: int = typer.Option(1, "--tp", help="tensor parallel size"),
+            precision: Precision = typer.Option(None, help="bf16|fp8|int8|int4|fp4 (default: native)"),
+            prompt_tokens: int = typer.Option(..., help="prompt tokens per request"),
+            output_tokens: int = typer.Option(..., help="output tokens per request"),
+            concurrency: float = typer.Option(None, help="closed loop: this many concurrent users"),
+            rps: float = typer.Option(None, help="open loop: Poisson arrivals at this many requests/s"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Predict latency percentiles, throughput and memory for one configuration under load."""
+    try:
+        req = PredictRequest(model=model, gpu=gpu, tp=tp, precision=precision, prompt_tokens=prompt_tokens,
+                             output_tokens=output_tokens, concurrency=concurrency, rps=rps)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(map(str, err["loc"]))
+        raise fail(f"{'--' + where.replace('_', '-') + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", 2) from None
+    prediction = run_predict(_kb(), req)
+    if as_json:
+        print_json(prediction)
+    else:
+        prediction_table(prediction, req)
+
+
+def _spec_from_options(spec_file: Path | None, **opts) -> DeploymentSpec:
+    values = {}
+    if spec_file:
+        try:
+            loaded = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CompassError(f"cannot read spec file {spec_file}: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise CompassError(f"{spec_file}: expected a mapping of spec fields")
+        values.update(loaded)
+    values.update({k: v for k, v in opts.items() if v not in (None, [], "")})
+    values.pop("sources", None)
+    return DeploymentSpec().with_values("stated", "given on the command line", **values)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+@friendly_errors
+def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with DeploymentSpec fields"),
+         use_case: UseCase = typer.Option(None, "--use-case"),
+         users: int = typer.Option(None, help="number of users"),
+         rps: float = typer.Option(None, help="average requests/s"),
+         peak_rps: float = typer.Option(None, help="peak requests/s"),
+         prompt_tokens: int = typer.Option(None), output_tokens: int = typer.Option(None),
+         ttft_p95: float = typer.Option(None, help="p95 time to first token, ms"),
+         itl_p95: float = typer.Option(None, help="p95 inter-token latency, ms"),
+         e2e_p95: float = typer.Option(None, help="p95 end-to-end latency, ms"),
+         priority: Priority = typer.Option(None), budget: float = typer.Option(None, help="USD per month"),
+         gpus: str = typer.Option(None, help="allowed GPUs, comma-separated"),
+         models: str = typer.Option(None, help="preferred models, comma-separated"),
+         precision: Precision = typer.Option(None), cost_model: CostModel = typer.Option(None),
+         max_gpus: int = typer.Option(None, help="GPUs available (owned fleet)"),
+         price_tier: PriceTier = typer.Option(PriceTier.ON_DEMAND), top: int = typer.Option(5, min=1, max=50),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """Find the cheapest (or fastest, or best) configurations that meet the SLOs."""
+    spec = _spec_from_options(
+        spec_file, use_case=use_case, users=users, rps=rps, peak_rps=peak_rps, prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens, ttft_p95_ms=ttft_p95, itl_p95_ms=itl_p95, e2e_p95_ms=e2e_p95,
+        priority=priority, budget_monthly_usd=budget, gpus=_split(gpus), models=_split(models),
+        precision=precision, cost_model=cost_model, max_gpus=max_gpus)
+    with console.status("Planning over the catalog..."):
+        result = run_plan(_kb(), spec, PlanOptions(price_tier=price_tier, top_n=top))
+    if as_json:
+        print_json(result.recommendations)
+        return
+    recommendations_table(result)
+
+
+@friendly_errors
+def whatif(spec_file: Path = typer.Option(..., "--spec", help="YAML file with DeploymentSpec fields"),
+           changes: list[str] = typer.Option(..., "--set", help="a variant: 'rps=2x', 'gpu=L4 precision=fp8' ..."),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Compare the base plan with variants side by side (deltas in cost, GPUs, p95 latency, quality)."""
+    spec = _spec_from_options(spec_file)
+    variants = []
+    for text in changes:
+        assignments = dict(parse_assignment(part) for part in text.split())
+        variants.append(Variant(label=text, changes=assignments))
+    with console.status(f"Planning the base and {len(variants)} variant(s)..."):
+        comparison = run_compare(_kb(), spec, variants)
+    if as_json:
+        print_json(comparison)
+        return
+    comparison_table(comparison)
+
+
+@friendly_errors
+def calibrate(csv: Path = typer.Argument(..., help="measured fixed-concurrency CSV (aiconfigurator sample format)"),
+              out: Path = typer.Option(None, help="coefficients file to write (default: the shipped one)")) -> None:
+    """Fit the performance model's efficiency factors to measurements and write the coefficients file."""
+    from simulator.perf import DEFAULT_COEFFICIENTS_PATH, calibrate as fit
+
+    if not csv.exists():
+        raise fail(f"no such file: {csv}", 2)
+    with console.status("Calibrating (fitting per GPU family)..."):
+        report = fit(csv, out or DEFAULT_COEFFICIENTS_PATH)
+    table = Table(title=f"calibration written to {out or DEFAULT_COEFFICIENTS_PATH}")
+    for col in ("GPU family", "rows", "TTFT median APE %", "TPOT median APE %"):
+        table.add_column(col)
+    for fam in report.families:
+        table.add_row(fam.family, str(fam.rows), f"{fam.ttft_median_ape_pct:.1f}", f"{fam.tpot_median_ape_pct:.1f}")
+    console.print(table)

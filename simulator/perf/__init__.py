@@ -1,0 +1,28 @@
+"""Compass performance engine: memory plan, step-time model, load simulation, prediction and capacity.
+
+Public API (the other layers code against these names):
+
+* ``plan_memory`` -> ``MemoryPlan`` (fits, reason, breakdown, ``max_sequences(context_tokens)``)
+* ``valid_tensor_parallel``
+* ``StepTimeModel`` (``iteration_ms(prefill=[(chunk, prefix)], decode_contexts=[...])``)
+* ``simulate`` -> ``SimulationResult``
+* ``predict`` -> ``knowledge.domain.Prediction``
+* ``max_rate_for_slos`` -> ``RateSearchResult``; ``SloTargets``
+* ``estimate_capacity_rps`` (fast analytic screen)
+* ``calibrate`` -> ``CalibrationReport`` (writes ``coefficients.json``)
+"""
+
+from simulator.perf.calibration import CalibrationReport, calibrate
+from simulator.perf.capacity import RateSearchResult, SloTargets, estimate_capacity_rps, max_rate_for_slos
+from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, EngineCoefficients, load_coefficients
+from simulator.perf.loadsim import DoesNotFitError, SimulationResult, simulate
+from simulator.perf.memory import MemoryPlan, plan_memory
+from simulator.perf.parallelism import valid_tensor_parallel
+from simulator.perf.predict import predict
+from simulator.perf.steptime import StepTimeModel
+
+__all__ = [
+    "DEFAULT_COEFFICIENTS_PATH", "CalibrationReport", "DoesNotFitError", "EngineCoefficients", "MemoryPlan",
+    "RateSearchResult", "SimulationResult", "SloTargets", "StepTimeModel", "calibrate", "estimate_capacity_rps",
+    "load_coefficients", "max_rate_for_slos", "plan_memory", "predict", "simulate", "valid_tensor_parallel",
+]

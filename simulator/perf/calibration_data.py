@@ -1,0 +1,100 @@
+"""Reading the measured fixed-concurrency CSV into simulation cases (configuration + load + figures).
+
+The rows are benchmark-client runs (InferenceMAX style): ``batch_size`` concurrent clients per attention
+data-parallel rank, each sending requests back to back, 10 requests per client, prompt and output lengths
+drawn uniformly from [0.8 x isl, isl] and [0.8 x osl, osl] (``random-range-ratio 0.8``); the reported figures
+are the mean TTFT and the mean time per output token over all requests, warm-up included.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.catalog import Catalog, UnknownNameError
+from knowledge.domain import Load, LoadKind, Precision, ServingConfig
+
+# The benchmark client's protocol (see module docstring).
+REQUESTS_PER_USER = 10
+RANGE_RATIO = 0.8
+MAX_MODEL_LEN_MARGIN = 256
+
+_SYSTEM_GPU = {"h100_sxm": "H100-SXM", "h200_sxm": "H200-SXM", "b200_sxm": "B200", "b300_sxm": "B300",
+               "gb200_sxm": "GB200", "gb300_sxm": "GB300"}
+
+
+@dataclass(frozen=True)
+class Case:
+    row_id: str
+    model_id: str  # canonical catalog id
+    gpu: str  # canonical catalog name
+    family: str
+    engine: str
+    config: ServingConfig
+    load: Load
+    isl: int
+    osl: int
+    ttft_ms: float
+    tpot_ms: float
+
+    @property
+    def key(self) -> tuple:
+        """Identical simulations (repeated measurements share one)."""
+        return (self.config, self.load)
+
+
+def uniform_load(concurrency: int, isl: int, osl: int, fixed_lengths: bool = False) -> Load:
+    """The client's lengths: uniform on [0.8 L, L] -> mean 0.9 L, p90 0.98 L (or fixed L)."""
+    if fixed_lengths:
+        return Load(kind=LoadKind.CONCURRENCY, value=concurrency, prompt_tokens=isl, output_tokens=osl)
+    lo = RANGE_RATIO
+    return Load(kind=LoadKind.CONCURRENCY, value=concurrency,
+                prompt_tokens=round(isl * (1 + lo) / 2), prompt_tokens_p90=round(isl * (lo + 0.9 * (1 - lo))),
+                output_tokens=round(osl * (1 + lo) / 2), output_tokens_p90=round(osl * (lo + 0.9 * (1 - lo))))
+
+
+def resolve_gpu(catalog: Catalog, system: str) -> str:
+    for name in (_SYSTEM_GPU.get(system, system), system, system.replace("_sxm", "")):
+        try:
+            return catalog.gpu(name).name
+        except UnknownNameError:
+            continue
+    raise UnknownNameError("GPU", system, [])
+
+
+def load_cases(csv_path: Path, catalog: Catalog, *, backend: str = "vllm", mode: str = "agg",
+               fixed_lengths: bool = False, kv_policy: str = "auto") -> tuple[list[Case], dict[str, int]]:
+    """Cases for the rows of one backend/mode; also counts of rows skipped and why."""
+    cases: list[Case] = []
+    skipped: dict[str, int] = {}
+    with open(csv_path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["backend"] != backend or row["mode"] != mode:
+                continue
+            try:
+                cases.append(_case(row, catalog, fixed_lengths, kv_policy))
+            except (UnknownNameError, ValueError) as exc:
+                reason = type(exc).__name__ + ": " + str(exc).split(".")[0]
+                skipped[reason] = skipped.get(reason, 0) + 1
+    return cases, skipped
+
+
+def _case(row: dict, catalog: Catalog, fixed_lengths: bool, kv_policy: str) -> Case:
+    model = catalog.model(row["model_path"])
+    gpu = catalog.gpu(resolve_gpu(catalog, row["system"]))
+    tp = int(row["tp_size"])
+    dp = int(row["attention_dp_size"] or 1)
+    ep = int(row["moe_ep_size"] or 1)
+    isl, osl = int(row["isl"]), int(row["osl"])
+    per_rank = int(row["batch_size"])
+    precision = Precision(row["precision"])
+    kv = "fp8" if kv_policy == "fp8" or (kv_policy == "quantized" and precision in (Precision.FP8, Precision.FP4)) \
+        else "auto"
+    config = ServingConfig(
+        model_id=model.id, precision=precision, gpu=gpu.name, tensor_parallel=tp, kv_cache_dtype=kv,
+        data_parallel=dp, expert_parallel=ep > 1, max_num_seqs=max(256, per_rank),
+        max_num_batched_tokens=8192, max_model_len=isl + osl + MAX_MODEL_LEN_MARGIN, gpu_memory_utilization=0.9)
+    return Case(row_id=row["id"], model_id=model.id, gpu=gpu.name, family=gpu.family, engine=row["backend"],
+                config=config, load=uniform_load(per_rank * dp, isl, osl, fixed_lengths), isl=isl, osl=osl,
+                ttft_ms=float(row["silicon_ttft_ms"]), tpot_ms=float(row["silicon_tpot_ms"]))

@@ -1,0 +1,194 @@
+"""How many requests per second one replica serves within p95 latency targets.
+
+``max_rate_for_slos`` searches the rate with the simulation (minutes of engine time, ~0.1-0.5 s of CPU);
+``estimate_capacity_rps`` is the analytic screen for planners (microseconds), built from the same step
+model: Little's law for the running batch, decode steps stretched by the prefills sharing the GPU,
+M/G/1-style queueing of prefills (Kingman's factor for bursty arrivals) and the KV/max_num_seqs ceiling.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from pydantic import BaseModel, Field
+
+from knowledge.catalog import Catalog
+from knowledge.domain import BenchmarkRow, Load, LoadKind, Prediction, ServingConfig
+from simulator.perf.coefficients import CoefficientSet, EngineCoefficients
+from simulator.perf.engine import EngineLimits, sequence_usage
+from simulator.perf.loadsim import config_parts, engine_limits
+from simulator.perf.predict import predict
+from simulator.perf.steptime import StepTimeModel
+from simulator.perf.workload import Z90, lognormal_sigma
+
+Z95 = 1.6448536269514722
+
+
+class SloTargets(BaseModel):
+    ttft_p95_ms: float | None = Field(default=None, gt=0)
+    itl_p95_ms: float | None = Field(default=None, gt=0)
+    e2e_p95_ms: float | None = Field(default=None, gt=0)
+
+    def violated(self, p: Prediction) -> list[str]:
+        """Names of the targets the prediction misses (all of them when it does not fit)."""
+        if not p.fits or p.ttft_ms is None or p.itl_ms is None or p.e2e_ms is None:
+            return [n for n in ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms") if getattr(self, n) is not None] or ["fits"]
+        out = []
+        for name, stats in (("ttft_p95_ms", p.ttft_ms), ("itl_p95_ms", p.itl_ms), ("e2e_p95_ms", p.e2e_ms)):
+            target = getattr(self, name)
+            if target is not None and not stats.p95 <= target:
+                out.append(name)
+        if any(n.startswith("overloaded") for n in p.notes):
+            out.append("throughput")
+        return out
+
+
+class RateSearchResult(BaseModel):
+    max_rps: float = Field(description="highest open-loop request rate whose p95s meet every target (0: none)")
+    prediction: Prediction | None = Field(description="the prediction at max_rps (or at the lowest rate tried)")
+    limiting: list[str] = Field(description="targets that fail just above max_rps (or at any rate)")
+    feasible: bool
+    evaluations: int = 0
+    notes: list[str] = Field(default_factory=list)
+
+
+def _open_loop(load: Load, rate: float) -> Load:
+    kind = LoadKind.RPS if load.kind is LoadKind.CONCURRENCY else load.kind
+    return load.model_copy(update={"kind": kind, "value": rate})
+
+
+def max_rate_for_slos(config: ServingConfig, load: Load, slos: SloTargets, catalog: Catalog, *,
+                      benchmarks: Sequence[BenchmarkRow] = (), seed: int = 0,
+                      coefficients: CoefficientSet | EngineCoefficients | None = None,
+                      rel_tolerance: float = 0.03) -> RateSearchResult:
+    """Bisection on the rate (open loop with the load's arrival kind, burstiness and lengths)."""
+    evals = 0
+
+    def at(rate: float) -> tuple[Prediction, list[str]]:
+        nonlocal evals
+        evals += 1
+        p = predict(config, _open_loop(load, rate), catalog, benchmarks=benchmarks, seed=seed,
+                    coefficients=coefficients)
+        return p, slos.violated(p)
+
+    guess = estimate_capacity_rps(config, load, slos, catalog, coefficients=coefficients)
+    if guess <= 0:
+        guess = 0.1
+    p_lo, bad = at(guess)
+    lo, hi, p_hi, bad_hi = (guess, None, None, None) if not bad else (None, guess, p_lo, bad)
+    while lo is None:  # walk down until the targets hold
+        rate = hi / 2.5
+        p, bad = at(rate)
+        if not bad:
+            lo, p_lo = rate, p
+        else:
+            hi, p_hi, bad_hi = rate, p, bad
+            if rate < guess * 1e-3 or rate < 1e-4:
+                return RateSearchResult(max_rps=0.0, prediction=p, limiting=bad, feasible=False, evaluations=evals,
+                                        notes=["the targets are missed even at a trickle of requests"])
+    while hi is None:  # walk up until they fail
+        rate = lo * 2.0
+        p, bad = at(rate)
+        if bad:
+            hi, p_hi, bad_hi = rate, p, bad
+        else:
+            lo, p_lo = rate, p
+            if evals > 12:
+                break
+    while hi is not None and hi / lo > 1 + rel_tolerance and evals < 24:
+        mid = math.sqrt(lo * hi)
+        p, bad = at(mid)
+        if bad:
+            hi, p_hi, bad_hi = mid, p, bad
+        else:
+            lo, p_lo = mid, p
+    return RateSearchResult(max_rps=lo, prediction=p_lo, limiting=bad_hi or [], feasible=True, evaluations=evals)
+
+
+# ---------------------------------------------------------------------------------------------- analytic
+
+
+def _cached_parts(config: ServingConfig, catalog: Catalog, coefficients) -> tuple[StepTimeModel, EngineLimits,
+                                                                                   EngineCoefficients, bool]:
+    key = ("perf.capacity", config, id(coefficients) if coefficients is not None else None)
+    cache = catalog._cache
+    if key not in cache:
+        step, plan, coeffs = config_parts(config, catalog, coefficients)
+        cache[key] = (step, engine_limits(config, plan), coeffs, plan.fits, plan)
+    step, lim, coeffs, fits, _ = cache[key]
+    return step, lim, coeffs, fits
+
+
+def _quantile(mean: int, p90: int | None, z: float) -> float:
+    sigma = lognormal_sigma(mean, p90)
+    return mean * math.exp(sigma * z - sigma * sigma / 2) if sigma else float(mean)
+
+
+CONSERVATIVE = 0.9  # screening should not promise more than the simulation will grant
+ITL_P95_FACTOR = 1.15  # per-request mean ITL spread (arrivals and lengths vary the batch a request sees)
+
+
+def estimate_capacity_rps(config: ServingConfig, load: Load, slos: SloTargets, catalog: Catalog, *,
+                          coefficients: CoefficientSet | EngineCoefficients | None = None) -> float:
+    """Analytic estimate of the highest request rate meeting the p95 targets (0 when none can be met)."""
+    step, lim, c, fits = _cached_parts(config, catalog, coefficients)
+    if not fits:
+        return 0.0
+    ca2 = (load.burstiness_cv if load.kind is LoadKind.BURSTY else 1.0) ** 2
+    prompt, out = load.prompt_tokens, load.output_tokens
+    sigma_in = lognormal_sigma(prompt, load.prompt_tokens_p90)
+    cs2 = math.expm1(sigma_in * sigma_in)  # prefill work varies with the prompt length
+    prompt95, out95 = _quantile(prompt, load.prompt_tokens_p90, Z95), _quantile(out, load.output_tokens_p90, Z95)
+    a_full, _ = step.decode_context_ms()
+    ctx = prompt + out / 2
+    n_cap = min(lim.max_num_seqs, lim.kv_capacity_tokens / sequence_usage(lim, ctx))
+    chunks = max(1.0, math.ceil(prompt / lim.max_num_batched_tokens))
+    burst = 1.0 + 0.15 * max(ca2 - 1.0, 0.0)  # bursts put more requests in the batch than the mean
+
+    def prefill_extra(n: float, tokens: float) -> float:
+        per_chunk = tokens / chunks
+        return chunks * (step.batch_ms(n + per_chunk, n + 1) - step.batch_ms(n, n)) + step.prefill_attention_ms(
+            tokens * tokens / 2, 0.0, tokens)
+
+    state = {"n": 1.0}
+
+    def ok(rate: float) -> bool:  # rate: requests per ms on one engine rank
+        n = state["n"]
+        for _ in range(3):  # Little's law fixed point, warm-started from the last rate
+            t_dec = step.batch_ms(n, n) + a_full * n * ctx
+            extra = prefill_extra(n, prompt)
+            rho = rate * extra
+            if rho >= 0.95:
+                return False
+            itl = t_dec / (1 - rho) * burst
+            wait = rho / (1 - rho) * extra * (ca2 + cs2) / 2
+            ttft = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + extra + wait
+            n = max(1.0, rate * (ttft + out * itl))
+        state["n"] = n
+        if n > n_cap:
+            return False
+        if slos.itl_p95_ms is not None and itl * ITL_P95_FACTOR > slos.itl_p95_ms:
+            return False
+        # p95 of an M/G/1-like wait: P(W > t) ~ rho exp(-t rho / mean)  =>  t95 = mean ln(rho/0.05) / rho
+        wait95 = wait * math.log(rho / 0.05) / rho if rho > 0.05 else 0.0
+        ttft95 = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + prefill_extra(n, prompt95) + wait95
+        if slos.ttft_p95_ms is not None and ttft95 > slos.ttft_p95_ms:
+            return False
+        return slos.e2e_p95_ms is None or ttft + out95 * itl * 1.05 <= slos.e2e_p95_ms
+
+    # Bracket below the KV/max_num_seqs throughput ceiling, then bisect in log space.
+    t_cap = step.batch_ms(n_cap, n_cap) + a_full * n_cap * ctx
+    hi = n_cap / (c.ttft_ms + prefill_extra(n_cap, prompt) + out * t_cap)
+    lo = hi * 1e-4
+    if not ok(lo):
+        return 0.0
+    state["n"] = 1.0
+    for _ in range(11):
+        mid = math.sqrt(lo * hi)
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid
+            state["n"] = 1.0
+    return CONSERVATIVE * lo * 1e3 * config.data_parallel

@@ -1,0 +1,51 @@
+"""Request streams: prompt/output lengths and arrival times (seeded, deterministic)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from knowledge.domain import Load, LoadKind
+
+Z90 = 1.2815515655446004  # standard normal 90th percentile
+
+
+def lognormal_sigma(mean: float, p90: float | None) -> float:
+    """Sigma of the lognormal with that mean and 90th percentile (0 = fixed length).
+
+    mean = exp(mu + s^2/2) and p90 = exp(mu + z s)  =>  s^2/2 - z s + ln(p90/mean) = 0 (smaller root).
+    Spreads wider than a lognormal can have (p90/mean > e^(z^2/2) ~ 2.27) are capped at that maximum.
+    """
+    if not p90 or p90 <= mean:
+        return 0.0
+    disc = Z90 * Z90 - 2.0 * math.log(p90 / mean)
+    return Z90 - math.sqrt(max(disc, 0.0))
+
+
+def sample_lengths(rng: np.random.Generator, n: int, mean: int, p90: int | None,
+                   cap: int | None = None) -> np.ndarray:
+    sigma = lognormal_sigma(mean, p90)
+    if sigma == 0.0:
+        out = np.full(n, float(mean))
+    else:
+        mu = math.log(mean) - sigma * sigma / 2
+        out = rng.lognormal(mu, sigma, n)
+    out = np.maximum(np.rint(out), 1)
+    if cap:
+        out = np.minimum(out, cap)
+    return out.astype(np.int64)
+
+
+def interarrival_times(rng: np.random.Generator, n: int, rate: float, cv: float) -> np.ndarray:
+    """Gaps (s) of a renewal process at ``rate`` per second: exponential (cv = 1), gamma (cv != 1), or
+    evenly spaced (cv = 0)."""
+    mean = 1.0 / rate
+    if cv <= 1e-9:
+        return np.full(n, mean)
+    shape = 1.0 / (cv * cv)
+    return rng.gamma(shape, mean / shape, n)
+
+
+def arrival_cv(load: Load) -> float:
+    return load.burstiness_cv if load.kind is LoadKind.BURSTY else 1.0

@@ -1,0 +1,82 @@
+"""calibrate(): a small fit on part of the shared measurements, and the shipped coefficients file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.catalog import Catalog
+from simulator.perf.calibration import calibrate
+from simulator.perf.calibration_data import load_cases, uniform_load
+from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, coefficient_set_from_dict
+
+CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "calibration" / "measured_fixed_concurrency.csv"
+needs_csv = pytest.mark.skipif(not CSV.exists(), reason="shared calibration data not available")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.from_files()
+
+
+def _subset(tmp_path: Path, keep) -> Path:
+    with open(CSV, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader if keep(r)]
+        fields = reader.fieldnames
+    out = tmp_path / "subset.csv"
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+    return out
+
+
+@needs_csv
+def test_rows_resolve_through_the_catalog(catalog):
+    cases, skipped = load_cases(CSV, catalog)
+    assert len(cases) == 1163 and not skipped  # every vLLM agg row
+    assert {c.family for c in cases} == {"hopper", "blackwell"}
+    dp = [c for c in cases if c.config.data_parallel > 1]
+    assert dp and all(c.config.expert_parallel for c in dp)
+    assert all(c.load.value == int(c.load.value) for c in cases)
+
+
+def test_benchmark_client_lengths_are_uniform_80_to_100_percent():
+    load = uniform_load(16, 1000, 500)
+    assert load.prompt_tokens == 900 and load.prompt_tokens_p90 == 980
+    assert load.output_tokens == 450 and load.output_tokens_p90 == 490
+
+
+@needs_csv
+def test_small_calibration_fits_and_writes_the_file(tmp_path, catalog):
+    path = _subset(tmp_path, lambda r: r["backend"] == "vllm" and r["mode"] == "agg"
+                   and r["model_path"] == "meta-llama/Llama-3.1-70B" and r["system"] == "h200_sxm"
+                   and r["tp_size"] in ("4", "8") and r["isl"] == "1024")
+    out = tmp_path / "coefficients.json"
+    report = calibrate(path, out, catalog=catalog, cross_validate=False, workers=1)
+    assert report.rows_used == 20 and report.families.keys() == {"hopper"}
+    fit = report.families["hopper"]
+    # one dense model on one GPU: the model can follow it closely
+    assert fit.in_sample.tpot_median_ape < 0.08
+    assert fit.in_sample.ttft_median_ape < 0.15
+    doc = json.loads(out.read_text())
+    cs = coefficient_set_from_dict(doc)
+    assert not cs.fit_for("hopper").prior
+    assert cs.fit_for("ampere").prior and cs.fit_for("cdna3").prior and cs.fit_for("ada").prior
+    assert doc["fitted_on"] and doc["residuals"]["hopper"]["in_sample"]["rows"] == 20
+
+
+def test_shipped_coefficients_file_has_fits_residuals_and_date():
+    doc = json.loads(DEFAULT_COEFFICIENTS_PATH.read_text())
+    assert doc["fitted_on"]
+    for family in ("hopper", "blackwell"):
+        entry = doc["engines"]["vllm"][family]
+        assert entry["prior"] is False
+        res = doc["residuals"][family]
+        assert res["in_sample"]["rows"] > 100 and res["leave_one_model_out"]["rows"] > 100
+    for family in ("ampere", "ada", "cdna3"):
+        assert doc["engines"]["vllm"][family]["prior"] is True

@@ -1,0 +1,92 @@
+"""Tensor-parallel validity and the shape of the step-time model."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.domain import ModelArchitecture, Precision
+from simulator.perf.coefficients import EngineCoefficients
+from simulator.perf.parallelism import tensor_parallel_ok, valid_tensor_parallel
+from simulator.perf.steptime import StepTimeModel, gemm_kind
+from tests.perf.catalog_fixture import DEEPSEEK_V3, GPT_OSS_120B, GPUS, LLAMA_8B, LLAMA_70B, MIXTRAL, _card
+
+C = EngineCoefficients()
+
+
+def test_valid_tp_divides_heads_and_fits_the_node():
+    assert valid_tensor_parallel(LLAMA_8B, GPUS["H100-SXM"]) == [1, 2, 4, 8]
+    qwen7b = _card("Qwen/Qwen2.5-7B-Instruct", ModelArchitecture(
+        total_params_b=7.62, active_params_b=7.62, num_layers=28, hidden_size=3584, num_attention_heads=28,
+        num_kv_heads=4, head_dim=128, intermediate_size=18944, vocab_size=152064, max_context=32768,
+        attention="gqa"), [Precision.BF16])
+    # 28 heads: 8 does not divide them; 7 divides 28 but neither divides nor is a multiple of the 4 KV heads
+    assert valid_tensor_parallel(qwen7b, GPUS["H100-SXM"]) == [1, 2, 4]
+    assert not tensor_parallel_ok(qwen7b, 7)
+    assert not tensor_parallel_ok(qwen7b, 8)
+
+
+def test_kv_heads_may_be_replicated_and_mla_only_needs_heads():
+    # Llama-70B: 64 heads, 8 KV heads -> TP 16 replicates nothing but is allowed (8 divides... 16 % 8 == 0)
+    assert tensor_parallel_ok(LLAMA_70B, 16)
+    assert valid_tensor_parallel(DEEPSEEK_V3, GPUS["H200-SXM"]) == [1, 2, 4, 8]
+
+
+def test_decode_is_memory_bound_at_small_batch_and_compute_grows_at_large():
+    m = StepTimeModel(LLAMA_8B, Precision.BF16, GPUS["H100-SXM"], 1, C)
+    one = m.iteration_ms(decode_contexts=[1000])
+    eight = m.iteration_ms(decode_contexts=[1000] * 8)
+    big = m.iteration_ms(decode_contexts=[1000] * 512)
+    assert eight < 1.25 * one  # reading 16 GB of weights dominates
+    assert big > 2.0 * one  # 512 tokens of GEMMs plus 512k tokens of KV reads
+
+
+def test_weight_reading_sets_the_decode_floor():
+    m = StepTimeModel(LLAMA_8B, Precision.BF16, GPUS["H100-SXM"], 1, C)
+    floor_ms = 16.06e9 / (3350e9 * C.bw_eff) * 1e3
+    t = m.iteration_ms(decode_contexts=[10])
+    assert floor_ms < t < floor_ms + C.step_ms + C.layer_us * 32 / 1e3 + 1.0
+
+
+def test_prefill_has_a_quadratic_attention_term():
+    m = StepTimeModel(LLAMA_8B, Precision.BF16, GPUS["H100-SXM"], 1, C)
+    first = m.iteration_ms(prefill=[(4096, 0)])
+    later = m.iteration_ms(prefill=[(4096, 28672)])  # same chunk, long prefix: attention over 32k tokens
+    assert later > 1.3 * first
+    short, long = m.prefill_ms(2048), m.prefill_ms(16384)
+    assert long > 8 * short  # superlinear in the prompt
+
+
+def test_fp8_decodes_faster_than_bf16_and_int4_is_weight_only_on_hopper():
+    h100 = GPUS["H100-SXM"]
+    bf16 = StepTimeModel(LLAMA_70B, Precision.BF16, h100, 4, C).iteration_ms(decode_contexts=[500] * 4)
+    fp8 = StepTimeModel(LLAMA_70B, Precision.FP8, h100, 4, C).iteration_ms(decode_contexts=[500] * 4)
+    assert fp8 < 0.8 * bf16
+    assert gemm_kind(h100, Precision.INT4) == "wonly"
+    assert gemm_kind(h100, Precision.FP4) == "wonly"  # no FP4 tensor cores on Hopper
+    assert gemm_kind(GPUS["B200"], Precision.FP4) == "fp4"
+    assert gemm_kind(GPUS["A100-80GB"], Precision.FP8) == "wonly"
+
+
+def test_moe_touches_more_experts_as_the_batch_grows():
+    m = StepTimeModel(MIXTRAL, Precision.BF16, GPUS["H100-SXM"], 2, C)
+    t1 = m.batch_ms(1, 1)  # 2 of 8 experts per layer
+    t64 = m.batch_ms(64, 64)  # all 8 experts
+    assert t64 > 2.0 * t1
+    # with 8 experts almost all are touched by 64 tokens: another 64 tokens add little weight traffic
+    assert m.batch_ms(128, 128) < 1.3 * t64
+
+
+def test_tensor_parallel_adds_all_reduce_time():
+    one = StepTimeModel(LLAMA_8B, Precision.BF16, GPUS["H100-SXM"], 1, C)
+    two = StepTimeModel(LLAMA_8B, Precision.BF16, GPUS["H100-SXM"], 2, C)
+    assert two._comm_ms(4096) > 0 and one._comm_ms(4096) == 0
+    # 64 all-reduces x latency at one token
+    assert two._comm_ms(1) == pytest.approx(64 * C.comm_latency_us / 1e3, rel=0.05)
+
+
+def test_sliding_window_caps_decode_attention_cost():
+    m = StepTimeModel(GPT_OSS_120B, Precision.FP4, GPUS["H100-SXM"], 1, C)
+    full, window = m.decode_context_ms()
+    assert full > 0 and window > 0
+    shape = m.shape([], [100_000])
+    assert shape.decode_context_window == 128  # the window layers read 128 tokens, not 100k

@@ -1,0 +1,79 @@
+"""Order sized options by the user's priority, mark the Pareto frontier, and explain each choice."""
+
+from __future__ import annotations
+
+import math
+
+from knowledge.domain import Priority, UseCase
+from tools.planner.sizing import SizedOption
+
+# Weights of (cost, latency, quality) in the score; lower score = better. Terms are on comparable scales:
+# a doubling of cost or of latency-vs-target adds 1, ten points of benchmark quality add 1.
+WEIGHTS: dict[Priority, tuple[float, float, float]] = {
+    Priority.COST: (1.0, 0.2, 0.3),
+    Priority.LATENCY: (0.3, 1.0, 0.3),
+    Priority.QUALITY: (0.3, 0.2, 1.0),
+    Priority.BALANCED: (0.6, 0.4, 0.5),
+}
+QUALITY_POINTS_PER_UNIT = 10.0
+# Latency beyond the targets has diminishing value: anything under this share of the targets counts as ideal,
+# so "latency first" buys headroom under the SLOs rather than a tiny model on the largest GPU.
+LATENCY_FLOOR = 0.35
+
+
+def latency_ratio(option: SizedOption) -> float:
+    """Geometric mean of predicted p95 / target over the SLOs (below 1 = inside the targets)."""
+    ratios = [max(c.predicted_ms, 1e-6) / c.target_ms for c in option.slo_checks]
+    return math.exp(sum(math.log(r) for r in ratios) / len(ratios)) if ratios else 1.0
+
+
+def quality_score(option: SizedOption, use_case: UseCase) -> float:
+    q = option.candidate.quality(use_case)
+    return q.score if q else 0.0
+
+
+def combined_scores(costs: list[float], latency_ratios: list[float], qualities: list[float],
+                    priority: Priority) -> list[float]:
+    """The one scoring formula (pre-screen and final ranking both use it). Lower is better."""
+    if not costs:
+        return []
+    w_cost, w_lat, w_q = WEIGHTS[priority]
+    costs = [max(c, 0.01) for c in costs]
+    lats = [max(r, LATENCY_FLOOR) for r in latency_ratios]
+    min_cost, min_lat, max_q = min(costs), min(lats), max(qualities)
+    return [w_cost * math.log2(c / min_cost) + w_lat * math.log2(lt / min_lat)
+            + w_q * (max_q - q) / QUALITY_POINTS_PER_UNIT for c, lt, q in zip(costs, lats, qualities)]
+
+
+def scores(options: list[SizedOption], priority: Priority, use_case: UseCase) -> list[float]:
+    return combined_scores([o.cost.monthly_usd for o in options], [latency_ratio(o) for o in options],
+                           [quality_score(o, use_case) for o in options], priority)
+
+
+def tier(option: SizedOption, budget: float | None, max_gpus: int | None) -> int:
+    """0: meets everything; 1: meets the SLOs but breaks budget or fleet size; 2: misses an SLO."""
+    if not option.meets_slos:
+        return 2
+    if (budget is not None and option.cost.monthly_usd > budget) or (max_gpus is not None and option.total_gpus > max_gpus):
+        return 1
+    return 0
+
+
+def worst_miss(option: SizedOption) -> float:
+    return max((-c.margin_pct for c in option.slo_checks if not c.met), default=0.0)
+
+
+def order(options: list[SizedOption], priority: Priority, use_case: UseCase, budget: float | None,
+          max_gpus: int | None) -> list[SizedOption]:
+    score = dict(zip(map(id, options), scores(options, priority, use_case)))
+    return sorted(options, key=lambda o: (tier(o, budget, max_gpus), worst_miss(o), score[id(o)]))
+
+
+def pareto_flags(options: list[SizedOption], use_case: UseCase) -> list[bool]:
+    """True where no other option is at most as costly, at most as slow and at least as good, one strictly."""
+    pts = [(o.cost.monthly_usd, latency_ratio(o), -quality_score(o, use_case)) for o in options]
+
+    def dominated(i: int) -> bool:
+        return any(all(b <= a for a, b in zip(pts[i], pts[j])) and pts[j] != pts[i] for j in range(len(pts)) if j != i)
+
+    return [not dominated(i) for i in range(len(pts))]

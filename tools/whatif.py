@@ -1,0 +1,141 @@
+"""What-if: re-plan a spec under changes and compare the top recommendation side by side with deltas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from knowledge.catalog import Catalog, UnknownNameError
+from knowledge.domain import SPEC_FIELDS, DeploymentSpec, Recommendation
+from knowledge.errors import CompassError
+from tools.errors import PlanningError
+from tools.planner import PlanOptions, plan_detailed, workload_from_spec
+from tools.planner.sizing import BenchmarkLookup
+
+# Short names users type for spec fields.
+ALIASES = {
+    "gpu": "gpus", "model": "models", "ttft": "ttft_p95_ms", "itl": "itl_p95_ms", "e2e": "e2e_p95_ms",
+    "budget": "budget_monthly_usd", "prompt": "prompt_tokens", "output": "output_tokens", "peak": "peak_rps",
+}
+LIST_FIELDS = {"gpus", "exclude_gpus", "models", "exclude_models"}
+TRAFFIC_FIELDS = ("users", "rps", "peak_rps")
+_MULTIPLIER = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*[x×]\s*$", re.I)
+
+
+class Variant(BaseModel):
+    label: str
+    changes: dict[str, Any] = Field(description="spec field -> value, or 'Nx' to multiply; 'traffic' scales load")
+
+
+class ComparisonRow(BaseModel):
+    label: str
+    changes: dict[str, Any]
+    top: Recommendation | None = None
+    meets_slos: bool | None = None
+    error: str | None = None
+    deltas: dict[str, float] = Field(default_factory=dict, description="vs the base: cost_usd, gpus, ttft/itl/e2e p95 ms, quality")
+
+
+class Comparison(BaseModel):
+    base: ComparisonRow
+    variants: list[ComparisonRow]
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """'rps=2x' -> ('rps', '2x'); names are normalised through ALIASES."""
+    if "=" not in text:
+        raise CompassError(f"'{text}' is not a change; write field=value, e.g. rps=2x, ttft_p95_ms=500, gpu=L4")
+    key, value = (part.strip() for part in text.split("=", 1))
+    key = ALIASES.get(key.lower(), key.lower())
+    if key != "traffic" and key not in SPEC_FIELDS:
+        raise CompassError(f"'{key}' is not a spec field; use one of: traffic, {', '.join(SPEC_FIELDS)}")
+    return key, value
+
+
+def apply_changes(spec: DeploymentSpec, changes: dict[str, Any], catalog: Catalog) -> DeploymentSpec:
+    """The spec with ``changes`` applied as stated values. 'Nx' multiplies the current (or assumed) value."""
+    updates: dict[str, Any] = {}
+    for key, value in changes.items():
+        key = ALIASES.get(key, key)
+        if key == "traffic":
+            factor = _factor(value, "traffic")
+            updates.update({f: _scaled(spec, f, factor) for f in TRAFFIC_FIELDS if getattr(spec, f) is not None})
+        elif isinstance(value, str) and _MULTIPLIER.match(value):
+            current = getattr(spec, key, None)
+            if not isinstance(current, (int, float)) or isinstance(current, bool):
+                raise CompassError(f"'{key}' has no number to multiply yet; give a value instead of {value}")
+            updates[key] = _scaled(spec, key, _factor(value, key))
+        elif key in LIST_FIELDS:
+            names = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
+            updates[key] = [_canonical(catalog, key, n.strip()) for n in names]
+        else:
+            updates[key] = value
+    try:
+        return spec.with_values("stated", "what-if", **updates)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise CompassError(f"invalid value for {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+def _factor(value: Any, key: str) -> float:
+    m = _MULTIPLIER.match(str(value))
+    if not m or float(m.group(1)) <= 0:
+        raise CompassError(f"{key}={value}: use a positive multiplier such as 2x or 0.5x")
+    return float(m.group(1))
+
+
+def _scaled(spec: DeploymentSpec, field: str, factor: float) -> int | float:
+    value = getattr(spec, field) * factor
+    return max(1, round(value)) if field in ("users", "prompt_tokens", "output_tokens", "max_gpus") else round(value, 4)
+
+
+def _canonical(catalog: Catalog, field: str, name: str) -> str:
+    try:
+        return catalog.model(name).id if "model" in field else catalog.gpu(name).name
+    except UnknownNameError as exc:
+        raise CompassError(str(exc)) from None
+
+
+def _row(label: str, changes: dict[str, Any], spec: DeploymentSpec, catalog: Catalog, benchmarks: BenchmarkLookup,
+         options: PlanOptions | None) -> ComparisonRow:
+    try:
+        result = plan_detailed(spec, catalog, benchmarks=benchmarks, options=options)
+    except (PlanningError, UnknownNameError) as exc:
+        return ComparisonRow(label=label, changes=changes, error=str(exc))
+    top = result.recommendations[0]
+    return ComparisonRow(label=label, changes=changes, top=top, meets_slos=top.meets_slos)
+
+
+def _deltas(base: Recommendation, other: Recommendation) -> dict[str, float]:
+    def p95(r: Recommendation, name: str) -> float:
+        stats = getattr(r.prediction, name)
+        return stats.p95 if stats else 0.0
+
+    out = {"cost_usd": round(other.monthly_cost_usd - base.monthly_cost_usd, 2),
+           "gpus": float(other.total_gpus - base.total_gpus)}
+    for name in ("ttft_ms", "itl_ms", "e2e_ms"):
+        out[f"{name.removesuffix('_ms')}_p95_ms"] = round(p95(other, name) - p95(base, name), 2)
+    if base.quality and other.quality:
+        out["quality"] = round(other.quality.score - base.quality.score, 2)
+    return out
+
+
+def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
+            benchmarks: BenchmarkLookup | None = None, options: PlanOptions | None = None) -> Comparison:
+    lookup = benchmarks or (lambda _c: [])
+    base_spec = workload_from_spec(spec, catalog).spec  # defaults filled once, so 'Nx' has a number to scale
+    base = _row("base", {}, base_spec, catalog, lookup, options)
+    rows = []
+    for v in variants:
+        try:
+            changed = apply_changes(base_spec, v.changes, catalog)
+        except CompassError as exc:
+            rows.append(ComparisonRow(label=v.label, changes=v.changes, error=str(exc)))
+            continue
+        row = _row(v.label, v.changes, changed, catalog, lookup, options)
+        if row.top and base.top:
+            row.deltas = _deltas(base.top, row.top)
+        rows.append(row)
+    return Comparison(base=base, variants=rows)
