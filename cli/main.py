@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import catalog, kb
+from cli import catalog, chat, kb, planning, serve
 from knowledge.logs import configure_logging
 
 app = typer.Typer(
@@ -18,6 +18,13 @@ app.add_typer(kb.app, name="kb")
 app.command("models")(catalog.models)
 app.command("gpus")(catalog.gpus)
 app.command("usecases")(catalog.usecases)
+app.command("predict")(planning.predict)
+app.command("plan")(planning.plan)
+app.command("whatif")(planning.whatif)
+app.command("calibrate")(planning.calibrate)
+app.command("chat")(chat.chat)
+app.add_typer(chat.sessions_app, name="sessions")
+app.command("api")(serve.api)
 
 
 def main() -> None:

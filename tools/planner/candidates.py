@@ -52,6 +52,13 @@ def precision_runs_on(precision: Precision, gpu: GpuSpec, model: ModelCard) -> b
     return True
 
 
+def dominated_precision(precision: Precision, gpu: GpuSpec, offered: list[Precision]) -> bool:
+    """On GPUs with FP8 tensor cores, an FP8 checkpoint is at least as fast and as small as BF16 or INT8 ones,
+    and the catalog's quality figures do not tell them apart, so those would never rank above it."""
+    return (gpu.fp8_tflops is not None and Precision.FP8 in offered
+            and precision in (Precision.BF16, Precision.INT8))
+
+
 def _resolve_all(catalog: Catalog, names: list[str], kind: str) -> list[str]:
     out = []
     for name in names:
@@ -102,6 +109,8 @@ def enumerate_candidates(workload: PlanningWorkload, catalog: Catalog, options: 
                 continue
             for gpu in allowed_gpus(workload, catalog):
                 if not precision_runs_on(precision, gpu, model):
+                    continue
+                if spec.precision is None and dominated_precision(precision, gpu, list(model.precisions)):
                     continue
                 fitted = _fitting_degrees(model, precision, gpu, workload.max_model_len, spec.max_gpus)
                 if isinstance(fitted, tuple):

@@ -28,6 +28,16 @@ def usd_per_million_output_tokens(monthly_usd: float, avg_rps: float, output_tok
     return monthly_usd / tokens_per_month * 1e6 if tokens_per_month > 0 else None
 
 
+def monthly_usd(gpu: GpuSpec, gpus: int, cost_model: CostModel, options: PlanOptions) -> float:
+    """The monthly figure alone (screening thousands of candidates); estimate_cost explains the same number."""
+    if cost_model is CostModel.CLOUD:
+        return rental_usd_per_gpu_hour(gpu, options.price_tier) * gpus * HOURS_PER_MONTH
+    power = power_usd_per_month(gpu, gpus, options)
+    if cost_model is CostModel.OWNED:
+        return power
+    return gpu.purchase_usd * gpus / options.amortization_months + power
+
+
 def estimate_cost(gpu: GpuSpec, gpus: int, cost_model: CostModel, options: PlanOptions, *,
                   avg_rps: float, output_tokens: int) -> CostEstimate:
     if cost_model is CostModel.CLOUD:
@@ -42,7 +52,7 @@ def estimate_cost(gpu: GpuSpec, gpus: int, cost_model: CostModel, options: PlanO
 
 def _cloud(gpu: GpuSpec, gpus: int, options: PlanOptions) -> CostEstimate:
     rate = rental_usd_per_gpu_hour(gpu, options.price_tier)
-    monthly = rate * gpus * HOURS_PER_MONTH
+    monthly = monthly_usd(gpu, gpus, CostModel.CLOUD, options)
     return CostEstimate(
         cost_model=CostModel.CLOUD, tier=options.price_tier, monthly_usd=round(monthly, 2), usd_per_gpu_hour=round(rate, 4),
         breakdown={"rental": round(monthly, 2)},
@@ -60,7 +70,7 @@ def _discount_note(gpu: GpuSpec, tier: PriceTier) -> str:
 
 
 def _owned(gpu: GpuSpec, gpus: int, options: PlanOptions) -> CostEstimate:
-    power = power_usd_per_month(gpu, gpus, options)
+    power = monthly_usd(gpu, gpus, CostModel.OWNED, options)
     return CostEstimate(
         cost_model=CostModel.OWNED, monthly_usd=round(power, 2), breakdown={"power": round(power, 2)},
         assumptions=[f"hardware already owned: power only, {gpu.tdp_watts:g} W TDP x {options.gpu_utilization:.0%} "
@@ -70,8 +80,8 @@ def _owned(gpu: GpuSpec, gpus: int, options: PlanOptions) -> CostEstimate:
 
 def _purchase(gpu: GpuSpec, gpus: int, options: PlanOptions) -> CostEstimate:
     capex = gpu.purchase_usd * gpus
-    amortized = capex / options.amortization_months
     power = power_usd_per_month(gpu, gpus, options)
+    amortized = monthly_usd(gpu, gpus, CostModel.PURCHASE, options) - power
     rental = gpu.on_demand_usd_per_hour * gpus * HOURS_PER_MONTH
     saving = rental - power
     break_even = math.ceil(capex / saving) if saving > 0 else None

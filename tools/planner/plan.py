@@ -13,7 +13,7 @@ from tools.planner import ranking
 from tools.planner.candidates import enumerate_candidates
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import rationale, tradeoffs
-from tools.planner.sizing import BenchmarkLookup, SizedOption, size, verify
+from tools.planner.sizing import BenchmarkLookup, SizedOption, size, size_near_miss, verify
 from tools.planner.workload import PlanningWorkload, workload_from_spec
 
 
@@ -67,7 +67,7 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
         hint = f" Closest: {enum.nearest_misfit}." if enum.nearest_misfit else ""
         raise PlanningError("No allowed model fits on any allowed GPU for this workload." + hint
                             + " Allow larger GPUs, more GPUs, a quantized precision or a smaller model.")
-    sized = [size(c, workload, catalog, options) for c in enum.candidates]
+    sized = _size_all(enum.candidates, workload, catalog, options)
     shortlist = _shortlist(sized, workload, options)
     verified = [verify(o, workload, catalog, options, benchmarks) for o in shortlist]
     recs = _recommendations(verified, workload, options)
@@ -86,6 +86,17 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
     )
 
 
+def _size_all(candidates, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> list[SizedOption]:
+    """Size every candidate; near misses are sized for throughput only when too few meet the SLOs."""
+    sized, missed = [], []
+    for c in candidates:
+        option = size(c, workload, catalog, options)
+        (sized.append(option) if option else missed.append(c))
+    if len(sized) < options.top_n:
+        sized += [size_near_miss(c, workload, catalog, options) for c in missed]
+    return sized
+
+
 def _summary(w: PlanningWorkload) -> WorkloadSummary:
     load = w.peak_load
     return WorkloadSummary(avg_rps=w.avg_rps, peak_rps=w.peak_rps, prompt_tokens=load.prompt_tokens,
@@ -99,7 +110,7 @@ def _prescore(options: list[SizedOption], workload: PlanningWorkload, priority: 
     """Priority score before simulation: cost and quality are known, latency from the unloaded roofline proxy."""
     load, target = workload.peak_load, workload.slos.e2e_p95_ms or 1.0
     lats = [o.candidate.e2e_proxy_ms(load.prompt_tokens, load.output_tokens) / target for o in options]
-    return ranking.combined_scores([o.cost.monthly_usd for o in options], lats,
+    return ranking.combined_scores([o.monthly_usd for o in options], lats,
                                    [ranking.quality_score(o, workload.template.name) for o in options], priority)
 
 
@@ -111,7 +122,7 @@ def _shortlist(sized: list[SizedOption], workload: PlanningWorkload, options: Pl
     budget, max_gpus = spec.budget_monthly_usd, spec.max_gpus
 
     def key(o: SizedOption):
-        over = (budget is not None and o.cost.monthly_usd > budget) or (max_gpus is not None and o.total_gpus > max_gpus)
+        over = (budget is not None and o.monthly_usd > budget) or (max_gpus is not None and o.total_gpus > max_gpus)
         return (not o.slo_reachable, over, scores[id(o)])
 
     best: dict[tuple[str, str], SizedOption] = {}
@@ -143,7 +154,7 @@ def _recommendations(verified: list[SizedOption], workload: PlanningWorkload,
             rank=i, config=o.candidate.config, replicas=o.replicas, min_replicas=o.min_replicas,
             max_replicas=o.max_replicas, load_per_replica_rps=round(o.per_replica_rps(workload), 4),
             prediction=o.prediction, cost=o.cost, quality=o.candidate.quality(uc), slo_checks=o.slo_checks,
-            meets_slos=o.meets_slos, within_budget=budget is None or o.cost.monthly_usd <= budget,
+            meets_slos=o.meets_slos, within_budget=budget is None or o.monthly_usd <= budget,
             pareto_optimal=on_frontier, rationale=rationale(o, i, top, priority, uc, budget),
             tradeoffs=tradeoffs(o, budget, max_gpus),
         ))

@@ -46,7 +46,7 @@ def combined_scores(costs: list[float], latency_ratios: list[float], qualities: 
 
 
 def scores(options: list[SizedOption], priority: Priority, use_case: UseCase) -> list[float]:
-    return combined_scores([o.cost.monthly_usd for o in options], [latency_ratio(o) for o in options],
+    return combined_scores([o.monthly_usd for o in options], [latency_ratio(o) for o in options],
                            [quality_score(o, use_case) for o in options], priority)
 
 
@@ -71,7 +71,7 @@ def order(options: list[SizedOption], priority: Priority, use_case: UseCase, bud
 
 def pareto_flags(options: list[SizedOption], use_case: UseCase) -> list[bool]:
     """True where no other option is at most as costly, at most as slow and at least as good, one strictly."""
-    pts = [(o.cost.monthly_usd, latency_ratio(o), -quality_score(o, use_case)) for o in options]
+    pts = [(o.monthly_usd, latency_ratio(o), -quality_score(o, use_case)) for o in options]
 
     def dominated(i: int) -> bool:
         return any(all(b <= a for a, b in zip(pts[i], pts[j])) and pts[j] != pts[i] for j in range(len(pts)) if j != i)

@@ -10,7 +10,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import BenchmarkRow, CostEstimate, Prediction, ServingConfig, SloCheck
 from simulator.perf import SloTargets, estimate_capacity_rps, predict
 from tools.planner.candidates import Candidate
-from tools.planner.cost import estimate_cost
+from tools.planner.cost import estimate_cost, monthly_usd
 from tools.planner.options import PlanOptions
 from tools.planner.workload import PlanningWorkload
 
@@ -26,7 +26,8 @@ class SizedOption:
     replicas: int
     min_replicas: int
     max_replicas: int
-    cost: CostEstimate
+    monthly_usd: float  # screening figure; `cost` explains it once the option is verified
+    cost: CostEstimate | None = None
     prediction: Prediction | None = None
     slo_checks: list[SloCheck] = field(default_factory=list)
     slo_reachable: bool = True  # False: no request rate meets every SLO on this configuration
@@ -66,15 +67,26 @@ def replica_counts(workload: PlanningWorkload, capacity: float, options: PlanOpt
     return replicas, minimum, maximum
 
 
-def size(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption:
+def size(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption | None:
+    """Replicas for the peak within the SLOs, or None when no rate meets them (see size_near_miss)."""
     capacity = estimate_capacity_rps(candidate.config, workload.peak_load, workload.slos, catalog)
-    reachable = capacity > 0
-    if not reachable:
-        # The SLOs cannot be met at any rate: size for throughput instead so the near miss has a real cost.
-        capacity = 0.7 * estimate_capacity_rps(candidate.config, workload.peak_load, SloTargets(), catalog)
+    return _sized(candidate, capacity, workload, options, reachable=True) if capacity > 0 else None
+
+
+def size_near_miss(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog,
+                   options: PlanOptions) -> SizedOption:
+    """The SLOs cannot be met at any rate: size for throughput instead so the near miss has a real cost."""
+    capacity = 0.7 * estimate_capacity_rps(candidate.config, workload.peak_load, SloTargets(), catalog)
+    return _sized(candidate, capacity, workload, options, reachable=False)
+
+
+def _sized(candidate: Candidate, capacity: float, workload: PlanningWorkload, options: PlanOptions, *,
+           reachable: bool) -> SizedOption:
     replicas, minimum, maximum = replica_counts(workload, capacity, options)
+    gpus = replicas * candidate.config.gpus_per_replica
+    assert workload.spec.cost_model is not None
     return SizedOption(candidate=candidate, capacity_rps=capacity, replicas=replicas, min_replicas=minimum,
-                       max_replicas=maximum, cost=_cost(candidate, replicas, workload, options),
+                       max_replicas=maximum, monthly_usd=monthly_usd(candidate.gpu, gpus, workload.spec.cost_model, options),
                        slo_reachable=reachable)
 
 
@@ -89,6 +101,7 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
            benchmarks: BenchmarkLookup) -> SizedOption:
     """Predict one replica at its share of the peak; add replicas while an SLO is still missed."""
     rows = benchmarks(option.candidate.config)
+    option.cost = _cost(option.candidate, option.replicas, workload, options)
     for step in range(VERIFY_STEPS + 1):
         load = workload.load_at(option.per_replica_rps(workload))
         option.prediction = predict(option.candidate.config, load, catalog, benchmarks=rows)
@@ -98,4 +111,5 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
         option.replicas += max(1, math.ceil(option.replicas * 0.25))
         option.max_replicas = max(option.max_replicas, option.replicas)
         option.cost = _cost(option.candidate, option.replicas, workload, options)
+        option.monthly_usd = option.cost.monthly_usd
     return option

@@ -1,0 +1,165 @@
+"""GPU and model mentions resolved against the catalog, with their polarity ("only L4s" vs "no H100s").
+
+Model families: a family word alone ("use Qwen", "prefer Llama", "not Mixtral") names every catalog model of
+that family; extra words narrow it ("Llama 3.1" -> the three 3.1 models, "Llama 3.1 8B" -> one). Derivatives
+built on another family (DeepSeek-R1-Distill-Llama, Llama-3.1-Nemotron) are only included when named, except
+in exclusions, where the broad reading is the safe one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.catalog import Catalog, UnknownNameError, normalize_gpu_name
+
+_GPU = re.compile(
+    r"(?:(?<![a-z0-9§¤])|(?<=\dx))(?:nvidia[\s-]+(?:tesla[\s-]+)?|amd[\s-]+(?:instinct[\s-]+)?)?"
+    r"((?:gh|gb|mi|rtx\s?|[abhltv])\d{1,4}[a-z]?)((?:[\s_-]?(?:sxm\d?|pcie|nvl|\d{2,3}\s?gb|hbm3e?))*)(s?)(?![a-z0-9])")
+_HF_ID = re.compile(r"(?<![\w/.-])([a-z0-9][\w.-]*/[a-z0-9][\w.-]*)")
+_MODEL_TOKEN = (r"(?:\d{1,3}(?:\.\d{1,2})?(?:b|e|x\d{1,3}b)?|[a-z]\d{1,2}(?:\.\d{1,2})?b?)(?![a-z0-9])|"
+                r"(?:coder|scout|maverick|small|air|distill|instruct|it|chat|nemotron|oss|zero|base|hf|llama)\b")
+_IGNORABLE = {"instruct", "it", "chat", "hf", "base"}
+_QUALIFIERS = {"distill"}  # derivative markers: "DeepSeek R1" is not the R1 distill unless said
+_EXTRA_KEYWORDS = {"gpt-oss": r"gpt[\s-]?oss"}
+# Providers for "no Chinese models" (an enterprise policy phrase common enough to support).
+_CHINESE_PROVIDERS = {"alibaba", "deepseek", "moonshot ai", "minimax", "z.ai", "zhipu ai"}
+
+_NEG_BEFORE = re.compile(
+    r"(?:\b(?:no|not|avoid|avoiding|without|except|excluding|exclude|never|ban|banned|skip|nor|"
+    r"don'?t\s+(?:want|use|like|have|need)|do\s+not\s+(?:want|use|have|need)|can'?t\s+use|cannot\s+use|won'?t\s+use|"
+    r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|anything\s+but|not\s+on|no\s+more)\b)"
+    r"(?:\s+[a-z]+){0,2}\s*$")
+_NEG_AFTER = re.compile(
+    r"^\s*(?:(?:models?|gpus?|cards?)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
+    r"possible|ok|okay)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey)|"
+    r"unavailable|excluded|banned|forbidden|"
+    r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
+_LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$")
+_GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|,\s*(?:and|or))\s*)?(?:the\s+)?$")
+_BOUNDARY = re.compile(r"[.;!?,]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    names: tuple[str, ...]
+    positive: bool = True
+    broad: tuple[str, ...] = ()        # the wider reading, used when the mention is excluded
+    precision: str | None = None       # set when a quantized variant's hub id was named
+
+
+@dataclass(frozen=True)
+class _Index:
+    tokens: dict[str, frozenset[str]]       # model id -> name tokens
+    family: dict[str, str]                  # model id -> family
+    provider: dict[str, str]
+    keyword_re: re.Pattern                  # family keywords followed by version/size words
+    keyword_family: dict[str, str]          # keyword -> family prefix
+
+
+def model_tokens(name: str) -> set[str]:
+    name = name.lower().split("/")[-1]
+    name = re.sub(r"([a-z])(\d)", r"\1 \2", name) if re.match(r"(?:qwen|smollm|llama|gemma|phi)\d", name) else name
+    name = re.sub(r"^(qwen|smollm|llama|gemma|phi)(\d)", r"\1 \2", name)
+    return {t for t in re.split(r"[\s\-_/()]+", name) if t}
+
+
+def _index(catalog: Catalog) -> _Index:
+    cached = catalog._cache.get("offline_parser_index")  # the catalog's own memo slot (immutable snapshot)
+    if cached is not None:
+        return cached
+    tokens, family, provider, keywords = {}, {}, {}, {}
+    for m in catalog.models:
+        toks: set[str] = set()
+        for n in (m.id, m.name, *m.aliases):
+            toks |= model_tokens(n)
+        tokens[m.id], family[m.id], provider[m.id] = frozenset(toks), m.family.lower(), m.provider.lower()
+        head = re.match(r"[a-z]+", m.family.lower())
+        if head:
+            keywords.setdefault(head.group(0), head.group(0))
+    for kw, pattern in _EXTRA_KEYWORDS.items():
+        if any(f.startswith(kw) for f in family.values()):
+            keywords[pattern] = kw
+    keywords.pop("gpt", None)
+    alternation = "|".join(sorted((k if k in _EXTRA_KEYWORDS.values() else re.escape(k) for k in keywords),
+                                  key=len, reverse=True))
+    keyword_re = re.compile(rf"(?<![a-z0-9])({alternation})(?![a-z])((?:[\s\-_/.:]*(?:{_MODEL_TOKEN})){{0,8}})")
+    index = _Index(tokens, family, provider, keyword_re, {k: v for k, v in keywords.items()})
+    catalog._cache["offline_parser_index"] = index
+    return index
+
+
+def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
+    names = catalog.gpu_names()
+    out = []
+    for m in _GPU.finditer(text):
+        core, suffix, plural = m.group(1), m.group(2), m.group(3)
+        for candidate in (core + suffix + plural, core + suffix, core + plural, core, core.rstrip("s")):
+            key = normalize_gpu_name(candidate)
+            if key in names:
+                out.append(Mention(m.start(), m.end(), (names[key],)))
+                break
+    return out
+
+
+def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mention]]:
+    """(model mentions, "Chinese models" policy mentions); hub ids like 'Qwen/Qwen3-8B-AWQ' resolve exactly."""
+    idx = _index(catalog)
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _HF_ID.finditer(text):
+        try:
+            resolved = catalog.resolve_model(m.group(1).rstrip("."))
+            precision = resolved.precision.value if resolved.precision else None
+            out.append(Mention(m.start(), m.end(), (resolved.card.id,), precision=precision))
+            taken.append(m.span())
+        except UnknownNameError:
+            continue
+    for m in idx.keyword_re.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        ids, broad = _match_family(idx, m.group(1), m.group(2))
+        if ids:
+            out.append(Mention(m.start(), m.end(), ids, broad=broad))
+    chinese = [Mention(m.start(), m.end(), tuple(i for i, p in idx.provider.items() if p in _CHINESE_PROVIDERS))
+               for m in re.finditer(r"\b(?:non-)?chinese(?:[\s-]+(?:made|built|origin))?(?:\s+(?:models?|llms?|"
+                                    r"vendors?|providers?|labs?))?", text)]
+    return sorted(out, key=lambda x: x.start), [c for c in chinese if c.names]
+
+
+def _match_family(idx: _Index, keyword: str, tail: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    family = next((fam for pat, fam in idx.keyword_family.items() if re.fullmatch(pat, keyword)), keyword)
+    wanted = {w.strip(".:") for w in model_tokens(keyword) | model_tokens(tail)} - _IGNORABLE - {""}
+    hits = [mid for mid, toks in idx.tokens.items() if wanted <= toks]
+    same_family = [mid for mid in hits if idx.family[mid].startswith(family)]
+    hits = same_family or hits
+    plain = [mid for mid in hits if not (model_tokens(idx.family[mid]) & _QUALIFIERS - wanted)]
+    return tuple(plain or hits), tuple(hits)
+
+
+def polarity(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mark each mention positive or negative; a list ("no H100s or H200s") shares one polarity."""
+    out: list[Mention] = []
+    group: list[Mention] = []
+
+    def close() -> None:
+        if not group:
+            return
+        start, end = group[0].start, group[-1].end
+        head = text[max(0, start - 60):start]
+        cut = max((b.end() for b in _BOUNDARY.finditer(head)), default=0)
+        head = head[cut:]
+        negative = bool(_NEG_BEFORE.search(head)) and not _LIMIT_BEFORE.search(head)
+        negative = negative or bool(_NEG_AFTER.match(text[end:end + 40]))
+        out.extend(Mention(g.start, g.end, g.broad or g.names if negative else g.names, not negative, g.broad,
+                           g.precision) for g in group)
+        group.clear()
+
+    for mention in sorted(mentions, key=lambda x: x.start):
+        if group and not _GROUP_GAP.match(text[group[-1].end:mention.start]):
+            close()
+        group.append(mention)
+    close()
+    return out

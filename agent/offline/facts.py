@@ -1,0 +1,228 @@
+"""Facts stated in one scope of text (a sentence's factual part, or its what-if part) -> raw spec values.
+
+Order matters and each step blanks what it used, so later steps do not misread it: the namespace and option
+references first ("team-5", "option 2" are not quantities), then model and GPU names ("Llama 3.1 8B" is not
+8 billion of anything; "16 A100s" leaves "16 §§§§§" for the GPU count), then word phrases (precision, cost
+model, cold starts, priority, retractions, use case), then numbers with units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.offline import vocabulary as V
+from agent.offline.commands import OPTION_LIST, ORDINAL
+from agent.offline.entities import find_gpus, find_models, polarity
+from agent.offline.numbers import Numbered, number_text
+from agent.offline.quantities import Quantity, extract, multiplier_text
+from agent.offline.text import mask, squeeze
+from knowledge.catalog import Catalog
+from knowledge.domain.enums import UseCase
+
+_DNS_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
+_NS_CANDIDATE = r"[\"'`]?([A-Za-z0-9][\w.-]{0,80})"
+_NAMESPACE = re.compile(
+    rf"\bnamespaces?\s*(?:called|named|is|=|:)?\s*{_NS_CANDIDATE}|"
+    rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+)?{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
+    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|"
+    r"\bdeploy(?:\s+(?:it|this|that|them|option\s*#?\d+|the\s+\w+\s+one|#\d+))?\s+(?:to|into|in)\s+"
+    r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b", re.I)
+_NOT_A_NAME = set("""a an the this that these those it its is isn are aren was were be been will would should shall
+can could may might must do does doesn did don per for of in into to on at by from with without and or but not no
+please you we our my your their his her they them i me us called named name namespace namespaces ns which what
+where who how here there instead now then as any whatever same new one each every all some other another
+given used using use set isolation level scope""".split())
+_NEG_BEFORE = re.compile(r"\b(?:not|no|without|rather\s+than|instead\s+of|avoid|never|don'?t\s+(?:use|want))"
+                         r"\s+(?:\w+\s+)?$")
+
+
+@dataclass
+class Facts:
+    values: dict[str, Any] = field(default_factory=dict)       # scalar fields, last mention wins
+    phrases: dict[str, str] = field(default_factory=dict)      # field -> the words it came from
+    lists: dict[str, list[str]] = field(default_factory=dict)  # gpus / exclude_gpus / models / exclude_models
+    cleared: list[str] = field(default_factory=list)
+    use_cases: list[tuple[UseCase, float, int]] = field(default_factory=list)  # (use case, weight, position)
+    weak_use_case: UseCase | None = None
+    namespace: str | None = None
+    problems: list[str] = field(default_factory=list)
+    multipliers: list[tuple[str, float]] = field(default_factory=list)
+    consumed: set[str] = field(default_factory=set)            # words that were read as something
+    leftover: Numbered | None = None                           # number text after everything was read
+
+    def put(self, name: str, value: Any, phrase: str) -> None:
+        self.values.pop(name, None)  # re-insert so dict order follows the text
+        self.values[name] = value
+        self.phrases[name] = phrase
+        self.consume(phrase)
+
+    def consume(self, phrase: str) -> None:
+        self.consumed.update(re.findall(r"[a-z']+", phrase))
+
+    def add(self, name: str, items: Sequence[str]) -> None:
+        bucket = self.lists.setdefault(name, [])
+        bucket.extend(i for i in items if i not in bucket)
+
+
+def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> Facts:
+    """Everything stated in ``low`` (lower-cased; ``orig`` is the same text in its original case)."""
+    f = Facts()
+    if not low.strip():
+        return f
+    # From here on nothing needs positions in ``orig``: runs of blanks left by masking are squeezed after each
+    # step, which also keeps every "\s*...\s*" pattern linear.
+    text = squeeze(_namespace(orig, low, f))
+    text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +
+                        [m.span() for m in ORDINAL.finditer(text)]))
+    text = squeeze(_models(text, catalog, f))
+    text = squeeze(_gpus(text, catalog, f))
+    text = squeeze(_precision(text, f))
+    text = squeeze(_cost_model(text, f))
+    text = squeeze(_cold_start(text, f))
+    _priority(text, f)
+    text = squeeze(_clears(text, f))
+    _use_case(text, f)
+    nt = number_text(text)
+    # Scalings ("3x the users") are what-if material; in a plain statement they are only kept out of the numbers.
+    mults = multiplier_text(nt)
+    f.multipliers = [(fld, factor) for fld, factor, _ in mults]
+    nt = Numbered(mask(nt.text, [span for _, _, span in mults]), nt.values)
+    found, rest = extract(nt, asked)
+    for q in found:
+        _quantity(q, f)
+    f.leftover = Numbered(rest, nt.values)
+    return f
+
+
+def _namespace(orig: str, low: str, f: Facts) -> str:
+    spans = []
+    source = orig if len(orig) == len(low) else low
+    for m in _NAMESPACE.finditer(source):
+        group = next(g for g in range(1, 5) if m.group(g) is not None)
+        name = m.group(group).rstrip(".-_,;:!?\"'`")
+        if name.lower() in _NOT_A_NAME:
+            continue
+        spans.append(m.span(group))
+        if _DNS_LABEL.match(name):
+            f.namespace = name
+            f.phrases["namespace"] = m.group(0)
+        else:
+            hint = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63]
+            f.problems.append(f"'{name[:80]}' is not a valid Kubernetes namespace (lowercase letters, digits and '-', "
+                              f"at most 63 characters, starting and ending with a letter or digit)"
+                              + (f"; did you mean '{hint}'?" if hint and _DNS_LABEL.match(hint) else ""))
+    return mask(low, spans, "¦")
+
+
+def _models(text: str, catalog: Catalog, f: Facts) -> str:
+    mentions, policies = find_models(text, catalog)
+    for m in polarity(text, mentions):
+        f.add("models" if m.positive else "exclude_models", m.names)
+        if m.precision and m.positive:
+            f.put("precision", m.precision, text[m.start:m.end])
+    for m in polarity(text, policies):
+        # "no Chinese models" / "non-Chinese models": an exclusion whichever way it is phrased
+        f.add("exclude_models", m.names)
+    return mask(text, [(m.start, m.end) for m in [*mentions, *policies]], "¤")
+
+
+def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
+    mentions = polarity(text, find_gpus(text, catalog))
+    for m in mentions:
+        f.add("gpus" if m.positive else "exclude_gpus", m.names)
+    return mask(text, [(m.start, m.end) for m in mentions], "§")
+
+
+def _negated(text: str, start: int) -> bool:
+    return bool(_NEG_BEFORE.search(text[max(0, start - 30):start]))
+
+
+def _precision(text: str, f: Facts) -> str:
+    hits, spans = [], []
+    for value, pattern in V.PRECISIONS:
+        for m in pattern.finditer(mask(text, spans)):
+            spans.append(m.span())
+            if value.value == "bf16" or not _negated(text, m.start()):
+                hits.append((m.start(), value.value, m.group(0)))
+    if hits:
+        _, value, phrase = max(hits)
+        f.put("precision", value, phrase)
+    return mask(text, spans)
+
+
+def _cost_model(text: str, f: Facts) -> str:
+    hits, spans = [], []
+    for value, pattern in V.COST_MODELS:
+        for m in pattern.finditer(text):
+            spans.append(m.span())
+            if not V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+                hits.append((m.start(), value.value, m.group(0)))
+    if hits:
+        _, value, phrase = max(hits)
+        f.put("cost_model", value, phrase)
+    return text  # "own 16 A100s" still carries the GPU count
+
+
+def _cold_start(text: str, f: Facts) -> str:
+    off = V.COLD_START_OFF.search(text)
+    if off:
+        f.put("allow_cold_start", False, off.group(0))
+        return mask(text, [off.span()])
+    on = V.COLD_START_ON.search(text)
+    if on:
+        f.put("allow_cold_start", True, on.group(0))
+        return mask(text, [on.span()])
+    return text
+
+
+def _priority(text: str, f: Facts) -> None:
+    hits = []
+    for value, pattern in V.PRIORITIES:
+        for m in pattern.finditer(text):
+            before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 40]
+            if V.PRIORITY_NEGATION.search(before) or V.PRIORITY_NEGATION_AFTER.match(after):
+                continue
+            hits.append((m.start(), value.value, m.group(0)))
+    if hits:
+        _, value, phrase = min(hits)
+        f.put("priority", value, phrase)
+
+
+def _clears(text: str, f: Facts) -> str:
+    spans = []
+    for fields, pattern in V.CLEARS:
+        for m in pattern.finditer(text):
+            spans.append(m.span())
+            f.consume(m.group(0))
+            f.cleared.extend(x for x in fields if x not in f.cleared)
+    return mask(text, spans)
+
+
+def _use_case(text: str, f: Facts) -> None:
+    for use_case, weight, pattern in V.USE_CASES:
+        for m in pattern.finditer(text):
+            if V.USE_CASE_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+                continue
+            f.consume(m.group(0))
+            if use_case == UseCase.SUMMARIZATION_SHORT:
+                use_case_here = _summary_kind(text)
+                f.use_cases.append((use_case_here, weight + (1 if use_case_here != use_case else 0), m.start()))
+            else:
+                f.use_cases.append((use_case, weight or 3, m.start()))
+    if not f.use_cases:
+        f.weak_use_case = next((u for u, p in V.WEAK_USE_CASES if p.search(text)), None)
+
+
+def _summary_kind(text: str) -> UseCase:
+    # The head noun of "call transcripts" is the last one: a long kind said last (or said "long") wins.
+    long_hit, short_hit = V.LONG_NOUNS.search(text), V.SHORT_NOUNS.search(text)
+    if long_hit and (not short_hit or long_hit.end() >= short_hit.end() or "long" in long_hit.group(0)):
+        return UseCase.LONG_DOCUMENT_SUMMARIZATION
+    return UseCase.SUMMARIZATION_SHORT
+
+
+def _quantity(q: Quantity, f: Facts) -> None:
+    f.put(q.field, q.value, q.phrase)

@@ -1,0 +1,368 @@
+"""The offline brain's parser: one user message -> ParseResult (the contract in contract.py).
+
+Pipeline: normalise -> find injection phrasing anywhere -> keep only the user's own words (safety.py) -> per
+sentence, split the factual part from a what-if part (text.py) -> read facts (facts.py), commands and "don't
+know" answers (commands.py) -> validate values against DeploymentSpec limits and against each other -> answer
+short replies ("5000", "yes", "no idea") from the question the agent just asked (``asked``) or the spec.
+
+Deterministic, no I/O, linear in the input. ``parse`` never raises; ``parse_strict`` is the same without the
+final safety net (tests call it so a bug cannot hide behind the net).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from agent.offline import commands as C
+from agent.offline.contract import Intent, ParseResult, WhatIfRequest
+from agent.offline.facts import Facts, read_facts
+from agent.offline.numbers import NUM_RE
+from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
+from agent.offline.text import lower_aligned, normalize, scope, sentences, snippet, trim
+from agent.offline.vocabulary import LONG_PROMPT_TOKENS
+from knowledge.catalog import Catalog
+from knowledge.domain.enums import UseCase
+from knowledge.domain.spec import (
+    MAX_BUDGET_USD,
+    MAX_LATENCY_MS,
+    MAX_RPS,
+    MAX_TOKENS,
+    MAX_USERS,
+    SPEC_FIELDS,
+    DeploymentSpec,
+)
+
+MAX_RPS_PER_USER = 2.0  # same threshold as agent.spec_merge (not imported: that module imports this package)
+DESCRIPTION_CHARS = 300
+MAX_SENTENCES = 60
+_WORDY = re.compile(r"[^\W_]")  # a sentence with at least one letter or digit
+# field -> (integer?, upper limit, words for messages)
+LIMITS: dict[str, tuple[bool, float, str]] = {
+    "users": (True, MAX_USERS, "users"), "rps": (False, MAX_RPS, "requests/s"),
+    "peak_rps": (False, MAX_RPS, "peak requests/s"), "prompt_tokens": (True, MAX_TOKENS, "prompt tokens"),
+    "output_tokens": (True, MAX_TOKENS, "output tokens"), "ttft_p95_ms": (False, MAX_LATENCY_MS, "ms TTFT"),
+    "itl_p95_ms": (False, MAX_LATENCY_MS, "ms ITL"), "e2e_p95_ms": (False, MAX_LATENCY_MS, "ms end-to-end"),
+    "budget_monthly_usd": (False, MAX_BUDGET_USD, "USD/month budget"), "max_gpus": (True, 100_000, "GPUs"),
+}
+_LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
+_FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately
+approx ish or so tops max maximum at most least probably perhaps like i think guess we have expect estimate the
+answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
+something up go with use actually now instead please number be will should would could a an of total in all our
+there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting
+support supporting ~ + - — , . ! ? : ; ( )""".split())
+_YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
+_SELECT_FILLER = set("""ok okay then so let's lets i we want take choose pick use please the that this one is it fine
+good great sounds perfect go with do yes yeah sure thanks looks i'll we'll will like prefer lets""".split())
+_COMMAND_OPTIONS = {Intent.DEPLOY, Intent.COMPARE, Intent.SELECT, Intent.WHY, Intent.SHOW_YAML, Intent.VALIDATE}
+
+
+def parse(text: str, catalog: Catalog, *, asked: Sequence[str] = (), spec: DeploymentSpec | None = None
+          ) -> ParseResult:
+    """Understand one user message. Never raises: on an internal error the message counts as unparsed."""
+    try:
+        return parse_strict(text, catalog, asked=asked, spec=spec)
+    except Exception:  # noqa: BLE001 - a parser bug must not end the conversation; tests use parse_strict
+        return ParseResult(unparsed=True)
+
+
+def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
+                 spec: DeploymentSpec | None = None) -> ParseResult:
+    text = text if isinstance(text, str) else ""
+    asked = tuple(dict.fromkeys(f for f in (asked or ()) if isinstance(f, str) and f in SPEC_FIELDS))
+    norm = normalize(text)
+    low_all = lower_aligned(norm)
+    spans = scan(norm, low_all)
+    flagged = flagged_phrases(low_all, spans)
+    seg = segment(norm, flagged)
+    injected = contains_any(seg.own, flagged)
+    msg = _Message(catalog, asked, spec, injected)
+    msg.suspicious = [snippet(norm, a, b, 100) for a, b in spans[:MAX_FRAGMENTS]]
+    msg.suspicious += [o for o in embedded_orders(seg.embedded) if o not in msg.suspicious]
+    said = [s for s in sentences(seg.own) if _WORDY.search(s)]
+    if len(said) > MAX_SENTENCES:  # bounded work: the opening and the closing of a very choppy message
+        said = said[:MAX_SENTENCES * 2 // 3] + said[-(MAX_SENTENCES // 3):]
+    for i, sentence in enumerate(said):
+        msg.sentence(i, sentence)
+    return msg.result(seg.own)
+
+
+class _Message:
+    """Accumulates what the sentences of one message say, then checks it as a whole."""
+
+    def __init__(self, catalog: Catalog, asked: tuple[str, ...], spec: DeploymentSpec | None, injected: bool):
+        self.catalog, self.asked, self.spec, self.injected = catalog, asked, spec, injected
+        self.facts = Facts()
+        self.use_cases: list[tuple[Any, float, tuple[int, int], str]] = []
+        self.weak_use_case = None
+        self.intents: list[tuple[tuple[int, int], Intent]] = []
+        self.options: list[int] = []
+        self.whatifs: list[WhatIfRequest] = []
+        self.dont_know: list[str] = []
+        self.said_dont_know = False
+        self.suspicious: list[str] = []
+        self.leftovers: list[Any] = []
+        self.whatif_problems: list[str] = []  # invalid hypothetical values: reported, but not a description
+        self.consumed: set[str] = set()
+
+    # ------------------------------------------------------------------ per sentence
+
+    def sentence(self, index: int, sentence: str) -> None:
+        sc = scope(sentence)
+        facts = read_facts(sc.fact_orig, sc.fact, self.catalog, self.asked)
+        self._absorb(facts, index, sc.orig)
+        command_text = sc.fact.rstrip()
+        if sc.whatif.strip():
+            start = sc.split
+            hypo = read_facts(sc.orig[start:], sc.whatif, self.catalog, self.asked)
+            request = _whatif(hypo, self.whatif_problems)
+            if request:
+                self.whatifs.append(request)
+                self.intents.append(((index, start), Intent.WHATIF))
+            elif C.option_numbers(sc.whatif) and not any(pat.search(sc.whatif) for _, pat in C.COMMANDS):
+                self.intents.append(((index, start), Intent.WHY))  # "what about option 3?"
+                self.options += [n for n in C.option_numbers(sc.whatif) if n not in self.options]
+            else:
+                command_text = sc.low  # "how about we deploy it": no change to try, read it plainly
+        self._commands(index, command_text)
+        if C.has_any(command_text, C.DONT_KNOW_KEYS) and C.DONT_KNOW.search(command_text):
+            self.said_dont_know = True
+            self.dont_know += [f for f in C.dont_know_fields(command_text, self.asked) if f not in self.dont_know]
+
+    def _absorb(self, f: Facts, index: int, orig: str) -> None:
+        for name, value in f.values.items():
+            self.facts.put(name, value, f.phrases.get(name, ""))
+        for name, items in f.lists.items():
+            self.facts.add(name, items)
+        self.facts.cleared += [c for c in f.cleared if c not in self.facts.cleared]
+        self.facts.problems += f.problems
+        if f.namespace:
+            self.facts.namespace = f.namespace
+            self.facts.phrases["namespace"] = f.phrases.get("namespace", f.namespace)
+        for use_case, weight, pos in f.use_cases:
+            self.use_cases.append((use_case, weight, (index, pos), orig))
+        self.weak_use_case = self.weak_use_case or f.weak_use_case
+        self.consumed |= f.consumed
+        if f.leftover is not None:
+            self.leftovers.append(f.leftover)
+
+    def _commands(self, index: int, text: str) -> None:
+        found: list[tuple[int, Intent]] = []
+        for intent, pattern in C.COMMANDS:
+            m = pattern.search(text) if C.has_any(text, C.COMMAND_KEYS[intent]) else None
+            if not m:
+                continue
+            if intent == Intent.DEPLOY and (C.DEPLOY_BLOCKERS.search(text[:m.start()]) or self.injected):
+                if self.injected:
+                    self.suspicious.append("deploy request next to instruction-like text: "
+                                           + " ".join(text[m.start():m.start() + 80].split()))
+                continue
+            found.append((m.start(), intent))
+        options = C.option_numbers(text)
+        kinds = {i for _, i in found}
+        if Intent.RECOMMEND in kinds and len(options) >= 2:  # "show me options 1-3"
+            found = [(p, Intent.COMPARE if i == Intent.RECOMMEND else i) for p, i in found]
+            kinds = {i for _, i in found}
+        if Intent.COMPARE in kinds and len(options) < 2:
+            options += [n for n in C.bare_option_list(text) if n not in options]
+        if Intent.SELECT in kinds and not options:
+            found = [(p, i) for p, i in found if i != Intent.SELECT]  # "go with Llama": a preference, not a pick
+        if options and not found:
+            rest = C.OPTION_LIST.sub(" ", C.ORDINAL.sub(" ", text))
+            if all(w in _SELECT_FILLER for w in re.findall(r"[a-z']+", rest)):
+                found.append((0, Intent.SELECT))  # "option 2", "the second one please"
+            elif text.rstrip().endswith("?"):
+                found.append((0, Intent.WHY))  # "is option 2 within budget?"
+        if options and (kinds | {i for _, i in found}) & _COMMAND_OPTIONS:
+            self.options += [n for n in options if n not in self.options]
+        self.intents += [((index, p), i) for p, i in found]
+
+    # ------------------------------------------------------------------ whole message
+
+    def result(self, own: str) -> ParseResult:
+        updates = self._updates()
+        cleared = [c for c in self.facts.cleared if c not in updates]
+        self._short_answer(own, updates, cleared)
+        contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
+        dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
+        intents: list[Intent] = []
+        if updates or cleared or self.facts.problems:
+            intents.append(Intent.DESCRIBE)
+        if dont_know or (self.said_dont_know and not updates and not cleared):
+            intents.append(Intent.DONT_KNOW)
+        intents += [i for _, i in sorted(self.intents, key=lambda x: x[0])]
+        intents = list(dict.fromkeys(intents))
+        if not intents and C.GREETING.match(own.lower()):
+            intents = [Intent.GREETING]
+        unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions)
+        return ParseResult(updates=updates, cleared=cleared, intents=intents, options=self.options,
+                           whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
+                           suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed)
+
+    def _updates(self) -> dict[str, Any]:
+        f = self.facts
+        out = checked(f.values, f.phrases, f.problems)
+        for keep, drop in _LIST_FIELDS:
+            both = set(f.lists.get(keep, [])) & set(f.lists.get(drop, []))
+            if both:
+                f.problems.append(f"{', '.join(sorted(both))} both allowed and excluded in the same message")
+            for name in (keep, drop):
+                items = [x for x in f.lists.get(name, []) if x not in both]
+                if items:
+                    out[name] = items
+        if f.namespace:
+            if self.injected:
+                self.suspicious.append(f"namespace '{f.namespace}' requested next to instruction-like text")
+            else:
+                out["namespace"] = f.namespace
+        use_case, description = self._use_case()
+        if use_case:
+            out = {"use_case": use_case, **({"description": description} if description else {}), **out}
+        return out
+
+    def _use_case(self) -> tuple[str | None, str | None]:
+        if not self.use_cases:
+            weak = self.weak_use_case if "use_case" in self.asked else None
+            return (weak.value if weak else None), None
+        totals: dict[Any, float] = {}
+        first: dict[Any, tuple[int, int]] = {}
+        for use_case, weight, pos, _ in self.use_cases:
+            totals[use_case] = totals.get(use_case, 0.0) + weight
+            first.setdefault(use_case, pos)
+        best = max(totals, key=lambda u: (totals[u], tuple(-x for x in first[u])))
+        # Long inputs make a summary a long-document one ("summarize 30-page reports").
+        if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
+            best = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        orig = min(self.use_cases, key=lambda x: x[2])[3]
+        return best.value, trim(orig, DESCRIPTION_CHARS) or None
+
+    def _short_answer(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
+        """Replies that only make sense given the question: "5000", "yes", "no", "make it 10k"."""
+        low = own.lower().strip()
+        numeric_update = any(k in LIMITS for k in updates) or self.facts.problems
+        if C.YES.match(low) or C.NO.match(low):
+            self._yes_no(bool(C.YES.match(low)), updates, cleared)
+            return
+        if numeric_update or self.intents or self.whatifs:
+            return
+        nums = [(nt, m) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)]
+        if len(nums) != 1:
+            return
+        nt, m = nums[0]
+        words = re.findall(r"[^\s\x01\x02\d§¤¦]+", NUM_RE.sub(" ", " ".join(n.text for n in self.leftovers)))
+        if any(w not in _FILLER and w.strip(".,;:!?") not in self.consumed for w in words):
+            return
+        value = nt.value(m)
+        if 1900 <= value <= 2100 and _YEAR_BEFORE.search(nt.text[:m.start()]):
+            return  # "in 2026" is a date
+        target = _context_field(self.asked, self.spec, value)
+        if target == "option":
+            self.intents.append(((0, 0), Intent.SELECT))
+            self.options.append(int(value))
+        elif target:
+            updates.update(checked({target: _in_units(target, value)}, {target: f"{value:g}"}, self.facts.problems))
+
+    def _yes_no(self, yes: bool, updates: dict[str, Any], cleared: list[str]) -> None:
+        if "allow_cold_start" in self.asked:
+            updates["allow_cold_start"] = yes
+        elif not yes and set(self.asked) & {"budget_monthly_usd", "gpus", "exclude_gpus", "models",
+                                             "exclude_models", "namespace"}:
+            cleared += [f for f in self.asked if f in ("budget_monthly_usd", "gpus", "exclude_gpus", "models",
+                                                         "exclude_models", "namespace")]
+        elif self.asked:
+            # "yes"/"ok" to "shall I assume ...?": take the offered defaults for what was asked.
+            self.said_dont_know = True
+            self.dont_know += [f for f in self.asked if f not in self.dont_know]
+
+
+def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]) -> dict[str, Any]:
+    """Values within DeploymentSpec limits, consistent with each other; the rest explained in ``problems``."""
+    out: dict[str, Any] = {}
+    values = dict(values)
+    per_user = values.pop("rps_per_user", None)
+    if per_user is not None and "rps" not in values and isinstance(values.get("users"), (int, float)):
+        values["rps"] = round(values["users"] * per_user, 4)  # "1,000 people, each sends 10 messages an hour"
+    for name, value in values.items():
+        if name in LIMITS:
+            integer, upper, words = LIMITS[name]
+            number = float(value) if isinstance(value, (int, float)) else math.nan
+            if integer and math.isfinite(number):
+                number = float(round(number))
+            if not math.isfinite(number) or number <= 0 or number > upper:
+                problems.append(f"'{phrases.get(name) or value}' is not a usable value for {name}: "
+                                f"it must be above 0 and at most {upper:,.0f} {words}")
+                continue
+            value = int(number) if integer else number
+        out[name] = value
+    _drop_conflict(out, problems, "users", "rps",
+                   lambda u, r: r / u > MAX_RPS_PER_USER,
+                   lambda u, r: f"{r:g} requests/s from {u:,} users is {r / u:,.0f} requests/s per user, far more "
+                                f"than people send (at most ~{MAX_RPS_PER_USER:g}); is the user count or the rate "
+                                f"wrong?")
+    _drop_conflict(out, problems, "rps", "peak_rps", lambda a, p: p < a,
+                   lambda a, p: f"the peak ({p:g} req/s) is below the average ({a:g} req/s)")
+    for fast in ("ttft_p95_ms", "itl_p95_ms"):
+        _drop_conflict(out, problems, fast, "e2e_p95_ms", lambda t, e: t > e,
+                       lambda t, e, fast=fast: f"the {fast.split('_')[0].upper()} target ({t:g} ms) is longer than "
+                                               f"the end-to-end target ({e:g} ms)")
+    return out
+
+
+def _drop_conflict(out: dict[str, Any], problems: list[str], a: str, b: str, bad, message) -> None:
+    if a in out and b in out and bad(out[a], out[b]):
+        problems.append(message(out[a], out[b]))
+        del out[a], out[b]
+
+
+def _context_field(asked: tuple[str, ...], spec: DeploymentSpec | None, value: float) -> str | None:
+    numeric = [f for f in asked if f in LIMITS]
+    if numeric:
+        return numeric[0]
+    if asked:
+        return None  # the question was about something a number does not answer
+    if spec is None or (spec.users is None and spec.rps is None and spec.peak_rps is None):
+        return "users"
+    if float(value).is_integer() and 1 <= value <= 10:
+        return "option"  # after a plan, "2" picks option 2
+    return "users" if spec.users is not None or spec.rps is None else "rps"
+
+
+def _in_units(field: str, value: float) -> float:
+    if field in ("ttft_p95_ms", "e2e_p95_ms") and 0 < value < 10:
+        return value * 1000.0  # "2" to "how long may a full answer take?" means seconds
+    return value
+
+
+def _whatif(f: Facts, problems: list[str]) -> WhatIfRequest | None:
+    changes: dict[str, Any] = checked(f.values, f.phrases, problems)
+    for name, items in f.lists.items():
+        changes[name] = items
+    if f.namespace:
+        changes["namespace"] = f.namespace
+    for name in f.cleared:
+        changes.setdefault(name, [] if name in ("gpus", "exclude_gpus", "models", "exclude_models") else None)
+    if f.use_cases:
+        changes["use_case"] = max(f.use_cases, key=lambda x: x[1])[0].value
+    for name, factor in f.multipliers:
+        if name not in changes:
+            changes[name] = f"{factor:g}x"
+    if not changes:
+        return None
+    return WhatIfRequest(label=_label(changes), changes=changes)
+
+
+def _label(changes: dict[str, Any]) -> str:
+    parts = []
+    for name, value in changes.items():
+        if isinstance(value, str) and value.endswith("x") and value[:-1].replace(".", "", 1).isdigit():
+            parts.append(f"{name} x{value[:-1]}")
+        elif isinstance(value, list):
+            parts.append(f"{name} {'/'.join(v.split('/')[-1] for v in value) or 'any'}")
+        elif value is None:
+            parts.append(f"no {name}")
+        else:
+            parts.append(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}")
+    return ", ".join(parts)[:120]

@@ -1,0 +1,354 @@
+"""Quantities with units -> DeploymentSpec fields, in spec units (requests/s, ms, tokens, USD per month).
+
+Works on the placeholder text of numbers.py. Each pass consumes (blanks) what it matched, in an order that
+keeps units apart: money first ("$8k a month" is not a rate), then rates, latencies, token lengths, users and
+GPU counts, then numbers after a keyword without a unit ("budget of 8k", "TTFT 200"). Which latency or token
+field a number belongs to comes from the nearest keyword: one right after the unit wins ("200 ms to first
+token", "500-token answers"), else the nearest one before it in the same sentence, never reaching back past
+another number; with none, the field the agent just asked about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from agent.offline.numbers import NUM, Numbered, sig
+
+WORDS_TO_TOKENS = 1.33   # English words per token, inverted
+PAGE_TOKENS = 500        # a dense page of prose
+LINE_TOKENS = 10         # a line of code
+CHARS_PER_TOKEN = 4
+
+LATENCY_FIELDS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
+TOKEN_FIELDS = ("prompt_tokens", "output_tokens")
+RATE_FIELDS = ("rps", "peak_rps")
+
+_PER_SECONDS = {"s": 1, "sec": 1, "second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
+                "day": 86400, "week": 7 * 86400, "wk": 7 * 86400, "month": 30 * 86400, "mo": 30 * 86400}
+_MONTHLY_FACTOR = {"month": 1.0, "mo": 1.0, "monthly": 1.0, "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12,
+                   "annually": 1 / 12, "yearly": 1 / 12, "annual": 1 / 12, "week": 52 / 12, "wk": 52 / 12,
+                   "weekly": 52 / 12, "day": 30.4, "daily": 30.4, "hour": 730.0, "hr": 730.0, "h": 730.0,
+                   "hourly": 730.0}
+_ADVERB_PERIOD = {"daily": "day", "hourly": "hour", "weekly": "week", "monthly": "month"}
+_MS = {"ms": 1.0, "msec": 1.0, "millis": 1.0, "millisecond": 1.0, "milliseconds": 1.0, "s": 1000.0,
+       "sec": 1000.0, "secs": 1000.0, "second": 1000.0, "seconds": 1000.0, "min": 60000.0, "mins": 60000.0,
+       "minute": 60000.0, "minutes": 60000.0, "h": 3.6e6, "hr": 3.6e6, "hrs": 3.6e6, "hour": 3.6e6,
+       "hours": 3.6e6}
+
+USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|clients?|agents?|developers?|devs|"
+              r"engineers?|programmers?|coders?|students?|members?|seats?|subscribers?|visitors?|patients?|"
+              r"lawyers?|attorneys?|paralegals?|analysts?|colleagues?|workers?|shoppers?|learners?|readers?|"
+              r"accounts?|mau|dau|wau|reps?|representatives?|operators?|researchers?|writers?|marketers?|"
+              r"translators?|teachers?|doctors?|nurses?|traders?|callers?|residents?|citizens?|humans?)")
+_NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
+                r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b)")
+
+_BUDGET_CUR = re.compile(
+    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|dollars?\b|"
+    rf"bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b)")
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|week|wk|day|hour|hr|h)\b|"
+    r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|weekly|daily|hourly)\b")
+_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+(?:\w+\s+){0,2}$")
+_NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)")
+
+_TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+)(?:s|sec|second)\b")
+_AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughput)\b")
+_RATE_UNIT = re.compile(
+    rf"{NUM}\s*(?:(rps|qps|req/s|reqs?/sec|reqs/s|requests?/s(?:ec)?|queries/s(?:ec)?|calls/s|r/s)|"
+    rf"(rpm|qpm|req/min|requests?/min)|(rph|req/h|requests?/h(?:ou)?r))(?![a-z])")
+_RATE_PER = re.compile(
+    rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x)\b)"
+    rf"[a-z][a-z-]*\s+){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
+    r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b")
+_RATE_DAILY = re.compile(
+    rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:requests?|queries|calls|conversations|chats|"
+    r"messages|tickets|emails|documents|docs|completions|prompts|questions|translations|summaries|sessions)\b")
+_PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
+_PEAK = re.compile(r"\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|highest|"
+                   r"top|up\s+to|rush)\b")
+_PEAK_AFTER = re.compile(r"^\s*(?:at|during|in)?\s*(?:the\s+)?(?:peak|busiest|rush|spikes?|bursts?|max)\b")
+_MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
+_PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
+_AVERAGE_AFTER = re.compile(r"^\s*(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b")
+_PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b[^.;,\x02]{0,30}$")
+_AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually)\b")
+
+_LATENCY_UNIT = re.compile(
+    rf"{NUM}\s*(ms|msec|millis|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)(?![a-z/])")
+_LAT_SPECIFIC = re.compile(
+    r"(?P<ttft_p95_ms>\bttft\b|time[\s-]+to[\s-]+first[\s-]+(?:token|byte|word)|\bfirst[\s-]+(?:token|word|byte|"
+    r"chunk)|\bstart(?:s|ing)?\b|\bbegin(?:s|ning)?\b|\binitial\s+response|\bfirst\s+(?:answer|response))|"
+    r"(?P<itl_p95_ms>\bitl\b|inter[\s-]?token|between\s+tokens|per[\s-]+(?:output[\s-]+)?token|\btpot\b|\btbt\b|"
+    r"token[\s-]+latency|token[\s-]+to[\s-]+token)|"
+    r"(?P<e2e_p95_ms>\be2e\b|end[\s-]+to[\s-]+end|\btotal\b|\b(?:full|complete|whole|entire)\s+(?:answer|"
+    r"response|reply|summary|output)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b)")
+_LAT_GENERIC = re.compile(
+    r"\blatency\b|response\s+times?|\brespon(?:d|ds|se|ses)\b|\banswers?\b|\brepl(?:y|ies)\b|\btakes?\b|"
+    r"\bwait\b|\bsla\b|\bslo\b|\bunder\b|\bbelow\b|\bwithin\b|less\s+than|at\s+most|\bp9[59]\b|<")
+_ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s)\b)*")
+
+_TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+_CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:\s+(?:window|length))?|ctx)\b")
+_TOK_KW = re.compile(
+    r"(?P<prompt_tokens>\bprompts?\b|\binputs?\b|\bcontext\b|\bquestions?\b|\bquer(?:y|ies)\b|\bdocuments?\b|"
+    r"\bdocs?\b|\bpdfs?\b|\bfiles?\b|\breports?\b|\bcontracts?\b|\btickets?\b|\bemails?\b|\btranscripts?\b|"
+    r"\bbooks?\b|\bpapers?\b|\bin\b|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
+    r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b)|"
+    r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
+    r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
+    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b)")
+
+_USERS_UNIT = re.compile(rf"{NUM}\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b")
+_USERS_KW = re.compile(
+    rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
+    rf"(?:count\s*)?(?:is|are|:|=|of|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
+    rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
+    rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}")
+_GPUS_UNIT = re.compile(
+    rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
+    rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
+_NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs"
+    rf"{NUM}\s*(?:nodes?|servers?|machines?|boxes|hosts|instances)\s*(?:with|of|x|,|each\s+with)?\s*{NUM}\s*"
+    r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
+_GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
+
+_BUDGET_KW = re.compile(
+    rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling))\b[^\x01.;]{{0,25}}?{NUM}(?!\s*%)")
+_RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
+                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|\s)*{NUM}(?!\s*%)")
+_LAT_KW = re.compile(
+    rf"\b(ttft|time\s+to\s+first\s+token|itl|tpot|inter[\s-]?token\s+latency|e2e|end[\s-]+to[\s-]+end|latency)\s*"
+    rf"(?:p9[59]\s*)?(?:of|is|:|=|under|below|<=?|at\s+most|around|about|~|max(?:imum)?|target|to|\s)*{NUM}"
+    r"(?!\s*%)")
+
+
+@dataclass
+class Quantity:
+    field: str
+    value: float
+    phrase: str
+    pos: int
+
+
+class _Pass:
+    """One sentence being consumed pass by pass."""
+
+    def __init__(self, nt: Numbered, asked: tuple[str, ...]):
+        self.nt, self.asked, self.text = nt, asked, nt.text
+        self.found: list[Quantity] = []
+
+    def run(self, pattern: re.Pattern, handle: Callable[[re.Match], list[tuple[str, float]] | None]) -> None:
+        spans = []
+        for m in pattern.finditer(self.text):
+            got = handle(m)
+            if got is None:
+                continue
+            spans.append(m.span())
+            for field, value in got:
+                self.found.append(Quantity(field, value, _readable(m.group(0), self.nt), m.start()))
+        for start, end in reversed(spans):  # one blank per quantity: no long runs for later patterns
+            self.text = self.text[:start] + " " + self.text[end:]
+
+    def before(self, pos: int, width: int = 60) -> str:
+        """Text before ``pos`` in the same sentence, not reaching back past another number."""
+        window = self.text[max(0, pos - width):pos]
+        cut = max(window.rfind(c) for c in ".;!?\n\x02")
+        return window[cut + 1:]
+
+    def after(self, end: int, width: int = 40) -> str:
+        window = self.text[end:end + width]
+        cut = window.find("\x01")
+        return window if cut < 0 else window[:cut]
+
+    def first_asked(self, fields: Sequence[str]) -> str | None:
+        return next((f for f in self.asked if f in fields), None)
+
+
+def _readable(phrase: str, nt: Numbered) -> str:
+    def show(v: float) -> str:
+        return f"{v:.0f}" if v.is_integer() and abs(v) < 1e15 else f"{v:g}"
+
+    return " ".join(re.sub(NUM, lambda m: show(nt.value(m)), phrase).split())
+
+
+def _nearest(kw: re.Pattern, before: str, after: str) -> str | None:
+    """Keyword category right after the unit, else the nearest one before."""
+    prefix = _ADJ_PREFIX.match(after)
+    adj = kw.search(after)
+    if adj and adj.start() <= (prefix.end() if prefix else 0) + 1:
+        return adj.lastgroup
+    last = None
+    for hit in kw.finditer(before):
+        last = hit
+    return last.lastgroup if last else None
+
+
+def extract(nt: Numbered, asked: Sequence[str] = ()) -> tuple[list[Quantity], str]:
+    """All quantities in one sentence's number text, and the text with them blanked out."""
+    p = _Pass(nt, tuple(asked))
+    p.run(_BUDGET_CUR, lambda m: _budget(p, m))
+    p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
+    p.run(_RATE_UNIT, lambda m: _rate_unit(p, m))
+    p.run(_RATE_DAILY, lambda m: _rate(p, m, nt.value(m) / _PER_SECONDS[_ADVERB_PERIOD[m.group(2)]]))
+    p.run(_RATE_PER, lambda m: _rate_per(p, m))
+    p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
+    p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
+    p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
+    p.run(_USERS_UNIT, lambda m: [("users", round(nt.value(m)) if abs(nt.value(m)) < 1e18 else nt.value(m))])
+    p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
+    p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
+    p.run(_BUDGET_KW, lambda m: _budget(p, m))
+    p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
+    p.run(_LAT_KW, lambda m: _latency_kw(p, m))
+    p.run(_USERS_KW, lambda m: [("users", _int(nt.value(m, m.lastindex or 1)))])
+    return p.found, p.text
+
+
+def _int(value: float) -> float:
+    return round(value) if abs(value) < 1e18 else value
+
+
+def _budget(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    value = p.nt.value(m, m.lastindex or 1)
+    after = p.after(m.end())
+    if _NOT_A_BUDGET.match(after):
+        return None
+    period = _PERIOD_AFTER.match(after)
+    unit = (period.group(1) or period.group(2)) if period else None
+    if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
+        unit = before.group(1)
+    return [("budget_monthly_usd", round(value * _MONTHLY_FACTOR.get(unit or "month", 1.0), 2))]
+
+
+def _token_rate(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    # "50 tokens per second" per user is a streaming speed: ITL = 1000 / rate. An aggregate rate is not.
+    if _AGGREGATE.search(p.before(m.start()) + p.after(m.end())):
+        return []
+    value = p.nt.value(m)
+    return [("itl_p95_ms", sig(1000.0 / value))] if value > 0 else [("itl_p95_ms", value)]
+
+
+def _rate(p: _Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
+    before, after = p.before(m.start()), p.after(m.end())
+    if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before):
+        return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
+    if _PEAK_AFTER.match(after):
+        field = "peak_rps"
+    elif _AVERAGE_AFTER.match(after):
+        field = "rps"
+    else:
+        peak = max((h.end() for h in _PEAK.finditer(before)), default=-1)
+        average = max((h.end() for h in _AVERAGE.finditer(before)), default=-1)
+        field = ("peak_rps" if peak > average else "rps" if average > peak else
+                 p.first_asked(RATE_FIELDS) or "rps")
+    return [(field, sig(rps))]
+
+
+def _rate_unit(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    value = p.nt.value(m)
+    per = 1 if m.group(2) else 60 if m.group(3) else 3600
+    return _rate(p, m, value / per)
+
+
+def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if _MONEY_BEFORE.search(p.before(m.start(), 40)):
+        return None  # "budget: 10k/month" is money, read by the budget keyword pass
+    return _rate(p, m, p.nt.value(m) / _PER_SECONDS[m.group(2)])
+
+
+def _latency(p: _Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
+    before, after = p.before(m.start()), p.after(m.end())
+    field = _nearest(_LAT_SPECIFIC, before, after)
+    if field is None:
+        asked = p.first_asked(LATENCY_FIELDS)
+        if asked:
+            field = asked
+        elif _LAT_GENERIC.search(before) or _LAT_GENERIC.match(after.lstrip()):
+            field = "ttft_p95_ms" if ms < 1000 else "e2e_p95_ms"
+        elif unit in ("ms", "msec", "millis", "millisecond", "milliseconds"):
+            field = "ttft_p95_ms" if ms < 1000 else "e2e_p95_ms"
+        else:
+            return None  # "within 2 weeks", "5 minutes of setup": a time, but not a latency target
+    return [(field, sig(ms, 6))]
+
+
+def _latency_kw(p: _Pass, m: re.Match) -> list[tuple[str, float]]:
+    key, value = m.group(1), p.nt.value(m, 2)
+    field = ("itl_p95_ms" if key in ("itl", "tpot") or "token" in key and "first" not in key else
+             "e2e_p95_ms" if key in ("e2e",) or key.startswith("end") else "ttft_p95_ms")
+    if key == "latency":
+        field = p.first_asked(LATENCY_FIELDS) or "ttft_p95_ms"
+    # Without a unit: ITL is always ms; small TTFT/E2E numbers are seconds ("e2e 5").
+    ms = value if field == "itl_p95_ms" or value >= 10 else value * 1000
+    return [(field, sig(ms, 6))]
+
+
+def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if _PER_TIME.match(p.after(m.end())):
+        return []  # "5M tokens a day" is a volume, not a prompt length
+    value, unit = p.nt.value(m), m.group(2)
+    factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
+              LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
+    field = _nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS)
+    if field is None:
+        field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
+    return [(field, _int(value * factor))]
+
+
+def _gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if _GPUS_NOT_A_LIMIT.match(p.after(m.end())) or re.search(r"\b(?:each|per)\s*$", p.before(m.start())):
+        return None
+    value = p.nt.value(m) if m.group(1) is not None else 1.0
+    return [("max_gpus", _int(value))]
+
+
+def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:
+    """What-if scalings: "traffic doubles", "3x the users", "half the budget" -> (field, factor, span)."""
+    out = []
+    for m in _MULT.finditer(nt.text):
+        word = m.group("word")
+        if word:
+            factor = _MULT_WORDS[word]
+        elif m.group("n"):
+            factor = nt.values[int(m.group("n"))]
+        else:
+            pct = nt.values[int(m.group("pct") or m.group("pct2"))] / 100
+            factor = 1 - pct if (m.group("down") or m.group("less")) else 1 + pct
+        if factor <= 0:
+            continue
+        window = nt.text[max(0, m.start() - 40): m.end() + 40]
+        out.append((_subject(window, m.start() - max(0, m.start() - 40)), factor, m.span()))
+    return out
+
+
+_MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "twice": 2.0, "triple": 3.0,
+               "triples": 3.0, "tripled": 3.0, "tripling": 3.0, "thrice": 3.0, "threefold": 3.0,
+               "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0, "half": 0.5, "halve": 0.5, "halves": 0.5,
+               "halved": 0.5, "halving": 0.5, "tenfold": 10.0}
+_MULT = re.compile(
+    r"\b(?P<word>" + "|".join(sorted(_MULT_WORDS, key=len, reverse=True)) + r")\b|"
+    r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
+    r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
+    r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*%|"
+    r"\x01(?P<pct2>\d+)\x02\s*%\s*(?:(?P<less>less|lower|fewer|smaller|cheaper)|more|higher|extra|bigger|larger)\b")
+_SUBJECTS = (
+    ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
+    ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?)\b")),
+    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money)\b")),
+    ("max_gpus", re.compile(r"\b(?:gpus?|cards|§+)")),
+    ("traffic", re.compile(r"\b(?:traffic|load|requests?|usage|demand|volume|users?|user\s+base|qps|rps|"
+                           r"customers|people|employees|scale)\b")),
+)
+
+
+def _subject(window: str, at: int) -> str:
+    best, best_dist = "traffic", 10 ** 6
+    for field, pattern in _SUBJECTS:
+        for hit in pattern.finditer(window):
+            dist = abs(hit.start() - at)
+            if dist < best_dist:
+                best, best_dist = field, dist
+    return best

@@ -1,0 +1,145 @@
+"""Text plumbing for the offline parser: normalisation, sentences, what-if scopes and span masking.
+
+Every helper is linear in the input and never raises on odd unicode.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Typographic variants folded to ASCII so one regex covers what phones and word processors produce.
+_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u00b4": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\ufeff": "",
+    "\u00d7": "x", "\u2264": "<=", "\u2265": ">=", "\u2026": "...", "\r": "\n",
+    "\u0130": "I",  # the one character whose lower case is two characters long
+    "\x01": " ", "\x02": " ",  # reserved for number placeholders (see numbers.py)
+}
+_FOLD_RE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this only fullwidth ASCII is folded
+
+# A sentence ends at . ! ? ; followed by space, or at a line break. "3.1", "$8.5k" and "e.g.x" stay whole.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+# Where a hypothetical starts; the what-if scope runs from the cue to the end of its sentence.
+WHATIF_CUE = re.compile(
+    # "and with fp8?" only opens a sentence ("... and with a budget of $5k" is a fact)
+    r"^\W*and\s+(?:with|on|using|if|for)\b|"
+    r"\b(?:what\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we)|hypothetically|"
+    r"what\s+would\s+happen\s+if|what\s+happens\s+if|would\s+it\s+help\s+if|"
+    r"what\s+would\s+it\s+(?:cost|look\s+like)\s+(?:with|if|on)|"
+    r"if\s+we\s+(?:had|used|went|switched|relaxed|doubled|halved|were|moved|bought|owned|only\s+had|got|"
+    r"tripled|dropped|lowered|raised|increased|decreased))\b")
+# A question that proposes a change ("relax TTFT to 500 ms?") is a what-if, not an edit.
+_PROPOSAL = re.compile(
+    r"^\W*(?:relax|use|switch|try|drop|increase|decrease|lower|raise|double|halve|triple|loosen|tighten|"
+    r"with|on|can\s+we|could\s+we|should\s+we|would\s+(?:it|that|we)|will\s+it|does\s+it|is\s+it\s+(?:cheaper|faster))\b")
+
+
+def normalize(text: str) -> str:
+    """NFKC, ASCII quotes/dashes, no control characters, single spaces (case preserved)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if not text.isascii():
+        if len(text) <= NFKC_LIMIT:
+            text = unicodedata.normalize("NFKC", text)
+        else:
+            text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
+        text = _FOLD_RE.sub(lambda m: _FOLD[m.group(0)], text)
+    elif "\r" in text or "\x01" in text or "\x02" in text:
+        text = _FOLD_RE.sub(lambda m: _FOLD[m.group(0)], text)
+    text = _CONTROL.sub(" ", text).replace("\t", " ")
+    while "  " in text:  # str.replace halves any run of spaces per pass: log(n) fast passes, no regex
+        text = text.replace("  ", " ")
+    return text
+
+
+def lower_aligned(text: str) -> str:
+    """Lower-case with the same length (normalize() removed the one character that grows), so spans found in
+    it index the original text too."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """One sentence split into its factual part and its hypothetical (what-if) part."""
+
+    orig: str
+    low: str
+    fact: str          # lower-cased, what-if part blanked out
+    whatif: str        # lower-cased what-if part ("" when none)
+
+    @property
+    def split(self) -> int:
+        return len(self.low) - len(self.whatif)
+
+    @property
+    def fact_orig(self) -> str:
+        return self.orig[:self.split] + " " * (len(self.orig) - self.split)
+
+
+def scope(sentence: str) -> Scoped:
+    low = lower_aligned(sentence)
+    m = WHATIF_CUE.search(low)
+    if m:
+        return Scoped(sentence, low, low[:m.start()] + " " * (len(low) - m.start()), low[m.start():])
+    if low.rstrip().endswith("?") and _PROPOSAL.match(low):
+        return Scoped(sentence, low, " " * len(low), low)
+    return Scoped(sentence, low, low, "")
+
+
+def mask(text: str, spans: list[tuple[int, int]], char: str = " ") -> str:
+    """Blank out spans (same length, so positions stay valid)."""
+    if not spans:
+        return text
+    parts, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            start = last
+        if end <= start:
+            continue
+        parts.append(text[last:start])
+        parts.append(char * (end - start))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+_BULLET = re.compile(r"^(?:[\s\-*•·>#]+|\d{1,2}[.)]\s+)+")
+
+
+_BLANKS = re.compile(r"[ \t]{2,}")
+
+
+def squeeze(text: str) -> str:
+    """Runs of blanks (left by masking) as one space."""
+    return _BLANKS.sub(" ", text) if "  " in text else text
+
+
+def trim(text: str, limit: int) -> str:
+    """At most ``limit`` characters on one line, without a leading list bullet, cut at a word boundary."""
+    text = _BULLET.sub("", " ".join(text.split()))
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-")
+
+
+def snippet(text: str, start: int, end: int, width: int = 100) -> str:
+    """The phrase at [start, end) run on to the end of its sentence, on one line, at most ``width`` characters."""
+    stop = end
+    while stop < len(text) and stop < start + width and text[stop] not in ".!?\n":
+        stop += 1
+    return " ".join(text[start:max(stop, end)].split())[:width]

@@ -1,0 +1,183 @@
+"""Phrase tables: how people say use cases, priorities, precisions, cost models, cold starts and retractions.
+
+All patterns run on lower-cased, normalised text (see text.py). Tables are ordered lists of (value, pattern)
+so the first match wins where order matters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.domain.enums import CostModel, Precision, Priority, UseCase
+
+
+def _re(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+# ------------------------------------------------------------------ use cases
+# (use case, weight, pattern). The heaviest total wins, so "a chatbot over our PDFs" is RAG (3) not chat (1).
+_SUMMARY = r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b"
+_LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
+               r"pdfs?)\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
+               r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?|"
+               r"\d+[\s-]*page)\b|\breports?\b")
+_SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?|meeting\s+notes|notes|calls?|"
+                r"support\s+cases?|cases|reviews?|articles?|news|threads?|slack|comments?|feedback|short)\b")
+
+USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
+    (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?\s+(?:review|analysis|analytics|redlining)|"
+     r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
+     r"\blegal\s+(?:research|analysis|review|documents?|work|team|assistant|tech|ai)|\bdue\s+diligence\b|"
+     r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
+     r"policy|clinical)\s+(?:research|analysis)\b|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
+     r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|\blaw\s+firm\b|"
+     r"\blegal\b|\bresearch_legal_analysis\b"),
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
+     r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:over|on|about|from|"
+     r"against|using|based\s+on)\s+(?:our\s+|the\s+|their\s+|internal\s+|company\s+|your\s+)*(?:\w+\s+)?(?:docs?|"
+     r"documents?|documentation|pdfs?|knowledge|wiki|confluence|manuals?|files?|policies|handbooks?|sharepoint|"
+     r"data|content|corpus)|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
+     r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files)|"
+     r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
+     r"\bdocument\s+(?:q\s?&\s?a|qa|search|analysis|question)|\bover\s+(?:our|the|internal)\s+(?:\w+\s+)?"
+     r"(?:pdfs|docs|documents|documentation|wiki|manuals|files)\b|\benterprise\s+search\b|\bsemantic\s+search\b|"
+     r"\bgrounded\s+in\b|\bcite\s+sources\b|\bdocument_analysis_rag\b|\b(?:find|look\s+up|retrieve|locate)\s+"
+     r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
+     r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b"),
+    (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode\s+complet(?:ion|ions|e)\b|"
+     r"\bcopilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
+     r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
+     r"\bide\s+(?:plugin|extension|integration|assistant)|\bfill[\s-]in[\s-]the[\s-]middle\b|\bfim\b|"
+     r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b"),
+    (UseCase.CODE_GENERATION_DETAILED, 3, r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
+     r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
+     r"\bcoding\s+(?:agents?|assistants?)\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
+     r"\breview(?:ing)?\s+(?:\w+\s+)?(?:code|pull\s+requests|prs|merge\s+requests)\b|\bwrit(?:e|es|ing)\s+"
+     r"(?:\w+\s+)?code\b|\bcode\s+from\s+(?:\w+\s+)?(?:specs?|specifications?|requirements|descriptions?|"
+     r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
+     r"\b(?:whole|full|entire|complete)\s+(?:functions?|classes|modules|programs?|features)\b|\bagentic\s+coding\b|\bprogramming\s+assistant\b|\bdebug(?:ging)?\s+code\b|\btext[\s-]to[\s-]sql\b|"
+     r"\bcode_generation_detailed\b"),
+    (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|or)\b|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
+     r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
+     r"arabic|dutch|english|hindi|russian|polish|turkish)\b"),
+    (UseCase.CONTENT_GENERATION, 2, r"\bmarketing\s+(?:copy|content|emails?|texts?|materials?|campaigns?|posts?)|"
+     r"\bcopy[\s-]?writ\w*|\bblog\s+(?:posts?|articles?|content)|\bblogs?\b|\bproduct\s+descriptions?|"
+     r"\b(?:social[\s-]media|linkedin|twitter|instagram)\s+(?:posts?|content|captions?)|\bad\s+copy\b|"
+     r"\bnewsletters?\b|\bwrit(?:e|ing)\s+(?:\w+\s+)?(?:articles|content|stories|posts|essays)|"
+     r"\bcontent\s+(?:generation|creation|writing|writer|marketing)|\bseo\s+(?:content|articles?|copy)|"
+     r"\bpress\s+releases?\b|\bcreative\s+writing\b|\bad\s+campaigns?\b|\bcontent_generation\b"),
+    (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
+    (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
+    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
+     r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
+     r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
+     r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
+     r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
+     r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
+     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchatbot_conversational\b"),
+))
+# Weak one-word answers, used only when nothing above matched (e.g. answering "what will it be used for?").
+WEAK_USE_CASES: tuple[tuple[UseCase, re.Pattern], ...] = tuple((u, _re(p)) for u, p in (
+    (UseCase.CHATBOT_CONVERSATIONAL, r"\b(?:chat|chatting|support|bot|faq)\b"),
+    (UseCase.CODE_GENERATION_DETAILED, r"\b(?:code|coding|programming|developers?)\b"),
+    (UseCase.DOCUMENT_ANALYSIS_RAG, r"\b(?:docs|documents|pdfs|search)\b"),
+    (UseCase.CONTENT_GENERATION, r"\b(?:marketing|content|writing|copy)\b"),
+    (UseCase.RESEARCH_LEGAL_ANALYSIS, r"\b(?:research|contracts?|lawyers?)\b"),
+))
+LONG_NOUNS = _re(_LONG_NOUNS)
+SHORT_NOUNS = _re(_SHORT_NOUNS)
+USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|rather\s+than|instead\s+of)\s+(?:an?\s+|the\s+)?"
+                        r"(?:\w+\s+)?$")
+LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
+
+# ------------------------------------------------------------------ priorities
+PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
+    (Priority.LATENCY, r"\b(?:latency|speed|responsiveness|response\s+time)\s+(?:is\s+|really\s+)?"
+     r"(?:matter(?:s|ed)?\s+)?"
+     r"(?:the\s+)?(?:most\s+important|critical|crucial|key|paramount|everything|king|the\s+priority|a\s+priority|"
+     r"top\s+priority|most|matters?\s+most)|\blow[\s-]latency\b|\bsnappy\b|\breal[\s-]?time\b|"
+     r"\bas\s+fast\s+as\s+possible\b|\binstant(?:aneous|ly)?\b|\b(?:feel|be|start|respond|answer|reply)s?\s+"
+     r"(?:very\s+|really\s+|super\s+)?(?:fast|quick|quickly|responsive|snappy)\b|\bfast\s+(?:first\s+)?"
+     r"(?:answers?|responses?|replies|first\s+tokens?)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?"
+     r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)"),
+    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config))|"
+     r"\b(?:budget|money)\s+is\s+(?:tight|limited|constrained|small|short)|\b(?:tight|limited|small|low|modest)\s+"
+     r"budget\b|\bcosts?\s+(?:is\s+|are\s+|really\s+)?(?:matter(?:s|ed)?\s+)?(?:the\s+)?(?:most\s+important|critical|"
+     r"crucial|key|paramount|everything|king|the\s+priority|a\s+priority|top\s+priority|matter(?:s|ed)?\s+most|most)|"
+     r"\bminimi[sz]e\s+(?:the\s+)?(?:cost|spend|price)|\blowest\s+(?:cost|price)\b|\blow[\s-]cost\b|"
+     r"\bcost[\s-](?:effective|efficient|conscious|sensitive)\b|\bsave\s+money\b|\b(?:optimi[sz]e|"
+     r"prioriti[sz]e)\s+(?:for\s+)?(?:cost|price|spend)|\bcost\s+first\b|\bkeep\s+(?:the\s+)?costs?\s+"
+     r"(?:down|low)|\bfrugal\b|\bon\s+a\s+shoestring\b|\bprice\s+(?:is|matters)\s+(?:most|key|critical)"),
+    (Priority.QUALITY, r"\b(?:best|highest|top|maximum|max|great|excellent)\s+(?:possible\s+)?(?:quality|accuracy)"
+     r"\b|\b(?:accuracy|quality|correctness)\s+(?:is\s+|really\s+)?(?:matter(?:s|ed)?\s+)?(?:the\s+)?(?:most\s+important|"
+     r"critical|crucial|key|paramount|everything|king|the\s+priority|a\s+priority|top\s+priority|matters?\s+most|"
+     r"most)|\bmost\s+(?:accurate|capable|intelligent|powerful)\b|\bsmartest\b|\bbest\s+(?:model|answers|results)"
+     r"\b|\bhigh[\s-](?:quality|accuracy)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?(?:quality|accuracy)|"
+     r"\b(?:quality|accuracy)\s+first\b|\bcan'?t\s+(?:afford|tolerate)\s+(?:mistakes|errors|hallucinations)"),
+    (Priority.BALANCED, r"\bbalanced?\b|\btrade[\s-]?off\b|\bmiddle\s+ground\b|\bgood\s+compromise\b|"
+     r"\bbest\s+value\b|\bbang\s+for\s+(?:the\s+)?buck\b|\bvalue\s+for\s+money\b|\ba\s+bit\s+of\s+both\b"),
+))
+PRIORITY_NEGATION = _re(r"(?:\b(?:not|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never)\s+(?:\w+\s+){0,2}$)")
+PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
+                              r"(?:matter|important|a\s+(?:concern|priority|problem|factor)|critical|an\s+issue)")
+
+# ------------------------------------------------------------------ precision (bf16 first: "not quantized")
+PRECISIONS: tuple[tuple[Precision, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
+    (Precision.BF16, r"\bbf16\b|\bbfloat16\b|\bfp16\b|\bfloat16\b|\bhalf[\s-]precision\b|\bfull[\s-]precision\b|"
+     r"\bunquantized\b|\bun-quantized\b|\bnon-quantized\b|\bno\s+quantization\b|\bnot\s+quantized\b|"
+     r"\bwithout\s+quantization\b|\bdon'?t\s+quantize\b|\boriginal\s+weights\b|\bnative\s+precision\b|"
+     r"\b16[\s-]?bit\b"),
+    (Precision.FP8, r"\bfp8\b|\bfloat8\b|\b8[\s-]?bit\s+float(?:ing[\s-]point)?\b|\be4m3\b"),
+    (Precision.FP4, r"\b(?:nv|mx)?fp4\b|\b4[\s-]?bit\s+float(?:ing[\s-]point)?\b"),
+    (Precision.INT8, r"\bint8\b|\bw8a8\b|\b8[\s-]?bit\b"),
+    (Precision.INT4, r"\bint4\b|\bw4a16\b|\b4[\s-]?bit\b|\bawq\b|\bgptq\b|\bquanti[sz](?:ed|e|ation|ing)\b"),
+))
+
+# ------------------------------------------------------------------ cost model, cold starts
+COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
+    (CostModel.PURCHASE, r"\b(?:plan|planning|going|want|need|looking|intend|considering)\s+(?:\w+\s+)?to\s+"
+     r"(?:buy|purchase|acquire)\b|\b(?:buy|buying|purchase|purchasing)\s+(?:\w+\s+){0,2}(?:gpus?|§+|hardware|"
+     r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b"),
+    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:\w+\s+)?(?:gpus?|§+|hardware|"
+     r"cluster|servers|data\s?cent(?:er|re)|infrastructure)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
+     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
+     r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
+     r"(?:gpus?|hardware|§)|\bexisting\s+(?:gpus?|hardware|cluster|§)|\bself[\s-]hosted\s+hardware\b"),
+    (CostModel.CLOUD, r"\b(?:rent|renting|rented|rental)\b|\b(?:in|on|from)\s+the\s+cloud\b|\bcloud\s+(?:gpus?|"
+     r"providers?|instances?|rental|vms?)\b|\b(?:aws|gcp|azure|google\s+cloud|coreweave|lambda\s+labs|"
+     r"oracle\s+cloud|oci)\b|\bon[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b|\bopex\b"),
+))
+COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|without|won'?t|can'?t|cannot)\s+(?:\w+\s+){0,2}$")
+
+COLD_START_OFF = _re(
+    r"\bno\s+cold\s+starts?\b|\b(?:always|24/7)\s+(?:on|warm|available|up|running)\b|\bnever\s+scale\s+to\s+zero\b|"
+    r"\b(?:can'?t|cannot|must\s+not|mustn'?t|shouldn'?t|should\s+not|don'?t\s+want\s+to|do\s+not\s+want\s+to)\s+"
+    r"(?:\w+\s+)?(?:scale\s+to\s+zero|have\s+cold\s+starts?|tolerate\s+cold\s+starts?|sleep)|\bcold\s+starts?\s+"
+    r"(?:is|are)\s+(?:not\s+(?:ok|okay|acceptable|fine)|unacceptable|a\s+problem|a\s+no[\s-]go)|\bkeep\s+(?:it\s+)?"
+    r"warm\b|\b(?:no|avoid|without)\s+scal(?:e|ing)[\s-]to[\s-]zero\b")
+COLD_START_ON = _re(
+    r"\bscal(?:e|es|ed|ing)\s+(?:down\s+)?to\s+zero\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
+    r"(?:ok|okay|fine|acceptable|not\s+a\s+problem|no\s+problem)|\b(?:ok|okay|fine)\s+(?:with|to\s+have)\s+cold\s+"
+    r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down)\b|\bspin\s+down\s+(?:at\s+night|when\s+"
+    r"idle)|\bidle\s+at\s+night\b|\bserverless\b")
+
+# ------------------------------------------------------------------ retractions ("no budget limit", "any GPU")
+CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f, p in (
+    (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
+     r"\b(?:forget|drop|remove|ignore|scrap|clear|lift|delete)\s+(?:about\s+)?(?:the\s+|my\s+|our\s+)?budget\b|"
+     r"\bbudget\s+(?:is\s+|doesn'?t\s+)?(?:unlimited|no\s+object|not\s+a\s+(?:concern|constraint|problem)|"
+     r"matter|irrelevant|not\s+an\s+issue)|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
+     r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),
+    (("gpus",), r"\bany\s+(?:gpu|hardware|accelerator|card)s?\b|\bwhatever\s+(?:gpu|hardware)s?\b|\bno\s+gpu\s+"
+     r"(?:preference|constraints?|restrictions?)\b|\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+"
+     r"(?:about|which)\s+(?:the\s+)?gpus?\b"),
+    (("models",), r"\bany\s+models?\b|\bwhatever\s+model\b|\bno\s+model\s+(?:preference|constraints?)\b|"
+     r"\bmodels?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?models?\b"),
+    (("precision",), r"\bany\s+precision\b|\bprecision\s+(?:doesn'?t|does\s+not)\s+matter\b"),
+    (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
+     r"\b(?:forget|drop|remove|ignore)\s+(?:the\s+)?latency\s+(?:requirements?|targets?|constraints?|slos?)|"
+     r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b"),
+    (("namespace",), r"\b(?:any|whatever)\s+namespace\b|\bnamespace\s+(?:doesn'?t|does\s+not)\s+matter\b"),
+))

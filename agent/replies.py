@@ -1,0 +1,181 @@
+"""Templated answers of the offline brain, built only from tool results and the spec (markdown)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from agent.clarify import Ask
+from knowledge.domain import DeploymentSpec, Recommendation, SimilarDeployment
+from tools.planner import PlanResult
+from tools.whatif import Comparison, ComparisonRow
+
+FIELD_LABELS = {
+    "use_case": "use case", "description": "description", "users": "users", "rps": "average rate (req/s)",
+    "peak_rps": "peak rate (req/s)", "prompt_tokens": "prompt tokens", "output_tokens": "output tokens",
+    "ttft_p95_ms": "p95 TTFT (ms)", "itl_p95_ms": "p95 ITL (ms)", "e2e_p95_ms": "p95 E2E (ms)",
+    "priority": "priority", "budget_monthly_usd": "budget ($/month)", "gpus": "allowed GPUs",
+    "exclude_gpus": "excluded GPUs", "models": "preferred models", "exclude_models": "excluded models",
+    "precision": "precision", "cost_model": "cost model", "max_gpus": "GPUs available", "namespace": "namespace",
+    "allow_cold_start": "scale to zero allowed",
+}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "any"
+    if hasattr(value, "value"):
+        return str(value.value)
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _ms(v: float | None) -> str:
+    return "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
+
+
+def questions_text(asks: Sequence[Ask], preface: str | None = None) -> str:
+    lines = [preface] if preface else []
+    if len(asks) == 1:
+        lines.append(asks[0].text)
+    else:
+        lines += [f"{i}. {a.text}" for i, a in enumerate(asks, 1)]
+    return "\n\n".join(lines)
+
+
+def spec_text(spec: DeploymentSpec) -> str:
+    rows = []
+    for field, label in FIELD_LABELS.items():
+        if not spec.is_set(field):
+            continue
+        src = spec.sources.get(field)
+        tag = "you said" if not src or src.origin == "stated" else f"assumed: {src.note or 'default'}"
+        rows.append(f"| {label} | {_fmt(getattr(spec, field))} | {tag} |")
+    if not rows:
+        return "I don't know anything about the deployment yet. Tell me what it is for and how many users it serves."
+    return "| field | value | source |\n|---|---|---|\n" + "\n".join(rows)
+
+
+def assumptions_text(spec: DeploymentSpec, limit: int = 6) -> str:
+    assumed = spec.assumed_fields()
+    if not assumed:
+        return ""
+    parts = [f"{FIELD_LABELS.get(k, k)} {_fmt(getattr(spec, k))} ({v.note or 'default'})"
+             for k, v in list(assumed.items())[:limit]]
+    return "**I assumed** " + "; ".join(parts) + ". Tell me if any of these is wrong and I will re-plan."
+
+
+def _option_line(r: Recommendation) -> str:
+    c, p = r.config, r.prediction
+    gpus = f"{r.replicas} x {c.tensor_parallel} {c.gpu}" if c.tensor_parallel > 1 else f"{r.replicas} x {c.gpu}"
+    status = "meets SLOs" if r.meets_slos else "misses an SLO"
+    per_m = r.cost.usd_per_million_output_tokens
+    return (f"| {r.rank}{'*' if r.pareto_optimal else ''} | {c.model_id} | {c.precision.value} | {gpus} | "
+            f"{_ms(p.ttft_ms.p95 if p.ttft_ms else None)} | {_ms(p.itl_ms.p95 if p.itl_ms else None)} | "
+            f"{_ms(p.e2e_ms.p95 if p.e2e_ms else None)} | ${r.monthly_cost_usd:,.0f} | "
+            f"{'$' + format(per_m, ',.2f') if per_m else '-'} | {status} | {p.provenance.value} |")
+
+
+def options_table(recs: Sequence[Recommendation]) -> str:
+    head = ("| # | model | precision | GPUs (replicas x TP GPU) | p95 TTFT ms | p95 ITL ms | p95 E2E ms | "
+            "$/month | $/M output tokens | SLOs | source |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    return head + "\n" + "\n".join(_option_line(r) for r in recs)
+
+
+def plan_text(plan: PlanResult, *, changed: Sequence[str] = (), similar: Sequence[SimilarDeployment] = (),
+              follow: Ask | None = None, warnings: Sequence[str] = ()) -> str:
+    w = plan.workload
+    intro = "Here is what I recommend" if not changed else (
+        "Updated for " + ", ".join(FIELD_LABELS.get(f, f) for f in changed))
+    parts = [f"{intro} for {w.avg_rps:g} req/s on average and {w.peak_rps:g} at peak "
+             f"(prompt ~{w.prompt_tokens} tokens, output ~{w.output_tokens}; p95 targets TTFT {_ms(w.ttft_p95_ms)} ms, "
+             f"ITL {_ms(w.itl_p95_ms)} ms, E2E {_ms(w.e2e_p95_ms)} ms):"]
+    parts += [f"> {n}" for n in plan.notes[:3]]
+    parts += [f"> Note: {x}" for x in warnings]
+    parts.append(options_table(plan.recommendations))
+    top = plan.recommendations[0]
+    parts.append(f"**Why option 1:** {top.rationale}")
+    if top.tradeoffs:
+        parts.append("\n".join(f"- {t}" for t in top.tradeoffs))
+    if plan.recommendations[0].replicas > 1 or plan.recommendations[0].min_replicas != plan.recommendations[0].max_replicas:
+        parts.append(f"Autoscaling: {top.min_replicas} to {top.max_replicas} replicas (average vs peak with headroom).")
+    if similar:
+        parts.append(similar_text(similar))
+    text = assumptions_text(plan.spec)
+    if text:
+        parts.append(text)
+    parts.append("You can ask *what if traffic doubles*, *compare option 1 and 2*, *use fp8*, or *deploy option 1*.")
+    if follow:
+        parts.append(follow.text)
+    return "\n\n".join(parts)
+
+
+def similar_text(similar: Sequence[SimilarDeployment]) -> str:
+    lines = ["**Similar past deployments:**"]
+    for s in similar:
+        o = s.outcome
+        m = o.measured
+        verdict = "met its SLOs" if o.passed else "missed an SLO"
+        lines.append(f"- {o.recommendation.model_id} on {o.recommendation.total_gpus} x {o.recommendation.gpu} "
+                     f"({o.spec.use_case.value if o.spec.use_case else 'unknown use case'}, {o.spec.rps or 0:g} req/s): "
+                     f"{verdict}; measured p95 TTFT {_ms(m.ttft_ms.p95)} ms, ITL {_ms(m.itl_ms.p95)} ms "
+                     f"(predicted {_ms(o.predicted.ttft_ms.p95 if o.predicted.ttft_ms else None)} / "
+                     f"{_ms(o.predicted.itl_ms.p95 if o.predicted.itl_ms else None)} ms)")
+    return "\n".join(lines)
+
+
+def _row_line(row: ComparisonRow) -> str:
+    if row.top is None:
+        return f"| {row.label} | {row.error or 'no plan'} | - | - | - | - | - | - |"
+    r, d = row.top, row.deltas
+
+    def delta(key: str, fmt: str = "{:+,.0f}") -> str:
+        return f" ({fmt.format(d[key])})" if d.get(key) else ""
+
+    p = r.prediction
+    return (f"| {row.label} | {r.model_id} ({r.config.precision.value}) on {r.total_gpus} x {r.gpu} | "
+            f"{r.total_gpus}{delta('gpus')} | ${r.monthly_cost_usd:,.0f}{delta('cost_usd')} | "
+            f"{_ms(p.ttft_ms.p95 if p.ttft_ms else None)}{delta('ttft_p95_ms')} | "
+            f"{_ms(p.itl_ms.p95 if p.itl_ms else None)}{delta('itl_p95_ms')} | "
+            f"{_ms(p.e2e_ms.p95 if p.e2e_ms else None)}{delta('e2e_p95_ms')} | "
+            f"{'met' if r.meets_slos else 'missed'} |")
+
+
+def comparison_text(comparison: Comparison) -> str:
+    head = "| scenario | top option | GPUs | $/month | p95 TTFT ms | p95 ITL ms | p95 E2E ms | SLOs |\n|---|---|---|---|---|---|---|---|"
+    lines = [head, _row_line(comparison.base), *(_row_line(v) for v in comparison.variants)]
+    summary = []
+    for v in comparison.variants:
+        if v.top and comparison.base.top and v.deltas:
+            cost = v.deltas.get("cost_usd", 0)
+            summary.append(f"- **{v.label}**: {'+' if cost >= 0 else '-'}${abs(cost):,.0f}/month, "
+                           f"{v.deltas.get('gpus', 0):+.0f} GPUs, top option {v.top.model_id} on {v.top.gpu}.")
+        elif v.error:
+            summary.append(f"- **{v.label}**: {v.error}")
+    return "Side by side (deltas vs the current plan in brackets):\n\n" + "\n".join(lines) + (
+        "\n\n" + "\n".join(summary) if summary else "")
+
+
+def option_pair_text(a: Recommendation, b: Recommendation) -> str:
+    rows = [("model", a.model_id, b.model_id), ("precision", a.config.precision.value, b.config.precision.value),
+            ("GPUs", f"{a.total_gpus} x {a.gpu}", f"{b.total_gpus} x {b.gpu}"),
+            ("$/month", f"${a.monthly_cost_usd:,.0f}", f"${b.monthly_cost_usd:,.0f}")]
+    for label, attr in (("p95 TTFT ms", "ttft_ms"), ("p95 ITL ms", "itl_ms"), ("p95 E2E ms", "e2e_ms")):
+        sa, sb = getattr(a.prediction, attr), getattr(b.prediction, attr)
+        rows.append((label, _ms(sa.p95 if sa else None), _ms(sb.p95 if sb else None)))
+    rows.append(("quality", f"{a.quality.score:.1f}" if a.quality else "-", f"{b.quality.score:.1f}" if b.quality else "-"))
+    rows.append(("SLOs", "met" if a.meets_slos else "missed", "met" if b.meets_slos else "missed"))
+    table = f"| | option {a.rank} | option {b.rank} |\n|---|---|---|\n" + "\n".join(f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows)
+    return table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"
+
+
+HELP = ("I size LLM deployments. Tell me what you need in plain words, for example: *a support chatbot for 5,000 "
+        "employees, fast first answers, at most $8k a month*. I will ask about anything that changes the answer, "
+        "recommend model + GPU + replicas with predicted p95 latency and cost, answer what-ifs (*what if traffic "
+        "doubles?*, *use fp8*, *compare option 1 and 3*), show the manifests (*show the YAML*) and deploy an option "
+        "after you approve it. Say *show the spec* to see what I know, or *start over* to begin again.")
+GREETING = "Hello! I'm Compass. " + HELP
+UNPARSED = ("I could not find anything about the deployment in that. Tell me the use case (e.g. a support chatbot, "
+            "code completion, RAG over documents) and roughly how many users or requests per second.")

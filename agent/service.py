@@ -1,0 +1,199 @@
+"""Sessions and turns: the one entry point every front end (terminal, REST API, UI, evals) uses.
+
+A session is a LangGraph thread (thread id = session id) whose checkpoints live in PostgreSQL, plus a row in
+``sessions`` naming its owner. Nothing is kept in process memory between calls, so any Compass process sharing
+the database can serve any session. Turns of one session are serialised across processes by an advisory lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langgraph.checkpoint.postgres import PostgresSaver
+from langgraph.types import Command
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+from pydantic import BaseModel, Field
+
+from agent.context import DEFAULT_ALLOWED_NAMESPACES, AgentContext
+from agent.graph import build_graph
+from agent.serde import checkpoint_serde
+from agent.state import AgentState
+from knowledge.base import KnowledgeBase
+from knowledge.errors import CompassError
+from knowledge.store import sessions_repo
+from knowledge.store.sessions_repo import SessionRecord
+
+log = structlog.get_logger(__name__)
+MAX_MESSAGE_CHARS = 100_000
+
+
+class SessionNotFoundError(CompassError):
+    exit_code = 4
+
+
+class NoPendingApprovalError(CompassError):
+    exit_code = 2
+
+
+class TurnEvent(BaseModel):
+    event: str = Field(description="token, step, spec, progress, approval_request, reply, interrupt, done, error")
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class SessionView(BaseModel):
+    session: SessionRecord
+    state: AgentState
+    pending_approval: dict[str, Any] | None = None
+    messages: list[dict[str, str]] = Field(default_factory=list, description="role + content, oldest first")
+
+
+class TurnResult(BaseModel):
+    session_id: uuid.UUID
+    reply: str
+    stage: str
+    pending_approval: dict[str, Any] | None = None
+    events: list[TurnEvent] = Field(default_factory=list)
+
+
+def _role(m: BaseMessage) -> str:
+    return "user" if isinstance(m, HumanMessage) else "assistant" if isinstance(m, AIMessage) else m.type
+
+
+class AgentService:
+    def __init__(self, kb: KnowledgeBase, *, llm: str = "offline", deploy_target: str = "local",
+                 allowed_namespaces: tuple[str, ...] = DEFAULT_ALLOWED_NAMESPACES, pool_max: int = 10):
+        self.kb = kb
+        self.defaults = AgentContext(llm=llm, deploy_target=deploy_target, allowed_namespaces=allowed_namespaces, kb=kb)
+        self.pool = ConnectionPool(kb.db.url, min_size=1, max_size=pool_max, open=True, name="checkpoints",
+                                   kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+        self.saver = PostgresSaver(self.pool, serde=checkpoint_serde())
+        self.saver.setup()
+        self.graph = build_graph(self.saver)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # ------------------------------------------------------------------ sessions
+
+    def create_session(self, owner: str, title: str | None = None) -> SessionRecord:
+        with self.kb.db.connection() as conn:
+            return sessions_repo.create(conn, owner, title)
+
+    def list_sessions(self, owner: str) -> list[SessionRecord]:
+        with self.kb.db.connection() as conn:
+            return sessions_repo.list_for(conn, owner)
+
+    def _record(self, session_id: uuid.UUID | str, owner: str) -> SessionRecord:
+        try:
+            sid = uuid.UUID(str(session_id))
+        except ValueError:
+            raise SessionNotFoundError(f"No session '{session_id}'.") from None
+        with self.kb.db.connection() as conn:
+            record = sessions_repo.get(conn, sid)
+        if record is None or record.owner != owner:  # another owner's session looks exactly like a missing one
+            raise SessionNotFoundError(f"No session '{session_id}'.")
+        return record
+
+    def delete_session(self, session_id: uuid.UUID | str, owner: str) -> None:
+        record = self._record(session_id, owner)
+        self.saver.delete_thread(str(record.id))
+        with self.kb.db.connection() as conn:
+            sessions_repo.delete(conn, record.id)
+
+    def view(self, session_id: uuid.UUID | str, owner: str) -> SessionView:
+        record = self._record(session_id, owner)
+        snapshot = self.graph.get_state(self._config(record.id))
+        state = AgentState.model_validate(snapshot.values) if snapshot.values else AgentState()
+        pending = snapshot.interrupts[0].value if snapshot.interrupts else None
+        messages = [{"role": _role(m), "content": str(m.content)} for m in state.messages]
+        return SessionView(session=record, state=state, pending_approval=pending, messages=messages)
+
+    # ------------------------------------------------------------------ turns
+
+    @staticmethod
+    def _config(session_id: uuid.UUID) -> dict:
+        return {"configurable": {"thread_id": str(session_id)}}
+
+    def _context(self, owner: str) -> AgentContext:
+        d = self.defaults
+        return AgentContext(llm=d.llm, user=owner, deploy_target=d.deploy_target,
+                            allowed_namespaces=d.allowed_namespaces, kb=self.kb)
+
+    @contextmanager
+    def _session_lock(self, session_id: uuid.UUID):
+        """One turn at a time per session, across every process sharing the database."""
+        with self.kb.db.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (str(session_id),))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (str(session_id),))
+
+    def send(self, session_id: uuid.UUID | str, owner: str, text: str) -> Iterator[TurnEvent]:
+        """Stream one user message through the graph. A message sent while an approval is pending answers it."""
+        record = self._record(session_id, owner)
+        if not isinstance(text, str) or not text.strip():
+            yield TurnEvent(event="reply", data={"text": "Your message was empty. Tell me what you need to deploy."})
+            yield TurnEvent(event="done", data={"stage": record.stage})
+            return
+        text = text[:MAX_MESSAGE_CHARS]
+        pending = self.graph.get_state(self._config(record.id)).interrupts
+        payload: Any = Command(resume={"message": text}) if pending else {"messages": [HumanMessage(content=text)]}
+        yield from self._run(record, owner, payload, title=text[:80])
+
+    def decide(self, session_id: uuid.UUID | str, owner: str, approve: bool) -> Iterator[TurnEvent]:
+        """Answer the pending deployment approval (the only way a deployment is ever approved)."""
+        record = self._record(session_id, owner)
+        if not self.graph.get_state(self._config(record.id)).interrupts:
+            raise NoPendingApprovalError("There is no deployment waiting for approval in this session.")
+        yield from self._run(record, owner, Command(resume={"decision": "approve" if approve else "reject"}))
+
+    def turn(self, session_id: uuid.UUID | str, owner: str, text: str) -> TurnResult:
+        return self._collect(session_id, self.send(session_id, owner, text))
+
+    def approve(self, session_id: uuid.UUID | str, owner: str, approve: bool = True) -> TurnResult:
+        return self._collect(session_id, self.decide(session_id, owner, approve))
+
+    @staticmethod
+    def _collect(session_id, events: Iterator[TurnEvent]) -> TurnResult:
+        collected = list(events)
+        reply = next((e.data.get("text", "") for e in reversed(collected) if e.event == "reply"), "")
+        done = next((e.data for e in reversed(collected) if e.event == "done"), {})
+        pending = next((e.data for e in reversed(collected) if e.event == "interrupt"), None)
+        return TurnResult(session_id=uuid.UUID(str(session_id)), reply=reply, stage=done.get("stage", ""),
+                          pending_approval=pending, events=collected)
+
+    def _run(self, record: SessionRecord, owner: str, payload: Any, title: str | None = None) -> Iterator[TurnEvent]:
+        config = self._config(record.id)
+        replies: list[str] = []
+        with self._session_lock(record.id):
+            for mode, chunk in self.graph.stream(payload, config, context=self._context(owner),
+                                                 stream_mode=["custom", "updates"]):
+                if mode == "custom" and isinstance(chunk, dict):
+                    yield TurnEvent(event=chunk.get("event", "custom"), data={k: v for k, v in chunk.items() if k != "event"})
+                elif mode == "updates" and isinstance(chunk, dict):
+                    for node, update in chunk.items():
+                        if node == "__interrupt__":
+                            continue
+                        for m in (update or {}).get("messages", []) if isinstance(update, dict) else []:
+                            if isinstance(m, AIMessage):
+                                replies.append(str(m.content))
+            snapshot = self.graph.get_state(config)
+        state = AgentState.model_validate(snapshot.values)
+        pending = snapshot.interrupts[0].value if snapshot.interrupts else None
+        with self.kb.db.connection() as conn:
+            sessions_repo.update(conn, record.id, stage=state.stage.value, turns=state.turn,
+                                 pending_approval=pending is not None, title=title)
+        reply = "\n\n".join(replies)
+        if pending and not replies:
+            reply = pending.get("question", "")
+        yield TurnEvent(event="reply", data={"text": reply})
+        if pending:
+            yield TurnEvent(event="interrupt", data=pending)
+        yield TurnEvent(event="done", data={"stage": state.stage.value, "turn": state.turn})

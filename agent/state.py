@@ -1,0 +1,87 @@
+"""The typed state of a Compass conversation, checkpointed in PostgreSQL after every step.
+
+Everything a front end or an eval needs is structured here: the spec and where each value came from, the
+stage, every clarifying question (with the spec fields it was about), every tool run, the plan, the options
+the user looked at, and the deployment with its approval state.
+"""
+
+from __future__ import annotations
+
+import operator
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+from pydantic import BaseModel, Field
+
+from agent.offline.contract import Intent, ParseResult
+from knowledge.domain import DeploymentOutcome, DeploymentSpec
+from tools.planner import PlanResult
+from tools.whatif import Comparison
+
+
+class Stage(StrEnum):
+    CONTEXT = "context"
+    CLARIFICATION = "clarification"
+    RECOMMEND = "recommend"
+    EXPLORE = "explore"
+    DEPLOY = "deploy"
+    VALIDATE = "validate"
+
+
+class Question(BaseModel):
+    turn: int
+    fields: list[str] = Field(description="spec fields the question is about")
+    text: str
+    default: dict[str, Any] = Field(default_factory=dict, description="what is assumed if the user does not know")
+
+
+class ToolRun(BaseModel):
+    turn: int
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    ok: bool = True
+    summary: str = ""
+    elapsed_ms: float = 0.0
+
+
+DeploymentStatus = Literal["awaiting_approval", "rejected", "applying", "applied", "failed", "validated", "stopped"]
+
+
+class Deployment(BaseModel):
+    option: int = Field(description="1-based rank of the recommendation deployed")
+    target: str = Field(description="local, kserve, plain or simulator")
+    namespace: str
+    name: str
+    status: DeploymentStatus
+    summary: list[str] = Field(default_factory=list, description="what the manifests create, one line each")
+    objects: int = 0
+    endpoint: str | None = None
+    detail: str | None = None
+    outcome: DeploymentOutcome | None = None
+
+
+class AgentState(BaseModel):
+    messages: Annotated[list[AnyMessage], add_messages] = Field(default_factory=list)
+    spec: DeploymentSpec = Field(default_factory=DeploymentSpec)
+    stage: Stage = Stage.CONTEXT
+    turn: int = 0
+    questions: Annotated[list[Question], operator.add] = Field(default_factory=list)
+    tool_runs: Annotated[list[ToolRun], operator.add] = Field(default_factory=list)
+    plan: PlanResult | None = None
+    selected_option: int | None = None
+    comparison: Comparison | None = None
+    deployment: Deployment | None = None
+    # this turn's understanding of the latest message (routing input; replaced every turn)
+    parsed: ParseResult | None = None
+    intent: Intent | None = None
+    turn_notes: list[str] = Field(default_factory=list, description="this turn's warnings for the reply")
+    notices: list[str] = Field(default_factory=list, description="one-time notices already given (e.g. LLM fallback)")
+    brain: str = "offline"
+
+    def asked_fields(self) -> set[str]:
+        return {f for q in self.questions for f in q.fields}
+
+    def last_question(self) -> Question | None:
+        return self.questions[-1] if self.questions else None

@@ -1,0 +1,59 @@
+"""The Compass REST API (FastAPI): sessions with streamed turns, approvals, stateless planning, the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from agent.config import AgentSettings
+from agent.service import AgentService
+from api import errors
+from api.routes import planning, sessions
+from api.security import BodySizeLimit
+from api.settings import ApiSettings
+from knowledge.base import KnowledgeBase, open_knowledge_base
+from knowledge.settings import KnowledgeSettings
+
+VERSION = "0.1.0"
+
+
+def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | None = None,
+               agent_settings: AgentSettings | None = None) -> FastAPI:
+    api_settings = api_settings or ApiSettings()
+    agent_settings = agent_settings or AgentSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_kb = kb is None
+        app.state.kb = kb or open_knowledge_base(KnowledgeSettings())
+        app.state.agent = AgentService(app.state.kb, llm=agent_settings.llm, deploy_target=agent_settings.deploy_target,
+                                       allowed_namespaces=agent_settings.namespaces)
+        try:
+            yield
+        finally:
+            app.state.agent.close()
+            if own_kb:
+                app.state.kb.close()
+
+    app = FastAPI(title="Compass API", version=VERSION, lifespan=lifespan,
+                  description="From a business need to a right-sized LLM deployment. Sessions hold a multi-turn "
+                              "conversation; stateless endpoints plan, predict and compare directly.")
+    app.state.api_settings = api_settings
+    app.add_middleware(BodySizeLimit, max_bytes=api_settings.api_max_body_bytes)
+    if api_settings.cors_origins:  # closed by default
+        app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+    errors.install(app)
+    app.include_router(sessions.router)
+    app.include_router(planning.router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict:
+        with app.state.kb.db.connection() as conn:
+            conn.execute("SELECT 1")
+        return {"status": "ok", "version": VERSION}
+
+    return app

@@ -1,0 +1,16 @@
+"""FastAPI dependencies: the process's knowledge base and agent service (opened in the app lifespan)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from agent.service import AgentService
+from knowledge.base import KnowledgeBase
+
+
+def get_kb(request: Request) -> KnowledgeBase:
+    return request.app.state.kb
+
+
+def get_service(request: Request) -> AgentService:
+    return request.app.state.agent

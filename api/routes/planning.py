@@ -1,0 +1,69 @@
+"""Stateless planning endpoints and the catalog."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from api.deps import get_kb
+from api.security import rate_limited_user
+from knowledge.base import KnowledgeBase
+from knowledge.domain import DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
+from knowledge.health import HealthReport
+from tools.planner import PlanOptions, PlanResult
+from tools.service import PredictRequest, run_compare, run_plan, run_predict
+from tools.whatif import Comparison, Variant
+
+router = APIRouter(prefix="/v1", tags=["planning"])
+
+
+class PlanRequest(BaseModel):
+    spec: DeploymentSpec
+    options: PlanOptions = Field(default_factory=PlanOptions)
+
+
+class WhatIfRequest(BaseModel):
+    spec: DeploymentSpec
+    variants: list[Variant] = Field(min_length=1, max_length=10)
+
+
+def _stated(spec: DeploymentSpec) -> DeploymentSpec:
+    """Values sent by an API client are stated by that client unless it marked them."""
+    values = {k: getattr(spec, k) for k in spec.model_fields_set if k != "sources"}
+    return DeploymentSpec(sources=spec.sources).with_values("stated", "API request", **{
+        k: v for k, v in values.items() if k not in spec.sources})
+
+
+@router.post("/plan", response_model=PlanResult)
+def plan(body: PlanRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return run_plan(kb, _stated(body.spec), body.options)
+
+
+@router.post("/predict", response_model=Prediction)
+def predict(body: PredictRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return run_predict(kb, body)
+
+
+@router.post("/whatif", response_model=Comparison)
+def whatif(body: WhatIfRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return run_compare(kb, _stated(body.spec), body.variants)
+
+
+@router.get("/models", response_model=list[ModelCard])
+def models(_user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return list(kb.catalog.models)
+
+
+@router.get("/gpus", response_model=list[GpuSpec])
+def gpus(_user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return list(kb.catalog.gpus)
+
+
+@router.get("/usecases", response_model=list[UseCaseTemplate])
+def usecases(_user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return list(kb.catalog.use_cases)
+
+
+@router.get("/kb/health", response_model=HealthReport)
+def kb_health(_user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    return kb.health()

@@ -1,0 +1,110 @@
+"""Sessions, messages (JSON or Server-Sent Events) and deployment approvals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+from sse_starlette.sse import EventSourceResponse
+
+from agent.service import AgentService, TurnEvent, TurnResult
+from api.deps import get_service
+from api.security import rate_limited_user
+from knowledge.domain import DeploymentSpec
+from knowledge.store.sessions_repo import SessionRecord
+
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+
+
+class CreateSession(BaseModel):
+    title: str | None = Field(default=None, max_length=200)
+
+
+class MessageIn(BaseModel):
+    text: str = Field(min_length=1, max_length=100_000, description="what the user says")
+
+
+class ApprovalIn(BaseModel):
+    approve: bool = Field(description="true approves the pending deployment, false rejects it")
+
+
+class SessionDetail(BaseModel):
+    session: SessionRecord
+    stage: str
+    spec: DeploymentSpec
+    plan: dict[str, Any] | None
+    deployment: dict[str, Any] | None
+    pending_approval: dict[str, Any] | None
+    questions: list[dict[str, Any]]
+    tools: list[str]
+    messages: list[dict[str, str]]
+
+
+def _wants_stream(request: Request, stream: bool) -> bool:
+    return stream or "text/event-stream" in request.headers.get("accept", "")
+
+
+def _sse(events: Iterator[TurnEvent]):
+    def gen():
+        try:
+            for e in events:
+                yield {"event": e.event, "data": json.dumps(e.data, default=str)}
+        except Exception as exc:  # noqa: BLE001 - the stream reports the failure instead of dropping silently
+            yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {exc}"})}
+    return EventSourceResponse(gen())
+
+
+@router.post("", status_code=201, response_model=SessionRecord)
+def create_session(body: CreateSession | None = None, user: str = Depends(rate_limited_user),
+                   service: AgentService = Depends(get_service)) -> SessionRecord:
+    return service.create_session(user, body.title if body else None)
+
+
+@router.get("", response_model=list[SessionRecord])
+def list_sessions(user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
+    return service.list_sessions(user)
+
+
+@router.get("/{session_id}", response_model=SessionDetail)
+def get_session(session_id: str, user: str = Depends(rate_limited_user),
+                service: AgentService = Depends(get_service)) -> SessionDetail:
+    view = service.view(session_id, user)
+    s = view.state
+    return SessionDetail(
+        session=view.session, stage=s.stage.value, spec=s.spec,
+        plan=s.plan.model_dump(mode="json") if s.plan else None,
+        deployment=s.deployment.model_dump(mode="json") if s.deployment else None,
+        pending_approval=view.pending_approval, questions=[q.model_dump() for q in s.questions],
+        tools=[t.name for t in s.tool_runs], messages=view.messages)
+
+
+@router.delete("/{session_id}", status_code=204)
+def delete_session(session_id: str, user: str = Depends(rate_limited_user),
+                   service: AgentService = Depends(get_service)) -> Response:
+    service.delete_session(session_id, user)
+    return Response(status_code=204)
+
+
+@router.post("/{session_id}/messages", response_model=TurnResult,
+             responses={200: {"content": {"text/event-stream": {}}}})
+def post_message(session_id: str, body: MessageIn, request: Request, stream: bool = False,
+                 user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
+    """Send a message; the reply as JSON, or as Server-Sent Events with ?stream=true / Accept: text/event-stream."""
+    if _wants_stream(request, stream):
+        service.view(session_id, user)  # 404 before the stream starts
+        return _sse(service.send(session_id, user, body.text))
+    return service.turn(session_id, user, body.text)
+
+
+@router.post("/{session_id}/approval", response_model=TurnResult,
+             responses={200: {"content": {"text/event-stream": {}}}, 409: {"description": "nothing pending"}})
+def post_approval(session_id: str, body: ApprovalIn, request: Request, stream: bool = False,
+                  user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
+    """Approve or reject the pending deployment (the only way a deployment is approved)."""
+    if _wants_stream(request, stream):
+        events = list(service.decide(session_id, user, body.approve))  # errors surface as 404/409 first
+        return _sse(iter(events))
+    return service.approve(session_id, user, body.approve)
