@@ -81,9 +81,10 @@ class AgentService:
 
     # ------------------------------------------------------------------ sessions
 
-    def create_session(self, owner: str, title: str | None = None) -> SessionRecord:
+    def create_session(self, owner: str, title: str | None = None,
+                       session_id: uuid.UUID | None = None) -> SessionRecord:
         with self.kb.db.connection() as conn:
-            return sessions_repo.create(conn, owner, title)
+            return sessions_repo.create(conn, owner, title, session_id)
 
     def list_sessions(self, owner: str) -> list[SessionRecord]:
         with self.kb.db.connection() as conn:

@@ -18,10 +18,12 @@ from knowledge.base import KnowledgeBase, open_knowledge_base
 from knowledge.settings import KnowledgeSettings
 
 VERSION = "0.1.0"
+UI_PATH = "/ui"
 
 
 def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | None = None,
-               agent_settings: AgentSettings | None = None) -> FastAPI:
+               agent_settings: AgentSettings | None = None, ui: bool = False) -> FastAPI:
+    """The API; with ``ui`` also the web UI (Chainlit, app.py) at /ui, sharing this process's agent service."""
     api_settings = api_settings or ApiSettings()
     agent_settings = agent_settings or AgentSettings()
 
@@ -31,9 +33,15 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         app.state.kb = kb or open_knowledge_base(KnowledgeSettings())
         app.state.agent = AgentService(app.state.kb, llm=agent_settings.llm, deploy_target=agent_settings.deploy_target,
                                        allowed_namespaces=agent_settings.namespaces)
+        if ui:
+            from ui.runtime import set_service
+
+            set_service(app.state.agent)
         try:
             yield
         finally:
+            if ui:
+                set_service(None)
             app.state.agent.close()
             if own_kb:
                 app.state.kb.close()
@@ -55,5 +63,16 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         with app.state.kb.db.connection() as conn:
             conn.execute("SELECT 1")
         return {"status": "ok", "version": VERSION}
+
+    if ui:
+        from fastapi.responses import RedirectResponse
+
+        from ui.serving import mount_ui
+
+        mount_ui(app, UI_PATH)
+
+        @app.get("/", include_in_schema=False)
+        def root() -> RedirectResponse:
+            return RedirectResponse(UI_PATH)
 
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from cli.common import console, err_console, friendly_errors, print_json
@@ -32,12 +33,12 @@ def _render(events, *, quiet_tokens: bool = True) -> dict | None:
     for e in events:
         if e.event == "step" and e.data.get("status") in ("end", "error"):
             colour = "red" if e.data["status"] == "error" else "dim"
-            console.print(f"[{colour}]  [{e.data['name']}] {e.data.get('summary', '')} "
+            console.print(f"[{colour}]  {escape('[' + e.data['name'] + ']')} {escape(str(e.data.get('summary', '')))} "
                           f"({e.data.get('elapsed_ms', 0):.0f} ms)[/]", highlight=False)
         elif e.event == "step":
-            console.print(f"[dim]  [{e.data['name']}] running...[/]", highlight=False)
+            console.print(f"[dim]  {escape('[' + e.data['name'] + ']')} running...[/]", highlight=False)
         elif e.event == "progress":
-            console.print(f"[dim]  {e.data.get('message')}[/]", highlight=False)
+            console.print(f"[dim]  {escape(str(e.data.get('message')))}[/]", highlight=False)
         elif e.event == "reply" and e.data.get("text"):
             console.print(Markdown(e.data["text"]))
         elif e.event == "interrupt":

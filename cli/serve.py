@@ -1,4 +1,4 @@
-"""``compass api``: run the REST API (and, once mounted, the web UI) with uvicorn."""
+"""``compass api`` (the REST API) and ``compass serve`` (the REST API and the web UI in one process)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,14 @@ from cli.common import console, fail, friendly_errors
 from knowledge.logs import configure_logging
 
 
+def _require_api_keys_beyond_localhost(host: str) -> None:
+    from api.security import is_loopback
+    from api.settings import ApiSettings
+
+    if not is_loopback(host) and not ApiSettings().keys():
+        raise fail(f"Refusing to listen on {host} without API keys: set COMPASS_API_KEYS=key:user[,key:user].", 2)
+
+
 @friendly_errors
 def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
         port: int = typer.Option(8000, min=1, max=65535)) -> None:
@@ -15,11 +23,25 @@ def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     import uvicorn
 
     from api.app import create_app  # the API stack is imported only when serving
-    from api.security import is_loopback
-    from api.settings import ApiSettings
 
-    if not is_loopback(host) and not ApiSettings().keys():
-        raise fail(f"Refusing to listen on {host} without API keys: set COMPASS_API_KEYS=key:user[,key:user].", 2)
+    _require_api_keys_beyond_localhost(host)
     configure_logging("INFO")
     console.print(f"Compass API on http://{host}:{port} (docs at /docs)")
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+@friendly_errors
+def serve(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+          port: int = typer.Option(8000, min=1, max=65535)) -> None:
+    """Serve the web UI (at /ui) and the REST API on HOST:PORT in one process."""
+    import uvicorn
+
+    from api.app import create_app
+    from cli.ui import require_ui_users_beyond_localhost
+
+    _require_api_keys_beyond_localhost(host)
+    require_ui_users_beyond_localhost(host)
+    configure_logging("INFO")
+    console.print(f"Compass on http://{host}:{port}/ui (REST API docs at /docs)")
+    # The plain asyncio loop, as Chainlit expects (uvicorn would otherwise pick uvloop).
+    uvicorn.run(create_app(ui=True), host=host, port=port, log_level="warning", loop="asyncio")

@@ -58,6 +58,10 @@ class KnowledgeBase:
         with self.db.connection() as conn:
             return benchmarks_repo.find_rows(conn, model_id, precision, gpu, tensor_parallel)
 
+    def benchmarks_version(self) -> str:
+        with self.db.connection() as conn:
+            return benchmarks_repo.data_version(conn)
+
     def import_file(self, path: Path, options: ImportOptions | None = None) -> ImportReport:
         """Parse the whole file first, then write every usable row in one transaction."""
         fmt, parsed = detect_and_parse(Path(path), self.catalog, options or ImportOptions())

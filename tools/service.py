@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge.base import KnowledgeBase
@@ -72,13 +75,51 @@ def run_predict(kb: KnowledgeBase, req: PredictRequest) -> Prediction:
     return predict(config, load, kb.catalog, benchmarks=benchmark_lookup(kb)(config))
 
 
+class _PlanCache:
+    """Plans are deterministic in (catalog, benchmark rows, spec, options): repeat questions cost nothing.
+
+    Per process and bounded; the key includes the catalog hash and the benchmark data version, so an import or
+    a catalog reload is never served a stale plan.
+    """
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, PlanResult] = OrderedDict()
+
+    def get(self, key: str) -> PlanResult | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: str, result: PlanResult) -> None:
+        with self._lock:
+            self._items[key] = result
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_plans = _PlanCache()
+
+
 def run_plan(kb: KnowledgeBase, spec: DeploymentSpec, options: PlanOptions | None = None) -> PlanResult:
-    return plan_detailed(spec, kb.catalog, benchmarks=benchmark_lookup(kb), options=options)
+    options = options or PlanOptions()
+    catalog = kb.catalog
+    prefix = "|".join((catalog.version, kb.benchmarks_version(), options.model_dump_json()))
+    cached = _plans.get(prefix + spec.model_dump_json())
+    if cached is not None:
+        return cached
+    result = plan_detailed(spec, catalog, benchmarks=benchmark_lookup(kb), options=options)
+    _plans.put(prefix + spec.model_dump_json(), result)
+    _plans.put(prefix + result.spec.model_dump_json(), result)  # the filled spec plans identically
+    return result
 
 
 def run_compare(kb: KnowledgeBase, spec: DeploymentSpec, variants: list[Variant],
                 options: PlanOptions | None = None) -> Comparison:
-    return compare(spec, variants, kb.catalog, benchmarks=benchmark_lookup(kb), options=options)
+    return compare(spec, variants, kb.catalog, planner=lambda s: run_plan(kb, s, options))
 
 
 def find_benchmarks(kb: KnowledgeBase, query: BenchmarkQuery) -> list[BenchmarkRow]:

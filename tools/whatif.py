@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -11,7 +12,7 @@ from knowledge.catalog import Catalog, UnknownNameError
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec, Recommendation
 from knowledge.errors import CompassError
 from tools.errors import PlanningError
-from tools.planner import PlanOptions, plan_detailed, workload_from_spec
+from tools.planner import PlanOptions, PlanResult, plan_detailed, workload_from_spec
 from tools.planner.sizing import BenchmarkLookup
 
 # Short names users type for spec fields.
@@ -98,10 +99,12 @@ def _canonical(catalog: Catalog, field: str, name: str) -> str:
         raise CompassError(str(exc)) from None
 
 
-def _row(label: str, changes: dict[str, Any], spec: DeploymentSpec, catalog: Catalog, benchmarks: BenchmarkLookup,
-         options: PlanOptions | None) -> ComparisonRow:
+Planner = Callable[[DeploymentSpec], PlanResult]
+
+
+def _row(label: str, changes: dict[str, Any], spec: DeploymentSpec, planner: Planner) -> ComparisonRow:
     try:
-        result = plan_detailed(spec, catalog, benchmarks=benchmarks, options=options)
+        result = planner(spec)
     except (PlanningError, UnknownNameError) as exc:
         return ComparisonRow(label=label, changes=changes, error=str(exc))
     top = result.recommendations[0]
@@ -123,10 +126,13 @@ def _deltas(base: Recommendation, other: Recommendation) -> dict[str, float]:
 
 
 def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
-            benchmarks: BenchmarkLookup | None = None, options: PlanOptions | None = None) -> Comparison:
+            benchmarks: BenchmarkLookup | None = None, options: PlanOptions | None = None,
+            planner: Planner | None = None) -> Comparison:
+    """Plan the base and each variant (``planner`` lets callers share a plan cache)."""
     lookup = benchmarks or (lambda _c: [])
+    planner = planner or (lambda s: plan_detailed(s, catalog, benchmarks=lookup, options=options))
     base_spec = workload_from_spec(spec, catalog).spec  # defaults filled once, so 'Nx' has a number to scale
-    base = _row("base", {}, base_spec, catalog, lookup, options)
+    base = _row("base", {}, base_spec, planner)
     rows = []
     for v in variants:
         try:
@@ -134,7 +140,7 @@ def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
         except CompassError as exc:
             rows.append(ComparisonRow(label=v.label, changes=v.changes, error=str(exc)))
             continue
-        row = _row(v.label, v.changes, changed, catalog, lookup, options)
+        row = _row(v.label, v.changes, changed, planner)
         if row.top and base.top:
             row.deltas = _deltas(base.top, row.top)
         rows.append(row)

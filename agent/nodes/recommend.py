@@ -49,7 +49,10 @@ def _llm_plan(state: AgentState, runtime: Runtime[AgentContext]) -> tuple[PlanRe
 
 
 def recommend_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    plan, runs, llm_text = _llm_plan(state, runtime)
+    if state.plan is not None and state.plan.spec == state.spec:
+        plan, runs, llm_text = state.plan, [], ""  # nothing changed: the plan stands (no tool call needed)
+    else:
+        plan, runs, llm_text = _llm_plan(state, runtime)
     error = None
     if plan is None:
         plan, more, error = make_plan(state, runtime)

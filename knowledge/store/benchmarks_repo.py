@@ -61,3 +61,9 @@ def all_rows(conn: psycopg.Connection) -> list[BenchmarkRow]:
 
 def count_rows(conn: psycopg.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT data_kind, count(*) FROM benchmarks GROUP BY data_kind").fetchall())
+
+
+def data_version(conn: psycopg.Connection) -> str:
+    """Changes whenever rows are added or removed (cache keys of predictions that used them)."""
+    count, last = conn.execute("SELECT count(*), coalesce(max(id), 0) FROM benchmarks").fetchone()
+    return f"{count}:{last}"
