@@ -40,6 +40,9 @@ def prediction_table(p: Prediction, req) -> None:
         console.print(f"[dim]- {note}[/]")
 
 
+_SOURCE = {"measured": "meas", "interpolated": "interp", "estimated": "est"}
+
+
 def recommendations_table(result) -> None:
     w = result.workload
     console.print(f"Workload: {w.avg_rps:g} req/s average, {w.peak_rps:g} peak; prompt {w.prompt_tokens} "
@@ -48,20 +51,21 @@ def recommendations_table(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]{note}[/]")
     table = Table()
-    for col in ("#", "model", "prec", "GPU x count", "replicas (min-max)", "p95 TTFT", "p95 ITL", "p95 E2E",
-                "$/month", "$/M tok", "quality", "SLOs", "source"):
-        table.add_column(col)
+    for col in ("#", "model", "prec", "GPU", "repl (min-max)", "p95 TTFT", "p95 ITL", "p95 E2E",
+                "$/month", "$/M tok", "quality", "SLOs", "src"):
+        table.add_column(col, overflow="fold")
     for r in result.recommendations:
         c, p = r.config, r.prediction
         gpu = f"{c.gpu} x{c.tensor_parallel}" if c.tensor_parallel > 1 else c.gpu
         per_m = r.cost.usd_per_million_output_tokens
-        table.add_row(str(r.rank) + ("*" if r.pareto_optimal else ""), c.model_id, c.precision.value, gpu,
+        table.add_row(str(r.rank) + ("*" if r.pareto_optimal else ""), c.model_id.split("/")[-1], c.precision.value, gpu,
                       f"{r.replicas} ({r.min_replicas}-{r.max_replicas})", _ms(p.ttft_ms), _ms(p.itl_ms),
                       _ms(p.e2e_ms), f"{r.monthly_cost_usd:,.0f}", f"{per_m:,.2f}" if per_m else "-",
                       f"{r.quality.score:.1f}" if r.quality else "-",
-                      "[green]met[/]" if r.meets_slos else "[red]missed[/]", p.provenance.value)
+                      "[green]met[/]" if r.meets_slos else "[red]miss[/]", _SOURCE[p.provenance.value])
     console.print(table)
-    console.print("[dim]* on the Pareto frontier (cost vs p95 latency vs quality); latencies in ms[/]")
+    console.print("[dim]* on the Pareto frontier (cost vs p95 latency vs quality); latencies in ms; src: "
+                  "meas(ured) / interp(olated from benchmarks) / est(imated by the model)[/]")
     for r in result.recommendations:
         console.print(f"{r.rank}. {r.rationale}")
         for t in r.tradeoffs:
