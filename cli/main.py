@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import catalog, chat, kb, planning, serve
+from cli import catalog, chat, evals, kb, planning, serve
 from knowledge.logs import configure_logging
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.command("calibrate")(planning.calibrate)
 app.command("chat")(chat.chat)
 app.add_typer(chat.sessions_app, name="sessions")
 app.command("api")(serve.api)
+app.add_typer(evals.eval_app, name="eval")
 
 
 def main() -> None:

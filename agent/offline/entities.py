@@ -99,9 +99,18 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
         for candidate in (core + suffix + plural, core + suffix, core + plural, core, core.rstrip("s")):
             key = normalize_gpu_name(candidate)
             if key in names:
-                out.append(Mention(m.start(), m.end(), (names[key],)))
+                broad = _gpu_family(catalog, names[key], candidate) if not suffix.strip() else ()
+                out.append(Mention(m.start(), m.end(), (names[key],), broad=broad))
                 break
     return out
+
+
+def _gpu_family(catalog: Catalog, canonical: str, said: str) -> tuple[str, ...]:
+    """A bare family name ("H100", "A100") names every variant of it: "no H100s" excludes SXM and PCIe alike,
+    while "we have H100s" keeps the one card the family name is an alias of."""
+    family = normalize_gpu_name(said)
+    members = [g.name for g in catalog.gpus if normalize_gpu_name(g.name.split("-")[0]) == family]
+    return tuple(dict.fromkeys([canonical, *members])) if len(members) > 1 else ()
 
 
 def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mention]]:

@@ -50,6 +50,7 @@ LIMITS: dict[str, tuple[bool, float, str]] = {
 _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately
 approx ish or so tops max maximum at most least probably perhaps like i think guess we have expect estimate the
+them those
 answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting
@@ -128,9 +129,11 @@ class _Message:
             else:
                 command_text = sc.low  # "how about we deploy it": no change to try, read it plainly
         self._commands(index, command_text)
-        if C.has_any(command_text, C.DONT_KNOW_KEYS) and C.DONT_KNOW.search(command_text):
+        m = C.DONT_KNOW.search(command_text) if C.has_any(command_text, C.DONT_KNOW_KEYS) else None
+        if m:
             self.said_dont_know = True
-            self.dont_know += [f for f in C.dont_know_fields(command_text, self.asked) if f not in self.dont_know]
+            clause = _clause(command_text, m.start(), m.end())
+            self.dont_know += [f for f in C.dont_know_fields(clause, self.asked) if f not in self.dont_know]
 
     def _absorb(self, f: Facts, index: int, orig: str) -> None:
         for name, value in f.values.items():
@@ -276,6 +279,18 @@ class _Message:
             # "yes"/"ok" to "shall I assume ...?": take the offered defaults for what was asked.
             self.said_dont_know = True
             self.dont_know += [f for f in self.asked if f not in self.dont_know]
+
+
+_CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a "don't know" phrase: "latency doesn't matter, we care about cost" is about latency
+    only, so the cost words of the next clause do not make the budget unknown too."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    lo = max((b for b in breaks if b < start), default=-1) + 1
+    hi = min((b for b in breaks if b >= end), default=len(text))
+    return text[lo:hi]
 
 
 def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]) -> dict[str, Any]:

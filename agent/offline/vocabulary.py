@@ -76,7 +76,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
      r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
      r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
-     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchatbot_conversational\b"),
+     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchat[\s-]?gpt\b|\bchatbot_conversational\b"),
 ))
 # Weak one-word answers, used only when nothing above matched (e.g. answering "what will it be used for?").
 WEAK_USE_CASES: tuple[tuple[UseCase, re.Pattern], ...] = tuple((u, _re(p)) for u, p in (
@@ -93,6 +93,8 @@ USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|rather\s+than|instead
 LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
 
 # ------------------------------------------------------------------ priorities
+# "we care (most) about cost": a priority; "we don't care about cost" is caught by PRIORITY_NEGATION
+_CARE = r"\bcare\s+(?:most\s+|mostly\s+|more\s+|only\s+)?about\s+(?:the\s+)?"
 PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
     (Priority.LATENCY, r"\b(?:latency|speed|responsiveness|response\s+time)\s+(?:is\s+|really\s+)?"
      r"(?:matter(?:s|ed)?\s+)?"
@@ -101,7 +103,8 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"\bas\s+fast\s+as\s+possible\b|\binstant(?:aneous|ly)?\b|\b(?:feel|be|start|respond|answer|reply)s?\s+"
      r"(?:very\s+|really\s+|super\s+)?(?:fast|quick|quickly|responsive|snappy)\b|\bfast\s+(?:first\s+)?"
      r"(?:answers?|responses?|replies|first\s+tokens?)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?"
-     r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)"),
+     r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
+     + _CARE + r"(?:latency|speed|response\s+times?)\b"),
     (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config))|"
      r"\b(?:budget|money)\s+is\s+(?:tight|limited|constrained|small|short)|\b(?:tight|limited|small|low|modest)\s+"
      r"budget\b|\bcosts?\s+(?:is\s+|are\s+|really\s+)?(?:matter(?:s|ed)?\s+)?(?:the\s+)?(?:most\s+important|critical|"
@@ -109,13 +112,15 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"\bminimi[sz]e\s+(?:the\s+)?(?:cost|spend|price)|\blowest\s+(?:cost|price)\b|\blow[\s-]cost\b|"
      r"\bcost[\s-](?:effective|efficient|conscious|sensitive)\b|\bsave\s+money\b|\b(?:optimi[sz]e|"
      r"prioriti[sz]e)\s+(?:for\s+)?(?:cost|price|spend)|\bcost\s+first\b|\bkeep\s+(?:the\s+)?costs?\s+"
-     r"(?:down|low)|\bfrugal\b|\bon\s+a\s+shoestring\b|\bprice\s+(?:is|matters)\s+(?:most|key|critical)"),
+     r"(?:down|low)|\bfrugal\b|\bon\s+a\s+shoestring\b|\bprice\s+(?:is|matters)\s+(?:most|key|critical)|"
+     + _CARE + r"(?:costs?|price|money|spend(?:ing)?)\b"),
     (Priority.QUALITY, r"\b(?:best|highest|top|maximum|max|great|excellent)\s+(?:possible\s+)?(?:quality|accuracy)"
      r"\b|\b(?:accuracy|quality|correctness)\s+(?:is\s+|really\s+)?(?:matter(?:s|ed)?\s+)?(?:the\s+)?(?:most\s+important|"
      r"critical|crucial|key|paramount|everything|king|the\s+priority|a\s+priority|top\s+priority|matters?\s+most|"
      r"most)|\bmost\s+(?:accurate|capable|intelligent|powerful)\b|\bsmartest\b|\bbest\s+(?:model|answers|results)"
      r"\b|\bhigh[\s-](?:quality|accuracy)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?(?:quality|accuracy)|"
-     r"\b(?:quality|accuracy)\s+first\b|\bcan'?t\s+(?:afford|tolerate)\s+(?:mistakes|errors|hallucinations)"),
+     r"\b(?:quality|accuracy)\s+first\b|\bcan'?t\s+(?:afford|tolerate)\s+(?:mistakes|errors|hallucinations)|"
+     + _CARE + r"(?:quality|accuracy)\b"),
     (Priority.BALANCED, r"\bbalanced?\b|\btrade[\s-]?off\b|\bmiddle\s+ground\b|\bgood\s+compromise\b|"
      r"\bbest\s+value\b|\bbang\s+for\s+(?:the\s+)?buck\b|\bvalue\s+for\s+money\b|\ba\s+bit\s+of\s+both\b"),
 ))
@@ -164,6 +169,9 @@ COLD_START_ON = _re(
     r"idle)|\bidle\s+at\s+night\b|\bserverless\b")
 
 # ------------------------------------------------------------------ retractions ("no budget limit", "any GPU")
+# "drop the GPU restriction", "lift our model requirement"
+_LIFT = r"\b(?:drop|remove|lift|forget|ignore|clear|scrap|delete)\s+(?:about\s+)?(?:the\s+|that\s+|our\s+|my\s+)?"
+_RESTRICTION = r"(?:restrictions?|constraints?|limits?|limitations?|requirements?|preferences?)\b"
 CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f, p in (
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
      r"\b(?:forget|drop|remove|ignore|scrap|clear|lift|delete)\s+(?:about\s+)?(?:the\s+|my\s+|our\s+)?budget\b|"
@@ -172,9 +180,10 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),
     (("gpus",), r"\bany\s+(?:gpu|hardware|accelerator|card)s?\b|\bwhatever\s+(?:gpu|hardware)s?\b|\bno\s+gpu\s+"
      r"(?:preference|constraints?|restrictions?)\b|\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+"
-     r"(?:about|which)\s+(?:the\s+)?gpus?\b"),
+     r"(?:about|which)\s+(?:the\s+)?gpus?\b|" + _LIFT + r"(?:gpu|hardware)\s+" + _RESTRICTION),
     (("models",), r"\bany\s+models?\b|\bwhatever\s+model\b|\bno\s+model\s+(?:preference|constraints?)\b|"
-     r"\bmodels?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?models?\b"),
+     r"\bmodels?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?models?\b|"
+     + _LIFT + r"model\s+" + _RESTRICTION),
     (("precision",), r"\bany\s+precision\b|\bprecision\s+(?:doesn'?t|does\s+not)\s+matter\b"),
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
      r"\b(?:forget|drop|remove|ignore)\s+(?:the\s+)?latency\s+(?:requirements?|targets?|constraints?|slos?)|"

@@ -110,12 +110,25 @@ CASES = [
     case("2k-token prompts and 300-token answers", prompt_tokens=2000, output_tokens=300),
     # ---------------------------------------------------------------- hardware, models, precision
     case("we only have L4s", gpus=["L4"]),
-    case("no H100s", exclude_gpus=["H100-SXM"]),
-    case("avoid H100", exclude_gpus=["H100-SXM"]),
+    case("no H100s", exclude_gpus=["H100-SXM", "H100-PCIe"]),  # a bare family name excludes every variant
+    case("avoid H100", exclude_gpus=["H100-SXM", "H100-PCIe"]),
     case("H100s or H200s", gpus=["H100-SXM", "H200"]),
-    case("no H100s or H200s", exclude_gpus=["H100-SXM", "H200"]),
-    case("no H100s, but L4s are fine", gpus=["L4"], exclude_gpus=["H100-SXM"]),
+    case("no H100s or H200s", exclude_gpus=["H100-SXM", "H100-PCIe", "H200"]),
+    case("no H100s, but L4s are fine", gpus=["L4"], exclude_gpus=["H100-SXM", "H100-PCIe"]),
     case("any GPU", cleared=["gpus"]),
+    # fixed with the eval suites (evals/suites/regressions.yaml)
+    case("we can't use H100s", exclude_gpus=["H100-SXM", "H100-PCIe"]),
+    case("no A100s", exclude_gpus=["A100-80GB", "A100-40GB"]),
+    case("no H100 PCIe", exclude_gpus=["H100-PCIe"]),  # a named variant stays exact
+    case("we only have H100s", gpus=["H100-SXM"]),  # the family alias when allowing
+    case("Drop the GPU restriction", cleared=["gpus"]),
+    case("remove the model preference", cleared=["models"]),
+    case("we need something like ChatGPT for 400 employees", use_case="chatbot_conversational", users=400),
+    case("code completion, 150 of them", ("use_case", "users"), use_case="code_completion", users=150),
+    case("latency doesn't matter, we care about cost", priority="cost",
+         cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
+    case("we care most about quality", priority="quality"),
+    case("we care mostly about response times", priority="latency"),
     case("we own 16 A100s", cost_model="owned", gpus=["A100-80GB"], max_gpus=16),
     case("we have 8xH100 on-prem", cost_model="owned", gpus=["H100-SXM"], max_gpus=8),
     case("we plan to buy GPUs", cost_model="purchase"),
@@ -227,7 +240,7 @@ CASES = [
     case("Budget: 10k/month", budget_monthly_usd=10000.0),
     case("keep it under 5 grand a month", budget_monthly_usd=5000.0),
     case("half a second to first token", ttft_p95_ms=500.0),
-    case("H100 is not available", exclude_gpus=["H100-SXM"]),
+    case("H100 is not available", exclude_gpus=["H100-SXM", "H100-PCIe"]),
     case("Llama 70B is too big", exclude_models=["meta-llama/Llama-3.1-70B-Instruct",
                                                  "meta-llama/Llama-3.3-70B-Instruct"]),
     case("no chinese models", exclude_models=[

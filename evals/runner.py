@@ -1,0 +1,148 @@
+"""Run suites: every scenario in a fresh session on the configured brain, its turns in order, then the checks.
+
+Scenarios run in parallel threads, each with its own session on one shared AgentService (the sessions live in
+the database, so nothing is shared between them but the connection pool). The offline brain is CPU-bound, so
+two at a time is enough; LLM brains mostly wait on the network, so more run at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import structlog
+
+from agent import deployer
+from agent.context import AgentContext
+from agent.service import AgentService, NoPendingApprovalError
+from evals.checks import Check, Observed, run_checks
+from evals.judge import judge_available, judge_reply
+from evals.report import Report, ScenarioResult, TurnRecord
+from evals.scenario import Approval, Scenario, Suite
+from knowledge.base import KnowledgeBase
+
+log = structlog.get_logger(__name__)
+OWNER = "compass-eval"
+OFFLINE_WORKERS = 2
+LLM_WORKERS = 8
+
+
+def default_workers(llm: str) -> int:
+    return OFFLINE_WORKERS if llm.strip() == "offline" else LLM_WORKERS
+
+
+def deploy_unavailable(deploy_target: str) -> str | None:
+    """Why deploying cannot work in this build, or None when it can.
+
+    Prefers a ``deployer.available(ctx)`` probe when the deploy path offers one; otherwise asks ``preview``
+    with no recommendation: a build without a deploy path answers DeploymentUnavailableError straight away,
+    a real one fails on the missing recommendation instead (which means it is there).
+    """
+    ctx = AgentContext(deploy_target=deploy_target)
+    probe = getattr(deployer, "available", None)
+    try:
+        if callable(probe):
+            answer = probe(ctx)
+            return None if answer in (True, None) else (answer if isinstance(answer, str) else "unavailable")
+        deployer.preview(None, None, 1, ctx)  # type: ignore[arg-type]
+    except deployer.DeploymentUnavailableError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - anything else means the real path got past the availability gate
+        return None
+    return None
+
+
+def _label(turn: str | Approval) -> str:
+    return f"{{approve: {'true' if turn.approve else 'false'}}}" if isinstance(turn, Approval) else turn
+
+
+class Runner:
+    def __init__(self, service: AgentService, *, llm: str, judge: bool = True, keep_sessions: bool = False):
+        self.service, self.llm, self.keep_sessions = service, llm, keep_sessions
+        self.judge = judge and judge_available(llm)
+        self.deploy_reason = deploy_unavailable(service.defaults.deploy_target)
+
+    def skip_reason(self, sc: Scenario) -> str | None:
+        if "deploy" in sc.requires and self.deploy_reason:
+            return f"deploy target unavailable ({self.deploy_reason})"
+        return None
+
+    def run_scenario(self, suite: str, sc: Scenario) -> ScenarioResult:
+        reason = self.skip_reason(sc)
+        if reason:
+            return ScenarioResult(id=sc.id, suite=suite, passed=False, skipped=True, skip_reason=reason,
+                                  tags=sc.tags, bug=sc.bug)
+        sid = self.service.create_session(OWNER, title=f"eval {suite}/{sc.id}").id
+        try:
+            started = time.perf_counter()
+            transcript, last, error = self._converse(sc, sid)
+            elapsed = time.perf_counter() - started
+            checks = self._check(sc, sid, transcript, last, error)
+        finally:
+            if not self.keep_sessions:
+                self.service.delete_session(sid, OWNER)
+        return ScenarioResult(id=sc.id, suite=suite, passed=all(c.passed for c in checks), checks=checks,
+                              transcript=transcript, latency_s=elapsed, tags=sc.tags, bug=sc.bug)
+
+    def _converse(self, sc: Scenario, sid) -> tuple[list[TurnRecord], str, str | None]:
+        """Send the turns in order; stop at the first that fails. Returns (transcript, last reply, error)."""
+        svc, transcript, last = self.service, [], ""
+        for i, turn in enumerate(sc.turns, 1):
+            t0 = time.perf_counter()
+            try:
+                r = svc.approve(sid, OWNER, turn.approve) if isinstance(turn, Approval) else svc.turn(sid, OWNER, turn)
+            except NoPendingApprovalError:
+                return transcript, last, f"turn {i} {_label(turn)}: no deployment was waiting for approval"
+            except Exception as exc:  # noqa: BLE001 - a crashing turn fails the scenario, not the run
+                log.warning("eval_turn_failed", scenario=sc.id, turn=i, error=repr(exc))
+                return transcript, last, f"turn {i} raised {type(exc).__name__}: {exc}"
+            transcript.append(TurnRecord(user=_label(turn), reply=r.reply, stage=r.stage,
+                                         latency_s=time.perf_counter() - t0))
+            last = r.reply
+        return transcript, last, None
+
+    def _check(self, sc: Scenario, sid, transcript: list[TurnRecord], last: str, error: str | None) -> list[Check]:
+        try:
+            view = self.service.view(sid, OWNER)
+        except Exception as exc:  # noqa: BLE001 - an unreadable session fails this scenario only
+            return [Check(kind="error", name="conversation", passed=False,
+                          detail=f"the session could not be read back: {type(exc).__name__}: {exc}")]
+        seen = Observed(state=view.state, last_reply=last, pending_approval=view.pending_approval, error=error)
+        checks = run_checks(sc.expect, seen)
+        if sc.expect.rubric and self.judge:
+            checks.append(judge_reply(self.llm, sc.expect.rubric, transcript))
+        return checks
+
+
+def select(suites: Sequence[Suite], only: Sequence[str] = ()) -> list[tuple[str, Scenario]]:
+    """(suite name, scenario) pairs; ``only`` keeps ids containing any of the given substrings or tags."""
+    pairs = [(s.name, sc) for s in suites for sc in s.scenarios]
+    if only:
+        pairs = [(n, sc) for n, sc in pairs if any(o in sc.id or o in sc.tags for o in only)]
+    return pairs
+
+
+def run_suites(suites: Sequence[Suite], kb: KnowledgeBase, *, llm: str = "offline", workers: int | None = None,
+               deploy_target: str = "local", only: Sequence[str] = (), judge: bool = True,
+               keep_sessions: bool = False,
+               progress: Callable[[ScenarioResult], None] | None = None) -> Report:
+    workers = max(1, workers or default_workers(llm))
+    pairs = select(suites, only)
+    service = AgentService(kb, llm=llm, deploy_target=deploy_target, pool_max=workers + 2)
+    started = time.perf_counter()
+    try:
+        runner = Runner(service, llm=llm, judge=judge, keep_sessions=keep_sessions)
+
+        def one(pair: tuple[str, Scenario]) -> ScenarioResult:
+            result = runner.run_scenario(*pair)
+            if progress:
+                progress(result)
+            return result
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="eval") as pool:
+            results = list(pool.map(one, pairs))
+    finally:
+        service.close()
+    return Report(suites=[s.name for s in suites], llm=llm, workers=workers, scenarios=results,
+                  wall_s=time.perf_counter() - started)
