@@ -10,7 +10,8 @@ from tools.planner import PlanResult
 from tools.whatif import Comparison, ComparisonRow
 
 FIELD_LABELS = {
-    "use_case": "use case", "description": "description", "users": "users", "rps": "average rate (req/s)",
+    "use_case": "use case", "description": "description", "users": "users",
+    "concurrent_users": "concurrent users", "rps": "average rate (req/s)",
     "peak_rps": "peak rate (req/s)", "prompt_tokens": "prompt tokens", "output_tokens": "output tokens",
     "ttft_p95_ms": "p95 TTFT (ms)", "itl_p95_ms": "p95 ITL (ms)", "e2e_p95_ms": "p95 E2E (ms)",
     "priority": "priority", "budget_monthly_usd": "budget ($/month)", "gpus": "allowed GPUs",

@@ -10,13 +10,6 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.offline.contract import ParseResult
 from knowledge.domain import DeploymentSpec
 
-# A change to the key makes these assumed values stale.
-DEPENDENTS: dict[str, tuple[str, ...]] = {
-    "use_case": ("prompt_tokens", "output_tokens", "ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "rps", "peak_rps"),
-    "users": ("rps", "peak_rps"),
-    "rps": ("peak_rps", "users"),
-    "peak_rps": ("rps",),
-}
 MAX_RPS_PER_USER = 2.0  # sustained requests/s per user beyond which "users" and "rps" disagree
 
 
@@ -25,12 +18,6 @@ class MergeOutcome(BaseModel):
     changed: list[str] = Field(default_factory=list, description="fields whose value changed")
     rejected: list[str] = Field(default_factory=list, description="values that failed validation, in words")
     warnings: list[str] = Field(default_factory=list, description="implausible combinations, in words")
-
-
-def _drop_stale_assumptions(spec: DeploymentSpec, changed: list[str]) -> DeploymentSpec:
-    stale = {dep for key in changed for dep in DEPENDENTS.get(key, ())}
-    stale = [f for f in stale if f not in changed and not spec.stated(f) and spec.is_set(f)]
-    return spec.cleared(*stale) if stale else spec
 
 
 def merge(spec: DeploymentSpec, parsed: ParseResult, *, note: str | None = None) -> MergeOutcome:
@@ -51,7 +38,7 @@ def merge(spec: DeploymentSpec, parsed: ParseResult, *, note: str | None = None)
             out.rejected.append(f"{field} = {value!r}: {msg}")
             continue
         out.changed.append(field)
-    current = _drop_stale_assumptions(current, out.changed)
+    current = current.without_stale_assumptions(out.changed)
     out.spec = current
     out.warnings = plausibility(current)
     return out

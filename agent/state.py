@@ -78,10 +78,18 @@ class AgentState(BaseModel):
     intent: Intent | None = None
     turn_notes: list[str] = Field(default_factory=list, description="this turn's warnings for the reply")
     notices: list[str] = Field(default_factory=list, description="one-time notices already given (e.g. LLM fallback)")
+    declined: list[str] = Field(default_factory=list,
+                                description="fields the user withdrew or does not know: answered, never asked again")
+    reset_turn: int = Field(default=0, description="turn of the last 'start over': earlier questions no longer count")
     brain: str = "offline"
 
     def asked_fields(self) -> set[str]:
-        return {f for q in self.questions for f in q.fields}
+        """Fields the agent asked about since the last start over."""
+        return {f for q in self.questions if q.turn > self.reset_turn for f in q.fields}
+
+    def settled_fields(self) -> set[str]:
+        """Fields never to ask about again: already asked, or withdrawn / not known by the user."""
+        return self.asked_fields() | set(self.declined)
 
     def last_question(self) -> Question | None:
         return self.questions[-1] if self.questions else None

@@ -21,7 +21,7 @@ ALIASES = {
     "budget": "budget_monthly_usd", "prompt": "prompt_tokens", "output": "output_tokens", "peak": "peak_rps",
 }
 LIST_FIELDS = {"gpus", "exclude_gpus", "models", "exclude_models"}
-TRAFFIC_FIELDS = ("users", "rps", "peak_rps")
+TRAFFIC_FIELDS = ("users", "concurrent_users", "rps", "peak_rps")
 _MULTIPLIER = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*[x×]\s*$", re.I)
 
 
@@ -74,7 +74,7 @@ def apply_changes(spec: DeploymentSpec, changes: dict[str, Any], catalog: Catalo
         else:
             updates[key] = value
     try:
-        return spec.with_values("stated", "what-if", **updates)
+        return spec.with_values("stated", "what-if", **updates).without_stale_assumptions(updates)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise CompassError(f"invalid value for {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
@@ -89,7 +89,8 @@ def _factor(value: Any, key: str) -> float:
 
 def _scaled(spec: DeploymentSpec, field: str, factor: float) -> int | float:
     value = getattr(spec, field) * factor
-    return max(1, round(value)) if field in ("users", "prompt_tokens", "output_tokens", "max_gpus") else round(value, 4)
+    whole = ("users", "concurrent_users", "prompt_tokens", "output_tokens", "max_gpus")
+    return max(1, round(value)) if field in whole else round(value, 4)
 
 
 def _canonical(catalog: Catalog, field: str, name: str) -> str:

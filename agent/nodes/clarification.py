@@ -17,7 +17,7 @@ def needs_clarification(state: AgentState) -> bool:
 
 
 def clarification_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    fresh, repeated = unanswered(missing_essentials(state.spec), state.asked_fields())
+    fresh, repeated = unanswered(missing_essentials(state.spec), state.settled_fields())
     spec = state.spec
     notes = list(state.turn_notes)
     for ask in repeated:  # asked before and still unknown: take the default we offered, and say so

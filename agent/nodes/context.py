@@ -36,7 +36,7 @@ def context_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     if intent is Intent.START_OVER:
         return {"turn": turn, "parsed": parsed, "intent": intent, "spec": DeploymentSpec(), "plan": None,
                 "selected_option": None, "comparison": None, "stage": Stage.CONTEXT, "turn_notes": notes,
-                "notices": notices}
+                "notices": notices, "declined": [], "reset_turn": turn}
     merged = merge(state.spec, parsed, note=None)
     spec = merged.spec
     dont_know = list(parsed.dont_know)
@@ -48,5 +48,6 @@ def context_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     changed = merged.changed + [f for f in dont_know if spec.is_set(f) and not state.spec.is_set(f)]
     if changed:
         emit(runtime, "spec", changed=changed, spec=spec.model_dump(mode="json"))
+    declined = list(dict.fromkeys([*state.declined, *parsed.cleared, *dont_know]))
     return {"turn": turn, "parsed": parsed, "intent": intent, "spec": spec, "turn_notes": notes,
-            "notices": notices, "brain": brain.name}
+            "notices": notices, "brain": brain.name, "declined": declined}

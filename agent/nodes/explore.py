@@ -49,6 +49,8 @@ def explore_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         pair = (options + [1, 2])[:2] if len(options) < 2 else options[:2]
         a, b = _option(plan, pair[0]), _option(plan, pair[1])
         text = option_pair_text(a, b) if a and b else _missing_option(plan, pair[1] if a else pair[0])
+    elif intent is Intent.SELECT and not options and state.comparison and _adoptable(state):
+        return _adopt(state, runtime, update)
     elif intent is Intent.SELECT:
         n = options[0] if options else 1
         chosen = _option(plan, n)
@@ -64,6 +66,26 @@ def explore_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         text = _why(chosen) if chosen else _missing_option(plan, n)
     text = brain_for(runtime.context.llm).phrase(text, state=state, purpose="explore")
     return {"messages": [say(runtime, text)], "tool_runs": runs, **update}
+
+
+def _adoptable(state: AgentState) -> bool:
+    """'Let's do that' right after a what-if adopts its (single, successful) scenario."""
+    c = state.comparison
+    return c is not None and len(c.variants) == 1 and c.variants[0].top is not None
+
+
+def _adopt(state: AgentState, runtime: Runtime[AgentContext], update: dict) -> dict:
+    from agent.nodes.recommend import recommend_node
+    from tools.whatif import apply_changes
+
+    variant = state.comparison.variants[0]
+    catalog = runtime.context.knowledge_base().catalog
+    spec = apply_changes(state.plan.spec if state.plan else state.spec, variant.changes, catalog)
+    adopted = state.model_copy(update={"spec": spec, "comparison": None})
+    result = recommend_node(adopted, runtime)
+    result["spec"] = result.get("spec", spec)
+    result["messages"] = [say(runtime, f"Adopted **{variant.label}**.")] + result.get("messages", [])
+    return {**update, **result, "comparison": None}
 
 
 def _whatif(state: AgentState, runtime: Runtime[AgentContext], plan: PlanResult, requests: list[WhatIfRequest]):

@@ -45,7 +45,17 @@ def _llm_plan(state: AgentState, runtime: Runtime[AgentContext]) -> tuple[PlanRe
         runs.append(ToolRun(turn=state.turn, name=call.name, args=call.args, ok=call.ok, summary=call.content[:200]))
         if call.name == PLAN_CAPACITY and isinstance(call.artifact, PlanResult):
             plan = call.artifact
+    if plan is not None and not _respects_stated(plan, state):
+        plan = None  # the model planned something the user did not ask for: the graph plans the real spec
     return plan, runs, acted.text
+
+
+def _respects_stated(plan: PlanResult, state: AgentState) -> bool:
+    """Every value the user stated is what the model's plan used (the model may not rewrite the need)."""
+    spec = state.spec
+    return all(getattr(plan.spec, f) == getattr(spec, f) for f, src in spec.sources.items()
+               if src.origin == "stated" and spec.is_set(f)) and all(
+        not plan.spec.is_set(f) for f in spec.model_fields if f in state.declined and not spec.is_set(f))
 
 
 def recommend_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -68,13 +78,13 @@ def recommend_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     similar, sim_run, _ = run_tool(runtime, state, SIMILAR_DEPLOYMENTS, {"k": 3},
                                    lambda: service.similar(kb, plan.spec, 3))
     runs.append(sim_run)
-    follow = follow_up(plan.spec, state.asked_fields())
+    follow = follow_up(plan.spec, state.settled_fields())
     parsed = state.parsed
-    changed = list(parsed.updates) if parsed and state.plan is not None else []
+    changed = [*parsed.updates, *parsed.cleared] if parsed and state.plan is not None else []
     close = [s for s in (similar or []) if s.distance < 1.0]
     if llm_text.strip():
-        # The model's words, grounded by the deterministic table and assumptions beneath them.
-        text = "\n\n".join(x for x in (llm_text.strip(), options_table(plan.recommendations),
+        # The model's words, grounded by the deterministic table, warnings and assumptions beneath them.
+        text = "\n\n".join(x for x in (*notes, *plan.notes[:3], llm_text.strip(), options_table(plan.recommendations),
                                        assumptions_text(plan.spec), follow.text if follow else "") if x)
     else:
         draft = plan_text(plan, changed=changed, similar=close, follow=follow, warnings=notes)

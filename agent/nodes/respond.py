@@ -5,7 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
-from agent.nodes.common import say
+from agent.nodes.common import latest_human_text, say
 from agent.offline.contract import Intent
 from agent.replies import GREETING, HELP, UNPARSED, spec_text
 from agent.state import AgentState
@@ -18,6 +18,9 @@ def respond_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         text = "Starting over: I have forgotten the previous requirements. What do you need to deploy?"
     elif intent is Intent.HELP:
         text = HELP
+    elif intent is Intent.GREETING and state.plan is not None:
+        text = ("You're welcome!" if "thank" in latest_human_text(state).lower() else "Hello again!") + (
+            " The plan is still here: ask a what-if, *compare option 1 and 2*, or *deploy option 1* when ready.")
     elif intent is Intent.GREETING:
         text = GREETING
     elif intent is Intent.SHOW_SPEC:

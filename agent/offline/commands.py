@@ -88,7 +88,8 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:plan|size|spec)\b"),
     (Intent.SELECT, r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
      r"(?:take|use|pick|choose|select|try)\b|\b(?:take|pick|choose|select|prefer|want|like)\s+(?:the\s+|option|"
-     r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b"),
+     r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b|\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+"
+     r"(?:that|it|this|the\s+(?:change|variant|scenario))\b|\bmake\s+it\s+so\b"),
     (Intent.HELP, r"^\W*(?:help|\?+|commands|menu|options\?)\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+does\s+this\s+"
      r"work\b|\bhow\s+do\s+i\s+(?:use|start)\b|\bwhat\s+(?:do|can)\s+i\s+(?:say|ask|type)\b|\bi\s+need\s+help\b|"
      r"\bhelp\s+me\b(?!\s+(?:with\s+)?(?:a|an|the|our|my|to)\b)|\bhow\s+(?:do|can)\s+(?:i|we)\s+deploy\b"),
@@ -107,9 +108,12 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.RECOMMEND: ("recommend", "suggest", "propose", "what", "which", "option", "alternative", "choice",
                        "plan", "size", "find", "think"),
     Intent.SELECT: ("go", "take", "use", "pick", "choose", "select", "try", "prefer", "want", "like", "sounds",
-                    "that one"),
+                    "that one", "do that", "do it", "do this", "apply", "adopt", "make it so"),
     Intent.HELP: ("help", "?", "command", "menu", "what can", "how does", "how do", "how can", "what do"),
 }
+# Adopting what was just discussed ("let's do that" after a what-if): a pick without an option number.
+ADOPT = re.compile(r"\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+(?:that|it|this|the\s+(?:change|variant|"
+                   r"scenario))\b|\bmake\s+it\s+so\b|\bgo\s+(?:ahead\s+)?with\s+(?:that|this|it)\b")
 DONT_KNOW_KEYS = ("know", "dunno", "idea", "clue", "sure", "pick", "choose", "decide", "tell", "call", "up to",
                   "whatever", "default", "hard", "say", "preference", "matter", "care", "decided", "figured", "tbd",
                   "skip", "pass", "idk", "dk", "fine", "assume")

@@ -41,7 +41,8 @@ MAX_SENTENCES = 60
 _WORDY = re.compile(r"[^\W_]")  # a sentence with at least one letter or digit
 # field -> (integer?, upper limit, words for messages)
 LIMITS: dict[str, tuple[bool, float, str]] = {
-    "users": (True, MAX_USERS, "users"), "rps": (False, MAX_RPS, "requests/s"),
+    "users": (True, MAX_USERS, "users"), "concurrent_users": (True, MAX_USERS, "concurrent users"),
+    "rps": (False, MAX_RPS, "requests/s"),
     "peak_rps": (False, MAX_RPS, "peak requests/s"), "prompt_tokens": (True, MAX_TOKENS, "prompt tokens"),
     "output_tokens": (True, MAX_TOKENS, "output tokens"), "ttft_p95_ms": (False, MAX_LATENCY_MS, "ms TTFT"),
     "itl_p95_ms": (False, MAX_LATENCY_MS, "ms ITL"), "e2e_p95_ms": (False, MAX_LATENCY_MS, "ms end-to-end"),
@@ -171,7 +172,7 @@ class _Message:
             kinds = {i for _, i in found}
         if Intent.COMPARE in kinds and len(options) < 2:
             options += [n for n in C.bare_option_list(text) if n not in options]
-        if Intent.SELECT in kinds and not options:
+        if Intent.SELECT in kinds and not options and not C.ADOPT.search(text):
             found = [(p, i) for p, i in found if i != Intent.SELECT]  # "go with Llama": a preference, not a pick
         if options and not found:
             rest = C.OPTION_LIST.sub(" ", C.ORDINAL.sub(" ", text))
@@ -338,7 +339,8 @@ def _context_field(asked: tuple[str, ...], spec: DeploymentSpec | None, value: f
         return numeric[0]
     if asked:
         return None  # the question was about something a number does not answer
-    if spec is None or (spec.users is None and spec.rps is None and spec.peak_rps is None):
+    if spec is None or (spec.users is None and spec.concurrent_users is None and spec.rps is None
+                        and spec.peak_rps is None):
         return "users"
     if float(value).is_integer() and 1 <= value <= 10:
         return "option"  # after a plan, "2" picks option 2

@@ -197,14 +197,23 @@ def extract(nt: Numbered, asked: Sequence[str] = ()) -> tuple[list[Quantity], st
     p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
-    p.run(_USERS_UNIT, lambda m: [("users", round(nt.value(m)) if abs(nt.value(m)) < 1e18 else nt.value(m))])
+    p.run(_USERS_UNIT, lambda m: [(_users_field(m), round(nt.value(m)) if abs(nt.value(m)) < 1e18 else nt.value(m))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
-    p.run(_USERS_KW, lambda m: [("users", _int(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_KW, lambda m: [(_users_field(m), _int(nt.value(m, m.lastindex or 1)))])
     return p.found, p.text
+
+
+_CONCURRENT = re.compile(r"\b(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+one)\s+time|"
+                         r"concurrency|in\s+parallel)\b")
+
+
+def _users_field(m: re.Match) -> str:
+    """Users active at the same moment are not a head count: they are sized as all active."""
+    return "concurrent_users" if _CONCURRENT.search(m.group(0)) else "users"
 
 
 def _int(value: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -11,11 +12,20 @@ from knowledge.domain.enums import CostModel, Precision, Priority, UseCase
 
 # Fields the user can state; everything else on the model is bookkeeping.
 SPEC_FIELDS: tuple[str, ...] = (
-    "use_case", "description", "users", "rps", "peak_rps", "prompt_tokens", "output_tokens",
+    "use_case", "description", "users", "concurrent_users", "rps", "peak_rps", "prompt_tokens", "output_tokens",
     "ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "priority", "budget_monthly_usd", "gpus",
     "exclude_gpus", "models", "exclude_models", "precision", "cost_model", "max_gpus",
     "namespace", "allow_cold_start",
 )
+
+# A change to the key makes these *assumed* values stale (stated values are never touched).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "use_case": ("prompt_tokens", "output_tokens", "ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "rps", "peak_rps"),
+    "users": ("rps", "peak_rps"),
+    "concurrent_users": ("rps", "peak_rps"),
+    "rps": ("peak_rps", "users"),
+    "peak_rps": ("rps",),
+}
 
 # Sanity limits: beyond these a number is a typo, not a workload.
 MAX_USERS = 100_000_000
@@ -42,6 +52,8 @@ class DeploymentSpec(BaseModel):
     use_case: UseCase | None = None
     description: str | None = Field(default=None, max_length=4000)
     users: int | None = Field(default=None, gt=0, le=MAX_USERS)
+    concurrent_users: int | None = Field(default=None, gt=0, le=MAX_USERS,
+                                         description="users active at the same moment (all count as active)")
     rps: float | None = Field(default=None, gt=0, le=MAX_RPS, description="average requests/s")
     peak_rps: float | None = Field(default=None, gt=0, le=MAX_RPS, description="peak requests/s")
     prompt_tokens: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="mean prompt length")
@@ -93,6 +105,13 @@ class DeploymentSpec(BaseModel):
         data["sources"] = sources
         return DeploymentSpec.model_validate(data)
 
+    def without_stale_assumptions(self, changed: "Iterable[str]") -> "DeploymentSpec":
+        """Drop assumed values derived from fields that just changed, so they are derived again."""
+        changed = set(changed)
+        stale = {dep for key in changed for dep in DERIVED_FROM.get(key, ())}
+        stale = [f for f in stale if f not in changed and not self.stated(f) and self.is_set(f)]
+        return self.cleared(*stale) if stale else self
+
     def cleared(self, *fields: str) -> "DeploymentSpec":
         data = self.model_dump()
         for f in fields:
@@ -127,6 +146,12 @@ def fill_defaults(spec: DeploymentSpec, template: UseCaseTemplate) -> Deployment
     for field, value, note in defaults:
         if not out.is_set(field):
             out = out.with_values("assumed", note, **{field: value})
+    if out.rps is None and out.concurrent_users is not None:
+        t = template.traffic
+        out = out.with_values(
+            "assumed", f"{out.concurrent_users} users active at once x {t.requests_per_active_user_per_min:g} req/min",
+            rps=round(max(out.concurrent_users * t.requests_per_active_user_per_min / 60.0, 1e-3), 3),
+        )
     if out.rps is None and out.users is not None:
         rps = max(average_rps_for_users(out.users, template), 1e-3)
         t = template.traffic

@@ -1,7 +1,6 @@
 """Eval scenarios on the LLM brain against the scripted OpenAI-compatible endpoint (test double), in process.
 
-The two xfail tests pin graph-level bugs found by the evals (agent/nodes/recommend.py, LLM branch); they are
-strict, so the day the bug is fixed they fail and the marker comes off.
+Two tests pin graph-level bugs the evals found (agent/nodes/recommend.py, LLM branch), fixed since.
 """
 
 from __future__ import annotations
@@ -41,8 +40,6 @@ def test_llm_brain_scenario_passes_with_a_well_behaved_model(kb, monkeypatch):
     assert result.passed, result.failures
 
 
-@pytest.mark.xfail(strict=True, reason="agent/nodes/recommend.py, LLM branch: the reply is the model's text + table + "
-                   "assumptions; plan.notes and turn_notes are dropped")
 def test_llm_reply_keeps_the_unreachable_budget_explanation(kb, monkeypatch):
     spec = {"use_case": "chatbot_conversational", "users": 5000, "budget_monthly_usd": 100}
     result = run_llm(kb, monkeypatch, "scripted-notes", [UNDERSTAND, plan_rule(5000, spec)], {
@@ -51,8 +48,6 @@ def test_llm_reply_keeps_the_unreachable_budget_explanation(kb, monkeypatch):
     assert result.passed, result.failures
 
 
-@pytest.mark.xfail(strict=True, reason="agent/nodes/recommend.py, LLM branch: the plan from the model's plan_capacity "
-                   "arguments becomes the spec (spec=plan.spec), overriding stated values")
 def test_llm_tool_arguments_cannot_override_what_the_user_stated(kb, monkeypatch):
     wrong = {"use_case": "chatbot_conversational", "users": 20000}  # the model inflates users, drops the budget
     result = run_llm(kb, monkeypatch, "scripted-args", [UNDERSTAND, plan_rule(2000, wrong)], {

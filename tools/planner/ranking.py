@@ -8,14 +8,15 @@ from knowledge.domain import Priority, UseCase
 from tools.planner.sizing import SizedOption
 
 # Weights of (cost, latency, quality) in the score; lower score = better. Terms are on comparable scales:
-# a doubling of cost or of latency-vs-target adds 1, ten points of benchmark quality add 1.
+# a doubling of cost or of latency-vs-target adds 1, fifteen points of benchmark quality add 1.
+# "cost" means the cheapest option that meets the SLOs (quality only breaks near-ties).
 WEIGHTS: dict[Priority, tuple[float, float, float]] = {
-    Priority.COST: (1.0, 0.2, 0.3),
+    Priority.COST: (1.0, 0.15, 0.1),
     Priority.LATENCY: (0.3, 1.0, 0.3),
     Priority.QUALITY: (0.3, 0.2, 1.0),
-    Priority.BALANCED: (0.6, 0.4, 0.5),
+    Priority.BALANCED: (0.7, 0.4, 0.4),
 }
-QUALITY_POINTS_PER_UNIT = 10.0
+QUALITY_POINTS_PER_UNIT = 15.0
 # Latency beyond the targets has diminishing value: anything under this share of the targets counts as ideal,
 # so "latency first" buys headroom under the SLOs rather than a tiny model on the largest GPU.
 LATENCY_FLOOR = 0.35
@@ -66,7 +67,13 @@ def worst_miss(option: SizedOption) -> float:
 def order(options: list[SizedOption], priority: Priority, use_case: UseCase, budget: float | None,
           max_gpus: int | None) -> list[SizedOption]:
     score = dict(zip(map(id, options), scores(options, priority, use_case)))
-    return sorted(options, key=lambda o: (tier(o, budget, max_gpus), worst_miss(o), score[id(o)]))
+
+    def key(o: SizedOption):
+        t = tier(o, budget, max_gpus)
+        # over budget or fleet: the least over comes first, whatever the priority
+        return (t, worst_miss(o), o.monthly_usd if t == 1 else score[id(o)])
+
+    return sorted(options, key=key)
 
 
 def pareto_flags(options: list[SizedOption], use_case: UseCase) -> list[bool]:

@@ -42,8 +42,8 @@ def workload_from_spec(spec: DeploymentSpec, catalog: Catalog) -> PlanningWorklo
     if spec.use_case is None:
         names = ", ".join(u.name.value for u in catalog.use_cases)
         raise PlanningError(f"Planning needs a use case (one of: {names}).")
-    if spec.users is None and spec.rps is None and spec.peak_rps is None:
-        raise PlanningError("Planning needs a scale: a number of users, an average request rate or a peak rate.")
+    if spec.users is None and spec.concurrent_users is None and spec.rps is None and spec.peak_rps is None:
+        raise PlanningError("Planning needs a scale: a number of users (or concurrent users), an average request rate or a peak rate.")
     if spec.rps is not None and spec.peak_rps is not None and spec.peak_rps < spec.rps:
         raise PlanningError(f"The peak rate ({spec.peak_rps:g} req/s) is below the average ({spec.rps:g} req/s).")
     template = catalog.use_case(spec.use_case)
