@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import catalog, chat, evals, kb, planning, serve
+from cli import ui as ui_cmd
 from knowledge.logs import configure_logging
 
 app = typer.Typer(
@@ -25,6 +26,8 @@ app.command("calibrate")(planning.calibrate)
 app.command("chat")(chat.chat)
 app.add_typer(chat.sessions_app, name="sessions")
 app.command("api")(serve.api)
+app.command("serve")(serve.serve)
+app.command("ui")(ui_cmd.ui)
 app.add_typer(evals.eval_app, name="eval")
 
 
