@@ -1,7 +1,8 @@
-"""The agent's bridge to ``k8s/``: preview (render + validate), apply after approval, validate a deployment."""
+"""The agent's bridge to the deploy path (tools/deploy.py): preview, apply after approval, validate."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from pydantic import BaseModel, Field
@@ -10,6 +11,10 @@ from agent.context import AgentContext
 from agent.state import Deployment
 from knowledge.domain import DeploymentOutcome, DeploymentSpec, Recommendation
 from knowledge.errors import CompassError
+from tools import deploy
+from tools.planner import WorkloadSummary
+from tools.validation import ValidationLoad, report_text as validation_report
+from tools.validation import validate as validate_endpoint
 
 
 class DeployPreview(BaseModel):
@@ -22,27 +27,38 @@ class DeployPreview(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
-class DeploymentUnavailableError(CompassError):
-    pass
-
-
-_NOT_YET = ("Deploying is not available in this build yet: the Kubernetes manifests and the local simulator "
-            "target are still being built. Nothing was deployed.")
-
-
 def preview(rec: Recommendation, spec: DeploymentSpec, option: int, ctx: AgentContext) -> DeployPreview:
-    raise DeploymentUnavailableError(_NOT_YET)
+    catalog = ctx.knowledge_base().catalog
+    bundle = deploy.render(rec, spec, catalog, target=ctx.deploy_target)
+    issues = deploy.problems(bundle, catalog, ctx.allowed_namespaces)
+    return DeployPreview(name=bundle.name, namespace=bundle.namespace, target=ctx.deploy_target,
+                         summary=list(bundle.summary), objects=len(bundle.manifests), yaml=bundle.yaml(),
+                         problems=issues)
 
 
 def apply(dep: Deployment, rec: Recommendation, spec: DeploymentSpec, ctx: AgentContext,
           progress: Callable[[str], None]) -> Deployment:
-    raise DeploymentUnavailableError(_NOT_YET)
+    catalog = ctx.knowledge_base().catalog
+    bundle = deploy.render(rec, spec, catalog, target=dep.target, namespace=dep.namespace)
+    applied = deploy.apply(bundle, catalog, target=dep.target, allowed_namespaces=ctx.allowed_namespaces,
+                           progress=progress)
+    return dep.model_copy(update={"status": "applied", "endpoint": applied.endpoint, "detail": applied.detail,
+                                  "deployment_id": applied.id, "served_model": applied.model_name,
+                                  "time_scale": applied.time_scale})
 
 
-def validate(dep: Deployment, rec: Recommendation, spec: DeploymentSpec, ctx: AgentContext,
-             progress: Callable[[str], None]) -> DeploymentOutcome:
-    raise DeploymentUnavailableError(_NOT_YET)
+def validate(dep: Deployment, rec: Recommendation, spec: DeploymentSpec, workload: WorkloadSummary,
+             ctx: AgentContext, progress: Callable[[str], None]) -> DeploymentOutcome:
+    if not dep.endpoint:
+        raise CompassError("The deployment has no endpoint reachable from here; set COMPASS_VALIDATE_URL (for "
+                           "example a port-forward to the service) and ask me to validate it.")
+    load = ValidationLoad(rps=workload.peak_rps, prompt_tokens=workload.prompt_tokens,
+                          output_tokens=workload.output_tokens, prompt_tokens_p90=workload.prompt_tokens_p90,
+                          output_tokens_p90=workload.output_tokens_p90, burstiness_cv=workload.burstiness_cv)
+    duration = float(os.environ.get("COMPASS_VALIDATE_DURATION_S", "20"))
+    return validate_endpoint(dep.endpoint, dep.served_model or rec.model_id, spec, rec, load, target=dep.target,
+                             duration_s=duration, time_scale=dep.time_scale, progress=progress)
 
 
 def report_text(outcome: DeploymentOutcome) -> str:
-    raise DeploymentUnavailableError(_NOT_YET)
+    return validation_report(outcome)

@@ -58,6 +58,9 @@ class Deployment(BaseModel):
     summary: list[str] = Field(default_factory=list, description="what the manifests create, one line each")
     objects: int = 0
     endpoint: str | None = None
+    deployment_id: str | None = Field(default=None, description="local: what `compass deploy stop` takes")
+    served_model: str | None = None
+    time_scale: float = 1.0
     detail: str | None = None
     outcome: DeploymentOutcome | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import catalog, chat, evals, kb, planning, serve
+from cli import catalog, chat, deploy, evals, kb, planning, serve, simulate
 from cli import ui as ui_cmd
 from knowledge.logs import configure_logging
 
@@ -28,6 +28,8 @@ app.add_typer(chat.sessions_app, name="sessions")
 app.command("api")(serve.api)
 app.command("serve")(serve.serve)
 app.command("ui")(ui_cmd.ui)
+app.command("simulate")(simulate.simulate)
+app.add_typer(deploy.deploy_app, name="deploy")
 app.add_typer(evals.eval_app, name="eval")
 
 

@@ -14,7 +14,6 @@ from agent.context import AgentContext
 from agent.nodes.common import emit, run_tool, say
 from agent.offline.contract import Intent
 from agent.state import AgentState, Deployment, Stage
-from knowledge.errors import CompassError
 
 APPLY_MANIFESTS = "apply_manifests"
 RENDER_MANIFESTS = "render_manifests"
@@ -127,6 +126,3 @@ def apply_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
             + (f". Endpoint: {result.endpoint}" if result.endpoint else "") + ". Validating against the SLOs next.")
     return {"deployment": result, "tool_runs": [run], "messages": [say(runtime, text)]}
 
-
-class DeployUnavailable(CompassError):
-    pass

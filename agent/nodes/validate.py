@@ -27,7 +27,8 @@ def validate_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         emit(runtime, "progress", message=message)
 
     outcome, run, error = run_tool(runtime, state, VALIDATE_DEPLOYMENT, {"endpoint": dep.endpoint},
-                                   lambda: deployer.validate(dep, rec, state.spec, runtime.context, progress))
+                                   lambda: deployer.validate(dep, rec, state.spec, state.plan.workload, runtime.context,
+                                                                             progress))
     if outcome is None:
         return {"messages": [say(runtime, f"Validation could not run: {error}")], "tool_runs": [run],
                 "stage": Stage.VALIDATE, "turn_notes": []}

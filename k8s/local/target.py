@@ -1,0 +1,201 @@
+"""Start, find and stop local deployments (simulator replicas + a round-robin front) from a rendered bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import httpx
+from pydantic import BaseModel, Field
+
+from k8s.bundle import ManifestBundle
+from k8s.errors import K8sError, NamespaceNotAllowedError
+
+READY_TIMEOUT_S = 90.0
+
+
+class LocalTargetError(K8sError):
+    pass
+
+
+class LocalProcess(BaseModel):
+    pid: int
+    port: int
+    log: str
+
+
+class LocalDeployment(BaseModel):
+    id: str = Field(description="namespace-name; what `compass deploy stop ID` takes")
+    name: str
+    namespace: str
+    model_name: str = Field(description="the name the OpenAI API serves")
+    endpoint: str = Field(description="base URL of the round-robin front (OpenAI API under /v1)")
+    replicas: list[LocalProcess]
+    front: LocalProcess
+    environment: dict[str, str] = Field(description="what each replica was configured with (as in the manifest)")
+    time_scale: float = 1.0
+    created_at: dt.datetime
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of this process counts as gone
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def _container_env(bundle: ManifestBundle) -> dict[str, str]:
+    for obj in bundle.objects:
+        if obj.get("kind") == "Deployment":
+            container = obj["spec"]["template"]["spec"]["containers"][0]
+            return {e["name"]: str(e["value"]) for e in container.get("env", []) if "value" in e}
+    raise LocalTargetError("the bundle has no Deployment to run locally; render it with target='simulator'")
+
+
+class LocalTarget:
+    def __init__(self, home: Path, *, allowed_namespaces: Iterable[str], time_scale: float = 1.0):
+        self.dir = home / "deployments"
+        self.allowed = set(allowed_namespaces)
+        self.time_scale = time_scale
+
+    # ------------------------------------------------------------------ records
+
+    def _path(self, deployment_id: str) -> Path:
+        return self.dir / f"{deployment_id}.json"
+
+    def get(self, deployment_id: str) -> LocalDeployment | None:
+        path = self._path(deployment_id)
+        if not path.exists():
+            return None
+        return LocalDeployment.model_validate_json(path.read_text())
+
+    def list(self) -> list[LocalDeployment]:
+        if not self.dir.exists():
+            return []
+        return [LocalDeployment.model_validate_json(p.read_text()) for p in sorted(self.dir.glob("*.json"))]
+
+    @staticmethod
+    def running(dep: LocalDeployment) -> bool:
+        return _alive(dep.front.pid) and all(_alive(r.pid) for r in dep.replicas)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def deploy(self, bundle: ManifestBundle, *, replicas: int | None = None,
+               progress: Callable[[str], None] = lambda _m: None) -> LocalDeployment:
+        """Start the plan's replicas and the front; a deployment already running under the same id is reused."""
+        if bundle.namespace not in self.allowed:  # enforced here, whatever the caller checked
+            raise NamespaceNotAllowedError([bundle.namespace], sorted(self.allowed))
+        dep_id = f"{bundle.namespace}-{bundle.name}"
+        existing = self.get(dep_id)
+        if existing and self.running(existing):
+            progress(f"{dep_id} is already running at {existing.endpoint}; nothing started twice")
+            return existing
+        if existing:
+            self.stop(dep_id)
+        env = _container_env(bundle)
+        count = max(1, replicas or bundle.plan.replicas)
+        logs = self.dir / dep_id
+        logs.mkdir(parents=True, exist_ok=True)
+        started: list[LocalProcess] = []
+        try:
+            for i in range(count):
+                progress(f"starting replica {i + 1}/{count} ({env.get('MODEL_NAME')} on {env.get('GPU_TYPE')})")
+                started.append(self._start_replica(env, logs / f"replica-{i}.log"))
+            for i, proc in enumerate(started):
+                self._wait_healthy(f"http://127.0.0.1:{proc.port}", proc, f"replica {i + 1}")
+            front = self._start_front([f"http://127.0.0.1:{p.port}" for p in started], logs / "front.log")
+            started.append(front)
+            self._wait_healthy(f"http://127.0.0.1:{front.port}", front, "front")
+        except Exception:
+            for proc in started:
+                _terminate(proc.pid)
+            raise
+        dep = LocalDeployment(id=dep_id, name=bundle.name, namespace=bundle.namespace,
+                              model_name=env.get("SERVED_MODEL_NAME") or env["MODEL_NAME"],
+                              endpoint=f"http://127.0.0.1:{front.port}", replicas=started[:-1], front=front,
+                              environment=env, time_scale=self.time_scale,
+                              created_at=dt.datetime.now(dt.timezone.utc))
+        self._path(dep_id).write_text(dep.model_dump_json(indent=1))
+        progress(f"{count} replica(s) healthy behind {dep.endpoint}")
+        return dep
+
+    def stop(self, deployment_id: str) -> bool:
+        dep = self.get(deployment_id)
+        if dep is None:
+            return False
+        for proc in [dep.front, *dep.replicas]:
+            _terminate(proc.pid)
+        self._path(deployment_id).unlink(missing_ok=True)
+        return True
+
+    # ------------------------------------------------------------------ processes
+
+    def _start_replica(self, env: dict[str, str], log: Path) -> LocalProcess:
+        port = _free_port()
+        full = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "TIME_SCALE": str(self.time_scale)}
+        return self._spawn([sys.executable, "-m", "cli.main", "simulate"], full, port, log)
+
+    def _start_front(self, backends: list[str], log: Path) -> LocalProcess:
+        port = _free_port()
+        cmd = [sys.executable, "-m", "k8s.local.front", "--port", str(port)]
+        for b in backends:
+            cmd += ["--backend", b]
+        return self._spawn(cmd, dict(os.environ), port, log)
+
+    @staticmethod
+    def _spawn(cmd: list[str], env: dict[str, str], port: int, log: Path) -> LocalProcess:
+        with open(log, "ab") as out:  # a new session: the deployment outlives the process that started it
+            proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        return LocalProcess(pid=proc.pid, port=port, log=str(log))
+
+    @staticmethod
+    def _wait_healthy(url: str, proc: LocalProcess, what: str) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if not _alive(proc.pid):
+                tail = Path(proc.log).read_text(errors="replace")[-600:] if Path(proc.log).exists() else ""
+                raise LocalTargetError(f"{what} exited during start-up; its log ends with:\n{tail}")
+            try:
+                if httpx.get(url + "/health", timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise LocalTargetError(f"{what} did not become healthy within {READY_TIMEOUT_S:.0f} s (log: {proc.log})")
+
+
+def _terminate(pid: int, timeout_s: float = 10.0) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    if _alive(pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

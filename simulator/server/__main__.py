@@ -1,0 +1,49 @@
+"""``python -m simulator.server [flags]``: the simulator without the Compass CLI (what the container image runs).
+
+Same flags and environment variables as ``compass simulate``; see ``simulator.server.config.ENV_VARS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pydantic import ValidationError
+
+from knowledge.catalog import UnknownNameError
+from knowledge.logs import configure_logging
+from simulator.server.config import ENV_VARS, ConfigurationError, SimulatorConfig
+from simulator.server.process import run_server
+
+_TYPES = {"tensor_parallel": int, "data_parallel": int, "max_num_seqs": int, "max_model_len": int, "port": int,
+          "seed": int, "max_waiting": int, "max_num_batched_tokens": int, "jitter": float, "time_scale": float,
+          "gpu_memory_utilization": float}
+_FLAGS = {"tensor_parallel": "--tp", "data_parallel": "--dp"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m simulator.server",
+                                     description="A GPU-free vLLM: OpenAI API, vllm:* metrics, modelled timing.")
+    for name, var in ENV_VARS.items():
+        flag = _FLAGS.get(name, "--" + name.replace("_", "-"))
+        parser.add_argument(flag, dest=name, type=_TYPES.get(name, str), default=None, help=f"(env {var})")
+    return parser
+
+
+def parse_args(argv: list[str]) -> SimulatorConfig:
+    return SimulatorConfig.from_sources(vars(build_parser().parse_args(argv)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_logging("INFO")
+    try:
+        config = parse_args(sys.argv[1:] if argv is None else argv)
+        run_server(config)
+    except (ValidationError, UnknownNameError, ConfigurationError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""A short open-loop load test against any OpenAI-compatible endpoint, measuring TTFT, ITL and E2E per request.
+
+Requests arrive as a Poisson process (or gamma with a coefficient of variation for bursty traffic) at the planned
+rate; each streams a completion of the planned length (``ignore_eos``), so the measurement matches the workload
+the plan was sized for. ``time_scale`` supports servers that run faster than real time (the simulator's
+TIME_SCALE): wall-clock gaps are multiplied back into simulated milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import numpy as np
+
+from knowledge.domain import LatencyFigures, MeasuredPerformance
+from simulator.perf.workload import interarrival_times, sample_lengths
+
+
+@dataclass
+class RequestTiming:
+    ok: bool
+    ttft_ms: float = 0.0
+    itl_ms: float | None = None  # mean gap between tokens of this request
+    e2e_ms: float = 0.0
+    tokens: int = 0
+    error: str = ""
+
+
+@dataclass
+class LoadTestPlan:
+    endpoint: str
+    model: str
+    rps: float
+    prompt_tokens: int
+    output_tokens: int
+    prompt_tokens_p90: int | None = None  # spreads: lengths are drawn as the planner's simulation draws them
+    output_tokens_p90: int | None = None
+    duration_s: float = 20.0
+    burstiness_cv: float = 1.0
+    time_scale: float = 1.0
+    seed: int = 0
+    api_key: str | None = None
+    timings: list[RequestTiming] = field(default_factory=list)
+
+
+def prompt_of(tokens: int) -> str:
+    """Text of about ``tokens`` tokens for common BPE vocabularies (one short word per token)."""
+    words = ("alpha", "bravo", "delta", "echo", "golf", "hotel", "kilo", "lima", "mike", "oscar")
+    return " ".join(words[i % len(words)] for i in range(max(1, tokens)))
+
+
+async def _one(client: httpx.AsyncClient, plan: LoadTestPlan, prompt: str, max_tokens: int) -> RequestTiming:
+    body = {"model": plan.model, "prompt": prompt, "max_tokens": max_tokens, "stream": True,
+            "ignore_eos": True, "temperature": 0}
+    start = time.perf_counter()
+    stamps: list[float] = []
+    try:
+        async with client.stream("POST", "/v1/completions", json=body) as resp:
+            if resp.status_code != 200:
+                return RequestTiming(ok=False, error=f"HTTP {resp.status_code}: {(await resp.aread())[:200]!r}")
+            async for line in resp.aiter_lines():
+                if not line.startswith("data:") or line.strip() == "data: [DONE]":
+                    continue
+                chunk = json.loads(line[5:])
+                if any(c.get("text") for c in chunk.get("choices", [])):
+                    stamps.append(time.perf_counter())
+    except (httpx.HTTPError, json.JSONDecodeError) as exc:
+        return RequestTiming(ok=False, error=f"{type(exc).__name__}: {exc}")
+    if not stamps:
+        return RequestTiming(ok=False, error="no tokens streamed")
+    scale = plan.time_scale * 1000.0
+    end = stamps[-1]
+    itl = (end - stamps[0]) / (len(stamps) - 1) * scale if len(stamps) > 1 else None
+    return RequestTiming(ok=True, ttft_ms=(stamps[0] - start) * scale, itl_ms=itl, e2e_ms=(end - start) * scale,
+                         tokens=len(stamps))
+
+
+async def run(plan: LoadTestPlan) -> MeasuredPerformance:
+    """Send requests for ``duration_s`` simulated seconds at ``rps``; wait for all of them to finish."""
+    n = max(1, int(round(plan.rps * plan.duration_s)))
+    rng = np.random.default_rng(plan.seed)
+    gaps = interarrival_times(rng, n, plan.rps, plan.burstiness_cv) / plan.time_scale  # wall-clock seconds
+    prompts = sample_lengths(rng, n, plan.prompt_tokens, plan.prompt_tokens_p90)
+    outputs = sample_lengths(rng, n, plan.output_tokens, plan.output_tokens_p90)
+    headers = {"Authorization": f"Bearer {plan.api_key}"} if plan.api_key else {}
+    limits = httpx.Limits(max_connections=max(100, n), max_keepalive_connections=100)
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=plan.endpoint, timeout=httpx.Timeout(600.0, connect=10.0),
+                                 limits=limits, headers=headers) as client:
+        tasks = []
+        for gap, p_len, o_len in zip(gaps, prompts, outputs):
+            tasks.append(asyncio.create_task(_one(client, plan, prompt_of(int(p_len)), int(o_len))))
+            await asyncio.sleep(float(gap))
+        plan.timings = list(await asyncio.gather(*tasks))
+    elapsed = (time.perf_counter() - started) * plan.time_scale
+    return summarize(plan.timings, elapsed, tool="compass-loadtest")
+
+
+def _figures(values: list[float]) -> LatencyFigures:
+    if not values:
+        return LatencyFigures()
+    a = np.asarray(values)
+    p50, p90, p95, p99 = (float(np.percentile(a, q)) for q in (50, 90, 95, 99))
+    return LatencyFigures(mean=float(a.mean()), p50=p50, p90=p90, p95=p95, p99=p99)
+
+
+def summarize(timings: list[RequestTiming], elapsed_s: float, tool: str) -> MeasuredPerformance:
+    ok = [t for t in timings if t.ok]
+    return MeasuredPerformance(
+        ttft_ms=_figures([t.ttft_ms for t in ok]), itl_ms=_figures([t.itl_ms for t in ok if t.itl_ms is not None]),
+        e2e_ms=_figures([t.e2e_ms for t in ok]), requests=len(timings), errors=len(timings) - len(ok),
+        requests_per_s=len(ok) / elapsed_s if elapsed_s > 0 else 0.0, duration_s=elapsed_s, tool=tool)
+
+
+def run_load_test(plan: LoadTestPlan) -> MeasuredPerformance:
+    return asyncio.run(run(plan))
