@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job on embedded defaults (no database or LLM to set up).
+# The main job on embedded defaults (no database, cluster or LLM to set up): web UI + REST API on localhost.
 run: $(STAMP)
-	$(BIN)/compass chat
+	$(BIN)/compass serve
 
 # The whole test suite against a real embedded PostgreSQL + pgvector.
 test: $(STAMP)
