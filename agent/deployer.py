@@ -17,6 +17,21 @@ from tools.validation import ValidationLoad, report_text as validation_report
 from tools.validation import validate as validate_endpoint
 
 
+class DeploymentUnavailableError(CompassError):
+    """The configured target cannot be reached from this process (no cluster configured)."""
+
+
+def available(ctx: AgentContext) -> str | None:
+    """None when the configured target can deploy, else why not (the local target always can)."""
+    if ctx.deploy_target == "local":
+        return None
+    if os.environ.get("KUBECONFIG") or os.environ.get("KUBERNETES_SERVICE_HOST") or \
+            os.path.exists(os.path.expanduser("~/.kube/config")):
+        return None
+    return (f"the '{ctx.deploy_target}' target needs a cluster: set KUBECONFIG (or run in a pod), or use the "
+            "local target (COMPASS_DEPLOY_TARGET=local)")
+
+
 class DeployPreview(BaseModel):
     name: str
     namespace: str
@@ -38,6 +53,9 @@ def preview(rec: Recommendation, spec: DeploymentSpec, option: int, ctx: AgentCo
 
 def apply(dep: Deployment, rec: Recommendation, spec: DeploymentSpec, ctx: AgentContext,
           progress: Callable[[str], None]) -> Deployment:
+    reason = available(ctx)
+    if reason:
+        raise DeploymentUnavailableError(reason)
     catalog = ctx.knowledge_base().catalog
     bundle = deploy.render(rec, spec, catalog, target=dep.target, namespace=dep.namespace)
     applied = deploy.apply(bundle, catalog, target=dep.target, allowed_namespaces=ctx.allowed_namespaces,

@@ -122,7 +122,9 @@ def apply_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         failed = dep.model_copy(update={"status": "failed", "detail": error})
         return {"deployment": failed, "tool_runs": [run],
                 "messages": [say(runtime, f"The deployment failed: {error}")]}
-    text = (f"Deployed option {dep.option}: {result.detail or 'running'}"
-            + (f". Endpoint: {result.endpoint}" if result.endpoint else "") + ". Validating against the SLOs next.")
+    where = result.detail or "running"
+    if result.endpoint and result.endpoint not in where:
+        where += f"; endpoint {result.endpoint}"
+    text = f"Deployed option {dep.option}: {where}. Validating against the SLOs next."
     return {"deployment": result, "tool_runs": [run], "messages": [say(runtime, text)]}
 

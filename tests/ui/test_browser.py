@@ -21,6 +21,8 @@ import httpx
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from k8s.local import LocalTarget
+
 from tests.ui.helpers import REPO, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,7 +40,8 @@ def _serve(home: Path, command: list[str], name: str):
     """Start a Compass server command on a free port with its own embedded database; yield its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPASS_", "CHAINLIT_"))}
-    env.update(COMPASS_HOME=str(home), COMPASS_UI_USERS=f"{USER}:{PASSWORD},bob:other", COMPASS_LOG_LEVEL="WARNING")
+    env.update(COMPASS_HOME=str(home), COMPASS_UI_USERS=f"{USER}:{PASSWORD},bob:other", COMPASS_LOG_LEVEL="WARNING",
+               COMPASS_LOCAL_TIME_SCALE="5", COMPASS_VALIDATE_DURATION_S="10")  # a local deploy validates quickly
     log_path = home / "server.log"
     log = log_path.open("w")
     proc = subprocess.Popen([*command, "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -63,6 +66,9 @@ def _serve(home: Path, command: list[str], name: str):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        target = LocalTarget(home, allowed_namespaces=["compass", "default"])  # deployments the UI started
+        for dep in target.list():
+            target.stop(dep.id)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / f"{name}.log").write_text(log_path.read_text())
 
@@ -258,7 +264,8 @@ def test_deploy_asks_for_approval_then_applies(browser, server):
     assert page.get_by_role("button", name="Reject").is_visible()
     approve.click()
     page.get_by_text("Approved.").first.wait_for()
-    page.get_by_text(re.compile(r"Deployed option 1|deployment failed|Validation", re.I)).first.wait_for()
+    page.get_by_text(re.compile(r"Deployed option 1", re.I)).first.wait_for()
+    page.get_by_text(re.compile(r"Validation (passed|failed)", re.I)).first.wait_for(timeout=TURN_S)
     _shot(page, "11-after-approval")
     _no_stack_traces(page)
     page.context.close()
