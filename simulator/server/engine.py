@@ -136,7 +136,9 @@ class LiveEngine:
         return min(1.0, self.kv_used() / self.cap) if self.cap > 0 else 0.0
 
     def submit(self, req: SimRequest) -> None:
-        if len(self.waiting) + len(self.pending) >= self.max_waiting:
+        # requests that will find a free slot as soon as they reach the scheduler are not queued
+        queued = len(self.waiting) + len(self.pending) - max(0, self.max_seqs - len(self.running))
+        if queued >= self.max_waiting:
             raise QueueFullError(f"the waiting queue is full ({self.max_waiting} requests)")
         now = self.clock.now()
         req.arrival = now
