@@ -78,3 +78,18 @@ def shared_kb(pg_admin_url: str):
 @pytest.fixture(scope="session")
 def catalog(shared_kb: KnowledgeBase):
     return shared_kb.catalog
+
+
+@pytest.fixture
+def service(kb):
+    """An AgentService (the entry point every front end uses) on the test's own database."""
+    from agent.service import AgentService
+
+    svc = AgentService(kb, pool_max=4)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def session(service):
+    return service.create_session("alice").id

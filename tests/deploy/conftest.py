@@ -17,16 +17,3 @@ def fast_local(monkeypatch):
     for dep in target.list():
         target.stop(dep.id)
 
-
-@pytest.fixture
-def service(kb):
-    from agent.service import AgentService
-
-    svc = AgentService(kb, pool_max=4)
-    yield svc
-    svc.close()
-
-
-@pytest.fixture
-def session(service):
-    return service.create_session("alice").id
