@@ -92,3 +92,13 @@ def test_imports_the_team_sweep_file_as_simulated_rows(kb):
     with kb.db.connection() as conn:
         kinds = {r[0] for r in conn.execute("SELECT DISTINCT data_kind FROM benchmarks")}
     assert kinds == {"simulated"}
+
+
+def test_imports_a_real_guidellm_report_as_simulated_rows(kb):
+    """A report GuideLLM 0.8.1 wrote against the Compass simulator (so marked simulated, not measured)."""
+    report = kb.import_file(REPO / "tests" / "fixtures" / "guidellm_real_report.json",
+                            ImportOptions(gpu="H100", data_kind="simulated"))
+    assert report.format == "guidellm" and (report.added, report.skipped) == (2, 0)
+    rows = kb.benchmarks("Qwen/Qwen2.5-7B-Instruct", "bf16", "H100-SXM")
+    assert sorted(r.load_value for r in rows) == [2.0, 8.0]
+    assert all(r.data_kind == "simulated" and r.ttft_ms.p95 and r.e2e_ms.p95 > r.ttft_ms.p95 for r in rows)
