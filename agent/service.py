@@ -7,6 +7,8 @@ the database can serve any session. Turns of one session are serialised across p
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +29,7 @@ from agent.state import AgentState
 from knowledge.base import KnowledgeBase
 from knowledge.errors import CompassError
 from knowledge.store import sessions_repo
+from knowledge.store.database import connection_label
 from knowledge.store.sessions_repo import SessionRecord
 
 log = structlog.get_logger(__name__)
@@ -61,6 +64,11 @@ class TurnResult(BaseModel):
     events: list[TurnEvent] = Field(default_factory=list)
 
 
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL characters: drop them before a message or title is stored."""
+    return text.replace("\x00", "") if isinstance(text, str) else text
+
+
 def _role(m: BaseMessage) -> str:
     return "user" if isinstance(m, HumanMessage) else "assistant" if isinstance(m, AIMessage) else m.type
 
@@ -71,10 +79,31 @@ class AgentService:
         self.kb = kb
         self.defaults = AgentContext(llm=llm, deploy_target=deploy_target, allowed_namespaces=allowed_namespaces, kb=kb)
         self.pool = ConnectionPool(kb.db.url, min_size=1, max_size=pool_max, open=True, name="checkpoints",
-                                   kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+                                   kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
+                                           **connection_label(kb.db.url, "compass-checkpoints")})
+        # A turn holds a pooled connection for its session lock and uses more while it runs. At most half the
+        # knowledge-base pool runs turns at once, so lock holders never take every connection (under load,
+        # turns queue here holding nothing, instead of timing out on the pool).
+        self._turn_slots = threading.BoundedSemaphore(max(1, kb.db.pool.max_size // 2))
         self.saver = PostgresSaver(self.pool, serde=checkpoint_serde())
-        self.saver.setup()
+        self._setup_checkpoint_tables(kb)
         self.graph = build_graph(self.saver)
+
+    def _setup_checkpoint_tables(self, kb: KnowledgeBase) -> None:
+        """Processes starting together on a new database: one creates the checkpoint tables, the others wait.
+
+        The wait polls ``pg_try_advisory_lock`` instead of blocking in ``pg_advisory_lock``: a blocked call is
+        an open transaction, and the saver's ``CREATE INDEX CONCURRENTLY`` waits for every open transaction to
+        end, so the lock holder and the waiters would wait on each other for ever.
+        """
+        key = "compass:checkpoint-setup"
+        with kb.db.connection() as conn:
+            while not conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()[0]:
+                time.sleep(0.05)
+            try:
+                self.saver.setup()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
     def close(self) -> None:
         self.pool.close()
@@ -84,7 +113,7 @@ class AgentService:
     def create_session(self, owner: str, title: str | None = None,
                        session_id: uuid.UUID | None = None) -> SessionRecord:
         with self.kb.db.connection() as conn:
-            return sessions_repo.create(conn, owner, title, session_id)
+            return sessions_repo.create(conn, owner, _storable(title), session_id)
 
     def list_sessions(self, owner: str) -> list[SessionRecord]:
         with self.kb.db.connection() as conn:
@@ -139,6 +168,7 @@ class AgentService:
     def send(self, session_id: uuid.UUID | str, owner: str, text: str) -> Iterator[TurnEvent]:
         """Stream one user message through the graph. A message sent while an approval is pending answers it."""
         record = self._record(session_id, owner)
+        text = _storable(text)
         if not isinstance(text, str) or not text.strip():
             yield TurnEvent(event="reply", data={"text": "Your message was empty. Tell me what you need to deploy."})
             yield TurnEvent(event="done", data={"stage": record.stage})
@@ -170,21 +200,48 @@ class AgentService:
         return TurnResult(session_id=uuid.UUID(str(session_id)), reply=reply, stage=done.get("stage", ""),
                           pending_approval=pending, events=collected)
 
+    def _stream(self, payload: Any, config: dict, owner: str, replies: list[str]) -> Iterator[TurnEvent]:
+        for mode, chunk in self.graph.stream(payload, config, context=self._context(owner),
+                                             stream_mode=["custom", "updates"]):
+            if mode == "custom" and isinstance(chunk, dict):
+                yield TurnEvent(event=chunk.get("event", "custom"), data={k: v for k, v in chunk.items() if k != "event"})
+            elif mode == "updates" and isinstance(chunk, dict):
+                for node, update in chunk.items():
+                    if node == "__interrupt__":
+                        continue
+                    for m in (update or {}).get("messages", []) if isinstance(update, dict) else []:
+                        if isinstance(m, AIMessage):
+                            replies.append(str(m.content))
+
+    def _finish_interrupted_run(self, config: dict, owner: str, replies: list[str]) -> Iterator[TurnEvent]:
+        """A run cut short by a crash (steps still pending, no interrupt) is finished before the next input.
+
+        Under the session lock, pending steps mean the process running them died (a live one would hold the
+        lock). Finishing them keeps what the user confirmed: an approved deployment is applied (the deploy
+        path is idempotent: a local deployment already running under the same id is reused, server-side
+        apply is declarative) and validated. New input would otherwise drop the pending steps silently.
+        """
+        snapshot = self.graph.get_state(config)
+        if not snapshot.next or snapshot.interrupts:
+            return
+        steps = ", ".join(snapshot.next)
+        log.warning("resuming_interrupted_run", thread=config["configurable"]["thread_id"], steps=steps)
+        yield TurnEvent(event="progress", data={"message": f"Finishing the step that was interrupted ({steps})."})
+        try:
+            yield from self._stream(None, config, owner, replies)
+        except Exception as exc:  # noqa: BLE001 - a step that fails again must not block the session for good
+            log.error("resume_failed", thread=config["configurable"]["thread_id"], error=repr(exc))
+            replies.append(f"I could not finish the interrupted step ({steps}): {type(exc).__name__}.")
+
     def _run(self, record: SessionRecord, owner: str, payload: Any, title: str | None = None) -> Iterator[TurnEvent]:
         config = self._config(record.id)
         replies: list[str] = []
-        with self._session_lock(record.id):
-            for mode, chunk in self.graph.stream(payload, config, context=self._context(owner),
-                                                 stream_mode=["custom", "updates"]):
-                if mode == "custom" and isinstance(chunk, dict):
-                    yield TurnEvent(event=chunk.get("event", "custom"), data={k: v for k, v in chunk.items() if k != "event"})
-                elif mode == "updates" and isinstance(chunk, dict):
-                    for node, update in chunk.items():
-                        if node == "__interrupt__":
-                            continue
-                        for m in (update or {}).get("messages", []) if isinstance(update, dict) else []:
-                            if isinstance(m, AIMessage):
-                                replies.append(str(m.content))
+        with self._turn_slots, self._session_lock(record.id):
+            yield from self._finish_interrupted_run(config, owner, replies)
+            if isinstance(payload, dict) and self.graph.get_state(config).interrupts:
+                # the finished run stopped at the approval gate: the new message answers it (never approves)
+                payload = Command(resume={"message": str(payload["messages"][0].content)})
+            yield from self._stream(payload, config, owner, replies)
             snapshot = self.graph.get_state(config)
         state = AgentState.model_validate(snapshot.values)
         pending = snapshot.interrupts[0].value if snapshot.interrupts else None

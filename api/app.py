@@ -58,7 +58,7 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
     app.include_router(sessions.router)
     app.include_router(planning.router)
 
-    @app.get("/healthz", tags=["health"])
+    @app.get("/healthz", tags=["health"], responses={503: errors.COMMON_ERRORS[503]})
     def healthz() -> dict:
         with app.state.kb.db.connection() as conn:
             conn.execute("SELECT 1")
@@ -76,3 +76,11 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
             return RedirectResponse(UI_PATH)
 
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``compass api --workers N`` worker process (uvicorn calls this in each of them)."""
+    from knowledge.logs import configure_logging
+
+    configure_logging("INFO")
+    return create_app()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent.service import NoPendingApprovalError, SessionNotFoundError
@@ -15,8 +19,59 @@ from knowledge.errors import CompassError, DatabaseUnavailableError
 log = structlog.get_logger(__name__)
 
 
+# FastAPI answers a body it cannot decode (not UTF-8) with this bare 400 detail; we say what to send instead.
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(description="machine-readable kind: invalid_request, not_found, conflict, unknown_name, "
+                                  "bad_request, unauthorized, too_large, rate_limited, unavailable, internal")
+    message: str = Field(min_length=1, description="what is wrong and what to do about it, in words")
+    problems: list[str] | None = Field(default=None, description="invalid_request: one line per invalid field")
+    suggestions: list[str] | None = Field(default=None, description="unknown_name: the closest known names")
+
+
+class ErrorBody(BaseModel):
+    """Every error response: ``{"error": {"type", "message"}}``."""
+
+    error: ErrorDetail
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+# OpenAPI ``responses`` for the errors any authenticated endpoint can answer with.
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _documented("Well-formed but not servable as asked (unknown names, no use case, an unparsable body)"),
+    401: _documented("An API key is required (always beyond localhost; everywhere once keys are configured)"),
+    413: _documented("The request body is larger than COMPASS_API_MAX_BODY_BYTES"),
+    422: _documented("The request does not match the schema; `problems` names each invalid field"),
+    429: {**_documented("Rate limit exceeded; the Retry-After header says when to try again"),
+          "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}},
+    503: {**_documented("The database is unreachable, or every connection stayed busy (Retry-After)"),
+          "headers": {"Retry-After": {"description": "seconds to wait (when busy)", "schema": {"type": "integer"}}}},
+}
+SESSION_ERRORS: dict[int | str, dict[str, Any]] = {
+    **COMMON_ERRORS,
+    404: _documented("No such session for this user (another user's session looks exactly like a missing one)"),
+}
+
+
 def error_body(kind: str, message: str, **extra) -> dict:
     return {"error": {"type": kind, "message": message, **extra}}
+
+
+def _problems(errors: list[dict]) -> list[str]:
+    problems = []
+    for err in errors[:10]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
+    return problems
+
+
+_HTTP_KINDS = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+               429: "rate_limited"}
 
 
 def install(app: FastAPI) -> None:
@@ -36,21 +91,37 @@ def install(app: FastAPI) -> None:
     async def _db(_r: Request, exc: DatabaseUnavailableError):
         return JSONResponse(error_body("unavailable", str(exc)), status_code=503)
 
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: PoolTimeout):
+        log.warning("database_pool_exhausted", path=request.url.path, error=str(exc))
+        return JSONResponse(error_body("unavailable", "The server is busy: no database connection became free in "
+                                                      "time. Retry shortly; nothing was changed."),
+                            status_code=503, headers={"Retry-After": "5"})
+
     @app.exception_handler(CompassError)
     async def _compass(_r: Request, exc: CompassError):
         return JSONResponse(error_body("bad_request", str(exc)), status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError):
-        problems = []
-        for err in exc.errors()[:10]:
-            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
+        problems = _problems(list(exc.errors())) or ["body: invalid"]
+        return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_values(request: Request, exc: ValidationError):
+        # A value that passed the request schema but not a domain model further in (e.g. a derived rate that
+        # rounds to zero): the caller's input is at fault, so say which field, never a 500.
+        log.warning("domain_validation_error", path=request.url.path, error=str(exc))
+        problems = _problems(list(exc.errors())) or ["invalid value"]
         return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException):
-        return JSONResponse(error_body("http_error", str(exc.detail)), status_code=exc.status_code,
+        message = str(exc.detail)
+        if exc.status_code == 400 and message == _UNPARSABLE_BODY:
+            message = "The request body could not be read: send JSON encoded as UTF-8."
+        kind = "invalid_request" if exc.status_code == 400 else _HTTP_KINDS.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(kind, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

@@ -47,8 +47,8 @@ def friendly_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, typer.TyperException):
+            raise  # click reports its own usage errors (exit code 2)
         except UnknownNameError as exc:
             raise fail(str(exc), 2) from None
         except CompassError as exc:

@@ -11,6 +11,7 @@ from cli.common import console, friendly_errors, print_json
 from knowledge import get_knowledge_base
 from knowledge.domain import Precision
 from knowledge.importers import ImportOptions
+from knowledge.importers.common import detect_and_parse
 
 app = typer.Typer(help="The knowledge base: catalog, benchmarks and deployment outcomes.", no_args_is_help=True)
 
@@ -63,11 +64,17 @@ def import_(files: list[Path] = typer.Argument(..., help="GuideLLM JSON, Compass
             model: str = typer.Option(None, help="override the model id"),
             data_kind: str = typer.Option(None, help="measured or simulated (default: from the file)"),
             as_json: bool = typer.Option(False, "--json")) -> None:
-    """Import benchmark results; reports rows added, skipped and why. A malformed file writes nothing."""
+    """Import benchmark results; reports rows added, skipped and why. A malformed file writes nothing (of any file)."""
     if data_kind not in (None, "measured", "simulated"):
         raise typer.BadParameter("must be 'measured' or 'simulated'", param_hint="--data-kind")
     kb = _open()
+    if gpu:  # a name given on the command line is checked now (closest names suggested), not row by row
+        kb.catalog.gpu(gpu)
+    if model:
+        kb.catalog.resolve_model(model)
     options = ImportOptions(gpu=gpu, tensor_parallel=tp, precision=precision, model=model, data_kind=data_kind)
+    for f in files:  # every file is read and checked before any is written: one malformed file writes nothing
+        detect_and_parse(f, kb.catalog, options)
     reports = []
     for f in files:
         reports.append(kb.import_file(f, options))

@@ -12,7 +12,7 @@ from rich.table import Table
 from cli.common import console, fail, friendly_errors, print_json
 from cli.render import comparison_table, prediction_table, recommendations_table
 from knowledge import get_knowledge_base
-from knowledge.domain import CostModel, DeploymentSpec, Precision, PriceTier, Priority, UseCase
+from knowledge.domain import SPEC_FIELDS, CostModel, DeploymentSpec, Precision, PriceTier, Priority, UseCase
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions
 from tools.service import PredictRequest, run_compare, run_plan, run_predict
@@ -49,15 +49,23 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
         prediction_table(prediction, req)
 
 
+class SpecFileError(CompassError):
+    exit_code = 2  # a usage error, like an invalid option
+
+
 def _spec_from_options(spec_file: Path | None, **opts) -> DeploymentSpec:
     values = {}
     if spec_file:
         try:
             loaded = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise CompassError(f"cannot read spec file {spec_file}: {exc}") from None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise SpecFileError(f"cannot read spec file {spec_file}: {exc}") from None
         if not isinstance(loaded, dict):
-            raise CompassError(f"{spec_file}: expected a mapping of spec fields")
+            raise SpecFileError(f"{spec_file}: expected a mapping of spec fields")
+        unknown = sorted(str(k) for k in loaded if k not in SPEC_FIELDS and k != "sources")
+        if unknown:
+            raise SpecFileError(f"{spec_file}: unknown spec field(s) {', '.join(unknown)}; "
+                                f"the fields are: {', '.join(SPEC_FIELDS)}")
         values.update(loaded)
     values.update({k: v for k, v in opts.items() if v not in (None, [], "")})
     values.pop("sources", None)

@@ -18,7 +18,9 @@ def _require_api_keys_beyond_localhost(host: str) -> None:
 
 @friendly_errors
 def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
-        port: int = typer.Option(8000, min=1, max=65535)) -> None:
+        port: int = typer.Option(8000, min=1, max=65535),
+        workers: int = typer.Option(1, min=1, max=64,
+                                    help="worker processes; they share only the database (sessions, rate limits)")) -> None:
     """Serve the REST API on HOST:PORT (API keys are required beyond localhost)."""
     import uvicorn
 
@@ -26,8 +28,12 @@ def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
 
     _require_api_keys_beyond_localhost(host)
     configure_logging("INFO")
-    console.print(f"Compass API on http://{host}:{port} (docs at /docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    console.print(f"Compass API on http://{host}:{port} (docs at /docs)"
+                  + (f" with {workers} worker processes" if workers > 1 else ""))
+    if workers > 1:  # each worker process builds its own app (and pools) from the factory
+        uvicorn.run("api.app:worker_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
 @friendly_errors

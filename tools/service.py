@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from knowledge.base import KnowledgeBase
 from knowledge.domain import (
@@ -19,6 +19,8 @@ from tools.whatif import Comparison, Variant, compare
 
 class PredictRequest(BaseModel):
     """One configuration under one load (``compass predict`` / ``POST /v1/predict``)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # NaN/inf: "Input should be a finite number"
 
     model: str = Field(description="model id, alias or quantized variant id")
     gpu: str = Field(description="GPU name or alias")

@@ -70,7 +70,7 @@ def apply_changes(spec: DeploymentSpec, changes: dict[str, Any], catalog: Catalo
             updates[key] = _scaled(spec, key, _factor(value, key))
         elif key in LIST_FIELDS:
             names = value if isinstance(value, list) else [v for v in str(value).split(",") if v.strip()]
-            updates[key] = [_canonical(catalog, key, n.strip()) for n in names]
+            updates[key] = [_canonical(catalog, key, str(n).strip()) for n in names]
         else:
             updates[key] = value
     try:
@@ -78,6 +78,8 @@ def apply_changes(spec: DeploymentSpec, changes: dict[str, Any], catalog: Catalo
     except ValidationError as exc:
         err = exc.errors()[0]
         raise CompassError(f"invalid value for {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    except ValueError as exc:  # an unknown field name (API callers can send any key)
+        raise CompassError(f"{exc}; use traffic or one of: {', '.join(SPEC_FIELDS)}") from None
 
 
 def _factor(value: Any, key: str) -> float:

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import get_kb
+from api.errors import COMMON_ERRORS
 from api.security import rate_limited_user
 from knowledge.base import KnowledgeBase
-from knowledge.domain import DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
+from knowledge.domain import SPEC_FIELDS, DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
 from knowledge.health import HealthReport
 from tools.planner import PlanOptions, PlanResult
 from tools.service import PredictRequest, run_compare, run_plan, run_predict
-from tools.whatif import Comparison, Variant
+from tools.whatif import ALIASES, Comparison, Variant
 
-router = APIRouter(prefix="/v1", tags=["planning"])
+router = APIRouter(prefix="/v1", tags=["planning"], responses=COMMON_ERRORS)
+
+
+class PredictBody(PredictRequest):
+    # The request's "exactly one of concurrency or rps" rule, stated in the OpenAPI schema too (a branch holds
+    # when its field is present and not null).
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": [field], "not": {"properties": {field: {"type": "null"}}}} for field in ("concurrency", "rps")
+    ]})
 
 
 class PlanRequest(BaseModel):
@@ -22,9 +33,26 @@ class PlanRequest(BaseModel):
     options: PlanOptions = Field(default_factory=PlanOptions)
 
 
+CHANGE_KEYS = sorted({*SPEC_FIELDS, *ALIASES, "traffic"})
+
+
+class VariantIn(Variant):
+    changes: dict[str, Any] = Field(
+        description="spec field -> value, or 'Nx' to multiply; 'traffic' scales users/rps/peak_rps together",
+        json_schema_extra={"propertyNames": {"enum": CHANGE_KEYS}})
+
+    @field_validator("changes")
+    @classmethod
+    def _known_fields(cls, changes: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(k for k in changes if k not in CHANGE_KEYS)
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))}; use traffic or a spec field")
+        return changes
+
+
 class WhatIfRequest(BaseModel):
     spec: DeploymentSpec
-    variants: list[Variant] = Field(min_length=1, max_length=10)
+    variants: list[VariantIn] = Field(min_length=1, max_length=10)
 
 
 def _stated(spec: DeploymentSpec) -> DeploymentSpec:
@@ -40,7 +68,7 @@ def plan(body: PlanRequest, _user: str = Depends(rate_limited_user), kb: Knowled
 
 
 @router.post("/predict", response_model=Prediction)
-def predict(body: PredictRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+def predict(body: PredictBody, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
     return run_predict(kb, body)
 
 

@@ -6,17 +6,32 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from agent.service import AgentService, TurnEvent, TurnResult
+from agent.service import AgentService, NoPendingApprovalError, TurnEvent, TurnResult
 from api.deps import get_service
+from api.errors import COMMON_ERRORS, SESSION_ERRORS, ErrorBody
 from api.security import rate_limited_user
 from knowledge.domain import DeploymentSpec
 from knowledge.store.sessions_repo import SessionRecord
 
-router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"], responses=COMMON_ERRORS)
+
+# OpenAPI links: what a client (or a stateful fuzzer) can do with a session it has just created.
+_SESSION_ID = {"session_id": "$response.body#/id"}
+SESSION_LINKS = {
+    "GetSession": {"operationId": "get_session", "parameters": _SESSION_ID},
+    "PostMessage": {"operationId": "post_message", "parameters": _SESSION_ID},
+    "PostApproval": {"operationId": "post_approval", "parameters": _SESSION_ID},
+    "DeleteSession": {"operationId": "delete_session", "parameters": _SESSION_ID},
+}
+_NOT_FOUND = {404: SESSION_ERRORS[404]}
+# A session id is a UUID; any other string is answered like an unknown session (404), so it stays a string.
+SessionId = Annotated[str, Path(description="the session's id (a UUID)", json_schema_extra={"format": "uuid"})]
 
 
 class CreateSession(BaseModel):
@@ -57,19 +72,20 @@ def _sse(events: Iterator[TurnEvent]):
     return EventSourceResponse(gen())
 
 
-@router.post("", status_code=201, response_model=SessionRecord)
+@router.post("", status_code=201, response_model=SessionRecord, operation_id="create_session",
+             responses={201: {"description": "The new session", "links": SESSION_LINKS}})
 def create_session(body: CreateSession | None = None, user: str = Depends(rate_limited_user),
                    service: AgentService = Depends(get_service)) -> SessionRecord:
     return service.create_session(user, body.title if body else None)
 
 
-@router.get("", response_model=list[SessionRecord])
+@router.get("", response_model=list[SessionRecord], operation_id="list_sessions")
 def list_sessions(user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
     return service.list_sessions(user)
 
 
-@router.get("/{session_id}", response_model=SessionDetail)
-def get_session(session_id: str, user: str = Depends(rate_limited_user),
+@router.get("/{session_id}", response_model=SessionDetail, operation_id="get_session", responses=_NOT_FOUND)
+def get_session(session_id: SessionId, user: str = Depends(rate_limited_user),
                 service: AgentService = Depends(get_service)) -> SessionDetail:
     view = service.view(session_id, user)
     s = view.state
@@ -81,16 +97,16 @@ def get_session(session_id: str, user: str = Depends(rate_limited_user),
         tools=[t.name for t in s.tool_runs], messages=view.messages)
 
 
-@router.delete("/{session_id}", status_code=204)
-def delete_session(session_id: str, user: str = Depends(rate_limited_user),
+@router.delete("/{session_id}", status_code=204, operation_id="delete_session", responses=_NOT_FOUND)
+def delete_session(session_id: SessionId, user: str = Depends(rate_limited_user),
                    service: AgentService = Depends(get_service)) -> Response:
     service.delete_session(session_id, user)
     return Response(status_code=204)
 
 
-@router.post("/{session_id}/messages", response_model=TurnResult,
-             responses={200: {"content": {"text/event-stream": {}}}})
-def post_message(session_id: str, body: MessageIn, request: Request, stream: bool = False,
+@router.post("/{session_id}/messages", response_model=TurnResult, operation_id="post_message",
+             responses={200: {"content": {"text/event-stream": {}}}, **_NOT_FOUND})
+def post_message(session_id: SessionId, body: MessageIn, request: Request, stream: bool = False,
                  user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
     """Send a message; the reply as JSON, or as Server-Sent Events with ?stream=true / Accept: text/event-stream."""
     if _wants_stream(request, stream):
@@ -99,12 +115,15 @@ def post_message(session_id: str, body: MessageIn, request: Request, stream: boo
     return service.turn(session_id, user, body.text)
 
 
-@router.post("/{session_id}/approval", response_model=TurnResult,
-             responses={200: {"content": {"text/event-stream": {}}}, 409: {"description": "nothing pending"}})
-def post_approval(session_id: str, body: ApprovalIn, request: Request, stream: bool = False,
+@router.post("/{session_id}/approval", response_model=TurnResult, operation_id="post_approval",
+             responses={200: {"content": {"text/event-stream": {}}}, **_NOT_FOUND,
+                        409: {"model": ErrorBody, "description": "No deployment is waiting for approval"}})
+def post_approval(session_id: SessionId, body: ApprovalIn, request: Request, stream: bool = False,
                   user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
     """Approve or reject the pending deployment (the only way a deployment is approved)."""
     if _wants_stream(request, stream):
-        events = list(service.decide(session_id, user, body.approve))  # errors surface as 404/409 first
-        return _sse(iter(events))
+        # 404 / 409 before the stream starts; then apply and validation progress is streamed as it happens
+        if service.view(session_id, user).pending_approval is None:
+            raise NoPendingApprovalError("There is no deployment waiting for approval in this session.")
+        return _sse(service.decide(session_id, user, body.approve))
     return service.approve(session_id, user, body.approve)

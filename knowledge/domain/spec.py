@@ -47,7 +47,8 @@ class FieldSource(BaseModel):
 class DeploymentSpec(BaseModel):
     """A deployment need. Shared by agent, CLI, API, UI and evals (field names are a public contract)."""
 
-    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+    # NaN and infinity are never a workload: "Input should be a finite number" says so (a bound would not)
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", allow_inf_nan=False)
 
     use_case: UseCase | None = None
     description: str | None = Field(default=None, max_length=4000)
@@ -169,6 +170,6 @@ def fill_defaults(spec: DeploymentSpec, template: UseCaseTemplate) -> Deployment
     if out.peak_rps is None and out.rps is not None:
         out = out.with_values(
             "assumed", f"average x {template.traffic.peak_to_average:g} peak-to-average for {uc}",
-            peak_rps=round(out.rps * template.traffic.peak_to_average, 3),
+            peak_rps=round(max(out.rps * template.traffic.peak_to_average, 1e-3), 3),  # a tiny rate must not round to 0
         )
     return out

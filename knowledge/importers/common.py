@@ -88,10 +88,16 @@ def load_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ImportFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFormatError(f"{path}: is a directory; name the JSON files in it") from None
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path.name}: not a UTF-8 text file") from None
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise ImportFormatError(f"{path.name}: JSON nested too deeply to be a results file") from None
 
 
 def detect_and_parse(path: Path, catalog: Catalog, options: ImportOptions) -> tuple[str, list[ParsedRow]]:

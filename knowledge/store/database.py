@@ -7,6 +7,7 @@ this database, so several Compass processes can share one external server.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import warnings
@@ -84,6 +85,14 @@ def resolve_url(settings: KnowledgeSettings) -> str:
     return EmbeddedServer.url_for(settings.embedded_data_dir)
 
 
+def connection_label(url: str, name: str) -> dict[str, str]:
+    """``application_name`` for a pool's connections (pg_stat_activity tells the pools apart), unless the URL
+    or PGAPPNAME already names the application."""
+    if "application_name" in url or os.environ.get("PGAPPNAME"):
+        return {}
+    return {"application_name": name}
+
+
 def check_reachable(url: str, timeout_s: float) -> None:
     """Fail with one clear line when the server cannot be reached or lacks pgvector."""
     try:
@@ -106,7 +115,8 @@ class Database:
         self.url = url
         self.pool = ConnectionPool(
             url, min_size=pool_min, max_size=pool_max, timeout=timeout_s, open=False,
-            kwargs={"autocommit": True}, configure=_register_types, name="compass",
+            kwargs={"autocommit": True, **connection_label(url, "compass")}, configure=_register_types,
+            name="compass",
         )
 
     def open(self) -> "Database":

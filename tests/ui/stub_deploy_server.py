@@ -28,7 +28,7 @@ def apply(dep, rec, spec, ctx, progress):
     return dep.model_copy(update={"status": "applied", "endpoint": "http://127.0.0.1:9/v1", "detail": "running"})
 
 
-def validate(dep, rec, spec, ctx, progress):
+def validate(dep, rec, spec, workload, ctx, progress):
     progress("measuring p95 latencies")
     raise DeploymentUnavailableError("the stub deployer does not measure anything")
 
