@@ -29,6 +29,7 @@ from agent.state import AgentState
 from knowledge.base import KnowledgeBase
 from knowledge.errors import CompassError
 from knowledge.store import sessions_repo
+from knowledge.secrets import redact
 from knowledge.store.database import connection_label
 from knowledge.store.sessions_repo import SessionRecord
 
@@ -64,9 +65,15 @@ class TurnResult(BaseModel):
     events: list[TurnEvent] = Field(default_factory=list)
 
 
+SECRET_REMOVED = ("I removed what looks like a credential from your message before storing it. Compass never needs "
+                  "one in chat: gated models read the token from the Kubernetes Secret named in the manifests, and "
+                  "the cluster is reached through KUBECONFIG.")
+
+
 def _storable(text: str | None) -> str | None:
-    """PostgreSQL text cannot hold NUL characters: drop them before a message or title is stored."""
-    return text.replace("\x00", "") if isinstance(text, str) else text
+    """What may be stored of a message or title: no NUL characters (PostgreSQL text cannot hold them) and no
+    credentials (a pasted token would otherwise live on in checkpoints, titles and logs)."""
+    return redact(text.replace("\x00", "")) if isinstance(text, str) else text
 
 
 def _role(m: BaseMessage) -> str:
@@ -168,7 +175,10 @@ class AgentService:
     def send(self, session_id: uuid.UUID | str, owner: str, text: str) -> Iterator[TurnEvent]:
         """Stream one user message through the graph. A message sent while an approval is pending answers it."""
         record = self._record(session_id, owner)
-        text = _storable(text)
+        stored = _storable(text)
+        if isinstance(text, str) and stored != text.replace("\x00", ""):
+            yield TurnEvent(event="progress", data={"message": SECRET_REMOVED})
+        text = stored
         if not isinstance(text, str) or not text.strip():
             yield TurnEvent(event="reply", data={"text": "Your message was empty. Tell me what you need to deploy."})
             yield TurnEvent(event="done", data={"stage": record.stage})
@@ -236,6 +246,7 @@ class AgentService:
     def _run(self, record: SessionRecord, owner: str, payload: Any, title: str | None = None) -> Iterator[TurnEvent]:
         config = self._config(record.id)
         replies: list[str] = []
+        started = time.perf_counter()
         with self._turn_slots, self._session_lock(record.id):
             yield from self._finish_interrupted_run(config, owner, replies)
             if isinstance(payload, dict) and self.graph.get_state(config).interrupts:
@@ -248,6 +259,8 @@ class AgentService:
         with self.kb.db.connection() as conn:
             sessions_repo.update(conn, record.id, stage=state.stage.value, turns=state.turn,
                                  pending_approval=pending is not None, title=title)
+        log.info("turn", session=str(record.id), user=owner, stage=state.stage.value, turn=state.turn,
+                 pending_approval=pending is not None, elapsed_ms=round((time.perf_counter() - started) * 1000, 1))
         reply = "\n\n".join(replies)
         if pending and not replies:
             reply = pending.get("question", "")

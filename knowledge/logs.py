@@ -13,8 +13,9 @@ import sys
 
 import structlog
 
+from knowledge.secrets import redact
+
 _SECRET_KEYS = re.compile(r"(token|password|secret|api_key|apikey|authorization|kubeconfig)", re.I)
-_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]*@")
 
 
 def _mask_secrets(_logger, _method, event_dict):
@@ -22,7 +23,7 @@ def _mask_secrets(_logger, _method, event_dict):
         if _SECRET_KEYS.search(key):
             event_dict[key] = "***"
         elif isinstance(value, str):
-            event_dict[key] = _URL_PASSWORD.sub(r"\1***@", value)
+            event_dict[key] = redact(value)
     return event_dict
 
 
@@ -37,6 +38,7 @@ def configure_logging(default_level: str = "WARNING") -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.format_exc_info,  # a traceback is text too: masked like any other value
             _mask_secrets,
             renderer,
         ],

@@ -93,3 +93,17 @@ def service(kb):
 @pytest.fixture
 def session(service):
     return service.create_session("alice").id
+
+
+@pytest.fixture
+def fast_local(monkeypatch):
+    """Simulated time runs 5x faster than the wall clock; validation is a 10-second (simulated) load test."""
+    monkeypatch.setenv("COMPASS_LOCAL_TIME_SCALE", "5")
+    monkeypatch.setenv("COMPASS_VALIDATE_DURATION_S", "10")
+    yield
+    from tools import deploy as deploy_path
+
+    target = deploy_path.local_target(["compass", "default"])
+    for dep in target.list():
+        target.stop(dep.id)
+

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import structlog
 from pydantic import BaseModel, Field
 
 from k8s import Applier, K8sError, ManifestBundle, RenderOptions, render_bundle, validate_bundle
@@ -19,6 +20,8 @@ from knowledge.catalog import Catalog
 from knowledge.domain import DeploymentSpec, Recommendation
 from knowledge.errors import CompassError
 from knowledge.settings import KnowledgeSettings
+
+log = structlog.get_logger(__name__)
 
 TARGETS = ("local", "kserve", "plain", "simulator")
 DEFAULT_NAMESPACE = "compass"
@@ -63,6 +66,8 @@ def local_target(allowed_namespaces: Iterable[str]) -> LocalTarget:
 def apply(bundle: ManifestBundle, catalog: Catalog, *, target: str, allowed_namespaces: Iterable[str],
           progress: Callable[[str], None] = lambda _m: None, dry_run: bool = False) -> Applied:
     allowed = set(allowed_namespaces)
+    log.info("deploy_apply", target=target, namespace=bundle.namespace, name=bundle.name, dry_run=dry_run,
+             allowed=bundle.namespace in allowed)
     if bundle.namespace not in allowed:
         raise DeployError(f"Namespace '{bundle.namespace}' is not on the allowlist ({', '.join(sorted(allowed))}); "
                           "set COMPASS_ALLOWED_NAMESPACES to deploy there.")

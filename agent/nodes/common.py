@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import structlog
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.runtime import Runtime
 from pydantic import BaseModel
@@ -13,6 +14,8 @@ from pydantic import BaseModel
 from agent.context import AgentContext
 from agent.state import AgentState, ToolRun
 from knowledge.errors import CompassError
+
+log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
 CHUNK = 24  # characters per streamed text event of a templated reply
@@ -64,5 +67,7 @@ def run_tool(runtime: Runtime[AgentContext], state: AgentState, name: str, args:
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     summary = error or summarize(result)
     emit(runtime, "step", name=name, status="error" if error else "end", summary=summary, elapsed_ms=elapsed)
+    log.info("tool_run", tool=name, user=runtime.context.user, ok=error is None, elapsed_ms=elapsed, args=args,
+             summary=summary)
     return result, ToolRun(turn=state.turn, name=name, args=args, ok=error is None, summary=summary,
                            elapsed_ms=elapsed), error
