@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,7 +17,9 @@ from tests.api.conftest import free_port
 from tests.conftest import REPO
 from k8s.local import LocalTarget
 
-LANGGRAPH = shutil.which("langgraph")
+# next to this interpreter first: `make test` runs the venv's python without putting .venv/bin on PATH
+_BESIDE = Path(sys.executable).parent / "langgraph"
+LANGGRAPH = str(_BESIDE) if _BESIDE.exists() else shutil.which("langgraph")
 
 
 @pytest.mark.skipif(LANGGRAPH is None, reason="langgraph-cli is not installed")
