@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agent import deployer
+from agent.deployer import DeployPreview
 from agent.context import AgentContext
 from agent.nodes.common import emit, run_tool, say
 from agent.offline.contract import Intent
@@ -22,6 +23,22 @@ RENDER_MANIFESTS = "render_manifests"
 def _option_number(state: AgentState) -> int:
     options = state.parsed.options if state.parsed else []
     return options[0] if options else (state.selected_option or 1)
+
+
+def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
+    """Why option ``n`` will not be deployed. A namespace off the allowlist is said once, with the way out
+    (every object in the bundle would otherwise repeat it)."""
+    off_list = [p for p in preview.problems if "allowlist" in p]
+    others = [p for p in preview.problems if p not in off_list]
+    lines = [f"I will not deploy option {n}:"]
+    if off_list:
+        lines.append(f"- namespace {preview.namespace} is not on the allowlist. Choose one of "
+                     f"{', '.join(ctx.allowed_namespaces)} (*use namespace {ctx.allowed_namespaces[0]}*), or ask "
+                     "whoever runs Compass to add it to COMPASS_ALLOWED_NAMESPACES.")
+    if others:
+        lines.append("- the manifests did not pass validation:")
+        lines += [f"  - {p}" for p in others]
+    return "\n".join(lines)
 
 
 def deploy_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -41,9 +58,8 @@ def deploy_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         text = f"Manifests for option {n} ({preview.target}, namespace {preview.namespace}):\n\n```yaml\n{preview.yaml}\n```"
         return {"messages": [say(runtime, text)], "tool_runs": [run], "turn_notes": []}
     if preview.problems:
-        text = (f"The manifests for option {n} did not pass validation, so I will not deploy them:\n"
-                + "\n".join(f"- {p}" for p in preview.problems))
-        return {"messages": [say(runtime, text)], "tool_runs": [run], "stage": Stage.DEPLOY, "turn_notes": []}
+        return {"messages": [say(runtime, _refusal(n, preview, ctx))], "tool_runs": [run], "stage": Stage.DEPLOY,
+                "turn_notes": []}
     dep = Deployment(option=n, target=preview.target, namespace=preview.namespace, name=preview.name,
                      status="awaiting_approval", summary=preview.summary, objects=preview.objects)
     text = (f"Ready to deploy option {n} ({rec.model_id} on {rec.total_gpus} x {rec.gpu}) to "
