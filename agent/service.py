@@ -28,8 +28,8 @@ from agent.serde import checkpoint_serde
 from agent.state import AgentState
 from knowledge.base import KnowledgeBase
 from knowledge.errors import CompassError
-from knowledge.store import sessions_repo
 from knowledge.secrets import redact
+from knowledge.store import sessions_repo
 from knowledge.store.database import connection_label
 from knowledge.store.sessions_repo import SessionRecord
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from agent.offline.contract import ParseResult
-from knowledge.domain import DeploymentSpec
+from knowledge.domain import SPEC_FIELDS, DeploymentSpec
 
 MAX_RPS_PER_USER = 2.0  # sustained requests/s per user beyond which "users" and "rps" disagree
 
@@ -24,8 +24,9 @@ def merge(spec: DeploymentSpec, parsed: ParseResult, *, note: str | None = None)
     out = MergeOutcome(spec=spec)
     current = spec
     if parsed.cleared:
-        current = current.cleared(*[f for f in parsed.cleared if f in DeploymentSpec.model_fields])
-        out.changed.extend(parsed.cleared)
+        cleared = [f for f in parsed.cleared if f in SPEC_FIELDS]  # never 'sources': provenance is not a user field
+        current = current.cleared(*cleared)
+        out.changed.extend(cleared)
     for field, value in parsed.updates.items():
         if field not in DeploymentSpec.model_fields or field == "sources":
             continue

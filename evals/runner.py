@@ -21,6 +21,7 @@ from evals.judge import judge_available, judge_reply
 from evals.report import Report, ScenarioResult, TurnRecord
 from evals.scenario import Approval, Scenario, Suite
 from knowledge.base import KnowledgeBase
+from tools import deploy as deploy_path
 
 log = structlog.get_logger(__name__)
 OWNER = "compass-eval"
@@ -81,9 +82,16 @@ class Runner:
             checks = self._check(sc, sid, transcript, last, error)
         finally:
             if not self.keep_sessions:
+                self._stop_local_deployment(sid)
                 self.service.delete_session(sid, OWNER)
         return ScenarioResult(id=sc.id, suite=suite, passed=all(c.passed for c in checks), checks=checks,
                               transcript=transcript, latency_s=elapsed, tags=sc.tags, bug=sc.bug)
+
+    def _stop_local_deployment(self, sid) -> None:
+        """A scenario that approved a local deployment leaves no simulator processes behind it."""
+        dep = self.service.view(sid, OWNER).state.deployment
+        if dep is not None and dep.target == "local" and dep.deployment_id:
+            deploy_path.stop_local(dep.deployment_id, self.service.defaults.allowed_namespaces)
 
     def _converse(self, sc: Scenario, sid) -> tuple[list[TurnRecord], str, str | None]:
         """Send the turns in order; stop at the first that fails. Returns (transcript, last reply, error)."""

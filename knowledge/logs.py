@@ -27,11 +27,22 @@ def _mask_secrets(_logger, _method, event_dict):
     return event_dict
 
 
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is at the time of writing, not the stream that was current when logging
+    was configured: test harnesses and some servers swap (and close) the stream they replaced."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(default_level: str = "WARNING") -> None:
     level_name = os.environ.get("COMPASS_LOG_LEVEL", default_level).upper()
     level = getattr(logging, level_name, logging.WARNING)
     as_json = os.environ.get("COMPASS_LOG_FORMAT", "console").lower() == "json"
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s", force=True)
+    logging.basicConfig(level=level, stream=_CurrentStderr(), format="%(message)s", force=True)
     renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
         processors=[
@@ -43,6 +54,6 @@ def configure_logging(default_level: str = "WARNING") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),
         cache_logger_on_first_use=False,
     )

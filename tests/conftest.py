@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 # Keep tests away from the user's own data directory, before anything reads the settings.
@@ -26,6 +27,12 @@ from knowledge.settings import KnowledgeSettings  # noqa: E402
 from knowledge.store.database import EmbeddedServer  # noqa: E402
 
 configure_logging("WARNING")
+
+# Property tests draw the same examples on every run (a CI result is reproducible, never a lucky draw);
+# HYPOTHESIS_PROFILE=hunt draws new ones and remembers failures, for looking for bugs on purpose.
+hypothesis.settings.register_profile("ci", derandomize=True, database=None)
+hypothesis.settings.register_profile("hunt", derandomize=False)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 

@@ -170,6 +170,7 @@ def fill_defaults(spec: DeploymentSpec, template: UseCaseTemplate) -> Deployment
     if out.peak_rps is None and out.rps is not None:
         out = out.with_values(
             "assumed", f"average x {template.traffic.peak_to_average:g} peak-to-average for {uc}",
-            peak_rps=round(max(out.rps * template.traffic.peak_to_average, 1e-3), 3),  # a tiny rate must not round to 0
+            # a tiny rate must not round to 0, a huge one not pass the bound
+            peak_rps=round(min(max(out.rps * template.traffic.peak_to_average, 1e-3), MAX_RPS), 3),
         )
     return out

@@ -55,11 +55,20 @@ def cluster(tmp_path, monkeypatch):
         yield api
 
 
-def test_no_secret_in_logs_responses_manifests_or_database(kb, fresh_db_url, cluster, monkeypatch, capfd):
-    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+@pytest.fixture
+def debug_logs(monkeypatch):
+    """Every process log at DEBUG for this test, and back to quiet defaults after it (logging is global)."""
     monkeypatch.setenv("COMPASS_LOG_LEVEL", "DEBUG")
-    monkeypatch.setenv("COMPASS_VALIDATE_DURATION_S", "2")
     configure_logging("DEBUG")
+    yield
+    monkeypatch.delenv("COMPASS_LOG_LEVEL")
+    configure_logging("WARNING")  # as tests/conftest.py left it
+
+
+def test_no_secret_in_logs_responses_manifests_or_database(kb, fresh_db_url, cluster, monkeypatch, capfd,
+                                                           debug_logs):
+    monkeypatch.setenv("HF_TOKEN", HF_TOKEN)
+    monkeypatch.setenv("COMPASS_VALIDATE_DURATION_S", "2")
     app = create_app(kb=kb, api_settings=ApiSettings(api_keys=f"{API_KEY}:alice", api_rate_per_minute=1000),
                      agent_settings=AgentSettings(deploy_target="kserve", allowed_namespaces="compass"))
     bodies: list[str] = []
