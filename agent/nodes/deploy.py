@@ -32,9 +32,11 @@ def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
     others = [p for p in preview.problems if p not in off_list]
     lines = [f"I will not deploy option {n}:"]
     if off_list:
-        lines.append(f"- namespace {preview.namespace} is not on the allowlist. Choose one of "
-                     f"{', '.join(ctx.allowed_namespaces)} (*use namespace {ctx.allowed_namespaces[0]}*), or ask "
-                     "whoever runs Compass to add it to COMPASS_ALLOWED_NAMESPACES.")
+        allowed = ctx.allowed_namespaces
+        choose = (f"Choose one of {', '.join(allowed)} (*use namespace {allowed[0]}*), or ask" if allowed
+                  else "No namespace is allowed yet: ask")
+        lines.append(f"- namespace {preview.namespace} is not on the allowlist. {choose} whoever runs Compass to "
+                     "add it to COMPASS_ALLOWED_NAMESPACES.")
     if others:
         lines.append("- the manifests did not pass validation:")
         lines += [f"  - {p}" for p in others]
