@@ -44,15 +44,11 @@ def run_server(config: SimulatorConfig | ResolvedSetup, host: str | None = None,
     uvicorn.Server(_uvicorn_config(setup, host or cfg.host, cfg.port if port is None else port)).run()
 
 
-class InProcessServer:
-    """A simulator on a background thread of this process (its own event loop); ``stop()`` ends it."""
+class _Address:
+    """Where a simulator listens (``host``/``port`` set by the subclass)."""
 
-    def __init__(self, config: SimulatorConfig, host: str = "127.0.0.1", port: int | None = None):
-        self.host, self.port = host, port or free_port(host)
-        self.setup = resolve(config)
-        self._server = uvicorn.Server(_uvicorn_config(self.setup, self.host, self.port))
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
-        self._thread = threading.Thread(target=self._server.run, name="compass-simulator", daemon=True)
+    host: str
+    port: int
 
     @property
     def url(self) -> str:
@@ -61,6 +57,17 @@ class InProcessServer:
     @property
     def base_url(self) -> str:
         return f"{self.url}/v1"
+
+
+class InProcessServer(_Address):
+    """A simulator on a background thread of this process (its own event loop); ``stop()`` ends it."""
+
+    def __init__(self, config: SimulatorConfig, host: str = "127.0.0.1", port: int | None = None):
+        self.host, self.port = host, port or free_port(host)
+        self.setup = resolve(config)
+        self._server = uvicorn.Server(_uvicorn_config(self.setup, self.host, self.port))
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
+        self._thread = threading.Thread(target=self._server.run, name="compass-simulator", daemon=True)
 
     def start(self, timeout_s: float = 30.0) -> "InProcessServer":
         self._thread.start()
@@ -82,7 +89,7 @@ class InProcessServer:
         self.stop()
 
 
-class SimulatorProcess:
+class SimulatorProcess(_Address):
     """``compass simulate`` as a child process configured by environment variables; waits for /health.
 
     ``command`` defaults to ``python -m simulator.server`` (the code path of ``compass simulate``, usable
@@ -99,14 +106,6 @@ class SimulatorProcess:
         self.log_path = Path(log_path) if log_path else None
         self.proc: subprocess.Popen | None = None
         self._log = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.url}/v1"
 
     def start(self, timeout_s: float = 60.0) -> "SimulatorProcess":
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
