@@ -8,14 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from knowledge.domain.catalog import UseCaseTemplate
-from knowledge.domain.enums import CostModel, Precision, Priority, UseCase
+from knowledge.domain.enums import CostModel, ExperienceClass, Precision, PriceTier, Priority, UseCase
 
 # Fields the user can state; everything else on the model is bookkeeping.
 SPEC_FIELDS: tuple[str, ...] = (
     "use_case", "description", "users", "concurrent_users", "rps", "peak_rps", "prompt_tokens", "output_tokens",
     "ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "priority", "budget_monthly_usd", "gpus",
     "exclude_gpus", "models", "exclude_models", "precision", "cost_model", "max_gpus",
-    "namespace", "allow_cold_start",
+    "namespace", "allow_cold_start", "price_tier", "window_hours", "window_requests", "experience_class",
 )
 
 # A change to the key makes these *assumed* values stale (stated values are never touched).
@@ -73,6 +73,15 @@ class DeploymentSpec(BaseModel):
     max_gpus: int | None = Field(default=None, gt=0, le=100_000, description="GPUs available (owned fleets)")
     namespace: str | None = Field(default=None, max_length=63)
     allow_cold_start: bool | None = Field(default=None, description="may scale to zero replicas when idle")
+    price_tier: PriceTier | None = Field(default=None, description="on_demand (default), spot or reserved_1y rental")
+    window_hours: float | None = Field(
+        default=None, gt=0, le=24,
+        description="the traffic runs within a window of this many hours a day (business hours, a nightly batch "
+                    "window, a deadline); unset = spread over the busy hours of a 24x7 service")
+    window_requests: int | None = Field(default=None, gt=0, le=10_000_000_000,
+                                        description="requests to serve within one window (e.g. 300k tickets overnight)")
+    experience_class: ExperienceClass | None = Field(
+        default=None, description="overrides the use case's latency class, e.g. batch when latency does not matter")
     sources: dict[str, FieldSource] = Field(default_factory=dict)
 
     @field_validator("gpus", "exclude_gpus", "models", "exclude_models")
