@@ -8,12 +8,16 @@ Public API (the other layers code against these names):
 * ``simulate`` -> ``SimulationResult``
 * ``predict`` -> ``knowledge.domain.Prediction``
 * ``max_rate_for_slos`` -> ``RateSearchResult``; ``SloTargets``
-* ``estimate_capacity_rps`` (fast analytic screen)
+* ``estimate_capacity_rps`` (fast analytic screen); ``light_load_p95`` (one request in flight) and
+  ``capacity_ceiling_rps`` (its bound whatever the targets) for pre-screening
 * ``calibrate`` -> ``CalibrationReport`` (writes ``coefficients.json``)
 """
 
 from simulator.perf.calibration import CalibrationReport, calibrate
-from simulator.perf.capacity import RateSearchResult, SloTargets, estimate_capacity_rps, max_rate_for_slos
+from simulator.perf.capacity import (
+    LightLoadLatency, RateSearchResult, SloTargets, capacity_ceiling_rps, estimate_capacity_rps, light_load_p95,
+    max_rate_for_slos,
+)
 from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, EngineCoefficients, load_coefficients
 from simulator.perf.loadsim import DoesNotFitError, SimulationResult, simulate
 from simulator.perf.memory import MemoryPlan, plan_memory
@@ -22,7 +26,9 @@ from simulator.perf.predict import predict
 from simulator.perf.steptime import StepTimeModel
 
 __all__ = [
-    "DEFAULT_COEFFICIENTS_PATH", "CalibrationReport", "DoesNotFitError", "EngineCoefficients", "MemoryPlan",
-    "RateSearchResult", "SimulationResult", "SloTargets", "StepTimeModel", "calibrate", "estimate_capacity_rps",
+    "DEFAULT_COEFFICIENTS_PATH", "CalibrationReport", "DoesNotFitError", "EngineCoefficients", "LightLoadLatency",
+    "MemoryPlan",
+    "RateSearchResult", "SimulationResult", "SloTargets", "StepTimeModel", "calibrate", "capacity_ceiling_rps",
+    "estimate_capacity_rps", "light_load_p95",
     "load_coefficients", "max_rate_for_slos", "plan_memory", "predict", "simulate", "valid_tensor_parallel",
 ]

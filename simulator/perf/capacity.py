@@ -129,57 +129,126 @@ CONSERVATIVE = 0.9  # screening should not promise more than the simulation will
 ITL_P95_FACTOR = 1.15  # per-request mean ITL spread (arrivals and lengths vary the batch a request sees)
 
 
+class LightLoadLatency(BaseModel):
+    """p95 latencies with one request in flight: the floor that no number of replicas can lower."""
+
+    ttft_p95_ms: float
+    itl_p95_ms: float
+    e2e_p95_ms: float
+
+
+class _RankModel:
+    """The analytic model of one engine rank under open-loop load, for one configuration and load shape.
+
+    Little's law for the running batch, decode steps stretched by the prefills sharing the GPU, M/G/1-style
+    queueing of prefills (Kingman's factor for bursty arrivals) and the KV/max_num_seqs ceiling.
+    """
+
+    def __init__(self, step: StepTimeModel, lim: EngineLimits, c: EngineCoefficients, load: Load):
+        self.step, self.c = step, c
+        self.ca2 = (load.burstiness_cv if load.kind is LoadKind.BURSTY else 1.0) ** 2
+        self.prompt, self.out = load.prompt_tokens, load.output_tokens
+        sigma_in = lognormal_sigma(self.prompt, load.prompt_tokens_p90)
+        self.cs2 = math.expm1(sigma_in * sigma_in)  # prefill work varies with the prompt length
+        self.prompt95 = _quantile(self.prompt, load.prompt_tokens_p90, Z95)
+        self.out95 = _quantile(self.out, load.output_tokens_p90, Z95)
+        self.a_full, _ = step.decode_context_ms()
+        self.ctx = self.prompt + self.out / 2
+        self.n_cap = min(lim.max_num_seqs, lim.kv_capacity_tokens / sequence_usage(lim, self.ctx))
+        self.chunks = max(1.0, math.ceil(self.prompt / lim.max_num_batched_tokens))
+        self.burst = 1.0 + 0.15 * max(self.ca2 - 1.0, 0.0)  # bursts put more requests in the batch than the mean
+        t_cap = step.batch_ms(self.n_cap, self.n_cap) + self.a_full * self.n_cap * self.ctx
+        self.ceiling = self.n_cap / (c.ttft_ms + self.prefill_extra(self.n_cap, self.prompt) + self.out * t_cap)
+
+    def prefill_extra(self, n: float, tokens: float) -> float:
+        per_chunk = tokens / self.chunks
+        return self.chunks * (self.step.batch_ms(n + per_chunk, n + 1) - self.step.batch_ms(n, n)) + \
+            self.step.prefill_attention_ms(tokens * tokens / 2, 0.0, tokens)
+
+    def p95_at(self, rate: float, n: float) -> tuple[LightLoadLatency | None, float | None]:
+        """p95 TTFT/ITL/E2E at ``rate`` (requests per ms) and the requests in flight, warm-started from ``n``.
+        Latencies are None when the prefills alone saturate the rank (then requests in flight too) or the batch
+        outgrows the KV cache."""
+        step, c = self.step, self.c
+        for _ in range(3):  # Little's law fixed point
+            t_dec = step.batch_ms(n, n) + self.a_full * n * self.ctx
+            extra = self.prefill_extra(n, self.prompt)
+            rho = rate * extra
+            if rho >= 0.95:
+                return None, None
+            itl = t_dec / (1 - rho) * self.burst
+            wait = rho / (1 - rho) * extra * (self.ca2 + self.cs2) / 2
+            ttft = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + extra + wait
+            n = max(1.0, rate * (ttft + self.out * itl))
+        if n > self.n_cap:
+            return None, n
+        # p95 of an M/G/1-like wait: P(W > t) ~ rho exp(-t rho / mean)  =>  t95 = mean ln(rho/0.05) / rho
+        wait95 = wait * math.log(rho / 0.05) / rho if rho > 0.05 else 0.0
+        ttft95 = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + self.prefill_extra(n, self.prompt95) + wait95
+        return LightLoadLatency(ttft_p95_ms=ttft95, itl_p95_ms=itl * ITL_P95_FACTOR,
+                                e2e_p95_ms=ttft + self.out95 * itl * 1.05), n
+
+    def alone(self) -> LightLoadLatency:
+        """One request alone in the engine: no queueing, no batch beside it, no burst (the p95s come from the
+        long prompts and outputs of the length distribution)."""
+        c, step = self.c, self.step
+        t_dec = step.batch_ms(1, 1) + self.a_full * self.ctx
+        ttft = c.ttft_ms + c.ttft_per_seq_ms + t_dec + self.prefill_extra(1.0, self.prompt)
+        ttft95 = c.ttft_ms + c.ttft_per_seq_ms + t_dec + self.prefill_extra(1.0, self.prompt95)
+        itl95 = step.batch_ms(1, 1) + self.a_full * (self.prompt95 + self.out / 2)
+        return LightLoadLatency(ttft_p95_ms=ttft95, itl_p95_ms=itl95, e2e_p95_ms=ttft + self.out95 * t_dec)
+
+
+def _rank_model(config: ServingConfig, load: Load, catalog: Catalog, coefficients) -> _RankModel | None:
+    shape = (load.kind, load.burstiness_cv, load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
+             load.output_tokens_p90)
+    key = ("perf.capacity.rank", config, shape, id(coefficients) if coefficients is not None else None)
+    cache = catalog._cache
+    if key not in cache:
+        step, lim, c, fits = _cached_parts(config, catalog, coefficients)
+        cache[key] = _RankModel(step, lim, c, load) if fits else None
+    return cache[key]
+
+
+def _meets(p: LightLoadLatency, slos: SloTargets) -> bool:
+    return ((slos.itl_p95_ms is None or p.itl_p95_ms <= slos.itl_p95_ms)
+            and (slos.ttft_p95_ms is None or p.ttft_p95_ms <= slos.ttft_p95_ms)
+            and (slos.e2e_p95_ms is None or p.e2e_p95_ms <= slos.e2e_p95_ms))
+
+
+def light_load_p95(config: ServingConfig, load: Load, catalog: Catalog, *,
+                   coefficients: CoefficientSet | EngineCoefficients | None = None) -> LightLoadLatency | None:
+    """p95 latencies with one request in flight (the step model, no queueing or batching: what ``predict`` at
+    concurrency 1 gives, within a few percent): a target below these cannot be met at any rate, whatever the
+    replicas. None: does not fit."""
+    m = _rank_model(config, load, catalog, coefficients)
+    return m.alone() if m else None
+
+
+def capacity_ceiling_rps(config: ServingConfig, load: Load, catalog: Catalog, *,
+                         coefficients: CoefficientSet | EngineCoefficients | None = None) -> float:
+    """Upper bound of ``estimate_capacity_rps`` whatever the targets: the replica's rate with its batch full
+    (KV cache or max_num_seqs bound), requests/s. 0 when it does not fit."""
+    m = _rank_model(config, load, catalog, coefficients)
+    return CONSERVATIVE * m.ceiling * 1e3 * config.data_parallel if m else 0.0
+
+
 def estimate_capacity_rps(config: ServingConfig, load: Load, slos: SloTargets, catalog: Catalog, *,
                           coefficients: CoefficientSet | EngineCoefficients | None = None) -> float:
     """Analytic estimate of the highest request rate meeting the p95 targets (0 when none can be met)."""
-    step, lim, c, fits = _cached_parts(config, catalog, coefficients)
-    if not fits:
+    m = _rank_model(config, load, catalog, coefficients)
+    if m is None:
         return 0.0
-    ca2 = (load.burstiness_cv if load.kind is LoadKind.BURSTY else 1.0) ** 2
-    prompt, out = load.prompt_tokens, load.output_tokens
-    sigma_in = lognormal_sigma(prompt, load.prompt_tokens_p90)
-    cs2 = math.expm1(sigma_in * sigma_in)  # prefill work varies with the prompt length
-    prompt95, out95 = _quantile(prompt, load.prompt_tokens_p90, Z95), _quantile(out, load.output_tokens_p90, Z95)
-    a_full, _ = step.decode_context_ms()
-    ctx = prompt + out / 2
-    n_cap = min(lim.max_num_seqs, lim.kv_capacity_tokens / sequence_usage(lim, ctx))
-    chunks = max(1.0, math.ceil(prompt / lim.max_num_batched_tokens))
-    burst = 1.0 + 0.15 * max(ca2 - 1.0, 0.0)  # bursts put more requests in the batch than the mean
-
-    def prefill_extra(n: float, tokens: float) -> float:
-        per_chunk = tokens / chunks
-        return chunks * (step.batch_ms(n + per_chunk, n + 1) - step.batch_ms(n, n)) + step.prefill_attention_ms(
-            tokens * tokens / 2, 0.0, tokens)
-
     state = {"n": 1.0}
 
     def ok(rate: float) -> bool:  # rate: requests per ms on one engine rank
-        n = state["n"]
-        for _ in range(3):  # Little's law fixed point, warm-started from the last rate
-            t_dec = step.batch_ms(n, n) + a_full * n * ctx
-            extra = prefill_extra(n, prompt)
-            rho = rate * extra
-            if rho >= 0.95:
-                return False
-            itl = t_dec / (1 - rho) * burst
-            wait = rho / (1 - rho) * extra * (ca2 + cs2) / 2
-            ttft = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + extra + wait
-            n = max(1.0, rate * (ttft + out * itl))
-        state["n"] = n
-        if n > n_cap:
-            return False
-        if slos.itl_p95_ms is not None and itl * ITL_P95_FACTOR > slos.itl_p95_ms:
-            return False
-        # p95 of an M/G/1-like wait: P(W > t) ~ rho exp(-t rho / mean)  =>  t95 = mean ln(rho/0.05) / rho
-        wait95 = wait * math.log(rho / 0.05) / rho if rho > 0.05 else 0.0
-        ttft95 = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + prefill_extra(n, prompt95) + wait95
-        if slos.ttft_p95_ms is not None and ttft95 > slos.ttft_p95_ms:
-            return False
-        return slos.e2e_p95_ms is None or ttft + out95 * itl * 1.05 <= slos.e2e_p95_ms
+        p95, n = m.p95_at(rate, state["n"])
+        if n is not None:
+            state["n"] = n
+        return p95 is not None and _meets(p95, slos)
 
     # Bracket below the KV/max_num_seqs throughput ceiling, then bisect in log space.
-    t_cap = step.batch_ms(n_cap, n_cap) + a_full * n_cap * ctx
-    hi = n_cap / (c.ttft_ms + prefill_extra(n_cap, prompt) + out * t_cap)
+    hi = m.ceiling
     lo = hi * 1e-4
     if not ok(lo):
         return 0.0
