@@ -1,25 +1,40 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both set up .venv on first use.
+#   make run                   web UI + REST API on http://127.0.0.1:8000/ui
+#   make run PORT=8080         on another port (HOST=0.0.0.0 too, with COMPASS_UI_USERS and COMPASS_API_KEYS set)
+#   make test                  the whole test suite (installs the test tools as well)
 PYTHON ?= python3
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# What is installed, one stamp each: serving needs the package alone, the tests also need its dev extras.
+SERVE_STAMP := $(VENV)/.installed-serve
+DEV_STAMP   := $(VENV)/.installed-dev
 
-.PHONY: run test install clean
+.PHONY: run test install install-dev clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(SERVE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	touch $@ $(SERVE_STAMP)
 
-install: $(STAMP)
+install: $(SERVE_STAMP)
 
-# The main job on embedded defaults (no database, cluster or LLM to set up): web UI + REST API on localhost.
-run: $(STAMP)
-	$(BIN)/compass serve
+install-dev: $(DEV_STAMP)
+
+# The main job on embedded defaults (no database, cluster or LLM to set up): web UI + REST API.
+run: $(SERVE_STAMP)
+	$(BIN)/compass serve --host $(HOST) --port $(PORT)
 
 # The whole test suite against a real embedded PostgreSQL + pgvector.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:

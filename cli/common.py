@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import socket
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -36,7 +37,7 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line: a pipe or log keeps it whole
     return typer.Exit(code)
 
 
@@ -63,3 +64,33 @@ def friendly_errors(func: F) -> F:
             raise fail(f"unexpected {type(exc).__name__}: {exc} (set COMPASS_DEBUG=1 for the traceback)") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _port_taken(host: str, port: int) -> bool:
+    """True when nothing could listen on HOST:PORT now (bound the way uvicorn binds: with SO_REUSEADDR)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return False  # an unknown host is uvicorn's to report
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError:
+            return True
+    return False
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Refuse in one line, before anything starts, when the port is taken, naming a free one to use instead.
+
+    Checked first so that a busy port is not announced as "Compass on http://..." and then fails deep in
+    uvicorn's start-up (a port taken between this check and the bind still fails there, as before).
+    """
+    if not _port_taken(host, port):
+        return
+    free = next((p for p in range(port + 1, min(port + 100, 65536)) if not _port_taken(host, p)), None)
+    instead = f"--port {free} (make run PORT={free})" if free else "--port N (make run PORT=N)"
+    raise fail(f"port {port} on {host} is already in use (another Compass or another server?): "
+               f"choose another with {instead}", 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.common import console, fail, friendly_errors
+from cli.common import console, fail, friendly_errors, require_free_port
 from knowledge.logs import configure_logging
 
 
@@ -27,6 +27,7 @@ def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     from api.app import create_app  # the API stack is imported only when serving
 
     _require_api_keys_beyond_localhost(host)
+    require_free_port(host, port)
     configure_logging("INFO")
     console.print(f"Compass API on http://{host}:{port} (docs at /docs)"
                   + (f" with {workers} worker processes" if workers > 1 else ""))
@@ -47,6 +48,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
 
     _require_api_keys_beyond_localhost(host)
     require_ui_users_beyond_localhost(host)
+    require_free_port(host, port)
     configure_logging("INFO")
     console.print(f"Compass on http://{host}:{port}/ui (REST API docs at /docs)")
     # The plain asyncio loop, as Chainlit expects (uvicorn would otherwise pick uvloop).

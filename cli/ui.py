@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from cli.common import console, fail, friendly_errors
+from cli.common import console, fail, friendly_errors, require_free_port
 from knowledge.logs import configure_logging
 
 
@@ -23,6 +23,7 @@ def ui(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
        port: int = typer.Option(8000, min=1, max=65535)) -> None:
     """Serve the web UI on HOST:PORT (logins from COMPASS_UI_USERS; required beyond localhost)."""
     require_ui_users_beyond_localhost(host)
+    require_free_port(host, port)
     from ui.serving import run_standalone  # the UI stack is imported only when serving
 
     configure_logging("INFO")

@@ -6,6 +6,7 @@ translations, ``public/`` custom elements) and the JWT secret from the environme
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import threading
@@ -45,8 +46,14 @@ def auth_secret(home: Path) -> str:
 
 
 def prepare_environment() -> None:
-    """Point Chainlit at the repository's files and make sure it has a secret; idempotent."""
+    """Point Chainlit at the repository's files and make sure it has a secret; idempotent.
+
+    Chainlit's own INFO lines are kept out of the log (its warnings and errors still show): on a first run it
+    logs one line per translation file it copies, two dozen lines that tell a user nothing.
+    """
     os.environ.setdefault("CHAINLIT_APP_ROOT", str(APP_ROOT))
+    if os.environ.get("COMPASS_LOG_LEVEL", "").upper() != "DEBUG":
+        logging.getLogger("chainlit").setLevel(logging.WARNING)
     if not os.environ.get("CHAINLIT_AUTH_SECRET"):
         os.environ["CHAINLIT_AUTH_SECRET"] = auth_secret(compass_home())
 

@@ -52,10 +52,25 @@ def test_standalone_ui_serves_logins_from_configuration(tmp_path):
         assert ok.status_code == 200
         assert httpx.get(base + "/project/translations", params={"language": "en-US"}).json()["translation"]
         assert (tmp_path / "ui" / "chainlit_auth_secret").is_file()
+        for _ in range(2):  # each page load asks for the settings: the readme is there, and no warning is logged
+            settings = httpx.get(base + "/project/settings", params={"language": "en-US"},
+                                 cookies=ok.cookies).json()
+            assert "## What to type" in settings["markdown"]
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert "pw1" not in out  # passwords are never logged
+    assert "markdown file" not in out and "translation file" not in out, out  # a quiet start and page loads
+
+
+def test_chainlit_info_lines_stay_out_of_the_log():
+    import logging
+
+    from ui.runtime import prepare_environment
+
+    prepare_environment()
+    chainlit_log = logging.getLogger("chainlit")
+    assert not chainlit_log.isEnabledFor(logging.INFO) and chainlit_log.isEnabledFor(logging.WARNING)
 
 
 def test_without_configured_users_the_local_user_is_logged_in(tmp_path):
