@@ -88,16 +88,28 @@ def _match_dict(actual: Any, m: dict[str, Any]) -> str | None:
                 return f"expected a number {'>=' if bound == 'min' else '<='} {m[bound]:g}, got {_show(actual)}"
             if not op(float(actual), float(m[bound])):
                 return f"expected {'>=' if bound == 'min' else '<='} {m[bound]:g}, got {actual:g}"
-    items = set(map(str, actual)) if isinstance(actual, list) else ({str(actual)} if actual not in (None, "") else set())
+    items = list(actual) if isinstance(actual, list) else ([actual] if actual not in (None, "") else [])
     if "contains" in m:
-        missing = [x for x in m["contains"] if str(x) not in items]
+        missing = [x for x in _listed(m["contains"]) if not any(_same(i, x) for i in items)]
         if missing:
-            return f"expected to contain {missing}, got {sorted(items)}"
+            return f"expected to contain {missing}, got {sorted(map(str, items))}"
     if "excludes" in m:
-        present = [x for x in m["excludes"] if str(x) in items]
+        present = [x for x in _listed(m["excludes"]) if any(_same(i, x) for i in items)]
         if present:
-            return f"expected not to contain {present}, got {sorted(items)}"
+            return f"expected not to contain {present}, got {sorted(map(str, items))}"
     return None
+
+
+def _listed(value: Any) -> list[Any]:
+    """``contains: H100-SXM`` means the same as ``contains: [H100-SXM]`` (a string is one item, not characters)."""
+    return list(value) if isinstance(value, (list, tuple, set)) else [value]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Numbers compare by value (25 == 25.0), everything else by its text."""
+    if _is_number(a) and _is_number(b):
+        return float(a) == float(b)
+    return str(a) == str(b)
 
 
 def _origin(spec: DeploymentSpec, field: str, want: str) -> str | None:

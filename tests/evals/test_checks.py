@@ -20,6 +20,10 @@ from knowledge.domain import DeploymentSpec
     (["H100-SXM", "H100-PCIe"], {"contains": ["H100-PCIe"]}, True), (["H100-SXM"], {"contains": ["H100-PCIe"]}, False),
     (["L4"], {"excludes": ["H100-SXM"]}, True), (["L4", "H100-SXM"], {"excludes": ["H100-SXM"]}, False),
     (True, True, True), (False, True, False), (None, {"max": 5}, False),
+    # a bare string is one item, not its characters; numbers compare by value, not by their text
+    (["H100-SXM"], {"contains": "H100-SXM"}, True), (["L4"], {"contains": "H100-SXM"}, False),
+    (["L4", "H100-SXM"], {"excludes": "H100-SXM"}, False),
+    (25.0, {"excludes": [25]}, False), (25.0, {"excludes": [30]}, True), (8, {"contains": [8.0]}, True),
 ])
 def test_value_matching(actual, expected, ok):
     assert (match_value(actual, expected) is None) is ok
