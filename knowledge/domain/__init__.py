@@ -12,11 +12,11 @@ from knowledge.domain.outcome import DeploymentOutcome, MeasuredPerformance, Sim
 from knowledge.domain.prediction import (
     LatencyStats, Load, MemoryBreakdown, Prediction, ServingConfig, Throughput,
 )
-from knowledge.domain.recommendation import CostEstimate, Recommendation, SloCheck
+from knowledge.domain.recommendation import BindingConstraint, CostEstimate, Recommendation, SloCheck
 from knowledge.domain.spec import SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults
 
 __all__ = [
-    "AttentionKind", "BenchmarkRow", "CostEstimate", "CostModel", "DeploymentOutcome", "DeploymentSpec",
+    "AttentionKind", "BenchmarkRow", "BindingConstraint", "CostEstimate", "CostModel", "DeploymentOutcome", "DeploymentSpec",
     "ExperienceClass", "FieldSource", "GpuPrice", "GpuSpec", "ImportReport", "LatencyFigures", "LatencyStats",
     "LengthDistribution", "Load", "LoadKind", "MeasuredPerformance", "MemoryBreakdown", "ModelArchitecture",
     "ModelCard", "Precision", "Prediction", "PriceTier", "Priority", "Provenance", "QualityScore",

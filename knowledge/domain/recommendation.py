@@ -33,6 +33,21 @@ class CostEstimate(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
 
 
+class BindingConstraint(BaseModel):
+    """The limit that sets an option's size: relax it and the option gets smaller (or cheaper)."""
+
+    kind: Literal["slo", "throughput", "memory", "gpu_limit"] = Field(
+        description="slo: a p95 target caps each replica's rate; throughput: the replica's batch is full (KV "
+                    "cache or max_num_seqs) before any target binds; memory: one replica (sized by the weights and "
+                    "context) already serves the peak; gpu_limit: capped by the GPUs available")
+    metric: SloMetric | None = Field(default=None, description="the binding target (kind slo)")
+    target_ms: float | None = None
+    sizing_rps: float = Field(description="the rate the replicas are sized for: peak x (1 + headroom), req/s")
+    per_replica_rps: float = Field(description="what one replica sustains within the binding limit, req/s")
+    replicas: int
+    text: str = Field(description="one sentence, e.g. 'sized by peak rate 13 req/s at p95 ITL 50 ms: ...'")
+
+
 class Recommendation(BaseModel):
     rank: int = Field(ge=1)
     config: ServingConfig
@@ -49,6 +64,7 @@ class Recommendation(BaseModel):
     pareto_optimal: bool = Field(description="no other option is cheaper, faster and at least as good")
     rationale: str
     tradeoffs: list[str] = Field(default_factory=list)
+    sized_by: BindingConstraint | None = Field(default=None, description="what sets the replica count")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

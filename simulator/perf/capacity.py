@@ -9,6 +9,7 @@ M/G/1-style queueing of prefills (Kingman's factor for bursty arrivals) and the 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Sequence
 
 from pydantic import BaseModel, Field
@@ -159,6 +160,7 @@ class _RankModel:
         self.burst = 1.0 + 0.15 * max(self.ca2 - 1.0, 0.0)  # bursts put more requests in the batch than the mean
         t_cap = step.batch_ms(self.n_cap, self.n_cap) + self.a_full * self.n_cap * self.ctx
         self.ceiling = self.n_cap / (c.ttft_ms + self.prefill_extra(self.n_cap, self.prompt) + self.out * t_cap)
+        self._alone: LightLoadLatency | None = None
 
     def prefill_extra(self, n: float, tokens: float) -> float:
         per_chunk = tokens / self.chunks
@@ -191,6 +193,11 @@ class _RankModel:
     def alone(self) -> LightLoadLatency:
         """One request alone in the engine: no queueing, no batch beside it, no burst (the p95s come from the
         long prompts and outputs of the length distribution)."""
+        if self._alone is None:
+            self._alone = self._compute_alone()
+        return self._alone
+
+    def _compute_alone(self) -> LightLoadLatency:
         c, step = self.c, self.step
         t_dec = step.batch_ms(1, 1) + self.a_full * self.ctx
         ttft = c.ttft_ms + c.ttft_per_seq_ms + t_dec + self.prefill_extra(1.0, self.prompt)
@@ -199,15 +206,21 @@ class _RankModel:
         return LightLoadLatency(ttft_p95_ms=ttft95, itl_p95_ms=itl95, e2e_p95_ms=ttft + self.out95 * t_dec)
 
 
+RANK_MODELS_KEPT = 20_000
+
+
 def _rank_model(config: ServingConfig, load: Load, catalog: Catalog, coefficients) -> _RankModel | None:
     shape = (load.kind, load.burstiness_cv, load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
              load.output_tokens_p90)
-    key = ("perf.capacity.rank", config, shape, id(coefficients) if coefficients is not None else None)
-    cache = catalog._cache
-    if key not in cache:
-        step, lim, c, fits = _cached_parts(config, catalog, coefficients)
-        cache[key] = _RankModel(step, lim, c, load) if fits else None
-    return cache[key]
+    key = (config, shape, id(coefficients) if coefficients is not None else None)
+    cache = catalog._cache.setdefault("perf.capacity.rank", OrderedDict())  # bounded: one entry per load shape
+    if (found := cache.get(key, cache)) is not cache:  # the dict itself marks "absent" (None means "does not fit")
+        return found
+    step, lim, c, fits = _cached_parts(config, catalog, coefficients)
+    model = cache[key] = _RankModel(step, lim, c, load) if fits else None
+    while len(cache) > RANK_MODELS_KEPT:
+        cache.popitem(last=False)
+    return model
 
 
 def _meets(p: LightLoadLatency, slos: SloTargets) -> bool:

@@ -8,6 +8,7 @@ from knowledge.catalog import Catalog, UnknownNameError
 from knowledge.domain import GpuSpec, ModelCard, Precision, QualityScore, ServingConfig
 from simulator.perf import MemoryPlan, plan_memory, valid_tensor_parallel
 from tools.errors import PlanningError
+from tools.planner.memo import memo
 from tools.planner.options import PlanOptions
 from tools.planner.workload import PlanningWorkload
 
@@ -25,13 +26,12 @@ class Candidate:
     def quality(self, use_case) -> QualityScore | None:
         return self.model.quality.get(use_case)
 
-    def e2e_proxy_ms(self, prompt_tokens: int, output_tokens: int) -> float:
-        """Unloaded latency from rooflines alone: orders candidates before the real prediction runs."""
-        tp = self.config.tensor_parallel
-        decode_ms = self.memory.breakdown.weights_gb * 1e9 / (self.gpu.memory_bandwidth_gbps * 1e9) * 1e3
-        prefill_ms = (2 * self.model.architecture.active_params_b * 1e9 * prompt_tokens
-                      / (self.gpu.tflops(self.precision) * 1e12 * tp * 0.5) * 1e3)
-        return prefill_ms + decode_ms * output_tokens
+    @property
+    def group(self) -> "GroupKey":
+        return (self.model.id, self.gpu.name, self.precision)
+
+
+GroupKey = tuple[str, str, Precision]  # (model id, GPU name, precision): one line of the "considered" list
 
 
 @dataclass
@@ -39,6 +39,8 @@ class Enumeration:
     candidates: list[Candidate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     nearest_misfit: str | None = None  # why the most promising excluded configuration does not fit
+    no_fit: dict[GroupKey, str] = field(default_factory=dict)  # model x GPU x precision -> why no TP fits
+    short_context: dict[str, str] = field(default_factory=dict)  # model id -> why its context is too short
 
 
 def precision_runs_on(precision: Precision, gpu: GpuSpec, model: ModelCard) -> bool:
@@ -94,50 +96,71 @@ def allowed_gpus(workload: PlanningWorkload, catalog: Catalog) -> list[GpuSpec]:
     return gpus
 
 
-def enumerate_candidates(workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> Enumeration:
+def enumerate_candidates(workload: PlanningWorkload, catalog: Catalog, options: PlanOptions, *,
+                         tensor_parallel: int | None = None) -> Enumeration:
+    """Every fitting (model, precision, GPU, TP) the spec allows; ``tensor_parallel`` restricts the degree."""
     result = Enumeration()
     spec = workload.spec
     smallest_misfit: tuple[float, str] | None = None
+    gpus = allowed_gpus(workload, catalog)
     for model in allowed_models(workload, catalog, options):
         if model.architecture.max_context < workload.max_model_len:
-            result.notes.append(f"{model.id} skipped: its context ({model.architecture.max_context} tokens) is "
-                                f"shorter than this workload needs ({workload.max_model_len})")
+            why = (f"its context ({model.architecture.max_context:,} tokens) is shorter than this workload needs "
+                   f"({workload.max_model_len:,})")
+            result.notes.append(f"{model.id} skipped: {why}")
+            result.short_context[model.id] = why
             continue
         precisions = [spec.precision] if spec.precision else list(model.precisions)
         for precision in precisions:
             if precision not in model.precisions:
                 continue
-            for gpu in allowed_gpus(workload, catalog):
+            for gpu in gpus:
                 if not precision_runs_on(precision, gpu, model):
                     continue
                 if spec.precision is None and dominated_precision(precision, gpu, list(model.precisions)):
                     continue
-                fitted = _fitting_degrees(model, precision, gpu, workload.max_model_len, spec.max_gpus)
+                fitted = memo(catalog, "candidates", 20_000).get(
+                    (model.id, precision, gpu.name, workload.max_model_len, spec.max_gpus, tensor_parallel),
+                    lambda: _candidates(model, precision, gpu, workload.max_model_len, spec.max_gpus, catalog,
+                                        tensor_parallel))
                 if isinstance(fitted, tuple):
                     size, why = fitted
+                    result.no_fit[(model.id, gpu.name, precision)] = why
                     if smallest_misfit is None or size < smallest_misfit[0]:
                         smallest_misfit = (size, f"{model.id} at {precision.value} on {gpu.name}: {why}")
                     continue
-                result.candidates.extend(_candidate(model, precision, gpu, tp, mem, workload) for tp, mem in fitted)
+                result.candidates.extend(fitted)
     if smallest_misfit:
         result.nearest_misfit = smallest_misfit[1]
     return result
 
 
-def _fitting_degrees(model: ModelCard, precision: Precision, gpu: GpuSpec, max_model_len: int,
-                     max_gpus: int | None) -> list[tuple[int, MemoryPlan]] | tuple[float, str]:
-    """The smallest fitting tensor-parallel degree and the next one up (a latency option), or why none fits."""
+def memory_plan(model: ModelCard, precision: Precision, gpu: GpuSpec, tp: int, max_model_len: int,
+                catalog: Catalog) -> MemoryPlan:
+    """plan_memory, kept per catalog: the same shapes recur in every plan of a workload class."""
+    return memo(catalog, "memory").get(
+        (model.id, precision, gpu.name, tp, max_model_len),
+        lambda: plan_memory(model, precision, gpu, tp, max_model_len=max_model_len, max_num_seqs=MAX_NUM_SEQS))
+
+
+def fitting_degrees(model: ModelCard, precision: Precision, gpu: GpuSpec, max_model_len: int, max_gpus: int | None,
+                    catalog: Catalog, *, only: int | None = None) -> list[tuple[int, MemoryPlan]] | tuple[float, str]:
+    """Every valid tensor-parallel degree that fits (replicas buy throughput; a wider TP buys latency and
+    KV cache, so each degree is a different option), or why none does."""
     fitted: list[tuple[int, MemoryPlan]] = []
-    last_reason = "no valid tensor-parallel degree"
-    for tp in valid_tensor_parallel(model, gpu):
+    degrees = valid_tensor_parallel(model, gpu)
+    last_reason = (f"{model.architecture.num_attention_heads} attention heads do not split over TP {only}"
+                   if only and only not in degrees else "no valid tensor-parallel degree")
+    for tp in degrees:
+        if only is not None and tp != only:
+            continue
         if max_gpus is not None and tp > max_gpus:
-            last_reason = f"needs more than the {max_gpus} GPUs available"
+            if not fitted:
+                last_reason = f"needs more than the {max_gpus} GPUs available ({last_reason})"
             break
-        mem = plan_memory(model, precision, gpu, tp, max_model_len=max_model_len, max_num_seqs=MAX_NUM_SEQS)
+        mem = memory_plan(model, precision, gpu, tp, max_model_len, catalog)
         if mem.fits:
             fitted.append((tp, mem))
-            if len(fitted) == 2:
-                break
         else:
             last_reason = mem.reason or "does not fit"
     if fitted:
@@ -145,8 +168,13 @@ def _fitting_degrees(model: ModelCard, precision: Precision, gpu: GpuSpec, max_m
     return model.architecture.total_params_b, last_reason
 
 
-def _candidate(model: ModelCard, precision: Precision, gpu: GpuSpec, tp: int, mem: MemoryPlan,
-               workload: PlanningWorkload) -> Candidate:
+def _candidates(model: ModelCard, precision: Precision, gpu: GpuSpec, max_model_len: int, max_gpus: int | None,
+                catalog: Catalog, only: int | None) -> list[Candidate] | tuple[float, str]:
+    fitted = fitting_degrees(model, precision, gpu, max_model_len, max_gpus, catalog, only=only)
+    return fitted if isinstance(fitted, tuple) else [_candidate(model, precision, gpu, tp, mem) for tp, mem in fitted]
+
+
+def _candidate(model: ModelCard, precision: Precision, gpu: GpuSpec, tp: int, mem: MemoryPlan) -> Candidate:
     config = ServingConfig(model_id=model.id, precision=precision, gpu=gpu.name, tensor_parallel=tp,
                            max_num_seqs=MAX_NUM_SEQS, max_model_len=mem.max_model_len)
     return Candidate(model=model, precision=precision, gpu=gpu, config=config, memory=mem)

@@ -17,6 +17,7 @@ class PlanOptions(BaseModel):
     gpu_utilization: float = Field(default=0.6, gt=0, le=1, description="average power draw as a share of TDP")
     amortization_months: int = Field(default=36, ge=1, le=120, description="purchase cost spread over this")
     top_n: int = Field(default=5, ge=1, le=50, description="recommendations returned")
-    verify_top: int = Field(default=8, ge=1, le=50, description="candidates checked by full simulation")
+    verify_top: int = Field(default=5, ge=1, le=50, description="candidates checked by full simulation (the "
+                                                                 "cheapest verified one is always among them)")
     min_quality: float | None = Field(default=None, ge=0, le=100, description="quality floor for the use case")
     commercial_only: bool = Field(default=False, description="exclude models whose license forbids commercial use")

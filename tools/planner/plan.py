@@ -11,13 +11,12 @@ from knowledge.domain import DeploymentSpec, Priority, Recommendation
 from tools.errors import PlanningError
 from tools.planner import ranking
 from tools.planner.candidates import enumerate_candidates
+from tools.planner.explain import Considered, GpuLimitOutcome, binding_constraint, considered, gpu_limit_outcome
 from tools.planner.options import PlanOptions
-from tools.planner.rationale import rationale, tradeoffs
-from tools.planner.sizing import BenchmarkLookup, SizedOption, size, size_near_miss, verify
+from tools.planner.rationale import describe, fmt_ms, fmt_rps, rationale, tradeoffs
+from tools.planner.search import Search
+from tools.planner.sizing import BenchmarkLookup, SizedOption, screen
 from tools.planner.workload import PlanningWorkload, workload_from_spec
-
-
-MAX_PER_MODEL = 2
 
 
 class WorkloadSummary(BaseModel):
@@ -42,6 +41,11 @@ class PlanResult(BaseModel):
     notes: list[str]
     candidates_considered: int
     elapsed_ms: float
+    considered: list[Considered] = Field(
+        default_factory=list, description="best verdict per model x GPU x precision evaluated, then what did not "
+                                          "fit or was excluded")
+    gpu_limit: GpuLimitOutcome | None = Field(default=None, description="set when the peak needs more GPUs "
+                                                                        "than max_gpus allows")
 
     @property
     def feasible(self) -> bool:
@@ -58,43 +62,42 @@ def plan(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: BenchmarkLookup 
 
 
 def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: BenchmarkLookup = _no_benchmarks,
-                  options: PlanOptions | None = None) -> PlanResult:
+                  options: PlanOptions | None = None, tensor_parallel: int | None = None) -> PlanResult:
+    """Rank the configurations for ``spec``; ``tensor_parallel`` restricts the degree (why-not questions)."""
     started = time.perf_counter()
     options = options or PlanOptions()
     workload = workload_from_spec(spec, catalog)
-    enum = enumerate_candidates(workload, catalog, options)
+    enum = enumerate_candidates(workload, catalog, options, tensor_parallel=tensor_parallel)
     if not enum.candidates:
         hint = f" Closest: {enum.nearest_misfit}." if enum.nearest_misfit else ""
         raise PlanningError("No allowed model fits on any allowed GPU for this workload." + hint
                             + " Allow larger GPUs, more GPUs, a quantized precision or a smaller model.")
-    sized = _size_all(enum.candidates, workload, catalog, options)
-    shortlist = _shortlist(sized, workload, options)
-    verified = [verify(o, workload, catalog, options, benchmarks) for o in shortlist]
-    recs = _recommendations(verified, workload, options)
-    notes = list(enum.notes)
-    if not any(r.meets_slos for r in recs):
+    screened = [screen(c, workload, catalog, options) for c in enum.candidates]
+    search = Search(screened, workload, catalog, options, benchmarks)
+    search.size_promising()
+    verified = search.verify(search.shortlist())
+    ranked, dropped = _ranked(verified, workload, options)
+    if not ranked:
+        raise PlanningError(_nothing_completes(screened, workload))
+    recs = _recommendations(ranked, workload, catalog, options)
+    notes = list(enum.notes) + dropped
+    limit = gpu_limit_outcome(recs, ranked, search.reachable(), workload, options)
+    if limit is not None:
+        notes.insert(0, limit.text)
+    elif not any(r.meets_slos for r in recs):
         notes.insert(0, "No configuration meets every SLO; these are the nearest misses and what relaxing would cost.")
     elif spec.budget_monthly_usd is not None and not any(r.meets_slos and r.within_budget for r in recs):
         cheapest = min(r.monthly_cost_usd for r in recs if r.meets_slos)
         notes.insert(0, f"Nothing meets the SLOs within ${spec.budget_monthly_usd:,.0f}/month; the cheapest option "
                         f"that does costs ${cheapest:,.0f}/month.")
+    ranks = {id(o): i for i, o in enumerate(ranked, start=1)}
     return PlanResult(
         spec=workload.spec, workload=_summary(workload), recommendations=recs,
         assumptions=[f"{k} = {getattr(workload.spec, k)} ({v.note})" for k, v in workload.spec.assumed_fields().items()],
         notes=notes, candidates_considered=len(enum.candidates),
+        considered=considered(screened, enum, workload, catalog, ranks, recs[0], options), gpu_limit=limit,
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
     )
-
-
-def _size_all(candidates, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> list[SizedOption]:
-    """Size every candidate; near misses are sized for throughput only when too few meet the SLOs."""
-    sized, missed = [], []
-    for c in candidates:
-        option = size(c, workload, catalog, options)
-        (sized.append(option) if option else missed.append(c))
-    if len(sized) < options.top_n:
-        sized += [size_near_miss(c, workload, catalog, options) for c in missed]
-    return sized
 
 
 def _summary(w: PlanningWorkload) -> WorkloadSummary:
@@ -106,56 +109,43 @@ def _summary(w: PlanningWorkload) -> WorkloadSummary:
                            itl_p95_ms=w.slos.itl_p95_ms, e2e_p95_ms=w.slos.e2e_p95_ms, max_model_len=w.max_model_len)
 
 
-def _prescore(options: list[SizedOption], workload: PlanningWorkload, priority: Priority) -> list[float]:
-    """Priority score before simulation: cost and quality are known, latency from the unloaded roofline proxy."""
-    load, target = workload.peak_load, workload.slos.e2e_p95_ms or 1.0
-    lats = [o.candidate.e2e_proxy_ms(load.prompt_tokens, load.output_tokens) / target for o in options]
-    return ranking.combined_scores([o.monthly_usd for o in options], lats,
-                                   [ranking.quality_score(o, workload.template.name) for o in options], priority)
-
-
-def _shortlist(sized: list[SizedOption], workload: PlanningWorkload, options: PlanOptions) -> list[SizedOption]:
-    """Best option per (model, GPU) by the pre-score, feasible ones first, up to ``verify_top``."""
+def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
+            options: PlanOptions) -> tuple[list[SizedOption], list[str]]:
+    """The verified options in rank order, top_n of them; overloaded ones (no request completed) are dropped."""
     spec = workload.spec
-    priority = spec.priority or Priority.BALANCED
-    scores = dict(zip(map(id, sized), _prescore(sized, workload, priority)))
-    budget, max_gpus = spec.budget_monthly_usd, spec.max_gpus
-
-    def key(o: SizedOption):
-        over = (budget is not None and o.monthly_usd > budget) or (max_gpus is not None and o.total_gpus > max_gpus)
-        return (not o.slo_reachable, over, scores[id(o)])
-
-    best: dict[tuple[str, str], SizedOption] = {}
-    for o in sorted(sized, key=key):
-        best.setdefault((o.candidate.model.id, o.candidate.gpu.name), o)
-    picked: list[SizedOption] = []
-    per_model: dict[str, int] = {}
-    for o in best.values():  # at most two GPUs per model, so the options show real alternatives
-        if per_model.get(o.candidate.model.id, 0) < MAX_PER_MODEL:
-            per_model[o.candidate.model.id] = per_model.get(o.candidate.model.id, 0) + 1
-            picked.append(o)
-    return picked[: options.verify_top]
+    usable = [o for o in verified if o.prediction and o.prediction.fits and o.slo_checks]
+    dropped = [f"{describe(o)} left out: no request completed in the simulation at "
+               f"{fmt_rps(o.per_replica_rps(workload))} per replica (overloaded)"
+               for o in verified if o.prediction and o.prediction.fits and not o.slo_checks]
+    ordered = ranking.order(usable, spec.priority or Priority.BALANCED, workload.template.name,
+                            spec.budget_monthly_usd, spec.max_gpus)
+    return ordered[: options.top_n], dropped[:3]
 
 
-def _recommendations(verified: list[SizedOption], workload: PlanningWorkload,
+def _nothing_completes(screened: list[SizedOption], workload: PlanningWorkload) -> str:
+    fastest = min(screened, key=lambda o: o.light.ttft_p95_ms)
+    load = workload.peak_load
+    return (f"No configuration completes requests of this size at {fmt_rps(workload.peak_rps)}: with "
+            f"{load.prompt_tokens:,}-token prompts the fastest one ({describe(fastest)}) takes "
+            f"{fmt_ms(fastest.light.ttft_p95_ms)} to the first token even with one request in flight (p95, "
+            f"estimated). Shorten the prompts, lower the rate or relax the targets.")
+
+
+def _recommendations(top: list[SizedOption], workload: PlanningWorkload, catalog: Catalog,
                      options: PlanOptions) -> list[Recommendation]:
     spec = workload.spec
     priority, uc = spec.priority or Priority.BALANCED, workload.template.name
     budget, max_gpus = spec.budget_monthly_usd, spec.max_gpus
-    ordered = ranking.order([o for o in verified if o.prediction and o.prediction.fits], priority, uc, budget, max_gpus)
-    top = ordered[: options.top_n]
-    if not top:
-        raise PlanningError("None of the shortlisted configurations could be simulated; widen the constraints.")
     pareto = ranking.pareto_flags(top, uc)
     recs = []
     for i, (o, on_frontier) in enumerate(zip(top, pareto), start=1):
-        assert o.prediction is not None
+        assert o.prediction is not None and o.cost is not None
         recs.append(Recommendation(
             rank=i, config=o.candidate.config, replicas=o.replicas, min_replicas=o.min_replicas,
             max_replicas=o.max_replicas, load_per_replica_rps=round(o.per_replica_rps(workload), 4),
             prediction=o.prediction, cost=o.cost, quality=o.candidate.quality(uc), slo_checks=o.slo_checks,
             meets_slos=o.meets_slos, within_budget=budget is None or o.monthly_usd <= budget,
             pareto_optimal=on_frontier, rationale=rationale(o, i, top, priority, uc, budget),
-            tradeoffs=tradeoffs(o, budget, max_gpus),
+            tradeoffs=tradeoffs(o, budget, max_gpus), sized_by=binding_constraint(o, workload, catalog, options),
         ))
     return recs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from knowledge.domain import Priority, UseCase
 from tools.planner.sizing import SizedOption
@@ -33,17 +34,32 @@ def quality_score(option: SizedOption, use_case: UseCase) -> float:
     return q.score if q else 0.0
 
 
+Scorer = Callable[[float, float, float], float]
+
+
+def scorer(costs: list[float], latency_ratios: list[float], qualities: list[float], priority: Priority) -> Scorer:
+    """The one scoring formula, normalised by the best cost, latency and quality of the options given
+    (lower is better; with the normalisation fixed, the score only rises with cost and latency)."""
+    w_cost, w_lat, w_q = WEIGHTS[priority]
+    min_cost = min(max(c, 0.01) for c in costs)
+    min_lat = min(max(r, LATENCY_FLOOR) for r in latency_ratios)
+    max_q = max(qualities)
+
+    def score(cost: float, latency_ratio: float, quality: float) -> float:
+        return (w_cost * math.log2(max(cost, 0.01) / min_cost)
+                + w_lat * math.log2(max(latency_ratio, LATENCY_FLOOR) / min_lat)
+                + w_q * (max_q - quality) / QUALITY_POINTS_PER_UNIT)
+
+    return score
+
+
 def combined_scores(costs: list[float], latency_ratios: list[float], qualities: list[float],
                     priority: Priority) -> list[float]:
-    """The one scoring formula (pre-screen and final ranking both use it). Lower is better."""
+    """Scores of the options against each other (pre-screen and final ranking both use it). Lower is better."""
     if not costs:
         return []
-    w_cost, w_lat, w_q = WEIGHTS[priority]
-    costs = [max(c, 0.01) for c in costs]
-    lats = [max(r, LATENCY_FLOOR) for r in latency_ratios]
-    min_cost, min_lat, max_q = min(costs), min(lats), max(qualities)
-    return [w_cost * math.log2(c / min_cost) + w_lat * math.log2(lt / min_lat)
-            + w_q * (max_q - q) / QUALITY_POINTS_PER_UNIT for c, lt, q in zip(costs, lats, qualities)]
+    score = scorer(costs, latency_ratios, qualities, priority)
+    return [score(c, lt, q) for c, lt, q in zip(costs, latency_ratios, qualities)]
 
 
 def scores(options: list[SizedOption], priority: Priority, use_case: UseCase) -> list[float]:
@@ -51,13 +67,20 @@ def scores(options: list[SizedOption], priority: Priority, use_case: UseCase) ->
                            [quality_score(o, use_case) for o in options], priority)
 
 
+def over_limits(option: SizedOption, budget: float | None, max_gpus: int | None) -> bool:
+    """Over the budget or the GPUs available (capped options count: they serve less than the peak)."""
+    return ((budget is not None and option.monthly_usd > budget)
+            or (max_gpus is not None and (option.total_gpus > max_gpus or option.full_replicas is not None)))
+
+
 def tier(option: SizedOption, budget: float | None, max_gpus: int | None) -> int:
-    """0: meets everything; 1: meets the SLOs but breaks budget or fleet size; 2: misses an SLO."""
+    """0: meets everything; 1: meets everything but is latency-bound (mostly idle GPUs); 2: meets the SLOs but
+    breaks budget or fleet size; 3: misses an SLO."""
     if not option.meets_slos:
+        return 3
+    if over_limits(option, budget, max_gpus):
         return 2
-    if (budget is not None and option.cost.monthly_usd > budget) or (max_gpus is not None and option.total_gpus > max_gpus):
-        return 1
-    return 0
+    return 1 if option.latency_bound else 0
 
 
 def worst_miss(option: SizedOption) -> float:
@@ -71,7 +94,7 @@ def order(options: list[SizedOption], priority: Priority, use_case: UseCase, bud
     def key(o: SizedOption):
         t = tier(o, budget, max_gpus)
         # over budget or fleet: the least over comes first, whatever the priority
-        return (t, worst_miss(o), o.monthly_usd if t == 1 else score[id(o)])
+        return (t, worst_miss(o), o.monthly_usd if t == 2 else score[id(o)])
 
     return sorted(options, key=key)
 

@@ -1,18 +1,31 @@
-"""Templated explanations: why an option ranks where it does, and what a near miss would need."""
+"""Explanations built from the sizing's numbers: why an option ranks where it does, and what a near miss needs."""
 
 from __future__ import annotations
+
+import math
 
 from knowledge.domain import Priority, UseCase
 from tools.planner.ranking import latency_ratio, quality_score
 from tools.planner.sizing import SizedOption
 
-_LABEL = {"ttft_p95_ms": "TTFT", "itl_p95_ms": "ITL", "e2e_p95_ms": "E2E"}
+LABEL = {"ttft_p95_ms": "TTFT", "itl_p95_ms": "ITL", "e2e_p95_ms": "E2E"}
 
 
-def describe(o: SizedOption) -> str:
+def fmt_ms(ms: float) -> str:
+    if ms >= 10_000:
+        return f"{ms / 1000:,.0f} s"
+    return f"{ms:,.0f} ms" if ms >= 100 else f"{ms:.1f} ms" if ms >= 10 else f"{ms:.2f} ms"
+
+
+def fmt_rps(rps: float) -> str:
+    return f"{rps:,.0f} req/s" if rps >= 100 else f"{rps:.3g} req/s"
+
+
+def describe(o: SizedOption, *, replicas: int | None = None) -> str:
     c = o.candidate.config
-    return (f"{c.model_id} ({c.precision.value}) on {o.replicas} x {c.tensor_parallel} {c.gpu}"
-            if c.tensor_parallel > 1 else f"{c.model_id} ({c.precision.value}) on {o.replicas} x {c.gpu}")
+    n = replicas or o.replicas
+    gpus = f"{n} x {c.tensor_parallel} {c.gpu}" if c.tensor_parallel > 1 else f"{n} x {c.gpu}"
+    return f"{c.model_id} ({c.precision.value}) on {gpus}"
 
 
 def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Priority, use_case: UseCase,
@@ -21,9 +34,11 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
     best_lat = min(latency_ratio(x) for x in ranked)
     best_q = max(quality_score(x, use_case) for x in ranked)
     parts = []
-    if not o.meets_slos:
+    if not o.slo_checks:
+        parts.append("Overloaded at the planned load: no request completed in the simulation")
+    elif not o.meets_slos:
         parts.append("Misses " + ", ".join(
-            f"p95 {_LABEL[c.metric]} ({c.predicted_ms:.0f} ms vs {c.target_ms:.0f} ms target)"
+            f"p95 {LABEL[c.metric]} ({fmt_ms(c.predicted_ms)} vs {fmt_ms(c.target_ms)} target)"
             for c in o.slo_checks if not c.met))
     elif rank == 1:
         parts.append({Priority.COST: "Cheapest way found to meet every SLO",
@@ -36,7 +51,7 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
         parts.append("lowest monthly cost of the options")
     else:
         parts.append(f"{o.monthly_usd / best_cost:.1f}x the cheapest option's cost")
-    if latency_ratio(o) <= best_lat * 1.001:
+    if o.slo_checks and latency_ratio(o) <= best_lat * 1.001:
         parts.append("lowest latency relative to the targets")
     q = quality_score(o, use_case)
     if q >= best_q - 1e-9:
@@ -53,25 +68,33 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
 def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> list[str]:
     out = []
     for c in o.slo_checks:
-        if c.met:
+        if c.met or not math.isfinite(c.predicted_ms):
             continue
-        relaxed = _round_up(c.predicted_ms * 1.1)
-        if o.slo_reachable:
-            out.append(f"Relaxing p95 {_LABEL[c.metric]} to {relaxed:g} ms (from {c.target_ms:g}) would make this "
-                       f"option work at ${o.monthly_usd:,.0f}/month.")
+        relaxed = round_up(c.predicted_ms * 1.1)
+        label = LABEL[c.metric]
+        light = next((x for x in o.light_checks if x.metric == c.metric and not x.met), None)
+        if light is not None:
+            out.append(f"No number of replicas fixes p95 {label}: even with one request in flight this configuration "
+                       f"predicts {fmt_ms(light.predicted_ms)} (target {fmt_ms(c.target_ms)}); at the planned load "
+                       f"{fmt_ms(c.predicted_ms)}. Relax it to {fmt_ms(relaxed)}, or use a faster GPU, more tensor "
+                       f"parallelism or a smaller model.")
+        elif o.full_replicas is not None:
+            out.append(f"Within the {max_gpus} GPUs available p95 {label} rises to {fmt_ms(c.predicted_ms)} at the "
+                       f"peak; relaxing it to {fmt_ms(relaxed)} (from {fmt_ms(c.target_ms)}) makes this plan work.")
         else:
-            out.append(f"No number of replicas fixes p95 {_LABEL[c.metric]}: even at low load this configuration "
-                       f"predicts {c.predicted_ms:.0f} ms; relax it to {relaxed:g} ms, or use a faster GPU, more "
-                       f"tensor parallelism or a smaller model.")
+            out.append(f"Relaxing p95 {label} to {fmt_ms(relaxed)} (from {fmt_ms(c.target_ms)}) would make this "
+                       f"option work at ${o.monthly_usd:,.0f}/month.")
     if budget is not None and o.monthly_usd > budget:
         out.append(f"Costs ${o.monthly_usd:,.0f}/month, ${o.monthly_usd - budget:,.0f} over budget.")
-    if max_gpus is not None and o.total_gpus > max_gpus:
-        out.append(f"Needs {o.total_gpus} GPUs, more than the {max_gpus} available.")
+    if max_gpus is not None and o.full_replicas is not None:
+        out.append(f"The full peak needs {o.full_replicas * o.gpus_per_replica} GPUs, more than the {max_gpus} "
+                   f"available.")
     return out
 
 
-def _round_up(ms: float) -> float:
-    step = 10 if ms < 200 else 50 if ms < 2000 else 500
-    if ms < 20:
-        step = 1
-    return float(int(-(-ms // step) * step))
+def round_up(ms: float) -> float:
+    """A round target just above ``ms`` (1, 10, 50 or 500 ms steps by size); non-finite values pass through."""
+    if not math.isfinite(ms):
+        return ms
+    step = 1 if ms < 20 else 10 if ms < 200 else 50 if ms < 2000 else 500
+    return float(math.ceil(ms / step) * step)

@@ -1,4 +1,10 @@
-"""Size replicas for the peak rate within the SLOs, then verify the size with the full prediction."""
+"""Size replicas for the peak rate within the SLOs, then verify the size with the full prediction.
+
+Replicas buy throughput, not latency: a configuration that misses a target with one request in flight is
+infeasible for that target whatever the replica count (``screen``), and one that meets the targets only at a small
+share of its throughput is latency-bound (``size``): an expert picks a faster configuration instead of buying
+many idle GPUs.
+"""
 
 from __future__ import annotations
 
@@ -8,108 +14,247 @@ from typing import Callable
 
 from knowledge.catalog import Catalog
 from knowledge.domain import BenchmarkRow, CostEstimate, Prediction, ServingConfig, SloCheck
-from simulator.perf import SloTargets, estimate_capacity_rps, predict
+from simulator.perf import LightLoadLatency, SloTargets, capacity_ceiling_rps, estimate_capacity_rps, light_load_p95, predict
 from tools.planner.candidates import Candidate
 from tools.planner.cost import estimate_cost, monthly_usd
+from tools.planner.memo import memo
 from tools.planner.options import PlanOptions
 from tools.planner.workload import PlanningWorkload
 
 BenchmarkLookup = Callable[[ServingConfig], list[BenchmarkRow]]
 MAX_REPLICAS = 10_000
-VERIFY_STEPS = 3  # replicas added at most while the simulation still misses an SLO
+VERIFY_STEPS = 3  # replica increases at most while the simulation still misses an SLO
+# A configuration that meets the targets only below 1/LATENCY_BOUND of its full-batch throughput needs more than
+# that many times the GPUs its throughput would: it is latency-bound, and ranks after every option that is not
+# (a faster configuration is the expert's answer, not a fleet of mostly idle GPUs).
+LATENCY_BOUND = 4.0
+NEAR_MISS_SHARE = 0.7  # a near miss is sized for this share of its full-batch rate (latency not met anyway)
+SLO_METRICS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
+RATE_GRID = 0.025  # verification simulates per-replica rates on a 2.5% geometric grid (rounded up)
+
+
+def check(metric: str, target: float, predicted: float) -> SloCheck:
+    """The one SLO comparison (p95 predicted or measured vs target)."""
+    return SloCheck(metric=metric, target_ms=target, predicted_ms=round(predicted, 2), met=predicted <= target,
+                    margin_pct=round((target - predicted) / target * 100, 1))
+
+
+def light_checks(light: LightLoadLatency, slos: SloTargets) -> list[SloCheck]:
+    return [check(m, getattr(slos, m), getattr(light, m)) for m in SLO_METRICS if getattr(slos, m) is not None]
+
+
+def slo_checks(prediction: Prediction, slos: SloTargets) -> list[SloCheck]:
+    """Checks of a prediction; an empty list when no request completed (non-finite p95s: overloaded)."""
+    checks = []
+    for metric, stats in zip(SLO_METRICS, (prediction.ttft_ms, prediction.itl_ms, prediction.e2e_ms)):
+        target = getattr(slos, metric)
+        if target is None or stats is None:
+            continue
+        if not math.isfinite(stats.p95):
+            return []
+        checks.append(check(metric, target, stats.p95))
+    return checks
 
 
 @dataclass
 class SizedOption:
     candidate: Candidate
-    capacity_rps: float  # estimated per-replica rate within the SLOs (0 = SLOs unreachable at any rate)
+    light: LightLoadLatency  # p95s with one request in flight
+    targets: SloTargets
+    ceiling_rps: float  # full-batch rate of one replica (KV cache / max_num_seqs bound), whatever the targets
     replicas: int
     min_replicas: int
     max_replicas: int
-    monthly_usd: float  # screening figure; `cost` explains it once the option is verified
+    monthly_usd: float  # screening figure until sized; `cost` explains it once the option is verified
+    capacity_rps: float | None = None  # per-replica rate within the SLOs (None: screened only, not sized)
+    latency_bound: bool = False  # meets the targets only far below its full-batch throughput
+    full_replicas: int | None = None  # replicas the peak needs when capped to the GPU limit
     cost: CostEstimate | None = None
     prediction: Prediction | None = None
     slo_checks: list[SloCheck] = field(default_factory=list)
-    slo_reachable: bool = True  # False: no request rate meets every SLO on this configuration
 
     @property
     def total_gpus(self) -> int:
         return self.replicas * self.candidate.config.gpus_per_replica
 
+    def __post_init__(self) -> None:
+        # plain floats, computed once: thousands of options are screened per plan
+        pairs = [(getattr(self.light, m), t) for m in SLO_METRICS if (t := getattr(self.targets, m)) is not None]
+        self.light_ok = all(p <= t for p, t in pairs)
+        self.light_ratio = math.exp(sum(math.log(max(p, 1e-6) / t) for p, t in pairs) / len(pairs)) if pairs else 1.0
+        self.worst_light_miss_pct = max((100 * (p - t) / t for p, t in pairs), default=0.0)
+
+    @property
+    def light_checks(self) -> list[SloCheck]:
+        return light_checks(self.light, self.targets)
+
+    @property
+    def slo_reachable(self) -> bool:
+        """Some replica count meets every SLO (by the analytic capacity model)."""
+        return self.light_ok and bool(self.capacity_rps)
+
+    @property
+    def sized(self) -> bool:
+        return self.capacity_rps is not None
+
     @property
     def meets_slos(self) -> bool:
         return bool(self.slo_checks) and all(c.met for c in self.slo_checks)
+
+    @property
+    def gpus_per_replica(self) -> int:
+        return self.candidate.config.gpus_per_replica
 
     def per_replica_rps(self, workload: PlanningWorkload) -> float:
         return workload.peak_rps / self.replicas
 
 
-def slo_checks(prediction: Prediction, slos: SloTargets) -> list[SloCheck]:
-    checks = []
-    for metric, stats in (("ttft_p95_ms", prediction.ttft_ms), ("itl_p95_ms", prediction.itl_ms),
-                          ("e2e_p95_ms", prediction.e2e_ms)):
-        target = getattr(slos, metric)
-        if target is None or stats is None:
-            continue
-        margin = (target - stats.p95) / target * 100
-        checks.append(SloCheck(metric=metric, target_ms=target, predicted_ms=round(stats.p95, 2),
-                               met=stats.p95 <= target, margin_pct=round(margin, 1)))
-    return checks
-
-
 def replica_counts(workload: PlanningWorkload, capacity: float, options: PlanOptions) -> tuple[int, int, int]:
     """(replicas for peak + headroom, autoscaling floor for the average, ceiling for bursts beyond plan)."""
     per = max(capacity, 1e-9)
-    replicas = min(MAX_REPLICAS, max(1, math.ceil(workload.peak_rps * (1 + options.headroom) / per)))
+    replicas = min(MAX_REPLICAS, max(1, math.ceil(workload.sizing_rps(options) / per)))
     floor = 0 if workload.spec.allow_cold_start else 1
     minimum = min(replicas, max(floor, math.ceil(workload.avg_rps * (1 + options.headroom) / per)))
     maximum = min(MAX_REPLICAS, max(replicas, math.ceil(replicas * 1.5)))
     return replicas, minimum, maximum
 
 
-def size(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption | None:
-    """Replicas for the peak within the SLOs, or None when no rate meets them (see size_near_miss)."""
-    capacity = estimate_capacity_rps(candidate.config, workload.peak_load, workload.slos, catalog)
-    return _sized(candidate, capacity, workload, options, reachable=True) if capacity > 0 else None
-
-
-def size_near_miss(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog,
-                   options: PlanOptions) -> SizedOption:
-    """The SLOs cannot be met at any rate: size for throughput instead so the near miss has a real cost."""
-    capacity = 0.7 * estimate_capacity_rps(candidate.config, workload.peak_load, SloTargets(), catalog)
-    return _sized(candidate, capacity, workload, options, reachable=False)
-
-
-def _sized(candidate: Candidate, capacity: float, workload: PlanningWorkload, options: PlanOptions, *,
-           reachable: bool) -> SizedOption:
-    replicas, minimum, maximum = replica_counts(workload, capacity, options)
-    gpus = replicas * candidate.config.gpus_per_replica
+def _monthly(candidate: Candidate, replicas: int, workload: PlanningWorkload, options: PlanOptions) -> float:
     assert workload.spec.cost_model is not None
-    return SizedOption(candidate=candidate, capacity_rps=capacity, replicas=replicas, min_replicas=minimum,
-                       max_replicas=maximum, monthly_usd=monthly_usd(candidate.gpu, gpus, workload.spec.cost_model, options),
-                       slo_reachable=reachable)
+    return monthly_usd(candidate.gpu, replicas * candidate.config.gpus_per_replica, workload.spec.cost_model, options)
 
 
-def _cost(candidate: Candidate, replicas: int, workload: PlanningWorkload, options: PlanOptions) -> CostEstimate:
-    gpus = replicas * candidate.config.gpus_per_replica
+def screen(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption:
+    """Light-load latencies and the throughput bound: a lower bound of the size and cost, no search."""
+    load, config = workload.peak_load, candidate.config
+    light, ceiling = memo(catalog, "screen").get(
+        (candidate.model.id, candidate.precision, candidate.gpu.name, config.tensor_parallel, config.max_model_len,
+         load.kind, load.burstiness_cv, load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
+         load.output_tokens_p90),
+        lambda: (light_load_p95(config, load, catalog), capacity_ceiling_rps(config, load, catalog)))
+    assert light is not None, "enumerated candidates fit in memory"
+    replicas, minimum, maximum = replica_counts(workload, ceiling, options)
+    return SizedOption(candidate=candidate, light=light, targets=workload.slos, ceiling_rps=ceiling, replicas=replicas, min_replicas=minimum, max_replicas=maximum,
+                       monthly_usd=_monthly(candidate, replicas, workload, options))
+
+
+def capacity(config: ServingConfig, workload: PlanningWorkload, slos: SloTargets, catalog: Catalog) -> float:
+    """estimate_capacity_rps, kept per catalog: every plan of a workload class asks the same questions."""
+    load = workload.peak_load
+    key = (config, load.kind, load.burstiness_cv, load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
+           load.output_tokens_p90, slos.ttft_p95_ms, slos.itl_p95_ms, slos.e2e_p95_ms)
+    return memo(catalog, "capacity").get(key, lambda: estimate_capacity_rps(config, load, slos, catalog))
+
+
+def size(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption:
+    """Replicas for the peak within the SLOs (in place). Latency-bound options are sized for throughput."""
+    if option.sized or not option.light_ok:
+        return option
+    cap = capacity(option.candidate.config, workload, workload.slos, catalog)
+    option.capacity_rps = cap
+    if cap <= 0:  # meets the targets with one request in flight, but at no useful rate
+        return size_near_miss(option, workload, options)
+    by_throughput = replica_counts(workload, option.ceiling_rps, options)[0]
+    _resize(option, cap, workload, options)
+    option.latency_bound = option.replicas > by_throughput and cap * LATENCY_BOUND < option.ceiling_rps
+    return option
+
+
+def size_near_miss(option: SizedOption, workload: PlanningWorkload, options: PlanOptions) -> SizedOption:
+    """No replica count meets every SLO: size for throughput so the near miss has a real cost."""
+    option.capacity_rps = option.capacity_rps or 0.0
+    _resize(option, NEAR_MISS_SHARE * option.ceiling_rps, workload, options)
+    return option
+
+
+def cap_to_gpu_limit(option: SizedOption, max_gpus: int | None, workload: PlanningWorkload,
+                     options: PlanOptions) -> SizedOption:
+    """Within ``max_gpus``: as many replicas as fit; the full count is kept to say what the peak would need."""
+    if max_gpus is None or option.total_gpus <= max_gpus or option.gpus_per_replica > max_gpus:
+        return option
+    option.full_replicas = option.replicas
+    option.replicas = max_gpus // option.gpus_per_replica
+    option.min_replicas = min(option.min_replicas, option.replicas)
+    option.max_replicas = option.replicas
+    option.monthly_usd = _monthly(option.candidate, option.replicas, workload, options)
+    return option
+
+
+def _resize(option: SizedOption, per_replica: float, workload: PlanningWorkload, options: PlanOptions) -> None:
+    option.replicas, option.min_replicas, option.max_replicas = replica_counts(workload, per_replica, options)
+    option.monthly_usd = _monthly(option.candidate, option.replicas, workload, options)
+
+
+def _cost(option: SizedOption, workload: PlanningWorkload, options: PlanOptions) -> CostEstimate:
     assert workload.spec.cost_model is not None and workload.spec.output_tokens is not None
-    return estimate_cost(candidate.gpu, gpus, workload.spec.cost_model, options,
+    return estimate_cost(option.candidate.gpu, option.total_gpus, workload.spec.cost_model, options,
                          avg_rps=workload.avg_rps, output_tokens=workload.spec.output_tokens)
 
 
+def simulated_rate(rps: float) -> float:
+    """The per-replica rate a verification simulates: the planned one rounded up to a RATE_GRID step, so plans
+    of similar size share a simulation (never optimistic: the simulated load is at least the planned one)."""
+    steps = math.ceil(math.log(max(rps, 1e-6)) / math.log1p(RATE_GRID) - 1e-9)
+    return float(f"{math.exp(steps * math.log1p(RATE_GRID)):.6g}")
+
+
+def _simulate(option: SizedOption, replicas: int, workload: PlanningWorkload, catalog: Catalog,
+              rows: list[BenchmarkRow]) -> tuple[Prediction, list[SloCheck]]:
+    planned = workload.peak_rps / replicas
+    load = workload.load_at(simulated_rate(planned))
+    config = option.candidate.config
+
+    def run() -> Prediction:
+        p = predict(config, load, catalog, benchmarks=rows)
+        return p.model_copy(update={"notes": [*p.notes, f"simulated at {load.value:.4g} req/s per replica (the "
+                                              f"planned rate rounded up to a {RATE_GRID:.1%} grid)"]})
+
+    rows_key = tuple(r.model_dump_json() for r in rows) if rows else ()
+    prediction = memo(catalog, "prediction", 4_000).get((config, load, rows_key), run)
+    return prediction, slo_checks(prediction, workload.slos)
+
+
+def _passes(checks: list[SloCheck]) -> bool:
+    return bool(checks) and all(c.met for c in checks)
+
+
 def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions,
-           benchmarks: BenchmarkLookup) -> SizedOption:
-    """Predict one replica at its share of the peak; add replicas while an SLO is still missed."""
+           benchmarks: BenchmarkLookup, max_gpus: int | None = None) -> SizedOption:
+    """Predict one replica at its share of the peak; while an SLO is missed, add replicas (never past the GPU
+    limit), then take the fewest replicas between the last miss and the first pass that meet every SLO."""
     rows = benchmarks(option.candidate.config)
-    option.cost = _cost(option.candidate, option.replicas, workload, options)
-    for step in range(VERIFY_STEPS + 1):
-        load = workload.load_at(option.per_replica_rps(workload))
-        option.prediction = predict(option.candidate.config, load, catalog, benchmarks=rows)
-        option.slo_checks = slo_checks(option.prediction, workload.slos)
-        if option.meets_slos or not option.prediction.fits or step == VERIFY_STEPS or not option.slo_reachable:
-            break
-        option.replicas += max(1, math.ceil(option.replicas * 0.25))
-        option.max_replicas = max(option.max_replicas, option.replicas)
-        option.cost = _cost(option.candidate, option.replicas, workload, options)
-        option.monthly_usd = option.cost.monthly_usd
+    limit = MAX_REPLICAS if max_gpus is None else max(1, max_gpus // option.gpus_per_replica)
+    replicas = option.replicas
+    prediction, checks = _simulate(option, replicas, workload, catalog, rows)
+    if option.slo_reachable and option.full_replicas is None:
+        failed = None
+        for _ in range(VERIFY_STEPS):
+            if _passes(checks) or not prediction.fits or replicas >= limit:
+                break
+            failed, replicas = replicas, min(limit, replicas + max(1, math.ceil(replicas * 0.25)))
+            prediction, checks = _simulate(option, replicas, workload, catalog, rows)
+        if failed is not None and _passes(checks):
+            replicas, prediction, checks = _fewest_passing(option, failed, replicas, prediction, checks, workload,
+                                                           catalog, rows)
+    if option.full_replicas is not None and _passes(checks):
+        option.full_replicas = None  # the simulation serves the whole peak within the limit: the estimate was cautious
+    if replicas != option.replicas:
+        option.replicas = replicas
+        option.max_replicas = max(option.max_replicas, replicas) if max_gpus is None else min(
+            max(option.max_replicas, replicas), limit)
+    option.prediction, option.slo_checks = prediction, checks
+    option.cost = _cost(option, workload, options)
+    option.monthly_usd = option.cost.monthly_usd
     return option
+
+
+def _fewest_passing(option: SizedOption, failed: int, passed: int, prediction: Prediction, checks: list[SloCheck],
+                    workload: PlanningWorkload, catalog: Catalog, rows: list[BenchmarkRow]):
+    while passed - failed > 1:
+        mid = (failed + passed) // 2
+        p, c = _simulate(option, mid, workload, catalog, rows)
+        if _passes(c):
+            passed, prediction, checks = mid, p, c
+        else:
+            failed = mid
+    return passed, prediction, checks

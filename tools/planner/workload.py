@@ -10,6 +10,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import DeploymentSpec, Load, LoadKind, UseCaseTemplate, fill_defaults
 from simulator.perf import SloTargets
 from tools.errors import PlanningError
+from tools.planner.options import PlanOptions
 
 MODEL_LEN_MARGIN = 1.25  # --max-model-len covers long requests (about p99) with this margin
 
@@ -25,6 +26,10 @@ class PlanningWorkload(BaseModel):
 
     def load_at(self, rps: float) -> Load:
         return self.peak_load.model_copy(update={"value": max(rps, 1e-6)})
+
+    def sizing_rps(self, options: PlanOptions) -> float:
+        """The rate replicas are sized for: the peak plus the headroom kept spare."""
+        return self.peak_rps * (1 + options.headroom)
 
 
 def _p90(stated_mean: int, template_mean: int, template_p90: int) -> int:

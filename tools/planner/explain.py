@@ -1,0 +1,524 @@
+"""Why the plan is what it is: every evaluated model x GPU x precision with its verdict, each option's binding
+constraint, the best plan within a GPU limit, and ``why_not`` for any named alternative.
+
+Every sentence here is computed from the numbers the planner produced; nothing is said that the sizing did not
+establish (a screened-only option says its size is a lower bound).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.catalog import Catalog, UnknownNameError
+from knowledge.domain import (
+    BindingConstraint, DeploymentSpec, Load, LoadKind, Precision, Recommendation, SloCheck,
+)
+from simulator.perf import SloTargets, predict
+from tools.errors import PlanningError
+from tools.planner.candidates import Enumeration
+from tools.planner.cost import monthly_usd
+from tools.planner.options import PlanOptions
+from tools.planner.rationale import LABEL, describe, fmt_ms, fmt_rps
+from tools.planner.sizing import (
+    NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity, replica_counts, slo_checks,
+)
+from tools.planner.workload import PlanningWorkload
+
+if TYPE_CHECKING:
+    from tools.planner.plan import PlanResult
+
+SLACK = 0.97  # a limit "binds" when lifting it raises the replica's rate by more than this share
+
+
+class ConsideredStatus(StrEnum):
+    RECOMMENDED = "recommended"
+    FEASIBLE = "feasible"
+    OVER_BUDGET = "over_budget"
+    OVER_GPU_LIMIT = "over_gpu_limit"
+    SLO_MISS = "slo_miss"
+    NO_FIT = "no_fit"
+    EXCLUDED = "excluded"
+
+
+_ORDER = list(ConsideredStatus)
+
+
+class Considered(BaseModel):
+    """The best verdict for one model x GPU x precision (model or GPU None: the verdict covers all of them)."""
+
+    model_id: str | None
+    gpu: str | None
+    precision: Precision | None = None
+    status: ConsideredStatus
+    option: int | None = Field(default=None, description="rank in the plan when recommended")
+    tp: int | None = None
+    replicas: int | None = None
+    total_gpus: int | None = None
+    monthly_usd: float | None = None
+    sizing: Literal["simulated", "estimated", "bound"] | None = Field(
+        default=None, description="simulated: verified by the load simulation; estimated: the analytic capacity "
+                                  "model; bound: screened only, replicas and cost are lower bounds")
+    light_load_misses: list[SloCheck] = Field(
+        default_factory=list, description="targets missed with one request in flight (predicted vs target)")
+    reason: str
+
+
+class GpuLimitOutcome(BaseModel):
+    """The best plan within the GPUs available, when the peak needs more."""
+
+    max_gpus: int
+    option: int = Field(description="the recommendation that is the best plan within the limit")
+    sustained_rps: float = Field(description="peak rate it serves within every SLO (analytic estimate), req/s")
+    peak_rps: float
+    relaxed: list[SloCheck] = Field(description="the targets it misses at the full peak, and by how much")
+    full_plan_gpus: int | None = Field(default=None, description="GPUs the cheapest full plan needs")
+    full_plan_usd: float | None = None
+    full_plan: str | None = None
+    text: str
+
+
+class WhyNot(BaseModel):
+    """The named alternative, evaluated even when excluded or not shortlisted, against option 1."""
+
+    asked: str
+    status: ConsideredStatus
+    best: Considered | None = Field(default=None, description="its best configuration")
+    recommendation: Recommendation | None = Field(default=None, description="its best configuration, simulated")
+    option_1: str | None = None
+    cost_ratio: float | None = Field(default=None, description="its monthly cost / option 1's")
+    cost_delta_usd: float | None = None
+    slo_misses: list[SloCheck] = Field(default_factory=list)
+    misses_at_light_load: bool = Field(default=False, description="the misses are with one request in flight")
+    excluded_by: str | None = Field(default=None, description="the constraint of the spec that ruled it out")
+    reason: str
+
+
+# ---------------------------------------------------------------------------------------------- binding
+
+
+def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Catalog,
+                       options: PlanOptions) -> BindingConstraint:
+    """What sets this option's replica count, with the figures that show it."""
+    sizing = workload.sizing_rps(options)
+    cap = (o.capacity_rps or 0.0) if o.slo_reachable else NEAR_MISS_SHARE * o.ceiling_rps
+    peak = _peak_words(workload, options)
+    common = dict(sizing_rps=round(sizing, 4), per_replica_rps=round(cap, 4), replicas=o.replicas)
+    if o.full_replicas is not None:
+        return BindingConstraint(kind="gpu_limit", **common, text=(
+            f"capped by the {workload.spec.max_gpus} GPUs available: {o.replicas} replica(s) of "
+            f"{o.gpus_per_replica} GPU(s) sustain about {fmt_rps(o.replicas * cap)} within the SLOs; {peak} "
+            f"needs {o.full_replicas} replicas ({o.full_replicas * o.gpus_per_replica} GPUs)"))
+    if not o.slo_reachable:
+        return BindingConstraint(kind="throughput", **common, text=(
+            f"no replica count meets every SLO, so it is sized for {peak} at {fmt_rps(cap)} per replica, "
+            f"{NEAR_MISS_SHARE:.0%} of its full-batch rate"))
+    if o.replicas == 1 and sizing <= cap:
+        c = o.candidate
+        mem = (f"{c.model.id} at {c.precision.value} needs {c.config.tensor_parallel} x {c.gpu.name} "
+               f"({o.candidate.memory.breakdown.weights_gb:.1f} GB of weights per GPU)"
+               if c.config.tensor_parallel > 1 else f"the smallest unit is one {c.gpu.name}")
+        return BindingConstraint(kind="memory", **common, text=(
+            f"one replica is the minimum and serves {peak} at {sizing / cap:.0%} of the {fmt_rps(cap)} it sustains "
+            f"within the SLOs; {mem}"))
+    metric = _binding_metric(o, workload, catalog)
+    if metric is None:
+        return BindingConstraint(kind="throughput", **common, text=(
+            f"sized by {peak}: {fmt_rps(cap)} per replica with its batch full (KV cache / max_num_seqs), "
+            f"before any latency target binds"))
+    target = getattr(workload.slos, metric)
+    text = f"sized by {peak} at p95 {LABEL[metric]} {fmt_ms(target)}: {fmt_rps(cap)} per replica"
+    estimated = replica_counts(workload, cap, options)[0]
+    if o.prediction is not None and o.replicas > estimated:
+        text += f"; the simulation needed {o.replicas} replicas where the estimate gave {estimated}"
+    if o.latency_bound:
+        text += f" ({latency_bound_words(o)})"
+    return BindingConstraint(kind="slo", metric=metric, target_ms=target, **common, text=text)
+
+
+def _peak_words(workload: PlanningWorkload, options: PlanOptions) -> str:
+    words = f"peak rate {fmt_rps(workload.peak_rps)}"
+    return words + (f" (+{options.headroom:.0%} headroom)" if options.headroom else "")
+
+
+def _binding_metric(o: SizedOption, workload: PlanningWorkload, catalog: Catalog) -> str | None:
+    """The target whose removal raises the replica's rate most (None: only the batch limit binds)."""
+    cap = o.capacity_rps or 0.0
+    config, slos = o.candidate.config, workload.slos
+    if capacity(config, workload, SloTargets(), catalog) * SLACK <= cap:
+        return None
+    gains = {}
+    for metric in ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"):
+        if getattr(slos, metric) is not None:
+            gains[metric] = capacity(config, workload, slos.model_copy(update={metric: None}), catalog)
+    metric = max(gains, key=gains.get, default=None)
+    return metric if metric is not None and gains[metric] * SLACK > cap else None
+
+
+# ---------------------------------------------------------------------------------------------- verdicts
+
+
+def status(o: SizedOption, workload: PlanningWorkload, rank: int | None) -> ConsideredStatus:
+    spec = workload.spec
+    if rank is not None:
+        return ConsideredStatus.RECOMMENDED
+    if not o.slo_reachable and (o.sized or not o.light_ok) or (o.prediction is not None and not o.meets_slos
+                                                              and o.full_replicas is None):
+        return ConsideredStatus.SLO_MISS
+    if spec.max_gpus is not None and (o.full_replicas is not None or o.total_gpus > spec.max_gpus):
+        return ConsideredStatus.OVER_GPU_LIMIT
+    if spec.budget_monthly_usd is not None and o.monthly_usd > spec.budget_monthly_usd:
+        return ConsideredStatus.OVER_BUDGET
+    return ConsideredStatus.FEASIBLE
+
+
+def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | None, rank: int | None) -> Considered:
+    c = o.candidate
+    spec = workload.spec
+    st = status(o, workload, rank)
+    base = dict(model_id=c.model.id, gpu=c.gpu.name, precision=c.precision, tp=c.config.tensor_parallel,
+                status=st, light_load_misses=[x for x in o.light_checks if not x.met])
+    sizing = "simulated" if o.prediction is not None else "estimated" if o.sized else "bound"
+    size = dict(replicas=o.replicas, total_gpus=o.total_gpus, monthly_usd=round(o.monthly_usd, 2), sizing=sizing)
+    at_least = "at least " if sizing == "bound" else ""
+    if st is ConsideredStatus.RECOMMENDED:
+        return Considered(**base, **size, option=rank, reason=f"option {rank}: {describe(o)}")
+    if not o.light_ok:
+        worst = max(base["light_load_misses"], key=lambda x: -x.margin_pct)
+        return Considered(**base, reason=(
+            f"misses p95 {LABEL[worst.metric]} even with one request in flight: {fmt_ms(worst.predicted_ms)} vs "
+            f"{fmt_ms(worst.target_ms)} target (estimated), so no number of replicas meets it"))
+    if o.sized and not o.slo_reachable:
+        return Considered(**base, reason=(
+            "meets every SLO with one request in flight but not under load: the capacity model finds no rate above "
+            "a trickle that keeps every p95 within target"))
+    if st is ConsideredStatus.SLO_MISS:
+        return Considered(**base, **size, reason=_simulated_miss(o, workload))
+    if st is ConsideredStatus.OVER_GPU_LIMIT:
+        full = (o.full_replicas or o.replicas) * o.gpus_per_replica
+        return Considered(**base, **size, reason=(
+            f"meets every SLO with {at_least}{full} GPUs ({describe(o, replicas=o.full_replicas)}), more than "
+            f"the {spec.max_gpus} available"))
+    if st is ConsideredStatus.OVER_BUDGET:
+        return Considered(**base, **size, reason=(
+            f"meets every SLO on {describe(o)} for {at_least}${o.monthly_usd:,.0f}/month, over the "
+            f"${spec.budget_monthly_usd:,.0f} budget"))
+    if sizing == "bound":
+        return Considered(**base, **size, reason=(
+            f"meets every SLO with one request in flight; by its full-batch throughput it needs at least "
+            f"{o.total_gpus} GPU(s) (${o.monthly_usd:,.0f}/month or more), which ranks it below the options sized"))
+    bound = f"; {latency_bound_words(o)}" if o.latency_bound else ""
+    return Considered(**base, **size, reason=f"meets every SLO on {describe(o)} for ${o.monthly_usd:,.0f}/month"
+                                             f"{_vs(o, top)}{bound}")
+
+
+def _vs(o: SizedOption, top: Recommendation | None) -> str:
+    if top is None or top.monthly_cost_usd <= 0:
+        return ""
+    ratio = o.monthly_usd / top.monthly_cost_usd
+    if ratio >= 1.005:
+        return f", {ratio:.2g}x option 1's cost"
+    return f", {1 / ratio:.2g}x cheaper than option 1 but ranked lower for its latency or quality"
+
+
+def latency_bound_words(o: SizedOption) -> str:
+    cap = o.capacity_rps or 0.0
+    return (f"latency-bound: {fmt_rps(cap)} per replica is {cap / o.ceiling_rps:.0%} of its {fmt_rps(o.ceiling_rps)} "
+            f"full-batch rate, so most of its GPU time would sit idle")
+
+
+def _simulated_miss(o: SizedOption, workload: PlanningWorkload) -> str:
+    if not o.slo_checks:
+        return (f"the simulation of {o.replicas} replica(s) at {fmt_rps(o.per_replica_rps(workload))} each completed "
+                f"no request: overloaded")
+    missed = ", ".join(f"p95 {LABEL[x.metric]} {fmt_ms(x.predicted_ms)} vs {fmt_ms(x.target_ms)}"
+                       for x in o.slo_checks if not x.met)
+    return f"the simulation of {describe(o)} at {fmt_rps(o.per_replica_rps(workload))} per replica misses {missed}"
+
+
+def considered(options: list[SizedOption], enum: Enumeration, workload: PlanningWorkload, catalog: Catalog,
+               recommended: dict[int, int], top: Recommendation | None, opts: PlanOptions) -> list[Considered]:
+    """The verdicts that explain the plan: every model x GPU x precision that was sized (exactly or by
+    simulation), the best one of every model and of every GPU (screened-only ones say their size is a lower
+    bound), what fits nowhere, and what the spec excludes. ``why_not`` evaluates any other combination."""
+    keys = {id(o): (_ORDER.index(status(o, workload, recommended.get(id(o)))), recommended.get(id(o), 0),
+                    o.worst_light_miss_pct, o.monthly_usd) for o in options}
+
+    def key(o: SizedOption) -> tuple:
+        return keys[id(o)]
+
+    best: dict[tuple, SizedOption] = {}
+    for o in options:
+        group = o.candidate.group
+        if group not in best or key(o) < key(best[group]):
+            best[group] = o
+    kept = {id(o): o for o in best.values() if o.sized or id(o) in recommended}
+    for attr in ("model", "gpu"):
+        per: dict[str, SizedOption] = {}
+        for o in best.values():
+            name = getattr(o.candidate, attr).id if attr == "model" else o.candidate.gpu.name
+            if name not in per or key(o) < key(per[name]):
+                per[name] = o
+        kept.update({id(o): o for o in per.values()})
+    out = sorted((verdict(o, workload, top, recommended.get(id(o))) for o in kept.values()), key=_rank)
+    return out + _fits_nowhere(options, enum) + exclusions(workload.spec, catalog, opts)
+
+
+def _fits_nowhere(options: list[SizedOption], enum: Enumeration) -> list[Considered]:
+    fitting = {o.candidate.model.id for o in options}
+    first: dict[str, str] = {}
+    for (model_id, gpu, precision), why in enum.no_fit.items():
+        if model_id not in fitting and model_id not in first:
+            first[model_id] = f"does not fit on any allowed GPU (e.g. {precision.value} on {gpu}: {why})"
+    first.update({m: f"does not fit: {why}" for m, why in enum.short_context.items()})
+    return [Considered(model_id=m, gpu=None, status=ConsideredStatus.NO_FIT, reason=why) for m, why in first.items()]
+
+
+def _rank(v: Considered) -> tuple:
+    miss = max((-x.margin_pct for x in v.light_load_misses), default=0.0)
+    return (_ORDER.index(v.status), v.option or 0, miss, v.monthly_usd if v.monthly_usd is not None else 0.0)
+
+
+def exclusions(spec: DeploymentSpec, catalog: Catalog, opts: PlanOptions) -> list[Considered]:
+    """One line per GPU or model the spec or the options rule out, saying which constraint does."""
+    out: list[Considered] = []
+    allowed_gpus, allowed_models = set(spec.gpus), set(spec.models)
+    for g in catalog.gpus:
+        why = ("you excluded it" if g.name in spec.exclude_gpus
+               else "not in your GPU list" if allowed_gpus and g.name not in allowed_gpus else None)
+        if why:
+            out.append(Considered(model_id=None, gpu=g.name, status=ConsideredStatus.EXCLUDED, reason=why))
+    for m in catalog.models:
+        why = ("you excluded it" if m.id in spec.exclude_models
+               else "not among the models you named" if allowed_models and m.id not in allowed_models
+               else "its license does not allow commercial use" if opts.commercial_only and not m.commercial_use
+               else None)
+        if why:
+            out.append(Considered(model_id=m.id, gpu=None, status=ConsideredStatus.EXCLUDED, reason=why))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- GPU limit
+
+
+def gpu_limit_outcome(recs: list[Recommendation], ranked: list[SizedOption], reachable: list[SizedOption],
+                      workload: PlanningWorkload, options: PlanOptions) -> GpuLimitOutcome | None:
+    """When the peak needs more GPUs than the spec allows: what the best plan within the limit gives up."""
+    max_gpus = workload.spec.max_gpus
+    if max_gpus is None or not recs or (recs[0].meets_slos and ranked[0].full_replicas is None):
+        return None
+    o, rec = ranked[0], recs[0]
+    sustained = o.replicas * (o.capacity_rps or 0.0) if o.slo_reachable else 0.0
+    full = min(reachable, key=lambda x: _full_usd(x, workload, options), default=None)
+    relaxed = [c for c in rec.slo_checks if not c.met]
+    text = f"Within {max_gpus} GPUs the best plan is option 1 ({describe(o)}): " + (
+        f"it sustains about {fmt_rps(sustained)} of the {fmt_rps(workload.peak_rps)} peak within every SLO"
+        if o.slo_reachable else "no replica count of it meets every SLO at any rate")
+    if relaxed:
+        text += "; at the full peak " + ", ".join(
+            f"p95 {LABEL[c.metric]} rises to {fmt_ms(c.predicted_ms)} (target {fmt_ms(c.target_ms)}, "
+            f"{-c.margin_pct:.0f}% over)" for c in relaxed)
+    elif not rec.slo_checks:
+        text += "; at the full peak it is overloaded (no request completes in the simulation)"
+    full_gpus = full_usd = None
+    if full is not None:
+        full_gpus = (full.full_replicas or full.replicas) * full.gpus_per_replica
+        full_usd = round(_full_usd(full, workload, options), 2)
+        text += (f". The full plan needs {full_gpus} GPUs ({describe(full, replicas=full.full_replicas)}, "
+                 f"${full_usd:,.0f}/month)")
+    return GpuLimitOutcome(max_gpus=max_gpus, option=1, sustained_rps=round(sustained, 4),
+                           peak_rps=workload.peak_rps, relaxed=relaxed, full_plan_gpus=full_gpus,
+                           full_plan_usd=full_usd, full_plan=describe(full, replicas=full.full_replicas) if full else None,
+                           text=text + ".")
+
+
+def _full_usd(o: SizedOption, workload: PlanningWorkload, options: PlanOptions) -> float:
+    gpus = (o.full_replicas or o.replicas) * o.gpus_per_replica
+    assert workload.spec.cost_model is not None
+    return monthly_usd(o.candidate.gpu, gpus, workload.spec.cost_model, options)
+
+
+# ---------------------------------------------------------------------------------------------- why not
+
+
+def why_not(plan: "PlanResult", spec: DeploymentSpec, catalog: Catalog, *, gpu: str | None = None,
+            model: str | None = None, precision: Precision | None = None, tp: int | None = None,
+            option: int | None = None, benchmarks: BenchmarkLookup | None = None,
+            options: PlanOptions | None = None) -> WhyNot:
+    """Why the plan's option 1 rather than the named alternative (a GPU, model, precision, TP or option N).
+
+    The alternative is planned on its own (the user's exclusions of the named items lifted, everything else of
+    the spec kept), so its best configuration is compared with option 1 even if it was never shortlisted.
+    """
+    top = plan.recommendations[0] if plan.recommendations else None
+    if option is not None:
+        return _why_not_option(plan, option)
+    try:
+        gpu_name = catalog.gpu(gpu).name if gpu else None
+        resolved = catalog.resolve_model(model) if model else None
+    except UnknownNameError as exc:
+        raise PlanningError(str(exc)) from None
+    model_id = resolved.card.id if resolved else None
+    try:
+        precision = Precision(precision) if precision else (resolved.precision if resolved else None)
+    except ValueError:
+        raise PlanningError(f"Unknown precision '{precision}'; use one of: "
+                            f"{', '.join(p.value for p in Precision)}.") from None
+    asked = _asked(gpu_name, model_id, precision, tp)
+    alt, excluded_by = _alternative_spec(plan.spec, gpu_name, model_id, precision)
+    matching = _matching_option(plan, gpu_name, model_id, precision, tp)
+    if matching is not None:
+        return _why_not_option(plan, matching, asked=asked)
+    from tools.planner.plan import plan_detailed  # plan imports this module
+
+    try:
+        result = plan_detailed(alt, catalog, benchmarks=benchmarks or (lambda _c: []), options=options,
+                               tensor_parallel=tp)
+    except PlanningError as exc:
+        return WhyNot(asked=asked, status=ConsideredStatus.NO_FIT, excluded_by=excluded_by,
+                      option_1=_describe_rec(top), reason=_no_fit_reason(asked, alt, catalog, tp, exc))
+    rec = result.recommendations[0]
+    line = next((c for c in result.considered if c.status is ConsideredStatus.RECOMMENDED and c.option == 1), None)
+    return _compare(asked, rec, line, top, plan, result, catalog, excluded_by)
+
+
+def _no_fit_reason(asked: str, alt: DeploymentSpec, catalog: Catalog, tp: int | None, exc: PlanningError) -> str:
+    """Why the alternative cannot be planned: the memory verdict of its closest configuration when there is one."""
+    from tools.planner.candidates import enumerate_candidates
+    from tools.planner.workload import workload_from_spec
+
+    try:
+        enum = enumerate_candidates(workload_from_spec(alt, catalog), catalog, PlanOptions(), tensor_parallel=tp)
+    except PlanningError:
+        return f"{asked}: {exc}"
+    if enum.candidates:
+        return f"{asked}: {exc}"
+    why = enum.nearest_misfit or next(iter(enum.short_context.values()), None)
+    return f"{asked} cannot serve this workload: {why}." if why else f"{asked}: {exc}"
+
+
+def _asked(gpu: str | None, model: str | None, precision: Precision | None, tp: int | None) -> str:
+    parts = [model or "", f"at {precision.value}" if precision else "", f"on {gpu}" if gpu else "",
+             f"with TP{tp}" if tp else ""]
+    return " ".join(p for p in parts if p) or "the alternative"
+
+
+def _alternative_spec(spec: DeploymentSpec, gpu: str | None, model: str | None,
+                      precision: Precision | None) -> tuple[DeploymentSpec, str | None]:
+    excluded_by = None
+    updates: dict = {}
+    if gpu:
+        if gpu in spec.exclude_gpus or (spec.gpus and gpu not in spec.gpus):
+            excluded_by = "you excluded this GPU" if gpu in spec.exclude_gpus else "it is not in your GPU list"
+        updates.update(gpus=[gpu], exclude_gpus=[g for g in spec.exclude_gpus if g != gpu])
+    if model:
+        if model in spec.exclude_models or (spec.models and model not in spec.models):
+            excluded_by = "you excluded this model" if model in spec.exclude_models else \
+                "it is not among the models you named"
+        updates.update(models=[model], exclude_models=[m for m in spec.exclude_models if m != model])
+    if precision:
+        if spec.stated("precision") and spec.precision is not precision:
+            excluded_by = f"you asked for {spec.precision.value}"
+        updates["precision"] = precision
+    return (spec.with_values("assumed", "why-not alternative", **updates) if updates else spec), excluded_by
+
+
+def _matching_option(plan: "PlanResult", gpu, model, precision, tp) -> int | None:
+    for r in plan.recommendations:
+        c = r.config
+        if ((gpu is None or c.gpu == gpu) and (model is None or c.model_id == model)
+                and (precision is None or c.precision is precision) and (tp is None or c.tensor_parallel == tp)):
+            return r.rank
+    return None
+
+
+def _describe_rec(r: Recommendation | None) -> str | None:
+    if r is None:
+        return None
+    c = r.config
+    tp = f"{c.tensor_parallel} " if c.tensor_parallel > 1 else ""
+    return f"{c.model_id} ({c.precision.value}) on {r.replicas} x {tp}{c.gpu}"
+
+
+def _why_not_option(plan: "PlanResult", n: int, asked: str | None = None) -> WhyNot:
+    recs = plan.recommendations
+    asked = asked or f"option {n}"
+    if not 1 <= n <= len(recs):
+        return WhyNot(asked=asked, status=ConsideredStatus.EXCLUDED,
+                      reason=f"There is no option {n}; the plan has options 1 to {len(recs)}.")
+    r, top = recs[n - 1], recs[0]
+    ratio = r.monthly_cost_usd / top.monthly_cost_usd if top.monthly_cost_usd > 0 else None
+    if n == 1:
+        reason = f"{asked} is option 1: {r.rationale}"
+    else:
+        reason = f"{asked} is option {n}: {r.rationale}"
+    return WhyNot(asked=asked, status=ConsideredStatus.RECOMMENDED, recommendation=r, option_1=_describe_rec(top),
+                  cost_ratio=round(ratio, 3) if ratio else None,
+                  cost_delta_usd=round(r.monthly_cost_usd - top.monthly_cost_usd, 2),
+                  slo_misses=[c for c in r.slo_checks if not c.met], reason=reason)
+
+
+def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Recommendation | None,
+             plan: "PlanResult", result: "PlanResult", catalog: Catalog, excluded_by: str | None) -> WhyNot:
+    described = _describe_rec(rec)
+    ratio = rec.monthly_cost_usd / top.monthly_cost_usd if top and top.monthly_cost_usd > 0 else None
+    delta = round(rec.monthly_cost_usd - top.monthly_cost_usd, 2) if top else None
+    light = _light_load_misses(rec, result, catalog)
+    misses = light or [c for c in rec.slo_checks if not c.met]
+    versus = f"option 1 ({_describe_rec(top)}, ${top.monthly_cost_usd:,.0f}/month)" if top else ""
+    if light:
+        status = ConsideredStatus.SLO_MISS
+        reason = (f"Its best configuration, {described}, misses " + _misses(light) + " even with one request in "
+                  "flight (simulated), so no number of replicas meets it")
+    elif not rec.meets_slos:
+        status = ConsideredStatus.SLO_MISS
+        reason = f"Its best configuration, {described}, misses " + _misses(misses) + " at the planned load"
+        if rec.slo_checks == []:
+            reason = f"Its best configuration, {described}, is overloaded at the planned load"
+    elif plan.spec.max_gpus is not None and rec.total_gpus > plan.spec.max_gpus:
+        status = ConsideredStatus.OVER_GPU_LIMIT
+        reason = f"Its best configuration, {described}, needs {rec.total_gpus} GPUs, more than the {plan.spec.max_gpus} available"
+    elif plan.spec.budget_monthly_usd is not None and rec.monthly_cost_usd > plan.spec.budget_monthly_usd:
+        status = ConsideredStatus.OVER_BUDGET
+        reason = (f"Its best configuration, {described}, meets every SLO but costs ${rec.monthly_cost_usd:,.0f}/month, "
+                  f"over the ${plan.spec.budget_monthly_usd:,.0f} budget")
+    else:
+        status = ConsideredStatus.FEASIBLE
+        reason = f"Its best configuration, {described}, meets every SLO for ${rec.monthly_cost_usd:,.0f}/month"
+    if ratio is not None and status is not ConsideredStatus.SLO_MISS:
+        priority = plan.spec.priority.value if plan.spec.priority else "balanced"
+        reason += (f", {ratio:.2g}x the cost of {versus}" if ratio >= 1.005 else
+                   f", cheaper than {versus}, but it ranks lower for the {priority} priority" + _quality_gap(rec, top))
+    if excluded_by:
+        reason += f"; besides, {excluded_by}"
+    return WhyNot(asked=asked, status=status, best=line, recommendation=rec, option_1=_describe_rec(top),
+                  cost_ratio=round(ratio, 3) if ratio else None, cost_delta_usd=delta, slo_misses=misses,
+                  misses_at_light_load=bool(light), excluded_by=excluded_by, reason=reason + ".")
+
+
+def _misses(checks: list[SloCheck]) -> str:
+    return ", ".join(f"p95 {LABEL[c.metric]} ({fmt_ms(c.predicted_ms)} vs {fmt_ms(c.target_ms)} target)"
+                     for c in checks)
+
+
+def _quality_gap(rec: Recommendation, top: Recommendation | None) -> str:
+    if top and rec.quality and top.quality and top.quality.score - rec.quality.score >= 1:
+        return f" (quality {rec.quality.score:.1f} vs {top.quality.score:.1f})"
+    return ""
+
+
+def _light_load_misses(rec: Recommendation, result: "PlanResult", catalog: Catalog) -> list[SloCheck]:
+    """Targets the configuration misses with one request in flight, by the simulation (what `compass predict
+    --concurrency 1` says)."""
+    w = result.workload
+    load = Load(kind=LoadKind.CONCURRENCY, value=1, prompt_tokens=w.prompt_tokens, output_tokens=w.output_tokens,
+                prompt_tokens_p90=w.prompt_tokens_p90, output_tokens_p90=w.output_tokens_p90)
+    prediction = predict(rec.config, load, catalog)
+    slos = SloTargets(ttft_p95_ms=w.ttft_p95_ms, itl_p95_ms=w.itl_p95_ms, e2e_p95_ms=w.e2e_p95_ms)
+    return [c for c in slo_checks(prediction, slos) if not c.met]
+
+
+__all__ = ["Considered", "ConsideredStatus", "GpuLimitOutcome", "WhyNot", "binding_constraint", "considered",
+           "gpu_limit_outcome", "status", "verdict", "why_not"]
