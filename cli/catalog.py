@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
-
-from cli.common import console, friendly_errors, print_json
+from cli.common import console, friendly_errors, print_json, use_case_of
+from cli.render import fitted_table
 from knowledge import get_knowledge_base
 from knowledge.domain import UseCase
 
@@ -15,9 +14,24 @@ def _catalog():
         return get_knowledge_base().catalog
 
 
+def _print_fitted(title: str, headers, rows, priority, right=()) -> None:
+    """A catalog table at the terminal's width; the columns that do not fit are named, not cut mid-word."""
+    table, hidden = fitted_table(headers, rows, priority, right)
+    if table is None:  # narrower than two columns: one line per row
+        for row in rows:
+            console.print(" | ".join(row), highlight=False, markup=False)
+        return
+    table.title = title
+    console.print(table)
+    if hidden:
+        console.print(f"[dim]Not shown at this width: {', '.join(headers[i] for i in hidden)} (a wider terminal or "
+                      "--json shows them).[/]")
+
+
 @friendly_errors
 def models(name: str = typer.Argument(None, help="show one model (id, alias or quantized variant)"),
-           use_case: UseCase = typer.Option(None, "--use-case", help="sort by quality for this use case"),
+           use_case: UseCase = typer.Option(None, "--use-case", parser=use_case_of,
+                                             help="sort by quality for this use case (its name or value)"),
            as_json: bool = typer.Option(False, "--json")) -> None:
     """The model catalog."""
     cat = _catalog()
@@ -34,18 +48,21 @@ def models(name: str = typer.Argument(None, help="show one model (id, alias or q
     if as_json:
         print_json(items)
         return
-    table = Table(title=f"{len(items)} models")
-    for col in ("model", "params (B) total/active", "attention", "context", "precisions", "license",
-                f"quality ({use_case.value})" if use_case else "quality (chat)"):
-        table.add_column(col)
     key = use_case or UseCase.CHATBOT_CONVERSATIONAL
+    headers = ("model", "params (B) total/active", "attention", "context", "precisions", "license",
+               f"quality ({key.label})")
+    rows = []
     for m in items:
         a = m.architecture
         q = m.quality.get(key)
-        table.add_row(m.id, f"{a.total_params_b:g} / {a.active_params_b:g}", a.attention.value.upper(),
-                      f"{a.max_context // 1024}k", ",".join(p.value for p in m.precisions), m.license,
-                      f"{q.score:.1f}" if q else "-")
-    console.print(table)
+        rows.append([m.id, f"{a.total_params_b:g} / {a.active_params_b:g}", a.attention.value.upper(),
+                     f"{a.max_context // 1024}k", ",".join(p.value for p in m.precisions), m.license,
+                     f"{q.score:.1f}" if q else "-"])
+    _print_fitted(f"{len(items)} models", headers, rows, priority=(0, 6, 1, 3, 4, 2, 5), right=(1, 3, 6))
+    benchmark = next((m.quality[key].benchmark_name for m in items if key in m.quality), None)
+    if benchmark:
+        console.print(f"[dim]quality: {benchmark} score for {key.label}, 0-100 (`compass models ID` names the "
+                      "source)[/]")
 
 
 def _show_model(m, precision) -> None:
@@ -73,16 +90,13 @@ def gpus(name: str = typer.Argument(None, help="show one GPU (any alias)"),
     if as_json:
         print_json(items if not name else items[0])
         return
-    table = Table(title=f"{len(items)} GPUs")
-    for col in ("GPU", "memory GiB", "bandwidth GB/s", "BF16/FP8 TFLOPS", "TDP W", "interconnect",
-                "$/GPU-h on-demand", "node label"):
-        table.add_column(col)
-    for g in items:
-        table.add_row(g.name, f"{g.memory_gib:g}", f"{g.memory_bandwidth_gbps:g}",
-                      f"{g.bf16_tflops:g}/{g.fp8_tflops:g}" if g.fp8_tflops else f"{g.bf16_tflops:g}/-",
-                      f"{g.tdp_watts:g}", f"{g.interconnect} ({g.interconnect_gbps:g} GB/s)",
-                      f"{g.on_demand_usd_per_hour:.2f} ({len(g.prices)} providers)", g.node_label)
-    console.print(table)
+    headers = ("GPU", "memory GiB", "bandwidth GB/s", "BF16/FP8 TFLOPS", "TDP W", "interconnect",
+               "$/GPU-h on-demand", "node label")
+    rows = [[g.name, f"{g.memory_gib:g}", f"{g.memory_bandwidth_gbps:g}",
+             f"{g.bf16_tflops:g}/{g.fp8_tflops:g}" if g.fp8_tflops else f"{g.bf16_tflops:g}/-", f"{g.tdp_watts:g}",
+             f"{g.interconnect} ({g.interconnect_gbps:g} GB/s)",
+             f"{g.on_demand_usd_per_hour:.2f} ({len(g.prices)} providers)", g.node_label] for g in items]
+    _print_fitted(f"{len(items)} GPUs", headers, rows, priority=(0, 1, 6, 3, 2, 5, 4, 7), right=(1, 2, 3, 4))
     if name:
         g = items[0]
         for p in g.prices:
@@ -94,25 +108,24 @@ def gpus(name: str = typer.Argument(None, help="show one GPU (any alias)"),
 
 
 @friendly_errors
-def usecases(name: str = typer.Argument(None, help="show one use case"),
+def usecases(name: str = typer.Argument(None, help="show one use case (its name or value)"),
              as_json: bool = typer.Option(False, "--json")) -> None:
     """Use-case templates: default lengths, SLOs and traffic shape."""
     cat = _catalog()
-    items = [cat.use_case(name)] if name else list(cat.use_cases)
+    items = [cat.use_case(use_case_of(name).value)] if name else list(cat.use_cases)
     if as_json:
         print_json(items if not name else items[0])
         return
-    table = Table(title="use cases")
-    for col in ("use case", "experience", "prompt mean/p90", "output mean/p90", "p95 TTFT/ITL/E2E ms",
-                "traffic (active, req/min, peak x)"):
-        table.add_column(col)
+    headers = ("use case", "value (--use-case)", "experience", "prompt mean/p90", "output mean/p90",
+               "p95 TTFT/ITL/E2E ms", "traffic: active, req/min, peak x")
+    rows = []
     for u in items:
         t = u.traffic
-        table.add_row(u.name.value, u.experience_class.value, f"{u.prompt_tokens.mean}/{u.prompt_tokens.p90}",
-                      f"{u.output_tokens.mean}/{u.output_tokens.p90}",
-                      f"{u.ttft_p95_ms:g}/{u.itl_p95_ms:g}/{u.e2e_p95_ms:g}",
-                      f"{t.active_fraction:.0%}, {t.requests_per_active_user_per_min:g}, {t.peak_to_average:g}")
-    console.print(table)
+        rows.append([u.name.label, u.name.value, u.experience_class.value,
+                     f"{u.prompt_tokens.mean}/{u.prompt_tokens.p90}", f"{u.output_tokens.mean}/{u.output_tokens.p90}",
+                     f"{u.ttft_p95_ms:g}/{u.itl_p95_ms:g}/{u.e2e_p95_ms:g}",
+                     f"{t.active_fraction:.0%}, {t.requests_per_active_user_per_min:g}, {t.peak_to_average:g}"])
+    _print_fitted("use cases", headers, rows, priority=(0, 5, 2, 3, 4, 6, 1))
     if name:
         console.print(items[0].description)
         console.print(f"[dim]{items[0].rationale}[/]")

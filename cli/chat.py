@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import console, err_console, friendly_errors, print_json
+from cli.render import comparison_table, options_table
 from knowledge import get_knowledge_base
 
 sessions_app = typer.Typer(help="Saved conversations.", no_args_is_help=True)
@@ -27,32 +28,64 @@ def _service(llm: str | None = None):
     return service, settings.local_user
 
 
-def _render(events, *, quiet_tokens: bool = True) -> dict | None:
-    """Show steps as they run and the reply as markdown; returns the pending approval, if any."""
-    pending = None
-    for e in events:
-        if e.event == "step" and e.data.get("status") in ("end", "error"):
-            colour = "red" if e.data["status"] == "error" else "dim"
-            console.print(f"[{colour}]  {escape('[' + e.data['name'] + ']')} {escape(str(e.data.get('summary', '')))} "
-                          f"({e.data.get('elapsed_ms', 0):.0f} ms)[/]", highlight=False)
-        elif e.event == "step":
-            console.print(f"[dim]  {escape('[' + e.data['name'] + ']')} running...[/]", highlight=False)
-        elif e.event == "progress":
-            console.print(f"[dim]  {escape(str(e.data.get('message')))}[/]", highlight=False)
-        elif e.event == "reply" and e.data.get("text"):
-            console.print(Markdown(e.data["text"]))
-        elif e.event == "interrupt":
-            pending = e.data
-            console.print("[bold yellow]Waiting for your decision:[/] /approve or /reject")
+PLAN_TOOL, WHATIF_TOOL = "plan_capacity", "compare_whatif"
+
+
+def _turn(service, sid, user: str, events) -> dict | None:
+    """Show a turn as it happens: each step and progress line when it comes (a validation's load test reports
+    while it runs), then the reply. The options and what-if tables are drawn to fit the terminal instead of as
+    the reply's markdown tables. Returns the pending approval, if any; a failed turn is one line."""
+    pending, tools_ok, reply = None, set(), ""
+    try:
+        for e in events:
+            if e.event == "step" and e.data.get("status") in ("end", "error"):
+                colour = "red" if e.data["status"] == "error" else "dim"
+                if e.data["status"] == "end":
+                    tools_ok.add(e.data.get("name"))
+                console.print(f"[{colour}]  {escape('[' + e.data['name'] + ']')} {escape(str(e.data.get('summary', '')))}"
+                              f" ({e.data.get('elapsed_ms', 0):.0f} ms)[/]", highlight=False)
+            elif e.event == "step":
+                console.print(f"[dim]  {escape('[' + e.data['name'] + ']')} running...[/]", highlight=False)
+            elif e.event == "progress":
+                console.print(f"[dim]  {escape(str(e.data.get('message')))}[/]", highlight=False)
+            elif e.event == "reply":
+                reply = e.data.get("text") or ""
+            elif e.event == "interrupt":
+                pending = e.data
+    except Exception as exc:  # noqa: BLE001 - the conversation must survive any single failed turn
+        err_console.print(f"[red]That turn failed: {escape(str(exc))}. Your session is intact; try again or "
+                          "rephrase.[/]", soft_wrap=True)
+        return None
+    _show_reply(service, sid, user, reply, tools_ok)
+    if pending:
+        console.print("[bold yellow]Waiting for your decision:[/] /approve or /reject")
     return pending
 
 
-def _events_or_error(gen) -> list:
-    try:
-        return list(gen)
-    except Exception as exc:  # noqa: BLE001 - the conversation must survive any single failed turn
-        err_console.print(f"[red]That turn failed: {exc}. Your session is intact; try again or rephrase.[/]")
-        return []
+def _show_reply(service, sid, user: str, reply: str, tools_ok: set) -> None:
+    state = None
+    if tools_ok & {PLAN_TOOL, WHATIF_TOOL}:
+        try:
+            state = service.view(sid, user).state
+        except Exception:  # noqa: BLE001 - the reply's own tables are shown instead
+            state = None
+    planned = state is not None and PLAN_TOOL in tools_ok and state.plan is not None
+    compared = state is not None and WHATIF_TOOL in tools_ok and state.comparison is not None
+    if not (planned or compared):
+        if reply:
+            console.print(Markdown(reply))
+        return
+    from ui.views import split_at_tables  # the same cut the web UI makes for its richer elements
+
+    before, after = split_at_tables(reply)
+    if before:
+        console.print(Markdown(before))
+    if planned:
+        options_table(state.plan)
+    if compared:
+        comparison_table(state.comparison)
+    if after:
+        console.print(Markdown(after))
 
 
 @friendly_errors
@@ -78,7 +111,7 @@ def chat(session: str = typer.Option(None, "--session", help="resume a saved ses
             text = "/quit"
         command = text.strip().lower()
         if command in ("/quit", "/exit"):
-            console.print(f"Session saved. Resume with: [bold]compass chat --session {sid}[/]")
+            console.print(f"Session saved. Resume with: [bold]compass chat --session {sid}[/]", soft_wrap=True)
             return
         if command == "/help":
             console.print(HELP)
@@ -88,11 +121,11 @@ def chat(session: str = typer.Option(None, "--session", help="resume a saved ses
             sid = service.create_session(user).id
             console.print(f"New session [bold]{sid}[/].")
         elif command in ("/approve", "/reject"):
-            _render(_events_or_error(service.decide(sid, user, command == "/approve")))
+            _turn(service, sid, user, service.decide(sid, user, command == "/approve"))
         elif command == "/spec":
-            _render(_events_or_error(service.send(sid, user, "show the spec")))
+            _turn(service, sid, user, service.send(sid, user, "show the spec"))
         elif text.strip():
-            _render(_events_or_error(service.send(sid, user, text)))
+            _turn(service, sid, user, service.send(sid, user, text))
 
 
 def _sessions_table(records) -> None:

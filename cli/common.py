@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
 from knowledge.catalog import UnknownNameError
+from knowledge.domain.enums import UseCase
 from knowledge.errors import CompassError
 
 console = Console()
@@ -34,6 +35,26 @@ def print_json(data: Any) -> None:
         return obj
 
     sys.stdout.write(json.dumps(convert(data), indent=2, default=str) + "\n")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def use_case_of(text: str | UseCase | None) -> UseCase | None:
+    """A use case by its value (chatbot_conversational) or the name the UI shows (chatbot, RAG over documents);
+    case, spaces, hyphens and underscores do not matter. Typer's parser for every --use-case option."""
+    if text is None or isinstance(text, UseCase):
+        return text
+    wanted = _words(text)
+    for use_case in UseCase:
+        if wanted in (_words(use_case.value), _words(use_case.label)):
+            return use_case
+    names = ", ".join(f"{u.label} ({u.value})" if u.label != u.value else u.value for u in UseCase)
+    raise typer.BadParameter(f"'{text}' is not a use case; the use cases are: {names}")
+
+
+USE_CASE_HELP = "use case, by name or value: " + ", ".join(u.label for u in UseCase) + " (see `compass usecases`)"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

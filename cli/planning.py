@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 from rich.table import Table
 
-from cli.common import console, fail, friendly_errors, print_json
+from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, use_case_of
 from cli.render import comparison_table, prediction_table, recommendations_table
 from knowledge import get_knowledge_base
 from knowledge.domain import SPEC_FIELDS, CostModel, DeploymentSpec, Precision, PriceTier, Priority, UseCase
@@ -78,7 +78,7 @@ def _split(value: str | None) -> list[str]:
 
 @friendly_errors
 def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with DeploymentSpec fields"),
-         use_case: UseCase = typer.Option(None, "--use-case"),
+         use_case: UseCase = typer.Option(None, "--use-case", parser=use_case_of, help=USE_CASE_HELP),
          users: int = typer.Option(None, help="number of users"),
          rps: float = typer.Option(None, help="average requests/s"),
          peak_rps: float = typer.Option(None, help="peak requests/s"),

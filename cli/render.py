@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
+
+from rich import box
+from rich.measure import Measurement
+from rich.markup import escape
 from rich.table import Table
 
 from cli.common import console
-from knowledge.domain import LatencyStats, Prediction
+from knowledge.domain import LatencyStats, Prediction, UseCase, display
 
 
 def _ms(stats: LatencyStats | None, pct: str = "p95") -> str:
-    if stats is None:
-        return "-"
-    value = getattr(stats, pct)
-    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+    return display.ms(getattr(stats, pct) if stats is not None else None)
 
 
 def prediction_table(p: Prediction, req) -> None:
@@ -43,56 +46,161 @@ def prediction_table(p: Prediction, req) -> None:
 _SOURCE = {"measured": "meas", "interpolated": "interp", "estimated": "est"}
 
 
-def recommendations_table(result) -> None:
-    w = result.workload
-    console.print(f"Workload: {w.avg_rps:g} req/s average, {w.peak_rps:g} peak; prompt {w.prompt_tokens} "
-                  f"(p90 {w.prompt_tokens_p90}), output {w.output_tokens} (p90 {w.output_tokens_p90}) tokens; "
-                  f"p95 targets TTFT {w.ttft_p95_ms:g} / ITL {w.itl_p95_ms:g} / E2E {w.e2e_p95_ms:g} ms")
-    for note in result.notes:
-        console.print(f"[yellow]{note}[/]")
-    table = Table()
-    for col in ("#", "model", "prec", "GPU", "repl (min-max)", "p95 TTFT", "p95 ITL", "p95 E2E",
-                "$/month", "$/M tok", "quality", "SLOs", "src"):
-        table.add_column(col, overflow="fold")
-    for r in result.recommendations:
-        c, p = r.config, r.prediction
-        gpu = f"{c.gpu} x{c.tensor_parallel}" if c.tensor_parallel > 1 else c.gpu
-        per_m = r.cost.usd_per_million_output_tokens
-        table.add_row(str(r.rank) + ("*" if r.pareto_optimal else ""), c.model_id.split("/")[-1], c.precision.value, gpu,
-                      f"{r.replicas} ({r.min_replicas}-{r.max_replicas})", _ms(p.ttft_ms), _ms(p.itl_ms),
-                      _ms(p.e2e_ms), f"{r.monthly_cost_usd:,.0f}", f"{per_m:,.2f}" if per_m else "-",
-                      f"{r.quality.score:.1f}" if r.quality else "-",
-                      "[green]met[/]" if r.meets_slos else "[red]miss[/]", _SOURCE[p.provenance.value])
-    console.print(table)
-    console.print("[dim]* on the Pareto frontier (cost vs p95 latency vs quality); latencies in ms; src: "
-                  "meas(ured) / interp(olated from benchmarks) / est(imated by the model)[/]")
-    for r in result.recommendations:
-        console.print(f"{r.rank}. {r.rationale}")
-        for t in r.tradeoffs:
+def _natural_width(table: Table) -> int:
+    """The width ``table`` takes when no cell wraps."""
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum
+
+
+def fitted_table(headers: Sequence[str], rows: Sequence[Sequence[str]], priority: Sequence[int],
+                 right: Sequence[int] = (), width: int | None = None) -> tuple[Table | None, list[int]]:
+    """The table with as many columns as fit ``width`` whole (never a word broken across lines), and which
+    columns it left out. Columns are kept in ``priority`` order (indices, most important first) and shown in
+    their own order; None when not even the first two fit (the caller then stacks the rows instead)."""
+    width = width or console.width
+    for keep in range(len(priority), 1, -1):
+        shown = sorted(priority[:keep])
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        for i in shown:
+            table.add_column(_header(headers[i], rows, i), justify="right" if i in right else "left", no_wrap=True)
+        for row in rows:
+            table.add_row(*(row[i] for i in shown))
+        if _natural_width(table) <= width:
+            return table, [i for i in range(len(headers)) if i not in shown]
+    return None, list(range(len(headers)))
+
+
+def _header(text: str, rows: Sequence[Sequence[str]], i: int) -> str:
+    """A header over as many lines as it takes to be no wider than its column's values (whole words only)."""
+    width = max((len(row[i]) for row in rows), default=len(text))
+    return "\n".join(textwrap.wrap(text, max(width, 1), break_long_words=False)) if len(text) > width else text
+
+
+# The plan table's columns, in display order, and which stay longest as the terminal narrows.
+_PLAN_HEADERS = ("#", "model", "prec", "GPUs", "replicas", "TTFT", "ITL", "E2E", "$/month", "$/M out",
+                 "quality", "SLOs", "source")
+_PLAN_PRIORITY = (0, 1, 3, 8, 5, 6, 11, 7, 2, 4, 12, 9, 10)
+_PLAN_RIGHT = (4, 5, 6, 7, 8, 9, 10)
+
+
+def _plan_row(r) -> list[str]:
+    c, p = r.config, r.prediction
+    gpus = f"{r.total_gpus} x {c.gpu}" + (f" (TP{c.tensor_parallel})" if c.tensor_parallel > 1 else "")
+    per_m = r.cost.usd_per_million_output_tokens
+    replicas = f"{r.replicas}" + (f" ({r.min_replicas}-{r.max_replicas})" if r.min_replicas != r.max_replicas else "")
+    return [str(r.rank) + ("*" if r.pareto_optimal else ""), c.model_id.split("/")[-1], c.precision.value, gpus,
+            replicas, _ms(p.ttft_ms), _ms(p.itl_ms), _ms(p.e2e_ms), f"{r.monthly_cost_usd:,.0f}",
+            f"{per_m:,.2f}" if per_m else "-", f"{r.quality.score:.1f}" if r.quality else "-",
+            "met" if r.meets_slos else "MISSED", p.provenance.value]
+
+
+def _plan_legend(shown: set[str], recommendations) -> str:
+    parts = ["* Pareto-optimal (no other option is cheaper, faster and at least as good)"]
+    if shown & {"TTFT", "ITL", "E2E"}:
+        parts.append("TTFT / ITL / E2E: p95 predicted, ms")
+    if "replicas" in shown:
+        parts.append("replicas at peak (autoscaling floor-ceiling)")
+    if "$/M out" in shown:
+        parts.append("$/M out: per million output tokens at the average load")
+    benchmarks = sorted({r.quality.benchmark_name for r in recommendations if r.quality})
+    if "quality" in shown and benchmarks:
+        parts.append(f"quality: the model's {' / '.join(benchmarks)} score, 0-100")
+    return "; ".join(parts)
+
+
+def _left_out(r, row: list[str], hidden: list[int]) -> str:
+    """What the table could not show of option ``r`` at this width, said on its rationale line."""
+    words = {"prec": row[2], "replicas": f"{row[4]} replica(s)", "TTFT": f"p95 TTFT {row[5]} ms",
+             "ITL": f"p95 ITL {row[6]} ms", "E2E": f"p95 E2E {row[7]} ms", "$/month": f"${row[8]}/month",
+             "$/M out": f"${row[9]}/M output tokens" if row[9] != "-" else "",
+             "quality": (f"quality {row[10]}/100 on {r.quality.benchmark_name}" if r.quality else ""),
+             "SLOs": f"SLOs {row[11]}", "source": row[12]}
+    parts = [words.get(_PLAN_HEADERS[i], row[i]) for i in hidden]
+    return ", ".join(p for p in parts if p)
+
+
+def options_table(result, rationale: bool = False) -> None:
+    """The ranked options as a table that fits the terminal: the columns that do not fit go onto a line per option
+    below it (with the rationale when asked for), and a terminal too narrow for any table gets a line per option."""
+    rows = [_plan_row(r) for r in result.recommendations]
+    table, hidden = fitted_table(_PLAN_HEADERS, rows, _PLAN_PRIORITY, _PLAN_RIGHT)
+    if table is not None:
+        console.print(table)
+        shown = {h for i, h in enumerate(_PLAN_HEADERS) if i not in hidden}
+        console.print(f"[dim]{_plan_legend(shown, result.recommendations)}[/]")
+    for r, row in zip(result.recommendations, rows):
+        if table is None:  # stacked: the option's name first, everything else after it
+            head, extra = f"{row[0]} {row[1]} on {row[3]}: ", _left_out(r, row, [i for i in hidden if i not in (0, 1, 3)])
+        else:
+            head, extra = f"{r.rank}. ", _left_out(r, row, hidden)
+        if not (extra or rationale):
+            continue
+        text = (f"[{extra}]" if extra else "") + (" " + r.rationale if rationale else "")
+        console.print(head + text.strip(), highlight=False, markup=False)
+        for t in r.tradeoffs if rationale else ():
             console.print(f"   [dim]- {t}[/]")
-    if result.assumptions:
-        console.print("[bold]Assumed[/] (tell me if these are wrong):")
-        for a in result.assumptions:
-            console.print(f"  - {a}")
+
+
+def recommendations_table(result) -> None:
+    """``compass plan``: the workload, the options with their rationale, and what was assumed."""
+    w = result.workload
+    console.print(f"Workload: {display.rate(w.avg_rps)} req/s average, {display.rate(w.peak_rps)} peak; prompt "
+                  f"{w.prompt_tokens} (p90 {w.prompt_tokens_p90}), output {w.output_tokens} (p90 "
+                  f"{w.output_tokens_p90}) tokens; p95 targets TTFT {w.ttft_p95_ms:,g} / ITL {w.itl_p95_ms:,g} / E2E "
+                  f"{w.e2e_p95_ms:,g} ms")
+    for note in result.notes:
+        console.print(f"[yellow]{escape(note)}[/]")
+    options_table(result, rationale=True)
+    assumed = result.spec.assumed_fields()
+    if assumed:
+        from agent.replies import FIELD_LABELS  # the spec fields' names, as the conversation says them
+
+        console.print("[bold]Assumed[/] (state any of these to change it):")
+        for name, source in assumed.items():
+            value = getattr(result.spec, name)
+            shown = value.label if isinstance(value, UseCase) else _value(value)
+            console.print(f"  - {FIELD_LABELS.get(name, name)}: {shown}" + (f" ({source.note})" if source.note else ""),
+                          highlight=False, markup=False)
+
+
+def _value(value) -> str:
+    if hasattr(value, "value"):
+        return str(value.value)
+    if isinstance(value, float):
+        return display.rate(value)  # three significant figures, whatever the unit
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+_WHATIF_HEADERS = ("scenario", "top option", "GPUs", "$/month", "TTFT", "ITL", "E2E", "quality", "SLOs")
+_WHATIF_PRIORITY = (0, 1, 3, 4, 8, 5, 6, 2, 7)
+_WHATIF_RIGHT = (2, 3, 4, 5, 6, 7)
+
+
+def _whatif_row(row) -> list[str]:
+    if row.error or row.top is None:
+        return [row.label, row.error or "no plan", *["-"] * 7]
+    r, d = row.top, row.deltas
+
+    def cell(value: str, key: str, fmt: str = "{:+,.0f}") -> str:
+        return value + (f" ({fmt.format(d[key])})" if d.get(key) else "")
+
+    p = r.prediction
+    return [row.label, f"{r.model_id.split('/')[-1]} ({r.config.precision.value}) on {r.gpu}",
+            cell(str(r.total_gpus), "gpus"), cell(f"{r.monthly_cost_usd:,.0f}", "cost_usd"),
+            cell(_ms(p.ttft_ms), "ttft_p95_ms"), cell(_ms(p.itl_ms), "itl_p95_ms"), cell(_ms(p.e2e_ms), "e2e_p95_ms"),
+            cell(f"{r.quality.score:.1f}" if r.quality else "-", "quality", "{:+.1f}"),
+            "met" if r.meets_slos else "MISSED"]
 
 
 def comparison_table(comparison) -> None:
-    table = Table(title="what-if")
-    for col in ("variant", "top option", "GPUs", "$/month", "p95 TTFT", "p95 ITL", "p95 E2E", "quality", "SLOs"):
-        table.add_column(col)
-    for row in [comparison.base, *comparison.variants]:
-        if row.error or row.top is None:
-            table.add_row(row.label, f"[red]{row.error}[/]", *["-"] * 7)
-            continue
-        r, d = row.top, row.deltas
-
-        def cell(value: str, key: str, fmt: str = "{:+,.0f}") -> str:
-            return value + (f" ({fmt.format(d[key])})" if key in d and d[key] else "")
-
-        table.add_row(row.label, f"{r.model_id} ({r.config.precision.value}) on {r.gpu}",
-                      cell(str(r.total_gpus), "gpus"), cell(f"{r.monthly_cost_usd:,.0f}", "cost_usd"),
-                      cell(_ms(r.prediction.ttft_ms), "ttft_p95_ms"), cell(_ms(r.prediction.itl_ms), "itl_p95_ms"),
-                      cell(_ms(r.prediction.e2e_ms), "e2e_p95_ms"),
-                      cell(f"{r.quality.score:.1f}" if r.quality else "-", "quality", "{:+.1f}"),
-                      "met" if r.meets_slos else "missed")
-    console.print(table)
+    """The base plan's top option and each variant's side by side (deltas vs the base in brackets), fitted to
+    the terminal like the options table."""
+    rows = [_whatif_row(row) for row in [comparison.base, *comparison.variants]]
+    table, hidden = fitted_table(_WHATIF_HEADERS, rows, _WHATIF_PRIORITY, _WHATIF_RIGHT)
+    if table is not None:
+        console.print(table)
+        console.print("[dim]p95 latencies in ms; (deltas vs the base plan)[/]")
+    keep = (0,) if table is None else ()
+    for row in rows:
+        extra = ", ".join(f"{_WHATIF_HEADERS[i]} {row[i]}" for i in hidden if i not in keep)
+        if extra:
+            console.print(f"{row[0]}: {extra}", highlight=False, markup=False)

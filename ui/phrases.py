@@ -25,14 +25,7 @@ class FieldInput:
     extra: dict = field(default_factory=dict)
 
 
-USE_CASE_WORDS = {
-    UseCase.CHATBOT_CONVERSATIONAL: "chatbot", UseCase.CODE_COMPLETION: "code completion",
-    UseCase.CODE_GENERATION_DETAILED: "detailed code generation", UseCase.TRANSLATION: "translation",
-    UseCase.CONTENT_GENERATION: "content generation", UseCase.SUMMARIZATION_SHORT: "short summarization",
-    UseCase.DOCUMENT_ANALYSIS_RAG: "RAG over documents",
-    UseCase.LONG_DOCUMENT_SUMMARIZATION: "long document summarization",
-    UseCase.RESEARCH_LEGAL_ANALYSIS: "legal research analysis",
-}
+USE_CASE_WORDS = {u: u.label for u in UseCase}  # the domain's names (knowledge/domain/enums.py)
 PRIORITY_WORDS = {Priority.LATENCY: "latency matters most", Priority.COST: "cost matters most",
                   Priority.QUALITY: "quality matters most", Priority.BALANCED: "balanced priority"}
 COST_MODEL_WORDS = {CostModel.CLOUD: "we rent GPUs in the cloud", CostModel.OWNED: "we own the GPUs",

@@ -145,6 +145,14 @@ _TABLE_HEADS = ("| # | model |", "| scenario | top option |")
 _BLANKS = re.compile(r"\n{3,}")
 
 
+def split_at_tables(text: str) -> tuple[str, str]:
+    """The reply before its first options / what-if table, and the rest without those tables: where a front end
+    draws its own table in their place."""
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith(_TABLE_HEADS)), len(lines))
+    return without_tables("\n".join(lines[:at])), without_tables("\n".join(lines[at:]))
+
+
 def without_tables(text: str) -> str:
     """The reply without the options / what-if markdown tables that a richer element shows instead."""
     out, skipping = [], False

@@ -82,6 +82,20 @@ class QualityScore(_Strict):
     benchmark: str = Field(description="which public benchmark the figure is")
     source: str = Field(description="where the figure comes from")
 
+    @property
+    def benchmark_name(self) -> str:
+        """The benchmark as its authors name it (what a user reads), e.g. 'MMLU-Pro' for mmlu_pro."""
+        return BENCHMARK_NAMES.get(self.benchmark, self.benchmark)
+
+
+# The public benchmarks behind the quality scores (knowledge/data/models/*.yaml), by the names their authors use.
+BENCHMARK_NAMES = {
+    "artificial_analysis_intelligence_index": "Artificial Analysis Intelligence Index",
+    "artificial_analysis_coding_index": "Artificial Analysis Coding Index",
+    "livecodebench": "LiveCodeBench", "mmlu_pro": "MMLU-Pro", "ifbench": "IFBench", "gpqa": "GPQA",
+    "lcr": "AA-LCR (long-context reasoning)",
+}
+
 
 class ModelCard(_Strict):
     id: str = Field(description="Hugging Face id, canonical spelling")

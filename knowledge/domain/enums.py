@@ -16,6 +16,21 @@ class UseCase(StrEnum):
     LONG_DOCUMENT_SUMMARIZATION = "long_document_summarization"
     RESEARCH_LEGAL_ANALYSIS = "research_legal_analysis"
 
+    @property
+    def label(self) -> str:
+        """The name a person uses for it: what the UI and CLI show, and what the CLI accepts besides the value."""
+        return USE_CASE_LABELS[self]
+
+
+USE_CASE_LABELS: dict[UseCase, str] = {
+    UseCase.CHATBOT_CONVERSATIONAL: "chatbot", UseCase.CODE_COMPLETION: "code completion",
+    UseCase.CODE_GENERATION_DETAILED: "detailed code generation", UseCase.TRANSLATION: "translation",
+    UseCase.CONTENT_GENERATION: "content generation", UseCase.SUMMARIZATION_SHORT: "short summarization",
+    UseCase.DOCUMENT_ANALYSIS_RAG: "RAG over documents",
+    UseCase.LONG_DOCUMENT_SUMMARIZATION: "long document summarization",
+    UseCase.RESEARCH_LEGAL_ANALYSIS: "legal research analysis",
+}
+
 
 class ExperienceClass(StrEnum):
     INSTANT = "instant"

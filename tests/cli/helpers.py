@@ -13,7 +13,7 @@ COMPASS = shutil.which("compass") or str(Path(sys.executable).parent / "compass"
 
 def run_compass(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
                 input: str | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    full_env = {**os.environ, "COLUMNS": "80", **(env or {})}  # a narrow terminal or a pipe
     return subprocess.run([COMPASS, *args], capture_output=True, text=True, env=full_env, timeout=timeout,
                           input=input)
 

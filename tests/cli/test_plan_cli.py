@@ -1,0 +1,59 @@
+"""`compass plan` as people run it: at 80 columns (a pipe, a narrow terminal) and narrower, by the UI's names."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.helpers import run_compass
+
+ARGS = ("plan", "--use-case", "chatbot", "--users", "5000")
+
+
+@pytest.fixture(scope="module")
+def plan(pg_admin_url):
+    from tests.dbs import scratch_database
+
+    with scratch_database(pg_admin_url, "plan_cli") as url:
+        env = {"COMPASS_DATABASE_URL": url}
+        options = json.loads(run_compass(*ARGS, "--json", env=env).stdout)
+        yield env, options
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_the_plan_fits_the_terminal_without_breaking_words(plan, columns):
+    env, options = plan
+    proc = run_compass(*ARGS, env={**env, "COLUMNS": str(columns)})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= columns
+    for option in options:  # every option's model, GPU and cost are on one line each, never split mid-word
+        model = option["config"]["model_id"].split("/")[-1]
+        assert any(model in line and option["gpu"] in line for line in lines), (model, proc.stdout)
+    assert "Pareto-optimal" in proc.stdout and "TTFT" in proc.stdout
+
+
+def test_columns_left_out_at_80_move_onto_each_options_line(plan):
+    env, options = plan
+    wide = run_compass(*ARGS, env={**env, "COLUMNS": "200"}).stdout
+    narrow = run_compass(*ARGS, env=env).stdout
+    lines = wide.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.strip().startswith("───"))
+    header = " ".join(lines[rule - 2:rule])  # a header may take two lines (no wider than its column)
+    assert "quality" in header and "$/M" in header and "out" in header
+    first = options[0]
+    cost = f"{first['cost']['usd_per_million_output_tokens']:,.2f}"
+    assert cost in wide and cost in narrow  # shown at both widths: a column at 200, on option 1's line at 80
+    assert f"{first['quality']['score']:.1f}/100 on " in narrow
+
+
+def test_use_case_by_the_name_the_ui_shows(plan):
+    env, options = plan
+    by_value = json.loads(run_compass("plan", "--use-case", "chatbot_conversational", "--users", "5000", "--json",
+                                      env=env).stdout)
+    assert [o["config"] for o in by_value] == [o["config"] for o in options]
+    rag = run_compass("plan", "--use-case", "RAG over documents", "--users", "300", "--json", env=env)
+    assert rag.returncode == 0, rag.stderr
+    wrong = run_compass("plan", "--use-case", "chatbots", "--users", "5", env=env)
+    assert wrong.returncode == 2 and "chatbot (chatbot_conversational)" in " ".join(wrong.stderr.split())
