@@ -1,12 +1,16 @@
-"""Calibrate the step-time coefficients against measured fixed-concurrency runs (``compass calibrate``).
+"""Calibrate the step-time coefficients (``compass calibrate``): kernels first, then end-to-end overheads.
 
-Per GPU family (vLLM, ``agg`` rows): minimise the robust (Huber) squared log error of mean TTFT and mean
-time per output token over all rows. The optimiser evaluates the fast closed-loop approximation
-(``closedloop.py``) multiplied by its ratio to the full event simulation, which is refreshed at each fitted
-point (defect correction: the fixed point is the fit of the simulation itself). Honest errors come from
-leave-one-model-out refits evaluated with the full simulation.
+1. Kernel level (``kernel_calibration.py``): every GPU family with measured kernel tables gets its GEMM,
+   attention, MoE and all-reduce efficiencies from them.
+2. End to end, per GPU family with measured serving runs (vLLM ``agg`` rows): only the overheads the kernels
+   do not show (per step, per layer, per sequence, API server) are fitted, minimising the robust (Huber)
+   squared log error of mean TTFT and mean time per output token. The optimiser evaluates the fast closed-loop
+   approximation (``closedloop.py``) multiplied by its ratio to the full event simulation, refreshed at each
+   fitted point (defect correction). Honest errors come from leave-one-model-out refits evaluated with the full
+   simulation.
 
-Families without measurements get priors derived from the Hopper fit (documented in the file).
+Families with kernel tables but no serving runs (Ampere, Ada) take the overheads of the Hopper fit; families
+with neither (CDNA3) stay priors derived from the Hopper fit (documented in the file).
 """
 
 from __future__ import annotations
@@ -30,13 +34,16 @@ from simulator.perf.coefficients import (
 )
 from simulator.perf.fitting import BOUNDS, Parameterization, huber_weights, levenberg_marquardt
 from simulator.perf.loadsim import config_parts, engine_limits, simulate
-from simulator.perf.steptime import StepTimeModel, gemm_kind
+from simulator.perf.kernel_calibration import FamilyKernelFit, fit_all_families
+from simulator.perf.steptime import StepTimeModel
 
 TPOT_WEIGHT = 2.0  # the TPOT target is tighter (7% vs 15% median error)
 HUBER_DELTA = 0.1
 PRIOR_SIGMA = np.log(4.0)
 PRIOR_WEIGHT = 2.0  # strong enough that a model class left out of the data falls back on sane priors
 DEFECT_ROUNDS = 2
+# What the end-to-end fit may move: the overheads no kernel table shows.
+OVERHEAD_NAMES = ("step_ms", "layer_us", "seq_us", "ttft_ms", "ttft_per_seq_ms")
 # The measured runs' KV cache was FP8 for FP8/FP4 checkpoints: where concurrency exhausts the cache
 # (TTFT jumps) matches FP8 KV on H200/B200/B300 (e.g. MiniMax-M2.5 TP2 on B200 runs 64 x 9k-token users
 # without queueing; a 16-bit cache would hold about 50).
@@ -61,6 +68,9 @@ class FamilyReport(BaseModel):
     per_gpu_in_sample: dict[str, ErrorStats] = {}
     per_model_in_sample: dict[str, ErrorStats] = {}
     per_model_left_out: dict[str, ErrorStats] = {}
+    per_gpu_left_out: dict[str, ErrorStats] = {}
+    per_precision_in_sample: dict[str, ErrorStats] = {}
+    per_precision_left_out: dict[str, ErrorStats] = {}
 
 
 class CalibrationReport(BaseModel):
@@ -70,7 +80,8 @@ class CalibrationReport(BaseModel):
     rows_used: int
     rows_skipped: dict[str, int]
     families: dict[str, FamilyReport]
-    prior_families: list[str]
+    prior_families: list[str]  # no end-to-end rows
+    kernel_families: list[str] = []  # kernel level fitted to measured kernel tables
 
 
 @dataclass
@@ -113,20 +124,9 @@ def group_cases(cases: list[Case], catalog: Catalog) -> list[_Group]:
 
 
 def fitted_names(groups: list[_Group]) -> tuple[str, ...]:
-    """Coefficients the data can inform (no native-FP4 rows on Hopper, etc.)."""
-    kinds = {gemm_kind(g.parts[1], g.case.config.precision) for g in groups}
-    optional = ("fp4_flops_eff", "fp4_bw_eff", "wonly_flops_eff", "wonly_bw_eff", "moe_flops_eff", "moe_bw_eff",
-                "moe_layer_us", "comm_latency_us", "comm_eff")
-    names = [n for n in BOUNDS if n not in optional]
-    if "fp4" in kinds:
-        names += ["fp4_flops_eff", "fp4_bw_eff"]
-    if "wonly" in kinds:
-        names += ["wonly_flops_eff", "wonly_bw_eff"]
-    if any(g.parts[0].architecture.is_moe for g in groups):
-        names += ["moe_flops_eff", "moe_bw_eff", "moe_layer_us"]
-    if any(g.case.config.gpus_per_replica > 1 for g in groups):
-        names += ["comm_latency_us", "comm_eff"]
-    return tuple(names)
+    """The end-to-end fit moves only the overheads; efficiencies come from the kernel tables."""
+    del groups
+    return OVERHEAD_NAMES
 
 
 def _measured(groups: list[_Group]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -192,54 +192,70 @@ def leave_one_model_out(groups: list[_Group], catalog: Catalog, fitted: EngineCo
 
 
 def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, catalog: Catalog | None = None,
-              cross_validate: bool = True, workers: int | None = None) -> CalibrationReport:
-    """Fit the coefficients of every GPU family with vLLM ``agg`` rows and write ``out_path``.
+              cross_validate: bool = True, workers: int | None = None,
+              kernels_dir: Path | None = None) -> CalibrationReport:
+    """Fit every family's kernel level from ``kernels_dir`` (when given), then the end-to-end overheads of every
+    GPU family with vLLM ``agg`` rows in ``csv_path``, and write ``out_path``.
 
     Families are fitted in parallel processes (``workers``, default: up to the CPU count).
     """
     catalog = catalog or Catalog.from_files()
+    kernel_fits = fit_all_families(Path(kernels_dir), catalog) if kernels_dir else {}
+    starts = {f: PRIOR.with_values(**k.values) for f, k in kernel_fits.items()}
     cases, skipped = load_cases(Path(csv_path), catalog, kv_policy=KV_POLICY)
     names = sorted({c.family for c in cases})
-    jobs = [([c for c in cases if c.family == f], f) for f in names]
+    jobs = [([c for c in cases if c.family == f], starts.get(f, PRIOR)) for f in names]
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_calibrate_family, [j[0] for j in jobs], [catalog] * len(jobs),
-                                    [cross_validate] * len(jobs)))
+                                    [cross_validate] * len(jobs), [j[1] for j in jobs]))
     else:
-        results = [_calibrate_family(j[0], catalog, cross_validate) for j in jobs]
+        results = [_calibrate_family(j[0], catalog, cross_validate, j[1]) for j in jobs]
     families = {r.family: r for r, _ in results}
-    fits = {r.family: fit for r, fit in results}
+    fits: dict[str, FamilyFit] = {}
     for r, fit in results:
-        fits[r.family] = FamilyFit(fit.coefficients, fit.prior, fit.band_pct,
-                                   f"fitted on {r.rows} vLLM agg rows of {Path(csv_path).name}")
+        k = kernel_fits.get(r.family)
+        fits[r.family] = FamilyFit(
+            fit.coefficients, False, fit.band_pct,
+            f"overheads fitted on {r.rows} vLLM agg rows of {Path(csv_path).name}; "
+            + (f"kernel efficiencies from {', '.join(k.gpus)} kernel tables" if k else "kernel efficiencies: priors"),
+            kernel_gpus=tuple(k.gpus) if k else (), kernel_source=k.source if k else "")
+    fits.update(kernel_only_families(kernel_fits, fits))
     fits.update(prior_families(fits))
     fitted_on = dt.date.today().isoformat()
     doc = coefficient_set_to_dict(CoefficientSet(engines={"vllm": fits}, fitted_on=fitted_on))
     doc["source"] = (f"{Path(csv_path).name}: backend=vllm, mode=agg rows; KV cache fp8 for fp8/fp4 checkpoints; "
-                     f"benchmark client of {REQUESTS_PER_USER} requests per user; see simulator/perf/calibration.py")
+                     f"benchmark client of {REQUESTS_PER_USER} requests per user; kernel tables: "
+                     + (Path(kernels_dir).name if kernels_dir else "none") + "; see simulator/perf/calibration.py")
     doc["residuals"] = {f: r.model_dump(exclude={"coefficients"}) for f, r in families.items()}
+    doc["kernel_fit"] = {f: k.model_dump(exclude={"values"}) for f, k in kernel_fits.items()}
     Path(out_path).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     load_coefficients.cache_clear()
     return CalibrationReport(csv_path=str(csv_path), out_path=str(out_path), fitted_on=fitted_on,
                              rows_used=sum(r.rows for r in families.values()), rows_skipped=skipped,
-                             families=families, prior_families=sorted(set(fits) - set(families)))
+                             families=families, prior_families=sorted(set(fits) - set(families)),
+                             kernel_families=sorted(kernel_fits))
 
 
-def _calibrate_family(cases: list[Case], catalog: Catalog, cross_validate: bool) -> tuple[FamilyReport, FamilyFit]:
+def _calibrate_family(cases: list[Case], catalog: Catalog, cross_validate: bool,
+                      start: EngineCoefficients = PRIOR) -> tuple[FamilyReport, FamilyFit]:
     family = cases[0].family
     groups = group_cases(cases, catalog)
-    coeffs, rho = fit_family(groups, catalog, PRIOR)
+    coeffs, rho = fit_family(groups, catalog, start)
     sim = np.array([g.simulated(coeffs, catalog) for g in groups])
     report = FamilyReport(family=family, rows=sum(len(g.rows) for g in groups),
                           coefficients={k: round(v, 6) for k, v in asdict(coeffs).items()},
                           in_sample=error_stats(groups, sim))
     report.per_gpu_in_sample = _breakdown(groups, sim, lambda g: g.case.gpu)
     report.per_model_in_sample = _breakdown(groups, sim, lambda g: g.case.model_id)
+    report.per_precision_in_sample = _breakdown(groups, sim, lambda g: g.case.config.precision.value)
     honest = report.in_sample
     if cross_validate:
         report.leave_one_model_out, held_out = leave_one_model_out(groups, catalog, coeffs, rho)
         report.per_model_left_out = _breakdown(groups, held_out, lambda g: g.case.model_id)
+        report.per_gpu_left_out = _breakdown(groups, held_out, lambda g: g.case.gpu)
+        report.per_precision_left_out = _breakdown(groups, held_out, lambda g: g.case.config.precision.value)
         honest = report.leave_one_model_out
     return report, FamilyFit(coeffs, prior=False, band_pct=bands_from(honest))
 
@@ -261,15 +277,34 @@ def bands_from(stats: ErrorStats) -> dict[str, float]:
             "e2e": round(100 * tail * max(tpot80, 0.5 * (ttft80 + tpot80)), 1)}
 
 
-# Families without measurements: relative adjustments to the Hopper (else Blackwell) fit, with reasons.
+KERNEL_ONLY_BAND_FACTOR = 1.25  # kernel-calibrated families whose overheads come from another family's runs
+
+
+def kernel_only_families(kernel_fits: dict[str, FamilyKernelFit], fitted: dict[str, FamilyFit]) -> dict[str, FamilyFit]:
+    """Families with kernel tables but no serving runs: their kernel level, the Hopper fit's overheads (CPU-side
+    scheduler, sampler and API costs, which do not depend on the GPU), a wider band."""
+    base_name = "hopper" if "hopper" in fitted else next(iter(fitted), None)
+    if base_name is None:
+        return {}
+    base = fitted[base_name]
+    widest = {m: max(f.band_pct.get(m, 0.0) for f in fitted.values()) for m in ("ttft", "itl", "e2e")}
+    out = {}
+    for family, k in kernel_fits.items():
+        if family in fitted:
+            continue
+        overheads = {n: getattr(base.coefficients, n) for n in OVERHEAD_NAMES}
+        out[family] = FamilyFit(
+            PRIOR.with_values(**k.values, **overheads), prior=False,
+            band_pct={m: round(KERNEL_ONLY_BAND_FACTOR * v, 1) for m, v in widest.items()},
+            derivation=(f"kernel efficiencies from {', '.join(k.gpus)} kernel tables; no serving runs of this family: "
+                        f"end-to-end overheads of the {base_name} fit, band {KERNEL_ONLY_BAND_FACTOR}x the widest "
+                        "fitted one"),
+            end_to_end=False, kernel_gpus=tuple(k.gpus), kernel_source=k.source)
+    return out
+
+
+# Families without any measurements: relative adjustments to the Hopper (else Blackwell) fit, with reasons.
 _PRIOR_ADJUSTMENTS: dict[str, tuple[dict[str, float], str]] = {
-    "ampere": ({"flops_eff": 0.9, "layer_us": 1.2, "step_ms": 1.2},
-               "Hopper fit with 10% lower GEMM efficiency and 20% higher per-step/per-layer overheads "
-               "(older kernels; no FP8: FP8 weights run weight-only)"),
-    "ada": ({"flops_eff": 0.75, "bw_eff": 0.95, "layer_us": 1.2, "step_ms": 1.2, "comm_latency_us": 2.5,
-             "comm_eff": 0.8},
-            "Hopper fit with 25% lower GEMM efficiency (power-capped boards), PCIe collectives "
-            "(2.5x latency, 80% of the bandwidth efficiency) and 20% higher overheads"),
     "cdna3": ({"flops_eff": 0.7, "bw_eff": 0.85, "attn_flops_eff": 0.7, "layer_us": 1.3, "step_ms": 1.3,
                "comm_latency_us": 1.5},
               "Hopper fit with ROCm vLLM kernels assumed 30% less compute-efficient, 15% less bandwidth-"
@@ -289,5 +324,5 @@ def prior_families(fits: dict[str, FamilyFit]) -> dict[str, FamilyFit]:
         values = {k: min(getattr(base, k) * f, BOUNDS[k][1]) for k, f in adj.items()}
         out[family] = FamilyFit(base.with_values(**values), prior=True,
                                 band_pct={k: round(min(PRIOR_BAND_FACTOR * v, 150.0), 1) for k, v in widest.items()},
-                                derivation=f"prior (no measurements): {why}")
+                                derivation=f"prior (no measurements): {why}", end_to_end=False)
     return out

@@ -1,10 +1,10 @@
 """Calibrated efficiency factors of the step-time model, per GPU family and engine.
 
 The fitted numbers live in ``coefficients.json`` next to this module (written by ``calibrate()``); the
-defaults below are the priors the fit starts from, is regularised towards, and what a missing file falls back
-to. They are generic figures, not fitted: large GEMMs reach ~60% of dense tensor peak in serving engines,
-weight streaming ~75% of HBM peak, flash attention ~45% of 16-bit peak, kernel launch floors of tens of
-microseconds per layer, NCCL/custom all-reduce latencies of ~10 us per call on NVLink.
+defaults below are the priors the fits start from and what a missing file falls back to. They are generic
+figures, not fitted: large 16-bit GEMMs reach ~70% of dense tensor peak, weight streaming ~75% of HBM peak,
+flash attention ~50% of 16-bit peak, kernel floors of a few microseconds per call, NCCL/custom all-reduce
+latencies of ~10 us per call on NVLink.
 """
 
 from __future__ import annotations
@@ -20,24 +20,36 @@ FAMILIES = ("ampere", "ada", "hopper", "blackwell", "cdna3")
 
 @dataclass(frozen=True)
 class EngineCoefficients:
-    """Efficiencies are fractions of the GPU's peak; overheads are wall time."""
+    """Efficiencies are fractions of the GPU's catalog peak of that kind; overheads are wall time.
 
-    bw_eff: float = 0.75  # weight streaming, fraction of peak HBM bandwidth
-    flops_eff: float = 0.60  # dense GEMMs with many tokens, fraction of peak tensor throughput
-    attn_bw_eff: float = 0.60  # KV-cache reads of decode attention
-    attn_flops_eff: float = 0.45  # prefill (flash) attention, fraction of 16-bit peak
-    moe_flops_eff: float = 0.70  # grouped expert GEMMs relative to dense GEMMs, compute
-    moe_bw_eff: float = 0.80  # grouped expert GEMMs relative to dense GEMMs, weight streaming
-    fp4_flops_eff: float = 0.80  # native 4-bit (NVFP4/MXFP4) GEMMs, compute, relative to 8/16-bit ones
-    fp4_bw_eff: float = 0.80  # native 4-bit GEMMs, weight streaming, relative
-    wonly_flops_eff: float = 0.60  # weight-only kernels (4-bit weights dequantized to 16-bit), compute
-    wonly_bw_eff: float = 0.80  # weight-only kernels, weight streaming
-    step_ms: float = 1.5  # fixed per engine step: scheduler, sampler, input preparation
-    layer_us: float = 25.0  # per layer per step: floor of a layer's kernel latencies
-    moe_layer_us: float = 15.0  # extra per MoE layer per step (router, top-k, permutations)
-    seq_us: float = 8.0  # per sequence in the batch: sampling and bookkeeping
+    Kernel level (fitted to measured kernel tables, ``kernel_calibration.py``): GEMMs per kind, attention,
+    fused MoE, all-reduce. End to end (fitted to measured serving runs, ``calibration.py``): what the kernels
+    do not show (scheduler and sampler per step, per-layer glue, per sequence, API server).
+    """
+
+    bw_eff: float = 0.75  # 16-bit GEMMs: weight streaming, fraction of peak HBM bandwidth
+    flops_eff: float = 0.70  # 16-bit GEMMs with many tokens, fraction of peak 16-bit tensor throughput
+    gemm_lat_us: float = 4.0  # per 16-bit GEMM call: launch and tail floor
+    fp8_flops_eff: float = 0.55  # native FP8 (and INT8) GEMMs, fraction of the 8-bit peak
+    fp8_bw_eff: float = 0.70
+    fp4_flops_eff: float = 0.50  # native 4-bit (NVFP4/MXFP4) GEMMs, fraction of the 4-bit peak
+    fp4_bw_eff: float = 0.65
+    wonly_flops_eff: float = 0.45  # weight-only kernels (weights dequantized to 16-bit), of the 16-bit peak
+    wonly_bw_eff: float = 0.60
+    quant_lat_us: float = 8.0  # per quantized GEMM call (includes quantizing the activations)
+    quant_act_factor: float = 2.0  # activation bytes of quantized GEMMs relative to 16-bit ones
+    attn_bw_eff: float = 0.70  # KV-cache reads of decode attention
+    attn_flops_eff: float = 0.50  # prefill (flash) attention, fraction of 16-bit peak
+    attn_lat_us: float = 10.0  # per attention call (one per layer and step)
+    attn_seq_us: float = 0.3  # per sequence per attention call (tiles, split-KV reduction, block tables)
+    moe_flops_eff: float = 0.70  # fused MoE GEMMs relative to dense GEMMs of the same kind, compute
+    moe_bw_eff: float = 0.80  # fused MoE GEMMs relative to dense GEMMs of the same kind, weight streaming
+    moe_layer_us: float = 30.0  # per MoE layer call: routing, top-k, permutations, the grouped GEMMs' floor
     comm_latency_us: float = 12.0  # per collective call (all-reduce, all-to-all)
     comm_eff: float = 0.70  # fraction of the interconnect's one-way bandwidth
+    step_ms: float = 1.5  # fixed per engine step: scheduler, sampler, input preparation
+    layer_us: float = 10.0  # per layer per step beyond GEMMs and attention: norms, rotary, residuals, glue
+    seq_us: float = 8.0  # per sequence in the batch: sampling and bookkeeping
     ttft_ms: float = 8.0  # per request: HTTP, tokenization, first-token streaming
     ttft_per_seq_ms: float = 0.2  # first-token delay per running request (API server and streaming load)
 
@@ -55,6 +67,16 @@ class FamilyFit:
     prior: bool  # True when no measurements of this family were fitted
     band_pct: dict[str, float]  # +/- relative uncertainty (about 80% of errors inside) per metric
     derivation: str = ""
+    end_to_end: bool = True  # overheads fitted on this family's own serving runs
+    kernel_gpus: tuple[str, ...] = ()  # catalog GPUs whose own kernel tables calibrated the kernel level
+    kernel_source: str = ""  # where the kernel-level efficiencies come from (or why they are priors)
+
+    def scaled_note(self, gpu: str) -> str | None:
+        """Said of a GPU of this family without kernel tables of its own (its vendor figures scale the fit)."""
+        if not self.kernel_gpus or gpu in self.kernel_gpus:
+            return None
+        return (f"{gpu}: kernel efficiencies of the {'/'.join(self.kernel_gpus)} tables applied to {gpu}'s own "
+                f"peak figures (no kernel measurements of {gpu}); wider uncertainty")
 
 
 @dataclass(frozen=True)
@@ -84,7 +106,8 @@ def coefficient_set_from_dict(doc: dict) -> CoefficientSet:
             engines[engine][family] = FamilyFit(
                 coefficients=replace(PRIOR, **values), prior=bool(entry.get("prior", False)),
                 band_pct={k: float(v) for k, v in entry.get("band_pct", _DEFAULT_BANDS).items()},
-                derivation=str(entry.get("derivation", "")))
+                derivation=str(entry.get("derivation", "")), end_to_end=bool(entry.get("end_to_end", True)),
+                kernel_gpus=tuple(entry.get("kernel_gpus", ())), kernel_source=str(entry.get("kernel_source", "")))
     return CoefficientSet(engines=engines, fitted_on=doc.get("fitted_on"))
 
 
@@ -92,6 +115,7 @@ def coefficient_set_to_dict(cs: CoefficientSet) -> dict:
     return {
         "engines": {
             engine: {family: {"prior": fit.prior, "derivation": fit.derivation, "band_pct": fit.band_pct,
+                              "end_to_end": fit.end_to_end, "kernel_gpus": list(fit.kernel_gpus), "kernel_source": fit.kernel_source,
                               "coefficients": {k: round(v, 6) for k, v in asdict(fit.coefficients).items()}}
                      for family, fit in families.items()}
             for engine, families in cs.engines.items()},

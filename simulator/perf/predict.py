@@ -9,7 +9,7 @@ import numpy as np
 
 from knowledge.catalog import Catalog
 from knowledge.domain import (
-    BenchmarkRow, LatencyFigures, LatencyStats, Load, Prediction, Provenance, ServingConfig, Throughput,
+    BenchmarkRow, GpuSpec, LatencyFigures, LatencyStats, Load, Prediction, Provenance, ServingConfig, Throughput,
 )
 from simulator.perf.benchmarks import BenchmarkMatch, match, reference_value
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
@@ -19,6 +19,7 @@ METRICS = ("ttft", "itl", "e2e")
 MEASURED_BAND_PCT = 5.0  # run-to-run spread of a measurement at the same load
 INTERPOLATED_BAND_SHARE = 0.6  # a nearby measurement removes most of the model's systematic error
 MAX_CORRECTION = 2.0
+SCALED_GPU_BAND_FACTOR = 1.2  # a GPU without kernel tables of its own, scaled from its family's by vendor figures
 
 
 def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: Sequence[BenchmarkRow] = (),
@@ -40,7 +41,7 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
                           notes=[f"does not fit: {plan.reason}"])
     sim = simulate(config, load, catalog, n_requests=n_requests, seed=seed, coefficients=coefficients,
                    requests_per_user=requests_per_user)
-    bands, band_note = _bands(gpu.family, coefficients)
+    bands, band_note = _bands(gpu, coefficients)
     stats = {m: sim.stats(m) for m in METRICS}
     throughput = Throughput(requests_per_s=sim.throughput_rps, output_tokens_per_s=sim.output_tokens_per_s)
     notes = list(sim.notes)
@@ -59,8 +60,8 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
             bands = {m: round(b * INTERPOLATED_BAND_SHARE, 1) for m, b in bands.items()}
             notes.append("interpolated: model corrected by " + ", ".join(
                 f"{m} x{f:.2f}" for m, f in factors.items()) + f" from {used} benchmark row(s) of this configuration")
-    if provenance is Provenance.ESTIMATED and band_note:
-        notes.append(band_note)
+    if provenance is Provenance.ESTIMATED:
+        notes.extend(band_note)
     if config.data_parallel > 1:
         notes.append(f"{config.data_parallel} data-parallel engine ranks of TP{config.tensor_parallel}, "
                      "requests split evenly among them")
@@ -70,12 +71,22 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
                       notes=notes)
 
 
-def _bands(family: str, coefficients) -> tuple[dict[str, float], str | None]:
+def _bands(gpu: GpuSpec, coefficients) -> tuple[dict[str, float], list[str]]:
+    """The family's uncertainty band, and what the estimate rests on when it is less than the family's own runs."""
     cs = coefficients if isinstance(coefficients, CoefficientSet) else load_coefficients()
-    fit = cs.fit_for(family, "vllm")
+    fit = cs.fit_for(gpu.family, "vllm")
     bands = {m: float(fit.band_pct.get(m, 40.0)) for m in METRICS}
-    note = f"no {family} measurements were calibrated: efficiency priors, wider uncertainty" if fit.prior else None
-    return bands, note
+    notes = []
+    if fit.prior:
+        notes.append(f"no {gpu.family} measurements were calibrated ({fit.derivation or 'priors'}): "
+                     "efficiency priors, wider uncertainty")
+    elif not fit.end_to_end:
+        notes.append(f"{gpu.family}: {fit.derivation}")
+    scaled = fit.scaled_note(gpu.name)
+    if scaled:
+        bands = {m: round(b * SCALED_GPU_BAND_FACTOR, 1) for m, b in bands.items()}
+        notes.append(scaled)
+    return bands, notes
 
 
 def _scaled(s: LatencyStats, f: float) -> LatencyStats:

@@ -1,16 +1,16 @@
 """Time of one vLLM engine iteration (one forward pass over a mixed prefill + decode batch).
 
-A roofline per kernel group, on one GPU of one data-parallel rank:
+The sum of the kernels of one forward pass on one GPU of one data-parallel rank, each from ``kernels.py``
+with the GPU family's kernel-level coefficients (fitted to measured kernel tables):
 
-* linear layers: max-like blend of compute (2 flops per weight per token, at the tensor-core rate of the
-  precision) and weight streaming (every weight shard read once per step);
-* MoE experts: only the experts some token is routed to are read; with T tokens choosing k of E experts
-  a layer touches E * (1 - (1 - k/E)^T) distinct experts on average;
-* attention: prefill is compute-bound with the quadratic term; decode reads the KV cache;
-* tensor-parallel all-reduces (or expert-parallel exchanges) over the interconnect: latency + bytes;
-* fixed overheads per step, per layer and per sequence.
-
-Efficiencies and overheads are calibrated per GPU family (see ``coefficients.py``).
+* every linear layer is its own GEMM (QKV, output, gate/up, down, shared experts, router, lm_head), each with
+  its call floor and a roofline of tensor-core work against weight and activation bytes, at the precision's
+  kind (16-bit, native FP8/INT8, native FP4, or weight-only);
+* MoE layers: one fused MoE call per layer over the distinct experts the step's tokens touch;
+* attention: a call floor per layer and sequence; prefill is the causal pairs' work; decode reads the KV cache;
+* tensor-parallel all-reduces (or expert-parallel exchanges) over the interconnect;
+* end-to-end overheads the kernels do not show, fitted on measured serving runs: per step (scheduler,
+  sampler), per layer (norms, rotary, residual glue) and per sequence.
 """
 
 from __future__ import annotations
@@ -21,28 +21,16 @@ from typing import Sequence
 
 from knowledge.domain import AttentionKind, GpuSpec, ModelCard, Precision
 from simulator.perf.coefficients import EngineCoefficients
+from simulator.perf.kernels import (
+    attention_rates, blend, comm_rate, decode_attention_ms_per_token, gemm_kind, gemm_ms, gemm_rates, moe_ms,
+    moe_rates,
+)
 from simulator.perf.memory import kv_bytes_per_token_per_layer_per_gpu, layer_split
-from simulator.perf.params import split_params, weight_bytes
+from simulator.perf.params import MLA_Q_LORA_RANK, split_params, weight_bytes
 
-SOFTMAX_POWER = 3.0  # blend of compute and memory time: (c^p + m^p)^(1/p), a smooth roofline
 INTER_NODE_GBPS = 50.0  # one 400 Gb/s NIC per GPU when a group spans nodes
 
-
-def _blend(compute: float, memory: float) -> float:
-    return (compute**SOFTMAX_POWER + memory**SOFTMAX_POWER) ** (1.0 / SOFTMAX_POWER)
-
-
-def gemm_kind(gpu: GpuSpec, precision: Precision) -> str:
-    """'native' (tensor cores of that format), 'fp4' (native 4-bit) or 'wonly' (dequantized to 16-bit)."""
-    if precision is Precision.BF16:
-        return "native"
-    if precision is Precision.FP8:
-        return "native" if gpu.fp8_tflops else "wonly"
-    if precision is Precision.INT8:
-        return "native" if gpu.int8_tops else "wonly"
-    if precision is Precision.FP4:
-        return "fp4" if gpu.fp4_tflops else "wonly"
-    return "wonly"  # int4 is W4A16
+__all__ = ["StepShape", "StepTimeModel", "gemm_kind"]
 
 
 @dataclass(frozen=True)
@@ -87,44 +75,29 @@ class StepTimeModel:
     def _prepare(self, kv_cache_dtype: str, expert_parallel: bool) -> None:
         a, c, gpu, tp = self.model.architecture, self.c, self.gpu, self.tp
         p, wb = split_params(a), weight_bytes(self.model, self.precision)
-        bw = gpu.memory_bandwidth_gbps * 1e9  # bytes/s
-        kind_c = {"native": 1.0, "fp4": c.fp4_flops_eff, "wonly": c.wonly_flops_eff}
-        kind_m = {"native": 1.0, "fp4": c.fp4_bw_eff, "wonly": c.wonly_bw_eff}
-        expert_kind = gemm_kind(gpu, self.precision)
         dense_precision = Precision.BF16 if wb.dense_bytes_per_param >= 2.0 else self.precision
-        dense_kind = gemm_kind(gpu, dense_precision)
-        # Peak rates of this GPU for the GEMMs (weight-only formats compute in 16-bit).
-        dense_flops = gpu.tflops(dense_precision if dense_kind != "wonly" else Precision.BF16) * 1e12
-        expert_flops = gpu.tflops(self.precision if expert_kind != "wonly" else Precision.BF16) * 1e12
-        self._dense_rate_c = dense_flops * c.flops_eff * kind_c[dense_kind] / 1e3  # flops per ms
-        self._dense_rate_m = bw * c.bw_eff * kind_m[dense_kind] / 1e3  # bytes per ms
-        self._expert_rate_c = expert_flops * c.flops_eff * c.moe_flops_eff * kind_c[expert_kind] / 1e3
-        self._expert_rate_m = bw * c.bw_eff * c.moe_bw_eff * kind_m[expert_kind] / 1e3
-        # Dense part on one GPU (always-active linears + lm_head; embeddings are a lookup).
-        self._dense_flops_per_token = 2 * (p.always_active_linear + p.other) / tp
-        self._lm_head_flops_per_logit = 2 * p.lm_head / tp
-        self._dense_bytes = (wb.always_active + wb.lm_head) / tp
-        # Experts on one GPU.
+        dense = gemm_rates(gpu, c, gemm_kind(gpu, dense_precision), wb.dense_bytes_per_param)
+        half = gemm_rates(gpu, c, "bf16")
+        # (rates, n, k, calls per step) of every dense GEMM on one GPU; m = the step's tokens.
+        self._gemms = [(dense, n, k, calls) for n, k, calls in _dense_shapes(a, tp, p.moe_layers)]
+        if p.moe_layers:
+            self._gemms.append((half, a.num_experts or 0, a.hidden_size, p.moe_layers))  # router (16-bit)
+        self._lm_head = (half, a.vocab_size / tp, a.hidden_size)
+        # Experts on one GPU: one fused MoE call per MoE layer.
         self.moe_layers = p.moe_layers
         self.num_experts = a.num_experts or 0
         self.top_k = a.experts_per_token or 0
-        self._expert_flops_per_token = 2 * self.top_k * p.per_expert * p.moe_layers / self.gpus
-        self._expert_layer_bytes = wb.per_expert_layer * p.moe_layers / self.gpus
-        # Activation traffic of the memory-bound element-wise kernels (norms, residuals, RoPE, SiLU-and-mul,
-        # MoE permute/unpermute): every TP rank processes every token's hidden state; routed experts move each
-        # token once per chosen expert.
+        if p.moe_layers:
+            self._moe = moe_rates(gpu, c, gemm_kind(gpu, self.precision), wb.expert_bytes_per_param)
+            self._moe_shard = 1 if expert_parallel else tp
+            self._moe_spread = self.gpus if expert_parallel else 1
+        # Memory-bound element-wise kernels (norms, residuals, rotary, SiLU-and-mul) over every token's hidden
+        # state and MLP intermediate on every TP rank.
         dense_layers = a.num_layers - p.moe_layers
         shared_width = a.num_shared_experts * (a.moe_intermediate_size or 0)
         per_token = 2.0 * (6 * a.hidden_size * a.num_layers + 3 * a.intermediate_size / tp * dense_layers
                            + 3 * shared_width / tp * p.moe_layers)
-        self._act_ms_per_token = per_token / self._dense_rate_m
-        if p.moe_layers:
-            shard = 1 if expert_parallel else tp
-            per_route = 2.0 * (4 * a.hidden_size + 3 * (a.moe_intermediate_size or 0) / shard) * p.moe_layers
-            spread = self.gpus if expert_parallel else 1  # with EP each GPU sees its share of the routes
-            self._act_ms_per_route = per_route / spread / self._expert_rate_m
-        else:
-            self._act_ms_per_route = 0.0
+        self._act_ms_per_token = per_token / half.bytes_per_ms
         # Attention.
         full_layers, swa_layers = layer_split(a)
         self.window = a.sliding_window if swa_layers else None
@@ -134,23 +107,22 @@ class StepTimeModel:
             pf_dims, dec_dims = (a.head_dim + rope) + a.head_dim, (lora + rope) + lora
         else:
             pf_dims = dec_dims = 2 * a.head_dim
-        attn_rate_c = gpu.bf16_tflops * 1e12 * c.attn_flops_eff / 1e3
-        attn_rate_m = bw * c.attn_bw_eff / 1e3
+        attn = attention_rates(gpu, c)
         kv_layer = kv_bytes_per_token_per_layer_per_gpu(a, tp, kv_cache_dtype)
-        self._pf_pair_ms = 2 * heads_here * pf_dims * full_layers / attn_rate_c
-        self._pf_pair_window_ms = 2 * heads_here * pf_dims * swa_layers / attn_rate_c
-        self._pf_kv_ms = kv_layer * a.num_layers / attn_rate_m
-        # Decode attention per context token: flops and bytes are both proportional, so time is linear.
-        self._dec_ctx_ms = _blend(2 * heads_here * dec_dims * full_layers / attn_rate_c,
-                                  kv_layer * full_layers / attn_rate_m)
-        self._dec_ctx_window_ms = _blend(2 * heads_here * dec_dims * swa_layers / attn_rate_c,
-                                         kv_layer * swa_layers / attn_rate_m) if swa_layers else 0.0
+        self._pf_pair_ms = 2 * heads_here * pf_dims * full_layers / attn.flops_per_ms
+        self._pf_pair_window_ms = 2 * heads_here * pf_dims * swa_layers / attn.flops_per_ms
+        self._pf_kv_ms = kv_layer * a.num_layers / attn.bytes_per_ms
+        per_token = decode_attention_ms_per_token(attn, heads_here, dec_dims, kv_layer)
+        self._dec_ctx_ms = per_token * full_layers
+        self._dec_ctx_window_ms = per_token * swa_layers
+        self._attn_fixed_ms = attn.lat_ms * a.num_layers
+        self._attn_seq_ms = attn.seq_ms * a.num_layers
         # Communication.
         self.hidden = a.hidden_size
         self.layers = a.num_layers
         node = gpu.max_gpus_per_node
-        ic_rate = gpu.interconnect_gbps * 1e9 * c.comm_eff / 1e3  # bytes per ms
-        group_rate = (INTER_NODE_GBPS * 1e9 * c.comm_eff / 1e3) if self.gpus > node else ic_rate
+        ic_rate = comm_rate(gpu, c)
+        group_rate = (INTER_NODE_GBPS * 1e6 * c.comm_eff) if self.gpus > node else ic_rate
         self._ar_calls = (2 * a.num_layers if self.dp == 1 else a.num_layers) if tp > 1 else 0
         self._ar_ms_per_token = (2 * (tp - 1) / tp * a.hidden_size * 2 / ic_rate) if tp > 1 else 0.0
         moe_exchange = self.dp > 1 and a.is_moe
@@ -158,23 +130,26 @@ class StepTimeModel:
         g = self.gpus
         self._x_ms_per_token = ((g - 1) / g * a.hidden_size * 2 * self.dp / group_rate) if moe_exchange else 0.0
         self._latency_ms = c.comm_latency_us / 1e3
-        self._fixed_ms = c.step_ms + (c.layer_us * a.num_layers + c.moe_layer_us * p.moe_layers) / 1e3
+        self._fixed_ms = c.step_ms + c.layer_us * a.num_layers / 1e3
         self._seq_ms = c.seq_us / 1e3
 
     # ------------------------------------------------------------------ pieces
 
     def _linear_ms(self, tokens: float, logits: float) -> float:
-        dense = _blend((tokens * self._dense_flops_per_token + logits * self._lm_head_flops_per_logit)
-                       / self._dense_rate_c, self._dense_bytes / self._dense_rate_m)
-        dense += tokens * self._act_ms_per_token
+        total = tokens * self._act_ms_per_token
+        for r, n, k, calls in self._gemms:
+            total += calls * gemm_ms(r, tokens, n, k)
+        r, n, k = self._lm_head
+        total += gemm_ms(r, logits, n, k)
         if not self.moe_layers:
-            return dense
+            return total
         global_tokens = tokens * self.dp
-        dense += global_tokens * self.top_k * self._act_ms_per_route
-        touched = self.num_experts * -math.expm1(global_tokens * math.log1p(-self.top_k / self.num_experts))
-        experts = _blend(global_tokens * self._expert_flops_per_token / self._expert_rate_c,
-                         touched * self._expert_layer_bytes / self._expert_rate_m)
-        return dense + experts
+        return total + self.moe_layers * self._moe_ms(global_tokens)
+
+    def _moe_ms(self, tokens: float) -> float:
+        a = self.model.architecture
+        return moe_ms(self._moe, tokens, a.hidden_size, a.moe_intermediate_size or 0, self.top_k, self.num_experts,
+                      shard=self._moe_shard, spread=self._moe_spread)
 
     def _comm_ms(self, tokens: float) -> float:
         if not (self._ar_calls or self._x_calls):
@@ -185,8 +160,12 @@ class StepTimeModel:
     # ------------------------------------------------------------------ public
 
     def batch_ms(self, tokens: float, seqs: float) -> float:
-        """Everything except attention: depends only on how many tokens and sequences the step carries."""
-        return self._linear_ms(tokens, seqs) + self._comm_ms(tokens) + self._fixed_ms + seqs * self._seq_ms
+        """Everything except attention's work: depends only on how many tokens and sequences the step carries
+        (attention's call floor per layer and per sequence included)."""
+        if tokens <= 0:
+            return self._fixed_ms
+        return (self._linear_ms(tokens, seqs) + self._comm_ms(tokens) + self._fixed_ms + self._attn_fixed_ms
+                + seqs * (self._seq_ms + self._attn_seq_ms))
 
     def decode_context_ms(self) -> tuple[float, float]:
         """Decode attention cost per context token (full layers, window layers): time is linear in context."""
@@ -194,7 +173,7 @@ class StepTimeModel:
 
     def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float) -> float:
         compute = pairs * self._pf_pair_ms + pairs_window * self._pf_pair_window_ms
-        return _blend(compute, kv_tokens * self._pf_kv_ms)
+        return blend(compute, kv_tokens * self._pf_kv_ms)
 
     def shape_ms(self, s: StepShape) -> float:
         seqs = s.decode_seqs + s.prefill_seqs
@@ -228,3 +207,24 @@ class StepTimeModel:
             total += self.iteration_ms([(c, done)])
             done += c
         return total
+
+
+def _dense_shapes(a, tp: int, moe_layers: int) -> list[tuple[float, float, int]]:
+    """(n, k, calls per step) of the always-active linear layers of one TP rank."""
+    h, heads, hd = a.hidden_size, a.num_attention_heads / tp, a.head_dim
+    layers = a.num_layers
+    if a.attention is AttentionKind.MLA:
+        rope, lora = a.qk_rope_head_dim or 0, a.kv_lora_rank or 0
+        shapes = [(MLA_Q_LORA_RANK + lora + rope, h, layers),  # q_a and kv_a (replicated, fused)
+                  (heads * (hd + rope), MLA_Q_LORA_RANK, layers), (heads * 2 * hd, lora, layers)]
+    else:
+        kv_here = max(a.num_kv_heads / tp, 1.0)
+        shapes = [((heads + 2 * kv_here) * hd, h, layers)]
+    shapes.append((h, heads * hd, layers))  # output projection
+    dense_layers = layers - moe_layers
+    if dense_layers:
+        shapes += [(2 * a.intermediate_size / tp, h, dense_layers), (h, a.intermediate_size / tp, dense_layers)]
+    shared = a.num_shared_experts * (a.moe_intermediate_size or 0)
+    if moe_layers and shared:
+        shapes += [(2 * shared / tp, h, moe_layers), (h, shared / tp, moe_layers)]
+    return shapes

@@ -13,8 +13,10 @@ from simulator.perf.calibration import calibrate
 from simulator.perf.calibration_data import load_cases, uniform_load
 from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, coefficient_set_from_dict
 
-CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "calibration" / "measured_fixed_concurrency.csv"
-needs_csv = pytest.mark.skipif(not CSV.exists(), reason="shared calibration data not available")
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+CSV = SHARED / "calibration" / "measured_fixed_concurrency.csv"
+KERNELS = SHARED / "kernels"
+needs_csv = pytest.mark.skipif(not (CSV.exists() and KERNELS.exists()), reason="shared calibration data not available")
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +59,9 @@ def test_small_calibration_fits_and_writes_the_file(tmp_path, catalog):
                    and r["model_path"] == "meta-llama/Llama-3.1-70B" and r["system"] == "h200_sxm"
                    and r["tp_size"] in ("4", "8") and r["isl"] == "1024")
     out = tmp_path / "coefficients.json"
-    report = calibrate(path, out, catalog=catalog, cross_validate=False, workers=1)
+    report = calibrate(path, out, catalog=catalog, cross_validate=False, workers=1, kernels_dir=KERNELS)
     assert report.rows_used == 20 and report.families.keys() == {"hopper"}
+    assert set(report.kernel_families) == {"ampere", "ada", "hopper", "blackwell"}
     fit = report.families["hopper"]
     # one dense model on one GPU: the model can follow it closely
     assert fit.in_sample.tpot_median_ape < 0.08
@@ -66,7 +69,14 @@ def test_small_calibration_fits_and_writes_the_file(tmp_path, catalog):
     doc = json.loads(out.read_text())
     cs = coefficient_set_from_dict(doc)
     assert not cs.fit_for("hopper").prior
-    assert cs.fit_for("ampere").prior and cs.fit_for("cdna3").prior and cs.fit_for("ada").prior
+    assert cs.fit_for("cdna3").prior  # neither kernel tables nor serving runs
+    for family, gpus in (("ampere", ("A100-80GB",)), ("ada", ("L40S",))):  # kernel tables, no serving runs
+        fit = cs.fit_for(family)
+        assert not fit.prior and not fit.end_to_end and fit.kernel_gpus == gpus
+        assert "kernel tables" in fit.derivation and fit.band_pct["itl"] > cs.fit_for("hopper").band_pct["itl"]
+    assert cs.fit_for("ada").scaled_note("L4").startswith("L4: kernel efficiencies of the L40S tables")
+    assert cs.fit_for("ada").scaled_note("L40S") is None
+    assert doc["kernel_fit"]["hopper"]["errors"]
     assert doc["fitted_on"] and doc["residuals"]["hopper"]["in_sample"]["rows"] == 20
 
 
@@ -78,5 +88,8 @@ def test_shipped_coefficients_file_has_fits_residuals_and_date():
         assert entry["prior"] is False
         res = doc["residuals"][family]
         assert res["in_sample"]["rows"] > 100 and res["leave_one_model_out"]["rows"] > 100
-    for family in ("ampere", "ada", "cdna3"):
-        assert doc["engines"]["vllm"][family]["prior"] is True
+    assert doc["engines"]["vllm"]["cdna3"]["prior"] is True  # MI300X: no measurements at all
+    for family in ("ampere", "ada"):  # kernel tables, no serving runs
+        entry = doc["engines"]["vllm"][family]
+        assert entry["prior"] is False and entry["end_to_end"] is False and entry["kernel_gpus"]
+        assert doc["kernel_fit"][family]["errors"]

@@ -104,7 +104,23 @@ def test_shipped_coefficients_mark_priors_and_widen_their_bands():
     cs = load_coefficients()
     fitted = [cs.fit_for(f) for f in ("hopper", "blackwell")]
     assert all(not f.prior for f in fitted)
+    mi300 = cs.fit_for("cdna3")
+    assert mi300.prior and "prior" in mi300.derivation  # no kernel tables, no serving runs
     for family in ("ampere", "ada", "cdna3"):
         fit = cs.fit_for(family)
-        assert fit.prior and "prior" in fit.derivation
         assert fit.band_pct["ttft"] > max(f.band_pct["ttft"] for f in fitted)
+    for family in ("ampere", "ada"):  # kernel level measured, overheads borrowed
+        fit = cs.fit_for(family)
+        assert not fit.prior and not fit.end_to_end and "kernel tables" in fit.derivation
+
+
+def test_gpu_without_its_own_kernel_tables_says_so_and_widens_the_band():
+    """L4 runs on the Ada efficiencies measured on L40S, scaled by L4's own vendor figures."""
+    cfg = CFG.model_copy(update={"model_id": "meta-llama/Llama-3.1-8B-Instruct", "gpu": "L4"})
+    l4 = predict(cfg, LOAD, CAT)
+    l40s = predict(cfg.model_copy(update={"gpu": "L40S"}), LOAD, CAT)
+    assert l4.fits and l40s.fits
+    assert any(n.startswith("L4: kernel efficiencies of the L40S tables") for n in l4.notes)
+    assert not any("L40S: kernel efficiencies" in n for n in l40s.notes)
+    assert l4.itl_ms.band_pct > l40s.itl_ms.band_pct
+    assert any("kernel tables" in n and "ada" in n for n in l40s.notes)  # overheads borrowed from Hopper runs

@@ -1,0 +1,153 @@
+"""Latency of the kernels one vLLM forward pass is made of: one formula per kernel kind.
+
+The step-time model (``steptime.py``) adds these up per iteration; the kernel calibration
+(``kernel_calibration.py``) fits their efficiencies to measured kernel tables with the very same functions,
+so a coefficient means the same thing in both places. Every function accepts floats or numpy arrays.
+
+* GEMM (m tokens x k -> n): a launch/latency floor plus a smooth roofline of tensor-core work and bytes moved
+  (weights once, activations in and out; quantized kinds also quantize their input, ``act_factor``);
+* fused MoE layer: the same roofline over the routed tokens' work and the distinct experts they touch;
+* attention: prefill is the causal pairs' work against the KV entries read; decode reads each context token's
+  KV once (time linear in context);
+* all-reduce: a latency plus a ring's 2 (n - 1) / n bytes over the link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from knowledge.domain import GpuSpec, Precision
+from simulator.perf.coefficients import EngineCoefficients
+
+# Bytes per weight of the table kernels of each GEMM kind (scales included): FP8, NVFP4 (one FP8 scale per 16),
+# weight-only 4-bit with 16-bit scales per group of 128.
+WEIGHT_BYTES = {"bf16": 2.0, "fp8": 1.0, "fp4": 0.5 + 1 / 16, "wonly": 0.5 + 2 / 128}
+SOFTMAX_POWER = 3.0  # blend of compute and memory time: (c^p + m^p)^(1/p), a smooth roofline
+
+
+def blend(compute, memory, p: float = SOFTMAX_POWER):
+    return (compute**p + memory**p) ** (1.0 / p)
+
+
+@dataclass(frozen=True)
+class GemmRates:
+    """Achieved rates of one GEMM kind on one GPU (from the peak and the fitted efficiencies)."""
+
+    flops_per_ms: float
+    bytes_per_ms: float
+    weight_bytes: float  # bytes per weight, scales included
+    lat_ms: float  # per call
+    act_factor: float = 1.0  # 16-bit activation bytes moved per element in + out (quantizing kinds: more)
+
+
+def gemm_ms(r: GemmRates, m, n, k):
+    """One GEMM: m tokens through an n x k weight."""
+    compute = 2.0 * m * n * k / r.flops_per_ms
+    memory = (n * k * r.weight_bytes + r.act_factor * 2.0 * m * (n + k)) / r.bytes_per_ms
+    return r.lat_ms + blend(compute, memory)
+
+
+def touched_experts(tokens, top_k, experts):
+    """Distinct experts T tokens choosing k of E touch, on average: E (1 - (1 - k/E)^T)."""
+    return experts * -np.expm1(tokens * np.log1p(-top_k / experts))
+
+
+def moe_ms(r: GemmRates, tokens, hidden, inter, top_k, experts, shard: float = 1.0, spread: float = 1.0):
+    """One fused MoE layer (gate+up and down GEMMs of every routed token) on one GPU.
+
+    ``tokens``: tokens entering the layer (all data-parallel ranks' with expert parallelism); ``shard``: how
+    many ways each expert's intermediate dimension is split (tensor parallelism); ``spread``: how many GPUs the
+    experts are spread over (expert parallelism). ``r.lat_ms`` is the layer's floor (routing, permutations).
+    """
+    per_expert = 3.0 * hidden * inter / shard
+    compute = 2.0 * tokens * top_k * per_expert / spread / r.flops_per_ms
+    weights = touched_experts(tokens, top_k, experts) / spread * per_expert * r.weight_bytes
+    acts = r.act_factor * 2.0 * tokens * top_k / spread * (2.0 * hidden + 3.0 * inter / shard)
+    return r.lat_ms + blend(compute, (weights + acts) / r.bytes_per_ms)
+
+
+@dataclass(frozen=True)
+class AttentionRates:
+    flops_per_ms: float  # 16-bit tensor rate achieved by attention kernels
+    bytes_per_ms: float  # KV-cache read rate
+    lat_ms: float  # per attention call (one per layer and step)
+    seq_ms: float  # per sequence in the call
+
+
+def attention_floor_ms(r: AttentionRates, seqs):
+    """What one layer's attention call costs beyond its work: the call and each sequence's tiles."""
+    return r.lat_ms + seqs * r.seq_ms
+
+
+def prefill_attention_ms(r: AttentionRates, pairs, kv_tokens, heads, dims, kv_bytes_per_token):
+    """Causal attention of prefill chunks in one layer, without the call floor: ``pairs`` query-key pairs (sum of
+    chunk x (prefix + chunk / 2)), ``dims`` = qk + v head dims, ``kv_tokens`` KV entries read."""
+    return blend(2.0 * heads * dims * pairs / r.flops_per_ms, kv_tokens * kv_bytes_per_token / r.bytes_per_ms)
+
+
+def decode_attention_ms_per_token(r: AttentionRates, heads, dims, kv_bytes_per_token):
+    """Decode attention per context token in one layer: work and bytes are both proportional to context."""
+    return blend(2.0 * heads * dims / r.flops_per_ms, kv_bytes_per_token / r.bytes_per_ms)
+
+
+def allreduce_ms(bytes_, gpus, lat_ms: float, bytes_per_ms: float):
+    """Ring all-reduce of ``bytes_`` over ``gpus`` GPUs."""
+    return lat_ms + 2.0 * (gpus - 1) / gpus * bytes_ / bytes_per_ms
+
+
+# ---------------------------------------------------------------------------------------------- rates of a GPU
+
+
+def gemm_kind(gpu: GpuSpec, precision: Precision) -> str:
+    """'bf16', 'fp8' (8-bit tensor cores: FP8, or INT8 W8A8), 'fp4' (native 4-bit) or 'wonly' (weights
+    dequantized to 16-bit: INT4 W4A16, and FP8/FP4 on GPUs without those tensor cores)."""
+    if precision is Precision.BF16:
+        return "bf16"
+    if precision is Precision.FP8:
+        return "fp8" if gpu.fp8_tflops else "wonly"
+    if precision is Precision.INT8:
+        return "fp8" if gpu.int8_tops else "wonly"
+    if precision is Precision.FP4:
+        return "fp4" if gpu.fp4_tflops else "wonly"
+    return "wonly"
+
+
+def gemm_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: float | None = None) -> GemmRates:
+    """Achieved GEMM rates of one kind ('bf16', 'fp8', 'fp4', 'wonly') on ``gpu`` (``weight_bytes``: the
+    checkpoint's own bytes per weight, when it differs from the kind's)."""
+    r = _gemm_rates(gpu, c, kind)
+    return replace(r, weight_bytes=weight_bytes) if weight_bytes else r
+
+
+def _gemm_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str) -> GemmRates:
+    bw = gpu.memory_bandwidth_gbps * 1e9 / 1e3  # bytes per ms
+    if kind == "bf16":
+        return GemmRates(gpu.bf16_tflops * 1e9 * c.flops_eff, bw * c.bw_eff, 2.0, c.gemm_lat_us / 1e3)
+    if kind == "fp8":
+        peak = gpu.fp8_tflops or gpu.int8_tops or gpu.bf16_tflops
+        return GemmRates(peak * 1e9 * c.fp8_flops_eff, bw * c.fp8_bw_eff, WEIGHT_BYTES["fp8"],
+                         c.quant_lat_us / 1e3, c.quant_act_factor)
+    if kind == "fp4":
+        peak = gpu.fp4_tflops or gpu.bf16_tflops
+        return GemmRates(peak * 1e9 * c.fp4_flops_eff, bw * c.fp4_bw_eff, WEIGHT_BYTES["fp4"],
+                         c.quant_lat_us / 1e3, c.quant_act_factor)
+    return GemmRates(gpu.bf16_tflops * 1e9 * c.wonly_flops_eff, bw * c.wonly_bw_eff, WEIGHT_BYTES["wonly"],
+                     c.quant_lat_us / 1e3)
+
+
+def moe_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: float | None = None) -> GemmRates:
+    d = gemm_rates(gpu, c, kind, weight_bytes)
+    return GemmRates(d.flops_per_ms * c.moe_flops_eff, d.bytes_per_ms * c.moe_bw_eff, d.weight_bytes,
+                     c.moe_layer_us / 1e3, d.act_factor)
+
+
+def attention_rates(gpu: GpuSpec, c: EngineCoefficients) -> AttentionRates:
+    return AttentionRates(gpu.bf16_tflops * 1e9 * c.attn_flops_eff, gpu.memory_bandwidth_gbps * 1e6 * c.attn_bw_eff,
+                          c.attn_lat_us / 1e3, c.attn_seq_us / 1e3)
+
+
+def comm_rate(gpu: GpuSpec, c: EngineCoefficients) -> float:
+    """All-reduce link rate, bytes per ms."""
+    return gpu.interconnect_gbps * 1e6 * c.comm_eff
