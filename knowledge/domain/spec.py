@@ -52,7 +52,9 @@ class DeploymentSpec(BaseModel):
 
     use_case: UseCase | None = None
     description: str | None = Field(default=None, max_length=4000)
-    users: int | None = Field(default=None, gt=0, le=MAX_USERS)
+    users: int | None = Field(default=None, gt=0, le=MAX_USERS,
+                              description="people who use the service on a working day, not monthly actives "
+                                          "(the use case says what share of them is active in the busy hour)")
     concurrent_users: int | None = Field(default=None, gt=0, le=MAX_USERS,
                                          description="users active at the same moment (all count as active)")
     rps: float | None = Field(default=None, gt=0, le=MAX_RPS, description="average requests/s")
