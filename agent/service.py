@@ -7,10 +7,11 @@ the database can serve any session. Turns of one session are serialised across p
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,6 +81,40 @@ def _role(m: BaseMessage) -> str:
     return "user" if isinstance(m, HumanMessage) else "assistant" if isinstance(m, AIMessage) else m.type
 
 
+_FINISHED = object()
+
+
+class _DetachedRun:
+    """One turn run on a thread of its own, so it ends the same whether or not anyone is still listening.
+
+    A client that goes away mid-stream (a dropped SSE connection, a closed browser tab) only stops reading:
+    an approved apply and the validation after it still run to completion and are checkpointed. The caller
+    gets the events through a queue; ``events()`` can be abandoned at any point.
+    """
+
+    def __init__(self, work: Callable[[Callable[[TurnEvent], None]], None], name: str,
+                 on_done: Callable[["_DetachedRun"], None]):
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._work, self._on_done = work, on_done
+        self.thread = threading.Thread(target=self._main, name=name, daemon=True)
+
+    def _main(self) -> None:
+        try:
+            self._work(self._queue.put)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, who reports it
+            log.error("turn_failed", thread=self.thread.name, error_type=type(exc).__name__, error=str(exc)[:300])
+            self._queue.put(exc)
+        finally:
+            self._queue.put(_FINISHED)
+            self._on_done(self)
+
+    def events(self) -> Iterator[TurnEvent]:
+        while (item := self._queue.get()) is not _FINISHED:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+
 class AgentService:
     def __init__(self, kb: KnowledgeBase, *, llm: str = "offline", deploy_target: str = "local",
                  allowed_namespaces: tuple[str, ...] = DEFAULT_ALLOWED_NAMESPACES, pool_max: int = 10):
@@ -95,6 +130,8 @@ class AgentService:
         self.saver = PostgresSaver(self.pool, serde=checkpoint_serde())
         self._setup_checkpoint_tables(kb)
         self.graph = build_graph(self.saver)
+        self._runs: set[_DetachedRun] = set()
+        self._runs_lock = threading.Lock()
 
     def _setup_checkpoint_tables(self, kb: KnowledgeBase) -> None:
         """Processes starting together on a new database: one creates the checkpoint tables, the others wait.
@@ -112,7 +149,16 @@ class AgentService:
             finally:
                 conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
 
-    def close(self) -> None:
+    def close(self, wait_s: float = 25.0) -> None:
+        """Let runs in flight finish (up to ``wait_s``; a run cut short is finished by the next process that
+        opens its session), then close the pool."""
+        deadline = time.monotonic() + wait_s
+        with self._runs_lock:
+            runs = list(self._runs)
+        for run in runs:
+            run.thread.join(max(0.0, deadline - time.monotonic()))
+        if unfinished := [r.thread.name for r in runs if r.thread.is_alive()]:
+            log.warning("closing_with_runs_in_flight", runs=unfinished)
         self.pool.close()
 
     # ------------------------------------------------------------------ sessions
@@ -148,7 +194,8 @@ class AgentService:
         snapshot = self.graph.get_state(self._config(record.id))
         state = AgentState.model_validate(snapshot.values) if snapshot.values else AgentState()
         pending = snapshot.interrupts[0].value if snapshot.interrupts else None
-        messages = [{"role": _role(m), "content": str(m.content)} for m in state.messages]
+        messages = [{"role": _role(m), "content": str(m.content)} for m in state.messages
+                    if isinstance(m, HumanMessage) or (isinstance(m, AIMessage) and m.content and not m.tool_calls)]
         return SessionView(session=record, state=state, pending_approval=pending, messages=messages)
 
     # ------------------------------------------------------------------ turns
@@ -220,21 +267,23 @@ class AgentService:
                     if node == "__interrupt__":
                         continue
                     for m in (update or {}).get("messages", []) if isinstance(update, dict) else []:
-                        if isinstance(m, AIMessage):
+                        if isinstance(m, AIMessage) and m.content and not m.tool_calls:  # not a tool-call step
                             replies.append(str(m.content))
 
     def _finish_interrupted_run(self, config: dict, owner: str, replies: list[str]) -> Iterator[TurnEvent]:
-        """A run cut short by a crash (steps still pending, no interrupt) is finished before the next input.
+        """A run cut short by a crash (a step not yet committed, no interrupt) is finished before the next input.
 
-        Under the session lock, pending steps mean the process running them died (a live one would hold the
-        lock). Finishing them keeps what the user confirmed: an approved deployment is applied (the deploy
-        path is idempotent: a local deployment already running under the same id is reused, server-side
-        apply is declarative) and validated. New input would otherwise drop the pending steps silently.
+        Under the session lock, uncommitted tasks mean the process running them died (a live one would hold the
+        lock). They are read from the snapshot's tasks, not its ``next``: ``next`` leaves out tasks whose writes
+        were saved before the crash, and new input on top of them would silently drop those writes (an applied
+        deployment would stay "applying" for ever). Finishing them keeps what the user confirmed: an approved
+        deployment is applied (the deploy path is idempotent: a local deployment already running under the
+        same id is reused, server-side apply is declarative) and validated.
         """
         snapshot = self.graph.get_state(config)
-        if not snapshot.next or snapshot.interrupts:
+        if not snapshot.tasks or snapshot.interrupts:
             return
-        steps = ", ".join(snapshot.next)
+        steps = ", ".join(t.name for t in snapshot.tasks)
         log.warning("resuming_interrupted_run", thread=config["configurable"]["thread_id"], steps=steps)
         yield TurnEvent(event="progress", data={"message": f"Finishing the step that was interrupted ({steps})."})
         try:
@@ -244,15 +293,31 @@ class AgentService:
             replies.append(f"I could not finish the interrupted step ({steps}): {type(exc).__name__}.")
 
     def _run(self, record: SessionRecord, owner: str, payload: Any, title: str | None = None) -> Iterator[TurnEvent]:
+        """Start the turn on a thread of its own and stream its events (see ``_DetachedRun``)."""
+        run = _DetachedRun(lambda emit: self._run_locked(record, owner, payload, title, emit), f"turn-{record.id}",
+                           on_done=self._forget)
+        with self._runs_lock:
+            self._runs.add(run)
+        run.thread.start()
+        yield from run.events()
+
+    def _forget(self, run: _DetachedRun) -> None:
+        with self._runs_lock:
+            self._runs.discard(run)
+
+    def _run_locked(self, record: SessionRecord, owner: str, payload: Any, title: str | None,
+                    emit: Callable[[TurnEvent], None]) -> None:
         config = self._config(record.id)
         replies: list[str] = []
         started = time.perf_counter()
         with self._turn_slots, self._session_lock(record.id):
-            yield from self._finish_interrupted_run(config, owner, replies)
+            for event in self._finish_interrupted_run(config, owner, replies):
+                emit(event)
             if isinstance(payload, dict) and self.graph.get_state(config).interrupts:
                 # the finished run stopped at the approval gate: the new message answers it (never approves)
                 payload = Command(resume={"message": str(payload["messages"][0].content)})
-            yield from self._stream(payload, config, owner, replies)
+            for event in self._stream(payload, config, owner, replies):
+                emit(event)
             snapshot = self.graph.get_state(config)
         state = AgentState.model_validate(snapshot.values)
         pending = snapshot.interrupts[0].value if snapshot.interrupts else None
@@ -264,7 +329,7 @@ class AgentService:
         reply = "\n\n".join(replies)
         if pending and not replies:
             reply = pending.get("question", "")
-        yield TurnEvent(event="reply", data={"text": reply})
+        emit(TurnEvent(event="reply", data={"text": reply}))
         if pending:
-            yield TurnEvent(event="interrupt", data=pending)
-        yield TurnEvent(event="done", data={"stage": state.stage.value, "turn": state.turn})
+            emit(TurnEvent(event="interrupt", data=pending))
+        emit(TurnEvent(event="done", data={"stage": state.stage.value, "turn": state.turn}))

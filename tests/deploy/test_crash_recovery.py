@@ -170,3 +170,42 @@ def test_a_crash_inside_apply_is_finished_once_on_the_next_message(service, sess
     assert any(e.event == "progress" and "already running" in e.data.get("message", "") for e in r.events)
     [again] = deploy_path.local_target(NAMESPACES).list()
     assert again.id == started.id and again.endpoint == started.endpoint  # reused, not started twice
+
+
+@pytest.mark.slow
+def test_a_crash_after_apply_saved_its_writes_is_finished_from_the_snapshots_tasks(service, session, fast_local,
+                                                                                 monkeypatch):
+    """The process dies after a step's writes were saved but before the step's checkpoint (checkpoints are
+    written in the background, so the crash lands after the apply): the snapshot's ``next`` no longer names
+    the step, its tasks still do. The next message must commit those writes, not answer on top of the older
+    checkpoint (which says "applying" for ever)."""
+    service.turn(session, "alice", NEED)
+    service.turn(session, "alice", "deploy option 1")
+    saved_apply = []
+    real_put_writes, real_put = service.saver.put_writes, service.saver.put
+
+    def put_writes(config, writes, task_id, task_path=""):
+        real_put_writes(config, writes, task_id, task_path)
+        saved_apply.extend(v for c, v in writes if c == "deployment" and getattr(v, "status", "") == "applied")
+
+    def put_or_die(*args, **kwargs):
+        if saved_apply:
+            raise _Crash()  # the step's writes are stored, its checkpoint never will be
+        return real_put(*args, **kwargs)
+
+    monkeypatch.setattr(service.saver, "put_writes", put_writes)
+    monkeypatch.setattr(service.saver, "put", put_or_die)
+    with pytest.raises(_Crash):
+        service.approve(session, "alice", approve=True)
+    monkeypatch.setattr(service.saver, "put_writes", real_put_writes)
+    monkeypatch.setattr(service.saver, "put", real_put)
+    snapshot = service.graph.get_state(service._config(uuid.UUID(str(session))))
+    assert snapshot.next == () and snapshot.tasks and not snapshot.interrupts  # what `next` alone misses
+    [started] = deploy_path.local_target(NAMESPACES).list()
+
+    r = service.turn(session, "alice", "how is it going?")
+    state = service.view(session, "alice").state
+    assert state.deployment.status == "validated" and state.deployment.deployment_id == started.id
+    assert any("Finishing the step" in e.data.get("message", "") for e in r.events if e.event == "progress")
+    assert [t.name for t in state.tool_runs].count("apply_manifests") == 1
+    assert [d.id for d in deploy_path.local_target(NAMESPACES).list()] == [started.id]
