@@ -12,7 +12,9 @@ from rich.table import Table
 from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, use_case_of
 from cli.render import comparison_table, prediction_table, recommendations_table
 from knowledge import get_knowledge_base
-from knowledge.domain import SPEC_FIELDS, CostModel, DeploymentSpec, Precision, PriceTier, Priority, UseCase
+from knowledge.domain import (
+    SPEC_FIELDS, CostModel, DeploymentSpec, ExperienceClass, Precision, PriceTier, Priority, UseCase,
+)
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions
 from tools.service import PredictRequest, run_compare, run_plan, run_predict
@@ -33,11 +35,25 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
             output_tokens: int = typer.Option(..., help="output tokens per request"),
             concurrency: float = typer.Option(None, help="closed loop: this many concurrent users"),
             rps: float = typer.Option(None, help="open loop: Poisson arrivals at this many requests/s"),
+            requests_per_user: int = typer.Option(None, help="benchmark replay: N requests per user back to back, "
+                                                             "all measured, warm-up included (with --concurrency)"),
+            length_spread: float = typer.Option(None, help="benchmark replay: lengths uniform in [R x L, L]"),
+            max_num_seqs: int = typer.Option(256, help="vLLM --max-num-seqs"),
+            max_num_batched_tokens: int = typer.Option(8192, help="vLLM --max-num-batched-tokens"),
+            max_model_len: int = typer.Option(None, help="vLLM --max-model-len (default: what the requests need)"),
+            kv_cache_dtype: str = typer.Option("auto", help="vLLM --kv-cache-dtype: auto|fp8"),
+            prefix_caching: bool = typer.Option(False, "--prefix-caching/--no-prefix-caching",
+                                                help="vLLM --enable-prefix-caching"),
+            shared_prefix_tokens: int = typer.Option(0, help="prompt tokens every request shares (system prompt)"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Predict latency percentiles, throughput and memory for one configuration under load."""
     try:
         req = PredictRequest(model=model, gpu=gpu, tp=tp, precision=precision, prompt_tokens=prompt_tokens,
-                             output_tokens=output_tokens, concurrency=concurrency, rps=rps)
+                             output_tokens=output_tokens, concurrency=concurrency, rps=rps,
+                             requests_per_user=requests_per_user, length_spread=length_spread,
+                             max_num_seqs=max_num_seqs, max_num_batched_tokens=max_num_batched_tokens,
+                             max_model_len=max_model_len, kv_cache_dtype=kv_cache_dtype,
+                             enable_prefix_caching=prefix_caching, shared_prefix_tokens=shared_prefix_tokens)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(map(str, err["loc"]))
@@ -90,17 +106,29 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
          gpus: str = typer.Option(None, help="allowed GPUs, comma-separated"),
          models: str = typer.Option(None, help="preferred models, comma-separated"),
          precision: Precision = typer.Option(None), cost_model: CostModel = typer.Option(None),
-         max_gpus: int = typer.Option(None, help="GPUs available (owned fleet)"),
-         price_tier: PriceTier = typer.Option(PriceTier.ON_DEMAND), top: int = typer.Option(5, min=1, max=50),
+         max_gpus: int = typer.Option(None, help="GPUs available (owned fleet): the best plan within them"),
+         exclude_gpus: str = typer.Option(None, help="GPUs not to use, comma-separated"),
+         price_tier: PriceTier = typer.Option(None, help="on_demand (default), spot or reserved_1y rental"),
+         window_hours: float = typer.Option(None, help="traffic runs this many hours a day (business hours, a "
+                                                       "nightly batch window)"),
+         window_requests: int = typer.Option(None, help="requests to serve within one window"),
+         experience: ExperienceClass = typer.Option(None, "--experience",
+                                                    help="overrides the use case's latency class (batch: latency "
+                                                         "does not matter)"),
+         scale_to_zero: bool = typer.Option(None, "--scale-to-zero/--no-scale-to-zero",
+                                            help="replicas may stop when idle (cold starts)"),
+         top: int = typer.Option(5, min=1, max=50),
          as_json: bool = typer.Option(False, "--json")) -> None:
     """Find the cheapest (or fastest, or best) configurations that meet the SLOs."""
     spec = _spec_from_options(
         spec_file, use_case=use_case, users=users, rps=rps, peak_rps=peak_rps, prompt_tokens=prompt_tokens,
         output_tokens=output_tokens, ttft_p95_ms=ttft_p95, itl_p95_ms=itl_p95, e2e_p95_ms=e2e_p95,
         priority=priority, budget_monthly_usd=budget, gpus=_split(gpus), models=_split(models),
-        precision=precision, cost_model=cost_model, max_gpus=max_gpus)
+        precision=precision, cost_model=cost_model, max_gpus=max_gpus, exclude_gpus=_split(exclude_gpus),
+        price_tier=price_tier, window_hours=window_hours, window_requests=window_requests,
+        experience_class=experience, allow_cold_start=scale_to_zero)
     with console.status("Planning over the catalog..."):
-        result = run_plan(_kb(), spec, PlanOptions(price_tier=price_tier, top_n=top))
+        result = run_plan(_kb(), spec, PlanOptions(top_n=top))
     if as_json:
         print_json(result.recommendations)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,8 @@ class Variant(BaseModel):
 class ComparisonRow(BaseModel):
     label: str
     changes: dict[str, Any]
+    notes: list[str] = Field(default_factory=list, description="what the variant kept from the base plan, and why "
+                                                                "it could not keep something")
     top: Recommendation | None = None
     meets_slos: bool | None = None
     error: str | None = None
@@ -131,7 +134,12 @@ def _deltas(base: Recommendation, other: Recommendation) -> dict[str, float]:
 def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
             benchmarks: BenchmarkLookup | None = None, options: PlanOptions | None = None,
             planner: Planner | None = None) -> Comparison:
-    """Plan the base and each variant (``planner`` lets callers share a plan cache)."""
+    """Plan the base and each variant (``planner`` lets callers share a plan cache).
+
+    A variant changes exactly what it names: the model, precision and GPU of the base's option 1 are kept unless
+    the variant names them, so a delta is the named change's own (FP8 keeps the model, a GPU change keeps it where
+    it fits). What cannot be kept is said, with why, and the nearest alternative is planned instead.
+    """
     lookup = benchmarks or (lambda _c: [])
     planner = planner or (lambda s: plan_detailed(s, catalog, benchmarks=lookup, options=options))
     base_spec = workload_from_spec(spec, catalog).spec  # defaults filled once, so 'Nx' has a number to scale
@@ -143,8 +151,83 @@ def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
         except CompassError as exc:
             rows.append(ComparisonRow(label=v.label, changes=v.changes, error=str(exc)))
             continue
-        row = _row(v.label, v.changes, changed, planner)
+        row = _pinned_row(v, changed, base.top, catalog, planner)
         if row.top and base.top:
             row.deltas = _deltas(base.top, row.top)
         rows.append(row)
     return Comparison(base=base, variants=rows)
+
+
+KEPT = "kept from the base plan by the what-if"
+
+
+def _named(changes: dict[str, Any]) -> set[str]:
+    return {ALIASES.get(k, k) for k in changes}
+
+
+def _pinned_row(v: Variant, changed: DeploymentSpec, top: Recommendation | None, catalog: Catalog,
+                planner: Planner) -> ComparisonRow:
+    """Plan the variant with the base's model, precision and GPU kept where the variant does not name them;
+    release a pin (saying why) only when the variant cannot be planned with it."""
+    if top is None:
+        return _row(v.label, v.changes, changed, planner)
+    named = _named(v.changes)
+    notes: list[str] = []
+    substituted = False
+    pins: dict[str, Any] = {}
+    model = catalog.model(top.model_id)
+    if "models" not in named and "exclude_models" not in named:
+        wanted = changed.precision if "precision" in named else None
+        if wanted is not None and wanted not in model.precisions:
+            nearest = _nearest_with(model, wanted, catalog, changed)
+            notes.append(f"{model.id} has no {wanted.value} variant"
+                         + (f"; planned with the nearest model that has one, {nearest.id}" if nearest else
+                            "; no other allowed model has one either"))
+            model = nearest or model
+        pins["models"] = [model.id]
+    substituted = model.id != top.model_id
+    if "precision" not in named and "models" not in named:
+        pins["precision"] = top.config.precision
+    if "gpus" not in named and "exclude_gpus" not in named:
+        pins["gpus"] = [top.gpu]
+    for release in (None, "gpus", "precision", "models"):
+        if release is not None:
+            if release not in pins:
+                continue
+            notes.append(_released(release, pins.pop(release), error))
+        attempt = changed.with_values("assumed", KEPT, **pins) if pins else changed
+        row = _row(v.label, v.changes, attempt, planner)
+        if row.top is not None:
+            kept = [_kept_words(k, value) for k, value in pins.items() if not (k == "models" and substituted)]
+            row.notes = ([f"kept {', '.join(kept)}"] if kept else []) + notes
+            return row
+        error = row.error or "cannot be planned"
+    row.notes = notes
+    return row
+
+
+def _kept_words(field: str, value: Any) -> str:
+    if field == "models":
+        return f"the model ({value[0]})"
+    if field == "gpus":
+        return f"the GPU ({value[0]})"
+    return f"the precision ({value.value})"
+
+
+def _released(field: str, value: Any, error: str) -> str:
+    what = {"models": f"the model {value[0]}", "gpus": f"the GPU {value[0]}",
+            "precision": f"the precision {getattr(value, 'value', value)}"}[field]
+    return f"could not keep {what}: {error.rstrip('.')}"
+
+
+def _nearest_with(model, precision, catalog: Catalog, spec: DeploymentSpec):
+    """The allowed model closest to ``model`` that is published in ``precision``: same family first, then the
+    nearest size (log of total parameters), then the better quality for the use case."""
+    def distance(m) -> tuple:
+        size = abs(math.log(m.architecture.total_params_b / model.architecture.total_params_b))
+        q = m.quality.get(spec.use_case).score if spec.use_case in m.quality else 0.0
+        return (m.family != model.family, round(size, 3), -q)
+
+    allowed = [m for m in catalog.models if precision in m.precisions and m.id not in spec.exclude_models
+               and m.id != model.id]
+    return min(allowed, key=distance, default=None)

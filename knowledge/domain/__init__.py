@@ -13,7 +13,10 @@ from knowledge.domain.prediction import (
     LatencyStats, Load, MemoryBreakdown, Prediction, ServingConfig, Throughput,
 )
 from knowledge.domain.recommendation import BindingConstraint, CostEstimate, Recommendation, SloCheck
-from knowledge.domain.spec import SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults
+from knowledge.domain.spec import (
+    EXPERIENCE_TARGETS, MAX_RPS_PER_USER, SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults,
+    implausible_rate_per_user, is_batch, max_model_len_for,
+)
 
 __all__ = [
     "AttentionKind", "BenchmarkRow", "BindingConstraint", "CostEstimate", "CostModel", "DeploymentOutcome", "DeploymentSpec",
@@ -21,5 +24,6 @@ __all__ = [
     "LengthDistribution", "Load", "LoadKind", "MeasuredPerformance", "MemoryBreakdown", "ModelArchitecture",
     "ModelCard", "Precision", "Prediction", "PriceTier", "Priority", "Provenance", "QualityScore",
     "QuantizedVariant", "Recommendation", "SPEC_FIELDS", "ServingConfig", "SimilarDeployment", "SloCheck",
-    "Throughput", "TrafficShape", "UseCase", "UseCaseTemplate", "average_rps_for_users", "fill_defaults",
+    "Throughput", "TrafficShape", "UseCase", "UseCaseTemplate", "average_rps_for_users", "fill_defaults", "implausible_rate_per_user", "is_batch",
+    "EXPERIENCE_TARGETS", "MAX_RPS_PER_USER", "max_model_len_for",
 ]

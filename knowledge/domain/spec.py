@@ -25,6 +25,9 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "concurrent_users": ("rps", "peak_rps"),
     "rps": ("peak_rps", "users"),
     "peak_rps": ("rps",),
+    "window_requests": ("rps", "peak_rps"),
+    "window_hours": ("rps", "peak_rps", "allow_cold_start"),
+    "experience_class": ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "peak_rps", "allow_cold_start"),
 }
 
 # Sanity limits: beyond these a number is a typo, not a workload.
@@ -138,50 +141,130 @@ def average_rps_for_users(users: int, template: UseCaseTemplate) -> float:
     return users * t.active_fraction * t.requests_per_active_user_per_min / 60.0
 
 
+# Latency targets (p95 TTFT, ITL in ms) of an experience class stated on its own, as the use-case templates set
+# them per class (knowledge/data/usecases.yaml); E2E follows from the output length. Batch: latency does not
+# matter, only throughput and, with a window, finishing the window's requests in time.
+EXPERIENCE_TARGETS: dict[ExperienceClass, tuple[float, float] | None] = {
+    ExperienceClass.INSTANT: (200.0, 20.0),
+    ExperienceClass.CONVERSATIONAL: (500.0, 50.0),
+    ExperienceClass.INTERACTIVE: (1000.0, 50.0),
+    ExperienceClass.DEFERRED: (8000.0, 80.0),
+    ExperienceClass.BATCH: None,
+}
+# --max-model-len covers the long requests of a workload: about p99 (1.6x the p90 of the lognormal lengths the
+# templates use; fixed lengths have no tail) plus this margin, rounded up to 1,024 tokens.
+MODEL_LEN_MARGIN = 1.25
+P99_OVER_P90 = 1.6
+MODEL_LEN_ROUND = 1024
+
+
+def max_model_len_for(prompt: int, prompt_p90: int | None, output: int, output_p90: int | None) -> int:
+    """The one context-length rule: what every replica must hold for requests of these lengths (tokens)."""
+    def long(mean: int, p90: int | None) -> float:
+        return p90 * P99_OVER_P90 if p90 and p90 > mean else float(p90 or mean)
+
+    need = (long(prompt, prompt_p90) + long(output, output_p90)) * MODEL_LEN_MARGIN
+    return int(-(-need // MODEL_LEN_ROUND) * MODEL_LEN_ROUND)
+
+
+MAX_RPS_PER_USER = 2.0  # sustained requests/s per user beyond which "users" and "rps" disagree
+
+
+def implausible_rate_per_user(users: int | None, rps: float | None) -> str | None:
+    """The one plausibility check of users against a request rate: why they disagree, or None."""
+    if not users or not rps or rps / users <= MAX_RPS_PER_USER:
+        return None
+    return (f"{rps:g} req/s from {users:,} users is {rps / users:.1f} req/s per user, more than people send (at most "
+            f"~{MAX_RPS_PER_USER:g}); is the user count or the rate wrong?")
+
+
+def is_batch(spec: DeploymentSpec, template: UseCaseTemplate) -> bool:
+    return (spec.experience_class or template.experience_class) is ExperienceClass.BATCH
+
+
 def fill_defaults(spec: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
     """Complete a spec from its use-case template, marking every filled value as assumed.
 
-    Stated values are never overwritten. Request rates come from users when only users are given;
-    the peak comes from the template's peak-to-average ratio.
+    Stated values are never overwritten. Latency targets come from the stated experience class, else the
+    template; request rates from a window's request count, concurrent users or users (in that order); the peak
+    from the template's peak-to-average ratio (a batch job is fed at a steady rate: no peak).
     """
+    out = _fill_values(spec, template)
+    out = _fill_targets(out, template)
+    out = _fill_rates(out, template)
+    return _fill_schedule(out, template)
+
+
+def _fill_values(spec: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
     uc = template.name.value
-    out = spec
     defaults: list[tuple[str, Any, str]] = [
         ("prompt_tokens", template.prompt_tokens.mean, f"typical prompt for {uc} (p90 {template.prompt_tokens.p90})"),
         ("output_tokens", template.output_tokens.mean, f"typical output for {uc} (p90 {template.output_tokens.p90})"),
-        ("ttft_p95_ms", template.ttft_p95_ms, f"{template.experience_class.value} experience target for {uc}"),
-        ("itl_p95_ms", template.itl_p95_ms, f"{template.experience_class.value} experience target for {uc}"),
-        ("e2e_p95_ms", template.e2e_p95_ms, f"{template.experience_class.value} experience target for {uc}"),
         ("priority", Priority.BALANCED, "no priority stated"),
         ("cost_model", CostModel.CLOUD, "cloud rental unless you own or buy GPUs"),
+        ("price_tier", PriceTier.ON_DEMAND, "on-demand rental unless spot or a 1-year reservation is wanted"),
     ]
+    out = spec
     for field, value, note in defaults:
         if not out.is_set(field):
             out = out.with_values("assumed", note, **{field: value})
+    return out
+
+
+def _fill_targets(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
+    uc = template.name.value
+    stated_class = out.experience_class if out.experience_class not in (None, template.experience_class) else None
+    if stated_class is None:
+        targets = {"ttft_p95_ms": template.ttft_p95_ms, "itl_p95_ms": template.itl_p95_ms,
+                   "e2e_p95_ms": template.e2e_p95_ms}
+        note = f"{template.experience_class.value} experience target for {uc}"
+    elif (pair := EXPERIENCE_TARGETS[stated_class]) is None:
+        return out  # batch: no latency target unless stated
+    else:
+        output_p90 = max(out.output_tokens or template.output_tokens.mean, round(
+            (out.output_tokens or template.output_tokens.mean) * template.output_tokens.p90 / template.output_tokens.mean))
+        e2e = -(-(pair[0] + output_p90 * pair[1]) // 1000) * 1000  # first token + a long answer, whole seconds
+        targets = {"ttft_p95_ms": pair[0], "itl_p95_ms": pair[1], "e2e_p95_ms": float(e2e)}
+        note = f"{stated_class.value} experience target (you said so; e2e = ttft + {output_p90} output tokens x itl)"
+    for field, value in targets.items():
+        if not out.is_set(field):
+            out = out.with_values("assumed", note, **{field: value})
+    return out
+
+
+def _fill_rates(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
+    uc, t = template.name.value, template.traffic
+    if out.rps is None and out.window_requests is not None:
+        hours = out.window_hours or 24.0
+        out = out.with_values(
+            "assumed", f"{out.window_requests:,} requests over {hours:g} h", rps=_rate(out.window_requests / hours / 3600))
     if out.rps is None and out.concurrent_users is not None:
-        t = template.traffic
         out = out.with_values(
             "assumed", f"{out.concurrent_users} users active at once x {t.requests_per_active_user_per_min:g} req/min",
-            rps=round(max(out.concurrent_users * t.requests_per_active_user_per_min / 60.0, 1e-3), 3),
-        )
+            rps=_rate(out.concurrent_users * t.requests_per_active_user_per_min / 60.0))
     if out.rps is None and out.users is not None:
-        rps = max(average_rps_for_users(out.users, template), 1e-3)
-        t = template.traffic
         out = out.with_values(
-            "assumed",
-            f"{out.users} users x {t.active_fraction:.0%} active x "
-            f"{t.requests_per_active_user_per_min:g} req/min",
-            rps=round(rps, 3),
-        )
+            "assumed", f"{out.users} users x {t.active_fraction:.0%} active x {t.requests_per_active_user_per_min:g} "
+                       f"req/min", rps=_rate(average_rps_for_users(out.users, template)))
+    peak_to_average = 1.0 if is_batch(out, template) else t.peak_to_average
+    why = "batch work is fed at a steady rate (no peak)" if is_batch(out, template) else \
+        f"{peak_to_average:g} peak-to-average for {uc}"
     if out.rps is None and out.peak_rps is not None:
-        out = out.with_values(
-            "assumed", f"peak / {template.traffic.peak_to_average:g} peak-to-average for {uc}",
-            rps=round(max(out.peak_rps / template.traffic.peak_to_average, 1e-3), 3),
-        )
+        out = out.with_values("assumed", f"peak / {peak_to_average:g}: {why}", rps=_rate(out.peak_rps / peak_to_average))
     if out.peak_rps is None and out.rps is not None:
-        out = out.with_values(
-            "assumed", f"average x {template.traffic.peak_to_average:g} peak-to-average for {uc}",
-            # a tiny rate must not round to 0, a huge one not pass the bound
-            peak_rps=round(min(max(out.rps * template.traffic.peak_to_average, 1e-3), MAX_RPS), 3),
-        )
+        out = out.with_values("assumed", f"average x {peak_to_average:g}: {why}",
+                              peak_rps=_rate(out.rps * peak_to_average))
     return out
+
+
+def _fill_schedule(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
+    if (out.allow_cold_start is None and is_batch(out, template) and out.window_hours is not None
+            and out.window_hours < 24):
+        out = out.with_values("assumed", "a batch job's replicas start for its window and stop after",
+                              allow_cold_start=True)
+    return out
+
+
+def _rate(rps: float) -> float:
+    """A derived rate: never rounded to 0, never past the bound."""
+    return round(min(max(rps, 1e-3), MAX_RPS), 3)

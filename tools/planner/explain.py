@@ -19,11 +19,10 @@ from knowledge.domain import (
 from simulator.perf import SloTargets, predict
 from tools.errors import PlanningError
 from tools.planner.candidates import Enumeration
-from tools.planner.cost import monthly_usd
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import LABEL, describe, fmt_ms, fmt_rps
 from tools.planner.sizing import (
-    NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity, replica_counts, slo_checks,
+    NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity, completed, monthly_for, replica_counts, slo_checks,
 )
 from tools.planner.workload import PlanningWorkload
 
@@ -109,7 +108,7 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
     if o.full_replicas is not None:
         return BindingConstraint(kind="gpu_limit", **common, text=(
             f"capped by the {workload.spec.max_gpus} GPUs available: {o.replicas} replica(s) of "
-            f"{o.gpus_per_replica} GPU(s) sustain about {fmt_rps(o.replicas * cap)} within the SLOs; {peak} "
+            f"{o.gpus_per_replica} GPU(s) sustain about {fmt_rps(o.replicas * cap)} {_within(workload)}; {peak} "
             f"needs {o.full_replicas} replicas ({o.full_replicas * o.gpus_per_replica} GPUs)"))
     if not o.slo_reachable:
         return BindingConstraint(kind="throughput", **common, text=(
@@ -122,7 +121,7 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
                if c.config.tensor_parallel > 1 else f"the smallest unit is one {c.gpu.name}")
         return BindingConstraint(kind="memory", **common, text=(
             f"one replica is the minimum and serves {peak} at {sizing / cap:.0%} of the {fmt_rps(cap)} it sustains "
-            f"within the SLOs; {mem}"))
+            f"{_within(workload)}; {mem}"))
     metric = _binding_metric(o, workload, catalog)
     if metric is None:
         return BindingConstraint(kind="throughput", **common, text=(
@@ -136,6 +135,10 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
     if o.latency_bound:
         text += f" ({latency_bound_words(o)})"
     return BindingConstraint(kind="slo", metric=metric, target_ms=target, **common, text=text)
+
+
+def _within(workload: PlanningWorkload) -> str:
+    return "within the SLOs" if any(workload.slos.model_dump().values()) else "with its batch full"
 
 
 def _peak_words(workload: PlanningWorkload, options: PlanOptions) -> str:
@@ -230,11 +233,11 @@ def latency_bound_words(o: SizedOption) -> str:
 
 
 def _simulated_miss(o: SizedOption, workload: PlanningWorkload) -> str:
-    if not o.slo_checks:
+    if not o.completed:
         return (f"the simulation of {o.replicas} replica(s) at {fmt_rps(o.per_replica_rps(workload))} each completed "
                 f"no request: overloaded")
     missed = ", ".join(f"p95 {LABEL[x.metric]} {fmt_ms(x.predicted_ms)} vs {fmt_ms(x.target_ms)}"
-                       for x in o.slo_checks if not x.met)
+                       for x in o.slo_checks if not x.met) or "the rate it sustains (overloaded)"
     return f"the simulation of {describe(o)} at {fmt_rps(o.per_replica_rps(workload))} per replica misses {missed}"
 
 
@@ -320,7 +323,7 @@ def gpu_limit_outcome(recs: list[Recommendation], ranked: list[SizedOption], rea
         text += "; at the full peak " + ", ".join(
             f"p95 {LABEL[c.metric]} rises to {fmt_ms(c.predicted_ms)} (target {fmt_ms(c.target_ms)}, "
             f"{-c.margin_pct:.0f}% over)" for c in relaxed)
-    elif not rec.slo_checks:
+    elif not completed(rec.prediction):
         text += "; at the full peak it is overloaded (no request completes in the simulation)"
     full_gpus = full_usd = None
     if full is not None:
@@ -335,9 +338,7 @@ def gpu_limit_outcome(recs: list[Recommendation], ranked: list[SizedOption], rea
 
 
 def _full_usd(o: SizedOption, workload: PlanningWorkload, options: PlanOptions) -> float:
-    gpus = (o.full_replicas or o.replicas) * o.gpus_per_replica
-    assert workload.spec.cost_model is not None
-    return monthly_usd(o.candidate.gpu, gpus, workload.spec.cost_model, options)
+    return monthly_for(o.candidate, o.full_replicas or o.replicas, workload, options)
 
 
 # ---------------------------------------------------------------------------------------------- why not
@@ -475,7 +476,7 @@ def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Reco
     elif not rec.meets_slos:
         status = ConsideredStatus.SLO_MISS
         reason = f"Its best configuration, {described}, misses " + _misses(misses) + " at the planned load"
-        if rec.slo_checks == []:
+        if not completed(rec.prediction):
             reason = f"Its best configuration, {described}, is overloaded at the planned load"
     elif plan.spec.max_gpus is not None and rec.total_gpus > plan.spec.max_gpus:
         status = ConsideredStatus.OVER_GPU_LIMIT

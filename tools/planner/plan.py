@@ -7,7 +7,7 @@ import time
 from pydantic import BaseModel, Field
 
 from knowledge.catalog import Catalog
-from knowledge.domain import DeploymentSpec, Priority, Recommendation
+from knowledge.domain import DeploymentSpec, PriceTier, Priority, Recommendation
 from tools.errors import PlanningError
 from tools.planner import ranking
 from tools.planner.candidates import enumerate_candidates
@@ -66,7 +66,10 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
     """Rank the configurations for ``spec``; ``tensor_parallel`` restricts the degree (why-not questions)."""
     started = time.perf_counter()
     options = options or PlanOptions()
+    if not spec.stated("price_tier") and options.price_tier is not PriceTier.ON_DEMAND:
+        spec = spec.with_values("stated", "plan options", price_tier=options.price_tier)
     workload = workload_from_spec(spec, catalog)
+    options = options.model_copy(update={"price_tier": workload.spec.price_tier or options.price_tier})
     enum = enumerate_candidates(workload, catalog, options, tensor_parallel=tensor_parallel)
     if not enum.candidates:
         hint = f" Closest: {enum.nearest_misfit}." if enum.nearest_misfit else ""
@@ -80,7 +83,7 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
     if not ranked:
         raise PlanningError(_nothing_completes(screened, workload))
     recs = _recommendations(ranked, workload, catalog, options)
-    notes = list(enum.notes) + dropped
+    notes = workload.notes() + list(enum.notes) + dropped
     limit = gpu_limit_outcome(recs, ranked, search.reachable(), workload, options)
     if limit is not None:
         notes.insert(0, limit.text)
@@ -113,10 +116,10 @@ def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
             options: PlanOptions) -> tuple[list[SizedOption], list[str]]:
     """The verified options in rank order, top_n of them; overloaded ones (no request completed) are dropped."""
     spec = workload.spec
-    usable = [o for o in verified if o.prediction and o.prediction.fits and o.slo_checks]
+    usable = [o for o in verified if o.completed]
     dropped = [f"{describe(o)} left out: no request completed in the simulation at "
                f"{fmt_rps(o.per_replica_rps(workload))} per replica (overloaded)"
-               for o in verified if o.prediction and o.prediction.fits and not o.slo_checks]
+               for o in verified if o.prediction and o.prediction.fits and not o.completed]
     ordered = ranking.order(usable, spec.priority or Priority.BALANCED, workload.template.name,
                             spec.budget_monthly_usd, spec.max_gpus)
     return ordered[: options.top_n], dropped[:3]

@@ -34,8 +34,10 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
     best_lat = min(latency_ratio(x) for x in ranked)
     best_q = max(quality_score(x, use_case) for x in ranked)
     parts = []
-    if not o.slo_checks:
+    if not o.completed:
         parts.append("Overloaded at the planned load: no request completed in the simulation")
+    elif not o.meets_slos and all(c.met for c in o.slo_checks):
+        parts.append(f"Overloaded at the planned load: {next((n for n in o.prediction.notes if n.startswith('overloaded')), 'the queue grows')}")
     elif not o.meets_slos:
         parts.append("Misses " + ", ".join(
             f"p95 {LABEL[c.metric]} ({fmt_ms(c.predicted_ms)} vs {fmt_ms(c.target_ms)} target)"

@@ -16,7 +16,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import BenchmarkRow, CostEstimate, Prediction, ServingConfig, SloCheck
 from simulator.perf import LightLoadLatency, SloTargets, capacity_ceiling_rps, estimate_capacity_rps, light_load_p95, predict
 from tools.planner.candidates import Candidate
-from tools.planner.cost import estimate_cost, monthly_usd
+from tools.planner.cost import cold_start_s, estimate_cost, monthly_usd
 from tools.planner.memo import memo
 from tools.planner.options import PlanOptions
 from tools.planner.workload import PlanningWorkload
@@ -41,6 +41,21 @@ def check(metric: str, target: float, predicted: float) -> SloCheck:
 
 def light_checks(light: LightLoadLatency, slos: SloTargets) -> list[SloCheck]:
     return [check(m, getattr(slos, m), getattr(light, m)) for m in SLO_METRICS if getattr(slos, m) is not None]
+
+
+def completed(prediction: Prediction) -> bool:
+    """Some requests completed in the simulation (finite p95s); not so when hopelessly overloaded."""
+    stats = (prediction.ttft_ms, prediction.itl_ms, prediction.e2e_ms)
+    return prediction.fits and all(s is not None and math.isfinite(s.p95) for s in stats)
+
+
+def overloaded(prediction: Prediction) -> bool:
+    """The offered rate exceeds what the replica sustains (the engine says so in its notes)."""
+    return any(n.startswith("overloaded") for n in prediction.notes)
+
+
+def passes(prediction: Prediction, checks: list[SloCheck]) -> bool:
+    return completed(prediction) and not overloaded(prediction) and all(c.met for c in checks)
 
 
 def slo_checks(prediction: Prediction, slos: SloTargets) -> list[SloCheck]:
@@ -98,8 +113,12 @@ class SizedOption:
         return self.capacity_rps is not None
 
     @property
+    def completed(self) -> bool:
+        return self.prediction is not None and completed(self.prediction)
+
+    @property
     def meets_slos(self) -> bool:
-        return bool(self.slo_checks) and all(c.met for c in self.slo_checks)
+        return self.prediction is not None and passes(self.prediction, self.slo_checks)
 
     @property
     def gpus_per_replica(self) -> int:
@@ -113,15 +132,27 @@ def replica_counts(workload: PlanningWorkload, capacity: float, options: PlanOpt
     """(replicas for peak + headroom, autoscaling floor for the average, ceiling for bursts beyond plan)."""
     per = max(capacity, 1e-9)
     replicas = min(MAX_REPLICAS, max(1, math.ceil(workload.sizing_rps(options) / per)))
-    floor = 0 if workload.spec.allow_cold_start else 1
-    minimum = min(replicas, max(floor, math.ceil(workload.avg_rps * (1 + options.headroom) / per)))
+    # scale to zero: the autoscaler's floor is nothing; else the replicas the average load needs
+    minimum = 0 if workload.spec.allow_cold_start else min(
+        replicas, max(1, math.ceil(workload.avg_rps * (1 + options.headroom) / per)))
     maximum = min(MAX_REPLICAS, max(replicas, math.ceil(replicas * 1.5)))
     return replicas, minimum, maximum
 
 
-def _monthly(candidate: Candidate, replicas: int, workload: PlanningWorkload, options: PlanOptions) -> float:
+def replica_weights_gb(candidate: Candidate) -> float:
+    return candidate.memory.breakdown.weights_gb * candidate.config.tensor_parallel * candidate.config.data_parallel
+
+
+def monthly_for(candidate: Candidate, replicas: int, workload: PlanningWorkload, options: PlanOptions) -> float:
+    """What ``replicas`` of the candidate cost a month on the workload's schedule (screening and sizing)."""
     assert workload.spec.cost_model is not None
-    return monthly_usd(candidate.gpu, replicas * candidate.config.gpus_per_replica, workload.spec.cost_model, options)
+    gpr = candidate.config.gpus_per_replica
+    hours = workload.schedule.gpu_hours(replicas * gpr, gpr, cold_start_s(replica_weights_gb(candidate)),
+                                        options.price_tier)
+    return monthly_usd(candidate.gpu, replicas * gpr, workload.spec.cost_model, options, gpu_hours=hours)
+
+
+_monthly = monthly_for
 
 
 def screen(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption:
@@ -186,9 +217,11 @@ def _resize(option: SizedOption, per_replica: float, workload: PlanningWorkload,
 
 
 def _cost(option: SizedOption, workload: PlanningWorkload, options: PlanOptions) -> CostEstimate:
-    assert workload.spec.cost_model is not None and workload.spec.output_tokens is not None
+    assert workload.spec.cost_model is not None
     return estimate_cost(option.candidate.gpu, option.total_gpus, workload.spec.cost_model, options,
-                         avg_rps=workload.avg_rps, output_tokens=workload.spec.output_tokens)
+                         output_tokens_per_month=workload.output_tokens_per_month,
+                         gpus_per_replica=option.gpus_per_replica, weights_gb=replica_weights_gb(option.candidate),
+                         schedule=workload.schedule)
 
 
 def simulated_rate(rps: float) -> float:
@@ -214,10 +247,6 @@ def _simulate(option: SizedOption, replicas: int, workload: PlanningWorkload, ca
     return prediction, slo_checks(prediction, workload.slos)
 
 
-def _passes(checks: list[SloCheck]) -> bool:
-    return bool(checks) and all(c.met for c in checks)
-
-
 def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions,
            benchmarks: BenchmarkLookup, max_gpus: int | None = None) -> SizedOption:
     """Predict one replica at its share of the peak; while an SLO is missed, add replicas (never past the GPU
@@ -229,14 +258,14 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
     if option.slo_reachable and option.full_replicas is None:
         failed = None
         for _ in range(VERIFY_STEPS):
-            if _passes(checks) or not prediction.fits or replicas >= limit:
+            if passes(prediction, checks) or not prediction.fits or replicas >= limit:
                 break
             failed, replicas = replicas, min(limit, replicas + max(1, math.ceil(replicas * 0.25)))
             prediction, checks = _simulate(option, replicas, workload, catalog, rows)
-        if failed is not None and _passes(checks):
+        if failed is not None and passes(prediction, checks):
             replicas, prediction, checks = _fewest_passing(option, failed, replicas, prediction, checks, workload,
                                                            catalog, rows)
-    if option.full_replicas is not None and _passes(checks):
+    if option.full_replicas is not None and passes(prediction, checks):
         option.full_replicas = None  # the simulation serves the whole peak within the limit: the estimate was cautious
     if replicas != option.replicas:
         option.replicas = replicas
@@ -253,7 +282,7 @@ def _fewest_passing(option: SizedOption, failed: int, passed: int, prediction: P
     while passed - failed > 1:
         mid = (failed + passed) // 2
         p, c = _simulate(option, mid, workload, catalog, rows)
-        if _passes(c):
+        if passes(p, c):
             passed, prediction, checks = mid, p, c
         else:
             failed = mid

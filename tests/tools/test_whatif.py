@@ -1,0 +1,53 @@
+"""What-if changes exactly what it names (issue 14 item 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.whatif import Variant, compare
+
+from tests.tools.conftest import stated
+
+
+@pytest.fixture(scope="module")
+def comparison(catalog):
+    spec = stated(use_case="chatbot_conversational", users=5000, priority="quality")
+    return compare(spec, [Variant(label="fp8", changes={"precision": "fp8"}),
+                          Variant(label="L40S", changes={"gpu": "L40S"}),
+                          Variant(label="twice the traffic", changes={"traffic": "2x"})], catalog)
+
+
+def test_fp8_keeps_the_model_or_says_it_has_no_fp8_variant(comparison, catalog):
+    base, fp8 = comparison.base.top, comparison.variants[0]
+    assert fp8.top is not None and fp8.top.config.precision.value == "fp8"
+    model = catalog.model(base.model_id)
+    if "fp8" in model.precisions:
+        assert fp8.top.model_id == base.model_id
+        assert any("kept the model" in n for n in fp8.notes)
+    else:
+        assert any(f"{base.model_id} has no fp8 variant" in n for n in fp8.notes)
+        assert any(fp8.top.model_id in n for n in fp8.notes)
+
+
+def test_a_gpu_change_keeps_the_model_where_it_fits(comparison):
+    base, l40s = comparison.base.top, comparison.variants[1]
+    assert l40s.top is not None and l40s.top.gpu == "L40S"
+    if l40s.top.model_id != base.model_id:
+        assert any("could not keep the model" in n for n in l40s.notes)
+    else:
+        assert any("kept the model" in n for n in l40s.notes)
+
+
+def test_more_traffic_keeps_the_configuration_and_adds_gpus(comparison):
+    base, more = comparison.base.top, comparison.variants[2]
+    assert (more.top.model_id, more.top.gpu, more.top.config.precision) == (base.model_id, base.gpu,
+                                                                            base.config.precision)
+    assert more.top.total_gpus >= base.total_gpus and more.deltas["gpus"] >= 0
+
+
+def test_fp8_on_a_model_that_has_it_keeps_exactly_that_model(catalog):
+    spec = stated(use_case="chatbot_conversational", users=2000, models=["meta-llama/Llama-3.1-8B-Instruct"],
+                  precision="bf16")
+    result = compare(spec, [Variant(label="fp8", changes={"precision": "fp8"})], catalog)
+    row = result.variants[0]
+    assert row.top.model_id == "meta-llama/Llama-3.1-8B-Instruct" and row.top.config.precision.value == "fp8"
