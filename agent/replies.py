@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.clarify import Ask
+from agent.wording import FIELD_LABELS
 from knowledge.domain import DeploymentSpec, Recommendation, SimilarDeployment
 from tools.planner import PlanResult
 from tools.whatif import Comparison, ComparisonRow
 
-FIELD_LABELS = {
-    "use_case": "use case", "description": "description", "users": "users",
-    "concurrent_users": "concurrent users", "rps": "average rate (req/s)",
-    "peak_rps": "peak rate (req/s)", "prompt_tokens": "prompt tokens", "output_tokens": "output tokens",
-    "ttft_p95_ms": "p95 TTFT (ms)", "itl_p95_ms": "p95 ITL (ms)", "e2e_p95_ms": "p95 E2E (ms)",
-    "priority": "priority", "budget_monthly_usd": "budget ($/month)", "gpus": "allowed GPUs",
-    "exclude_gpus": "excluded GPUs", "models": "preferred models", "exclude_models": "excluded models",
-    "precision": "precision", "cost_model": "cost model", "max_gpus": "GPUs available", "namespace": "namespace",
-    "allow_cold_start": "scale to zero allowed",
-}
 
 
 def _fmt(value) -> str:
@@ -59,13 +50,23 @@ def spec_text(spec: DeploymentSpec) -> str:
     return "| field | value | source |\n|---|---|---|\n" + "\n".join(rows)
 
 
-def assumptions_text(spec: DeploymentSpec, limit: int = 6) -> str:
+USERS_MEANING = ("users means people who use it on a working day, not monthly actives; tell me the peak "
+                 "requests per second if you know it")
+_TRAFFIC_FIRST = ("rps", "peak_rps", "concurrent_users")
+
+
+def assumptions_text(spec: DeploymentSpec, limit: int = 7) -> str:
+    """What was assumed, traffic first (how users became requests/s), with where each value came from."""
     assumed = spec.assumed_fields()
     if not assumed:
         return ""
-    parts = [f"{FIELD_LABELS.get(k, k)} {_fmt(getattr(spec, k))} ({v.note or 'default'})"
-             for k, v in list(assumed.items())[:limit]]
-    return "**I assumed** " + "; ".join(parts) + ". Tell me if any of these is wrong and I will re-plan."
+    order = [f for f in _TRAFFIC_FIRST if f in assumed] + [f for f in assumed if f not in _TRAFFIC_FIRST]
+    parts = [f"{FIELD_LABELS.get(k, k)} {_fmt(getattr(spec, k))} ({assumed[k].note or 'default'})"
+             for k in order[:limit]]
+    text = "**I assumed** " + "; ".join(parts) + "."
+    if "rps" in assumed and spec.users and "users" in (assumed["rps"].note or ""):
+        text += f" ({USERS_MEANING}.)"
+    return text + " Tell me if any of these is wrong and I will re-plan."
 
 
 def _option_line(r: Recommendation) -> str:
@@ -88,8 +89,7 @@ def options_table(recs: Sequence[Recommendation]) -> str:
 def plan_text(plan: PlanResult, *, changed: Sequence[str] = (), similar: Sequence[SimilarDeployment] = (),
               follow: Ask | None = None, warnings: Sequence[str] = ()) -> str:
     w = plan.workload
-    intro = "Here is what I recommend" if not changed else (
-        "Updated for " + ", ".join(FIELD_LABELS.get(f, f) for f in changed))
+    intro = "Here is the updated plan" if changed else "Here is what I recommend"
     parts = [f"{intro} for {w.avg_rps:g} req/s on average and {w.peak_rps:g} at peak "
              f"(prompt ~{w.prompt_tokens} tokens, output ~{w.output_tokens}; p95 targets TTFT {_ms(w.ttft_p95_ms)} ms, "
              f"ITL {_ms(w.itl_p95_ms)} ms, E2E {_ms(w.e2e_p95_ms)} ms):"]

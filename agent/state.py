@@ -12,11 +12,12 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
-from langgraph.graph.message import add_messages
 from pydantic import BaseModel, Field
 
-from agent.offline.contract import Intent, ParseResult
-from knowledge.domain import DeploymentOutcome, DeploymentSpec
+from agent.acts import Reading, SetField
+from agent.redaction import redacted_messages
+from agent.spec_update import Change
+from knowledge.domain import DeploymentOutcome, DeploymentSpec, SimilarDeployment
 from tools.planner import PlanResult
 from tools.whatif import Comparison
 
@@ -65,8 +66,20 @@ class Deployment(BaseModel):
     outcome: DeploymentOutcome | None = None
 
 
+class SpecVersion(BaseModel):
+    """The spec before one turn's change, so "undo that" can restore it."""
+
+    turn: int
+    spec: DeploymentSpec
+    changes: list[Change] = Field(default_factory=list)
+
+
+MAX_HISTORY = 20  # undo reaches back this many changes
+
+
 class AgentState(BaseModel):
-    messages: Annotated[list[AnyMessage], add_messages] = Field(default_factory=list)
+    # every message entering the state is redacted first (credentials never reach a checkpoint)
+    messages: Annotated[list[AnyMessage], redacted_messages] = Field(default_factory=list)
     spec: DeploymentSpec = Field(default_factory=DeploymentSpec)
     stage: Stage = Stage.CONTEXT
     turn: int = 0
@@ -76,15 +89,20 @@ class AgentState(BaseModel):
     selected_option: int | None = None
     comparison: Comparison | None = None
     deployment: Deployment | None = None
-    # this turn's understanding of the latest message (routing input; replaced every turn)
-    parsed: ParseResult | None = None
-    intent: Intent | None = None
+    similar: list[SimilarDeployment] = Field(default_factory=list, description="past outcomes like the plan")
+    # this turn (replaced every turn): how the message was read and what it changed
+    reading: Reading | None = None
+    changes: list[Change] = Field(default_factory=list, description="spec fields this turn changed")
+    unchanged: list[Change] = Field(default_factory=list, description="values restated as they already were")
     turn_notes: list[str] = Field(default_factory=list, description="this turn's warnings for the reply")
+    spec_history: list[SpecVersion] = Field(default_factory=list, description="for undo, oldest first")
+    to_confirm: list[SetField] = Field(default_factory=list, description="readings asked back, applied on 'yes'")
     notices: list[str] = Field(default_factory=list, description="one-time notices already given (e.g. LLM fallback)")
     declined: list[str] = Field(default_factory=list,
                                 description="fields the user withdrew or does not know: answered, never asked again")
     reset_turn: int = Field(default=0, description="turn of the last 'start over': earlier questions no longer count")
     brain: str = "offline"
+    fallback_turn: int = Field(default=0, description="turn in which the LLM failed: the offline brain finishes it")
 
     def asked_fields(self) -> set[str]:
         """Fields the agent asked about since the last start over."""

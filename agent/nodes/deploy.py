@@ -1,4 +1,8 @@
-"""deploy: render and validate manifests, pause for explicit approval (LangGraph interrupt), then apply."""
+"""approval and apply: pause for explicit approval (LangGraph interrupt), then apply what was approved.
+
+The deployment is prepared by the ``request_deployment`` tool (agent/tools/deploy_tools.py); the graph routes
+here when one awaits approval. Only a structured decision from the session's user approves: chat text never does.
+"""
 
 from __future__ import annotations
 
@@ -10,73 +14,18 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agent import deployer
-from agent.deployer import DeployPreview
 from agent.context import AgentContext
-from agent.nodes.common import emit, run_tool, say
-from agent.offline.contract import Intent
-from agent.state import AgentState, Deployment, Stage
+from agent.nodes.common import emit, say
+from agent.state import AgentState
+from agent.tools.common import step
 
 APPLY_MANIFESTS = "apply_manifests"
-RENDER_MANIFESTS = "render_manifests"
 
 
-def _option_number(state: AgentState) -> int:
-    options = state.parsed.options if state.parsed else []
-    return options[0] if options else (state.selected_option or 1)
-
-
-def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
-    """Why option ``n`` will not be deployed. A namespace off the allowlist is said once, with the way out
-    (every object in the bundle would otherwise repeat it)."""
-    off_list = [p for p in preview.problems if "allowlist" in p]
-    others = [p for p in preview.problems if p not in off_list]
-    lines = [f"I will not deploy option {n}:"]
-    if off_list:
-        allowed = ctx.allowed_namespaces
-        choose = (f"Choose one of {', '.join(allowed)} (*use namespace {allowed[0]}*), or ask" if allowed
-                  else "No namespace is allowed yet: ask")
-        lines.append(f"- namespace {preview.namespace} is not on the allowlist. {choose} whoever runs Compass to "
-                     "add it to COMPASS_ALLOWED_NAMESPACES.")
-    if others:
-        lines.append("- the manifests did not pass validation:")
-        lines += [f"  - {p}" for p in others]
-    return "\n".join(lines)
-
-
-def deploy_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    assert state.plan is not None  # routed here only with a plan
-    n = _option_number(state)
-    if not 1 <= n <= len(state.plan.recommendations):
-        return {"messages": [say(runtime, f"There is no option {n}; the plan has options 1 to "
-                                          f"{len(state.plan.recommendations)}.")], "turn_notes": []}
-    rec = state.plan.recommendations[n - 1]
-    ctx = runtime.context
-    preview, run, error = run_tool(runtime, state, RENDER_MANIFESTS, {"option": n, "target": ctx.deploy_target},
-                                   lambda: deployer.preview(rec, state.spec, n, ctx))
-    if preview is None:
-        return {"messages": [say(runtime, f"I cannot deploy option {n}: {error}")], "tool_runs": [run],
-                "stage": Stage.DEPLOY, "turn_notes": []}
-    if state.intent is Intent.SHOW_YAML:
-        text = f"Manifests for option {n} ({preview.target}, namespace {preview.namespace}):\n\n```yaml\n{preview.yaml}\n```"
-        return {"messages": [say(runtime, text)], "tool_runs": [run], "turn_notes": []}
-    if preview.problems:
-        return {"messages": [say(runtime, _refusal(n, preview, ctx))], "tool_runs": [run], "stage": Stage.DEPLOY,
-                "turn_notes": []}
-    dep = Deployment(option=n, target=preview.target, namespace=preview.namespace, name=preview.name,
-                     status="awaiting_approval", summary=preview.summary, objects=preview.objects)
-    text = (f"Ready to deploy option {n} ({rec.model_id} on {rec.total_gpus} x {rec.gpu}) to "
-            f"**{preview.target}** in namespace **{preview.namespace}**. The manifests create:\n"
-            + "\n".join(f"- {line}" for line in preview.summary)
-            + "\n\nNothing is applied until you approve. Approve or reject?")
-    emit(runtime, "approval_request", option=n, summary=preview.summary, namespace=preview.namespace,
-         target=preview.target)
-    return {"deployment": dep, "messages": [say(runtime, text)], "tool_runs": [run], "stage": Stage.DEPLOY,
-            "selected_option": n, "turn_notes": []}
-
-
-def route_after_deploy(state: AgentState) -> str:
+def route_after_brain(state: AgentState) -> str:
+    """A deployment prepared this turn waits at the approval gate; anything else ends the turn."""
     dep = state.deployment
-    return "approval" if dep is not None and dep.status == "awaiting_approval" and state.intent is Intent.DEPLOY else END
+    return "approval" if dep is not None and dep.status == "awaiting_approval" else END
 
 
 def decision_of(answer: Any) -> tuple[str, str | None]:
@@ -133,7 +82,7 @@ def apply_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     def progress(message: str) -> None:
         emit(runtime, "progress", message=message)
 
-    result, run, error = run_tool(runtime, state, APPLY_MANIFESTS,
+    result, run, error = step(runtime, state, APPLY_MANIFESTS,
                                   {"option": dep.option, "namespace": dep.namespace, "target": dep.target},
                                   lambda: deployer.apply(dep, rec, state.spec, ctx, progress))
     if result is None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
 from agent import deployer
 from agent.context import AgentContext
-from agent.nodes.common import emit, run_tool, say
+from agent.nodes.common import emit, say
 from agent.state import AgentState, Stage
+from agent.tools.common import step
 
 VALIDATE_DEPLOYMENT = "validate_deployment"
 
@@ -17,22 +20,27 @@ def route_after_apply(state: AgentState) -> str:
     return "validate" if state.deployment and state.deployment.status == "applied" else END
 
 
-def validate_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+def validation_update(state: AgentState, runtime: Any) -> dict:
+    """Run the validation of the current deployment: the state update, with the report as ``text``."""
     dep = state.deployment
     if dep is None or state.plan is None or dep.status not in ("applied", "validated"):
-        return {"messages": [say(runtime, "There is no running deployment to validate yet.")], "turn_notes": []}
+        return {"text": "There is no running deployment to validate yet."}
     rec = state.plan.recommendations[dep.option - 1]
 
     def progress(message: str) -> None:
         emit(runtime, "progress", message=message)
 
-    outcome, run, error = run_tool(runtime, state, VALIDATE_DEPLOYMENT, {"endpoint": dep.endpoint},
-                                   lambda: deployer.validate(dep, rec, state.spec, state.plan.workload, runtime.context,
-                                                                             progress))
+    outcome, run, error = step(runtime, state, VALIDATE_DEPLOYMENT, {"endpoint": dep.endpoint},
+                               lambda: deployer.validate(dep, rec, state.spec, state.plan.workload, runtime.context,
+                                                         progress))
     if outcome is None:
-        return {"messages": [say(runtime, f"Validation could not run: {error}")], "tool_runs": [run],
-                "stage": Stage.VALIDATE, "turn_notes": []}
+        return {"text": f"Validation could not run: {error}", "tool_runs": [run], "stage": Stage.VALIDATE}
     runtime.context.knowledge_base().record_outcome(outcome)
-    text = deployer.report_text(outcome)
-    return {"deployment": dep.model_copy(update={"status": "validated", "outcome": outcome}),
-            "messages": [say(runtime, text)], "tool_runs": [run], "stage": Stage.VALIDATE, "turn_notes": []}
+    return {"text": deployer.report_text(outcome), "tool_runs": [run], "stage": Stage.VALIDATE,
+            "deployment": dep.model_copy(update={"status": "validated", "outcome": outcome})}
+
+
+def validate_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    update = validation_update(state, runtime)
+    text = str(update.pop("text"))
+    return {**update, "messages": [say(runtime, text)], "turn_notes": []}

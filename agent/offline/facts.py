@@ -51,6 +51,7 @@ class Facts:
     problems: list[str] = field(default_factory=list)
     multipliers: list[tuple[str, float]] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)            # words that were read as something
+    additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     leftover: Numbered | None = None                           # number text after everything was read
 
     def put(self, name: str, value: Any, phrase: str) -> None:
@@ -117,10 +118,22 @@ def _namespace(orig: str, low: str, f: Facts) -> str:
     return mask(low, spans, "¦")
 
 
+_ADDITIVE_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(?:too|as\s+well|also|allowed|is\s+(?:fine|ok|okay|allowed)|are\s+"
+                             r"(?:fine|ok|okay|allowed))\b")
+_ADDITIVE_BEFORE = re.compile(r"\b(?:also|include|including|add|allow|plus)\s+(?:the\s+)?(?:\w+\s+)?$")
+
+
+def _additive(text: str, start: int, end: int) -> bool:
+    """'H100-PCIe is fine too', 'also allow L4s', 'include the A10G': an addition, not a restriction."""
+    return bool(_ADDITIVE_AFTER.match(text[end:end + 40]) or _ADDITIVE_BEFORE.search(text[max(0, start - 30):start]))
+
+
 def _models(text: str, catalog: Catalog, f: Facts) -> str:
     mentions, policies = find_models(text, catalog)
     for m in polarity(text, mentions):
         f.add("models" if m.positive else "exclude_models", m.names)
+        if m.positive and _additive(text, m.start, m.end):
+            f.additive.add("models")
         if m.precision and m.positive:
             f.put("precision", m.precision, text[m.start:m.end])
     for m in polarity(text, policies):
@@ -133,6 +146,8 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     mentions = polarity(text, find_gpus(text, catalog))
     for m in mentions:
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
+        if m.positive and _additive(text, m.start, m.end):
+            f.additive.add("gpus")
     return mask(text, [(m.start, m.end) for m in mentions], "§")
 
 

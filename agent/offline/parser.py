@@ -150,6 +150,7 @@ class _Message:
             self.use_cases.append((use_case, weight, (index, pos), orig))
         self.weak_use_case = self.weak_use_case or f.weak_use_case
         self.consumed |= f.consumed
+        self.facts.additive |= f.additive
         if f.leftover is not None:
             self.leftovers.append(f.leftover)
 
@@ -202,9 +203,11 @@ class _Message:
         if not intents and C.GREETING.match(own.lower()):
             intents = [Intent.GREETING]
         unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions)
+        spans = {k: v for k, v in self.facts.phrases.items() if k in updates or k in cleared}
         return ParseResult(updates=updates, cleared=cleared, intents=intents, options=self.options,
                            whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
-                           suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed)
+                           suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed,
+                           spans=spans, additive=sorted(self.facts.additive & set(updates)))
 
     def _updates(self) -> dict[str, Any]:
         f = self.facts

@@ -63,7 +63,7 @@ def test_corrections_replan_and_rederive_assumptions(service, session):
     spec = service.view(session, "alice").state.spec
     assert spec.users == 10_000 and spec.rps == pytest.approx(before * 2, rel=0.01)
     assert spec.sources["rps"].origin == "assumed"
-    assert r.stage == "recommend" and "Updated" in r.reply
+    assert r.stage == "recommend" and "Changed: users 5,000 -> 10,000" in r.reply
     service.turn(session, "alice", "actually we only have L4s")
     state = service.view(session, "alice").state
     assert state.spec.gpus == ["L4"] and all(r.gpu == "L4" for r in state.plan.recommendations)

@@ -1,5 +1,5 @@
-"""Property tests of the spec merge (agent/spec_merge.merge, DeploymentSpec.without_stale_assumptions,
-fill_defaults) on random parse results, and of whole turns (AgentService.turn) on random messages.
+"""Property tests of the spec update (agent/spec_update.apply_acts, DeploymentSpec.without_stale_assumptions,
+fill_defaults) on random dialogue acts, and of whole turns (AgentService.turn) on random messages.
 
 Whatever a parser or an LLM brain hands over (random unicode, huge, negative or non-finite numbers, wrong types,
 unknown fields), nothing escapes as an exception, the spec stays valid, and stated values are never lost.
@@ -13,16 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.offline.contract import ParseResult
-from agent.spec_merge import apply_defaults, merge
+from agent.acts import Exclude, Include, SetField, UnsetField
+from agent.spec_update import apply_acts, apply_defaults
 from knowledge.catalog import Catalog
 from knowledge.domain import CostModel, DeploymentSpec, Precision, Priority, UseCase
 from knowledge.domain.spec import SPEC_FIELDS, fill_defaults
 
 
+CATALOG = Catalog.from_files()
+
+
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return Catalog.from_files()
+    return CATALOG
 
 
 NUMBERS = st.one_of(
@@ -40,11 +43,13 @@ ANY_VALUE = st.one_of(
 )
 FIELDS = st.sampled_from([*SPEC_FIELDS, "sources", "not_a_field", "turn", ""])
 
-PARSE_RESULTS = st.builds(
-    ParseResult,
-    updates=st.dictionaries(FIELDS, ANY_VALUE, max_size=8),
-    cleared=st.lists(FIELDS, max_size=3),
-)
+ACTS = st.lists(st.one_of(
+    st.builds(SetField, field=FIELDS, value=ANY_VALUE),
+    st.builds(UnsetField, field=FIELDS),
+    st.builds(Include, kind=st.sampled_from(["gpu", "model", "vendor"]), names=st.lists(NAMES, min_size=1, max_size=3),
+              only=st.booleans()),
+    st.builds(Exclude, kind=st.sampled_from(["gpu", "model", "vendor"]), names=st.lists(NAMES, min_size=1, max_size=3)),
+), max_size=8)
 USE_CASES = st.sampled_from(list(UseCase))
 
 
@@ -66,30 +71,35 @@ def _assert_valid(spec: DeploymentSpec) -> None:
 def specs(draw) -> DeploymentSpec:
     """A spec as a conversation leaves it: a few merged messages, sometimes completed with defaults."""
     spec = DeploymentSpec()
-    for parsed in draw(st.lists(PARSE_RESULTS, max_size=3)):
-        spec = merge(spec, parsed).spec
+    for acts in draw(st.lists(ACTS, max_size=3)):
+        spec = apply_acts(spec, acts, CATALOG).spec
     if draw(st.booleans()):
         spec = spec.with_values("stated", None, use_case=draw(USE_CASES)) if spec.use_case is None else spec
     return spec
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(spec=specs(), parsed=PARSE_RESULTS)
-def test_merge_never_raises_and_keeps_the_spec_valid(spec, parsed):
-    out = merge(spec, parsed, note="fuzz")
+@given(spec=specs(), acts=ACTS)
+def test_acts_never_raise_and_keep_the_spec_valid(spec, acts):
+    out = apply_acts(spec, acts, CATALOG)
     _assert_valid(out.spec)
-    cleared = set(parsed.cleared)
-    for field in parsed.updates:
-        if field not in SPEC_FIELDS:
-            continue
-        said = [r for r in out.rejected if r.startswith(f"{field} = ")]
-        assert field in out.changed or said or (spec.stated(field) and getattr(spec, field) == parsed.updates[field]), field
-        if field in out.changed and not said and field not in cleared:
-            assert out.spec.sources[field].origin == "stated"
-    for field, value in _stated(spec).items():  # stated values survive unless this message restated or cleared them
-        if field not in parsed.updates and field not in cleared:
+    changed = {c.field for c in out.changes}
+    touched = {a.field for a in acts if isinstance(a, (SetField, UnsetField))}
+    touched |= {"gpus", "exclude_gpus", "models", "exclude_models"} if any(
+        isinstance(a, (Include, Exclude)) for a in acts) else set()
+    for act in acts:
+        if isinstance(act, SetField) and act.field in SPEC_FIELDS and act.field not in ("gpus", "exclude_gpus",
+                                                                                         "models", "exclude_models"):
+            said = [r for r in out.rejected if r.startswith(f"{act.field} = ")]
+            same = getattr(spec, act.field) == act.value or (act.value in (None, "", []) and not spec.is_set(act.field))
+            assert act.field in changed or said or same or act.field in touched - {act.field} or any(
+                isinstance(b, (SetField, UnsetField)) and b.field == act.field and b is not act for b in acts), act
+    for c in out.changes:
+        assert c.before != c.after or c.field == "description"
+    for field, value in _stated(spec).items():  # stated values survive unless this message touched them
+        if field not in touched:
             assert getattr(out.spec, field) == value, field
-    assert all(isinstance(w, str) and w for w in out.warnings)
+    assert all(isinstance(w, str) and w for w in out.warnings + out.rejected)
 
 
 @settings(max_examples=200, deadline=None)

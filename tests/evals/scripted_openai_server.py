@@ -2,7 +2,8 @@
 
 A tiny real HTTP server (standard library only) answering ``POST /v1/chat/completions`` well enough for
 langchain-openai's ChatOpenAI, non-streaming: structured-output requests (``response_format`` json_schema)
-get JSON content, tool-bound requests get ``tool_calls`` where the script says so, plain requests get text.
+get JSON content, tool-bound requests get the next round of ``tool_calls`` the script gives for the turn (then
+the rule's content), plain requests get text.
 What it answers comes from rules matched against the request (rules, not a queue: scenarios run in parallel,
 so requests arrive in no fixed order). Every request is recorded for assertions.
 """
@@ -29,7 +30,13 @@ class Rule:
     schema: str | None = None  # structured: the json_schema name asked for (e.g. "SpecExtraction", "score")
     json: dict[str, Any] | None = None  # structured: the object to answer
     tool_calls: list[dict[str, Any]] = field(default_factory=list)  # tools: [{"name": ..., "args": {...}}]
+    rounds: list[list[dict[str, Any]]] = field(default_factory=list)  # tools: one list of calls per round
     content: str | None = None  # text, or the tools answer once the tool results are in
+
+    def round(self, n: int) -> list[dict[str, Any]]:
+        """The tool calls of round ``n`` of the current turn (0 = first); [] once the script is done."""
+        rounds = self.rounds or ([self.tool_calls] if self.tool_calls else [])
+        return rounds[n] if n < len(rounds) else []
 
 
 def request_kind(body: dict[str, Any]) -> Kind:
@@ -53,6 +60,21 @@ def _text(content: Any) -> str:
 
 def messages_text(body: dict[str, Any]) -> str:
     return "\n".join(_text(m.get("content")) for m in body.get("messages", []))
+
+
+def rounds_done(body: dict[str, Any]) -> int:
+    """Tool rounds already run in the current turn (assistant tool calls after the last user message)."""
+    n = 0
+    for m in reversed(body.get("messages", [])):
+        if m.get("role") == "user":
+            break
+        n += m.get("role") == "assistant" and bool(m.get("tool_calls"))
+    return n
+
+
+def latest_user_text(body: dict[str, Any]) -> str:
+    users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+    return _text(users[-1].get("content")) if users else ""
 
 
 class ScriptedOpenAIServer:
@@ -116,15 +138,16 @@ class ScriptedOpenAIServer:
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.requests.append(body)
-        kind, text = request_kind(body), messages_text(body).lower()
+        kind = request_kind(body)
+        text = (latest_user_text(body) if kind == "tools" else messages_text(body)).lower()
         rule = next((r for r in self.rules if r.kind == kind and r.when.lower() in text
                      and (r.schema is None or r.schema == schema_name(body))), None)
         if kind == "structured":
             return self._completion(body, content=json.dumps(rule.json if rule and rule.json is not None else {}))
         if kind == "tools":
-            tools_done = any(m.get("role") == "tool" for m in body.get("messages", []))
-            if rule and rule.tool_calls and not tools_done:
-                return self._completion(body, tool_calls=rule.tool_calls)
+            calls = rule.round(rounds_done(body)) if rule else []
+            if calls:
+                return self._completion(body, tool_calls=calls)
             return self._completion(body, content=(rule.content if rule and rule.content else "Done."))
         if rule and rule.content is not None:
             return self._completion(body, content=rule.content)

@@ -43,15 +43,15 @@ scenarios:
 """
 
 RULES = [
-    Rule(kind="structured", schema="SpecExtraction", when="two thousand staff",
-         json={"use_case": "chatbot_conversational", "users": 2000, "intent": "describe"}),
-    Rule(kind="structured", schema="SpecExtraction", json={"intent": "describe"}),
     Rule(kind="structured", schema="score", json={"reasoning": "Recommends option 1 at $/month.", "score": True}),
-    Rule(kind="tools", when='"users":2000',
-         tool_calls=[{"name": "plan_capacity", "args": {"spec": {"use_case": "chatbot_conversational", "users": 2000}}}],
-         content="For 2,000 people I'd start with the top option below: it meets every target."),
+    Rule(kind="tools", when="two thousand staff", content="For 2,000 people I'd start with the top option below.",
+         rounds=[[{"name": "update_spec", "args": {"acts": [
+             {"act": "set", "field": "use_case", "value": "chatbot_conversational", "span": "helpdesk assistant"},
+             {"act": "set", "field": "users", "value": 2000, "span": "two thousand staff"}]}}],
+             [{"name": "plan_capacity", "args": {}}]]),
+    Rule(kind="tools", when="run an llm", rounds=[[{"name": "plan_capacity", "args": {}}]],
+         content="A couple of questions first."),
 ]
-
 
 def eval_command(*args: str) -> list[str]:
     """`compass eval ...` once cli/main.py registers the group; until then the same typer app as a module."""
@@ -107,7 +107,6 @@ def test_the_same_command_runs_against_an_openai_compatible_endpoint(fresh_db_ur
     assert report["llm"] == "openai:scripted" and report["pass_rate"] == 1.0
     assert [s["id"] for s in report["scenarios"]] == ["helpdesk-two-thousand", "vague-needs-questions"]
     assert models == {"scripted"}
-    assert kinds.count(("structured", "SpecExtraction")) == 2  # one understanding per user turn
-    assert ("tools", None) in kinds  # the model was offered the typed tools and called plan_capacity
+    assert kinds.count(("tools", None)) >= 5  # the model drove the typed tools, round by round
     assert ("structured", "score") in kinds  # the rubric went to the LLM judge (openevals)
     assert report["scenarios"][0]["checks"]["total"] == report["scenarios"][0]["checks"]["passed"] == 6

@@ -1,0 +1,147 @@
+"""The answer of a turn, written from what the tools did (their ToolMessages) and the typed state they left.
+
+Parts, in order: notes (a cut paste, a removed credential, ignored instructions, contradictions), the echo of
+what changed ("Changed: budget $5,000 -> $15,000 a month"), then the body for the turn's main act (the plan, a
+what-if table, an explanation, the deploy request ...). Every number comes from a tool result or the spec.
+"""
+
+from __future__ import annotations
+
+
+from langchain_core.messages import ToolMessage
+
+from agent.acts import Reading
+from agent.clarify import follow_up
+from agent.replies import GREETING, HELP, UNPARSED, comparison_text, plan_text, questions_text, spec_text
+from agent.state import AgentState
+from agent.tools import names as T
+
+INJECTION_NOTICE = ("I ignored instructions inside your message that were aimed at me rather than describing the "
+                    "deployment; nothing is ever deployed without your explicit approval.")
+OFF_TOPIC = ("I can only help with sizing and deploying LLMs (model, GPUs, replicas, latency and cost), so I'll "
+             "leave that one aside. ")
+ECHO_PREFIXES = ("Changed:", "Assumed (defaults):", "No change:", "Could not use", "Note:", "Undid:", "Not applied until confirmed")
+
+
+def _echo(results: dict[str, list[ToolMessage]]) -> list[str]:
+    lines: list[str] = []
+    for name in (T.UNDO_CHANGE, T.UPDATE_SPEC):
+        for m in results.get(name, []):
+            lines += [x for x in str(m.content).splitlines() if x.startswith(ECHO_PREFIXES)]
+            if m.status == "error" and name == T.UNDO_CHANGE:
+                lines.append(str(m.content))
+    return lines
+
+
+def _content(results: dict[str, list[ToolMessage]], name: str) -> str | None:
+    found = results.get(name)
+    return str(found[-1].content) if found else None
+
+
+def notes_of(reading: Reading | None, state: AgentState) -> list[str]:
+    notes = list(state.turn_notes)
+    if reading is not None:
+        notes += [n for n in reading.notes if n not in notes]
+        if reading.suspicious and INJECTION_NOTICE not in notes:
+            notes.append(INJECTION_NOTICE)
+    return notes
+
+
+def _confirm_text(state: AgentState) -> str:
+    asks = "; ".join(f"{a.field.replace('_', ' ')} = {a.value} (from \"{a.span}\")" for a in state.to_confirm)
+    return f"Did I read that right: {asks}? Say *yes* to apply it, or tell me the right value."
+
+
+def _planned(state: AgentState, reading: Reading | None, results: dict[str, list[ToolMessage]]) -> str:
+    if state.plan is None or T.PLAN_CAPACITY not in results:
+        asked = [q for q in state.questions if q.turn == state.turn]
+        if asked:
+            return questions_text(asked)
+        return _content(results, T.PLAN_CAPACITY) or UNPARSED
+    follow = next((q for q in state.questions if q.turn == state.turn), None)
+    changed = bool(state.changes) or T.UNDO_CHANGE in results
+    text = plan_text(state.plan, changed=["spec"] if changed else [], similar=state.similar,
+                     follow=follow_up(state.plan.spec, set()) if follow else None)
+    if reading is not None and reading.has("dont_know") and not any(
+            state.spec.stated(c.field) for c in state.changes):
+        text = "No problem, I'll go with the defaults.\n\n" + text
+    return text
+
+
+def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessage]]) -> str:
+    main = next((a for kind in ("deploy", "show_manifests", "validate", "what_if", "cheaper", "faster", "ask_why",
+                                "compare", "select") for a in reading.acts if a.act == kind), None)
+    kind = main.act if main is not None else None
+    planned_now = T.PLAN_CAPACITY in results
+    if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
+            planned_now and kind in ("deploy", "show_manifests"))):
+        return _planned(state, reading, results)
+    for act_kind, tool in (("deploy", T.REQUEST_DEPLOYMENT), ("show_manifests", T.SHOW_MANIFESTS),
+                           ("validate", T.VALIDATE), ("ask_why", T.EXPLAIN)):
+        if kind == act_kind:
+            return _content(results, tool) or "There is no running deployment to validate yet."
+    if kind in ("what_if", "cheaper", "faster"):
+        if state.comparison is not None and T.COMPARE_WHATIF in results:
+            return comparison_text(state.comparison)
+        return _content(results, T.COMPARE_WHATIF) or ("Tell me what to change, for example *what if traffic "
+                                                       "doubles*, *what if TTFT can be 1 s*, or *what about L4s*.")
+    if kind == "compare":
+        return _content(results, T.COMPARE_OPTIONS) or _planned(state, reading, results)
+    if kind == "select":
+        content = _content(results, T.SELECT_OPTION) or ""
+        if content.startswith("Option"):
+            return (content + "\n\nSay *deploy* to deploy it (you will see the manifests and approve first), or "
+                    "keep exploring.")
+        return content
+    return _simple(reading, state, results)
+
+
+def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMessage]]) -> str:
+    if T.PLAN_CAPACITY in results:
+        return _planned(state, reading, results)
+    acts = {a.act: a for a in reading.acts}
+    if "start_over" in acts:
+        return "Starting over: I have forgotten the previous requirements. What do you need to deploy?"
+    if "unsupported_language" in acts:
+        lang = acts["unsupported_language"].language
+        return (f"That looks like {lang}. I'm sorry, I only understand English: could you tell me in English what "
+                "you need to deploy (use case, users or requests per second, latency and budget)?")
+    if "help" in acts:
+        command = acts["help"].command
+        head = f"I don't know the command {command}. " if command else ""
+        return head + HELP + ("\n\nCommands: /help, /undo, /spec, /reset, /approve, /reject." if command else "")
+    if "off_topic" in acts:
+        return OFF_TOPIC + ("The plan is still here: ask a what-if or *deploy option 1* when ready." if state.plan
+                            else "Tell me what you want to deploy: the use case and roughly how many users.")
+    if "approve_by_text" in acts:
+        return ("Approvals are given with the Approve / Reject controls (or /approve in the terminal) while a "
+                "deployment is waiting; nothing is waiting now. Say *deploy option 1* to prepare one.")
+    if "show_spec" in acts:
+        return "Here is what I know (and what I assumed):\n\n" + spec_text(state.spec)
+    if "greeting" in acts or "thanks" in acts:
+        if state.plan is not None:
+            said = str(state.messages[-1].content).lower() if state.messages else ""
+            return ("You're welcome!" if "thank" in said or "thanks" in acts else "Hello again!") + (
+                " The plan is still here: ask a what-if, *compare option 1 and 2*, or *deploy option 1* when ready.")
+        return GREETING
+    if state.to_confirm:
+        return _confirm_text(state)
+    if "undo" in acts:
+        return "" if T.UNDO_CHANGE in results else "There is no change to undo."
+    if state.plan is not None:
+        return ("I did not understand that. You can change any requirement (*make it 10k users*), ask a what-if, "
+                "*compare option 1 and 2*, *show the YAML* or *deploy option 1*.")
+    return UNPARSED
+
+
+def write_answer(reading: Reading | None, state: AgentState, results: dict[str, list[ToolMessage]]) -> str:
+    """The whole answer of the turn."""
+    reading = reading or Reading()
+    parts = notes_of(reading, state)
+    parts += _echo(results)
+    if state.to_confirm and T.UPDATE_SPEC in results:
+        parts.append(_confirm_text(state))
+    body = _body(reading, state, results)
+    if body:
+        parts.append(body)
+    return "\n\n".join(p for p in parts if p)

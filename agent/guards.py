@@ -1,0 +1,25 @@
+"""Deterministic guards where infrastructure is touched: a deployment needs the user's own words asking for it.
+
+Whatever a brain decides, ``request_deployment`` checks the latest user message with the offline parser: a
+deploy command in the user's own words (not inside pasted text, not next to instruction-like phrasing aimed at
+the agent). Namespaces are checked against the allowlist in the deploy path itself.
+"""
+
+from __future__ import annotations
+
+from langchain_core.messages import HumanMessage
+
+from agent.offline import Intent, parse
+from knowledge.catalog import Catalog
+
+
+def latest_user_text(state) -> str:
+    for msg in reversed(state.messages):
+        if isinstance(msg, HumanMessage):
+            return msg.content if isinstance(msg.content, str) else str(msg.content)
+    return ""
+
+
+def deploy_requested(text: str, catalog: Catalog) -> bool:
+    parsed = parse(text, catalog)
+    return Intent.DEPLOY in parsed.intents

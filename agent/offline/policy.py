@@ -1,0 +1,126 @@
+"""Which tools the offline brain calls next, from the turn's acts and what the tools have done so far.
+
+A turn runs in rounds: first the spec changes (``update_spec``, ``undo_change`` or ``start_over``), then the
+tools that read the new spec (plan, what-if, explain, deploy ...), then the answer. Tools that read the plan
+get a current one first. A question never leads to ``update_spec``: only spec acts do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.acts import Include, Reading, SetField, UnsetField
+from agent.state import AgentState
+from agent.tools import names as T
+from knowledge.catalog import Catalog
+from knowledge.errors import CompassError
+from tools.whatif import apply_changes
+
+# the act that decides the turn's main tool, highest first
+MAIN_ACTS = ("deploy", "show_manifests", "validate", "what_if", "cheaper", "faster", "ask_why", "compare", "select",
+             "recommend")
+NEEDS_PLAN = {"deploy", "show_manifests", "ask_why", "compare", "select"}
+REPLAN_AFTER = {"dont_know", "confirm", "recommend", "unclear"}
+
+
+def _call(name: str, args: dict[str, Any], state: AgentState, k: int) -> dict[str, Any]:
+    return {"name": name, "args": args, "id": f"offline-{state.turn}-{name}-{k}", "type": "tool_call"}
+
+
+def adopted_acts(state: AgentState, catalog: Catalog) -> list[Any]:
+    """'Let's do that' after a what-if: the compared variant's changes as spec acts (values made concrete)."""
+    c = state.comparison
+    if c is None or len(c.variants) != 1 or c.variants[0].top is None:
+        return []
+    base = state.plan.spec if state.plan else state.spec
+    try:
+        target = apply_changes(base, c.variants[0].changes, catalog)
+    except CompassError:
+        return []
+    label = c.variants[0].label
+    acts: list[Any] = []
+    for field in c.variants[0].changes:
+        fields = ("users", "concurrent_users", "rps", "peak_rps") if field == "traffic" else (field,)
+        for f in fields:
+            value = getattr(target, f, None)
+            if value in (None, []):
+                acts.append(UnsetField(field=f, span=label))
+            elif f in ("gpus", "models"):
+                acts.append(Include(kind="gpu" if f == "gpus" else "model", names=list(value), only=True, span=label))
+            elif getattr(state.spec, f, None) != value:
+                acts.append(SetField(field=f, value=getattr(value, "value", value), span=label))
+    return acts
+
+
+def _main(reading: Reading) -> Any | None:
+    for kind in MAIN_ACTS:
+        act = reading.first(kind)
+        if act is not None and not (kind == "select" and act.option is None):
+            return act
+    return None
+
+
+def _variants(reading: Reading, main: Any) -> list[dict[str, Any]]:
+    if main.act == "cheaper":
+        return [{"label": "cheapest that meets the SLOs", "changes": {"priority": "cost"}}]
+    if main.act == "faster":
+        return [{"label": "fastest within the SLOs", "changes": {"priority": "latency"}}]
+    return [{"label": a.label, "changes": a.changes} for a in reading.acts if a.act == "what_if"][:6]
+
+
+def next_calls(reading: Reading, state: AgentState, done: set[str], catalog: Catalog) -> list[dict[str, Any]]:
+    """The tool calls of the next round; empty when it is time to answer."""
+    kinds = {a.act for a in reading.acts}
+    if "start_over" in kinds and T.START_OVER not in done:
+        return [_call(T.START_OVER, {}, state, 0)]
+    if "undo" in kinds and T.UNDO_CHANGE not in done:
+        return [_call(T.UNDO_CHANGE, {}, state, 0)]
+    spec_acts = reading.spec_acts()
+    select = reading.first("select")
+    if select is not None and select.option is None and not spec_acts:
+        spec_acts = adopted_acts(state, catalog)
+    if spec_acts and T.UPDATE_SPEC not in done:
+        return [_call(T.UPDATE_SPEC, {"acts": [a.model_dump(mode="json") for a in spec_acts]}, state, 0)]
+    return _action_calls(reading, state, done, bool(spec_acts) or "undo" in kinds)
+
+
+def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touched: bool) -> list[dict[str, Any]]:
+    main = _main(reading)
+    planned = T.PLAN_CAPACITY in done
+    stale = state.plan is None or state.plan.spec != state.spec
+    kind = main.act if main is not None else None
+    if kind in NEEDS_PLAN:
+        if stale and not planned:
+            return [_call(T.PLAN_CAPACITY, {}, state, 0)]
+        if state.plan is None:
+            return []  # planning asked a question or failed: the answer says so
+        if kind in ("deploy", "show_manifests") and planned:
+            return []  # only an option the user has seen is deployed: the new plan comes first
+        if kind == "compare" and T.COMPARE_OPTIONS not in done:
+            return [_call(T.COMPARE_OPTIONS, {"options": main.options[:2]}, state, 0)]
+        if kind == "deploy" and T.REQUEST_DEPLOYMENT not in done:
+            return [_call(T.REQUEST_DEPLOYMENT, {"option": main.option}, state, 0)]
+        if kind == "show_manifests" and T.SHOW_MANIFESTS not in done:
+            return [_call(T.SHOW_MANIFESTS, {"option": main.option}, state, 0)]
+        if kind == "ask_why" and T.EXPLAIN not in done:
+            return [_call(T.EXPLAIN, {"about": main.about, "target": main.target}, state, 0)]
+        if kind == "select" and T.SELECT_OPTION not in done:
+            return [_call(T.SELECT_OPTION, {"option": main.option}, state, 0)]
+        return []
+    if kind in ("what_if", "cheaper", "faster"):
+        calls = []
+        if stale and not planned:
+            calls.append(_call(T.PLAN_CAPACITY, {}, state, 0))
+        variants = _variants(reading, main)
+        if variants and T.COMPARE_WHATIF not in done:
+            calls.append(_call(T.COMPARE_WHATIF, {"variants": variants}, state, 1))
+        return calls
+    if kind == "validate":
+        dep = state.deployment
+        ready = dep is not None and dep.status in ("applied", "validated")
+        return [_call(T.VALIDATE, {}, state, 0)] if ready and T.VALIDATE not in done else []
+    kinds = {a.act for a in reading.acts}
+    wants_plan = spec_touched or kind == "recommend" or bool(kinds & REPLAN_AFTER and (state.plan is None or stale))
+    if "unclear" in kinds and state.plan is not None:
+        wants_plan = False
+    return [_call(T.PLAN_CAPACITY, {}, state, 0)] if wants_plan and not planned else []

@@ -1,0 +1,106 @@
+"""The offline brain's reading of a message: the parser's result (contract.py) as dialogue acts (agent/acts.py).
+
+The parser finds facts, commands, questions and what-ifs sentence by sentence; this module says what the turn
+*does*: the spec acts (stated facts, retractions, corrections, "don't know"), then the questions and commands in
+the order they were said. Messages that are not about a deployment at all (off-topic, another language, an
+unknown slash command) are recognised here too, so they are answered without planning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.acts import (
+    AskWhy, Compare, Confirm, DeployRequest, DontKnow, Exclude, Help, Include, Reading, Select, SetField,
+    ShowManifests, Simple, UnsetField, WhatIf,
+)
+from agent.offline.commands import YES
+from agent.offline.contract import Intent, ParseResult
+from agent.offline.parser import parse
+from knowledge.catalog import Catalog
+from knowledge.domain import DeploymentSpec
+
+MAX_READ_CHARS = 20_000  # a paste beyond this is cut; the turn says what was left out
+_SLASH = re.compile(r"^\s*/([A-Za-z][\w-]*)\b")
+KNOWN_COMMANDS = {"help": Help(), "undo": Simple(act="undo"), "spec": Simple(act="show_spec"),
+                  "reset": Simple(act="start_over"), "restart": Simple(act="start_over"),
+                  "start-over": Simple(act="start_over"), "approve": Simple(act="approve_by_text"),
+                  "yaml": ShowManifests(), "plan": Simple(act="recommend")}
+_UNDO = re.compile(r"^\W*(?:please\s+)?(?:undo|revert|roll\s*back)(?:\s+(?:that|this|it|the\s+(?:last\s+)?change|"
+                   r"my\s+last\s+change))?\W*$|\bundo\s+(?:that|the\s+last\s+change|my\s+last\s+change)\b|"
+                   r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b|\bput\s+it\s+back\b", re.I)
+_SPEC_INTENTS = {Intent.DESCRIBE, Intent.DONT_KNOW}
+
+
+def _spec_acts(parsed: ParseResult, spans: dict[str, str]) -> list[Any]:
+    acts: list[Any] = []
+    for field, value in parsed.updates.items():
+        span = spans.get(field, "")
+        if field in ("gpus", "models"):
+            acts.append(Include(kind="gpu" if field == "gpus" else "model", names=list(value), span=span,
+                                only=field not in parsed.additive))
+        elif field in ("exclude_gpus", "exclude_models"):
+            acts.append(Exclude(kind="gpu" if field == "exclude_gpus" else "model", names=list(value), span=span))
+        else:
+            acts.append(SetField(field=field, value=value, span=span))
+    acts += [UnsetField(field=f, span=spans.get(f, "")) for f in parsed.cleared]
+    if parsed.dont_know or Intent.DONT_KNOW in parsed.intents:
+        acts.append(DontKnow(fields=list(parsed.dont_know)))
+    return acts
+
+
+def _command_acts(parsed: ParseResult, state: Any) -> list[Any]:
+    acts: list[Any] = []
+    options = parsed.options
+    whatifs = iter(parsed.whatifs)
+    for intent in parsed.intents:
+        if intent in _SPEC_INTENTS:
+            continue
+        if intent is Intent.WHATIF:
+            acts += [WhatIf(label=w.label, changes=w.changes) for w in whatifs]
+        elif intent is Intent.WHY:
+            acts.append(AskWhy(about="option", target=options[0] if options else None))
+        elif intent is Intent.COMPARE:
+            acts.append(Compare(options=options))
+        elif intent is Intent.SELECT:
+            acts.append(Select(option=options[0] if options else None))
+        elif intent is Intent.DEPLOY:
+            acts.append(DeployRequest(option=options[0] if options else None))
+        elif intent is Intent.SHOW_YAML:
+            acts.append(ShowManifests(option=options[0] if options else None))
+        elif intent is Intent.HELP:
+            acts.append(Help())
+        elif intent is Intent.GREETING:
+            acts.append(Simple(act="greeting"))
+        else:
+            acts.append(Simple(act={Intent.START_OVER: "start_over", Intent.VALIDATE: "validate",
+                                    Intent.SHOW_SPEC: "show_spec", Intent.RECOMMEND: "recommend",
+                                    Intent.CHEAPER: "cheaper", Intent.FASTER: "faster"}[intent]))
+    return acts
+
+
+def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
+                 spec: DeploymentSpec | None = None, state: Any = None) -> Reading:
+    """Everything ``text`` says, as dialogue acts."""
+    notes: list[str] = []
+    if len(text) > MAX_READ_CHARS:
+        cut = text[MAX_READ_CHARS:]
+        notes.append(f"Your message is {len(text):,} characters long; I read the first {MAX_READ_CHARS:,} and left "
+                     f"out the last {len(cut):,} (from \"{' '.join(cut[:60].split())}...\"). Send anything important "
+                     "from that part separately.")
+        text = text[:MAX_READ_CHARS]
+    slash = _SLASH.match(text)
+    if slash:
+        command = slash.group(1).lower()
+        act = KNOWN_COMMANDS.get(command) or Help(command="/" + command)
+        return Reading(acts=[act], notes=notes)
+    if _UNDO.search(text):
+        return Reading(acts=[Simple(act="undo")], notes=notes)
+    if state is not None and state.to_confirm and YES.match(text.lower()):
+        return Reading(acts=[Confirm(span=text.strip())], notes=notes)
+    parsed = parse(text, catalog, asked=asked or [], spec=spec)
+    acts = _spec_acts(parsed, parsed.spans) + _command_acts(parsed, state)
+    if not acts:
+        acts.append(Simple(act="unclear"))
+    return Reading(acts=acts, notes=notes + list(parsed.contradictions), suspicious=list(parsed.suspicious))

@@ -1,0 +1,112 @@
+"""The deploy tools of the graph: show the manifests, request a deployment, validate a running one.
+
+``request_deployment`` can only prepare a deployment and stop at the approval interrupt: it renders and
+validates the manifests, checks the namespace against the allowlist, and only when the user's own latest
+message asks to deploy (the deterministic guard; a brain alone cannot start one). Applying happens after the
+session's user approves through the structured Approve / Reject control, never from chat text.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from langchain_core.tools import tool
+from langgraph.types import Command
+from pydantic import Field
+
+from agent import deployer
+from agent.context import AgentContext
+from agent.deployer import DeployPreview
+from agent.guards import deploy_requested, latest_user_text
+from agent.state import Deployment, Stage
+from agent.tools.common import Runtime, reply, step
+from agent.tools.names import RENDER_MANIFESTS, REQUEST_DEPLOYMENT, SHOW_MANIFESTS, VALIDATE
+
+
+def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
+    """Why option ``n`` will not be deployed. A namespace off the allowlist is said once, with the way out
+    (every object in the bundle would otherwise repeat it)."""
+    off_list = [p for p in preview.problems if "allowlist" in p]
+    others = [p for p in preview.problems if p not in off_list]
+    lines = [f"I will not deploy option {n}:"]
+    if off_list:
+        allowed = ctx.allowed_namespaces
+        choose = (f"Choose one of {', '.join(allowed)} (*use namespace {allowed[0]}*), or ask" if allowed
+                  else "No namespace is allowed yet: ask")
+        lines.append(f"- namespace {preview.namespace} is not on the allowlist. {choose} whoever runs Compass to "
+                     "add it to COMPASS_ALLOWED_NAMESPACES.")
+    if others:
+        lines.append("- the manifests did not pass validation:")
+        lines += [f"  - {p}" for p in others]
+    return "\n".join(lines)
+
+
+def _option(runtime: Runtime, option: int | None) -> tuple[int, str | None]:
+    state = runtime.state
+    n = option or state.selected_option or 1
+    if state.plan is None:
+        return n, "There is no plan yet: plan first."
+    if not 1 <= n <= len(state.plan.recommendations):
+        return n, f"There is no option {n}; the plan has options 1 to {len(state.plan.recommendations)}."
+    return n, None
+
+
+def _preview(runtime: Runtime, n: int):
+    state, ctx = runtime.state, runtime.context
+    rec = state.plan.recommendations[n - 1]
+    return step(runtime, state, RENDER_MANIFESTS, {"option": n, "target": ctx.deploy_target},
+                lambda: deployer.preview(rec, state.spec, n, ctx))
+
+
+@tool(SHOW_MANIFESTS)
+def show_manifests(runtime: Runtime, option: Annotated[int | None, Field(ge=1, le=20)] = None) -> Command:
+    """Render the Kubernetes manifests of option N (YAML) without deploying anything."""
+    n, problem = _option(runtime, option)
+    if problem:
+        return reply(runtime, SHOW_MANIFESTS, problem, error=True)
+    preview, run, error = _preview(runtime, n)
+    if preview is None:
+        return reply(runtime, SHOW_MANIFESTS, f"I cannot render option {n}: {error}", error=True, tool_runs=[run])
+    text = (f"Manifests for option {n} ({preview.target}, namespace {preview.namespace}):\n\n"
+            f"```yaml\n{preview.yaml}\n```")
+    return reply(runtime, SHOW_MANIFESTS, text, tool_runs=[run])
+
+
+@tool(REQUEST_DEPLOYMENT)
+def request_deployment(runtime: Runtime, option: Annotated[int | None, Field(ge=1, le=20)] = None) -> Command:
+    """Prepare deploying option N of the current plan to the configured target and namespace (the spec's
+    namespace): renders and validates the manifests and asks the user to approve. Only when the user asked to
+    deploy. Nothing is applied until the user approves with the Approve control."""
+    state, ctx = runtime.state, runtime.context
+    if not deploy_requested(latest_user_text(state), ctx.knowledge_base().catalog):
+        return reply(runtime, REQUEST_DEPLOYMENT, "Not prepared: the user's message does not ask to deploy.",
+                     error=True)
+    n, problem = _option(runtime, option)
+    if problem:
+        return reply(runtime, REQUEST_DEPLOYMENT, problem, error=True)
+    preview, run, error = _preview(runtime, n)
+    if preview is None:
+        return reply(runtime, REQUEST_DEPLOYMENT, f"I cannot deploy option {n}: {error}", error=True,
+                     tool_runs=[run], stage=Stage.DEPLOY)
+    if preview.problems:
+        return reply(runtime, REQUEST_DEPLOYMENT, _refusal(n, preview, ctx), error=True, tool_runs=[run],
+                     stage=Stage.DEPLOY)
+    rec = state.plan.recommendations[n - 1]
+    dep = Deployment(option=n, target=preview.target, namespace=preview.namespace, name=preview.name,
+                     status="awaiting_approval", summary=preview.summary, objects=preview.objects)
+    text = (f"Ready to deploy option {n} ({rec.model_id} on {rec.total_gpus} x {rec.gpu}) to "
+            f"**{preview.target}** in namespace **{preview.namespace}**. The manifests create:\n"
+            + "\n".join(f"- {line}" for line in preview.summary)
+            + "\n\nNothing is applied until you approve. Approve or reject?")
+    return reply(runtime, REQUEST_DEPLOYMENT, text, deployment=dep, tool_runs=[run], stage=Stage.DEPLOY,
+                 selected_option=n)
+
+
+@tool(VALIDATE)
+def validate_deployment(runtime: Runtime) -> Command:
+    """Measure the running deployment against its SLOs with a short load test, and store the outcome."""
+    from agent.nodes.validate import validation_update
+
+    update = validation_update(runtime.state, runtime)
+    text = str(update.pop("text"))
+    return reply(runtime, VALIDATE, text, **update)

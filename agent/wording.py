@@ -1,0 +1,95 @@
+"""Spec values in words, with their units: "$15,000 a month", "500 ms", "5,000", and the change echo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from agent.spec_update import Change
+
+FIELD_LABELS = {
+    "use_case": "use case", "description": "description", "users": "users",
+    "concurrent_users": "concurrent users", "rps": "average rate (req/s)",
+    "peak_rps": "peak rate (req/s)", "prompt_tokens": "prompt tokens", "output_tokens": "output tokens",
+    "ttft_p95_ms": "p95 TTFT (ms)", "itl_p95_ms": "p95 ITL (ms)", "e2e_p95_ms": "p95 E2E (ms)",
+    "priority": "priority", "budget_monthly_usd": "budget ($/month)", "gpus": "allowed GPUs",
+    "exclude_gpus": "excluded GPUs", "models": "preferred models", "exclude_models": "excluded models",
+    "precision": "precision", "cost_model": "cost model", "max_gpus": "GPUs available", "namespace": "namespace",
+    "allow_cold_start": "scale to zero allowed", "price_tier": "price tier", "window_hours": "traffic window (hours)",
+    "window_requests": "requests per window", "experience_class": "experience class",
+}
+# How a field is named in a sentence ("budget $5,000 -> $15,000 a month").
+FIELD_NAMES = {
+    "use_case": "use case", "description": "description", "users": "users", "concurrent_users": "concurrent users",
+    "rps": "average rate", "peak_rps": "peak rate", "prompt_tokens": "prompt length", "output_tokens": "output length",
+    "ttft_p95_ms": "p95 time to first token", "itl_p95_ms": "p95 inter-token latency",
+    "e2e_p95_ms": "p95 end-to-end latency", "priority": "priority", "budget_monthly_usd": "budget",
+    "gpus": "allowed GPUs", "exclude_gpus": "excluded GPUs", "models": "preferred models",
+    "exclude_models": "excluded models", "precision": "precision", "cost_model": "cost model",
+    "max_gpus": "GPUs available", "namespace": "namespace", "allow_cold_start": "scale to zero",
+    "price_tier": "price tier", "window_hours": "traffic window", "window_requests": "requests per window",
+    "experience_class": "experience class",
+}
+_UNITS = {"rps": " req/s", "peak_rps": " req/s", "prompt_tokens": " tokens", "output_tokens": " tokens",
+          "ttft_p95_ms": " ms", "itl_p95_ms": " ms", "e2e_p95_ms": " ms", "window_hours": " h a day"}
+
+
+def number(value: float) -> str:
+    """1234.5 -> '1,234.5'; 5000.0 -> '5,000'."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+def plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v).split("/")[-1] for v in value) or "any"
+    if hasattr(value, "value"):
+        return str(value.value).replace("_", " ")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return number(value)
+    return str(value)
+
+
+def value_text(field: str, value: Any) -> str:
+    """A value of ``field`` in words with its unit; 'not set' for no value."""
+    if value in (None, [], ""):
+        return "not set"
+    if field == "budget_monthly_usd":
+        return f"${number(value)} a month"
+    if field == "allow_cold_start":
+        return "allowed" if value else "not allowed"
+    if field == "max_gpus":
+        return f"{number(value)} GPUs"
+    if field == "description":
+        text = str(value)
+        return f'"{text[:60]}..."' if len(text) > 60 else f'"{text}"'
+    return plain(value) + _UNITS.get(field, "")
+
+
+def change_text(c: Change) -> str:
+    name = FIELD_NAMES.get(c.field, c.field)
+    if c.before in (None, [], ""):
+        return f"{name} {value_text(c.field, c.after)}"
+    if c.after in (None, [], ""):
+        return f"{name} {value_text(c.field, c.before)} -> not set"
+    before = value_text(c.field, c.before)
+    after = value_text(c.field, c.after)
+    if c.field == "budget_monthly_usd":  # "$5,000 -> $15,000 a month"
+        before = before.removesuffix(" a month")
+    return f"{name} {before} -> {after}"
+
+
+def echo_changes(changes: Sequence[Change], verb: str | None = "Changed") -> str:
+    parts = [change_text(c) for c in changes if c.field != "description"]
+    if not parts:
+        parts = [change_text(c) for c in changes]
+    return (f"{verb}: " if verb else "") + "; ".join(parts) + "."
+
+
+def echo_unchanged(restated: Sequence[Change]) -> str:
+    parts = [f"{FIELD_NAMES.get(c.field, c.field)} is already {value_text(c.field, c.after)}" for c in restated
+             if c.field != "description"]
+    return ("No change: " + "; ".join(parts) + ".") if parts else ""
