@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -11,6 +12,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.domain import (
     BenchmarkRow, DeploymentSpec, Load, LoadKind, Precision, Prediction, ServingConfig, SimilarDeployment,
 )
+from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf import predict
 from tools.planner import PlanOptions, PlanResult, plan_detailed
 from tools.planner.sizing import BenchmarkLookup
@@ -30,14 +32,44 @@ class PredictRequest(BaseModel):
     output_tokens: int = Field(gt=0, le=2_000_000)
     concurrency: float | None = Field(default=None, gt=0, le=100_000, description="closed loop: concurrent users")
     rps: float | None = Field(default=None, gt=0, le=1_000_000, description="open loop: Poisson requests/s")
-    max_num_seqs: int = Field(default=256, ge=1, le=4096)
+    max_num_seqs: int = Field(default=256, ge=1, le=4096, description="vLLM --max-num-seqs")
     gpu_memory_utilization: float = Field(default=0.90, gt=0.1, le=0.98)
+    max_num_batched_tokens: int = Field(default=8192, ge=64, le=1_000_000,
+                                        description="vLLM --max-num-batched-tokens (chunked-prefill budget per step)")
+    max_model_len: int | None = Field(default=None, gt=0, le=10_000_000,
+                                      description="vLLM --max-model-len; default: what the request needs, rounded up")
+    kv_cache_dtype: Literal["auto", "fp8"] = Field(default="auto", description="vLLM --kv-cache-dtype")
+    enable_prefix_caching: bool = Field(default=False, description="vLLM --enable-prefix-caching")
+    shared_prefix_tokens: int = Field(default=0, ge=0, le=2_000_000,
+                                      description="prompt tokens every request shares (a system prompt)")
+    requests_per_user: int | None = Field(
+        default=None, ge=1, le=10_000, description="benchmark replay: each user sends this many requests back to "
+        "back, all measured, warm-up included (closed loop only); default: the steady state")
+    length_spread: float | None = Field(
+        default=None, gt=0, le=1.0, description="benchmark replay: lengths uniform in [R x L, L] (vllm bench "
+        "--random-range-ratio style); default 1 (fixed lengths)")
 
     @model_validator(mode="after")
     def _one_load(self) -> "PredictRequest":
         if (self.concurrency is None) == (self.rps is None):
             raise ValueError("give exactly one of concurrency (closed loop) or rps (open loop)")
+        if self.requests_per_user is not None and self.concurrency is None:
+            raise ValueError("requests_per_user replays a closed-loop benchmark: give concurrency, not rps")
+        if self.length_spread is not None and self.requests_per_user is None:
+            raise ValueError("length_spread describes a benchmark replay: give requests_per_user too")
+        if self.shared_prefix_tokens >= self.prompt_tokens:
+            raise ValueError(f"shared_prefix_tokens ({self.shared_prefix_tokens}) must be shorter than the prompt "
+                             f"({self.prompt_tokens} tokens)")
+        if self.max_model_len is not None and self.prompt_tokens + self.output_tokens > self.max_model_len:
+            raise ValueError(f"prompt + output tokens ({self.prompt_tokens + self.output_tokens}) exceed "
+                             f"max_model_len ({self.max_model_len}): vLLM would reject these requests")
         return self
+
+    @property
+    def protocol(self) -> BenchmarkProtocol | None:
+        if self.requests_per_user is None:
+            return None
+        return BenchmarkProtocol(requests_per_user=self.requests_per_user, length_spread=self.length_spread or 1.0)
 
 
 class BenchmarkQuery(BaseModel):
@@ -58,10 +90,11 @@ def resolve_config(kb: KnowledgeBase, req: PredictRequest) -> ServingConfig:
     catalog = kb.catalog
     resolved = catalog.resolve_model(req.model)
     precision = req.precision or resolved.precision or resolved.card.native_precision
+    max_model_len = req.max_model_len or min(resolved.card.architecture.max_context,
+                                             _round_up(int((req.prompt_tokens + req.output_tokens) * 1.25), 1024))
     return ServingConfig(model_id=resolved.card.id, precision=precision, gpu=catalog.gpu(req.gpu).name,
-                         tensor_parallel=req.tp, max_num_seqs=req.max_num_seqs,
-                         max_model_len=min(resolved.card.architecture.max_context,
-                                           _round_up(int((req.prompt_tokens + req.output_tokens) * 1.25), 1024)),
+                         tensor_parallel=req.tp, max_num_seqs=req.max_num_seqs, max_model_len=max_model_len,
+                         max_num_batched_tokens=req.max_num_batched_tokens, kv_cache_dtype=req.kv_cache_dtype,
                          gpu_memory_utilization=req.gpu_memory_utilization)
 
 
@@ -74,7 +107,8 @@ def run_predict(kb: KnowledgeBase, req: PredictRequest) -> Prediction:
     load = Load(kind=LoadKind.CONCURRENCY if req.concurrency else LoadKind.RPS,
                 value=req.concurrency or req.rps or 1.0, prompt_tokens=req.prompt_tokens,
                 output_tokens=req.output_tokens)
-    return predict(config, load, kb.catalog, benchmarks=benchmark_lookup(kb)(config))
+    return predict(config, load, kb.catalog, benchmarks=benchmark_lookup(kb)(config), protocol=req.protocol,
+                   cached_prefix_tokens=req.shared_prefix_tokens if req.enable_prefix_caching else 0)
 
 
 class _PlanCache:

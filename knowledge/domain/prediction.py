@@ -52,6 +52,25 @@ class Load(BaseModel):
     output_tokens_p90: int | None = Field(default=None, gt=0)
 
 
+class BenchmarkProtocol(BaseModel):
+    """How a closed-loop benchmark client runs (vllm bench, GuideLLM concurrency runs, InferenceMAX): every user
+    starts at once and sends ``requests_per_user`` requests back to back, prompt and output lengths drawn
+    uniformly from [length_spread x L, L]; every request is measured, the warm-up included."""
+
+    model_config = ConfigDict(frozen=True)
+
+    requests_per_user: int = Field(ge=1, le=10_000)
+    length_spread: float = Field(default=1.0, gt=0, le=1.0, description="R: lengths uniform in [R x L, L]")
+
+
+class PredictionProtocol(BaseModel):
+    """What a prediction's figures describe: the engine's steady state, or a replay of a benchmark client."""
+
+    kind: Literal["steady_state", "benchmark_replay"]
+    benchmark: BenchmarkProtocol | None = None
+    description: str
+
+
 class LatencyStats(BaseModel):
     """Milliseconds. ``band_pct``: +/- relative uncertainty of the p95 (about 80% confidence)."""
 
@@ -93,3 +112,4 @@ class Prediction(BaseModel):
     max_concurrency: int = Field(description="sequences that fit in the KV cache at this workload's context")
     provenance: Provenance
     notes: list[str] = Field(default_factory=list)
+    protocol: PredictionProtocol | None = Field(default=None, description="what the figures describe")

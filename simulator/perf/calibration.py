@@ -71,6 +71,7 @@ class FamilyReport(BaseModel):
     per_gpu_left_out: dict[str, ErrorStats] = {}
     per_precision_in_sample: dict[str, ErrorStats] = {}
     per_precision_left_out: dict[str, ErrorStats] = {}
+    rows_not_fitting: dict[str, int] = {}  # rows whose configuration cannot start, by reason
 
 
 class CalibrationReport(BaseModel):
@@ -113,13 +114,17 @@ class _Group:
         return float(np.nanmean(r.ttft_ms)), float(np.nanmean(r.itl_ms))
 
 
-def group_cases(cases: list[Case], catalog: Catalog) -> list[_Group]:
+def group_cases(cases: list[Case], catalog: Catalog, dropped: dict[str, int] | None = None) -> list[_Group]:
+    """Distinct simulations; those that cannot start (memory) are left out and counted in ``dropped`` by reason."""
     groups: dict[tuple, _Group] = {}
     for c in cases:
         groups.setdefault(c.key, _Group(c, [])).rows.append(c)
     out = list(groups.values())
     for g in out:
         g.prepare(catalog)
+        if not g.parts[2].fits and dropped is not None:
+            reason = f"does not fit: {g.parts[2].reason}"
+            dropped[reason] = dropped.get(reason, 0) + len(g.rows)
     return [g for g in out if g.parts[2].fits]
 
 
@@ -201,17 +206,8 @@ def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, cat
     """
     catalog = catalog or Catalog.from_files()
     kernel_fits = fit_all_families(Path(kernels_dir), catalog) if kernels_dir else {}
-    starts = {f: PRIOR.with_values(**k.values) for f, k in kernel_fits.items()}
-    cases, skipped = load_cases(Path(csv_path), catalog, kv_policy=KV_POLICY)
-    names = sorted({c.family for c in cases})
-    jobs = [([c for c in cases if c.family == f], starts.get(f, PRIOR)) for f in names]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_calibrate_family, [j[0] for j in jobs], [catalog] * len(jobs),
-                                    [cross_validate] * len(jobs), [j[1] for j in jobs]))
-    else:
-        results = [_calibrate_family(j[0], catalog, cross_validate, j[1]) for j in jobs]
+    results, skipped = family_reports(Path(csv_path), catalog, kernel_fits, cross_validate=cross_validate,
+                                      workers=workers)
     families = {r.family: r for r, _ in results}
     fits: dict[str, FamilyFit] = {}
     for r, fit in results:
@@ -238,15 +234,35 @@ def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, cat
                              kernel_families=sorted(kernel_fits))
 
 
+def family_reports(csv_path: Path, catalog: Catalog, kernel_fits: dict[str, FamilyKernelFit], *,
+                   cross_validate: bool = True, workers: int | None = None
+                   ) -> tuple[list[tuple[FamilyReport, FamilyFit]], dict[str, int]]:
+    """End-to-end fit (and leave-one-model-out refits) of every family with rows, starting from its kernel fit;
+    also the rows skipped and why. Writes nothing."""
+    starts = {f: PRIOR.with_values(**k.values) for f, k in kernel_fits.items()}
+    cases, skipped = load_cases(Path(csv_path), catalog, kv_policy=KV_POLICY)
+    names = sorted({c.family for c in cases})
+    jobs = [([c for c in cases if c.family == f], starts.get(f, PRIOR)) for f in names]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_calibrate_family, [j[0] for j in jobs], [catalog] * len(jobs),
+                                    [cross_validate] * len(jobs), [j[1] for j in jobs]))
+    else:
+        results = [_calibrate_family(j[0], catalog, cross_validate, j[1]) for j in jobs]
+    return results, skipped
+
+
 def _calibrate_family(cases: list[Case], catalog: Catalog, cross_validate: bool,
                       start: EngineCoefficients = PRIOR) -> tuple[FamilyReport, FamilyFit]:
     family = cases[0].family
-    groups = group_cases(cases, catalog)
+    dropped: dict[str, int] = {}
+    groups = group_cases(cases, catalog, dropped)
     coeffs, rho = fit_family(groups, catalog, start)
     sim = np.array([g.simulated(coeffs, catalog) for g in groups])
     report = FamilyReport(family=family, rows=sum(len(g.rows) for g in groups),
                           coefficients={k: round(v, 6) for k, v in asdict(coeffs).items()},
-                          in_sample=error_stats(groups, sim))
+                          in_sample=error_stats(groups, sim), rows_not_fitting=dropped)
     report.per_gpu_in_sample = _breakdown(groups, sim, lambda g: g.case.gpu)
     report.per_model_in_sample = _breakdown(groups, sim, lambda g: g.case.model_id)
     report.per_precision_in_sample = _breakdown(groups, sim, lambda g: g.case.config.precision.value)

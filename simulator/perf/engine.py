@@ -99,7 +99,7 @@ class _Arrivals:
 
 class _Engine:
     def __init__(self, cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np.ndarray,
-                 arrivals: _Arrivals, watch: np.ndarray, event_skipping: bool = True):
+                 arrivals: _Arrivals, watch: np.ndarray, event_skipping: bool = True, cached_prefix: int = 0):
         n = len(prompt)
         self.event_skipping = event_skipping
         self.cost, self.arrivals, self.watch = cost, arrivals, watch.tolist()
@@ -109,7 +109,10 @@ class _Engine:
         self.max_seqs = min(lim.max_num_seqs, lim.max_num_batched_tokens)
         self.prompt, self.out = prompt.tolist(), output.tolist()
         self.pf_target = list(self.prompt)
-        self.computed = [0] * n  # for prefilling / waiting requests
+        self.cached = max(0, cached_prefix)
+        self.computed = [self.cached] * n  # for prefilling / waiting requests (a cached prefix is computed)
+        if n and self.cached:
+            self.computed[0] = 0  # the first request computes the shared prefix
         self.generated = [0] * n
         self.first = np.full(n, np.nan)
         self.finish = np.full(n, np.nan)
@@ -183,7 +186,7 @@ class _Engine:
         else:
             self.prefilling.remove(victim)
             self.pf_ctx -= self.computed[victim]
-        self.computed[victim] = 0
+        self.computed[victim] = 0 if victim == 0 else self.cached  # the shared prefix stays cached
         self.pf_target[victim] = self.prompt[victim] + self.generated[victim]
         self.waiting.appendleft(victim)
         self.preemptions += 1
@@ -275,7 +278,8 @@ class _Engine:
         while self.waiting and budget > 0 and len(self.run) < self.max_seqs and not preempted:
             r = self.waiting[0]
             c = int(min(self.pf_target[r] - self.computed[r], budget))
-            if kv_used + growth + c + 8 > self.cap:
+            held = self.computed[r]  # a cached prefix occupies the cache from admission
+            if kv_used + growth + held + c + 8 > self.cap:
                 if not self.run and not chunks:  # can never fit: vLLM rejects it
                     self.waiting.popleft()
                     self.rejected += 1
@@ -288,9 +292,10 @@ class _Engine:
             self.waiting.popleft()
             self.run[r] = None
             self.prefilling.append(r)
+            self.pf_ctx += held
             chunks.append((r, c))
             budget -= c
-            growth += c + 8
+            growth += held + c + 8
             if math.isnan(self.sched[r]):
                 self.sched[r] = self.now
         if not n_dec and not chunks:
@@ -351,18 +356,20 @@ def _steps_before(delta_ms: float, d0: float, slope: float) -> int:
 def run_engine(cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np.ndarray, *,
                arrival_ms: np.ndarray | None = None, users: int = 0, client_gap_ms: float = 0.5,
                stop_after: np.ndarray | None = None, event_skipping: bool = True,
-               max_iterations: int | None = None) -> EngineRun:
+               max_iterations: int | None = None, cached_prefix: int = 0) -> EngineRun:
     """Simulate until every request (or every request flagged in ``stop_after``) has finished.
 
     Open loop: ``arrival_ms`` gives each request's arrival. Closed loop: ``users`` start at time 0 and each
     sends the next request (in index order) ``client_gap_ms`` after its previous one finished.
+    ``cached_prefix``: prompt tokens every request shares and prefix caching keeps; the first request computes
+    them, the others start after them (their KV blocks still count per sequence: a conservative cache).
     """
     n = len(prompt)
     arrival = np.full(n, np.inf) if arrival_ms is None else arrival_ms.astype(float).copy()
     arrivals = _Arrivals(arrival, users, client_gap_ms)
     watch = stop_after if stop_after is not None else np.ones(n, bool)
     eng = _Engine(cost, lim, np.asarray(prompt, np.int64), np.asarray(output, np.int64), arrivals, watch,
-                  event_skipping)
+                  event_skipping, cached_prefix)
     # Budget: a stable run needs a few iterations per request; thrashing overloads would need far more.
     finished = eng.run_all(max_iterations or 5 * n + 3000)
     return EngineRun(arrival=arrival, first_token=eng.first, finish=eng.finish, scheduled=eng.sched,

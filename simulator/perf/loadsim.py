@@ -20,11 +20,12 @@ import numpy as np
 
 from knowledge.catalog import Catalog
 from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig
+from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
 from simulator.perf.engine import EngineLimits, run_engine, sequence_usage
 from simulator.perf.memory import MemoryPlan, plan_memory
 from simulator.perf.steptime import StepTimeModel
-from simulator.perf.workload import arrival_cv, interarrival_times, sample_lengths
+from simulator.perf.workload import arrival_cv, interarrival_times, sample_lengths, uniform_lengths
 
 CLIENT_GAP_MS = 0.5  # closed loop: a finished user's next request reaches the server this much later
 MIN_MEASURED, MAX_MEASURED = 300, 1200
@@ -98,8 +99,18 @@ def engine_limits(config: ServingConfig, plan: MemoryPlan) -> EngineLimits:
 
 def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests: int | None = None, seed: int = 0,
              coefficients: CoefficientSet | EngineCoefficients | None = None,
-             requests_per_user: int | None = None) -> SimulationResult:
-    """Simulate one replica under ``load``; raises DoesNotFitError when the configuration cannot start."""
+             requests_per_user: int | None = None, protocol: BenchmarkProtocol | None = None,
+             cached_prefix_tokens: int = 0) -> SimulationResult:
+    """Simulate one replica under ``load``; raises DoesNotFitError when the configuration cannot start.
+
+    ``protocol`` replays a closed-loop benchmark client (``requests_per_user`` alone: the same with the load's own
+    length distribution); under it the load's lengths are the benchmark's L. ``cached_prefix_tokens``: a prompt
+    prefix every request shares and prefix caching keeps (computed once, by the first request).
+    """
+    if protocol is not None:
+        if load.kind is not LoadKind.CONCURRENCY:
+            raise ValueError("a benchmark protocol replays a closed loop: give a concurrency, not a request rate")
+        requests_per_user = protocol.requests_per_user
     step, plan, coeffs = config_parts(config, catalog, coefficients)
     if not plan.fits:
         raise DoesNotFitError(plan)
@@ -130,14 +141,19 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
         gaps = interarrival_times(rng, n_total, rate, arrival_cv(load))
         gaps *= n_total / rate / gaps.sum()  # realized mean rate = offered rate (less sampling noise)
         arrivals = np.cumsum(gaps) * 1e3
-    prompt = sample_lengths(rng, n_total, load.prompt_tokens, load.prompt_tokens_p90, cap=model_len - 1)
-    output = sample_lengths(rng, n_total, load.output_tokens, load.output_tokens_p90)
+    if protocol is not None:
+        prompt = uniform_lengths(rng, n_total, load.prompt_tokens, protocol.length_spread, cap=model_len - 1)
+        output = uniform_lengths(rng, n_total, load.output_tokens, protocol.length_spread)
+    else:
+        prompt = sample_lengths(rng, n_total, load.prompt_tokens, load.prompt_tokens_p90, cap=model_len - 1)
+        output = sample_lengths(rng, n_total, load.output_tokens, load.output_tokens_p90)
     output = np.minimum(output, model_len - prompt)
     mask = np.zeros(n_total, bool)
     mask[warm:warm + measured] = True
     # A benchmark replay must finish whatever it costs; product predictions stop runaway overloads early.
     run = run_engine(step, lim, prompt, output, arrival_ms=arrivals, users=users, client_gap_ms=CLIENT_GAP_MS,
-                     stop_after=mask, max_iterations=10**8 if requests_per_user else None)
+                     stop_after=mask, max_iterations=10**8 if requests_per_user else None,
+                     cached_prefix=min(cached_prefix_tokens, int(prompt.min()) - 1))
     return _result(run, mask, coeffs, plan, load, dp, measured_rate=None if users else load.value / dp)
 
 

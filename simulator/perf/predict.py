@@ -9,8 +9,10 @@ import numpy as np
 
 from knowledge.catalog import Catalog
 from knowledge.domain import (
-    BenchmarkRow, GpuSpec, LatencyFigures, LatencyStats, Load, Prediction, Provenance, ServingConfig, Throughput,
+    BenchmarkRow, GpuSpec, LatencyFigures, LatencyStats, Load, LoadKind, Prediction, Provenance, ServingConfig,
+    Throughput,
 )
+from knowledge.domain.prediction import BenchmarkProtocol, PredictionProtocol
 from simulator.perf.benchmarks import BenchmarkMatch, match, reference_value
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
 from simulator.perf.loadsim import SimulationResult, config_parts, simulate
@@ -24,12 +26,21 @@ SCALED_GPU_BAND_FACTOR = 1.2  # a GPU without kernel tables of its own, scaled f
 
 def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: Sequence[BenchmarkRow] = (),
             seed: int = 0, coefficients: CoefficientSet | EngineCoefficients | None = None,
-            requests_per_user: int | None = None, n_requests: int | None = None) -> Prediction:
+            requests_per_user: int | None = None, n_requests: int | None = None,
+            protocol: BenchmarkProtocol | None = None, cached_prefix_tokens: int = 0) -> Prediction:
     """Predict one replica of ``config`` under ``load`` (the exact ``Prediction`` schema).
 
-    ``requests_per_user`` reproduces a closed-loop benchmark client (all users start together, that many
-    requests each, all measured) instead of the steady state.
+    ``protocol`` replays a closed-loop benchmark client (all users start together, that many requests each back
+    to back, lengths uniform in [spread x L, L] with L the load's lengths, all measured) instead of the steady
+    state; ``requests_per_user`` alone does the same with the load's own length distribution.
+    ``cached_prefix_tokens``: a shared prompt prefix that prefix caching does not recompute.
     """
+    if protocol is None and requests_per_user:
+        protocol = BenchmarkProtocol(requests_per_user=requests_per_user)
+        keep_lengths = True
+    else:
+        keep_lengths = False
+    described = describe_protocol(load, protocol, keep_lengths)
     gpu = catalog.gpu(config.gpu)
     _, plan, _ = config_parts(config, catalog, coefficients if isinstance(coefficients, EngineCoefficients) else None)
     context = load.prompt_tokens + load.output_tokens
@@ -38,9 +49,10 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
     if not plan.fits:
         return Prediction(ttft_ms=None, itl_ms=None, e2e_ms=None, throughput=None, fits=False, memory=plan.breakdown,
                           max_concurrency=kv_seqs, provenance=Provenance.ESTIMATED,
-                          notes=[f"does not fit: {plan.reason}"])
-    sim = simulate(config, load, catalog, n_requests=n_requests, seed=seed, coefficients=coefficients,
-                   requests_per_user=requests_per_user)
+                          notes=[f"does not fit: {plan.reason}"], protocol=described)
+    how = {"requests_per_user": requests_per_user if keep_lengths else None,
+           "protocol": None if keep_lengths else protocol, "cached_prefix_tokens": cached_prefix_tokens}
+    sim = simulate(config, load, catalog, n_requests=n_requests, seed=seed, coefficients=coefficients, **how)
     bands, band_note = _bands(gpu, coefficients)
     stats = {m: sim.stats(m) for m in METRICS}
     throughput = Throughput(requests_per_s=sim.throughput_rps, output_tokens_per_s=sim.output_tokens_per_s)
@@ -53,7 +65,7 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
         bands = {m: MEASURED_BAND_PCT for m in METRICS}
         notes.append(f"measured: benchmark row from {found.exact.source}")
     elif found.exact_simulated is not None or found.neighbours:
-        factors, used = _corrections(found, config, load, catalog, seed, coefficients, requests_per_user)
+        factors, used = _corrections(found, config, load, catalog, seed, coefficients, how)
         if used:
             provenance = Provenance.INTERPOLATED
             stats = {m: _scaled(stats[m], factors.get(m, 1.0)) for m in METRICS}
@@ -66,9 +78,33 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
         notes.append(f"{config.data_parallel} data-parallel engine ranks of TP{config.tensor_parallel}, "
                      "requests split evenly among them")
     stats = {m: s.model_copy(update={"band_pct": bands.get(m)}) for m, s in stats.items()}
+    if cached_prefix_tokens:
+        notes.append(f"prefix caching: a shared {min(cached_prefix_tokens, load.prompt_tokens - 1)}-token prompt "
+                     "prefix is computed once; its KV blocks are counted per sequence (capacity slightly understated)")
     return Prediction(ttft_ms=stats["ttft"], itl_ms=stats["itl"], e2e_ms=stats["e2e"], throughput=throughput,
                       fits=True, memory=plan.breakdown, max_concurrency=max_concurrency, provenance=provenance,
-                      notes=notes)
+                      notes=notes, protocol=described)
+
+
+def describe_protocol(load: Load, protocol: BenchmarkProtocol | None, keep_lengths: bool = False
+                      ) -> PredictionProtocol:
+    """What the figures describe, in words computed from the protocol."""
+    if protocol is None:
+        what = ("steady state: the first requests (warm-up) are dropped and arrivals keep flowing past the last "
+                "measured one" if load.kind is not LoadKind.CONCURRENCY else
+                "steady state: each user's first request (the synchronized start) is dropped")
+        return PredictionProtocol(kind="steady_state", description=what)
+    if keep_lengths:
+        lengths = "lengths as given"
+    elif protocol.length_spread < 1:
+        lengths = (f"prompts uniform in [{round(protocol.length_spread * load.prompt_tokens)}, {load.prompt_tokens}], "
+                   f"outputs in [{round(protocol.length_spread * load.output_tokens)}, {load.output_tokens}] tokens")
+    else:
+        lengths = f"{load.prompt_tokens}-token prompts, {load.output_tokens}-token outputs"
+    return PredictionProtocol(
+        kind="benchmark_replay", benchmark=protocol,
+        description=f"benchmark replay: {load.value:g} users start together, {protocol.requests_per_user} requests "
+                    f"each back to back, {lengths}; every request measured, warm-up included")
 
 
 def _bands(gpu: GpuSpec, coefficients) -> tuple[dict[str, float], list[str]]:
@@ -113,7 +149,7 @@ def _from_row(row: BenchmarkRow, stats: dict[str, LatencyStats], throughput: Thr
 
 
 def _corrections(found: BenchmarkMatch, config: ServingConfig, load: Load, catalog: Catalog, seed: int,
-                 coefficients, requests_per_user) -> tuple[dict[str, float], int]:
+                 coefficients, how: dict) -> tuple[dict[str, float], int]:
     """Geometric mean over the rows of measured / modelled, per metric, each row modelled at its own load."""
     rows = ([found.exact_simulated] if found.exact_simulated else []) + list(found.neighbours)
     logs: dict[str, list[float]] = {m: [] for m in METRICS}
@@ -121,8 +157,7 @@ def _corrections(found: BenchmarkMatch, config: ServingConfig, load: Load, catal
     for row in rows:
         row_load = _row_load(row, load)
         try:
-            sim: SimulationResult = simulate(config, row_load, catalog, seed=seed, coefficients=coefficients,
-                                             requests_per_user=requests_per_user)
+            sim: SimulationResult = simulate(config, row_load, catalog, seed=seed, coefficients=coefficients, **how)
         except ValueError:
             continue
         any_metric = False

@@ -37,6 +37,16 @@ def sample_lengths(rng: np.random.Generator, n: int, mean: int, p90: int | None,
     return out.astype(np.int64)
 
 
+def uniform_lengths(rng: np.random.Generator, n: int, longest: int, spread: float, cap: int | None = None
+                    ) -> np.ndarray:
+    """A benchmark client's lengths: uniform integers in [spread x longest, longest] (spread 1: fixed)."""
+    lo = max(1, int(round(spread * longest)))
+    out = rng.integers(lo, longest + 1, n) if lo < longest else np.full(n, longest)
+    if cap:
+        out = np.minimum(out, cap)
+    return out.astype(np.int64)
+
+
 def interarrival_times(rng: np.random.Generator, n: int, rate: float, cv: float) -> np.ndarray:
     """Gaps (s) of a renewal process at ``rate`` per second: exponential (cv = 1), gamma (cv != 1), or
     evenly spaced (cv = 0)."""
