@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,9 @@ from psycopg_pool import ConnectionPool
 
 from knowledge.errors import DatabaseUnavailableError, PgvectorMissingError
 from knowledge.settings import KnowledgeSettings
+from knowledge.store.embedded import EmbeddedServer
+
+__all__ = ["Database", "EmbeddedServer", "check_reachable", "connection_label", "redact_url", "resolve_url"]
 
 log = structlog.get_logger(__name__)
 logging.getLogger("pgserver").setLevel(logging.WARNING)
@@ -42,33 +44,6 @@ def redact_url(url: str) -> str:
     return re.sub(r"(postgres(?:ql)?://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
-class EmbeddedServer:
-    """pgserver-managed PostgreSQL 16 + pgvector in a per-user data directory, shared across processes."""
-
-    _lock = threading.Lock()
-    _servers: dict[Path, object] = {}
-
-    @classmethod
-    def url_for(cls, data_dir: Path) -> str:
-        import pgserver  # imported lazily: external-database users never start it
-
-        data_dir = data_dir.expanduser().resolve()
-        with cls._lock:
-            server = cls._servers.get(data_dir)
-            if server is None:
-                data_dir.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    server = pgserver.get_server(data_dir, cleanup_mode="stop")
-                except Exception as exc:  # pgserver raises bare subprocess errors
-                    raise DatabaseUnavailableError(
-                        f"Could not start the embedded database in {data_dir}: {exc}. "
-                        f"See {data_dir / 'log'} or set COMPASS_DATABASE_URL to an external PostgreSQL."
-                    ) from exc
-                cls._servers[data_dir] = server
-        _ensure_database(server.get_uri(), EMBEDDED_DB_NAME)
-        return server.get_uri(EMBEDDED_DB_NAME)
-
-
 def _ensure_database(admin_url: str, name: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
@@ -79,10 +54,22 @@ def _ensure_database(admin_url: str, name: str) -> None:
                 pass  # another process created it first
 
 
+def embedded_url(data_dir: Path) -> str:
+    """The URL of the Compass database on the embedded server of ``data_dir`` (started when needed)."""
+    admin_url = EmbeddedServer.url_for(data_dir)
+    _ensure_database(admin_url, EMBEDDED_DB_NAME)
+    return _with_database(admin_url, EMBEDDED_DB_NAME)
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
 def resolve_url(settings: KnowledgeSettings) -> str:
     if settings.database_url:
         return settings.database_url
-    return EmbeddedServer.url_for(settings.embedded_data_dir)
+    return embedded_url(settings.embedded_data_dir)
 
 
 def connection_label(url: str, name: str) -> dict[str, str]:
