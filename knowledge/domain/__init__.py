@@ -2,7 +2,7 @@
 
 from knowledge.domain.benchmark import BenchmarkRow, ImportReport, LatencyFigures
 from knowledge.domain.catalog import (
-    GpuPrice, GpuSpec, LengthDistribution, ModelArchitecture, ModelCard, QualityScore, QuantizedVariant,
+    ApiPrice, GpuPrice, GpuSpec, LengthDistribution, ModelArchitecture, ModelCard, QualityScore, QuantizedVariant,
     TrafficShape, UseCaseTemplate,
 )
 from knowledge.domain.enums import (
@@ -19,7 +19,7 @@ from knowledge.domain.spec import (
 )
 
 __all__ = [
-    "AttentionKind", "BenchmarkRow", "BindingConstraint", "CostEstimate", "CostModel", "DeploymentOutcome", "DeploymentSpec",
+    "ApiPrice", "AttentionKind", "BenchmarkRow", "BindingConstraint", "CostEstimate", "CostModel", "DeploymentOutcome", "DeploymentSpec",
     "ExperienceClass", "FieldSource", "GpuPrice", "GpuSpec", "ImportReport", "LatencyFigures", "LatencyStats",
     "LengthDistribution", "Load", "LoadKind", "MeasuredPerformance", "MemoryBreakdown", "ModelArchitecture",
     "ModelCard", "Precision", "Prediction", "PriceTier", "Priority", "Provenance", "QualityScore",

@@ -219,3 +219,22 @@ class UseCaseTemplate(_Strict):
     quality_benchmark: str = Field(description="benchmark that ranks models for this use case")
     prefix_caching_helps: bool = Field(description="shared system prompts / documents make prefix caching pay off")
     rationale: str = Field(description="why these defaults")
+
+
+# --------------------------------------------------------------------------- hosted APIs
+
+
+class ApiPrice(_Strict):
+    """A hosted per-token API's list price for a catalog model (knowledge/data/api_prices.yaml)."""
+
+    provider: str
+    model: str = Field(description="catalog model id the API serves")
+    api_model: str = Field(description="the provider's name for it")
+    usd_per_m_input: float = Field(ge=0, description="USD per million prompt tokens")
+    usd_per_m_output: float = Field(ge=0, description="USD per million generated tokens")
+    source: str = Field(description="the page the figures were read from")
+    as_of: dt.date | None = Field(description="the page's own date (None: the page is undated)")
+    retrieved: dt.date = Field(description="when the figures were read")
+
+    def usd_per_request(self, prompt_tokens: float, output_tokens: float) -> float:
+        return (prompt_tokens * self.usd_per_m_input + output_tokens * self.usd_per_m_output) / 1e6

@@ -10,6 +10,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import DeploymentSpec, PriceTier, Priority, Recommendation
 from tools.errors import PlanningError
 from tools.planner import ranking
+from tools.planner.api_compare import ApiAlternative, compare_with_apis
 from tools.planner.candidates import enumerate_candidates
 from tools.planner.explain import Considered, GpuLimitOutcome, binding_constraint, considered, gpu_limit_outcome
 from tools.planner.options import PlanOptions
@@ -46,6 +47,9 @@ class PlanResult(BaseModel):
                                           "fit or was excluded")
     gpu_limit: GpuLimitOutcome | None = Field(default=None, description="set when the peak needs more GPUs "
                                                                         "than max_gpus allows")
+    api_comparison: list[ApiAlternative] = Field(
+        default_factory=list, description="option 1 against a hosted per-token API for the same or a comparable "
+                                          "model: cost at this volume and the break-even volume")
 
     @property
     def feasible(self) -> bool:
@@ -99,6 +103,7 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
         assumptions=[f"{k} = {getattr(workload.spec, k)} ({v.note})" for k, v in workload.spec.assumed_fields().items()],
         notes=notes, candidates_considered=len(enum.candidates),
         considered=considered(screened, enum, workload, catalog, ranks, recs[0], options), gpu_limit=limit,
+        api_comparison=compare_with_apis(ranked[0], workload, catalog),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
     )
 
