@@ -20,6 +20,12 @@ class SloCheck(BaseModel):
     met: bool
     margin_pct: float = Field(description="(target - predicted) / target x 100; negative = missed by that much")
 
+    @classmethod
+    def of(cls, metric: SloMetric, target_ms: float, predicted_ms: float) -> "SloCheck":
+        """The one SLO comparison: a p95 (predicted or measured) against its target."""
+        return cls(metric=metric, target_ms=target_ms, predicted_ms=round(predicted_ms, 2),
+                   met=predicted_ms <= target_ms, margin_pct=round((target_ms - predicted_ms) / target_ms * 100, 1))
+
 
 class CostEstimate(BaseModel):
     cost_model: CostModel

@@ -14,12 +14,13 @@ from knowledge.embedding import workload_vector
 
 def insert_outcome(conn: psycopg.Connection, outcome: DeploymentOutcome) -> None:
     conn.execute(
-        "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome, workload)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome, workload,"
+        " source) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (outcome.id, outcome.created_at, outcome.target,
          outcome.spec.use_case.value if outcome.spec.use_case else None,
          outcome.recommendation.model_id, outcome.recommendation.gpu, outcome.passed,
-         Jsonb(outcome.model_dump(mode="json")), np.array(workload_vector(outcome.spec), dtype=np.float32)),
+         Jsonb(outcome.model_dump(mode="json")), np.array(workload_vector(outcome.spec), dtype=np.float32),
+         outcome.source),
     )
 
 
@@ -27,10 +28,10 @@ def insert_many(conn: psycopg.Connection, outcomes: Sequence[DeploymentOutcome])
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome,"
-            " workload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " workload, source) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [(o.id, o.created_at, o.target, o.spec.use_case.value if o.spec.use_case else None,
               o.recommendation.model_id, o.recommendation.gpu, o.passed, Jsonb(o.model_dump(mode="json")),
-              np.array(workload_vector(o.spec), dtype=np.float32)) for o in outcomes],
+              np.array(workload_vector(o.spec), dtype=np.float32), o.source) for o in outcomes],
         )
 
 

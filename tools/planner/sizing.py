@@ -33,14 +33,8 @@ SLO_METRICS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
 RATE_GRID = 0.025  # verification simulates per-replica rates on a 2.5% geometric grid (rounded up)
 
 
-def check(metric: str, target: float, predicted: float) -> SloCheck:
-    """The one SLO comparison (p95 predicted or measured vs target)."""
-    return SloCheck(metric=metric, target_ms=target, predicted_ms=round(predicted, 2), met=predicted <= target,
-                    margin_pct=round((target - predicted) / target * 100, 1))
-
-
 def light_checks(light: LightLoadLatency, slos: SloTargets) -> list[SloCheck]:
-    return [check(m, getattr(slos, m), getattr(light, m)) for m in SLO_METRICS if getattr(slos, m) is not None]
+    return [SloCheck.of(m, getattr(slos, m), getattr(light, m)) for m in SLO_METRICS if getattr(slos, m) is not None]
 
 
 def completed(prediction: Prediction) -> bool:
@@ -67,7 +61,7 @@ def slo_checks(prediction: Prediction, slos: SloTargets) -> list[SloCheck]:
             continue
         if not math.isfinite(stats.p95):
             return []
-        checks.append(check(metric, target, stats.p95))
+        checks.append(SloCheck.of(metric, target, stats.p95))
     return checks
 
 
