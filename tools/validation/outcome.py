@@ -15,6 +15,7 @@ from knowledge.domain import (
 from knowledge.errors import CompassError
 from tools.validation.loadtest import LoadTestPlan, prompt_of, run_load_test
 
+MIN_REACHED = 0.95  # a load test below this share of the planned rate did not test the plan
 PREDICTION_ERROR_FLAG = 0.25  # |measured / predicted - 1| above this is reported as a large prediction error
 _METRICS = (("ttft_p95_ms", "ttft_ms", "TTFT"), ("itl_p95_ms", "itl_ms", "ITL"), ("e2e_p95_ms", "e2e_ms", "E2E"))
 
@@ -80,15 +81,20 @@ def slo_checks(spec: DeploymentSpec, measured: MeasuredPerformance) -> list[SloC
         target, figures = getattr(spec, target_field), getattr(measured, attr)
         if target is None or figures.p95 is None:
             continue
-        checks.append(SloCheck(metric=target_field, target_ms=target, predicted_ms=round(figures.p95, 2),
-                               met=figures.p95 <= target, margin_pct=round((target - figures.p95) / target * 100, 1)))
+        checks.append(SloCheck.of(target_field, target, figures.p95))
     return checks
 
 
 def build_outcome(spec: DeploymentSpec, rec: Recommendation, measured: MeasuredPerformance, *, target: str,
-                  health: str = "") -> DeploymentOutcome:
+                  health: str = "", target_rps: float | None = None) -> DeploymentOutcome:
+    """The outcome of a load test. It passes only when every SLO is met, no request failed and the test reached
+    at least MIN_REACHED of ``target_rps``: latencies at a lower rate say nothing about the planned load."""
     checks = slo_checks(spec, measured)
     notes = [health] if health else []
+    reached = measured.requests_per_s / target_rps if target_rps else 1.0
+    if reached < MIN_REACHED:
+        notes.append(f"the load test reached {measured.requests_per_s:.3g} of the {target_rps:.3g} req/s planned "
+                     f"({reached:.0%}, below {MIN_REACHED:.0%}): the SLOs were not tested at the planned load")
     for _field, attr, label in _METRICS:
         predicted, got = getattr(rec.prediction, attr), getattr(measured, attr)
         if predicted is None or got.p95 is None or predicted.p95 <= 0:
@@ -99,7 +105,7 @@ def build_outcome(spec: DeploymentSpec, rec: Recommendation, measured: MeasuredP
                          f"{predicted.p95:,.0f} ms ({error:+.0%})")
     if measured.errors:
         notes.append(f"{measured.errors} of {measured.requests} requests failed")
-    passed = bool(checks) and all(c.met for c in checks) and measured.errors == 0
+    passed = bool(checks) and all(c.met for c in checks) and measured.errors == 0 and reached >= MIN_REACHED
     return DeploymentOutcome(target=target, spec=spec, recommendation=rec, predicted=rec.prediction,
                              measured=measured, slo_checks=checks, passed=passed, notes=notes)
 
@@ -112,7 +118,7 @@ def validate(endpoint: str, model: str, spec: DeploymentSpec, rec: Recommendatio
     progress(f"load test: {load.rps:g} req/s for {duration_s:g} s ({load.prompt_tokens} -> {load.output_tokens} tokens)")
     measured = measure(endpoint, model, load, duration_s=duration_s, time_scale=time_scale, api_key=api_key)
     progress(f"measured {measured.requests} requests, {measured.errors} errors")
-    return build_outcome(spec, rec, measured, target=target, health=health)
+    return build_outcome(spec, rec, measured, target=target, health=health, target_rps=load.rps)
 
 
 def _ms(f: LatencyFigures, pct: str = "p95") -> str:
@@ -132,7 +138,7 @@ def report_text(outcome: DeploymentOutcome) -> str:
                      f"{('met' if c.met else 'MISSED') if c else '-'} |")
     verdict = "**passed**: every SLO met" if outcome.passed else "**failed**: see the misses below"
     text = (f"Validation {verdict} ({m.requests} requests at {m.requests_per_s:.2f} req/s over {m.duration_s:.0f} s, "
-            f"{m.errors} errors; measured by {m.tool}).\n\n" + "\n".join(rows))
+            f"{m.errors} errors; measured by {m.tool}, {outcome.evidence}).\n\n" + "\n".join(rows))
     if outcome.notes:
         text += "\n\n" + "\n".join(f"- {n}" for n in outcome.notes)
     return text + "\n\nThe outcome is stored; future plans for similar workloads will show it."
