@@ -29,6 +29,8 @@ from simulator.perf.workload import arrival_cv, interarrival_times, sample_lengt
 
 CLIENT_GAP_MS = 0.5  # closed loop: a finished user's next request reaches the server this much later
 MIN_MEASURED, MAX_MEASURED = 300, 1200
+OVERLOAD_MARGIN = 1.1  # offered / sustained rate past which a run is overloaded (sampling noise stays below)
+MIN_WINDOW_FINISHES = 20  # finishes inside the arrival window that make its completion rate a measurement
 
 
 class DoesNotFitError(ValueError):
@@ -154,7 +156,8 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
     run = run_engine(step, lim, prompt, output, arrival_ms=arrivals, users=users, client_gap_ms=CLIENT_GAP_MS,
                      stop_after=mask, max_iterations=10**8 if requests_per_user else None,
                      cached_prefix=min(cached_prefix_tokens, int(prompt.min()) - 1))
-    return _result(run, mask, coeffs, plan, load, dp, measured_rate=None if users else load.value / dp)
+    return _result(run, mask, coeffs, plan, load, dp, measured_rate=None if users else load.value / dp,
+                   ceiling_rps=math.inf if users else _throughput_ceiling(step, lim, load))
 
 
 def _closed_loop_target(users: int) -> int:
@@ -187,7 +190,7 @@ def _throughput_ceiling(step: StepTimeModel, lim: EngineLimits, load: Load) -> f
 
 
 def _result(run, mask: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan, load: Load, dp: int,
-            measured_rate: float | None) -> SimulationResult:
+            measured_rate: float | None, ceiling_rps: float = math.inf) -> SimulationResult:
     arr, first, fin = run.arrival[mask], run.first_token[mask], run.finish[mask]
     out = run.output[mask]
     # API-server/streaming delay: a constant plus a share growing with the requests being streamed
@@ -208,15 +211,25 @@ def _result(run, mask: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan,
     tok_s = float(fin_out.sum()) / max((t1 - t0) / 1e3, 1e-9)
     stable = True
     notes: list[str] = []
-    if run.truncated:
+    if measured_rate is not None:
+        window_ok = in_window.sum() >= MIN_WINDOW_FINISHES
+        overloaded = (run.truncated or _queue_grows(arr, queue, e2e)
+                      or (measured_rate > OVERLOAD_MARGIN * ceiling_rps and rps < measured_rate / OVERLOAD_MARGIN))
+        if overloaded:
+            stable = False
+            # With the queue never empty the replica completes its ceiling: measured in the arrival window when
+            # enough requests finished there, else the model's full-batch rate.
+            sustained = min(rps, measured_rate) if window_ok else min(ceiling_rps, measured_rate)
+            tok_s = tok_s * sustained / rps if window_ok and rps > 0 else sustained * float(np.mean(run.output))
+            rps = sustained
+            notes.append(f"overloaded: sustains at most {sustained * dp:.3g} req/s at this workload, "
+                         f"{load.value:.3g} req/s offered; queues grow without bound, so latencies depend on how "
+                         "long the overload lasts (those shown are of a short simulated burst, a lower bound)")
+    elif run.truncated:
         stable = False
         done = np.isfinite(fin)
-        notes.append(f"overloaded: the queue kept growing; simulation stopped with {int(done.sum())} of "
-                     f"{len(fin)} measured requests served (latencies shown are of those, a lower bound)")
-    elif measured_rate is not None and _queue_grows(arr, queue, e2e):
-        stable = False
-        notes.append(f"overloaded: {load.value:.3g} req/s offered but about {rps * dp:.3g} req/s served; "
-                     f"queues grow without bound and latencies depend on how long the overload lasts")
+        notes.append(f"overloaded: the simulation stopped with {int(done.sum())} of {len(fin)} measured requests "
+                     "served (latencies shown are of those, a lower bound)")
     if run.preemptions:
         notes.append(f"KV cache full: {run.preemptions} preemptions (recomputed) in the simulated run")
     if run.rejected:

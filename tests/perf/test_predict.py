@@ -124,3 +124,17 @@ def test_gpu_without_its_own_kernel_tables_says_so_and_widens_the_band():
     assert not any("L40S: kernel efficiencies" in n for n in l40s.notes)
     assert l4.itl_ms.band_pct > l40s.itl_ms.band_pct
     assert any("kernel tables" in n and "ada" in n for n in l40s.notes)  # overheads borrowed from Hopper runs
+
+
+def test_past_saturation_the_prediction_says_overloaded_with_the_rate_it_sustains():
+    """Never zero throughput with healthy-looking latencies: the ceiling is stated and reported as throughput."""
+    cfg = CFG.model_copy(update={"max_model_len": 2048})
+    light = predict(cfg, LOAD.model_copy(update={"prompt_tokens": 1024, "output_tokens": 256, "value": 4.0}), CAT)
+    assert not any(n.startswith("overloaded") for n in light.notes)
+    for offered in (30.0, 60.0):
+        p = predict(cfg, LOAD.model_copy(update={"prompt_tokens": 1024, "output_tokens": 256, "value": offered}), CAT)
+        note = next(n for n in p.notes if n.startswith("overloaded: sustains at most "))
+        sustained = float(note.removeprefix("overloaded: sustains at most ").split(" ")[0])
+        assert 0 < sustained < offered
+        assert p.throughput.requests_per_s == pytest.approx(sustained, rel=0.01)
+        assert p.throughput.output_tokens_per_s > 100 * sustained
