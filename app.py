@@ -3,7 +3,8 @@
 Served by ``compass ui`` (standalone) or mounted at ``/ui`` by ``compass serve`` beside the REST API. Each
 Chainlit thread is a Compass session (same id, so also the LangGraph thread): a conversation reopened from
 the sidebar continues the graph where it stopped. Everything goes through ``AgentService``; buttons and the
-spec card's edits send ordinary messages (``ui/phrases.py``), approvals go through ``AgentService.decide``.
+spec card's edits send ordinary messages (``ui/phrases.py``), approvals go through ``AgentService.decide``
+(the approval card: ``ui/approval.py``).
 """
 
 from __future__ import annotations
@@ -20,26 +21,23 @@ from collections.abc import Callable, Iterator  # noqa: E402
 
 import chainlit as cl  # noqa: E402
 import structlog  # noqa: E402
-from chainlit.types import ThreadDict  # noqa: E402
+from chainlit.data import get_data_layer  # noqa: E402
+from chainlit.types import Pagination, ThreadDict, ThreadFilter  # noqa: E402
 from chainlit.utils import utc_now  # noqa: E402
 
 from agent.config import AgentSettings  # noqa: E402
 from agent.service import AgentService, NoPendingApprovalError, SessionNotFoundError, TurnEvent  # noqa: E402
 from knowledge.errors import CompassError  # noqa: E402
-from ui import runtime, views  # noqa: E402
+from ui import approval, runtime, views  # noqa: E402
 from ui.auth import UserTable  # noqa: E402
 from ui.bridge import iterate_in_thread  # noqa: E402
-from ui.chart import cost_latency_figure  # noqa: E402
+from ui.chart import cost_latency_figure, figure_json  # noqa: E402
 from ui.datalayer import make_data_layer  # noqa: E402
-from ui.deploy import manifest_bundle  # noqa: E402
 
 log = structlog.get_logger("compass.ui")
 USERS = UserTable.parse(os.environ.get("COMPASS_UI_USERS"))
 PLAN_TOOL, WHATIF_TOOL = "plan_capacity", "compare_whatif"
-RESUME_DELAY_S = 0.5  # lets Chainlit replay the saved history before the approval buttons are re-sent
-# Approve / Reject buttons on screen, per Chainlit session (not in cl.user_session: Chainlit saves that into
-# the thread's metadata as JSON, and buttons are not data).
-_APPROVAL_ACTIONS: dict[str, list[cl.Action]] = {}
+RESUME_DELAY_S = 0.5  # lets Chainlit replay the saved history before the approval card is updated
 
 STARTERS = (
     ("Support chatbot", "We need a customer support chatbot for about 5,000 employees. Fast first answers "
@@ -87,6 +85,24 @@ async def starters(user=None, language=None) -> list[cl.Starter]:
     return [cl.Starter(label=label, message=message) for label, message in STARTERS]
 
 
+@cl.set_chat_profiles
+async def chat_profiles(user=None, language=None) -> list[cl.ChatProfile]:
+    """One profile, for its place on the landing page: what Compass does, what to type, and a link back to the
+    user's last conversation (a reload starts a new chat; the link opens the old one, see public/compass.js)."""
+    last = None
+    user_id = getattr(user, "id", None)
+    if user_id:
+        try:
+            page = await get_data_layer().list_threads(Pagination(first=1), ThreadFilter(userId=user_id))
+            last = page.data[0] if page.data else None
+        except Exception:  # noqa: BLE001 - the landing page still shows without the link
+            log.exception("ui_last_thread_failed")
+    root = (os.environ.get("CHAINLIT_PARENT_ROOT_PATH", "") + os.environ.get("CHAINLIT_ROOT_PATH", "")).rstrip("/")
+    # the icon with the mount path: Chainlit also uses it, as given, for the assistant's avatar
+    return [cl.ChatProfile(name="Compass", icon=f"{root}/public/favicon.svg", default=True,
+                           markdown_description=views.welcome_text(last, root))]
+
+
 # ---------------------------------------------------------------------- sessions
 
 
@@ -120,25 +136,23 @@ async def on_chat_resume(thread: ThreadDict) -> None:
         log.exception("ui_resume_failed")
         await cl.ErrorMessage(content=f"I could not reopen this conversation's agent state: {_brief(exc)}").send()
         return
-    if view.pending_approval:
-        saved = next((step["id"] for step in reversed(thread.get("steps", []))
-                      if step.get("type") == "assistant_message"
-                      and str(step.get("output", "")).startswith(views.APPROVAL_MARK)), None)
+    elements = list(thread.get("elements") or [])
 
-        async def resend() -> None:
-            await asyncio.sleep(RESUME_DELAY_S)
-            try:
-                await _send_approval(service, sid, owner, view.pending_approval, existing_message_id=saved)
-            except Exception:  # noqa: BLE001 - typing "approve" is refused, but the buttons can be re-asked
-                log.exception("ui_resume_approval_failed", session=str(sid))
+    async def reopen_approval() -> None:
+        await asyncio.sleep(RESUME_DELAY_S)
+        try:
+            await approval.reopen(elements, view.pending_approval, service, sid, owner)
+        except Exception:  # noqa: BLE001 - typing "approve" is refused, but the card can be asked for again
+            log.exception("ui_resume_approval_failed", session=str(sid))
+            if view.pending_approval:
                 await cl.ErrorMessage(content="A deployment is waiting for approval, but I could not show its "
                                               "buttons. Say *deploy option N* again to get them.").send()
-        asyncio.create_task(resend())
+    asyncio.create_task(reopen_approval())
 
 
 @cl.on_chat_end
 async def on_chat_end() -> None:
-    _APPROVAL_ACTIONS.pop(cl.context.session.id, None)
+    approval.forget()
 
 
 # ---------------------------------------------------------------------- turns
@@ -161,24 +175,26 @@ async def on_reject(action: cl.Action) -> None:
 
 
 async def _decide(action: cl.Action, approve: bool) -> None:
-    for shown in _APPROVAL_ACTIONS.pop(cl.context.session.id, None) or [action]:
-        await shown.remove()
     await cl.Message(content=("Approved." if approve else "Rejected."), type="user_message",
                      author=_owner()).send()
     await cl.context.emitter.task_start()
     try:
-        await _turn(lambda svc, sid, owner: svc.decide(sid, owner, approve))
+        ran = await _turn(lambda svc, sid, owner: svc.decide(sid, owner, approve))
+        if ran is not False:  # None: nothing was waiting (decided elsewhere); False: failed, still pending
+            await approval.settle(("approved" if approve else "rejected") if ran else "expired", _owner())
     finally:
         await cl.context.emitter.task_end()
 
 
-async def _turn(call: Callable[[AgentService, uuid.UUID, str], Iterator[TurnEvent]]) -> None:
+async def _turn(call: Callable[[AgentService, uuid.UUID, str], Iterator[TurnEvent]]) -> bool | None:
+    """Run one turn and show it: True when it ran, None when no approval was waiting for a decision, False when
+    it failed (both said as a message)."""
     try:
         service, sid, owner = await _session()
     except Exception as exc:  # noqa: BLE001
         log.exception("ui_session_failed")
         await cl.ErrorMessage(content=f"I could not open this conversation: {_brief(exc)}").send()
-        return
+        return False
     turn = Turn()
     try:
         async for event in iterate_in_thread(lambda: call(service, sid, owner)):
@@ -186,13 +202,13 @@ async def _turn(call: Callable[[AgentService, uuid.UUID, str], Iterator[TurnEven
     except NoPendingApprovalError as exc:
         await turn.abort()
         await cl.Message(content=str(exc)).send()
-        return
+        return None
     except Exception as exc:  # noqa: BLE001 - a failed turn is a message, never a stack trace in the UI
         log.exception("ui_turn_failed", session=str(sid))
         await turn.abort()
         await cl.ErrorMessage(content=f"That turn failed: {_brief(exc)}. Your conversation is saved; try again or "
                                       "rephrase.").send()
-        return
+        return False
     try:
         view = await asyncio.to_thread(service.view, sid, owner)
     except Exception:  # noqa: BLE001 - the reply was shown; only the cards are missing
@@ -200,7 +216,8 @@ async def _turn(call: Callable[[AgentService, uuid.UUID, str], Iterator[TurnEven
         view = None
     await turn.finish(view)
     if turn.pending:
-        await _send_approval(service, sid, owner, turn.pending)
+        await approval.send(service, sid, owner, turn.pending)
+    return True
 
 
 def _run_id() -> str | None:
@@ -325,31 +342,11 @@ class Turn:
         if planned:
             out.append(cl.CustomElement(name="Recommendations", display="inline",
                                         props=views.recommendations_props(state.plan, state.selected_option)))
-            out.append(cl.Plotly(name="cost_vs_latency", figure=cost_latency_figure(state.plan), display="inline",
-                                 size="large"))
+            chart = cl.Plotly(name="cost_vs_latency", figure=cost_latency_figure(state.plan), display="inline",
+                              size="large")
+            chart.content = figure_json(chart.figure)  # with Plotly's client options (no mode bar)
+            out.append(chart)
         if WHATIF_TOOL in self.tools_ok and state.comparison is not None:
             out.append(cl.CustomElement(name="WhatIf", props=views.comparison_props(state.comparison),
                                         display="inline"))
         return out
-
-
-async def _send_approval(service: AgentService, sid: uuid.UUID, owner: str, pending: dict,
-                         existing_message_id: str | None = None) -> None:
-    """The Approve / Reject buttons with the manifests; on a reopened thread, on its saved approval message."""
-    for stale in _APPROVAL_ACTIONS.pop(cl.context.session.id, None) or []:  # asked again: only the latest stay
-        await stale.remove()
-    actions = [cl.Action(name="approve_deploy", payload={"session": str(sid)}, label="Approve", icon="check"),
-               cl.Action(name="reject_deploy", payload={"session": str(sid)}, label="Reject", icon="x")]
-    _APPROVAL_ACTIONS[cl.context.session.id] = actions
-    if existing_message_id:  # actions are not saved with the history: attach fresh ones to the saved message
-        for action in actions:
-            await action.send(for_id=existing_message_id)
-        return
-    bundle = await asyncio.to_thread(manifest_bundle, service, sid, owner, pending)
-    elements = []
-    if bundle:
-        name = f"compass-option-{pending.get('option')}-{pending.get('namespace')}.yaml"
-        elements.append(cl.File(name=name, content=bundle.encode("utf-8"), mime="application/x-yaml",
-                                display="inline"))
-    text = views.approval_text(pending) + (" The manifests are attached for review." if bundle else "")
-    await cl.Message(content=text, actions=actions, elements=elements).send()

@@ -43,6 +43,9 @@ def configure_logging(default_level: str = "WARNING") -> None:
     level = getattr(logging, level_name, logging.WARNING)
     as_json = os.environ.get("COMPASS_LOG_FORMAT", "console").lower() == "json"
     logging.basicConfig(level=level, stream=_CurrentStderr(), format="%(message)s", force=True)
+    # httpx/httpcore log every request at INFO: a validation load test alone is a hundred lines of noise
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING) if level > logging.DEBUG else level)
     renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer(colors=False)
     structlog.configure(
         processors=[

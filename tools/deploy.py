@@ -7,6 +7,7 @@ allowlist is enforced here and again inside each target's apply path.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -48,9 +49,25 @@ def render(rec: Recommendation, spec: DeploymentSpec, catalog: Catalog, *, targe
     options = RenderOptions(target=manifest_target, namespace=namespace or spec.namespace or DEFAULT_NAMESPACE,
                             name=name)
     try:
-        return render_bundle(rec, spec, catalog, options)
+        bundle = render_bundle(rec, spec, catalog, options)
     except K8sError as exc:
         raise DeployError(str(exc)) from None
+    # local runs here, not on a cluster: say what the local target does, not what a cluster would need
+    return dataclasses.replace(bundle, summary=tuple(local_summary(bundle))) if target == "local" else bundle
+
+
+def local_summary(bundle: ManifestBundle) -> list[str]:
+    """What approving a local deployment starts (``LocalTarget.deploy``): simulator processes on this machine."""
+    p = bundle.plan
+    per = p.tensor_parallel * p.data_parallel
+    lines = [f"{p.model_id} ({p.precision}): {p.replicas} GPU-free simulator replica(s) on this machine, each timed "
+             f"like {per} x {p.gpu}, behind one round-robin endpoint on 127.0.0.1.",
+             "Nothing goes to a cluster and no GPU, image or operator is needed; `compass deploy stop ID` (or "
+             "`compass deploy list`) stops them."]
+    if p.min_replicas != p.max_replicas:
+        lines.append(f"Autoscaling is not simulated: the plan's {p.min_replicas}-{p.max_replicas} replicas run as a "
+                     f"fixed {p.replicas} here.")
+    return lines
 
 
 def problems(bundle: ManifestBundle, catalog: Catalog, allowed_namespaces: Iterable[str]) -> list[str]:

@@ -22,13 +22,15 @@ const PROVENANCE = {
   estimated: { background: "#fef3c7", color: "#92400e" },
 };
 const pill = (style) => ({ ...style, borderRadius: 10, padding: "0 7px", fontSize: 11 });
-const ms = (v) => (v == null ? "–" : v >= 100 ? Math.round(v).toLocaleString() : v.toFixed(1));
-const usd = (v, digits = 0) => (v == null ? "–" : "$" + v.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+// Colours say one thing each: red = a latency that misses its SLO, amber = a cost over the budget.
+const MISS = "#dc2626", OVER = "#b45309";
 const short = (model) => model.split("/").pop();
 
-function Latency({ value, met, target }) {
-  const style = { ...S.td, ...S.num, color: met === false ? "#dc2626" : undefined, fontWeight: met === false ? 600 : undefined };
-  return <td style={style} title={target ? `target ${ms(target)} ms` : ""}>{ms(value)}</td>;
+// Every number arrives as text, rounded once in Python (ui/views.py): the table shows what the chart and the
+// what-if show.
+function Latency({ text, met, target }) {
+  const style = { ...S.td, ...S.num, color: met === false ? MISS : undefined, fontWeight: met === false ? 600 : undefined };
+  return <td style={style} title={target ? `target ${target} ms${met === false ? " (missed)" : ""}` : ""}>{text}</td>;
 }
 
 export default function Recommendations() {
@@ -39,12 +41,19 @@ export default function Recommendations() {
     const [a, b] = [...picked].sort((x, y) => x - y);
     sendUserMessage(props.compare_template.replace("{a}", a).replace("{b}", b));
   };
-  const t = props.targets || {};
+  const t = props.target_text || {};
   return (
     <div data-testid="recommendations" style={S.wrap}>
       <div style={{ ...S.muted, marginBottom: 4 }}>
         <strong style={{ color: "hsl(var(--foreground))", fontSize: 13 }}>Ranked options</strong> (p95 predictions) · {props.workload}
-        {props.budget ? ` · budget ${usd(props.budget)}/month` : ""} · ★ Pareto-optimal · red = misses its SLO
+        {props.budget_text ? ` · budget ${props.budget_text}/month` : ""}
+      </div>
+      <div data-testid="rec-legend" style={{ ...S.muted, marginBottom: 4 }}>
+        ★ Pareto-optimal: no other option is cheaper, faster and at least as good (ringed in the chart) ·{" "}
+        <span style={{ color: MISS, fontWeight: 600 }}>red</span> latency: misses its SLO ·{" "}
+        {props.budget_text ? <><span style={{ color: OVER, fontWeight: 600 }}>amber</span> cost: over the budget · </> : null}
+        $/M out: per million output tokens at the average load
+        {props.quality_scale ? ` · quality: ${props.quality_scale}` : ""}
       </div>
       <table style={S.table}>
         <thead>
@@ -52,28 +61,31 @@ export default function Recommendations() {
             <th style={S.th} title="pick two to compare">⇄</th>
             <th style={S.th}>#</th><th style={S.th}>model</th><th style={S.th}>precision</th>
             <th style={S.th} title="GPUs in all (tensor parallel per replica)">GPU × count</th><th style={S.th} title="replicas at peak (autoscaling floor–ceiling)">replicas</th>
-            <th style={{ ...S.th, ...S.num }} title={`p95 time to first token; target ${ms(t.ttft)} ms`}>TTFT ms</th>
-            <th style={{ ...S.th, ...S.num }} title={`p95 inter-token latency; target ${ms(t.itl)} ms`}>ITL ms</th>
-            <th style={{ ...S.th, ...S.num }} title={`p95 end-to-end latency; target ${ms(t.e2e)} ms`}>E2E ms</th>
-            <th style={{ ...S.th, ...S.num }}>$/month</th><th style={{ ...S.th, ...S.num }} title="per million output tokens at the planned load">$/M tok</th>
-            <th style={S.th}>source</th><th style={S.th}></th>
+            <th style={{ ...S.th, ...S.num }} title={`p95 time to first token; target ${t.ttft} ms`}>TTFT ms</th>
+            <th style={{ ...S.th, ...S.num }} title={`p95 inter-token latency; target ${t.itl} ms`}>ITL ms</th>
+            <th style={{ ...S.th, ...S.num }} title={`p95 end-to-end latency; target ${t.e2e} ms`}>E2E ms</th>
+            <th style={{ ...S.th, ...S.num }}>$/month</th><th style={{ ...S.th, ...S.num }} title="dollars per million output tokens at the average load">$/M out</th>
+            <th style={{ ...S.th, ...S.num }} title={props.quality_scale || ""}>quality</th>
+            <th style={S.th} title="measured: benchmarked here; interpolated: between benchmarks; estimated: by the performance model">source</th><th style={S.th}></th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.rank} data-testid={`rec-row-${r.rank}`}
+            <tr key={r.rank} data-testid={`rec-row-${r.rank}`} data-e2e={r.text.e2e}
                 style={{ background: props.selected === r.rank ? "hsl(var(--accent))" : undefined }} title={r.rationale}>
               <td style={S.td}><input type="checkbox" data-testid={`rec-pick-${r.rank}`} checked={picked.includes(r.rank)} onChange={() => toggle(r.rank)} /></td>
-              <td style={S.td}>{r.rank}{r.pareto ? " ★" : ""}</td>
+              <td style={S.td} title={r.pareto ? "Pareto-optimal" : ""}>{r.rank}{r.pareto ? " ★" : ""}</td>
               <td style={{ ...S.td, fontWeight: 600 }} title={r.model}>{short(r.model)}</td>
               <td style={S.td}>{r.precision}</td>
               <td style={S.td} title={r.tp > 1 ? `tensor parallel ${r.tp} per replica` : ""}>{r.total_gpus} × {r.gpu}{r.tp > 1 ? ` (TP${r.tp})` : ""}</td>
               <td style={S.td} title="autoscaling floor to ceiling">{r.replicas}{r.max_replicas !== r.min_replicas ? ` (${r.min_replicas}–${r.max_replicas})` : ""}</td>
-              <Latency value={r.ttft} met={r.met.ttft} target={t.ttft} />
-              <Latency value={r.itl} met={r.met.itl} target={t.itl} />
-              <Latency value={r.e2e} met={r.met.e2e} target={t.e2e} />
-              <td style={{ ...S.td, ...S.num, color: r.within_budget === false ? "#dc2626" : undefined }}>{usd(r.monthly_usd)}</td>
-              <td style={{ ...S.td, ...S.num }}>{usd(r.usd_per_m_tokens, 2)}</td>
+              <Latency text={r.text.ttft} met={r.met.ttft} target={t.ttft} />
+              <Latency text={r.text.itl} met={r.met.itl} target={t.itl} />
+              <Latency text={r.text.e2e} met={r.met.e2e} target={t.e2e} />
+              <td data-testid={`rec-cost-${r.rank}`} title={r.within_budget === false ? `over the ${props.budget_text} budget` : ""}
+                  style={{ ...S.td, ...S.num, color: r.within_budget === false ? OVER : undefined, fontWeight: r.within_budget === false ? 600 : undefined }}>{r.text.monthly}</td>
+              <td style={{ ...S.td, ...S.num }}>{r.text.per_m}</td>
+              <td style={{ ...S.td, ...S.num }} title={r.quality_source || ""}>{r.text.quality}</td>
               <td style={S.td}><span data-testid={`rec-provenance-${r.rank}`} style={pill(PROVENANCE[r.provenance] || {})}>{r.provenance}</span></td>
               <td style={S.td}>
                 <Button data-testid={`rec-select-${r.rank}`} size="sm" variant="outline" style={S.link} onClick={() => sendUserMessage(r.messages.select)}>Select</Button>

@@ -8,7 +8,9 @@ const S = {
   card: { border: "1px solid hsl(var(--border))", borderRadius: 8, padding: "8px 12px", fontSize: 13, maxWidth: 760 },
   head: { display: "flex", justifyContent: "space-between", alignItems: "baseline", marginBottom: 6 },
   grid: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(340px, 1fr))", columnGap: 16 },
-  row: { display: "flex", alignItems: "center", gap: 6, padding: "3px 0", borderBottom: "1px dashed hsl(var(--border))", minHeight: 30 },
+  cell: { padding: "3px 0", borderBottom: "1px dashed hsl(var(--border))" },
+  row: { display: "flex", alignItems: "center", gap: 6, minHeight: 24 },
+  why: { fontSize: 11.5, color: "hsl(var(--muted-foreground))", paddingLeft: 136, lineHeight: 1.35 },
   label: { color: "hsl(var(--muted-foreground))", width: 130, flexShrink: 0 },
   value: { fontWeight: 600, flexGrow: 1, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
   input: { flexGrow: 1, minWidth: 60, fontSize: 13, padding: "2px 6px", borderRadius: 4,
@@ -76,20 +78,25 @@ export default function SpecCard() {
       </div>
       <div style={S.grid}>
         {fields.map((f) => (
-          <div key={f.name} data-testid={`spec-row-${f.name}`} style={S.row} title={f.note ? `assumed: ${f.note}` : ""}>
-            <span style={S.label}>{f.label}</span>
-            {editing === f.name && f.input ? (
-              <Editor field={f} onDone={() => setEditing(null)} />
-            ) : (
-              <>
-                <span style={S.value}>{f.value}</span>
-                <span data-testid={`spec-origin-${f.name}`} style={badge(f.origin)}>{f.origin === "unset" ? "not set" : f.origin}</span>
-                {f.input && (
-                  <Button data-testid={`spec-edit-${f.name}`} size="sm" variant="ghost" style={S.small}
-                          onClick={() => setEditing(f.name)}>edit</Button>
-                )}
-              </>
-            )}
+          <div key={f.name} data-testid={`spec-row-${f.name}`} style={S.cell} title={f.note && !f.derivation ? `${f.origin}: ${f.note}` : ""}>
+            <div style={S.row}>
+              <span style={S.label}>{f.label}</span>
+              {editing === f.name && f.input ? (
+                <Editor field={f} onDone={() => setEditing(null)} />
+              ) : (
+                <>
+                  <span style={S.value}>{f.value}</span>
+                  <span data-testid={`spec-origin-${f.name}`} style={badge(f.origin)}>{f.origin === "unset" ? "not set" : f.origin}</span>
+                  {f.input && (
+                    <Button data-testid={`spec-edit-${f.name}`} size="sm" variant="ghost" style={S.small}
+                            onClick={() => setEditing(f.name)}>edit</Button>
+                  )}
+                </>
+              )}
+            </div>
+            {/* where an assumed value comes from (how users became requests/s), and what an easily misread field means */}
+            {f.derivation && <div data-testid={`spec-derivation-${f.name}`} style={S.why}>= {f.derivation}</div>}
+            {f.means && <div data-testid={`spec-means-${f.name}`} style={S.why}>{f.means}</div>}
           </div>
         ))}
       </div>

@@ -7,25 +7,23 @@ const S = {
   td: { padding: "4px 10px", borderBottom: "1px solid hsl(var(--border))", fontVariantNumeric: "tabular-nums" },
   label: { padding: "4px 10px", color: "hsl(var(--muted-foreground))", borderBottom: "1px solid hsl(var(--border))" },
 };
-const ms = (v) => (v == null ? "–" : v >= 100 ? Math.round(v).toLocaleString() : v.toFixed(1));
-const usd = (v) => (v == null ? "–" : "$" + Math.round(v).toLocaleString());
-// metric -> [label, value of a column, delta key, format, higher is better]
+// Every number and delta arrives as text, rounded once in Python (ui/views.py comparison_props): the same
+// figures as the ranked table.
+// [label, value of a column, delta key]
 const ROWS = [
   ["top option", (c) => c.model || c.error || "no plan", null],
-  ["GPUs", (c) => (c.gpus == null ? "–" : `${c.gpus} × ${c.gpu}`), "gpus", (d) => d.toFixed(0), false],
-  ["$/month", (c) => usd(c.monthly_usd), "cost_usd", (d) => usd(Math.abs(d)), false],
-  ["p95 TTFT ms", (c) => ms(c.ttft), "ttft_p95_ms", (d) => ms(Math.abs(d)), false],
-  ["p95 ITL ms", (c) => ms(c.itl), "itl_p95_ms", (d) => ms(Math.abs(d)), false],
-  ["p95 E2E ms", (c) => ms(c.e2e), "e2e_p95_ms", (d) => ms(Math.abs(d)), false],
-  ["quality", (c) => (c.quality == null ? "–" : c.quality.toFixed(1)), "quality", (d) => Math.abs(d).toFixed(1), true],
+  ["GPUs", (c) => (c.gpus == null ? "–" : `${c.gpus} × ${c.gpu}`), "gpus"],
+  ["$/month", (c) => (c.text ? c.text.monthly : "–"), "cost_usd"],
+  ["p95 TTFT ms", (c) => (c.text ? c.text.ttft : "–"), "ttft_p95_ms"],
+  ["p95 ITL ms", (c) => (c.text ? c.text.itl : "–"), "itl_p95_ms"],
+  ["p95 E2E ms", (c) => (c.text ? c.text.e2e : "–"), "e2e_p95_ms"],
+  ["quality", (c) => (c.text ? c.text.quality : "–"), "quality"],
   ["SLOs", (c) => (c.meets_slos == null ? "–" : c.meets_slos ? "met" : "missed"), null],
 ];
 
-function Delta({ value, format, higherIsBetter }) {
-  if (!value) return null;
-  const better = higherIsBetter ? value > 0 : value < 0;
-  const sign = value > 0 ? "+" : "−";
-  return <span style={{ marginLeft: 6, fontSize: 12, fontWeight: 600, color: better ? "#16a34a" : "#dc2626" }}>{sign}{format(value)}</span>;
+function Delta({ delta }) {
+  if (!delta) return null;
+  return <span style={{ marginLeft: 6, fontSize: 12, fontWeight: 600, color: delta.better ? "#16a34a" : "#dc2626" }}>{delta.text}</span>;
 }
 
 export default function WhatIf() {
@@ -45,13 +43,13 @@ export default function WhatIf() {
           </tr>
         </thead>
         <tbody>
-          {ROWS.map(([label, value, key, format, higher]) => (
+          {ROWS.map(([label, value, key]) => (
             <tr key={label}>
               <td style={S.label}>{label}</td>
               {cols.map((c, i) => (
                 <td key={i} style={S.td}>
                   {value(c)}
-                  {i > 0 && key && <Delta value={(c.deltas || {})[key]} format={format} higherIsBetter={higher} />}
+                  {i > 0 && key && <Delta delta={(c.deltas || {})[key]} />}
                 </td>
               ))}
             </tr>

@@ -1,9 +1,12 @@
 """The web UI in a real browser (Debian chromium driven by playwright), against `compass serve` in a subprocess.
 
-Covers: log in, describe a need, see a tool step and the ranked table (and chart), edit a spec value on the
-card and see the plan change, reload, reopen the conversation from the sidebar and continue it (a what-if on
-the saved plan), and approve a deployment when this build can deploy. Screenshots of each screen are written
-to test-artifacts/ui/ for review. Deselect with ``-m "not browser"``; CI runs it.
+Covers: the landing page (what Compass does, examples, the last conversation), log in, describe a need, see a
+tool step, the spec card (stated vs assumed, how users became requests/s), the ranked table, its legend and the
+chart (no mode bar over the metric switch), one rounding of each figure across table and what-if, edit a spec
+value on the card and see the plan change, reload and continue the conversation, and a real local deployment:
+the approval card (summary once, nothing about clusters), still pending after a reload, approved, applied,
+validated with the load test's progress streamed, and settled after another reload. Screenshots of each
+screen are written to test-artifacts/ui/ for review. Deselect with ``-m "not browser"``; CI runs it.
 """
 
 from __future__ import annotations
@@ -78,13 +81,6 @@ def server(tmp_path_factory):
     """`compass serve` (the real command function: API + UI in one process)."""
     command = [sys.executable, "-c", "import typer; from cli.serve import serve; typer.run(serve)"]
     yield from _serve(tmp_path_factory.mktemp("ui-home"), command, "server")
-
-
-@pytest.fixture(scope="module")
-def stub_deploy_server(tmp_path_factory):
-    """The same, with agent.deployer stubbed (tests/ui/stub_deploy_server.py) to drive the approval UI."""
-    command = [sys.executable, str(Path(__file__).with_name("stub_deploy_server.py"))]
-    yield from _serve(tmp_path_factory.mktemp("ui-stub-home"), command, "stub-deploy-server")
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +172,21 @@ def _no_stack_traces(page) -> None:
     assert "Traceback" not in body and 'File "/' not in body
 
 
+def _welcome(page) -> None:
+    """The landing page says what Compass does and what to type."""
+    page.get_by_text(re.compile("sizes an LLM deployment for a business need")).first.wait_for()
+    assert page.get_by_text(re.compile("Describe the need in your own words")).first.is_visible()
+
+
+def _cells(row) -> list[str]:
+    return [c.strip() for c in row.locator("td").all_inner_texts()]
+
+
 def test_describe_edit_reload_resume_and_continue(browser, server):
     page = _page(browser, server)
     _login(page, server)
     page.wait_for_timeout(1000)  # the starters fade in
+    _welcome(page)
     _shot(page, "02-start-with-starters")
 
     # Describe a need: a tool step, the spec card (stated vs assumed), the ranked table and the chart.
@@ -188,10 +195,17 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     card = page.get_by_test_id("spec-card").last
     assert card.get_by_test_id("spec-origin-users").inner_text() == "stated"
     assert card.get_by_test_id("spec-origin-rps").inner_text() == "assumed"
+    # how users became requests/s, and what "users" means, are on the card (issue 16 item 1)
+    assert "5000 users" in card.get_by_test_id("spec-derivation-rps").inner_text()
+    assert re.search(r"working day.*not monthly", card.get_by_test_id("spec-means-users").inner_text())
     rows = recs.locator("[data-testid^=rec-row-]")
     assert rows.count() >= 3
     assert re.search(r"measured|interpolated|estimated", recs.get_by_test_id("rec-provenance-1").inner_text())
     assert "$" in rows.first.inner_text()
+    legend = recs.get_by_test_id("rec-legend").inner_text()  # one Pareto definition, labels with scale and unit
+    assert "Pareto-optimal" in legend and "ringed in the chart" in legend and "0-100" in legend
+    assert "per million output tokens" in legend
+    assert not re.search(r"\d\.\d{3}", recs.inner_text().split("\n")[0])  # no false precision (5.208 req/s)
     page.locator(".js-plotly-plot").first.wait_for()  # the chart (plotly loads lazily)
     step = page.get_by_text("plan_capacity").first
     step.scroll_into_view_if_needed()
@@ -203,6 +217,15 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     _shot(page, "05-spec-card", card)
     first_workload = recs.inner_text()
 
+    # The chart: no Plotly mode bar, and the metric switch answers a click (issue 16 item 2).
+    plot = page.locator(".js-plotly-plot").last
+    plot.scroll_into_view_if_needed()
+    assert page.locator(".modebar-container .modebar-btn").count() == 0
+    plot.get_by_text("p95 E2E", exact=True).click()
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot .xtitle')].some("
+                           "t => t.textContent.startsWith('p95 E2E'))")
+    _shot(page, "06-chart-e2e", plot)
+
     # Edit a value on the card: users 5,000 -> 8,000 goes through the agent and re-plans.
     card.get_by_test_id("spec-edit-users").click()
     card.get_by_test_id("spec-input-users").fill("8000")
@@ -211,32 +234,38 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     card2 = page.get_by_test_id("spec-card").last
     assert "8,000" in card2.get_by_test_id("spec-row-users").inner_text()
     assert card2.get_by_test_id("spec-origin-users").inner_text() == "stated"
-    assert "8.333 req/s" in recs2.inner_text() and recs2.inner_text() != first_workload
+    assert "8.33 req/s" in recs2.inner_text() and recs2.inner_text() != first_workload
     page.get_by_text("users: 8000").first.wait_for()  # the edit is part of the conversation
     recs2.scroll_into_view_if_needed()
-    _shot(page, "06-after-edit")
-    plot = page.locator(".js-plotly-plot").last
-    plot.scroll_into_view_if_needed()
-    _shot(page, "07-chart", plot)
+    _shot(page, "07-after-edit")
     _no_stack_traces(page)
 
-    # Reload, reopen the conversation from the sidebar: history, cards and the graph's state are all there.
+    # Reload: a new chat, which offers the conversation to go back to (issue 16 item 9); it reopens in this tab
+    # with its history, cards and the graph's state.
     page.reload()
     _ready(page)
-    thread = page.locator("a[href*='/thread/']", has_text=NEED[:25]).first
-    thread.wait_for()
-    thread.click()
+    _welcome(page)
+    back = page.locator("#welcome-screen").get_by_role("link", name=re.compile(re.escape(NEED[:25])))
+    back.wait_for()
+    _shot(page, "08-landing-after-reload")
+    back.click()
     page.get_by_text("users: 8000").first.wait_for()
     _wait_count(page, "recommendations", 2)  # saved elements come back with the history
-    _shot(page, "08-reopened")
+    assert len(page.context.pages) == 1
+    _shot(page, "09-reopened")
 
-    # Continue: a what-if needs the saved plan, so it proves the graph resumed where it stopped.
+    # Continue: a what-if needs the saved plan, so it proves the graph resumed where it stopped. Its base column
+    # is the plan's option 1 and shows the same figures as the table: rounded once (issue 16 item 6).
     _say(page, "what if traffic doubles?")
     whatif = _wait_count(page, "whatif", 1)
     assert "traffic x2" in whatif.inner_text() and "current plan" in whatif.inner_text()
     page.get_by_text("compare_whatif").first.wait_for()
+    option1 = _cells(page.get_by_test_id("recommendations").last.get_by_test_id("rec-row-1"))
+    base = {r.locator("td").first.inner_text(): r.locator("td").nth(1).inner_text()
+            for r in whatif.locator("tbody tr").all()}
+    assert [base["p95 TTFT ms"], base["p95 ITL ms"], base["p95 E2E ms"], base["$/month"]] == option1[6:10]
     whatif.scroll_into_view_if_needed()
-    _shot(page, "09-whatif-after-resume")
+    _shot(page, "10-whatif-after-resume")
 
     # Buttons of the table send messages too: "Why?" on option 2 explains it.
     page.get_by_test_id("rec-why-2").last.click()
@@ -245,59 +274,52 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     page.context.close()
 
 
-def test_deploy_asks_for_approval_then_applies(browser, server):
-    page = _page(browser, server)
-    _login(page, server)
-    _say(page, "Code completion in the IDE for 400 developers.")
-    recs = _wait_count(page, "recommendations", 1)
-    recs.get_by_test_id("rec-deploy-1").click()
-    approve = page.get_by_role("button", name="Approve")
-    refusal = page.get_by_text(re.compile(r"cannot deploy option 1", re.I))
-    approve.or_(refusal).first.wait_for()
-    _no_stack_traces(page)
-    if not approve.is_visible():
-        reason = refusal.first.inner_text()
-        _shot(page, "10-deploy-unavailable")
-        pytest.skip(f"approval step skipped: agent/deployer reports deploying is unavailable in this build "
-                    f"({reason.strip()[:200]}); the refusal was shown as a message")
-    _shot(page, "10-approval")
-    assert page.get_by_role("button", name="Reject").is_visible()
-    approve.click()
-    page.get_by_text("Approved.").first.wait_for()
-    page.get_by_text(re.compile(r"Deployed option 1", re.I)).first.wait_for()
-    page.get_by_text(re.compile(r"Validation (passed|failed)", re.I)).first.wait_for(timeout=TURN_S)
-    _shot(page, "11-after-approval")
-    _no_stack_traces(page)
-    page.context.close()
-
-
-def test_approval_buttons_bundle_progress_and_resume(browser, stub_deploy_server):
-    """The approval UI itself, on a stub deployer: buttons, manifest bundle, still pending after a reload."""
-    server = stub_deploy_server
+def test_deploy_approval_survives_a_reload_then_applies_and_validates(browser, server):
+    """A real local deployment (simulators on this machine) through the approval card."""
     page = _page(browser, server)
     _login(page, server)
     _say(page, "Code completion in the IDE for 400 developers", starter="starter-code-completion")
     recs = _wait_count(page, "recommendations", 1)
     recs.get_by_test_id("rec-deploy-1").click()
-    approve = page.get_by_role("button", name="Approve")
+    card = page.get_by_test_id("approval").last
+    approve, reject = card.get_by_role("button", name="Approve"), card.get_by_role("button", name="Reject")
     approve.wait_for()
-    assert page.get_by_role("button", name="Reject").is_visible()
+    assert reject.is_visible()
+    for button in (approve, reject):  # real buttons, not links beside the thumbs icons (issue 16 item 3)
+        box = button.bounding_box()
+        assert box["height"] >= 32 and box["width"] >= 60, box
     page.get_by_text("compass-option-1-compass.yaml").first.wait_for()  # the manifests, downloadable
+    body = page.inner_text("body")
+    assert body.count("GPU-free simulator replica") == 1  # what the manifests create is said once
+    assert not re.search(r"KEDA|Prometheus|CRD|ServiceMonitor|KUBECONFIG", body)  # nothing a laptop run needs
+    assert "On this machine" in card.inner_text() and ".." not in card.inner_text()
+    card.scroll_into_view_if_needed()
     _shot(page, "11-approval")
 
-    page.reload()  # the interrupt is in the checkpoint: reopening the thread shows the buttons again
+    page.reload()  # the interrupt is in the checkpoint: the reopened thread offers the same buttons
     _ready(page)
     page.locator("a[href*='/thread/']", has_text="Code completion").first.click()
     approve.wait_for()
     _shot(page, "12-approval-after-reopen")
     approve.click()
     page.get_by_text("Approved.").first.wait_for()
-    page.get_by_text("Deployed option 1").first.wait_for()
-    page.get_by_text("Validation could not run").first.wait_for()
+    page.get_by_text(re.compile(r"Deployed option 1", re.I)).first.wait_for()
+    page.get_by_text(re.compile(r"Validation (passed|failed)", re.I)).first.wait_for(timeout=TURN_S)
+    assert card.get_by_test_id("approval-state").inner_text().startswith("Approved by " + USER)
     assert page.get_by_role("button", name="Approve").count() == 0
+    validate_step = page.get_by_text("validate_deployment").first
+    validate_step.click()  # the load test's progress was streamed into the step (issue 16 item 8)
+    page.get_by_text(re.compile(r"load test: \d+ of \d+ requests sent, \d+ answered")).first.wait_for()
     apply_step = page.get_by_text("apply_manifests").first
     apply_step.click()
-    page.get_by_text("waiting for compass-opt1 to be ready").first.wait_for()  # progress streamed into the step
     _shot(page, "13-after-approval")
     _no_stack_traces(page)
+
+    page.reload()  # decided: the reopened thread shows the decision, not live buttons
+    _ready(page)
+    page.locator("a[href*='/thread/']", has_text="Code completion").first.click()
+    page.get_by_text(re.compile(r"Validation (passed|failed)", re.I)).first.wait_for()
+    assert page.get_by_test_id("approval-state").last.inner_text().startswith("Approved by " + USER)
+    assert page.get_by_role("button", name="Approve").count() == 0
+    _shot(page, "14-decided-after-reopen")
     page.context.close()

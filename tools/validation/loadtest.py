@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -45,6 +46,11 @@ class LoadTestPlan:
     seed: int = 0
     api_key: str | None = None
     timings: list[RequestTiming] = field(default_factory=list)
+    # told how far the test has got every PROGRESS_EVERY_S of wall time (a validation runs for tens of seconds)
+    progress: Callable[[str], None] | None = None
+
+
+PROGRESS_EVERY_S = 3.0  # at most; a short test (or one faster than real time) reports at least four times
 
 
 def prompt_of(tokens: int) -> str:
@@ -89,15 +95,32 @@ async def run(plan: LoadTestPlan) -> MeasuredPerformance:
     headers = {"Authorization": f"Bearer {plan.api_key}"} if plan.api_key else {}
     limits = httpx.Limits(max_connections=max(100, n), max_keepalive_connections=100)
     started = time.perf_counter()
+    tasks: list[asyncio.Task] = []
+    reporter = asyncio.create_task(_report(plan, tasks, n, started)) if plan.progress else None
     async with httpx.AsyncClient(base_url=plan.endpoint, timeout=httpx.Timeout(600.0, connect=10.0),
                                  limits=limits, headers=headers) as client:
-        tasks = []
         for gap, p_len, o_len in zip(gaps, prompts, outputs):
             tasks.append(asyncio.create_task(_one(client, plan, prompt_of(int(p_len)), int(o_len))))
             await asyncio.sleep(float(gap))
         plan.timings = list(await asyncio.gather(*tasks))
+    if reporter is not None:
+        reporter.cancel()
     elapsed = (time.perf_counter() - started) * plan.time_scale
     return summarize(plan.timings, elapsed, tool="compass-loadtest")
+
+
+async def _report(plan: LoadTestPlan, tasks: list[asyncio.Task], n: int, started: float) -> None:
+    """Every few seconds: requests sent and answered so far, on the test's own (simulated) clock."""
+    every = max(0.25, min(PROGRESS_EVERY_S, plan.duration_s / plan.time_scale / 4))
+    while True:
+        await asyncio.sleep(every)
+        done = [t.result() for t in tasks if t.done() and not t.cancelled()]
+        failed = sum(not d.ok for d in done)
+        at = (time.perf_counter() - started) * plan.time_scale
+        sending = f"{at:.0f} s into {plan.duration_s:g} s of sending" if len(tasks) < n else \
+            f"all sent, waiting for the last answers ({at:.0f} s)"
+        plan.progress(f"load test: {len(tasks)} of {n} requests sent, {len(done)} answered"
+                      + (f" ({failed} failed)" if failed else "") + f"; {sending}")
 
 
 def _figures(values: list[float]) -> LatencyFigures:

@@ -51,11 +51,12 @@ def check_health(endpoint: str, model: str, api_key: str | None = None) -> str:
 
 
 def measure(endpoint: str, model: str, load: ValidationLoad, *, duration_s: float = 20.0, time_scale: float = 1.0,
-            api_key: str | None = None) -> MeasuredPerformance:
+            api_key: str | None = None, progress: Callable[[str], None] | None = None) -> MeasuredPerformance:
     return run_load_test(LoadTestPlan(endpoint=endpoint, model=model, rps=load.rps, prompt_tokens=load.prompt_tokens,
                                       output_tokens=load.output_tokens, prompt_tokens_p90=load.prompt_tokens_p90,
                                       output_tokens_p90=load.output_tokens_p90, duration_s=duration_s,
-                                      burstiness_cv=load.burstiness_cv, time_scale=time_scale, api_key=api_key))
+                                      burstiness_cv=load.burstiness_cv, time_scale=time_scale, api_key=api_key,
+                                      progress=progress))
 
 
 def measured_from_guidellm(path: Path, catalog: Catalog, *, gpu: str, rps: float) -> MeasuredPerformance:
@@ -116,7 +117,8 @@ def validate(endpoint: str, model: str, spec: DeploymentSpec, rec: Recommendatio
     progress(f"health check and smoke request at {endpoint}")
     health = check_health(endpoint, model, api_key)
     progress(f"load test: {load.rps:g} req/s for {duration_s:g} s ({load.prompt_tokens} -> {load.output_tokens} tokens)")
-    measured = measure(endpoint, model, load, duration_s=duration_s, time_scale=time_scale, api_key=api_key)
+    measured = measure(endpoint, model, load, duration_s=duration_s, time_scale=time_scale, api_key=api_key,
+                       progress=progress)
     progress(f"measured {measured.requests} requests, {measured.errors} errors")
     return build_outcome(spec, rec, measured, target=target, health=health, target_rps=load.rps)
 
