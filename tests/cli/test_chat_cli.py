@@ -27,3 +27,35 @@ def test_chat_resumes_after_restart(fresh_db_url):
     assert other.returncode != 0 and "No session" in other.stderr
     assert run_compass("sessions", "delete", sid, env=env).returncode == 0
     assert json.loads(run_compass("sessions", "list", "--json", env=env).stdout) == []
+
+
+def test_approve_in_the_terminal_streams_the_validation_as_it_runs(fresh_db_url, tmp_path):
+    """`/approve` applies to the local target and validates; the load test's progress shows while it runs, not
+    all at once with the reply (the terminal used to be silent for the ~40 s of a validation)."""
+    import os
+    import subprocess
+    import threading
+    import time
+
+    from k8s.local import LocalTarget
+    from tests.cli.helpers import COMPASS
+
+    env = {**os.environ, "COLUMNS": "80", "COMPASS_DATABASE_URL": fresh_db_url, "COMPASS_HOME": str(tmp_path),
+           "COMPASS_LOCAL_TIME_SCALE": "5", "COMPASS_VALIDATE_DURATION_S": "10"}
+    proc = subprocess.Popen([COMPASS, "chat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    lines: list[tuple[float, str]] = []
+    reader = threading.Thread(target=lambda: lines.extend((time.monotonic(), line) for line in proc.stdout))
+    reader.start()
+    try:
+        proc.stdin.write("code completion for 400 developers\ndeploy option 1\n/approve\n/quit\n")
+        proc.stdin.close()
+        assert proc.wait(timeout=240) == 0, proc.stderr.read()
+    finally:
+        reader.join(timeout=10)
+        target = LocalTarget(tmp_path, allowed_namespaces=["compass", "default"])
+        for dep in target.list():
+            target.stop(dep.id)
+    progress = [t for t, line in lines if re.search(r"load test: \d+ of \d+ requests sent", line)]
+    verdict = next(t for t, line in lines if re.search(r"Validation (passed|failed)", line))
+    assert len(progress) >= 2 and progress[0] < verdict - 0.5  # shown while the test ran
