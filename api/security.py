@@ -6,8 +6,9 @@ import hashlib
 import hmac
 
 from fastapi import Depends, HTTPException, Request
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
 from api.settings import LOCAL_HOSTS, ApiSettings
@@ -57,19 +58,54 @@ def rate_limited_user(request: Request, user: str = Depends(current_user)) -> st
     return user
 
 
-class BodySizeLimit(BaseHTTPMiddleware):
-    """Refuse oversized bodies by Content-Length before reading them (chunked bodies are capped when read)."""
+class BodySizeLimit:
+    """Refuse bodies over ``max_bytes`` before anything else reads them: the first middleware, ahead of
+    authentication, so an anonymous client cannot make the server hold more than the limit.
 
-    def __init__(self, app, max_bytes: int):
-        super().__init__(app)
+    A declared Content-Length over the limit is refused at once. A chunked body (no length to trust) is read
+    here up to the limit and counted while it streams; one byte more and the answer is 413 with the rest
+    never read. Accepted bodies are handed on unchanged.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
         self.max_bytes = max_bytes
 
-    async def dispatch(self, request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > self.max_bytes:
-            return JSONResponse(error_body("too_large", f"Request body over {self.max_bytes} bytes."), status_code=413)
-        if request.method in ("POST", "PUT", "PATCH") and not length:
-            body = await request.body()
-            if len(body) > self.max_bytes:
-                return JSONResponse(error_body("too_large", f"Request body over {self.max_bytes} bytes."), status_code=413)
-        return await call_next(request)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if length is not None:
+            if length.isdigit() and int(length) > self.max_bytes:
+                return await self._refuse(scope, receive, send)
+            return await self.app(scope, receive, send)
+        if "chunked" not in headers.get("transfer-encoding", "").lower():
+            return await self.app(scope, receive, send)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                return await self._refuse(scope, receive, send)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # after the body: wait for the disconnect, as the server would
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(error_body("too_large", f"Request body over {self.max_bytes} bytes."),
+                                status_code=413, headers={"Connection": "close"})
+        await response(scope, receive, send)

@@ -90,3 +90,42 @@ def test_one_user_cannot_read_resume_approve_or_delete_another_users_session(kb)
             assert r.status_code == 404 and r.json()["error"]["type"] == "not_found", (method, path)
         view = c.get(f"/v1/sessions/{sid}", headers=ALICE).json()
         assert view["pending_approval"] is not None and len(view["messages"]) == 4  # untouched by bob
+
+
+def _send_chunked_until_answered(url: str, path: str, total_bytes: int, chunk: int = 256 * 1024) -> tuple[int, bytes]:
+    """POST a chunked body of ``total_bytes`` over a raw socket, stopping as soon as the server answers.
+    Returns how many body bytes were sent by then and the start of the answer."""
+    import select
+    import socket
+    from urllib.parse import urlparse
+
+    where = urlparse(url)
+    sent = 0
+    with socket.create_connection((where.hostname, where.port), timeout=30) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {where.hostname}\r\nContent-Type: application/json\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n".encode())
+        piece = f"{chunk:x}\r\n".encode() + b"x" * chunk + b"\r\n"
+        while sent < total_bytes:
+            if select.select([sock], [], [], 0)[0]:
+                break
+            try:
+                sock.sendall(piece)
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                break  # refused (or stalled: the answer below says which)
+            sent += chunk
+        answer = b""
+        try:
+            answer = sock.recv(4096)
+        except (ConnectionResetError, TimeoutError):
+            pass
+    return sent, answer
+
+
+def test_an_unauthenticated_chunked_body_is_cut_off_at_the_limit_not_read_whole(kb):
+    """A huge chunked POST without a key is refused after about the limit, not read into memory whole first
+    (1 GB took a server from 142 MB to 2.1 GB before the 413)."""
+    settings = ApiSettings(api_keys=KEYS, api_max_body_bytes=1_000_000)
+    with ServerThread(create_app(kb=kb, api_settings=settings)) as s:
+        sent, answer = _send_chunked_until_answered(s.url, "/v1/plan", total_bytes=256 * 1024 * 1024)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert sent < 16 * 1024 * 1024, f"{sent} bytes were sent before the refusal"
