@@ -43,7 +43,8 @@ def _documented(description: str) -> dict[str, Any]:
 
 # OpenAPI ``responses`` for the errors any authenticated endpoint can answer with.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _documented("Well-formed but not servable as asked (unknown names, no use case, an unparsable body)"),
+    400: _documented("Well-formed but not servable as asked (unknown names, no use case, values that cannot go "
+                     "together, an unparsable body)"),
     401: _documented("An API key is required (always beyond localhost; everywhere once keys are configured)"),
     413: _documented("The request body is larger than COMPASS_API_MAX_BODY_BYTES"),
     422: _documented("The request does not match the schema; `problems` names each invalid field"),
@@ -68,6 +69,10 @@ def _problems(errors: list[dict]) -> list[str]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         problems.append(f"{where}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
     return problems
+
+
+def _cross_field(error: dict) -> bool:
+    return tuple(error.get("loc", ())) == ("body",) and error.get("type") == "value_error"
 
 
 _HTTP_KINDS = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
@@ -104,8 +109,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError):
-        problems = _problems(list(exc.errors())) or ["body: invalid"]
-        return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=422)
+        errors = list(exc.errors())
+        problems = _problems(errors) or ["body: invalid"]
+        # A body whose every field matches the schema but whose combination cannot be served (a cross-field
+        # rule, which JSON Schema cannot state) is a 400 like any other "well-formed, not servable as asked".
+        status = 400 if errors and all(_cross_field(e) for e in errors) else 422
+        return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=status)
 
     @app.exception_handler(ValidationError)
     async def _invalid_values(request: Request, exc: ValidationError):

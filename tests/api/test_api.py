@@ -44,8 +44,8 @@ def test_stateless_endpoints_and_catalog(api_server):
         assert plan["spec"]["sources"]["users"]["origin"] == "stated"
         pred = c.post("/v1/predict", json={"model": "meta-llama/Llama-3.1-8B-Instruct", "gpu": "H100",
                                            "prompt_tokens": 512, "output_tokens": 128, "rps": 2}).json()
-        assert set(pred) == {"ttft_ms", "itl_ms", "e2e_ms", "throughput", "fits", "memory", "max_concurrency",
-                             "provenance", "notes"}
+        assert {"ttft_ms", "itl_ms", "e2e_ms", "throughput", "fits", "memory", "max_concurrency",
+                "provenance", "notes"} <= set(pred)
         cmp = c.post("/v1/whatif", json={"spec": {"use_case": "chatbot_conversational", "users": 1000},
                                          "variants": [{"label": "x2", "changes": {"traffic": "2x"}}]}).json()
         assert cmp["variants"][0]["deltas"]["gpus"] >= 0
