@@ -22,7 +22,8 @@ from tools.planner.candidates import Enumeration
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import LABEL, describe, fmt_ms, fmt_rps
 from tools.planner.sizing import (
-    NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity, completed, monthly_for, replica_counts, slo_checks,
+    LATENCY_BOUND, NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity, completed, monthly_for, replica_counts,
+    slo_checks,
 )
 from tools.planner.workload import PlanningWorkload
 
@@ -111,9 +112,11 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
             f"{o.gpus_per_replica} GPU(s) sustain about {fmt_rps(o.replicas * cap)} {_within(workload)}; {peak} "
             f"needs {o.full_replicas} replicas ({o.full_replicas * o.gpus_per_replica} GPUs)"))
     if not o.slo_reachable:
+        why = (f"meeting every SLO would take {latency_bound_words(o)}" if o.latency_bound
+               else "no replica count meets every SLO")
         return BindingConstraint(kind="throughput", **common, text=(
-            f"no replica count meets every SLO, so it is sized for {peak} at {fmt_rps(cap)} per replica, "
-            f"{NEAR_MISS_SHARE:.0%} of its full-batch rate"))
+            f"{why}, so it is sized for {peak} at {fmt_rps(cap)} per replica, {NEAR_MISS_SHARE:.0%} of its "
+            f"full-batch rate"))
     if o.replicas == 1 and sizing <= cap:
         c = o.candidate
         mem = (f"{c.model.id} at {c.precision.value} needs {c.config.tensor_parallel} x {c.gpu.name} "
@@ -132,8 +135,6 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
     estimated = replica_counts(workload, cap, options)[0]
     if o.prediction is not None and o.replicas > estimated:
         text += f"; the simulation needed {o.replicas} replicas where the estimate gave {estimated}"
-    if o.latency_bound:
-        text += f" ({latency_bound_words(o)})"
     return BindingConstraint(kind="slo", metric=metric, target_ms=target, **common, text=text)
 
 
@@ -193,6 +194,8 @@ def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | No
         return Considered(**base, reason=(
             f"misses p95 {LABEL[worst.metric]} even with one request in flight: {fmt_ms(worst.predicted_ms)} vs "
             f"{fmt_ms(worst.target_ms)} target (estimated), so no number of replicas meets it"))
+    if o.latency_bound:
+        return Considered(**base, reason=f"meets every SLO only with {latency_bound_words(o)}")
     if o.sized and not o.slo_reachable:
         return Considered(**base, reason=(
             "meets every SLO with one request in flight but not under load: the capacity model finds no rate above "
@@ -212,9 +215,8 @@ def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | No
         return Considered(**base, **size, reason=(
             f"meets every SLO with one request in flight; by its full-batch throughput it needs at least "
             f"{o.total_gpus} GPU(s) (${o.monthly_usd:,.0f}/month or more), which ranks it below the options sized"))
-    bound = f"; {latency_bound_words(o)}" if o.latency_bound else ""
     return Considered(**base, **size, reason=f"meets every SLO on {describe(o)} for ${o.monthly_usd:,.0f}/month"
-                                             f"{_vs(o, top)}{bound}")
+                                             f"{_vs(o, top)}")
 
 
 def _vs(o: SizedOption, top: Recommendation | None) -> str:
@@ -227,9 +229,10 @@ def _vs(o: SizedOption, top: Recommendation | None) -> str:
 
 
 def latency_bound_words(o: SizedOption) -> str:
-    cap = o.capacity_rps or 0.0
-    return (f"latency-bound: {fmt_rps(cap)} per replica is {cap / o.ceiling_rps:.0%} of its {fmt_rps(o.ceiling_rps)} "
-            f"full-batch rate, so most of its GPU time would sit idle")
+    """'24 replicas where its throughput needs 2 (latency-bound: ...)', from the sizing's own numbers."""
+    need = f"{o.latency_replicas} replicas" if o.latency_replicas else f"more than {o.replicas} replicas"
+    return (f"{need} where its throughput needs {o.by_throughput} (latency-bound: more than {LATENCY_BOUND}x the "
+            f"GPUs, mostly idle)")
 
 
 def _simulated_miss(o: SizedOption, workload: PlanningWorkload) -> str:
@@ -312,6 +315,8 @@ def gpu_limit_outcome(recs: list[Recommendation], ranked: list[SizedOption], rea
     max_gpus = workload.spec.max_gpus
     if max_gpus is None or not recs or (recs[0].meets_slos and ranked[0].full_replicas is None):
         return None
+    if not ranked[0].slo_reachable and not recs[0].meets_slos:
+        return None  # no replica count meets the SLOs: the GPU limit is not what stands in the way
     o, rec = ranked[0], recs[0]
     sustained = o.replicas * (o.capacity_rps or 0.0) if o.slo_reachable else 0.0
     full = min(reachable, key=lambda x: _full_usd(x, workload, options), default=None)

@@ -16,7 +16,7 @@ from tools.planner.explain import Considered, GpuLimitOutcome, binding_constrain
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import describe, fmt_ms, fmt_rps, rationale, tradeoffs
 from tools.planner.search import Search
-from tools.planner.sizing import BenchmarkLookup, SizedOption, screen
+from tools.planner.sizing import BenchmarkLookup, SizedOption, monthly_for, screen
 from tools.planner.workload import PlanningWorkload, workload_from_spec
 
 
@@ -91,8 +91,8 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
     limit = gpu_limit_outcome(recs, ranked, search.reachable(), workload, options)
     if limit is not None:
         notes.insert(0, limit.text)
-    elif not any(r.meets_slos for r in recs):
-        notes.insert(0, "No configuration meets every SLO; these are the nearest misses and what relaxing would cost.")
+    elif not any(r.meets_slos and not o.latency_bound for r, o in zip(recs, ranked)):
+        notes.insert(0, _no_feasible_note(screened, workload, options))
     elif spec.budget_monthly_usd is not None and not any(r.meets_slos and r.within_budget for r in recs):
         cheapest = min(r.monthly_cost_usd for r in recs if r.meets_slos)
         notes.insert(0, f"Nothing meets the SLOs within ${spec.budget_monthly_usd:,.0f}/month; the cheapest option "
@@ -128,6 +128,18 @@ def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
     ordered = ranking.order(usable, spec.priority or Priority.BALANCED, workload.template.name,
                             spec.budget_monthly_usd, spec.max_gpus)
     return ordered[: options.top_n], dropped[:3]
+
+
+def _no_feasible_note(screened: list[SizedOption], workload: PlanningWorkload, options: PlanOptions) -> str:
+    bound = [o for o in screened if o.latency_bound and o.latency_replicas]
+    if not bound:
+        return "No configuration meets every SLO; these are the nearest misses and what relaxing would cost."
+    o = min(bound, key=lambda o: monthly_for(o.candidate, o.latency_replicas, workload, options))
+    usd = monthly_for(o.candidate, o.latency_replicas, workload, options)
+    return (f"No configuration meets every SLO without running mostly idle GPUs: the cheapest that would, "
+            f"{describe(o, replicas=o.latency_replicas)} (${usd:,.0f}/month), needs {o.latency_replicas} replicas "
+            f"where its throughput needs {o.by_throughput}. These are the nearest misses at the size throughput "
+            f"needs, and what relaxing would cost.")
 
 
 def _nothing_completes(screened: list[SizedOption], workload: PlanningWorkload) -> str:

@@ -74,13 +74,11 @@ def over_limits(option: SizedOption, budget: float | None, max_gpus: int | None)
 
 
 def tier(option: SizedOption, budget: float | None, max_gpus: int | None) -> int:
-    """0: meets everything; 1: meets everything but is latency-bound (mostly idle GPUs); 2: meets the SLOs but
-    breaks budget or fleet size; 3: misses an SLO."""
-    if not option.meets_slos:
-        return 3
-    if over_limits(option, budget, max_gpus):
+    """0: meets everything; 1: meets the SLOs but breaks budget or fleet size; 2: misses an SLO (or meets them
+    only latency-bound, with mostly idle GPUs)."""
+    if not option.meets_slos or option.latency_bound:
         return 2
-    return 1 if option.latency_bound else 0
+    return 1 if over_limits(option, budget, max_gpus) else 0
 
 
 def worst_miss(option: SizedOption) -> float:
@@ -94,7 +92,7 @@ def order(options: list[SizedOption], priority: Priority, use_case: UseCase, bud
     def key(o: SizedOption):
         t = tier(o, budget, max_gpus)
         # over budget or fleet: the least over comes first, whatever the priority
-        return (t, worst_miss(o), o.monthly_usd if t == 2 else score[id(o)])
+        return (t, worst_miss(o), o.monthly_usd if t == 1 else score[id(o)])
 
     return sorted(options, key=key)
 

@@ -69,23 +69,19 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
 
 def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> list[str]:
     out = []
-    for c in o.slo_checks:
-        if c.met or not math.isfinite(c.predicted_ms):
-            continue
-        relaxed = round_up(c.predicted_ms * 1.1)
-        label = LABEL[c.metric]
-        light = next((x for x in o.light_checks if x.metric == c.metric and not x.met), None)
-        if light is not None:
-            out.append(f"No number of replicas fixes p95 {label}: even with one request in flight this configuration "
-                       f"predicts {fmt_ms(light.predicted_ms)} (target {fmt_ms(c.target_ms)}); at the planned load "
-                       f"{fmt_ms(c.predicted_ms)}. Relax it to {fmt_ms(relaxed)}, or use a faster GPU, more tensor "
-                       f"parallelism or a smaller model.")
-        elif o.full_replicas is not None:
-            out.append(f"Within the {max_gpus} GPUs available p95 {label} rises to {fmt_ms(c.predicted_ms)} at the "
-                       f"peak; relaxing it to {fmt_ms(relaxed)} (from {fmt_ms(c.target_ms)}) makes this plan work.")
-        else:
-            out.append(f"Relaxing p95 {label} to {fmt_ms(relaxed)} (from {fmt_ms(c.target_ms)}) would make this "
-                       f"option work at ${o.monthly_usd:,.0f}/month.")
+    missed = [c for c in o.slo_checks if not c.met and math.isfinite(c.predicted_ms)]
+    light = [c for c in o.light_checks if not c.met]
+    if light:
+        out.append("No number of replicas fixes " + ", ".join(
+            f"p95 {LABEL[c.metric]}: even with one request in flight this configuration predicts "
+            f"{fmt_ms(c.predicted_ms)} (target {fmt_ms(c.target_ms)})" for c in light)
+                   + "; use a faster GPU, more tensor parallelism or a smaller model, or relax the target.")
+    if missed:
+        where = f"within the {max_gpus} GPUs available" if o.full_replicas is not None else "at the planned load"
+        out.append(f"{where[0].upper()}{where[1:]} it predicts " + ", ".join(
+            f"p95 {LABEL[c.metric]} {fmt_ms(c.predicted_ms)}" for c in missed) + "; relaxing " + ", ".join(
+            f"p95 {LABEL[c.metric]} to {fmt_ms(round_up(c.predicted_ms * 1.1))} (from {fmt_ms(c.target_ms)})"
+            for c in missed) + f" would make this option work at ${o.monthly_usd:,.0f}/month.")
     if budget is not None and o.monthly_usd > budget:
         out.append(f"Costs ${o.monthly_usd:,.0f}/month, ${o.monthly_usd - budget:,.0f} over budget.")
     if max_gpus is not None and o.full_replicas is not None:

@@ -38,10 +38,9 @@ class Search:
                                      [o.light_ratio for o in light_ok],
                                      [ranking.quality_score(o, self.use_case) for o in light_ok], self.priority)
 
-    def key(self, o: SizedOption) -> tuple[bool, bool, float]:
-        """Shortlist order: within the limits, then not latency-bound, then the priority's score (each part a lower
-        bound until the option is sized)."""
-        return (ranking.over_limits(o, self.budget, self.max_gpus), o.latency_bound,
+    def key(self, o: SizedOption) -> tuple[bool, float]:
+        """Shortlist order: within the limits first, then the priority's score (a lower bound until sized)."""
+        return (ranking.over_limits(o, self.budget, self.max_gpus),
                 self._score(o.monthly_usd, o.light_ratio, ranking.quality_score(o, self.use_case)))
 
     # ------------------------------------------------------------------ sizing
@@ -50,7 +49,7 @@ class Search:
         """Size the options that can make the shortlist, then those that could be the cheapest feasible."""
         k = self.options.verify_top
         candidates = [o for o in self.screened if o.light_ok]
-        best: dict[tuple[str, str], tuple[bool, bool, float]] = {}
+        best: dict[tuple[str, str], tuple[bool, float]] = {}
         for o in sorted(candidates, key=self.key):
             kth = sorted(best.values())[k - 1] if len(best) >= k else None
             if kth is not None and self.key(o) > kth:

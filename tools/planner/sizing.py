@@ -23,11 +23,10 @@ from tools.planner.workload import PlanningWorkload
 
 BenchmarkLookup = Callable[[ServingConfig], list[BenchmarkRow]]
 MAX_REPLICAS = 10_000
-VERIFY_STEPS = 3  # replica increases at most while the simulation still misses an SLO
-# A configuration that meets the targets only below 1/LATENCY_BOUND of its full-batch throughput needs more than
-# that many times the GPUs its throughput would: it is latency-bound, and ranks after every option that is not
-# (a faster configuration is the expert's answer, not a fleet of mostly idle GPUs).
-LATENCY_BOUND = 4.0
+# A configuration whose latency targets need more than LATENCY_BOUND times the replicas its full-batch throughput
+# needs is latency-bound: it would run mostly idle GPUs. It is not offered as meeting the SLOs (a faster
+# configuration, or a relaxed target, is the expert's answer) but as a near miss, with what it would take.
+LATENCY_BOUND = 4
 NEAR_MISS_SHARE = 0.7  # a near miss is sized for this share of its full-batch rate (latency not met anyway)
 SLO_METRICS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
 RATE_GRID = 0.025  # verification simulates per-replica rates on a 2.5% geometric grid (rounded up)
@@ -76,7 +75,9 @@ class SizedOption:
     max_replicas: int
     monthly_usd: float  # screening figure until sized; `cost` explains it once the option is verified
     capacity_rps: float | None = None  # per-replica rate within the SLOs (None: screened only, not sized)
-    latency_bound: bool = False  # meets the targets only far below its full-batch throughput
+    by_throughput: int = 1  # replicas the sizing rate needs at full batch, whatever the targets
+    latency_bound: bool = False  # the targets need more than LATENCY_BOUND x by_throughput replicas
+    latency_replicas: int | None = None  # replicas the targets need (set when latency-bound)
     full_replicas: int | None = None  # replicas the peak needs when capped to the GPU limit
     cost: CostEstimate | None = None
     prediction: Prediction | None = None
@@ -100,7 +101,7 @@ class SizedOption:
     @property
     def slo_reachable(self) -> bool:
         """Some replica count meets every SLO (by the analytic capacity model)."""
-        return self.light_ok and bool(self.capacity_rps)
+        return self.light_ok and bool(self.capacity_rps) and not self.latency_bound
 
     @property
     def sized(self) -> bool:
@@ -177,11 +178,14 @@ def size(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, opti
         return option
     cap = capacity(option.candidate.config, workload, workload.slos, catalog)
     option.capacity_rps = cap
+    option.by_throughput = replica_counts(workload, option.ceiling_rps, options)[0]
     if cap <= 0:  # meets the targets with one request in flight, but at no useful rate
         return size_near_miss(option, workload, options)
-    by_throughput = replica_counts(workload, option.ceiling_rps, options)[0]
+    by_latency = replica_counts(workload, cap, options)[0]
+    if by_latency > LATENCY_BOUND * option.by_throughput:
+        option.latency_bound, option.latency_replicas = True, by_latency
+        return size_near_miss(option, workload, options)
     _resize(option, cap, workload, options)
-    option.latency_bound = option.replicas > by_throughput and cap * LATENCY_BOUND < option.ceiling_rps
     return option
 
 
@@ -244,21 +248,27 @@ def _simulate(option: SizedOption, replicas: int, workload: PlanningWorkload, ca
 def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions,
            benchmarks: BenchmarkLookup, max_gpus: int | None = None) -> SizedOption:
     """Predict one replica at its share of the peak; while an SLO is missed, add replicas (never past the GPU
-    limit), then take the fewest replicas between the last miss and the first pass that meet every SLO."""
+    limit or the latency bound), then take the fewest replicas between the last miss and the first pass that
+    meet every SLO. An option still missing at the latency bound is latency-bound by the simulation."""
     rows = benchmarks(option.candidate.config)
     limit = MAX_REPLICAS if max_gpus is None else max(1, max_gpus // option.gpus_per_replica)
+    bound = LATENCY_BOUND * option.by_throughput
     replicas = option.replicas
     prediction, checks = _simulate(option, replicas, workload, catalog, rows)
     if option.slo_reachable and option.full_replicas is None:
         failed = None
-        for _ in range(VERIFY_STEPS):
-            if passes(prediction, checks) or not prediction.fits or replicas >= limit:
-                break
-            failed, replicas = replicas, min(limit, replicas + max(1, math.ceil(replicas * 0.25)))
+        while not passes(prediction, checks) and prediction.fits and replicas < min(limit, bound):
+            failed, replicas = replicas, min(limit, bound, replicas + max(1, math.ceil(replicas * 0.25)))
             prediction, checks = _simulate(option, replicas, workload, catalog, rows)
         if failed is not None and passes(prediction, checks):
             replicas, prediction, checks = _fewest_passing(option, failed, replicas, prediction, checks, workload,
                                                            catalog, rows)
+        elif not passes(prediction, checks) and replicas >= bound:
+            option.latency_bound, option.latency_replicas = True, None  # more than the bound, by the simulation
+    if passes(prediction, checks) and not option.slo_reachable:
+        # the simulation meets every SLO where the analytic screen saw none (or only latency-bound): it decides
+        option.light_ok, option.latency_bound, option.latency_replicas = True, False, None
+        option.capacity_rps = workload.sizing_rps(options) / replicas
     if option.full_replicas is not None and passes(prediction, checks):
         option.full_replicas = None  # the simulation serves the whole peak within the limit: the estimate was cautious
     if replicas != option.replicas:

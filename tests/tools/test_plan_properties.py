@@ -1,0 +1,109 @@
+"""Properties of the planner (derandomized in CI, see tests/conftest.py): cheaper never comes from stricter
+targets, more traffic or slower GPUs; sizes stay near what throughput needs; the GPU limit is honoured."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.catalog import Catalog
+from tools.errors import PlanningError
+from simulator.perf import capacity_ceiling_rps
+from tools.planner import PlanResult, plan_detailed, workload_from_spec
+from tools.planner.sizing import LATENCY_BOUND
+
+from tests.tools.conftest import stated
+
+CATALOG = Catalog.from_files()
+PLANS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+USE_CASES = st.sampled_from(["chatbot_conversational", "code_completion", "document_analysis_rag",
+                             "summarization_short"])
+GPU_SETS = st.sampled_from([[], ["L4", "L40S"], ["H100-SXM"], ["A100-80GB", "A10G"], ["MI300X", "B200"]])
+
+
+def cheapest_feasible(result: PlanResult) -> float:
+    return min((r.monthly_cost_usd for r in result.recommendations if r.meets_slos), default=math.inf)
+
+
+def plan_or_none(**values) -> PlanResult | None:
+    try:
+        return plan_detailed(stated(priority="cost", **values), CATALOG)
+    except PlanningError:
+        return None
+
+
+@PLANS
+@given(use_case=USE_CASES, users=st.integers(50, 20_000), gpus=GPU_SETS,
+       metric=st.sampled_from(["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]), factor=st.sampled_from([1.5, 3.0]))
+def test_relaxing_a_target_never_raises_the_cheapest_feasible_cost(use_case, users, gpus, metric, factor):
+    strict = plan_or_none(use_case=use_case, users=users, gpus=gpus)
+    if strict is None:
+        return
+    target = getattr(strict.spec, metric)
+    relaxed = plan_or_none(use_case=use_case, users=users, gpus=gpus, **{metric: target * factor})
+    assert relaxed is not None
+    assert cheapest_feasible(relaxed) <= cheapest_feasible(strict) * 1.0001
+
+
+@PLANS
+@given(use_case=USE_CASES, users=st.integers(50, 20_000), gpus=GPU_SETS, factor=st.sampled_from([1.5, 4.0]))
+def test_more_traffic_never_costs_less(use_case, users, gpus, factor):
+    low = plan_or_none(use_case=use_case, users=users, gpus=gpus)
+    high = plan_or_none(use_case=use_case, users=int(users * factor), gpus=gpus)
+    if low is None or high is None:
+        return
+    assert cheapest_feasible(high) >= cheapest_feasible(low) * 0.9999
+
+
+def faster(catalog: Catalog, name: str, factor: float) -> Catalog:
+    """The catalog with one GPU made ``factor`` times faster (compute, memory and links), at the same price."""
+    gpus = tuple(g.model_copy(update={
+        "memory_bandwidth_gbps": g.memory_bandwidth_gbps * factor, "bf16_tflops": g.bf16_tflops * factor,
+        "fp8_tflops": g.fp8_tflops and g.fp8_tflops * factor, "int8_tops": g.int8_tops and g.int8_tops * factor,
+        "fp4_tflops": g.fp4_tflops and g.fp4_tflops * factor, "interconnect_gbps": g.interconnect_gbps * factor,
+    }) if g.name == name else g for g in catalog.gpus)
+    return dataclasses.replace(catalog, gpus=gpus, version=f"{catalog.version}+{name}x{factor}", _cache={})
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(use_case=USE_CASES, users=st.integers(100, 10_000), gpu=st.sampled_from(["L4", "L40S", "H100-SXM"]))
+def test_a_faster_gpu_never_costs_more(use_case, users, gpu):
+    spec = stated(use_case=use_case, users=users, gpus=[gpu], priority="cost")
+    try:
+        base = plan_detailed(spec, CATALOG)
+    except PlanningError:
+        return
+    quick = plan_detailed(spec, faster(CATALOG, gpu, 1.5))
+    assert cheapest_feasible(quick) <= cheapest_feasible(base) * 1.0001
+
+
+@PLANS
+@given(use_case=USE_CASES, users=st.integers(50, 50_000), gpus=GPU_SETS)
+def test_gpu_count_never_exceeds_the_throughput_bound_times_the_latency_allowance(use_case, users, gpus):
+    """An option offered as meeting the SLOs never uses more than LATENCY_BOUND times the replicas its full-batch
+    throughput needs for the peak plus headroom: beyond that it is latency-bound and offered as a near miss."""
+    result = plan_or_none(use_case=use_case, users=users, gpus=gpus)
+    if result is None:
+        return
+    w = workload_from_spec(result.spec, CATALOG)
+    for rec in result.recommendations:
+        if not rec.meets_slos:
+            continue
+        ceiling = capacity_ceiling_rps(rec.config, w.peak_load, CATALOG)
+        assert rec.replicas <= LATENCY_BOUND * math.ceil(rec.sized_by.sizing_rps / ceiling)
+        assert "latency-bound" not in rec.sized_by.text
+
+
+@PLANS
+@given(use_case=USE_CASES, users=st.integers(1000, 200_000), max_gpus=st.integers(1, 16), gpus=GPU_SETS)
+def test_max_gpus_is_honoured(use_case, users, max_gpus, gpus):
+    result = plan_or_none(use_case=use_case, users=users, max_gpus=max_gpus, gpus=gpus)
+    if result is None:
+        return
+    assert all(r.total_gpus <= max_gpus for r in result.recommendations)
+    if not result.recommendations[0].meets_slos:
+        assert result.gpu_limit is not None or "No configuration meets every SLO" in result.notes[0]
