@@ -62,6 +62,10 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+# The command that lists the names of each kind, said after an unknown one.
+_LISTS = {"GPU": "compass gpus", "model": "compass models", "use case": "compass usecases"}
+
+
 def friendly_errors(func: F) -> F:
     """Turn known errors into one clear line and an exit code; never a traceback unless COMPASS_DEBUG=1."""
 
@@ -72,7 +76,8 @@ def friendly_errors(func: F) -> F:
         except (typer.Exit, typer.Abort, KeyboardInterrupt, typer.TyperException):
             raise  # click reports its own usage errors (exit code 2)
         except UnknownNameError as exc:
-            raise fail(str(exc), 2) from None
+            listing = _LISTS.get(exc.kind)
+            raise fail(str(exc) + (f" `{listing}` lists them all." if listing else ""), 2) from None
         except CompassError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except ValidationError as exc:

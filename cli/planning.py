@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, use_case_of
-from cli.render import comparison_table, prediction_table, recommendations_table
+from cli.render import comparison_table, precision_said, prediction_table, recommendations_table
 from knowledge import get_knowledge_base
 from knowledge.domain import (
     SPEC_FIELDS, CostModel, DeploymentSpec, ExperienceClass, Precision, PriceTier, Priority, UseCase,
@@ -58,11 +58,12 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
         err = exc.errors()[0]
         where = ".".join(map(str, err["loc"]))
         raise fail(f"{'--' + where.replace('_', '-') + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", 2) from None
-    prediction = run_predict(_kb(), req)
+    kb = _kb()
+    prediction = run_predict(kb, req)
     if as_json:
         print_json(prediction)
     else:
-        prediction_table(prediction, req)
+        prediction_table(prediction, req, precision_said(kb.catalog, req))
 
 
 class SpecFileError(CompassError):

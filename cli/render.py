@@ -18,9 +18,21 @@ def _ms(stats: LatencyStats | None, pct: str = "p95") -> str:
     return display.ms(getattr(stats, pct) if stats is not None else None)
 
 
-def prediction_table(p: Prediction, req) -> None:
+def precision_said(catalog, req) -> str:
+    """The precision a prediction is for and where it comes from: stated, the quantized variant's, or the
+    model's native one (what resolve_config picks when --precision is left out)."""
+    if req.precision:
+        return req.precision.value
+    resolved = catalog.resolve_model(req.model)
+    if resolved.precision:
+        return f"{resolved.precision.value} (the precision of {req.model})"
+    return f"{resolved.card.native_precision.value} (the model's native precision; --precision picks another)"
+
+
+def prediction_table(p: Prediction, req, precision: str | None = None) -> None:
     load = f"{req.concurrency:g} concurrent users" if req.concurrency else f"{req.rps:g} req/s (Poisson)"
-    console.print(f"[bold]{req.model}[/] on {req.tp} x {req.gpu}, {req.prompt_tokens} -> {req.output_tokens} "
+    console.print(f"[bold]{escape(req.model)}[/]" + (f" at {escape(precision)}" if precision else "")
+                  + f" on {req.tp} x {escape(req.gpu)}, {req.prompt_tokens} -> {req.output_tokens} "
                   f"tokens, {load}  [dim]({p.provenance.value})[/]")
     m = p.memory
     console.print(f"memory per GPU: weights {m.weights_gb:.1f} GB, KV cache {m.kv_cache_gb:.1f} GB "

@@ -7,6 +7,7 @@ data files in tests and tools that run without a database.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -129,11 +130,17 @@ class Catalog:
 
     @staticmethod
     def _suggest(key: str, keys: list[str], n: int, canonical) -> list[str]:
-        close = difflib.get_close_matches(key, keys, n=n * 3, cutoff=0.5)
-        if not close:
-            close = [k for k in keys if key and (key in k or k in key)]
+        """The ``n`` known names closest to a mistyped one. A typo keeps the start of a name ('H1000' is an H100
+        or an H200, not an A100), so the length of the common start ranks first and similarity second; each name
+        counts once, by the best of its aliases."""
+        def score(k: str) -> tuple[int, float]:
+            start = len(os.path.commonprefix([key, k]))
+            return start, difflib.SequenceMatcher(None, key, k).ratio()
+
+        close = [k for k in keys if key and (difflib.SequenceMatcher(None, key, k).ratio() >= 0.5
+                                             or key in k or k in key or score(k)[0] >= 2)]
         names: list[str] = []
-        for k in close:
+        for k in sorted(close, key=score, reverse=True):
             if canonical(k) not in names:
                 names.append(canonical(k))
         return names[:n]

@@ -28,6 +28,12 @@ def test_unknown_gpu_gets_closest_names(fresh_db_url):
     proc = run_compass("gpus", "H1OO", env={"COMPASS_DATABASE_URL": fresh_db_url})
     assert_clean_error(proc)
     assert "Unknown GPU 'H1OO'" in proc.stderr and "H100" in proc.stderr
+    typo = run_compass("gpus", "H1000", env={"COMPASS_DATABASE_URL": fresh_db_url})
+    said = " ".join(typo.stderr.split())
+    # a typo keeps the start of the name: the H100s and the H200 come first, then where to see them all
+    assert "Did you mean: H100-SXM, H100-PCIe, H200?" in said and "`compass gpus` lists them all" in said
+    model = run_compass("models", "qwen3-9b", env={"COMPASS_DATABASE_URL": fresh_db_url})
+    assert "Qwen/Qwen3-8B" in model.stderr and "`compass models`" in " ".join(model.stderr.split())
 
 
 def test_unreachable_external_database_is_one_clear_line():
