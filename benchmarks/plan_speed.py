@@ -1,14 +1,20 @@
-"""Planner and predictor speed on this machine: plan() over the whole catalog for three typical specs (p50 of
-10 runs, no plan cache), and one open-loop predict call.
+"""Planner and predictor speed on this machine: plan() over the whole catalog, in-process.
+
+For three typical workloads: the first plan of the process (cold: every configuration's engine model is built)
+and then RUNS plans of the same workload class with a different user count each (so no plan is ever repeated;
+what is kept between them is the per-catalog memo of engine models, capacities and simulations, as in a
+long-running server), p50 and max. Then one open-loop predict call.
 
     python benchmarks/plan_speed.py [--runs 10]
 
-Targets: plan <= 1 s, predict <= 100 ms on a 2-core machine.
+Targets: plan p50 <= 100 ms in-process (issue 14), predict <= 100 ms. The machine is shared: the load average is
+printed with the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -19,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SPECS = {
     "support chatbot, 5,000 users, latency first": dict(use_case="chatbot_conversational", users=5000, priority="latency"),
     "code completion, 400 developers": dict(use_case="code_completion", users=400),
-    "RAG over documents, 20 req/s, cost first": dict(use_case="document_analysis_rag", rps=20, priority="cost"),
+    "RAG over documents, 2,000 users, cost first": dict(use_case="document_analysis_rag", users=2000, priority="cost"),
 }
 
 
@@ -33,17 +39,25 @@ def main() -> None:
     from tools.planner import plan_detailed
 
     catalog = Catalog.from_files()
-    print(f"catalog: {len(catalog.models)} models x {len(catalog.gpus)} GPUs")
+    print(f"catalog: {len(catalog.models)} models x {len(catalog.gpus)} GPUs; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    all_warm = []
     for label, values in SPECS.items():
-        spec = DeploymentSpec().with_values("stated", None, **values)
-        times, result = [], None
-        for _ in range(args.runs):
+        t = time.perf_counter()
+        result = plan_detailed(DeploymentSpec().with_values("stated", None, **values), catalog)
+        cold = time.perf_counter() - t
+        times = []
+        for i in range(1, args.runs + 1):
+            spec = DeploymentSpec().with_values("stated", None, **{**values, "users": values["users"] + 37 * i})
             t = time.perf_counter()
             result = plan_detailed(spec, catalog)
             times.append(time.perf_counter() - t)
+        all_warm += times
         top = result.recommendations[0]
-        print(f"plan  {label:<48} p50 {statistics.median(times) * 1000:7.0f} ms  max {max(times) * 1000:6.0f} ms  "
-              f"({result.candidates_considered} candidates; top: {top.model_id} on {top.total_gpus} x {top.gpu})")
+        print(f"plan  {label:<46} cold {cold * 1000:6.0f} ms  then p50 {statistics.median(times) * 1000:5.0f} ms, "
+              f"max {max(times) * 1000:5.0f} ms  ({result.candidates_considered} configurations; top: {top.model_id} "
+              f"on {top.total_gpus} x {top.gpu})")
+    print(f"plan  all workloads: p50 {statistics.median(all_warm) * 1000:.0f} ms over {len(all_warm)} plans")
     config = ServingConfig(model_id="meta-llama/Llama-3.1-70B-Instruct", precision=Precision.FP8, gpu="H100-SXM",
                            tensor_parallel=4, max_model_len=8192)
     load = Load(kind=LoadKind.RPS, value=4.0, prompt_tokens=1024, output_tokens=256)
@@ -55,7 +69,7 @@ def main() -> None:
     print(f"predict Llama-3.1-70B fp8 on 4 x H100-SXM at 4 req/s (1024 -> 256 tokens): p50 "
           f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms  (p95 TTFT {p.ttft_ms.p95:.0f} ms, "
           f"ITL {p.itl_ms.p95:.1f} ms)")
-    print("targets: plan <= 1000 ms, predict <= 100 ms")
+    print("targets: plan p50 <= 100 ms, predict <= 100 ms")
 
 
 if __name__ == "__main__":

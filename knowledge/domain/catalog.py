@@ -7,6 +7,7 @@ loaded, and the database stores them as validated JSON, so every layer reads one
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -163,7 +164,7 @@ class GpuSpec(_Strict):
     purchase_source: str
     purchase_as_of: dt.date
 
-    @property
+    @cached_property  # read thousands of times per plan; the model is frozen
     def on_demand_usd_per_hour(self) -> float:
         """Median of the providers' on-demand prices (one number to plan with)."""
         prices = sorted(p.usd_per_gpu_hour for p in self.prices)

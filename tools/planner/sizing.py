@@ -89,10 +89,19 @@ class SizedOption:
 
     def __post_init__(self) -> None:
         # plain floats, computed once: thousands of options are screened per plan
-        pairs = [(getattr(self.light, m), t) for m in SLO_METRICS if (t := getattr(self.targets, m)) is not None]
-        self.light_ok = all(p <= t for p, t in pairs)
-        self.light_ratio = math.exp(sum(math.log(max(p, 1e-6) / t) for p, t in pairs) / len(pairs)) if pairs else 1.0
-        self.worst_light_miss_pct = max((100 * (p - t) / t for p, t in pairs), default=0.0)
+        light, targets = self.light, self.targets
+        ok, log_sum, worst, n = True, 0.0, -math.inf, 0
+        for predicted, target in ((light.ttft_p95_ms, targets.ttft_p95_ms), (light.itl_p95_ms, targets.itl_p95_ms),
+                                  (light.e2e_p95_ms, targets.e2e_p95_ms)):
+            if target is None:
+                continue
+            ok = ok and predicted <= target
+            log_sum += math.log(max(predicted, 1e-6) / target)
+            worst = max(worst, 100 * (predicted - target) / target)
+            n += 1
+        self.light_ok = ok
+        self.light_ratio = math.exp(log_sum / n) if n else 1.0
+        self.worst_light_miss_pct = worst if n else 0.0
 
     @property
     def light_checks(self) -> list[SloCheck]:
