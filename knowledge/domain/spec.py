@@ -196,7 +196,7 @@ def fill_defaults(spec: DeploymentSpec, template: UseCaseTemplate) -> Deployment
 
 
 def _fill_values(spec: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
-    uc = template.name.value
+    uc = template.name.label  # the name a person uses ("chatbot"), not the identifier
     defaults: list[tuple[str, Any, str]] = [
         ("prompt_tokens", template.prompt_tokens.mean, f"typical prompt for {uc} (p90 {template.prompt_tokens.p90})"),
         ("output_tokens", template.output_tokens.mean, f"typical output for {uc} (p90 {template.output_tokens.p90})"),
@@ -212,7 +212,7 @@ def _fill_values(spec: DeploymentSpec, template: UseCaseTemplate) -> DeploymentS
 
 
 def _fill_targets(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
-    uc = template.name.value
+    uc = template.name.label  # the name a person uses ("chatbot"), not the identifier
     stated_class = out.experience_class if out.experience_class not in (None, template.experience_class) else None
     if stated_class is None:
         targets = {"ttft_p95_ms": template.ttft_p95_ms, "itl_p95_ms": template.itl_p95_ms,
@@ -233,7 +233,7 @@ def _fill_targets(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentS
 
 
 def _fill_rates(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
-    uc, t = template.name.value, template.traffic
+    uc, t = template.name.label, template.traffic
     if out.rps is None and out.window_requests is not None:
         hours = out.window_hours or 24.0
         out = out.with_values(
@@ -244,8 +244,9 @@ def _fill_rates(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpe
             rps=_rate(out.concurrent_users * t.requests_per_active_user_per_min / 60.0))
     if out.rps is None and out.users is not None:
         out = out.with_values(
-            "assumed", f"{out.users} users x {t.active_fraction:.0%} active x {t.requests_per_active_user_per_min:g} "
-                       f"req/min", rps=_rate(average_rps_for_users(out.users, template)))
+            "assumed", f"{out.users:,} users x {t.active_fraction:.0%} active in the busy hour x "
+                       f"{t.requests_per_active_user_per_min:g} requests a minute each",
+            rps=_rate(average_rps_for_users(out.users, template)))
     peak_to_average = 1.0 if is_batch(out, template) else t.peak_to_average
     why = "batch work is fed at a steady rate (no peak)" if is_batch(out, template) else \
         f"{peak_to_average:g} peak-to-average for {uc}"

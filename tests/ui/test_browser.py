@@ -196,7 +196,7 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     assert card.get_by_test_id("spec-origin-users").inner_text() == "stated"
     assert card.get_by_test_id("spec-origin-rps").inner_text() == "assumed"
     # how users became requests/s, and what "users" means, are on the card (issue 16 item 1)
-    assert "5000 users" in card.get_by_test_id("spec-derivation-rps").inner_text()
+    assert "5,000 users x 25% active in the busy hour" in card.get_by_test_id("spec-derivation-rps").inner_text()
     assert re.search(r"working day.*not monthly", card.get_by_test_id("spec-means-users").inner_text())
     rows = recs.locator("[data-testid^=rec-row-]")
     assert rows.count() >= 3

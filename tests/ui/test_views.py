@@ -103,7 +103,7 @@ def test_labels_of_points_on_top_of_each_other_are_merged():
 
 def test_spec_card_shows_how_users_became_requests_and_what_users_means(plan):
     rows = {r["name"]: r for r in views.spec_card_props(plan.spec)["fields"]}
-    assert rows["rps"]["origin"] == "assumed" and "5000 users" in rows["rps"]["note"]
+    assert rows["rps"]["origin"] == "assumed" and "5,000 users x 25% active in the busy hour" in rows["rps"]["note"]
     assert rows["rps"]["value"] == display.rate(plan.spec.rps)  # 5.21, not 5.208
     assert "working day" in rows["users"]["means"] and "monthly" in rows["users"]["means"]
 

@@ -57,7 +57,7 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
         parts.append("lowest latency relative to the targets")
     q = quality_score(o, use_case)
     if q >= best_q - 1e-9:
-        parts.append(f"highest quality for {use_case.value} ({q:.1f})")
+        parts.append(f"highest quality for {use_case.label} ({q:.1f})")
     elif best_q - q >= 5:
         parts.append(f"quality {q:.1f} vs {best_q:.1f} for the best model here")
     if budget is not None and o.monthly_usd > budget:
