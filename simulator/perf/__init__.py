@@ -15,8 +15,8 @@ Public API (the other layers code against these names):
 
 from simulator.perf.calibration import CalibrationReport, calibrate
 from simulator.perf.capacity import (
-    LightLoadLatency, RateSearchResult, SloTargets, capacity_ceiling_rps, estimate_capacity_rps, light_load_p95,
-    max_rate_for_slos,
+    LightLoadLatency, RateSearchResult, SloTargets, capacity_ceiling_rps, capacity_limit, estimate_capacity_rps,
+    light_load_p95, max_rate_for_slos,
 )
 from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, EngineCoefficients, load_coefficients
 from simulator.perf.loadsim import DoesNotFitError, SimulationResult, simulate
@@ -28,7 +28,7 @@ from simulator.perf.steptime import StepTimeModel
 __all__ = [
     "DEFAULT_COEFFICIENTS_PATH", "CalibrationReport", "DoesNotFitError", "EngineCoefficients", "LightLoadLatency",
     "MemoryPlan",
-    "RateSearchResult", "SimulationResult", "SloTargets", "StepTimeModel", "calibrate", "capacity_ceiling_rps",
+    "RateSearchResult", "SimulationResult", "SloTargets", "StepTimeModel", "calibrate", "capacity_ceiling_rps", "capacity_limit",
     "estimate_capacity_rps", "light_load_p95",
     "load_coefficients", "max_rate_for_slos", "plan_memory", "predict", "simulate", "valid_tensor_parallel",
 ]

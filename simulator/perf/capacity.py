@@ -223,10 +223,13 @@ def _rank_model(config: ServingConfig, load: Load, catalog: Catalog, coefficient
     return model
 
 
-def _meets(p: LightLoadLatency, slos: SloTargets) -> bool:
-    return ((slos.itl_p95_ms is None or p.itl_p95_ms <= slos.itl_p95_ms)
-            and (slos.ttft_p95_ms is None or p.ttft_p95_ms <= slos.ttft_p95_ms)
-            and (slos.e2e_p95_ms is None or p.e2e_p95_ms <= slos.e2e_p95_ms))
+def _missed(p: LightLoadLatency, slos: SloTargets) -> str | None:
+    """The first target ``p`` misses (ITL, TTFT, E2E), or None."""
+    for name in ("itl_p95_ms", "ttft_p95_ms", "e2e_p95_ms"):
+        target = getattr(slos, name)
+        if target is not None and getattr(p, name) > target:
+            return name
+    return None
 
 
 def light_load_p95(config: ServingConfig, load: Load, catalog: Catalog, *,
@@ -249,28 +252,37 @@ def capacity_ceiling_rps(config: ServingConfig, load: Load, catalog: Catalog, *,
 def estimate_capacity_rps(config: ServingConfig, load: Load, slos: SloTargets, catalog: Catalog, *,
                           coefficients: CoefficientSet | EngineCoefficients | None = None) -> float:
     """Analytic estimate of the highest request rate meeting the p95 targets (0 when none can be met)."""
+    return capacity_limit(config, load, slos, catalog, coefficients=coefficients)[0]
+
+
+def capacity_limit(config: ServingConfig, load: Load, slos: SloTargets, catalog: Catalog, *,
+                   coefficients: CoefficientSet | EngineCoefficients | None = None) -> tuple[float, str | None]:
+    """``estimate_capacity_rps`` and what stops a higher rate: the target missed just above it
+    ("itl_p95_ms", "ttft_p95_ms", "e2e_p95_ms") or "throughput" (the prefills saturate the rank or the batch
+    outgrows the KV cache / max_num_seqs); None when nothing fits."""
     m = _rank_model(config, load, catalog, coefficients)
     if m is None:
-        return 0.0
-    state = {"n": 1.0}
+        return 0.0, None
+    state: dict = {"n": 1.0, "why": None}
 
     def ok(rate: float) -> bool:  # rate: requests per ms on one engine rank
         p95, n = m.p95_at(rate, state["n"])
         if n is not None:
             state["n"] = n
-        return p95 is not None and _meets(p95, slos)
+        state["why"] = "throughput" if p95 is None else _missed(p95, slos)
+        return state["why"] is None
 
     # Bracket below the KV/max_num_seqs throughput ceiling, then bisect in log space.
     hi = m.ceiling
     lo = hi * 1e-4
     if not ok(lo):
-        return 0.0
-    state["n"] = 1.0
+        return 0.0, state["why"]
+    state["n"], limit = 1.0, "throughput"
     for _ in range(11):
         mid = math.sqrt(lo * hi)
         if ok(mid):
             lo = mid
         else:
-            hi = mid
+            hi, limit = mid, state["why"]
             state["n"] = 1.0
-    return CONSERVATIVE * lo * 1e3 * config.data_parallel
+    return CONSERVATIVE * lo * 1e3 * config.data_parallel, limit

@@ -22,7 +22,8 @@ from tools.planner.candidates import Enumeration
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import LABEL, describe, fmt_ms, fmt_rps
 from tools.planner.sizing import (
-    LATENCY_BOUND, NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity, completed, monthly_for, replica_counts,
+    LATENCY_BOUND, NEAR_MISS_SHARE, BenchmarkLookup, SizedOption, capacity_and_limit, completed, monthly_for,
+    replica_counts,
     slo_checks,
 )
 from tools.planner.workload import PlanningWorkload
@@ -30,7 +31,6 @@ from tools.planner.workload import PlanningWorkload
 if TYPE_CHECKING:
     from tools.planner.plan import PlanResult
 
-SLACK = 0.97  # a limit "binds" when lifting it raises the replica's rate by more than this share
 
 
 class ConsideredStatus(StrEnum):
@@ -148,17 +148,9 @@ def _peak_words(workload: PlanningWorkload, options: PlanOptions) -> str:
 
 
 def _binding_metric(o: SizedOption, workload: PlanningWorkload, catalog: Catalog) -> str | None:
-    """The target whose removal raises the replica's rate most (None: only the batch limit binds)."""
-    cap = o.capacity_rps or 0.0
-    config, slos = o.candidate.config, workload.slos
-    if capacity(config, workload, SloTargets(), catalog) * SLACK <= cap:
-        return None
-    gains = {}
-    for metric in ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"):
-        if getattr(slos, metric) is not None:
-            gains[metric] = capacity(config, workload, slos.model_copy(update={metric: None}), catalog)
-    metric = max(gains, key=gains.get, default=None)
-    return metric if metric is not None and gains[metric] * SLACK > cap else None
+    """The target that stops one replica from taking a higher rate (None: its batch is full first)."""
+    limit = capacity_and_limit(o.candidate.config, workload, workload.slos, catalog)[1]
+    return limit if limit in ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms") else None
 
 
 # ---------------------------------------------------------------------------------------------- verdicts

@@ -54,6 +54,9 @@ class Search:
             kth = sorted(best.values())[k - 1] if len(best) >= k else None
             if kth is not None and self.key(o) > kth:
                 break
+            group = (o.candidate.model.id, o.candidate.gpu.name)
+            if group in best and self.key(o) >= best[group]:
+                continue  # cannot improve its (model, GPU) group, which is all the shortlist keeps
             size(o, self.workload, self.catalog, self.options)
             if o.slo_reachable:
                 group = (o.candidate.model.id, o.candidate.gpu.name)

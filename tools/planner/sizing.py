@@ -14,7 +14,7 @@ from typing import Callable
 
 from knowledge.catalog import Catalog
 from knowledge.domain import BenchmarkRow, CostEstimate, Prediction, ServingConfig, SloCheck
-from simulator.perf import LightLoadLatency, SloTargets, capacity_ceiling_rps, estimate_capacity_rps, light_load_p95, predict
+from simulator.perf import LightLoadLatency, SloTargets, capacity_ceiling_rps, capacity_limit, light_load_p95, predict
 from tools.planner.candidates import Candidate
 from tools.planner.cost import cold_start_s, estimate_cost, monthly_usd
 from tools.planner.memo import memo
@@ -29,7 +29,7 @@ MAX_REPLICAS = 10_000
 LATENCY_BOUND = 4
 NEAR_MISS_SHARE = 0.7  # a near miss is sized for this share of its full-batch rate (latency not met anyway)
 SLO_METRICS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
-RATE_GRID = 0.025  # verification simulates per-replica rates on a 2.5% geometric grid (rounded up)
+RATE_GRID = 0.05  # verification simulates per-replica rates on a 5% geometric grid (rounded up)
 
 
 def light_checks(light: LightLoadLatency, slos: SloTargets) -> list[SloCheck]:
@@ -173,12 +173,18 @@ def screen(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, o
                        monthly_usd=_monthly(candidate, replicas, workload, options))
 
 
-def capacity(config: ServingConfig, workload: PlanningWorkload, slos: SloTargets, catalog: Catalog) -> float:
-    """estimate_capacity_rps, kept per catalog: every plan of a workload class asks the same questions."""
+def capacity_and_limit(config: ServingConfig, workload: PlanningWorkload, slos: SloTargets,
+                       catalog: Catalog) -> tuple[float, str | None]:
+    """The engine's capacity estimate and what stops a higher rate, kept per catalog: every plan of a workload
+    class asks the same questions."""
     load = workload.peak_load
     key = (config, load.kind, load.burstiness_cv, load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
            load.output_tokens_p90, slos.ttft_p95_ms, slos.itl_p95_ms, slos.e2e_p95_ms)
-    return memo(catalog, "capacity").get(key, lambda: estimate_capacity_rps(config, load, slos, catalog))
+    return memo(catalog, "capacity").get(key, lambda: capacity_limit(config, load, slos, catalog))
+
+
+def capacity(config: ServingConfig, workload: PlanningWorkload, slos: SloTargets, catalog: Catalog) -> float:
+    return capacity_and_limit(config, workload, slos, catalog)[0]
 
 
 def size(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption:
