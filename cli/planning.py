@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 import yaml
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.table import Table
 
 from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, use_case_of
@@ -134,6 +135,11 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
         print_json(result.recommendations)
         return
     recommendations_table(result)
+    top_rec = result.recommendations[0]
+    if top_rec.sized_by is not None:
+        console.print(f"[bold]Option 1's size[/]: {escape(top_rec.sized_by.text)}")
+    for alt in result.api_comparison:
+        console.print(f"[bold]Hosted API[/]: {escape(alt.text)}")
 
 
 @friendly_errors

@@ -157,8 +157,8 @@ def recommendations_table(result) -> None:
     w = result.workload
     console.print(f"Workload: {display.rate(w.avg_rps)} req/s average, {display.rate(w.peak_rps)} peak; prompt "
                   f"{w.prompt_tokens} (p90 {w.prompt_tokens_p90}), output {w.output_tokens} (p90 "
-                  f"{w.output_tokens_p90}) tokens; p95 targets TTFT {w.ttft_p95_ms:,g} / ITL {w.itl_p95_ms:,g} / E2E "
-                  f"{w.e2e_p95_ms:,g} ms")
+                  f"{w.output_tokens_p90}) tokens; p95 targets TTFT {_target(w.ttft_p95_ms)} / ITL {_target(w.itl_p95_ms)} / "
+                  f"E2E {_target(w.e2e_p95_ms)} ms")
     for note in result.notes:
         console.print(f"[yellow]{escape(note)}[/]")
     options_table(result, rationale=True)
@@ -174,7 +174,13 @@ def recommendations_table(result) -> None:
                           highlight=False, markup=False)
 
 
+def _target(ms: float | None) -> str:
+    return "-" if ms is None else f"{ms:,g}"  # a batch job has no latency target
+
+
 def _value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if hasattr(value, "value"):
         return str(value.value)
     if isinstance(value, float):
