@@ -84,6 +84,12 @@ def _role(m: BaseMessage) -> str:
 _FINISHED = object()
 
 
+class _Decision(BaseModel):
+    """An approval or rejection, checked against what is pending only once the session lock is held."""
+
+    approve: bool
+
+
 class _DetachedRun:
     """One turn run on a thread of its own, so it ends the same whether or not anyone is still listening.
 
@@ -92,19 +98,37 @@ class _DetachedRun:
     gets the events through a queue; ``events()`` can be abandoned at any point.
     """
 
-    def __init__(self, work: Callable[[Callable[[TurnEvent], None]], None], name: str,
-                 on_done: Callable[["_DetachedRun"], None]):
+    def __init__(self, work: Callable[["_DetachedRun"], None], name: str, on_done: Callable[["_DetachedRun"], None]):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._work, self._on_done = work, on_done
+        self._admitted = threading.Event()
+        self._refusal: BaseException | None = None
         self.thread = threading.Thread(target=self._main, name=name, daemon=True)
+
+    def emit(self, event: TurnEvent) -> None:
+        self._queue.put(event)
+
+    def admit(self) -> None:
+        """The run got its session lock and its input was accepted: the caller may start streaming."""
+        self._admitted.set()
+
+    def wait_admitted(self) -> None:
+        """Block until the run is admitted; raise what refused it (e.g. nothing left to approve)."""
+        self._admitted.wait()
+        if self._refusal is not None:
+            raise self._refusal
 
     def _main(self) -> None:
         try:
-            self._work(self._queue.put)
+            self._work(self)
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, who reports it
-            log.error("turn_failed", thread=self.thread.name, error_type=type(exc).__name__, error=str(exc)[:300])
+            if self._admitted.is_set():
+                log.error("turn_failed", thread=self.thread.name, error_type=type(exc).__name__, error=str(exc)[:300])
+            else:
+                self._refusal = exc
             self._queue.put(exc)
         finally:
+            self._admitted.set()
             self._queue.put(_FINISHED)
             self._on_done(self)
 
@@ -220,27 +244,34 @@ class AgentService:
                 conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (str(session_id),))
 
     def send(self, session_id: uuid.UUID | str, owner: str, text: str) -> Iterator[TurnEvent]:
-        """Stream one user message through the graph. A message sent while an approval is pending answers it."""
+        """Stream one user message through the graph. A message sent while an approval is pending answers it
+        (and never approves); whether one is pending is decided under the session lock, so a message racing an
+        approval is new input either way, never dropped."""
         record = self._record(session_id, owner)
         stored = _storable(text)
         if isinstance(text, str) and stored != text.replace("\x00", ""):
             yield TurnEvent(event="progress", data={"message": SECRET_REMOVED})
-        text = stored
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(stored, str) or not stored.strip():
             yield TurnEvent(event="reply", data={"text": "Your message was empty. Tell me what you need to deploy."})
             yield TurnEvent(event="done", data={"stage": record.stage})
             return
-        text = text[:MAX_MESSAGE_CHARS]
-        pending = self.graph.get_state(self._config(record.id)).interrupts
-        payload: Any = Command(resume={"message": text}) if pending else {"messages": [HumanMessage(content=text)]}
-        yield from self._run(record, owner, payload, title=text[:80])
+        text = stored[:MAX_MESSAGE_CHARS]
+        yield from self._start(record, owner, {"messages": [HumanMessage(content=text)]}, title=text[:80]).events()
 
     def decide(self, session_id: uuid.UUID | str, owner: str, approve: bool) -> Iterator[TurnEvent]:
-        """Answer the pending deployment approval (the only way a deployment is ever approved)."""
+        """Answer the pending deployment approval (the only way a deployment is ever approved); raises
+        NoPendingApprovalError on first use when nothing is pending (see ``begin_decision``)."""
+        yield from self.begin_decision(session_id, owner, approve)
+
+    def begin_decision(self, session_id: uuid.UUID | str, owner: str, approve: bool) -> Iterator[TurnEvent]:
+        """Start answering the pending approval; return its events once the decision holds the session lock
+        with an approval still pending there. Raises at once (before any event) for an unknown session or
+        NoPendingApprovalError when nothing is pending, or a racing decision took it first: a server can answer
+        409 before it starts streaming."""
         record = self._record(session_id, owner)
-        if not self.graph.get_state(self._config(record.id)).interrupts:
-            raise NoPendingApprovalError("There is no deployment waiting for approval in this session.")
-        yield from self._run(record, owner, Command(resume={"decision": "approve" if approve else "reject"}))
+        run = self._start(record, owner, _Decision(approve=approve))
+        run.wait_admitted()
+        return run.events()
 
     def turn(self, session_id: uuid.UUID | str, owner: str, text: str) -> TurnResult:
         return self._collect(session_id, self.send(session_id, owner, text))
@@ -292,30 +323,36 @@ class AgentService:
             log.error("resume_failed", thread=config["configurable"]["thread_id"], error=repr(exc))
             replies.append(f"I could not finish the interrupted step ({steps}): {type(exc).__name__}.")
 
-    def _run(self, record: SessionRecord, owner: str, payload: Any, title: str | None = None) -> Iterator[TurnEvent]:
-        """Start the turn on a thread of its own and stream its events (see ``_DetachedRun``)."""
-        run = _DetachedRun(lambda emit: self._run_locked(record, owner, payload, title, emit), f"turn-{record.id}",
+    def _start(self, record: SessionRecord, owner: str, payload: Any, title: str | None = None) -> _DetachedRun:
+        """Start the turn on a thread of its own (see ``_DetachedRun``)."""
+        run = _DetachedRun(lambda r: self._run_locked(record, owner, payload, title, r), f"turn-{record.id}",
                            on_done=self._forget)
         with self._runs_lock:
             self._runs.add(run)
         run.thread.start()
-        yield from run.events()
+        return run
 
     def _forget(self, run: _DetachedRun) -> None:
         with self._runs_lock:
             self._runs.discard(run)
 
     def _run_locked(self, record: SessionRecord, owner: str, payload: Any, title: str | None,
-                    emit: Callable[[TurnEvent], None]) -> None:
+                    run: _DetachedRun) -> None:
         config = self._config(record.id)
         replies: list[str] = []
         started = time.perf_counter()
+        emit = run.emit
         with self._turn_slots, self._session_lock(record.id):
             for event in self._finish_interrupted_run(config, owner, replies):
                 emit(event)
-            if isinstance(payload, dict) and self.graph.get_state(config).interrupts:
-                # the finished run stopped at the approval gate: the new message answers it (never approves)
+            pending = bool(self.graph.get_state(config).interrupts)  # read under the lock: races are decided here
+            if isinstance(payload, _Decision):
+                if not pending:
+                    raise NoPendingApprovalError("There is no deployment waiting for approval in this session.")
+                payload = Command(resume={"decision": "approve" if payload.approve else "reject"})
+            elif pending:  # a message while the approval gate is open answers it (never approves)
                 payload = Command(resume={"message": str(payload["messages"][0].content)})
+            run.admit()
             for event in self._stream(payload, config, owner, replies):
                 emit(event)
             snapshot = self.graph.get_state(config)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from agent.service import AgentService, NoPendingApprovalError, TurnEvent, TurnResult
+from agent.service import AgentService, TurnEvent, TurnResult
 from api.deps import get_service
 from api.errors import COMMON_ERRORS, SESSION_ERRORS, ErrorBody
 from api.security import rate_limited_user
@@ -122,8 +122,7 @@ def post_approval(session_id: SessionId, body: ApprovalIn, request: Request, str
                   user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
     """Approve or reject the pending deployment (the only way a deployment is approved)."""
     if _wants_stream(request, stream):
-        # 404 / 409 before the stream starts; then apply and validation progress is streamed as it happens
-        if service.view(session_id, user).pending_approval is None:
-            raise NoPendingApprovalError("There is no deployment waiting for approval in this session.")
-        return _sse(service.decide(session_id, user, body.approve))
+        # begin_decision() returns once the decision holds the session lock with an approval pending there, so
+        # 404 and 409 are answered before the stream starts; then apply and validation progress streams live
+        return _sse(service.begin_decision(session_id, user, body.approve))
     return service.approve(session_id, user, body.approve)
