@@ -267,9 +267,10 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     whatif.scroll_into_view_if_needed()
     _shot(page, "10-whatif-after-resume")
 
-    # Buttons of the table send messages too: "Why?" on option 2 explains it.
+    # Buttons of the table send messages too: "Why?" on option 2 explains it (with its rationale).
+    why_two = page.get_by_test_id("recommendations").last.get_by_test_id("rec-row-2").get_attribute("title")
     page.get_by_test_id("rec-why-2").last.click()
-    page.get_by_text(re.compile(r"Option 2\.")).first.wait_for()
+    page.locator("[data-step-type=assistant_message]", has_text=why_two[:40]).first.wait_for()
     _no_stack_traces(page)
     page.context.close()
 
