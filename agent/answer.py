@@ -12,6 +12,7 @@ from langchain_core.messages import ToolMessage
 
 from agent.acts import Reading
 from agent.clarify import follow_up
+from agent.offline.policy import deploy_only_changes, main_act
 from agent.replies import GREETING, HELP, UNPARSED, comparison_text, plan_text, questions_text, spec_text
 from agent.state import AgentState
 from agent.tools import names as T
@@ -20,7 +21,7 @@ INJECTION_NOTICE = ("I ignored instructions inside your message that were aimed 
                     "deployment; nothing is ever deployed without your explicit approval.")
 OFF_TOPIC = ("I can only help with sizing and deploying LLMs (model, GPUs, replicas, latency and cost), so I'll "
              "leave that one aside. ")
-ECHO_PREFIXES = ("Changed:", "Assumed (defaults):", "No change:", "Could not use", "Note:", "Undid:", "Not applied until confirmed")
+ECHO_PREFIXES = ("Changed:", "Noted:", "Assumed (defaults):", "No change:", "Could not use", "Note:", "Undid:", "Not applied until confirmed")
 
 
 def _echo(results: dict[str, list[ToolMessage]]) -> list[str]:
@@ -59,7 +60,7 @@ def _planned(state: AgentState, reading: Reading | None, results: dict[str, list
             return questions_text(asked)
         return _content(results, T.PLAN_CAPACITY) or UNPARSED
     follow = next((q for q in state.questions if q.turn == state.turn), None)
-    changed = bool(state.changes) or T.UNDO_CHANGE in results
+    changed = any(c.before not in (None, [], "") for c in state.changes) or T.UNDO_CHANGE in results
     text = plan_text(state.plan, changed=["spec"] if changed else [], similar=state.similar,
                      follow=follow_up(state.plan.spec, set()) if follow else None)
     if reading is not None and reading.has("dont_know") and not any(
@@ -69,12 +70,11 @@ def _planned(state: AgentState, reading: Reading | None, results: dict[str, list
 
 
 def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessage]]) -> str:
-    main = next((a for kind in ("deploy", "show_manifests", "validate", "what_if", "cheaper", "faster", "ask_why",
-                                "compare", "select") for a in reading.acts if a.act == kind), None)
-    kind = main.act if main is not None else None
+    main = main_act(reading)
+    kind = main.act if main is not None and main.act != "recommend" else None
     planned_now = T.PLAN_CAPACITY in results
     if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
-            planned_now and kind in ("deploy", "show_manifests"))):
+            planned_now and kind in ("deploy", "show_manifests") and not deploy_only_changes(state))):
         return _planned(state, reading, results)
     for act_kind, tool in (("deploy", T.REQUEST_DEPLOYMENT), ("show_manifests", T.SHOW_MANIFESTS),
                            ("validate", T.VALIDATE), ("ask_why", T.EXPLAIN)):

@@ -1,10 +1,10 @@
 """Answers to "why" questions, computed from the plan (never a re-print of option 1).
 
-Why option N: its rationale, SLO margins, memory and cost. Why N GPUs: the replicas, the tensor-parallel size and
-the load each replica is sized for. Why so cheap / expensive: the cost parts and where it sits among the
-options. Why not a GPU / model / precision: if an option of the plan uses it, that option against option 1;
-otherwise the planner re-plans the spec with it (the user's exclusion lifted for the question only) and the
-answer is that best configuration against option 1, or why nothing fits.
+Why option N: its rationale, SLO margins, memory, cost and what sets its size. Why N GPUs: the replicas, the
+tensor-parallel size and the binding constraint. Why so cheap / expensive: the cost parts and where it sits among
+the options. Why not a GPU / model / precision / TP: the planner's own evaluation of that alternative against
+option 1 (tools/planner/explain.py ``why_not``: its best configuration, the cost ratio, which SLO it misses by how
+much, or why it does not fit), the user's exclusion lifted for the question only.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from knowledge.catalog import UnknownNameError
 from knowledge.domain import Precision, Recommendation
 from tools import service
 from tools.planner import HOURS_PER_MONTH, PlanResult
-from tools.whatif import Variant
+from tools.planner.explain import why_not
 
 EVALUATE_ALTERNATIVE = "evaluate_alternative"
 Step = Callable[[str, dict, Callable[[], Any]], tuple[Any, ToolRun, str | None]]
@@ -57,6 +57,8 @@ def why_option(r: Recommendation) -> str:
     lines.append(f"- Memory per GPU: weights {p.memory.weights_gb:.1f} GB, KV cache {p.memory.kv_cache_gb:.1f} GB "
                  f"({p.memory.kv_capacity_tokens:,} tokens); up to {p.max_concurrency} concurrent requests per replica")
     lines += [f"- {t}" for t in r.tradeoffs]
+    if r.sized_by is not None:
+        lines.append(f"- Size: {r.sized_by.text}")
     return "\n".join(lines)
 
 
@@ -64,9 +66,11 @@ def why_gpu_count(plan: PlanResult, r: Recommendation) -> str:
     c, w = r.config, plan.workload
     per = f"{c.tensor_parallel} GPUs (tensor parallel {c.tensor_parallel})" if c.tensor_parallel > 1 else "1 GPU"
     lines = [f"**Option {r.rank} uses {r.total_gpus} x {c.gpu}**: {r.replicas} replica{'s' if r.replicas > 1 else ''} "
-             f"of {r.model_id} ({c.precision.value}), {per} each.",
-             f"- The plan is sized for the peak of {w.peak_rps:g} req/s (average {w.avg_rps:g} req/s); each replica "
-             f"is sized for {r.load_per_replica_rps:g} req/s at peak, where one replica is predicted at:"]
+             f"of {r.model_id} ({c.precision.value}), {per} each."]
+    if r.sized_by is not None:
+        lines.append(f"- It is {r.sized_by.text}")
+    lines.append(f"- The plan is sized for the peak of {w.peak_rps:g} req/s (average {w.avg_rps:g} req/s); each "
+                 f"replica takes {r.load_per_replica_rps:g} req/s at peak, where one replica is predicted at:")
     lines += _slo_lines(r)
     if r.min_replicas != r.max_replicas:
         lines.append(f"- Autoscaling runs {r.min_replicas} to {r.max_replicas} replicas between average and peak.")
@@ -90,98 +94,43 @@ def why_cost(plan: PlanResult, r: Recommendation) -> str:
     return "\n".join(lines)
 
 
-def _versus(top: Recommendation, other: Recommendation) -> str:
-    dc = other.monthly_cost_usd - top.monthly_cost_usd
-    money = f"${abs(dc):,.0f}/month {'more' if dc > 0 else 'less'} than option 1" if abs(dc) >= 1 else \
-        "about the same cost as option 1"
-    misses = [c for c in other.slo_checks if not c.met]
-    slo = ("it meets every SLO" if not misses else "it misses " + ", ".join(
-        f"p95 {c.metric.split('_')[0].upper()} ({c.predicted_ms:,.0f} ms vs {c.target_ms:,.0f} ms)" for c in misses))
-    return f"{money}; {slo}"
-
-
-def _alternative(state: AgentState, kb: KnowledgeBase, run_step: Step, label: str, changes: dict,
-                 said: str) -> tuple[str, ToolRun]:
+def _why_not(state: AgentState, kb: KnowledgeBase, run_step: Step, label: str, **named: Any) -> tuple[str, ToolRun]:
+    """The planner's evaluation of the named alternative against option 1 (tools/planner/explain.py)."""
     plan = state.plan
-    top = plan.recommendations[0]
-    comparison, run, error = run_step(EVALUATE_ALTERNATIVE, {"label": label, "changes": changes},
-                                      lambda: service.run_compare(kb, state.spec, [Variant(label=label, changes=changes)]))
-    row = comparison.variants[0] if comparison else None
-    if row is None or row.top is None:
-        reason = (row.error if row else error) or "no configuration could be planned"
-        return f"**Why not {said}:** the planner finds no configuration with it for this workload: {reason}", run
-    alt = row.top
-    return (f"**Why not {said}:** the best configuration with it is {_config(alt)}: {_versus(top, alt)}. "
-            f"Option 1 is {_config(top)}."), run
-
-
-def _gpu_question(state, kb, run_step, target) -> tuple[str, ToolRun | None]:
-    plan = state.plan
-    try:
-        gpu = kb.catalog.gpu(str(target)).name
-    except UnknownNameError as exc:
-        return str(exc), None
-    using = [r for r in plan.recommendations if r.gpu == gpu]
-    if using:
-        r = using[0]
-        if r.rank == 1:
-            return why_option(r), None
-        return f"**{gpu}** is option {r.rank}: {_config(r)}; {_versus(plan.recommendations[0], r)}.", None
-    note = f" (you excluded {gpu}; it stays excluded)" if gpu in state.spec.exclude_gpus else ""
-    exclude = [g for g in state.spec.exclude_gpus if g != gpu]
-    text, run = _alternative(state, kb, run_step, f"on {gpu}", {"gpus": [gpu], "exclude_gpus": exclude}, gpu)
-    return text + note, run
-
-
-def _model_question(state, kb, run_step, target) -> tuple[str, ToolRun | None]:
-    plan = state.plan
-    try:
-        model = kb.catalog.model(str(target)).id
-    except UnknownNameError as exc:
-        return str(exc), None
-    using = [r for r in plan.recommendations if r.model_id == model]
-    if using:
-        r = using[0]
-        if r.rank == 1:
-            return why_option(r), None
-        return f"**{model}** is option {r.rank}: {_config(r)}; {_versus(plan.recommendations[0], r)}.", None
-    note = f" (you excluded {model}; it stays excluded)" if model in state.spec.exclude_models else ""
-    exclude = [m for m in state.spec.exclude_models if m != model]
-    text, run = _alternative(state, kb, run_step, model.split("/")[-1], {"models": [model], "exclude_models": exclude},
-                             model)
-    return text + note, run
-
-
-def _precision_question(state, kb, run_step, target) -> tuple[str, ToolRun | None]:
-    plan = state.plan
-    try:
-        precision = Precision(str(target).lower())
-    except ValueError:
-        return f"'{target}' is not a precision I plan for ({', '.join(p.value for p in Precision)}).", None
-    using = [r for r in plan.recommendations if r.config.precision is precision]
-    if using and using[0].rank == 1:
-        return why_option(using[0]), None
-    text, run = _alternative(state, kb, run_step, precision.value, {"precision": precision.value}, precision.value)
-    if using:
-        text += f" In the current plan, option {using[0].rank} uses {precision.value}: {_config(using[0])}."
+    result, run, error = run_step(EVALUATE_ALTERNATIVE, {k: v for k, v in named.items() if v is not None},
+                                  lambda: why_not(plan, state.spec, kb.catalog,
+                                                  benchmarks=service.benchmark_lookup(kb), **named))
+    if result is None:
+        return f"**Why not {label}:** {error}", run
+    text = f"**Why not {label}:** {result.reason}"
+    if result.recommendation is not None and result.status.value != "recommended":
+        text += "\n\n" + "\n".join(_slo_lines(result.recommendation))
     return text, run
 
 
-def _tp_question(state: AgentState, target: Any) -> str:
-    plan = state.plan
-    top = plan.recommendations[0]
-    tp = int(target) if str(target or "").isdigit() else None
-    using = [r for r in plan.recommendations if tp is not None and r.config.tensor_parallel == tp]
-    sizes = "; ".join(f"option {r.rank} TP {r.config.tensor_parallel} ({r.total_gpus} x {r.gpu})"
-                      for r in plan.recommendations)
-    if using and using[0].rank != 1:
-        r = using[0]
-        return (f"**Tensor parallel {tp}** is option {r.rank}: {_config(r)}; {_versus(top, r)}. "
-                f"Option 1 is {_config(top)}.")
-    if using:
-        return why_option(top)
-    head = f"None of the options uses tensor parallel {tp}. " if tp else ""
-    return head + f"Option 1 is {_config(top)}. Tensor parallel sizes in the plan: {sizes}."
+def _named(kb: KnowledgeBase, about: str, target: Any) -> tuple[dict, str] | str:
+    """The why_not arguments for a question about ``target``, with its label, or why it is not known."""
+    try:
+        if about == "gpu":
+            gpu = kb.catalog.gpu(str(target)).name
+            return {"gpu": gpu}, gpu
+        if about == "model":
+            model = kb.catalog.model(str(target)).id
+            return {"model": model}, model
+    except UnknownNameError as exc:
+        return str(exc)
+    if about == "precision":
+        try:
+            precision = Precision(str(target).lower())
+        except ValueError:
+            return f"'{target}' is not a precision I plan for ({', '.join(p.value for p in Precision)})."
+        return {"precision": precision}, precision.value
+    if about == "tp":
+        tp = int(target) if str(target or "").isdigit() else None
+        if tp is None:
+            return "Which tensor parallel size? For example *why not TP 4*."
+        return {"tp": tp}, f"tensor parallel {tp}"
+    return f"I cannot evaluate '{target}'."
 
 
 def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, run_step: Step
@@ -199,12 +148,9 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         if about == "cost":
             return why_cost(plan, r), None
         return why_option(r), None
-    if about == "gpu":
-        return _gpu_question(state, kb, run_step, target)
-    if about == "model":
-        return _model_question(state, kb, run_step, target)
-    if about == "precision":
-        return _precision_question(state, kb, run_step, target)
-    if about == "tp":
-        return _tp_question(state, target), None
+    if about in ("gpu", "model", "precision", "tp"):
+        named = _named(kb, about, target)
+        if isinstance(named, str):
+            return named, None
+        return _why_not(state, kb, run_step, named[1], **named[0])
     return why_option(plan.recommendations[0]), None

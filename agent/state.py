@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from langchain_core.messages import AnyMessage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from agent.acts import Reading, SetField
 from agent.redaction import redacted_messages
@@ -77,32 +77,53 @@ class SpecVersion(BaseModel):
 MAX_HISTORY = 20  # undo reaches back this many changes
 
 
+def last(_old: Any, new: Any) -> Any:
+    """Reducer of the fields tools write: the last write of a step wins (a brain may call tools in parallel)."""
+    return new
+
+
 class AgentState(BaseModel):
     # every message entering the state is redacted first (credentials never reach a checkpoint)
     messages: Annotated[list[AnyMessage], redacted_messages] = Field(default_factory=list)
-    spec: DeploymentSpec = Field(default_factory=DeploymentSpec)
-    stage: Stage = Stage.CONTEXT
+    spec: Annotated[DeploymentSpec, last] = Field(default_factory=DeploymentSpec)
+    stage: Annotated[Stage, last] = Stage.CONTEXT
     turn: int = 0
     questions: Annotated[list[Question], operator.add] = Field(default_factory=list)
     tool_runs: Annotated[list[ToolRun], operator.add] = Field(default_factory=list)
-    plan: PlanResult | None = None
-    selected_option: int | None = None
-    comparison: Comparison | None = None
-    deployment: Deployment | None = None
-    similar: list[SimilarDeployment] = Field(default_factory=list, description="past outcomes like the plan")
+    plan: Annotated[PlanResult | None, last] = None
+    selected_option: Annotated[int | None, last] = None
+    comparison: Annotated[Comparison | None, last] = None
+    deployment: Annotated[Deployment | None, last] = None
+    similar: Annotated[list[SimilarDeployment], last] = Field(default_factory=list,
+                                                              description="past outcomes like the plan")
     # this turn (replaced every turn): how the message was read and what it changed
-    reading: Reading | None = None
-    changes: list[Change] = Field(default_factory=list, description="spec fields this turn changed")
-    unchanged: list[Change] = Field(default_factory=list, description="values restated as they already were")
-    turn_notes: list[str] = Field(default_factory=list, description="this turn's warnings for the reply")
-    spec_history: list[SpecVersion] = Field(default_factory=list, description="for undo, oldest first")
-    to_confirm: list[SetField] = Field(default_factory=list, description="readings asked back, applied on 'yes'")
-    notices: list[str] = Field(default_factory=list, description="one-time notices already given (e.g. LLM fallback)")
-    declined: list[str] = Field(default_factory=list,
-                                description="fields the user withdrew or does not know: answered, never asked again")
-    reset_turn: int = Field(default=0, description="turn of the last 'start over': earlier questions no longer count")
+    reading: Annotated[Reading | None, last] = None
+    changes: Annotated[list[Change], last] = Field(default_factory=list, description="fields this turn changed")
+    unchanged: Annotated[list[Change], last] = Field(default_factory=list,
+                                                     description="values restated as they already were")
+    turn_notes: Annotated[list[str], last] = Field(default_factory=list, description="this turn's warnings")
+    spec_history: Annotated[list[SpecVersion], last] = Field(default_factory=list, description="for undo, oldest first")
+    to_confirm: Annotated[list[SetField], last] = Field(default_factory=list,
+                                                        description="readings asked back, applied on 'yes'")
+    notices: Annotated[list[str], last] = Field(default_factory=list,
+                                                description="one-time notices already given (e.g. LLM fallback)")
+    declined: Annotated[list[str], last] = Field(
+        default_factory=list, description="fields the user withdrew or does not know: answered, never asked again")
+    reset_turn: Annotated[int, last] = Field(
+        default=0, description="turn of the last 'start over': earlier questions no longer count")
     brain: str = "offline"
-    fallback_turn: int = Field(default=0, description="turn in which the LLM failed: the offline brain finishes it")
+    fallback_turn: Annotated[int, last] = Field(
+        default=0, description="turn in which the LLM failed: the offline brain finishes it")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _revive(cls, data: Any) -> Any:
+        """Typed values a strict serde returned raw (see agent/serde.py revive_dates)."""
+        if isinstance(data, dict) and isinstance(data.get("plan"), dict):
+            from agent.serde import revive_dates
+
+            data = {**data, "plan": revive_dates(PlanResult, data["plan"])}
+        return data
 
     def asked_fields(self) -> set[str]:
         """Fields the agent asked about since the last start over."""

@@ -83,10 +83,18 @@ def change_text(c: Change) -> str:
 
 
 def echo_changes(changes: Sequence[Change], verb: str | None = "Changed") -> str:
-    parts = [change_text(c) for c in changes if c.field != "description"]
-    if not parts:
-        parts = [change_text(c) for c in changes]
-    return (f"{verb}: " if verb else "") + "; ".join(parts) + "."
+    """'Noted: users 5,000. Changed: budget $5,000 -> $15,000 a month.' (``verb`` None: one plain list)."""
+    shown = [c for c in changes if c.field != "description"] or list(changes)
+    if verb is None:
+        return "; ".join(change_text(c) for c in shown) + "."
+    new = [c for c in shown if c.before in (None, [], "") and verb == "Changed"]
+    old = [c for c in shown if c not in new]
+    parts = []
+    if new:
+        parts.append("Noted: " + "; ".join(change_text(c) for c in new) + ".")
+    if old:
+        parts.append(f"{verb}: " + "; ".join(change_text(c) for c in old) + ".")
+    return " ".join(parts)
 
 
 def echo_unchanged(restated: Sequence[Change]) -> str:

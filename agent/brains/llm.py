@@ -133,6 +133,17 @@ def grounded(text: str, state: AgentState, results: dict[str, list[ToolMessage]]
 
 
 Fallback = Callable[[AgentState, Any, dict], dict]
+SPEC_WRITERS = {T.UPDATE_SPEC, T.UNDO_CHANGE, T.START_OVER}
+
+
+def spec_changes_first(message: AIMessage) -> AIMessage:
+    """Tools in one round run in parallel on the same state: a spec change and a tool that reads the spec
+    (plan, what-if, explain) cannot share a round, so the spec change goes first and the rest waits for the
+    next round (the model sees the new spec and calls them again)."""
+    writers = [c for c in message.tool_calls if c["name"] in SPEC_WRITERS]
+    if not writers or len(writers) == len(message.tool_calls):
+        return message
+    return message.model_copy(update={"tool_calls": writers[:1]})
 
 
 class LlmBrain:
@@ -161,6 +172,6 @@ class LlmBrain:
             update.update(fallback_turn=state.turn, notices=[*state.notices, notice], turn_notes=notes)
             return fallback(state.model_copy(update={"fallback_turn": state.turn, "turn_notes": notes}), runtime, update)
         if message.tool_calls:
-            return {**update, "messages": [message]}
+            return {**update, "messages": [spec_changes_first(message)]}
         _, results = turn_messages(state.messages)
         return {**update, "messages": [AIMessage(content=grounded(str(message.content), state, results))]}

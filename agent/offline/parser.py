@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.offline import commands as C
+from agent.offline import questions as Q
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.facts import Facts, read_facts
 from agent.offline.numbers import NUM_RE
@@ -81,10 +82,10 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
     flagged = flagged_phrases(low_all, spans)
     seg = segment(norm, flagged)
     injected = contains_any(seg.own, flagged)
-    msg = _Message(catalog, asked, spec, injected)
+    said = [s for s in sentences(seg.own) if _WORDY.search(s)]
+    msg = _Message(catalog, asked, spec, injected, has_why=any(Q.is_why(s.lower()) for s in said))
     msg.suspicious = [snippet(norm, a, b, 100) for a, b in spans[:MAX_FRAGMENTS]]
     msg.suspicious += [o for o in embedded_orders(seg.embedded) if o not in msg.suspicious]
-    said = [s for s in sentences(seg.own) if _WORDY.search(s)]
     if len(said) > MAX_SENTENCES:  # bounded work: the opening and the closing of a very choppy message
         said = said[:MAX_SENTENCES * 2 // 3] + said[-(MAX_SENTENCES // 3):]
     for i, sentence in enumerate(said):
@@ -95,8 +96,12 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
 class _Message:
     """Accumulates what the sentences of one message say, then checks it as a whole."""
 
-    def __init__(self, catalog: Catalog, asked: tuple[str, ...], spec: DeploymentSpec | None, injected: bool):
+    def __init__(self, catalog: Catalog, asked: tuple[str, ...], spec: DeploymentSpec | None, injected: bool,
+                 has_why: bool = False):
         self.catalog, self.asked, self.spec, self.injected = catalog, asked, spec, injected
+        self.has_why = has_why  # a why-question in the message: beliefs next to it are part of it
+        self.known = spec is not None and (spec.use_case is not None or spec.users is not None or spec.rps is not None)
+        self.questions: list[Q.Question] = []
         self.facts = Facts()
         self.use_cases: list[tuple[Any, float, tuple[int, int], str]] = []
         self.weak_use_case = None
@@ -114,7 +119,12 @@ class _Message:
 
     def sentence(self, index: int, sentence: str) -> None:
         sc = scope(sentence)
+        if self._question(index, sc):
+            return
         facts = read_facts(sc.fact_orig, sc.fact, self.catalog, self.asked)
+        retraction = Q.retraction_clause(sc.fact)
+        if retraction:
+            facts = self._retract(facts, sc, retraction)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         if sc.whatif.strip():
@@ -135,6 +145,49 @@ class _Message:
             self.said_dont_know = True
             clause = _clause(command_text, m.start(), m.end())
             self.dont_know += [f for f in C.dont_know_fields(clause, self.asked) if f not in self.dont_know]
+
+    def _question(self, index: int, sc) -> bool:
+        """A why-question, a belief next to one, or a hypothetical question: its facts are not requirements."""
+        low = sc.low
+        why = Q.is_why(low)
+        hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
+        if not (why or hypothetical or (self.has_why and Q.is_belief(low))):
+            return False
+        facts = read_facts(sc.orig, low, self.catalog, self.asked)
+        options = C.option_numbers(low)
+        if why:
+            self.questions += Q.why_targets(low, facts, options)
+            self.intents.append(((index, 0), Intent.WHY))
+            self.options += [n for n in options if n not in self.options]
+        elif hypothetical:
+            request = _whatif(facts, self.whatif_problems)
+            if request:
+                self.whatifs.append(request)
+                self.intents.append(((index, 0), Intent.WHATIF))
+            else:
+                self._commands(index, low)
+        return True
+
+    def _retract(self, facts: Facts, sc, clause: tuple[int, int, bool]) -> Facts:
+        """'I never said we only have 1 GPU': the fields named in the clause are withdrawn; 'I didn't rule out
+        the L40S': its GPUs and models are allowed again (no longer excluded)."""
+        start, end, excluding = clause
+        said = read_facts(sc.orig[start:end], sc.fact[start:end], self.catalog, self.asked)
+        named = set(said.values) | {k for k, v in said.lists.items() if v}
+        out = read_facts(sc.fact_orig[:start] + " " * (end - start) + sc.fact_orig[end:],
+                         sc.fact[:start] + " " * (end - start) + sc.fact[end:], self.catalog, self.asked)
+        for field in said.values:
+            if field not in out.cleared:
+                out.cleared.append(field)
+        for kind in ("gpus", "models"):
+            names = said.lists.get(kind, []) + said.lists.get("exclude_" + kind, [])
+            if names and (excluding or "exclude_" + kind in said.lists):
+                out.add(kind, names)
+                out.additive.add(kind)
+            elif names:
+                out.cleared.append(kind)
+        self.consumed |= {w for f in named for w in f.split("_")}
+        return out
 
     def _absorb(self, f: Facts, index: int, orig: str) -> None:
         for name, value in f.values.items():
@@ -207,7 +260,8 @@ class _Message:
         return ParseResult(updates=updates, cleared=cleared, intents=intents, options=self.options,
                            whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
                            suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed,
-                           spans=spans, additive=sorted(self.facts.additive & set(updates)))
+                           spans=spans, additive=sorted(self.facts.additive & set(updates)),
+                           questions=[{"about": q.about, "target": q.target} for q in self.questions])
 
     def _updates(self) -> dict[str, Any]:
         f = self.facts

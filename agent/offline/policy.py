@@ -52,7 +52,13 @@ def adopted_acts(state: AgentState, catalog: Catalog) -> list[Any]:
     return acts
 
 
-def _main(reading: Reading) -> Any | None:
+def deploy_only_changes(state: AgentState) -> bool:
+    """This turn changed only where to deploy (the namespace): the options the user saw still stand."""
+    return bool(state.changes) and all(c.field in ("namespace", "description") for c in state.changes)
+
+
+def main_act(reading: Reading) -> Any | None:
+    """The act that decides the turn's main tool (a bare 'let's do that' is an adoption, handled as spec acts)."""
     for kind in MAIN_ACTS:
         act = reading.first(kind)
         if act is not None and not (kind == "select" and act.option is None):
@@ -81,11 +87,12 @@ def next_calls(reading: Reading, state: AgentState, done: set[str], catalog: Cat
         spec_acts = adopted_acts(state, catalog)
     if spec_acts and T.UPDATE_SPEC not in done:
         return [_call(T.UPDATE_SPEC, {"acts": [a.model_dump(mode="json") for a in spec_acts]}, state, 0)]
-    return _action_calls(reading, state, done, bool(spec_acts) or "undo" in kinds)
+    touched = bool(spec_acts) or bool(done & {T.UPDATE_SPEC, T.UNDO_CHANGE})
+    return _action_calls(reading, state, done, touched)
 
 
 def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touched: bool) -> list[dict[str, Any]]:
-    main = _main(reading)
+    main = main_act(reading)
     planned = T.PLAN_CAPACITY in done
     stale = state.plan is None or state.plan.spec != state.spec
     kind = main.act if main is not None else None
@@ -94,8 +101,8 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
             return [_call(T.PLAN_CAPACITY, {}, state, 0)]
         if state.plan is None:
             return []  # planning asked a question or failed: the answer says so
-        if kind in ("deploy", "show_manifests") and planned:
-            return []  # only an option the user has seen is deployed: the new plan comes first
+        if kind in ("deploy", "show_manifests") and planned and not deploy_only_changes(state):
+            return []  # only an option the user has seen is deployed: a new plan is shown first
         if kind == "compare" and T.COMPARE_OPTIONS not in done:
             return [_call(T.COMPARE_OPTIONS, {"options": main.options[:2]}, state, 0)]
         if kind == "deploy" and T.REQUEST_DEPLOYMENT not in done:

@@ -60,7 +60,9 @@ def _command_acts(parsed: ParseResult, state: Any) -> list[Any]:
         if intent is Intent.WHATIF:
             acts += [WhatIf(label=w.label, changes=w.changes) for w in whatifs]
         elif intent is Intent.WHY:
-            acts.append(AskWhy(about="option", target=options[0] if options else None))
+            asked = parsed.questions or [{"about": "option", "target": options[0] if options else None}]
+            acts += [AskWhy(about=q["about"], target=q["target"]) for q in asked if not any(
+                isinstance(a, AskWhy) and a.about == q["about"] and a.target == q["target"] for a in acts)]
         elif intent is Intent.COMPARE:
             acts.append(Compare(options=options))
         elif intent is Intent.SELECT:

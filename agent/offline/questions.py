@@ -1,0 +1,94 @@
+"""Questions and retractions: sentences whose facts must NOT become requirements.
+
+A why-question ("why not an H100?", "why is option 2 $900 more?", "why 9 GPUs?") names what it asks about; the
+GPUs, models, numbers and money in it are its targets, never spec values. Another question that names facts once
+a need is known ("how much would it cost on H200s?", "would B200 be cheaper?", "is 70B possible on one GPU?")
+is a hypothetical: a what-if, not an edit. A belief said next to a why-question ("I thought 70B fits on one
+H200") is part of the question. A retraction ("I never said we only have 1 GPU", "I didn't rule out the L40S")
+withdraws what it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.offline.facts import Facts
+
+WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|sorry|also|just\s+curious|quick\s+question)\W+)*"
+                 r"(?:why|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
+                 r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b")
+_INTERROGATIVE = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|also|out\s+of\s+curiosity)\W+)*"
+                            r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|will|does|do|"
+                            r"should|shall|may|might)\b")
+# Questions that ask for the plan itself: their facts are the need ("can you size a chatbot for 300 users?").
+_REQUEST = re.compile(r"\b(?:recommend|suggest|propose|size|plan|spec\s+out|figure\s+out|help\s+(?:me|us))\b|"
+                      r"\bwhat\s+(?:do|would|should)\s+(?:we|i)\s+need\b|\bwhat\s+(?:gpu|gpus|model|setup|hardware|"
+                      r"config\w*)\s+(?:should|would|do|could)\b|\b(?:which|what)\s+(?:\w+\s+)?(?:would|do)\s+you\b")
+_BELIEF = re.compile(r"^\W*(?:i|we)\s+(?:thought|think|believe|believed|heard|read|assumed|was\s+told|were\s+told)\b|"
+                     r"^\W*(?:isn'?t|wouldn'?t|doesn'?t|surely|apparently|supposedly)\b|"
+                     r"^\W*(?:my|our)\s+understanding\b")
+RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
+                     r"(?:ever\s+)?(?P<verb>say|said|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"
+                     r"specif(?:y|ied)|want(?:ed)?|exclude[ds]?|rule[ds]?\s+out|ban(?:ned)?|remove[ds]?)\b|"
+                     r"\bwhere\s+did\s+you\s+get\b|\bwho\s+said\b")
+_EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
+_CLAUSE_END = re.compile(r"[,;]|\bbut\b|\bjust\b|\bonly\s+(?:the|that)\b|\bwhile\b")
+# what a why-question asks about, when no GPU, model or option is named
+_ABOUT_COUNT = re.compile(r"\b(?:\d+|so\s+many|that\s+many|this\s+many|many|more|multiple|several)\s+(?:gpus?|cards?|"
+                          r"replicas?|§+|nodes)\b|\bhow\s+many\b|\bso\s+much\s+hardware\b")
+_ABOUT_COST = re.compile(r"\b(?:cheap|cheaper|expensive|pricey|costly|cost|costs|price|priced|money|\$|€|£|"
+                         r"budget|bill|spend)\b")
+_ABOUT_TP = re.compile(r"\b(?:tp|tensor[\s-]+parallel(?:ism)?)\s*(?:of\s+|=\s*|size\s+)?(\d{1,2})\b|"
+                       r"\b(\d{1,2})[\s-]*way\s+tensor")
+
+
+@dataclass
+class Question:
+    about: str
+    target: str | int | None = None
+
+
+def is_why(low: str) -> bool:
+    return bool(WHY.search(low))
+
+
+def is_belief(low: str) -> bool:
+    return bool(_BELIEF.search(low))
+
+
+def is_hypothetical(low: str) -> bool:
+    """A question about a change, not a statement of one (only asked once a need is known)."""
+    return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low)
+
+
+def why_targets(low: str, facts: Facts, options: list[int]) -> list[Question]:
+    """What a why-question asks about, most specific first."""
+    out: list[Question] = []
+    # "why X rather than Y?", "why not Y?": the alternative asked about is the negated one
+    for name in (*facts.lists.get("exclude_gpus", []), *facts.lists.get("gpus", [])):
+        out.append(Question("gpu", name))
+    for name in (*facts.lists.get("exclude_models", []), *facts.lists.get("models", [])):
+        out.append(Question("model", name))
+    if "precision" in facts.values:
+        out.append(Question("precision", facts.values["precision"]))
+    tp = _ABOUT_TP.search(low)
+    if tp:
+        out.append(Question("tp", int(tp.group(1) or tp.group(2))))
+    if out:
+        return out[:2]
+    if _ABOUT_COUNT.search(low) or "max_gpus" in facts.values:
+        return [Question("gpu_count", options[0] if options else None)]
+    if _ABOUT_COST.search(low) or "budget_monthly_usd" in facts.values:
+        return [Question("cost", options[0] if options else None)]
+    return [Question("option", options[0] if options else None)]
+
+
+def retraction_clause(low: str) -> tuple[int, int, bool] | None:
+    """(start, end, excluding) of what a retraction withdraws: the words after the cue up to the clause end."""
+    m = RETRACT.search(low)
+    if not m:
+        return None
+    end = _CLAUSE_END.search(low, m.end())
+    verb = m.group("verb") or ""
+    return m.end(), end.start() if end else len(low), bool(_EXCLUDING_VERB.match(verb))
