@@ -17,9 +17,8 @@ from k8s.constants import (
 from k8s.engine import PROBE_PERIOD_S, EnginePlan, cache_size_gi
 from k8s.errors import RenderError
 from k8s.options import DNS_LABEL, MAX_NAME_LEN, RenderOptions
-from knowledge.domain import DeploymentSpec, Recommendation
+from knowledge.domain import DEFAULT_NAMESPACE, DeploymentSpec, Recommendation
 
-DEFAULT_NAMESPACE = "compass"
 TERMINATION_GRACE_S = 120  # lets in-flight generations finish when a pod is stopped
 # A new replica loads a model for minutes: add replicas fast, remove them slowly to avoid flapping.
 SCALING_BEHAVIOR = {

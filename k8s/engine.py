@@ -15,12 +15,9 @@ from k8s.constants import (
 from k8s.errors import RenderError
 from k8s.options import RenderOptions
 from knowledge.catalog import Catalog, UnknownNameError
-from knowledge.domain import DeploymentSpec, GpuSpec, ModelCard, Precision, Recommendation
+from knowledge.domain import DeploymentSpec, GpuSpec, ModelCard, Precision, Recommendation, max_model_len_for, p90_of
+from knowledge.domain.spec import MODEL_LEN_MARGIN, MODEL_LEN_ROUND
 
-# A plan's context length leaves this much room above the p90 request (prompt + output), so a long
-# request is served instead of rejected with "maximum context length exceeded".
-CONTEXT_MARGIN = 1.25
-CONTEXT_ROUND_TOKENS = 1024
 # Worst-case download speed used to size the startup probe (a first start downloads the checkpoint).
 DOWNLOAD_GB_PER_S = 0.1
 STARTUP_BASE_S = 300
@@ -153,16 +150,18 @@ def _max_model_len(planned: int | None, spec: DeploymentSpec, catalog: Catalog, 
     if planned:
         return min(planned, limit)
     prompt, output = spec.prompt_tokens, spec.output_tokens
+    prompt_p90 = output_p90 = None
     if spec.use_case is not None:
         t = catalog.use_case(spec.use_case)
-        prompt = max(prompt or 0, t.prompt_tokens.p90)
-        output = max(output or 0, t.output_tokens.p90)
+        prompt, output = prompt or t.prompt_tokens.mean, output or t.output_tokens.mean
+        prompt_p90, output_p90 = p90_of(prompt, t.prompt_tokens), p90_of(output, t.output_tokens)
     if not (prompt and output):
         notes.append("No request lengths in the spec: vLLM uses the model's maximum context length.")
         return None
-    need = math.ceil((prompt + output) * CONTEXT_MARGIN / CONTEXT_ROUND_TOKENS) * CONTEXT_ROUND_TOKENS
-    notes.append(f"--max-model-len {min(need, limit)}: p90 prompt + output ({prompt} + {output} tokens) "
-                 f"x {CONTEXT_MARGIN} margin, rounded up to {CONTEXT_ROUND_TOKENS}.")
+    need = max_model_len_for(prompt, prompt_p90, output, output_p90)  # the planner's rule, so the two agree
+    notes.append(f"--max-model-len {min(need, limit)}: the long requests of this workload (prompt {prompt} and "
+                 f"output {output} tokens on average, p90 {prompt_p90 or prompt} and {output_p90 or output}) with a "
+                 f"{MODEL_LEN_MARGIN} margin, rounded up to {MODEL_LEN_ROUND}.")
     return min(need, limit)
 
 

@@ -18,14 +18,13 @@ from pydantic import BaseModel, Field
 from k8s import Applier, K8sError, ManifestBundle, RenderOptions, render_bundle, validate_bundle
 from k8s.local import LocalTarget
 from knowledge.catalog import Catalog
-from knowledge.domain import DeploymentSpec, Recommendation
+from knowledge.domain import DEFAULT_NAMESPACE, DeploymentSpec, Recommendation
 from knowledge.errors import CompassError
 from knowledge.settings import KnowledgeSettings
 
 log = structlog.get_logger(__name__)
 
 TARGETS = ("local", "kserve", "plain", "simulator")
-DEFAULT_NAMESPACE = "compass"
 
 
 class DeployError(CompassError):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from knowledge.base import KnowledgeBase
 from knowledge.domain import (
     BenchmarkRow, DeploymentSpec, Load, LoadKind, Precision, Prediction, ServingConfig, SimilarDeployment,
+    max_model_len_for,
 )
 from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf import predict
@@ -91,15 +92,12 @@ def resolve_config(kb: KnowledgeBase, req: PredictRequest) -> ServingConfig:
     resolved = catalog.resolve_model(req.model)
     precision = req.precision or resolved.precision or resolved.card.native_precision
     max_model_len = req.max_model_len or min(resolved.card.architecture.max_context,
-                                             _round_up(int((req.prompt_tokens + req.output_tokens) * 1.25), 1024))
+                                             max_model_len_for(req.prompt_tokens, None, req.output_tokens, None))
     return ServingConfig(model_id=resolved.card.id, precision=precision, gpu=catalog.gpu(req.gpu).name,
                          tensor_parallel=req.tp, max_num_seqs=req.max_num_seqs, max_model_len=max_model_len,
                          max_num_batched_tokens=req.max_num_batched_tokens, kv_cache_dtype=req.kv_cache_dtype,
                          gpu_memory_utilization=req.gpu_memory_utilization)
 
-
-def _round_up(n: int, step: int) -> int:
-    return -(-n // step) * step
 
 
 def run_predict(kb: KnowledgeBase, req: PredictRequest) -> Prediction:

@@ -14,8 +14,8 @@ from knowledge.domain.prediction import (
 )
 from knowledge.domain.recommendation import BindingConstraint, CostEstimate, Recommendation, SloCheck
 from knowledge.domain.spec import (
-    EXPERIENCE_TARGETS, MAX_RPS_PER_USER, SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults,
-    implausible_rate_per_user, is_batch, max_model_len_for,
+    DEFAULT_NAMESPACE, EXPERIENCE_TARGETS, MAX_RPS_PER_USER, SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults,
+    implausible_rate_per_user, is_batch, max_model_len_for, p90_of,
 )
 
 __all__ = [
@@ -25,5 +25,5 @@ __all__ = [
     "ModelCard", "Precision", "Prediction", "PriceTier", "Priority", "Provenance", "QualityScore",
     "QuantizedVariant", "Recommendation", "SPEC_FIELDS", "ServingConfig", "SimilarDeployment", "SloCheck",
     "Throughput", "TrafficShape", "UseCase", "UseCaseTemplate", "average_rps_for_users", "fill_defaults", "implausible_rate_per_user", "is_batch",
-    "EXPERIENCE_TARGETS", "MAX_RPS_PER_USER", "max_model_len_for",
+    "DEFAULT_NAMESPACE", "EXPERIENCE_TARGETS", "MAX_RPS_PER_USER", "max_model_len_for", "p90_of",
 ]

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knowledge.domain.catalog import UseCaseTemplate
+from knowledge.domain.catalog import LengthDistribution, UseCaseTemplate
 from knowledge.domain.enums import CostModel, ExperienceClass, Precision, PriceTier, Priority, UseCase
 
 # Fields the user can state; everything else on the model is bookkeeping.
@@ -151,6 +151,14 @@ EXPERIENCE_TARGETS: dict[ExperienceClass, tuple[float, float] | None] = {
     ExperienceClass.DEFERRED: (8000.0, 80.0),
     ExperienceClass.BATCH: None,
 }
+DEFAULT_NAMESPACE = "compass"  # where deployments go when neither the spec nor the command names a namespace
+
+
+def p90_of(stated_mean: int, template: LengthDistribution) -> int:
+    """The p90 length of requests whose mean the user stated: the template's spread kept (the one rule)."""
+    return max(stated_mean, round(stated_mean * template.p90 / template.mean))
+
+
 # --max-model-len covers the long requests of a workload: about p99 (1.6x the p90 of the lognormal lengths the
 # templates use; fixed lengths have no tail) plus this margin, rounded up to 1,024 tokens.
 MODEL_LEN_MARGIN = 1.25
@@ -221,8 +229,7 @@ def _fill_targets(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentS
     elif (pair := EXPERIENCE_TARGETS[stated_class]) is None:
         return out  # batch: no latency target unless stated
     else:
-        output_p90 = max(out.output_tokens or template.output_tokens.mean, round(
-            (out.output_tokens or template.output_tokens.mean) * template.output_tokens.p90 / template.output_tokens.mean))
+        output_p90 = p90_of(out.output_tokens or template.output_tokens.mean, template.output_tokens)
         e2e = -(-(pair[0] + output_p90 * pair[1]) // 1000) * 1000  # first token + a long answer, whole seconds
         targets = {"ttft_p95_ms": pair[0], "itl_p95_ms": pair[1], "e2e_p95_ms": float(e2e)}
         note = f"{stated_class.value} experience target (you said so; e2e = ttft + {output_p90} output tokens x itl)"

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from knowledge.catalog import Catalog
 from knowledge.domain import (
     DeploymentSpec, Load, LoadKind, UseCaseTemplate, fill_defaults, implausible_rate_per_user, is_batch,
-    max_model_len_for,
+    max_model_len_for, p90_of,
 )
 from simulator.perf import SloTargets
 from tools.errors import PlanningError
@@ -59,11 +59,6 @@ class PlanningWorkload(BaseModel):
         return out
 
 
-def _p90(stated_mean: int, template_mean: int, template_p90: int) -> int:
-    """Keep the template's spread when the user states only a mean."""
-    return max(stated_mean, round(stated_mean * template_p90 / template_mean))
-
-
 def workload_from_spec(spec: DeploymentSpec, catalog: Catalog) -> PlanningWorkload:
     if spec.use_case is None:
         names = ", ".join(u.name.value for u in catalog.use_cases)
@@ -78,8 +73,7 @@ def workload_from_spec(spec: DeploymentSpec, catalog: Catalog) -> PlanningWorklo
     full = fill_defaults(spec, template)
     assert full.rps is not None and full.peak_rps is not None  # fill_defaults guarantees both given a scale
     prompt, output = full.prompt_tokens or template.prompt_tokens.mean, full.output_tokens or template.output_tokens.mean
-    prompt_p90 = _p90(prompt, template.prompt_tokens.mean, template.prompt_tokens.p90)
-    output_p90 = _p90(output, template.output_tokens.mean, template.output_tokens.p90)
+    prompt_p90, output_p90 = p90_of(prompt, template.prompt_tokens), p90_of(output, template.output_tokens)
     cv = template.traffic.burstiness_cv
     batch = is_batch(full, template)
     # a batch job's requests are submitted at a steady pace (Poisson at most), not in the template's bursts
