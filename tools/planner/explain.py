@@ -222,7 +222,8 @@ def _vs(o: SizedOption, top: Recommendation | None) -> str:
 
 def latency_bound_words(o: SizedOption) -> str:
     """'24 replicas where its throughput needs 2 (latency-bound: ...)', from the sizing's own numbers."""
-    need = f"{o.latency_replicas} replicas" if o.latency_replicas else f"more than {o.replicas} replicas"
+    need = (f"{o.latency_replicas} replicas" if o.latency_replicas
+            else f"more than {LATENCY_BOUND * o.by_throughput} replicas (by the simulation)")
     return (f"{need} where its throughput needs {o.by_throughput} (latency-bound: more than {LATENCY_BOUND}x the "
             f"GPUs, mostly idle)")
 

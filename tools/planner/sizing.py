@@ -279,14 +279,18 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
             replicas, prediction, checks = _fewest_passing(option, failed, replicas, prediction, checks, workload,
                                                            catalog, rows)
         elif not passes(prediction, checks) and replicas >= bound:
-            option.latency_bound, option.latency_replicas = True, None  # more than the bound, by the simulation
+            # latency-bound by the simulation: shown as a near miss at the size throughput needs, like the rest
+            option.latency_bound, option.latency_replicas = True, None
+            size_near_miss(option, workload, options)
+            replicas = option.replicas
+            prediction, checks = _simulate(option, replicas, workload, catalog, rows)
     if passes(prediction, checks) and not option.slo_reachable:
         # the simulation meets every SLO where the analytic screen saw none (or only latency-bound): it decides
         option.light_ok, option.latency_bound, option.latency_replicas = True, False, None
         option.capacity_rps = workload.sizing_rps(options) / replicas
     if option.full_replicas is not None and passes(prediction, checks):
         option.full_replicas = None  # the simulation serves the whole peak within the limit: the estimate was cautious
-    if replicas != option.replicas:
+    if replicas != option.replicas or option.latency_bound:
         option.replicas = replicas
         option.max_replicas = max(option.max_replicas, replicas) if max_gpus is None else min(
             max(option.max_replicas, replicas), limit)
