@@ -60,4 +60,6 @@ def simulate(
         raise fail(str(exc), 2) from None
     configure_logging("INFO")
     console.print(f"Compass simulator on http://{config.host}:{config.port}/v1 - {setup.summary()}", highlight=False)
+    for note in setup.notes:
+        console.print(f"- {note}", highlight=False)
     run_server(setup)

@@ -97,6 +97,20 @@ class MemoryPlan(BaseModel):
         window_blocks = math.ceil((self.sliding_window or 0) / BLOCK_TOKENS) + 1
         return full + min(blocks, window_blocks) * BLOCK_TOKENS * self.swa_bytes_per_token_per_gpu
 
+    def largest_model_len(self) -> int:
+        """The longest max_model_len whose one sequence fits the KV cache (a multiple of the block size; 0 when
+        not even one block does)."""
+        if self.kv_cache_bytes_per_gpu <= 0 or self.sequence_bytes(BLOCK_TOKENS) > self.kv_cache_bytes_per_gpu:
+            return 0
+        lo, hi = 1, max(self.max_model_len // BLOCK_TOKENS, 1)  # in blocks; lo fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.sequence_bytes(mid * BLOCK_TOKENS) <= self.kv_cache_bytes_per_gpu:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo * BLOCK_TOKENS
+
     def max_sequences(self, context_tokens: int) -> int:
         """Sequences of ``context_tokens`` (prompt + output) whose KV fits at once, over all DP ranks."""
         if self.kv_cache_bytes_per_gpu <= 0:
@@ -163,6 +177,6 @@ def _why_not(plan: MemoryPlan, model: ModelCard, gpu: GpuSpec, weights: float, u
     if plan.kv_cache_bytes_per_gpu < one:
         holds = plan.capacity_tokens_per_rank
         return (f"the KV cache ({kv_cache / 1e9:.1f} GB per GPU, about {holds} tokens) cannot hold one sequence "
-                f"of max_model_len={plan.max_model_len} tokens, so vLLM would refuse to start; "
-                f"set --max-model-len lower or add GPUs")
+                f"of max_model_len={plan.max_model_len} tokens, so vLLM would refuse to start; the longest that "
+                f"fits is --max-model-len {plan.largest_model_len()} (or add GPUs)")
     return None

@@ -95,6 +95,7 @@ class ResolvedSetup:
     limits: EngineLimits
     coefficients: EngineCoefficients
     served_names: tuple[str, ...]  # the first one is what responses carry in "model"
+    notes: tuple[str, ...] = ()  # what was chosen for the user (e.g. a shorter max_model_len), in words
 
     @property
     def max_model_len(self) -> int:
@@ -127,6 +128,15 @@ def resolve(config: SimulatorConfig, catalog: Catalog | None = None) -> Resolved
                             max_model_len=config.max_model_len,
                             gpu_memory_utilization=config.gpu_memory_utilization)
     step, plan, coefficients = config_parts(serving, catalog, None)
+    notes: list[str] = []
+    if not plan.fits and config.max_model_len is None and plan.largest_model_len() > 0:
+        # No length was asked for: start with the longest that fits, as a user would after vLLM's refusal.
+        longest = plan.largest_model_len()
+        notes.append(f"the model's full context ({plan.max_model_len} tokens) does not fit the KV cache of "
+                     f"{serving.tensor_parallel} x {gpu.name}; started with max_model_len {longest}, the longest "
+                     "that fits (--max-model-len to choose)")
+        serving = serving.model_copy(update={"max_model_len": longest})
+        step, plan, coefficients = config_parts(serving, catalog, None)
     if not plan.fits:
         raise ConfigurationError(f"vLLM would not start: {plan.reason}")
     names = [config.served_model_name or config.model]
@@ -134,4 +144,5 @@ def resolve(config: SimulatorConfig, catalog: Catalog | None = None) -> Resolved
         if extra not in names:
             names.append(extra)
     return ResolvedSetup(config=config, card=card, gpu=gpu, serving=serving, step=step, plan=plan,
-                         limits=engine_limits(serving, plan), coefficients=coefficients, served_names=tuple(names))
+                         limits=engine_limits(serving, plan), coefficients=coefficients, served_names=tuple(names),
+                         notes=tuple(notes))
