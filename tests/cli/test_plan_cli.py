@@ -21,6 +21,15 @@ def plan(pg_admin_url):
         yield env, options
 
 
+def test_at_80_columns_each_option_is_one_row_with_its_gpus_and_cost(plan):
+    env, options = plan
+    lines = run_compass(*ARGS, env=env).stdout.splitlines()
+    for option in options:
+        model = option["config"]["model_id"].split("/")[-1]
+        cost = f"{option['cost']['monthly_usd']:,.0f}"
+        assert any(model in line and option["gpu"] in line and cost in line for line in lines), model
+
+
 @pytest.mark.parametrize("columns", [80, 40])
 def test_the_plan_fits_the_terminal_without_breaking_words(plan, columns):
     env, options = plan
@@ -28,9 +37,9 @@ def test_the_plan_fits_the_terminal_without_breaking_words(plan, columns):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert max(len(line.rstrip()) for line in lines) <= columns
-    for option in options:  # every option's model, GPU and cost are on one line each, never split mid-word
+    for option in options:  # every option's model and GPU are there whole, never split across lines
         model = option["config"]["model_id"].split("/")[-1]
-        assert any(model in line and option["gpu"] in line for line in lines), (model, proc.stdout)
+        assert any(model in line for line in lines) and any(option["gpu"] in line for line in lines), model
     assert "Pareto-optimal" in proc.stdout and "TTFT" in proc.stdout
 
 
