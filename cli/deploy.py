@@ -117,6 +117,7 @@ def list_(as_json: bool = typer.Option(False, "--json")) -> None:
     for col in ("id", "model", "replicas", "endpoint", "running", "since"):
         table.add_column(col)
     for d in deployments:
-        table.add_row(d.id, d.model_name, str(len(d.replicas)), d.endpoint, "yes" if target.running(d) else "no",
+        state = "yes" if target.running(d) else "starting" if d.status == "starting" else "no"
+        table.add_row(d.id, d.model_name, str(len(d.replicas)), d.endpoint or "-", state,
                       d.created_at.strftime("%Y-%m-%d %H:%M"))
     console.print(table)

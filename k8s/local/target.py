@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Literal
 
 import httpx
 from pydantic import BaseModel, Field
@@ -33,16 +34,26 @@ class LocalProcess(BaseModel):
 
 
 class LocalDeployment(BaseModel):
+    """The record of a local deployment, written before its first process starts and after each one, so a
+    start cut short (kill -9) leaves every PID where `compass deploy stop` and the next apply can reach it."""
+
     id: str = Field(description="namespace-name; what `compass deploy stop ID` takes")
     name: str
     namespace: str
     model_name: str = Field(description="the name the OpenAI API serves")
-    endpoint: str = Field(description="base URL of the round-robin front (OpenAI API under /v1)")
-    replicas: list[LocalProcess]
-    front: LocalProcess
+    status: Literal["starting", "running"] = Field(
+        default="running", description="starting until every replica and the front are healthy")
+    started_by: int | None = Field(default=None, description="PID of the process that started it")
+    endpoint: str | None = Field(default=None, description="base URL of the round-robin front (OpenAI API under /v1)")
+    replicas: list[LocalProcess] = Field(default_factory=list)
+    front: LocalProcess | None = None
     environment: dict[str, str] = Field(description="what each replica was configured with (as in the manifest)")
     time_scale: float = 1.0
     created_at: dt.datetime
+
+    @property
+    def processes(self) -> list[LocalProcess]:
+        return [p for p in (self.front, *self.replicas) if p is not None]
 
 
 def _free_port() -> int:
@@ -90,6 +101,13 @@ class LocalTarget:
             return None
         return LocalDeployment.model_validate_json(path.read_text())
 
+    def _save(self, dep: LocalDeployment) -> None:
+        """Replace the record in one step: a process killed while writing leaves the previous record whole."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self._path(dep.id).with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(dep.model_dump_json(indent=1))
+        tmp.replace(self._path(dep.id))
+
     def list(self) -> list[LocalDeployment]:
         if not self.dir.exists():
             return []
@@ -97,7 +115,7 @@ class LocalTarget:
 
     @staticmethod
     def running(dep: LocalDeployment) -> bool:
-        return _alive(dep.front.pid) and all(_alive(r.pid) for r in dep.replicas)
+        return dep.status == "running" and dep.front is not None and all(_alive(p.pid) for p in dep.processes)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -112,31 +130,37 @@ class LocalTarget:
             progress(f"{dep_id} is already running at {existing.endpoint}; nothing started twice")
             return existing
         if existing:
+            if existing.status == "starting" and existing.started_by not in (None, os.getpid()) \
+                    and _alive(existing.started_by):
+                raise LocalTargetError(f"{dep_id} is being started by process {existing.started_by}; wait for it, "
+                                       f"or stop it with `compass deploy stop {dep_id}`")
+            progress(f"stopping what is left of an earlier start of {dep_id}")
             self.stop(dep_id)
         env = _container_env(bundle)
         count = max(1, replicas or bundle.plan.replicas)
         logs = self.dir / dep_id
         logs.mkdir(parents=True, exist_ok=True)
-        started: list[LocalProcess] = []
+        dep = LocalDeployment(id=dep_id, name=bundle.name, namespace=bundle.namespace,
+                              model_name=env.get("SERVED_MODEL_NAME") or env["MODEL_NAME"], status="starting",
+                              started_by=os.getpid(), environment=env, time_scale=self.time_scale,
+                              created_at=dt.datetime.now(dt.timezone.utc))
+        self._save(dep)
         try:
             for i in range(count):
                 progress(f"starting replica {i + 1}/{count} ({env.get('MODEL_NAME')} on {env.get('GPU_TYPE')})")
-                started.append(self._start_replica(env, logs / f"replica-{i}.log"))
-            for i, proc in enumerate(started):
+                dep.replicas.append(self._start_replica(env, logs / f"replica-{i}.log"))
+                self._save(dep)
+            for i, proc in enumerate(dep.replicas):
                 self._wait_healthy(f"http://127.0.0.1:{proc.port}", proc, f"replica {i + 1}")
-            front = self._start_front([f"http://127.0.0.1:{p.port}" for p in started], logs / "front.log")
-            started.append(front)
-            self._wait_healthy(f"http://127.0.0.1:{front.port}", front, "front")
-        except Exception:
-            for proc in started:
-                _terminate(proc.pid)
+            dep.front = self._start_front([f"http://127.0.0.1:{p.port}" for p in dep.replicas], logs / "front.log")
+            dep.endpoint = f"http://127.0.0.1:{dep.front.port}"
+            self._save(dep)
+            self._wait_healthy(dep.endpoint, dep.front, "front")
+        except BaseException:
+            self._stop(dep)
             raise
-        dep = LocalDeployment(id=dep_id, name=bundle.name, namespace=bundle.namespace,
-                              model_name=env.get("SERVED_MODEL_NAME") or env["MODEL_NAME"],
-                              endpoint=f"http://127.0.0.1:{front.port}", replicas=started[:-1], front=front,
-                              environment=env, time_scale=self.time_scale,
-                              created_at=dt.datetime.now(dt.timezone.utc))
-        self._path(dep_id).write_text(dep.model_dump_json(indent=1))
+        dep.status = "running"
+        self._save(dep)
         progress(f"{count} replica(s) healthy behind {dep.endpoint}")
         return dep
 
@@ -144,10 +168,13 @@ class LocalTarget:
         dep = self.get(deployment_id)
         if dep is None:
             return False
-        for proc in [dep.front, *dep.replicas]:
-            _terminate(proc.pid)
-        self._path(deployment_id).unlink(missing_ok=True)
+        self._stop(dep)
         return True
+
+    def _stop(self, dep: LocalDeployment) -> None:
+        for proc in dep.processes:
+            _terminate(proc.pid)
+        self._path(dep.id).unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ processes
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import httpx
+import psutil
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from k8s.errors import NamespaceNotAllowedError
 from knowledge.domain import DeploymentSpec, UseCase
+from tests.cli.helpers import run_compass
+from tests.conftest import REPO
 from tools import deploy as deploy_path
 from tools.planner import plan_detailed
 from tools.validation import ValidationLoad, validate
@@ -66,3 +76,80 @@ def test_namespace_allowlist_is_enforced_in_the_apply_path(kb, fast_local):
     with pytest.raises(NamespaceNotAllowedError):  # the target refuses on its own too
         deploy_path.local_target(["compass"]).deploy(bundle)
     assert deploy_path.local_target(["compass"]).list() == []
+
+
+# A process that applies a local deployment of three replicas, printing the target's progress lines.
+_APPLY_SCRIPT = """
+import sys
+from knowledge.base import open_knowledge_base
+from knowledge.domain import DeploymentSpec, UseCase
+from knowledge.settings import KnowledgeSettings
+from tools import deploy as deploy_path
+from tools.planner import plan_detailed
+
+kb = open_knowledge_base(KnowledgeSettings(database_url=sys.argv[1]), sync=False)
+spec = DeploymentSpec().with_values("stated", None, use_case=UseCase.CHATBOT_CONVERSATIONAL, users=200,
+                                    gpus=["H100-SXM"], models=["meta-llama/Llama-3.1-8B-Instruct"])
+result = plan_detailed(spec, kb.catalog)
+rec = result.recommendations[0].model_copy(update={"replicas": 3})
+bundle = deploy_path.render(rec, result.spec, kb.catalog, target="local")
+deploy_path.apply(bundle, kb.catalog, target="local", allowed_namespaces=["compass"],
+                  progress=lambda m: print(m, flush=True))
+"""
+
+
+def _processes_logging_under(home) -> list[psutil.Process]:
+    """Simulator replicas and fronts whose output goes to a log under ``home`` (however they were started)."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.status() != psutil.STATUS_ZOMBIE and any(f.path.startswith(str(home)) for f in proc.open_files()):
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def _kill_apply_at(env, db_url: str, line_prefix: str, settle_s: float = 0.0) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", _APPLY_SCRIPT, db_url], env=env, stdout=subprocess.PIPE,
+                            text=True, cwd=REPO)
+    try:
+        for line in proc.stdout:
+            if line.startswith(line_prefix):
+                time.sleep(settle_s)
+                break
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+
+
+@pytest.mark.slow
+def test_a_deploy_killed_midway_leaves_a_record_that_stop_and_the_next_apply_can_reach(kb, fresh_db_url,
+                                                                                       fast_local, tmp_path):
+    """kill -9 while replicas start: they are recorded with their PIDs as they are spawned, so `compass deploy
+    stop` reaches every one, and the next apply of the same deployment replaces the leftovers."""
+    env = {**os.environ, "COMPASS_HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    home = {"COMPASS_HOME": str(tmp_path)}
+    try:
+        _kill_apply_at(env, fresh_db_url, "starting replica 3/3", settle_s=1.0)  # all spawned, none healthy yet
+        assert len(_processes_logging_under(tmp_path)) >= 3, "the killed apply started its replicas"
+        listed = json.loads(run_compass("deploy", "list", "--json", env=home).stdout)
+        assert len(listed) == 1, "the killed apply left no record of what it started"
+        [record] = listed
+        assert record["running"] is False and len(record["replicas"]) == 3
+        stopped = run_compass("deploy", "stop", record["id"], env=home)
+        assert stopped.returncode == 0, stopped.stderr
+        assert _processes_logging_under(tmp_path) == [], "replicas the killed apply started are still running"
+
+        # killed again midway, then applied again: the leftovers are stopped, the new replicas are all there is
+        _kill_apply_at(env, fresh_db_url, "starting replica 2/3")
+        again = subprocess.run([sys.executable, "-c", _APPLY_SCRIPT, fresh_db_url], env=env, capture_output=True,
+                               text=True, cwd=REPO, timeout=300)
+        assert again.returncode == 0, again.stderr[-2000:]
+        live = _processes_logging_under(tmp_path)
+        assert len(live) == 4, [p.cmdline() for p in live]  # three replicas and the front, nothing left over
+        assert run_compass("deploy", "stop", record["id"], env=home).returncode == 0
+        assert _processes_logging_under(tmp_path) == []
+    finally:
+        for leftover in _processes_logging_under(tmp_path):
+            leftover.kill()
