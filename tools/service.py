@@ -15,7 +15,7 @@ from knowledge.domain import (
 )
 from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf import predict
-from tools.planner import PlanOptions, PlanResult, plan_detailed
+from tools.planner import PlanOptions, PlanResult, WhyNot, plan_detailed, why_not
 from tools.planner.sizing import BenchmarkLookup
 from tools.whatif import Comparison, Variant, compare
 
@@ -149,6 +149,33 @@ def run_plan(kb: KnowledgeBase, spec: DeploymentSpec, options: PlanOptions | Non
     _plans.put(prefix + spec.model_dump_json(), result)
     _plans.put(prefix + result.spec.model_dump_json(), result)  # the filled spec plans identically
     return result
+
+
+class WhyNotRequest(BaseModel):
+    """An alternative to option 1: a GPU, model, precision or tensor-parallel degree (any combination), or an
+    option number of the plan."""
+
+    gpu: str | None = Field(default=None, max_length=200)
+    model: str | None = Field(default=None, max_length=200)
+    precision: Precision | None = None
+    tp: int | None = Field(default=None, ge=1, le=64)
+    option: int | None = Field(default=None, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _something(self) -> "WhyNotRequest":
+        if not any(v is not None for v in (self.gpu, self.model, self.precision, self.tp, self.option)):
+            raise ValueError("name an alternative: gpu, model, precision, tp or option")
+        if self.option is not None and any(v is not None for v in (self.gpu, self.model, self.precision, self.tp)):
+            raise ValueError("ask about an option number or a configuration, not both")
+        return self
+
+
+def run_why_not(kb: KnowledgeBase, spec: DeploymentSpec, question: WhyNotRequest,
+                options: PlanOptions | None = None) -> WhyNot:
+    """Why the plan's option 1 rather than the alternative (planned on its own, even if excluded)."""
+    plan = run_plan(kb, spec, options)
+    return why_not(plan, plan.spec, kb.catalog, gpu=question.gpu, model=question.model, precision=question.precision,
+                   tp=question.tp, option=question.option, benchmarks=benchmark_lookup(kb), options=options)
 
 
 def run_compare(kb: KnowledgeBase, spec: DeploymentSpec, variants: list[Variant],

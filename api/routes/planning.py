@@ -13,8 +13,8 @@ from api.security import rate_limited_user
 from knowledge.base import KnowledgeBase
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
 from knowledge.health import HealthReport
-from tools.planner import PlanOptions, PlanResult
-from tools.service import PredictRequest, run_compare, run_plan, run_predict
+from tools.planner import PlanOptions, PlanResult, WhyNot
+from tools.service import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
 from tools.whatif import ALIASES, Comparison, Variant
 
 router = APIRouter(prefix="/v1", tags=["planning"], responses=COMMON_ERRORS)
@@ -65,6 +65,19 @@ def _stated(spec: DeploymentSpec) -> DeploymentSpec:
 @router.post("/plan", response_model=PlanResult)
 def plan(body: PlanRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
     return run_plan(kb, _stated(body.spec), body.options)
+
+
+class WhyNotBody(BaseModel):
+    spec: DeploymentSpec
+    options: PlanOptions = Field(default_factory=PlanOptions)
+    question: WhyNotRequest
+
+
+@router.post("/plan/why-not", response_model=WhyNot)
+def plan_why_not(body: WhyNotBody, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+    """Why option 1 rather than a named GPU, model, precision, TP degree or option N: the alternative's best
+    configuration (evaluated even if excluded), its cost against option 1 and the SLOs it misses by how much."""
+    return run_why_not(kb, _stated(body.spec), body.question, body.options)
 
 
 @router.post("/predict", response_model=Prediction)
