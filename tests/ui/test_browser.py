@@ -2,7 +2,8 @@
 
 Covers: the landing page (what Compass does, examples, the last conversation), log in, describe a need, see a
 tool step, the spec card (stated vs assumed, how users became requests/s), the ranked table, its legend and the
-chart (no mode bar over the metric switch), one rounding of each figure across table and what-if, edit a spec
+chart (no mode bar over the metric switch), a restated value (the plan again, with its card), one rounding of
+each figure across table and what-if, edit a spec
 value on the card and see the plan change, reload and continue the conversation, and a real local deployment:
 the approval card (summary once, nothing about clusters), still pending after a reload, approved, applied,
 validated with the load test's progress streamed, and settled after another reload. Screenshots of each
@@ -226,11 +227,20 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
                            "t => t.textContent.startsWith('p95 E2E'))")
     _shot(page, "06-chart-e2e", plot)
 
+    # Restating a value it already has is no update, and the plan still comes with its card, table and chart
+    # (issue 16 item 4).
+    _say(page, "We have 5,000 users.")
+    _wait_count(page, "recommendations", 2)
+    _wait_count(page, "spec-card", 2)
+    page.locator(".js-plotly-plot").nth(1).wait_for()
+    assert page.get_by_text("Updated for users").count() == 0
+
     # Edit a value on the card: users 5,000 -> 8,000 goes through the agent and re-plans.
+    card = page.get_by_test_id("spec-card").last
     card.get_by_test_id("spec-edit-users").click()
     card.get_by_test_id("spec-input-users").fill("8000")
     card.get_by_test_id("spec-apply-users").click()
-    recs2 = _wait_count(page, "recommendations", 2)
+    recs2 = _wait_count(page, "recommendations", 3)
     card2 = page.get_by_test_id("spec-card").last
     assert "8,000" in card2.get_by_test_id("spec-row-users").inner_text()
     assert card2.get_by_test_id("spec-origin-users").inner_text() == "stated"
@@ -250,7 +260,7 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     _shot(page, "08-landing-after-reload")
     back.click()
     page.get_by_text("users: 8000").first.wait_for()
-    _wait_count(page, "recommendations", 2)  # saved elements come back with the history
+    _wait_count(page, "recommendations", 3)  # saved elements come back with the history
     assert len(page.context.pages) == 1
     _shot(page, "09-reopened")
 
