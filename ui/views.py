@@ -29,11 +29,11 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value))
     if hasattr(value, "value"):
-        return str(value.value)
+        return str(value.value).replace("_", " ")  # on_demand -> on demand
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return display.rate(value)  # three significant figures: 5.21, 13.0, 78.1 (never 78.125)
+    if isinstance(value, float):  # a whole number as such (50 ms), else three significant figures (5.21, 78.1)
+        return f"{value:,.0f}" if value.is_integer() else display.rate(value)
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
