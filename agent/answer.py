@@ -53,6 +53,13 @@ def _confirm_text(state: AgentState) -> str:
     return f"Did I read that right: {asks}? Say *yes* to apply it, or tell me the right value."
 
 
+def _planned_before(state: AgentState) -> bool:
+    """A plan was shown in an earlier turn (so this one is an update)."""
+    last_user = max((i for i, m in enumerate(state.messages) if m.type == "human"), default=0)
+    return any(isinstance(m, ToolMessage) and m.name == T.PLAN_CAPACITY and m.status != "error"
+               for m in state.messages[:last_user])
+
+
 def _planned(state: AgentState, reading: Reading | None, results: dict[str, list[ToolMessage]]) -> str:
     if state.plan is None or T.PLAN_CAPACITY not in results:
         asked = [q for q in state.questions if q.turn == state.turn]
@@ -60,7 +67,7 @@ def _planned(state: AgentState, reading: Reading | None, results: dict[str, list
             return questions_text(asked)
         return _content(results, T.PLAN_CAPACITY) or UNPARSED
     follow = next((q for q in state.questions if q.turn == state.turn), None)
-    changed = any(c.before not in (None, [], "") for c in state.changes) or T.UNDO_CHANGE in results
+    changed = (bool(state.changes) and _planned_before(state)) or T.UNDO_CHANGE in results
     text = plan_text(state.plan, changed=["spec"] if changed else [], similar=state.similar,
                      follow=follow_up(state.plan.spec, set()) if follow else None)
     if reading is not None and reading.has("dont_know") and not any(

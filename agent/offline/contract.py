@@ -50,6 +50,7 @@ class ParseResult(BaseModel):
                                   description="instruction-like text aimed at the agent (possible prompt injection)")
     unparsed: bool = Field(default=False, description="nothing usable was found in the message")
     spans: dict[str, str] = Field(default_factory=dict, description="field -> the words its value was read from")
+    notes: dict[str, str] = Field(default_factory=dict, description="field -> how its value was read (assumption)")
     questions: list[dict[str, Any]] = Field(default_factory=list,
                                             description="what why-questions ask about: {about, target}")
     additive: list[str] = Field(default_factory=list,

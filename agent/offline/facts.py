@@ -16,9 +16,10 @@ from typing import Any
 from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import find_gpus, find_models, polarity
-from agent.offline.numbers import Numbered, number_text
+from agent.offline.numbers import NUM, Numbered, number_text
 from agent.offline.quantities import Quantity, extract, multiplier_text
 from agent.offline.text import mask, squeeze
+from agent.offline.windows import ITEMS, blank, find_window
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import UseCase
 
@@ -52,6 +53,8 @@ class Facts:
     multipliers: list[tuple[str, float]] = field(default_factory=list)
     consumed: set[str] = field(default_factory=set)            # words that were read as something
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
+    notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
+    item_counts: list[int] = field(default_factory=list)       # "2M product reviews": a window's count, if any
     leftover: Numbered | None = None                           # number text after everything was read
 
     def put(self, name: str, value: Any, phrase: str) -> None:
@@ -82,10 +85,21 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> F
     text = squeeze(_gpus(text, catalog, f))
     text = squeeze(_precision(text, f))
     text = squeeze(_cost_model(text, f))
+    text = squeeze(_price_tier(text, f))
     text = squeeze(_cold_start(text, f))
+    window = find_window(text)
+    if window.hours:
+        f.put("window_hours", round(window.hours, 3), window.phrase)
+        if window.note:
+            f.notes["window_hours"] = window.note
+    if window.batch:
+        f.put("experience_class", "batch", "batch")
     _priority(text, f)
+    if window.batch and f.values.get("priority") == "latency":
+        f.values.pop("priority")  # "no real-time requirement" is not a latency priority
     text = squeeze(_clears(text, f))
     _use_case(text, f)
+    text = blank(text, window)
     nt = number_text(text)
     # Scalings ("3x the users") are what-if material; in a plain statement they are only kept out of the numbers.
     mults = multiplier_text(nt)
@@ -94,8 +108,34 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> F
     found, rest = extract(nt, asked)
     for q in found:
         _quantity(q, f)
+    rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))
     f.leftover = Numbered(rest, nt.values)
     return f
+
+
+_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{ITEMS}\b(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
+                    r"\s*(?:nightly|overnight|daily))?")
+_PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|\bnightly\b")
+
+
+def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
+    """Counts of work items: within a window they are the window's requests ("300k tickets between 1am and 6am",
+    "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
+    sentence. A per-day rate in a sentence with a window is the window's count, not a 24-hour rate."""
+    if windowed and "rps" in f.values and _PER_DAY_RATE.search(f.phrases.get("rps", "")):
+        f.put("window_requests", round(f.values.pop("rps") * 86400), f.phrases.pop("rps"))
+    spans = []
+    for m in _ITEMS.finditer(nt.text):
+        value = nt.value(m)
+        per = (m.group("per") or "").strip()
+        if "window_requests" in f.values or value < 1:
+            continue
+        if windowed or "night" in per:
+            f.put("window_requests", round(value), m.group(0))
+        elif not per:
+            f.item_counts.append(round(value))
+        spans.append(m.span())
+    return mask(nt.text, spans)
 
 
 def _namespace(orig: str, low: str, f: Facts) -> str:
@@ -175,10 +215,24 @@ def _cost_model(text: str, f: Facts) -> str:
             spans.append(m.span())
             if not V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
                 hits.append((m.start(), value.value, m.group(0)))
-    if hits:
-        _, value, phrase = max(hits)
+    buying = [h for h in hits if h[1] == "purchase"]
+    if hits:  # the last said wins, except that buying hardware means owning it after: purchase
+        _, value, phrase = max(buying or hits)
         f.put("cost_model", value, phrase)
     return text  # "own 16 A100s" still carries the GPU count
+
+
+def _price_tier(text: str, f: Facts) -> str:
+    hits, spans = [], []
+    for value, pattern in V.PRICE_TIERS:
+        for m in pattern.finditer(text):
+            spans.append(m.span())
+            if not V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+                hits.append((m.start(), value.value, m.group(0)))
+    if hits:
+        _, value, phrase = max(hits)
+        f.put("price_tier", value, phrase)
+    return mask(text, spans)
 
 
 def _cold_start(text: str, f: Facts) -> str:
@@ -194,6 +248,10 @@ def _cold_start(text: str, f: Facts) -> str:
 
 
 def _priority(text: str, f: Facts) -> None:
+    said = V.PRIORITY_SET.search(text)
+    if said:
+        f.put("priority", V.PRIORITY_WORDS[said.group(1)], said.group(0))
+        return
     hits = []
     for value, pattern in V.PRIORITIES:
         for m in pattern.finditer(text):

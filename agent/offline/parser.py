@@ -48,6 +48,8 @@ LIMITS: dict[str, tuple[bool, float, str]] = {
     "output_tokens": (True, MAX_TOKENS, "output tokens"), "ttft_p95_ms": (False, MAX_LATENCY_MS, "ms TTFT"),
     "itl_p95_ms": (False, MAX_LATENCY_MS, "ms ITL"), "e2e_p95_ms": (False, MAX_LATENCY_MS, "ms end-to-end"),
     "budget_monthly_usd": (False, MAX_BUDGET_USD, "USD/month budget"), "max_gpus": (True, 100_000, "GPUs"),
+    "window_hours": (False, 24, "hours in the traffic window"),
+    "window_requests": (True, 10_000_000_000, "requests per window"),
 }
 _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately
@@ -204,6 +206,8 @@ class _Message:
         self.weak_use_case = self.weak_use_case or f.weak_use_case
         self.consumed |= f.consumed
         self.facts.additive |= f.additive
+        self.facts.notes.update(f.notes)
+        self.facts.item_counts += f.item_counts
         if f.leftover is not None:
             self.leftovers.append(f.leftover)
 
@@ -261,7 +265,8 @@ class _Message:
                            whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
                            suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed,
                            spans=spans, additive=sorted(self.facts.additive & set(updates)),
-                           questions=[{"about": q.about, "target": q.target} for q in self.questions])
+                           questions=[{"about": q.about, "target": q.target} for q in self.questions],
+                           notes={k: v for k, v in self.facts.notes.items() if k in updates})
 
     def _updates(self) -> dict[str, Any]:
         f = self.facts
@@ -279,6 +284,8 @@ class _Message:
                 self.suspicious.append(f"namespace '{f.namespace}' requested next to instruction-like text")
             else:
                 out["namespace"] = f.namespace
+        if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
+            out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
         use_case, description = self._use_case()
         if use_case:
             out = {"use_case": use_case, **({"description": description} if description else {}), **out}

@@ -41,7 +41,18 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"engineers?|programmers?|coders?|students?|members?|seats?|subscribers?|visitors?|patients?|"
               r"lawyers?|attorneys?|paralegals?|analysts?|colleagues?|workers?|shoppers?|learners?|readers?|"
               r"accounts?|mau|dau|wau|reps?|representatives?|operators?|researchers?|writers?|marketers?|"
-              r"translators?|teachers?|doctors?|nurses?|traders?|callers?|residents?|citizens?|humans?)")
+              r"translators?|teachers?|doctors?|nurses?|traders?|callers?|residents?|citizens?|humans?|folks?|"
+              r"managers?|supervisors?|executives?|officers?|directors?|leads?|technicians?|consultants?|advisors?|"
+              r"advisers?|associates?|partners?|stakeholders?|volunteers?|trainees?|interns?|professors?|tutors?|"
+              r"recruiters?|accountants?|auditors?|underwriters?|adjusters?|brokers?|bankers?|dispatchers?|drivers?|"
+              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|"
+              r"passengers?|fans?|players?|gamers?|viewers?|listeners?|authors?|journalists?|reporters?|editors?|"
+              r"designers?|architects?|scientists?|chemists?|biologists?|testers?|admins?|administrators?|moderators?|"
+              r"salespeople|sales\s+reps?|individuals?|clinicians?|physicians?|pharmacists?|caregivers?|therapists?|"
+              r"dentists?|surgeons?|radiologists?|paramedics?|clerks?|solicitors?|barristers?|marketers?|"
+              r"planners?|specialists?|experts?|officials?|inspectors?|investigators?|investors?|clients?|"
+              r"employes|emplyees|empolyees|usres|uers|teammates?|colleagues?|coworkers?|co-workers?|devops|sres?|"
+              r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b)")
 
@@ -197,23 +208,40 @@ def extract(nt: Numbered, asked: Sequence[str] = ()) -> tuple[list[Quantity], st
     p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
-    p.run(_USERS_UNIT, lambda m: [(_users_field(m), round(nt.value(m)) if abs(nt.value(m)) < 1e18 else nt.value(m))])
+    p.run(_USERS_UNIT, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
+    p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
-    p.run(_USERS_KW, lambda m: [(_users_field(m), _int(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     return p.found, p.text
 
 
-_CONCURRENT = re.compile(r"\b(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+one)\s+time|"
-                         r"concurrency|in\s+parallel)\b")
+_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+one)\s+time|at\s+once|"
+                   r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+)?(?:moment|time|point)|online\s+at\s+once)")
+_CONCURRENT = re.compile(rf"\b{_CONCURRENT_CUE}\b")
+_CLAUSE = re.compile(r"[.;!?,]|\bbut\b|\bwhile\b")
+# "300 chatting at the same time", "1k concurrent", "a hundred parallel chats" (no noun for people needed)
+_CONCURRENT_COUNT = re.compile(
+    rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,5}}?"
+    rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+)?(?:moment|time))|simultaneously|concurrently|in\s+parallel)\b)")
 
 
-def _users_field(m: re.Match) -> str:
-    """Users active at the same moment are not a head count: they are sized as all active."""
-    return "concurrent_users" if _CONCURRENT.search(m.group(0)) else "users"
+def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:
+    """Users active at the same moment are not a head count: they are sized as all active. The cue may stand
+    next to the count in its clause ("at any given moment ~40 people", "60 agents on the tool at the same time")."""
+    if _CONCURRENT.search(m.group(0)):
+        return "concurrent_users"
+    if p is not None:
+        before, after = p.before(m.start(), 50), p.text[m.end():m.end() + 50]
+        cut = _CLAUSE.search(after)
+        after = after[:cut.start()] if cut else after
+        clause = [c for c in _CLAUSE.split(before)][-1] if before else ""
+        if _CONCURRENT.search(clause) or _CONCURRENT.search(after):
+            return "concurrent_users"
+    return "users"
 
 
 def _int(value: float) -> float:

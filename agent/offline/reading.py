@@ -43,7 +43,7 @@ def _spec_acts(parsed: ParseResult, spans: dict[str, str]) -> list[Any]:
         elif field in ("exclude_gpus", "exclude_models"):
             acts.append(Exclude(kind="gpu" if field == "exclude_gpus" else "model", names=list(value), span=span))
         else:
-            acts.append(SetField(field=field, value=value, span=span))
+            acts.append(SetField(field=field, value=value, span=span, note=parsed.notes.get(field)))
     acts += [UnsetField(field=f, span=spans.get(f, "")) for f in parsed.cleared]
     if parsed.dont_know or Intent.DONT_KNOW in parsed.intents:
         acts.append(DontKnow(fields=list(parsed.dont_know)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.domain.enums import CostModel, Precision, Priority, UseCase
+from knowledge.domain.enums import CostModel, Precision, PriceTier, Priority, UseCase
 
 
 def _re(pattern: str) -> re.Pattern:
@@ -96,7 +96,9 @@ LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary 
 # "we care (most) about cost": a priority; "we don't care about cost" is caught by PRIORITY_NEGATION
 _CARE = r"\bcare\s+(?:most\s+|mostly\s+|more\s+|only\s+)?about\s+(?:the\s+)?"
 PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
-    (Priority.LATENCY, r"\b(?:latency|speed|responsiveness|response\s+time)\s+(?:is\s+|really\s+)?"
+    (Priority.LATENCY, r"\b(?:latency|speed|responsiveness)\s+(?:matters?|is|counts?)\s+(?:way\s+|much\s+|a\s+lot\s+)?"
+     r"more\s+(?:important\s+)?than\b|\b(?:speed|latency)\s+over\s+(?:cost|price|quality)\b|"
+     r"\b(?:latency|speed|responsiveness|response\s+time)\s+(?:is\s+|really\s+)?"
      r"(?:matter(?:s|ed)?\s+)?"
      r"(?:the\s+)?(?:most\s+important|critical|crucial|key|paramount|everything|king|the\s+priority|a\s+priority|"
      r"top\s+priority|most|matters?\s+most)|\blow[\s-]latency\b|\bsnappy\b|\breal[\s-]?time\b|"
@@ -105,7 +107,11 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"(?:answers?|responses?|replies|first\s+tokens?)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?"
      r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
      + _CARE + r"(?:latency|speed|response\s+times?)\b"),
-    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config))|"
+    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config|[a-z]+s\b|"
+     r"[a-z]+\s+[a-z]+s\b))|\bevery\s+(?:dollar|penny|cent|euro|pound)\s+(?:counts|matters)\b|\bbudget[\s-]"
+     r"(?:conscious|constrained|sensitive)\b|\bon\s+a\s+(?:tight\s+)?budget\b|"
+     r"\bcosts?\s+(?:matters?|is|are|counts?)\s+(?:way\s+|much\s+|a\s+lot\s+)?more\s+(?:important\s+)?than\b|"
+     r"\b(?:cost|price)\s+over\s+(?:speed|latency|quality|performance)\b|"
      r"\b(?:budget|money)\s+is\s+(?:tight|limited|constrained|small|short)|\b(?:tight|limited|small|low|modest)\s+"
      r"budget\b|\bcosts?\s+(?:is\s+|are\s+|really\s+)?(?:matter(?:s|ed)?\s+)?(?:the\s+)?(?:most\s+important|critical|"
      r"crucial|key|paramount|everything|king|the\s+priority|a\s+priority|top\s+priority|matter(?:s|ed)?\s+most|most)|"
@@ -114,7 +120,10 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"prioriti[sz]e)\s+(?:for\s+)?(?:cost|price|spend)|\bcost\s+first\b|\bkeep\s+(?:the\s+)?costs?\s+"
      r"(?:down|low)|\bfrugal\b|\bon\s+a\s+shoestring\b|\bprice\s+(?:is|matters)\s+(?:most|key|critical)|"
      + _CARE + r"(?:costs?|price|money|spend(?:ing)?)\b"),
-    (Priority.QUALITY, r"\b(?:best|highest|top|maximum|max|great|excellent)\s+(?:possible\s+)?(?:quality|accuracy)"
+    (Priority.QUALITY, r"\b(?:quality|accuracy|correctness|answer\s+quality)\s+(?:matters?|is|counts?)\s+(?:way\s+|much\s+|"
+     r"a\s+lot\s+|far\s+)?more\s+(?:important\s+)?than\b|\b(?:quality|accuracy)\s+over\s+(?:speed|latency|cost|"
+     r"price)\b|\b(?:happy|willing|ok|okay|fine)\s+to\s+pay\s+more\b|\bdon'?t\s+skimp\b|\bsmart(?:er|est)\s+"
+     r"(?:answers|model|responses)\b|\b(?:best|highest|top|maximum|max|great|excellent)\s+(?:possible\s+)?(?:quality|accuracy)"
      r"\b|\b(?:accuracy|quality|correctness)\s+(?:is\s+|really\s+)?(?:matter(?:s|ed)?\s+)?(?:the\s+)?(?:most\s+important|"
      r"critical|crucial|key|paramount|everything|king|the\s+priority|a\s+priority|top\s+priority|matters?\s+most|"
      r"most)|\bmost\s+(?:accurate|capable|intelligent|powerful)\b|\bsmartest\b|\bbest\s+(?:model|answers|results)"
@@ -124,7 +133,12 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
     (Priority.BALANCED, r"\bbalanced?\b|\btrade[\s-]?off\b|\bmiddle\s+ground\b|\bgood\s+compromise\b|"
      r"\bbest\s+value\b|\bbang\s+for\s+(?:the\s+)?buck\b|\bvalue\s+for\s+money\b|\ba\s+bit\s+of\s+both\b"),
 ))
-PRIORITY_NEGATION = _re(r"(?:\b(?:not|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never)\s+(?:\w+\s+){0,2}$)")
+# "switch the priority to cost", "priority: quality"
+PRIORITY_SET = _re(r"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+)?(?:on\s+)?"
+                   r"(cost|price|money|latency|speed|quality|accuracy|balanced?|balance)\b")
+PRIORITY_WORDS = {"cost": "cost", "price": "cost", "money": "cost", "latency": "latency", "speed": "latency",
+                  "quality": "quality", "accuracy": "quality", "balanced": "balanced", "balance": "balanced"}
+PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without)\s+(?:\w+\s+){0,2}$)")
 PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
                               r"(?:matter|important|a\s+(?:concern|priority|problem|factor)|critical|an\s+issue)")
 
@@ -142,11 +156,13 @@ PRECISIONS: tuple[tuple[Precision, re.Pattern], ...] = tuple((v, _re(p)) for v, 
 
 # ------------------------------------------------------------------ cost model, cold starts
 COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
-    (CostModel.PURCHASE, r"\b(?:plan|planning|going|want|need|looking|intend|considering)\s+(?:\w+\s+)?to\s+"
-     r"(?:buy|purchase|acquire)\b|\b(?:buy|buying|purchase|purchasing)\s+(?:\w+\s+){0,2}(?:gpus?|§+|hardware|"
+    (CostModel.PURCHASE, r"\b(?:plan|planning|going|want|wants|need|looking|intend|considering|approved|thinking)\s+"
+     r"(?:\w+\s+){0,2}(?:to|about|of)\s+(?:buy|buying|purchase|purchasing|acquire)\b|\bcapex\b[^.;]{0,40}\b"
+     r"(?:purchase|buy)|\b(?:buy|purchase)\s+(?:the\s+|our\s+own\s+|our\s+)?(?:\w+\s+)?(?:gpus?|§+|hardware|"
+     r"servers?|cards|nodes|machines|them|it)\b|\b(?:buy|buying|purchase|purchasing)\s+(?:\w+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b"),
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:\w+\s+)?(?:gpus?|§+|hardware|"
-     r"cluster|servers|data\s?cent(?:er|re)|infrastructure)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
+     r"servers|data\s?cent(?:er|re))|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:gpus?|hardware|cluster|§)|\bself[\s-]hosted\s+hardware\b"),
@@ -154,7 +170,16 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"providers?|instances?|rental|vms?)\b|\b(?:aws|gcp|azure|google\s+cloud|coreweave|lambda\s+labs|"
      r"oracle\s+cloud|oci)\b|\bon[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b|\bopex\b"),
 ))
-COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|without|won'?t|can'?t|cannot)\s+(?:\w+\s+){0,2}$")
+PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
+    (PriceTier.SPOT, r"\bspot(?:\s+(?:instances?|vms?|nodes?|gpus?|pricing|capacity|market))?\b|\bpreemptible\b|"
+     r"\binterruptible\b|\bpre-emptible\b"),
+    (PriceTier.RESERVED_1Y, r"\b(?:1|one)[\s-]*(?:year|yr)\s+(?:reserved|reservation|commit(?:ment|ted)?|term|contract|"
+     r"deal)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|\breserved\b|"
+     r"\bcommitted[\s-]use\b|\bsavings\s+plan\b|\b(?:annual|yearly)\s+commit(?:ment)?\b"),
+    (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?)\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
+))
+COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
+                    r"than)\s+(?:\w+\s+){0,2}$")
 
 COLD_START_OFF = _re(
     r"\bno\s+cold\s+starts?\b|\b(?:always|24/7)\s+(?:on|warm|available|up|running)\b|\bnever\s+scale\s+to\s+zero\b|"
@@ -165,7 +190,8 @@ COLD_START_OFF = _re(
 COLD_START_ON = _re(
     r"\bscal(?:e|es|ed|ing)\s+(?:down\s+)?to\s+zero\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
     r"(?:ok|okay|fine|acceptable|not\s+a\s+problem|no\s+problem)|\b(?:ok|okay|fine)\s+(?:with|to\s+have)\s+cold\s+"
-    r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down)\b|\bspin\s+down\s+(?:at\s+night|when\s+"
+    r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down|be\s+(?:switched|turned|shut)\s+"
+    r"(?:off|down))\b|\b(?:switch|turn|shut)(?:ed)?\s+(?:them\s+|it\s+)?(?:off|down)\s+when\b|\bspin\s+down\s+(?:at\s+night|when\s+"
     r"idle)|\bidle\s+at\s+night\b|\bserverless\b")
 
 # ------------------------------------------------------------------ retractions ("no budget limit", "any GPU")

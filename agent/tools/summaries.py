@@ -25,9 +25,10 @@ def option_line(r: Recommendation) -> str:
 
 def plan_summary(plan: PlanResult) -> str:
     w = plan.workload
+    targets = ", ".join(f"{name} {value:g} ms" for name, value in (("TTFT", w.ttft_p95_ms), ("ITL", w.itl_p95_ms),
+                                                                     ("E2E", w.e2e_p95_ms)) if value is not None)
     lines = [f"Planned for {w.avg_rps:g} req/s average, {w.peak_rps:g} peak; prompt ~{w.prompt_tokens} tokens, output "
-             f"~{w.output_tokens}; p95 targets TTFT {w.ttft_p95_ms:g} ms, ITL {w.itl_p95_ms:g} ms, "
-             f"E2E {w.e2e_p95_ms:g} ms."]
+             f"~{w.output_tokens}; p95 targets: {targets or 'none (batch)'}."]
     lines += [option_line(r) for r in plan.recommendations[:MAX_OPTIONS]]
     lines += [f"note: {n}" for n in plan.notes[:3]]
     return "\n".join(lines)

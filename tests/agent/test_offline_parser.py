@@ -125,7 +125,7 @@ CASES = [
     case("remove the model preference", cleared=["models"]),
     case("we need something like ChatGPT for 400 employees", use_case="chatbot_conversational", users=400),
     case("code completion, 150 of them", ("use_case", "users"), use_case="code_completion", users=150),
-    case("latency doesn't matter, we care about cost", priority="cost",
+    case("latency doesn't matter, we care about cost", priority="cost", experience_class="batch",
          cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
     case("we care most about quality", priority="quality"),
     case("we care mostly about response times", priority="latency"),
@@ -234,7 +234,7 @@ CASES = [
     case("I want to summarize call transcripts for our 200 sales reps.", use_case="long_document_summarization",
          users=200),
     case("Generate product descriptions in batch, cost matters most, cold starts are fine.",
-         use_case="content_generation", priority="cost", allow_cold_start=True),
+         use_case="content_generation", priority="cost", allow_cold_start=True, experience_class="batch"),
     case("We need an internal assistant to find information in our Confluence wiki", use_case="document_analysis_rag"),
     case("We have 2 nodes with 8 H100s each in our datacenter.", cost_model="owned", gpus=["H100-SXM"], max_gpus=16),
     case("Budget: 10k/month", budget_monthly_usd=10000.0),
@@ -366,7 +366,8 @@ def test_a_long_bullet_list_of_own_requirements_is_read(catalog):
     assert result.updates == {
         "use_case": "chatbot_conversational", "description": "a support chatbot for our customers, mostly in "
         "English and German", "users": 5000, "ttft_p95_ms": 300.0, "e2e_p95_ms": 4000.0, "cost_model": "owned",
-        "budget_monthly_usd": 6000.0, "gpus": ["L4"], "exclude_models": [MIXTRAL]}
+        "budget_monthly_usd": 6000.0, "gpus": ["L4"], "exclude_models": [MIXTRAL],
+        "window_hours": 8.0}  # "most of them during office hours": a business-hours window
 
 
 def test_a_pasted_email_is_not_obeyed(catalog):

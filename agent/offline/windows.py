@@ -1,0 +1,128 @@
+"""Traffic windows and batch work: "300k tickets between 1am and 6am", "2,000 contracts a day during our 10-hour
+business day", "in a 90-minute window", "window 01:00-04:00", "by 7am, we start at 10pm" -> window_hours (and
+window_requests from the count of work items said with it); "latency doesn't matter", "offline job", "no user is
+waiting" -> experience_class batch.
+
+Runs on the lower-cased sentence before numbers are read, and blanks what it used (clock times are not
+quantities). How a window turns into request rates is the planner's (knowledge/domain/spec.py fill_defaults).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.offline.text import mask
+
+BUSINESS_HOURS = 8.0  # "during business hours" with no length given: 9 to 5
+
+_CLOCK = (r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))?\s*(?P<{p}ap>a\.?m\.?|p\.?m\.?)?|"
+          r"(?P<{p}word>midnight|noon|midday))")
+_RANGE = re.compile(
+    r"\b(?:between|from|window|during|run(?:s|ning)?\s+(?:from|between))?\s*" + _CLOCK.format(p="a") +
+    r"\s*(?:-|–|to|till|until|and|through)\s*" + _CLOCK.format(p="b") + r"(?![\d:])")
+_AT = re.compile(r"\b(?:at|start(?:s|ing)?\s+at|from|after|land\s+at|arrive\s+at|begin(?:s|ning)?\s+at)\s+"
+                 + _CLOCK.format(p="s"))
+_BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?:tomorrow\s+)?(?:morning\s+)?"
+                 + _CLOCK.format(p="e"))
+_DURATION = re.compile(
+    r"\b(?:in|within|over|during|inside|per|every|across|takes?|of)?\s*(?:a|an|the|our|one|each)?\s*"
+    r"(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty-four|"
+    r"twenty[\s-]four)\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
+    r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
+_BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
+                       r"(?:business|office|working|work)\s+(?:hours|day)\b")
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "twenty-four": 24, "twenty four": 24}
+BATCH = re.compile(
+    r"\b(?:batch(?:\s+(?:job|jobs|processing|run|mode))?|offline\s+(?:job|processing|batch|workload|run)|"
+    r"overnight\s+(?:job|run|batch|processing)|backfill\w*|just\s+queue\s+it|queue\s+it\s+up|"
+    r"latency\s+(?:doesn'?t|does\s+not|won'?t)\s+matter|latency\s+is\s+(?:irrelevant|not\s+important|no\s+concern)|"
+    r"(?:no|not\s+a)\s+(?:real[\s-]?time|interactive)\b|not\s+interactive|no\s+(?:one|user|human|person)\s+"
+    r"(?:is\s+)?waiting|nobody\s+(?:is\s+)?(?:waiting|watching)|no\s+one\s+reads|throughput\s+is\s+all\s+that\s+"
+    r"matters|no\s+realtime|non[\s-]interactive)\b")
+# work items counted in a window ("300k tickets", "12,000 reports per night")
+ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|invoices|filings|transcripts|papers|"
+         r"reviews|logs|chat\s+logs|listings|emails|e-mails|messages|summaries|conversations|chats|records|articles|"
+         r"pages|files|pdfs|jobs|items|orders|claims|forms|notes|product\s+\w+|support\s+tickets|call\s+transcripts|"
+         r"legal\s+filings|research\s+papers)")
+
+
+@dataclass
+class Window:
+    hours: float | None = None
+    batch: bool = False
+    phrase: str = ""
+    note: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _clock(m: re.Match, p: str) -> float | None:
+    word = m.group(f"{p}word")
+    if word:
+        return 0.0 if word == "midnight" else 12.0
+    h = int(m.group(f"{p}h"))
+    minutes = int(m.group(f"{p}m") or 0)
+    ap = (m.group(f"{p}ap") or "").replace(".", "")
+    if h > 24 or minutes >= 60:
+        return None
+    if ap == "pm" and h < 12:
+        h += 12
+    elif ap == "am" and h == 12:
+        h = 0
+    return (h % 24) + minutes / 60
+
+
+def _span_hours(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None:
+        return None
+    hours = (b - a) % 24
+    return hours or 24.0
+
+
+def _is_clock(m: re.Match, p: str) -> bool:
+    """A bare number is only a time with am/pm, a colon, or a word like midnight."""
+    return bool(m.group(f"{p}word") or m.group(f"{p}ap") or m.group(f"{p}m"))
+
+
+def find_window(low: str) -> Window:
+    out = Window(batch=bool(BATCH.search(low)))
+    for m in _RANGE.finditer(low):
+        if not (_is_clock(m, "a") or _is_clock(m, "b")):
+            continue
+        hours = _span_hours(_clock(m, "a"), _clock(m, "b"))
+        if hours:
+            out.hours, out.phrase = hours, m.group(0).strip()
+            out.spans.append(m.span())
+            return out
+    start, end = _AT.search(low), _BY.search(low)
+    if start and end and _is_clock(start, "s") and _is_clock(end, "e"):
+        hours = _span_hours(_clock(start, "s"), _clock(end, "e"))
+        if hours:
+            out.hours, out.phrase = hours, f"{start.group(0).strip()} ... {end.group(0).strip()}"
+            out.spans += [start.span(), end.span()]
+            return out
+    for m in _DURATION.finditer(low):
+        what = m.group("what") or ""
+        cue = low[max(0, m.start() - 12):m.start()] + m.group(0)
+        if not what and not re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue):
+            continue
+        if what == "day" and "hour" not in m.group("unit") and "h" != m.group("unit"):
+            continue
+        raw = m.group("n").replace(",", ".")
+        n = float(raw) if raw[0].isdigit() else float(_WORDS.get(raw, 0))
+        hours = n / 60 if m.group("unit").startswith("m") else n
+        if 0 < hours <= 24:
+            out.hours, out.phrase = hours, m.group(0).strip()
+            out.spans.append(m.span())
+            return out
+    business = _BUSINESS.search(low)
+    if business:
+        out.hours, out.phrase = BUSINESS_HOURS, business.group(0).strip()
+        out.note = f"business hours taken as {BUSINESS_HOURS:g} hours (9 to 5)"
+        out.spans.append(business.span())
+    return out
+
+
+def blank(low: str, window: Window) -> str:
+    return mask(low, window.spans) if window.spans else low
