@@ -17,6 +17,7 @@ import asyncio  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import uuid  # noqa: E402
+import warnings  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 import chainlit as cl  # noqa: E402
@@ -83,6 +84,12 @@ async def close_service() -> None:
 @cl.set_starters
 async def starters(user=None, language=None) -> list[cl.Starter]:
     return [cl.Starter(label=label, message=message) for label, message in STARTERS]
+
+
+# Chainlit 2.12 also calls this callback from synchronous code in its running event loop (WebsocketSession
+# .get_config, looking for config_overrides, which Compass does not use): it swallows the error, and the coroutine
+# it made is reported "never awaited" on every connection. That one warning is noise.
+warnings.filterwarnings("ignore", message="coroutine 'chat_profiles' was never awaited", category=RuntimeWarning)
 
 
 @cl.set_chat_profiles

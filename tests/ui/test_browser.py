@@ -44,7 +44,7 @@ def _serve(home: Path, command: list[str], name: str):
     """Start a Compass server command on a free port with its own embedded database; yield its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPASS_", "CHAINLIT_"))}
-    env.update(COMPASS_HOME=str(home), COMPASS_UI_USERS=f"{USER}:{PASSWORD},bob:other", COMPASS_LOG_LEVEL="WARNING",
+    env.update(COMPASS_HOME=str(home), COMPASS_UI_USERS=f"{USER}:{PASSWORD},bob:other", PYTHONUNBUFFERED="1",
                COMPASS_LOCAL_TIME_SCALE="5", COMPASS_VALIDATE_DURATION_S="10")  # a local deploy validates quickly
     log_path = home / "server.log"
     log = log_path.open("w")
@@ -334,3 +334,12 @@ def test_deploy_approval_survives_a_reload_then_applies_and_validates(browser, s
     assert page.get_by_role("button", name="Approve").count() == 0
     _shot(page, "14-decided-after-reopen")
     page.context.close()
+
+
+def test_the_server_log_stays_quiet(server):
+    """After the sessions above (a plan, a reload, a deployment and its load test), the server said none of the
+    things a user had to skip: per-request lines of the load test, Chainlit's file chatter, its readme warning on
+    every page load, a warning per connection (issue 16 item 12)."""
+    log = (server["home"] / "server.log").read_text()
+    for noise in ("HTTP Request", "translation file", "markdown file", "never awaited", "RuntimeWarning"):
+        assert noise not in log, f"{noise!r} in the server log:\n{log[-3000:]}"
