@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from langgraph.config import get_config
 from pydantic import BaseModel, Field
 
 from agent.context import AgentContext
@@ -42,9 +43,17 @@ class DeployPreview(BaseModel):
     problems: list[str] = Field(default_factory=list)
 
 
+def _session_id() -> str | None:
+    """The conversation (LangGraph thread) deploying: its deployments get names of their own."""
+    try:
+        return get_config().get("configurable", {}).get("thread_id")
+    except RuntimeError:  # called outside a graph run
+        return None
+
+
 def preview(rec: Recommendation, spec: DeploymentSpec, option: int, ctx: AgentContext) -> DeployPreview:
     catalog = ctx.knowledge_base().catalog
-    bundle = deploy.render(rec, spec, catalog, target=ctx.deploy_target)
+    bundle = deploy.render(rec, spec, catalog, target=ctx.deploy_target, instance=_session_id())
     issues = deploy.problems(bundle, catalog, ctx.allowed_namespaces)
     return DeployPreview(name=bundle.name, namespace=bundle.namespace, target=ctx.deploy_target,
                          summary=list(bundle.summary), objects=len(bundle.manifests), yaml=bundle.yaml(),
@@ -57,7 +66,8 @@ def apply(dep: Deployment, rec: Recommendation, spec: DeploymentSpec, ctx: Agent
     if reason:
         raise DeploymentUnavailableError(reason)
     catalog = ctx.knowledge_base().catalog
-    bundle = deploy.render(rec, spec, catalog, target=dep.target, namespace=dep.namespace)
+    # the objects the user approved, under the name the preview showed
+    bundle = deploy.render(rec, spec, catalog, target=dep.target, namespace=dep.namespace, name=dep.name)
     applied = deploy.apply(bundle, catalog, target=dep.target, allowed_namespaces=ctx.allowed_namespaces,
                            progress=progress)
     return dep.model_copy(update={"status": "applied", "endpoint": applied.endpoint, "detail": applied.detail,

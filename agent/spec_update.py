@@ -27,6 +27,7 @@ class Change(BaseModel):
     before: Any = None
     after: Any = None
     span: str = ""
+    note: str | None = Field(default=None, description="how the value was read, e.g. a currency conversion")
 
 
 class SpecUpdate(BaseModel):
@@ -45,6 +46,7 @@ class _Applier:
         self.asked, self.pending = asked, pending
         self.out = SpecUpdate(spec=spec)
         self.spans: dict[str, str] = {}
+        self.notes: dict[str, str] = {}
         self.restated: dict[str, str] = {}
 
     def apply(self, act: Any) -> None:
@@ -98,6 +100,8 @@ class _Applier:
             self.out.rejected.append(f"{field} = {value!r}: {msg}")
             return
         self.spans[field] = span
+        if note:
+            self.notes[field] = note
 
     def _unset(self, field: str, span: str) -> None:
         if field not in SCALAR_FIELDS and field not in LIST_FIELDS:
@@ -179,8 +183,8 @@ class _Applier:
         spec = self.spec.without_stale_assumptions(changed)
         out = self.out
         out.spec = spec
-        out.changes = [Change(field=f, before=getattr(self.original, f), after=getattr(spec, f), span=self.spans[f])
-                       for f in changed]
+        out.changes = [Change(field=f, before=getattr(self.original, f), after=getattr(spec, f), span=self.spans[f],
+                              note=self.notes.get(f)) for f in changed]
         same = {**{f: s for f, s in self.spans.items() if f not in changed}, **self.restated}
         out.unchanged = [Change(field=f, before=getattr(spec, f), after=getattr(spec, f), span=s)
                          for f, s in same.items() if f not in changed and spec.is_set(f)]

@@ -72,14 +72,14 @@ def value_text(field: str, value: Any) -> str:
 def change_text(c: Change) -> str:
     name = FIELD_NAMES.get(c.field, c.field)
     if c.before in (None, [], ""):
-        return f"{name} {value_text(c.field, c.after)}"
+        return f"{name} {value_text(c.field, c.after)}" + (f" ({c.note})" if c.note else "")
     if c.after in (None, [], ""):
         return f"{name} {value_text(c.field, c.before)} -> not set"
     before = value_text(c.field, c.before)
     after = value_text(c.field, c.after)
     if c.field == "budget_monthly_usd":  # "$5,000 -> $15,000 a month"
         before = before.removesuffix(" a month")
-    return f"{name} {before} -> {after}"
+    return f"{name} {before} -> {after}" + (f" ({c.note})" if c.note else "")
 
 
 def echo_changes(changes: Sequence[Change], verb: str | None = "Changed") -> str:

@@ -105,7 +105,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> F
     mults = multiplier_text(nt)
     f.multipliers = [(fld, factor) for fld, factor, _ in mults]
     nt = Numbered(mask(nt.text, [span for _, _, span in mults]), nt.values)
-    found, rest = extract(nt, asked)
+    found, rest = extract(nt, asked, f.notes)
     for q in found:
         _quantity(q, f)
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))

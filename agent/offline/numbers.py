@@ -90,9 +90,31 @@ def _digits_value(m: re.Match) -> float:
     return -value if sign else value
 
 
+# Thousands separators of other locales: "10.000", "1.234,56", "12'000", "8 000"; "1,5k" is 1.5k.
+_DOT_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\d)(?!\s*(?:s|secs?|seconds?|x|%)\b)")
+_APOSTROPHE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:'\d{3})+)(?![\d'])")
+_SPACE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?: \d{3})+)(?![\d.,]|\s\d)")
+_DECIMAL_COMMA_SCALE = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})\s?(k|m|mn|million|thousand|bn|billion)\b")
+
+
+def locale_digits(text: str) -> str:
+    """Numbers written with other locales' separators, in the plain form the patterns read."""
+    if "." in text:
+        text = _DOT_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(".", "") +
+                               ("." + m.group(3)[1:] if m.group(3) else ""), text)
+    if "'" in text:
+        text = _APOSTROPHE_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace("'", ""), text)
+    if " " in text:
+        text = _SPACE_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
+    if "," in text:
+        text = _DECIMAL_COMMA_SCALE.sub(lambda m: f"{m.group(1)}.{m.group(2)}{m.group(3)}", text)
+    return text
+
+
 def number_text(text: str) -> Numbered:
     """Replace every number in lower-cased ``text`` with a placeholder; values in order of appearance."""
     values: list[float] = []
+    text = locale_digits(text)
     text = _DIGITS.sub(lambda m: _placeholder(values, _digits_value(m)) + (" usd" if m.group(4) == "grand" else ""),
                        text)
     text = _WORD_DURATION.sub(lambda m: _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())])

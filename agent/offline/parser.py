@@ -22,6 +22,7 @@ from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.facts import Facts, read_facts
 from agent.offline.numbers import NUM_RE
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
+from agent.offline.typos import correct
 from agent.offline.text import lower_aligned, normalize, scope, sentences, snippet, trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from knowledge.catalog import Catalog
@@ -78,7 +79,7 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
                  spec: DeploymentSpec | None = None) -> ParseResult:
     text = text if isinstance(text, str) else ""
     asked = tuple(dict.fromkeys(f for f in (asked or ()) if isinstance(f, str) and f in SPEC_FIELDS))
-    norm = normalize(text)
+    norm = correct(normalize(text))
     low_all = lower_aligned(norm)
     spans = scan(norm, low_all)
     flagged = flagged_phrases(low_all, spans)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from agent.offline.currency import currency_of, to_usd
 from agent.offline.numbers import NUM, Numbered, sig
 
 WORDS_TO_TOKENS = 1.33   # English words per token, inverted
@@ -57,8 +58,8 @@ _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|t
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b)")
 
 _BUDGET_CUR = re.compile(
-    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|dollars?\b|"
-    rf"bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b)")
+    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|"
+    rf"dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|(?:swiss\s+)?francs?\b)")
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|week|wk|day|hour|hr|h)\b|"
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|weekly|daily|hourly)\b")
@@ -127,7 +128,8 @@ _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs"
 _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
 
 _BUDGET_KW = re.compile(
-    rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling))\b[^\x01.;]{{0,25}}?{NUM}(?!\s*%)")
+    rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling))\b[^\x01.;]{{0,25}}?{NUM}(?!\s*%)|"
+    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:budget|spend|cap|max)\b")
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
                       rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|\s)*{NUM}(?!\s*%)")
 _LAT_KW = re.compile(
@@ -150,6 +152,7 @@ class _Pass:
     def __init__(self, nt: Numbered, asked: tuple[str, ...]):
         self.nt, self.asked, self.text = nt, asked, nt.text
         self.found: list[Quantity] = []
+        self.notes: dict[str, str] = {}  # field -> how its value was read (a currency conversion)
 
     def run(self, pattern: re.Pattern, handle: Callable[[re.Match], list[tuple[str, float]] | None]) -> None:
         spans = []
@@ -197,7 +200,8 @@ def _nearest(kw: re.Pattern, before: str, after: str) -> str | None:
     return last.lastgroup if last else None
 
 
-def extract(nt: Numbered, asked: Sequence[str] = ()) -> tuple[list[Quantity], str]:
+def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | None = None
+            ) -> tuple[list[Quantity], str]:
     """All quantities in one sentence's number text, and the text with them blanked out."""
     p = _Pass(nt, tuple(asked))
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
@@ -216,6 +220,8 @@ def extract(nt: Numbered, asked: Sequence[str] = ()) -> tuple[list[Quantity], st
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
+    if notes is not None:
+        notes.update(p.notes)
     return p.found, p.text
 
 
@@ -257,7 +263,11 @@ def _budget(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     unit = (period.group(1) or period.group(2)) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
         unit = before.group(1)
-    return [("budget_monthly_usd", round(value * _MONTHLY_FACTOR.get(unit or "month", 1.0), 2))]
+    monthly = value * _MONTHLY_FACTOR.get(unit or "month", 1.0)
+    usd, note = to_usd(monthly, currency_of(m.group(0)))
+    if note:
+        p.notes["budget_monthly_usd"] = note
+    return [("budget_monthly_usd", round(usd, 2))]
 
 
 def _token_rate(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
@@ -293,6 +303,8 @@ def _rate_unit(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
 def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _MONEY_BEFORE.search(p.before(m.start(), 40)):
         return None  # "budget: 10k/month" is money, read by the budget keyword pass
+    if m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0)):
+        return None  # "3.2k/mo" with no requests named: money (the budget passes read it)
     return _rate(p, m, p.nt.value(m) / _PER_SECONDS[m.group(2)])
 
 

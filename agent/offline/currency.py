@@ -1,0 +1,31 @@
+"""Money in other currencies, converted to US dollars with a dated rate table (said as an assumption).
+
+The rates are month-end reference rates rounded to two decimals; a budget is a planning bound, so a few percent
+of drift does not change a recommendation, and the reply states the rate used so the user can correct it.
+"""
+
+from __future__ import annotations
+
+import re
+
+RATES_AS_OF = "2025-06-30"
+USD_PER = {"EUR": 1.17, "GBP": 1.37, "CHF": 1.26}
+SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF "}
+_CODES = (("EUR", re.compile(r"€|\beur\b|\beuros?\b")), ("GBP", re.compile(r"£|\bgbp\b|\bpounds?\b|\bquid\b")),
+          ("CHF", re.compile(r"\bchf\b|\bfrancs?\b")))
+
+
+def currency_of(phrase: str) -> str:
+    """The currency a money phrase is in ('USD' unless it names another)."""
+    low = phrase.lower()
+    return next((code for code, pattern in _CODES if pattern.search(low)), "USD")
+
+
+def to_usd(value: float, code: str) -> tuple[float, str | None]:
+    """(USD value, the note saying how it was converted; None for dollars)."""
+    rate = USD_PER.get(code)
+    if rate is None:
+        return value, None
+    usd = round(value * rate, 2)
+    return usd, (f"{SYMBOLS[code]}{value:,.0f} at {rate:.2f} USD per {code} (rates of {RATES_AS_OF}) = "
+                 f"${usd:,.0f}")

@@ -1,0 +1,55 @@
+"""Misspelled keywords ("budjet", "usres", "requets", "latncy") read as the word meant, by edit distance.
+
+Only words the patterns depend on are corrected, and only when the typed word is close (one edit for short words,
+two for long ones, transpositions count once; RapidFuzz's OSA distance) and starts with the same letter: "uses"
+stays "uses" because it is in the list of words left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+# words whose near neighbours are rarely real words (not "summarize": "summarizer" is a word)
+KEYWORDS = ("budget", "users", "requests", "employees", "latency", "monthly", "tokens", "thousand", "million",
+            "customers", "concurrent", "chatbot", "assistant", "developers", "engineers", "throughput", "namespace",
+            "seconds", "minutes", "documents", "contracts", "simultaneous", "quantized", "analysts", "lawyers",
+            "students")
+_SINGLE = tuple(k for k in KEYWORDS if " " not in k)
+# real words one edit away from a keyword
+LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes", "months", "monthy", "budge",
+         "budgets", "request", "requested", "requests", "second", "minute", "seconded", "average", "averages",
+         "latent", "assistants", "customer", "contract", "document", "ticket", "engineer", "developer", "analyst",
+         "lawyer", "student", "employee", "summary", "summaries", "precise", "deployed", "deploys", "millions",
+         "thousands", "maxim", "priorities", "generations", "completions", "translations", "concurrently"}
+_WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+@lru_cache(maxsize=4096)
+def _fix(word: str) -> str | None:
+    low = word.lower()
+    if low in LEAVE or low in _SINGLE:
+        return None
+    budget = 1 if len(low) <= 7 else 2
+    best, best_d = None, budget + 1
+    for key in _SINGLE:
+        if key[0] != low[0] or abs(len(key) - len(low)) > budget:
+            continue
+        d = OSA.distance(low, key, score_cutoff=budget)
+        if d < best_d:
+            best, best_d = key, d
+    return best
+
+
+def correct(text: str) -> str:
+    """``text`` with misspelled keywords replaced (case of the first letter kept)."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        key = _fix(word)
+        if key is None:
+            return word
+        return key.capitalize() if word[0].isupper() else key
+
+    return _WORD.sub(fix, text)
