@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 from knowledge.catalog import Catalog, UnknownNameError  # noqa: E402
 from knowledge.domain import Load, LoadKind, Precision, ServingConfig  # noqa: E402
 from simulator.perf.calibration import KV_POLICY, ErrorStats, family_reports  # noqa: E402
-from simulator.perf.calibration_data import REQUESTS_PER_USER, load_cases  # noqa: E402
+from simulator.perf.calibration_data import load_cases  # noqa: E402
 from simulator.perf.kernel_calibration import fit_all_families  # noqa: E402
 from simulator.perf.predict import predict  # noqa: E402
 from simulator.perf.workload import Z90  # noqa: E402
@@ -95,7 +95,7 @@ def measured_rows(shared: Path, catalog: Catalog, fixed_lengths: bool, limit: in
     t0 = time.perf_counter()
     for c in cases:
         if c.key not in cache:
-            p = predict(c.config, c.load, catalog, requests_per_user=None if fixed_lengths else REQUESTS_PER_USER)
+            p = predict(c.config, c.load, catalog, protocol=c.protocol)
             cache[c.key] = (p.ttft_ms.mean, p.itl_ms.mean) if p.fits else (math.nan, "; ".join(p.notes))
         ttft, tpot = cache[c.key]
         if not isinstance(tpot, float):
@@ -119,6 +119,7 @@ def simulated_sweeps(shared: Path, catalog: Catalog, limit: int | None) -> None:
     rows = json.loads((shared / "data/calibration/simulated_load_sweeps.json").read_text())["benchmarks"]
     rows = rows[:limit] if limit else rows
     errors: dict[str, list[list[float]]] = defaultdict(list)
+    curves: dict[tuple, list[tuple]] = defaultdict(list)
     times, skipped = [], defaultdict(int)
     for r in rows:
         try:
@@ -147,6 +148,9 @@ def simulated_sweeps(shared: Path, catalog: Catalog, limit: int | None) -> None:
              abs(p.e2e_ms.p95 / r["e2e_p95"] - 1)]
         for key in ("overall", gpu.name):
             errors[key].append(e)
+        curve = (cfg.model_id, cfg.gpu, n, p_in, p_out)
+        curves[curve].append((load.value, p.itl_ms.p95, r["itl_p95"], p.e2e_ms.p95, r["e2e_p95"],
+                              any(x.startswith("overloaded") for x in p.notes)))
     print("\nsimulated_load_sweeps.json (BLIS-simulated, open-loop Poisson): p95 absolute percentage error")
     print(f"{'group':<14}{'rows':>6}" + "".join(f"{m + ' ' + q:>11}" for m in ("TTFT", "ITL", "E2E")
                                                 for q in ("med", "p90")))
@@ -156,10 +160,38 @@ def simulated_sweeps(shared: Path, catalog: Catalog, limit: int | None) -> None:
         print(f"{name:<14}{len(e):>6}{cols}")
     if skipped:
         print("skipped:", dict(skipped))
+    _curve_shapes(curves)
     if times:
         ms = np.array(times) * 1e3
         print(f"predict() wall time, open loop: median {np.median(ms):.0f} ms, p90 {np.percentile(ms, 90):.0f} ms, "
               f"max {ms.max():.0f} ms over {len(ms)} calls")
+
+
+def _curve_shapes(curves: dict[tuple, list[tuple]]) -> None:
+    """Shape, not level: each curve divided by its own lightest-load point, predicted vs simulated; and the ratio
+    of predicted to simulated p95 at the lightest and the heaviest load (pessimism that grows with load shows as a
+    rising ratio)."""
+    growth, light, heavy, overloaded = [], [], [], 0
+    for pts in curves.values():
+        pts.sort()
+        if len(pts) < 3:
+            continue
+        r0 = pts[0]
+        for rate, itl_p, itl_s, e2e_p, e2e_s, over in pts[1:]:
+            overloaded += over
+            if not over:
+                growth.append(np.log((e2e_p / r0[3]) / (e2e_s / r0[4])))
+        light.append(r0[3] / r0[4])
+        fine = [q for q in pts if not q[5]]
+        heavy.append(fine[-1][3] / fine[-1][4])
+    if not growth:
+        return
+    g = np.array(growth)
+    print(f"curve shapes over {len(light)} sweeps: E2E p95 growth with load (each curve over its lightest point), "
+          f"predicted/simulated median {np.exp(np.median(g)):.2f}x, p10-p90 {np.exp(np.percentile(g, 10)):.2f}-"
+          f"{np.exp(np.percentile(g, 90)):.2f}x; predicted/simulated E2E p95 at the lightest load median "
+          f"{np.median(light):.2f}x, at the heaviest non-overloaded load {np.median(heavy):.2f}x; "
+          f"{overloaded} points predicted overloaded")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from knowledge.catalog import Catalog
-from simulator.perf.calibration_data import REQUESTS_PER_USER, Case, load_cases
+from simulator.perf.calibration_data import PROTOCOL, REQUESTS_PER_USER, Case, load_cases
 from simulator.perf.closedloop import closed_loop
 from simulator.perf.coefficients import (
     DEFAULT_COEFFICIENTS_PATH, PRIOR, CoefficientSet, EngineCoefficients, FamilyFit, coefficient_set_to_dict,
@@ -43,7 +43,7 @@ PRIOR_SIGMA = np.log(4.0)
 PRIOR_WEIGHT = 2.0  # strong enough that a model class left out of the data falls back on sane priors
 DEFECT_ROUNDS = 2
 # What the end-to-end fit may move: the overheads no kernel table shows.
-OVERHEAD_NAMES = ("step_ms", "layer_us", "seq_us", "ttft_ms", "ttft_per_seq_ms")
+OVERHEAD_NAMES = ("floor_scale", "step_ms", "layer_us", "seq_us", "ttft_ms", "ttft_per_seq_ms")
 # The measured runs' KV cache was FP8 for FP8/FP4 checkpoints: where concurrency exhausts the cache
 # (TTFT jumps) matches FP8 KV on H200/B200/B300 (e.g. MiniMax-M2.5 TP2 on B200 runs 64 x 9k-token users
 # without queueing; a 16-bit cache would hold about 50).
@@ -105,12 +105,14 @@ class _Group:
         step = StepTimeModel(model, cfg.precision, gpu, cfg.tensor_parallel, c, data_parallel=cfg.data_parallel,
                              expert_parallel=cfg.expert_parallel, kv_cache_dtype=cfg.kv_cache_dtype)
         load = self.case.load
-        est = closed_loop(step, lim, load.value / cfg.data_parallel, load.prompt_tokens, load.output_tokens,
+        prompt, output = self.case.mean_lengths
+        est = closed_loop(step, lim, load.value / cfg.data_parallel, prompt, output,
                           c.ttft_ms, REQUESTS_PER_USER, ttft_per_seq_ms=c.ttft_per_seq_ms)
         return est.ttft_ms, est.tpot_ms
 
     def simulated(self, c: EngineCoefficients, catalog: Catalog) -> tuple[float, float]:
-        r = simulate(self.case.config, self.case.load, catalog, coefficients=c, requests_per_user=REQUESTS_PER_USER)
+        r = simulate(self.case.config, self.case.load, catalog, coefficients=c,
+                     protocol=self.case.protocol or PROTOCOL)
         return float(np.nanmean(r.ttft_ms)), float(np.nanmean(r.itl_ms))
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from knowledge.catalog import Catalog, UnknownNameError
 from knowledge.domain import Load, LoadKind, Precision, ServingConfig
+from knowledge.domain.prediction import BenchmarkProtocol
 
 # The benchmark client's protocol (see module docstring).
 REQUESTS_PER_USER = 10
 RANGE_RATIO = 0.8
+PROTOCOL = BenchmarkProtocol(requests_per_user=REQUESTS_PER_USER, length_spread=RANGE_RATIO)
 MAX_MODEL_LEN_MARGIN = 256
 
 _SYSTEM_GPU = {"h100_sxm": "H100-SXM", "h200_sxm": "H200-SXM", "b200_sxm": "B200", "b300_sxm": "B300",
@@ -37,15 +39,22 @@ class Case:
     osl: int
     ttft_ms: float
     tpot_ms: float
+    protocol: BenchmarkProtocol | None = PROTOCOL  # None: the steady state at exactly isl/osl
 
     @property
     def key(self) -> tuple:
         """Identical simulations (repeated measurements share one)."""
-        return (self.config, self.load)
+        return (self.config, self.load, self.protocol)
+
+    @property
+    def mean_lengths(self) -> tuple[float, float]:
+        spread = self.protocol.length_spread if self.protocol else 1.0
+        return self.isl * (1 + spread) / 2, self.osl * (1 + spread) / 2
 
 
 def uniform_load(concurrency: int, isl: int, osl: int, fixed_lengths: bool = False) -> Load:
-    """The client's lengths: uniform on [0.8 L, L] -> mean 0.9 L, p90 0.98 L (or fixed L)."""
+    """The client's lengths as a Load's mean and p90 (uniform on [0.8 L, L] -> mean 0.9 L, p90 0.98 L), for code
+    that sizes a steady state like the client's; replays use ``PROTOCOL`` itself."""
     if fixed_lengths:
         return Load(kind=LoadKind.CONCURRENCY, value=concurrency, prompt_tokens=isl, output_tokens=osl)
     lo = RANGE_RATIO
@@ -95,6 +104,8 @@ def _case(row: dict, catalog: Catalog, fixed_lengths: bool, kv_policy: str) -> C
         model_id=model.id, precision=precision, gpu=gpu.name, tensor_parallel=tp, kv_cache_dtype=kv,
         data_parallel=dp, expert_parallel=ep > 1, max_num_seqs=max(256, per_rank),
         max_num_batched_tokens=8192, max_model_len=isl + osl + MAX_MODEL_LEN_MARGIN, gpu_memory_utilization=0.9)
+    # Under the protocol the load's lengths are the client's L (it draws uniformly in [0.8 L, L]).
+    load = Load(kind=LoadKind.CONCURRENCY, value=per_rank * dp, prompt_tokens=isl, output_tokens=osl)
     return Case(row_id=row["id"], model_id=model.id, gpu=gpu.name, family=gpu.family, engine=row["backend"],
-                config=config, load=uniform_load(per_rank * dp, isl, osl, fixed_lengths), isl=isl, osl=osl,
-                ttft_ms=float(row["silicon_ttft_ms"]), tpot_ms=float(row["silicon_tpot_ms"]))
+                config=config, load=load, isl=isl, osl=osl, ttft_ms=float(row["silicon_ttft_ms"]),
+                tpot_ms=float(row["silicon_tpot_ms"]), protocol=None if fixed_lengths else PROTOCOL)

@@ -38,7 +38,8 @@ class EngineCoefficients:
     wonly_bw_eff: float = 0.60
     quant_lat_us: float = 8.0  # per quantized GEMM call (includes quantizing the activations)
     quant_act_factor: float = 2.0  # activation bytes of quantized GEMMs relative to 16-bit ones
-    attn_bw_eff: float = 0.70  # KV-cache reads of decode attention
+    attn_bw_eff: float = 0.70  # KV-cache reads of decode attention, 16-bit cache
+    attn_fp8_bw_eff: float = 0.60  # the same over an FP8 cache (dequantizing costs some of the bandwidth)
     attn_flops_eff: float = 0.50  # prefill (flash) attention, fraction of 16-bit peak
     attn_lat_us: float = 10.0  # per attention call (one per layer and step)
     attn_seq_us: float = 0.3  # per sequence per attention call (tiles, split-KV reduction, block tables)
@@ -47,6 +48,7 @@ class EngineCoefficients:
     moe_layer_us: float = 30.0  # per MoE layer call: routing, top-k, permutations, the grouped GEMMs' floor
     comm_latency_us: float = 12.0  # per collective call (all-reduce, all-to-all)
     comm_eff: float = 0.70  # fraction of the interconnect's one-way bandwidth
+    floor_scale: float = 1.0  # kernel call floors in a served forward pass relative to isolated kernels (CUDA graphs)
     step_ms: float = 1.5  # fixed per engine step: scheduler, sampler, input preparation
     layer_us: float = 10.0  # per layer per step beyond GEMMs and attention: norms, rotary, residuals, glue
     seq_us: float = 8.0  # per sequence in the batch: sampling and bookkeeping

@@ -42,6 +42,11 @@ class GemmRates:
     act_factor: float = 1.0  # 16-bit activation bytes moved per element in + out (quantizing kinds: more)
 
 
+def scaled_floor(r: GemmRates, factor: float) -> GemmRates:
+    """The same kernel with its per-call floor scaled (served passes replay CUDA graphs: fewer launch gaps)."""
+    return replace(r, lat_ms=r.lat_ms * factor) if factor != 1.0 else r
+
+
 def gemm_ms(r: GemmRates, m, n, k):
     """One GEMM: m tokens through an n x k weight."""
     compute = 2.0 * m * n * k / r.flops_per_ms
@@ -143,8 +148,9 @@ def moe_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: floa
                      c.moe_layer_us / 1e3, d.act_factor)
 
 
-def attention_rates(gpu: GpuSpec, c: EngineCoefficients) -> AttentionRates:
-    return AttentionRates(gpu.bf16_tflops * 1e9 * c.attn_flops_eff, gpu.memory_bandwidth_gbps * 1e6 * c.attn_bw_eff,
+def attention_rates(gpu: GpuSpec, c: EngineCoefficients, fp8_cache: bool = False) -> AttentionRates:
+    bw_eff = c.attn_fp8_bw_eff if fp8_cache else c.attn_bw_eff
+    return AttentionRates(gpu.bf16_tflops * 1e9 * c.attn_flops_eff, gpu.memory_bandwidth_gbps * 1e6 * bw_eff,
                           c.attn_lat_us / 1e3, c.attn_seq_us / 1e3)
 
 

@@ -23,7 +23,7 @@ from knowledge.domain import AttentionKind, GpuSpec, ModelCard, Precision
 from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.kernels import (
     attention_rates, blend, comm_rate, decode_attention_ms_per_token, gemm_kind, gemm_ms, gemm_rates, moe_ms,
-    moe_rates,
+    moe_rates, scaled_floor,
 )
 from simulator.perf.memory import kv_bytes_per_token_per_layer_per_gpu, layer_split
 from simulator.perf.params import MLA_Q_LORA_RANK, split_params, weight_bytes
@@ -76,8 +76,10 @@ class StepTimeModel:
         a, c, gpu, tp = self.model.architecture, self.c, self.gpu, self.tp
         p, wb = split_params(a), weight_bytes(self.model, self.precision)
         dense_precision = Precision.BF16 if wb.dense_bytes_per_param >= 2.0 else self.precision
-        dense = gemm_rates(gpu, c, gemm_kind(gpu, dense_precision), wb.dense_bytes_per_param)
-        half = gemm_rates(gpu, c, "bf16")
+        # Kernel call floors as served (CUDA graphs replay the pass): the isolated kernels' floors, scaled.
+        floors = c.floor_scale
+        dense = scaled_floor(gemm_rates(gpu, c, gemm_kind(gpu, dense_precision), wb.dense_bytes_per_param), floors)
+        half = scaled_floor(gemm_rates(gpu, c, "bf16"), floors)
         # (rates, n, k, calls per step) of every dense GEMM on one GPU; m = the step's tokens.
         self._gemms = [(dense, n, k, calls) for n, k, calls in _dense_shapes(a, tp, p.moe_layers)]
         if p.moe_layers:
@@ -88,7 +90,8 @@ class StepTimeModel:
         self.num_experts = a.num_experts or 0
         self.top_k = a.experts_per_token or 0
         if p.moe_layers:
-            self._moe = moe_rates(gpu, c, gemm_kind(gpu, self.precision), wb.expert_bytes_per_param)
+            self._moe = scaled_floor(moe_rates(gpu, c, gemm_kind(gpu, self.precision), wb.expert_bytes_per_param),
+                                     floors)
             self._moe_shard = 1 if expert_parallel else tp
             self._moe_spread = self.gpus if expert_parallel else 1
         # Memory-bound element-wise kernels (norms, residuals, rotary, SiLU-and-mul) over every token's hidden
@@ -107,7 +110,7 @@ class StepTimeModel:
             pf_dims, dec_dims = (a.head_dim + rope) + a.head_dim, (lora + rope) + lora
         else:
             pf_dims = dec_dims = 2 * a.head_dim
-        attn = attention_rates(gpu, c)
+        attn = attention_rates(gpu, c, fp8_cache=kv_cache_dtype.startswith("fp8"))
         kv_layer = kv_bytes_per_token_per_layer_per_gpu(a, tp, kv_cache_dtype)
         self._pf_pair_ms = 2 * heads_here * pf_dims * full_layers / attn.flops_per_ms
         self._pf_pair_window_ms = 2 * heads_here * pf_dims * swa_layers / attn.flops_per_ms
@@ -115,7 +118,7 @@ class StepTimeModel:
         per_token = decode_attention_ms_per_token(attn, heads_here, dec_dims, kv_layer)
         self._dec_ctx_ms = per_token * full_layers
         self._dec_ctx_window_ms = per_token * swa_layers
-        self._attn_fixed_ms = attn.lat_ms * a.num_layers
+        self._attn_fixed_ms = attn.lat_ms * floors * a.num_layers
         self._attn_seq_ms = attn.seq_ms * a.num_layers
         # Communication.
         self.hidden = a.hidden_size

@@ -8,7 +8,7 @@ from knowledge.domain import ModelArchitecture, Precision
 from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.parallelism import tensor_parallel_ok, valid_tensor_parallel
 from simulator.perf.steptime import StepTimeModel, gemm_kind
-from tests.perf.catalog_fixture import DEEPSEEK_V3, GPT_OSS_120B, GPUS, LLAMA_8B, LLAMA_70B, MIXTRAL, _card
+from tests.simulator.perf.catalog_fixture import DEEPSEEK_V3, GPT_OSS_120B, GPUS, LLAMA_8B, LLAMA_70B, MIXTRAL, _card
 
 C = EngineCoefficients()
 

@@ -12,7 +12,7 @@ from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.engine import EngineLimits, run_engine
 from simulator.perf.loadsim import config_parts, engine_limits, simulate
 from simulator.perf.workload import interarrival_times, lognormal_sigma, sample_lengths
-from tests.perf.catalog_fixture import fixture_catalog
+from tests.simulator.perf.catalog_fixture import fixture_catalog
 
 CAT = fixture_catalog()
 C = EngineCoefficients()

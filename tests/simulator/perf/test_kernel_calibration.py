@@ -15,7 +15,7 @@ from simulator.perf.kernel_calibration import GpuTables, error_table, fit_all_fa
 from simulator.perf.kernels import gemm_kind, gemm_ms, gemm_rates
 from simulator.perf.steptime import StepTimeModel
 
-KERNELS = Path(__file__).resolve().parents[3] / "shared" / "data" / "kernels"
+KERNELS = Path(__file__).resolve().parents[4] / "shared" / "data" / "kernels"
 needs_tables = pytest.mark.skipif(not KERNELS.exists(), reason="shared kernel tables not available")
 
 

@@ -9,7 +9,7 @@ import pytest
 from knowledge.domain import Precision
 from simulator.perf.memory import BLOCK_TOKENS, GIB, plan_memory
 from simulator.perf.params import split_params, weight_bytes
-from tests.perf.catalog_fixture import DEEPSEEK_V3, GPT_OSS_120B, GPUS, LLAMA_8B, LLAMA_70B, MIXTRAL
+from tests.simulator.perf.catalog_fixture import DEEPSEEK_V3, GPT_OSS_120B, GPUS, LLAMA_8B, LLAMA_70B, MIXTRAL
 
 
 def test_llama_8b_bf16_weights_and_kv_per_token():

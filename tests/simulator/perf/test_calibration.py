@@ -13,7 +13,7 @@ from simulator.perf.calibration import calibrate
 from simulator.perf.calibration_data import load_cases, uniform_load
 from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, coefficient_set_from_dict
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 CSV = SHARED / "calibration" / "measured_fixed_concurrency.csv"
 KERNELS = SHARED / "kernels"
 needs_csv = pytest.mark.skipif(not (CSV.exists() and KERNELS.exists()), reason="shared calibration data not available")

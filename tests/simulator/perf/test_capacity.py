@@ -10,7 +10,7 @@ from knowledge.domain import Load, LoadKind, Precision, ServingConfig
 from simulator.perf.capacity import SloTargets, estimate_capacity_rps, max_rate_for_slos
 from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.predict import predict
-from tests.perf.catalog_fixture import GPUS, MODELS, Catalog
+from tests.simulator.perf.catalog_fixture import GPUS, MODELS, Catalog
 
 C = EngineCoefficients()
 FAST_H100 = GPUS["H100-SXM"].model_copy(update={

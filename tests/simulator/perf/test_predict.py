@@ -11,7 +11,7 @@ from knowledge.domain import (
 )
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, FamilyFit
 from simulator.perf.predict import predict
-from tests.perf.catalog_fixture import fixture_catalog
+from tests.simulator.perf.catalog_fixture import fixture_catalog
 
 CAT = fixture_catalog()
 COEFFS = CoefficientSet(engines={"vllm": {
