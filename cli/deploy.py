@@ -52,7 +52,8 @@ def deploy(ctx: typer.Context,
         raise fail(f"there is no option {n}; the plan has options 1 to {len(plan.recommendations)}", 2)
     rec = plan.recommendations[n - 1]
     chosen = target or settings.deploy_target
-    bundle = deploy_path.render(rec, plan.spec, kb.catalog, target=chosen, namespace=namespace)
+    bundle = deploy_path.render(rec, plan.spec, kb.catalog, target=chosen, namespace=namespace,
+                                instance=str(view.session.id))
     problems = deploy_path.problems(bundle, kb.catalog, settings.namespaces)
     for line in bundle.summary:
         console.print(f"- {line}", highlight=False)

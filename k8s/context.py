@@ -6,6 +6,7 @@ Templates only lay these out (and carry the comments that explain them); every d
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,13 +30,26 @@ SCALING_BEHAVIOR = {
 }
 
 
-def derive_name(model_id: str) -> str:
-    """'meta-llama/Llama-3.1-8B-Instruct' -> 'llama-3-1-8b-instruct' (a DNS-1123 label with room for suffixes)."""
+FINGERPRINT_LEN = 8
+
+
+def derive_name(model_id: str, fingerprint: str | None = None) -> str:
+    """'meta-llama/Llama-3.1-8B-Instruct' -> 'llama-3-1-8b-instruct' (a DNS-1123 label with room for suffixes),
+    with ``-<fingerprint>`` appended when given."""
+    room = MAX_NAME_LEN - (len(fingerprint) + 1 if fingerprint else 0)
     tail = model_id.split("/")[-1].lower()
-    name = re.sub(r"[^a-z0-9]+", "-", tail).strip("-")[:MAX_NAME_LEN].strip("-")
+    name = re.sub(r"[^a-z0-9]+", "-", tail).strip("-")[:room].strip("-")
     if not name or not name[0].isalpha():
-        name = ("m-" + name)[:MAX_NAME_LEN].strip("-")
-    return name
+        name = ("m-" + name)[:room].strip("-")
+    return f"{name}-{fingerprint}" if fingerprint else name
+
+
+def configuration_fingerprint(instance: str, rec: Recommendation, engine: EnginePlan, options: RenderOptions) -> str:
+    """A short hash of who owns a deployment and what it runs: the same session re-applying the same option
+    gets the same name (idempotent), anything else a name of its own."""
+    parts = (instance, engine.model_id, engine.precision.value, engine.gpu.name, engine.tensor_parallel,
+             engine.data_parallel, rec.replicas, rec.min_replicas, rec.max_replicas, options.target)
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:FINGERPRINT_LEN]
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,8 @@ def prom_label(label: str) -> str:
 
 def build_context(rec: Recommendation, spec: DeploymentSpec, options: RenderOptions,
                   engine: EnginePlan) -> dict[str, Any]:
-    name = options.name or derive_name(engine.model_id)
+    fingerprint = configuration_fingerprint(options.instance, rec, engine, options) if options.instance else None
+    name = options.name or derive_name(engine.model_id, fingerprint)
     namespace = options.namespace or spec.namespace or DEFAULT_NAMESPACE
     if not (DNS_LABEL.match(namespace) and len(namespace) <= 63):
         raise RenderError(f"namespace {namespace!r} is not a valid DNS-1123 label")

@@ -42,7 +42,11 @@ class RenderOptions(BaseModel):
     gateway_name: str = Field(default="compass-gateway", description="Gateway the HTTPRoute attaches to")
     gateway_namespace: str | None = None
 
-    name: str | None = Field(default=None, description="base name of the objects; default from the model id")
+    name: str | None = Field(default=None, description="base name of the objects; default from the model id "
+                             "(with the instance and configuration fingerprint when an instance is given)")
+    instance: str | None = Field(default=None, max_length=200, description="who owns the deployment (a session "
+                                 "id): hashed with the configuration into the default name, so deployments of "
+                                 "different sessions or configurations never share (or overwrite) objects")
     namespace: str | None = Field(default=None, description="default: spec.namespace, else 'compass'")
     create_namespace: bool = False
     resource_quota: bool = Field(default=False, description="with create_namespace: a ResourceQuota sized "

@@ -41,12 +41,14 @@ class Applied(BaseModel):
 
 
 def render(rec: Recommendation, spec: DeploymentSpec, catalog: Catalog, *, target: str,
-           namespace: str | None = None, name: str | None = None) -> ManifestBundle:
+           namespace: str | None = None, name: str | None = None, instance: str | None = None) -> ManifestBundle:
+    """``instance`` (the session that deploys) goes into the default name with the configuration, so two
+    sessions, or two options of one session, never share a deployment."""
     if target not in TARGETS:
         raise DeployError(f"Unknown deploy target '{target}'; use one of {', '.join(TARGETS)}.")
     manifest_target = "simulator" if target == "local" else target
     options = RenderOptions(target=manifest_target, namespace=namespace or spec.namespace or DEFAULT_NAMESPACE,
-                            name=name)
+                            name=name, instance=instance)
     try:
         bundle = render_bundle(rec, spec, catalog, options)
     except K8sError as exc:

@@ -76,6 +76,11 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _describe(env: dict[str, str], replicas: int) -> str:
+    return (f"{replicas} x {env.get('MODEL_NAME')} on {env.get('TENSOR_PARALLEL_SIZE', '1')} x "
+            f"{env.get('GPU_TYPE')}")
+
+
 def _container_env(bundle: ManifestBundle) -> dict[str, str]:
     for obj in bundle.objects:
         if obj.get("kind") == "Deployment":
@@ -126,7 +131,15 @@ class LocalTarget:
             raise NamespaceNotAllowedError([bundle.namespace], sorted(self.allowed))
         dep_id = f"{bundle.namespace}-{bundle.name}"
         existing = self.get(dep_id)
+        env = _container_env(bundle)
+        count = max(1, replicas or bundle.plan.replicas)
         if existing and self.running(existing):
+            if existing.environment != env or len(existing.replicas) != count:
+                running_now = _describe(existing.environment, len(existing.replicas))
+                raise LocalTargetError(
+                    f"{dep_id} is already running with another configuration ({running_now}, not "
+                    f"{_describe(env, count)}); stop it first with `compass deploy stop {dep_id}`, or deploy "
+                    "under another name")
             progress(f"{dep_id} is already running at {existing.endpoint}; nothing started twice")
             return existing
         if existing:
@@ -136,8 +149,6 @@ class LocalTarget:
                                        f"or stop it with `compass deploy stop {dep_id}`")
             progress(f"stopping what is left of an earlier start of {dep_id}")
             self.stop(dep_id)
-        env = _container_env(bundle)
-        count = max(1, replicas or bundle.plan.replicas)
         logs = self.dir / dep_id
         logs.mkdir(parents=True, exist_ok=True)
         dep = LocalDeployment(id=dep_id, name=bundle.name, namespace=bundle.namespace,

@@ -78,6 +78,21 @@ def test_namespace_allowlist_is_enforced_in_the_apply_path(kb, fast_local):
     assert deploy_path.local_target(["compass"]).list() == []
 
 
+
+def test_a_name_already_running_with_another_configuration_is_refused(kb, fast_local):
+    """An explicit name shared by two configurations never hands one user the other's replicas."""
+    catalog = kb.catalog
+    result = small_plan(catalog)
+    rec = result.recommendations[0]
+    first = deploy_path.render(rec, result.spec, catalog, target="local", name="shared")
+    deploy_path.apply(first, catalog, target="local", allowed_namespaces=["compass"])
+    wider = deploy_path.render(rec.model_copy(update={"replicas": rec.replicas + 1}), result.spec, catalog,
+                               target="local", name="shared")
+    with pytest.raises(deploy_path.DeployError, match="already running with another configuration"):
+        deploy_path.apply(wider, catalog, target="local", allowed_namespaces=["compass"])
+    [dep] = deploy_path.local_target(["compass"]).list()
+    assert len(dep.replicas) == rec.replicas  # the running one is untouched
+
 # A process that applies a local deployment of three replicas, printing the target's progress lines.
 _APPLY_SCRIPT = """
 import sys
