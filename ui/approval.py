@@ -45,14 +45,14 @@ async def send(service: AgentService, sid: uuid.UUID, owner: str, pending: dict)
     if stale is not None:
         await _restate(stale, "expired")
     view = await asyncio.to_thread(service.view, sid, owner)
-    card = _element(views.approval_props(pending, view.state.plan, str(sid)))
-    elements: list = [card]
     bundle = await asyncio.to_thread(manifest_bundle, service, sid, owner, pending)
+    name = f"compass-option-{pending.get('option')}-{pending.get('namespace')}.yaml"
+    card = _element({**views.approval_props(pending, view.state.plan, str(sid)), "file": name if bundle else None})
+    elements: list = [card]
     if bundle:
-        name = f"compass-option-{pending.get('option')}-{pending.get('namespace')}.yaml"
         elements.append(cl.File(name=name, content=bundle.encode("utf-8"), mime="application/x-yaml",
                                 display="inline"))
-    await cl.Message(content="The manifests, for review:" if bundle else "", elements=elements).send()
+    await cl.Message(content="", elements=elements).send()  # the card says it all; the file is named
     _LIVE[cl.context.session.id] = card
 
 

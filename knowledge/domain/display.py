@@ -19,10 +19,11 @@ def ms(value: float | None) -> str:
 
 
 def rate(value: float | None) -> str:
-    """Requests per second to three significant figures: '5.21', '13.0', '78.1', '1,250'; '-' when unknown."""
+    """Requests per second to three significant figures: '5.21', '13.0', '78.1', '1,250'; a whole number as such
+    ('8', the rate someone stated); '-' when unknown."""
     if value is None or not math.isfinite(value):
         return "-"
-    if value == 0 or abs(value) >= 99.95:
+    if float(value).is_integer() or abs(value) >= 99.95:
         return f"{value:,.0f}"
     rounded = float(f"{value:.3g}")  # 9.996 -> 10.0, not 10.00
     digits = max(0, 2 - math.floor(math.log10(abs(rounded))))

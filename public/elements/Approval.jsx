@@ -31,6 +31,7 @@ export default function Approval() {
         Deploy <strong>option {props.option}</strong>{props.what ? ` (${props.what})` : ""} to{" "}
         <strong>{props.target}</strong> in namespace <strong>{props.namespace}</strong>?
         {props.where ? <div style={S.muted}>{props.where}</div> : null}
+        {props.file ? <div style={S.muted}>The manifests to review: {props.file} (below).</div> : null}
       </div>
       {done ? (
         <div data-testid="approval-state" style={{ ...S.done, color: done[1] }}>{done[0]}{props.by ? ` by ${props.by}` : ""}.</div>
@@ -42,7 +43,7 @@ export default function Approval() {
           <Button data-testid="approval-reject" variant="outline" disabled={sent !== null} onClick={() => decide("reject_deploy")}>
             Reject
           </Button>
-          <span style={S.muted}>{sent ? "Sent…" : "Nothing is applied until you approve."}</span>
+          {sent ? <span style={S.muted}>Sent…</span> : null}
         </div>
       )}
     </div>

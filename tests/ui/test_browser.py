@@ -179,6 +179,13 @@ def _welcome(page) -> None:
     assert page.get_by_text(re.compile("Describe the need in your own words")).first.is_visible()
 
 
+def _reopen(page, server, title: str) -> None:
+    """A fresh start of the UI, then the conversation opened from the sidebar."""
+    page.goto(server["url"] + "/ui")
+    _ready(page)
+    page.locator("a[href*='/thread/']", has_text=title).first.click()
+
+
 def _cells(row) -> list[str]:
     return [c.strip() for c in row.locator("td").all_inner_texts()]
 
@@ -307,9 +314,7 @@ def test_deploy_approval_survives_a_reload_then_applies_and_validates(browser, s
     card.scroll_into_view_if_needed()
     _shot(page, "11-approval")
 
-    page.reload()  # the interrupt is in the checkpoint: the reopened thread offers the same buttons
-    _ready(page)
-    page.locator("a[href*='/thread/']", has_text="Code completion").first.click()
+    _reopen(page, server, "Code completion")  # the interrupt is in the checkpoint: the same buttons again
     approve.wait_for()
     _shot(page, "12-approval-after-reopen")
     approve.click()
@@ -326,9 +331,7 @@ def test_deploy_approval_survives_a_reload_then_applies_and_validates(browser, s
     _shot(page, "13-after-approval")
     _no_stack_traces(page)
 
-    page.reload()  # decided: the reopened thread shows the decision, not live buttons
-    _ready(page)
-    page.locator("a[href*='/thread/']", has_text="Code completion").first.click()
+    _reopen(page, server, "Code completion")  # decided: the reopened thread shows the decision, no live buttons
     page.get_by_text(re.compile(r"Validation (passed|failed)", re.I)).first.wait_for()
     assert page.get_by_test_id("approval-state").last.inner_text().startswith("Approved by " + USER)
     assert page.get_by_role("button", name="Approve").count() == 0
