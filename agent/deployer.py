@@ -41,6 +41,8 @@ class DeployPreview(BaseModel):
     objects: int
     yaml: str
     problems: list[str] = Field(default_factory=list)
+    limits: list[str] = Field(default_factory=list, description="the problems that are the target's limits "
+                              "(valid manifests this target will not run), not validation failures")
 
 
 def _session_id() -> str | None:
@@ -54,10 +56,11 @@ def _session_id() -> str | None:
 def preview(rec: Recommendation, spec: DeploymentSpec, option: int, ctx: AgentContext) -> DeployPreview:
     catalog = ctx.knowledge_base().catalog
     bundle = deploy.render(rec, spec, catalog, target=ctx.deploy_target, instance=_session_id())
-    issues = deploy.problems(bundle, catalog, ctx.allowed_namespaces)
+    limits = deploy.target_limits(bundle, ctx.deploy_target, ctx.allowed_namespaces)
+    issues = deploy.problems(bundle, catalog, ctx.allowed_namespaces) + limits
     return DeployPreview(name=bundle.name, namespace=bundle.namespace, target=ctx.deploy_target,
                          summary=list(bundle.summary), objects=len(bundle.manifests), yaml=bundle.yaml(),
-                         problems=issues)
+                         problems=issues, limits=limits)
 
 
 def apply(dep: Deployment, rec: Recommendation, spec: DeploymentSpec, ctx: AgentContext,

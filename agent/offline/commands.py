@@ -86,7 +86,9 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"\bsize\s+(?:it|this)\b|\bfind\s+(?:me\s+|us\s+)?(?:a|the)\s+(?:setup|config|configuration|deployment|"
      r"option)\b|\bwhat\s+do\s+you\s+think\b|\bwhat\s+would\s+you\s+(?:use|pick|do)\b|\b(?:can|could)\s+you\s+"
      r"(?:plan|size|spec)\b"),
-    (Intent.SELECT, r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
+    (Intent.SELECT, r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
+     r"gpu|setup|option|variant|scenario))?\b|\blet'?s\s+(?:buy|rent)\s+them\b|\bdo\s+that\s+instead\b|"
+     r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
      r"(?:take|use|pick|choose|select|try)\b|\b(?:take|pick|choose|select|prefer|want|like)\s+(?:the\s+|option|"
      r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b|\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+"
      r"(?:that|it|this|the\s+(?:change|variant|scenario))\b|\bmake\s+it\s+so\b"),
@@ -108,12 +110,16 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.RECOMMEND: ("recommend", "suggest", "propose", "what", "which", "option", "alternative", "choice",
                        "plan", "size", "find", "think"),
     Intent.SELECT: ("go", "take", "use", "pick", "choose", "select", "try", "prefer", "want", "like", "sounds",
-                    "that one", "do that", "do it", "do this", "apply", "adopt", "make it so"),
+                    "that one", "do that", "do it", "do this", "apply", "adopt", "make it so", "plan for", "plan with",
+                    "keep", "buy them", "rent them"),
     Intent.HELP: ("help", "?", "command", "menu", "what can", "how does", "how do", "how can", "what do"),
 }
 # Adopting what was just discussed ("let's do that" after a what-if): a pick without an option number.
 ADOPT = re.compile(r"\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+(?:that|it|this|the\s+(?:change|variant|"
-                   r"scenario))\b|\bmake\s+it\s+so\b|\bgo\s+(?:ahead\s+)?with\s+(?:that|this|it)\b")
+                   r"scenario))\b|\bmake\s+it\s+so\b|\bgo\s+(?:ahead\s+)?with\s+(?:that|this|it)\b|"
+                   r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
+                   r"gpu|setup|option|variant|scenario))?\b|\blet'?s\s+(?:buy|rent)\s+them\b|\bswitch\s+to\s+"
+                   r"(?:that|it|this)\b|\bdo\s+that\s+instead\b")
 DONT_KNOW_KEYS = ("know", "dunno", "idea", "clue", "sure", "pick", "choose", "decide", "tell", "call", "up to",
                   "whatever", "default", "hard", "say", "preference", "matter", "care", "decided", "figured", "tbd",
                   "skip", "pass", "idk", "dk", "fine", "assume")

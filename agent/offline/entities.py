@@ -26,8 +26,9 @@ _EXTRA_KEYWORDS = {"gpt-oss": r"gpt[\s-]?oss"}
 _CHINESE_PROVIDERS = {"alibaba", "deepseek", "moonshot ai", "minimax", "z.ai", "zhipu ai"}
 
 _NEG_BEFORE = re.compile(
-    r"(?:\b(?:no|not|avoid|avoiding|without|except|excluding|exclude|never|ban|banned|skip|nor|"
-    r"don'?t\s+(?:want|use|like|have|need)|do\s+not\s+(?:want|use|have|need)|can'?t\s+use|cannot\s+use|won'?t\s+use|"
+    r"(?:\b(?:no|not|nothing|none|avoid|avoiding|without|except|excluding|exclude|never|ban|banned|skip|nor|"
+    r"don'?t\s+(?:want|use|like|have|need)|do\s+not\s+(?:want|use|have|need)|can'?t\s+(?:use|get|buy|rent|access)|"
+    r"cannot\s+(?:use|get|buy|rent|access)|won'?t\s+use|no\s+access\s+to|unable\s+to\s+get|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|anything\s+but|not\s+on|no\s+more)\b)"
     r"(?:\s+[a-z]+){0,2}\s*$")
 _NEG_AFTER = re.compile(
@@ -36,7 +37,7 @@ _NEG_AFTER = re.compile(
     r"unavailable|excluded|banned|forbidden|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
 _LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$")
-_GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|,\s*(?:and|or))\s*)?(?:the\s+)?$")
+_GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
 _BOUNDARY = re.compile(r"[.;!?,]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
 
 
@@ -57,6 +58,7 @@ class _Index:
     provider: dict[str, str]
     keyword_re: re.Pattern                  # family keywords followed by version/size words
     keyword_family: dict[str, str]          # keyword -> family prefix
+    orgs: frozenset[str] = frozenset()      # hub organisations of the catalog's models ("meta-llama", "qwen")
 
 
 def model_tokens(name: str) -> set[str]:
@@ -86,9 +88,21 @@ def _index(catalog: Catalog) -> _Index:
     alternation = "|".join(sorted((k if k in _EXTRA_KEYWORDS.values() else re.escape(k) for k in keywords),
                                   key=len, reverse=True))
     keyword_re = re.compile(rf"(?<![a-z0-9])({alternation})(?![a-z])((?:[\s\-_/.:]*(?:{_MODEL_TOKEN})){{0,8}})")
-    index = _Index(tokens, family, provider, keyword_re, {k: v for k, v in keywords.items()})
+    orgs = frozenset(n.lower().split("/")[0] for m in catalog.models
+                     for n in (m.id, *m.aliases, *(v.hf_id for v in m.variants)) if "/" in n)
+    index = _Index(tokens, family, provider, keyword_re, {k: v for k, v in keywords.items()}, orgs)
     catalog._cache["offline_parser_index"] = index
     return index
+
+
+_GROUP = re.compile(r"\b(nvidia|amd|blackwell|hopper|ampere|ada\s+lovelace|lovelace|cdna\s*3|instinct)\b"
+                    r"(?:[\s-]+(?:gpus?|cards?|stuff|ones|hardware|generation|gen|chips?|accelerators?|family))?")
+
+
+def _group(catalog: Catalog, word: str) -> tuple[str, ...]:
+    word = re.sub(r"\s+", " ", word)
+    key = {"ada lovelace": "ada", "lovelace": "ada", "cdna 3": "cdna3", "instinct": "amd"}.get(word, word)
+    return tuple(g.name for g in catalog.gpus if g.vendor == key or g.family == key)
 
 
 def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
@@ -102,7 +116,16 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
                 broad = _gpu_family(catalog, names[key], candidate) if not suffix.strip() else ()
                 out.append(Mention(m.start(), m.end(), (names[key],), broad=broad))
                 break
-    return out
+    taken = [(x.start, x.end) for x in out]
+    for m in _GROUP.finditer(text):  # "no AMD", "NVIDIA only", "nothing Blackwell", "the old Ampere stuff"
+        if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
+            continue
+        if m.group(1) in ("nvidia", "amd") and _GPU.match(text, m.end() + 1 if m.end() < len(text) else m.end()):
+            continue  # "NVIDIA H100": the card itself was named
+        members = _group(catalog, m.group(1))
+        if members:
+            out.append(Mention(m.start(), m.end(), members))
+    return sorted(out, key=lambda x: x.start)
 
 
 def _gpu_family(catalog: Catalog, canonical: str, said: str) -> tuple[str, ...]:
@@ -119,6 +142,8 @@ def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mentio
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for m in _HF_ID.finditer(text):
+        if m.group(1).split("/")[0] not in idx.orgs:
+            continue  # "v1.0/draft", "24/7": not a hub id (and an unknown name costs a fuzzy search)
         try:
             resolved = catalog.resolve_model(m.group(1).rstrip("."))
             precision = resolved.precision.value if resolved.precision else None

@@ -40,6 +40,13 @@ from knowledge.domain.spec import (
 MAX_RPS_PER_USER = 2.0  # same threshold as agent.spec_merge (not imported: that module imports this package)
 DESCRIPTION_CHARS = 300
 MAX_SENTENCES = 60
+MAX_PASTED_SENTENCES = 300  # a 20,000-character requirements paste is a few hundred sentences
+# a pasted sentence is only read when it can state a fact: a number or a word the fact tables know
+_FACTY = re.compile(r"\d|\b(?:gpus?|nvidia|amd|latency|budget|cost|cheap|quality|accuracy|priority|rent|own|buy|"
+                    r"purchase|spot|reserved|chat\w*|rag|retriev\w*|summar\w*|translat\w*|code|coding|legal|contracts?|"
+                    r"content|marketing|llama|qwen|mistral|mixtral|gemma|phi|gpt|deepseek|fp8|fp16|bf16|int[48]|"
+                    r"quantiz\w*|batch|offline|window|concurrent\w*|peak|cold|scale|hopper|blackwell|ampere|"
+                    r"thousand|hundred|million|dozen)\b", re.I)
 _WORDY = re.compile(r"[^\W_]")  # a sentence with at least one letter or digit
 # field -> (integer?, upper limit, words for messages)
 LIMITS: dict[str, tuple[bool, float, str]] = {
@@ -93,6 +100,10 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
         said = said[:MAX_SENTENCES * 2 // 3] + said[-(MAX_SENTENCES // 3):]
     for i, sentence in enumerate(said):
         msg.sentence(i, sentence)
+    unique = dict.fromkeys(s for block in seg.embedded if not contains_any(block, flagged) for s in sentences(block))
+    pasted = [s for s in unique if _FACTY.search(s)][:MAX_PASTED_SENTENCES]
+    for i, sentence in enumerate(pasted, start=len(said)):
+        msg.pasted(i, sentence)
     return msg.result(seg.own)
 
 
@@ -148,6 +159,22 @@ class _Message:
             self.said_dont_know = True
             clause = _clause(command_text, m.start(), m.end())
             self.dont_know += [f for f in C.dont_know_fields(clause, self.asked) if f not in self.dont_know]
+
+    def pasted(self, index: int, sentence: str) -> None:
+        """A sentence of pasted text (a requirements document, an e-mail): its facts describe the need, but only
+        fill what the user's own words did not say, and nothing in it is a command, a namespace or an answer."""
+        sc = scope(sentence)
+        if sc.whatif.strip() or Q.is_why(sc.low) or Q.is_hypothetical(sc.low):
+            return
+        f = read_facts(sc.orig, sc.low, self.catalog, ())
+        f.namespace = None
+        for name in [n for n in f.values if n in self.facts.values]:
+            f.values.pop(name)
+        for name in [n for n in f.lists if n in self.facts.lists]:
+            f.lists.pop(name)
+        f.cleared = [c for c in f.cleared if c not in self.facts.values]
+        f.leftover = None
+        self._absorb(f, index, sc.orig)
 
     def _question(self, index: int, sc) -> bool:
         """A why-question, a belief next to one, or a hypothetical question: its facts are not requirements."""

@@ -79,14 +79,20 @@ _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:requests?|queries|calls|conversations|chats|"
     r"messages|tickets|emails|documents|docs|completions|prompts|questions|translations|summaries|sessions)\b")
 _PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
-_PEAK = re.compile(r"\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|highest|"
-                   r"top|up\s+to|rush)\b")
+_PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
+                   r"highest|top|tops\s+out|topping\s+out|up\s+to|rush)\b")
 _PEAK_AFTER = re.compile(r"^\s*(?:at|during|in)?\s*(?:the\s+)?(?:peak|busiest|rush|spikes?|bursts?|max)\b")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
 _PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
 _AVERAGE_AFTER = re.compile(r"^\s*(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b")
 _PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b[^.;,\x02]{0,30}$")
-_AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually)\b")
+_AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
+                      r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
+# a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
+_PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
+                        rf"(?:of|at|to|up\s+to|around|about|near|~|:|=)?\s*(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
+                        r"(?!\s*(?:%|x\b|[a-z]))")
+_OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
 
 _LATENCY_UNIT = re.compile(
     rf"{NUM}\s*(ms|msec|millis|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)(?![a-z/])")
@@ -218,6 +224,9 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
+    if any(q.field in RATE_FIELDS for q in p.found) or p.first_asked(RATE_FIELDS):
+        p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m)))])
+    p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     if notes is not None:

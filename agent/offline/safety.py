@@ -258,7 +258,13 @@ def _framing(own: str, embedded: list[str], flagged: tuple[str, ...]) -> str:
         else:
             embedded.append(p)
     if sum(len(p) for p in keep) > OWN_TOTAL:
-        keep = [keep[0][:OWN_PARAGRAPH], keep[-1][:OWN_PARAGRAPH]] if len(keep) > 1 else [keep[0][:OWN_TOTAL]]
+        # a long message of the user's own: commands are only read in its opening and closing, the rest is read
+        # for facts like a pasted requirements document (never dropped unread)
+        middle = "\n\n".join([keep[0][OWN_PARAGRAPH:], *keep[1:-1], keep[-1][:-OWN_PARAGRAPH]] if len(keep) > 1
+                             else [keep[0][OWN_TOTAL:]])
+        if middle.strip():
+            embedded.append(middle)
+        keep = [keep[0][:OWN_PARAGRAPH], keep[-1][-OWN_PARAGRAPH:]] if len(keep) > 1 else [keep[0][:OWN_TOTAL]]
     return "\n\n".join(keep)
 
 

@@ -28,11 +28,12 @@ _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?\s+(?:review|analysis|analytics|redlining)|"
      r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
-     r"\blegal\s+(?:research|analysis|review|documents?|work|team|assistant|tech|ai)|\bdue\s+diligence\b|"
+     r"\blegal\s+(?:research|analysis|review|documents?|work|assistant|tech|ai|filings?|briefs?|questions?|"
+     r"advice|drafting|memos?)|\bdue\s+diligence\b|"
      r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
      r"policy|clinical)\s+(?:research|analysis)\b|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|\blaw\s+firm\b|"
-     r"\blegal\b|\bresearch_legal_analysis\b"),
+     r"\bresearch_legal_analysis\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:over|on|about|from|"
      r"against|using|based\s+on)\s+(?:our\s+|the\s+|their\s+|internal\s+|company\s+|your\s+)*(?:\w+\s+)?(?:docs?|"
@@ -196,17 +197,20 @@ COLD_START_ON = _re(
 
 # ------------------------------------------------------------------ retractions ("no budget limit", "any GPU")
 # "drop the GPU restriction", "lift our model requirement"
-_LIFT = r"\b(?:drop|remove|lift|forget|ignore|clear|scrap|delete)\s+(?:about\s+)?(?:the\s+|that\s+|our\s+|my\s+)?"
+_LIFT = (r"\b(?:drop|remove|lift|forget|ignore|clear|scrap|scratch|delete|get\s+rid\s+of)\s+(?:about\s+)?"
+         r"(?:the\s+|that\s+|our\s+|my\s+|every\s+|all\s+(?:the\s+)?|any\s+)?")
 _RESTRICTION = r"(?:restrictions?|constraints?|limits?|limitations?|requirements?|preferences?)\b"
 CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f, p in (
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
-     r"\b(?:forget|drop|remove|ignore|scrap|clear|lift|delete)\s+(?:about\s+)?(?:the\s+|my\s+|our\s+)?budget\b|"
+     r"\b(?:forget|drop|remove|ignore|scrap|scratch|clear|lift|delete)\s+(?:about\s+)?(?:the\s+|my\s+|our\s+)?budget\b|"
      r"\bbudget\s+(?:is\s+|doesn'?t\s+)?(?:unlimited|no\s+object|not\s+a\s+(?:concern|constraint|problem)|"
      r"matter|irrelevant|not\s+an\s+issue)|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
      r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),
-    (("gpus",), r"\bany\s+(?:gpu|hardware|accelerator|card)s?\b|\bwhatever\s+(?:gpu|hardware)s?\b|\bno\s+gpu\s+"
-     r"(?:preference|constraints?|restrictions?)\b|\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+"
-     r"(?:about|which)\s+(?:the\s+)?gpus?\b|" + _LIFT + r"(?:gpu|hardware)\s+" + _RESTRICTION),
+    (("gpus", "exclude_gpus"), r"\bno\s+gpu\s+(?:preference|constraints?|restrictions?)\b|" + _LIFT +
+     r"(?:gpu|hardware)\s+" + _RESTRICTION + r"|\b(?:any|all)\s+gpus?\s+(?:is|are)\s+(?:fine|ok|okay|allowed)\s+"
+     r"(?:again|now)\b"),
+    (("gpus",), r"\bany\s+(?:gpu|hardware|accelerator|card)s?\b|\bwhatever\s+(?:gpu|hardware)s?\b|"
+     r"\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?gpus?\b"),
     (("models",), r"\bany\s+models?\b|\bwhatever\s+model\b|\bno\s+model\s+(?:preference|constraints?)\b|"
      r"\bmodels?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?models?\b|"
      + _LIFT + r"model\s+" + _RESTRICTION),

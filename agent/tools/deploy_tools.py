@@ -27,8 +27,8 @@ def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
     """Why option ``n`` will not be deployed. A namespace off the allowlist is said once, with the way out
     (every object in the bundle would otherwise repeat it)."""
     off_list = [p for p in preview.problems if "allowlist" in p]
-    others = [p for p in preview.problems if p not in off_list]
-    lines = [f"I will not deploy option {n}:"]
+    others = [p for p in preview.problems if p not in off_list and p not in preview.limits]
+    lines = [f"I will not deploy option {n}:"] + [f"- {p}" for p in preview.limits]
     if off_list:
         allowed = ctx.allowed_namespaces
         choose = (f"Choose one of {', '.join(allowed)} (*use namespace {allowed[0]}*), or ask" if allowed
