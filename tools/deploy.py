@@ -76,6 +76,12 @@ def problems(bundle: ManifestBundle, catalog: Catalog, allowed_namespaces: Itera
     return [str(issue) for issue in report.errors]
 
 
+def target_limits(bundle: ManifestBundle, target: str, allowed_namespaces: Iterable[str]) -> list[str]:
+    """What the target cannot run of a valid bundle (the local replica cap), one line each: said before anyone
+    is asked to approve, and enforced again when applying."""
+    return local_target(allowed_namespaces).problems(bundle) if target == "local" else []
+
+
 def local_target(allowed_namespaces: Iterable[str]) -> LocalTarget:
     time_scale = float(os.environ.get("COMPASS_LOCAL_TIME_SCALE", "1"))
     return LocalTarget(KnowledgeSettings().home, allowed_namespaces=allowed_namespaces, time_scale=time_scale)

@@ -16,6 +16,7 @@ from typing import Literal
 
 import httpx
 from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from k8s.bundle import ManifestBundle
 from k8s.errors import K8sError, NamespaceNotAllowedError
@@ -25,6 +26,15 @@ READY_TIMEOUT_S = 90.0
 
 class LocalTargetError(K8sError):
     pass
+
+
+class LocalTargetSettings(BaseSettings):
+    """``COMPASS_LOCAL_*``: what this machine lets a local deployment start."""
+
+    model_config = SettingsConfigDict(env_prefix="COMPASS_LOCAL_", extra="ignore")
+
+    max_replicas: int = Field(default=16, ge=1, description="most simulator replicas one local deployment starts "
+                              "(each is a process of ~100 MB here)")
 
 
 class LocalProcess(BaseModel):
@@ -90,10 +100,21 @@ def _container_env(bundle: ManifestBundle) -> dict[str, str]:
 
 
 class LocalTarget:
-    def __init__(self, home: Path, *, allowed_namespaces: Iterable[str], time_scale: float = 1.0):
+    def __init__(self, home: Path, *, allowed_namespaces: Iterable[str], time_scale: float = 1.0,
+                 max_replicas: int | None = None):
         self.dir = home / "deployments"
         self.allowed = set(allowed_namespaces)
         self.time_scale = time_scale
+        self.max_replicas = max_replicas or LocalTargetSettings().max_replicas
+
+    def problems(self, bundle: ManifestBundle, replicas: int | None = None) -> list[str]:
+        """Why this machine will not run the bundle (one line each); empty when it will."""
+        count = max(1, replicas or bundle.plan.replicas)
+        if count > self.max_replicas:
+            return [f"the plan needs {count} replicas; the local target runs at most {self.max_replicas} on this "
+                    f"machine (COMPASS_LOCAL_MAX_REPLICAS): deploy it to a cluster (--target kserve) or plan for "
+                    "less traffic"]
+        return []
 
     # ------------------------------------------------------------------ records
 
@@ -129,6 +150,8 @@ class LocalTarget:
         """Start the plan's replicas and the front; a deployment already running under the same id is reused."""
         if bundle.namespace not in self.allowed:  # enforced here, whatever the caller checked
             raise NamespaceNotAllowedError([bundle.namespace], sorted(self.allowed))
+        if refusal := self.problems(bundle, replicas):
+            raise LocalTargetError(refusal[0][0].upper() + refusal[0][1:] + ".")
         dep_id = f"{bundle.namespace}-{bundle.name}"
         existing = self.get(dep_id)
         env = _container_env(bundle)

@@ -168,3 +168,31 @@ def test_a_deploy_killed_midway_leaves_a_record_that_stop_and_the_next_apply_can
     finally:
         for leftover in _processes_logging_under(tmp_path):
             leftover.kill()
+
+
+def test_the_local_target_refuses_more_replicas_than_its_cap_before_starting_any(kb, fast_local, monkeypatch):
+    catalog = kb.catalog
+    result = small_plan(catalog)
+    huge = result.recommendations[0].model_copy(update={"replicas": 19_532})
+    bundle = deploy_path.render(huge, result.spec, catalog, target="local")
+    assert deploy_path.problems(bundle, catalog, ["compass"]) == []  # valid manifests: too big for here only
+    [problem] = deploy_path.target_limits(bundle, "local", ["compass"])
+    assert "19532" in problem and "COMPASS_LOCAL_MAX_REPLICAS" in problem
+    with pytest.raises(deploy_path.DeployError, match="at most 16"):
+        deploy_path.apply(bundle, catalog, target="local", allowed_namespaces=["compass"])
+    assert deploy_path.local_target(["compass"]).list() == []  # nothing started, nothing recorded
+
+    monkeypatch.setenv("COMPASS_LOCAL_MAX_REPLICAS", "1")
+    two = deploy_path.render(result.recommendations[0].model_copy(update={"replicas": 2}), result.spec, catalog,
+                             target="local")
+    with pytest.raises(deploy_path.DeployError, match="at most 1 "):
+        deploy_path.apply(two, catalog, target="local", allowed_namespaces=["compass"])
+
+
+@pytest.mark.slow
+def test_approving_a_plan_too_big_for_this_machine_is_refused_in_the_conversation(service, session, fast_local):
+    service.turn(session, "alice", "support chatbot for 100 million users, Llama 3.1 8B")
+    r = service.turn(session, "alice", "deploy option 1")
+    assert r.pending_approval is None and "COMPASS_LOCAL_MAX_REPLICAS" in r.reply, r.reply
+    assert "did not pass validation" not in r.reply  # the manifests are valid: this machine is too small
+    assert deploy_path.local_target(["compass"]).list() == []
