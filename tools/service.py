@@ -151,9 +151,20 @@ def run_plan(kb: KnowledgeBase, spec: DeploymentSpec, options: PlanOptions | Non
     return result
 
 
+_CONFIG_FIELDS = ("gpu", "model", "precision", "tp")
+
+
 class WhyNotRequest(BaseModel):
     """An alternative to option 1: a GPU, model, precision or tensor-parallel degree (any combination), or an
     option number of the plan."""
+
+    # The same rule in the OpenAPI schema: either an option number alone, or at least one configuration field.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["option"], "not": {"properties": {"option": {"type": "null"}}},
+         "properties": {f: {"type": "null"} for f in _CONFIG_FIELDS}},
+        {"anyOf": [{"required": [f], "not": {"properties": {f: {"type": "null"}}}} for f in _CONFIG_FIELDS],
+         "properties": {"option": {"type": "null"}}},
+    ]})
 
     gpu: str | None = Field(default=None, max_length=200)
     model: str | None = Field(default=None, max_length=200)
