@@ -158,6 +158,9 @@ def whatif(spec_file: Path = typer.Option(..., "--spec", help="YAML file with De
         print_json(comparison)
         return
     comparison_table(comparison)
+    for row in comparison.variants:  # what each variant kept from the base, or could not keep, and why
+        for note in row.notes:
+            console.print(f"{escape(row.label)}: {escape(note)}", highlight=False)
 
 
 @friendly_errors
