@@ -220,22 +220,27 @@ def _attention_rows(t: GpuTables, gpu: GpuSpec) -> list[_Rows]:
     return out
 
 
+def _element_bytes(dtypes: np.ndarray) -> np.ndarray:
+    """Bytes per element of the collectives' dtype names (the tables count message sizes in elements)."""
+    names = np.char.lower(dtypes.astype(str))
+    return np.where(np.isin(names, ("int8", "fp8", "uint8")), 1,
+                    np.where(np.isin(names, ("float", "float32", "fp32")), 4, 2))
+
+
 def _allreduce_rows(t: GpuTables, gpu: GpuSpec) -> _Rows:
-    """The faster of vLLM's custom all-reduce (CUDA-graph mode) and NCCL, per GPU count and message size:
+    """The faster of vLLM's custom all-reduce (CUDA-graph mode) and NCCL, per GPU count and message bytes:
     what vLLM picks."""
     best: dict[tuple[int, int], float] = {}
-    ar = t.tables.get("custom_ar")
-    if ar is not None:
-        sel = ar["backend"] == "vllm_graph" if "backend" in ar else np.ones(len(ar["latency"]), bool)
-        for n, s, lat in zip(ar["num_gpus"][sel], ar["message_size"][sel], ar["latency"][sel]):
-            best[(int(n), int(s))] = min(best.get((int(n), int(s)), np.inf), float(lat))
-    nc = t.tables.get("nccl")
-    if nc is not None:
-        sel = nc["op_name"] == "all_reduce"
-        dtype_bytes = np.where(np.char.find(nc["nccl_dtype"][sel].astype(str), "16") >= 0, 2, 1) \
-            if "nccl_dtype" in nc else np.full(int(sel.sum()), 2)
-        for n, s, lat, bpe in zip(nc["num_gpus"][sel], nc["message_size"][sel], nc["latency"][sel], dtype_bytes):
-            key = (int(n), int(s) * int(bpe))
+    for table, dtype_col in (("custom_ar", "allreduce_dtype"), ("nccl", "nccl_dtype")):
+        g = t.tables.get(table)
+        if g is None:
+            continue
+        sel = g["op_name"] == "all_reduce"
+        if "backend" in g:
+            sel &= g["backend"] == "vllm_graph"
+        nbytes = g["message_size"][sel].astype(float) * _element_bytes(g[dtype_col][sel])
+        for n, b, lat in zip(g["num_gpus"][sel], nbytes, g["latency"][sel]):
+            key = (int(n), int(b))
             best[key] = min(best.get(key, np.inf), float(lat))
     if not best:
         return _Rows("all-reduce", t.name, np.array([]), lambda c: np.array([]))
