@@ -41,6 +41,7 @@ _DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a": 1.0, "an": 1.0, "one": 1.
 _DIGITS = re.compile(
     r"(?<![\w.,\x01\x02])(-\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s?(k|thousand|million|mil|mn|mm|m|billion|bn|b|hundred|grand)\b)?")
+_RATE_BEFORE = re.compile(r"\x01\d+\x02\s*(?:[a-z/-]+\s+){0,3}$")
 _RANGE = re.compile(rf"(?:\bbetween\s+{NUM}\s+and\s+{NUM})|(?:{NUM}\s*(?:-|to|or)\s*{NUM})")
 
 
@@ -117,8 +118,13 @@ def number_text(text: str) -> Numbered:
     text = locale_digits(text)
     text = _DIGITS.sub(lambda m: _placeholder(values, _digits_value(m)) + (" usd" if m.group(4) == "grand" else ""),
                        text)
-    text = _WORD_DURATION.sub(lambda m: _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())])
-                              + " " + m.group(2) + "s", text)
+    def duration(m: re.Match) -> str:
+        article = m.group(1).strip() in ("a", "an")
+        if article and _RATE_BEFORE.search(m.string, max(0, m.start() - 40), m.start()):
+            return m.group(0)  # "200 requests a minute": a rate's period, not a duration of one minute
+        return _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())]) + " " + m.group(2) + "s"
+
+    text = _WORD_DURATION.sub(duration, text)
     text = _HALF.sub(lambda m: _placeholder(values, 0.5 * _SCALES[m.group(1)]), text)
 
     def words(m: re.Match) -> str:

@@ -86,6 +86,7 @@ _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|pr
 _PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
 _AVERAGE_AFTER = re.compile(r"^\s*(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b")
 _PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b[^.;,\x02]{0,30}$")
+_NEGATED = re.compile(r"\b(?:not|never)\s+(?:even\s+|just\s+|only\s+)?[$€£]?\s*$")
 _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
@@ -158,6 +159,7 @@ class _Pass:
     def __init__(self, nt: Numbered, asked: tuple[str, ...]):
         self.nt, self.asked, self.text = nt, asked, nt.text
         self.found: list[Quantity] = []
+        self.negated: list[Quantity] = []  # "not 300 ms": the field a correction is about
         self.notes: dict[str, str] = {}  # field -> how its value was read (a currency conversion)
 
     def run(self, pattern: re.Pattern, handle: Callable[[re.Match], list[tuple[str, float]] | None]) -> None:
@@ -167,8 +169,10 @@ class _Pass:
             if got is None:
                 continue
             spans.append(m.span())
-            for field, value in got:
-                self.found.append(Quantity(field, value, _readable(m.group(0), self.nt), m.start()))
+            negated = bool(_NEGATED.search(self.text[max(0, m.start() - 12):m.start()]))
+            for field, value in got:  # "not 10 dollars": read (so its field is known) but not a value
+                (self.negated if negated else self.found).append(
+                    Quantity(field, value, _readable(m.group(0), self.nt), m.start()))
         for start, end in reversed(spans):  # one blank per quantity: no long runs for later patterns
             self.text = self.text[:start] + " " + self.text[end:]
 
@@ -229,6 +233,9 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
+    wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
+    if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
+        p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * _MS[m.group(2)], 6))])
     if notes is not None:
         notes.update(p.notes)
     return p.found, p.text

@@ -13,10 +13,11 @@ from typing import Any
 
 from agent.acts import (
     AskWhy, Compare, Confirm, DeployRequest, DontKnow, Exclude, Help, Include, Reading, Select, SetField,
-    ShowManifests, Simple, UnsetField, WhatIf,
+    ShowManifests, Simple, UnsetField, UnsupportedLanguage, WhatIf,
 )
 from agent.offline.commands import YES
 from agent.offline.contract import Intent, ParseResult
+from agent.offline.language import language_of, looks_english
 from agent.offline.parser import parse
 from knowledge.catalog import Catalog
 from knowledge.domain import DeploymentSpec
@@ -31,6 +32,11 @@ _UNDO = re.compile(r"^\W*(?:please\s+)?(?:undo|revert|roll\s*back)(?:\s+(?:that|
                    r"my\s+last\s+change))?\W*$|\bundo\s+(?:that|the\s+last\s+change|my\s+last\s+change)\b|"
                    r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b|\bput\s+it\s+back\b", re.I)
 _SPEC_INTENTS = {Intent.DESCRIBE, Intent.DONT_KNOW}
+_ASKS = re.compile(r"^\W*(?:what|who|where|when|which|how|can|could|would|will|is|are|do|does|tell\s+me|write|give\s+me)\b")
+# words of the domain: a message with one of these is about a deployment, even if nothing in it was understood
+_DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|vllm|kubernetes|k8s|latency|tokens?|"
+                     r"users?|budget|cost|chatbot|assistant|serving|throughput|requests?|plan|option|cluster|"
+                     r"replicas?|ai|rag|compass|slo|slos|ttft|quantiz\w*|nvidia|cuda)\b")
 
 
 def _spec_acts(parsed: ParseResult, spans: dict[str, str]) -> list[Any]:
@@ -99,10 +105,17 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         return Reading(acts=[act], notes=notes)
     if _UNDO.search(text):
         return Reading(acts=[Simple(act="undo")], notes=notes)
+    language = language_of(text)
+    if language:
+        return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
     parsed = parse(text, catalog, asked=asked or [], spec=spec)
     acts = _spec_acts(parsed, parsed.spans) + _command_acts(parsed, state)
     if not acts:
-        acts.append(Simple(act="unclear"))
+        # English words about something else entirely are off-topic; anything else is not understood
+        low = text.lower().strip()
+        question = low.endswith("?") or bool(_ASKS.match(low))
+        off_topic = question and looks_english(text) and not parsed.suspicious and not _DOMAIN.search(low)
+        acts.append(Simple(act="off_topic" if off_topic else "unclear"))
     return Reading(acts=acts, notes=notes + list(parsed.contradictions), suspicious=list(parsed.suspicious))

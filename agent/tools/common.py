@@ -75,3 +75,8 @@ def reply(runtime: Runtime, name: str, content: str, *, error: bool = False, **u
     message = ToolMessage(content=content, name=name, tool_call_id=runtime.tool_call_id,
                           status="error" if error else "success")
     return Command(update={**update, "messages": [message]})
+
+
+def ran(state: AgentState, name: str, args: dict[str, Any], summary: str, ok: bool = True) -> ToolRun:
+    """The record of a quick tool (no visible step): evals and transcripts see every tool the brain called."""
+    return ToolRun(turn=state.turn, name=name, args=args, ok=ok, summary=summary[:200])

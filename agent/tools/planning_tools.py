@@ -19,7 +19,7 @@ from agent.explain import explain_text
 from agent.replies import option_pair_text, questions_text
 from agent.spec_update import apply_defaults
 from agent.state import Question, Stage
-from agent.tools.common import Runtime, reply, step
+from agent.tools.common import Runtime, ran, reply, step
 from agent.tools.summaries import comparison_summary, plan_summary
 from agent.tools.names import (
     COMPARE_OPTIONS, COMPARE_WHATIF, EXPLAIN, PLAN_CAPACITY, SELECT_OPTION, SIMILAR_DEPLOYMENTS,
@@ -99,7 +99,8 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)
     kb = runtime.context.knowledge_base()
     text, run = explain_text(state, kb, about, target, lambda name, args, fn: step(runtime, state, name, args, fn))
-    return reply(runtime, EXPLAIN, text, stage=Stage.EXPLORE, tool_runs=[run] if run else [])
+    record = ran(state, EXPLAIN, {"about": about, "target": target}, text)
+    return reply(runtime, EXPLAIN, text, stage=Stage.EXPLORE, tool_runs=[record, *([run] if run else [])])
 
 
 @tool(SELECT_OPTION)
@@ -110,8 +111,9 @@ def select_option(option: Annotated[int, Field(ge=1, le=20)], runtime: Runtime) 
         n = len(state.plan.recommendations) if state.plan else 0
         return reply(runtime, SELECT_OPTION, f"There is no option {option}; the plan has options 1 to {n}.", error=True)
     rec = state.plan.recommendations[option - 1]
-    return reply(runtime, SELECT_OPTION, f"Option {option} selected: {rec.rationale}", selected_option=option,
-                 stage=Stage.EXPLORE)
+    text = f"Option {option} selected: {rec.rationale}"
+    return reply(runtime, SELECT_OPTION, text, selected_option=option, stage=Stage.EXPLORE,
+                 tool_runs=[ran(state, SELECT_OPTION, {"option": option}, text)])
 
 
 @tool(COMPARE_OPTIONS)
@@ -124,4 +126,6 @@ def compare_options(options: Annotated[list[int], Field(max_length=2)], runtime:
     if missing is not None:
         return reply(runtime, COMPARE_OPTIONS, f"There is no option {missing}; the current plan has options 1 to "
                                                f"{len(recs)}.", error=True)
-    return reply(runtime, COMPARE_OPTIONS, option_pair_text(recs[pair[0] - 1], recs[pair[1] - 1]), stage=Stage.EXPLORE)
+    text = option_pair_text(recs[pair[0] - 1], recs[pair[1] - 1])
+    return reply(runtime, COMPARE_OPTIONS, text, stage=Stage.EXPLORE,
+                 tool_runs=[ran(state, COMPARE_OPTIONS, {"options": pair}, f"options {pair[0]} and {pair[1]}")])

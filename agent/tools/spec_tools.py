@@ -13,7 +13,7 @@ from agent.acts import SpecAct
 from agent.wording import echo_changes, echo_unchanged
 from agent.spec_update import Change, apply_acts
 from agent.state import MAX_HISTORY, SpecVersion, Stage
-from agent.tools.common import Runtime, emit, reply
+from agent.tools.common import Runtime, emit, ran, reply
 from agent.tools.names import START_OVER, UNDO_CHANGE, UPDATE_SPEC
 from knowledge.domain import DeploymentSpec
 
@@ -51,7 +51,10 @@ def update_spec(acts: list[SpecAct], runtime: Runtime) -> Command:
     if update.changes:
         history = [*history, SpecVersion(turn=state.turn, spec=state.spec, changes=update.changes)][-MAX_HISTORY:]
     declined = list(dict.fromkeys([*state.declined, *update.declined]))
-    return reply(runtime, UPDATE_SPEC, "\n".join(lines), spec=update.spec, changes=[*state.changes, *update.changes],
+    record = ran(state, UPDATE_SPEC, {"acts": [a.model_dump(mode="json", exclude_defaults=True) for a in acts]},
+                 lines[0])
+    return reply(runtime, UPDATE_SPEC, "\n".join(lines), tool_runs=[record],
+                 spec=update.spec, changes=[*state.changes, *update.changes],
                  unchanged=update.unchanged, declined=declined, spec_history=history, to_confirm=update.to_confirm)
 
 
@@ -60,13 +63,15 @@ def undo_change(runtime: Runtime) -> Command:
     """Undo the last change to the spec ('undo that', /undo): the spec goes back to what it was before it."""
     state = runtime.state
     if not state.spec_history:
-        return reply(runtime, UNDO_CHANGE, "There is no change to undo.", error=True)
+        return reply(runtime, UNDO_CHANGE, "There is no change to undo.", error=True,
+                     tool_runs=[ran(state, UNDO_CHANGE, {}, "nothing to undo", ok=False)])
     last = state.spec_history[-1]
     restored = last.spec
     changes = [Change(field=c.field, before=getattr(state.spec, c.field), after=getattr(restored, c.field))
                for c in last.changes]
     emit(runtime, "spec", changed=[c.field for c in changes], spec=restored.model_dump(mode="json"))
-    return reply(runtime, UNDO_CHANGE, "Undid: " + echo_changes(changes, verb=None), spec=restored,
+    text = "Undid: " + echo_changes(changes, verb=None)
+    return reply(runtime, UNDO_CHANGE, text, tool_runs=[ran(state, UNDO_CHANGE, {}, text)], spec=restored,
                  spec_history=state.spec_history[:-1], changes=changes)
 
 
@@ -75,6 +80,7 @@ def start_over(runtime: Runtime) -> Command:
     """Forget every requirement and the plan, and begin a new deployment from scratch."""
     state = runtime.state
     emit(runtime, "spec", changed=[], spec=DeploymentSpec().model_dump(mode="json"))
-    return reply(runtime, START_OVER, "Everything was reset.", spec=DeploymentSpec(), plan=None, selected_option=None,
+    return reply(runtime, START_OVER, "Everything was reset.", tool_runs=[ran(state, START_OVER, {}, "reset")],
+                 spec=DeploymentSpec(), plan=None, selected_option=None,
                  comparison=None, similar=[], stage=Stage.CONTEXT, declined=[], reset_turn=state.turn,
                  spec_history=[], to_confirm=[])

@@ -1,0 +1,50 @@
+"""Is a message in English? If not, which language is it? By the share of each language's function words.
+
+Function words ("the", "und", "para", "nous") make up a third or more of any sentence, so their share names the
+language of a message of a few words reliably, with no model to load. (lingua-language-detector was evaluated:
+a 96 MB wheel, 50 MB of memory and 85 ms for its first answer in low-accuracy mode, and it read "RAG over PDFs" as
+German; the offline parser only needs "English or not, and which".)
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "English": frozenset("""the a an and or of to in on for with we our us you your is are be it this that what how
+        why can could would will need want have has about from by at as per not no do does my me i they their""".split()),
+    "German": frozenset("""der die das und oder ein eine einen wir unser unsere ist sind für mit nicht kein keine ich
+        sie es zu von auf bei brauchen benötigen haben wie was warum pro monat mitarbeiter nutzer auch aber""".split()),
+    "Spanish": frozenset("""el la los las y o un una unos nosotros necesitamos nuestro nuestra es son para con no de
+        del en por que qué cómo usuarios empleados mes al lo se tenemos queremos""".split()),
+    "French": frozenset("""le la les et ou un une des nous notre nos est sont pour avec ne pas de du en par que qui
+        comment pourquoi utilisateurs employés mois au avons besoin voulons""".split()),
+    "Portuguese": frozenset("""o a os as e ou um uma nós nosso nossa é são para com não de do da em por que como
+        usuários funcionários clientes mês precisamos temos queremos""".split()),
+    "Italian": frozenset("""il lo la gli le e o un una noi nostro nostra è sono per con non di del della in che come
+        utenti dipendenti mese abbiamo serve bisogno vogliamo""".split()),
+    "Dutch": frozenset("""de het een en of wij we ons onze is zijn voor met niet geen van op bij hebben nodig
+        gebruikers medewerkers per maand ook""".split()),
+}
+MIN_WORDS = 3
+
+
+def language_of(text: str) -> str | None:
+    """The language a message is written in, when it is clearly not English (None: English, or too short to say)."""
+    words = [w.lower() for w in _WORDS.findall(text[:2000])]
+    if len(words) < MIN_WORDS:
+        return None
+    if any(ord(c) > 0x2E80 for c in "".join(words)):  # CJK and beyond: no function-word list needed
+        return "Chinese, Japanese or Korean"
+    shares = {lang: sum(w in vocab for w in words) / len(words) for lang, vocab in FUNCTION_WORDS.items()}
+    best = max(shares, key=lambda lang: shares[lang])
+    english = shares["English"]
+    if best != "English" and shares[best] >= 0.2 and shares[best] >= 2 * english:
+        return best
+    return None
+
+
+def looks_english(text: str) -> bool:
+    words = [w.lower() for w in _WORDS.findall(text[:2000])]
+    return len(words) >= MIN_WORDS and sum(w in FUNCTION_WORDS["English"] for w in words) / len(words) >= 0.15
