@@ -222,6 +222,11 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     _shot(page, "03-tool-step")
     recs.scroll_into_view_if_needed()
     _shot(page, "04-recommendations")
+    # Chainlit's "scroll to the latest" button (shown while scrolled up) sits beside the table, not on its digits
+    down = page.locator("div.absolute.bottom-4 > button.rounded-full").first
+    down.wait_for()  # the chart is below the table: scrolled up to the table, the button shows
+    button, table = down.bounding_box(), recs.bounding_box()
+    assert button["x"] >= table["x"] + table["width"], (button, table)
     _shot(page, "05-spec-card", card)
     first_workload = recs.inner_text()
 
