@@ -56,10 +56,12 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
     if o.slo_checks and latency_ratio(o) <= best_lat * 1.001:
         parts.append("lowest latency relative to the targets")
     q = quality_score(o, use_case)
+    scored = o.candidate.quality(use_case)
+    scale = f"{scored.benchmark_name}, 0-100" if scored else ""  # a score says nothing without its scale
     if q >= best_q - 1e-9:
-        parts.append(f"highest quality for {use_case.label} ({q:.1f})")
+        parts.append(f"highest quality for {use_case.label} ({q:.1f}" + (f" on {scale})" if scale else ")"))
     elif best_q - q >= 5:
-        parts.append(f"quality {q:.1f} vs {best_q:.1f} for the best model here")
+        parts.append(f"quality {q:.1f} vs {best_q:.1f} for the best model here" + (f" ({scale})" if scale else ""))
     if budget is not None and o.monthly_usd > budget:
         parts.append(f"over the ${budget:,.0f}/month budget by ${o.monthly_usd - budget:,.0f}")
     if o.candidate.config.tensor_parallel > 1:
