@@ -13,6 +13,7 @@ from agent.service import AgentService
 from api import errors
 from api.routes import planning, sessions
 from api.security import BodySizeLimit
+from api.unicode_check import RejectInvalidText
 from api.settings import ApiSettings
 from knowledge.base import KnowledgeBase, open_knowledge_base
 from knowledge.settings import KnowledgeSettings
@@ -50,6 +51,8 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
                   description="From a business need to a right-sized LLM deployment. Sessions hold a multi-turn "
                               "conversation; stateless endpoints plan, predict and compare directly.")
     app.state.api_settings = api_settings
+    # Starlette runs the last added outermost: the size limit first, then the text check on what it let in.
+    app.add_middleware(RejectInvalidText)
     app.add_middleware(BodySizeLimit, max_bytes=api_settings.api_max_body_bytes)
     if api_settings.cors_origins:  # closed by default
         app.add_middleware(CORSMiddleware, allow_origins=api_settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],

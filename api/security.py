@@ -31,8 +31,11 @@ def current_user(request: Request) -> str:
     keys = settings.keys()
     presented = _presented_key(request)
     if keys:
+        # Compared as bytes: a header is whatever bytes the client sent (Starlette reads them as latin-1), and
+        # compare_digest refuses non-ASCII str; a configured key is matched by its UTF-8 bytes.
+        offered = presented.encode("latin-1") if presented else b""
         for key, user in keys.items():
-            if presented and hmac.compare_digest(presented, key):
+            if offered and hmac.compare_digest(offered, key.encode("utf-8")):
                 return user
         raise HTTPException(401, "A valid API key is required (Authorization: Bearer <key> or X-API-Key).",
                             headers={"WWW-Authenticate": "Bearer"})

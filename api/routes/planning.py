@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Depends
 from typing import Any
 
@@ -11,6 +13,7 @@ from api.deps import get_kb
 from api.errors import COMMON_ERRORS
 from api.security import rate_limited_user
 from knowledge.base import KnowledgeBase
+from knowledge.errors import CompassError
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
 from knowledge.health import HealthReport
 from tools.planner import PlanOptions, PlanResult, WhyNot
@@ -82,7 +85,20 @@ def plan_why_not(body: WhyNotBody, _user: str = Depends(rate_limited_user), kb: 
 
 @router.post("/predict", response_model=Prediction)
 def predict(body: PredictBody, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
-    return run_predict(kb, body)
+    prediction = run_predict(kb, body)
+    if missing := _unmeasured(prediction):
+        # Latency statistics the simulation could not produce (no request completed) are not sent as nulls
+        # where the schema promises numbers: the caller is told why, in the engine's own words.
+        why = "; ".join(prediction.notes) or "no simulated request completed"
+        raise CompassError(f"No {' or '.join(missing)} can be predicted for this load: {why}.")
+    return prediction
+
+
+def _unmeasured(prediction: Prediction) -> list[str]:
+    names = {"ttft_ms": "TTFT", "itl_ms": "ITL", "e2e_ms": "E2E latency"}
+    return [label for field, label in names.items()
+            if (stats := getattr(prediction, field)) is not None
+            and not all(math.isfinite(v) for v in (stats.mean, stats.p50, stats.p90, stats.p95, stats.p99))]
 
 
 @router.post("/whatif", response_model=Comparison)

@@ -83,3 +83,58 @@ def test_keys_required_and_sessions_private(keyed_server):
         assert c.get(f"/v1/sessions/{sid}", headers=bob).status_code == 404
         assert c.post(f"/v1/sessions/{sid}/messages", headers=bob, json={"text": "deploy option 1"}).status_code == 404
         assert c.get("/v1/sessions", headers=bob).json() == []
+
+
+def test_text_that_is_not_unicode_and_non_ascii_keys_get_clear_errors_not_500(kb):
+    """Lone UTF-16 surrogates (JSON lets a client write "\\ud800") in any string, and API keys with non-ASCII
+    characters, were answered with 500 on every route."""
+    from api.app import create_app
+    from api.settings import ApiSettings
+    from tests.api.conftest import ServerThread
+
+    settings = ApiSettings(api_keys="k0123456789abcdef:alice,clé-0123456789abcdef:bob", api_rate_per_minute=1000)
+    key = {"X-API-Key": "k0123456789abcdef"}
+    with ServerThread(create_app(kb=kb, api_settings=settings)) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        for value in ("café".encode(), "clé-0123456789abcdef".encode("latin-1"), b"\xff\xfe"):
+            r = c.get("/v1/models", headers={"X-API-Key": value})
+            assert r.status_code == 401 and r.json()["error"]["type"] == "unauthorized", (value, r.text)
+        assert c.get("/v1/models", headers={"X-API-Key": "clé-0123456789abcdef".encode()}).status_code == 200
+        sid = c.post("/v1/sessions", headers=key).json()["id"]
+        bodies = [
+            ("/v1/predict", '{"model": "\\ud800", "gpu": "H100", "prompt_tokens": 5, "output_tokens": 5, "rps": 1}',
+             "model"),
+            ("/v1/predict", '{"model": "microsoft/phi-4", "gpu": "L4\\udfff", "prompt_tokens": 5, "output_tokens": 5,'
+                            ' "rps": 1}', "gpu"),
+            ("/v1/plan", '{"spec": {"use_case": "chatbot_conversational", "users": 100, "gpus": ["\\ud800"]}}',
+             "spec.gpus.0"),
+            ("/v1/plan", '{"spec": {"use_case": "chatbot_conversational", "users": 100, "models": ["x\\udc00y"]}}',
+             "spec.models.0"),
+            ("/v1/whatif", '{"spec": {"use_case": "chatbot_conversational", "users": 100}, "variants": '
+                           '[{"label": "\\ud800", "changes": {"traffic": "2x"}}]}', "variants.0.label"),
+            (f"/v1/sessions/{sid}/messages", '{"text": "hello \\ud83d"}', "text"),
+        ]
+        for path, body, where in bodies:
+            r = c.post(path, headers={**key, "content-type": "application/json"}, content=body.encode())
+            assert r.status_code == 422, (path, r.status_code, r.text)
+            message = r.json()["error"]["message"]
+            assert where in message and "Unicode" in message and "\n" not in message, message
+        # a real pair of surrogates is ordinary text (an emoji)
+        r = c.post(f"/v1/sessions/{sid}/messages", headers={**key, "content-type": "application/json"},
+                   content=b'{"text": "support chatbot for 300 users \\ud83d\\ude00"}')
+        assert r.status_code == 200
+
+
+def test_a_prediction_with_no_latency_to_report_says_why_instead_of_null_percentiles(api_server):
+    """Huge loads used to answer 200 with null percentiles: a number the schema promises, silently missing."""
+    model = "meta-llama/Llama-3.1-8B-Instruct"
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        for load in ({"prompt_tokens": 120_000, "output_tokens": 10_000, "rps": 10},
+                     {"prompt_tokens": 100_000, "output_tokens": 20_000, "rps": 1_000_000}):
+            r = c.post("/v1/predict", json={"model": model, "gpu": "H100", **load})
+            if r.status_code == 200:
+                stats = [r.json()[k] for k in ("ttft_ms", "itl_ms", "e2e_ms")]
+                assert all(s is None or None not in s.values() for s in stats), r.text[:300]
+            else:
+                assert r.status_code == 400, r.text
+                message = r.json()["error"]["message"]
+                assert "sustains at most" in message and "\n" not in message, message
