@@ -114,7 +114,7 @@ def _plan_legend(shown: set[str], recommendations) -> str:
     if "$/M out" in shown:
         parts.append("$/M out: per million output tokens at the average load")
     benchmarks = sorted({r.quality.benchmark_name for r in recommendations if r.quality})
-    if "quality" in shown and benchmarks:
+    if benchmarks:  # shown as a column or on each option's line
         parts.append(f"quality: the model's {' / '.join(benchmarks)} score, 0-100")
     return "; ".join(parts)
 
@@ -124,7 +124,7 @@ def _left_out(r, row: list[str], hidden: list[int]) -> str:
     words = {"prec": row[2], "replicas": f"{row[4]} replica(s)", "TTFT": f"p95 TTFT {row[5]} ms",
              "ITL": f"p95 ITL {row[6]} ms", "E2E": f"p95 E2E {row[7]} ms", "$/month": f"${row[8]}/month",
              "$/M out": f"${row[9]}/M output tokens" if row[9] != "-" else "",
-             "quality": (f"quality {row[10]}/100 on {r.quality.benchmark_name}" if r.quality else ""),
+             "quality": f"quality {row[10]}" if r.quality else "",
              "SLOs": f"SLOs {row[11]}", "source": row[12]}
     parts = [words.get(_PLAN_HEADERS[i], row[i]) for i in hidden]
     return ", ".join(p for p in parts if p)

@@ -54,7 +54,7 @@ def test_columns_left_out_at_80_move_onto_each_options_line(plan):
     first = options[0]
     cost = f"{first['cost']['usd_per_million_output_tokens']:,.2f}"
     assert cost in wide and cost in narrow  # shown at both widths: a column at 200, on option 1's line at 80
-    assert f"{first['quality']['score']:.1f}/100 on " in narrow
+    assert f"quality {first['quality']['score']:.1f}" in narrow and "Intelligence Index score, 0-100" in narrow
 
 
 def test_use_case_by_the_name_the_ui_shows(plan):
