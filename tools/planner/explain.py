@@ -449,10 +449,14 @@ def _why_not_option(plan: "PlanResult", n: int, asked: str | None = None) -> Why
                       reason=f"There is no option {n}; the plan has options 1 to {len(recs)}.")
     r, top = recs[n - 1], recs[0]
     ratio = r.monthly_cost_usd / top.monthly_cost_usd if top.monthly_cost_usd > 0 else None
-    if n == 1:
-        reason = f"{asked} is option 1: {r.rationale}"
-    else:
-        reason = f"{asked} is option {n}: {r.rationale}"
+    reason = f"Option {n}" if asked == f"option {n}" else f"{asked[0].upper()}{asked[1:]} is option {n}"
+    reason += f" ({r.rationale.rstrip('.')})"
+    if n > 1 and ratio is not None:
+        reason += (f"; it costs ${r.monthly_cost_usd:,.0f}/month, {ratio:.2g}x option 1's ${top.monthly_cost_usd:,.0f}"
+                   if abs(ratio - 1) >= 0.005 else "; it costs the same as option 1")
+        if r.sized_by is not None:
+            reason += f"; {r.sized_by.text}"
+    reason += "."
     return WhyNot(asked=asked, status=ConsideredStatus.RECOMMENDED, recommendation=r, option_1=_describe_rec(top),
                   cost_ratio=round(ratio, 3) if ratio else None,
                   cost_delta_usd=round(r.monthly_cost_usd - top.monthly_cost_usd, 2),
