@@ -37,7 +37,7 @@ class EngineCoefficients:
     wonly_flops_eff: float = 0.45  # weight-only kernels (weights dequantized to 16-bit), of the 16-bit peak
     wonly_bw_eff: float = 0.60
     quant_lat_us: float = 8.0  # per quantized GEMM call (includes quantizing the activations)
-    quant_act_factor: float = 2.0  # activation bytes of quantized GEMMs relative to 16-bit ones
+    quant_act_factor: float = 1.5  # input-quantization traffic of quantized GEMMs, in reads of the 16-bit input
     attn_bw_eff: float = 0.70  # KV-cache reads of decode attention, 16-bit cache
     attn_fp8_bw_eff: float = 0.60  # the same over an FP8 cache (dequantizing costs some of the bandwidth)
     attn_flops_eff: float = 0.50  # prefill (flash) attention, fraction of 16-bit peak

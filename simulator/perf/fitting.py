@@ -17,7 +17,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "fp8_flops_eff": (0.05, 1.0),
     "fp8_bw_eff": (0.05, 1.0),
     "quant_lat_us": (0.2, 200.0),
-    "quant_act_factor": (0.5, 20.0),
+    "quant_act_factor": (0.05, 20.0),
     "attn_lat_us": (0.2, 100.0),
     "attn_seq_us": (0.001, 20.0),
     "attn_bw_eff": (0.05, 1.0),

@@ -5,7 +5,8 @@ The step-time model (``steptime.py``) adds these up per iteration; the kernel ca
 so a coefficient means the same thing in both places. Every function accepts floats or numpy arrays.
 
 * GEMM (m tokens x k -> n): a launch/latency floor plus a smooth roofline of tensor-core work and bytes moved
-  (weights once, activations in and out; quantized kinds also quantize their input, ``act_factor``);
+  (weights once, activations in and out), plus, for quantized kinds, the separate kernel that quantizes the
+  input (``quant_factor``);
 * fused MoE layer: the same roofline over the routed tokens' work and the distinct experts they touch;
 * attention: prefill is the causal pairs' work against the KV entries read; decode reads each context token's
   KV once (time linear in context);
@@ -39,7 +40,7 @@ class GemmRates:
     bytes_per_ms: float
     weight_bytes: float  # bytes per weight, scales included
     lat_ms: float  # per call
-    act_factor: float = 1.0  # 16-bit activation bytes moved per element in + out (quantizing kinds: more)
+    quant_factor: float = 0.0  # quantizing kinds: the input-quantization kernel's traffic, in input reads
 
 
 def scaled_floor(r: GemmRates, factor: float) -> GemmRates:
@@ -50,8 +51,8 @@ def scaled_floor(r: GemmRates, factor: float) -> GemmRates:
 def gemm_ms(r: GemmRates, m, n, k):
     """One GEMM: m tokens through an n x k weight."""
     compute = 2.0 * m * n * k / r.flops_per_ms
-    memory = (n * k * r.weight_bytes + r.act_factor * 2.0 * m * (n + k)) / r.bytes_per_ms
-    return r.lat_ms + blend(compute, memory)
+    memory = (n * k * r.weight_bytes + 2.0 * m * (n + k)) / r.bytes_per_ms
+    return r.lat_ms + blend(compute, memory) + r.quant_factor * 2.0 * m * k / r.bytes_per_ms
 
 
 def touched_experts(tokens, top_k, experts):
@@ -69,8 +70,10 @@ def moe_ms(r: GemmRates, tokens, hidden, inter, top_k, experts, shard: float = 1
     per_expert = 3.0 * hidden * inter / shard
     compute = 2.0 * tokens * top_k * per_expert / spread / r.flops_per_ms
     weights = touched_experts(tokens, top_k, experts) / spread * per_expert * r.weight_bytes
-    acts = r.act_factor * 2.0 * tokens * top_k / spread * (2.0 * hidden + 3.0 * inter / shard)
-    return r.lat_ms + blend(compute, (weights + acts) / r.bytes_per_ms)
+    routes = tokens * top_k / spread
+    acts = 2.0 * routes * (2.0 * hidden + 3.0 * inter / shard)
+    quant = r.quant_factor * 2.0 * routes * (hidden + inter / shard) / r.bytes_per_ms
+    return r.lat_ms + blend(compute, (weights + acts) / r.bytes_per_ms) + quant
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def _gemm_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str) -> GemmRates:
 def moe_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: float | None = None) -> GemmRates:
     d = gemm_rates(gpu, c, kind, weight_bytes)
     return GemmRates(d.flops_per_ms * c.moe_flops_eff, d.bytes_per_ms * c.moe_bw_eff, d.weight_bytes,
-                     c.moe_layer_us / 1e3, d.act_factor)
+                     c.moe_layer_us / 1e3, d.quant_factor)
 
 
 def attention_rates(gpu: GpuSpec, c: EngineCoefficients, fp8_cache: bool = False) -> AttentionRates:
