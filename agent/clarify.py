@@ -43,7 +43,8 @@ def missing_essentials(spec: DeploymentSpec) -> list[Ask]:
     asks = []
     if spec.use_case is None:
         asks.append(USE_CASE_ASK)
-    if spec.users is None and spec.concurrent_users is None and spec.rps is None and spec.peak_rps is None:
+    if (spec.users is None and spec.concurrent_users is None and spec.rps is None and spec.peak_rps is None
+            and spec.window_requests is None):
         asks.append(SCALE_ASK)
     return asks[:MAX_QUESTIONS]
 

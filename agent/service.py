@@ -46,6 +46,12 @@ class NoPendingApprovalError(CompassError):
     exit_code = 2
 
 
+class SessionTooLargeError(CompassError):
+    """The session's stored conversation reached COMPASS_SESSION_MAX_BYTES."""
+
+    exit_code = 2
+
+
 class TurnEvent(BaseModel):
     event: str = Field(description="token, step, spec, progress, approval_request, reply, interrupt, done, error")
     data: dict[str, Any] = Field(default_factory=dict)
@@ -256,6 +262,7 @@ class AgentService:
             yield TurnEvent(event="done", data={"stage": record.stage})
             return
         text = stored[:MAX_MESSAGE_CHARS]
+        self._ensure_room(record, len(text.encode()))
         yield from self._start(record, owner, {"messages": [HumanMessage(content=text)]}, title=text[:80]).events()
 
     def decide(self, session_id: uuid.UUID | str, owner: str, approve: bool) -> Iterator[TurnEvent]:
@@ -332,6 +339,31 @@ class AgentService:
         run.thread.start()
         return run
 
+    def stored_bytes(self, session_id: uuid.UUID) -> int:
+        """Bytes the session's checkpoints hold (after pruning: about its whole conversation, stored once)."""
+        with self.kb.db.connection() as conn:
+            return conn.execute(
+                "SELECT (SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %(t)s)"
+                " + (SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes WHERE thread_id = %(t)s)"
+                " + (SELECT coalesce(sum(octet_length(checkpoint::text)), 0) FROM checkpoints WHERE thread_id = %(t)s)",
+                {"t": str(session_id)}).fetchone()[0]
+
+    def _ensure_room(self, record: SessionRecord, adding: int) -> None:
+        limit = self.kb.settings.session_max_bytes
+        held = self.stored_bytes(record.id)
+        if held + adding > limit:
+            raise SessionTooLargeError(
+                f"This session already holds {held / 1e6:.1f} MB of conversation (the limit is {limit / 1e6:.1f} MB, "
+                "COMPASS_SESSION_MAX_BYTES); start a new session to go on, nothing here was changed.")
+
+    def _prune(self, session_id: uuid.UUID) -> None:
+        """Keep only the thread's latest checkpoint (with its pending writes): crash recovery resumes from it and
+        undo lives in the state, so older ones only made storage grow with the square of the conversation."""
+        try:
+            self.saver.prune([str(session_id)], strategy="keep_latest")
+        except Exception as exc:  # noqa: BLE001 - the turn is saved; pruning is retried after the next one
+            log.warning("checkpoint_prune_failed", session=str(session_id), error=str(exc)[:200])
+
     def _forget(self, run: _DetachedRun) -> None:
         with self._runs_lock:
             self._runs.discard(run)
@@ -355,6 +387,7 @@ class AgentService:
             run.admit()
             for event in self._stream(payload, config, owner, replies):
                 emit(event)
+            self._prune(record.id)
             snapshot = self.graph.get_state(config)
         state = AgentState.model_validate(snapshot.values)
         pending = snapshot.interrupts[0].value if snapshot.interrupts else None

@@ -28,7 +28,8 @@ _CHINESE_PROVIDERS = {"alibaba", "deepseek", "moonshot ai", "minimax", "z.ai", "
 _NEG_BEFORE = re.compile(
     r"(?:\b(?:no|not|nothing|none|avoid|avoiding|without|except|excluding|exclude|never|ban|banned|skip|nor|"
     r"don'?t\s+(?:want|use|like|have|need)|do\s+not\s+(?:want|use|have|need)|can'?t\s+(?:use|get|buy|rent|access)|"
-    r"cannot\s+(?:use|get|buy|rent|access)|won'?t\s+use|no\s+access\s+to|unable\s+to\s+get|"
+    r"cannot\s+(?:use|get|buy|rent|access)|won'?t\s+(?:use|allow|approve|accept)|no\s+access\s+to|unable\s+to\s+get|"
+    r"(?:don'?t|do\s+not|doesn'?t)\s+allow|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|anything\s+but|not\s+on|no\s+more)\b)"
     r"(?:\s+[a-z]+){0,2}\s*$")
 _NEG_AFTER = re.compile(

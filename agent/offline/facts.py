@@ -159,7 +159,8 @@ def _namespace(orig: str, low: str, f: Facts) -> str:
 
 
 _ADDITIVE_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(?:too|as\s+well|also|allowed|is\s+(?:fine|ok|okay|allowed)|are\s+"
-                             r"(?:fine|ok|okay|allowed))\b")
+                             r"(?:fine|ok|okay|allowed)|(?:is|are)\s+back(?:\s+on\s+the\s+table|\s+in)?|"
+                             r"(?:is|are)\s+(?:fine|ok|okay|allowed)\s+again)\b")
 _ADDITIVE_BEFORE = re.compile(r"\b(?:also|include|including|add|allow|plus)\s+(?:the\s+)?(?:\w+\s+)?$")
 
 

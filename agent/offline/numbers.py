@@ -118,13 +118,6 @@ def number_text(text: str) -> Numbered:
     text = locale_digits(text)
     text = _DIGITS.sub(lambda m: _placeholder(values, _digits_value(m)) + (" usd" if m.group(4) == "grand" else ""),
                        text)
-    def duration(m: re.Match) -> str:
-        article = m.group(1).strip() in ("a", "an")
-        if article and _RATE_BEFORE.search(m.string, max(0, m.start() - 40), m.start()):
-            return m.group(0)  # "200 requests a minute": a rate's period, not a duration of one minute
-        return _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())]) + " " + m.group(2) + "s"
-
-    text = _WORD_DURATION.sub(duration, text)
     text = _HALF.sub(lambda m: _placeholder(values, 0.5 * _SCALES[m.group(1)]), text)
 
     def words(m: re.Match) -> str:
@@ -132,6 +125,14 @@ def number_text(text: str) -> Numbered:
         return m.group(0) if v is None else _placeholder(values, v)
 
     text = _WORDNUM.sub(words, text)
+
+    def duration(m: re.Match) -> str:
+        article = m.group(1).strip() in ("a", "an")
+        if article and _RATE_BEFORE.search(m.string, max(0, m.start() - 40), m.start()):
+            return m.group(0)  # "200 requests a minute": a rate's period, not a duration of one minute
+        return _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())]) + " " + m.group(2) + "s"
+
+    text = _WORD_DURATION.sub(duration, text)
 
     def upper(m: re.Match) -> str:
         a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))

@@ -60,7 +60,7 @@ LIMITS: dict[str, tuple[bool, float, str]] = {
     "window_requests": (True, 10_000_000_000, "requests per window"),
 }
 _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
-_FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately
+_FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately plan
 approx ish or so tops max maximum at most least probably perhaps like i think guess we have expect estimate the
 them those
 answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
@@ -202,6 +202,8 @@ class _Message:
         """'I never said we only have 1 GPU': the fields named in the clause are withdrawn; 'I didn't rule out
         the L40S': its GPUs and models are allowed again (no longer excluded)."""
         start, end, excluding = clause
+        if re.match(r"\W*(?:just|only)\b", sc.fact[end:end + 12]):  # "..., just the L4": what stays as it was
+            end = len(sc.fact)
         said = read_facts(sc.orig[start:end], sc.fact[start:end], self.catalog, self.asked)
         named = set(said.values) | {k for k, v in said.lists.items() if v}
         out = read_facts(sc.fact_orig[:start] + " " * (end - start) + sc.fact_orig[end:],
@@ -349,7 +351,7 @@ class _Message:
             return
         nt, m = nums[0]
         words = re.findall(r"[^\s\x01\x02\d§¤¦]+", NUM_RE.sub(" ", " ".join(n.text for n in self.leftovers)))
-        if any(w not in _FILLER and w.strip(".,;:!?") not in self.consumed for w in words):
+        if any(w.strip(".,;:!?") not in _FILLER and w.strip(".,;:!?") not in self.consumed for w in words):
             return
         value = nt.value(m)
         if 1900 <= value <= 2100 and _YEAR_BEFORE.search(nt.text[:m.start()]):

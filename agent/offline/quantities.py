@@ -55,7 +55,7 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"employes|emplyees|empolyees|usres|uers|teammates?|colleagues?|coworkers?|co-workers?|devops|sres?|"
               r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
-                r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b)")
+                r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
 _BUDGET_CUR = re.compile(
     rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|"
@@ -93,6 +93,8 @@ _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normal
 _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
                         rf"(?:of|at|to|up\s+to|around|about|near|~|:|=)?\s*(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
                         r"(?!\s*(?:%|x\b|[a-z]))")
+_EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:every|each)\s+{NUM}\s*"
+                    r"(s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
 
 _LATENCY_UNIT = re.compile(
@@ -110,6 +112,7 @@ _LAT_GENERIC = re.compile(
 _ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s)\b)*")
 
 _TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+_TOKENS_IN_OUT = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?(in|out)\b(?!\s+(?:the|a|an|our|of|to)\b)")
 _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:\s+(?:window|length))?|ctx)\b")
 _TOK_KW = re.compile(
     r"(?P<prompt_tokens>\bprompts?\b|\binputs?\b|\bcontext\b|\bquestions?\b|\bquer(?:y|ies)\b|\bdocuments?\b|"
@@ -120,7 +123,7 @@ _TOK_KW = re.compile(
     r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
     r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b)")
 
-_USERS_UNIT = re.compile(rf"{NUM}\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b")
+_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b")
 _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
@@ -216,12 +219,16 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p = _Pass(nt, tuple(asked))
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
+    p.run(_EVERY, lambda m: _rate(p, m, 1000.0 / (nt.value(m) * _MS[m.group(2)])) if nt.value(m) > 0 else None)
     p.run(_RATE_UNIT, lambda m: _rate_unit(p, m))
     p.run(_RATE_DAILY, lambda m: _rate(p, m, nt.value(m) / _PER_SECONDS[_ADVERB_PERIOD[m.group(2)]]))
     p.run(_RATE_PER, lambda m: _rate_per(p, m))
     p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
+    if any(q.field in TOKEN_FIELDS for q in p.found) or p.first_asked(TOKEN_FIELDS):  # "2k tokens in and ~300 out"
+        p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
+                                          _int(nt.value(m)))])
     p.run(_USERS_UNIT, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])

@@ -65,7 +65,10 @@ def is_hypothetical(low: str) -> bool:
 def why_targets(low: str, facts: Facts, options: list[int]) -> list[Question]:
     """What a why-question asks about, most specific first."""
     out: list[Question] = []
-    # "why X rather than Y?", "why not Y?": the alternative asked about is the negated one
+    # "why X rather than Y?", "why not Y?", "why X over Y?": the alternative asked about is the negated (or last)
+    if re.search(r"\b(?:over|versus|vs\.?|and\s+not)\b", low):
+        for key in ("gpus", "models"):
+            facts.lists[key] = list(reversed(facts.lists.get(key, [])))
     for name in (*facts.lists.get("exclude_gpus", []), *facts.lists.get("gpus", [])):
         out.append(Question("gpu", name))
     for name in (*facts.lists.get("exclude_models", []), *facts.lists.get("models", [])):

@@ -43,7 +43,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
      r"\bdocument\s+(?:q\s?&\s?a|qa|search|analysis|question)|\bover\s+(?:our|the|internal)\s+(?:\w+\s+)?"
      r"(?:pdfs|docs|documents|documentation|wiki|manuals|files)\b|\benterprise\s+search\b|\bsemantic\s+search\b|"
-     r"\bgrounded\s+in\b|\bcite\s+sources\b|\bdocument_analysis_rag\b|\b(?:find|look\s+up|retrieve|locate)\s+"
+     r"\bgrounded\s+in\b|\bcite\s+sources\b|\b(?:cite|citing|quote|quoting)\s+(?:the\s+|our\s+)?(?:\w+\s+)?"
+     r"(?:library|manuals?|documentation|docs|handbooks?|knowledge\s+base|polic(?:y|ies)|protocols?|sources?|"
+     r"articles?)\b|\banswers?\s+from\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:manuals?|documentation|docs|handbooks?|"
+     r"knowledge\s+base|library|wiki|polic(?:y|ies)|protocols?)\b|\bdocument_analysis_rag\b|\b(?:find|look\s+up|retrieve|locate)\s+"
      r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b"),
@@ -60,7 +63,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
      r"\b(?:whole|full|entire|complete)\s+(?:functions?|classes|modules|programs?|features)\b|\bagentic\s+coding\b|\bprogramming\s+assistant\b|\bdebug(?:ging)?\s+code\b|\btext[\s-]to[\s-]sql\b|"
      r"\bcode_generation_detailed\b"),
-    (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|or)\b|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
+    (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|ors?)\b(?!\s+(?:agency|agencies|company|firm|business|"
+     r"bureau|office|services?\s+provider))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
      r"arabic|dutch|english|hindi|russian|polish|turkish)\b"),
     (UseCase.CONTENT_GENERATION, 2, r"\bmarketing\s+(?:copy|content|emails?|texts?|materials?|campaigns?|posts?)|"
@@ -74,6 +78,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
      r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
      r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
+     r"\bsupport\s+chat\b|\b(?:customer|user|client)[\s-]facing\s+chat\b|\bchat\s+(?:support|widget|tool)\b|"
      r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
      r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
      r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
@@ -89,7 +94,8 @@ WEAK_USE_CASES: tuple[tuple[UseCase, re.Pattern], ...] = tuple((u, _re(p)) for u
 ))
 LONG_NOUNS = _re(_LONG_NOUNS)
 SHORT_NOUNS = _re(_SHORT_NOUNS)
-USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|rather\s+than|instead\s+of)\s+(?:an?\s+|the\s+)?"
+USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of)\s+"
+                        r"(?:an?\s+|the\s+)?"
                         r"(?:\w+\s+)?$")
 LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
 

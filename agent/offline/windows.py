@@ -35,7 +35,8 @@ _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|o
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "twenty-four": 24, "twenty four": 24}
 BATCH = re.compile(
-    r"\b(?:batch(?:\s+(?:job|jobs|processing|run|mode))?|offline\s+(?:job|processing|batch|workload|run)|"
+    r"\b(?:batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
+    r"batch[\s-]only|^\W*batch\b|offline\s+(?:job|processing|batch|workload|run)|"
     r"overnight\s+(?:job|run|batch|processing)|backfill\w*|just\s+queue\s+it|queue\s+it\s+up|"
     r"latency\s+(?:doesn'?t|does\s+not|won'?t)\s+matter|latency\s+is\s+(?:irrelevant|not\s+important|no\s+concern)|"
     r"(?:no|not\s+a)\s+(?:real[\s-]?time|interactive)\b|not\s+interactive|no\s+(?:one|user|human|person)\s+"
@@ -105,8 +106,9 @@ def find_window(low: str) -> Window:
     for m in _DURATION.finditer(low):
         what = m.group("what") or ""
         cue = low[max(0, m.start() - 12):m.start()] + m.group(0)
-        if not what and not re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue):
-            continue
+        if not what and not (re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue)
+                             and m.group("unit").startswith("h")):
+            continue  # "within 2 minutes" is a latency; "within 5 hours" / "a 90-minute window" are windows
         if what == "day" and "hour" not in m.group("unit") and "h" != m.group("unit"):
             continue
         raw = m.group("n").replace(",", ".")
