@@ -18,7 +18,7 @@ from knowledge.domain import (
 )
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions
-from tools.service import PredictRequest, run_compare, run_plan, run_predict
+from tools.service import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
 from tools.whatif import Variant, parse_assignment
 
 
@@ -120,6 +120,9 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
          scale_to_zero: bool = typer.Option(None, "--scale-to-zero/--no-scale-to-zero",
                                             help="replicas may stop when idle (cold starts)"),
          top: int = typer.Option(5, min=1, max=50),
+         why_not: str = typer.Option(None, "--why-not",
+                                     help="why option 1 rather than this: 'gpu=L4', 'model=Qwen/Qwen3-32B tp=4', "
+                                          "'precision=fp8', 'option=3'"),
          as_json: bool = typer.Option(False, "--json")) -> None:
     """Find the cheapest (or fastest, or best) configurations that meet the SLOs."""
     spec = _spec_from_options(
@@ -129,6 +132,15 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
         precision=precision, cost_model=cost_model, max_gpus=max_gpus, exclude_gpus=_split(exclude_gpus),
         price_tier=price_tier, window_hours=window_hours, window_requests=window_requests,
         experience_class=experience, allow_cold_start=scale_to_zero)
+    if why_not is not None:
+        question = _why_not_question(why_not)
+        with console.status("Planning the alternative..."):
+            answer = run_why_not(_kb(), spec, question, PlanOptions(top_n=top))
+        if as_json:
+            print_json(answer)
+        else:
+            console.print(escape(answer.reason), highlight=False)
+        return
     with console.status("Planning over the catalog..."):
         result = run_plan(_kb(), spec, PlanOptions(top_n=top))
     if as_json:
@@ -140,6 +152,21 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
         console.print(f"[bold]Option 1's size[/]: {escape(top_rec.sized_by.text)}")
     for alt in result.api_comparison:
         console.print(f"[bold]Hosted API[/]: {escape(alt.text)}")
+
+
+def _why_not_question(text: str) -> WhyNotRequest:
+    """'gpu=L4 tp=4' -> WhyNotRequest; a bad question is one line."""
+    values = {}
+    for part in text.split():
+        key, sep, value = part.partition("=")
+        if not sep or key not in ("gpu", "model", "precision", "tp", "option"):
+            raise fail(f"--why-not: '{part}' is not gpu=, model=, precision=, tp= or option=", 2)
+        values[key] = value
+    try:
+        return WhyNotRequest(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise fail(f"--why-not: {err['msg'].removeprefix('Value error, ')}", 2) from None
 
 
 @friendly_errors
