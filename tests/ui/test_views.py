@@ -142,3 +142,24 @@ def test_local_deploy_summary_says_what_runs_here_not_what_a_cluster_needs(plan,
     assert not any(word in text for word in ("KEDA", "Prometheus", "CRD", "PVC", "Secret", "nodeSelector"))
     kserve = " ".join(deploy.render(rec, plan.spec, shared_kb.catalog, target="kserve").summary)
     assert "KServe" in kserve  # a cluster target still says what the cluster needs
+
+
+def test_no_identifier_reaches_the_user_as_a_word(plan):
+    """Use cases and enum values are shown as people say them (issue 16 item 7): 'chatbot', 'on demand'."""
+    props = [views.spec_card_props(plan.spec)["fields"], views.recommendations_props(plan)["rows"]]
+    # what the edit boxes and buttons send back ("raw", "input", "messages") and keys ("name") may be identifiers
+    displayed = list(_strings(props, skip=("raw", "input", "name", "messages")))
+    for identifier in ("chatbot_conversational", "on_demand", "artificial_analysis"):
+        assert not any(identifier in text for text in displayed), identifier
+
+
+def _strings(data, skip=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in skip:
+                yield from _strings(value, skip)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value, skip)
+    elif isinstance(data, str):
+        yield data
