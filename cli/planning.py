@@ -192,17 +192,28 @@ def whatif(spec_file: Path = typer.Option(..., "--spec", help="YAML file with De
 
 @friendly_errors
 def calibrate(csv: Path = typer.Argument(..., help="measured fixed-concurrency CSV (aiconfigurator sample format)"),
-              out: Path = typer.Option(None, help="coefficients file to write (default: the shipped one)")) -> None:
-    """Fit the performance model's efficiency factors to measurements and write the coefficients file."""
+              kernels: Path = typer.Option(None, help="measured kernel tables (aiconfigurator layout, e.g. "
+                                                       "../shared/data/kernels); without them the kernel level "
+                                                       "keeps its priors"),
+              out: Path = typer.Option(None, help="coefficients file to write (default: the shipped one)"),
+              cross_validate: bool = typer.Option(True, "--cross-validate/--no-cross-validate",
+                                                  help="leave-one-model-out refits for honest error bands")) -> None:
+    """Fit the performance model: kernel efficiencies from kernel tables, then end-to-end overheads."""
     from simulator.perf import DEFAULT_COEFFICIENTS_PATH, calibrate as fit
 
-    if not csv.exists():
-        raise fail(f"no such file: {csv}", 2)
-    with console.status("Calibrating (fitting per GPU family)..."):
-        report = fit(csv, out or DEFAULT_COEFFICIENTS_PATH)
+    for path in (csv, kernels):
+        if path is not None and not path.exists():
+            raise fail(f"no such file or directory: {path}", 2)
+    with console.status("Calibrating (kernel tables, then end-to-end overheads per GPU family)..."):
+        report = fit(csv, out or DEFAULT_COEFFICIENTS_PATH, kernels_dir=kernels, cross_validate=cross_validate)
     table = Table(title=f"calibration written to {out or DEFAULT_COEFFICIENTS_PATH}")
-    for col in ("GPU family", "rows", "TTFT median APE %", "TPOT median APE %"):
+    for col in ("GPU family", "rows", "TTFT median error", "TPOT median error", "leave one model out"):
         table.add_column(col)
-    for fam in report.families:
-        table.add_row(fam.family, str(fam.rows), f"{fam.ttft_median_ape_pct:.1f}", f"{fam.tpot_median_ape_pct:.1f}")
+    for fam in report.families.values():
+        lomo = fam.leave_one_model_out
+        table.add_row(fam.family, str(fam.rows), f"{fam.in_sample.ttft_median_ape:.1%}",
+                      f"{fam.in_sample.tpot_median_ape:.1%}",
+                      f"TTFT {lomo.ttft_median_ape:.1%}, TPOT {lomo.tpot_median_ape:.1%}" if lomo else "-")
     console.print(table)
+    if not kernels:
+        console.print("no kernel tables given: kernel efficiencies are priors (--kernels DIR to fit them)")

@@ -93,3 +93,23 @@ def test_shipped_coefficients_file_has_fits_residuals_and_date():
         entry = doc["engines"]["vllm"][family]
         assert entry["prior"] is False and entry["end_to_end"] is False and entry["kernel_gpus"]
         assert doc["kernel_fit"][family]["errors"]
+
+
+@needs_csv
+def test_compass_calibrate_fits_kernels_then_overheads(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    path = _subset(tmp_path, lambda r: r["backend"] == "vllm" and r["mode"] == "agg"
+                   and r["model_path"] == "meta-llama/Llama-3.1-70B" and r["system"] == "h200_sxm"
+                   and r["tp_size"] == "8" and r["isl"] == "1024")
+    out = tmp_path / "coefficients.json"
+    result = CliRunner().invoke(app, ["calibrate", str(path), "--kernels", str(KERNELS), "--out", str(out),
+                                      "--no-cross-validate"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "hopper" in result.output and "calibration written to" in result.output
+    doc = json.loads(out.read_text())
+    assert doc["kernel_fit"]["blackwell"]["errors"] and doc["engines"]["vllm"]["ampere"]["kernel_gpus"] == ["A100-80GB"]
+    missing = CliRunner().invoke(app, ["calibrate", str(path), "--kernels", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "no such file or directory" in missing.output
