@@ -8,6 +8,7 @@ HOST   ?= 127.0.0.1
 VENV   := .venv
 BIN    := $(VENV)/bin
 # What is installed, one stamp each: serving needs the package alone, the tests also need its dev extras.
+# pip -qq: errors only (setuptools prints an informational "Editable installation" notice on every install).
 SERVE_STAMP := $(VENV)/.installed-serve
 DEV_STAMP   := $(VENV)/.installed-dev
 
@@ -15,14 +16,14 @@ DEV_STAMP   := $(VENV)/.installed-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet --upgrade pip
 
 $(SERVE_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --quiet -e .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --quiet -e ".[dev]"
 	touch $@ $(SERVE_STAMP)
 
 install: $(SERVE_STAMP)
