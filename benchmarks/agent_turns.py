@@ -2,7 +2,7 @@
 (p50/p95 per turn with and without planner time, checkpoint writes included), then 20 concurrent sessions
 through the REST API (errors, p50/p95 turn latency).
 
-    python benchmarks/agent_turns.py [--conversations 8] [--sessions 20]
+    python benchmarks/agent_turns.py [--conversations 8] [--sessions 20]   (--sessions 0: in process only)
 
 Target: p95 per turn <= 300 ms excluding planner time; no errors under 20 concurrent sessions.
 """
@@ -33,7 +33,7 @@ TURNS = [
 
 def turns_for(n: int) -> list[str]:
     return [t.format(users=4000 + 37 * n, more=7000 + 41 * n) for t in TURNS]
-PLANNING_TOOLS = {"plan_capacity", "compare_whatif", "similar_deployments"}
+PLANNING_TOOLS = {"plan_capacity", "compare_whatif", "similar_deployments", "evaluate_alternative"}
 
 
 def pct(values: list[float], q: float) -> float:
@@ -133,7 +133,8 @@ def main() -> None:
 
     configure_logging("ERROR")
     in_process(args.conversations)
-    through_api(args.sessions)
+    if args.sessions > 0:
+        through_api(args.sessions)
 
 
 if __name__ == "__main__":

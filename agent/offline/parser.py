@@ -70,6 +70,7 @@ support supporting ~ + - — , . ! ? : ; ( )""".split())
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 _SELECT_FILLER = set("""ok okay then so let's lets i we want take choose pick use please the that this one is it fine
 good great sounds perfect go with do yes yeah sure thanks looks i'll we'll will like prefer lets""".split())
+_COMPARE = next(p for i, p in C.COMMANDS if i is Intent.COMPARE)
 _COMMAND_OPTIONS = {Intent.DEPLOY, Intent.COMPARE, Intent.SELECT, Intent.WHY, Intent.SHOW_YAML, Intent.VALIDATE}
 
 
@@ -139,6 +140,8 @@ class _Message:
         retraction = Q.retraction_clause(sc.fact)
         if retraction:
             facts = self._retract(facts, sc, retraction)
+        if self._compare_names(index, sc, facts):
+            return
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         if sc.whatif.strip():
@@ -197,6 +200,19 @@ class _Message:
             else:
                 self._commands(index, low)
         return True
+
+    def _compare_names(self, index: int, sc, facts: Facts) -> bool:
+        """'compare H100 SXM vs L40S': a what-if per GPU (or model) named, not a restriction to both."""
+        if not _COMPARE.search(sc.low) or C.option_numbers(sc.low):
+            return False
+        for key, kind in (("gpus", "gpus"), ("models", "models")):
+            names = facts.lists.get(key, [])
+            if len(names) >= 2:
+                for name in names[:6]:
+                    self.whatifs.append(WhatIfRequest(label=f"{kind} {name.split('/')[-1]}", changes={key: [name]}))
+                self.intents.append(((index, 0), Intent.WHATIF))
+                return True
+        return False
 
     def _retract(self, facts: Facts, sc, clause: tuple[int, int, bool]) -> Facts:
         """'I never said we only have 1 GPU': the fields named in the clause are withdrawn; 'I didn't rule out

@@ -115,13 +115,12 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
             return [_call(T.SELECT_OPTION, {"option": main.option}, state, 0)]
         return []
     if kind in ("what_if", "cheaper", "faster"):
-        calls = []
-        if stale and not planned:
-            calls.append(_call(T.PLAN_CAPACITY, {}, state, 0))
+        if stale and not planned:  # the what-if compares against a current plan (and its defaults)
+            return [_call(T.PLAN_CAPACITY, {}, state, 0)]
         variants = _variants(reading, main)
-        if variants and T.COMPARE_WHATIF not in done:
-            calls.append(_call(T.COMPARE_WHATIF, {"variants": variants}, state, 1))
-        return calls
+        if variants and state.plan is not None and T.COMPARE_WHATIF not in done:
+            return [_call(T.COMPARE_WHATIF, {"variants": variants}, state, 1)]
+        return []
     if kind == "validate":
         dep = state.deployment
         ready = dep is not None and dep.status in ("applied", "validated")

@@ -39,11 +39,24 @@ _DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|v
                      r"replicas?|ai|rag|compass|slo|slos|ttft|quantiz\w*|nvidia|cuda)\b")
 
 
-def _spec_acts(parsed: ParseResult, spans: dict[str, str]) -> list[Any]:
+def _vendor(names: list[str], catalog: Catalog) -> str | None:
+    """The vendor whose GPUs ``names`` are, all of them ("NVIDIA only" is a vendor, not a list of cards)."""
+    for vendor in {g.vendor for g in catalog.gpus}:
+        if set(names) == {g.name for g in catalog.gpus if g.vendor == vendor}:
+            return vendor
+    return None
+
+
+def _spec_acts(parsed: ParseResult, spans: dict[str, str], catalog: Catalog) -> list[Any]:
     acts: list[Any] = []
     for field, value in parsed.updates.items():
         span = spans.get(field, "")
-        if field in ("gpus", "models"):
+        vendor = _vendor(list(value), catalog) if field in ("gpus", "exclude_gpus") else None
+        if vendor and field == "gpus":
+            acts.append(Include(kind="vendor", names=[vendor], only=field not in parsed.additive, span=span))
+        elif vendor:
+            acts.append(Exclude(kind="vendor", names=[vendor], span=span))
+        elif field in ("gpus", "models"):
             acts.append(Include(kind="gpu" if field == "gpus" else "model", names=list(value), span=span,
                                 only=field not in parsed.additive))
         elif field in ("exclude_gpus", "exclude_models"):
@@ -111,7 +124,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
     parsed = parse(text, catalog, asked=asked or [], spec=spec)
-    acts = _spec_acts(parsed, parsed.spans) + _command_acts(parsed, state)
+    acts = _spec_acts(parsed, parsed.spans, catalog) + _command_acts(parsed, state)
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood
         low = text.lower().strip()

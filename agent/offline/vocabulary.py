@@ -78,7 +78,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
      r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
      r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
-     r"\bsupport\s+chat\b|\b(?:customer|user|client)[\s-]facing\s+chat\b|\bchat\s+(?:support|widget|tool)\b|"
+     r"\bsupport\s+chat\b|\bchat[\s-](?:style|like|based)\b|\bchat\s+stuff\b|\b(?:customer|user|client)[\s-]facing\s+chat\b|\bchat\s+(?:support|widget|tool)\b|"
      r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
      r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
      r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
