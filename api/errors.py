@@ -12,7 +12,7 @@ from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agent.service import NoPendingApprovalError, SessionNotFoundError
+from agent.service import NoPendingApprovalError, SessionNotFoundError, SessionTooLargeError
 from knowledge.catalog import UnknownNameError
 from knowledge.errors import CompassError, DatabaseUnavailableError
 
@@ -87,6 +87,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NoPendingApprovalError)
     async def _conflict(_r: Request, exc: NoPendingApprovalError):
         return JSONResponse(error_body("conflict", str(exc)), status_code=409)
+
+    @app.exception_handler(SessionTooLargeError)
+    async def _full(_r: Request, exc: SessionTooLargeError):
+        return JSONResponse(error_body("too_large", str(exc)), status_code=413)
 
     @app.exception_handler(UnknownNameError)
     async def _unknown(_r: Request, exc: UnknownNameError):

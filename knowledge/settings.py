@@ -24,6 +24,8 @@ class KnowledgeSettings(BaseSettings):
     db_pool_max: int = Field(default=10, ge=1, description="connections per process")
     db_connect_timeout_s: float = Field(default=10.0, gt=0)
     price_max_age_days: int = Field(default=365, ge=1, description="older GPU prices are reported as stale")
+    session_max_bytes: int = Field(default=25_000_000, ge=10_000, description="a session whose stored "
+                                   "conversation is this large takes no more messages (start a new one)")
 
     @property
     def embedded_data_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -110,8 +111,11 @@ def post_message(session_id: SessionId, body: MessageIn, request: Request, strea
                  user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
     """Send a message; the reply as JSON, or as Server-Sent Events with ?stream=true / Accept: text/event-stream."""
     if _wants_stream(request, stream):
-        service.view(session_id, user)  # 404 before the stream starts
-        return _sse(service.send(session_id, user, body.text))
+        # the first event is taken here, so an unknown session (404) or a full one (413) is answered before
+        # the stream starts
+        events = service.send(session_id, user, body.text)
+        first = next(events)
+        return _sse(itertools.chain([first], events))
     return service.turn(session_id, user, body.text)
 
 
