@@ -119,9 +119,10 @@ def similar_text(similar: Sequence[SimilarDeployment]) -> str:
         o = s.outcome
         m = o.measured
         verdict = "met its SLOs" if o.passed else "missed an SLO"
+        seen = "measured" if o.source == "hardware" else "simulated"  # a GPU-free simulator run is no measurement
         lines.append(f"- {o.recommendation.model_id} on {o.recommendation.total_gpus} x {o.recommendation.gpu} "
-                     f"({o.spec.use_case.value if o.spec.use_case else 'unknown use case'}, {o.spec.rps or 0:g} req/s): "
-                     f"{verdict}; measured p95 TTFT {_ms(m.ttft_ms.p95)} ms, ITL {_ms(m.itl_ms.p95)} ms "
+                     f"({o.spec.use_case.value if o.spec.use_case else 'unknown use case'}, {o.spec.rps or 0:g} req/s, "
+                     f"{o.evidence}): {verdict}; {seen} p95 TTFT {_ms(m.ttft_ms.p95)} ms, ITL {_ms(m.itl_ms.p95)} ms "
                      f"(predicted {_ms(o.predicted.ttft_ms.p95 if o.predicted.ttft_ms else None)} / "
                      f"{_ms(o.predicted.itl_ms.p95 if o.predicted.itl_ms else None)} ms)")
     return "\n".join(lines)
