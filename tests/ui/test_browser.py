@@ -269,6 +269,7 @@ def test_describe_edit_reload_resume_and_continue(browser, server):
     _welcome(page)
     back = page.locator("#welcome-screen").get_by_role("link", name=re.compile(re.escape(NEED[:25])))
     back.wait_for()
+    page.wait_for_timeout(1000)  # the landing page fades in
     _shot(page, "08-landing-after-reload")
     back.click()
     page.get_by_text("users: 8000").first.wait_for()
