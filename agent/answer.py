@@ -21,7 +21,7 @@ INJECTION_NOTICE = ("I ignored instructions inside your message that were aimed 
                     "deployment; nothing is ever deployed without your explicit approval.")
 OFF_TOPIC = ("I can only help with sizing and deploying LLMs (model, GPUs, replicas, latency and cost), so I'll "
              "leave that one aside. ")
-ECHO_PREFIXES = ("Changed:", "Noted:", "Assumed (defaults):", "No change:", "Could not use", "Note:", "Undid:", "Not applied until confirmed")
+ECHO_PREFIXES = ("Changed:", "Noted:", "Assumed (defaults):", "No change:", "Could not use", "Note:", "Undid:")
 
 
 def _echo(results: dict[str, list[ToolMessage]]) -> list[str]:
@@ -146,9 +146,9 @@ def write_answer(reading: Reading | None, state: AgentState, results: dict[str, 
     reading = reading or Reading()
     parts = notes_of(reading, state)
     parts += _echo(results)
-    if state.to_confirm and T.UPDATE_SPEC in results:
-        parts.append(_confirm_text(state))
     body = _body(reading, state, results)
     if body:
         parts.append(body)
+    if state.to_confirm and T.UPDATE_SPEC in results and _confirm_text(state) not in body:
+        parts.append(_confirm_text(state))
     return "\n\n".join(p for p in parts if p)

@@ -151,6 +151,7 @@ class AgentService:
         self.kb = kb
         self.defaults = AgentContext(llm=llm, deploy_target=deploy_target, allowed_namespaces=allowed_namespaces, kb=kb)
         self.pool = ConnectionPool(kb.db.url, min_size=1, max_size=pool_max, open=True, name="checkpoints",
+                                   timeout=kb.db.timeout_s, check=ConnectionPool.check_connection,
                                    kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
                                            **connection_label(kb.db.url, "compass-checkpoints")})
         # A turn holds a pooled connection for its session lock and uses more while it runs. At most half the

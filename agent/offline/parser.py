@@ -117,6 +117,7 @@ class _Message:
         self.has_why = has_why  # a why-question in the message: beliefs next to it are part of it
         self.known = spec is not None and (spec.use_case is not None or spec.users is not None or spec.rps is not None)
         self.questions: list[Q.Question] = []
+        self.guessed: list[str] = []
         self.facts = Facts()
         self.use_cases: list[tuple[Any, float, tuple[int, int], str]] = []
         self.weak_use_case = None
@@ -312,6 +313,7 @@ class _Message:
                            suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed,
                            spans=spans, additive=sorted(self.facts.additive & set(updates)),
                            questions=[{"about": q.about, "target": q.target} for q in self.questions],
+                           guessed=[f for f in self.guessed if f in updates],
                            notes={k: v for k, v in self.facts.notes.items() if k in updates})
 
     def _updates(self) -> dict[str, Any]:
@@ -378,6 +380,8 @@ class _Message:
             self.options.append(int(value))
         elif target:
             updates.update(checked({target: _in_units(target, value)}, {target: f"{value:g}"}, self.facts.problems))
+            if not self.asked and self.spec is not None and target in updates:
+                self.guessed.append(target)  # a bare number nobody asked for: which field is a guess
 
     def _yes_no(self, yes: bool, updates: dict[str, Any], cleared: list[str]) -> None:
         if "allow_cold_start" in self.asked:

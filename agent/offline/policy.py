@@ -126,6 +126,8 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
         ready = dep is not None and dep.status in ("applied", "validated")
         return [_call(T.VALIDATE, {}, state, 0)] if ready and T.VALIDATE not in done else []
     kinds = {a.act for a in reading.acts}
+    if state.to_confirm and not state.changes:
+        return []  # the only reading was unsure: ask first, plan after the answer
     wants_plan = spec_touched or kind == "recommend" or bool(kinds & REPLAN_AFTER and (state.plan is None or stale))
     if "unclear" in kinds and state.plan is not None:
         wants_plan = False

@@ -47,10 +47,10 @@ def _vendor(names: list[str], catalog: Catalog) -> str | None:
     return None
 
 
-def _spec_acts(parsed: ParseResult, spans: dict[str, str], catalog: Catalog) -> list[Any]:
+def _spec_acts(parsed: ParseResult, spans: dict[str, str], catalog: Catalog, text: str = "") -> list[Any]:
     acts: list[Any] = []
     for field, value in parsed.updates.items():
-        span = spans.get(field, "")
+        span = spans.get(field, "") or (text[:80] if field in parsed.guessed else "")
         vendor = _vendor(list(value), catalog) if field in ("gpus", "exclude_gpus") else None
         if vendor and field == "gpus":
             acts.append(Include(kind="vendor", names=[vendor], only=field not in parsed.additive, span=span))
@@ -62,7 +62,8 @@ def _spec_acts(parsed: ParseResult, spans: dict[str, str], catalog: Catalog) -> 
         elif field in ("exclude_gpus", "exclude_models"):
             acts.append(Exclude(kind="gpu" if field == "exclude_gpus" else "model", names=list(value), span=span))
         else:
-            acts.append(SetField(field=field, value=value, span=span, note=parsed.notes.get(field)))
+            acts.append(SetField(field=field, value=value, span=span, note=parsed.notes.get(field),
+                                 sure=field not in parsed.guessed))
     acts += [UnsetField(field=f, span=spans.get(f, "")) for f in parsed.cleared]
     if parsed.dont_know or Intent.DONT_KNOW in parsed.intents:
         acts.append(DontKnow(fields=list(parsed.dont_know)))
@@ -124,7 +125,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
     parsed = parse(text, catalog, asked=asked or [], spec=spec)
-    acts = _spec_acts(parsed, parsed.spans, catalog) + _command_acts(parsed, state)
+    acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood
         low = text.lower().strip()
