@@ -63,7 +63,11 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
 
     @app.get("/healthz", tags=["health"], responses={503: errors.COMMON_ERRORS[503]})
     def healthz() -> dict:
-        with app.state.kb.db.connection() as conn:
+        """Ok only when the database takes a new connection (an embedded one is restarted if it died) and a
+        pooled one answers: a load balancer stops sending requests this process could not serve."""
+        db = app.state.kb.db
+        db.ensure_available()
+        with db.connection() as conn:
             conn.execute("SELECT 1")
         return {"status": "ok", "version": VERSION}
 

@@ -8,6 +8,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+import psycopg
 from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -15,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from agent.service import NoPendingApprovalError, SessionNotFoundError, SessionTooLargeError
 from knowledge.catalog import UnknownNameError
 from knowledge.errors import CompassError, DatabaseUnavailableError
+from knowledge.store.database import first_line
 
 log = structlog.get_logger(__name__)
 
@@ -98,7 +100,22 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DatabaseUnavailableError)
     async def _db(_r: Request, exc: DatabaseUnavailableError):
-        return JSONResponse(error_body("unavailable", str(exc)), status_code=503)
+        return JSONResponse(error_body("unavailable", str(exc)), status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def _db_lost(request: Request, exc: psycopg.OperationalError):
+        # the server went away mid-request (killed, restarted, out of disk, shutting down): say so in a line
+        log.warning("database_operational_error", path=request.url.path, error=first_line(exc))
+        return JSONResponse(error_body("unavailable", f"The database could not complete the request: "
+                                                      f"{first_line(exc)}. Retry shortly."),
+                            status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(psycopg.Error)
+    async def _db_error(request: Request, exc: psycopg.Error):
+        code = getattr(exc, "sqlstate", None) or "no SQLSTATE"
+        log.error("database_error", path=request.url.path, sqlstate=code, error=first_line(exc))
+        return JSONResponse(error_body("internal", f"The database refused the request ({code}): {first_line(exc)}"),
+                            status_code=500)
 
     @app.exception_handler(PoolTimeout)
     async def _busy(request: Request, exc: PoolTimeout):
@@ -140,5 +157,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         log.error("unhandled_error", path=request.url.path, error_type=type(exc).__name__, error=str(exc))
-        return JSONResponse(error_body("internal", f"Internal error ({type(exc).__name__}); your session is intact."),
-                            status_code=500)
+        return JSONResponse(error_body("internal", f"Internal error ({type(exc).__name__}); the server log has "
+                                                   "the details."), status_code=500)

@@ -18,6 +18,8 @@ from api.deps import get_service
 from api.errors import COMMON_ERRORS, SESSION_ERRORS, ErrorBody
 from api.security import rate_limited_user
 from knowledge.domain import DeploymentSpec
+from knowledge.errors import CompassError
+from knowledge.store.database import first_line
 from knowledge.store.sessions_repo import SessionRecord
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"], responses=COMMON_ERRORS)
@@ -68,8 +70,10 @@ def _sse(events: Iterator[TurnEvent]):
         try:
             for e in events:
                 yield {"event": e.event, "data": json.dumps(e.data, default=str)}
-        except Exception as exc:  # noqa: BLE001 - the stream reports the failure instead of dropping silently
-            yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {exc}"})}
+        except CompassError as exc:  # the stream reports the failure instead of dropping silently
+            yield {"event": "error", "data": json.dumps({"message": str(exc)})}
+        except Exception as exc:  # noqa: BLE001
+            yield {"event": "error", "data": json.dumps({"message": f"{type(exc).__name__}: {first_line(exc)}"})}
     return EventSourceResponse(gen())
 
 

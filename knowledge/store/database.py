@@ -6,18 +6,17 @@ this database, so several Compass processes can share one external server.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
 import structlog
 from psycopg import sql
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from knowledge.errors import DatabaseUnavailableError, PgvectorMissingError
 from knowledge.settings import KnowledgeSettings
@@ -26,7 +25,6 @@ from knowledge.store.embedded import EmbeddedServer
 __all__ = ["Database", "EmbeddedServer", "check_reachable", "connection_label", "redact_url", "resolve_url"]
 
 log = structlog.get_logger(__name__)
-logging.getLogger("pgserver").setLevel(logging.WARNING)
 # pgserver keeps its lock file in the XDG runtime dir; falling back to /tmp is fine and not worth a warning.
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
@@ -87,23 +85,34 @@ def check_reachable(url: str, timeout_s: float) -> None:
             has_vector = conn.execute(
                 "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").fetchone()
     except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatabaseUnavailableError(f"Cannot reach the database at {redact_url(url)}: {first}") from None
+        raise DatabaseUnavailableError(f"Cannot reach the database at {redact_url(url)}: {first_line(exc)}") from None
     except psycopg.ProgrammingError as exc:
         raise DatabaseUnavailableError(f"Invalid database URL {redact_url(url)}: {exc}") from None
     if not has_vector:
         raise PgvectorMissingError(PGVECTOR_HELP.format(where=redact_url(url)))
 
 
+# How long a request waits on the pool before Compass checks whether the database is there at all: a dead
+# server is reported (and an embedded one restarted) in seconds, not after the whole pool timeout.
+FIRST_WAIT_S = 2.0
+
+
 class Database:
-    """A connection pool on the knowledge-base database (autocommit; use ``conn.transaction()``)."""
+    """A connection pool on the knowledge-base database (autocommit; use ``conn.transaction()``).
+
+    Connections are checked when taken from the pool (a server restart leaves them broken). When none comes
+    within ``FIRST_WAIT_S``, the database is probed: unreachable is a DatabaseUnavailableError naming the cause
+    in one line (an embedded server whose postmaster died is restarted first); reachable means the pool is
+    busy, and the wait goes on up to the pool timeout.
+    """
 
     def __init__(self, url: str, *, pool_min: int = 1, pool_max: int = 10, timeout_s: float = 10.0):
         self.url = url
+        self.timeout_s = timeout_s
         self.pool = ConnectionPool(
             url, min_size=pool_min, max_size=pool_max, timeout=timeout_s, open=False,
             kwargs={"autocommit": True, **connection_label(url, "compass")}, configure=_register_types,
-            name="compass",
+            check=ConnectionPool.check_connection, name="compass",
         )
 
     def open(self) -> "Database":
@@ -112,8 +121,35 @@ class Database:
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
-        with self.pool.connection() as conn:
+        with ExitStack() as stack:
+            try:
+                conn = stack.enter_context(self.pool.connection(timeout=min(FIRST_WAIT_S, self.timeout_s)))
+            except PoolTimeout:
+                self.ensure_available()  # raises when the database is gone, after restarting an embedded one
+                conn = stack.enter_context(self.pool.connection(timeout=max(0.1, self.timeout_s - FIRST_WAIT_S)))
             yield conn
+
+    def problem(self) -> str | None:
+        """Why the database cannot be used now, in one line; None when a fresh connection answers."""
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            return first_line(exc)
+        return None
+
+    def ensure_available(self) -> None:
+        """Raise DatabaseUnavailableError (one line, with the cause) unless the database answers; an embedded
+        server whose postmaster died is restarted first."""
+        cause = self.problem()
+        if cause is None:
+            return
+        data_dir = EmbeddedServer.data_dir_of(self.url)
+        if data_dir is not None and EmbeddedServer.revive(data_dir) is not None:
+            self.pool.check()  # drop the connections to the old server now, not one failed request at a time
+            if (cause := self.problem()) is None:
+                return
+        raise DatabaseUnavailableError(f"The database is unavailable: {cause}")
 
     def close(self) -> None:
         self.pool.close()
@@ -121,6 +157,12 @@ class Database:
     @property
     def display_url(self) -> str:
         return redact_url(self.url)
+
+
+def first_line(exc: BaseException) -> str:
+    """An error as one line: psycopg and libpq put details and hints on further lines."""
+    text = str(exc).strip()
+    return text.splitlines()[0].removeprefix("FATAL:  ").strip() if text else type(exc).__name__
 
 
 def _register_types(conn: psycopg.Connection) -> None:

@@ -9,8 +9,12 @@ aside (PostgreSQL itself refuses to start while the PID in it is alive).
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import threading
+import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import psutil
 import structlog
@@ -18,6 +22,8 @@ import structlog
 from knowledge.errors import DatabaseUnavailableError
 
 log = structlog.get_logger(__name__)
+# pgserver logs a failed start as the whole server log; Compass says the cause in one line instead.
+logging.getLogger("pgserver").setLevel(logging.CRITICAL)
 
 PID_FILE = "postmaster.pid"
 # postmaster.pid records the start time in whole seconds; the process's own start time is read from /proc.
@@ -38,11 +44,14 @@ def stale_pid_reason(pgdata: Path) -> str | None:
         return f"{path} is damaged (no PID and start time in it)"
     try:
         proc = psutil.Process(pid)
-        name, created = proc.name(), proc.create_time()
+        name, created, status = proc.name(), proc.create_time(), proc.status()
     except psutil.NoSuchProcess:
         return None
     except psutil.AccessDenied:
         return None  # another user's process: nothing of ours to check, and nothing we could kill either
+    if status == psutil.STATUS_ZOMBIE:  # exited, not yet reaped (where PID 1 does not reap): PostgreSQL and
+        # pgserver both take it for alive and refuse to start
+        return f"{path} names PID {pid}, a PostgreSQL that has exited (not yet reaped)"
     if name != "postgres":
         return f"{path} names PID {pid}, which is {name!r}, not this data directory's PostgreSQL"
     if abs(created - started) > _START_TIME_SLACK_S:
@@ -72,15 +81,17 @@ def _server_running_on(pgdata: Path) -> bool:
     return False
 
 
-def set_aside_stale_pid_file(pgdata: Path) -> None:
+def set_aside_stale_pid_file(pgdata: Path, *, locked: bool = False) -> None:
     """Move a stale ``postmaster.pid`` out of the way (kept as ``postmaster.pid.stale``), saying why in a line.
 
-    Runs under pgserver's inter-process lock, which every process holds while it starts the server: a file a
-    starting PostgreSQL is still writing is never judged half-written.
+    Runs under pgserver's inter-process lock (taken here unless the caller holds it), which every process holds
+    while it starts the server: a file a starting PostgreSQL is still writing is never judged half-written.
     """
+    from contextlib import nullcontext
+
     from pgserver.postgres_server import PostgresServer
 
-    with PostgresServer._lock:
+    with nullcontext() if locked else PostgresServer._lock:
         reason = stale_pid_reason(pgdata)
         if reason is None or _server_running_on(pgdata.resolve()):
             return
@@ -91,11 +102,75 @@ def set_aside_stale_pid_file(pgdata: Path) -> None:
     log.warning(f"Ignoring a stale lock file: {reason}; moved it to {PID_FILE}.stale and started a fresh server.")
 
 
+def start_failure(data_dir: Path, exc: BaseException) -> str:
+    """Why the server in ``data_dir`` did not start, in a line: the last FATAL/PANIC line of its log."""
+    try:
+        lines = (data_dir / "log").read_text(errors="replace").splitlines()
+    except OSError:
+        lines = []
+    fatal = [line for line in lines if re.search(r"\b(FATAL|PANIC):", line)]
+    if fatal:
+        return re.sub(r"^.*?\b(FATAL|PANIC):\s*", "", fatal[-1]).strip()
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def postmaster_alive(data_dir: Path) -> bool:
+    """Whether this data directory's postmaster is running (checked as ``stale_pid_reason`` checks it)."""
+    path = data_dir / PID_FILE
+    try:
+        pid = int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE and stale_pid_reason(data_dir) is None
+    except psutil.NoSuchProcess:
+        return False
+
+
 class EmbeddedServer:
     """One pgserver-managed server per data directory in this process."""
 
     _lock = threading.Lock()
     _servers: dict[Path, object] = {}
+
+    @classmethod
+    def data_dir_of(cls, url: str) -> Path | None:
+        """The data directory of the embedded server ``url`` points at, when this process started it."""
+        host = (parse_qs(urlparse(url).query).get("host") or [""])[0]
+        with cls._lock:
+            for data_dir, server in cls._servers.items():
+                if host and host == str(server.get_postmaster_info().socket_dir):
+                    return data_dir
+        return None
+
+    @classmethod
+    def revive(cls, data_dir: Path) -> float | None:
+        """Restart the server of ``data_dir`` if its postmaster died; seconds it took, or None if it was up.
+
+        Any process using the directory may notice first: pgserver's inter-process lock lets one restart it,
+        and the others find it running. Raises DatabaseUnavailableError (one line) when it cannot start."""
+        from pgserver.postgres_server import PostgresServer
+
+        with cls._lock:
+            server = cls._servers.get(data_dir)
+        if server is None or postmaster_alive(data_dir):
+            return None
+        started = time.monotonic()
+        with PostgresServer._lock:
+            if postmaster_alive(data_dir):
+                return None
+            set_aside_stale_pid_file(data_dir, locked=True)
+            try:
+                server.ensure_postgres_running()
+                if not postmaster_alive(data_dir):
+                    raise RuntimeError("the server exited right after starting")
+            except Exception as exc:  # noqa: BLE001 - pgserver raises bare subprocess/assertion errors
+                raise DatabaseUnavailableError(
+                    f"The embedded database in {data_dir} stopped and could not be restarted: "
+                    f"{start_failure(data_dir, exc)}") from None
+        took = time.monotonic() - started
+        log.warning(f"The embedded database in {data_dir} had stopped; restarted it in {took:.1f} s.")
+        return took
 
     @classmethod
     def url_for(cls, data_dir: Path) -> str:
@@ -110,10 +185,10 @@ class EmbeddedServer:
                     set_aside_stale_pid_file(data_dir)
                 try:
                     server = pgserver.get_server(data_dir, cleanup_mode="stop")
-                except Exception as exc:  # pgserver raises bare subprocess errors
+                except Exception as exc:  # pgserver raises bare subprocess/assertion errors
                     raise DatabaseUnavailableError(
-                        f"Could not start the embedded database in {data_dir}: {exc}. "
-                        f"See {data_dir / 'log'} or set COMPASS_DATABASE_URL to an external PostgreSQL."
-                    ) from exc
+                        f"Could not start the embedded database in {data_dir}: {start_failure(data_dir, exc)} "
+                        f"(log: {data_dir / 'log'}; or set COMPASS_DATABASE_URL to an external PostgreSQL)"
+                    ) from None
                 cls._servers[data_dir] = server
         return server.get_uri()
