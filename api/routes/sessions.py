@@ -10,7 +10,7 @@ from typing import Any
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sse_starlette.sse import EventSourceResponse
 
 from agent.service import AgentService, TurnEvent, TurnResult
@@ -46,7 +46,9 @@ class MessageIn(BaseModel):
 
 
 class ApprovalIn(BaseModel):
-    approve: bool = Field(description="true approves the pending deployment, false rejects it")
+    # strict: 1, "on", "y" or "true" are not a decision to deploy anything
+    approve: StrictBool = Field(description="true approves the pending deployment, false rejects it (JSON booleans "
+                                            "only)")
 
 
 class SessionDetail(BaseModel):

@@ -138,3 +138,13 @@ def test_a_prediction_with_no_latency_to_report_says_why_instead_of_null_percent
                 assert r.status_code == 400, r.text
                 message = r.json()["error"]["message"]
                 assert "sustains at most" in message and "\n" not in message, message
+
+
+def test_an_approval_takes_a_json_boolean_only(api_server):
+    """`1`, "on", "y", "true" approved a deployment; only true or false decides."""
+    with httpx.Client(base_url=api_server.url, timeout=60) as c:
+        sid = c.post("/v1/sessions").json()["id"]
+        for value in (1, 0, "on", "y", "true", "yes", None):
+            r = c.post(f"/v1/sessions/{sid}/approval", json={"approve": value})
+            assert r.status_code == 422 and "approve" in r.json()["error"]["message"], (value, r.text)
+        assert c.post(f"/v1/sessions/{sid}/approval", json={"approve": True}).status_code == 409  # a real decision
