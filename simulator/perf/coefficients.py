@@ -48,6 +48,8 @@ class EngineCoefficients:
     moe_layer_us: float = 30.0  # per MoE layer call: routing, top-k, permutations, the grouped GEMMs' floor
     comm_latency_us: float = 12.0  # per collective call (all-reduce, all-to-all)
     comm_eff: float = 0.70  # fraction of the interconnect's one-way bandwidth
+    a2a_lat_us: float = 50.0  # per expert-parallel dispatch or combine call (all-to-all of routed tokens)
+    a2a_eff: float = 0.50  # all-to-all payload rate, fraction of the interconnect's one-way bandwidth
     floor_scale: float = 1.0  # kernel call floors in a served forward pass relative to isolated kernels (CUDA graphs)
     step_ms: float = 1.5  # fixed per engine step: scheduler, sampler, input preparation
     layer_us: float = 10.0  # per layer per step beyond GEMMs and attention: norms, rotary, residuals, glue

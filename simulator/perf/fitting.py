@@ -36,6 +36,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "seq_us": (0.1, 200.0),
     "comm_latency_us": (0.5, 200.0),
     "comm_eff": (0.05, 1.0),
+    "a2a_lat_us": (1.0, 500.0),
+    "a2a_eff": (0.02, 1.5),
     "ttft_ms": (0.1, 300.0),
     "ttft_per_seq_ms": (0.001, 20.0),
 }

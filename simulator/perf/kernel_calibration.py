@@ -31,7 +31,7 @@ from knowledge.domain import GpuSpec
 from simulator.perf.coefficients import PRIOR, EngineCoefficients
 from simulator.perf.fitting import Parameterization, huber_weights, levenberg_marquardt
 from simulator.perf.kernels import (
-    WEIGHT_BYTES, allreduce_ms, attention_floor_ms, attention_rates, comm_rate, decode_attention_ms_per_token,
+    WEIGHT_BYTES, a2a_rate, all_to_all_ms, allreduce_ms, attention_floor_ms, attention_rates, comm_rate, decode_attention_ms_per_token,
     gemm_ms, gemm_rates, moe_ms, moe_rates, prefill_attention_ms,
 )
 
@@ -105,7 +105,8 @@ class GpuTables:
                             "generation": "attention/vllm/*/generation_attention_perf.parquet",
                             "moe": "moe/vllm/*/moe_perf.parquet",
                             "custom_ar": "comm/vllm/*/custom_allreduce_perf.parquet",
-                            "nccl": "comm/nccl/*/nccl_perf.parquet"}.items():
+                            "nccl": "comm/nccl/*/nccl_perf.parquet",
+                            "moe_a2a": "comm/vllm/*/moe_a2a_perf.parquet"}.items():
             path = _newest(base, pattern)
             if path is not None:
                 t.tables[op] = read_table(path)
@@ -251,6 +252,26 @@ def _allreduce_rows(t: GpuTables, gpu: GpuSpec) -> _Rows:
     return _Rows("all-reduce", t.name, lat, lambda c: allreduce_ms(size, n, c.comm_latency_us / 1e3, comm_rate(gpu, c)))
 
 
+def _a2a_rows(t: GpuTables, gpu: GpuSpec) -> _Rows:
+    """Expert-parallel dispatch and combine (DeepEP low-latency and high-throughput kernels): the faster of the
+    two per call shape. This table gives microseconds."""
+    g = t.tables.get("moe_a2a")
+    if g is None:
+        return _Rows("moe all-to-all", t.name, np.array([]), lambda c: np.array([]))
+    best: dict[tuple, float] = {}
+    for row in zip(g["phase"], g["hidden_size"], g["topk"], g["num_experts"], g["ep_size"], g["num_tokens"],
+                   g["node_num"], g["latency"]):
+        if int(row[6]) != 1:  # one node: the link is the GPU's own interconnect
+            continue
+        key = tuple(int(x) if not isinstance(x, str) else x for x in row[:6])
+        best[key] = min(best.get(key, np.inf), float(row[7]) / 1e3)
+    keys = sorted(best)
+    hidden, top_k, ep, tokens = (np.array([k[i] for k in keys], float) for i in (1, 2, 4, 5))
+    lat = np.array([best[k] for k in keys])
+    return _Rows("moe all-to-all", t.name, lat, lambda c: all_to_all_ms(
+        tokens, top_k, hidden, ep, c.a2a_lat_us / 1e3, a2a_rate(gpu, c)))
+
+
 def fit_family_kernels(family: str, tables: list[GpuTables], catalog: Catalog,
                        start: EngineCoefficients = PRIOR) -> FamilyKernelFit:
     """Fit one family's kernel-level coefficients, op by op, on all of its GPUs' tables."""
@@ -282,10 +303,11 @@ def fit_family_kernels(family: str, tables: list[GpuTables], catalog: Catalog,
     stage([r for r in attn if r.op == "attention generation fp8-KV"], ("attn_fp8_bw_eff",))
     stage([r for r in attn if r.op.startswith("attention context")], ("attn_flops_eff",))
     stage([_allreduce_rows(t, gpus[t.name]) for t in tables], ("comm_latency_us", "comm_eff"))
+    stage([_a2a_rows(t, gpus[t.name]) for t in tables], ("a2a_lat_us", "a2a_eff"))
     kernel_names = ("flops_eff", "bw_eff", "gemm_lat_us", "fp8_flops_eff", "fp8_bw_eff", "quant_lat_us",
                     "quant_act_factor", "fp4_flops_eff", "fp4_bw_eff", "moe_flops_eff", "moe_bw_eff", "moe_layer_us",
                     "wonly_flops_eff", "wonly_bw_eff", "attn_flops_eff", "attn_lat_us", "attn_seq_us", "attn_bw_eff", "attn_fp8_bw_eff",
-                    "comm_latency_us", "comm_eff")
+                    "comm_latency_us", "comm_eff", "a2a_lat_us", "a2a_eff")
     sources = sorted({s for t in tables for s in t.sources.values()})
     return FamilyKernelFit(
         family=family, gpus=sorted(gpus), values={n: round(getattr(c, n), 6) for n in dict.fromkeys(fitted)},

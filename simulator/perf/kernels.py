@@ -105,6 +105,19 @@ def allreduce_ms(bytes_, gpus, lat_ms: float, bytes_per_ms: float):
     return lat_ms + 2.0 * (gpus - 1) / gpus * bytes_ / bytes_per_ms
 
 
+def all_to_all_ms(tokens, top_k, hidden, gpus, lat_ms: float, bytes_per_ms: float, gpus_per_node=None,
+                  inter_node_bytes_per_ms: float | None = None):
+    """Expert-parallel dispatch (or combine) of one GPU's ``tokens``: each routed copy of a 16-bit hidden state
+    that lives on another GPU crosses a link. Spanning nodes, the copies bound for other nodes go over the NIC
+    while the others take NVLink, at the same time (DeepEP overlaps the two)."""
+    payload = tokens * top_k * hidden * 2.0
+    if not gpus_per_node or gpus <= gpus_per_node or not inter_node_bytes_per_ms:
+        return lat_ms + payload * (gpus - 1) / gpus / bytes_per_ms
+    on_node = payload * (gpus_per_node - 1) / gpus / bytes_per_ms
+    off_node = payload * (gpus - gpus_per_node) / gpus / inter_node_bytes_per_ms
+    return lat_ms + np.maximum(on_node, off_node)
+
+
 # ---------------------------------------------------------------------------------------------- rates of a GPU
 
 
@@ -160,3 +173,8 @@ def attention_rates(gpu: GpuSpec, c: EngineCoefficients, fp8_cache: bool = False
 def comm_rate(gpu: GpuSpec, c: EngineCoefficients) -> float:
     """All-reduce link rate, bytes per ms."""
     return gpu.interconnect_gbps * 1e6 * c.comm_eff
+
+
+def a2a_rate(gpu: GpuSpec, c: EngineCoefficients) -> float:
+    """All-to-all payload rate within a node, bytes per ms."""
+    return gpu.interconnect_gbps * 1e6 * c.a2a_eff

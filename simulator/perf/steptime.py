@@ -22,13 +22,14 @@ from typing import Sequence
 from knowledge.domain import AttentionKind, GpuSpec, ModelCard, Precision
 from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.kernels import (
-    attention_rates, blend, comm_rate, decode_attention_ms_per_token, gemm_kind, gemm_ms, gemm_rates, moe_ms,
-    moe_rates, scaled_floor,
+    a2a_rate, all_to_all_ms, attention_rates, blend, comm_rate, decode_attention_ms_per_token, gemm_kind, gemm_ms,
+    gemm_rates, moe_ms, moe_rates, scaled_floor,
 )
 from simulator.perf.memory import kv_bytes_per_token_per_layer_per_gpu, layer_split
 from simulator.perf.params import MLA_Q_LORA_RANK, split_params, weight_bytes
 
 INTER_NODE_GBPS = 50.0  # one 400 Gb/s NIC per GPU when a group spans nodes
+INTER_NODE_EFF = 0.8  # share of the NIC's line rate an all-to-all reaches (a prior: no inter-node kernel tables)
 
 __all__ = ["StepShape", "StepTimeModel", "gemm_kind"]
 
@@ -125,13 +126,17 @@ class StepTimeModel:
         self.layers = a.num_layers
         node = gpu.max_gpus_per_node
         ic_rate = comm_rate(gpu, c)
-        group_rate = (INTER_NODE_GBPS * 1e6 * c.comm_eff) if self.gpus > node else ic_rate
         self._ar_calls = (2 * a.num_layers if self.dp == 1 else a.num_layers) if tp > 1 else 0
         self._ar_ms_per_token = (2 * (tp - 1) / tp * a.hidden_size * 2 / ic_rate) if tp > 1 else 0.0
         moe_exchange = self.dp > 1 and a.is_moe
+        # Attention data parallel with expert parallelism: every MoE layer dispatches the rank's routed tokens to
+        # the experts' GPUs and combines them back (two all-to-alls), over the inter-node link when the group
+        # spans nodes.
         self._x_calls = 2 * p.moe_layers if moe_exchange else 0
-        g = self.gpus
-        self._x_ms_per_token = ((g - 1) / g * a.hidden_size * 2 * self.dp / group_rate) if moe_exchange else 0.0
+        self._x_lat_ms = c.a2a_lat_us / 1e3
+        self._x_ms_per_token = float(all_to_all_ms(
+            1.0, self.top_k, a.hidden_size, self.gpus, 0.0, a2a_rate(gpu, c), node,
+            INTER_NODE_GBPS * 1e6 * INTER_NODE_EFF)) if moe_exchange else 0.0
         self._latency_ms = c.comm_latency_us / 1e3
         self._fixed_ms = c.step_ms + c.layer_us * a.num_layers / 1e3
         self._seq_ms = c.seq_us / 1e3
@@ -158,7 +163,7 @@ class StepTimeModel:
         if not (self._ar_calls or self._x_calls):
             return 0.0
         return (self._ar_calls * (self._latency_ms + tokens * self._ar_ms_per_token)
-                + self._x_calls * (self._latency_ms + tokens * self._x_ms_per_token))
+                + self._x_calls * (self._x_lat_ms + tokens * self._x_ms_per_token))
 
     # ------------------------------------------------------------------ public
 

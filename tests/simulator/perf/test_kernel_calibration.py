@@ -37,6 +37,7 @@ def test_every_family_with_tables_is_fitted_per_op_and_gpu(fits):
     for gpu in ("H100-SXM", "H200", "B200", "B300", "A100-80GB", "L40S"):
         assert ("gemm bf16", gpu) in ops and ("attention generation", gpu) in ops and ("all-reduce", gpu) in ops
     assert ("gemm fp4", "B200") in ops and ("gemm fp8", "L40S") in ops and ("moe wonly", "H200") in ops
+    assert ("moe all-to-all", "H200") in ops and ("attention generation fp8-KV", "B200") in ops
     # Ampere has no FP8 tensor cores and no FP8 tables: those coefficients stay priors, and say so
     assert "fp8_flops_eff" in fits["ampere"].not_fitted and "fp8_flops_eff" in fits["hopper"].values
     assert "aiconfigurator-core 0.12.0" in fits["hopper"].source

@@ -90,3 +90,17 @@ def test_sliding_window_caps_decode_attention_cost():
     assert full > 0 and window > 0
     shape = m.shape([], [100_000])
     assert shape.decode_context_window == 128  # the window layers read 128 tokens, not 100k
+
+
+def test_data_parallel_experts_pay_two_all_to_alls_per_moe_layer_and_the_nic_across_nodes():
+    """Attention DP with expert parallelism: dispatch + combine per MoE layer, each with the measured call floor;
+    a group spanning two nodes sends part of its tokens over the NIC, slower per token than NVLink."""
+    b200 = GPUS["B200"]
+    one_node = StepTimeModel(DEEPSEEK_V3, Precision.FP8, b200, 4, C, data_parallel=2, expert_parallel=True)
+    two_nodes = StepTimeModel(DEEPSEEK_V3, Precision.FP8, b200, 4, C, data_parallel=4, expert_parallel=True)
+    no_dp = StepTimeModel(DEEPSEEK_V3, Precision.FP8, b200, 8, C, expert_parallel=True)
+    assert no_dp._x_calls == 0
+    assert one_node._x_calls == two_nodes._x_calls == 2 * one_node.moe_layers
+    floor = one_node._x_calls * C.a2a_lat_us / 1e3
+    assert one_node._comm_ms(1) > floor
+    assert two_nodes._x_ms_per_token > one_node._x_ms_per_token
