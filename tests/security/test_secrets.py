@@ -107,3 +107,47 @@ def test_no_secret_in_logs_responses_manifests_or_database(kb, fresh_db_url, clu
         "database": _leaks(_every_row(fresh_db_url)),
     }
     assert found == {"logs": [], "api responses": [], "manifests": [], "database": []}
+
+
+# Credential shapes the first redaction missed (issue 15 item 12): AWS key pairs, `password: ...` and short keys.
+MORE_SECRETS = {
+    "aws key id": "AKIAIOSFODNN7CANARY1",
+    "aws secret": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARYKEY1",
+    "password value": "hunter2-canary",
+    "short sk- key": "sk-c4nary9",
+}
+PASTES = [
+    f"our AWS creds: {MORE_SECRETS['aws key id']} / {MORE_SECRETS['aws secret']}",
+    f"aws_access_key_id = {MORE_SECRETS['aws key id']}\naws_secret_access_key = {MORE_SECRETS['aws secret']}",
+    f"db user: compass\npassword: {MORE_SECRETS['password value']}",
+    f'{{"password": "{MORE_SECRETS["password value"]}"}}',
+    f"PASSWORD={MORE_SECRETS['password value']} and the key is {MORE_SECRETS['short sk- key']}",
+]
+
+
+@pytest.mark.parametrize("text", PASTES)
+def test_more_credential_shapes_are_redacted(text):
+    from knowledge.secrets import redact
+
+    cleaned = redact(text)
+    assert not [name for name, value in MORE_SECRETS.items() if value in cleaned], cleaned
+    assert "[redacted]" in cleaned
+
+
+def test_ordinary_words_are_not_taken_for_credentials():
+    from knowledge.secrets import redact
+
+    for text in ("we use sk-learn for the classifier", "the password policy needs SSO",
+                 "commit 3f1c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a", "I forgot my password: can you help?",
+                 "support chatbot for 5000 users, p95 under 2 s"):
+        assert redact(text) == text, text
+
+
+def test_pasted_aws_keys_and_passwords_are_neither_stored_nor_echoed(service, session, kb):
+    text = "support chatbot for 300 users. " + " ".join(PASTES)
+    r = service.turn(session, "alice", text)
+    shown = r.model_dump_json() + service.view(session, "alice").model_dump_json()
+    stored = _every_row(kb.db.url)
+    for name, value in MORE_SECRETS.items():
+        assert value not in shown, f"{name} echoed"
+        assert value.encode() not in stored, f"{name} stored"
