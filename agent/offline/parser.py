@@ -219,10 +219,10 @@ class _Message:
         """'I never said we only have 1 GPU': the fields named in the clause are withdrawn; 'I didn't rule out
         the L40S': its GPUs and models are allowed again (no longer excluded)."""
         start, end, excluding = clause
-        if re.match(r"\W*(?:just|only)\b", sc.fact[end:end + 12]):  # "..., just the L4": what stays as it was
-            end = len(sc.fact)
         said = read_facts(sc.orig[start:end], sc.fact[start:end], self.catalog, self.asked)
         named = set(said.values) | {k for k, v in said.lists.items() if v}
+        if re.match(r"\W*(?:just|only)\b", sc.fact[end:end + 12]):
+            end = len(sc.fact)  # "..., just the L4": what stays as it was, neither withdrawn nor restated
         out = read_facts(sc.fact_orig[:start] + " " * (end - start) + sc.fact_orig[end:],
                          sc.fact[:start] + " " * (end - start) + sc.fact[end:], self.catalog, self.asked)
         for field in said.values:
