@@ -215,10 +215,14 @@ class AgentService:
         return record
 
     def delete_session(self, session_id: uuid.UUID | str, owner: str) -> None:
+        """Delete the session and everything of its thread. The row goes first (new turns answer 404, and a
+        turn in progress, in any process, runs no further step); the thread's checkpoints go under the session
+        lock, once that turn has stopped, so it cannot write after them."""
         record = self._record(session_id, owner)
-        self.saver.delete_thread(str(record.id))
         with self.kb.db.connection() as conn:
             sessions_repo.delete(conn, record.id)
+        with self._session_lock(record.id):
+            self.saver.delete_thread(str(record.id))
 
     def view(self, session_id: uuid.UUID | str, owner: str) -> SessionView:
         record = self._record(session_id, owner)
@@ -296,9 +300,17 @@ class AgentService:
         return TurnResult(session_id=uuid.UUID(str(session_id)), reply=reply, stage=done.get("stage", ""),
                           pending_approval=pending, events=collected)
 
-    def _stream(self, payload: Any, config: dict, owner: str, replies: list[str]) -> Iterator[TurnEvent]:
+    def _deleted(self, session_id: uuid.UUID) -> bool:
+        with self.kb.db.connection() as conn:
+            return sessions_repo.get(conn, session_id) is None
+
+    def _stream(self, payload: Any, config: dict, owner: str, replies: list[str],
+                stop: Callable[[], bool] = lambda: False) -> Iterator[TurnEvent]:
+        """The run's events; ``stop`` is asked after each step (a deleted session runs no further step)."""
         for mode, chunk in self.graph.stream(payload, config, context=self._context(owner),
                                              stream_mode=["custom", "updates"]):
+            if mode == "updates" and stop():
+                return
             if mode == "custom" and isinstance(chunk, dict):
                 yield TurnEvent(event=chunk.get("event", "custom"), data={k: v for k, v in chunk.items() if k != "event"})
             elif mode == "updates" and isinstance(chunk, dict):
@@ -386,8 +398,14 @@ class AgentService:
             elif pending:  # a message while the approval gate is open answers it (never approves)
                 payload = Command(resume={"message": str(payload["messages"][0].content)})
             run.admit()
-            for event in self._stream(payload, config, owner, replies):
+            for event in self._stream(payload, config, owner, replies, stop=lambda: self._deleted(record.id)):
                 emit(event)
+            if self._deleted(record.id):
+                log.info("turn_stopped_session_deleted", session=str(record.id))
+                emit(TurnEvent(event="reply", data={"text": "This session was deleted; the rest of the turn was not "
+                                                            "run."}))
+                emit(TurnEvent(event="done", data={"stage": "deleted"}))
+                return
             self._prune(record.id)
             snapshot = self.graph.get_state(config)
         state = AgentState.model_validate(snapshot.values)

@@ -125,6 +125,10 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
     parsed = parse(text, catalog, asked=asked or [], spec=spec)
+    if parsed.guessed and state is not None and state.comparison is not None:
+        # "yes, plan for 10k" right after "what if we grow to 10k users?": the what-if says which field it is
+        proposed = {k: v for row in state.comparison.variants for k, v in row.changes.items()}
+        parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood
