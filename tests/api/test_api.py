@@ -148,3 +148,36 @@ def test_an_approval_takes_a_json_boolean_only(api_server):
             r = c.post(f"/v1/sessions/{sid}/approval", json={"approve": value})
             assert r.status_code == 422 and "approve" in r.json()["error"]["message"], (value, r.text)
         assert c.post(f"/v1/sessions/{sid}/approval", json={"approve": True}).status_code == 409  # a real decision
+
+
+def test_deleting_a_session_during_a_turn_removes_everything_and_stops_the_rest_of_it(api_server, kb, fast_local):
+    """A delete while an approved deployment applies waits for the step in progress, runs no further step
+    (no validation), and leaves nothing of the conversation behind (a paste included)."""
+    import threading
+
+    import psycopg
+
+    paste = "support chatbot for 200 users, only H100s, Llama 3.1 8B. Notes: canary-paste-7f3e9b"
+    with httpx.Client(base_url=api_server.url, timeout=180) as c:
+        sid = c.post("/v1/sessions").json()["id"]
+        c.post(f"/v1/sessions/{sid}/messages", json={"text": paste}).raise_for_status()
+        assert c.post(f"/v1/sessions/{sid}/messages", json={"text": "deploy option 1"}).json()["pending_approval"]
+        approval: dict = {}
+        worker = threading.Thread(target=lambda: approval.update(
+            r=c.post(f"/v1/sessions/{sid}/approval", json={"approve": True})))
+        worker.start()
+        with httpx.Client(base_url=api_server.url, timeout=180) as other:
+            while True:  # delete once the apply is under way
+                running = other.get(f"/v1/sessions/{sid}").json()["deployment"]["status"]
+                if running != "awaiting_approval":
+                    break
+            assert other.delete(f"/v1/sessions/{sid}").status_code == 204
+            assert other.get(f"/v1/sessions/{sid}").status_code == 404
+        worker.join(180)
+    with psycopg.connect(kb.db.url) as conn:
+        for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+            left = conn.execute(f"SELECT count(*) FROM {table} WHERE thread_id = %s", (sid,)).fetchone()[0]  # noqa: S608
+            assert left == 0, f"{left} rows of the deleted session in {table}"
+        dump = b"".join(bytes(r[0]) for r in conn.execute("SELECT blob FROM checkpoint_blobs WHERE blob IS NOT NULL"))
+        assert b"canary-paste-7f3e9b" not in dump
+    assert kb.status().counts["deployment_outcomes"] == 0  # validation, the step after the apply, never ran
