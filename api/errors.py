@@ -77,6 +77,15 @@ def _cross_field(error: dict) -> bool:
     return tuple(error.get("loc", ())) == ("body",) and error.get("type") == "value_error"
 
 
+def _unparsable(cause: BaseException | None) -> str:
+    """Why FastAPI could not parse a body (it keeps the reason as the exception's cause), said to the client."""
+    if isinstance(cause, RecursionError):
+        return "The request body is nested too deeply to read; send a flatter JSON document."
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return f"A number in the request body has too many digits ({cause}); send numbers of sensible size."
+    return "The request body could not be read: send JSON encoded as UTF-8."
+
+
 _HTTP_KINDS = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
                429: "rate_limited"}
 
@@ -149,7 +158,7 @@ def install(app: FastAPI) -> None:
     async def _http(_r: Request, exc: StarletteHTTPException):
         message = str(exc.detail)
         if exc.status_code == 400 and message == _UNPARSABLE_BODY:
-            message = "The request body could not be read: send JSON encoded as UTF-8."
+            message = _unparsable(exc.__cause__)
         kind = "invalid_request" if exc.status_code == 400 else _HTTP_KINDS.get(exc.status_code, "http_error")
         return JSONResponse(error_body(kind, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))

@@ -26,9 +26,19 @@ def _presented_key(request: Request) -> str | None:
 
 
 def current_user(request: Request) -> str:
-    """Who is calling: the user of a valid API key; 'local' on loopback when no keys are configured."""
+    """Who is calling: the user of a valid API key; 'local' on loopback when no keys are configured.
+
+    A client address that failed to authenticate more than ``api_auth_failures_per_minute`` times this minute
+    gets 429 until the minute ends, before any key is compared: guessing keys costs a minute per few guesses.
+    """
     settings: ApiSettings = request.app.state.api_settings
     keys = settings.keys()
+    client = request.client.host if request.client else None
+    if not keys and is_loopback(client):
+        return "local"
+    failures = f"auth-failures:{client}"
+    _refuse_when_over(request, failures, settings.api_auth_failures_per_minute, count=False,
+                      why="Too many failed authentications from this address")
     presented = _presented_key(request)
     if keys:
         # Compared as bytes: a header is whatever bytes the client sent (Starlette reads them as latin-1), and
@@ -37,28 +47,51 @@ def current_user(request: Request) -> str:
         for key, user in keys.items():
             if offered and hmac.compare_digest(offered, key.encode("utf-8")):
                 return user
+        _count(request, failures)
         raise HTTPException(401, "A valid API key is required (Authorization: Bearer <key> or X-API-Key).",
                             headers={"WWW-Authenticate": "Bearer"})
-    if not is_loopback(request.client.host if request.client else None):
-        raise HTTPException(401, "API keys are required beyond localhost: set COMPASS_API_KEYS.")
-    return "local"
+    _count(request, failures)
+    raise HTTPException(401, "API keys are required beyond localhost: set COMPASS_API_KEYS.")
 
 
 def rate_limited_user(request: Request, user: str = Depends(current_user)) -> str:
     settings: ApiSettings = request.app.state.api_settings
-    kb = request.app.state.kb
-    subject = hashlib.sha256(user.encode()).hexdigest()[:16]
-    with kb.db.connection() as conn:
-        count = conn.execute(
+    _refuse_when_over(request, f"user:{user}", settings.api_rate_per_minute, count=True,
+                      why=f"Rate limit of {settings.api_rate_per_minute} requests per minute exceeded")
+    return user
+
+
+def _count(request: Request, subject: str) -> tuple[int, int]:
+    """Add one to the subject's count for this minute (shared by every process on the database); returns the
+    count and the seconds left in the minute."""
+    key = hashlib.sha256(subject.encode()).hexdigest()[:16]
+    with request.app.state.kb.db.connection() as conn:
+        count, left = conn.execute(
             "INSERT INTO api_rate_windows (subject, window_start, requests) VALUES (%s, date_trunc('minute', now()), 1)"
             " ON CONFLICT (subject, window_start) DO UPDATE SET requests = api_rate_windows.requests + 1"
-            " RETURNING requests", (subject,)).fetchone()[0]
+            " RETURNING requests, ceil(extract(epoch from date_trunc('minute', now()) + interval '1 minute' - now()))",
+            (key,)).fetchone()
         if count == 1:  # first request of a window: forget windows older than an hour
             conn.execute("DELETE FROM api_rate_windows WHERE window_start < now() - interval '1 hour'")
-    if count > settings.api_rate_per_minute:
-        raise HTTPException(429, f"Rate limit of {settings.api_rate_per_minute} requests per minute exceeded; "
-                                 "retry in a minute.", headers={"Retry-After": "60"})
-    return user
+    return count, int(left)
+
+
+def _refuse_when_over(request: Request, subject: str, limit: int, *, count: bool, why: str) -> None:
+    """429 (with the seconds until the minute ends) when ``subject`` is over ``limit`` this minute; ``count``
+    adds this request to the tally first, else it is only read."""
+    if count:
+        used, left = _count(request, subject)
+    else:
+        key = hashlib.sha256(subject.encode()).hexdigest()[:16]
+        with request.app.state.kb.db.connection() as conn:
+            row = conn.execute(
+                "SELECT requests, ceil(extract(epoch from window_start + interval '1 minute' - now()))"
+                " FROM api_rate_windows WHERE subject = %s AND window_start = date_trunc('minute', now())",
+                (key,)).fetchone()
+        used, left = (int(row[0]), int(row[1])) if row else (0, 60)
+    if used > limit or (not count and used >= limit):
+        seconds = max(1, left)
+        raise HTTPException(429, f"{why}; retry in {seconds} s.", headers={"Retry-After": str(seconds)})
 
 
 class BodySizeLimit:

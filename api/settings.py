@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+MIN_KEY_CHARS = 16  # beyond localhost; a guessable key is no key
 
 
 class ApiSettings(BaseSettings):
@@ -16,6 +17,9 @@ class ApiSettings(BaseSettings):
     api_keys: str = Field(default="", description="comma-separated key:user pairs, e.g. 'k3y:alice,0th3r:bob'")
     api_max_body_bytes: int = Field(default=1_000_000, ge=1024, description="larger requests get 413")
     api_rate_per_minute: int = Field(default=120, ge=1, description="requests per minute per key (or client)")
+    api_auth_failures_per_minute: int = Field(default=10, ge=1, description="failed authentications per minute "
+                                              "per client address; beyond them the client gets 429 (even with a "
+                                              "valid key) until the minute ends")
     api_cors_origins: str = Field(default="", description="comma-separated allowed origins; empty = CORS closed")
 
     def keys(self) -> dict[str, str]:
@@ -28,6 +32,10 @@ class ApiSettings(BaseSettings):
             key, _, user = item.partition(":")
             out[key] = user or "key-" + hashlib.sha256(key.encode()).hexdigest()[:8]
         return out
+
+    def short_keys(self) -> list[str]:
+        """Users whose key is shorter than MIN_KEY_CHARS (an empty key included)."""
+        return [user for key, user in self.keys().items() if len(key) < MIN_KEY_CHARS]
 
     @property
     def cors_origins(self) -> list[str]:

@@ -10,10 +10,16 @@ from knowledge.logs import configure_logging
 
 def _require_api_keys_beyond_localhost(host: str) -> None:
     from api.security import is_loopback
-    from api.settings import ApiSettings
+    from api.settings import MIN_KEY_CHARS, ApiSettings
 
-    if not is_loopback(host) and not ApiSettings().keys():
+    if is_loopback(host):
+        return
+    settings = ApiSettings()
+    if not settings.keys():
         raise fail(f"Refusing to listen on {host} without API keys: set COMPASS_API_KEYS=key:user[,key:user].", 2)
+    if short := settings.short_keys():
+        raise fail(f"Refusing to listen on {host}: API keys must be at least {MIN_KEY_CHARS} characters (the key "
+                   f"of {', '.join(short)} is shorter); set longer ones in COMPASS_API_KEYS.", 2)
 
 
 @friendly_errors

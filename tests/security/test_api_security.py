@@ -129,3 +129,47 @@ def test_an_unauthenticated_chunked_body_is_cut_off_at_the_limit_not_read_whole(
         sent, answer = _send_chunked_until_answered(s.url, "/v1/plan", total_bytes=256 * 1024 * 1024)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert sent < 16 * 1024 * 1024, f"{sent} bytes were sent before the refusal"
+
+
+def test_short_or_empty_keys_are_refused_beyond_localhost():
+    for keys in ("x:alice", ":alice", "short-key:alice,0123456789abcdef:bob"):
+        for command in ("api", "serve"):
+            r = run_compass(command, "--host", "0.0.0.0", env={"COMPASS_API_KEYS": keys, "COMPASS_UI_USERS": "a:b"})
+            out = r.stdout + r.stderr
+            assert r.returncode == 2 and "16 characters" in out and "Traceback" not in out, (keys, command, out)
+
+
+def test_failed_authentication_is_rate_limited_and_says_when_to_retry(kb):
+    settings = ApiSettings(api_keys=KEYS, api_auth_failures_per_minute=5)
+    with ServerThread(create_app(kb=kb, api_settings=settings)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        codes = [c.get("/v1/sessions", headers={"X-API-Key": f"guess-{i}"}).status_code for i in range(8)]
+        assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}, codes
+        r = c.get("/v1/sessions", headers=ALICE)  # guessing from this client is paused, even with a valid key
+        assert r.status_code == 429 and r.json()["error"]["type"] == "rate_limited"
+        assert 0 < int(r.headers["Retry-After"]) <= 60
+
+
+def test_retry_after_counts_down_to_the_end_of_the_window(kb):
+    import datetime as dt
+
+    settings = ApiSettings(api_keys=KEYS, api_rate_per_minute=1)
+    with ServerThread(create_app(kb=kb, api_settings=settings)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        c.get("/v1/sessions", headers=ALICE)
+        r = c.get("/v1/sessions", headers=ALICE)
+        now = dt.datetime.now(dt.timezone.utc)
+    assert r.status_code == 429
+    left = 60 - now.second
+    assert abs(int(r.headers["Retry-After"]) - left) <= 2, (r.headers["Retry-After"], left)
+
+
+def test_bodies_json_cannot_hold_get_the_real_reason(kb):
+    """A 5000-digit integer or 100,000-deep nesting was told to "send JSON encoded as UTF-8"."""
+    settings = ApiSettings(api_keys=KEYS, api_rate_per_minute=1000)
+    with ServerThread(create_app(kb=kb, api_settings=settings)) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        headers = {**ALICE, "content-type": "application/json"}
+        r = c.post("/v1/plan", headers=headers, content=b'{"spec": {"users": ' + b"7" * 5000 + b"}}")
+        assert r.status_code in (400, 422) and "digits" in r.json()["error"]["message"], r.text
+        r = c.post("/v1/plan", headers=headers, content=b"[" * 100_000 + b"]" * 100_000)
+        assert r.status_code in (400, 422) and "nested" in r.json()["error"]["message"], r.text
+        r = c.post("/v1/plan", headers=headers, content='{"spec": "café"}'.encode("latin-1"))
+        assert r.status_code == 400 and "UTF-8" in r.json()["error"]["message"], r.text
