@@ -41,6 +41,7 @@ class EngineCoefficients:
     attn_bw_eff: float = 0.70  # KV-cache reads of decode attention, 16-bit cache
     attn_fp8_bw_eff: float = 0.60  # the same over an FP8 cache (dequantizing costs some of the bandwidth)
     attn_flops_eff: float = 0.50  # prefill (flash) attention, fraction of 16-bit peak
+    attn_min_keys: float = 0.0  # prefill: keys' worth of work every query pays whatever its context (tile ramp)
     attn_lat_us: float = 10.0  # per attention call (one per layer and step)
     attn_seq_us: float = 0.3  # per sequence per attention call (tiles, split-KV reduction, block tables)
     moe_flops_eff: float = 0.70  # fused MoE GEMMs relative to dense GEMMs of the same kind, compute
@@ -51,6 +52,7 @@ class EngineCoefficients:
     a2a_lat_us: float = 50.0  # per expert-parallel dispatch or combine call (all-to-all of routed tokens)
     a2a_eff: float = 0.50  # all-to-all payload rate, fraction of the interconnect's one-way bandwidth
     floor_scale: float = 1.0  # kernel call floors in a served forward pass relative to isolated kernels (CUDA graphs)
+    compute_scale: float = 1.0  # sustained tensor throughput relative to the kernel benchmarks (power, clocks)
     step_ms: float = 1.5  # fixed per engine step: scheduler, sampler, input preparation
     layer_us: float = 10.0  # per layer per step beyond GEMMs and attention: norms, rotary, residuals, glue
     seq_us: float = 8.0  # per sequence in the batch: sampling and bookkeeping
@@ -119,7 +121,8 @@ def coefficient_set_to_dict(cs: CoefficientSet) -> dict:
     return {
         "engines": {
             engine: {family: {"prior": fit.prior, "derivation": fit.derivation, "band_pct": fit.band_pct,
-                              "end_to_end": fit.end_to_end, "kernel_gpus": list(fit.kernel_gpus), "kernel_source": fit.kernel_source,
+                              "end_to_end": fit.end_to_end, "kernel_gpus": list(fit.kernel_gpus),
+                              "kernel_source": fit.kernel_source,
                               "coefficients": {k: round(v, 6) for k, v in asdict(fit.coefficients).items()}}
                      for family, fit in families.items()}
             for engine, families in cs.engines.items()},

@@ -28,7 +28,8 @@ class StepCost(Protocol):
 
     def decode_context_ms(self) -> tuple[float, float]: ...
 
-    def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float) -> float: ...
+    def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float,
+                             q_tokens: float | None = None) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,7 @@ class _Engine:
         if n_dec:
             dur += self.a_full * (self.ctx_dec() + n_dec) + self.a_win * self.sw
         if chunks:
-            dur += self.cost.prefill_attention_ms(pairs, pairs_w, kv_tokens)
+            dur += self.cost.prefill_attention_ms(pairs, pairs_w, kv_tokens, tokens - n_dec)
         self.kv_area += (kv_used + growth) / self.cap * dur
         self.kv_max = max(self.kv_max, (kv_used + growth) / self.cap)
         self.now += dur

@@ -31,8 +31,8 @@ from knowledge.domain import GpuSpec
 from simulator.perf.coefficients import PRIOR, EngineCoefficients
 from simulator.perf.fitting import Parameterization, huber_weights, levenberg_marquardt
 from simulator.perf.kernels import (
-    WEIGHT_BYTES, a2a_rate, all_to_all_ms, allreduce_ms, attention_floor_ms, attention_rates, comm_rate, decode_attention_ms_per_token,
-    gemm_ms, gemm_rates, moe_ms, moe_rates, prefill_attention_ms,
+    a2a_rate, all_to_all_ms, allreduce_ms, attention_floor_ms, attention_rates, comm_rate,
+    decode_attention_ms_per_token, gemm_ms, gemm_rates, moe_ms, moe_rates, prefill_attention_ms,
 )
 
 # Kernel-table folder -> catalog GPU (the tables' A100 is the 80 GB SXM board).
@@ -208,9 +208,9 @@ def _attention_rows(t: GpuTables, gpu: GpuSpec) -> list[_Rows]:
             if op == "context":  # a batch of b prompts of isl tokens after ``step`` cached ones
                 pairs, kv = b * isl * (step + isl / 2), b * (step + isl)
 
-                def model(c, pairs=pairs, kv=kv, heads=heads, hd=hd, kvb=kvb, b=b, fp8=fp8):
+                def model(c, pairs=pairs, kv=kv, heads=heads, hd=hd, kvb=kvb, b=b, fp8=fp8, isl=isl):
                     r = attention_rates(gpu, c, fp8)
-                    return attention_floor_ms(r, b) + prefill_attention_ms(r, pairs, kv, heads, 2 * hd, kvb)
+                    return attention_floor_ms(r, b) + prefill_attention_ms(r, pairs, kv, heads, 2 * hd, kvb, b * isl)
             else:  # b sequences of step + 1 context tokens, one new token each
                 ctx = b * (step + 1)
 
@@ -301,13 +301,13 @@ def fit_family_kernels(family: str, tables: list[GpuTables], catalog: Catalog,
     attn = [r for t in tables for r in _attention_rows(t, gpus[t.name])]
     stage([r for r in attn if r.op == "attention generation"], ("attn_bw_eff", "attn_lat_us", "attn_seq_us"))
     stage([r for r in attn if r.op == "attention generation fp8-KV"], ("attn_fp8_bw_eff",))
-    stage([r for r in attn if r.op.startswith("attention context")], ("attn_flops_eff",))
+    stage([r for r in attn if r.op.startswith("attention context")], ("attn_flops_eff", "attn_min_keys"))
     stage([_allreduce_rows(t, gpus[t.name]) for t in tables], ("comm_latency_us", "comm_eff"))
     stage([_a2a_rows(t, gpus[t.name]) for t in tables], ("a2a_lat_us", "a2a_eff"))
     kernel_names = ("flops_eff", "bw_eff", "gemm_lat_us", "fp8_flops_eff", "fp8_bw_eff", "quant_lat_us",
                     "quant_act_factor", "fp4_flops_eff", "fp4_bw_eff", "moe_flops_eff", "moe_bw_eff", "moe_layer_us",
-                    "wonly_flops_eff", "wonly_bw_eff", "attn_flops_eff", "attn_lat_us", "attn_seq_us", "attn_bw_eff", "attn_fp8_bw_eff",
-                    "comm_latency_us", "comm_eff", "a2a_lat_us", "a2a_eff")
+                    "wonly_flops_eff", "wonly_bw_eff", "attn_flops_eff", "attn_min_keys", "attn_lat_us", "attn_seq_us",
+                    "attn_bw_eff", "attn_fp8_bw_eff", "comm_latency_us", "comm_eff", "a2a_lat_us", "a2a_eff")
     sources = sorted({s for t in tables for s in t.sources.values()})
     return FamilyKernelFit(
         family=family, gpus=sorted(gpus), values={n: round(getattr(c, n), 6) for n in dict.fromkeys(fitted)},

@@ -82,6 +82,7 @@ class AttentionRates:
     bytes_per_ms: float  # KV-cache read rate
     lat_ms: float  # per attention call (one per layer and step)
     seq_ms: float  # per sequence in the call
+    min_keys: float = 0.0  # prefill: keys' worth of work each query token pays whatever its context
 
 
 def attention_floor_ms(r: AttentionRates, seqs):
@@ -89,10 +90,12 @@ def attention_floor_ms(r: AttentionRates, seqs):
     return r.lat_ms + seqs * r.seq_ms
 
 
-def prefill_attention_ms(r: AttentionRates, pairs, kv_tokens, heads, dims, kv_bytes_per_token):
+def prefill_attention_ms(r: AttentionRates, pairs, kv_tokens, heads, dims, kv_bytes_per_token, q_tokens):
     """Causal attention of prefill chunks in one layer, without the call floor: ``pairs`` query-key pairs (sum of
-    chunk x (prefix + chunk / 2)), ``dims`` = qk + v head dims, ``kv_tokens`` KV entries read."""
-    return blend(2.0 * heads * dims * pairs / r.flops_per_ms, kv_tokens * kv_bytes_per_token / r.bytes_per_ms)
+    chunk x (prefix + chunk / 2)), ``dims`` = qk + v head dims, ``kv_tokens`` KV entries read, ``q_tokens`` query
+    tokens (each pays ``min_keys`` of work: short contexts do not fill a tile pipeline)."""
+    work = 2.0 * heads * dims * (pairs + r.min_keys * q_tokens)
+    return blend(work / r.flops_per_ms, kv_tokens * kv_bytes_per_token / r.bytes_per_ms)
 
 
 def decode_attention_ms_per_token(r: AttentionRates, heads, dims, kv_bytes_per_token):
@@ -144,17 +147,18 @@ def gemm_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: flo
 
 def _gemm_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str) -> GemmRates:
     bw = gpu.memory_bandwidth_gbps * 1e9 / 1e3  # bytes per ms
+    tflops = 1e9 * c.compute_scale  # flops per ms per TFLOPS as sustained in serving (1 for the kernel tables)
     if kind == "bf16":
-        return GemmRates(gpu.bf16_tflops * 1e9 * c.flops_eff, bw * c.bw_eff, 2.0, c.gemm_lat_us / 1e3)
+        return GemmRates(gpu.bf16_tflops * tflops * c.flops_eff, bw * c.bw_eff, 2.0, c.gemm_lat_us / 1e3)
     if kind == "fp8":
         peak = gpu.fp8_tflops or gpu.int8_tops or gpu.bf16_tflops
-        return GemmRates(peak * 1e9 * c.fp8_flops_eff, bw * c.fp8_bw_eff, WEIGHT_BYTES["fp8"],
+        return GemmRates(peak * tflops * c.fp8_flops_eff, bw * c.fp8_bw_eff, WEIGHT_BYTES["fp8"],
                          c.quant_lat_us / 1e3, c.quant_act_factor)
     if kind == "fp4":
         peak = gpu.fp4_tflops or gpu.bf16_tflops
-        return GemmRates(peak * 1e9 * c.fp4_flops_eff, bw * c.fp4_bw_eff, WEIGHT_BYTES["fp4"],
+        return GemmRates(peak * tflops * c.fp4_flops_eff, bw * c.fp4_bw_eff, WEIGHT_BYTES["fp4"],
                          c.quant_lat_us / 1e3, c.quant_act_factor)
-    return GemmRates(gpu.bf16_tflops * 1e9 * c.wonly_flops_eff, bw * c.wonly_bw_eff, WEIGHT_BYTES["wonly"],
+    return GemmRates(gpu.bf16_tflops * tflops * c.wonly_flops_eff, bw * c.wonly_bw_eff, WEIGHT_BYTES["wonly"],
                      c.quant_lat_us / 1e3)
 
 
@@ -166,8 +170,9 @@ def moe_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: floa
 
 def attention_rates(gpu: GpuSpec, c: EngineCoefficients, fp8_cache: bool = False) -> AttentionRates:
     bw_eff = c.attn_fp8_bw_eff if fp8_cache else c.attn_bw_eff
-    return AttentionRates(gpu.bf16_tflops * 1e9 * c.attn_flops_eff, gpu.memory_bandwidth_gbps * 1e6 * bw_eff,
-                          c.attn_lat_us / 1e3, c.attn_seq_us / 1e3)
+    return AttentionRates(gpu.bf16_tflops * 1e9 * c.compute_scale * c.attn_flops_eff,
+                          gpu.memory_bandwidth_gbps * 1e6 * bw_eff, c.attn_lat_us / 1e3, c.attn_seq_us / 1e3,
+                          c.attn_min_keys)
 
 
 def comm_rate(gpu: GpuSpec, c: EngineCoefficients) -> float:

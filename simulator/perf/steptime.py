@@ -116,6 +116,7 @@ class StepTimeModel:
         self._pf_pair_ms = 2 * heads_here * pf_dims * full_layers / attn.flops_per_ms
         self._pf_pair_window_ms = 2 * heads_here * pf_dims * swa_layers / attn.flops_per_ms
         self._pf_kv_ms = kv_layer * a.num_layers / attn.bytes_per_ms
+        self._min_keys = attn.min_keys
         per_token = decode_attention_ms_per_token(attn, heads_here, dec_dims, kv_layer)
         self._dec_ctx_ms = per_token * full_layers
         self._dec_ctx_window_ms = per_token * swa_layers
@@ -179,8 +180,12 @@ class StepTimeModel:
         """Decode attention cost per context token (full layers, window layers): time is linear in context."""
         return self._dec_ctx_ms, self._dec_ctx_window_ms
 
-    def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float) -> float:
-        compute = pairs * self._pf_pair_ms + pairs_window * self._pf_pair_window_ms
+    def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float,
+                             q_tokens: float | None = None) -> float:
+        """Prefill attention of a step's chunks (``kernels.prefill_attention_ms`` over the model's layers);
+        ``q_tokens``: the chunks' tokens (default ``kv_tokens``: chunks without a cached prefix)."""
+        ramp = self._min_keys * (kv_tokens if q_tokens is None else q_tokens)
+        compute = (pairs + ramp) * self._pf_pair_ms + (pairs_window + ramp) * self._pf_pair_window_ms
         return blend(compute, kv_tokens * self._pf_kv_ms)
 
     def shape_ms(self, s: StepShape) -> float:
@@ -188,7 +193,8 @@ class StepTimeModel:
         t = self.batch_ms(s.prefill_tokens + s.decode_seqs, seqs)
         t += s.decode_context * self._dec_ctx_ms + s.decode_context_window * self._dec_ctx_window_ms
         if s.prefill_tokens:
-            t += self.prefill_attention_ms(s.prefill_pairs, s.prefill_pairs_window, s.prefill_kv_tokens)
+            t += self.prefill_attention_ms(s.prefill_pairs, s.prefill_pairs_window, s.prefill_kv_tokens,
+                                           s.prefill_tokens)
         return t
 
     def iteration_ms(self, prefill: Sequence[tuple[int, int]] = (), decode_contexts: Sequence[int] = ()) -> float:

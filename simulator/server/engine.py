@@ -330,7 +330,7 @@ class LiveEngine:
         if n_dec:
             ms += self.a_full * (self.ctx_dec + n_dec) + self.a_win * self.sw
         if chunks:
-            ms += self.step.prefill_attention_ms(pairs, pairs_w, kv_tokens)
+            ms += self.step.prefill_attention_ms(pairs, pairs_w, kv_tokens, tokens - n_dec)
         if self.jitter:
             ms *= math.exp(self.rng.gauss(0.0, self.jitter) - self.jitter**2 / 2)  # mean 1
         self.stats.iteration_tokens.observe(tokens)

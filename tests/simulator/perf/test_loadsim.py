@@ -30,7 +30,7 @@ class ConstantStep:
     def decode_context_ms(self) -> tuple[float, float]:
         return 0.0, 0.0
 
-    def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float) -> float:
+    def prefill_attention_ms(self, pairs: float, pairs_window: float, kv_tokens: float, q_tokens=None) -> float:
         return 0.0
 
 
