@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from k8s.bundle import ManifestBundle
 from k8s.errors import K8sError, NamespaceNotAllowedError
+from simulator.server.child_environment import child_environment
 
 READY_TIMEOUT_S = 90.0
 
@@ -214,7 +215,7 @@ class LocalTarget:
 
     def _start_replica(self, env: dict[str, str], log: Path) -> LocalProcess:
         port = _free_port()
-        full = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "TIME_SCALE": str(self.time_scale)}
+        full = child_environment(env, {"PORT": str(port), "HOST": "127.0.0.1", "TIME_SCALE": str(self.time_scale)})
         return self._spawn([sys.executable, "-m", "cli.main", "simulate"], full, port, log)
 
     def _start_front(self, backends: list[str], log: Path) -> LocalProcess:
@@ -222,7 +223,7 @@ class LocalTarget:
         cmd = [sys.executable, "-m", "k8s.local.front", "--port", str(port)]
         for b in backends:
             cmd += ["--backend", b]
-        return self._spawn(cmd, dict(os.environ), port, log)
+        return self._spawn(cmd, child_environment(), port, log)
 
     @staticmethod
     def _spawn(cmd: list[str], env: dict[str, str], port: int, log: Path) -> LocalProcess:

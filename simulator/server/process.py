@@ -18,11 +18,11 @@ from typing import Sequence
 import uvicorn
 
 from simulator.server.app import create_app
+from simulator.server.child_environment import child_environment
 from simulator.server.config import ResolvedSetup, SimulatorConfig, resolve
 
 # Runs the same code path as ``compass simulate`` (flags and environment variables) without needing the CLI.
 MODULE_COMMAND = (sys.executable, "-m", "simulator.server")
-
 
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -102,7 +102,7 @@ class SimulatorProcess(_Address):
         self.config = config
         self.host, self.port = host, port or free_port(host)
         self.command = list(command or MODULE_COMMAND)
-        self.env = {**os.environ, **(env or {}), **config.to_env(), "HOST": host, "PORT": str(self.port)}
+        self.env = child_environment(env or {}, config.to_env(), {"HOST": host, "PORT": str(self.port)})
         self.log_path = Path(log_path) if log_path else None
         self.proc: subprocess.Popen | None = None
         self._log = None
