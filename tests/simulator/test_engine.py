@@ -1,8 +1,14 @@
-"""The live batching loop schedules exactly as the offline engine simulation behind ``compass predict``."""
+"""The scheduler's reference check: both clocks reproduce the recorded traces of tests/simulator/scheduler_reference.
+
+The recorded outputs (``scheduler_reference.json``) were taken before the scheduling rules moved into one core; a
+difference here is a change of behaviour: re-record only for an intended one, and say which in the commit.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 
 import numpy as np
 import pytest
@@ -11,6 +17,55 @@ from simulator.perf.engine import run_engine
 from simulator.server import SimulatorConfig, resolve
 from simulator.server.engine import LiveEngine, SimClock, SimRequest
 from simulator.server.metrics import EngineStats
+from tests.simulator.scheduler_reference import REFERENCE_PATH, run_live, run_offline, scenarios
+
+SCENARIOS = scenarios()
+RECORDED = json.loads(REFERENCE_PATH.read_text())
+BURSTS = [name for name, s in SCENARIOS.items() if s.burst]
+TIMELINE = ("scheduled", "first_token", "finish")
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=2e-6)  # recorded to the nanosecond: only float noise passes
+    return a == b
+
+
+def _assert_same(recorded: dict, fresh: dict, what: str) -> None:
+    assert recorded.keys() == fresh.keys(), what
+    for key, want in recorded.items():
+        got = fresh[key]
+        if isinstance(want, list):
+            assert len(got) == len(want), f"{what}: {key} has {len(got)} entries, {len(want)} recorded"
+            for i, (a, b) in enumerate(zip(want, got)):
+                assert _close(a, b), f"{what}: {key}[{i}] recorded {a}, now {b}"
+        else:
+            assert _close(want, got), f"{what}: {key} recorded {want}, now {got}"
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_offline_engine_reproduces_the_reference(name):
+    _assert_same(RECORDED["offline"][name], run_offline(SCENARIOS[name]), f"offline {name}")
+
+
+@pytest.mark.parametrize("name", BURSTS)
+def test_live_server_reproduces_the_reference(name):
+    _assert_same(RECORDED["live"][name], run_live(SCENARIOS[name]), f"live {name}")
+
+
+@pytest.mark.parametrize("name", BURSTS)
+def test_both_clocks_recorded_one_timeline(name):
+    """What the reference holds: the live server's requests start, get their first token and finish when the
+    offline simulation behind ``compass predict`` says (refused prompts: never served offline, aborted live)."""
+    offline, live = RECORDED["offline"][name], RECORDED["live"][name]
+    for key in TIMELINE:
+        for i, (a, b) in enumerate(zip(offline[key], live[key], strict=True)):
+            if live["errors"][i] is not None:
+                assert a is None and live["first_token"][i] is None, f"{name}: request {i} refused"
+                continue
+            assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{name}: {key}[{i}] offline {a}, live {b}"
+    assert live["preemptions"] == offline["preemptions"]
+    assert live["errors"].count(None) == len(live["errors"]) - offline["rejected"]
 
 
 async def _live(setup, prompts: list[int], outputs: list[int], scale: float) -> tuple[list[SimRequest], EngineStats]:
