@@ -7,7 +7,6 @@ from typing import Any
 
 from knowledge.base import KnowledgeBase, get_knowledge_base
 
-DEFAULT_NAMESPACE = "compass"
 DEFAULT_ALLOWED_NAMESPACES = ("compass", "default")
 
 

@@ -17,9 +17,7 @@ from agent.acts import (
 )
 from agent.clarify import defaults_for
 from knowledge.catalog import Catalog, UnknownNameError
-from knowledge.domain import DeploymentSpec
-
-MAX_RPS_PER_USER = 2.0  # sustained requests/s per user beyond which "users" and "rps" disagree
+from knowledge.domain import DeploymentSpec, implausible_rate_per_user
 
 
 class Change(BaseModel):
@@ -211,11 +209,8 @@ def apply_acts(spec: DeploymentSpec, acts: list[Any], catalog: Catalog, *, asked
 
 def plausibility(spec: DeploymentSpec) -> list[str]:
     warnings = []
-    if spec.users and spec.rps and spec.stated("users") and spec.stated("rps"):
-        per_user = spec.rps / spec.users
-        if per_user > MAX_RPS_PER_USER:
-            warnings.append(f"{spec.rps:g} requests/s from {spec.users:,} users is {per_user:,.0f} requests/s per "
-                            f"user, far more than people send; is the user count or the rate wrong?")
+    if spec.stated("users") and spec.stated("rps") and (why := implausible_rate_per_user(spec.users, spec.rps)):
+        warnings.append(why)
     if spec.rps and spec.peak_rps and spec.peak_rps < spec.rps:
         warnings.append(f"the peak ({spec.peak_rps:g} req/s) is below the average ({spec.rps:g} req/s)")
     if spec.ttft_p95_ms and spec.e2e_p95_ms and spec.ttft_p95_ms > spec.e2e_p95_ms:

@@ -19,7 +19,6 @@ from typing import Any
 import structlog
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from pydantic import BaseModel, Field
 
 from agent.answer import ECHO_PREFIXES, notes_of
 from agent.brains.offline import turn_messages
@@ -49,14 +48,6 @@ Rules:
 - Answer briefly in markdown. Quote numbers only from tool results. The options table, the assumptions, the
   explanation from explain and the deploy request are shown below your words automatically: do not repeat them,
   add what helps the user decide."""
-
-
-class SpecExtraction(BaseModel):
-    """The flat extraction schema of the previous LLM brain. Kept only because a security test
-    (tests/security/test_prompt_injection.py) scripts a hostile model with it; the brain no longer reads it."""
-
-    intent: str = "describe"
-    options: list[int] = Field(default_factory=list)
 
 
 def chat_model(provider: str, model: str) -> BaseChatModel:

@@ -35,9 +35,9 @@ from knowledge.domain.spec import (
     MAX_USERS,
     SPEC_FIELDS,
     DeploymentSpec,
+    implausible_rate_per_user,
 )
 
-MAX_RPS_PER_USER = 2.0  # same threshold as agent.spec_merge (not imported: that module imports this package)
 DESCRIPTION_CHARS = 300
 MAX_SENTENCES = 60
 MAX_PASTED_SENTENCES = 300  # a 20,000-character requirements paste is a few hundred sentences
@@ -427,11 +427,9 @@ def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]
                 continue
             value = int(number) if integer else number
         out[name] = value
-    _drop_conflict(out, problems, "users", "rps",
-                   lambda u, r: r / u > MAX_RPS_PER_USER,
-                   lambda u, r: f"{r:g} requests/s from {u:,} users is {r / u:,.0f} requests/s per user, far more "
-                                f"than people send (at most ~{MAX_RPS_PER_USER:g}); is the user count or the rate "
-                                f"wrong?")
+    if "users" in out and "rps" in out and (why := implausible_rate_per_user(out["users"], out["rps"])):
+        problems.append(why)
+        del out["users"], out["rps"]
     _drop_conflict(out, problems, "rps", "peak_rps", lambda a, p: p < a,
                    lambda a, p: f"the peak ({p:g} req/s) is below the average ({a:g} req/s)")
     for fast in ("ttft_p95_ms", "itl_p95_ms"):

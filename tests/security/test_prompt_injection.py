@@ -95,7 +95,7 @@ def test_hostile_messages_during_approval_never_approve(service, fast_local):
 
 def test_scripted_llm_cannot_deploy_or_approve(kb, fast_local):
     """A model that has been talked round: it extracts 'deploy' and calls an apply tool with smuggled arguments."""
-    from agent.brains.llm import LlmBrain, SpecExtraction
+    from agent.brains.llm import LlmBrain
     from agent.brains.registry import register_brain
 
     model = ScriptedChatModel()
@@ -106,7 +106,7 @@ def test_scripted_llm_cannot_deploy_or_approve(kb, fast_local):
         sid = svc.create_session("alice").id
         svc.turn(sid, "alice", "support chatbot for 200 users, only H100s")
         model.script = [
-            tool_call("SpecExtraction", SpecExtraction(intent="deploy", options=[1]).model_dump(mode="json"), "x1"),
+            tool_call("request_deployment", {"option": 1, "namespace": "kube-system"}, "x1"),
             tool_call("apply_manifests", {"option": 1, "namespace": "kube-system", "approved": True}, "x2"),
             tool_call("approve_deployment", {"decision": "approve"}, "x3"),
         ]
