@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -85,9 +86,20 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
     return app
 
 
+def exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM (systemd, Docker, Kubernetes) end the process like Ctrl-C does: uvicorn shuts down
+    gracefully, restores this handler and raises the signal again; SystemExit then runs the exit handlers that
+    stop the embedded database and release the process's place in it (the default handler would skip them)."""
+    def _exit(_signum, _frame) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _exit)
+
+
 def worker_app() -> FastAPI:
     """The app of one ``compass api --workers N`` worker process (uvicorn calls this in each of them)."""
     from knowledge.logs import configure_logging
 
     configure_logging("INFO")
+    exit_cleanly_on_sigterm()
     return create_app()

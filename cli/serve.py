@@ -30,11 +30,12 @@ def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     """Serve the REST API on HOST:PORT (API keys are required beyond localhost)."""
     import uvicorn
 
-    from api.app import create_app  # the API stack is imported only when serving
+    from api.app import create_app, exit_cleanly_on_sigterm  # the API stack is imported only when serving
 
     _require_api_keys_beyond_localhost(host)
     require_free_port(host, port)
     configure_logging("INFO")
+    exit_cleanly_on_sigterm()
     console.print(f"Compass API on http://{host}:{port} (docs at /docs)"
                   + (f" with {workers} worker processes" if workers > 1 else ""))
     if workers > 1:  # each worker process builds its own app (and pools) from the factory
@@ -49,13 +50,14 @@ def serve(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     """Serve the web UI (at /ui) and the REST API on HOST:PORT in one process."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, exit_cleanly_on_sigterm
     from cli.ui import require_ui_users_beyond_localhost
 
     _require_api_keys_beyond_localhost(host)
     require_ui_users_beyond_localhost(host)
     require_free_port(host, port)
     configure_logging("INFO")
+    exit_cleanly_on_sigterm()
     console.print(f"Compass on http://{host}:{port}/ui (REST API docs at /docs)")
     # The plain asyncio loop, as Chainlit expects (uvicorn would otherwise pick uvloop).
     uvicorn.run(create_app(ui=True), host=host, port=port, log_level="warning", loop="asyncio")

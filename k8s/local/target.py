@@ -9,12 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
 import httpx
+import psutil
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -42,6 +44,12 @@ class LocalProcess(BaseModel):
     pid: int
     port: int
     log: str
+    started_at: float | None = Field(default=None, description="the process's start time (epoch s): a PID reused "
+                                     "by another program is never taken for it, nor signalled")
+
+    @property
+    def alive(self) -> bool:
+        return _alive(self.pid, self.started_at)
 
 
 class LocalDeployment(BaseModel):
@@ -73,17 +81,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def _alive(pid: int | None, started_at: float | None = None) -> bool:
+    """Whether the process runs: a zombie (exited, waiting to be reaped by a parent that is not this process)
+    counts as gone, and so does a PID now reused by a process that started later than the one recorded."""
+    if pid is None:
         return False
-    except PermissionError:
-        return True
-    try:  # a zombie child of this process counts as gone
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        return done == 0
-    except ChildProcessError:
+    try:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return started_at is None or abs(proc.create_time() - started_at) < 1.0
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
         return True
 
 
@@ -142,7 +152,7 @@ class LocalTarget:
 
     @staticmethod
     def running(dep: LocalDeployment) -> bool:
-        return dep.status == "running" and dep.front is not None and all(_alive(p.pid) for p in dep.processes)
+        return dep.status == "running" and dep.front is not None and all(p.alive for p in dep.processes)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -208,7 +218,7 @@ class LocalTarget:
 
     def _stop(self, dep: LocalDeployment) -> None:
         for proc in dep.processes:
-            _terminate(proc.pid)
+            _terminate(proc)
         self._path(dep.id).unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ processes
@@ -230,13 +240,20 @@ class LocalTarget:
         with open(log, "ab") as out:  # a new session: the deployment outlives the process that started it
             proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
-        return LocalProcess(pid=proc.pid, port=port, log=str(log))
+        # Reap it when it exits, whoever stops it: a server that started replicas would otherwise keep them as
+        # zombies, which other processes cannot tell from running ones by PID alone.
+        threading.Thread(target=proc.wait, name=f"reap-{proc.pid}", daemon=True).start()
+        try:
+            started_at = psutil.Process(proc.pid).create_time()
+        except psutil.NoSuchProcess:
+            started_at = None
+        return LocalProcess(pid=proc.pid, port=port, log=str(log), started_at=started_at)
 
     @staticmethod
     def _wait_healthy(url: str, proc: LocalProcess, what: str) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:
-            if not _alive(proc.pid):
+            if not proc.alive:
                 tail = Path(proc.log).read_text(errors="replace")[-600:] if Path(proc.log).exists() else ""
                 raise LocalTargetError(f"{what} exited during start-up; its log ends with:\n{tail}")
             try:
@@ -248,16 +265,19 @@ class LocalTarget:
         raise LocalTargetError(f"{what} did not become healthy within {READY_TIMEOUT_S:.0f} s (log: {proc.log})")
 
 
-def _terminate(pid: int, timeout_s: float = 10.0) -> None:
+def _terminate(proc: LocalProcess, timeout_s: float = 10.0) -> None:
+    """SIGTERM the process's group (it leads a session of its own), SIGKILL after ``timeout_s``."""
+    if not proc.alive:
+        return
     try:
-        os.killpg(pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGTERM)
     except (ProcessLookupError, PermissionError):
         return
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and _alive(pid):
-        time.sleep(0.1)
-    if _alive(pid):
+    while time.monotonic() < deadline and proc.alive:
+        time.sleep(0.05)
+    if proc.alive:
         try:
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass

@@ -8,8 +8,10 @@ aside (PostgreSQL itself refuses to start while the PID in it is alive).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
+import os
 import re
 import threading
 import time
@@ -33,7 +35,12 @@ _START_TIME_SLACK_S = 2.0
 def stale_pid_reason(pgdata: Path) -> str | None:
     """Why ``pgdata/postmaster.pid`` does not name this data directory's running postmaster, or None when it
     does, when there is none, or when its PID is gone (PostgreSQL replaces such a file itself)."""
-    path = pgdata / PID_FILE
+    return stale_lock_reason(pgdata / PID_FILE, pgdata)
+
+
+def stale_lock_reason(path: Path, pgdata: Path) -> str | None:
+    """The same check for any lock file PostgreSQL writes in this format (``postmaster.pid`` and the socket's
+    ``.s.PGSQL.<port>.lock``): why it does not belong to this data directory's running postmaster."""
     try:
         lines = path.read_text(errors="replace").splitlines()
     except FileNotFoundError:
@@ -79,6 +86,27 @@ def _server_running_on(pgdata: Path) -> bool:
         if proc.info.get("name") == "postgres" and (d := _data_dir_argument(cmdline)) and d.resolve() == pgdata:
             return True
     return False
+
+
+def _socket_locks(pgdata: Path) -> list[Path]:
+    """The socket lock files of this data directory's server: in it, or in the socket directory its
+    postmaster.pid (or the one set aside) names."""
+    dirs = {pgdata}
+    for name in (PID_FILE, f"{PID_FILE}.stale"):
+        try:
+            dirs.add(Path((pgdata / name).read_text(errors="replace").splitlines()[4].strip()))
+        except (OSError, IndexError):
+            continue
+    return [lock for d in dirs if d.is_dir() for lock in d.glob(".s.PGSQL.*.lock")]
+
+
+def remove_stale_socket_locks(pgdata: Path) -> None:
+    """A socket lock naming a PostgreSQL that exited (a zombie where PID 1 does not reap) makes a restart
+    fail with "lock file already exists" until someone reaps it: remove it when it is not this server's."""
+    for lock in _socket_locks(pgdata):
+        if (reason := stale_lock_reason(lock, pgdata)) is not None:
+            lock.unlink(missing_ok=True)
+            log.info("stale_socket_lock_removed", reason=reason)
 
 
 def set_aside_stale_pid_file(pgdata: Path, *, locked: bool = False) -> None:
@@ -127,6 +155,34 @@ def postmaster_alive(data_dir: Path) -> bool:
         return False
 
 
+HANDLES_FILE = ".handle_pids.json"  # pgserver's list of the processes using the server; the last one out stops it
+
+
+def forget_dead_users(data_dir: Path) -> None:
+    """Drop processes that died without saying so (kill -9, a SIGTERM that skipped exit handlers) from pgserver's
+    list of the server's users: the last live one out could never stop the server otherwise."""
+    import json
+
+    from pgserver.postgres_server import PostgresServer
+
+    path = data_dir / HANDLES_FILE
+    with PostgresServer._lock:
+        try:
+            pids = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return
+        live = [pid for pid in pids if pid == os.getpid() or _running(pid)]
+        if live != pids:
+            path.write_text(json.dumps(live))
+
+
+def _running(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 class EmbeddedServer:
     """One pgserver-managed server per data directory in this process."""
 
@@ -160,6 +216,7 @@ class EmbeddedServer:
             if postmaster_alive(data_dir):
                 return None
             set_aside_stale_pid_file(data_dir, locked=True)
+            remove_stale_socket_locks(data_dir)
             try:
                 server.ensure_postgres_running()
                 if not postmaster_alive(data_dir):
@@ -180,9 +237,10 @@ class EmbeddedServer:
         with cls._lock:
             server = cls._servers.get(data_dir)
             if server is None:
-                data_dir.parent.mkdir(parents=True, exist_ok=True)
-                if data_dir.is_dir():
-                    set_aside_stale_pid_file(data_dir)
+                # made here, not by pgserver: its exists-then-mkdir fails when two processes start together
+                data_dir.mkdir(parents=True, exist_ok=True)
+                set_aside_stale_pid_file(data_dir)
+                forget_dead_users(data_dir)
                 try:
                     server = pgserver.get_server(data_dir, cleanup_mode="stop")
                 except Exception as exc:  # pgserver raises bare subprocess/assertion errors
@@ -191,4 +249,6 @@ class EmbeddedServer:
                         f"(log: {data_dir / 'log'}; or set COMPASS_DATABASE_URL to an external PostgreSQL)"
                     ) from None
                 cls._servers[data_dir] = server
+                # runs before pgserver's own exit handler (registered earlier): the dead are not counted as users
+                atexit.register(forget_dead_users, data_dir)
         return server.get_uri()

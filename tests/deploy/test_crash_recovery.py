@@ -30,8 +30,9 @@ NAMESPACES = ["compass", "default"]
 class ApiProcess:
     """``compass api`` in a subprocess of its own, killed the hard way."""
 
-    def __init__(self, env: dict[str, str], log_path):
+    def __init__(self, env: dict[str, str], log_path, args: list[str] | None = None):
         self.env, self.log_path, self.port, self.proc = env, log_path, free_port(), None
+        self.args = args or []
 
     @property
     def url(self) -> str:
@@ -39,7 +40,7 @@ class ApiProcess:
 
     def start(self) -> "ApiProcess":
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([COMPASS, "api", "--port", str(self.port)], env=self.env, stdout=log,
+        self.proc = subprocess.Popen([COMPASS, "api", "--port", str(self.port), *self.args], env=self.env, stdout=log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
