@@ -237,6 +237,16 @@ class Scheduler:
 
     # ------------------------------------------------------------------ decode-only stretches
 
+    def admission_blocked(self, kv_used: float) -> bool:
+        """While only decodes run: True when the next iteration would admit nothing, and so would every one after
+        it until a sequence finishes (max_num_seqs, the token budget or the cache holds the first in line back)."""
+        n_dec = len(self.decoding)
+        if len(self.running) >= self.max_seqs or n_dec >= self.budget:
+            return True
+        seq = self.waiting[0]
+        c = min(seq.target - seq.computed, self.budget - n_dec)
+        return kv_used + n_dec + seq.computed + c + KV_BLOCK_SLACK > self.cap
+
     def decode_only_horizon(self, kv_used: float) -> int:
         """Decode-only steps from here until a sequence finishes or the cache is full, whichever comes first."""
         heap, decoding = self._finishes, self.decoding

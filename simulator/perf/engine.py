@@ -18,9 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.scheduler import (
-    KV_BLOCK_SLACK, EngineLimits, IterationCost, Scheduler, Sequence, StepCost, sequence_usage,
-)
+from simulator.scheduler import EngineLimits, IterationCost, Scheduler, Sequence, StepCost, sequence_usage
 
 __all__ = ["EngineLimits", "EngineRun", "StepCost", "run_engine", "sequence_usage"]
 
@@ -138,20 +136,12 @@ class _Engine:
                 self.now = max(self.now, t_next)
         return True
 
-    def _admission_blocked(self, kv_used: float, n_dec: int) -> bool:
-        sched = self.sched
-        if len(sched.running) >= sched.max_seqs or n_dec >= sched.budget:
-            return True
-        seq = sched.waiting[0]
-        c = min(seq.target - seq.computed, sched.budget - n_dec)
-        return kv_used + n_dec + c + KV_BLOCK_SLACK > sched.cap
-
     def _try_skip(self) -> bool:
         """Advance the decode-only iterations until the next event (arrival, finish, KV exhaustion) at once."""
         sched = self.sched
         n_dec = len(sched.decoding)
         kv_used = sched.kv_used()
-        blocked = bool(sched.waiting) and self._admission_blocked(kv_used, n_dec)
+        blocked = bool(sched.waiting) and sched.admission_blocked(kv_used)
         if sched.waiting and not blocked:
             return False
         k = sched.decode_only_horizon(kv_used)
