@@ -134,9 +134,23 @@ def _weight_bytes(a: ModelArchitecture, precision: Precision, native: Precision,
         dense_bytes_per_param=dense_b,
     )
     if native_gb and precision is native:
-        # The published checkpoint size is the ground truth for mixed-precision formats.
-        scale = native_gb * 1e9 / wb.total
-        wb = WeightBytes(wb.embedding * scale, wb.lm_head * scale, wb.always_active * scale,
-                         wb.routed_experts * scale, wb.per_expert_layer * scale,
-                         wb.expert_bytes_per_param * scale, wb.dense_bytes_per_param * scale)
+        wb = _to_checkpoint_size(wb, native_gb * 1e9, quantized_dense=dense_b != 2.0)
     return wb
+
+
+def _to_checkpoint_size(wb: WeightBytes, checkpoint_bytes: float, quantized_dense: bool) -> WeightBytes:
+    """The published checkpoint size is the ground truth for mixed-precision formats: the difference goes to the
+    quantized buckets (their scale layout is what the format tables only approximate: MXFP4's 1/32 vs NVFP4's
+    1/16 scales), while 16-bit buckets stay 2 bytes per weight, so a BF16 attention is still read as BF16."""
+    fixed = wb.embedding + (0.0 if quantized_dense else wb.always_active)
+    quantized = wb.routed_experts + (wb.always_active if quantized_dense else 0.0)
+    scale = (checkpoint_bytes - fixed) / quantized if quantized > 0 else 0.0
+    if not 0.5 <= scale <= 2.0:  # the split does not explain the size: spread the difference over everything
+        scale = checkpoint_bytes / wb.total
+        return WeightBytes(wb.embedding * scale, wb.lm_head * scale, wb.always_active * scale,
+                           wb.routed_experts * scale, wb.per_expert_layer * scale,
+                           wb.expert_bytes_per_param * scale, wb.dense_bytes_per_param * scale)
+    dense_scale = scale if quantized_dense else 1.0
+    return WeightBytes(wb.embedding, wb.lm_head, wb.always_active * dense_scale, wb.routed_experts * scale,
+                       wb.per_expert_layer * scale, wb.expert_bytes_per_param * scale,
+                       wb.dense_bytes_per_param * dense_scale)
