@@ -4,7 +4,8 @@ Each iteration every running decode gets one token, running chunked prefills con
 admitted first-come-first-served while the token budget (``max_num_batched_tokens``), ``max_num_seqs`` and free KV
 blocks allow. When the cache cannot take the next decode tokens, the most recently admitted running request is
 preempted: its blocks are freed and it is recomputed later (prefilled again, with the tokens it already generated).
-A prompt whose first chunk does not fit even an empty cache is refused.
+A prompt that cannot fit even an empty cache is refused: when its first chunk does not fit, or when it alone has
+filled the cache to the last token and cannot go on.
 
 ``Scheduler.schedule`` forms a batch, ``iteration_ms`` prices it with the step-time model, and
 ``Scheduler.complete`` applies it; the time in between belongs to the caller. Two clocks drive these rules, as
@@ -165,6 +166,12 @@ class Scheduler:
             return seq.generated + self.steps - seq.joined
         return seq.generated
 
+    def context(self, seq: Sequence) -> int:
+        """Tokens of ``seq`` whose KV is in the cache."""
+        if seq in self.decoding:
+            return seq.computed + self.steps - seq.joined
+        return seq.computed
+
     # ------------------------------------------------------------------ one iteration
 
     def schedule(self) -> Batch:
@@ -172,7 +179,7 @@ class Scheduler:
         kv_used = self.kv_used()
         preempted = 0
         while self.running and kv_used + len(self.decoding) > self.cap:
-            self.preempt_newest()
+            self._preempt_newest()
             kv_used = self.kv_used()
             preempted += 1
         cap, running, waiting = self.cap, self.running, self.waiting
@@ -209,6 +216,16 @@ class Scheduler:
             budget -= c
             growth += held + c + KV_BLOCK_SLACK
             admitted.append(seq)
+        if running and not chunks and not n_dec:
+            # Nothing can run: a prefill filled the cache to its last token (only the newest admitted sequence can be
+            # part-way through its prefill). Alone it can never fit, and is refused as vLLM refuses such a prompt.
+            if len(running) > 1:
+                self._preempt_newest()
+                preempted += 1
+            else:
+                seq = next(iter(running))
+                self._unschedule(seq)
+                refused.append(seq)
         return Batch(chunks, n_dec, self.budget - budget, self._context_base + n_dec * self.steps,
                      self._window_context, kv_used, growth, admitted, refused, preempted)
 
@@ -268,7 +285,7 @@ class Scheduler:
 
     # ------------------------------------------------------------------ leaving the batch
 
-    def preempt_newest(self) -> Sequence:
+    def _preempt_newest(self) -> Sequence:
         """Free the newest running sequence's cache; it waits first in line to be recomputed."""
         victim = next(reversed(self.running))
         self._unschedule(victim)

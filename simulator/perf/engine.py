@@ -129,11 +129,7 @@ class _Engine:
                 continue
             if self.event_skipping and sched.decoding and not sched.prefilling and self._try_skip():
                 continue
-            if not self._iteration():
-                t_next = self.arrivals.next_time()
-                if t_next == math.inf:
-                    return True
-                self.now = max(self.now, t_next)
+            self._iteration()  # when nothing ran, the scheduler refused or preempted: schedule again
         return True
 
     def _try_skip(self) -> bool:
@@ -160,8 +156,8 @@ class _Engine:
             self._retire(seq)
         return True
 
-    def _iteration(self) -> bool:
-        """Schedule and run one iteration; False when nothing could be scheduled."""
+    def _iteration(self) -> None:
+        """Schedule and run one iteration."""
         batch = self.sched.schedule()
         for seq in batch.refused:
             self._refuse(seq)
@@ -169,7 +165,7 @@ class _Engine:
             if math.isnan(self.scheduled[seq.key]):
                 self.scheduled[seq.key] = self.now
         if not batch.decodes and not batch.chunks:
-            return False
+            return
         dur = self.price.ms(batch)
         kv = batch.kv_used + batch.kv_growth
         self.kv_area += kv / self.sched.cap * dur
@@ -182,7 +178,6 @@ class _Engine:
                 self.batch_at_first[seq.key] = running
         for seq in done.finished:
             self._retire(seq)
-        return True
 
 
 def _steps_before(delta_ms: float, d0: float, slope: float) -> int:

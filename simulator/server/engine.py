@@ -155,12 +155,8 @@ class LiveEngine:
                 await self._idle()
                 continue
             batch = self._schedule(start)
-            if not batch.decodes and not batch.chunks:
-                # Only refusals, or prefills that filled the cache to the last token: free the newest.
-                if self.sched.running:
-                    self.sched.preempt_newest()
-                    self.stats.preemptions += 1
-                self.t = None
+            if not batch.decodes and not batch.chunks:  # the scheduler only refused or preempted: again, now
+                self.t = start
                 await asyncio.sleep(0)
                 continue
             dur = self._duration(batch)

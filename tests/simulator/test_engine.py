@@ -17,7 +17,8 @@ from simulator.perf.engine import run_engine
 from simulator.server import SimulatorConfig, resolve
 from simulator.server.engine import LiveEngine, SimClock, SimRequest
 from simulator.server.metrics import EngineStats
-from tests.simulator.scheduler_reference import REFERENCE_PATH, run_live, run_offline, scenarios
+from simulator.scheduler import EngineLimits
+from tests.simulator.scheduler_reference import REFERENCE_PATH, Scenario, run_live, run_offline, scenarios
 
 SCENARIOS = scenarios()
 RECORDED = json.loads(REFERENCE_PATH.read_text())
@@ -66,6 +67,21 @@ def test_both_clocks_recorded_one_timeline(name):
             assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), f"{name}: {key}[{i}] offline {a}, live {b}"
     assert live["preemptions"] == offline["preemptions"]
     assert live["errors"].count(None) == len(live["errors"]) - offline["rejected"]
+
+
+def test_a_prompt_that_can_never_fit_is_refused_under_both_clocks():
+    """800 prompt tokens in a 500-token cache, prefilled 256 at a time: it fills the cache and can go no further.
+    Refused (vLLM refuses a prompt longer than its cache holds), and the two requests behind it are served."""
+    lim = EngineLimits(max_num_seqs=8, max_num_batched_tokens=256, kv_capacity_tokens=500.0)
+    trace = Scenario(lim, prompt=(800, 100, 120), output=(5, 5, 7), arrival_ms=(0.0, 0.0, 0.0))
+    offline, live = run_offline(trace), run_live(trace)
+    assert offline["rejected"] == 1 and offline["finish"][0] is None and not offline["truncated"]
+    assert live["errors"][0] == "the prompt does not fit in the KV cache" and live["success"]["abort"] == 1
+    assert live["generated"][1:] == [5, 7]
+    for key in TIMELINE:
+        assert all(o == pytest.approx(v, abs=1e-6) for o, v in zip(offline[key][1:], live[key][1:])), key
+    refused_at = live["finish"][0]
+    assert offline["scheduled"][1] == offline["scheduled"][2] == pytest.approx(refused_at, abs=1e-6)  # right after
 
 
 async def _live(setup, prompts: list[int], outputs: list[int], scale: float) -> tuple[list[SimRequest], EngineStats]:
