@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from simulator.perf.coefficients import EngineCoefficients
-from simulator.perf.engine import EngineLimits, run_engine
+from simulator.perf.engine import run_engine
+from simulator.scheduler import EngineLimits
 from simulator.server.engine import LiveEngine, SimClock, SimRequest
 from simulator.server.metrics import EngineStats
 

@@ -1,22 +1,18 @@
 """The scheduler's reference check: both clocks reproduce the recorded traces of tests/simulator/scheduler_reference.
 
-The recorded outputs (``scheduler_reference.json``) were taken before the scheduling rules moved into one core; a
-difference here is a change of behaviour: re-record only for an intended one, and say which in the commit.
+The recorded outputs (``scheduler_reference.json``) were taken from the two engines before their scheduling rules
+moved into one core (simulator.scheduler; its own tests are test_scheduler.py). A difference here is a change of
+behaviour: re-record only for an intended one, and say which in the commit (so far one: the KV integral of the
+cached-prefix trace, when event skipping began to ask the core's exact admission rule).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 
-import numpy as np
 import pytest
 
-from simulator.perf.engine import run_engine
-from simulator.server import SimulatorConfig, resolve
-from simulator.server.engine import LiveEngine, SimClock, SimRequest
-from simulator.server.metrics import EngineStats
 from simulator.scheduler import EngineLimits
 from tests.simulator.scheduler_reference import REFERENCE_PATH, Scenario, run_live, run_offline, scenarios
 
@@ -83,43 +79,3 @@ def test_a_prompt_that_can_never_fit_is_refused_under_both_clocks():
     refused_at = live["finish"][0]
     assert offline["scheduled"][1] == offline["scheduled"][2] == pytest.approx(refused_at, abs=1e-6)  # right after
 
-
-async def _live(setup, prompts: list[int], outputs: list[int], scale: float) -> tuple[list[SimRequest], EngineStats]:
-    stats = EngineStats(setup.max_model_len)
-    engine = LiveEngine(setup.step, setup.limits, setup.coefficients, clock=SimClock(scale), stats=stats)
-    engine.api_ms = engine.api_per_seq_ms = 0.0  # the API delay is added outside the engine offline
-    reqs = [SimRequest(prompt_tokens=p, output_tokens=o) for p, o in zip(prompts, outputs)]
-    for r in reqs:
-        engine.submit(r)
-    t0 = reqs[0].arrival
-    for r in reqs:  # arrivals at one instant, as in the offline run below
-        r.arrival = t0
-    engine.pending = [(t0, i, r) for i, (_, _, r) in enumerate(sorted(engine.pending, key=lambda x: x[1]))]
-    task = asyncio.create_task(engine.run())
-    while not all(r.done for r in reqs):
-        await asyncio.sleep(0.01)
-    task.cancel()
-    assert stats.skipped_s == 0  # the loop kept up, so simulated times are exact
-    return reqs, stats
-
-
-@pytest.mark.parametrize("model,gpu,n,prompt,output,preempts", [
-    ("Qwen/Qwen2.5-7B-Instruct", "H100", 40, 700, 60, False),  # continuous batching with chunked prefill
-    ("meta-llama/Llama-3.1-8B-Instruct", "L4", 16, 3000, 1500, True),  # KV cache too small: preemptions
-    ("google/gemma-3-27b-it", "H100", 12, 3000, 40, False),  # sliding-window layers
-])
-def test_live_engine_matches_offline_simulation(model, gpu, n, prompt, output, preempts):
-    setup = resolve(SimulatorConfig(model=model, gpu=gpu, max_model_len=8192, max_num_seqs=256))
-    rng = np.random.default_rng(0)
-    prompts = rng.integers(prompt // 2, prompt, n).tolist()
-    outputs = rng.integers(output // 2, output, n).tolist()
-    offline = run_engine(setup.step, setup.limits, np.array(prompts), np.array(outputs), arrival_ms=np.zeros(n))
-    reqs, stats = asyncio.run(_live(setup, prompts, outputs, scale=200.0))
-    start = min(r.scheduled for r in reqs)
-    first = np.array([(r.first_token - start) * 1e3 for r in reqs])
-    finish = np.array([(r.finished - start) * 1e3 for r in reqs])
-    np.testing.assert_allclose(first, offline.first_token, rtol=1e-6)
-    np.testing.assert_allclose(finish, offline.finish, rtol=1e-6)
-    assert stats.preemptions == offline.preemptions
-    assert (offline.preemptions > 0) == preempts
-    assert all(r.generated == o for r, o in zip(reqs, outputs))
