@@ -7,7 +7,7 @@ preempted: its blocks are freed and it is recomputed later (prefilled again, wit
 A prompt that cannot fit even an empty cache is refused: when its first chunk does not fit, or when it alone has
 filled the cache to the last token and cannot go on.
 
-``Scheduler.schedule`` forms a batch, ``iteration_ms`` prices it with the step-time model, and
+``Scheduler.schedule`` forms a batch, ``IterationCost.ms`` prices it with the step-time model, and
 ``Scheduler.complete`` applies it; the time in between belongs to the caller. Two clocks drive these rules, as
 vLLM's EngineCore drives its Scheduler: the offline simulation behind ``compass predict`` (simulator.perf.engine:
 arrivals on a simulated clock, stretches of identical decode steps skipped in closed form) and the live GPU-free
@@ -15,7 +15,8 @@ server (simulator.server.engine: an asyncio loop sleeping each iteration's durat
 
 KV accounting is in tokens of the full-attention layers: a sequence holds its context plus ``KV_BLOCK_SLACK``
 (the partly filled last block, half a block on average), and sliding-window layers add ``window_ratio`` x
-min(context + slack, window + 2 x slack). Decoding sequences are not updated one by one: a decode-step counter
+min(context + slack, window + 2 x slack) (a decoding sequence keeps the window share it had when it started
+decoding). Decoding sequences are not updated one by one: a decode-step counter
 gives each one's progress as (steps now - steps when it joined), and a heap holds the step at which each finishes,
 so an iteration costs O(prefill chunks) and any number of decode-only steps O(finishes x log n).
 """
@@ -24,8 +25,9 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Hashable, Protocol
+from typing import Protocol
 
 KV_BLOCK_SLACK = 8  # tokens per sequence for its partly filled last KV block (16-token blocks)
 NO_FINISH = 1 << 60  # decode step of "never" (no sequence decoding)
@@ -44,6 +46,8 @@ class StepCost(Protocol):
 
 @dataclass(frozen=True)
 class EngineLimits:
+    """What one engine rank may hold: vLLM's scheduler limits and the KV cache of the memory plan."""
+
     max_num_seqs: int
     max_num_batched_tokens: int
     kv_capacity_tokens: float  # per-GPU cache / per-token bytes of the full-attention layers
@@ -63,7 +67,7 @@ class Sequence:
     """One request as the scheduler sees it. ``key`` is its owner's handle (an index offline, the live request).
 
     ``computed`` and ``generated`` are current except while the sequence decodes; then they hold their values at
-    the decode step ``joined`` and ``Scheduler.generated`` gives the current count.
+    the decode step ``joined``, and ``Scheduler.context`` / ``Scheduler.generated`` give the current ones.
     """
 
     __slots__ = ("key", "prompt_tokens", "output_tokens", "cached_tokens", "computed", "target", "generated",
@@ -71,14 +75,13 @@ class Sequence:
 
     def __init__(self, key: Hashable, prompt_tokens: int, output_tokens: int, cached_tokens: int = 0):
         self.key = key
-        self.prompt_tokens = prompt_tokens
+        # target: tokens to prefill (the prompt, plus the generated ones after a preemption)
+        self.prompt_tokens = self.target = prompt_tokens
         self.output_tokens = output_tokens  # it finishes after this many tokens
-        self.cached_tokens = cached_tokens  # prompt prefix the prefix cache holds: computed from admission on
-        self.computed = cached_tokens  # tokens whose KV is in the cache
-        self.target = prompt_tokens  # tokens to prefill: the prompt, plus the generated ones after a preemption
+        # cached_tokens: prompt prefix the prefix cache holds; computed: tokens whose KV is in the cache
+        self.cached_tokens = self.computed = cached_tokens
         self.generated = 0
-        self.joined = 0
-        self.serial = 0  # arrival order: ties between sequences finishing at the same step
+        self.joined = self.serial = 0  # decode step it joined at; arrival order (ties of same-step finishes)
 
 
 @dataclass(slots=True)
@@ -144,10 +147,12 @@ class Scheduler:
         return not self.running and not self.waiting
 
     def decode_context(self) -> int:
+        """Summed context of the decoding sequences."""
         return self._context_base + len(self.decoding) * self.steps
 
     @property
     def window_context(self) -> int:
+        """Summed min(context at join, window) of the decoding sequences (their window layers' share)."""
         return self._window_context
 
     def kv_used(self) -> float:
@@ -155,9 +160,9 @@ class Scheduler:
         used = (self._context_base + len(self.decoding) * self.steps + self._prefill_context
                 + KV_BLOCK_SLACK * len(self.running))
         if self.ratio:
-            cap = self.window + 2 * KV_BLOCK_SLACK
+            in_window = self.window + 2 * KV_BLOCK_SLACK
             used += self.ratio * (self._window_context + KV_BLOCK_SLACK * len(self.decoding)
-                                  + sum(min(s.computed + KV_BLOCK_SLACK, cap) for s in self.prefilling))
+                                  + sum(min(s.computed + KV_BLOCK_SLACK, in_window) for s in self.prefilling))
         return used
 
     def generated(self, seq: Sequence) -> int:

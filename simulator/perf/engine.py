@@ -84,10 +84,8 @@ class _Engine:
         self.arrivals, self.watch = arrivals, watch.tolist()
         self.sched = Scheduler(lim)
         self.price = IterationCost(cost, lim)
-        cached = max(0, cached_prefix)
-        # the first request computes the shared prefix, the others find it cached
-        self.seqs = [Sequence(r, p, o, cached if r else 0) for r, (p, o) in enumerate(zip(prompt.tolist(),
-                                                                                            output.tolist()))]
+        self.prompt, self.output = prompt.tolist(), output.tolist()
+        self.cached = max(0, cached_prefix)
         self.first = np.full(n, np.nan)
         self.finish = np.full(n, np.nan)
         self.scheduled = np.full(n, np.nan)
@@ -113,14 +111,14 @@ class _Engine:
     def run_all(self, max_iterations: int) -> bool:
         """Run until the watched requests finish; False when the iteration budget ran out first."""
         iterations = 0
-        sched, seqs, arrivals = self.sched, self.seqs, self.arrivals
+        sched, arrivals, prompt, output, cached = self.sched, self.arrivals, self.prompt, self.output, self.cached
         while self.left > 0:
             iterations += 1
             if iterations > max_iterations:
                 return False
             if arrivals.heap and arrivals.heap[0][0] <= self.now:
-                for r in arrivals.pop_until(self.now):
-                    sched.add(seqs[r])
+                for r in arrivals.pop_until(self.now):  # the first request computes a shared prefix for the others
+                    sched.add(Sequence(r, prompt[r], output[r], cached if r else 0))
             if not sched.running and not sched.waiting:
                 t_next = self.arrivals.next_time()
                 if t_next == math.inf:

@@ -150,12 +150,12 @@ class LiveEngine:
                 self.stats.skipped_s += now - self.t
             self._release(start)
             self._drop_aborted()
-            if not self.sched.running and not self.sched.waiting:
+            if self.sched.idle:
                 self.t = None
                 await self._idle()
                 continue
             batch = self._schedule(start)
-            if not batch.decodes and not batch.chunks:  # the scheduler only refused or preempted: again, now
+            if batch.empty:  # the scheduler only refused or preempted: again, now
                 self.t = start
                 await asyncio.sleep(0)
                 continue
