@@ -24,7 +24,6 @@ import itertools
 import math
 import random
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from simulator.perf.coefficients import EngineCoefficients
@@ -69,7 +68,7 @@ class SimRequest:
     done: bool = False
     aborted: bool = False
     error: str | None = None
-    seq: Sequence | None = field(default=None, repr=False)  # the scheduler's view, from submission on
+    seq: Sequence = field(init=False, repr=False)  # the scheduler's view, from submission on
     _waiter: asyncio.Future | None = field(default=None, repr=False)
 
     def wake(self) -> None:
