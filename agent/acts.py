@@ -37,6 +37,9 @@ class SetField(_Act):
     field: str = Field(description=f"one of {', '.join(SCALAR_FIELDS)}")
     value: Any = Field(description="in spec units: requests/s, ms, tokens, USD per month, enum values")
     sure: bool = Field(default=True, description="false: ask the user to confirm instead of applying it")
+    inferred: bool = Field(default=False, description="true: the value is a reading of what the user described "
+                           "(span), not a value they named, e.g. use case chatbot from 'an AI assistant'; it is "
+                           "recorded as assumed, with those words")
     note: str | None = Field(default=None, description="how the value was read, e.g. a currency conversion")
 
 

@@ -16,6 +16,7 @@ from agent.offline.policy import deploy_only_changes, main_act
 from agent.replies import GREETING, HELP, UNPARSED, comparison_text, plan_text, questions_text, spec_text
 from agent.state import AgentState
 from agent.tools import names as T
+from agent.wording import FIELD_NAMES, value_text
 
 INJECTION_NOTICE = ("I ignored instructions inside your message that were aimed at me rather than describing the "
                     "deployment; nothing is ever deployed without your explicit approval.")
@@ -49,7 +50,8 @@ def notes_of(reading: Reading | None, state: AgentState) -> list[str]:
 
 
 def _confirm_text(state: AgentState) -> str:
-    asks = "; ".join(f"{a.field.replace('_', ' ')} = {a.value} (from \"{a.span}\")" for a in state.to_confirm)
+    asks = "; ".join(f"{FIELD_NAMES.get(a.field, a.field)} {value_text(a.field, a.value)} (from \"{a.span}\")"
+                     for a in state.to_confirm)
     return f"Did I read that right: {asks}? Say *yes* to apply it, or tell me the right value."
 
 

@@ -16,16 +16,13 @@ from agent.state import AgentState, ToolRun
 from knowledge.base import KnowledgeBase
 from knowledge.catalog import UnknownNameError
 from knowledge.domain import Precision, Recommendation
+from knowledge.domain.display import ms, rate, usd
 from tools import service
 from tools.planner import HOURS_PER_MONTH, PlanResult
 from tools.planner.explain import why_not
 
 EVALUATE_ALTERNATIVE = "evaluate_alternative"
 Step = Callable[[str, dict, Callable[[], Any]], tuple[Any, ToolRun, str | None]]
-
-
-def _ms(v: float | None) -> str:
-    return "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
 
 
 def _option(plan: PlanResult, n: int) -> Recommendation | None:
@@ -40,11 +37,11 @@ def _config(r: Recommendation) -> str:
     c = r.config
     per = f"{c.tensor_parallel} x {c.gpu}" if c.tensor_parallel > 1 else c.gpu
     return (f"{r.model_id} ({c.precision.value}) on {r.replicas} replica{'s' if r.replicas > 1 else ''} of {per} "
-            f"= {r.total_gpus} GPU{'s' if r.total_gpus > 1 else ''}, ${r.monthly_cost_usd:,.0f}/month")
+            f"= {r.total_gpus} GPU{'s' if r.total_gpus > 1 else ''}, {usd(r.monthly_cost_usd)}/month")
 
 
 def _slo_lines(r: Recommendation) -> list[str]:
-    return [f"- p95 {c.metric.split('_')[0].upper()}: {c.predicted_ms:,.0f} ms predicted vs {c.target_ms:,.0f} ms "
+    return [f"- p95 {c.metric.split('_')[0].upper()}: {ms(c.predicted_ms)} ms predicted vs {ms(c.target_ms)} ms "
             f"target ({'within' if c.met else 'misses'}, margin {c.margin_pct:+.0f}%)" for c in r.slo_checks]
 
 
@@ -69,8 +66,8 @@ def why_gpu_count(plan: PlanResult, r: Recommendation) -> str:
              f"of {r.model_id} ({c.precision.value}), {per} each."]
     if r.sized_by is not None:
         lines.append(f"- It is {r.sized_by.text}")
-    lines.append(f"- The plan is sized for the peak of {w.peak_rps:g} req/s (average {w.avg_rps:g} req/s); each "
-                 f"replica takes {r.load_per_replica_rps:g} req/s at peak, where one replica is predicted at:")
+    lines.append(f"- The plan is sized for the peak of {rate(w.peak_rps)} req/s (average {rate(w.avg_rps)} req/s); "
+                 f"each replica takes {rate(r.load_per_replica_rps)} req/s at peak, where one replica is predicted at:")
     lines += _slo_lines(r)
     if r.min_replicas != r.max_replicas:
         lines.append(f"- Autoscaling runs {r.min_replicas} to {r.max_replicas} replicas between average and peak.")
@@ -79,17 +76,17 @@ def why_gpu_count(plan: PlanResult, r: Recommendation) -> str:
 
 def why_cost(plan: PlanResult, r: Recommendation) -> str:
     cost = r.cost
-    lines = [f"**Option {r.rank} costs ${r.monthly_cost_usd:,.0f} a month** ({_config(r)})."]
+    lines = [f"**Option {r.rank} costs {usd(r.monthly_cost_usd)} a month** ({_config(r)})."]
     if cost.usd_per_gpu_hour:
-        lines.append(f"- {r.total_gpus} GPU{'s' if r.total_gpus > 1 else ''} x ${cost.usd_per_gpu_hour:,.2f} per "
-                     f"GPU-hour ({cost.cost_model.value}{', ' + cost.tier.value if cost.tier else ''}) over "
+        lines.append(f"- {r.total_gpus} GPU{'s' if r.total_gpus > 1 else ''} x {usd(cost.usd_per_gpu_hour, True)} per "
+                     f"GPU-hour ({cost.cost_model.value}{', ' + cost.tier.value.replace('_', ' ') if cost.tier else ''}) over "
                      f"{HOURS_PER_MONTH:g} hours a month")
-    lines += [f"- {name.replace('_', ' ')}: ${value:,.0f}" for name, value in cost.breakdown.items()]
+    lines += [f"- {name.replace('_', ' ')}: {usd(value)}" for name, value in cost.breakdown.items()]
     if cost.usd_per_million_output_tokens:
-        lines.append(f"- ${cost.usd_per_million_output_tokens:,.2f} per million output tokens at the planned load")
+        lines.append(f"- {usd(cost.usd_per_million_output_tokens, True)} per million output tokens at the planned load")
     costs = sorted(x.monthly_cost_usd for x in plan.recommendations)
     if len(costs) > 1:
-        lines.append(f"- The plan's options range from ${costs[0]:,.0f} to ${costs[-1]:,.0f} a month.")
+        lines.append(f"- The plan's options range from {usd(costs[0])} to {usd(costs[-1])} a month.")
     lines += [f"- {a}" for a in cost.assumptions]
     return "\n".join(lines)
 

@@ -1,31 +1,23 @@
-"""Templated answers of the offline brain, built only from tool results and the spec (markdown)."""
+"""Templated answers of the offline brain, built only from tool results and the spec (markdown).
+
+Numbers are rounded where they are shown, by knowledge/domain/display.py (the rule every front end uses): a
+rate to three significant figures, a latency to the millisecond (a tenth below 100 ms), dollars whole.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from agent.clarify import Ask
-from agent.wording import FIELD_LABELS
+from agent.wording import FIELD_LABELS, FIELD_NAMES, value_text
 from knowledge.domain import DeploymentSpec, Recommendation, SimilarDeployment
-from tools.planner import PlanResult
+from knowledge.domain.display import ms as _ms
+from knowledge.domain.display import rate, usd
+from tools.planner import PlanResult, WorkloadSummary
 from tools.whatif import Comparison, ComparisonRow
 
-
-
-def _fmt(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "any"
-    if hasattr(value, "value"):
-        return str(value.value)
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
-def _ms(v: float | None) -> str:
-    return "-" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
+__all__ = ["FIELD_LABELS", "assumptions_text", "comparison_text", "option_pair_text", "options_table", "plan_text",
+           "questions_text", "similar_text", "spec_text"]
 
 
 def questions_text(asks: Sequence[Ask], preface: str | None = None) -> str:
@@ -44,7 +36,7 @@ def spec_text(spec: DeploymentSpec) -> str:
             continue
         src = spec.sources.get(field)
         tag = "you said" if not src or src.origin == "stated" else f"assumed: {src.note or 'default'}"
-        rows.append(f"| {label} | {_fmt(getattr(spec, field))} | {tag} |")
+        rows.append(f"| {label} | {value_text(field, getattr(spec, field), unit=False)} | {tag} |")
     if not rows:
         return "I don't know anything about the deployment yet. Tell me what it is for and how many users it serves."
     return "| field | value | source |\n|---|---|---|\n" + "\n".join(rows)
@@ -61,7 +53,7 @@ def assumptions_text(spec: DeploymentSpec, limit: int = 7) -> str:
     if not assumed:
         return ""
     order = [f for f in _TRAFFIC_FIRST if f in assumed] + [f for f in assumed if f not in _TRAFFIC_FIRST]
-    parts = [f"{FIELD_LABELS.get(k, k)} {_fmt(getattr(spec, k))} ({assumed[k].note or 'default'})"
+    parts = [f"{FIELD_NAMES.get(k, k)} {value_text(k, getattr(spec, k))} ({assumed[k].note or 'default'})"
              for k in order[:limit]]
     text = "**I assumed** " + "; ".join(parts) + "."
     if "rps" in assumed and spec.users and "users" in (assumed["rps"].note or ""):
@@ -76,8 +68,8 @@ def _option_line(r: Recommendation) -> str:
     per_m = r.cost.usd_per_million_output_tokens
     return (f"| {r.rank}{'*' if r.pareto_optimal else ''} | {c.model_id} | {c.precision.value} | {gpus} | "
             f"{_ms(p.ttft_ms.p95 if p.ttft_ms else None)} | {_ms(p.itl_ms.p95 if p.itl_ms else None)} | "
-            f"{_ms(p.e2e_ms.p95 if p.e2e_ms else None)} | ${r.monthly_cost_usd:,.0f} | "
-            f"{'$' + format(per_m, ',.2f') if per_m else '-'} | {status} | {p.provenance.value} |")
+            f"{_ms(p.e2e_ms.p95 if p.e2e_ms else None)} | {usd(r.monthly_cost_usd)} | "
+            f"{usd(per_m, cents=True) if per_m else '-'} | {status} | {p.provenance.value} |")
 
 
 def options_table(recs: Sequence[Recommendation]) -> str:
@@ -88,11 +80,8 @@ def options_table(recs: Sequence[Recommendation]) -> str:
 
 def plan_text(plan: PlanResult, *, changed: Sequence[str] = (), similar: Sequence[SimilarDeployment] = (),
               follow: Ask | None = None, warnings: Sequence[str] = ()) -> str:
-    w = plan.workload
     intro = "Here is the updated plan" if changed else "Here is what I recommend"
-    parts = [f"{intro} for {w.avg_rps:g} req/s on average and {w.peak_rps:g} at peak "
-             f"(prompt ~{w.prompt_tokens} tokens, output ~{w.output_tokens}; p95 targets TTFT {_ms(w.ttft_p95_ms)} ms, "
-             f"ITL {_ms(w.itl_p95_ms)} ms, E2E {_ms(w.e2e_p95_ms)} ms):"]
+    parts = [f"{intro} for {workload_text(plan.workload)}:"]
     parts += [f"> {n}" for n in plan.notes[:3]]
     parts += [f"> Note: {x}" for x in warnings]
     parts.append(options_table(plan.recommendations))
@@ -100,6 +89,8 @@ def plan_text(plan: PlanResult, *, changed: Sequence[str] = (), similar: Sequenc
     parts.append(f"**Why option 1:** {top.rationale}")
     if top.tradeoffs:
         parts.append("\n".join(f"- {t}" for t in top.tradeoffs))
+    if top.cost.assumptions:  # how the cost is counted: hours, price tier, a batch window's cold start
+        parts.append("**How option 1's cost is counted:** " + "; ".join(top.cost.assumptions) + ".")
     if plan.recommendations[0].replicas > 1 or plan.recommendations[0].min_replicas != plan.recommendations[0].max_replicas:
         parts.append(f"Autoscaling: {top.min_replicas} to {top.max_replicas} replicas (average vs peak with headroom).")
     if similar:
@@ -113,6 +104,16 @@ def plan_text(plan: PlanResult, *, changed: Sequence[str] = (), similar: Sequenc
     return "\n\n".join(parts)
 
 
+def workload_text(w: WorkloadSummary) -> str:
+    """'5.21 req/s on average and 13.0 at peak (prompt ~512 tokens, output ~256; p95 targets TTFT 500 ms, ...)'."""
+    targets = [f"{name} {_ms(value)} ms" for name, value in (("TTFT", w.ttft_p95_ms), ("ITL", w.itl_p95_ms),
+                                                             ("E2E", w.e2e_p95_ms)) if value is not None]
+    rates = (f"a steady {rate(w.avg_rps)} req/s" if w.peak_rps == w.avg_rps else
+             f"{rate(w.avg_rps)} req/s on average and {rate(w.peak_rps)} at peak")
+    return (f"{rates} (prompt ~{w.prompt_tokens:,} tokens, output ~{w.output_tokens:,}; "
+            + (f"p95 targets {', '.join(targets)})" if targets else "no latency target)"))
+
+
 def similar_text(similar: Sequence[SimilarDeployment]) -> str:
     lines = ["**Similar past deployments:**"]
     for s in similar:
@@ -121,7 +122,7 @@ def similar_text(similar: Sequence[SimilarDeployment]) -> str:
         verdict = "met its SLOs" if o.passed else "missed an SLO"
         seen = "measured" if o.source == "hardware" else "simulated"  # a GPU-free simulator run is no measurement
         lines.append(f"- {o.recommendation.model_id} on {o.recommendation.total_gpus} x {o.recommendation.gpu} "
-                     f"({o.spec.use_case.value if o.spec.use_case else 'unknown use case'}, {o.spec.rps or 0:g} req/s, "
+                     f"({o.spec.use_case.label if o.spec.use_case else 'unknown use case'}, {rate(o.spec.rps)} req/s, "
                      f"{o.evidence}): {verdict}; {seen} p95 TTFT {_ms(m.ttft_ms.p95)} ms, ITL {_ms(m.itl_ms.p95)} ms "
                      f"(predicted {_ms(o.predicted.ttft_ms.p95 if o.predicted.ttft_ms else None)} / "
                      f"{_ms(o.predicted.itl_ms.p95 if o.predicted.itl_ms else None)} ms)")
@@ -138,7 +139,7 @@ def _row_line(row: ComparisonRow) -> str:
 
     p = r.prediction
     return (f"| {row.label} | {r.model_id} ({r.config.precision.value}) on {r.total_gpus} x {r.gpu} | "
-            f"{r.total_gpus}{delta('gpus')} | ${r.monthly_cost_usd:,.0f}{delta('cost_usd')} | "
+            f"{r.total_gpus}{delta('gpus')} | {usd(r.monthly_cost_usd)}{delta('cost_usd')} | "
             f"{_ms(p.ttft_ms.p95 if p.ttft_ms else None)}{delta('ttft_p95_ms')} | "
             f"{_ms(p.itl_ms.p95 if p.itl_ms else None)}{delta('itl_p95_ms')} | "
             f"{_ms(p.e2e_ms.p95 if p.e2e_ms else None)}{delta('e2e_p95_ms')} | "
@@ -163,11 +164,13 @@ def comparison_text(comparison: Comparison) -> str:
 def option_pair_text(a: Recommendation, b: Recommendation) -> str:
     rows = [("model", a.model_id, b.model_id), ("precision", a.config.precision.value, b.config.precision.value),
             ("GPUs", f"{a.total_gpus} x {a.gpu}", f"{b.total_gpus} x {b.gpu}"),
-            ("$/month", f"${a.monthly_cost_usd:,.0f}", f"${b.monthly_cost_usd:,.0f}")]
+            ("$/month", usd(a.monthly_cost_usd), usd(b.monthly_cost_usd))]
     for label, attr in (("p95 TTFT ms", "ttft_ms"), ("p95 ITL ms", "itl_ms"), ("p95 E2E ms", "e2e_ms")):
         sa, sb = getattr(a.prediction, attr), getattr(b.prediction, attr)
         rows.append((label, _ms(sa.p95 if sa else None), _ms(sb.p95 if sb else None)))
-    rows.append(("quality", f"{a.quality.score:.1f}" if a.quality else "-", f"{b.quality.score:.1f}" if b.quality else "-"))
+    scale = next((f" ({q.benchmark_name}, 0-100)" for q in (a.quality, b.quality) if q), "")
+    rows.append((f"quality{scale}", f"{a.quality.score:.1f}" if a.quality else "-",
+                 f"{b.quality.score:.1f}" if b.quality else "-"))
     rows.append(("SLOs", "met" if a.meets_slos else "missed", "met" if b.meets_slos else "missed"))
     table = f"| | option {a.rank} | option {b.rank} |\n|---|---|---|\n" + "\n".join(f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows)
     return table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"

@@ -17,7 +17,7 @@ from agent.acts import (
 )
 from agent.clarify import defaults_for
 from knowledge.catalog import Catalog, UnknownNameError
-from knowledge.domain import DeploymentSpec, implausible_rate_per_user
+from knowledge.domain import SPEC_FIELDS, DeploymentSpec, derived_from_stated, implausible_rate_per_user
 
 
 class Change(BaseModel):
@@ -35,6 +35,7 @@ class SpecUpdate(BaseModel):
     rejected: list[str] = Field(default_factory=list, description="values that failed validation, in words")
     warnings: list[str] = Field(default_factory=list, description="implausible combinations, in words")
     declined: list[str] = Field(default_factory=list, description="fields withdrawn or not known by the user")
+    defaulted: list[str] = Field(default_factory=list, description="fields given their default ('don't know')")
     to_confirm: list[SetField] = Field(default_factory=list, description="unsure readings, asked back")
 
 
@@ -52,7 +53,7 @@ class _Applier:
             if not act.sure:
                 self.out.to_confirm.append(act)
             else:
-                self._set(act.field, act.value, act.span, act.note)
+                self._set(act.field, act.value, act.span, act.note, act.inferred)
         elif isinstance(act, Correct):
             if act.value is None:
                 self._unset(act.field, act.span)
@@ -68,11 +69,11 @@ class _Applier:
             self._dont_know(act.fields or self.asked, act.span)
         elif isinstance(act, Confirm):
             for pending in self.pending:
-                self._set(pending.field, pending.value, pending.span, pending.note)
+                self._set(pending.field, pending.value, pending.span, pending.note, pending.inferred)
 
     # ------------------------------------------------------------------ scalar fields
 
-    def _set(self, field: str, value: Any, span: str, note: str | None) -> None:
+    def _set(self, field: str, value: Any, span: str, note: str | None, inferred: bool = False) -> None:
         if value is None:
             self._unset(field, span)
             return
@@ -88,11 +89,14 @@ class _Applier:
         if field not in SCALAR_FIELDS:
             self.out.rejected.append(f"'{field}' is not something I track (use one of {', '.join(SCALAR_FIELDS)})")
             return
-        if self.spec.stated(field) and _same(getattr(self.spec, field), value):
+        same = self.spec.is_set(field) and _same(getattr(self.spec, field), value)
+        if same and (self.spec.stated(field) or inferred):  # a reading never downgrades what was said
             self.restated[field] = span
             return
+        if inferred:  # recorded as an assumption, with the words it was read from
+            note = f'inferred from "{span}"' if span else "inferred from your description"
         try:
-            self.spec = self.spec.with_values("stated", note, **{field: value})
+            self.spec = self.spec.with_values("assumed" if inferred else "stated", note, **{field: value})
         except (ValidationError, ValueError) as exc:
             msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
             self.out.rejected.append(f"{field} = {value!r}: {msg}")
@@ -113,6 +117,7 @@ class _Applier:
     def _dont_know(self, fields: list[str], span: str) -> None:
         values = {k: v for k, v in defaults_for(fields).items() if not self.spec.is_set(k)}
         self.spec = apply_defaults(self.spec, values, "you were not sure, so I took the default")
+        self.out.defaulted += [k for k in values if k not in self.out.defaulted]
         self.spans.update({k: span for k in values})
         self.out.declined += [f for f in fields if f not in self.out.declined]
 
@@ -178,11 +183,17 @@ class _Applier:
 
     def result(self) -> SpecUpdate:
         changed = [f for f in self.spans if not _same(getattr(self.original, f), getattr(self.spec, f))]
-        spec = self.spec.without_stale_assumptions(changed)
+        fresh = self.spec.without_stale_assumptions(changed)
+        spec = derived_from_stated(fresh)  # what follows from the values alone is derived now, not at planning
+        derived = [f for f in SPEC_FIELDS if f not in changed and spec.is_set(f)
+                   and not _same(getattr(fresh, f), getattr(spec, f))
+                   and not _same(getattr(self.original, f), getattr(spec, f))]
         out = self.out
         out.spec = spec
         out.changes = [Change(field=f, before=getattr(self.original, f), after=getattr(spec, f), span=self.spans[f],
                               note=self.notes.get(f)) for f in changed]
+        out.changes += [Change(field=f, before=getattr(self.original, f), after=getattr(spec, f),
+                               note=spec.sources[f].note) for f in derived]
         same = {**{f: s for f, s in self.spans.items() if f not in changed}, **self.restated}
         out.unchanged = [Change(field=f, before=getattr(spec, f), after=getattr(spec, f), span=s)
                          for f, s in same.items() if f not in changed and spec.is_set(f)]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.spec_update import Change
+from knowledge.domain import UseCase, display
 
 FIELD_LABELS = {
     "use_case": "use case", "description": "description", "users": "users",
@@ -32,10 +33,13 @@ FIELD_NAMES = {
 }
 _UNITS = {"rps": " req/s", "peak_rps": " req/s", "prompt_tokens": " tokens", "output_tokens": " tokens",
           "ttft_p95_ms": " ms", "itl_p95_ms": " ms", "e2e_p95_ms": " ms", "window_hours": " h a day"}
+_RATES = ("rps", "peak_rps")
+_LATENCIES = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
 
 
 def number(value: float) -> str:
-    """1234.5 -> '1,234.5'; 5000.0 -> '5,000'."""
+    """1234.5 -> '1,234.5'; 5000.0 -> '5,000'; 1.3333 -> '1.333' (counts and hours: rates and latencies are
+    rounded by knowledge/domain/display.py)."""
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.3f}".rstrip("0").rstrip(".")
@@ -44,6 +48,8 @@ def number(value: float) -> str:
 def plain(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v).split("/")[-1] for v in value) or "any"
+    if isinstance(value, UseCase):
+        return value.label
     if hasattr(value, "value"):
         return str(value.value).replace("_", " ")
     if isinstance(value, bool):
@@ -53,20 +59,29 @@ def plain(value: Any) -> str:
     return str(value)
 
 
-def value_text(field: str, value: Any) -> str:
-    """A value of ``field`` in words with its unit; 'not set' for no value."""
+def value_text(field: str, value: Any, unit: bool = True) -> str:
+    """A value of ``field`` in words, rounded as display.py shows it, with its unit (``unit`` False: the caller
+    names the unit, as a table header does); 'not set' for no value."""
     if value in (None, [], ""):
         return "not set"
+    if field == "use_case" and isinstance(value, str) and value in UseCase._value2member_map_:
+        value = UseCase(value)  # a checkpoint may hand an enum back as its value
     if field == "budget_monthly_usd":
-        return f"${number(value)} a month"
-    if field == "allow_cold_start":
+        return display.usd(value) + (" a month" if unit else "")
+    if field in _RATES and isinstance(value, (int, float)):
+        text = display.rate(value)
+    elif field in _LATENCIES and isinstance(value, (int, float)):
+        text = display.ms(value)
+    elif field == "allow_cold_start":
         return "allowed" if value else "not allowed"
-    if field == "max_gpus":
-        return f"{number(value)} GPUs"
-    if field == "description":
+    elif field == "max_gpus":
+        return f"{number(value)}" + (" GPUs" if unit else "")
+    elif field == "description":
         text = str(value)
         return f'"{text[:60]}..."' if len(text) > 60 else f'"{text}"'
-    return plain(value) + _UNITS.get(field, "")
+    else:
+        text = plain(value)
+    return text + (_UNITS.get(field, "") if unit else "")
 
 
 def change_text(c: Change) -> str:

@@ -51,6 +51,9 @@ class ParseResult(BaseModel):
     unparsed: bool = Field(default=False, description="nothing usable was found in the message")
     spans: dict[str, str] = Field(default_factory=dict, description="field -> the words its value was read from")
     notes: dict[str, str] = Field(default_factory=dict, description="field -> how its value was read (assumption)")
+    inferred: dict[str, str] = Field(default_factory=dict,
+                                     description="field -> the words its value was inferred from, when the user "
+                                                 "described the need rather than naming the value (a use case)")
     guessed: list[str] = Field(default_factory=list,
                                description="fields a bare number was given to by guess (asked back, not applied)")
     questions: list[dict[str, Any]] = Field(default_factory=list,

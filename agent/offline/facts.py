@@ -46,8 +46,9 @@ class Facts:
     phrases: dict[str, str] = field(default_factory=dict)      # field -> the words it came from
     lists: dict[str, list[str]] = field(default_factory=dict)  # gpus / exclude_gpus / models / exclude_models
     cleared: list[str] = field(default_factory=list)
-    use_cases: list[tuple[UseCase, float, int]] = field(default_factory=list)  # (use case, weight, position)
-    weak_use_case: UseCase | None = None
+    # (use case, weight, position, the words it was read from)
+    use_cases: list[tuple[UseCase, float, int, str]] = field(default_factory=list)
+    weak_use_case: tuple[UseCase, str] | None = None  # a one-word answer ("support"), with that word
     namespace: str | None = None
     problems: list[str] = field(default_factory=list)
     multipliers: list[tuple[str, float]] = field(default_factory=list)
@@ -281,13 +282,14 @@ def _use_case(text: str, f: Facts) -> None:
             if V.USE_CASE_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
                 continue
             f.consume(m.group(0))
+            words = " ".join(m.group(0).split())
             if use_case == UseCase.SUMMARIZATION_SHORT:
                 use_case_here = _summary_kind(text)
-                f.use_cases.append((use_case_here, weight + (1 if use_case_here != use_case else 0), m.start()))
+                f.use_cases.append((use_case_here, weight + (1 if use_case_here != use_case else 0), m.start(), words))
             else:
-                f.use_cases.append((use_case, weight or 3, m.start()))
+                f.use_cases.append((use_case, weight or 3, m.start(), words))
     if not f.use_cases:
-        f.weak_use_case = next((u for u, p in V.WEAK_USE_CASES if p.search(text)), None)
+        f.weak_use_case = next(((u, m.group(0)) for u, p in V.WEAK_USE_CASES if (m := p.search(text))), None)
 
 
 def _summary_kind(text: str) -> UseCase:

@@ -119,7 +119,7 @@ class _Message:
         self.questions: list[Q.Question] = []
         self.guessed: list[str] = []
         self.facts = Facts()
-        self.use_cases: list[tuple[Any, float, tuple[int, int], str]] = []
+        self.use_cases: list[tuple[Any, float, tuple[int, int], str, str]] = []
         self.weak_use_case = None
         self.intents: list[tuple[tuple[int, int], Intent]] = []
         self.options: list[int] = []
@@ -130,6 +130,7 @@ class _Message:
         self.leftovers: list[Any] = []
         self.whatif_problems: list[str] = []  # invalid hypothetical values: reported, but not a description
         self.consumed: set[str] = set()
+        self.inferred: dict[str, str] = {}  # field -> the words its value was inferred from (not named)
 
     # ------------------------------------------------------------------ per sentence
 
@@ -248,8 +249,8 @@ class _Message:
         if f.namespace:
             self.facts.namespace = f.namespace
             self.facts.phrases["namespace"] = f.phrases.get("namespace", f.namespace)
-        for use_case, weight, pos in f.use_cases:
-            self.use_cases.append((use_case, weight, (index, pos), orig))
+        for use_case, weight, pos, words in f.use_cases:
+            self.use_cases.append((use_case, weight, (index, pos), orig, _as_written(words, orig)))
         self.weak_use_case = self.weak_use_case or f.weak_use_case
         self.consumed |= f.consumed
         self.facts.additive |= f.additive
@@ -314,6 +315,7 @@ class _Message:
                            spans=spans, additive=sorted(self.facts.additive & set(updates)),
                            questions=[{"about": q.about, "target": q.target} for q in self.questions],
                            guessed=[f for f in self.guessed if f in updates],
+                           inferred={k: v for k, v in self.inferred.items() if k in updates},
                            notes={k: v for k, v in self.facts.notes.items() if k in updates})
 
     def _updates(self) -> dict[str, Any]:
@@ -334,26 +336,30 @@ class _Message:
                 out["namespace"] = f.namespace
         if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
             out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
-        use_case, description = self._use_case()
+        use_case, description, words = self._use_case()
         if use_case:
             out = {"use_case": use_case, **({"description": description} if description else {}), **out}
+            if not named_use_case(use_case, words):
+                self.inferred["use_case"] = ", ".join(dict.fromkeys(words))
         return out
 
-    def _use_case(self) -> tuple[str | None, str | None]:
+    def _use_case(self) -> tuple[str | None, str | None, list[str]]:
+        """(the use case, the description, the words it was read from)."""
         if not self.use_cases:
             weak = self.weak_use_case if "use_case" in self.asked else None
-            return (weak.value if weak else None), None
+            return (weak[0].value, None, [weak[1]]) if weak else (None, None, [])
         totals: dict[Any, float] = {}
         first: dict[Any, tuple[int, int]] = {}
-        for use_case, weight, pos, _ in self.use_cases:
+        for use_case, weight, pos, _, _ in self.use_cases:
             totals[use_case] = totals.get(use_case, 0.0) + weight
             first.setdefault(use_case, pos)
         best = max(totals, key=lambda u: (totals[u], tuple(-x for x in first[u])))
+        words = [w for u, _, _, _, w in self.use_cases if u == best]
         # Long inputs make a summary a long-document one ("summarize 30-page reports").
         if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
             best = UseCase.LONG_DOCUMENT_SUMMARIZATION
         orig = min(self.use_cases, key=lambda x: x[2])[3]
-        return best.value, trim(orig, DESCRIPTION_CHARS) or None
+        return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
 
     def _short_answer(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """Replies that only make sense given the question: "5000", "yes", "no", "make it 10k"."""
@@ -437,6 +443,22 @@ def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]
                        lambda t, e, fast=fast: f"the {fast.split('_')[0].upper()} target ({t:g} ms) is longer than "
                                                f"the end-to-end target ({e:g} ms)")
     return out
+
+
+def _as_written(words: str, orig: str) -> str:
+    """``words`` (read from lower-cased text) as the user wrote them in ``orig``, when found there."""
+    m = re.search(r"\s+".join(map(re.escape, words.split())), orig, re.I)
+    return m.group(0) if m else words
+
+
+def named_use_case(value: str, words: Sequence[str]) -> bool:
+    """The user named the use case itself ('a chatbot', 'translation', 'code_completion'), rather than describing
+    work Compass read it from ('an AI assistant', 'translate our pages'): then it is stated, else inferred."""
+    use_case = UseCase(value)
+    names = {use_case.value.replace("_", " "), use_case.label.lower()}
+    names |= {w.lower() for w in use_case.label.split() if w.isupper()}  # an acronym names it too ("RAG")
+    return any(" ".join(w.lower().replace("_", " ").replace("-", " ").split()).removesuffix("s") in names
+               for w in words)
 
 
 def _drop_conflict(out: dict[str, Any], problems: list[str], a: str, b: str, bad, message) -> None:

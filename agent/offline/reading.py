@@ -62,8 +62,9 @@ def _spec_acts(parsed: ParseResult, spans: dict[str, str], catalog: Catalog, tex
         elif field in ("exclude_gpus", "exclude_models"):
             acts.append(Exclude(kind="gpu" if field == "exclude_gpus" else "model", names=list(value), span=span))
         else:
-            acts.append(SetField(field=field, value=value, span=span, note=parsed.notes.get(field),
-                                 sure=field not in parsed.guessed))
+            acts.append(SetField(field=field, value=value, span=parsed.inferred.get(field) or span,
+                                 note=parsed.notes.get(field), sure=field not in parsed.guessed,
+                                 inferred=field in parsed.inferred))
     acts += [UnsetField(field=f, span=spans.get(f, "")) for f in parsed.cleared]
     if parsed.dont_know or Intent.DONT_KNOW in parsed.intents:
         acts.append(DontKnow(fields=list(parsed.dont_know)))

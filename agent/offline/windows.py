@@ -30,6 +30,9 @@ _DURATION = re.compile(
     r"(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty-four|"
     r"twenty[\s-]four)\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
+# "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself
+_NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to)|\s*[=:])?"
+                           r"(?:\s+(?:now|only|just|about|roughly|around))?\s*~?\s*$")
 _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
                        r"(?:business|office|working|work)\s+(?:hours|day)\b")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -106,8 +109,9 @@ def find_window(low: str) -> Window:
     for m in _DURATION.finditer(low):
         what = m.group("what") or ""
         cue = low[max(0, m.start() - 12):m.start()] + m.group(0)
-        if not what and not (re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue)
-                             and m.group("unit").startswith("h")):
+        named = _NAMED_WINDOW.search(low[max(0, m.start() - 40):m.start()])
+        if not what and not named and not (re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue)
+                                           and m.group("unit").startswith("h")):
             continue  # "within 2 minutes" is a latency; "within 5 hours" / "a 90-minute window" are windows
         if what == "day" and "hour" not in m.group("unit") and "h" != m.group("unit"):
             continue

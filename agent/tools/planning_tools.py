@@ -20,6 +20,7 @@ from agent.replies import option_pair_text, questions_text
 from agent.spec_update import apply_defaults
 from agent.state import Question, Stage
 from agent.tools.common import Runtime, ran, reply, step
+from agent.wording import FIELD_NAMES, value_text
 from agent.tools.summaries import comparison_summary, plan_summary
 from agent.tools.names import (
     COMPARE_OPTIONS, COMPARE_WHATIF, EXPLAIN, PLAN_CAPACITY, SELECT_OPTION, SIMILAR_DEPLOYMENTS,
@@ -40,8 +41,8 @@ def _essentials(state) -> tuple[Any, list[Question], list[str]]:
     spec, notes = state.spec, []
     for ask in repeated:
         spec = apply_defaults(spec, ask.default, "not given when asked, so I took the default")
-        notes.append("Since I still don't know the " + ", ".join(f.replace("_", " ") for f in ask.fields)
-                     + ", I'll go with " + ", ".join(f"{getattr(v, 'value', v)}" for v in ask.default.values()) + ".")
+        notes.append("Since I still don't know the " + ", ".join(FIELD_NAMES.get(f, f) for f in ask.fields)
+                     + ", I'll go with " + ", ".join(value_text(k, v) for k, v in ask.default.items()) + ".")
     questions = [Question(turn=state.turn, fields=a.fields, text=a.text,
                           default={k: str(getattr(v, "value", v)) for k, v in a.default.items()}) for a in fresh]
     return spec, questions, notes

@@ -33,8 +33,8 @@ def update_spec(acts: list[SpecAct], runtime: Runtime) -> Command:
     catalog = runtime.context.knowledge_base().catalog
     update = apply_acts(state.spec, list(acts), catalog, asked=_asked(state), pending=state.to_confirm)
     lines = [*(f"Could not use {r}" for r in update.rejected), *(f"Note: {w}" for w in update.warnings)]
-    stated = [c for c in update.changes if not update.spec.is_set(c.field) or update.spec.stated(c.field)]
-    assumed = [c for c in update.changes if c not in stated]
+    assumed = [c for c in update.changes if c.field in update.defaulted]
+    stated = [c for c in update.changes if c not in assumed]  # said, or read from what was said (with its note)
     if assumed:
         lines.insert(0, echo_changes(assumed, verb="Assumed (defaults)"))
     if stated:

@@ -12,10 +12,11 @@ import math
 
 
 def ms(value: float | None) -> str:
-    """A latency in milliseconds: '1,234', '101', '37.5'; '-' when unknown."""
+    """A latency in milliseconds: '1,234', '101', '37.5'; a whole number as such ('50', a target someone set);
+    '-' when unknown."""
     if value is None or not math.isfinite(value):
         return "-"
-    return f"{value:,.0f}" if abs(value) >= 99.95 else f"{value:.1f}"
+    return f"{value:,.0f}" if abs(value) >= 99.95 or float(value).is_integer() else f"{value:.1f}"
 
 
 def rate(value: float | None) -> str:

@@ -199,8 +199,18 @@ def fill_defaults(spec: DeploymentSpec, template: UseCaseTemplate) -> Deployment
     """
     out = _fill_values(spec, template)
     out = _fill_targets(out, template)
-    out = _fill_rates(out, template)
-    return _fill_schedule(out, template)
+    return _fill_rates(out, template)
+
+
+def derived_from_stated(spec: DeploymentSpec) -> DeploymentSpec:
+    """What follows from the spec's own values, with no use-case template: derived (marked assumed) as soon as the
+    values are said, whatever else is still unknown, and kept when planning. A window's average rate is its
+    requests over its hours; work said to be batch runs at a steady rate (peak = average) and, within a window
+    shorter than a day, its replicas start for the window and stop after."""
+    out = spec
+    if out.rps is None and out.window_requests is not None and out.window_hours is not None:
+        out = _window_rate(out, out.window_hours)
+    return _steady_batch(out) if out.experience_class is ExperienceClass.BATCH else out
 
 
 def _fill_values(spec: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
@@ -242,9 +252,7 @@ def _fill_targets(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentS
 def _fill_rates(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
     uc, t = template.name.label, template.traffic
     if out.rps is None and out.window_requests is not None:
-        hours = out.window_hours or 24.0
-        out = out.with_values(
-            "assumed", f"{out.window_requests:,} requests over {hours:g} h", rps=_rate(out.window_requests / hours / 3600))
+        out = _window_rate(out, out.window_hours or 24.0)
     if out.rps is None and out.concurrent_users is not None:
         out = out.with_values(
             "assumed", f"{out.concurrent_users} users active at once x {t.requests_per_active_user_per_min:g} req/min",
@@ -254,9 +262,17 @@ def _fill_rates(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpe
             "assumed", f"{out.users:,} users x {t.active_fraction:.0%} active in the busy hour x "
                        f"{t.requests_per_active_user_per_min:g} requests a minute each",
             rps=_rate(average_rps_for_users(out.users, template)))
-    peak_to_average = 1.0 if is_batch(out, template) else t.peak_to_average
-    why = "batch work is fed at a steady rate (no peak)" if is_batch(out, template) else \
-        f"{peak_to_average:g} peak-to-average for {uc}"
+    if is_batch(out, template):
+        return _steady_batch(out)
+    return _peak_rule(out, t.peak_to_average, f"{t.peak_to_average:g} peak-to-average for {uc}")
+
+
+def _window_rate(out: DeploymentSpec, hours: float) -> DeploymentSpec:
+    return out.with_values("assumed", f"{out.window_requests:,} requests over {hours:g} h",
+                           rps=_rate(out.window_requests / hours / 3600))
+
+
+def _peak_rule(out: DeploymentSpec, peak_to_average: float, why: str) -> DeploymentSpec:
     if out.rps is None and out.peak_rps is not None:
         out = out.with_values("assumed", f"peak / {peak_to_average:g}: {why}", rps=_rate(out.peak_rps / peak_to_average))
     if out.peak_rps is None and out.rps is not None:
@@ -265,9 +281,9 @@ def _fill_rates(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpe
     return out
 
 
-def _fill_schedule(out: DeploymentSpec, template: UseCaseTemplate) -> DeploymentSpec:
-    if (out.allow_cold_start is None and is_batch(out, template) and out.window_hours is not None
-            and out.window_hours < 24):
+def _steady_batch(out: DeploymentSpec) -> DeploymentSpec:
+    out = _peak_rule(out, 1.0, "batch work is fed at a steady rate (no peak)")
+    if out.allow_cold_start is None and out.window_hours is not None and out.window_hours < 24:
         out = out.with_values("assumed", "a batch job's replicas start for its window and stop after",
                               allow_cold_start=True)
     return out

@@ -57,7 +57,7 @@ def test_model_states_the_need_and_plans_through_the_tool_node(scripted):
     results = [m for m in turn_of(state) if isinstance(m, ToolMessage)]
     assert [m.name for m in results] == ["update_spec", "plan_capacity"] and "option 1:" in results[1].content
     reply = view.messages[-1]["content"]
-    assert "Noted: use case chatbot conversational; users 2,000." in reply  # the echo is the graph's, not the model's
+    assert "Noted: use case chatbot; users 2,000." in reply  # the echo is the graph's, not the model's
     assert "For 2,000 people" in reply and "| 1" in reply  # the model's words, grounded by the real table
     assert model.script == []
     # the model saw the tools' results and the spec they left
