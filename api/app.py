@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from agent.config import AgentSettings
 from agent.service import AgentService
 from api import errors
+from api.compute import ComputePool
 from api.routes import planning, sessions
 from api.security import BodySizeLimit
 from api.unicode_check import RejectInvalidText
@@ -35,6 +36,8 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         app.state.kb = kb or open_knowledge_base(KnowledgeSettings())
         app.state.agent = AgentService(app.state.kb, llm=agent_settings.llm, deploy_target=agent_settings.deploy_target,
                                        allowed_namespaces=agent_settings.namespaces)
+        app.state.compute = ComputePool(app.state.kb.db.url, workers=api_settings.api_compute_workers,
+                                        timeout_s=api_settings.api_compute_timeout_s)
         if ui:
             from ui.runtime import set_service
 
@@ -44,6 +47,7 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         finally:
             if ui:
                 set_service(None)
+            app.state.compute.close()
             app.state.agent.close()
             if own_kb:
                 app.state.kb.close()

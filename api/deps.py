@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from agent.service import AgentService
+from api.compute import ComputePool
 from knowledge.base import KnowledgeBase
 
 
@@ -14,3 +15,7 @@ def get_kb(request: Request) -> KnowledgeBase:
 
 def get_service(request: Request) -> AgentService:
     return request.app.state.agent
+
+
+def get_compute(request: Request) -> ComputePool:
+    return request.app.state.compute

@@ -20,6 +20,10 @@ class ApiSettings(BaseSettings):
     api_auth_failures_per_minute: int = Field(default=10, ge=1, description="failed authentications per minute "
                                               "per client address; beyond them the client gets 429 (even with a "
                                               "valid key) until the minute ends")
+    api_compute_workers: int = Field(default=2, ge=1, le=64, description="worker processes that run planning and "
+                                     "prediction for the stateless endpoints (off the server's own process)")
+    api_compute_timeout_s: float = Field(default=20.0, gt=0, le=600, description="most seconds of computation one "
+                                         "request may take; beyond it the work is stopped and the request refused")
     api_cors_origins: str = Field(default="", description="comma-separated allowed origins; empty = CORS closed")
 
     def keys(self) -> dict[str, str]:

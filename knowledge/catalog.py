@@ -24,6 +24,9 @@ class UnknownNameError(LookupError):
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"Unknown {kind} '{name}'.{hint}")
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the server (pickle needs the arguments)
+        return type(self), (self.kind, self.name, self.suggestions)
+
 
 def normalize_gpu_name(name: str) -> str:
     """'NVIDIA-H100-80GB-HBM3', 'h100_sxm', 'H100 SXM' -> comparable keys."""

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.deps import get_kb
+from api.compute import ComputePool
+from api.deps import get_compute, get_kb
 from api.errors import COMMON_ERRORS
 from api.security import rate_limited_user
 from knowledge.base import KnowledgeBase
@@ -65,8 +66,17 @@ def _stated(spec: DeploymentSpec) -> DeploymentSpec:
         k: v for k, v in values.items() if k not in spec.sources})
 
 
+# The stateless endpoints compute in worker processes (api/compute.py): each route awaits one of the plain
+# functions below, which get the worker's knowledge base; the event loop never runs a simulation itself.
+
+
 @router.post("/plan", response_model=PlanResult)
-def plan(body: PlanRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+async def plan(body: PlanRequest, _user: str = Depends(rate_limited_user),
+               compute: ComputePool = Depends(get_compute)):
+    return await compute.run(_plan, body)
+
+
+def _plan(kb: KnowledgeBase, body: PlanRequest) -> PlanResult:
     return run_plan(kb, _stated(body.spec), body.options)
 
 
@@ -77,14 +87,24 @@ class WhyNotBody(BaseModel):
 
 
 @router.post("/plan/why-not", response_model=WhyNot)
-def plan_why_not(body: WhyNotBody, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+async def plan_why_not(body: WhyNotBody, _user: str = Depends(rate_limited_user),
+                       compute: ComputePool = Depends(get_compute)):
     """Why option 1 rather than a named GPU, model, precision, TP degree or option N: the alternative's best
     configuration (evaluated even if excluded), its cost against option 1 and the SLOs it misses by how much."""
+    return await compute.run(_why_not, body)
+
+
+def _why_not(kb: KnowledgeBase, body: WhyNotBody) -> WhyNot:
     return run_why_not(kb, _stated(body.spec), body.question, body.options)
 
 
 @router.post("/predict", response_model=Prediction)
-def predict(body: PredictBody, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+async def predict(body: PredictBody, _user: str = Depends(rate_limited_user),
+                  compute: ComputePool = Depends(get_compute)):
+    return await compute.run(_predict, body)
+
+
+def _predict(kb: KnowledgeBase, body: PredictBody) -> Prediction:
     prediction = run_predict(kb, body)
     if missing := _unmeasured(prediction):
         # Latency statistics the simulation could not produce (no request completed) are not sent as nulls
@@ -102,7 +122,12 @@ def _unmeasured(prediction: Prediction) -> list[str]:
 
 
 @router.post("/whatif", response_model=Comparison)
-def whatif(body: WhatIfRequest, _user: str = Depends(rate_limited_user), kb: KnowledgeBase = Depends(get_kb)):
+async def whatif(body: WhatIfRequest, _user: str = Depends(rate_limited_user),
+                 compute: ComputePool = Depends(get_compute)):
+    return await compute.run(_whatif, body)
+
+
+def _whatif(kb: KnowledgeBase, body: WhatIfRequest) -> Comparison:
     return run_compare(kb, _stated(body.spec), body.variants)
 
 
