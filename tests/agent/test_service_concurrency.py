@@ -35,12 +35,33 @@ def test_more_concurrent_turns_than_pool_connections_all_complete(kb):
 
 
 def test_services_starting_together_on_a_new_database_all_start(fresh_db_url):
+    """Four services set up the checkpoint tables on a new database at once: each starts within a bound (the
+    lock/CREATE INDEX CONCURRENTLY deadlock hung them for ever), the schema is set up once and completely (a
+    concurrent index build that failed leaves an INVALID index behind), and every service can hold a turn."""
+    from langgraph.checkpoint.postgres import PostgresSaver
+
     kbs = [open_knowledge_base(settings_for(fresh_db_url)) for _ in range(4)]
     try:
-        with ThreadPoolExecutor(4) as pool:
-            services = list(pool.map(lambda kb: AgentService(kb, pool_max=1), kbs))
-        for s in services:
-            s.close()
+        pool = ThreadPoolExecutor(4)
+        try:  # a hung start fails the test instead of hanging it
+            services = [f.result(timeout=120) for f in [pool.submit(AgentService, kb, pool_max=1) for kb in kbs]]
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            with kbs[0].db.connection() as conn:
+                versions = [r[0] for r in conn.execute("SELECT v FROM checkpoint_migrations ORDER BY v")]
+                invalid = conn.execute(
+                    "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid"
+                    " WHERE c.relname LIKE 'checkpoint%%' AND NOT i.indisvalid").fetchone()[0]
+            assert versions == list(range(len(PostgresSaver.MIGRATIONS)))
+            assert invalid == 0
+            for i, service in enumerate(services):
+                sid = service.create_session("soak").id
+                assert service.turn(sid, "soak", "hello").reply
+                assert len(service.view(sid, "soak").messages) == 2, f"service {i}"
+        finally:
+            for s in services:
+                s.close()
     finally:
         for kb in kbs:
             kb.close()
