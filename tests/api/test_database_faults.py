@@ -172,3 +172,38 @@ def test_a_full_disk_is_reported_in_a_line_and_the_connection_keeps_serving(api_
         with psycopg.connect(kb.db.url, autocommit=True) as conn:
             conn.execute("ALTER TABLE checkpoint_blobs SET TABLESPACE pg_default")
             conn.execute("ALTER TABLE checkpoint_writes SET TABLESPACE pg_default")
+
+
+@pytest.mark.slow
+def test_a_corrupt_table_is_reported_as_what_it_is(tmp_path):
+    """A damaged page used to answer 500 "your session is intact", which nobody could know."""
+    home = tmp_path / "home"
+    api = ApiProcess(_embedded_env(home), tmp_path / "api.log").start()
+    pgdata = home / "pgdata"
+    try:
+        with httpx.Client(base_url=api.url, timeout=60) as c:
+            sid = c.post("/v1/sessions").json()["id"]
+            with psycopg.connect(_embedded_url(pgdata), autocommit=True) as conn:
+                relation = conn.execute("SELECT pg_relation_filepath('sessions')").fetchone()[0]
+                conn.execute("CHECKPOINT")  # the page is on disk; recovery will not rewrite it
+            _postmaster(pgdata).send_signal(signal.SIGKILL)  # no page stays in shared buffers
+            time.sleep(0.5)
+            with open(pgdata / relation, "r+b") as table:
+                table.write(b"\xff" * 24)  # a page header no PostgreSQL page can have
+            _poll(c, "/healthz", lambda r: r.status_code == 200, timeout_s=60)  # restarted by the API
+            r = c.get(f"/v1/sessions/{sid}")
+            assert r.status_code == 500, r.text
+            message = r.json()["error"]["message"]
+            assert "XX001" in message and "invalid page" in message and "intact" not in message, message
+    finally:
+        api.stop()
+
+
+def _embedded_env(home: Path) -> dict[str, str]:
+    env = {**os.environ, "COMPASS_HOME": str(home), "COMPASS_API_RATE_PER_MINUTE": "10000"}
+    env.pop("COMPASS_DATABASE_URL", None)
+    return env
+
+
+def _embedded_url(pgdata: Path) -> str:
+    return f"postgresql://postgres:@/compass?host={pgdata}"
