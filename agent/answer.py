@@ -85,6 +85,8 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
     if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
             planned_now and kind in ("deploy", "show_manifests") and not deploy_only_changes(state))):
         return _planned(state, reading, results)
+    if kind == "ask_why" and planned_now and not _planned_before(state) and T.EXPLAIN in results:
+        return _planned(state, reading, results) + "\n\n" + str(_content(results, T.EXPLAIN))  # need + question
     for act_kind, tool in (("deploy", T.REQUEST_DEPLOYMENT), ("show_manifests", T.SHOW_MANIFESTS),
                            ("validate", T.VALIDATE), ("ask_why", T.EXPLAIN)):
         if kind == act_kind:

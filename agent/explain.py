@@ -2,8 +2,8 @@
 
 Why option N: its rationale, SLO margins, memory, cost and what sets its size. Why N GPUs: the replicas, the
 tensor-parallel size and the binding constraint. Why so cheap / expensive: the cost parts and where it sits among
-the options. Why not a GPU / model / precision / TP: the planner's own evaluation of that alternative against
-option 1 (tools/planner/explain.py ``why_not``: its best configuration, the cost ratio, which SLO it misses by how
+the options. Would a hosted API be cheaper: the plan's comparison of option 1 with per-token APIs. Why not a GPU / model /
+precision / TP: the planner's own evaluation of that alternative against option 1 (tools/planner/explain.py ``why_not``: its best configuration, the cost ratio, which SLO it misses by how
 much, or why it does not fit), the user's exclusion lifted for the question only.
 """
 
@@ -91,6 +91,20 @@ def why_cost(plan: PlanResult, r: Recommendation) -> str:
     return "\n".join(lines)
 
 
+def hosted_api(plan: PlanResult) -> str:
+    """Self-hosting option 1 against hosted per-token APIs for its model (or a comparable one), from the plan."""
+    top = plan.recommendations[0]
+    if not plan.api_comparison:
+        return (f"I have no hosted API price for {top.model_id} or a comparable model, so I cannot compare; option 1 "
+                f"costs {usd(top.monthly_cost_usd)} a month self-hosted.")
+    lines = [f"**Self-hosting option 1 ({top.model_id} on {top.total_gpus} x {top.gpu}, "
+             f"{usd(top.monthly_cost_usd)}/month) against a hosted API:**"]
+    for alt in plan.api_comparison:
+        lines.append(f"- {alt.text}" + ("" if alt.same_model else f" ({alt.comparable_because})"
+                                         if alt.comparable_because else ""))
+    return "\n".join(lines)
+
+
 def _why_not(state: AgentState, kb: KnowledgeBase, run_step: Step, label: str, **named: Any) -> tuple[str, ToolRun]:
     """The planner's evaluation of the named alternative against option 1 (tools/planner/explain.py)."""
     plan = state.plan
@@ -145,6 +159,8 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         if about == "cost":
             return why_cost(plan, r), None
         return why_option(r), None
+    if about == "api":
+        return hosted_api(plan), None
     if about in ("gpu", "model", "precision", "tp"):
         named = _named(kb, about, target)
         if isinstance(named, str):

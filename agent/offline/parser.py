@@ -184,7 +184,7 @@ class _Message:
     def _question(self, index: int, sc) -> bool:
         """A why-question, a belief next to one, or a hypothetical question: its facts are not requirements."""
         low = sc.low
-        why = Q.is_why(low)
+        why = Q.is_why(low) or Q.asks_about_api(low)
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
         if not (why or hypothetical or (self.has_why and Q.is_belief(low))):
             return False

@@ -5,7 +5,8 @@ GPUs, models, numbers and money in it are its targets, never spec values. Anothe
 a need is known ("how much would it cost on H200s?", "would B200 be cheaper?", "is 70B possible on one GPU?")
 is a hypothetical: a what-if, not an edit. A belief said next to a why-question ("I thought 70B fits on one
 H200") is part of the question. A retraction ("I never said we only have 1 GPU", "I didn't rule out the L40S")
-withdraws what it names.
+withdraws what it names. A question comparing self-hosting with a hosted API ("would a hosted API be
+cheaper?") asks for the plan's API comparison.
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ _ABOUT_COUNT = re.compile(r"\b(?:\d+|so\s+many|that\s+many|this\s+many|many|more
                           r"replicas?|§+|nodes)\b|\bhow\s+many\b|\bso\s+much\s+hardware\b")
 _ABOUT_COST = re.compile(r"\b(?:cheap|cheaper|expensive|pricey|costly|cost|costs|price|priced|money|\$|€|£|"
                          r"budget|bill|spend)\b")
+# self-hosting against a hosted per-token API ("would a hosted API be cheaper?", "vs OpenAI?", "pay per token")
+_ABOUT_API = re.compile(r"\b(?:hosted|managed|serverless|third[\s-]party|external|public|commercial|cloud|provider'?s?)\s+"
+                        r"(?:llm\s+|model\s+|inference\s+)?(?:apis?|endpoints?|services?)\b|\bapis?\s+(?:providers?|"
+                        r"pricing|prices?|instead|calls?)\b|\b(?:an|the|their|via|through|using|use)\s+(?:an?\s+)?api\b|"
+                        r"\b(?:openai|anthropic|together\s+ai|fireworks|groq|deepinfra|openrouter|bedrock|azure\s+openai|"
+                        r"vertex\s+ai)\b|\bper[\s-]token\s+(?:apis?|pricing|prices?|billing|plans?)\b|\bpay(?:ing)?\s+"
+                        r"(?:per|by\s+the)\s+token\b|\b(?:instead\s+of|vs\.?|versus|than|rather\s+than|or)\s+"
+                        r"self[\s-]?host\w*|\bself[\s-]?host\w*\s+(?:vs\.?|versus|or|worth|pay\s+off)\b|"
+                        r"\bbreak[\s-]?even\b")
+_QUESTION = re.compile(r"\?\s*$")
 _ABOUT_TP = re.compile(r"\b(?:tp|tensor[\s-]+parallel(?:ism)?)\s*(?:of\s+|=\s*|size\s+)?(\d{1,2})\b|"
                        r"\b(\d{1,2})[\s-]*way\s+tensor")
 
@@ -62,8 +73,15 @@ def is_hypothetical(low: str) -> bool:
     return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low)
 
 
+def asks_about_api(low: str) -> bool:
+    """A question comparing self-hosting with a hosted per-token API: answered from the plan's API comparison."""
+    return bool(_ABOUT_API.search(low)) and bool(_INTERROGATIVE.match(low) or _QUESTION.search(low) or WHY.search(low))
+
+
 def why_targets(low: str, facts: Facts, options: list[int]) -> list[Question]:
     """What a why-question asks about, most specific first."""
+    if asks_about_api(low):
+        return [Question("api")]
     out: list[Question] = []
     # "why X rather than Y?", "why not Y?", "why X over Y?": the alternative asked about is the negated (or last)
     if re.search(r"\b(?:over|versus|vs\.?|and\s+not)\b", low):

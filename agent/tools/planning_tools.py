@@ -94,7 +94,8 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
             target: Annotated[str | int | None, Field(description="the GPU, model, precision, TP or option")] = None
             ) -> Command:
     """Answer a 'why' question from the current plan: why option N, why not a GPU / model / precision / tensor
-    parallel size, why this many GPUs, why it costs what it costs. Never changes the spec."""
+    parallel size, why this many GPUs, why it costs what it costs, whether a hosted per-token API would be
+    cheaper than self-hosting (about='api'). Never changes the spec."""
     state = runtime.state
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)

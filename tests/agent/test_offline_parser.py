@@ -512,3 +512,17 @@ def test_a_100kb_pasted_document_is_fast(catalog):
 def test_deterministic(catalog):
     text = "a support chatbot for 5,000 users, no H100s, what if traffic doubles? deploy option 2"
     assert parse_strict(text, catalog) == parse_strict(text, catalog)
+
+
+@pytest.mark.parametrize("text", ["Would a hosted API be cheaper?", "is self-hosting worth it vs OpenAI?",
+                                  "how does this compare to a hosted API?", "what's the break-even against an API?",
+                                  "chatbot for 2,000 staff. Wouldn't paying per token be cheaper?"])
+def test_a_question_about_hosted_apis_asks_for_the_plans_comparison(catalog, text):
+    result = parse_strict(text, catalog)
+    assert Intent.WHY in result.intents and result.questions == [{"about": "api", "target": None}]
+    assert not result.whatifs and Intent.CHEAPER not in result.intents
+
+
+def test_mentioning_an_api_is_not_a_question_about_one(catalog):
+    result = parse_strict("we use the OpenAI API today, 500 users", catalog)
+    assert result.questions == [] and result.updates == {"users": 500}
