@@ -17,7 +17,6 @@ from typing import Any
 
 import structlog
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.types import Command
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
@@ -31,6 +30,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.errors import CompassError
 from knowledge.secrets import redact
 from knowledge.store import sessions_repo
+from knowledge.store.checkpoints import ContentStore, ContentStoringSaver
 from knowledge.store.database import connection_label
 from knowledge.store.sessions_repo import SessionRecord
 
@@ -158,7 +158,8 @@ class AgentService:
         # knowledge-base pool runs turns at once, so lock holders never take every connection (under load,
         # turns queue here holding nothing, instead of timing out on the pool).
         self._turn_slots = threading.BoundedSemaphore(max(1, kb.db.pool.max_size // 2))
-        self.saver = PostgresSaver(self.pool, serde=checkpoint_serde())
+        # each message's text is stored once (knowledge/store/checkpoints.py), not again after every step
+        self.saver = ContentStoringSaver(self.pool, serde=checkpoint_serde(), contents=ContentStore(kb.db))
         self._setup_checkpoint_tables(kb)
         self.graph = build_graph(self.saver)
         self._runs: set[_DetachedRun] = set()
@@ -358,7 +359,8 @@ class AgentService:
             return conn.execute(
                 "SELECT (SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %(t)s)"
                 " + (SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes WHERE thread_id = %(t)s)"
-                " + (SELECT coalesce(sum(octet_length(checkpoint::text)), 0) FROM checkpoints WHERE thread_id = %(t)s)",
+                " + (SELECT coalesce(sum(octet_length(checkpoint::text)), 0) FROM checkpoints WHERE thread_id = %(t)s)"
+                " + (SELECT coalesce(sum(octet_length(content)), 0) FROM checkpoint_contents WHERE thread_id = %(t)s)",
                 {"t": str(session_id)}).fetchone()[0]
 
     def _ensure_room(self, record: SessionRecord, adding: int) -> None:

@@ -175,9 +175,10 @@ def test_deleting_a_session_during_a_turn_removes_everything_and_stops_the_rest_
             assert other.get(f"/v1/sessions/{sid}").status_code == 404
         worker.join(180)
     with psycopg.connect(kb.db.url) as conn:
-        for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+        for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes", "checkpoint_contents"):
             left = conn.execute(f"SELECT count(*) FROM {table} WHERE thread_id = %s", (sid,)).fetchone()[0]  # noqa: S608
             assert left == 0, f"{left} rows of the deleted session in {table}"
         dump = b"".join(bytes(r[0]) for r in conn.execute("SELECT blob FROM checkpoint_blobs WHERE blob IS NOT NULL"))
+        dump += "".join(r[0] for r in conn.execute("SELECT content FROM checkpoint_contents")).encode()
         assert b"canary-paste-7f3e9b" not in dump
     assert kb.status().counts["deployment_outcomes"] == 0  # validation, the step after the apply, never ran

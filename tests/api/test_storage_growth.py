@@ -23,13 +23,18 @@ TURNS = 8
 
 
 def _stored_bytes(url: str, thread_id: str) -> int:
-    """What the thread's checkpoints hold: serialized channel values and writes, and the checkpoints' JSON."""
-    queries = ["SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %s",
-               "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes WHERE thread_id = %s",
-               "SELECT coalesce(sum(octet_length(checkpoint::text) + octet_length(metadata::text)), 0)"
-               " FROM checkpoints WHERE thread_id = %s"]
+    """What the thread's checkpoints hold: serialized channel values and writes, message texts stored apart,
+    and the checkpoints' JSON."""
+    queries = {"checkpoint_blobs": "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %s",
+               "checkpoint_writes": "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes"
+                                    " WHERE thread_id = %s",
+               "checkpoint_contents": "SELECT coalesce(sum(octet_length(content)), 0) FROM checkpoint_contents"
+                                      " WHERE thread_id = %s",
+               "checkpoints": "SELECT coalesce(sum(octet_length(checkpoint::text) + octet_length(metadata::text)), 0)"
+                              " FROM checkpoints WHERE thread_id = %s"}
     with psycopg.connect(url) as conn:
-        return sum(conn.execute(q, (thread_id,)).fetchone()[0] for q in queries)
+        return sum(conn.execute(q, (thread_id,)).fetchone()[0] for table, q in queries.items()
+                   if conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0])
 
 
 def _paste(rng: random.Random, turn: int) -> str:
@@ -37,22 +42,38 @@ def _paste(rng: random.Random, turn: int) -> str:
     return f"Notes from meeting {turn}: support chatbot for {300 + turn} users. " + words[:TURN_CHARS - 60]
 
 
+def _disk_bytes(url: str) -> int:
+    """What the checkpoint tables take on disk (with TOAST and indexes), dead rows included: every byte
+    written since the last vacuum, which is what a quick conversation costs before autovacuum runs."""
+    with psycopg.connect(url) as conn:
+        return int(conn.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(to_regclass(t))), 0) FROM unnest(array['checkpoints',"
+            " 'checkpoint_blobs', 'checkpoint_writes', 'checkpoint_contents']) AS t").fetchone()[0])
+
+
 @pytest.mark.slow
 def test_storage_grows_linearly_in_what_was_sent(api_server, kb):
     rng = random.Random(15)
-    sent, stored = 0, []
+    sent, stored, disk = [], [], []
     with httpx.Client(base_url=api_server.url, timeout=120) as c:
         sid = c.post("/v1/sessions").json()["id"]
         for turn in range(TURNS):
             text = _paste(rng, turn)
             assert c.post(f"/v1/sessions/{sid}/messages", json={"text": text}).status_code == 200
-            sent += len(text.encode())
+            sent.append(len(text.encode()))
             stored.append(_stored_bytes(kb.db.url, sid))
+            disk.append(_disk_bytes(kb.db.url))
     per_turn = [b - a for a, b in zip(stored, stored[1:])]
-    print(f"\nsent {sent / 1e6:.2f} MB in {TURNS} turns; stored {stored[-1] / 1e6:.2f} MB "
-          f"({stored[-1] / sent:.2f} bytes per byte sent); growth per turn {[round(g / 1e3) for g in per_turn]} kB")
-    assert stored[-1] < 3 * sent, "storage is not linear in what was sent"
+    # on disk, from the second turn on (the first one allocates every table's first pages)
+    disk_per_sent = (disk[-1] - disk[0]) / sum(sent[1:])
+    print(f"\nsent {sum(sent) / 1e6:.2f} MB in {TURNS} turns; stored {stored[-1] / 1e6:.2f} MB "
+          f"({stored[-1] / sum(sent):.2f} bytes per byte sent); growth per turn {[round(g / 1e3) for g in per_turn]} kB;"
+          f" on disk, dead rows included, {disk_per_sent:.1f} bytes per byte sent")
+    assert stored[-1] < 3 * sum(sent), "storage is not linear in what was sent"
     assert max(per_turn[-3:]) < 3 * TURN_CHARS, "each turn stores more than its own message (quadratic growth)"
+    assert disk_per_sent < 8, "every step writes the whole conversation again"
+    early, late = disk[3] - disk[0], disk[-1] - disk[-4]  # three turns each
+    assert late < 1.5 * early + 64 * 1024, f"each turn writes more than the one before ({early} -> {late} bytes)"
 
 
 @pytest.mark.slow
