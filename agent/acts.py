@@ -96,12 +96,12 @@ SPEC_ACTS = (SetField, UnsetField, Include, Exclude, Correct, DontKnow, Confirm)
 
 # ------------------------------------------------------------------ acts that ask, explore or act
 
-WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api"]
+WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best"]
 
 
 class AskWhy(_Act):
-    """'why option 1?', 'why not an H100?', 'why 80 GPUs?', 'why so cheap?', 'would a hosted API be cheaper?':
-    answered from the plan."""
+    """'why option 1?', 'why not an H100?', 'why 80 GPUs?', 'why so cheap?', 'would a hosted API be cheaper?',
+    'which option is the cheapest?' (about best, target cost / latency / quality): answered from the plan."""
 
     act: Literal["ask_why"] = "ask_why"
     about: WhyAbout

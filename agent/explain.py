@@ -91,6 +91,33 @@ def why_cost(plan: PlanResult, r: Recommendation) -> str:
     return "\n".join(lines)
 
 
+def best_option(plan: PlanResult, measure: str) -> tuple[Recommendation, str]:
+    """'Which option is the cheapest / fastest / best?': the option that ranks first by that measure among those
+    that meet the SLOs (all of them when none does), said against option 1."""
+    meeting = [r for r in plan.recommendations if r.meets_slos]
+    pool = meeting or plan.recommendations
+    ttft = {r.rank: r.prediction.ttft_ms.p95 if r.prediction.ttft_ms else float("inf") for r in pool}
+    if measure == "latency":
+        r = min(pool, key=lambda x: (ttft[x.rank], x.rank))
+        said, detail = "has the lowest p95 time to first token", f", {ms(ttft[r.rank])} ms"
+    elif measure == "quality":
+        r = max(pool, key=lambda x: (x.quality.score if x.quality else -1.0, -x.rank))
+        said = "has the highest quality"
+        detail = (f", {r.quality.score:.1f} on the {r.quality.benchmark_name} (0-100)" if r.quality else
+                  " (no quality score is known for these models)")
+    else:
+        r = min(pool, key=lambda x: (x.monthly_cost_usd, x.rank))
+        said, detail = "is the cheapest", f", at {usd(r.monthly_cost_usd)} a month"
+    among = "of the options that meet the SLOs" if meeting else "of the options (none meets every SLO)"
+    text = f"**Option {r.rank}** ({_config(r)}) {said} {among}{detail}."
+    top = plan.recommendations[0]
+    if r.rank != 1:
+        text += (f" Option 1 ({usd(top.monthly_cost_usd)} a month, p95 TTFT "
+                 f"{ms(top.prediction.ttft_ms.p95 if top.prediction.ttft_ms else None)} ms) ranks first by the "
+                 f"{(plan.spec.priority or 'balanced')} priority: {top.rationale}")
+    return r, text + f"\n\nSay *deploy it* to deploy option {r.rank}, or *compare option 1 and {r.rank}*."
+
+
 def hosted_api(plan: PlanResult) -> str:
     """Self-hosting option 1 against hosted per-token APIs for its model (or a comparable one), from the plan."""
     top = plan.recommendations[0]
@@ -161,6 +188,8 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return why_option(r), None
     if about == "api":
         return hosted_api(plan), None
+    if about == "best":
+        return best_option(plan, str(target or "cost"))[1], None
     if about in ("gpu", "model", "precision", "tp"):
         named = _named(kb, about, target)
         if isinstance(named, str):

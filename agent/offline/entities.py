@@ -40,6 +40,23 @@ _NEG_AFTER = re.compile(
 _LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$")
 _GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
 _BOUNDARY = re.compile(r"[.;!?,]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
+# Someone else's hardware or model, not a requirement: "our competitor runs on H100s", "the vendor's demo used
+# Llama 3 70B", "other teams have A100s"
+_THIRD_PARTY = re.compile(
+    r"\b(?:competitors?|competition|rivals?|another\s+(?:team|company|firm|department|vendor|group)|other\s+(?:teams?|"
+    r"companies|firms|departments|people|folks|vendors|groups)|(?:the|a|that|this|one)\s+(?:vendor|blog(?:\s+post)?|"
+    r"article|paper|benchmark|post|video|startup|demo|leaderboard)|everyone\s+else|everybody\s+else|most\s+"
+    r"(?:people|companies|teams|others))(?:'s|s')?\s+(?:\w+\s+){0,2}?(?:runs?|running|ran|uses?|using|used|is\s+on|"
+    r"are\s+on|was\s+on|were\s+on|deployed|deploys|chose|picked|went\s+with|bought|buys|has|have|had|trained|"
+    r"benchmarked|tested|recommends?|recommended)\b(?:\s+(?:on|with|in))?(?:\s+(?:a|an|the|their|its|some|"
+    r"lots\s+of|many))?(?:\s+\w+)?\s*$")
+
+
+def someone_elses(text: str, start: int) -> bool:
+    """The mention at ``start`` is what someone else runs or uses (a competitor, a vendor's demo, a paper)."""
+    head = text[max(0, start - 80):start]
+    cut = max((b.end() for b in _BOUNDARY.finditer(head)), default=0)
+    return bool(_THIRD_PARTY.search(head[cut:]))
 
 
 @dataclass(frozen=True)

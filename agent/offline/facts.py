@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.entities import find_gpus, find_models, polarity
+from agent.offline.entities import find_gpus, find_models, polarity, someone_elses
 from agent.offline.numbers import NUM, Numbered, number_text
 from agent.offline.quantities import Quantity, extract, multiplier_text
 from agent.offline.text import mask, squeeze
@@ -172,7 +172,7 @@ def _additive(text: str, start: int, end: int) -> bool:
 
 def _models(text: str, catalog: Catalog, f: Facts) -> str:
     mentions, policies = find_models(text, catalog)
-    for m in polarity(text, mentions):
+    for m in polarity(text, [m for m in mentions if not someone_elses(text, m.start)]):
         f.add("models" if m.positive else "exclude_models", m.names)
         if m.positive and _additive(text, m.start, m.end):
             f.additive.add("models")
@@ -187,6 +187,8 @@ def _models(text: str, catalog: Catalog, f: Facts) -> str:
 def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     mentions = polarity(text, find_gpus(text, catalog))
     for m in mentions:
+        if someone_elses(text, m.start):
+            continue  # masked below all the same: "16 A100s" of a competitor is no GPU count of ours either
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
         if m.positive and _additive(text, m.start, m.end):
             f.additive.add("gpus")
@@ -294,6 +296,8 @@ def _use_case(text: str, f: Facts) -> None:
 
 def _summary_kind(text: str) -> UseCase:
     # The head noun of "call transcripts" is the last one: a long kind said last (or said "long") wins.
+    if V.FEW_PAGES.search(text):
+        return UseCase.SUMMARIZATION_SHORT
     long_hit, short_hit = V.LONG_NOUNS.search(text), V.SHORT_NOUNS.search(text)
     if long_hit and (not short_hit or long_hit.end() >= short_hit.end() or "long" in long_hit.group(0)):
         return UseCase.LONG_DOCUMENT_SUMMARIZATION

@@ -21,6 +21,7 @@ from agent.offline import questions as Q
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.facts import Facts, read_facts
 from agent.offline.numbers import NUM_RE
+from agent.offline.quantities import LATENCY_FIELDS
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.text import lower_aligned, normalize, scope, sentences, snippet, trim
@@ -46,7 +47,9 @@ _FACTY = re.compile(r"\d|\b(?:gpus?|nvidia|amd|latency|budget|cost|cheap|quality
                     r"purchase|spot|reserved|chat\w*|rag|retriev\w*|summar\w*|translat\w*|code|coding|legal|contracts?|"
                     r"content|marketing|llama|qwen|mistral|mixtral|gemma|phi|gpt|deepseek|fp8|fp16|bf16|int[48]|"
                     r"quantiz\w*|batch|offline|window|concurrent\w*|peak|cold|scale|hopper|blackwell|ampere|"
-                    r"thousand|hundred|million|dozen)\b", re.I)
+                    r"thousand|hundred|million|dozen|responsiv\w*|speed|fast\w*|quick\w*|snapp\w*|sluggish|slow\w*|"
+                    r"accura\w*|correct\w*|expensive|price\w*|money|afford\w*|simultaneous\w*|same\s+time|at\s+once)\b",
+                    re.I)
 _WORDY = re.compile(r"[^\W_]")  # a sentence with at least one letter or digit
 # field -> (integer?, upper limit, words for messages)
 LIMITS: dict[str, tuple[bool, float, str]] = {
@@ -65,7 +68,7 @@ approx ish or so tops max maximum at most least probably perhaps like i think gu
 them those
 answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
 something up go with use actually now instead please number be will should would could a an of total in all our
-there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting
+there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
 support supporting ~ + - — , . ! ? : ; ( )""".split())
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 _SELECT_FILLER = set("""ok okay then so let's lets i we want take choose pick use please the that this one is it fine
@@ -138,7 +141,7 @@ class _Message:
         sc = scope(sentence)
         if self._question(index, sc):
             return
-        facts = read_facts(sc.fact_orig, sc.fact, self.catalog, self.asked)
+        facts = _targets_only(read_facts(sc.fact_orig, sc.fact, self.catalog, self.asked), sc.low)
         retraction = Q.retraction_clause(sc.fact)
         if retraction:
             facts = self._retract(facts, sc, retraction)
@@ -171,7 +174,7 @@ class _Message:
         sc = scope(sentence)
         if sc.whatif.strip() or Q.is_why(sc.low) or Q.is_hypothetical(sc.low):
             return
-        f = read_facts(sc.orig, sc.low, self.catalog, ())
+        f = _targets_only(read_facts(sc.orig, sc.low, self.catalog, ()), sc.low)
         f.namespace = None
         for name in [n for n in f.values if n in self.facts.values]:
             f.values.pop(name)
@@ -184,6 +187,11 @@ class _Message:
     def _question(self, index: int, sc) -> bool:
         """A why-question, a belief next to one, or a hypothetical question: its facts are not requirements."""
         low = sc.low
+        best = Q.asks_which_is_best(low) if self.known else None
+        if best:  # "which of the options is cheapest?": which option, not a change of priority
+            self.questions.append(Q.Question("best", best))
+            self.intents.append(((index, 0), Intent.WHY))
+            return True
         why = Q.is_why(low) or Q.asks_about_api(low)
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
         if not (why or hypothetical or (self.has_why and Q.is_belief(low))):
@@ -443,6 +451,14 @@ def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]
                        lambda t, e, fast=fast: f"the {fast.split('_')[0].upper()} target ({t:g} ms) is longer than "
                                                f"the end-to-end target ({e:g} ms)")
     return out
+
+
+def _targets_only(f: Facts, low: str) -> Facts:
+    """A latency said of how things are today is the complaint, not the target: it is not a requirement."""
+    if Q.describes_present(low):
+        for name in LATENCY_FIELDS:
+            f.values.pop(name, None)
+    return f
 
 
 def _as_written(words: str, orig: str) -> str:

@@ -123,7 +123,21 @@ _TOK_KW = re.compile(
     r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
     r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b)")
 
-_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b")
+# a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
+# outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
+_TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?)"
+_TOKENS_KW = re.compile(
+    rf"\b{_TOK_NOUN}\s*(?:(?:are|is|of|around|about|roughly|approx\w*|typically|usually|average|averaging|avg|"
+    rf"mean|=|:|~)\s*)*{NUM}(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|in|out|for|per\s+"
+    rf"(?:request|call|query|message|prompt))\b))|"
+    rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
+# a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
+_PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
+                       r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
+                       r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
+                       r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)")
+_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b"
+                         + _PEOPLE_AS_MODIFIER)
 _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
@@ -239,6 +253,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
         p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m)))])
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
+    p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
@@ -368,6 +383,15 @@ def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
     return [(field, _int(value * factor))]
+
+
+def _tokens_kw(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    noun = m.group("kw") or m.group("kw2")
+    value = p.nt.value(m, 2 if m.group("kw") else 3)  # the number's group in whichever alternative matched
+    if value < 16:
+        return None  # "2 outputs": a count, never a length in tokens
+    field = "prompt_tokens" if noun.startswith(("prompt", "input")) else "output_tokens"
+    return [(field, _int(value))]
 
 
 def _gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:

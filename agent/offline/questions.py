@@ -41,6 +41,12 @@ _ABOUT_COUNT = re.compile(r"\b(?:\d+|so\s+many|that\s+many|this\s+many|many|more
 _ABOUT_COST = re.compile(r"\b(?:cheap|cheaper|expensive|pricey|costly|cost|costs|price|priced|money|\$|€|£|"
                          r"budget|bill|spend)\b")
 # self-hosting against a hosted per-token API ("would a hosted API be cheaper?", "vs OpenAI?", "pay per token")
+# How things are today ("today's vendor tool takes 3.4 s to the first token", "currently answers take 8 s"): a
+# latency of the present is the complaint, not the target, unless the sentence also states one
+_PRESENT = re.compile(r"\b(?:today'?s?|currently|at\s+the\s+moment|right\s+now|nowadays|at\s+present|presently|"
+                      r"(?:our|the|their)\s+(?:current|existing|old|legacy|present|previous)\b)")
+_TARGET = re.compile(r"\b(?:targets?|goals?|must|should|needs?|want|wants|require\w*|slos?|slas?|at\s+most|or\s+"
+                     r"(?:less|faster|better)|under|below|no\s+more\s+than|aim\w*|expect\w*|budget|will|new)\b")
 _ABOUT_API = re.compile(r"\b(?:hosted|managed|serverless|third[\s-]party|external|public|commercial|cloud|provider'?s?)\s+"
                         r"(?:llm\s+|model\s+|inference\s+)?(?:apis?|endpoints?|services?)\b|\bapis?\s+(?:providers?|"
                         r"pricing|prices?|instead|calls?)\b|\b(?:an|the|their|via|through|using|use)\s+(?:an?\s+)?api\b|"
@@ -50,6 +56,15 @@ _ABOUT_API = re.compile(r"\b(?:hosted|managed|serverless|third[\s-]party|externa
                         r"self[\s-]?host\w*|\bself[\s-]?host\w*\s+(?:vs\.?|versus|or|worth|pay\s+off)\b|"
                         r"\bbreak[\s-]?even\b")
 _QUESTION = re.compile(r"\?\s*$")
+# "which of the options is cheapest?", "what's the fastest one?": which option ranks first by one measure
+_WHICH = re.compile(r"^\W*(?:(?:so|and|ok|okay|then|but)\W+)*(?:which|what)\b")
+_SUPERLATIVES = (
+    ("cost", re.compile(r"\b(?:cheapest|least\s+expensive|lowest\s+(?:cost|price|bill)|costs?\s+(?:the\s+)?least|"
+                        r"most\s+(?:affordable|economical)|best\s+(?:price|value))\b")),
+    ("latency", re.compile(r"\b(?:fastest|quickest|snappiest|lowest\s+latency|most\s+responsive)\b")),
+    ("quality", re.compile(r"\b(?:best\s+(?:quality|answers|model)|highest\s+quality|most\s+(?:accurate|capable)|"
+                           r"smartest|best)\b")),
+)
 _ABOUT_TP = re.compile(r"\b(?:tp|tensor[\s-]+parallel(?:ism)?)\s*(?:of\s+|=\s*|size\s+)?(\d{1,2})\b|"
                        r"\b(\d{1,2})[\s-]*way\s+tensor")
 
@@ -71,6 +86,20 @@ def is_belief(low: str) -> bool:
 def is_hypothetical(low: str) -> bool:
     """A question about a change, not a statement of one (only asked once a need is known)."""
     return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low)
+
+
+def describes_present(low: str) -> bool:
+    """The sentence tells how things are today, without stating what they should be."""
+    return bool(_PRESENT.search(low)) and not _TARGET.search(low)
+
+
+def asks_which_is_best(low: str) -> str | None:
+    """'which option is the cheapest?' -> 'cost' (also 'latency', 'quality'): a question about the plan's options,
+    never a change of priority."""
+    if not (_WHICH.search(low) and (_QUESTION.search(low) or re.search(r"\b(?:options?|ones?|of\s+(?:them|these|"
+                                                                         r"those))\b", low))):
+        return None
+    return next((measure for measure, pattern in _SUPERLATIVES if pattern.search(low)), None)
 
 
 def asks_about_api(low: str) -> bool:

@@ -8,6 +8,7 @@ unknown slash command) are recognised here too, so they are answered without pla
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -18,9 +19,11 @@ from agent.acts import (
 from agent.offline.commands import YES
 from agent.offline.contract import Intent, ParseResult
 from agent.offline.language import language_of, looks_english
-from agent.offline.parser import parse
+from agent.offline.parser import LIMITS, parse
 from knowledge.catalog import Catalog
+from knowledge.errors import CompassError
 from knowledge.domain import DeploymentSpec
+from tools.whatif import apply_changes
 
 MAX_READ_CHARS = 20_000  # a paste beyond this is cut; the turn says what was left out
 _SLASH = re.compile(r"^\s*/([A-Za-z][\w-]*)\b")
@@ -103,6 +106,32 @@ def _command_acts(parsed: ParseResult, state: Any) -> list[Any]:
     return acts
 
 
+_TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps")
+
+
+def _restated_whatif(text: str, catalog: Catalog, state: Any) -> ParseResult | None:
+    """'fine, go with 2 seconds' right after 'what if TTFT could be 2 s?': a value that restates what the last
+    what-if tried, in any unit its field takes, is that field (read as the answer to a question about it)."""
+    comparison = getattr(state, "comparison", None)
+    if comparison is None or len(comparison.variants) != 1:
+        return None
+    changes = comparison.variants[0].changes
+    fields = [f for name in changes for f in (_TRAFFIC if name == "traffic" else (name,)) if f in LIMITS]
+    if not fields:
+        return None
+    try:
+        target = apply_changes(state.plan.spec if state.plan else state.spec, changes, catalog)
+    except CompassError:
+        return None
+    parsed = parse(text, catalog, asked=fields, spec=state.spec)
+    values = {f: v for f, v in parsed.updates.items() if f in fields}
+    tried = {f: getattr(target, f) for f in values}
+    if values and all(tried[f] is not None and math.isclose(float(v), float(tried[f]), rel_tol=0.02)
+                      for f, v in values.items()):
+        return parsed
+    return None
+
+
 def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                  spec: DeploymentSpec | None = None, state: Any = None) -> Reading:
     """Everything ``text`` says, as dialogue acts."""
@@ -130,6 +159,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         # "yes, plan for 10k" right after "what if we grow to 10k users?": the what-if says which field it is
         proposed = {k: v for row in state.comparison.variants for k, v in row.changes.items()}
         parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
+    if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
+        parsed = restated
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood

@@ -24,8 +24,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
 NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this only fullwidth ASCII is folded
 
-# A sentence ends at . ! ? ; followed by space, or at a line break. "3.1", "$8.5k" and "e.g.x" stay whole.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# A sentence ends at . ! ? ; followed by space, or at a line break. "3.1", "$8.5k" and "e.g.x" stay whole. A line
+# that goes on in lower case continues its sentence: pasted documents and e-mails are hard-wrapped ("up to 120\nof
+# them use it at the same time" is one sentence); a blank line, a capital, a bullet or a digit starts a new one.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n\s*|\n(?![ \t]*[a-z(])")
 
 # Where a hypothetical starts; the what-if scope runs from the cue to the end of its sentence.
 WHATIF_CUE = re.compile(
@@ -68,7 +70,7 @@ def lower_aligned(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return [s.replace("\n", " ").strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
 @dataclass(frozen=True)

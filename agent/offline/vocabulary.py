@@ -20,8 +20,8 @@ def _re(pattern: str) -> re.Pattern:
 _SUMMARY = r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b"
 _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
                r"pdfs?)\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
-               r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?|"
-               r"\d+[\s-]*page)\b|\breports?\b")
+               r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?)\b|"
+               r"\breports?\b")
 _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?|meeting\s+notes|notes|calls?|"
                 r"support\s+cases?|cases|reviews?|articles?|news|threads?|slack|comments?|feedback|short)\b")
 
@@ -72,7 +72,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\b(?:social[\s-]media|linkedin|twitter|instagram)\s+(?:posts?|content|captions?)|\bad\s+copy\b|"
      r"\bnewsletters?\b|\bwrit(?:e|ing)\s+(?:\w+\s+)?(?:articles|content|stories|posts|essays)|"
      r"\bcontent\s+(?:generation|creation|writing|writer|marketing)|\bseo\s+(?:content|articles?|copy)|"
-     r"\bpress\s+releases?\b|\bcreative\s+writing\b|\bad\s+campaigns?\b|\bcontent_generation\b"),
+     r"\bpress\s+releases?\b|\bcreative\s+writing\b|\bad\s+campaigns?\b|\bcontent_generation\b|"
+     # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
+     r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:\w+\s+){0,2}?"
+     r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
+     r"\bwrit(?:e|es|ing)\s+(?:\w+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
@@ -93,6 +97,10 @@ WEAK_USE_CASES: tuple[tuple[UseCase, re.Pattern], ...] = tuple((u, _re(p)) for u
     (UseCase.RESEARCH_LEGAL_ANALYSIS, r"\b(?:research|contracts?|lawyers?)\b"),
 ))
 LONG_NOUNS = _re(_LONG_NOUNS)
+# A length said in a few pages is a short summary whatever the documents are called ("reports, a few pages each");
+# many pages become prompt tokens (500 a page), and a long prompt makes the summary a long-document one.
+FEW_PAGES = _re(r"\b(?:a\s+few|a\s+couple\s+of|couple\s+of|one|two|three|four|five|a\s+single|single|[1-5])"
+                r"\s*-?\s*pages?\b|\bone[\s-]pagers?\b|\b(?:short|brief)\s+(?:\w+\s+)?(?:reports?|documents?|docs)\b")
 SHORT_NOUNS = _re(_SHORT_NOUNS)
 USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of)\s+"
                         r"(?:an?\s+|the\s+)?"
@@ -102,6 +110,10 @@ LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary 
 # ------------------------------------------------------------------ priorities
 # "we care (most) about cost": a priority; "we don't care about cost" is caught by PRIORITY_NEGATION
 _CARE = r"\bcare\s+(?:most\s+|mostly\s+|more\s+|only\s+)?about\s+(?:the\s+)?"
+# "responsiveness beats everything else", "accuracy above all", "cost trumps everything": what ranks first
+_ABOVE_ALL = (r"\s+(?:(?:beats?|trumps?|outweighs?|outranks?|wins\s+over|comes?\s+before|is\s+(?:more\s+important|"
+              r"worth\s+more)\s+than)\s+(?:everything|anything|all)(?:\s+else)?|(?:is\s+|comes?\s+)?above\s+"
+              r"(?:all|everything)(?:\s+else)?)\b")
 PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
     (Priority.LATENCY, r"\b(?:latency|speed|responsiveness)\s+(?:matters?|is|counts?)\s+(?:way\s+|much\s+|a\s+lot\s+)?"
      r"more\s+(?:important\s+)?than\b|\b(?:speed|latency)\s+over\s+(?:cost|price|quality)\b|"
@@ -113,7 +125,8 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"(?:very\s+|really\s+|super\s+)?(?:fast|quick|quickly|responsive|snappy)\b|\bfast\s+(?:first\s+)?"
      r"(?:answers?|responses?|replies|first\s+tokens?)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?"
      r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
-     + _CARE + r"(?:latency|speed|response\s+times?)\b"),
+     + _CARE + r"(?:latency|speed|response\s+times?)\b|"
+     r"\b(?:latency|speed|responsiveness|response\s+times?|snappiness)" + _ABOVE_ALL),
     (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config|[a-z]+s\b|"
      r"[a-z]+\s+[a-z]+s\b))|\bevery\s+(?:dollar|penny|cent|euro|pound)\s+(?:counts|matters)\b|\bbudget[\s-]"
      r"(?:conscious|constrained|sensitive)\b|\bon\s+a\s+(?:tight\s+)?budget\b|"
@@ -126,7 +139,7 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"\bcost[\s-](?:effective|efficient|conscious|sensitive)\b|\bsave\s+money\b|\b(?:optimi[sz]e|"
      r"prioriti[sz]e)\s+(?:for\s+)?(?:cost|price|spend)|\bcost\s+first\b|\bkeep\s+(?:the\s+)?costs?\s+"
      r"(?:down|low)|\bfrugal\b|\bon\s+a\s+shoestring\b|\bprice\s+(?:is|matters)\s+(?:most|key|critical)|"
-     + _CARE + r"(?:costs?|price|money|spend(?:ing)?)\b"),
+     + _CARE + r"(?:costs?|price|money|spend(?:ing)?)\b|\b(?:costs?|price|the\s+bill|savings)" + _ABOVE_ALL),
     (Priority.QUALITY, r"\b(?:quality|accuracy|correctness|answer\s+quality)\s+(?:matters?|is|counts?)\s+(?:way\s+|much\s+|"
      r"a\s+lot\s+|far\s+)?more\s+(?:important\s+)?than\b|\b(?:quality|accuracy)\s+over\s+(?:speed|latency|cost|"
      r"price)\b|\b(?:happy|willing|ok|okay|fine)\s+to\s+pay\s+more\b|\bdon'?t\s+skimp\b|\bsmart(?:er|est)\s+"
@@ -136,7 +149,7 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"most)|\bmost\s+(?:accurate|capable|intelligent|powerful)\b|\bsmartest\b|\bbest\s+(?:model|answers|results)"
      r"\b|\bhigh[\s-](?:quality|accuracy)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?(?:quality|accuracy)|"
      r"\b(?:quality|accuracy)\s+first\b|\bcan'?t\s+(?:afford|tolerate)\s+(?:mistakes|errors|hallucinations)|"
-     + _CARE + r"(?:quality|accuracy)\b"),
+     + _CARE + r"(?:quality|accuracy)\b|\b(?:quality|accuracy|correctness|answer\s+quality)" + _ABOVE_ALL),
     (Priority.BALANCED, r"\bbalanced?\b|\btrade[\s-]?off\b|\bmiddle\s+ground\b|\bgood\s+compromise\b|"
      r"\bbest\s+value\b|\bbang\s+for\s+(?:the\s+)?buck\b|\bvalue\s+for\s+money\b|\ba\s+bit\s+of\s+both\b"),
 ))

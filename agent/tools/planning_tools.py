@@ -15,7 +15,7 @@ from pydantic import Field
 
 from agent.acts import WhyAbout
 from agent.clarify import follow_up, missing_essentials, unanswered
-from agent.explain import explain_text
+from agent.explain import best_option, explain_text
 from agent.replies import option_pair_text, questions_text
 from agent.spec_update import apply_defaults
 from agent.state import Question, Stage
@@ -95,14 +95,18 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
             ) -> Command:
     """Answer a 'why' question from the current plan: why option N, why not a GPU / model / precision / tensor
     parallel size, why this many GPUs, why it costs what it costs, whether a hosted per-token API would be
-    cheaper than self-hosting (about='api'). Never changes the spec."""
+    cheaper than self-hosting (about='api'), which option is the cheapest / fastest / best (about='best', target
+    'cost', 'latency' or 'quality'; that option becomes the selected one). Never changes the spec."""
     state = runtime.state
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)
     kb = runtime.context.knowledge_base()
     text, run = explain_text(state, kb, about, target, lambda name, args, fn: step(runtime, state, name, args, fn))
     record = ran(state, EXPLAIN, {"about": about, "target": target}, text)
-    return reply(runtime, EXPLAIN, text, stage=Stage.EXPLORE, tool_runs=[record, *([run] if run else [])])
+    focus = {}
+    if about == "best":  # the option the answer names is the one "that one" / "deploy it" means next
+        focus["selected_option"] = best_option(state.plan, str(target or "cost"))[0].rank
+    return reply(runtime, EXPLAIN, text, stage=Stage.EXPLORE, tool_runs=[record, *([run] if run else [])], **focus)
 
 
 @tool(SELECT_OPTION)
