@@ -35,6 +35,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "step_ms": (0.01, 30.0),
     "layer_us": (0.1, 300.0),
     "moe_layer_us": (0.1, 300.0),
+    "moe_ep_lat_us": (0.1, 200.0),
     "seq_us": (0.1, 200.0),
     "comm_latency_us": (0.5, 200.0),
     "comm_eff": (0.05, 1.0),

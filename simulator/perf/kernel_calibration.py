@@ -7,10 +7,11 @@ carries over to the family's GPUs without tables (L4 from L40S, A10G from A100) 
 The functions fitted are those of ``kernels.py``, which the step-time model uses.
 
 Fitted per family: 16-bit GEMMs (``flops_eff``, ``bw_eff``, ``gemm_lat_us``); native FP8 GEMMs
-(``fp8_*``, ``quant_lat_us``, ``quant_act_factor``); native NVFP4 GEMMs (``fp4_*``); weight-only
-4-bit experts (``wonly_*``, from the MoE tables' W4A16 rows); fused MoE relative to dense
-(``moe_flops_eff``, ``moe_bw_eff``, ``moe_layer_us``); prefill and decode attention (``attn_*``); all-reduce
-(``comm_latency_us``, ``comm_eff``). Coefficients without rows keep their prior and are listed as such.
+(``fp8_*``, ``quant_lat_us``, ``quant_act_factor``); native NVFP4 GEMMs (``fp4_*``); fused MoE relative to the
+dense GEMMs of the same kind (``moe_flops_eff``, ``moe_bw_eff``, ``moe_layer_us``, and ``moe_ep_lat_us`` for
+expert parallelism's extra floor) and weight-only Marlin experts (``wonly_*``), under the tables' own balanced
+routing; prefill and decode attention (``attn_*``); all-reduce (``comm_latency_us``, ``comm_eff``); expert-parallel
+all-to-all. Coefficients without rows keep their prior and are listed as such.
 
 Reading parquet needs ``pyarrow`` (a development dependency): only calibration reads the tables; the product
 ships the fitted numbers.
@@ -19,7 +20,7 @@ ships the fitted numbers.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -31,7 +32,7 @@ from knowledge.domain import GpuSpec
 from simulator.perf.coefficients import PRIOR, EngineCoefficients
 from simulator.perf.fitting import Parameterization, huber_weights, levenberg_marquardt
 from simulator.perf.kernels import (
-    a2a_rate, all_to_all_ms, allreduce_ms, attention_floor_ms, attention_rates, comm_rate,
+    a2a_rate, all_to_all_ms, allreduce_ms, attention_floor_ms, attention_rates, balanced_experts, comm_rate,
     decode_attention_ms_per_token, gemm_ms, gemm_rates, moe_ms, moe_rates, prefill_attention_ms,
 )
 
@@ -42,12 +43,18 @@ HUBER = 0.15  # log-error scale past which a row counts linearly (outliers: nois
 MIN_GEMM_DIM = 512  # GEMM shapes of real models' shards; tinier ones measure launch noise
 MAX_TOKENS = 16384
 MAX_PREFILL_SEQS = 8
-# Which table dtype stands for which GEMM kind: per-tensor FP8 (Llama-style checkpoints) for dense GEMMs,
-# block FP8 (DeepSeek/MiniMax/Qwen-style) for experts; Marlin W4A16 (int4_wo) for weight-only experts. Not fitted:
-# dense block-FP8 rows (60-260 us per call at any size: host-side overhead a CUDA-graph pass does not pay) and the
-# Triton MXFP4 expert rows (about twice as slow as the served gpt-oss runs imply).
+# Which table dtype stands for which GEMM kind: per-tensor FP8 (Llama-style checkpoints) for dense GEMMs. Not
+# fitted: dense block-FP8 rows (60-260 us per call at any size: host-side overhead a CUDA-graph pass does not pay).
 DENSE_DTYPES = {"bf16": ("bfloat16",), "fp8": ("fp8",), "fp4": ("nvfp4",)}
-MOE_DTYPES = {"bf16": ("bfloat16",), "fp8": ("fp8_block",), "fp4": ("nvfp4",), "wonly": ("int4_wo",)}
+# Fused-MoE rows standing for each GEMM kind: (table dtypes, kernel source it must name or None, one it must not).
+# Block FP8 experts (DeepSeek/MiniMax/Qwen-style checkpoints); FlashInfer's CUTLASS FP8 MoE is opt-in on Hopper
+# (vLLM runs Triton there by default). Native FP4: NVFP4 W4A4 and MXFP4 x MXFP8 experts on FP4 tensor cores.
+# Weight-only: the Marlin kernels (INT4 W4A16, MXFP4 W4A16), what vLLM runs 4-bit experts with on GPUs without
+# FP4 tensor cores (the measured gpt-oss prefill on Hopper is Marlin's, not the faster Triton MXFP4 tables').
+MOE_ROWS = {"bf16": (("bfloat16",), None, None), "fp8": (("fp8_block",), None, "flashinfer_cutlass"),
+            "fp4": (("nvfp4", "w4a8_mxfp4_mxfp8"), None, None),
+            "wonly": (("int4_wo", "w4a16_mxfp4"), "marlin", None)}
+MAX_MOE_TOKENS = 8192  # a step's tokens at vLLM's default token budget
 
 
 class OpError(BaseModel):
@@ -170,21 +177,36 @@ def _gemm_rows(t: GpuTables, gpu: GpuSpec, kind: str) -> _Rows:
 
 
 def _moe_rows(t: GpuTables, gpu: GpuSpec, kind: str) -> _Rows:
+    """Fused-MoE rows of one kind, under the tables' balanced routing (each token's experts spread evenly) where
+    they have it, else their mildest power-law routing, taken as independent routing."""
     g = t.tables.get("moe")
     empty = _Rows(f"moe {kind}", t.name, np.array([]), lambda c: np.array([]))
     if g is None:
         return empty
-    dist = g["distribution"]
-    balanced = "balanced" if (dist == "balanced").any() else "power_law_1.01"
-    sel = np.isin(g["moe_dtype"], MOE_DTYPES[kind]) & (dist == balanced) & (g["num_tokens"] <= MAX_TOKENS)
+    balanced = (g["distribution"] == "balanced").any()
+    dtypes, must, must_not = MOE_ROWS[kind]
+    source = np.char.lower(g["kernel_source"].astype(str)) if "kernel_source" in g else np.full(len(g["latency"]), "")
+    sel = (np.isin(g["moe_dtype"], dtypes) & (g["distribution"] == ("balanced" if balanced else "power_law_1.01"))
+           & (g["num_tokens"] <= MAX_MOE_TOKENS))
+    if must:
+        sel &= np.char.find(source, must) >= 0
+    if must_not:
+        sel &= np.char.find(source, must_not) < 0
     if not sel.any():
         return empty
     cols = {x: g[x][sel].astype(float) for x in ("num_tokens", "hidden_size", "inter_size", "topk", "num_experts",
                                                   "moe_tp_size", "moe_ep_size")}
+    tokens, top_k, experts, ep = cols["num_tokens"], cols["topk"], cols["num_experts"], cols["moe_ep_size"]
+    touched = balanced_experts(tokens, top_k, experts) if balanced else None
     lat = g["latency"][sel].astype(float)
-    return _Rows(f"moe {kind}", t.name, lat, lambda c: moe_ms(
-        moe_rates(gpu, c, kind), cols["num_tokens"], cols["hidden_size"], cols["inter_size"], cols["topk"],
-        cols["num_experts"], shard=cols["moe_tp_size"], spread=cols["moe_ep_size"]))
+
+    def model(c: EngineCoefficients) -> np.ndarray:
+        flat, spread = moe_rates(gpu, c, kind), moe_rates(gpu, c, kind, expert_parallel=True)
+        lat_ms = np.where(ep > 1, spread.lat_ms, flat.lat_ms)
+        return moe_ms(replace(flat, lat_ms=0.0), tokens, cols["hidden_size"], cols["inter_size"], top_k, experts,
+                      shard=cols["moe_tp_size"], spread=ep, touched=touched) + lat_ms
+
+    return _Rows(f"moe {kind}", t.name, lat, model)
 
 
 def _attention_rows(t: GpuTables, gpu: GpuSpec) -> list[_Rows]:
@@ -295,8 +317,9 @@ def fit_family_kernels(family: str, tables: list[GpuTables], catalog: Catalog,
           ("fp4_flops_eff", "fp4_bw_eff"))
     native = [k for k in ("bf16", "fp8", "fp4") if k == "bf16" or any(
         (gpus[t.name].fp8_tflops if k == "fp8" else gpus[t.name].fp4_tflops) for t in tables)]
+    spread = any("moe" in t.tables and (t.tables["moe"]["moe_ep_size"] > 1).any() for t in tables)
     stage([_moe_rows(t, gpus[t.name], k) for t in tables for k in native],
-          ("moe_flops_eff", "moe_bw_eff", "moe_layer_us"))
+          ("moe_flops_eff", "moe_bw_eff", "moe_layer_us") + (("moe_ep_lat_us",) if spread else ()))
     stage([_moe_rows(t, gpus[t.name], "wonly") for t in tables], ("wonly_flops_eff", "wonly_bw_eff"))
     attn = [r for t in tables for r in _attention_rows(t, gpus[t.name])]
     stage([r for r in attn if r.op == "attention generation"], ("attn_bw_eff", "attn_lat_us", "attn_seq_us"))
@@ -306,7 +329,7 @@ def fit_family_kernels(family: str, tables: list[GpuTables], catalog: Catalog,
     stage([_a2a_rows(t, gpus[t.name]) for t in tables], ("a2a_lat_us", "a2a_eff"))
     kernel_names = ("flops_eff", "bw_eff", "gemm_lat_us", "fp8_flops_eff", "fp8_bw_eff", "quant_lat_us",
                     "quant_act_factor", "fp4_flops_eff", "fp4_bw_eff", "moe_flops_eff", "moe_bw_eff", "moe_layer_us",
-                    "wonly_flops_eff", "wonly_bw_eff", "attn_flops_eff", "attn_min_keys", "attn_lat_us", "attn_seq_us",
+                    "moe_ep_lat_us", "wonly_flops_eff", "wonly_bw_eff", "attn_flops_eff", "attn_min_keys", "attn_lat_us", "attn_seq_us",
                     "attn_bw_eff", "attn_fp8_bw_eff", "comm_latency_us", "comm_eff", "a2a_lat_us", "a2a_eff")
     sources = sorted({s for t in tables for s in t.sources.values()})
     return FamilyKernelFit(

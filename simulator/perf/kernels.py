@@ -56,20 +56,30 @@ def gemm_ms(r: GemmRates, m, n, k):
 
 
 def touched_experts(tokens, top_k, experts):
-    """Distinct experts T tokens choosing k of E touch, on average: E (1 - (1 - k/E)^T)."""
+    """Distinct experts T tokens choosing k of E touch when they route independently: E (1 - (1 - k/E)^T)."""
     return experts * -np.expm1(tokens * np.log1p(-top_k / experts))
 
 
-def moe_ms(r: GemmRates, tokens, hidden, inter, top_k, experts, shard: float = 1.0, spread: float = 1.0):
+def balanced_experts(tokens, top_k, experts):
+    """Distinct experts under the kernel benchmarks' balanced routing (token i takes experts i + j ceil(E/k)):
+    min(E, T k), more than independent routing touches at a few tokens per expert."""
+    return np.minimum(experts, tokens * top_k)
+
+
+def moe_ms(r: GemmRates, tokens, hidden, inter, top_k, experts, shard: float = 1.0, spread: float = 1.0,
+           touched=None):
     """One fused MoE layer (gate+up and down GEMMs of every routed token) on one GPU.
 
     ``tokens``: tokens entering the layer (all data-parallel ranks' with expert parallelism); ``shard``: how
     many ways each expert's intermediate dimension is split (tensor parallelism); ``spread``: how many GPUs the
-    experts are spread over (expert parallelism). ``r.lat_ms`` is the layer's floor (routing, permutations).
+    experts are spread over (expert parallelism); ``touched``: distinct experts the tokens route to (default:
+    independent routing). ``r.lat_ms`` is the layer's floor (routing, permutations).
     """
     per_expert = 3.0 * hidden * inter / shard
     compute = 2.0 * tokens * top_k * per_expert / spread / r.flops_per_ms
-    weights = touched_experts(tokens, top_k, experts) / spread * per_expert * r.weight_bytes
+    if touched is None:
+        touched = touched_experts(tokens, top_k, experts)
+    weights = touched / spread * per_expert * r.weight_bytes
     routes = tokens * top_k / spread
     acts = 2.0 * routes * (2.0 * hidden + 3.0 * inter / shard)
     quant = r.quant_factor * 2.0 * routes * (hidden + inter / shard) / r.bytes_per_ms
@@ -162,10 +172,14 @@ def _gemm_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str) -> GemmRates:
                      c.quant_lat_us / 1e3)
 
 
-def moe_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: float | None = None) -> GemmRates:
+def moe_rates(gpu: GpuSpec, c: EngineCoefficients, kind: str, weight_bytes: float | None = None,
+              expert_parallel: bool = False) -> GemmRates:
+    """Fused-MoE rates: the dense kind's, scaled by the family's MoE factors; ``lat_ms`` is the layer's floor
+    (routing, top-k, permutations), with expert parallelism's local-expert map and extra permutation on top."""
     d = gemm_rates(gpu, c, kind, weight_bytes)
+    lat_us = c.moe_layer_us + (c.moe_ep_lat_us if expert_parallel else 0.0)
     return GemmRates(d.flops_per_ms * c.moe_flops_eff, d.bytes_per_ms * c.moe_bw_eff, d.weight_bytes,
-                     c.moe_layer_us / 1e3, d.quant_factor)
+                     lat_us / 1e3, d.quant_factor)
 
 
 def attention_rates(gpu: GpuSpec, c: EngineCoefficients, fp8_cache: bool = False) -> AttentionRates:

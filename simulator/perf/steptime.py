@@ -91,10 +91,11 @@ class StepTimeModel:
         self.num_experts = a.num_experts or 0
         self.top_k = a.experts_per_token or 0
         if p.moe_layers:
-            self._moe = scaled_floor(moe_rates(gpu, c, gemm_kind(gpu, self.precision), wb.expert_bytes_per_param),
-                                     floors)
+            spread = self.gpus if expert_parallel else 1
+            self._moe = scaled_floor(moe_rates(gpu, c, gemm_kind(gpu, self.precision), wb.expert_bytes_per_param,
+                                               expert_parallel=spread > 1), floors)
             self._moe_shard = 1 if expert_parallel else tp
-            self._moe_spread = self.gpus if expert_parallel else 1
+            self._moe_spread = spread
         # Memory-bound element-wise kernels (norms, residuals, rotary, SiLU-and-mul) over every token's hidden
         # state and MLP intermediate on every TP rank.
         dense_layers = a.num_layers - p.moe_layers
