@@ -91,6 +91,17 @@ def linear_bytes(precision: Precision) -> float:
     return _LINEAR_BYTES[precision]
 
 
+# Model families whose attention RMS-normalizes q and k over all heads at once (config.json qk_norm_type
+# "per_layer"): with the heads split over tensor-parallel ranks, vLLM all-reduces the squared sums each layer
+# (MiniMaxText01RMSNormTP), a collective more than other models pay. The catalog does not record the norm type yet.
+_QK_NORM_ACROSS_HEADS = frozenset({"minimax-m2"})
+
+
+def qk_norm_all_reduces(model: ModelCard) -> int:
+    """Extra all-reduces per layer a tensor-parallel attention pays for its q/k normalization."""
+    return 1 if model.family in _QK_NORM_ACROSS_HEADS else 0
+
+
 def quantizes_only_experts(model: ModelCard, precision: Precision) -> bool:
     """4-bit MoE checkpoints (MXFP4, NVFP4, W4A16, Kimi's INT4) keep attention and shared parts in 16-bit."""
     return model.architecture.is_moe and precision in (Precision.INT4, Precision.FP4)

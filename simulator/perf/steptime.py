@@ -26,7 +26,7 @@ from simulator.perf.kernels import (
     gemm_rates, moe_ms, moe_rates, scaled_floor,
 )
 from simulator.perf.memory import kv_bytes_per_token_per_layer_per_gpu, layer_split
-from simulator.perf.params import MLA_Q_LORA_RANK, split_params, weight_bytes
+from simulator.perf.params import MLA_Q_LORA_RANK, qk_norm_all_reduces, split_params, weight_bytes
 
 INTER_NODE_GBPS = 50.0  # one 400 Gb/s NIC per GPU when a group spans nodes
 INTER_NODE_EFF = 0.8  # share of the NIC's line rate an all-to-all reaches (a prior: no inter-node kernel tables)
@@ -129,6 +129,7 @@ class StepTimeModel:
         node = gpu.max_gpus_per_node
         ic_rate = comm_rate(gpu, c)
         self._ar_calls = (2 * a.num_layers if self.dp == 1 else a.num_layers) if tp > 1 else 0
+        self._small_ar_calls = a.num_layers * qk_norm_all_reduces(self.model) if tp > 1 else 0  # latency only
         self._ar_ms_per_token = (2 * (tp - 1) / tp * a.hidden_size * 2 / ic_rate) if tp > 1 else 0.0
         moe_exchange = self.dp > 1 and a.is_moe
         # Attention data parallel with expert parallelism: every MoE layer dispatches the rank's routed tokens to
@@ -165,6 +166,7 @@ class StepTimeModel:
         if not (self._ar_calls or self._x_calls):
             return 0.0
         return (self._ar_calls * (self._latency_ms + tokens * self._ar_ms_per_token)
+                + self._small_ar_calls * self._latency_ms
                 + self._x_calls * (self._x_lat_ms + tokens * self._x_ms_per_token))
 
     # ------------------------------------------------------------------ public

@@ -104,3 +104,20 @@ def test_data_parallel_experts_pay_two_all_to_alls_per_moe_layer_and_the_nic_acr
     floor = one_node._x_calls * C.a2a_lat_us / 1e3
     assert one_node._comm_ms(1) > floor
     assert two_nodes._x_ms_per_token > one_node._x_ms_per_token
+
+
+def test_attention_that_normalizes_q_and_k_over_all_heads_pays_one_more_collective_per_layer():
+    """MiniMax-M2's q/k RMSNorm spans every head: split over TP ranks it needs a variance all-reduce per layer."""
+    from knowledge.catalog import Catalog
+
+    catalog = Catalog.from_files()
+    minimax, h200 = catalog.model("MiniMaxAI/MiniMax-M2.5"), catalog.gpu("H200")
+    layers = minimax.architecture.num_layers
+    tp4 = StepTimeModel(minimax, Precision.FP8, h200, 4, C)
+    assert tp4._small_ar_calls == layers and tp4._ar_calls == 2 * layers
+    as_other_gqa = minimax.model_copy(update={"family": "other"})
+    plain = StepTimeModel(as_other_gqa, Precision.FP8, h200, 4, C)
+    assert plain._small_ar_calls == 0
+    extra = tp4.iteration_ms(decode_contexts=[2000] * 4) - plain.iteration_ms(decode_contexts=[2000] * 4)
+    assert extra == pytest.approx(layers * C.comm_latency_us / 1e3)
+    assert StepTimeModel(minimax, Precision.FP8, h200, 1, C)._small_ar_calls == 0  # one GPU: nothing to reduce
