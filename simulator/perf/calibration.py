@@ -200,16 +200,17 @@ def leave_one_model_out(groups: list[_Group], catalog: Catalog, fitted: EngineCo
 
 def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, catalog: Catalog | None = None,
               cross_validate: bool = True, workers: int | None = None,
-              kernels_dir: Path | None = None) -> CalibrationReport:
+              kernels_dir: Path | None = None, exclude_inconsistent: bool = True) -> CalibrationReport:
     """Fit every family's kernel level from ``kernels_dir`` (when given), then the end-to-end overheads of every
     GPU family with vLLM ``agg`` rows in ``csv_path``, and write ``out_path``.
 
-    Families are fitted in parallel processes (``workers``, default: up to the CPU count).
+    Families are fitted in parallel processes (``workers``, default: up to the CPU count). Rows that contradict
+    their own deployment's load curve are left out and counted (``calibration_data.inconsistent_rows``).
     """
     catalog = catalog or Catalog.from_files()
     kernel_fits = fit_all_families(Path(kernels_dir), catalog) if kernels_dir else {}
     results, skipped = family_reports(Path(csv_path), catalog, kernel_fits, cross_validate=cross_validate,
-                                      workers=workers)
+                                      workers=workers, exclude_inconsistent=exclude_inconsistent)
     families = {r.family: r for r, _ in results}
     fits: dict[str, FamilyFit] = {}
     for r, fit in results:
@@ -226,6 +227,7 @@ def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, cat
     doc["source"] = (f"{Path(csv_path).name}: backend=vllm, mode=agg rows; KV cache fp8 for fp8/fp4 checkpoints; "
                      f"benchmark client of {REQUESTS_PER_USER} requests per user; kernel tables: "
                      + (Path(kernels_dir).name if kernels_dir else "none") + "; see simulator/perf/calibration.py")
+    doc["rows_skipped"] = skipped
     doc["residuals"] = {f: r.model_dump(exclude={"coefficients"}) for f, r in families.items()}
     doc["kernel_fit"] = {f: k.model_dump(exclude={"values"}) for f, k in kernel_fits.items()}
     Path(out_path).write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -237,12 +239,13 @@ def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, cat
 
 
 def family_reports(csv_path: Path, catalog: Catalog, kernel_fits: dict[str, FamilyKernelFit], *,
-                   cross_validate: bool = True, workers: int | None = None
+                   cross_validate: bool = True, workers: int | None = None, exclude_inconsistent: bool = True
                    ) -> tuple[list[tuple[FamilyReport, FamilyFit]], dict[str, int]]:
     """End-to-end fit (and leave-one-model-out refits) of every family with rows, starting from its kernel fit;
     also the rows skipped and why. Writes nothing."""
     starts = {f: PRIOR.with_values(**k.values) for f, k in kernel_fits.items()}
-    cases, skipped = load_cases(Path(csv_path), catalog, kv_policy=KV_POLICY)
+    cases, skipped = load_cases(Path(csv_path), catalog, kv_policy=KV_POLICY,
+                                exclude_inconsistent=exclude_inconsistent)
     names = sorted({c.family for c in cases})
     jobs = [([c for c in cases if c.family == f], starts.get(f, PRIOR)) for f in names]
     workers = min(workers or os.cpu_count() or 1, len(jobs))

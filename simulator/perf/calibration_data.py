@@ -73,8 +73,10 @@ def resolve_gpu(catalog: Catalog, system: str) -> str:
 
 
 def load_cases(csv_path: Path, catalog: Catalog, *, backend: str = "vllm", mode: str = "agg",
-               fixed_lengths: bool = False, kv_policy: str = "auto") -> tuple[list[Case], dict[str, int]]:
-    """Cases for the rows of one backend/mode; also counts of rows skipped and why."""
+               fixed_lengths: bool = False, kv_policy: str = "auto", exclude_inconsistent: bool = False
+               ) -> tuple[list[Case], dict[str, int]]:
+    """Cases for the rows of one backend/mode; also counts of rows skipped and why (``exclude_inconsistent``:
+    leave out the rows ``inconsistent_rows`` names, counted under its reason)."""
     cases: list[Case] = []
     skipped: dict[str, int] = {}
     with open(csv_path, newline="", encoding="utf-8") as fh:
@@ -86,7 +88,53 @@ def load_cases(csv_path: Path, catalog: Catalog, *, backend: str = "vllm", mode:
             except (UnknownNameError, ValueError) as exc:
                 reason = type(exc).__name__ + ": " + str(exc).split(".")[0]
                 skipped[reason] = skipped.get(reason, 0) + 1
+    if exclude_inconsistent:
+        bad = inconsistent_rows(cases)
+        if bad:
+            skipped[INCONSISTENT_REASON] = len(bad)
+        cases = [c for c in cases if c.row_id not in bad]
     return cases, skipped
+
+
+# Measurement spread between runs and vLLM releases of one deployment stays within this factor of per-token time.
+CONSISTENCY_FACTOR = 0.6
+INCONSISTENT_REASON = ("contradicts its deployment's load curve: under 0.6x the time per output token the same "
+                       "deployment measured with fewer requests running (a fuller batch cannot be that much faster)")
+
+
+def inconsistent_rows(cases: list[Case]) -> set[str]:
+    """Rows whose time per output token contradicts the same deployment's other rows (model, GPU, precision,
+    parallelism, lengths; any vLLM release): a step that carries more sequences cannot be much faster per token.
+    The sequences a row had running come from the row itself by Little's law (users x decode time / request time),
+    so a run whose requests mostly queued (a huge TTFT) is compared at the batch it really decoded. The row with
+    the most contradictions goes first, until none are left (one bad row does not take its neighbours with it)."""
+    running: dict[str, float] = {}
+    groups: dict[tuple, list[Case]] = {}
+    for c in cases:
+        _, out = c.mean_lengths
+        decode = max(out - 1, 1.0) * c.tpot_ms
+        running[c.row_id] = c.load.value * decode / (c.ttft_ms + decode)
+        cfg = c.config
+        key = (c.model_id, c.gpu, cfg.precision, cfg.tensor_parallel, cfg.data_parallel, cfg.expert_parallel,
+               c.isl, c.osl)
+        groups.setdefault(key, []).append(c)
+
+    def contradicts(a: Case, b: Case) -> bool:
+        fewer, more = (a, b) if running[a.row_id] < running[b.row_id] else (b, a)
+        return (running[more.row_id] > 1.2 * running[fewer.row_id]
+                and more.tpot_ms < CONSISTENCY_FACTOR * fewer.tpot_ms)
+
+    bad: set[str] = set()
+    for rows in groups.values():
+        rows = list(rows)
+        while True:
+            counts = [sum(contradicts(c, o) for o in rows) for c in rows]
+            # ties: the row whose running batch is inferred from the most queueing is the less certain one
+            worst = max(range(len(rows)), key=lambda i: (counts[i], running[rows[i].row_id]), default=None)
+            if worst is None or counts[worst] == 0:
+                break
+            bad.add(rows.pop(worst).row_id)
+    return bad
 
 
 def _case(row: dict, catalog: Catalog, fixed_lengths: bool, kv_policy: str) -> Case:

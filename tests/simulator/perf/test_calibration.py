@@ -113,3 +113,36 @@ def test_compass_calibrate_fits_kernels_then_overheads(tmp_path):
     assert doc["kernel_fit"]["blackwell"]["errors"] and doc["engines"]["vllm"]["ampere"]["kernel_gpus"] == ["A100-80GB"]
     missing = CliRunner().invoke(app, ["calibrate", str(path), "--kernels", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "no such file or directory" in missing.output
+
+
+def _ladder(tpots: dict[int, float], ttft: float = 100.0, queued: dict[int, float] | None = None):
+    """One deployment measured at several concurrencies (1000/1000 tokens)."""
+    from knowledge.domain import Load, LoadKind, Precision, ServingConfig
+    from simulator.perf.calibration_data import Case
+
+    config = ServingConfig(model_id="meta-llama/Llama-3.1-70B-Instruct", precision=Precision.FP8, gpu="H200",
+                           tensor_parallel=4)
+    return [Case(row_id=f"c{c}", model_id=config.model_id, gpu="H200", family="hopper", engine="vllm",
+                 config=config, load=Load(kind=LoadKind.CONCURRENCY, value=c, prompt_tokens=1000, output_tokens=1000),
+                 isl=1000, osl=1000, ttft_ms=(queued or {}).get(c, ttft), tpot_ms=t) for c, t in tpots.items()]
+
+
+def test_a_row_that_contradicts_its_own_load_curve_is_named_and_only_that_row():
+    from simulator.perf.calibration_data import inconsistent_rows
+
+    ok = {4: 8.0, 16: 9.0, 64: 12.0, 128: 16.0}
+    assert inconsistent_rows(_ladder(ok)) == set()
+    # 512 users whose requests mostly queued (TTFT 20 s): ~100 decoding at 5 ms/token, faster than 64 at 12 ms
+    assert inconsistent_rows(_ladder({**ok, 512: 5.0}, queued={512: 20_000.0})) == {"c512"}
+    # a repeat that is 4x slower than the fuller batches of the same deployment
+    assert inconsistent_rows(_ladder({**ok, 16: 40.0})) == {"c16"}
+    # queueing for the KV cache is no contradiction: few decode at once, per-token time stays in line
+    assert inconsistent_rows(_ladder({**ok, 512: 14.0}, queued={512: 20_000.0})) == set()
+
+
+@needs_csv
+def test_inconsistent_measurements_are_left_out_by_rule_and_counted(catalog):
+    cases, skipped = load_cases(CSV, catalog, exclude_inconsistent=True)
+    assert len(cases) + sum(skipped.values()) == 1163
+    [(reason, n)] = skipped.items()
+    assert "load curve" in reason and 0 < n <= 10  # a handful of rows, not a model's worth
