@@ -46,17 +46,25 @@ _THIRD_PARTY = re.compile(
     r"\b(?:competitors?|competition|rivals?|another\s+(?:team|company|firm|department|vendor|group)|other\s+(?:teams?|"
     r"companies|firms|departments|people|folks|vendors|groups)|(?:the|a|that|this|one)\s+(?:vendor|blog(?:\s+post)?|"
     r"article|paper|benchmark|post|video|startup|demo|leaderboard)|everyone\s+else|everybody\s+else|most\s+"
-    r"(?:people|companies|teams|others))(?:'s|s')?\s+(?:\w+\s+){0,2}?(?:runs?|running|ran|uses?|using|used|is\s+on|"
-    r"are\s+on|was\s+on|were\s+on|deployed|deploys|chose|picked|went\s+with|bought|buys|has|have|had|trained|"
-    r"benchmarked|tested|recommends?|recommended)\b(?:\s+(?:on|with|in))?(?:\s+(?:a|an|the|their|its|some|"
-    r"lots\s+of|many))?(?:\s+\w+)?\s*$")
+    r"(?:people|companies|teams|others|firms)|(?:the|a)\s+(?:[\w-]+\s+){1,2}(?:team|department|group|division|lab|"
+    r"unit)s?)(?:'s|s')?\s+(?:[\w']+\s+){0,4}?(?:runs?|running|ran|uses?|using|used|is\s+on|are\s+on|was\s+on|"
+    r"were\s+on|deployed|deploys|chose|picked|went\s+with|bought|buys|has|have|had|owns?|trained|benchmarked|"
+    r"tested|recommends?|recommended)\b(?:\s+(?!(?:we|our|us|i|ours)\b)\S+){0,5}?\s*$")
+# "32 " before a GPU: with someone else's GPUs, their count is not ours either
+_COUNT_BEFORE = re.compile(r"\d[\d,.]*\s*(?:x\s*)?$")
 
 
 def someone_elses(text: str, start: int) -> bool:
-    """The mention at ``start`` is what someone else runs or uses (a competitor, a vendor's demo, a paper)."""
-    head = text[max(0, start - 80):start]
+    """The mention at ``start`` is what someone else runs or uses (a competitor, a vendor's demo, another team)."""
+    head = text[max(0, start - 100):start]
     cut = max((b.end() for b in _BOUNDARY.finditer(head)), default=0)
     return bool(_THIRD_PARTY.search(head[cut:]))
+
+
+def with_count(text: str, start: int) -> int:
+    """Where a mention starts, counting the number said in front of it ("32 H100s")."""
+    m = _COUNT_BEFORE.search(text[max(0, start - 20):start])
+    return start - (len(m.group(0)) if m else 0)
 
 
 @dataclass(frozen=True)

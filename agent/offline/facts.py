@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.entities import find_gpus, find_models, polarity, someone_elses
+from agent.offline.entities import find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text
 from agent.offline.quantities import Quantity, extract, multiplier_text
 from agent.offline.text import mask, squeeze
@@ -186,13 +186,16 @@ def _models(text: str, catalog: Catalog, f: Facts) -> str:
 
 def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     mentions = polarity(text, find_gpus(text, catalog))
+    spans = []
     for m in mentions:
-        if someone_elses(text, m.start):
-            continue  # masked below all the same: "16 A100s" of a competitor is no GPU count of ours either
+        if someone_elses(text, m.start):  # masked with its count: "32 H100s" of another team are no GPUs of ours
+            spans.append((with_count(text, m.start), m.end))
+            continue
+        spans.append((m.start, m.end))
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
         if m.positive and _additive(text, m.start, m.end):
             f.additive.add("gpus")
-    return mask(text, [(m.start, m.end) for m in mentions], "§")
+    return mask(text, spans, "§")
 
 
 def _negated(text: str, start: int) -> bool:

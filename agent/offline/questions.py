@@ -20,7 +20,10 @@ WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|sorry|also|just\s
                  r"(?:why|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
                  r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b")
 _INTERROGATIVE = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|also|out\s+of\s+curiosity)\W+)*"
-                            r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|will|does|do|"
+                            r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|will|"
+                            # "do we ...?" asks; "do 2.5k" (do it with 2.5k) is an imperative
+                            r"(?:does|do)(?=\s+(?:we|you|i|they|it|that|this|these|those|the|our|your|an?|any|all|"
+                            r"people|users|l\d|h\d|a\d)\b)|"
                             r"should|shall|may|might)\b")
 # Questions that ask for the plan itself: their facts are the need ("can you size a chatbot for 300 users?").
 _REQUEST = re.compile(r"\b(?:recommend|suggest|propose|size|plan|spec\s+out|figure\s+out|help\s+(?:me|us))\b|"

@@ -21,7 +21,7 @@ LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes"
          "budgets", "request", "requested", "requests", "second", "minute", "seconded", "average", "averages",
          "latent", "assistants", "customer", "contract", "document", "ticket", "engineer", "developer", "analyst",
          "lawyer", "student", "employee", "summary", "summaries", "precise", "deployed", "deploys", "millions",
-         "thousands", "maxim", "priorities", "generations", "completions", "translations", "concurrently"}
+         "thousands", "maxim", "priorities", "generations", "completions", "translations", "concurrently", "concurrency"}
 _WORD = re.compile(r"[A-Za-z]{5,}")
 
 
@@ -35,6 +35,8 @@ def _fix(word: str) -> str | None:
     for key in _SINGLE:
         if key[0] != low[0] or abs(len(key) - len(low)) > budget:
             continue
+        if low.startswith(key):
+            return None  # an inflection of the keyword ("simultaneously", "budgeting"), not a misspelling
         d = OSA.distance(low, key, score_cutoff=budget)
         if d < best_d:
             best, best_d = key, d

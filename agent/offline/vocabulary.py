@@ -74,9 +74,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bcontent\s+(?:generation|creation|writing|writer|marketing)|\bseo\s+(?:content|articles?|copy)|"
      r"\bpress\s+releases?\b|\bcreative\s+writing\b|\bad\s+campaigns?\b|\bcontent_generation\b|"
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
-     r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:\w+\s+){0,2}?"
+     r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
      r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
-     r"\bwrit(?:e|es|ing)\s+(?:\w+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
+     r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
@@ -86,7 +86,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
      r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
      r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
-     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchat[\s-]?gpt\b|\bchatbot_conversational\b"),
+     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchat[\s-]?gpt\b|\bchatbot_conversational\b|"
+     r"\b(?!(?:the|a|an|our|this|that|your|their|my|its)\b)[a-z&-]{2,}[\s-]bots?\b"),
 ))
 # Weak one-word answers, used only when nothing above matched (e.g. answering "what will it be used for?").
 WEAK_USE_CASES: tuple[tuple[UseCase, re.Pattern], ...] = tuple((u, _re(p)) for u, p in (
