@@ -32,6 +32,9 @@ class ServingConfig(BaseModel):
                     "tensor_parallel x data_parallel GPUs instead of being sliced by tensor parallelism")
     kv_cache_dtype: Literal["auto", "fp8"] = Field(
         default="auto", description="vLLM --kv-cache-dtype; auto = 16-bit (the activation dtype)")
+    async_scheduling: bool = Field(
+        default=True, description="vLLM async scheduling: the CPU schedules the next step while the GPU runs this "
+                                  "one (on by default since vLLM 0.14; older releases only with --async-scheduling)")
 
     @property
     def gpus_per_replica(self) -> int:

@@ -103,7 +103,8 @@ class _Group:
         model, gpu, _, lim = self.parts
         cfg = self.case.config
         step = StepTimeModel(model, cfg.precision, gpu, cfg.tensor_parallel, c, data_parallel=cfg.data_parallel,
-                             expert_parallel=cfg.expert_parallel, kv_cache_dtype=cfg.kv_cache_dtype)
+                             expert_parallel=cfg.expert_parallel, kv_cache_dtype=cfg.kv_cache_dtype,
+                             async_scheduling=cfg.async_scheduling)
         load = self.case.load
         prompt, output = self.case.mean_lengths
         est = closed_loop(step, lim, load.value / cfg.data_parallel, prompt, output,

@@ -15,6 +15,7 @@ from pathlib import Path
 from knowledge.catalog import Catalog, UnknownNameError
 from knowledge.domain import Load, LoadKind, Precision, ServingConfig
 from knowledge.domain.prediction import BenchmarkProtocol
+from simulator.perf.vllm_versions import async_scheduling_by_default
 
 # The benchmark client's protocol (see module docstring).
 REQUESTS_PER_USER = 10
@@ -151,7 +152,8 @@ def _case(row: dict, catalog: Catalog, fixed_lengths: bool, kv_policy: str) -> C
     config = ServingConfig(
         model_id=model.id, precision=precision, gpu=gpu.name, tensor_parallel=tp, kv_cache_dtype=kv,
         data_parallel=dp, expert_parallel=ep > 1, max_num_seqs=max(256, per_rank),
-        max_num_batched_tokens=8192, max_model_len=isl + osl + MAX_MODEL_LEN_MARGIN, gpu_memory_utilization=0.9)
+        max_num_batched_tokens=8192, max_model_len=isl + osl + MAX_MODEL_LEN_MARGIN, gpu_memory_utilization=0.9,
+        async_scheduling=async_scheduling_by_default(row["backend_version"]))
     # Under the protocol the load's lengths are the client's L (it draws uniformly in [0.8 L, L]).
     load = Load(kind=LoadKind.CONCURRENCY, value=per_rank * dp, prompt_tokens=isl, output_tokens=osl)
     return Case(row_id=row["id"], model_id=model.id, gpu=gpu.name, family=gpu.family, engine=row["backend"],

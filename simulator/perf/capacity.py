@@ -178,7 +178,9 @@ class _RankModel:
             rho = rate * extra
             if rho >= 0.95:
                 return None, None
-            itl = t_dec / (1 - rho) * self.burst
+            # a burst decodes a fuller batch than the mean: the step at that batch, not the mean step scaled
+            crowd = self.burst * n
+            itl = (step.batch_ms(crowd, crowd) + self.a_full * crowd * self.ctx) / (1 - rho)
             wait = rho / (1 - rho) * extra * (self.ca2 + self.cs2) / 2
             ttft = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + extra + wait
             n = max(1.0, rate * (ttft + self.out * itl))

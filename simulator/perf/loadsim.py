@@ -87,7 +87,7 @@ def config_parts(config: ServingConfig, catalog: Catalog, coefficients: Coeffici
                        expert_parallel=config.expert_parallel)
     step = StepTimeModel(model, config.precision, gpu, config.tensor_parallel, coeffs,
                          data_parallel=config.data_parallel, expert_parallel=config.expert_parallel,
-                         kv_cache_dtype=config.kv_cache_dtype)
+                         kv_cache_dtype=config.kv_cache_dtype, async_scheduling=config.async_scheduling)
     return step, plan, coeffs
 
 

@@ -9,8 +9,8 @@ with the GPU family's kernel-level coefficients (fitted to measured kernel table
 * MoE layers: one fused MoE call per layer over the distinct experts the step's tokens touch;
 * attention: a call floor per layer and sequence; prefill is the causal pairs' work; decode reads the KV cache;
 * tensor-parallel all-reduces (or expert-parallel exchanges) over the interconnect;
-* end-to-end overheads the kernels do not show, fitted on measured serving runs: per step (scheduler,
-  sampler), per layer (norms, rotary, residual glue) and per sequence.
+* end-to-end overheads the kernels do not show, fitted on measured serving runs: per step (the scheduler's CPU
+  work, hidden under the GPU's with async scheduling), per layer (norms, rotary, residual glue) and per sequence.
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ class StepTimeModel:
 
     def __init__(self, model: ModelCard, precision: Precision, gpu: GpuSpec, tensor_parallel: int = 1,
                  coefficients: EngineCoefficients | None = None, *, data_parallel: int = 1,
-                 expert_parallel: bool = False, kv_cache_dtype: str = "auto"):
+                 expert_parallel: bool = False, kv_cache_dtype: str = "auto", async_scheduling: bool = True):
         self.model, self.precision, self.gpu = model, precision, gpu
+        self.async_scheduling = async_scheduling
         self.tp, self.dp = tensor_parallel, data_parallel
         self.gpus = tensor_parallel * data_parallel
         self.expert_parallel = expert_parallel
@@ -69,7 +70,8 @@ class StepTimeModel:
         model, gpu = catalog.model(config.model_id), catalog.gpu(config.gpu)
         coeffs = coefficients or load_coefficients().for_family(gpu.family, "vllm")
         return cls(model, config.precision, gpu, config.tensor_parallel, coeffs, data_parallel=config.data_parallel,
-                   expert_parallel=config.expert_parallel, kv_cache_dtype=config.kv_cache_dtype)
+                   expert_parallel=config.expert_parallel, kv_cache_dtype=config.kv_cache_dtype,
+                   async_scheduling=config.async_scheduling)
 
     # ------------------------------------------------------------------ constants per configuration
 
@@ -141,7 +143,8 @@ class StepTimeModel:
             1.0, self.top_k, a.hidden_size, self.gpus, 0.0, a2a_rate(gpu, c), node,
             INTER_NODE_GBPS * 1e6 * INTER_NODE_EFF)) if moe_exchange else 0.0
         self._latency_ms = c.comm_latency_us / 1e3
-        self._fixed_ms = c.step_ms + c.layer_us * a.num_layers / 1e3
+        self._cpu_ms = c.step_ms
+        self._layer_ms = c.layer_us * a.num_layers / 1e3
         self._seq_ms = c.seq_us / 1e3
 
     # ------------------------------------------------------------------ pieces
@@ -173,11 +176,13 @@ class StepTimeModel:
 
     def batch_ms(self, tokens: float, seqs: float) -> float:
         """Everything except attention's work: depends only on how many tokens and sequences the step carries
-        (attention's call floor per layer and per sequence included)."""
-        if tokens <= 0:
-            return self._fixed_ms
-        return (self._linear_ms(tokens, seqs) + self._comm_ms(tokens) + self._fixed_ms + self._attn_fixed_ms
-                + seqs * (self._seq_ms + self._attn_seq_ms))
+        (attention's call floor per layer and per sequence included). The engine's per-step CPU work (scheduling,
+        input preparation) follows the GPU's work, or runs under it with async scheduling."""
+        gpu = self._layer_ms
+        if tokens > 0:
+            gpu += (self._linear_ms(tokens, seqs) + self._comm_ms(tokens) + self._attn_fixed_ms
+                    + seqs * (self._seq_ms + self._attn_seq_ms))
+        return max(gpu, self._cpu_ms) if self.async_scheduling else gpu + self._cpu_ms
 
     def decode_context_ms(self) -> tuple[float, float]:
         """Decode attention cost per context token (full layers, window layers): time is linear in context."""

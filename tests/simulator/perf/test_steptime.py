@@ -121,3 +121,24 @@ def test_attention_that_normalizes_q_and_k_over_all_heads_pays_one_more_collecti
     extra = tp4.iteration_ms(decode_contexts=[2000] * 4) - plain.iteration_ms(decode_contexts=[2000] * 4)
     assert extra == pytest.approx(layers * C.comm_latency_us / 1e3)
     assert StepTimeModel(minimax, Precision.FP8, h200, 1, C)._small_ar_calls == 0  # one GPU: nothing to reduce
+
+
+def test_async_scheduling_hides_the_per_step_cpu_work_under_the_gpu_work():
+    c = C.with_values(step_ms=1.0)
+    gpu = GPUS["H100-SXM"]
+    sync = StepTimeModel(LLAMA_8B, Precision.BF16, gpu, 1, c, async_scheduling=False)
+    overlapped = StepTimeModel(LLAMA_8B, Precision.BF16, gpu, 1, c, async_scheduling=True)
+    step = overlapped.batch_ms(8, 8)
+    assert step > 1.0  # 16 GB of weights take longer than the scheduler
+    assert sync.batch_ms(8, 8) == pytest.approx(step + 1.0)
+    slow_cpu = StepTimeModel(LLAMA_8B, Precision.BF16, gpu, 1, C.with_values(step_ms=50.0), async_scheduling=True)
+    assert slow_cpu.batch_ms(8, 8) == pytest.approx(50.0)  # a GPU that waits for the CPU
+
+
+def test_vllm_releases_schedule_asynchronously_from_0_14():
+    from simulator.perf.vllm_versions import async_scheduling_by_default, release
+
+    assert release("0.19.0-cu130") == (0, 19) and release("v0.11.2") == (0, 11) and release("nightly-5b8c") is None
+    assert async_scheduling_by_default("0.14.0") and async_scheduling_by_default("0.18.0")
+    assert not async_scheduling_by_default("0.11.2") and not async_scheduling_by_default("v0.13.1")
+    assert async_scheduling_by_default("") and async_scheduling_by_default("nightly-5b8c")  # unknown: today's default
