@@ -6,7 +6,8 @@ classes of messages to cover). The split is by id, not by choice, so nobody pick
     python scripts/split_blind_suite.py WRITER_A.yaml WRITER_B.yaml --out evals/suites
 
 writes ``blind-dev.yaml`` (developed against, gated in CI) and ``blind-holdout.yaml`` (run and reported, never
-edited to make it pass). Re-running it on the same inputs writes the same files.
+edited to make it pass); ``--name blind2`` writes a later round of writers into ``blind2-*.yaml`` so the first
+round's halves stay as they were. Re-running it on the same inputs writes the same files.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("inputs", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, default=Path("evals/suites"))
+    ap.add_argument("--name", default="blind", help="suite name prefix: writes NAME-dev.yaml and NAME-holdout.yaml")
     args = ap.parse_args()
     halves: dict[str, list[dict]] = {"dev": [], "holdout": []}
     for path in args.inputs:
@@ -49,9 +51,9 @@ def main() -> None:
             halves[half_of(scenario["id"])].append(scenario)
     for half, scenarios in halves.items():
         title = f"Blind paraphrase suite, {half} half ({len(scenarios)} scenarios)."
-        body = yaml.safe_dump({"name": f"blind-{half}", "description": title, "scenarios": scenarios},
+        body = yaml.safe_dump({"name": f"{args.name}-{half}", "description": title, "scenarios": scenarios},
                               sort_keys=False, allow_unicode=True, width=120)
-        out = args.out / f"blind-{half}.yaml"
+        out = args.out / f"{args.name}-{half}.yaml"
         out.write_text(HEADER.format(title=title, rule=RULES[half]) + body, encoding="utf-8")
         load_suite(out)
         print(f"{out}: {len(scenarios)} scenarios")
