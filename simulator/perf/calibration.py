@@ -30,7 +30,7 @@ from simulator.perf.calibration_data import PROTOCOL, REQUESTS_PER_USER, Case, l
 from simulator.perf.closedloop import closed_loop
 from simulator.perf.coefficients import (
     DEFAULT_COEFFICIENTS_PATH, PRIOR, CoefficientSet, EngineCoefficients, FamilyFit, coefficient_set_to_dict,
-    load_coefficients,
+    family_name, family_with_gpus, load_coefficients,
 )
 from simulator.perf.fitting import BOUNDS, Parameterization, huber_weights, levenberg_marquardt
 from simulator.perf.loadsim import config_parts, engine_limits, simulate
@@ -218,8 +218,9 @@ def calibrate(csv_path: Path, out_path: Path = DEFAULT_COEFFICIENTS_PATH, *, cat
         k = kernel_fits.get(r.family)
         fits[r.family] = FamilyFit(
             fit.coefficients, False, fit.band_pct,
-            f"overheads fitted on {r.rows} vLLM agg rows of {Path(csv_path).name}; "
-            + (f"kernel efficiencies from {', '.join(k.gpus)} kernel tables" if k else "kernel efficiencies: priors"),
+            f"engine overheads fitted on {r.rows} measured vLLM serving runs ({Path(csv_path).name}); "
+            + (f"kernel efficiencies from {family_with_gpus(r.family, k.gpus)} kernel tables" if k
+               else "kernel efficiencies assumed (no kernel tables)"),
             kernel_gpus=tuple(k.gpus) if k else (), kernel_source=k.source if k else "")
     fits.update(kernel_only_families(kernel_fits, fits))
     fits.update(prior_families(fits))
@@ -318,9 +319,10 @@ def kernel_only_families(kernel_fits: dict[str, FamilyKernelFit], fitted: dict[s
         out[family] = FamilyFit(
             PRIOR.with_values(**k.values, **overheads), prior=False,
             band_pct={m: round(KERNEL_ONLY_BAND_FACTOR * v, 1) for m, v in widest.items()},
-            derivation=(f"kernel efficiencies from {', '.join(k.gpus)} kernel tables; no serving runs of this family: "
-                        f"end-to-end overheads of the {base_name} fit, band {KERNEL_ONLY_BAND_FACTOR}x the widest "
-                        "fitted one"),
+            derivation=(f"kernel efficiencies from {family_with_gpus(family, k.gpus)} kernel tables; engine "
+                        f"overheads from the serving runs measured on {family_name(base_name)} GPUs (none on "
+                        f"{family_name(family)} GPUs); uncertainty {KERNEL_ONLY_BAND_FACTOR}x the widest measured "
+                        "family's"),
             end_to_end=False, kernel_gpus=tuple(k.gpus), kernel_source=k.source)
     return out
 
@@ -329,8 +331,8 @@ def kernel_only_families(kernel_fits: dict[str, FamilyKernelFit], fitted: dict[s
 _PRIOR_ADJUSTMENTS: dict[str, tuple[dict[str, float], str]] = {
     "cdna3": ({"flops_eff": 0.7, "bw_eff": 0.85, "attn_flops_eff": 0.7, "layer_us": 1.3, "step_ms": 1.3,
                "comm_latency_us": 1.5},
-              "Hopper fit with ROCm vLLM kernels assumed 30% less compute-efficient, 15% less bandwidth-"
-              "efficient, 30% higher overheads and 1.5x collective latency"),
+              "the NVIDIA Hopper calibration with ROCm vLLM kernels assumed 30% less compute-efficient, 15% less "
+              "bandwidth-efficient, with 30% higher overheads and 1.5x the collective latency"),
 }
 
 
@@ -346,5 +348,6 @@ def prior_families(fits: dict[str, FamilyFit]) -> dict[str, FamilyFit]:
         values = {k: min(getattr(base, k) * f, BOUNDS[k][1]) for k, f in adj.items()}
         out[family] = FamilyFit(base.with_values(**values), prior=True,
                                 band_pct={k: round(min(PRIOR_BAND_FACTOR * v, 150.0), 1) for k, v in widest.items()},
-                                derivation=f"prior (no measurements): {why}", end_to_end=False)
+                                derivation=f"assumed, nothing measured on {family_name(family)} GPUs: {why}",
+                                end_to_end=False)
     return out

@@ -16,6 +16,18 @@ from pathlib import Path
 
 DEFAULT_COEFFICIENTS_PATH = Path(__file__).with_name("coefficients.json")
 FAMILIES = ("ampere", "ada", "hopper", "blackwell", "cdna3")
+# GPU families as users know them, for anything a user reads.
+FAMILY_NAMES = {"ampere": "NVIDIA Ampere", "ada": "NVIDIA Ada", "hopper": "NVIDIA Hopper",
+                "blackwell": "NVIDIA Blackwell", "cdna3": "AMD CDNA 3"}
+
+
+def family_name(family: str) -> str:
+    return FAMILY_NAMES.get(family, family)
+
+
+def family_with_gpus(family: str, gpus: tuple[str, ...] | list[str]) -> str:
+    """'NVIDIA Ada (L40S)': the family and the GPUs that stand for it."""
+    return f"{family_name(family)} ({', '.join(gpus)})" if gpus else family_name(family)
 
 
 @dataclass(frozen=True)
@@ -78,12 +90,12 @@ class FamilyFit:
     kernel_gpus: tuple[str, ...] = ()  # catalog GPUs whose own kernel tables calibrated the kernel level
     kernel_source: str = ""  # where the kernel-level efficiencies come from (or why they are priors)
 
-    def scaled_note(self, gpu: str) -> str | None:
+    def scaled_note(self, gpu: str, family: str) -> str | None:
         """Said of a GPU of this family without kernel tables of its own (its vendor figures scale the fit)."""
         if not self.kernel_gpus or gpu in self.kernel_gpus:
             return None
-        return (f"{gpu}: kernel efficiencies of the {'/'.join(self.kernel_gpus)} tables applied to {gpu}'s own "
-                f"peak figures (no kernel measurements of {gpu}); wider uncertainty")
+        return (f"{gpu}: {family_with_gpus(family, self.kernel_gpus)} kernel tables scaled to {gpu}'s vendor "
+                f"figures (nothing measured on the {gpu} itself); wider uncertainty")
 
 
 @dataclass(frozen=True)

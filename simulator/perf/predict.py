@@ -14,7 +14,7 @@ from knowledge.domain import (
 )
 from knowledge.domain.prediction import BenchmarkProtocol, PredictionProtocol
 from simulator.perf.benchmarks import BenchmarkMatch, match, reference_value
-from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
+from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, family_name, load_coefficients
 from simulator.perf.loadsim import SimulationResult, config_parts, simulate
 
 METRICS = ("ttft", "itl", "e2e")
@@ -113,12 +113,13 @@ def _bands(gpu: GpuSpec, coefficients) -> tuple[dict[str, float], list[str]]:
     fit = cs.fit_for(gpu.family, "vllm")
     bands = {m: float(fit.band_pct.get(m, 40.0)) for m in METRICS}
     notes = []
+    name = family_name(gpu.family)
     if fit.prior:
-        notes.append(f"no {gpu.family} measurements were calibrated ({fit.derivation or 'priors'}): "
-                     "efficiency priors, wider uncertainty")
+        notes.append(f"nothing measured on {name} GPUs was calibrated ({fit.derivation or 'assumed efficiencies'}); "
+                     "wider uncertainty")
     elif not fit.end_to_end:
-        notes.append(f"{gpu.family}: {fit.derivation}")
-    scaled = fit.scaled_note(gpu.name)
+        notes.append(f"{name} GPUs: {fit.derivation}")
+    scaled = fit.scaled_note(gpu.name, gpu.family)
     if scaled:
         bands = {m: round(b * SCALED_GPU_BAND_FACTOR, 1) for m, b in bands.items()}
         notes.append(scaled)

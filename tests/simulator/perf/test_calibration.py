@@ -74,8 +74,14 @@ def test_small_calibration_fits_and_writes_the_file(tmp_path, catalog):
         fit = cs.fit_for(family)
         assert not fit.prior and not fit.end_to_end and fit.kernel_gpus == gpus
         assert "kernel tables" in fit.derivation and fit.band_pct["itl"] > cs.fit_for("hopper").band_pct["itl"]
-    assert cs.fit_for("ada").scaled_note("L4").startswith("L4: kernel efficiencies of the L40S tables")
-    assert cs.fit_for("ada").scaled_note("L40S") is None
+    assert cs.fit_for("ada").scaled_note("L4", "ada").startswith(
+        "L4: NVIDIA Ada (L40S) kernel tables scaled to L4's vendor figures")
+    assert cs.fit_for("ada").scaled_note("L40S", "ada") is None
+    # families in words a user knows, never the internal keys
+    for family in ("ampere", "ada", "cdna3"):
+        derivation = cs.fit_for(family).derivation
+        assert "NVIDIA" in derivation or "AMD" in derivation
+        assert not any(key in derivation for key in ("hopper fit", "ada:", "cdna3", " agg rows"))
     assert doc["kernel_fit"]["hopper"]["errors"]
     assert doc["fitted_on"] and doc["residuals"]["hopper"]["in_sample"]["rows"] == 20
 
