@@ -2,6 +2,9 @@
 
     python benchmarks/accuracy.py [--shared ../shared] [--fixed-lengths] [--limit N] [--skip-lomo]
 
+Rows that contradict their own deployment's load curve are left out by one rule for every model
+(``calibration_data.inconsistent_rows``); the figures with every row kept are printed beside the headline.
+
 1. Headline, leave one model out: for each GPU family with measured vLLM ``agg`` rows, the end-to-end
    overheads are refitted without one model (kernel efficiencies come from the kernel tables, which hold no
    end-to-end rows), and that model's rows are predicted; median and p90 absolute percentage error of mean TTFT
@@ -59,12 +62,15 @@ def _stats_line(label: str, s: ErrorStats, mark: bool = False) -> str:
             f"{s.tpot_p90_ape:>10.1%}{flag}")
 
 
-def leave_one_model_out(shared: Path, catalog: Catalog) -> None:
+def leave_one_model_out(shared: Path, catalog: Catalog, with_inconsistent: bool = True) -> None:
     t0 = time.perf_counter()
     kernels = fit_all_families(shared / "data/kernels", catalog)
-    results, _ = family_reports(shared / "data/calibration/measured_fixed_concurrency.csv", catalog, kernels)
+    csv_path = shared / "data/calibration/measured_fixed_concurrency.csv"
+    results, skipped = family_reports(csv_path, catalog, kernels)
     print(f"\nLEAVE ONE MODEL OUT (headline): overheads refitted without the model, kernel efficiencies from the "
           f"kernel tables; benchmark protocol; {time.perf_counter() - t0:.0f}s")
+    for reason, n in skipped.items():
+        print(f"{n} rows left out (the same rule for every model): {reason}")
     header = f"{'family / group':<34}{'rows':>6}{'TTFT med':>10}{'TTFT p90':>10}{'TPOT med':>10}{'TPOT p90':>10}"
     print(header)
     for r, _ in results:
@@ -83,11 +89,20 @@ def leave_one_model_out(shared: Path, catalog: Catalog) -> None:
                             ("precision", r.per_precision_in_sample)):
             for name, st in part.items():
                 print(_stats_line(f"  {title} {name.split('/')[-1]}", st))
+    if with_inconsistent and skipped:
+        t0 = time.perf_counter()
+        every, _ = family_reports(csv_path, catalog, kernels, exclude_inconsistent=False)
+        print(f"\nThe same with every row kept (no exclusion), fitted and scored on all rows; "
+              f"{time.perf_counter() - t0:.0f}s")
+        print(header)
+        for r, _ in every:
+            print(_stats_line(f"{r.family} leave one model out", r.leave_one_model_out, mark=True))
+            print(_stats_line(f"{r.family} in-sample", r.in_sample))
 
 
 def measured_rows(shared: Path, catalog: Catalog, fixed_lengths: bool, limit: int | None) -> None:
     cases, skipped = load_cases(shared / "data/calibration/measured_fixed_concurrency.csv", catalog,
-                                fixed_lengths=fixed_lengths, kv_policy=KV_POLICY)
+                                fixed_lengths=fixed_lengths, kv_policy=KV_POLICY, exclude_inconsistent=True)
     cases = cases[:limit] if limit else cases
     cache: dict[tuple, tuple[float, float]] = {}
     errors: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -200,10 +215,12 @@ def main() -> None:
     ap.add_argument("--fixed-lengths", action="store_true", help="fixed isl/osl and steady state instead")
     ap.add_argument("--limit", type=int, default=None, help="only the first N rows of each file")
     ap.add_argument("--skip-lomo", action="store_true", help="skip the leave-one-model-out refits (~2 min)")
+    ap.add_argument("--skip-unfiltered", action="store_true",
+                    help="skip the second leave-one-model-out run that keeps the inconsistent rows (~2 min)")
     args = ap.parse_args()
     catalog = Catalog.from_files()
     if not args.skip_lomo:
-        leave_one_model_out(args.shared, catalog)
+        leave_one_model_out(args.shared, catalog, with_inconsistent=not args.skip_unfiltered)
     measured_rows(args.shared, catalog, args.fixed_lengths, args.limit)
     simulated_sweeps(args.shared, catalog, args.limit)
 
