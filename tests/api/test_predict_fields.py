@@ -1,0 +1,83 @@
+"""POST /v1/predict through a real server: the benchmark replay (``protocol``), the vLLM settings that describe a
+deployment, and what an overloaded configuration says."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+BASE = {"model": "meta-llama/Llama-3.1-8B-Instruct", "gpu": "H100", "prompt_tokens": 1000, "output_tokens": 200}
+
+
+def _predict(c: httpx.Client, **fields) -> dict:
+    r = c.post("/v1/predict", json={**BASE, **fields})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _error(c: httpx.Client, **fields) -> str:
+    r = c.post("/v1/predict", json={**BASE, **fields})
+    assert r.status_code in (400, 422), r.text
+    message = r.json()["error"]["message"]
+    assert "\n" not in message.strip() and "Traceback" not in message
+    return message
+
+
+def test_predict_replays_a_benchmark_client_and_names_what_its_figures_describe(api_server):
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        steady = _predict(c, concurrency=8)
+        assert steady["protocol"]["kind"] == "steady_state" and steady["protocol"]["benchmark"] is None
+        assert "first request" in steady["protocol"]["description"]
+
+        replay = _predict(c, concurrency=8, requests_per_user=3, length_spread=0.8)
+        protocol = replay["protocol"]
+        assert protocol["kind"] == "benchmark_replay"
+        assert protocol["benchmark"] == {"requests_per_user": 3, "length_spread": 0.8}
+        assert "8 users start together, 3 requests each" in protocol["description"]
+        assert "prompts uniform in [800, 1000]" in protocol["description"]  # computed from L and the spread
+        # a different run from the steady state (whose users, with identical lengths, stay in lock-step)
+        assert replay["ttft_ms"]["mean"] != pytest.approx(steady["ttft_ms"]["mean"], rel=0.05)
+        fixed = _predict(c, concurrency=8, requests_per_user=3)
+        assert "1000-token prompts, 200-token outputs" in fixed["protocol"]["description"]
+        assert replay["e2e_ms"]["mean"] < fixed["e2e_ms"]["mean"]  # lengths in [0.8 L, L]: 10% shorter on average
+
+        assert "requests_per_user" in _error(c, rps=2, requests_per_user=3)
+        assert "requests_per_user" in _error(c, concurrency=8, length_spread=0.8)
+        assert "length_spread" in _error(c, concurrency=8, requests_per_user=3, length_spread=1.5)
+
+
+def test_predict_takes_the_vllm_settings_of_the_deployment_described(api_server):
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        auto = _predict(c, concurrency=16)
+        fp8 = _predict(c, concurrency=16, kv_cache_dtype="fp8")
+        assert fp8["memory"]["kv_bytes_per_token"] == pytest.approx(auto["memory"]["kv_bytes_per_token"] / 2)
+        assert fp8["memory"]["kv_capacity_tokens"] == pytest.approx(2 * auto["memory"]["kv_capacity_tokens"], rel=0.01)
+
+        capped = _predict(c, concurrency=16, max_num_seqs=4)
+        assert capped["max_concurrency"] == 4
+        assert capped["ttft_ms"]["mean"] > auto["ttft_ms"]["mean"]  # 12 of 16 users wait for a slot
+
+        alone = _predict(c, concurrency=1)
+        chunked = _predict(c, concurrency=1, max_num_batched_tokens=64)  # a 1000-token prompt in 16 steps
+        assert chunked["ttft_ms"]["mean"] > 2 * alone["ttft_ms"]["mean"]
+
+        cached = _predict(c, concurrency=16, enable_prefix_caching=True, shared_prefix_tokens=800)
+        assert cached["ttft_ms"]["mean"] < auto["ttft_ms"]["mean"]
+        assert any(n.startswith("prefix caching: a shared 800-token prompt prefix") for n in cached["notes"])
+        ignored = _predict(c, concurrency=16, shared_prefix_tokens=800)  # without prefix caching, recomputed
+        assert ignored["ttft_ms"]["mean"] == pytest.approx(auto["ttft_ms"]["mean"])
+
+        assert "max_model_len" in _error(c, concurrency=16, max_model_len=1024)
+        assert "shared_prefix_tokens" in _error(c, concurrency=16, shared_prefix_tokens=1000)
+        assert "kv_cache_dtype" in _error(c, concurrency=16, kv_cache_dtype="int3")
+
+
+def test_an_overloaded_configuration_says_what_it_sustains(api_server):
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        light = _predict(c, rps=1, max_model_len=2048)
+        assert not any(n.startswith("overloaded") for n in light["notes"])
+        heavy = _predict(c, rps=200, max_model_len=2048)
+        note = next(n for n in heavy["notes"] if n.startswith("overloaded: sustains at most "))
+        sustained = float(note.removeprefix("overloaded: sustains at most ").split(" ")[0])
+        assert 0 < sustained < 200 and "200 req/s offered" in note
+        assert heavy["throughput"]["requests_per_s"] == pytest.approx(sustained, rel=0.01)
