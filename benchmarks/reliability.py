@@ -255,11 +255,15 @@ def storage(root: Path, turns: int) -> dict:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM")
             size1 = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-            held = sum(conn.execute(q, (sid,)).fetchone()[0] for q in (
-                "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %s",
-                "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes WHERE thread_id = %s",
-                "SELECT coalesce(sum(octet_length(checkpoint::text)), 0) FROM checkpoints WHERE thread_id = %s",
-                "SELECT coalesce(sum(octet_length(content)), 0) FROM checkpoint_contents WHERE thread_id = %s"))
+            held = sum(conn.execute(q, (sid,)).fetchone()[0] for table, q in (
+                ("checkpoint_blobs", "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_blobs WHERE thread_id = %s"),
+                ("checkpoint_writes", "SELECT coalesce(sum(octet_length(blob)), 0) FROM checkpoint_writes"
+                                      " WHERE thread_id = %s"),
+                ("checkpoints", "SELECT coalesce(sum(octet_length(checkpoint::text)), 0) FROM checkpoints"
+                                " WHERE thread_id = %s"),
+                ("checkpoint_contents", "SELECT coalesce(sum(octet_length(content)), 0) FROM checkpoint_contents"
+                                        " WHERE thread_id = %s"))
+                if conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0])  # older versions lack some
     finally:
         api.stop()
     mb = 1e6
@@ -326,7 +330,7 @@ def main() -> None:
     parts = {"disconnects": lambda r: disconnects(r, args.trials), "races": lambda r: races(r, args.trials),
              "memory": memory, "storage": lambda r: storage(r, args.turns),
              "recovery": lambda r: recovery(r, args.trials), "shutdown": shutdown}
-    print(f"load average before: {os.getloadavg()}")
+    print(f"load average before: {os.getloadavg()}", flush=True)
     results = {}
     with tempfile.TemporaryDirectory(prefix="compass-reliability-") as tmp:
         for name, run in parts.items():

@@ -149,9 +149,11 @@ def test_a_full_disk_is_reported_in_a_line_and_the_connection_keeps_serving(api_
     import http.client
     import json as jsonlib
 
+    tables = ("checkpoint_blobs", "checkpoint_writes", "checkpoint_contents")  # where a turn writes what it was sent
     with psycopg.connect(kb.db.url, autocommit=True) as conn:
-        conn.execute(sql.SQL("ALTER TABLE checkpoint_blobs SET TABLESPACE {}").format(sql.Identifier(tiny_tablespace)))
-        conn.execute(sql.SQL("ALTER TABLE checkpoint_writes SET TABLESPACE {}").format(sql.Identifier(tiny_tablespace)))
+        for table in tables:
+            conn.execute(sql.SQL("ALTER TABLE {} SET TABLESPACE {}").format(sql.Identifier(table),
+                                                                          sql.Identifier(tiny_tablespace)))
     try:
         words = " ".join(f"w{i * 7919 % 100003:05d}" for i in range(15_000))[:95_000]  # ~95 kB, poorly compressible
         client = http.client.HTTPConnection("127.0.0.1", api_server.port, timeout=60)
@@ -170,8 +172,8 @@ def test_a_full_disk_is_reported_in_a_line_and_the_connection_keeps_serving(api_
         client.close()
     finally:
         with psycopg.connect(kb.db.url, autocommit=True) as conn:
-            conn.execute("ALTER TABLE checkpoint_blobs SET TABLESPACE pg_default")
-            conn.execute("ALTER TABLE checkpoint_writes SET TABLESPACE pg_default")
+            for table in tables:
+                conn.execute(sql.SQL("ALTER TABLE {} SET TABLESPACE pg_default").format(sql.Identifier(table)))
 
 
 @pytest.mark.slow
