@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, model_validator
 from agent.acts import Reading, SetField
 from agent.redaction import redacted_messages
 from agent.spec_update import Change
+from k8s.bundle import ManifestBundle
 from knowledge.domain import DeploymentOutcome, DeploymentSpec, SimilarDeployment
 from tools.planner import PlanResult
 from tools.whatif import Comparison
@@ -58,6 +59,9 @@ class Deployment(BaseModel):
     status: DeploymentStatus
     summary: list[str] = Field(default_factory=list, description="what the manifests create, one line each")
     objects: int = 0
+    bundle: ManifestBundle | None = Field(default=None, description="the manifests rendered when the deployment was "
+                                          "requested: shown for approval and applied as they are, never re-rendered")
+    digest: str | None = Field(default=None, description="the bundle's content digest, named in the approval")
     endpoint: str | None = None
     deployment_id: str | None = Field(default=None, description="local: what `compass deploy stop` takes")
     served_model: str | None = None

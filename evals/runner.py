@@ -13,8 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import structlog
 
-from agent import deployer
-from agent.context import AgentContext
 from agent.service import AgentService, NoPendingApprovalError
 from evals.checks import Check, Observed, run_checks
 from evals.judge import judge_available, judge_reply
@@ -34,24 +32,8 @@ def default_workers(llm: str) -> int:
 
 
 def deploy_unavailable(deploy_target: str) -> str | None:
-    """Why deploying cannot work in this build, or None when it can.
-
-    Prefers a ``deployer.available(ctx)`` probe when the deploy path offers one; otherwise asks ``preview``
-    with no recommendation: a build without a deploy path answers DeploymentUnavailableError straight away,
-    a real one fails on the missing recommendation instead (which means it is there).
-    """
-    ctx = AgentContext(deploy_target=deploy_target)
-    probe = getattr(deployer, "available", None)
-    try:
-        if callable(probe):
-            answer = probe(ctx)
-            return None if answer in (True, None) else (answer if isinstance(answer, str) else "unavailable")
-        deployer.preview(None, None, 1, ctx)  # type: ignore[arg-type]
-    except deployer.DeploymentUnavailableError as exc:
-        return str(exc)
-    except Exception:  # noqa: BLE001 - anything else means the real path got past the availability gate
-        return None
-    return None
+    """Why deploying cannot work from here (tools/deploy.py ``available``), or None when it can."""
+    return deploy_path.available(deploy_target)
 
 
 def _label(turn: str | Approval) -> str:

@@ -2,11 +2,15 @@
 
 The text of each manifest is what the template produced (comments included: they explain choices to
 whoever reads the GitOps directory); ``obj`` is the same text parsed, which is what gets validated and
+applied. A bundle is rendered once per deployment: the one a user approves (named by its ``digest``) is the one
 applied.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +109,15 @@ class ManifestBundle:
             elif ref.namespace:
                 out.add(ref.namespace)
         return out
+
+    @property
+    def digest(self) -> str:
+        """The content address of what applying this bundle does: every object's text in apply order, where it
+        goes, and the plan a local target runs (the summary is words about it, not part of it). An approval names
+        the digest it saw; the apply path applies only a bundle with that digest."""
+        content = {"name": self.name, "namespace": self.namespace, "plan": dataclasses.asdict(self.plan),
+                   "manifests": [[m.filename, m.text] for m in self.manifests]}
+        return "sha256:" + hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
     def yaml(self) -> str:
         """All manifests as one multi-document YAML stream (for `kubectl apply -f -`)."""

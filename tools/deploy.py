@@ -1,8 +1,12 @@
-"""Render, check and apply a recommendation to a target: the one deploy path the agent and the CLI share.
+"""Render, check, apply and validate a recommendation on a target: the one deploy path the agent and the CLI share.
 
 Targets: ``local`` (simulator processes on this machine), ``kserve`` / ``plain`` (a cluster through the kubernetes
 client's server-side apply) and ``simulator`` (simulator-mode manifests applied to a cluster). The namespace
 allowlist is enforced here and again inside each target's apply path.
+
+One hand-off: ``prepare`` renders the manifests once and checks them; the conversation keeps that bundle and its
+digest, shows it for approval, and ``apply_approved`` applies exactly that bundle (never a new rendering), after
+checking it still has the digest that was approved.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from pydantic import BaseModel, Field
@@ -18,9 +23,12 @@ from pydantic import BaseModel, Field
 from k8s import Applier, K8sError, ManifestBundle, RenderOptions, render_bundle, validate_bundle
 from k8s.local import LocalTarget
 from knowledge.catalog import Catalog
-from knowledge.domain import DEFAULT_NAMESPACE, DeploymentSpec, Recommendation
+from knowledge.domain import DEFAULT_NAMESPACE, DeploymentOutcome, DeploymentSpec, Recommendation
 from knowledge.errors import CompassError
 from knowledge.settings import KnowledgeSettings
+
+if TYPE_CHECKING:
+    from tools.planner import WorkloadSummary
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +37,32 @@ TARGETS = ("local", "kserve", "plain", "simulator")
 
 class DeployError(CompassError):
     pass
+
+
+class DeploymentUnavailableError(DeployError):
+    """The configured target cannot be reached from this process (no cluster configured)."""
+
+
+def available(target: str) -> str | None:
+    """None when ``target`` can deploy from here, else why not (the local target always can)."""
+    if target == "local":
+        return None
+    if os.environ.get("KUBECONFIG") or os.environ.get("KUBERNETES_SERVICE_HOST") or \
+            os.path.exists(os.path.expanduser("~/.kube/config")):
+        return None
+    return (f"the '{target}' target needs a cluster: set KUBECONFIG (or run in a pod), or use the local target "
+            "(COMPASS_DEPLOY_TARGET=local)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """A deployment rendered once, with what stands in its way: what a user is asked to approve. ``problems``:
+    validation errors and target limits, one line each; ``limits``: those that are the target's limits (valid
+    manifests this target will not run), not validation failures."""
+
+    bundle: ManifestBundle
+    problems: list[str] = dataclasses.field(default_factory=list)
+    limits: list[str] = dataclasses.field(default_factory=list)
 
 
 class Applied(BaseModel):
@@ -55,6 +89,14 @@ def render(rec: Recommendation, spec: DeploymentSpec, catalog: Catalog, *, targe
         raise DeployError(str(exc)) from None
     # local runs here, not on a cluster: say what the local target does, not what a cluster would need
     return dataclasses.replace(bundle, summary=tuple(local_summary(bundle))) if target == "local" else bundle
+
+
+def prepare(rec: Recommendation, spec: DeploymentSpec, catalog: Catalog, *, target: str,
+            allowed_namespaces: Iterable[str], instance: str | None = None) -> Prepared:
+    """Render once and check: the bundle, the validation problems and the target's limits."""
+    bundle = render(rec, spec, catalog, target=target, instance=instance)
+    limits = target_limits(bundle, target, allowed_namespaces)
+    return Prepared(bundle=bundle, problems=problems(bundle, catalog, allowed_namespaces) + limits, limits=limits)
 
 
 def local_summary(bundle: ManifestBundle) -> list[str]:
@@ -115,6 +157,39 @@ def apply(bundle: ManifestBundle, catalog: Catalog, *, target: str, allowed_name
         raise DeployError(result.describe())
     return Applied(id=f"{bundle.namespace}/{bundle.name}", target=target, model_name=bundle.plan.model_id,
                    endpoint=os.environ.get("COMPASS_VALIDATE_URL"), detail=result.describe())
+
+
+def apply_approved(bundle: ManifestBundle | None, digest: str | None, catalog: Catalog, *, target: str,
+                   allowed_namespaces: Iterable[str], progress: Callable[[str], None] = lambda _m: None) -> Applied:
+    """Apply the bundle a user approved, as it is: it must still have the digest the approval named."""
+    if bundle is None or digest is None:
+        raise DeployError("No approved manifests are stored for this deployment; ask to deploy again to review them.")
+    if bundle.digest != digest:
+        raise DeployError(f"The manifests are not the ones approved ({bundle.digest[:19]}... is not "
+                          f"{digest[:19]}...); nothing was applied. Ask to deploy again to review them.")
+    reason = available(target)
+    if reason:
+        raise DeploymentUnavailableError(reason)
+    return apply(bundle, catalog, target=target, allowed_namespaces=allowed_namespaces, progress=progress)
+
+
+def validate(endpoint: str | None, model_name: str, spec: DeploymentSpec, rec: Recommendation,
+             workload: WorkloadSummary, *, target: str, time_scale: float = 1.0,
+             progress: Callable[[str], None] = lambda _m: None) -> DeploymentOutcome:
+    """Load-test a running deployment at the plan's peak with its request lengths, against the spec's SLOs."""
+    # imported here: `compass deploy list|stop` and the apply path stay light (no load generator, no planner)
+    from tools.validation import ValidationLoad
+    from tools.validation import validate as validate_endpoint
+
+    if not endpoint:
+        raise CompassError("The deployment has no endpoint reachable from here; set COMPASS_VALIDATE_URL (for "
+                           "example a port-forward to the service) and ask me to validate it.")
+    load = ValidationLoad(rps=workload.peak_rps, prompt_tokens=workload.prompt_tokens,
+                          output_tokens=workload.output_tokens, prompt_tokens_p90=workload.prompt_tokens_p90,
+                          output_tokens_p90=workload.output_tokens_p90, burstiness_cv=workload.burstiness_cv)
+    duration = float(os.environ.get("COMPASS_VALIDATE_DURATION_S", "20"))
+    return validate_endpoint(endpoint, model_name, spec, rec, load, target=target, duration_s=duration,
+                             time_scale=time_scale, progress=progress)
 
 
 def stop_local(deployment_id: str, allowed_namespaces: Iterable[str]) -> bool:

@@ -7,11 +7,12 @@ from typing import Any
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
-from agent import deployer
 from agent.context import AgentContext
 from agent.nodes.common import emit, say
 from agent.state import AgentState, Stage
 from agent.tools.common import step
+from tools import deploy
+from tools.validation import report_text
 
 VALIDATE_DEPLOYMENT = "validate_deployment"
 
@@ -31,12 +32,13 @@ def validation_update(state: AgentState, runtime: Any) -> dict:
         emit(runtime, "progress", message=message)
 
     outcome, run, error = step(runtime, state, VALIDATE_DEPLOYMENT, {"endpoint": dep.endpoint},
-                               lambda: deployer.validate(dep, rec, state.spec, state.plan.workload, runtime.context,
-                                                         progress))
+                               lambda: deploy.validate(dep.endpoint, dep.served_model or rec.model_id, state.spec, rec,
+                                                       state.plan.workload, target=dep.target,
+                                                       time_scale=dep.time_scale, progress=progress))
     if outcome is None:
         return {"text": f"Validation could not run: {error}", "tool_runs": [run], "stage": Stage.VALIDATE}
     runtime.context.knowledge_base().record_outcome(outcome)
-    return {"text": deployer.report_text(outcome), "tool_runs": [run], "stage": Stage.VALIDATE,
+    return {"text": report_text(outcome), "tool_runs": [run], "stage": Stage.VALIDATE,
             "deployment": dep.model_copy(update={"status": "validated", "outcome": outcome})}
 
 

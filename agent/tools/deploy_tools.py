@@ -1,9 +1,10 @@
 """The deploy tools of the graph: show the manifests, request a deployment, validate a running one.
 
 ``request_deployment`` can only prepare a deployment and stop at the approval interrupt: it renders and
-validates the manifests, checks the namespace against the allowlist, and only when the user's own latest
-message asks to deploy (the deterministic guard; a brain alone cannot start one). Applying happens after the
-session's user approves through the structured Approve / Reject control, never from chat text.
+validates the manifests once, checks the namespace against the allowlist, and only when the user's own latest
+message asks to deploy (the deterministic guard; a brain alone cannot start one). The rendered bundle and its
+digest go into the state: the approval shows them and the apply node applies exactly them. Applying happens after
+the session's user approves through the structured Approve / Reject control, never from chat text.
 """
 
 from __future__ import annotations
@@ -14,16 +15,22 @@ from langchain_core.tools import tool
 from langgraph.types import Command
 from pydantic import Field
 
-from agent import deployer
 from agent.context import AgentContext
-from agent.deployer import DeployPreview
 from agent.guards import deploy_requested, latest_user_text
 from agent.state import Deployment, Stage
 from agent.tools.common import Runtime, reply, step
 from agent.tools.names import RENDER_MANIFESTS, REQUEST_DEPLOYMENT, SHOW_MANIFESTS, VALIDATE
+from tools import deploy
+from tools.deploy import Prepared
 
 
-def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
+def _session_id(runtime: Runtime) -> str | None:
+    """The conversation (LangGraph thread) deploying: its deployments get names of their own."""
+    config = getattr(runtime, "config", None) or {}
+    return (config.get("configurable") or {}).get("thread_id")
+
+
+def _refusal(n: int, preview: Prepared, ctx: AgentContext) -> str:
     """Why option ``n`` will not be deployed. A namespace off the allowlist is said once, with the way out
     (every object in the bundle would otherwise repeat it)."""
     off_list = [p for p in preview.problems if "allowlist" in p]
@@ -33,7 +40,7 @@ def _refusal(n: int, preview: DeployPreview, ctx: AgentContext) -> str:
         allowed = ctx.allowed_namespaces
         choose = (f"Choose one of {', '.join(allowed)} (*use namespace {allowed[0]}*), or ask" if allowed
                   else "No namespace is allowed yet: ask")
-        lines.append(f"- namespace {preview.namespace} is not on the allowlist. {choose} whoever runs Compass to "
+        lines.append(f"- namespace {preview.bundle.namespace} is not on the allowlist. {choose} whoever runs Compass to "
                      "add it to COMPASS_ALLOWED_NAMESPACES.")
     if others:
         lines.append("- the manifests did not pass validation:")
@@ -52,10 +59,12 @@ def _option(runtime: Runtime, option: int | None) -> tuple[int, str | None]:
 
 
 def _preview(runtime: Runtime, n: int):
+    """Render option ``n`` once (a visible step): the bundle that is shown is the one that would be applied."""
     state, ctx = runtime.state, runtime.context
     rec = state.plan.recommendations[n - 1]
     return step(runtime, state, RENDER_MANIFESTS, {"option": n, "target": ctx.deploy_target},
-                lambda: deployer.preview(rec, state.spec, n, ctx))
+                lambda: deploy.prepare(rec, state.spec, ctx.knowledge_base().catalog, target=ctx.deploy_target,
+                                       allowed_namespaces=ctx.allowed_namespaces, instance=_session_id(runtime)))
 
 
 @tool(SHOW_MANIFESTS)
@@ -67,8 +76,8 @@ def show_manifests(runtime: Runtime, option: Annotated[int | None, Field(ge=1, l
     preview, run, error = _preview(runtime, n)
     if preview is None:
         return reply(runtime, SHOW_MANIFESTS, f"I cannot render option {n}: {error}", error=True, tool_runs=[run])
-    text = (f"Manifests for option {n} ({preview.target}, namespace {preview.namespace}):\n\n"
-            f"```yaml\n{preview.yaml}\n```")
+    text = (f"Manifests for option {n} ({runtime.context.deploy_target}, namespace {preview.bundle.namespace}):\n\n"
+            f"```yaml\n{preview.bundle.yaml()}\n```")
     return reply(runtime, SHOW_MANIFESTS, text, tool_runs=[run])
 
 
@@ -91,12 +100,13 @@ def request_deployment(runtime: Runtime, option: Annotated[int | None, Field(ge=
     if preview.problems:
         return reply(runtime, REQUEST_DEPLOYMENT, _refusal(n, preview, ctx), error=True, tool_runs=[run],
                      stage=Stage.DEPLOY)
-    rec = state.plan.recommendations[n - 1]
-    dep = Deployment(option=n, target=preview.target, namespace=preview.namespace, name=preview.name,
-                     status="awaiting_approval", summary=preview.summary, objects=preview.objects)
+    rec, bundle = state.plan.recommendations[n - 1], preview.bundle
+    dep = Deployment(option=n, target=ctx.deploy_target, namespace=bundle.namespace, name=bundle.name,
+                     status="awaiting_approval", summary=list(bundle.summary), objects=len(bundle.manifests),
+                     bundle=bundle, digest=bundle.digest)
     text = (f"Ready to deploy option {n} ({rec.model_id} on {rec.total_gpus} x {rec.gpu}) to "
-            f"**{preview.target}** in namespace **{preview.namespace}**. The manifests create:\n"
-            + "\n".join(f"- {line}" for line in preview.summary)
+            f"**{dep.target}** in namespace **{dep.namespace}**. The manifests create:\n"
+            + "\n".join(f"- {line}" for line in bundle.summary)
             + "\n\nNothing is applied until you approve. Approve or reject?")
     return reply(runtime, REQUEST_DEPLOYMENT, text, deployment=dep, tool_runs=[run], stage=Stage.DEPLOY,
                  selected_option=n)

@@ -75,6 +75,12 @@ class LocalDeployment(BaseModel):
         return [p for p in (self.front, *self.replicas) if p is not None]
 
 
+# The gate a child passes before it execs its command: one byte from the starter means "your PID is recorded";
+# end of file means the starter died first, so the child leaves without ever serving.
+_GATE = ("import os, sys\nfd = int(sys.argv[1])\ngo = os.read(fd, 1)\nos.close(fd)\n"
+         "if not go:\n    sys.exit(0)\nos.execv(sys.argv[2], sys.argv[2:])")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -191,15 +197,20 @@ class LocalTarget:
                               created_at=dt.datetime.now(dt.timezone.utc))
         self._save(dep)
         try:
+            def add_replica(proc: LocalProcess) -> None:
+                dep.replicas.append(proc)
+                self._save(dep)
+
+            def add_front(proc: LocalProcess) -> None:
+                dep.front, dep.endpoint = proc, f"http://127.0.0.1:{proc.port}"
+                self._save(dep)
+
             for i in range(count):
                 progress(f"starting replica {i + 1}/{count} ({env.get('MODEL_NAME')} on {env.get('GPU_TYPE')})")
-                dep.replicas.append(self._start_replica(env, logs / f"replica-{i}.log"))
-                self._save(dep)
+                self._start_replica(env, logs / f"replica-{i}.log", add_replica)
             for i, proc in enumerate(dep.replicas):
                 self._wait_healthy(f"http://127.0.0.1:{proc.port}", proc, f"replica {i + 1}")
-            dep.front = self._start_front([f"http://127.0.0.1:{p.port}" for p in dep.replicas], logs / "front.log")
-            dep.endpoint = f"http://127.0.0.1:{dep.front.port}"
-            self._save(dep)
+            self._start_front([f"http://127.0.0.1:{p.port}" for p in dep.replicas], logs / "front.log", add_front)
             self._wait_healthy(dep.endpoint, dep.front, "front")
         except BaseException:
             self._stop(dep)
@@ -223,31 +234,43 @@ class LocalTarget:
 
     # ------------------------------------------------------------------ processes
 
-    def _start_replica(self, env: dict[str, str], log: Path) -> LocalProcess:
+    def _start_replica(self, env: dict[str, str], log: Path, record: Callable[[LocalProcess], None]) -> None:
         port = _free_port()
         full = child_environment(env, {"PORT": str(port), "HOST": "127.0.0.1", "TIME_SCALE": str(self.time_scale)})
-        return self._spawn([sys.executable, "-m", "cli.main", "simulate"], full, port, log)
+        self._spawn([sys.executable, "-m", "cli.main", "simulate"], full, port, log, record)
 
-    def _start_front(self, backends: list[str], log: Path) -> LocalProcess:
+    def _start_front(self, backends: list[str], log: Path, record: Callable[[LocalProcess], None]) -> None:
         port = _free_port()
         cmd = [sys.executable, "-m", "k8s.local.front", "--port", str(port)]
         for b in backends:
             cmd += ["--backend", b]
-        return self._spawn(cmd, child_environment(), port, log)
+        self._spawn(cmd, child_environment(), port, log, record)
 
     @staticmethod
-    def _spawn(cmd: list[str], env: dict[str, str], port: int, log: Path) -> LocalProcess:
-        with open(log, "ab") as out:  # a new session: the deployment outlives the process that started it
-            proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
-        # Reap it when it exits, whoever stops it: a server that started replicas would otherwise keep them as
-        # zombies, which other processes cannot tell from running ones by PID alone.
-        threading.Thread(target=proc.wait, name=f"reap-{proc.pid}", daemon=True).start()
+    def _spawn(cmd: list[str], env: dict[str, str], port: int, log: Path,
+               record: Callable[[LocalProcess], None]) -> None:
+        """Start ``cmd`` behind a gate: the child waits until ``record`` has stored its PID, so a starter killed
+        in between (kill -9) leaves no process that nothing knows of (the child reads EOF and exits)."""
+        gate, opener = os.pipe()
         try:
-            started_at = psutil.Process(proc.pid).create_time()
-        except psutil.NoSuchProcess:
-            started_at = None
-        return LocalProcess(pid=proc.pid, port=port, log=str(log), started_at=started_at)
+            with open(log, "ab") as out:  # a new session: the deployment outlives the process that started it
+                proc = subprocess.Popen([sys.executable, "-c", _GATE, str(gate), *cmd], env=env, stdout=out,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                                        pass_fds=(gate,))
+        finally:
+            os.close(gate)
+        try:
+            # Reap it when it exits, whoever stops it: a server that started replicas would otherwise keep them as
+            # zombies, which other processes cannot tell from running ones by PID alone.
+            threading.Thread(target=proc.wait, name=f"reap-{proc.pid}", daemon=True).start()
+            try:
+                started_at = psutil.Process(proc.pid).create_time()
+            except psutil.NoSuchProcess:
+                started_at = None
+            record(LocalProcess(pid=proc.pid, port=port, log=str(log), started_at=started_at))
+            os.write(opener, b"1")  # recorded: now it may become the replica (same PID, exec'd in place)
+        finally:
+            os.close(opener)
 
     @staticmethod
     def _wait_healthy(url: str, proc: LocalProcess, what: str) -> None:

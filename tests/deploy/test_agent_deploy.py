@@ -62,3 +62,61 @@ def test_compass_deploy_output_writes_valid_kustomize_dir(service, session, fres
     assert report.ok, report.describe()
     missing = run_compass("deploy", "--session", str(session), "--option", "9", env=env)
     assert missing.returncode == 2 and "no option 9" in missing.stderr
+
+
+def test_the_approved_bundle_is_applied_as_rendered_and_a_later_change_cannot_slip_in(service, session, fast_local,
+                                                                                       monkeypatch):
+    """One hand-off (issue 17 item 3): rendered once for the preview, carried in the approval, applied as is."""
+    import dataclasses
+
+    renders = []
+    real_render = deploy_path.render
+
+    def counted(*args, **kwargs):
+        renders.append(kwargs.get("target"))
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(deploy_path, "render", counted)
+    service.turn(session, "alice", "support chatbot for 200 users, only H100s")
+    r = service.turn(session, "alice", "deploy option 1")
+    pending, dep = r.pending_approval, service.view(session, "alice").state.deployment
+    assert len(renders) == 1 and dep.bundle is not None
+    assert pending["digest"] == dep.digest == dep.bundle.digest and pending["yaml"] == dep.bundle.yaml()
+
+    def changed(*args, **kwargs):  # whatever would render differently now (a new catalog, template or plan)
+        bundle = real_render(*args, **kwargs)
+        return dataclasses.replace(bundle, plan=dataclasses.replace(bundle.plan, replicas=bundle.plan.replicas + 2))
+
+    monkeypatch.setattr(deploy_path, "render", changed)
+    service.approve(session, "alice", approve=True)
+    state = service.view(session, "alice").state
+    assert state.deployment.status == "validated" and state.deployment.digest == pending["digest"]
+    [running] = deploy_path.local_target(["compass"]).list()
+    assert len(running.replicas) == dep.bundle.plan.replicas  # the approved bundle, not a new rendering
+    apply_run = next(t for t in state.tool_runs if t.name == "apply_manifests")
+    assert apply_run.args["digest"] == pending["digest"]
+
+
+def test_a_bundle_that_is_not_the_approved_one_is_refused_before_anything_runs(service, session, catalog):
+    import dataclasses
+
+    import pytest
+
+    service.turn(session, "alice", "support chatbot for 200 users")
+    state = service.view(session, "alice").state
+    bundle = deploy_path.render(state.plan.recommendations[0], state.spec, catalog, target="local")
+    approved = bundle.digest
+    tampered = dataclasses.replace(bundle, manifests=bundle.manifests[:-1])
+    with pytest.raises(deploy_path.DeployError, match="not the ones approved"):
+        deploy_path.apply_approved(tampered, approved, catalog, target="local", allowed_namespaces=["compass"])
+    with pytest.raises(deploy_path.DeployError, match="No approved manifests"):
+        deploy_path.apply_approved(None, None, catalog, target="local", allowed_namespaces=["compass"])
+    assert deploy_path.local_target(["compass"]).list() == []
+
+
+def test_an_approval_naming_other_manifests_approves_nothing():
+    from agent.nodes.deploy import decision_of
+
+    assert decision_of({"approve": True, "digest": "sha256:aaa"}, "sha256:aaa") == ("approve", None)
+    assert decision_of({"approve": True, "digest": "sha256:bbb"}, "sha256:aaa") == ("stale", None)
+    assert decision_of({"approve": True}, "sha256:aaa") == ("approve", None)

@@ -146,20 +146,18 @@ class _Crash(BaseException):
 
 @pytest.mark.slow
 def test_a_crash_inside_apply_is_finished_once_on_the_next_message(service, session, fast_local, monkeypatch):
-    from agent import deployer
-
     service.turn(session, "alice", NEED)
     service.turn(session, "alice", "deploy option 1")
-    real_apply = deployer.apply
+    real_apply = deploy_path.apply
 
     def apply_then_die(*args, **kwargs):
         real_apply(*args, **kwargs)  # the deployment is started and recorded ...
         raise _Crash()  # ... and the process dies before the step's checkpoint
 
-    monkeypatch.setattr(deployer, "apply", apply_then_die)
+    monkeypatch.setattr(deploy_path, "apply", apply_then_die)
     with pytest.raises(_Crash):
         service.approve(session, "alice", approve=True)
-    monkeypatch.setattr(deployer, "apply", real_apply)
+    monkeypatch.setattr(deploy_path, "apply", real_apply)
     snapshot = service.graph.get_state(service._config(uuid.UUID(str(session))))
     assert snapshot.next == ("apply",) and not snapshot.interrupts
     [started] = deploy_path.local_target(NAMESPACES).list()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent import deployer
+from tools import deploy as deploy_path
 from agent.service import AgentService
 from evals.runner import OWNER, run_suites
 from evals.scenario import Suite
@@ -43,11 +43,7 @@ def test_approval_turns_go_to_the_approval_api(kb):
 
 
 def test_deploy_scenarios_are_skipped_while_deploying_is_unavailable(kb, monkeypatch):
-    def unavailable(*args, **kwargs):
-        raise deployer.DeploymentUnavailableError("not in this build")
-
-    monkeypatch.setattr(deployer, "preview", unavailable)
-    monkeypatch.delattr(deployer, "available", raising=False)
+    monkeypatch.setattr(deploy_path, "available", lambda target: "not in this build")
     s = suite({"id": "deploy", "requires": "deploy", "turns": ["chatbot for 500 users", "deploy option 1"],
                "expect": {"pending_approval": True}},
               {"id": "plain", "turns": ["chatbot for 500 users"], "expect": {"spec": {"users": 500}}})
@@ -58,7 +54,7 @@ def test_deploy_scenarios_are_skipped_while_deploying_is_unavailable(kb, monkeyp
 
 
 def test_deploy_scenarios_run_when_the_deploy_path_says_it_is_available(kb, monkeypatch):
-    monkeypatch.setattr(deployer, "available", lambda ctx: True, raising=False)
+    monkeypatch.setattr(deploy_path, "available", lambda target: None)
     s = suite({"id": "deploy", "requires": "deploy", "turns": ["chatbot for 500 users"], "expect": {}})
     result = run_suites([s], kb, workers=1).scenarios[0]
     assert not result.skipped and result.passed
