@@ -74,16 +74,12 @@ def deploy(ctx: typer.Context,
 
 
 def _validate_local(kb, plan, rec, applied) -> None:
-    from tools.validation import ValidationLoad, report_text
-    from tools.validation import validate as run_validation
+    from tools import deploy as deploy_path
+    from tools.validation import report_text
 
-    w = plan.workload
-    load = ValidationLoad(rps=w.peak_rps, prompt_tokens=w.prompt_tokens, output_tokens=w.output_tokens,
-                          prompt_tokens_p90=w.prompt_tokens_p90, output_tokens_p90=w.output_tokens_p90,
-                          burstiness_cv=w.burstiness_cv)
-    outcome = run_validation(applied.endpoint, applied.model_name, plan.spec, rec, load, target="local",
-                             time_scale=applied.time_scale,
-                             progress=lambda m: console.print(f"[dim]  {m}[/]", highlight=False))
+    outcome = deploy_path.validate(applied.endpoint, applied.model_name, plan.spec, rec, plan.workload,
+                                   target="local", time_scale=applied.time_scale,
+                                   progress=lambda m: console.print(f"[dim]  {m}[/]", highlight=False))
     kb.record_outcome(outcome)
     from rich.markdown import Markdown
 
