@@ -73,6 +73,10 @@ def test_queue_full_is_503():
                 assert refused.status_code == 503
                 assert refused.json()["error"]["type"] == "ServiceUnavailableError"
                 assert refused.headers["retry-after"]
+                # the second request reaches the scheduler's queue after its API-server delay (pending until then)
+                deadline = time.monotonic() + 10
+                while sample(server.url, "vllm:num_requests_waiting") < 1 and time.monotonic() < deadline:
+                    time.sleep(0.02)
                 assert sample(server.url, "vllm:num_requests_waiting") == 1
                 oa = openai.OpenAI(base_url=server.base_url, api_key="x", max_retries=0)
                 with pytest.raises(openai.InternalServerError) as err:

@@ -84,7 +84,7 @@ def test_without_configured_users_the_local_user_is_logged_in(tmp_path):
         proc.communicate(timeout=30)
 
 
-@pytest.mark.parametrize("command,extra", [(UI, {}), (SERVE, {"COMPASS_API_KEYS": "k:alice"})])
+@pytest.mark.parametrize("command,extra", [(UI, {}), (SERVE, {"COMPASS_API_KEYS": "a-sixteen-char-key-0123:alice"})])
 def test_refuses_an_open_ui_beyond_localhost(tmp_path, command, extra):
     proc = subprocess.run([*command, "--host", "0.0.0.0", "--port", str(free_port())], cwd=REPO, text=True,
                           env=_env(tmp_path, **extra), capture_output=True, timeout=60)
