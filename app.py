@@ -27,7 +27,7 @@ from chainlit.types import Pagination, ThreadDict, ThreadFilter  # noqa: E402
 from chainlit.utils import utc_now  # noqa: E402
 
 from agent.config import AgentSettings  # noqa: E402
-from agent.service import AgentService, NoPendingApprovalError, SessionNotFoundError, TurnEvent  # noqa: E402
+from agent.session_service import AgentService, NoPendingApprovalError, SessionNotFoundError, TurnEvent  # noqa: E402
 from knowledge.errors import CompassError  # noqa: E402
 from ui import approval, runtime, views  # noqa: E402
 from ui.auth import UserTable  # noqa: E402

@@ -8,7 +8,7 @@ import os
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agent.context import DEFAULT_ALLOWED_NAMESPACES
+from agent.run_config import DEFAULT_ALLOWED_NAMESPACES
 
 
 class AgentSettings(BaseSettings):

@@ -12,9 +12,9 @@ from __future__ import annotations
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.nodes.brain import brain_node
-from agent.nodes.deploy import apply_node, approval_node, route_after_approval, route_after_brain
+from agent.nodes.approval import apply_node, approval_node, route_after_approval, route_after_brain
 from agent.nodes.ingest import ingest_node
 from agent.nodes.validate import route_after_apply, validate_node
 from agent.state import AgentState

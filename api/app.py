@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from agent.config import AgentSettings
-from agent.service import AgentService
+from agent.session_service import AgentService
 from api import errors
 from api.compute import ComputePool
 from api.routes import planning, sessions

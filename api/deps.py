@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from agent.service import AgentService
+from agent.session_service import AgentService
 from api.compute import ComputePool
 from knowledge.base import KnowledgeBase
 

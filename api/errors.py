@@ -13,7 +13,7 @@ from psycopg_pool import PoolTimeout
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from agent.service import NoPendingApprovalError, SessionNotFoundError, SessionTooLargeError
+from agent.session_service import NoPendingApprovalError, SessionNotFoundError, SessionTooLargeError
 from knowledge.catalog import UnknownNameError
 from knowledge.errors import CompassError, DatabaseUnavailableError
 from knowledge.store.database import first_line

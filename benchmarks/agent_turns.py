@@ -42,7 +42,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def in_process(conversations: int) -> None:
-    from agent.service import AgentService
+    from agent.session_service import AgentService
     from knowledge import get_knowledge_base
 
     kb = get_knowledge_base()

@@ -18,7 +18,7 @@ HELP = ("Commands: /approve and /reject answer a pending deployment, /spec shows
 
 def _service(llm: str | None = None):
     from agent.config import AgentSettings  # imported here: the agent stack is heavy and only chat needs it
-    from agent.service import AgentService
+    from agent.session_service import AgentService
 
     settings = AgentSettings()
     with console.status("Opening the knowledge base..."):

@@ -15,7 +15,7 @@ deploy_app = typer.Typer(help="Deploy a recommendation: local simulator, KServe,
 
 def _context():
     from agent.config import AgentSettings
-    from agent.service import AgentService
+    from agent.session_service import AgentService
     from knowledge import get_knowledge_base
 
     settings = AgentSettings()
@@ -40,7 +40,7 @@ def deploy(ctx: typer.Context,
         return
     if not session:
         raise fail("--session ID is required (see `compass sessions list`)", 2)
-    from tools import deploy as deploy_path
+    from tools import deploy_path
 
     kb, settings, service = _context()
     view = service.view(session, settings.local_user)
@@ -74,7 +74,7 @@ def deploy(ctx: typer.Context,
 
 
 def _validate_local(kb, plan, rec, applied) -> None:
-    from tools import deploy as deploy_path
+    from tools import deploy_path
     from tools.validation import report_text
 
     outcome = deploy_path.validate(applied.endpoint, applied.model_name, plan.spec, rec, plan.workload,
@@ -91,7 +91,7 @@ def _validate_local(kb, plan, rec, applied) -> None:
 def stop(deployment_id: str = typer.Argument(..., help="the id `compass deploy list` shows")) -> None:
     """Stop a local deployment (its simulator replicas and front)."""
     from agent.config import AgentSettings
-    from tools import deploy as deploy_path
+    from tools import deploy_path
 
     if not deploy_path.stop_local(deployment_id, AgentSettings().namespaces):
         raise fail(f"no local deployment '{deployment_id}' (see `compass deploy list`)", 4)
@@ -103,7 +103,7 @@ def stop(deployment_id: str = typer.Argument(..., help="the id `compass deploy l
 def list_(as_json: bool = typer.Option(False, "--json")) -> None:
     """Local deployments on this machine."""
     from agent.config import AgentSettings
-    from tools import deploy as deploy_path
+    from tools import deploy_path
 
     target = deploy_path.local_target(AgentSettings().namespaces)
     deployments = target.list()

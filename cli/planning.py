@@ -18,7 +18,7 @@ from knowledge.domain import (
 )
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions
-from tools.service import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
+from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
 from tools.whatif import Variant, parse_assignment
 
 

@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import structlog
 
-from agent.service import AgentService, NoPendingApprovalError
+from agent.session_service import AgentService, NoPendingApprovalError
 from evals.checks import Check, Observed, run_checks
 from evals.judge import judge_available, judge_reply
 from evals.report import Report, ScenarioResult, TurnRecord
 from evals.scenario import Approval, Scenario, Suite
 from knowledge.base import KnowledgeBase
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 log = structlog.get_logger(__name__)
 OWNER = "compass-eval"
@@ -32,7 +32,7 @@ def default_workers(llm: str) -> int:
 
 
 def deploy_unavailable(deploy_target: str) -> str | None:
-    """Why deploying cannot work from here (tools/deploy.py ``available``), or None when it can."""
+    """Why deploying cannot work from here (tools/deploy_path.py ``available``), or None when it can."""
     return deploy_path.available(deploy_target)
 
 

@@ -20,7 +20,7 @@ from k8s.errors import (
 )
 from k8s.options import RenderOptions
 from k8s.render import render_bundle
-from k8s.validate import ValidationIssue, ValidationReport, validate_bundle, validate_manifests
+from k8s.manifest_checks import ValidationIssue, ValidationReport, validate_bundle, validate_manifests
 
 if TYPE_CHECKING:
     from k8s.apply import Applier, ApplyProgress, ApplyResult, DeleteResult

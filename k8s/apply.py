@@ -2,7 +2,7 @@
 
 Order of a real apply, each step only if the previous one passed:
   1. every object's namespace is on the allowlist (checked here, before any request),
-  2. schema + semantic validation (``k8s.validate``), still without a request,
+  2. schema + semantic validation (``k8s.manifest_checks``), still without a request,
   3. connect, resolve every kind (a missing API fails before anything is written),
   4. server dry-run (dryRun=All) of every object,
   5. server-side apply in bundle order (field manager "compass"),
@@ -23,7 +23,7 @@ from k8s.cluster import ApiRejectedError, ClusterEvent, ClusterSession
 from k8s.constants import FIELD_MANAGER, LABEL_INSTANCE, LABEL_MANAGED_BY
 from k8s.errors import ApplyFailedError, K8sError, NamespaceNotAllowedError
 from k8s.readiness import WorkloadState, workload_state
-from k8s.validate import validate_bundle
+from k8s.manifest_checks import validate_bundle
 from knowledge.catalog import Catalog
 
 Stage = Literal["preflight", "dry-run", "apply", "wait", "rollback", "delete"]

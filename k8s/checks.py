@@ -13,7 +13,7 @@ from typing import Any
 
 from k8s.bundle import CLUSTER_SCOPED, Manifest, PlanInfo
 from k8s.constants import ANNOTATION_PREFIX, GPU_PRODUCT_LABEL
-from k8s.validate import ValidationIssue
+from k8s.manifest_checks import ValidationIssue
 from knowledge.catalog import Catalog, UnknownNameError
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

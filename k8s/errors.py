@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # imported for annotations only (validate.py imports this module)
+if TYPE_CHECKING:  # imported for annotations only (manifest_checks.py imports this module)
     from k8s.apply import ApplyResult
-    from k8s.validate import ValidationReport
+    from k8s.manifest_checks import ValidationReport
 
 
 class K8sError(Exception):

@@ -1,7 +1,7 @@
 """Render a Recommendation + DeploymentSpec into a ManifestBundle (Jinja2 templates, StrictUndefined).
 
 Entry point: ``render_bundle(recommendation, spec, catalog, options) -> ManifestBundle``. Rendering is
-pure: no cluster is contacted; validate with ``k8s.validate.validate_bundle`` and apply with
+pure: no cluster is contacted; validate with ``k8s.manifest_checks.validate_bundle`` and apply with
 ``k8s.apply.Applier``.
 """
 
@@ -17,8 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from k8s.bundle import Manifest, ManifestBundle, PlanInfo
 from k8s.constants import VLLM_VERSION
-from k8s.context import build_context
-from k8s.engine import plan_engine
+from k8s.template_values import build_context
+from k8s.vllm_args import plan_engine
 from k8s.options import RenderOptions
 from knowledge.catalog import Catalog
 from knowledge.domain import DeploymentSpec, Recommendation

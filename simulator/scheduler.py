@@ -9,9 +9,9 @@ filled the cache to the last token and cannot go on.
 
 ``Scheduler.schedule`` forms a batch, ``IterationCost.ms`` prices it with the step-time model, and
 ``Scheduler.complete`` applies it; the time in between belongs to the caller. Two clocks drive these rules, as
-vLLM's EngineCore drives its Scheduler: the offline simulation behind ``compass predict`` (simulator.perf.engine:
+vLLM's EngineCore drives its Scheduler: the offline simulation behind ``compass predict`` (simulator.perf.offline_clock:
 arrivals on a simulated clock, stretches of identical decode steps skipped in closed form) and the live GPU-free
-server (simulator.server.engine: an asyncio loop sleeping each iteration's duration, with metrics).
+server (simulator.server.live_clock: an asyncio loop sleeping each iteration's duration, with metrics).
 
 KV accounting is in tokens of the full-attention layers: a sequence holds its context plus ``KV_BLOCK_SLACK``
 (the partly filled last block, half a block on average), and sliding-window layers add ``window_ratio`` x

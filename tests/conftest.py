@@ -90,7 +90,7 @@ def catalog(shared_kb: KnowledgeBase):
 @pytest.fixture
 def service(kb):
     """An AgentService (the entry point every front end uses) on the test's own database."""
-    from agent.service import AgentService
+    from agent.session_service import AgentService
 
     svc = AgentService(kb, pool_max=4)
     yield svc
@@ -108,7 +108,7 @@ def fast_local(monkeypatch):
     monkeypatch.setenv("COMPASS_LOCAL_TIME_SCALE", "5")
     monkeypatch.setenv("COMPASS_VALIDATE_DURATION_S", "10")
     yield
-    from tools import deploy as deploy_path
+    from tools import deploy_path
 
     target = deploy_path.local_target(["compass", "default"])
     for dep in target.list():

@@ -14,9 +14,9 @@ import uuid
 import chainlit as cl
 import structlog
 
-from agent.service import AgentService
+from agent.session_service import AgentService
 from ui import views
-from ui.deploy import manifest_bundle
+from ui.approval_bundle import manifest_bundle
 
 log = structlog.get_logger("compass.ui")
 ELEMENT = "Approval"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from agent.service import AgentService
+    from agent.session_service import AgentService
 
 # The repository root: .chainlit/config.toml, public/elements/*.jsx and app.py live there (editable install).
 APP_ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def get_service() -> "AgentService":
     with _lock:
         if _service is None:
             from agent.config import AgentSettings
-            from agent.service import AgentService
+            from agent.session_service import AgentService
             from knowledge.base import get_knowledge_base
 
             settings = AgentSettings()

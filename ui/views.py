@@ -167,7 +167,7 @@ def comparison_props(comparison: Comparison) -> dict:
     return {"base": _comparison_col(comparison.base), "variants": [_comparison_col(v) for v in comparison.variants]}
 
 
-# Where each deploy target runs what is approved (tools/deploy.py), said on the approval card.
+# Where each deploy target runs what is approved (tools/deploy_path.py), said on the approval card.
 TARGET_WHERE = {
     "local": "On this machine: GPU-free simulators of this plan, timed like its GPUs, then load-tested against "
              "your SLOs. No cluster, no GPU, nothing leaves this machine.",

@@ -12,7 +12,7 @@ from langgraph.runtime import Runtime
 
 from agent.brains import brain_for
 from agent.brains.offline import OfflineBrain, read_turn, turn_messages
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.nodes.common import stream_text
 from agent.state import AgentState
 from agent.tools import TOOLS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.redaction import was_redacted
 from agent.state import AgentState
 

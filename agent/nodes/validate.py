@@ -7,11 +7,11 @@ from typing import Any
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.nodes.common import emit, say
 from agent.state import AgentState, Stage
 from agent.tools.common import step
-from tools import deploy
+from tools import deploy_path
 from tools.validation import report_text
 
 VALIDATE_DEPLOYMENT = "validate_deployment"
@@ -32,7 +32,7 @@ def validation_update(state: AgentState, runtime: Any) -> dict:
         emit(runtime, "progress", message=message)
 
     outcome, run, error = step(runtime, state, VALIDATE_DEPLOYMENT, {"endpoint": dep.endpoint},
-                               lambda: deploy.validate(dep.endpoint, dep.served_model or rec.model_id, state.spec, rec,
+                               lambda: deploy_path.validate(dep.endpoint, dep.served_model or rec.model_id, state.spec, rec,
                                                        state.plan.workload, target=dep.target,
                                                        time_scale=dep.time_scale, progress=progress))
     if outcome is None:

@@ -17,7 +17,7 @@ from langgraph.prebuilt import ToolRuntime
 from langgraph.types import Command
 from pydantic import BaseModel
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.state import AgentState, ToolRun
 from knowledge.errors import CompassError
 

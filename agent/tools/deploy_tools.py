@@ -15,13 +15,13 @@ from langchain_core.tools import tool
 from langgraph.types import Command
 from pydantic import Field
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.guards import deploy_requested, latest_user_text
 from agent.state import Deployment, Stage
 from agent.tools.common import Runtime, reply, step
 from agent.tools.names import RENDER_MANIFESTS, REQUEST_DEPLOYMENT, SHOW_MANIFESTS, VALIDATE
-from tools import deploy
-from tools.deploy import Prepared
+from tools import deploy_path
+from tools.deploy_path import Prepared
 
 
 def _session_id(runtime: Runtime) -> str | None:
@@ -63,7 +63,7 @@ def _preview(runtime: Runtime, n: int):
     state, ctx = runtime.state, runtime.context
     rec = state.plan.recommendations[n - 1]
     return step(runtime, state, RENDER_MANIFESTS, {"option": n, "target": ctx.deploy_target},
-                lambda: deploy.prepare(rec, state.spec, ctx.knowledge_base().catalog, target=ctx.deploy_target,
+                lambda: deploy_path.prepare(rec, state.spec, ctx.knowledge_base().catalog, target=ctx.deploy_target,
                                        allowed_namespaces=ctx.allowed_namespaces, instance=_session_id(runtime)))
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from agent.tools.common import Runtime, step
 from agent.tools.names import LOOKUP_BENCHMARKS, PREDICT_PERFORMANCE, SIMILAR_DEPLOYMENTS
-from tools import service
+from tools import operations
 
 
 def _json(result: Any) -> str:
@@ -25,22 +25,22 @@ def _run(runtime: Runtime, name: str, args: dict, fn) -> str:
 
 
 @tool(PREDICT_PERFORMANCE)
-def predict_performance(request: service.PredictRequest, runtime: Runtime) -> str:
+def predict_performance(request: operations.PredictRequest, runtime: Runtime) -> str:
     """Predict TTFT/ITL/E2E percentiles, throughput and memory for one configuration (model, GPU, tensor
     parallel, precision) under a closed-loop concurrency or an open-loop request rate."""
     kb = runtime.context.knowledge_base()
-    return _run(runtime, PREDICT_PERFORMANCE, request.model_dump(mode="json"), lambda: service.run_predict(kb, request))
+    return _run(runtime, PREDICT_PERFORMANCE, request.model_dump(mode="json"), lambda: operations.run_predict(kb, request))
 
 
 @tool(LOOKUP_BENCHMARKS)
-def lookup_benchmarks(query: service.BenchmarkQuery, runtime: Runtime) -> str:
+def lookup_benchmarks(query: operations.BenchmarkQuery, runtime: Runtime) -> str:
     """Measured benchmark rows for a model on a GPU (optionally one precision / tensor parallel size)."""
     kb = runtime.context.knowledge_base()
-    return _run(runtime, LOOKUP_BENCHMARKS, query.model_dump(mode="json"), lambda: service.find_benchmarks(kb, query))
+    return _run(runtime, LOOKUP_BENCHMARKS, query.model_dump(mode="json"), lambda: operations.find_benchmarks(kb, query))
 
 
 @tool(SIMILAR_DEPLOYMENTS)
 def similar_deployments(runtime: Runtime, k: Annotated[int, Field(ge=1, le=20)] = 3) -> str:
     """Past deployments with the most similar workloads to the current spec, and how they did against their SLOs."""
     kb, spec = runtime.context.knowledge_base(), runtime.state.spec
-    return _run(runtime, SIMILAR_DEPLOYMENTS, {"k": k}, lambda: service.similar(kb, spec, k))
+    return _run(runtime, SIMILAR_DEPLOYMENTS, {"k": k}, lambda: operations.similar(kb, spec, k))

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from agent.acts import WhyAbout
 from agent.clarify import follow_up, missing_essentials, unanswered
-from agent.explain import best_option, explain_text
+from agent.why_answers import best_option, explain_text
 from agent.replies import option_pair_text, questions_text
 from agent.spec_update import apply_defaults
 from agent.state import Question, Stage
@@ -25,7 +25,7 @@ from agent.tools.summaries import comparison_summary, plan_summary
 from agent.tools.names import (
     COMPARE_OPTIONS, COMPARE_WHATIF, EXPLAIN, PLAN_CAPACITY, SELECT_OPTION, SIMILAR_DEPLOYMENTS,
 )
-from tools import service
+from tools import operations
 from tools.whatif import Variant
 
 SIMILAR_DISTANCE = 1.0  # past deployments farther than this are not shown
@@ -59,11 +59,11 @@ def plan_capacity(runtime: Runtime) -> Command:
         return reply(runtime, PLAN_CAPACITY, "Not planned yet. Ask the user:\n" + questions_text(questions),
                      spec=spec, questions=questions, stage=Stage.CLARIFICATION, turn_notes=[*state.turn_notes, *notes])
     kb = runtime.context.knowledge_base()
-    plan, run, error = step(runtime, state, PLAN_CAPACITY, _spec_args(spec), lambda: service.run_plan(kb, spec))
+    plan, run, error = step(runtime, state, PLAN_CAPACITY, _spec_args(spec), lambda: operations.run_plan(kb, spec))
     if plan is None:
         return reply(runtime, PLAN_CAPACITY, f"Could not plan: {error}", error=True, spec=spec, plan=None,
                      tool_runs=[run], stage=Stage.RECOMMEND, turn_notes=[*state.turn_notes, *notes])
-    similar, sim_run, _ = step(runtime, state, SIMILAR_DEPLOYMENTS, {"k": 3}, lambda: service.similar(kb, plan.spec, 3))
+    similar, sim_run, _ = step(runtime, state, SIMILAR_DEPLOYMENTS, {"k": 3}, lambda: operations.similar(kb, plan.spec, 3))
     close = [s for s in similar or [] if s.distance < SIMILAR_DISTANCE]
     follow = follow_up(plan.spec, state.settled_fields())
     asked = [Question(turn=state.turn, fields=follow.fields, text=follow.text)] if follow else []
@@ -82,7 +82,7 @@ def compare_whatif(variants: Annotated[list[Variant], Field(min_length=1, max_le
     kb = runtime.context.knowledge_base()
     args = {"variants": [v.model_dump() for v in variants]}
     comparison, run, error = step(runtime, state, COMPARE_WHATIF, args,
-                                  lambda: service.run_compare(kb, state.spec, list(variants)))
+                                  lambda: operations.run_compare(kb, state.spec, list(variants)))
     if comparison is None:
         return reply(runtime, COMPARE_WHATIF, f"Could not compare: {error}", error=True, tool_runs=[run])
     return reply(runtime, COMPARE_WHATIF, comparison_summary(comparison), comparison=comparison, tool_runs=[run],

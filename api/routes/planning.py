@@ -18,7 +18,7 @@ from knowledge.errors import CompassError
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
 from knowledge.health import HealthReport
 from tools.planner import PlanOptions, PlanResult, WhyNot
-from tools.service import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
+from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
 from tools.whatif import ALIASES, Comparison, Variant
 
 router = APIRouter(prefix="/v1", tags=["planning"], responses=COMMON_ERRORS)

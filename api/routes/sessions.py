@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field, StrictBool
 from sse_starlette.sse import EventSourceResponse
 
-from agent.service import AgentService, TurnEvent, TurnResult
+from agent.session_service import AgentService, TurnEvent, TurnResult
 from api.deps import get_service
 from api.errors import COMMON_ERRORS, SESSION_ERRORS, ErrorBody
 from api.security import rate_limited_user

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from knowledge.catalog import Catalog
 from knowledge.domain import BenchmarkRow, Load, LoadKind, Prediction, ServingConfig
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients
-from simulator.perf.engine import EngineLimits, sequence_usage
+from simulator.perf.offline_clock import EngineLimits, sequence_usage
 from simulator.perf.loadsim import config_parts, engine_limits
 from simulator.perf.predict import predict
 from simulator.perf.steptime import StepTimeModel

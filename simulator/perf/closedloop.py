@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simulator.perf.engine import EngineLimits, StepCost, sequence_usage
+from simulator.perf.offline_clock import EngineLimits, StepCost, sequence_usage
 
 
 @dataclass(frozen=True)

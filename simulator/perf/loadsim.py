@@ -22,7 +22,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig
 from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
-from simulator.perf.engine import EngineLimits, run_engine, sequence_usage
+from simulator.perf.offline_clock import EngineLimits, run_engine, sequence_usage
 from simulator.perf.memory import MemoryPlan, plan_memory
 from simulator.perf.steptime import StepTimeModel
 from simulator.perf.workload import arrival_cv, interarrival_times, sample_lengths, uniform_lengths

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from simulator.server import content
 from simulator.server.config import EMULATED_VLLM_VERSION, ResolvedSetup
-from simulator.server.engine import LiveEngine, QueueFullError, SimClock, SimRequest
+from simulator.server.live_clock import LiveEngine, QueueFullError, SimClock, SimRequest
 from simulator.server.metrics import EngineStats, ServerMetrics
 from simulator.server.protocol import DONE, ApiError, GenerationParams, Shapes, parse, usage
 from simulator.server.tokens import TokenCounter

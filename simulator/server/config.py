@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from knowledge.catalog import Catalog
 from knowledge.domain import GpuSpec, ModelCard, Precision, ServingConfig
 from simulator.perf.coefficients import EngineCoefficients
-from simulator.perf.engine import EngineLimits
+from simulator.perf.offline_clock import EngineLimits
 from simulator.perf.loadsim import config_parts, engine_limits
 from simulator.perf.memory import MemoryPlan
 from simulator.perf.steptime import StepTimeModel

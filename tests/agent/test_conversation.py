@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.service import AgentService, SessionNotFoundError
+from agent.session_service import AgentService, SessionNotFoundError
 from knowledge.domain import Priority, UseCase
 
 

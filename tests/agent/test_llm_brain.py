@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent.brains.llm import LlmBrain
 from agent.brains.registry import register_brain
-from agent.service import AgentService
+from agent.session_service import AgentService
 from knowledge.domain import UseCase
 from tests.agent.scripted_model import ScriptedChatModel, tool_call
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.graph import build_graph
 
 TOKEN = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWx1234"

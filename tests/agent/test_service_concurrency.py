@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from agent.service import AgentService
+from agent.session_service import AgentService
 from knowledge.base import open_knowledge_base
 from tests.conftest import settings_for
 

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 NEED = "support chatbot for 200 users, only H100s, Llama 3.1 8B"
 TRIALS = 3

@@ -13,7 +13,7 @@ import pytest
 from api.app import create_app
 from api.settings import ApiSettings
 from tests.api.conftest import ServerThread
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 ALICE = {"Authorization": "Bearer alice-key-0123456789"}
 BOB = {"Authorization": "Bearer bob-key-0123456789ab"}

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.deploy.test_crash_recovery import _events
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 NEED = "support chatbot for 200 users, only H100s, Llama 3.1 8B"
 

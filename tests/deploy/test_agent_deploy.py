@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 
 def test_reject_applies_nothing_and_messages_reask(service, session, fast_local):
@@ -115,7 +115,7 @@ def test_a_bundle_that_is_not_the_approved_one_is_refused_before_anything_runs(s
 
 
 def test_an_approval_naming_other_manifests_approves_nothing():
-    from agent.nodes.deploy import decision_of
+    from agent.nodes.approval import decision_of
 
     assert decision_of({"approve": True, "digest": "sha256:aaa"}, "sha256:aaa") == ("approve", None)
     assert decision_of({"approve": True, "digest": "sha256:bbb"}, "sha256:aaa") == ("stale", None)

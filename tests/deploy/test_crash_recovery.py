@@ -21,7 +21,7 @@ import pytest
 from tests.api.conftest import free_port
 from tests.api.test_api import sse_events
 from tests.cli.helpers import COMPASS, run_compass
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 NEED = "support chatbot for 200 users, only H100s, Llama 3.1 8B"
 NAMESPACES = ["compass", "default"]

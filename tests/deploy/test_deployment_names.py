@@ -14,7 +14,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import DeploymentSpec, Precision, UseCase
 from tests.k8s.api_double import KubernetesApiDouble
 from tests.k8s.plans import plan
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 SPEC = DeploymentSpec(use_case=UseCase.CHATBOT_CONVERSATIONAL, namespace="default")
 H100 = plan("meta-llama/Llama-3.1-8B-Instruct", "H100-SXM", Precision.FP8, 1, 1, 1, 2, max_model_len=8192)

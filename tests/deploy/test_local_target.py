@@ -18,7 +18,7 @@ from k8s.errors import NamespaceNotAllowedError
 from knowledge.domain import DeploymentSpec, UseCase
 from tests.cli.helpers import run_compass
 from tests.conftest import REPO
-from tools import deploy as deploy_path
+from tools import deploy_path
 from tools.planner import plan_detailed
 from tools.validation import ValidationLoad, validate
 
@@ -99,7 +99,7 @@ import sys
 from knowledge.base import open_knowledge_base
 from knowledge.domain import DeploymentSpec, UseCase
 from knowledge.settings import KnowledgeSettings
-from tools import deploy as deploy_path
+from tools import deploy_path
 from tools.planner import plan_detailed
 
 kb = open_knowledge_base(KnowledgeSettings(database_url=sys.argv[1]), sync=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from evals.report import render_text
 from evals.runner import run_suites
-from tools import deploy as deploy_path
+from tools import deploy_path
 from evals.scenario import load_suite, packaged_suites
 
 MIN_PASS_RATE = 0.9

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tools import deploy as deploy_path
-from agent.service import AgentService
+from tools import deploy_path
+from agent.session_service import AgentService
 from evals.runner import OWNER, run_suites
 from evals.scenario import Suite
 

@@ -10,7 +10,7 @@ import yaml
 from k8s.bundle import Manifest
 from k8s.options import RenderOptions
 from k8s.render import render_bundle
-from k8s.validate import schema_issues
+from k8s.manifest_checks import schema_issues
 from knowledge.domain import DeploymentSpec, Precision, UseCase
 from tests.k8s.plans import plan
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from k8s.render import render_bundle
-from k8s.validate import validate_bundle
+from k8s.manifest_checks import validate_bundle
 from tests.k8s.plans import CASES
 
 GOLDEN = Path(__file__).parent / "golden"

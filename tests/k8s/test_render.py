@@ -14,7 +14,7 @@ from k8s import constants
 from k8s.errors import RenderError
 from k8s.options import RenderOptions
 from k8s.render import render_bundle
-from k8s.validate import validate_bundle
+from k8s.manifest_checks import validate_bundle
 from knowledge.domain import DeploymentSpec, Precision, UseCase
 from tests.k8s.plans import fp8_h200_simulator, llama70b_h100_keda, plan, small_l4
 

@@ -14,7 +14,7 @@ from k8s.constants import KUBERNETES_VERSION
 from k8s.errors import ManifestValidationError
 from k8s.options import RenderOptions
 from k8s.render import render_bundle
-from k8s.validate import validate_bundle, validate_manifests
+from k8s.manifest_checks import validate_bundle, validate_manifests
 from knowledge.domain import DeploymentSpec, Precision, UseCase
 from tests.k8s.plans import llama70b_h100_keda, plan, small_l4
 

@@ -13,7 +13,7 @@ import pytest
 from simulator.server.config import SimulatorConfig
 from simulator.server.process import SimulatorProcess
 from tests.deploy.test_local_target import small_plan
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 SECRETS = {
     "COMPASS_API_KEYS": "canary-key-0123456789abcdef:alice",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.service import AgentService
+from agent.session_service import AgentService
 from tests.agent.scripted_model import ScriptedChatModel, tool_call
-from tools import deploy as deploy_path
+from tools import deploy_path
 
 ALLOWED = ["compass", "default"]
 APPLIED = {"applying", "applied", "validated"}

@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from simulator.perf.coefficients import EngineCoefficients
-from simulator.perf.engine import run_engine
+from simulator.perf.offline_clock import run_engine
 from simulator.scheduler import EngineLimits
-from simulator.server.engine import LiveEngine, SimClock, SimRequest
+from simulator.server.live_clock import LiveEngine, SimClock, SimRequest
 from simulator.server.metrics import EngineStats
 
 REFERENCE_PATH = Path(__file__).with_name("scheduler_reference.json")

@@ -8,7 +8,7 @@ import pytest
 
 from agent.replies import comparison_text, options_table, plan_text
 from knowledge.domain import DeploymentSpec, UseCase
-from tools import service
+from tools import operations
 from tools.whatif import Variant
 from ui import views
 from knowledge.domain import display
@@ -20,7 +20,7 @@ from ui.chart import cost_latency_figure, figure_json, point_labels
 def plan(shared_kb):
     spec = DeploymentSpec().with_values("stated", None, use_case=UseCase.CHATBOT_CONVERSATIONAL, users=5000,
                                         budget_monthly_usd=9000)
-    return service.run_plan(shared_kb, spec)
+    return operations.run_plan(shared_kb, spec)
 
 
 def test_spec_card_marks_stated_and_assumed_values_and_offers_edits(plan):
@@ -88,7 +88,7 @@ def test_the_chart_rings_the_options_the_table_stars(plan):
 def test_the_y_axis_fits_the_options_not_a_far_budget(shared_kb):
     spec = DeploymentSpec().with_values("stated", None, use_case=UseCase.CHATBOT_CONVERSATIONAL, users=5000,
                                         budget_monthly_usd=900_000)
-    far = service.run_plan(shared_kb, spec)
+    far = operations.run_plan(shared_kb, spec)
     fig = cost_latency_figure(far)
     dearest = max(r.monthly_cost_usd for r in far.recommendations)
     assert fig.layout.yaxis.range[1] < 2 * dearest  # the options fill the chart
@@ -114,7 +114,7 @@ def test_reply_loses_only_the_tables_the_elements_replace(plan, shared_kb):
     stripped = views.without_tables(text)
     assert "| # | model" not in stripped and "|---" not in stripped
     assert "**Why option 1:**" in stripped and "I assumed" in stripped
-    comparison = service.run_compare(shared_kb, plan.spec, [Variant(label="traffic x2", changes={"traffic": "2x"})])
+    comparison = operations.run_compare(shared_kb, plan.spec, [Variant(label="traffic x2", changes={"traffic": "2x"})])
     assert "| scenario" not in views.without_tables(comparison_text(comparison))
     props = views.comparison_props(comparison)
     assert props["base"]["label"] == "base" and props["variants"][0]["label"] == "traffic x2"
@@ -133,14 +133,14 @@ def test_approval_card_names_option_target_and_where_it_runs(plan):
 
 
 def test_local_deploy_summary_says_what_runs_here_not_what_a_cluster_needs(plan, shared_kb):
-    from tools import deploy
+    from tools import deploy_path
 
     rec = plan.recommendations[0]
-    local = deploy.render(rec, plan.spec, shared_kb.catalog, target="local")
+    local = deploy_path.render(rec, plan.spec, shared_kb.catalog, target="local")
     text = " ".join(local.summary)
     assert "simulator replica" in text and "this machine" in text and f"{rec.replicas} GPU-free" in text
     assert not any(word in text for word in ("KEDA", "Prometheus", "CRD", "PVC", "Secret", "nodeSelector"))
-    kserve = " ".join(deploy.render(rec, plan.spec, shared_kb.catalog, target="kserve").summary)
+    kserve = " ".join(deploy_path.render(rec, plan.spec, shared_kb.catalog, target="kserve").summary)
     assert "KServe" in kserve  # a cluster target still says what the cluster needs
 
 

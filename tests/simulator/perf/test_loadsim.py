@@ -9,7 +9,7 @@ from knowledge.domain import Load, LoadKind, Precision, ServingConfig
 from simulator.perf.calibration_data import REQUESTS_PER_USER, uniform_load
 from simulator.perf.closedloop import closed_loop
 from simulator.perf.coefficients import EngineCoefficients
-from simulator.perf.engine import EngineLimits, run_engine
+from simulator.perf.offline_clock import EngineLimits, run_engine
 from simulator.perf.loadsim import config_parts, engine_limits, simulate
 from simulator.perf.workload import interarrival_times, lognormal_sigma, sample_lengths
 from tests.simulator.perf.catalog_fixture import fixture_catalog

@@ -10,7 +10,7 @@ from knowledge.catalog import Catalog
 from knowledge.domain import Load, LoadKind, Precision, ServingConfig
 from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf import predict, simulate
-from tools.service import PredictRequest
+from tools.operations import PredictRequest
 
 CAT = Catalog.from_files()
 CFG = ServingConfig(model_id="meta-llama/Llama-3.1-8B-Instruct", precision=Precision.BF16, gpu="H100-SXM",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agent.service import AgentService
+from agent.session_service import AgentService
 
 
 def manifest_bundle(service: AgentService, session_id, owner: str, pending: dict) -> str | None:
     """The YAML the approval is about: the payload carries the manifests rendered when the deployment was requested,
-    the very ones approving applies (tools/deploy.py); None for a payload without them (the approval still works)."""
+    the very ones approving applies (tools/deploy_path.py); None for a payload without them (the approval still works)."""
     return pending["yaml"] if isinstance(pending.get("yaml"), str) else None

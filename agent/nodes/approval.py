@@ -16,11 +16,11 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agent.context import AgentContext
+from agent.run_config import AgentContext
 from agent.nodes.common import emit, say
 from agent.state import AgentState
 from agent.tools.common import step
-from tools import deploy
+from tools import deploy_path
 
 APPLY_MANIFESTS = "apply_manifests"
 
@@ -86,7 +86,7 @@ def route_after_approval(state: AgentState) -> str:
 
 
 def apply_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    """Apply the approved bundle from the state, as it is (tools/deploy.py apply_approved checks its digest)."""
+    """Apply the approved bundle from the state, as it is (tools/deploy_path.py apply_approved checks its digest)."""
     dep = state.deployment
     assert dep is not None and dep.status == "applying"
     ctx = runtime.context
@@ -97,7 +97,7 @@ def apply_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     applied, run, error = step(runtime, state, APPLY_MANIFESTS,
                                {"option": dep.option, "namespace": dep.namespace, "target": dep.target,
                                 "digest": dep.digest},
-                               lambda: deploy.apply_approved(dep.bundle, dep.digest, ctx.knowledge_base().catalog,
+                               lambda: deploy_path.apply_approved(dep.bundle, dep.digest, ctx.knowledge_base().catalog,
                                                              target=dep.target,
                                                              allowed_namespaces=ctx.allowed_namespaces,
                                                              progress=progress))

@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 from pydantic import BaseModel, Field
 
-from agent.context import DEFAULT_ALLOWED_NAMESPACES, AgentContext
+from agent.run_config import DEFAULT_ALLOWED_NAMESPACES, AgentContext
 from agent.graph import build_graph
 from agent.serde import checkpoint_serde
 from agent.state import AgentState

@@ -1,7 +1,7 @@
 """The values the templates render: names, labels, pod pieces and scaling numbers, computed once.
 
 Templates only lay these out (and carry the comments that explain them); every decision is here or in
-``engine.py`` so it can be tested without parsing YAML.
+``vllm_args.py`` so it can be tested without parsing YAML.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from k8s.constants import (
     ANNOTATION_PREFIX, LABEL_COMPONENT, LABEL_INSTANCE, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF,
     SERVER_PORT, SIMULATOR_UID,
 )
-from k8s.engine import PROBE_PERIOD_S, EnginePlan, cache_size_gi
+from k8s.vllm_args import PROBE_PERIOD_S, EnginePlan, cache_size_gi
 from k8s.errors import RenderError
 from k8s.options import DNS_LABEL, MAX_NAME_LEN, RenderOptions
 from knowledge.domain import DEFAULT_NAMESPACE, DeploymentSpec, Recommendation

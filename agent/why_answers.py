@@ -17,7 +17,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.catalog import UnknownNameError
 from knowledge.domain import Precision, Recommendation
 from knowledge.domain.display import ms, rate, usd
-from tools import service
+from tools import operations
 from tools.planner import HOURS_PER_MONTH, PlanResult
 from tools.planner.explain import why_not
 
@@ -137,7 +137,7 @@ def _why_not(state: AgentState, kb: KnowledgeBase, run_step: Step, label: str, *
     plan = state.plan
     result, run, error = run_step(EVALUATE_ALTERNATIVE, {k: v for k, v in named.items() if v is not None},
                                   lambda: why_not(plan, state.spec, kb.catalog,
-                                                  benchmarks=service.benchmark_lookup(kb), **named))
+                                                  benchmarks=operations.benchmark_lookup(kb), **named))
     if result is None:
         return f"**Why not {label}:** {error}", run
     text = f"**Why not {label}:** {result.reason}"
