@@ -46,6 +46,8 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
             prefix_caching: bool = typer.Option(False, "--prefix-caching/--no-prefix-caching",
                                                 help="vLLM --enable-prefix-caching"),
             shared_prefix_tokens: int = typer.Option(0, help="prompt tokens every request shares (system prompt)"),
+            vllm_version: str = typer.Option(None, help="vLLM release the deployment runs (e.g. 0.18.0, nightly); "
+                                                        "default: today's"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Predict latency percentiles, throughput and memory for one configuration under load."""
     try:
@@ -54,7 +56,8 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
                              requests_per_user=requests_per_user, length_spread=length_spread,
                              max_num_seqs=max_num_seqs, max_num_batched_tokens=max_num_batched_tokens,
                              max_model_len=max_model_len, kv_cache_dtype=kv_cache_dtype,
-                             enable_prefix_caching=prefix_caching, shared_prefix_tokens=shared_prefix_tokens)
+                             enable_prefix_caching=prefix_caching, shared_prefix_tokens=shared_prefix_tokens,
+                             vllm_version=vllm_version)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(map(str, err["loc"]))

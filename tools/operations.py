@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from knowledge.base import KnowledgeBase
 from knowledge.domain import (
@@ -15,6 +15,7 @@ from knowledge.domain import (
 )
 from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf import predict
+from simulator.perf.vllm_versions import async_scheduling_by_default, check_version, describe_defaults
 from tools.planner import PlanOptions, PlanResult, WhyNot, plan_detailed, why_not
 from tools.planner.sizing import BenchmarkLookup
 from tools.whatif import Comparison, Variant, compare
@@ -49,6 +50,14 @@ class PredictRequest(BaseModel):
     length_spread: float | None = Field(
         default=None, gt=0, le=1.0, description="benchmark replay: lengths uniform in [R x L, L] (vllm bench "
         "--random-range-ratio style); default 1 (fixed lengths)")
+    vllm_version: str | None = Field(
+        default=None, max_length=64, description="the vLLM release the deployment runs (e.g. 0.18.0, or nightly): "
+        "its defaults that change the timeline (async scheduling from 0.14); default: today's release")
+
+    @field_validator("vllm_version")
+    @classmethod
+    def _known_version(cls, v: str | None) -> str | None:
+        return None if v is None else check_version(v)
 
     @model_validator(mode="after")
     def _one_load(self) -> "PredictRequest":
@@ -96,7 +105,8 @@ def resolve_config(kb: KnowledgeBase, req: PredictRequest) -> ServingConfig:
     return ServingConfig(model_id=resolved.card.id, precision=precision, gpu=catalog.gpu(req.gpu).name,
                          tensor_parallel=req.tp, max_num_seqs=req.max_num_seqs, max_model_len=max_model_len,
                          max_num_batched_tokens=req.max_num_batched_tokens, kv_cache_dtype=req.kv_cache_dtype,
-                         gpu_memory_utilization=req.gpu_memory_utilization)
+                         gpu_memory_utilization=req.gpu_memory_utilization,
+                         async_scheduling=async_scheduling_by_default(req.vllm_version))
 
 
 
@@ -105,8 +115,11 @@ def run_predict(kb: KnowledgeBase, req: PredictRequest) -> Prediction:
     load = Load(kind=LoadKind.CONCURRENCY if req.concurrency else LoadKind.RPS,
                 value=req.concurrency or req.rps or 1.0, prompt_tokens=req.prompt_tokens,
                 output_tokens=req.output_tokens)
-    return predict(config, load, kb.catalog, benchmarks=benchmark_lookup(kb)(config), protocol=req.protocol,
-                   cached_prefix_tokens=req.shared_prefix_tokens if req.enable_prefix_caching else 0)
+    prediction = predict(config, load, kb.catalog, benchmarks=benchmark_lookup(kb)(config), protocol=req.protocol,
+                         cached_prefix_tokens=req.shared_prefix_tokens if req.enable_prefix_caching else 0)
+    if req.vllm_version is None:
+        return prediction
+    return prediction.model_copy(update={"notes": [*prediction.notes, describe_defaults(req.vllm_version)]})
 
 
 class _PlanCache:

@@ -81,3 +81,17 @@ def test_an_overloaded_configuration_says_what_it_sustains(api_server):
         sustained = float(note.removeprefix("overloaded: sustains at most ").split(" ")[0])
         assert 0 < sustained < 200 and "200 req/s offered" in note
         assert heavy["throughput"]["requests_per_s"] == pytest.approx(sustained, rel=0.01)
+
+
+def test_predict_takes_the_vllm_release_the_deployment_runs(api_server):
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        today = _predict(c, concurrency=8)
+        old = _predict(c, concurrency=8, vllm_version="0.11.2")  # before async scheduling became the default
+        new = _predict(c, concurrency=8, vllm_version="0.18.0")
+        assert new["itl_ms"]["mean"] == pytest.approx(today["itl_ms"]["mean"])
+        assert old["itl_ms"]["mean"] > new["itl_ms"]["mean"]  # the per-step CPU work adds to every step
+        assert any(n.startswith("vLLM 0.11.2: synchronous scheduling") for n in old["notes"])
+        assert any(n.startswith("vLLM 0.18.0: async scheduling") for n in new["notes"])
+        assert not any(n.startswith("vLLM ") for n in today["notes"])
+        assert "is not a vLLM version" in _error(c, concurrency=8, vllm_version="banana")
+        assert "predates the V1 engine" in _error(c, concurrency=8, vllm_version="0.5.4")

@@ -142,3 +142,17 @@ def test_vllm_releases_schedule_asynchronously_from_0_14():
     assert async_scheduling_by_default("0.14.0") and async_scheduling_by_default("0.18.0")
     assert not async_scheduling_by_default("0.11.2") and not async_scheduling_by_default("v0.13.1")
     assert async_scheduling_by_default("") and async_scheduling_by_default("nightly-5b8c")  # unknown: today's default
+
+
+def test_a_stated_vllm_version_is_a_release_the_engine_knows_or_a_one_line_refusal():
+    from simulator.perf.vllm_versions import NEWEST_KNOWN, UnknownVllmVersionError, check_version, describe_defaults
+
+    assert check_version(" 0.18.0 ") == "0.18.0" and check_version("v0.15.1") == "v0.15.1"
+    assert check_version("0.19.0-cu130") == "0.19.0-cu130" and check_version("nightly-5b8c30d") == "nightly-5b8c30d"
+    for bad, why in (("banana", "is not a vLLM version"), ("0.18.x!", "is not a vLLM version"),
+                     ("0.6.3", "predates the V1 engine"), (f"{NEWEST_KNOWN[0]}.{NEWEST_KNOWN[1] + 1}.0", "newer than")):
+        with pytest.raises(UnknownVllmVersionError, match=why) as err:
+            check_version(bad)
+        assert "\n" not in str(err.value) and "0.8 to 0.24" in str(err.value)
+    assert "synchronous scheduling" in describe_defaults("0.11.2")
+    assert describe_defaults("0.18.0").startswith("vLLM 0.18.0: async scheduling")
