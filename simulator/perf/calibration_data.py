@@ -138,24 +138,38 @@ def inconsistent_rows(cases: list[Case]) -> set[str]:
     return bad
 
 
+def deployment_parallelism(row: dict) -> tuple[int, int, bool]:
+    """(tensor parallel, attention data parallel, expert parallel) of the deployment a vLLM row measured.
+
+    The dump writes a vLLM expert-parallel run as ``tp_size`` T, ``attention_dp_size`` D and ``moe_ep_size`` T x D,
+    yet the run used T GPUs: the rows' own ids name them ``tpT_epT`` (``..._c16_tp4_ep4_1317``), and the Kimi-K2.5
+    ones are the very measurements listed as TP4 EP4 at D x the per-rank batch (same TTFT and TPOT to the last
+    digit). On such rows vLLM ran tensor parallel over T GPUs with the experts spread over the same T GPUs
+    (``--enable-expert-parallel``), and ``batch_size`` x D clients. Other rows: as written (GPUs = tp x dp).
+    """
+    tp, dp, ep = int(row["tp_size"]), int(row["attention_dp_size"] or 1), int(row["moe_ep_size"] or 1)
+    if dp > 1 and ep == tp * dp and row.get("backend") == "vllm":
+        return tp, 1, True
+    return tp, dp, ep > 1
+
+
 def _case(row: dict, catalog: Catalog, fixed_lengths: bool, kv_policy: str) -> Case:
     model = catalog.model(row["model_path"])
     gpu = catalog.gpu(resolve_gpu(catalog, row["system"]))
-    tp = int(row["tp_size"])
-    dp = int(row["attention_dp_size"] or 1)
-    ep = int(row["moe_ep_size"] or 1)
+    tp, dp, ep = deployment_parallelism(row)
     isl, osl = int(row["isl"]), int(row["osl"])
-    per_rank = int(row["batch_size"])
+    clients = int(row["batch_size"]) * int(row["attention_dp_size"] or 1)  # batch_size: clients per DP rank
+    per_rank = clients // dp
     precision = Precision(row["precision"])
     kv = "fp8" if kv_policy == "fp8" or (kv_policy == "quantized" and precision in (Precision.FP8, Precision.FP4)) \
         else "auto"
     config = ServingConfig(
         model_id=model.id, precision=precision, gpu=gpu.name, tensor_parallel=tp, kv_cache_dtype=kv,
-        data_parallel=dp, expert_parallel=ep > 1, max_num_seqs=max(256, per_rank),
+        data_parallel=dp, expert_parallel=ep, max_num_seqs=max(256, per_rank),
         max_num_batched_tokens=8192, max_model_len=isl + osl + MAX_MODEL_LEN_MARGIN, gpu_memory_utilization=0.9,
         async_scheduling=async_scheduling_by_default(row["backend_version"]))
     # Under the protocol the load's lengths are the client's L (it draws uniformly in [0.8 L, L]).
-    load = Load(kind=LoadKind.CONCURRENCY, value=per_rank * dp, prompt_tokens=isl, output_tokens=osl)
+    load = Load(kind=LoadKind.CONCURRENCY, value=clients, prompt_tokens=isl, output_tokens=osl)
     return Case(row_id=row["id"], model_id=model.id, gpu=gpu.name, family=gpu.family, engine=row["backend"],
                 config=config, load=load, isl=isl, osl=osl, ttft_ms=float(row["silicon_ttft_ms"]),
                 tpot_ms=float(row["silicon_tpot_ms"]), protocol=None if fixed_lengths else PROTOCOL)

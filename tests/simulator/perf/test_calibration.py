@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.catalog import Catalog
 from simulator.perf.calibration import calibrate
-from simulator.perf.calibration_data import load_cases, uniform_load
+from simulator.perf.calibration_data import deployment_parallelism, load_cases, uniform_load
 from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, coefficient_set_from_dict
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
@@ -42,9 +42,24 @@ def test_rows_resolve_through_the_catalog(catalog):
     cases, skipped = load_cases(CSV, catalog)
     assert len(cases) == 1163 and not skipped  # every vLLM agg row
     assert {c.family for c in cases} == {"hopper", "blackwell"}
-    dp = [c for c in cases if c.config.data_parallel > 1]
-    assert dp and all(c.config.expert_parallel for c in dp)
     assert all(c.load.value == int(c.load.value) for c in cases)
+    # Rows the dump labels tp T, attention dp D, moe ep T x D ran TP T with the experts over the same T GPUs:
+    # the Kimi ones are the TP4 EP4 measurements at D x the per-rank batch (identical figures).
+    relabelled = {c.row_id: c for c in cases if "_tp4_ep4_" in c.row_id and c.model_id.endswith("Kimi-K2.5")}
+    by_figures: dict[tuple, list] = {}
+    for c in relabelled.values():
+        by_figures.setdefault((round(c.ttft_ms, 2), round(c.tpot_ms, 2)), []).append(c.key)
+    assert len(relabelled) >= 30 and all(len(v) >= 2 and len(set(v)) == 1 for v in by_figures.values())
+    assert all(c.config.data_parallel == 1 and c.config.tensor_parallel == 4 and c.config.expert_parallel
+               for c in relabelled.values())
+
+
+def test_a_vllm_row_labelled_data_parallel_with_experts_over_tp_x_dp_gpus_ran_on_tp_gpus():
+    row = {"backend": "vllm", "tp_size": "4", "attention_dp_size": "4", "moe_ep_size": "16"}
+    assert deployment_parallelism(row) == (4, 1, True)
+    assert deployment_parallelism({**row, "moe_ep_size": "4"}) == (4, 4, True)  # as written
+    assert deployment_parallelism({**row, "backend": "trtllm"}) == (4, 4, True)
+    assert deployment_parallelism({**row, "attention_dp_size": "", "moe_ep_size": ""}) == (4, 1, False)
 
 
 def test_benchmark_client_lengths_are_uniform_80_to_100_percent():
