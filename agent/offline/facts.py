@@ -17,7 +17,7 @@ from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text
-from agent.offline.quantities import Quantity, extract, multiplier_text
+from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates
 from agent.offline.text import mask, squeeze
 from agent.offline.windows import ITEMS, blank, find_window
 from knowledge.catalog import Catalog
@@ -52,6 +52,7 @@ class Facts:
     namespace: str | None = None
     problems: list[str] = field(default_factory=list)
     multipliers: list[tuple[str, float]] = field(default_factory=list)
+    relative: list[Relative] = field(default_factory=list)    # "3x that at peak": a rate relative to the other
     consumed: set[str] = field(default_factory=set)            # words that were read as something
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
@@ -102,6 +103,8 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> F
     _use_case(text, f)
     text = blank(text, window)
     nt = number_text(text)
+    f.relative, spans = relative_rates(nt)
+    nt = Numbered(mask(nt.text, spans), nt.values)
     # Scalings ("3x the users") are what-if material; in a plain statement they are only kept out of the numbers.
     mults = multiplier_text(nt)
     f.multipliers = [(fld, factor) for fld, factor, _ in mults]
@@ -114,8 +117,15 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> F
     return f
 
 
-_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{ITEMS}\b(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
+# any counted plural is a work item ("2,400 episodes per night", "20,000 of them between 10pm and 6am"), except
+# units, sizes of each item ("100+ pages each") and small counts of parts ("3 bullets")
+_NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|tokens|words|gpus|cards|nodes|replicas|"
+              r"users|shifts|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
+              r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
+_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
+                    r"\b(?!\s*(?:each|apiece|per\s+(?:item|document|doc|request|file))\b)(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
                     r"\s*(?:nightly|overnight|daily))?")
+_KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|\bnightly\b")
 
 
@@ -129,10 +139,12 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
     for m in _ITEMS.finditer(nt.text):
         value = nt.value(m)
         per = (m.group("per") or "").strip()
-        if "window_requests" in f.values or value < 1:
+        if "window_requests" in f.values or value < 1 or (value < 20 and not _KNOWN_ITEMS.search(m.group(0))):
             continue
+        if not windowed and m.group(0).endswith("of them"):
+            continue  # "150 of them": which count is the question's (users), not a work item
         if windowed or "night" in per:
-            f.put("window_requests", round(value), m.group(0))
+            f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
         elif not per:
             f.item_counts.append(round(value))
         spans.append(m.span())
@@ -184,6 +196,10 @@ def _models(text: str, catalog: Catalog, f: Facts) -> str:
     return mask(text, [(m.start, m.end) for m in [*mentions, *policies]], "¤")
 
 
+_LIFTED_BEFORE = re.compile(V.LIFT + r"$")
+_LIFTED_AFTER = re.compile(r"\s*(?:only\s+)?" + V.RESTRICTION)
+
+
 def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     mentions = polarity(text, find_gpus(text, catalog))
     spans = []
@@ -192,6 +208,8 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
             spans.append((with_count(text, m.start), m.end))
             continue
         spans.append((m.start, m.end))
+        if _LIFTED_AFTER.match(text, m.end) and _LIFTED_BEFORE.search(text[max(0, m.start - 40):m.start]):
+            continue  # "scratch the L4 restriction": names the restriction lifted (CLEARS), no preference
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
         if m.positive and _additive(text, m.start, m.end):
             f.additive.add("gpus")
@@ -255,6 +273,12 @@ def _cold_start(text: str, f: Facts) -> str:
 
 
 def _priority(text: str, f: Facts) -> None:
+    for m in V.PRIORITY_RANKING.finditer(text):  # a ranking said outright wins over a word that leans one way
+        first = V.ranked_first(m.group(0))
+        at = m.start() + first[1] if first else m.start()
+        if first and not V.PRIORITY_NEGATION.search(text[max(0, at - 30):at]):
+            f.put("priority", first[0], m.group(0))
+            return
     said = V.PRIORITY_SET.search(text)
     if said:
         f.put("priority", V.PRIORITY_WORDS[said.group(1)], said.group(0))
@@ -301,8 +325,10 @@ def _summary_kind(text: str) -> UseCase:
     # The head noun of "call transcripts" is the last one: a long kind said last (or said "long") wins.
     if V.FEW_PAGES.search(text):
         return UseCase.SUMMARIZATION_SHORT
-    long_hit, short_hit = V.LONG_NOUNS.search(text), V.SHORT_NOUNS.search(text)
-    if long_hit and (not short_hit or long_hit.end() >= short_hit.end() or "long" in long_hit.group(0)):
+    long_hits, short_hit = list(V.LONG_NOUNS.finditer(text)), V.SHORT_NOUNS.search(text)
+    long_hit = long_hits[-1] if long_hits else None
+    said_long = any("long" in h.group(0) for h in long_hits)  # "(... so long documents)" says which kind outright
+    if long_hit and (not short_hit or long_hit.end() >= short_hit.end() or said_long):
         return UseCase.LONG_DOCUMENT_SUMMARIZATION
     return UseCase.SUMMARIZATION_SHORT
 

@@ -96,6 +96,9 @@ _DOT_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\
 _APOSTROPHE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:'\d{3})+)(?![\d'])")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?: \d{3})+)(?![\d.,]|\s\d)")
 _DECIMAL_COMMA_SCALE = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})\s?(k|m|mn|million|thousand|bn|billion)\b")
+# A comma followed by one or two digits is a decimal comma ("0,8 s", "peaks of 2,4"): a thousands group has three
+# digits. A list of numbers ("1,2,3", "options 1,2") goes on with another comma and is left alone.
+_DECIMAL_COMMA = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})(?![\d,]|\.\d|\s*(?:and|or|&)\s*\d)")
 
 
 def locale_digits(text: str) -> str:
@@ -109,13 +112,29 @@ def locale_digits(text: str) -> str:
         text = _SPACE_GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
     if "," in text:
         text = _DECIMAL_COMMA_SCALE.sub(lambda m: f"{m.group(1)}.{m.group(2)}{m.group(3)}", text)
+        text = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1)}.{m.group(2)}", text)
     return text
+
+
+_DIGIT_WORDS = {w: v for w, v in _ONES.items() if v < 10}
+_DIGIT_WORD = "|".join(_DIGIT_WORDS)
+# "three point five thousand": a decimal said in words becomes digits first, so its scale word applies to it
+_SPOKEN_DECIMAL = re.compile(rf"\b({_DIGIT_WORD}|ten|\d+)\s+point\s+((?:(?:{_DIGIT_WORD})\b\s*)+)")
+# a scale after a number already read ("ten grand", "1.5 thousand" said in words): it multiplies that number
+_SCALE_AFTER = re.compile(r"\x01(\d+)\x02\s?(grand|k|thousand|million|mil|mn|billion|bn)\b")
+
+
+def _spoken_decimal(m: re.Match) -> str:
+    whole = m.group(1) if m.group(1).isdigit() else str(_ONES[m.group(1)])
+    return whole + "." + "".join(str(_DIGIT_WORDS[w]) for w in m.group(2).split()) + " "
 
 
 def number_text(text: str) -> Numbered:
     """Replace every number in lower-cased ``text`` with a placeholder; values in order of appearance."""
     values: list[float] = []
     text = locale_digits(text)
+    if "point" in text:
+        text = _SPOKEN_DECIMAL.sub(_spoken_decimal, text)
     text = _DIGITS.sub(lambda m: _placeholder(values, _digits_value(m)) + (" usd" if m.group(4) == "grand" else ""),
                        text)
     text = _HALF.sub(lambda m: _placeholder(values, 0.5 * _SCALES[m.group(1)]), text)
@@ -133,6 +152,12 @@ def number_text(text: str) -> Numbered:
         return _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())]) + " " + m.group(2) + "s"
 
     text = _WORD_DURATION.sub(duration, text)
+
+    def scaled(m: re.Match) -> str:
+        values[int(m.group(1))] *= _SUFFIX[m.group(2)]
+        return f"\x01{m.group(1)}\x02" + (" usd" if m.group(2) == "grand" else "")
+
+    text = _SCALE_AFTER.sub(scaled, text)
 
     def upper(m: re.Match) -> str:
         a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))

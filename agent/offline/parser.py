@@ -24,7 +24,7 @@ from agent.offline.numbers import NUM_RE
 from agent.offline.quantities import LATENCY_FIELDS
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
-from agent.offline.text import lower_aligned, normalize, scope, sentences, snippet, trim
+from agent.offline.text import lower_aligned, normalize, scope, self_corrections, sentences, snippet, trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import UseCase
@@ -90,14 +90,15 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
                  spec: DeploymentSpec | None = None) -> ParseResult:
     text = text if isinstance(text, str) else ""
     asked = tuple(dict.fromkeys(f for f in (asked or ()) if isinstance(f, str) and f in SPEC_FIELDS))
-    norm = correct(normalize(text))
+    norm = self_corrections(correct(normalize(text)))
     low_all = lower_aligned(norm)
     spans = scan(norm, low_all)
     flagged = flagged_phrases(low_all, spans)
     seg = segment(norm, flagged)
     injected = contains_any(seg.own, flagged)
     said = [s for s in sentences(seg.own) if _WORDY.search(s)]
-    msg = _Message(catalog, asked, spec, injected, has_why=any(Q.is_why(s.lower()) for s in said))
+    known = spec is not None and (spec.use_case is not None or spec.users is not None or spec.rps is not None)
+    msg = _Message(catalog, asked, spec, injected, has_why=any(Q.is_question(s.lower(), known) for s in said))
     msg.suspicious = [snippet(norm, a, b, 100) for a, b in spans[:MAX_FRAGMENTS]]
     msg.suspicious += [o for o in embedded_orders(seg.embedded) if o not in msg.suspicious]
     if len(said) > MAX_SENTENCES:  # bounded work: the opening and the closing of a very choppy message
@@ -134,6 +135,7 @@ class _Message:
         self.whatif_problems: list[str] = []  # invalid hypothetical values: reported, but not a description
         self.consumed: set[str] = set()
         self.inferred: dict[str, str] = {}  # field -> the words its value was inferred from (not named)
+        self.retracted_exclusion = False  # the last retraction withdrew an exclusion ("I never wanted to exclude")
 
     # ------------------------------------------------------------------ per sentence
 
@@ -145,6 +147,15 @@ class _Message:
         retraction = Q.retraction_clause(sc.fact)
         if retraction:
             facts = self._retract(facts, sc, retraction)
+            self.retracted_exclusion = retraction[2]
+        elif self.retracted_exclusion and _MEANT.match(sc.fact):
+            for kind in ("gpus", "models"):  # "I never wanted to exclude H100s. I meant A100s": exclude those
+                if facts.lists.get(kind):
+                    facts.add("exclude_" + kind, facts.lists.pop(kind))
+                    facts.additive.discard(kind)
+        if self.has_why and not Q.is_directive(sc.fact):
+            for kind in ("gpus", "models", "exclude_gpus", "exclude_models"):
+                facts.lists.pop(kind, None)  # "why not AMD? MI300X has loads of memory": about the question
         if self._compare_names(index, sc, facts):
             return
         self._absorb(facts, index, sc.orig)
@@ -176,7 +187,7 @@ class _Message:
             return
         f = _targets_only(read_facts(sc.orig, sc.low, self.catalog, ()), sc.low)
         f.namespace = None
-        for name in [n for n in f.values if n in self.facts.values]:
+        for name in [n for n in f.values if n in self.facts.values or n in self.facts.cleared]:
             f.values.pop(name)
         for name in [n for n in f.lists if n in self.facts.lists]:
             f.lists.pop(name)
@@ -264,6 +275,7 @@ class _Message:
         self.facts.additive |= f.additive
         self.facts.notes.update(f.notes)
         self.facts.item_counts += f.item_counts
+        self.facts.relative += f.relative
         if f.leftover is not None:
             self.leftovers.append(f.leftover)
 
@@ -328,6 +340,11 @@ class _Message:
 
     def _updates(self) -> dict[str, Any]:
         f = self.facts
+        for rel in f.relative:  # "avg 2/s, about 3x that at peak": the other rate of this message or the spec
+            other = "rps" if rel.field == "peak_rps" else "peak_rps"
+            base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
+            if isinstance(base, (int, float)) and rel.field not in f.values:
+                f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
         out = checked(f.values, f.phrases, f.problems)
         for keep, drop in _LIST_FIELDS:
             both = set(f.lists.get(keep, [])) & set(f.lists.get(drop, []))
@@ -410,6 +427,7 @@ class _Message:
             self.dont_know += [f for f in self.asked if f not in self.dont_know]
 
 
+_MEANT = re.compile(r"^\W*(?:(?:no|sorry|oops)\W+)*(?:i|we)\s+(?:meant|mean)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 
 

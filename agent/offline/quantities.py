@@ -53,7 +53,7 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"dentists?|surgeons?|radiologists?|paramedics?|clerks?|solicitors?|barristers?|marketers?|"
               r"planners?|specialists?|experts?|officials?|inspectors?|investigators?|investors?|clients?|"
               r"employes|emplyees|empolyees|usres|uers|teammates?|colleagues?|coworkers?|co-workers?|devops|sres?|"
-              r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?)")
+              r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?|ppl)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
@@ -63,7 +63,8 @@ _BUDGET_CUR = re.compile(
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|week|wk|day|hour|hr|h)\b|"
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|weekly|daily|hourly)\b")
-_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+(?:\w+\s+){0,2}$")
+# the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
+_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+(?:[\w'-]+\s+){0,6}$")
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)")
 
 _TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+)(?:s|sec|second)\b")
@@ -73,7 +74,7 @@ _RATE_UNIT = re.compile(
     rf"(rpm|qpm|req/min|requests?/min)|(rph|req/h|requests?/h(?:ou)?r))(?![a-z])")
 _RATE_PER = re.compile(
     rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x)\b)"
-    rf"[a-z][a-z-]*\s+){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
+    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
     r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b")
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:requests?|queries|calls|conversations|chats|"
@@ -92,7 +93,10 @@ _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normal
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
 _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
                         rf"(?:of|at|to|up\s+to|around|about|near|~|:|=)?\s*(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
-                        r"(?!\s*(?:%|x\b|[a-z]))")
+                        # a unit or a noun after the number is something else ("peaks of 25 users"); when it
+                        # happens is not ("spiking to 20 on monday mornings")
+                        r"(?!\s*(?:%|x\b|(?!(?:on|in|at|during|when|around|between|for|every|each|most|some|the|"
+                        r"and|or|but|while|whenever|if|before|after|once|twice|a|per)\b)[a-z]))")
 _EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:every|each)\s+{NUM}\s*"
                     r"(s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
@@ -138,6 +142,27 @@ _PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|reques
                        r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)")
 _USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b"
                          + _PEOPLE_AS_MODIFIER)
+# A people noun not in the list, known by its form (agent nouns: "linesmen", "call handlers", "civil servants"),
+# counted only where a count of people is expected: "for N ...", "N ... use it", "our N ...". Things with the same
+# endings (documents, servers, orders, errors) are no people.
+_NOT_PEOPLE = (r"(?!(?:[a-z]*ments?|documents|servers|containers|characters|letters|chapters|papers|numbers|orders|"
+               r"parameters|vectors|clusters|computers|layers|answers|centers|filters|headers|counters|markers|"
+               r"transformers|folders|registers|errors|factors|sectors|colors|colours|doors|floors|monitors|"
+               r"processors|connectors|tensors|vendors|mirrors|cursors|meters|liters|litres|newsletters|posters|"
+               r"banners|stickers|routers|trackers|loggers|timers|containers|incidents|events|contents|percents|"
+               r"variants|plants|restaurants|intents|gigabytes|terabytes|dollars|hours|minutes|seconds|others|"
+               r"quarters|thousands|millions|tokens|prompts|outputs|requests|queries|tickets|questions)\b)")
+_PERSON_FORM = r"(?:[a-z]+(?:ers|ors|ists|ians|eers|men|ees|ants|ents|ives|ppl)|ppl|folk|staff)"
+_USERS_FORM = re.compile(
+    rf"(?:\b(?:for|our|with|serving|serve|supporting|support|by)\s+(?:about\s+|around\s+|roughly\s+|approx\w*\s+|"
+    rf"~\s*|some\s+|up\s+to\s+|over\s+|nearly\s+|almost\s+)?){NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?"
+    rf"{_NOT_PEOPLE}{_PERSON_FORM}\b|"
+    rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{_NOT_PEOPLE}{_PERSON_FORM}\s+(?:will\s+|would\s+|who\s+|that\s+)?"
+    r"(?:use|using|uses|log\s+in|access)\b")
+# "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
+_USERS_ACTIVE = re.compile(rf"{NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
+                           r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
+                           r"app|service|system))\b")
 _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
@@ -244,6 +269,8 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
         p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
                                           _int(nt.value(m)))])
     p.run(_USERS_UNIT, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
+    p.run(_USERS_FORM, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
@@ -263,14 +290,15 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     return p.found, p.text
 
 
-_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+one)\s+time|at\s+once|"
+_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+time|at\s+once|"
                    r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+)?(?:moment|time|point)|online\s+at\s+once)")
 _CONCURRENT = re.compile(rf"\b{_CONCURRENT_CUE}\b")
 _CLAUSE = re.compile(r"[.;!?,]|\bbut\b|\bwhile\b")
 # "300 chatting at the same time", "1k concurrent", "a hundred parallel chats" (no noun for people needed)
 _CONCURRENT_COUNT = re.compile(
     rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,5}}?"
-    rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+)?(?:moment|time))|simultaneously|concurrently|in\s+parallel)\b)")
+    rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+|one\s+|\x01\d+\x02\s+)?(?:moment|time))|simultaneously|concurrently|"
+    rf"in\s+parallel)\b)")
 
 
 def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:
@@ -301,8 +329,12 @@ def _budget(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     unit = (period.group(1) or period.group(2)) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
         unit = before.group(1)
-    monthly = value * _MONTHLY_FACTOR.get(unit or "month", 1.0)
-    usd, note = to_usd(monthly, currency_of(m.group(0)))
+    factor = _MONTHLY_FACTOR.get(unit or "month", 1.0)
+    usd, note = to_usd(value * factor, currency_of(m.group(0)))
+    if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
+        per = _ADVERB_PERIOD.get(unit or "", unit or "").replace("annual", "year").replace("yearly", "year")
+        per = {"yr": "year", "annum": "year", "annually": "year", "wk": "week", "hr": "hour", "h": "hour"}.get(per, per)
+        note = f"{value:,.0f} a {per} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
     if note:
         p.notes["budget_monthly_usd"] = note
     return [("budget_monthly_usd", round(usd, 2))]
@@ -399,6 +431,58 @@ def _gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return None
     value = p.nt.value(m) if m.group(1) is not None else 1.0
     return [("max_gpus", _int(value))]
+
+
+_FRACTIONS = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25,
+              "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
+_FACTOR_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "quadruple": 4.0}
+# "3x that", "three times the average", "a third of that", "half the peak": a rate said relative to the other one
+_RELATIVE = re.compile(
+    rf"(?:{NUM}\s*(?:x|times)|(?P<word>twice|double|triple|thrice|quadruple)|(?:(?P<num>a|one|{NUM})\s+)?"
+    r"(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)(?:\s+of)?)\s+(?:of\s+)?(?:what\s+it\s+is\s+)?"
+    r"(?P<ref>that|this|it|the\s+(?:average|avg|normal|usual|typical|baseline|steady(?:\s+state)?|sustained|peak|"
+    r"max(?:imum)?)(?:\s+(?:rate|load|traffic|volume|level))?|(?:the\s+)?(?:average|normal|usual|peak))\b")
+
+
+@dataclass
+class Relative:
+    """A rate said as a multiple of the other one: ``field`` = ``factor`` x the other rate."""
+
+    field: str
+    factor: float
+    phrase: str
+
+
+def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]:
+    """'avg 2/s, about 3x that at peak' -> peak_rps = 3 x rps; 'on average about a third of that' -> rps = peak / 3.
+    Which rate is meant comes from the reference ('the average' -> the peak is meant) or else from the clause's
+    peak or average cue; with neither it is no rate."""
+    out, spans = [], []
+    for m in _RELATIVE.finditer(nt.text):
+        if m.group("frac"):
+            count = m.group("num")
+            n = 1.0 if count in (None, "a", "one") else nt.values[int(count[1:-1])]
+            factor = n * _FRACTIONS[m.group("frac")]
+        elif m.group("word"):
+            factor = _FACTOR_WORDS[m.group("word")]
+        else:
+            factor = nt.value(m)
+        ref = m.group("ref")
+        clause = nt.text[max(0, m.start() - 60):m.end() + 40]
+        if _AVERAGE.search(ref):
+            field = "peak_rps"
+        elif _PEAK.search(ref):
+            field = "rps"
+        elif _PEAK.search(clause) or _PEAK_AFTER.match(nt.text[m.end():]):
+            field = "peak_rps"
+        elif _AVERAGE.search(clause):
+            field = "rps"
+        else:
+            continue
+        if factor > 0:
+            out.append(Relative(field, factor, _readable(m.group(0), nt)))
+            spans.append(m.span())
+    return out, spans
 
 
 def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:

@@ -18,6 +18,7 @@ from agent.offline.facts import Facts
 
 WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|sorry|also|just\s+curious|quick\s+question)\W+)*"
                  r"(?:why|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
+                 r"isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|don'?t|didn'?t|wouldn'?t|hasn'?t|haven'?t|can'?t|"
                  r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b")
 _INTERROGATIVE = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|also|out\s+of\s+curiosity)\W+)*"
                             r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|will|"
@@ -30,6 +31,8 @@ _REQUEST = re.compile(r"\b(?:recommend|suggest|propose|size|plan|spec\s+out|figu
                       r"\bwhat\s+(?:do|would|should)\s+(?:we|i)\s+need\b|\bwhat\s+(?:gpu|gpus|model|setup|hardware|"
                       r"config\w*)\s+(?:should|would|do|could)\b|\b(?:which|what)\s+(?:\w+\s+)?(?:would|do)\s+you\b")
 _BELIEF = re.compile(r"^\W*(?:i|we)\s+(?:thought|think|believe|believed|heard|read|assumed|was\s+told|were\s+told)\b|"
+                     r"^\W*(?:as\s+far\s+as\s+(?:i|we)\s+(?:know|can\s+tell)|afaik|iirc|i'?m\s+(?:pretty\s+)?sure|"
+                     r"(?:i|we)\s+(?:understand|hear|read\s+that)|apparently|reportedly)\b|"
                      r"^\W*(?:isn'?t|wouldn'?t|doesn'?t|surely|apparently|supposedly)\b|"
                      r"^\W*(?:my|our)\s+understanding\b")
 RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
@@ -37,7 +40,11 @@ RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+n
                      r"specif(?:y|ied)|want(?:ed)?|exclude[ds]?|rule[ds]?\s+out|ban(?:ned)?|remove[ds]?)\b|"
                      r"\bwhere\s+did\s+you\s+get\b|\bwho\s+said\b")
 _EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
-_CLAUSE_END = re.compile(r"[,;]|\bbut\b|\bjust\b|\bonly\s+(?:the|that)\b|\bwhile\b")
+_TO_EXCLUDE = re.compile(r"\s*to\s+(?:exclude|rule\s+out|ban|remove|drop|avoid)\b")
+# ", just the L4" ends what is withdrawn; "we have just one GPU" is part of it
+_CLAUSE_END = re.compile(r"[,;]|\s-+\s|\bbut\b|\bwhile\b")
+# "the '1 GPU' was a typo": what stands before the cue is withdrawn
+_TYPO = re.compile(r"\b(?:was|were|is)\s+(?:just\s+)?(?:a\s+|an\s+)?(?:typo|mistake|error|wrong|slip)\b")
 # what a why-question asks about, when no GPU, model or option is named
 _ABOUT_COUNT = re.compile(r"\b(?:\d+|so\s+many|that\s+many|this\s+many|many|more|multiple|several)\s+(?:gpus?|cards?|"
                           r"replicas?|§+|nodes)\b|\bhow\s+many\b|\bso\s+much\s+hardware\b")
@@ -84,6 +91,22 @@ def is_why(low: str) -> bool:
 
 def is_belief(low: str) -> bool:
     return bool(_BELIEF.search(low))
+
+
+# a sentence that asks for a change: without one, GPUs and models named next to a question are what it is about
+# ("why not AMD? MI300X has loads of memory")
+_DIRECTIVE = re.compile(r"\b(?:use|only|exclude|include|add|remove|drop|allow|ban|avoid|switch|go\s+with|want|need|"
+                        r"prefer|stick|restrict|limit|no|not|without|pick|choose|must|should|let'?s|please|require\w*|"
+                        r"make\s+it|set|change|put)\b")
+
+
+def is_directive(low: str) -> bool:
+    return bool(_DIRECTIVE.search(low))
+
+
+def is_question(low: str, known: bool) -> bool:
+    """A why-question, or (once a need is known) any question about a change: beliefs next to it belong to it."""
+    return is_why(low) or (known and low.rstrip().endswith("?") and is_hypothetical(low))
 
 
 def is_hypothetical(low: str) -> bool:
@@ -141,7 +164,13 @@ def retraction_clause(low: str) -> tuple[int, int, bool] | None:
     """(start, end, excluding) of what a retraction withdraws: the words after the cue up to the clause end."""
     m = RETRACT.search(low)
     if not m:
+        typo = _TYPO.search(low)
+        if typo:
+            start = max((c.end() for c in _CLAUSE_END.finditer(low, 0, typo.start())), default=0)
+            return start, typo.start(), False
         return None
     end = _CLAUSE_END.search(low, m.end())
     verb = m.group("verb") or ""
-    return m.end(), end.start() if end else len(low), bool(_EXCLUDING_VERB.match(verb))
+    # "I never wanted to exclude H100s": what was wanted was an exclusion
+    excluding = bool(_EXCLUDING_VERB.match(verb) or _TO_EXCLUDE.match(low, m.end()))
+    return m.end(), end.start() if end else len(low), excluding

@@ -62,6 +62,41 @@ def normalize(text: str) -> str:
     return text
 
 
+# An inline self-correction: "ttft 300ms... sorry I mean 3s", "500 - no, 600 users", "$8k, make that $10k". The value
+# after the cue replaces the one it follows (with that one's unit when it has none), before anything is read, so
+# the corrected value is read in the old one's place and context.
+_NUMBER_TOKEN = r"(?:[$€£]\s?)?\d[\d,.']*(?:\s?(?:k|m|grand|bn)\b)?"
+_UNIT_WORD = r"(?:\s?(?!(?:sorry|oops|no|nope|wait|i|make|actually|correction|rather|or)\b)[a-z/%$€£]{1,12}\b)?"
+_CORRECTION_CUE = (r"(?:\s*(?:\.{2,}|[,;:(\-]|--)\s*|\s+)(?:(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|"
+                   r"correction|scratch\s+that|i\s+mean[t]?|make\s+(?:it|that)|(?:it\s+)?should\s+(?:be|say)|"
+                   r"actually|rather|typo)\b[\s,!:\-.]*)+")
+SELF_CORRECTION = re.compile(rf"(?P<old>{_NUMBER_TOKEN})(?P<old_unit>{_UNIT_WORD}){_CORRECTION_CUE}"
+                             rf"(?P<new>{_NUMBER_TOKEN})(?P<new_unit>{_UNIT_WORD})", re.I)
+
+
+_TIME_UNITS = {"ms", "msec", "millis", "millisecond", "s", "sec", "second", "min", "minute", "h", "hr", "hour"}
+
+
+def _unit_kind(unit: str) -> str:
+    word = unit.strip().lower()
+    word = word[:-1] if len(word) > 2 and word.endswith("s") else word
+    return "time" if word in _TIME_UNITS else word
+
+
+def self_corrections(text: str) -> str:
+    """The message with each inline self-correction applied: the corrected value stands where the first one did."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+
+    def apply(m: re.Match) -> str:
+        old, new = _unit_kind(m.group("old_unit")), _unit_kind(m.group("new_unit"))
+        if old and new and old != new:
+            return m.group(0)  # "1,200 nurses, actually 2 GPUs": another quantity, not a correction
+        return m.group("new") + (m.group("new_unit") or m.group("old_unit"))
+
+    return SELF_CORRECTION.sub(apply, text)
+
+
 def lower_aligned(text: str) -> str:
     """Lower-case with the same length (normalize() removed the one character that grows), so spans found in
     it index the original text too."""

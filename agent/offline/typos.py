@@ -14,14 +14,15 @@ from rapidfuzz.distance import OSA
 
 # words whose near neighbours are rarely real words (not "summarize": "summarizer" is a word)
 KEYWORDS = ("budget", "users", "requests", "employees", "latency", "monthly", "tokens", "thousand", "million",
-            "customers", "concurrent", "chatbot", "throughput", "namespace", "simultaneous", "quantized")
+            "customers", "concurrent", "chatbot", "throughput", "namespace", "simultaneous", "quantized", "students",
+            "cheap")
 _SINGLE = tuple(k for k in KEYWORDS if " " not in k)
 # real words one edit away from a keyword
 LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes", "months", "monthy", "budge",
          "budgets", "request", "requested", "requests", "second", "minute", "seconded", "average", "averages",
          "latent", "assistants", "customer", "contract", "document", "ticket", "engineer", "developer", "analyst",
          "lawyer", "student", "employee", "summary", "summaries", "precise", "deployed", "deploys", "millions",
-         "thousands", "maxim", "priorities", "generations", "completions", "translations", "concurrently", "concurrency"}
+         "thousands", "maxim", "priorities", "cheat", "cheaper", "chess", "studies", "stunts", "generations", "completions", "translations", "concurrently", "concurrency"}
 _WORD = re.compile(r"[A-Za-z]{5,}")
 
 

@@ -35,10 +35,14 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|\blaw\s+firm\b|"
      r"\bresearch_legal_analysis\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
-     r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:over|on|about|from|"
-     r"against|using|based\s+on)\s+(?:our\s+|the\s+|their\s+|internal\s+|company\s+|your\s+)*(?:\w+\s+)?(?:docs?|"
-     r"documents?|documentation|pdfs?|knowledge|wiki|confluence|manuals?|files?|policies|handbooks?|sharepoint|"
-     r"data|content|corpus)|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
+     r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
+     r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on)\s+(?:our\s+|the\s+|"
+     r"their\s+|internal\s+|company\s+|your\s+)*(?:[\w-]+\s+){0,2}(?:docs?|documents?|documentation|pdfs?|knowledge|"
+     r"wiki|confluence|manuals?|files?|policies|handbooks?|sharepoint|data|content|corpus|procedures|guidelines|"
+     r"regulations|standards|runbooks?|playbooks?|sops?|records|archives?)|"
+     # answers that cite the passage they came from are retrieval ("answers with citations")
+     r"\b(?:with|including|includes?|plus|and)\s+(?:source\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+)?(?:passages?|"
+     r"sections?|paragraphs?|pages?|documents?)\b|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
      r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files)|"
      r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
      r"\bdocument\s+(?:q\s?&\s?a|qa|search|analysis|question)|\bover\s+(?:our|the|internal)\s+(?:\w+\s+)?"
@@ -57,21 +61,23 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b"),
     (UseCase.CODE_GENERATION_DETAILED, 3, r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
-     r"\bcoding\s+(?:agents?|assistants?)\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
+     r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bcode[\s-]gen\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
      r"\breview(?:ing)?\s+(?:\w+\s+)?(?:code|pull\s+requests|prs|merge\s+requests)\b|\bwrit(?:e|es|ing)\s+"
      r"(?:\w+\s+)?code\b|\bcode\s+from\s+(?:\w+\s+)?(?:specs?|specifications?|requirements|descriptions?|"
      r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
      r"\b(?:whole|full|entire|complete)\s+(?:functions?|classes|modules|programs?|features)\b|\bagentic\s+coding\b|\bprogramming\s+assistant\b|\bdebug(?:ging)?\s+code\b|\btext[\s-]to[\s-]sql\b|"
      r"\bcode_generation_detailed\b"),
     (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|ors?)\b(?!\s+(?:agency|agencies|company|firm|business|"
-     r"bureau|office|services?\s+provider))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
+     r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
      r"arabic|dutch|english|hindi|russian|polish|turkish)\b"),
     (UseCase.CONTENT_GENERATION, 2, r"\bmarketing\s+(?:copy|content|emails?|texts?|materials?|campaigns?|posts?)|"
      r"\bcopy[\s-]?writ\w*|\bblog\s+(?:posts?|articles?|content)|\bblogs?\b|\bproduct\s+descriptions?|"
      r"\b(?:social[\s-]media|linkedin|twitter|instagram)\s+(?:posts?|content|captions?)|\bad\s+copy\b|"
      r"\bnewsletters?\b|\bwrit(?:e|ing)\s+(?:\w+\s+)?(?:articles|content|stories|posts|essays)|"
-     r"\bcontent\s+(?:generation|creation|writing|writer|marketing)|\bseo\s+(?:content|articles?|copy)|"
+     r"\bcontent[\s-](?:generation|creation|writing|writer|marketing|gen)\b|"
+     r"\b(?:listing|property|job|item|catalog(?:ue)?|product)\s+descriptions?\b|\bdescriptions?\s+(?:drafted|written|"
+     r"generated)\b|\bseo\s+(?:content|articles?|copy)|"
      r"\bpress\s+releases?\b|\bcreative\s+writing\b|\bad\s+campaigns?\b|\bcontent_generation\b|"
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
      r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
@@ -79,7 +85,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
-    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
+    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\(\s*chat\s*\)|\bchat\s+(?:assistant|app|application|interface|"
      r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
      r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
      r"\bsupport\s+chat\b|\bchat[\s-](?:style|like|based)\b|\bchat\s+stuff\b|\b(?:customer|user|client)[\s-]facing\s+chat\b|\bchat\s+(?:support|widget|tool)\b|"
@@ -154,6 +160,42 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
     (Priority.BALANCED, r"\bbalanced?\b|\btrade[\s-]?off\b|\bmiddle\s+ground\b|\bgood\s+compromise\b|"
      r"\bbest\s+value\b|\bbang\s+for\s+(?:the\s+)?buck\b|\bvalue\s+for\s+money\b|\ba\s+bit\s+of\s+both\b"),
 ))
+# Ranking constructions over the three measures: which one the sentence puts first, however the measure is named
+# ("quality of answers is more important than speed", "speed > everything", "value for money comes first",
+# "optimise for answer quality", "we prefer cheap over fast", "switch to cost priority", "cheap as possible").
+_DIMENSION_WORDS = {
+    "cost": r"costs?|price|pricing|money|spend(?:ing)?|cheap(?:ness|er|est)?|inexpensive|value\s+for\s+money|"
+            r"savings|the\s+bill|budget",
+    "latency": r"latency|speed|fast(?:ness|er|est)?|responsiveness|response\s+times?|quick(?:ness|er|est)?|"
+               r"snappiness|snappy",
+    "quality": r"quality|accuracy|correctness|accurate|smart(?:er|est)?|good\s+answers|precision",
+}
+_DIMENSION = {k: _re(rf"\b(?:{v})\b") for k, v in _DIMENSION_WORDS.items()}
+_MEASURE = (r"(?:(?:the\s+)?(?:answer|output|response|model|result)s?\s+)?(?:" + "|".join(_DIMENSION_WORDS.values()) +
+            r")(?:\s+of\s+(?:the\s+)?(?:answers?|outputs?|responses?|results?|the\s+model))?")
+_OTHER = r"(?:" + "|".join(_DIMENSION_WORDS.values()) + r"|everything|anything|all(?:\s+else)?|the\s+rest)"
+PRIORITY_RANKING = _re("|".join((
+    rf"\b{_MEASURE}\s+(?:is\s+|are\s+|matters?\s+|counts?\s+)?(?:much\s+|way\s+|far\s+|a\s+lot\s+|even\s+)?"
+    rf"(?:more\s+important|more|a\s+higher\s+priority|higher\s+priority)\s+than\b",
+    rf"\b{_MEASURE}\s*(?:over|>+|before|beats?|trumps?|above)\s*{_OTHER}\b",
+    rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
+    rf"matters?\s+(?:the\s+)?most|is\s+(?:our|the|my)\s+(?:main|top|first|number\s+one|biggest)\s+"
+    rf"(?:priority|concern|goal|criterion))",
+    rf"\b(?:optimi[sz]e|prioriti[sz]e|focus|tune|go)\s+(?:\w+\s+)?(?:for|on)\s+(?:the\s+)?(?:best\s+|maximum\s+|"
+    rf"max\s+|low(?:est)?\s+|high(?:est)?\s+)?{_MEASURE}\b",
+    rf"\bprefer\s+(?:it\s+|things\s+)?{_MEASURE}\s+(?:over|to|rather\s+than|instead\s+of)\b",
+    rf"\b{_MEASURE}\s+priority\b",
+    rf"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+|on\s+)+{_MEASURE}\b",
+    rf"(?:^|[^\w\s]\s*|\b(?:as|and|but|it|keep|make|be)\s+){_MEASURE}\s+as\s+possible\b",
+)))
+
+
+def ranked_first(phrase: str) -> tuple[str, int] | None:
+    """(the priority a PRIORITY_RANKING match puts first, where its measure starts): the first measure named."""
+    hits = [(m.start(), k) for k, pattern in _DIMENSION.items() if (m := pattern.search(phrase))]
+    return (min(hits)[1], min(hits)[0]) if hits else None
+
+
 # "switch the priority to cost", "priority: quality"
 PRIORITY_SET = _re(r"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+)?(?:on\s+)?"
                    r"(cost|price|money|latency|speed|quality|accuracy|balanced?|balance)\b")
@@ -220,6 +262,7 @@ COLD_START_ON = _re(
 _LIFT = (r"\b(?:drop|remove|lift|forget|ignore|clear|scrap|scratch|delete|get\s+rid\s+of)\s+(?:about\s+)?"
          r"(?:the\s+|that\s+|our\s+|my\s+|every\s+|all\s+(?:the\s+)?|any\s+)?")
 _RESTRICTION = r"(?:restrictions?|constraints?|limits?|limitations?|requirements?|preferences?)\b"
+LIFT, RESTRICTION = _LIFT, _RESTRICTION
 CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f, p in (
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
      r"\b(?:forget|drop|remove|ignore|scrap|scratch|clear|lift|delete)\s+(?:about\s+)?(?:the\s+|my\s+|our\s+)?budget\b|"
@@ -229,6 +272,12 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
     (("gpus", "exclude_gpus"), r"\bno\s+gpu\s+(?:preference|constraints?|restrictions?)\b|" + _LIFT +
      r"(?:gpu|hardware)\s+" + _RESTRICTION + r"|\b(?:any|all)\s+gpus?\s+(?:is|are)\s+(?:fine|ok|okay|allowed)\s+"
      r"(?:again|now)\b"),
+    # a limit on the number of GPUs ("there's no GPU limit", "drop the GPU cap", "no limit on GPUs")
+    (("max_gpus",), r"\bno\s+(?:gpu|card|hardware)s?\s+(?:count\s+)?(?:limits?|caps?|maximum|ceiling)\b|\bno\s+(?:limit|cap)\s+"
+     r"on\s+(?:the\s+)?(?:number\s+of\s+)?(?:gpus|cards)\b|" + _LIFT + r"(?:gpu|card)s?\s+(?:count\s+)?(?:limits?|caps?)\b|"
+     r"\b(?:as\s+many|any\s+number\s+of)\s+gpus\s+as\s+(?:needed|necessary|you\s+like)\b"),
+    # "scratch the L4 restriction": the GPUs named in it (masked) are what is lifted
+    (("gpus", "exclude_gpus"), _LIFT + r"(?:§+\s+)+(?:only\s+)?" + _RESTRICTION),
     (("gpus",), r"\bany\s+(?:gpu|hardware|accelerator|card)s?\b|\bwhatever\s+(?:gpu|hardware)s?\b|"
      r"\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?gpus?\b"),
     (("models",), r"\bany\s+models?\b|\bwhatever\s+model\b|\bno\s+model\s+(?:preference|constraints?)\b|"

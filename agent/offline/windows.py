@@ -28,7 +28,8 @@ _BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?
 _DURATION = re.compile(
     r"\b(?:in|within|over|during|inside|per|every|across|takes?|of)?\s*(?:a|an|the|our|one|each)?\s*"
     r"(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty-four|"
-    r"twenty[\s-]four)\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
+    r"twenty[\s-]four|sixteen|fourteen|eighteen|twenty)\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
+    r"(?:(?:a|per|each|every)\s+(?=day\b))?"
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
 # "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself
 _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to)|\s*[=:])?"
@@ -36,14 +37,18 @@ _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|l
 _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
                        r"(?:business|office|working|work)\s+(?:hours|day)\b")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "eleven": 11, "twelve": 12, "twenty-four": 24, "twenty four": 24}
+          "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
+          "twenty-four": 24, "twenty four": 24}
 BATCH = re.compile(
     r"\b(?:batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
     r"batch[\s-]only|^\W*batch\b|offline\s+(?:job|processing|batch|workload|run)|"
     r"overnight\s+(?:job|run|batch|processing)|backfill\w*|just\s+queue\s+it|queue\s+it\s+up|"
     r"latency\s+(?:doesn'?t|does\s+not|won'?t)\s+matter|latency\s+is\s+(?:irrelevant|not\s+important|no\s+concern)|"
     r"(?:no|not\s+a)\s+(?:real[\s-]?time|interactive)\b|not\s+interactive|no\s+(?:one|user|human|person)\s+"
-    r"(?:is\s+)?waiting|nobody\s+(?:is\s+)?(?:waiting|watching)|no\s+one\s+reads|throughput\s+is\s+all\s+that\s+"
+    r"(?:is\s+)?waiting|nobody\s+(?:is\s+)?(?:waiting|watching)|no\s+one\s+reads|"
+    # "nobody waits on the results till morning", "nobody looks at the output before the morning"
+    r"(?:nobody|no\s+one|no\s+user|no\s+human)\s+(?:\w+\s+){0,1}(?:waits?|looks?|reads?|checks?|needs?)\s+"
+    r"(?:on|at|for)\s+(?:the\s+|it|them)|(?:nightly|overnight)\s+(?:jobs?|runs?|batch\w*|processing|pass)|throughput\s+is\s+all\s+that\s+"
     r"matters|no\s+realtime|non[\s-]interactive)\b")
 # work items counted in a window ("300k tickets", "12,000 reports per night")
 ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|invoices|filings|transcripts|papers|"
