@@ -56,7 +56,8 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
     (Intent.WHY, r"^\W*why\b|\bwhy\s+(?:option|is|did|not|that|this|it|the|would|should|do|does|#|\d)|"
      r"^\W*(?:please\s+)?explain\b|\bexplain\s+(?:it|this|that|why|how|the\s+(?:choice|recommendation|ranking|"
      r"options?|difference|trade[\s-]?offs?)|option|#|\d|your)|\b(?:can|could)\s+you\s+explain\b|\byour\s+"
-     r"reasoning\b|\bjustify\b|\bhow\s+come\b|\bhow\s+did\s+you\s+(?:pick|choose|decide|get)\b|"
+     r"reasoning\b|^\W*(?:please\s+)?justify\b|\bjustify\s+(?:it|that|this|your|the\s+(?:choice|recommendation|pick|"
+     r"options?)|option|#|\d)|\bhow\s+come\b|\bhow\s+did\s+you\s+(?:pick|choose|decide|get)\b|"
      r"\bwhat\s+makes\s+(?:option|it|that|this|the)\b|\btell\s+me\s+more\b|\bmore\s+(?:details?|info(?:rmation)?)\s+"
      r"(?:about|on)\b|\bdetails\s+(?:of|on|about)\s+(?:option|the|that|this|#)"),
     (Intent.CHEAPER, r"\bcheaper\s+(?:options?|alternatives?|ones?|plans?|configs?|setups?|gpus?|models?|way)\b|"

@@ -24,7 +24,8 @@ from agent.offline.numbers import NUM_RE
 from agent.offline.quantities import LATENCY_FIELDS
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
-from agent.offline.text import lower_aligned, normalize, scope, self_corrections, sentences, snippet, trim
+from agent.offline.text import (lower_aligned, normalize, scope, self_corrections, sentences, snippet,
+                               structured_rows, trim)
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import UseCase
@@ -90,7 +91,7 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
                  spec: DeploymentSpec | None = None) -> ParseResult:
     text = text if isinstance(text, str) else ""
     asked = tuple(dict.fromkeys(f for f in (asked or ()) if isinstance(f, str) and f in SPEC_FIELDS))
-    norm = self_corrections(correct(normalize(text)))
+    norm = self_corrections(correct(structured_rows(normalize(text))))
     low_all = lower_aligned(norm)
     spans = scan(norm, low_all)
     flagged = flagged_phrases(low_all, spans)
@@ -135,6 +136,7 @@ class _Message:
         self.whatif_problems: list[str] = []  # invalid hypothetical values: reported, but not a description
         self.consumed: set[str] = set()
         self.inferred: dict[str, str] = {}  # field -> the words its value was inferred from (not named)
+        self.pasted_fields: set[str] = set()  # fields only pasted text (a quote, a document) gave
         self.retracted_exclusion = False  # the last retraction withdrew an exclusion ("I never wanted to exclude")
 
     # ------------------------------------------------------------------ per sentence
@@ -193,6 +195,7 @@ class _Message:
             f.lists.pop(name)
         f.cleared = [c for c in f.cleared if c not in self.facts.values]
         f.leftover = None
+        self.pasted_fields |= set(f.values)
         self._absorb(f, index, sc.orig)
 
     def _question(self, index: int, sc) -> bool:
@@ -386,8 +389,24 @@ class _Message:
         orig = min(self.use_cases, key=lambda x: x[2])[3]
         return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
 
+    def _corrected_value(self, updates: dict[str, Any]) -> bool:
+        """"it's 350 now, not 200": the value negated is one the spec holds, so the bare number replaces it."""
+        if self.spec is None:
+            return False
+        for nt in self.leftovers:
+            for m in _NOT_OLD.finditer(nt.text):
+                new, old = nt.values[int(m.group("new") or m.group("new2"))], nt.values[int(m.group("old") or m.group("old2"))]
+                field = next((f for f in LIMITS if (f not in updates or f in self.pasted_fields)
+                              and getattr(self.spec, f, None) == old), None)
+                if field and new != old:
+                    updates.update(checked({field: new}, {field: f"{new:g}, not {old:g}"}, self.facts.problems))
+                    return True
+        return False
+
     def _short_answer(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """Replies that only make sense given the question: "5000", "yes", "no", "make it 10k"."""
+        if self._corrected_value(updates):
+            return
         low = own.lower().strip()
         numeric_update = any(k in LIMITS for k in updates) or self.facts.problems
         if C.YES.match(low) or C.NO.match(low):
@@ -427,6 +446,13 @@ class _Message:
             self.dont_know += [f for f in self.asked if f not in self.dont_know]
 
 
+# a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
+_BARE = r"\x01(\d+)\x02(?!\s*(?:[a-z]{3,}(?<!now)(?<!then)|[%$€£]))"
+_NOT_OLD = re.compile(
+    rf"\x01(?P<new>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))[^\x01.;?!]{{0,20}}?\b(?:not|no\s+longer|instead\s+of|rather\s+than)\s+"
+    rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
+    rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
+    rf"\x01(?P<new2>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))")
 _MEANT = re.compile(r"^\W*(?:(?:no|sorry|oops)\W+)*(?:i|we)\s+(?:meant|mean)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 

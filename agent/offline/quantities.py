@@ -64,7 +64,7 @@ _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|week|wk|day|hour|hr|h)\b|"
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|weekly|daily|hourly)\b")
 # the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
-_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+(?:[\w'-]+\s+){0,6}$")
+_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)")
 
 _TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+)(?:s|sec|second)\b")
@@ -131,8 +131,8 @@ _TOK_KW = re.compile(
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
 _TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?)"
 _TOKENS_KW = re.compile(
-    rf"\b{_TOK_NOUN}\s*(?:(?:are|is|of|around|about|roughly|approx\w*|typically|usually|average|averaging|avg|"
-    rf"mean|=|:|~)\s*)*{NUM}(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|in|out|for|per\s+"
+    rf"\b{_TOK_NOUN}\s*(?:(?:length|size|tokens?|toks?|are|is|of|around|about|roughly|approx\w*|typically|usually|"
+    rf"average|averaging|avg|mean|=|:|~)\s*)*{NUM}(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|in|out|for|per\s+"
     rf"(?:request|call|query|message|prompt))\b))|"
     rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
 # a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
@@ -165,7 +165,7 @@ _USERS_ACTIVE = re.compile(rf"{NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actual
                            r"app|service|system))\b")
 _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
-    rf"(?:count\s*)?(?:is|are|:|=|of|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
+    rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}")
 _GPUS_UNIT = re.compile(
@@ -405,13 +405,21 @@ def _latency_kw(p: _Pass, m: re.Match) -> list[tuple[str, float]]:
     return [(field, sig(ms, 6))]
 
 
+def _clause_before(text: str, pos: int, width: int = 60) -> str:
+    """The clause before ``pos`` (past other numbers, not past a clause break or a number with a unit of tokens)."""
+    window = text[max(0, pos - width):pos]
+    cut = max(window.rfind(c) for c in ".;!?\n(")
+    return window[cut + 1:]
+
+
 def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
     value, unit = p.nt.value(m), m.group(2)
     factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
-    field = _nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS)
+    field = (_nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
+             _nearest(_TOK_KW, _clause_before(p.text, m.start()), ""))  # "output one paragraph, ~150 tokens"
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
     return [(field, _int(value * factor))]

@@ -33,7 +33,14 @@ KNOWN_COMMANDS = {"help": Help(), "undo": Simple(act="undo"), "spec": Simple(act
                   "yaml": ShowManifests(), "plan": Simple(act="recommend")}
 _UNDO = re.compile(r"^\W*(?:please\s+)?(?:undo|revert|roll\s*back)(?:\s+(?:that|this|it|the\s+(?:last\s+)?change|"
                    r"my\s+last\s+change))?\W*$|\bundo\s+(?:that|the\s+last\s+change|my\s+last\s+change)\b|"
-                   r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b|\bput\s+it\s+back\b", re.I)
+                   r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b", re.I)
+# "put it back" undoes the last change only when it names nothing: "MI300X is ok after all - put it back in" is the
+# GPU allowed again
+_PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b", re.I)
+# an order for some writing of its own ("write me a haiku about GPUs"): not a deployment, however it is worded
+_WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+you\s+|please\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
+                       r"(?:a|an|some|one)\s+(?:\w+\s+){0,2}?(?:haiku|poem|joke|story|song|limerick|essay|riddle|"
+                       r"sonnet|rap|verse)s?\b", re.I)
 _SPEC_INTENTS = {Intent.DESCRIBE, Intent.DONT_KNOW}
 _ASKS = re.compile(r"^\W*(?:what|who|where|when|which|how|can|could|would|will|is|are|do|does|tell\s+me|write|give\s+me)\b")
 # words of the domain: a message with one of these is about a deployment, even if nothing in it was understood
@@ -149,12 +156,16 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         return Reading(acts=[act], notes=notes)
     if _UNDO.search(text):
         return Reading(acts=[Simple(act="undo")], notes=notes)
+    if _WRITE_ME.search(text):
+        return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
     if language:
         return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
     parsed = parse(text, catalog, asked=asked or [], spec=spec)
+    if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
+        return Reading(acts=[Simple(act="undo")], notes=notes)
     if parsed.guessed and state is not None and state.comparison is not None:
         # "yes, plan for 10k" right after "what if we grow to 10k users?": the what-if says which field it is
         proposed = {k: v for row in state.comparison.variants for k, v in row.changes.items()}

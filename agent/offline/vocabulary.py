@@ -176,7 +176,7 @@ _MEASURE = (r"(?:(?:the\s+)?(?:answer|output|response|model|result)s?\s+)?(?:" +
 _OTHER = r"(?:" + "|".join(_DIMENSION_WORDS.values()) + r"|everything|anything|all(?:\s+else)?|the\s+rest)"
 PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+(?:is\s+|are\s+|matters?\s+|counts?\s+)?(?:much\s+|way\s+|far\s+|a\s+lot\s+|even\s+)?"
-    rf"(?:more\s+important|more|a\s+higher\s+priority|higher\s+priority)\s+than\b",
+    rf"(?:more\s+important|more|a\s+higher\s+priority|higher\s+priority)\s+(?:to\s+(?:us|me|them|the\s+\w+)\s+)?than\b",
     rf"\b{_MEASURE}\s*(?:over|>+|before|beats?|trumps?|above)\s*{_OTHER}\b",
     rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
     rf"matters?\s+(?:the\s+)?most|is\s+(?:our|the|my)\s+(?:main|top|first|number\s+one|biggest)\s+"
@@ -234,12 +234,16 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"oracle\s+cloud|oci)\b|\bon[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b|\bopex\b"),
 ))
 PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
-    (PriceTier.SPOT, r"\bspot(?:\s+(?:instances?|vms?|nodes?|gpus?|pricing|capacity|market))?\b|\bpreemptible\b|"
+    # "spot" the tier, not the verb ("should spot errors"): said of capacity, or standing on its own
+    (PriceTier.SPOT, r"\bspot(?:\s+(?:instances?|vms?|nodes?|gpus?|pricing|prices?|capacity|market|tier))\b|"
+     r"\bspot\b(?=\s*(?:is|are|fine|ok|okay|allowed|too|please|only|works?|would|could|[,.;:!?)]|$))|"
+     r"\b(?:on|use|using|allow|with|via|prefer|try|run\s+on|go)\s+spot\b|\bpreemptible\b|"
      r"\binterruptible\b|\bpre-emptible\b"),
     (PriceTier.RESERVED_1Y, r"\b(?:1|one)[\s-]*(?:year|yr)\s+(?:reserved|reservation|commit(?:ment|ted)?|term|contract|"
      r"deal)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|\breserved\b|"
      r"\bcommitted[\s-]use\b|\bsavings\s+plan\b|\b(?:annual|yearly)\s+commit(?:ment)?\b"),
-    (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?)\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
+    (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity)\b|"
+     r"\b(?:only|normal|regular|standard)\s+on[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
 ))
 COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
                     r"than)\s+(?:\w+\s+){0,2}$")
