@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel
 
 from knowledge.catalog import Catalog
-from knowledge.catalog_files import CatalogData, load_catalog_files
+from knowledge.catalog_files import CatalogData, catalog_files_hash, load_catalog_files
 from knowledge.domain import BenchmarkRow, DeploymentOutcome, DeploymentSpec, ImportReport, SimilarDeployment
 from knowledge.health import HealthReport, check_health
 from knowledge.importers import ImportOptions, detect_and_parse
@@ -49,6 +49,12 @@ class KnowledgeBase:
         return self._catalog_cache.get(self.db)
 
     def sync_catalog(self, data: CatalogData | None = None, *, force: bool = False) -> bool:
+        """Load the shipped catalog files into the database unless it holds them already (checked on the files'
+        hash first: parsing and validating them is most of a start-up's cost, and almost always unneeded)."""
+        if data is None and not force:
+            with self.db.connection() as conn:
+                if stored_catalog_hash(conn) == catalog_files_hash():
+                    return False
         return sync_catalog(self.db, data or load_catalog_files(), force=force)
 
     # ------------------------------------------------------------------ benchmarks

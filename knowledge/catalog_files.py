@@ -29,9 +29,13 @@ class CatalogData(BaseModel):
     content_hash: str
 
 
+# libyaml's parser when PyYAML was built with it (the same safe subset, ~10x faster than the pure-Python one)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _entries(path: Path, key: str) -> list[dict]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise CatalogFileError(f"{path.name}: not valid YAML: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
@@ -53,20 +57,30 @@ def _validated(model: type[_M], path: Path, key: str) -> list[_M]:
     return out
 
 
-def load_catalog_files(data_dir: Path = DATA_DIR) -> CatalogData:
-    model_files = sorted((data_dir / "models").glob("*.yaml"))
-    files = [*model_files, data_dir / "gpus.yaml", data_dir / "usecases.yaml"]
+def _model_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "models").glob("*.yaml"))
+
+
+def catalog_files_hash(data_dir: Path = DATA_DIR) -> str:
+    """The content hash of the catalog files (their bytes, not their parse): what the database records as
+    loaded, so a start-up can tell in a millisecond whether the files need parsing at all."""
     digest = hashlib.sha256()
-    for f in files:
+    for f in [*_model_files(data_dir), data_dir / "gpus.yaml", data_dir / "usecases.yaml"]:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_catalog_files(data_dir: Path = DATA_DIR) -> CatalogData:
+    content_hash = catalog_files_hash(data_dir)
+    model_files = _model_files(data_dir)
     models = [m for f in model_files for m in _validated(ModelCard, f, "models")]
     gpus = _validated(GpuSpec, data_dir / "gpus.yaml", "gpus")
     use_cases = _validated(UseCaseTemplate, data_dir / "usecases.yaml", "use_cases")
     _check_unique([m.id.lower() for m in models], "model id")
     _check_unique([g.name.lower() for g in gpus], "GPU name")
     _check_unique([u.name.value for u in use_cases], "use case")
-    return CatalogData(models=models, gpus=gpus, use_cases=use_cases, content_hash=digest.hexdigest()[:16])
+    return CatalogData(models=models, gpus=gpus, use_cases=use_cases, content_hash=content_hash)
 
 
 def _check_unique(keys: list[str], what: str) -> None:
