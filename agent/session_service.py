@@ -306,9 +306,11 @@ class AgentService:
             return sessions_repo.get(conn, session_id) is None
 
     def _stream(self, payload: Any, config: dict, owner: str, replies: list[str],
-                stop: Callable[[], bool] = lambda: False) -> Iterator[TurnEvent]:
-        """The run's events; ``stop`` is asked after each step (a deleted session runs no further step)."""
-        for mode, chunk in self.graph.stream(payload, config, context=self._context(owner),
+                stop: Callable[[], bool] = lambda: False, durability: str = "async") -> Iterator[TurnEvent]:
+        """The run's events; ``stop`` is asked after each step (a deleted session runs no further step).
+        ``durability``: LangGraph's checkpointing of the run ("async": after every step; "exit": once, when the
+        run ends or pauses on the approval gate)."""
+        for mode, chunk in self.graph.stream(payload, config, context=self._context(owner), durability=durability,
                                              stream_mode=["custom", "updates"]):
             if mode == "updates" and stop():
                 return
@@ -322,7 +324,8 @@ class AgentService:
                         if isinstance(m, AIMessage) and m.content and not m.tool_calls:  # not a tool-call step
                             replies.append(str(m.content))
 
-    def _finish_interrupted_run(self, config: dict, owner: str, replies: list[str]) -> Iterator[TurnEvent]:
+    def _finish_interrupted_run(self, config: dict, owner: str, replies: list[str],
+                                snapshot: Any = None) -> Iterator[TurnEvent]:
         """A run cut short by a crash (a step not yet committed, no interrupt) is finished before the next input.
 
         Under the session lock, uncommitted tasks mean the process running them died (a live one would hold the
@@ -332,7 +335,7 @@ class AgentService:
         deployment is applied (the deploy path is idempotent: a local deployment already running under the
         same id is reused, server-side apply is declarative) and validated.
         """
-        snapshot = self.graph.get_state(config)
+        snapshot = snapshot or self.graph.get_state(config)
         if not snapshot.tasks or snapshot.interrupts:
             return
         steps = ", ".join(t.name for t in snapshot.tasks)
@@ -390,9 +393,17 @@ class AgentService:
         started = time.perf_counter()
         emit = run.emit
         with self._turn_slots, self._session_lock(record.id):
-            for event in self._finish_interrupted_run(config, owner, replies):
-                emit(event)
-            pending = bool(self.graph.get_state(config).interrupts)  # read under the lock: races are decided here
+            snapshot = self.graph.get_state(config)
+            if snapshot.tasks and not snapshot.interrupts:  # a run cut short by a crash: finished first
+                for event in self._finish_interrupted_run(config, owner, replies, snapshot):
+                    emit(event)
+                snapshot = self.graph.get_state(config)
+            pending = bool(snapshot.interrupts)  # read under the lock: races are decided here
+            # New input with no approval open is checkpointed once, when the run ends (or pauses on the approval
+            # gate): a crash before then loses only the unanswered message, which the client sees fail. A run
+            # resuming the gate (a decision, or a message answering it) goes on into apply and validate, where
+            # crash recovery needs every step's checkpoint.
+            durability = "exit" if not pending and not isinstance(payload, _Decision) else "async"
             if isinstance(payload, _Decision):
                 if not pending:
                     raise NoPendingApprovalError("There is no deployment waiting for approval in this session.")
@@ -400,7 +411,8 @@ class AgentService:
             elif pending:  # a message while the approval gate is open answers it (never approves)
                 payload = Command(resume={"message": str(payload["messages"][0].content)})
             run.admit()
-            for event in self._stream(payload, config, owner, replies, stop=lambda: self._deleted(record.id)):
+            for event in self._stream(payload, config, owner, replies, stop=lambda: self._deleted(record.id),
+                                      durability=durability):
                 emit(event)
             if self._deleted(record.id):
                 log.info("turn_stopped_session_deleted", session=str(record.id))

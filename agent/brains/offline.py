@@ -46,8 +46,10 @@ class OfflineChatModel(BaseChatModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    catalog: Any = Field(exclude=True)
-    view: Any = Field(default=None, exclude=True, description="the AgentState the model answers in")
+    # repr=False: LangChain serialises the model for its callbacks on every invoke (repr included), and the
+    # catalog and the whole state would make that most of a turn's CPU
+    catalog: Any = Field(exclude=True, repr=False)
+    view: Any = Field(default=None, exclude=True, repr=False, description="the AgentState the model answers in")
     tool_names: list[str] = Field(default_factory=list)
 
     @property

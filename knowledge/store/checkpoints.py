@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextvars
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from langchain_core.messages import BaseMessage
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.serde.base import SerializerProtocol
+from psycopg_pool import ConnectionPool
 
 from knowledge.store.database import Database
 
@@ -129,6 +130,11 @@ class ContentStoringSaver(PostgresSaver):
     def __init__(self, conn: Any, *, serde: SerializerProtocol, contents: ContentStore):
         super().__init__(conn, serde=_ReferencingSerde(serde, contents))
         self.contents = contents
+        if isinstance(conn, ConnectionPool):
+            # PostgresSaver holds one process-wide lock around every statement, which only a single shared
+            # connection needs: on a pool each call has a connection of its own, and the lock made every turn in
+            # the process wait for each other turn's checkpoint round trips (and commits) one at a time
+            self.lock = nullcontext()  # type: ignore[assignment]
 
     def setup(self) -> None:
         super().setup()
