@@ -16,7 +16,7 @@ from knowledge.domain import (
 from knowledge.domain.prediction import BenchmarkProtocol
 from simulator.perf import predict
 from simulator.perf.vllm_versions import async_scheduling_by_default, check_version, describe_defaults
-from tools.planner import PlanOptions, PlanResult, WhyNot, plan_detailed, why_not
+from tools.planner import PlanOptions, PlanResult, WhyNot, plan_detailed, warm_start, why_not
 from tools.planner.sizing import BenchmarkLookup
 from tools.whatif import Comparison, Variant, compare
 
@@ -158,7 +158,9 @@ def run_plan(kb: KnowledgeBase, spec: DeploymentSpec, options: PlanOptions | Non
     cached = _plans.get(prefix + spec.model_dump_json())
     if cached is not None:
         return cached
+    warm_start.restore(catalog)  # a new process starts from the engine results earlier ones kept
     result = plan_detailed(spec, catalog, benchmarks=benchmark_lookup(kb), options=options)
+    warm_start.save(catalog)
     _plans.put(prefix + spec.model_dump_json(), result)
     _plans.put(prefix + result.spec.model_dump_json(), result)  # the filled spec plans identically
     return result

@@ -119,7 +119,7 @@ def enumerate_candidates(workload: PlanningWorkload, catalog: Catalog, options: 
                     continue
                 if spec.precision is None and dominated_precision(precision, gpu, list(model.precisions)):
                     continue
-                fitted = memo(catalog, "candidates", 20_000).get(
+                fitted = memo(catalog, "candidates").get(
                     (model.id, precision, gpu.name, workload.max_model_len, spec.max_gpus, tensor_parallel),
                     lambda: _candidates(model, precision, gpu, workload.max_model_len, spec.max_gpus, catalog,
                                         tensor_parallel))

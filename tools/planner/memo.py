@@ -21,19 +21,64 @@ class Memo:
         self.size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
-        value = compute()  # outside the lock: concurrent plans compute in parallel, the last write wins
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        """The value of ``key``, computed once: a thread asking for a key another thread is computing waits for
+        that result instead of computing it again (concurrent cold plans of one workload class on a server
+        would otherwise each build every configuration's model, multiplying the cold start by the sessions)."""
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]  # type: ignore[return-value]
+                running = self._computing.get(key)
+                if running is None:
+                    running = self._computing[key] = threading.Event()
+                    break
+            running.wait()  # then read it, or compute it if that thread failed
+        try:
+            value = compute()  # outside the lock: other keys are computed in parallel
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            running.set()
         return value
 
 
-def memo(catalog: Catalog, name: str, size: int = 50_000) -> Memo:
-    return catalog._cache.setdefault(("planner.memo", name), Memo(size))
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def recent(self, limit: int) -> list[tuple[Hashable, object]]:
+        """The ``limit`` most recently used entries, oldest first."""
+        with self._lock:
+            items = list(self._items.items())
+        return items[-limit:]
+
+    def preload(self, items: list[tuple[Hashable, object]]) -> int:
+        """Add entries computed elsewhere (``warm_start``) without displacing this process's own; count added."""
+        added = 0
+        with self._lock:
+            for key, value in items:
+                if key not in self._items:
+                    self._items[key] = value
+                    self._items.move_to_end(key, last=False)  # older than anything computed here
+                    added += 1
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return added
+
+
+SIZES = {"prediction": 4_000, "candidates": 20_000}  # entries kept per table; others DEFAULT_SIZE
+DEFAULT_SIZE = 50_000
+
+
+def memo(catalog: Catalog, name: str) -> Memo:
+    table = catalog._cache.get(("planner.memo", name))
+    if table is None:
+        table = catalog._cache.setdefault(("planner.memo", name), Memo(SIZES.get(name, DEFAULT_SIZE)))
+    return table

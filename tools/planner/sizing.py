@@ -256,7 +256,7 @@ def _simulate(option: SizedOption, replicas: int, workload: PlanningWorkload, ca
                                               f"planned rate rounded up to a {RATE_GRID:.1%} grid)"]})
 
     rows_key = tuple(r.model_dump_json() for r in rows) if rows else ()
-    prediction = memo(catalog, "prediction", 4_000).get((config, load, rows_key), run)
+    prediction = memo(catalog, "prediction").get((config, load, rows_key), run)
     return prediction, slo_checks(prediction, workload.slos)
 
 

@@ -1,0 +1,101 @@
+"""The planner's engine results kept on disk, so a new process (a ``compass plan``, a restarted server) starts warm.
+
+A process's first plan of a workload shape evaluates every configuration of the catalog with the performance
+engine (light-load latencies, throughput ceilings: ~0.5 s of CPU for ~2,300 configurations), and each verification
+simulates; later plans read the per-catalog memo tables (``memo.py``). Those results are deterministic in the
+catalog, the engine's code and coefficients, and the inputs in each key, so they are written to
+``$COMPASS_HOME/cache/`` under a fingerprint of all three and read back by the next process: a changed catalog,
+coefficient fit or engine code gets a new file (built on first use), never an old result.
+
+The file is a cache: deleting it only costs the next process its cold start. It is a pickle written by this user
+for this user (mode 0600, in their own data directory), read only from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import threading
+from pathlib import Path
+
+import structlog
+
+from knowledge.catalog import Catalog
+from tools.planner.memo import memo
+
+log = structlog.get_logger(__name__)
+
+# memo table -> entries written at most (the most recently used): a workload shape is ~2,300 screen entries
+PERSISTED = {"screen": 25_000, "capacity": 10_000, "prediction": 2_000}
+_REPO = Path(__file__).resolve().parents[2]
+# what the persisted results are computed by: the engine with its coefficients, the planner, the domain types
+_CODE = (_REPO / "simulator", _REPO / "tools" / "planner", _REPO / "knowledge" / "domain")
+_STATE_KEY = "planner.warm_start"
+_lock = threading.Lock()
+
+
+def _fingerprint(catalog: Catalog) -> str:
+    digest = hashlib.sha256(catalog.version.encode())
+    for root in _CODE:
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json", ".yaml") and p.is_file()):
+            digest.update(str(path.relative_to(_REPO)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cache_file(catalog: Catalog) -> Path:
+    from knowledge.settings import KnowledgeSettings
+
+    return KnowledgeSettings().home / "cache" / f"planner-{_fingerprint(catalog)}.pickle"
+
+
+def _state(catalog: Catalog) -> dict:
+    return catalog._cache.setdefault(_STATE_KEY, {"restored": False, "saved_screen": 0, "file": None})
+
+
+def restore(catalog: Catalog) -> int:
+    """Load the kept results into the catalog's memo tables (once per catalog snapshot); entries loaded."""
+    state = _state(catalog)
+    with _lock:
+        if state["restored"]:
+            return 0
+        state["restored"] = True
+        state["file"] = path = cache_file(catalog)
+        try:
+            tables = pickle.loads(path.read_bytes())  # noqa: S301 - this user's own cache file, see the docstring
+        except FileNotFoundError:
+            return 0
+        except Exception as exc:  # noqa: BLE001 - a damaged or foreign cache file is ignored and rewritten
+            log.warning("planner_cache_unreadable", file=str(path), error=f"{type(exc).__name__}: {exc}"[:200])
+            return 0
+        loaded = 0
+        for name, items in tables.items() if isinstance(tables, dict) else ():
+            if name in PERSISTED:
+                loaded += memo(catalog, name).preload(items)
+        state["saved_screen"] = len(memo(catalog, "screen"))
+        return loaded
+
+
+def save(catalog: Catalog) -> bool:
+    """Write the memo tables when a new workload shape was screened since the last write (the costly part;
+    verification results ride along). True when written."""
+    state = _state(catalog)
+    with _lock:
+        screened = len(memo(catalog, "screen"))
+        if screened <= state["saved_screen"]:
+            return False
+        path = state["file"] or cache_file(catalog)
+        tables = {name: memo(catalog, name).recent(limit) for name, limit in PERSISTED.items()}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".planner-", suffix=".tmp")  # mode 0600
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(tables, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # atomic: a process reading meanwhile sees the old file or the new one
+        except OSError as exc:  # a read-only or full disk costs the next process its warm start, nothing else
+            log.warning("planner_cache_not_written", file=str(path), error=str(exc)[:200])
+            return False
+        state["saved_screen"] = screened
+        return True
