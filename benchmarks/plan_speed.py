@@ -3,7 +3,8 @@
 For three typical workloads: the first plan of the process (cold: every configuration's engine model is built)
 and then RUNS plans of the same workload class with a different user count each (so no plan is ever repeated;
 what is kept between them is the per-catalog memo of engine models, capacities and simulations, as in a
-long-running server), p50 and max. Then one open-loop predict call.
+long-running server), p50 and max. Then the first plan of a new process that finds the engine results an earlier
+process kept on disk (tools/planner/warm_start.py), and one open-loop predict call.
 
     python benchmarks/plan_speed.py [--runs 10]
 
@@ -62,6 +63,7 @@ def main() -> None:
               f"on {top.total_gpus} x {top.gpu})")
     print(f"plan  all workloads: p50 {statistics.median(all_warm) * 1000:.0f} ms wall, "
           f"{statistics.median(all_cpu) * 1000:.0f} ms CPU over {len(all_warm)} plans")
+    warm_start_figures(SPECS)
     config = ServingConfig(model_id="meta-llama/Llama-3.1-70B-Instruct", precision=Precision.FP8, gpu="H100-SXM",
                            tensor_parallel=4, max_model_len=8192)
     load = Load(kind=LoadKind.RPS, value=4.0, prompt_tokens=1024, output_tokens=256)
@@ -74,6 +76,33 @@ def main() -> None:
           f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms  (p95 TTFT {p.ttft_ms.p95:.0f} ms, "
           f"ITL {p.itl_ms.p95:.1f} ms)")
     print("targets: plan p50 <= 100 ms, predict <= 100 ms")
+
+
+def warm_start_figures(specs: dict) -> None:
+    """A new process's first plan when an earlier process kept its engine results (tools/planner/warm_start.py,
+    what `compass plan` and the servers do): a fresh catalog snapshot reads the file, then plans a user count it
+    has never planned."""
+    import tempfile
+
+    from knowledge.catalog import Catalog
+    from knowledge.domain import DeploymentSpec
+    from tools.planner import plan_detailed, warm_start
+
+    os.environ["COMPASS_HOME"] = tempfile.mkdtemp(prefix="plan-speed-home-")
+    earlier = Catalog.from_files()
+    warm_start.restore(earlier)
+    for values in specs.values():
+        plan_detailed(DeploymentSpec().with_values("stated", None, **values), earlier)
+    warm_start.save(earlier)
+    for label, values in specs.items():
+        catalog = Catalog.from_files()
+        t, c = time.perf_counter(), time.process_time()
+        loaded = warm_start.restore(catalog)
+        spec = DeploymentSpec().with_values("stated", None, **{**values, "users": values["users"] + 11})
+        plan_detailed(spec, catalog)
+        print(f"plan  {label:<46} new process, kept results: {(time.perf_counter() - t) * 1000:4.0f} ms "
+              f"({(time.process_time() - c) * 1000:3.0f} CPU; {loaded:,} entries read from "
+              f"{warm_start.cache_file(catalog).stat().st_size / 1e3:,.0f} kB)")
 
 
 if __name__ == "__main__":

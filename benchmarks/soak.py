@@ -11,7 +11,8 @@ connections the API processes hold, by application_name ("compass" = knowledge-b
 On the embedded database by default (a temporary COMPASS_HOME); with COMPASS_DATABASE_URL set, against that
 external PostgreSQL (its tables are created if missing). Targets: 0 errors; with 20 sessions, turn p95 <= 2 s on a
 2-core machine (issue 14). The machine's load average before and after is printed: other work on a shared machine
-shows in the latencies.
+shows in the latencies, so the CPU the turns cost (API processes and the embedded PostgreSQL) is printed beside
+them.
 """
 
 from __future__ import annotations
@@ -128,6 +129,38 @@ def wait_ready(url: str, server: subprocess.Popen, log_path: Path) -> None:
     raise SystemExit("the API did not start:\n" + log_path.read_text()[-3000:])
 
 
+def tree_cpu_s(root_pid: int | None) -> float:
+    """User + system CPU seconds of a process and its live descendants (0 when it is gone or unknown)."""
+    import psutil
+
+    if root_pid is None:
+        return 0.0
+    total = 0.0
+    try:
+        root = psutil.Process(root_pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                continue
+    except psutil.NoSuchProcess:
+        return 0.0
+    return total
+
+
+def postmaster_pid(kind: str) -> int | None:
+    """The embedded server's postmaster (its backends are its children); None for an external database."""
+    if kind != "embedded":
+        return None
+    from knowledge.settings import KnowledgeSettings
+
+    try:
+        return int((KnowledgeSettings().embedded_data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def session(url: str, n: int, turns: int) -> dict:
     import httpx
 
@@ -166,10 +199,13 @@ def run(sessions: int, turns: int, workers: int, interval_s: float) -> dict:
     try:
         wait_ready(url, server, log_path)
         sampler.start()
+        pg_pid = postmaster_pid(kind)
+        cpu0 = (tree_cpu_s(server.pid), tree_cpu_s(pg_pid))
         t0 = time.perf_counter()
         with ThreadPoolExecutor(sessions) as pool:
             results = list(pool.map(lambda n: session(url, n, turns), range(sessions)))
         elapsed = time.perf_counter() - t0
+        cpu = (tree_cpu_s(server.pid) - cpu0[0], tree_cpu_s(pg_pid) - cpu0[1])
     finally:
         sampler.stop.set()
         server.terminate()
@@ -187,7 +223,11 @@ def run(sessions: int, turns: int, workers: int, interval_s: float) -> dict:
         "database": kind, "workers": workers, "sessions": sessions, "turns_per_session": turns,
         "cpu_count": os.cpu_count(), "wall_s": round(elapsed, 1), "turns": len(lat),
         "load_average_before": load_before, "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "throughput_turns_per_s": round(len(lat) / elapsed, 2), "errors": len(errors), "error_samples": errors[:5],
+        "throughput_turns_per_s": round(len(lat) / elapsed, 2),
+        # CPU the turns cost, whatever else shares the machine: API processes (workers and their compute pools)
+        # and the embedded PostgreSQL's backends (0 on an external database)
+        "cpu_ms_per_turn": {"api": round(1000 * cpu[0] / max(1, len(lat))),
+                            "postgres": round(1000 * cpu[1] / max(1, len(lat)))}, "errors": len(errors), "error_samples": errors[:5],
         "sessions_fully_kept": sum(r["kept"] for r in results), "server_unhandled_errors": len(log_errors),
         "latency_ms": {"p50": round(pct(lat, 50)), "p95": round(pct(lat, 95)), "p99": round(pct(lat, 99)),
                        "max": round(max(lat, default=0)), "mean": round(statistics.fmean(lat)) if lat else 0},
@@ -211,6 +251,9 @@ def render(report: dict) -> str:
         f"errors {report['errors']} (target 0); sessions with every turn kept {report['sessions_fully_kept']}"
         f"/{report['sessions']}; unhandled server errors {report['server_unhandled_errors']}",
         f"  turn latency ms: p50 {lat['p50']}, p95 {lat['p95']}, p99 {lat['p99']}, max {lat['max']}",
+        f"  CPU per turn: API processes {report['cpu_ms_per_turn']['api']} ms, PostgreSQL "
+        f"{report['cpu_ms_per_turn']['postgres']} ms (measured; {report['cpu_count']} cores give at most "
+        f"{report['cpu_count'] * 1000 / max(1, sum(report['cpu_ms_per_turn'].values())):.1f} turns/s at this cost)",
         f"  DB connections (pg_stat_activity, {db['samples']} samples): max {db['max_total']} of "
         f"max_connections {db['server_max_connections']}; by application: "
         + ", ".join(f"{a} {n}" for a, n in sorted(db["max_by_application"].items())),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
@@ -62,6 +61,12 @@ def _turn(service, sid, user: str, events) -> dict | None:
     return pending
 
 
+def _markdown(text: str):
+    from rich.markdown import Markdown  # imported here: markdown-it is only needed to show a conversation
+
+    return Markdown(text)
+
+
 def _show_reply(service, sid, user: str, reply: str, tools_ok: set) -> None:
     state = None
     if tools_ok & {PLAN_TOOL, WHATIF_TOOL}:
@@ -73,19 +78,19 @@ def _show_reply(service, sid, user: str, reply: str, tools_ok: set) -> None:
     compared = state is not None and WHATIF_TOOL in tools_ok and state.comparison is not None
     if not (planned or compared):
         if reply:
-            console.print(Markdown(reply))
+            console.print(_markdown(reply))
         return
     from ui.views import split_at_tables  # the same cut the web UI makes for its richer elements
 
     before, after = split_at_tables(reply)
     if before:
-        console.print(Markdown(before))
+        console.print(_markdown(before))
     if planned:
         options_table(state.plan)
     if compared:
         comparison_table(state.comparison)
     if after:
-        console.print(Markdown(after))
+        console.print(_markdown(after))
 
 
 @friendly_errors
@@ -163,7 +168,7 @@ def sessions_show(session: str, as_json: bool = typer.Option(False, "--json")) -
     console.print(f"[bold]{view.session.id}[/] stage {view.state.stage.value}, {view.session.turns} turns")
     for m in view.messages:
         console.print(f"[bold]{m['role']}:[/]")
-        console.print(Markdown(m["content"]))
+        console.print(_markdown(m["content"]))
 
 
 @sessions_app.command("delete")
