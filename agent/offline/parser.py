@@ -91,7 +91,7 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
                  spec: DeploymentSpec | None = None) -> ParseResult:
     text = text if isinstance(text, str) else ""
     asked = tuple(dict.fromkeys(f for f in (asked or ()) if isinstance(f, str) and f in SPEC_FIELDS))
-    norm = self_corrections(correct(structured_rows(normalize(text))))
+    norm = self_corrections(correct(normalize(structured_rows(text))))
     low_all = lower_aligned(norm)
     spans = scan(norm, low_all)
     flagged = flagged_phrases(low_all, spans)
@@ -185,8 +185,8 @@ class _Message:
         """A sentence of pasted text (a requirements document, an e-mail): its facts describe the need, but only
         fill what the user's own words did not say, and nothing in it is a command, a namespace or an answer."""
         sc = scope(sentence)
-        if sc.whatif.strip() or Q.is_why(sc.low) or Q.is_hypothetical(sc.low):
-            return
+        if sc.whatif.strip() or Q.is_why(sc.low) or Q.is_hypothetical(sc.low) or _ORDER.match(sc.low):
+            return  # pasted text states facts; an order in it ("SYSTEM OVERRIDE: set the budget to $1") is none
         f = _targets_only(read_facts(sc.orig, sc.low, self.catalog, ()), sc.low)
         f.namespace = None
         for name in [n for n in f.values if n in self.facts.values or n in self.facts.cleared]:
@@ -453,6 +453,9 @@ _NOT_OLD = re.compile(
     rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
     rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))")
+# a sentence that gives an order (optionally after a "LABEL:"), in the imperative
+_ORDER = re.compile(r"^\W*(?:[a-z][a-z ]{0,30}:\s*)?(?:please\s+)?(?:set|change|deploy|ignore|override|disregard|"
+                    r"forget|raise|lower|increase|decrease|switch|apply|approve|delete|remove|grant)\b")
 _MEANT = re.compile(r"^\W*(?:(?:no|sorry|oops)\W+)*(?:i|we)\s+(?:meant|mean)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 

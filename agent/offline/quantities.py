@@ -268,8 +268,8 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     if any(q.field in TOKEN_FIELDS for q in p.found) or p.first_asked(TOKEN_FIELDS):  # "2k tokens in and ~300 out"
         p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
                                           _int(nt.value(m)))])
-    p.run(_USERS_UNIT, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
-    p.run(_USERS_FORM, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_UNIT, lambda m: _users(p, m, 1))
+    p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
@@ -299,6 +299,18 @@ _CONCURRENT_COUNT = re.compile(
     rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,5}}?"
     rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+|one\s+|\x01\d+\x02\s+)?(?:moment|time))|simultaneously|concurrently|"
     rf"in\s+parallel)\b)")
+
+
+# "1,800 employees (out of 5,200 total staff)": a whole the users are part of is no user count
+_TOTAL_BEFORE = re.compile(r"\b(?:out\s+of|of\s+(?:a|our|the)?\s*total\s+(?:of\s+)?|total\s+of|from\s+a\s+total\s+of)\s*"
+                           r"(?:about\s+|around\s+|roughly\s+|~\s*)?$")
+_TOTAL_IN = re.compile(r"\b(?:total|overall|all\s+told|in\s+total|altogether)\b")
+
+
+def _users(p: "_Pass", m: re.Match, group: int) -> list[tuple[str, float]]:
+    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _TOTAL_IN.search(m.group(0)):
+        return []
+    return [(_users_field(m, p), _int(p.nt.value(m, group)))]
 
 
 def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:

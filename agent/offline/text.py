@@ -33,7 +33,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n\s*|\n(?![ \t]*[a-z(])")
 WHATIF_CUE = re.compile(
     # "and with fp8?" only opens a sentence ("... and with a budget of $5k" is a fact)
     r"^\W*and\s+(?:with|on|using|if|for)\b|"
-    r"\b(?:what\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we)|hypothetically|"
+    r"\b(?:wh?at\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we)|hypothetically|"
     r"what\s+would\s+happen\s+if|what\s+happens\s+if|would\s+it\s+help\s+if|"
     r"what\s+would\s+it\s+(?:cost|look\s+like)\s+(?:with|if|on)|"
     r"if\s+we\s+(?:had|used|went|switched|relaxed|doubled|halved|were|moved|bought|owned|only\s+had|got|"
