@@ -52,7 +52,8 @@ class Facts:
     namespace: str | None = None
     problems: list[str] = field(default_factory=list)
     multipliers: list[tuple[str, float]] = field(default_factory=list)
-    relative: list[Relative] = field(default_factory=list)    # "3x that at peak": a rate relative to the other
+    relative: list[Relative] = field(default_factory=list)
+    broad: dict[str, tuple[str, ...]] = field(default_factory=dict)  # allowed name -> its family, if excluded    # "3x that at peak": a rate relative to the other
     consumed: set[str] = field(default_factory=set)            # words that were read as something
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
@@ -211,6 +212,8 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
         if _LIFTED_AFTER.match(text, m.end) and _LIFTED_BEFORE.search(text[max(0, m.start - 40):m.start]):
             continue  # "scratch the L4 restriction": names the restriction lifted (CLEARS), no preference
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
+        if m.positive and m.broad:
+            f.broad.update({name: m.broad for name in m.names})
         if m.positive and _additive(text, m.start, m.end):
             f.additive.add("gpus")
     return mask(text, spans, "§")

@@ -102,6 +102,8 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
     msg = _Message(catalog, asked, spec, injected, has_why=any(Q.is_question(s.lower(), known) for s in said))
     msg.suspicious = [snippet(norm, a, b, 100) for a, b in spans[:MAX_FRAGMENTS]]
     msg.suspicious += [o for o in embedded_orders(seg.embedded) if o not in msg.suspicious]
+    if len(said) > MAX_SENTENCES:  # a long paste's data table ("B001 | Leeds | North | 15 | 2") goes first
+        said = [s for s in said if s.count("|") < 2] or said
     if len(said) > MAX_SENTENCES:  # bounded work: the opening and the closing of a very choppy message
         said = said[:MAX_SENTENCES * 2 // 3] + said[-(MAX_SENTENCES // 3):]
     for i, sentence in enumerate(said):
@@ -136,6 +138,7 @@ class _Message:
         self.whatif_problems: list[str] = []  # invalid hypothetical values: reported, but not a description
         self.consumed: set[str] = set()
         self.inferred: dict[str, str] = {}  # field -> the words its value was inferred from (not named)
+        self.users_used_by = False  # the pasted user count was said of who uses the tool
         self.pasted_fields: set[str] = set()  # fields only pasted text (a quote, a document) gave
         self.retracted_exclusion = False  # the last retraction withdrew an exclusion ("I never wanted to exclude")
 
@@ -152,8 +155,9 @@ class _Message:
             self.retracted_exclusion = retraction[2]
         elif self.retracted_exclusion and _MEANT.match(sc.fact):
             for kind in ("gpus", "models"):  # "I never wanted to exclude H100s. I meant A100s": exclude those
-                if facts.lists.get(kind):
-                    facts.add("exclude_" + kind, facts.lists.pop(kind))
+                if facts.lists.get(kind):  # excluded, a family name is the whole family ("A100s")
+                    names = facts.lists.pop(kind)
+                    facts.add("exclude_" + kind, [x for n in names for x in facts.broad.get(n, (n,))])
                     facts.additive.discard(kind)
         if self.has_why and not Q.is_directive(sc.fact):
             for kind in ("gpus", "models", "exclude_gpus", "exclude_models"):
@@ -189,8 +193,12 @@ class _Message:
             return  # pasted text states facts; an order in it ("SYSTEM OVERRIDE: set the budget to $1") is none
         f = _targets_only(read_facts(sc.orig, sc.low, self.catalog, ()), sc.low)
         f.namespace = None
+        used_by = "users" in f.values and bool(_USED_BY.search(sc.low))
         for name in [n for n in f.values if n in self.facts.values or n in self.facts.cleared]:
+            if name == "users" and used_by and name in self.pasted_fields and not self.users_used_by:
+                continue  # "will be used by our 2,150 branch staff" over "we serve 1.1 million members" said before
             f.values.pop(name)
+        self.users_used_by |= used_by and "users" in f.values
         for name in [n for n in f.lists if n in self.facts.lists]:
             f.lists.pop(name)
         f.cleared = [c for c in f.cleared if c not in self.facts.values]
@@ -456,6 +464,8 @@ _NOT_OLD = re.compile(
 # a sentence that gives an order (optionally after a "LABEL:"), in the imperative
 _ORDER = re.compile(r"^\W*(?:[a-z][a-z ]{0,30}:\s*)?(?:please\s+)?(?:set|change|deploy|ignore|override|disregard|"
                     r"forget|raise|lower|increase|decrease|switch|apply|approve|delete|remove|grant)\b")
+# a count of people said of who uses the tool (not of whom the organisation serves)
+_USED_BY = re.compile(r"\b(?:used\s+by|use\s+it|using\s+it|will\s+use|(?:end[\s-])?users?\b|audience|rolled\s+out\s+to)\b")
 _MEANT = re.compile(r"^\W*(?:(?:no|sorry|oops)\W+)*(?:i|we)\s+(?:meant|mean)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 

@@ -65,7 +65,10 @@ _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|weekly|daily|hourly)\b")
 # the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
 _PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
-_NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)")
+_NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)|"
+                           # money the organisation has or makes, not what it spends on this
+                           r"^\s*(?:\w+\s+)?(?:of|in)\s+(?:assets|revenue|turnover|deposits|sales|funding|profits?|"
+                           r"savings|loans|mortgages|capital|aum)\b|^\s*(?:in\s+)?(?:revenue|turnover|arr|aum)\b")
 
 _TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+)(?:s|sec|second)\b")
 _AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughput)\b")

@@ -44,6 +44,21 @@ def _fix(word: str) -> str | None:
     return best
 
 
+# model family words, misspelled right before a version ("Lama 3.3 70b", "mistral smal 3.1"): short words are only
+# corrected there, where a version number says a model name is meant
+MODEL_WORDS = ("llama", "small", "mistral", "mixtral", "gemma", "qwen", "deepseek", "medium", "large")
+_BEFORE_VERSION = re.compile(r"\b[A-Za-z]{4,8}(?=[\s-]?\d)")
+
+
+@lru_cache(maxsize=1024)
+def _fix_model_word(word: str) -> str | None:
+    low = word.lower()
+    if low in MODEL_WORDS:
+        return None
+    best = min(MODEL_WORDS, key=lambda k: OSA.distance(low, k))
+    return best if OSA.distance(low, best) == 1 and best[0] == low[0] else None
+
+
 def correct(text: str) -> str:
     """``text`` with misspelled keywords replaced (case of the first letter kept)."""
     def fix(m: re.Match) -> str:
@@ -53,4 +68,9 @@ def correct(text: str) -> str:
             return word
         return key.capitalize() if word[0].isupper() else key
 
-    return _WORD.sub(fix, text)
+    def fix_model(m: re.Match) -> str:
+        key = _fix_model_word(m.group(0))
+        return m.group(0) if key is None else (key.capitalize() if m.group(0)[0].isupper() else key)
+
+    text = _WORD.sub(fix, text)
+    return _BEFORE_VERSION.sub(fix_model, text) if any(c.isdigit() for c in text) else text
