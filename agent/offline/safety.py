@@ -22,7 +22,7 @@ PASTED_ALWAYS = 1500     # a paragraph this long is a pasted document whatever e
 OWN_TOTAL = 2000         # the user's own words are bounded: beyond this, keep the first and last paragraphs
 MAX_FRAGMENTS = 10
 
-_FENCE = re.compile(r"(```|~~~).*?(?:\1|\Z)", re.S)
+_FENCE = re.compile(r"(```|~~~|\"\"\"|''\')(?s:.*?)(?:\1|\Z)")  # code fences and triple-quoted blocks
 _TAG_BLOCK = re.compile(r"<(document|doc|context|system|tool_call|function_call|instructions?|email|pasted)\b"
                         r"[^>]{0,200}>.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _DQUOTE = re.compile(r"\"([^\"\n]{1,4000})\"")
@@ -197,7 +197,7 @@ def segment(text: str, flagged: Sequence[str] = ()) -> Segmented:
             return "\n\n"
         return inner  # a quoted name: "team-a", 'L4'
 
-    own = _FENCE.sub(lift, text) if ("```" in text or "~~~" in text) else text
+    own = _FENCE.sub(lift, text) if ("```" in text or "~~~" in text or '"""' in text or "'''" in text) else text
     own = _TAG_BLOCK.sub(lift, own) if "<" in own else own
     own = _lift_json(own, embedded)
     own = _framing(own, embedded, tuple(flagged))
