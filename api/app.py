@@ -19,6 +19,7 @@ from api.unicode_check import RejectInvalidText
 from api.settings import ApiSettings
 from knowledge.base import KnowledgeBase, open_knowledge_base
 from knowledge.settings import KnowledgeSettings
+from tools.planner import warm_start
 
 VERSION = "0.1.0"
 UI_PATH = "/ui"
@@ -36,6 +37,7 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         app.state.kb = kb or open_knowledge_base(KnowledgeSettings())
         app.state.agent = AgentService(app.state.kb, llm=agent_settings.llm, deploy_target=agent_settings.deploy_target,
                                        allowed_namespaces=agent_settings.namespaces)
+        warm_start.restore(app.state.kb.catalog)  # the engine results `compass api` prepared: no cold first plans
         app.state.compute = ComputePool(app.state.kb.db.url, workers=api_settings.api_compute_workers,
                                         timeout_s=api_settings.api_compute_timeout_s)
         if ui:

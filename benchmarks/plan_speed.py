@@ -88,7 +88,7 @@ def warm_start_figures(specs: dict) -> None:
     from knowledge.domain import DeploymentSpec
     from tools.planner import plan_detailed, warm_start
 
-    os.environ["COMPASS_HOME"] = tempfile.mkdtemp(prefix="plan-speed-home-")
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="plan-speed-cache-")  # not the user's own cache
     earlier = Catalog.from_files()
     warm_start.restore(earlier)
     for values in specs.values():

@@ -187,17 +187,29 @@ def session(url: str, n: int, turns: int) -> dict:
     return out
 
 
+def planner_cache_present() -> bool:
+    """Whether the planner's warm-start file for this code and catalog exists (tools/planner/warm_start.py);
+    without it, `compass api` builds it before it takes requests."""
+    from knowledge.catalog import Catalog
+    from tools.planner import warm_start
+
+    return warm_start.cache_file(Catalog.from_files()).exists()
+
+
 def run(sessions: int, turns: int, workers: int, interval_s: float) -> dict:
     url_db, kind = database_url()
+    cache_present = planner_cache_present()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     keys = ",".join(f"soak-key-{n}:soak-user-{n}" for n in range(sessions))
     log_path = Path(tempfile.mkdtemp(prefix="compass-soak-")) / "api.log"
+    started = time.perf_counter()
     server = start_api(port, workers, keys, log_path)
     sampler = ConnectionSampler(url_db, interval_s)
     load_before = [round(x, 2) for x in os.getloadavg()]
     try:
         wait_ready(url, server, log_path)
+        ready_s = time.perf_counter() - started
         sampler.start()
         pg_pid = postmaster_pid(kind)
         cpu0 = (tree_cpu_s(server.pid), tree_cpu_s(pg_pid))
@@ -222,6 +234,7 @@ def run(sessions: int, turns: int, workers: int, interval_s: float) -> dict:
     return {
         "database": kind, "workers": workers, "sessions": sessions, "turns_per_session": turns,
         "cpu_count": os.cpu_count(), "wall_s": round(elapsed, 1), "turns": len(lat),
+        "planner_cache_at_start": cache_present, "server_ready_s": round(ready_s, 1),
         "load_average_before": load_before, "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "throughput_turns_per_s": round(len(lat) / elapsed, 2),
         # CPU the turns cost, whatever else shares the machine: API processes (workers and their compute pools)
@@ -247,6 +260,8 @@ def render(report: dict) -> str:
         f"({report['workers']} worker processes, {report['database']} PostgreSQL, offline brain, "
         f"{report['cpu_count']} cores; load average {report['load_average_before'][0]} before, "
         f"{report['load_average_after'][0]} after)",
+        f"  server ready in {report['server_ready_s']} s (planner warm-start file "
+        f"{'present' if report['planner_cache_at_start'] else 'absent: built before the server took requests'})",
         f"  {report['turns']} turns in {report['wall_s']} s ({report['throughput_turns_per_s']} turns/s); "
         f"errors {report['errors']} (target 0); sessions with every turn kept {report['sessions_fully_kept']}"
         f"/{report['sessions']}; unhandled server errors {report['server_unhandled_errors']}",
@@ -272,7 +287,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--interval", type=float, default=0.2, help="pg_stat_activity sampling period, s")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    parser.add_argument("--cold-planner", action="store_true",
+                        help="a planner cache directory of its own (empty): the server starts as after an install")
     args = parser.parse_args()
+    if args.cold_planner:
+        os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="compass-soak-cache-")
     if not os.environ.get("COMPASS_DATABASE_URL"):
         os.environ.setdefault("COMPASS_HOME", tempfile.mkdtemp(prefix="compass-soak-home-"))
     sys.path.insert(0, str(REPO))

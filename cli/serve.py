@@ -22,6 +22,17 @@ def _require_api_keys_beyond_localhost(host: str) -> None:
                    f"of {', '.join(short)} is shorter); set longer ones in COMPASS_API_KEYS.", 2)
 
 
+def _prepare_planner() -> None:
+    """The planner's engine results for the shipped use cases' workload shapes, prepared before the server takes
+    requests (tools/planner/warm_start.py: seconds once per catalog and engine version, then read from the cache
+    file): otherwise the first conversations of a new server each wait for its cold start."""
+    from knowledge.catalog import Catalog
+    from tools.planner import warm_start
+
+    with console.status("Preparing the planner (once per Compass version)..."):
+        warm_start.prepare(Catalog.from_files())
+
+
 @friendly_errors
 def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
         port: int = typer.Option(8000, min=1, max=65535),
@@ -36,6 +47,7 @@ def api(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     require_free_port(host, port)
     configure_logging("INFO")
     exit_cleanly_on_sigterm()
+    _prepare_planner()
     console.print(f"Compass API on http://{host}:{port} (docs at /docs)"
                   + (f" with {workers} worker processes" if workers > 1 else ""))
     if workers > 1:  # each worker process builds its own app (and pools) from the factory
@@ -58,6 +70,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     require_free_port(host, port)
     configure_logging("INFO")
     exit_cleanly_on_sigterm()
+    _prepare_planner()
     console.print(f"Compass on http://{host}:{port}/ui (REST API docs at /docs)")
     # The plain asyncio loop, as Chainlit expects (uvicorn would otherwise pick uvloop).
     uvicorn.run(create_app(ui=True), host=host, port=port, log_level="warning", loop="asyncio")

@@ -3,12 +3,14 @@
 A process's first plan of a workload shape evaluates every configuration of the catalog with the performance
 engine (light-load latencies, throughput ceilings: ~0.5 s of CPU for ~2,300 configurations), and each verification
 simulates; later plans read the per-catalog memo tables (``memo.py``). Those results are deterministic in the
-catalog, the engine's code and coefficients, and the inputs in each key, so they are written to
-``$COMPASS_HOME/cache/`` under a fingerprint of all three and read back by the next process: a changed catalog,
-coefficient fit or engine code gets a new file (built on first use), never an old result.
+catalog, the engine's code and coefficients, and the inputs in each key, so they are written to the user's cache
+directory (``$XDG_CACHE_HOME/compass``, else ``~/.cache/compass``) under a fingerprint of all three and read back by
+the next process: a changed catalog, coefficient fit or engine code gets a new file (built on first use), never an
+old result. Being a pure function of that fingerprint, one file serves every data directory (``COMPASS_HOME``).
+``prepare`` builds it for the shapes of the shipped use cases, before a server takes requests.
 
 The file is a cache: deleting it only costs the next process its cold start. It is a pickle written by this user
-for this user (mode 0600, in their own data directory), read only from there.
+for this user (mode 0600, in their own cache directory), read only from there.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _REPO = Path(__file__).resolve().parents[2]
 # what the persisted results are computed by: the engine with its coefficients, the planner, the domain types
 _CODE = (_REPO / "simulator", _REPO / "tools" / "planner", _REPO / "knowledge" / "domain")
 _STATE_KEY = "planner.warm_start"
+_PREPARED = "prepared use cases"  # the use cases ``prepare`` planned into the file
 _lock = threading.Lock()
 
 
@@ -45,14 +48,20 @@ def _fingerprint(catalog: Catalog) -> str:
     return digest.hexdigest()[:20]
 
 
-def cache_file(catalog: Catalog) -> Path:
-    from knowledge.settings import KnowledgeSettings
+KEEP_FILES = 4  # files of other fingerprints (older code or catalogs) kept beside the current one
 
-    return KnowledgeSettings().home / "cache" / f"planner-{_fingerprint(catalog)}.pickle"
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "compass"
+
+
+def cache_file(catalog: Catalog) -> Path:
+    return cache_dir() / f"planner-{_fingerprint(catalog)}.pickle"
 
 
 def _state(catalog: Catalog) -> dict:
-    return catalog._cache.setdefault(_STATE_KEY, {"restored": False, "saved_screen": 0, "file": None})
+    return catalog._cache.setdefault(_STATE_KEY, {"restored": False, "saved_screen": 0, "file": None,
+                                                  "prepared": frozenset()})
 
 
 def restore(catalog: Catalog) -> int:
@@ -74,28 +83,68 @@ def restore(catalog: Catalog) -> int:
         for name, items in tables.items() if isinstance(tables, dict) else ():
             if name in PERSISTED:
                 loaded += memo(catalog, name).preload(items)
+        state["prepared"] = frozenset(tables.get(_PREPARED, ())) if isinstance(tables, dict) else frozenset()
         state["saved_screen"] = len(memo(catalog, "screen"))
         return loaded
 
 
-def save(catalog: Catalog) -> bool:
+def save(catalog: Catalog, *, force: bool = False) -> bool:
     """Write the memo tables when a new workload shape was screened since the last write (the costly part;
     verification results ride along). True when written."""
     state = _state(catalog)
     with _lock:
         screened = len(memo(catalog, "screen"))
-        if screened <= state["saved_screen"]:
+        if screened <= state["saved_screen"] and not force:
             return False
         path = state["file"] or cache_file(catalog)
-        tables = {name: memo(catalog, name).recent(limit) for name, limit in PERSISTED.items()}
+        tables: dict = {name: memo(catalog, name).recent(limit) for name, limit in PERSISTED.items()}
+        tables[_PREPARED] = sorted(state["prepared"])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".planner-", suffix=".tmp")  # mode 0600
             with os.fdopen(fd, "wb") as out:
                 pickle.dump(tables, out, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)  # atomic: a process reading meanwhile sees the old file or the new one
+            _forget_old_files(path)
         except OSError as exc:  # a read-only or full disk costs the next process its warm start, nothing else
             log.warning("planner_cache_not_written", file=str(path), error=str(exc)[:200])
             return False
         state["saved_screen"] = screened
         return True
+
+
+def _forget_old_files(current: Path) -> None:
+    others = sorted((p for p in current.parent.glob("planner-*.pickle") if p != current),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[KEEP_FILES:]:
+        old.unlink(missing_ok=True)
+
+
+def prepare(catalog: Catalog) -> int:
+    """Make sure the file holds the engine results for every shipped use case's workload shape (their default
+    prompt and output lengths, which conversations and plans use unless told otherwise): plans one spec per use
+    case when the file is missing or lacks them (~0.5 s of CPU each, once per catalog and engine version).
+    Returns the number of use cases planned now (0: the file had them)."""
+    from knowledge.domain import DeploymentSpec
+    from knowledge.errors import CompassError
+    from tools.planner.plan import plan_detailed
+
+    restore(catalog)
+    state = _state(catalog)
+    wanted = {t.name.value for t in catalog.use_cases}
+    if wanted <= state["prepared"]:
+        return 0
+    screened = memo(catalog, "screen")
+    before = len(screened)
+    planned = 0
+    for template in catalog.use_cases:
+        try:
+            plan_detailed(DeploymentSpec().with_values("assumed", "planner warm-up", use_case=template.name,
+                                                       users=100), catalog)
+        except CompassError:  # a use case nothing fits is planned (and refused) on demand, as before
+            continue
+        planned += len(screened) > before
+        before = len(screened)
+    state["prepared"] = frozenset(wanted)
+    save(catalog, force=True)
+    return planned
