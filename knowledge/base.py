@@ -55,7 +55,9 @@ class KnowledgeBase:
             with self.db.connection() as conn:
                 if stored_catalog_hash(conn) == catalog_files_hash():
                     return False
-        return sync_catalog(self.db, data or load_catalog_files(), force=force)
+        changed = sync_catalog(self.db, data or load_catalog_files(), force=force)
+        self._catalog_cache.invalidate()
+        return changed
 
     # ------------------------------------------------------------------ benchmarks
 

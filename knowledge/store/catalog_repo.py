@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 
 import psycopg
 import structlog
@@ -85,16 +87,29 @@ def read_catalog(conn: psycopg.Connection) -> Catalog:
 
 
 class CatalogCache:
-    """Per-process snapshot, re-read only when the stored catalog's hash changes (a one-row query)."""
+    """Per-process snapshot, re-read only when the stored catalog's hash changes (a one-row query, asked at most
+    every RECHECK_S: a turn reads the catalog a dozen times, and the catalog changes only when someone reloads it)."""
+
+    RECHECK_S = 1.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._catalog: Catalog | None = None
+        self._checked_at = -math.inf
 
     def get(self, db: Database) -> Catalog:
+        with self._lock:
+            if self._catalog is not None and time.monotonic() - self._checked_at < self.RECHECK_S:
+                return self._catalog
         with db.connection() as conn:
             current = stored_catalog_hash(conn)
             with self._lock:
                 if self._catalog is None or self._catalog.version != current:
                     self._catalog = read_catalog(conn)
+                self._checked_at = time.monotonic()
                 return self._catalog
+
+    def invalidate(self) -> None:
+        """This process changed the stored catalog: the next read checks at once."""
+        with self._lock:
+            self._checked_at = -math.inf
