@@ -43,7 +43,8 @@ PRIOR_SIGMA = np.log(4.0)
 PRIOR_WEIGHT = 2.0  # strong enough that a model class left out of the data falls back on sane priors
 DEFECT_ROUNDS = 2
 # What the end-to-end fit may move: the overheads no kernel table shows.
-OVERHEAD_NAMES = ("floor_scale", "compute_scale", "step_ms", "layer_us", "seq_us", "ttft_ms", "ttft_per_seq_ms")
+OVERHEAD_NAMES = ("floor_scale", "compute_scale", "step_ms", "layer_us", "seq_us", "ttft_ms", "ttft_per_seq_ms",
+                  "ttft_prompt_us")
 # The measured runs' KV cache was FP8 for FP8/FP4 checkpoints: where concurrency exhausts the cache
 # (TTFT jumps) matches FP8 KV on H200/B200/B300 (e.g. MiniMax-M2.5 TP2 on B200 runs 64 x 9k-token users
 # without queueing; a 16-bit cache would hold about 50).
@@ -108,7 +109,7 @@ class _Group:
         load = self.case.load
         prompt, output = self.case.mean_lengths
         est = closed_loop(step, lim, load.value / cfg.data_parallel, prompt, output,
-                          c.ttft_ms, REQUESTS_PER_USER, ttft_per_seq_ms=c.ttft_per_seq_ms)
+                          c.api_ms(0.0, prompt), REQUESTS_PER_USER, ttft_per_seq_ms=c.ttft_per_seq_ms)
         return est.ttft_ms, est.tpot_ms
 
     def simulated(self, c: EngineCoefficients, catalog: Catalog) -> tuple[float, float]:

@@ -159,7 +159,8 @@ class _RankModel:
         self.chunks = max(1.0, math.ceil(self.prompt / lim.max_num_batched_tokens))
         self.burst = 1.0 + 0.15 * max(self.ca2 - 1.0, 0.0)  # bursts put more requests in the batch than the mean
         t_cap = step.batch_ms(self.n_cap, self.n_cap) + self.a_full * self.n_cap * self.ctx
-        self.ceiling = self.n_cap / (c.ttft_ms + self.prefill_extra(self.n_cap, self.prompt) + self.out * t_cap)
+        self.ceiling = self.n_cap / (c.api_ms(0.0, self.prompt) + self.prefill_extra(self.n_cap, self.prompt)
+                                     + self.out * t_cap)
         self._alone: LightLoadLatency | None = None
 
     def prefill_extra(self, n: float, tokens: float) -> float:
@@ -182,13 +183,13 @@ class _RankModel:
             crowd = self.burst * n
             itl = (step.batch_ms(crowd, crowd) + self.a_full * crowd * self.ctx) / (1 - rho)
             wait = rho / (1 - rho) * extra * (self.ca2 + self.cs2) / 2
-            ttft = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + extra + wait
+            ttft = c.api_ms(n, self.prompt) + t_dec + extra + wait
             n = max(1.0, rate * (ttft + self.out * itl))
         if n > self.n_cap:
             return None, n
         # p95 of an M/G/1-like wait: P(W > t) ~ rho exp(-t rho / mean)  =>  t95 = mean ln(rho/0.05) / rho
         wait95 = wait * math.log(rho / 0.05) / rho if rho > 0.05 else 0.0
-        ttft95 = c.ttft_ms + c.ttft_per_seq_ms * n + t_dec + self.prefill_extra(n, self.prompt95) + wait95
+        ttft95 = c.api_ms(n, self.prompt95) + t_dec + self.prefill_extra(n, self.prompt95) + wait95
         return LightLoadLatency(ttft_p95_ms=ttft95, itl_p95_ms=itl * ITL_P95_FACTOR,
                                 e2e_p95_ms=ttft + self.out95 * itl * 1.05), n
 
@@ -202,8 +203,8 @@ class _RankModel:
     def _compute_alone(self) -> LightLoadLatency:
         c, step = self.c, self.step
         t_dec = step.batch_ms(1, 1) + self.a_full * self.ctx
-        ttft = c.ttft_ms + c.ttft_per_seq_ms + t_dec + self.prefill_extra(1.0, self.prompt)
-        ttft95 = c.ttft_ms + c.ttft_per_seq_ms + t_dec + self.prefill_extra(1.0, self.prompt95)
+        ttft = c.api_ms(1.0, self.prompt) + t_dec + self.prefill_extra(1.0, self.prompt)
+        ttft95 = c.api_ms(1.0, self.prompt95) + t_dec + self.prefill_extra(1.0, self.prompt95)
         itl95 = step.batch_ms(1, 1) + self.a_full * (self.prompt95 + self.out / 2)
         return LightLoadLatency(ttft_p95_ms=ttft95, itl_p95_ms=itl95, e2e_p95_ms=ttft + self.out95 * t_dec)
 

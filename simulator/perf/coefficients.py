@@ -71,9 +71,15 @@ class EngineCoefficients:
     seq_us: float = 8.0  # per sequence in the batch: sampling and bookkeeping
     ttft_ms: float = 8.0  # per request: HTTP, tokenization, first-token streaming
     ttft_per_seq_ms: float = 0.2  # first-token delay per running request (API server and streaming load)
+    ttft_prompt_us: float = 2.0  # first-token delay per prompt token: the API server parses and tokenizes the prompt
 
     def with_values(self, **values: float) -> "EngineCoefficients":
         return replace(self, **values)
+
+    def api_ms(self, running, prompt_tokens):
+        """The API server's share of a request's first-token latency: a constant, the prompt's parsing and
+        tokenization, and a share growing with the requests it is streaming (numbers or arrays)."""
+        return self.ttft_ms + self.ttft_prompt_us * 1e-3 * prompt_tokens + self.ttft_per_seq_ms * running
 
 
 COEFFICIENT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(EngineCoefficients))

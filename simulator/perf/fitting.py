@@ -43,6 +43,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "a2a_eff": (0.02, 1.5),
     "ttft_ms": (0.1, 300.0),
     "ttft_per_seq_ms": (0.001, 20.0),
+    "ttft_prompt_us": (0.01, 100.0),
 }
 
 

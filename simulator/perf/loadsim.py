@@ -156,7 +156,7 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
     run = run_engine(step, lim, prompt, output, arrival_ms=arrivals, users=users, client_gap_ms=CLIENT_GAP_MS,
                      stop_after=mask, max_iterations=10**8 if requests_per_user else None,
                      cached_prefix=min(cached_prefix_tokens, int(prompt.min()) - 1))
-    return _result(run, mask, coeffs, plan, load, dp, measured_rate=None if users else load.value / dp,
+    return _result(run, mask, prompt, coeffs, plan, load, dp, measured_rate=None if users else load.value / dp,
                    ceiling_rps=math.inf if users else _throughput_ceiling(step, lim, load))
 
 
@@ -189,12 +189,13 @@ def _throughput_ceiling(step: StepTimeModel, lim: EngineLimits, load: Load) -> f
     return n / (n * prefill_ms + load.output_tokens * t_dec) * 1e3
 
 
-def _result(run, mask: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan, load: Load, dp: int,
+def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan, load: Load,
+            dp: int,
             measured_rate: float | None, ceiling_rps: float = math.inf) -> SimulationResult:
     arr, first, fin = run.arrival[mask], run.first_token[mask], run.finish[mask]
     out = run.output[mask]
-    # API-server/streaming delay: a constant plus a share growing with the requests being streamed
-    delay = coeffs.ttft_ms + coeffs.ttft_per_seq_ms * run.batch_at_first[mask]
+    # API-server/streaming delay: a constant, the prompt's tokenization, a share growing with the requests streamed
+    delay = coeffs.api_ms(run.batch_at_first[mask], prompt[mask])
     ttft = first - arr + delay
     e2e = fin - arr + delay
     with np.errstate(invalid="ignore", divide="ignore"):

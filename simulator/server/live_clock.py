@@ -11,8 +11,8 @@ streams (one wake-up per request per iteration: no per-token timers). Iterations
 on the intended timeline, so a late wake-up is caught up by the next sleep; only when the loop falls more than
 ``LAG_SLACK_S`` behind does it give the lost time up (counted in ``compass_simulator_skipped_seconds``).
 
-The API server's own share of the first-token latency (``ttft_ms`` + ``ttft_per_seq_ms`` x running requests,
-calibrated with the step-time model) is spent before the request reaches the scheduler, which shifts TTFT and
+The API server's own share of the first-token latency (``EngineCoefficients.api_ms``: a constant, the prompt's
+tokenization and a share per running request, calibrated with the step-time model) is spent before the request reaches the scheduler, which shifts TTFT and
 end-to-end latency as the offline simulation does and leaves the inter-token gaps alone.
 """
 
@@ -91,7 +91,7 @@ class LiveEngine:
         self.clock, self.stats = clock, stats
         self.sched = Scheduler(limits)
         self.price = IterationCost(step, limits)
-        self.api_ms, self.api_per_seq_ms = coefficients.ttft_ms, coefficients.ttft_per_seq_ms
+        self.coefficients = coefficients  # its api_ms: the API server's share of the first-token latency
         self.jitter, self.rng = jitter, random.Random(seed)
         self.max_waiting = max_waiting
         self.pending: list[tuple[float, int, SimRequest]] = []  # in the API server, not yet scheduled
@@ -127,7 +127,7 @@ class LiveEngine:
         now = self.clock.now()
         req.arrival = now
         req.seq = Sequence(req, req.prompt_tokens, req.output_tokens)
-        ready = now + (self.api_ms + self.api_per_seq_ms * len(sched.running)) / 1e3
+        ready = now + self.coefficients.api_ms(len(sched.running), req.prompt_tokens) / 1e3
         heapq.heappush(self.pending, (ready, next(self._seq), req))
         self._wakeup.set()
 

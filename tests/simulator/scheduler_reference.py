@@ -136,7 +136,7 @@ class ClockAtZero(SimClock):
 
 async def _live(s: Scenario) -> tuple[list[SimRequest], EngineStats]:
     stats = EngineStats(max_model_len=1 << 20)
-    no_api_delay = EngineCoefficients(ttft_ms=0.0, ttft_per_seq_ms=0.0)  # the API server's share is added outside
+    no_api_delay = EngineCoefficients(ttft_ms=0.0, ttft_per_seq_ms=0.0, ttft_prompt_us=0.0)  # added outside
     engine = LiveEngine(ReferenceStep(), s.limits, no_api_delay, clock=ClockAtZero(LIVE_TIME_SCALE), stats=stats)
     reqs = [SimRequest(prompt_tokens=p, output_tokens=o) for p, o in zip(s.prompt, s.output)]
     for r in reqs:

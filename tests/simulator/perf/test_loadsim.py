@@ -154,3 +154,16 @@ def test_bursty_arrivals_have_the_requested_cv():
     gaps = interarrival_times(rng, 200_000, 10.0, 3.0)
     assert gaps.mean() == pytest.approx(0.1, rel=0.03)
     assert gaps.std() / gaps.mean() == pytest.approx(3.0, rel=0.05)
+
+
+def test_the_api_server_tokenizes_each_prompt_before_its_first_token():
+    """The prompt's share of the first-token latency (per prompt token) is spent on every request and only on the
+    first token: the engine's timeline, and so the inter-token gaps, stay as they were."""
+    load = Load(kind=LoadKind.RPS, value=2, prompt_tokens=1000, output_tokens=100, prompt_tokens_p90=3000)
+    plain = simulate(_config(), load, CAT, seed=3, coefficients=C.with_values(ttft_prompt_us=0.0))
+    reading = simulate(_config(), load, CAT, seed=3, coefficients=C.with_values(ttft_prompt_us=20.0))
+    extra = reading.ttft_ms - plain.ttft_ms
+    assert extra.min() > 0 and extra.max() > 2 * extra.min()  # longer prompts take longer to tokenize
+    assert np.allclose(reading.e2e_ms - plain.e2e_ms, extra) and np.allclose(reading.itl_ms, plain.itl_ms)
+    assert C.with_values(ttft_prompt_us=20.0).api_ms(0, 1000) - C.with_values(ttft_prompt_us=0.0).api_ms(0, 1000) \
+        == pytest.approx(20.0)
