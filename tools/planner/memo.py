@@ -16,6 +16,15 @@ from knowledge.catalog import Catalog
 T = TypeVar("T")
 
 
+class Encoded:
+    """A value as a file holds it (plain data: fast to read), decoded by its table's function on first use."""
+
+    __slots__ = ("raw", "decode")
+
+    def __init__(self, raw: object, decode: Callable[[object], object]):
+        self.raw, self.decode = raw, decode
+
+
 class Memo:
     def __init__(self, size: int):
         self.size = size
@@ -31,7 +40,10 @@ class Memo:
             with self._lock:
                 if key in self._items:
                     self._items.move_to_end(key)
-                    return self._items[key]  # type: ignore[return-value]
+                    value = self._items[key]
+                    if type(value) is Encoded:  # read from a file: decoded on first use, then kept decoded
+                        value = self._items[key] = value.decode(value.raw)
+                    return value  # type: ignore[return-value]
                 running = self._computing.get(key)
                 if running is None:
                     running = self._computing[key] = threading.Event()
@@ -53,19 +65,22 @@ class Memo:
     def __len__(self) -> int:
         return len(self._items)
 
-    def recent(self, limit: int) -> list[tuple[Hashable, object]]:
-        """The ``limit`` most recently used entries, oldest first."""
+    def recent(self, limit: int, encode: Callable[[object], object] = lambda v: v) -> list[tuple[Hashable, object]]:
+        """The ``limit`` most recently used entries, oldest first, values through ``encode`` (entries read from a
+        file and not used since stay as they were read)."""
         with self._lock:
-            items = list(self._items.items())
-        return items[-limit:]
+            items = list(self._items.items())[-limit:]
+        return [(k, v.raw if type(v) is Encoded else encode(v)) for k, v in items]
 
-    def preload(self, items: list[tuple[Hashable, object]]) -> int:
-        """Add entries computed elsewhere (``warm_start``) without displacing this process's own; count added."""
+    def preload(self, items: list[tuple[Hashable, object]],
+                decode: Callable[[object], object] | None = None) -> int:
+        """Add entries computed elsewhere (``warm_start``) without displacing this process's own; values are
+        passed through ``decode`` when first used. Returns the count added."""
         added = 0
         with self._lock:
             for key, value in items:
                 if key not in self._items:
-                    self._items[key] = value
+                    self._items[key] = value if decode is None else Encoded(value, decode)
                     self._items.move_to_end(key, last=False)  # older than anything computed here
                     added += 1
             while len(self._items) > self.size:

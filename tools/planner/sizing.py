@@ -162,10 +162,10 @@ _monthly = monthly_for
 def screen(candidate: Candidate, workload: PlanningWorkload, catalog: Catalog, options: PlanOptions) -> SizedOption:
     """Light-load latencies and the throughput bound: a lower bound of the size and cost, no search."""
     load, config = workload.peak_load, candidate.config
-    light, ceiling = memo(catalog, "screen").get(
-        (candidate.model.id, candidate.precision, candidate.gpu.name, config.tensor_parallel, config.max_model_len,
-         load.kind, load.burstiness_cv, load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
-         load.output_tokens_p90),
+    light, ceiling = memo(catalog, "screen").get(  # plain values only: kept on disk, read back fast (warm_start)
+        (candidate.model.id, candidate.precision.value, candidate.gpu.name, config.tensor_parallel,
+         config.max_model_len, load.kind.value, load.burstiness_cv, load.prompt_tokens, load.output_tokens,
+         load.prompt_tokens_p90, load.output_tokens_p90),
         lambda: (light_load_p95(config, load, catalog), capacity_ceiling_rps(config, load, catalog)))
     assert light is not None, "enumerated candidates fit in memory"
     replicas, minimum, maximum = replica_counts(workload, ceiling, options)

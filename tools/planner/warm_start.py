@@ -25,12 +25,29 @@ from pathlib import Path
 import structlog
 
 from knowledge.catalog import Catalog
+from simulator.perf import LightLoadLatency
 from tools.planner.memo import memo
 
 log = structlog.get_logger(__name__)
 
-# memo table -> entries written at most (the most recently used): a workload shape is ~2,300 screen entries
-PERSISTED = {"screen": 25_000, "capacity": 10_000, "prediction": 2_000}
+# memo table -> entries written at most (the most recently used): a workload shape is ~2,300 screen entries.
+# Few predictions: their pydantic keys and values make most of the reading time.
+PERSISTED = {"screen": 25_000, "capacity": 10_000, "prediction": 200}
+
+
+def _screen_to_file(value: tuple[LightLoadLatency, float]) -> tuple[float, float, float, float]:
+    light, ceiling = value
+    return light.ttft_p95_ms, light.itl_p95_ms, light.e2e_p95_ms, ceiling
+
+
+def _screen_from_file(raw: tuple[float, float, float, float]) -> tuple[LightLoadLatency, float]:
+    ttft, itl, e2e, ceiling = raw
+    return LightLoadLatency.model_construct(ttft_p95_ms=ttft, itl_p95_ms=itl, e2e_p95_ms=e2e), ceiling
+
+
+# tables whose values are written as plain data (pickle reads 25,000 pydantic objects ten times slower) and
+# decoded when first used
+_CODECS = {"screen": (_screen_to_file, _screen_from_file)}
 _REPO = Path(__file__).resolve().parents[2]
 # what the persisted results are computed by: the engine with its coefficients, the planner, the domain types
 _CODE = (_REPO / "simulator", _REPO / "tools" / "planner", _REPO / "knowledge" / "domain")
@@ -82,7 +99,7 @@ def restore(catalog: Catalog) -> int:
         loaded = 0
         for name, items in tables.items() if isinstance(tables, dict) else ():
             if name in PERSISTED:
-                loaded += memo(catalog, name).preload(items)
+                loaded += memo(catalog, name).preload(items, _CODECS[name][1] if name in _CODECS else None)
         state["prepared"] = frozenset(tables.get(_PREPARED, ())) if isinstance(tables, dict) else frozenset()
         state["saved_screen"] = len(memo(catalog, "screen"))
         return loaded
@@ -97,7 +114,8 @@ def save(catalog: Catalog, *, force: bool = False) -> bool:
         if screened <= state["saved_screen"] and not force:
             return False
         path = state["file"] or cache_file(catalog)
-        tables: dict = {name: memo(catalog, name).recent(limit) for name, limit in PERSISTED.items()}
+        tables: dict = {name: memo(catalog, name).recent(limit, *(_CODECS[name][:1] if name in _CODECS else ()))
+                        for name, limit in PERSISTED.items()}
         tables[_PREPARED] = sorted(state["prepared"])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
