@@ -44,7 +44,7 @@ PRIOR_WEIGHT = 2.0  # strong enough that a model class left out of the data fall
 DEFECT_ROUNDS = 2
 # What the end-to-end fit may move: the overheads no kernel table shows.
 OVERHEAD_NAMES = ("floor_scale", "compute_scale", "step_ms", "layer_us", "seq_us", "ttft_ms", "ttft_per_seq_ms",
-                  "ttft_prompt_us")
+                  "ttft_prompt_us", "ep_imbalance")
 # The measured runs' KV cache was FP8 for FP8/FP4 checkpoints: where concurrency exhausts the cache
 # (TTFT jumps) matches FP8 KV on H200/B200/B300 (e.g. MiniMax-M2.5 TP2 on B200 runs 64 x 9k-token users
 # without queueing; a 16-bit cache would hold about 50).

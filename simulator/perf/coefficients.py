@@ -60,6 +60,7 @@ class EngineCoefficients:
     moe_bw_eff: float = 0.80  # fused MoE GEMMs relative to dense GEMMs of the same kind, weight streaming
     moe_layer_us: float = 30.0  # per MoE layer call: routing, top-k, permutations, the grouped GEMMs' floor
     moe_ep_lat_us: float = 15.0  # expert parallelism: the local-expert map and the extra permutation, per layer
+    ep_imbalance: float = 1.2  # expert parallelism: the busiest GPU's routed tokens over the mean (uneven routing)
     comm_latency_us: float = 12.0  # per collective call (all-reduce, all-to-all)
     comm_eff: float = 0.70  # fraction of the interconnect's one-way bandwidth
     a2a_lat_us: float = 50.0  # per expert-parallel dispatch or combine call (all-to-all of routed tokens)

@@ -36,6 +36,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "layer_us": (0.1, 300.0),
     "moe_layer_us": (0.1, 300.0),
     "moe_ep_lat_us": (0.1, 200.0),
+    "ep_imbalance": (1.0, 4.0),
     "seq_us": (0.1, 200.0),
     "comm_latency_us": (0.5, 200.0),
     "comm_eff": (0.05, 1.0),

@@ -67,16 +67,18 @@ def balanced_experts(tokens, top_k, experts):
 
 
 def moe_ms(r: GemmRates, tokens, hidden, inter, top_k, experts, shard: float = 1.0, spread: float = 1.0,
-           touched=None):
+           touched=None, imbalance: float = 1.0):
     """One fused MoE layer (gate+up and down GEMMs of every routed token) on one GPU.
 
     ``tokens``: tokens entering the layer (all data-parallel ranks' with expert parallelism); ``shard``: how
     many ways each expert's intermediate dimension is split (tensor parallelism); ``spread``: how many GPUs the
     experts are spread over (expert parallelism); ``touched``: distinct experts the tokens route to (default:
-    independent routing). ``r.lat_ms`` is the layer's floor (routing, permutations).
+    independent routing); ``imbalance``: the busiest GPU's routed tokens over the mean when experts are spread
+    (real routing is uneven; the tables' balanced routing is not). ``r.lat_ms`` is the layer's floor (routing,
+    permutations).
     """
     per_expert = 3.0 * hidden * inter / shard
-    compute = 2.0 * tokens * top_k * per_expert / spread / r.flops_per_ms
+    compute = 2.0 * tokens * top_k * per_expert * imbalance / spread / r.flops_per_ms
     if touched is None:
         touched = touched_experts(tokens, top_k, experts)
     weights = touched / spread * per_expert * r.weight_bytes

@@ -98,6 +98,7 @@ class StepTimeModel:
                                                expert_parallel=spread > 1), floors)
             self._moe_shard = 1 if expert_parallel else tp
             self._moe_spread = spread
+            self._moe_imbalance = c.ep_imbalance if spread > 1 else 1.0
         # Memory-bound element-wise kernels (norms, residuals, rotary, SiLU-and-mul) over every token's hidden
         # state and MLP intermediate on every TP rank.
         dense_layers = a.num_layers - p.moe_layers
@@ -163,7 +164,7 @@ class StepTimeModel:
     def _moe_ms(self, tokens: float) -> float:
         a = self.model.architecture
         return moe_ms(self._moe, tokens, a.hidden_size, a.moe_intermediate_size or 0, self.top_k, self.num_experts,
-                      shard=self._moe_shard, spread=self._moe_spread)
+                      shard=self._moe_shard, spread=self._moe_spread, imbalance=self._moe_imbalance)
 
     def _comm_ms(self, tokens: float) -> float:
         if not (self._ar_calls or self._x_calls):

@@ -156,3 +156,19 @@ def test_a_stated_vllm_version_is_a_release_the_engine_knows_or_a_one_line_refus
         assert "\n" not in str(err.value) and "0.8 to 0.24" in str(err.value)
     assert "synchronous scheduling" in describe_defaults("0.11.2")
     assert describe_defaults("0.18.0").startswith("vLLM 0.18.0: async scheduling")
+
+
+def test_uneven_routing_slows_expert_parallel_prefill_not_decode():
+    """With experts spread whole over the GPUs the busiest GPU's routed tokens set the MoE compute (prefill is
+    compute-bound); decode reads every local expert's weights either way. Sliced experts (TP) see no imbalance."""
+    gpu = GPUS["H100-SXM"]
+    even, uneven = C.with_values(ep_imbalance=1.0), C.with_values(ep_imbalance=2.0)
+
+    def steps(c, ep):
+        m = StepTimeModel(DEEPSEEK_V3, Precision.FP8, gpu, 8, c, expert_parallel=ep)
+        return m.iteration_ms(prefill=[(8192, 0)]), m.iteration_ms(decode_contexts=[2000] * 4)
+
+    (pf_even, dec_even), (pf_uneven, dec_uneven) = steps(even, True), steps(uneven, True)
+    assert pf_uneven > 1.15 * pf_even
+    assert dec_uneven == pytest.approx(dec_even, rel=0.03)
+    assert steps(even, False) == steps(uneven, False)
