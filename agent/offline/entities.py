@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge.catalog import Catalog, UnknownNameError, normalize_gpu_name
 
@@ -157,9 +158,22 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
 def _gpu_family(catalog: Catalog, canonical: str, said: str) -> tuple[str, ...]:
     """A bare family name ("H100", "A100") names every variant of it: "no H100s" excludes SXM and PCIe alike,
     while "we have H100s" keeps the one card the family name is an alias of."""
-    family = normalize_gpu_name(said)
-    members = [g.name for g in catalog.gpus if normalize_gpu_name(g.name.split("-")[0]) == family]
+    members = _families(catalog).get(normalize_gpu_name(said), [])
     return tuple(dict.fromkeys([canonical, *members])) if len(members) > 1 else ()
+
+
+_FAMILIES: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+
+
+def _families(catalog: Catalog) -> dict[str, list[str]]:
+    """GPU family name -> its cards, once per catalog (a long message names a family thousands of times)."""
+    cached = _FAMILIES.get(id(catalog))
+    if cached is None or cached[0] is not catalog:
+        families: dict[str, list[str]] = {}
+        for g in catalog.gpus:
+            families.setdefault(normalize_gpu_name(g.name.split("-")[0]), []).append(g.name)
+        cached = _FAMILIES[id(catalog)] = (catalog, families)
+    return cached[1]
 
 
 def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mention]]:

@@ -52,8 +52,8 @@ class Facts:
     namespace: str | None = None
     problems: list[str] = field(default_factory=list)
     multipliers: list[tuple[str, float]] = field(default_factory=list)
-    relative: list[Relative] = field(default_factory=list)
-    broad: dict[str, tuple[str, ...]] = field(default_factory=dict)  # allowed name -> its family, if excluded    # "3x that at peak": a rate relative to the other
+    relative: list[Relative] = field(default_factory=list)    # "3x that at peak": a rate relative to the other
+    broad: dict[str, tuple[str, ...]] = field(default_factory=dict)  # allowed name -> its family, if excluded
     consumed: set[str] = field(default_factory=set)            # words that were read as something
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
@@ -124,7 +124,8 @@ _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|token
               r"users|shifts|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
               r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
 _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
-                    r"\b(?!\s*(?:each|apiece|per\s+(?:item|document|doc|request|file))\b)(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
+                    r"\b(?!\s*(?:each|apiece|per\s+(?:item|document|doc|request|file))\b)"
+                    r"(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
                     r"\s*(?:nightly|overnight|daily))?")
 _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|\bnightly\b")
@@ -276,7 +277,8 @@ def _cold_start(text: str, f: Facts) -> str:
 
 
 def _priority(text: str, f: Facts) -> None:
-    for m in V.PRIORITY_RANKING.finditer(text):  # a ranking said outright wins over a word that leans one way
+    for m in (V.PRIORITY_RANKING.finditer(text) if V.RANKING_CUE.search(text) else ()):
+        # a ranking said outright wins over a word that leans one way
         first = V.ranked_first(m.group(0))
         at = m.start() + first[1] if first else m.start()
         if first and not V.PRIORITY_NEGATION.search(text[max(0, at - 30):at]):

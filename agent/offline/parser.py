@@ -403,7 +403,8 @@ class _Message:
             return False
         for nt in self.leftovers:
             for m in _NOT_OLD.finditer(nt.text):
-                new, old = nt.values[int(m.group("new") or m.group("new2"))], nt.values[int(m.group("old") or m.group("old2"))]
+                new = nt.values[int(m.group("new") or m.group("new2"))]
+                old = nt.values[int(m.group("old") or m.group("old2"))]
                 field = next((f for f in LIMITS if (f not in updates or f in self.pasted_fields)
                               and getattr(self.spec, f, None) == old), None)
                 if field and new != old:
@@ -455,9 +456,9 @@ class _Message:
 
 
 # a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
-_BARE = r"\x01(\d+)\x02(?!\s*(?:[a-z]{3,}(?<!now)(?<!then)|[%$€£]))"
 _NOT_OLD = re.compile(
-    rf"\x01(?P<new>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))[^\x01.;?!]{{0,20}}?\b(?:not|no\s+longer|instead\s+of|rather\s+than)\s+"
+    rf"\x01(?P<new>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))[^\x01.;?!]{{0,20}}?"
+    rf"\b(?:not|no\s+longer|instead\s+of|rather\s+than)\s+"
     rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
     rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))")
@@ -465,7 +466,8 @@ _NOT_OLD = re.compile(
 _ORDER = re.compile(r"^\W*(?:[a-z][a-z ]{0,30}:\s*)?(?:please\s+)?(?:set|change|deploy|ignore|override|disregard|"
                     r"forget|raise|lower|increase|decrease|switch|apply|approve|delete|remove|grant)\b")
 # a count of people said of who uses the tool (not of whom the organisation serves)
-_USED_BY = re.compile(r"\b(?:used\s+by|use\s+it|using\s+it|will\s+use|(?:end[\s-])?users?\b|audience|rolled\s+out\s+to)\b")
+_USED_BY = re.compile(r"\b(?:used\s+by|use\s+it|using\s+it|will\s+use|(?:end[\s-])?users?\b|audience|"
+                      r"rolled\s+out\s+to)\b")
 _MEANT = re.compile(r"^\W*(?:(?:no|sorry|oops)\W+)*(?:i|we)\s+(?:meant|mean)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 

@@ -467,6 +467,10 @@ _RELATIVE = re.compile(
     r"max(?:imum)?)(?:\s+(?:rate|load|traffic|volume|level))?|(?:the\s+)?(?:average|normal|usual|peak))\b")
 
 
+_RELATIVE_CUE = re.compile(r"\x02\s*(?:x|times)\b|twice|double|triple|thrice|quadruple|half|halves|third|quarter|fifth|"
+                           r"tenth")
+
+
 @dataclass
 class Relative:
     """A rate said as a multiple of the other one: ``field`` = ``factor`` x the other rate."""
@@ -481,6 +485,8 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
     Which rate is meant comes from the reference ('the average' -> the peak is meant) or else from the clause's
     peak or average cue; with neither it is no rate."""
     out, spans = [], []
+    if not _RELATIVE_CUE.search(nt.text):
+        return out, spans
     for m in _RELATIVE.finditer(nt.text):
         if m.group("frac"):
             count = m.group("num")

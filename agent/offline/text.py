@@ -65,7 +65,8 @@ def normalize(text: str) -> str:
 # An inline self-correction: "ttft 300ms... sorry I mean 3s", "500 - no, 600 users", "$8k, make that $10k". The value
 # after the cue replaces the one it follows (with that one's unit when it has none), before anything is read, so
 # the corrected value is read in the old one's place and context.
-_NUMBER_TOKEN = r"(?:[$€£]\s?)?\d[\d,.']*(?:\s?(?:k|m|grand|bn)\b)?"
+# (starts only where a number starts, and a digit run is bounded, so a long run is not retried at every digit)
+_NUMBER_TOKEN = r"(?:[$€£]\s?)?(?<![\d.,'])\d{1,15}(?:[,.']\d{1,3}){0,4}(?:\s?(?:k|m|grand|bn)\b)?"
 _UNIT_WORD = r"(?:\s?(?!(?:sorry|oops|no|nope|wait|i|make|actually|correction|rather|or)\b)[a-z/%$€£]{1,12}\b)?"
 _CORRECTION_CUE = (r"(?:\s*(?:\.{2,}|[,;:(\-]|--)\s*|\s+)(?:(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|"
                    r"correction|scratch\s+that|i\s+mean[t]?|make\s+(?:it|that)|(?:it\s+)?should\s+(?:be|say)|"
@@ -74,6 +75,8 @@ SELF_CORRECTION = re.compile(rf"(?P<old>{_NUMBER_TOKEN})(?P<old_unit>{_UNIT_WORD
                              rf"(?P<new>{_NUMBER_TOKEN})(?P<new_unit>{_UNIT_WORD})", re.I)
 
 
+_CUE_WORD = re.compile(r"\b(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|correction|scratch|mean|meant|make|should|"
+                       r"actually|rather|typo)\b", re.I)
 _TIME_UNITS = {"ms", "msec", "millis", "millisecond", "s", "sec", "second", "min", "minute", "h", "hr", "hour"}
 
 
@@ -85,7 +88,7 @@ def _unit_kind(unit: str) -> str:
 
 def self_corrections(text: str) -> str:
     """The message with each inline self-correction applied: the corrected value stands where the first one did."""
-    if not any(ch.isdigit() for ch in text):
+    if not any(ch.isdigit() for ch in text) or not _CUE_WORD.search(text):
         return text
 
     def apply(m: re.Match) -> str:

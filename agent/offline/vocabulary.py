@@ -85,7 +85,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
-    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\(\s*chat\s*\)|\bchat\s+(?:assistant|app|application|interface|"
+    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),  # "triage helper (chat)"; apart: it slows the next one
+    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
      r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
      r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
      r"\bsupport\s+chat\b|\bchat[\s-](?:style|like|based)\b|\bchat\s+stuff\b|\b(?:customer|user|client)[\s-]facing\s+chat\b|\bchat\s+(?:support|widget|tool)\b|"
@@ -188,6 +189,10 @@ PRIORITY_RANKING = _re("|".join((
     rf"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+|on\s+)+{_MEASURE}\b",
     rf"(?:^|[^\w\s]\s*|\b(?:as|and|but|it|keep|make|be)\s+){_MEASURE}\s+as\s+possible\b",
 )))
+
+
+# every ranking construction has one of these words: a sentence without any is not searched (the search is costly)
+RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|prefer|possible")
 
 
 def ranked_first(phrase: str) -> tuple[str, int] | None:
