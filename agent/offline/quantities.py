@@ -196,6 +196,7 @@ class Quantity:
     value: float
     phrase: str
     pos: int
+    end: int = -1
 
 
 class _Pass:
@@ -217,7 +218,7 @@ class _Pass:
             negated = bool(_NEGATED.search(self.text[max(0, m.start() - 12):m.start()]))
             for field, value in got:  # "not 10 dollars": read (so its field is known) but not a value
                 (self.negated if negated else self.found).append(
-                    Quantity(field, value, _readable(m.group(0), self.nt), m.start()))
+                    Quantity(field, value, _readable(m.group(0), self.nt), m.start(), m.end()))
         for start, end in reversed(spans):  # one blank per quantity: no long runs for later patterns
             self.text = self.text[:start] + " " + self.text[end:]
 
@@ -288,9 +289,40 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
         p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * _MS[m.group(2)], 6))])
+    _add_up_people(p.found, nt.text)
     if notes is not None:
         notes.update(p.notes)
     return p.found, p.text
+
+
+_AND = re.compile(r"\s*(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*$")
+_COMMA = re.compile(r"\s*,\s*$")
+_USES = re.compile(r"\b(?:use|uses|using)\b")
+
+
+def _add_up_people(found: list[Quantity], text: str) -> None:
+    """'used by 350 dispatchers and 40 supervisors', '200 nurses, 50 doctors and 10 admins': people counts listed
+    with 'and' are one head count. A list without 'and' ('2,000 staff, 600 use it') is not one."""
+    users = sorted((q for q in found if q.field in ("users", "concurrent_users") and q.end > 0), key=lambda q: q.pos)
+    groups: list[list[Quantity]] = [[q] for q in users[:1]]
+    joined_by_and = [False]
+    for q in users[1:]:
+        prev = groups[-1][-1]
+        between = text[prev.end:q.pos]
+        if q.field == prev.field and (_AND.match(between) or _COMMA.match(between)):
+            groups[-1].append(q)
+            joined_by_and[-1] = bool(_AND.match(between))  # the list ends with "and"
+        else:
+            groups.append([q])
+            joined_by_and.append(False)
+    for group, ends_with_and in zip(groups, joined_by_and):
+        if len(group) < 2 or not ends_with_and or any(_USES.search(q.phrase) for q in group):
+            continue  # "5,000 employees and 1,100 use it": the second is a part of the first
+        last = group[-1]
+        for q in group[:-1]:
+            found.remove(q)
+        last.value = sum(q.value for q in group)
+        last.phrase, last.pos = " and ".join(q.phrase for q in group), group[0].pos
 
 
 _CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+time|at\s+once|"

@@ -177,7 +177,9 @@ _MEASURE = (r"(?:(?:the\s+)?(?:answer|output|response|model|result)s?\s+)?(?:" +
 _OTHER = r"(?:" + "|".join(_DIMENSION_WORDS.values()) + r"|everything|anything|all(?:\s+else)?|the\s+rest)"
 PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+(?:is\s+|are\s+|matters?\s+|counts?\s+)?(?:much\s+|way\s+|far\s+|a\s+lot\s+|even\s+)?"
-    rf"(?:more\s+important|more|a\s+higher\s+priority|higher\s+priority)\s+(?:to\s+(?:us|me|them|the\s+\w+)\s+)?than\b",
+    rf"(?:more\s+important|more|better|preferable|a\s+higher\s+priority|higher\s+priority)\s+"
+    rf"(?:to\s+(?:us|me|them|the\s+\w+)\s+)?than\b",
+    rf"\brather\s+(?:have\s+|get\s+|pay\s+for\s+|go\s+for\s+)?{_MEASURE}\s+than\b",
     rf"\b{_MEASURE}\s*(?:over|>+|before|beats?|trumps?|above)\s*{_OTHER}\b",
     rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
     rf"matters?\s+(?:the\s+)?most|is\s+(?:our|the|my)\s+(?:main|top|first|number\s+one|biggest)\s+"
