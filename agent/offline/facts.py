@@ -136,7 +136,11 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
     "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
     sentence. A per-day rate in a sentence with a window is the window's count, not a 24-hour rate."""
     if windowed and "rps" in f.values and _PER_DAY_RATE.search(f.phrases.get("rps", "")):
-        f.put("window_requests", round(f.values.pop("rps") * 86400), f.phrases.pop("rps"))
+        phrase = f.phrases.pop("rps")
+        said = re.match(r"\d+(?:\.\d+)?", phrase)  # the count as said ("30000 questions a day"), not rounded twice
+        count = float(said.group(0)) if said else f.values["rps"] * 86400
+        f.values.pop("rps")
+        f.put("window_requests", round(count), phrase)
     spans = []
     for m in _ITEMS.finditer(nt.text):
         value = nt.value(m)

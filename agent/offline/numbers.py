@@ -124,6 +124,10 @@ _SPOKEN_DECIMAL = re.compile(rf"\b({_DIGIT_WORD}|ten|\d+)\s+point\s+((?:(?:{_DIG
 _SCALE_AFTER = re.compile(r"\x01(\d+)\x02\s?(grand|k|thousand|million|mil|mn|billion|bn)\b")
 
 
+_AND_A_HALF = re.compile(rf"\b({'|'.join(sorted(_ONES, key=len, reverse=True))}|\d+)\s+and\s+a\s+half\s+"
+                         r"(hundred|thousand|million|billion|k)\b")
+
+
 def _spoken_decimal(m: re.Match) -> str:
     whole = m.group(1) if m.group(1).isdigit() else str(_ONES[m.group(1)])
     return whole + "." + "".join(str(_DIGIT_WORDS[w]) for w in m.group(2).split()) + " "
@@ -135,6 +139,8 @@ def number_text(text: str) -> Numbered:
     text = locale_digits(text)
     if "point" in text:
         text = _SPOKEN_DECIMAL.sub(_spoken_decimal, text)
+    if "half" in text:  # "two and a half thousand" -> "2.5 thousand"
+        text = _AND_A_HALF.sub(lambda m: f"{_ONES.get(m.group(1)) or m.group(1)}.5 {m.group(2)}", text)
     text = _DIGITS.sub(lambda m: _placeholder(values, _digits_value(m)) + (" usd" if m.group(4) == "grand" else ""),
                        text)
     text = _HALF.sub(lambda m: _placeholder(values, 0.5 * _SCALES[m.group(1)]), text)

@@ -36,6 +36,7 @@ _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|l
                            r"(?:\s+(?:now|only|just|about|roughly|around))?\s*~?\s*$")
 _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
                        r"(?:business|office|working|work)\s+(?:hours|day)\b")
+_SHIFTS_BEFORE = re.compile(r"\b(\d|two|three|four)\s*$")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
           "twenty-four": 24, "twenty four": 24}
@@ -123,6 +124,9 @@ def find_window(low: str) -> Window:
         raw = m.group("n").replace(",", ".")
         n = float(raw) if raw[0].isdigit() else float(_WORDS.get(raw, 0))
         hours = n / 60 if m.group("unit").startswith("m") else n
+        shifts = _SHIFTS_BEFORE.search(low[max(0, m.start() - 20):m.start()]) if what == "shift" else None
+        if shifts:  # "three 8-hour shifts": the window is all of them
+            hours *= _WORDS.get(shifts.group(1)) or float(shifts.group(1))
         if 0 < hours <= 24:
             out.hours, out.phrase = hours, m.group(0).strip()
             out.spans.append(m.span())
