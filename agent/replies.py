@@ -146,6 +146,12 @@ def _row_line(row: ComparisonRow) -> str:
             f"{'met' if r.meets_slos else 'missed'} |")
 
 
+def _notes(row: ComparisonRow) -> str:
+    """What the what-if kept from the base plan and what it could not keep (tools/whatif.py): without it, a
+    variant that had to change the model reads as if the named change alone made the difference."""
+    return "".join(f" {n[0].upper()}{n[1:].rstrip('.')}." for n in row.notes)
+
+
 def comparison_text(comparison: Comparison) -> str:
     head = "| scenario | top option | GPUs | $/month | p95 TTFT ms | p95 ITL ms | p95 E2E ms | SLOs |\n|---|---|---|---|---|---|---|---|"
     lines = [head, _row_line(comparison.base), *(_row_line(v) for v in comparison.variants)]
@@ -154,9 +160,10 @@ def comparison_text(comparison: Comparison) -> str:
         if v.top and comparison.base.top and v.deltas:
             cost = v.deltas.get("cost_usd", 0)
             summary.append(f"- **{v.label}**: {'+' if cost >= 0 else '-'}${abs(cost):,.0f}/month, "
-                           f"{v.deltas.get('gpus', 0):+.0f} GPUs, top option {v.top.model_id} on {v.top.gpu}.")
+                           f"{v.deltas.get('gpus', 0):+.0f} GPUs, top option {v.top.model_id} on {v.top.gpu}."
+                           + _notes(v))
         elif v.error:
-            summary.append(f"- **{v.label}**: {v.error}")
+            summary.append(f"- **{v.label}**: {v.error}" + _notes(v))
     return "Side by side (deltas vs the current plan in brackets):\n\n" + "\n".join(lines) + (
         "\n\n" + "\n".join(summary) if summary else "")
 

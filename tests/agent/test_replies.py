@@ -1,0 +1,22 @@
+"""agent/replies.py: what a what-if comparison says beside its table."""
+
+from __future__ import annotations
+
+from agent.replies import comparison_text
+from knowledge.catalog import Catalog
+from knowledge.domain import DeploymentSpec
+from tools.whatif import Variant, compare
+
+
+def test_what_a_variant_kept_or_could_not_keep_reaches_the_reader():
+    """tools/whatif.py notes what each variant kept from the base plan and what it could not keep (a model with
+    no FP8 variant is replaced by the nearest that has one): said where users read the comparison, or the swap
+    reads as if the named change alone made the difference."""
+    spec = DeploymentSpec().with_values("stated", "test", use_case="chatbot_conversational", users=5000)
+    comparison = compare(spec, [Variant(label="fp8", changes={"precision": "fp8"}),
+                                Variant(label="L40S", changes={"gpu": "L40S"})], Catalog.from_files())
+    text = comparison_text(comparison)
+    for variant in comparison.variants:
+        assert variant.notes  # each variant says at least what it kept
+        for note in variant.notes:
+            assert note.rstrip(".")[1:] in text
