@@ -65,7 +65,7 @@ def why_gpu_count(plan: PlanResult, r: Recommendation) -> str:
     lines = [f"**Option {r.rank} uses {r.total_gpus} x {c.gpu}**: {r.replicas} replica{'s' if r.replicas > 1 else ''} "
              f"of {r.model_id} ({c.precision.value}), {per} each."]
     if r.sized_by is not None:
-        lines.append(f"- It is {r.sized_by.text}")
+        lines.append(f"- What sets its size: {r.sized_by.text}")  # the text starts "sized by", "capped by", "one replica is ..."
     lines.append(f"- The plan is sized for the peak of {rate(w.peak_rps)} req/s (average {rate(w.avg_rps)} req/s); "
                  f"each replica takes {rate(r.load_per_replica_rps)} req/s at peak, where one replica is predicted at:")
     lines += _slo_lines(r)

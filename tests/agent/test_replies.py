@@ -20,3 +20,20 @@ def test_what_a_variant_kept_or_could_not_keep_reaches_the_reader():
         assert variant.notes  # each variant says at least what it kept
         for note in variant.notes:
             assert note.rstrip(".")[1:] in text
+
+
+def test_why_so_many_gpus_names_what_sets_the_size_in_a_sentence_for_every_kind():
+    """The binding constraint's text starts 'sized by', 'capped by' or 'one replica is the minimum': the answer
+    introduces it so each reads as a sentence (it read 'It is one replica is the minimum ...')."""
+    from agent.why_answers import why_gpu_count
+    from tools.planner import plan_detailed
+
+    catalog = Catalog.from_files()
+    kinds = set()
+    for users in (50, 5000, 200_000):
+        spec = DeploymentSpec().with_values("stated", "test", use_case="chatbot_conversational", users=users)
+        result = plan_detailed(spec, catalog)
+        r = result.recommendations[0]
+        kinds.add(r.sized_by.kind)
+        assert f"- What sets its size: {r.sized_by.text}" in why_gpu_count(result, r)
+    assert len(kinds) >= 2  # more than one kind of constraint was read
