@@ -242,7 +242,7 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
 ))
 PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
     # "spot" the tier, not the verb ("should spot errors"): said of capacity, or standing on its own
-    (PriceTier.SPOT, r"\bspot(?:\s+(?:instances?|vms?|nodes?|gpus?|pricing|prices?|capacity|market|tier))\b|"
+    (PriceTier.SPOT, r"\bspot(?:[\s-]+(?:instances?|vms?|nodes?|gpus?|pricing|prices?|capacity|market|tier))\b|"
      r"\bspot\b(?=\s*(?:is|are|fine|ok|okay|allowed|too|please|only|works?|would|could|[,.;:!?)]|$))|"
      r"\b(?:on|use|using|allow|with|via|prefer|try|run\s+on|go)\s+spot\b|\bpreemptible\b|"
      r"\binterruptible\b|\bpre-emptible\b"),
