@@ -13,7 +13,11 @@ Public API (the other layers code against these names):
 * ``calibrate`` -> ``CalibrationReport`` (writes ``coefficients.json``)
 """
 
-from simulator.perf.calibration import CalibrationReport, calibrate
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from simulator.perf.capacity import (
     LightLoadLatency, RateSearchResult, SloTargets, capacity_ceiling_rps, capacity_limit, estimate_capacity_rps,
     light_load_p95, max_rate_for_slos,
@@ -24,6 +28,22 @@ from simulator.perf.memory import MemoryPlan, plan_memory
 from simulator.perf.parallelism import valid_tensor_parallel
 from simulator.perf.predict import predict
 from simulator.perf.steptime import StepTimeModel
+
+if TYPE_CHECKING:
+    from simulator.perf.calibration import CalibrationReport, calibrate
+
+# Calibration (its least-squares fits, kernel tables and process pool) is loaded on first use: planning and predicting never need it,
+# and every command line start would pay for it.
+_LAZY = {"CalibrationReport": "simulator.perf.calibration", "calibrate": "simulator.perf.calibration"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_COEFFICIENTS_PATH", "CalibrationReport", "DoesNotFitError", "EngineCoefficients", "LightLoadLatency",
