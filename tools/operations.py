@@ -14,6 +14,7 @@ from knowledge.domain import (
     max_model_len_for,
 )
 from knowledge.domain.prediction import BenchmarkProtocol
+from knowledge.errors import CompassError
 from simulator.perf import predict
 from simulator.perf.vllm_versions import async_scheduling_by_default, check_version, describe_defaults
 from tools.planner import PlanOptions, PlanResult, WhyNot, plan_detailed, warm_start, why_not
@@ -82,6 +83,12 @@ class PredictRequest(BaseModel):
         return BenchmarkProtocol(requests_per_user=self.requests_per_user, length_spread=self.length_spread or 1.0)
 
 
+class ContextTooLongError(CompassError):
+    """Prompt + output tokens longer than the model's context window: vLLM rejects every such request."""
+
+    exit_code = 2
+
+
 class BenchmarkQuery(BaseModel):
     model: str
     gpu: str
@@ -99,6 +106,13 @@ def benchmark_lookup(kb: KnowledgeBase) -> BenchmarkLookup:
 def resolve_config(kb: KnowledgeBase, req: PredictRequest) -> ServingConfig:
     catalog = kb.catalog
     resolved = catalog.resolve_model(req.model)
+    context = resolved.card.architecture.max_context
+    if req.prompt_tokens + req.output_tokens > context:
+        # Refused up front: simulated, such requests never finish and read as an overload.
+        raise ContextTooLongError(
+            f"prompt + output tokens ({req.prompt_tokens:,} + {req.output_tokens:,} = "
+            f"{req.prompt_tokens + req.output_tokens:,}) exceed the context window of {resolved.card.id} "
+            f"({context:,} tokens): vLLM would reject these requests; shorten the prompt or the output")
     precision = req.precision or resolved.precision or resolved.card.native_precision
     max_model_len = req.max_model_len or min(resolved.card.architecture.max_context,
                                              max_model_len_for(req.prompt_tokens, None, req.output_tokens, None))

@@ -1,10 +1,12 @@
 """POST /v1/predict through a real server: the benchmark replay (``protocol``), the vLLM settings that describe a
-deployment, and what an overloaded configuration says."""
+deployment, what an overloaded configuration says, and the requests no deployment of the model could serve."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+
+from knowledge.catalog import Catalog
 
 BASE = {"model": "meta-llama/Llama-3.1-8B-Instruct", "gpu": "H100", "prompt_tokens": 1000, "output_tokens": 200}
 
@@ -95,3 +97,19 @@ def test_predict_takes_the_vllm_release_the_deployment_runs(api_server):
         assert not any(n.startswith("vLLM ") for n in today["notes"])
         assert "is not a vLLM version" in _error(c, concurrency=8, vllm_version="banana")
         assert "predates the V1 engine" in _error(c, concurrency=8, vllm_version="0.5.4")
+
+
+def test_predict_refuses_requests_longer_than_the_context_window(api_server):
+    """Prompt + output past the model's context: a 400 naming the limit and the lengths, not a simulated overload."""
+    context = Catalog.from_files().resolve_model(BASE["model"]).card.architecture.max_context
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        r = c.post("/v1/predict", json={**BASE, "prompt_tokens": context, "output_tokens": 1, "concurrency": 4})
+        assert r.status_code == 400, r.text
+        message = r.json()["error"]["message"]
+        assert "\n" not in message.strip() and "overloaded" not in message
+        assert f"({context:,} + 1 = {context + 1:,})" in message
+        assert f"context window of {BASE['model']} ({context:,} tokens)" in message
+        # a user-set max_model_len above the context does not let it through
+        r = c.post("/v1/predict", json={**BASE, "prompt_tokens": context, "output_tokens": 1, "concurrency": 4,
+                                         "max_model_len": 2 * context})
+        assert r.status_code == 400 and f"({context:,} tokens)" in r.json()["error"]["message"], r.text

@@ -1,10 +1,12 @@
-"""`compass predict` says which precision its figures are for, and why that one."""
+"""`compass predict` says which precision its figures are for, and why that one; it refuses requests no
+deployment of the model could serve."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.cli.helpers import run_compass
+from knowledge.catalog import Catalog
+from tests.cli.helpers import assert_clean_error, run_compass
 
 ARGS = ("--gpu", "L4", "--prompt-tokens", "512", "--output-tokens", "128", "--rps", "1")
 
@@ -18,3 +20,19 @@ def test_predict_names_the_precision_it_assumed(fresh_db_url, model, extra, said
     proc = run_compass("predict", "--model", model, *ARGS, *extra, env={"COMPASS_DATABASE_URL": fresh_db_url})
     assert proc.returncode == 0, proc.stderr
     assert said in " ".join(proc.stdout.split())
+
+
+@pytest.mark.parametrize("model", ["meta-llama/Llama-3.1-8B-Instruct", "RedHatAI/phi-4-FP8-dynamic"])
+def test_predict_refuses_requests_longer_than_the_context_window(fresh_db_url, model):
+    """A prompt + output past the model's context is refused up front (exit 2), not simulated into an overload."""
+    context = Catalog.from_files().resolve_model(model).card.architecture.max_context
+    prompt, output = context - 100, 101  # one token too many
+    proc = run_compass("predict", "--model", model, "--gpu", "H100", "--prompt-tokens", str(prompt),
+                       "--output-tokens", str(output), "--concurrency", "4",
+                       env={"COMPASS_DATABASE_URL": fresh_db_url})
+    assert_clean_error(proc)
+    assert proc.returncode == 2
+    message = " ".join(proc.stderr.split())
+    assert f"({prompt:,} + {output:,} = {context + 1:,})" in message
+    assert "context window of" in message and f"({context:,} tokens)" in message
+    assert proc.stdout == "" and "overloaded" not in message
