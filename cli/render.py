@@ -222,6 +222,3 @@ def comparison_table(comparison) -> None:
         extra = ", ".join(f"{_WHATIF_HEADERS[i]} {row[i]}" for i in hidden if i not in keep)
         if extra:
             console.print(f"{row[0]}: {extra}", highlight=False, markup=False)
-    for variant in comparison.variants:  # what the what-if kept, and what it could not keep (tools/whatif.py)
-        for note in variant.notes:
-            console.print(f"{variant.label}: {note}", highlight=False, markup=False)

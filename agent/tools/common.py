@@ -7,6 +7,7 @@ time is wrapped in a *step*: start/end events every front end shows, and a ``Too
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -44,8 +45,13 @@ def summarize(result: Any) -> str:
                 f"${top.monthly_cost_usd:,.0f}/month, {'meets' if top.meets_slos else 'misses'} SLOs") if top else "no options"
     if hasattr(result, "variants"):
         return f"base + {len(result.variants)} variant(s) compared"
-    if isinstance(result, BaseModel):
-        return type(result).__name__
+    if hasattr(result, "bundle"):  # a deployment rendered for approval (tools/deploy_path.Prepared)
+        b = result.bundle
+        problems = len(getattr(result, "problems", []))
+        return (f"{len(b.manifests)} manifest(s) for {b.name} in {b.namespace}"
+                + (f", {problems} problem(s)" if problems else ""))
+    if isinstance(result, BaseModel) or dataclasses.is_dataclass(result):
+        return type(result).__name__  # never a repr: the step line is read by people
     return str(result)[:120]
 
 

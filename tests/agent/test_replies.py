@@ -37,3 +37,18 @@ def test_why_so_many_gpus_names_what_sets_the_size_in_a_sentence_for_every_kind(
         kinds.add(r.sized_by.kind)
         assert f"- What sets its size: {r.sized_by.text}" in why_gpu_count(result, r)
     assert len(kinds) >= 2  # more than one kind of constraint was read
+
+
+def test_the_deploy_step_line_says_what_was_rendered_not_a_repr():
+    """The terminal and the UI show each tool step's summary: a rendered deployment read
+    'Prepared(bundle=ManifestBundle(name=..., manifests=(Manifest(filename ...'."""
+    from agent.tools.common import summarize
+    from tools import deploy_path
+    from tools.planner import plan_detailed
+
+    catalog = Catalog.from_files()
+    spec = DeploymentSpec().with_values("stated", "test", use_case="chatbot_conversational", users=500)
+    rec = plan_detailed(spec, catalog).recommendations[0]
+    prepared = deploy_path.prepare(rec, spec, catalog, target="local", allowed_namespaces=["compass"])
+    line = summarize(prepared)
+    assert line.startswith(f"{len(prepared.bundle.manifests)} manifest(s) for {prepared.bundle.name} in compass")
