@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
 
 from knowledge.domain import DeploymentOutcome, DeploymentSpec, SimilarDeployment
 from knowledge.embedding import workload_vector
 
+if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
+    import numpy as np
+
 
 def insert_outcome(conn: psycopg.Connection, outcome: DeploymentOutcome) -> None:
+    import numpy as np
     conn.execute(
         "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome, workload,"
         " source) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -25,6 +29,7 @@ def insert_outcome(conn: psycopg.Connection, outcome: DeploymentOutcome) -> None
 
 
 def insert_many(conn: psycopg.Connection, outcomes: Sequence[DeploymentOutcome]) -> None:
+    import numpy as np
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO deployment_outcomes (id, created_at, target, use_case, model_id, gpu, passed, outcome,"
@@ -36,6 +41,7 @@ def insert_many(conn: psycopg.Connection, outcomes: Sequence[DeploymentOutcome])
 
 
 def similar(conn: psycopg.Connection, spec: DeploymentSpec, k: int = 5) -> list[SimilarDeployment]:
+    import numpy as np
     query = np.array(workload_vector(spec), dtype=np.float32)
     rows = conn.execute(
         "SELECT outcome, workload <-> %s AS distance FROM deployment_outcomes ORDER BY workload <-> %s LIMIT %s",

@@ -16,11 +16,13 @@ so a coefficient means the same thing in both places. Every function accepts flo
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from knowledge.domain import GpuSpec, Precision
 from simulator.perf.coefficients import EngineCoefficients
+
+if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
+    import numpy as np
 
 # Bytes per weight of the table kernels of each GEMM kind (scales included): FP8, NVFP4 (one FP8 scale per 16),
 # weight-only 4-bit with 16-bit scales per group of 128.
@@ -57,12 +59,14 @@ def gemm_ms(r: GemmRates, m, n, k):
 
 def touched_experts(tokens, top_k, experts):
     """Distinct experts T tokens choosing k of E touch when they route independently: E (1 - (1 - k/E)^T)."""
+    import numpy as np
     return experts * -np.expm1(tokens * np.log1p(-top_k / experts))
 
 
 def balanced_experts(tokens, top_k, experts):
     """Distinct experts under the kernel benchmarks' balanced routing (token i takes experts i + j ceil(E/k)):
     min(E, T k), more than independent routing touches at a few tokens per expert."""
+    import numpy as np
     return np.minimum(experts, tokens * top_k)
 
 
@@ -125,6 +129,7 @@ def all_to_all_ms(tokens, top_k, hidden, gpus, lat_ms: float, bytes_per_ms: floa
     """Expert-parallel dispatch (or combine) of one GPU's ``tokens``: each routed copy of a 16-bit hidden state
     that lives on another GPU crosses a link. Spanning nodes, the copies bound for other nodes go over the NIC
     while the others take NVLink, at the same time (DeepEP overlaps the two)."""
+    import numpy as np
     payload = tokens * top_k * hidden * 2.0
     if not gpus_per_node or gpus <= gpus_per_node or not inter_node_bytes_per_ms:
         return lat_ms + payload * (gpus - 1) / gpus / bytes_per_ms

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from knowledge.catalog import Catalog
 from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig
@@ -26,6 +25,9 @@ from simulator.perf.offline_clock import EngineLimits, run_engine, sequence_usag
 from simulator.perf.memory import MemoryPlan, plan_memory
 from simulator.perf.steptime import StepTimeModel
 from simulator.perf.workload import arrival_cv, interarrival_times, sample_lengths, uniform_lengths
+
+if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
+    import numpy as np
 
 CLIENT_GAP_MS = 0.5  # closed loop: a finished user's next request reaches the server this much later
 MIN_MEASURED, MAX_MEASURED = 300, 1200
@@ -65,6 +67,7 @@ class SimulationResult:
 
 
 def latency_stats(values: np.ndarray, band_pct: float | None = None) -> LatencyStats:
+    import numpy as np
     v = values[np.isfinite(values)]
     if not len(v):
         v = np.array([math.nan])
@@ -109,6 +112,7 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
     length distribution); under it the load's lengths are the benchmark's L. ``cached_prefix_tokens``: a prompt
     prefix every request shares and prefix caching keeps (computed once, by the first request).
     """
+    import numpy as np
     if protocol is not None:
         if load.kind is not LoadKind.CONCURRENCY:
             raise ValueError("a benchmark protocol replays a closed loop: give a concurrency, not a request rate")
@@ -161,6 +165,7 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
 
 
 def _closed_loop_target(users: int) -> int:
+    import numpy as np
     return int(np.clip(200 + 2 * users, MIN_MEASURED, MAX_MEASURED))
 
 
@@ -192,6 +197,7 @@ def _throughput_ceiling(step: StepTimeModel, lim: EngineLimits, load: Load) -> f
 def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan, load: Load,
             dp: int,
             measured_rate: float | None, ceiling_rps: float = math.inf) -> SimulationResult:
+    import numpy as np
     arr, first, fin = run.arrival[mask], run.first_token[mask], run.finish[mask]
     out = run.output[mask]
     # API-server/streaming delay: a constant, the prompt's tokenization, a share growing with the requests streamed
@@ -244,6 +250,7 @@ def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficient
 
 def _queue_grows(arrival: np.ndarray, queue: np.ndarray, e2e: np.ndarray) -> bool:
     """Overload shows as queueing delay that keeps rising through the measured window."""
+    import numpy as np
     order = np.argsort(arrival)
     q = queue[order]
     quarter = max(len(q) // 4, 1)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from simulator.scheduler import EngineLimits, IterationCost, Scheduler, Sequence, StepCost, sequence_usage
+
+if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
+    import numpy as np
 
 __all__ = ["EngineLimits", "EngineRun", "StepCost", "run_engine", "sequence_usage"]
 
@@ -79,6 +81,7 @@ class _Engine:
 
     def __init__(self, cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np.ndarray,
                  arrivals: _Arrivals, watch: np.ndarray, event_skipping: bool = True, cached_prefix: int = 0):
+        import numpy as np
         n = len(prompt)
         self.event_skipping = event_skipping
         self.arrivals, self.watch = arrivals, watch.tolist()
@@ -202,6 +205,7 @@ def run_engine(cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np
     ``cached_prefix``: prompt tokens every request shares and prefix caching keeps; the first request computes
     them, the others start after them (their KV blocks still count per sequence: a conservative cache).
     """
+    import numpy as np
     n = len(prompt)
     arrival = np.full(n, np.inf) if arrival_ms is None else arrival_ms.astype(float).copy()
     arrivals = _Arrivals(arrival, users, client_gap_ms)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Sequence
 
 from knowledge.catalog import Catalog
 from knowledge.domain import (
@@ -16,6 +14,9 @@ from knowledge.domain.prediction import BenchmarkProtocol, PredictionProtocol
 from simulator.perf.benchmarks import BenchmarkMatch, match, reference_value
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, family_name, load_coefficients
 from simulator.perf.loadsim import SimulationResult, config_parts, simulate
+
+if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
+    import numpy as np
 
 METRICS = ("ttft", "itl", "e2e")
 MEASURED_BAND_PCT = 5.0  # run-to-run spread of a measurement at the same load
@@ -152,6 +153,7 @@ def _from_row(row: BenchmarkRow, stats: dict[str, LatencyStats], throughput: Thr
 def _corrections(found: BenchmarkMatch, config: ServingConfig, load: Load, catalog: Catalog, seed: int,
                  coefficients, how: dict) -> tuple[dict[str, float], int]:
     """Geometric mean over the rows of measured / modelled, per metric, each row modelled at its own load."""
+    import numpy as np
     rows = ([found.exact_simulated] if found.exact_simulated else []) + list(found.neighbours)
     logs: dict[str, list[float]] = {m: [] for m in METRICS}
     used = 0

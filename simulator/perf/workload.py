@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from knowledge.domain import Load, LoadKind
+
+if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
+    import numpy as np
 
 Z90 = 1.2815515655446004  # standard normal 90th percentile
 
@@ -25,6 +27,7 @@ def lognormal_sigma(mean: float, p90: float | None) -> float:
 
 def sample_lengths(rng: np.random.Generator, n: int, mean: int, p90: int | None,
                    cap: int | None = None) -> np.ndarray:
+    import numpy as np
     sigma = lognormal_sigma(mean, p90)
     if sigma == 0.0:
         out = np.full(n, float(mean))
@@ -40,6 +43,7 @@ def sample_lengths(rng: np.random.Generator, n: int, mean: int, p90: int | None,
 def uniform_lengths(rng: np.random.Generator, n: int, longest: int, spread: float, cap: int | None = None
                     ) -> np.ndarray:
     """A benchmark client's lengths: uniform integers in [spread x longest, longest] (spread 1: fixed)."""
+    import numpy as np
     lo = max(1, int(round(spread * longest)))
     out = rng.integers(lo, longest + 1, n) if lo < longest else np.full(n, longest)
     if cap:
@@ -50,6 +54,7 @@ def uniform_lengths(rng: np.random.Generator, n: int, longest: int, spread: floa
 def interarrival_times(rng: np.random.Generator, n: int, rate: float, cv: float) -> np.ndarray:
     """Gaps (s) of a renewal process at ``rate`` per second: exponential (cv = 1), gamma (cv != 1), or
     evenly spaced (cv = 0)."""
+    import numpy as np
     mean = 1.0 / rate
     if cv <= 1e-9:
         return np.full(n, mean)
