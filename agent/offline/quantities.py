@@ -29,7 +29,8 @@ RATE_FIELDS = ("rps", "peak_rps")
 _PER_SECONDS = {"s": 1, "sec": 1, "second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                 "day": 86400, "week": 7 * 86400, "wk": 7 * 86400, "month": 30 * 86400, "mo": 30 * 86400}
 _MONTHLY_FACTOR = {"month": 1.0, "mo": 1.0, "monthly": 1.0, "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12,
-                   "annually": 1 / 12, "yearly": 1 / 12, "annual": 1 / 12, "week": 52 / 12, "wk": 52 / 12,
+                   "annually": 1 / 12, "quarter": 1 / 3, "quarterly": 1 / 3, "yearly": 1 / 12, "annual": 1 / 12,
+                   "week": 52 / 12, "wk": 52 / 12,
                    "weekly": 52 / 12, "day": 30.4, "daily": 30.4, "hour": 730.0, "hr": 730.0, "h": 730.0,
                    "hourly": 730.0}
 _ADVERB_PERIOD = {"daily": "day", "hourly": "hour", "weekly": "week", "monthly": "month"}
@@ -61,10 +62,10 @@ _BUDGET_CUR = re.compile(
     rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|"
     rf"dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|(?:swiss\s+)?francs?\b)")
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|week|wk|day|hour|hr|h)\b|"
-    r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|weekly|daily|hourly)\b")
+    r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h)\b|"
+    r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b")
 # the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
-_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
+_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)|"
                            # money the organisation has or makes, not what it spends on this
                            r"^\s*(?:\w+\s+)?(?:of|in)\s+(?:assets|revenue|turnover|deposits|sales|funding|profits?|"
@@ -380,7 +381,7 @@ def _budget(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     usd, note = to_usd(value * factor, currency_of(m.group(0)))
     if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
         per = _ADVERB_PERIOD.get(unit or "", unit or "").replace("annual", "year").replace("yearly", "year")
-        per = {"yr": "year", "annum": "year", "annually": "year", "wk": "week", "hr": "hour", "h": "hour"}.get(per, per)
+        per = {"yr": "year", "annum": "year", "annually": "year", "quarterly": "quarter", "wk": "week", "hr": "hour", "h": "hour"}.get(per, per)
         note = f"{value:,.0f} a {per} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
     if note:
         p.notes["budget_monthly_usd"] = note
@@ -496,7 +497,9 @@ _RELATIVE = re.compile(
     rf"(?:{NUM}\s*(?:x|times)|(?P<word>twice|double|triple|thrice|quadruple)|(?:(?P<num>a|one|{NUM})\s+)?"
     r"(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)(?:\s+of)?)\s+(?:of\s+)?(?:what\s+it\s+is\s+)?"
     r"(?P<ref>that|this|it|the\s+(?:average|avg|normal|usual|typical|baseline|steady(?:\s+state)?|sustained|peak|"
-    r"max(?:imum)?)(?:\s+(?:rate|load|traffic|volume|level))?|(?:the\s+)?(?:average|normal|usual|peak))\b")
+    r"max(?:imum)?)(?:\s+(?:rate|load|traffic|volume|level))?|(?:the\s+)?(?:average|normal|usual|peak))\b|"
+    # "10 rps normally, 5x at peak": the reference left out, the peak named right after
+    rf"{NUM}\s*(?:x|times)(?=\s+(?:at|during|in|on)\s+(?:the\s+)?(?:peaks?|busiest|rush))")
 
 
 _RELATIVE_CUE = re.compile(r"\x02\s*(?:x|times)\b|twice|double|triple|thrice|quadruple|half|halves|third|quarter|fifth|"
@@ -527,8 +530,8 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
         elif m.group("word"):
             factor = _FACTOR_WORDS[m.group("word")]
         else:
-            factor = nt.value(m)
-        ref = m.group("ref")
+            factor = nt.values[int(next(g for g in m.groups() if g and g.isdigit()))]
+        ref = m.group("ref") or ""
         clause = nt.text[max(0, m.start() - 60):m.end() + 40]
         if _AVERAGE.search(ref):
             field = "peak_rps"
