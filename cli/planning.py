@@ -17,7 +17,7 @@ from knowledge.domain import (
     SPEC_FIELDS, CostModel, DeploymentSpec, ExperienceClass, Precision, PriceTier, Priority, UseCase,
 )
 from knowledge.errors import CompassError
-from tools.planner import PlanOptions
+from tools.planner import PlanOptions, warm_start
 from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
 from tools.whatif import Variant, parse_assignment
 
@@ -145,7 +145,9 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
             console.print(escape(answer.reason), highlight=False)
         return
     with console.status("Planning over the catalog..."):
-        result = run_plan(_kb(), spec, PlanOptions(top_n=top))
+        kb = _kb()
+        result = run_plan(kb, spec, PlanOptions(top_n=top))
+        warm_start.save(kb.catalog, new_verifications=True)  # the same question again simulates nothing
     if as_json:
         print_json(result.recommendations)
         return

@@ -66,3 +66,21 @@ def test_use_case_by_the_name_the_ui_shows(plan):
     assert rag.returncode == 0, rag.stderr
     wrong = run_compass("plan", "--use-case", "chatbots", "--users", "5", env=env)
     assert wrong.returncode == 2 and "chatbot (chatbot_conversational)" in " ".join(wrong.stderr.split())
+
+
+def test_a_question_asked_again_finds_its_verifications_kept(plan, tmp_path):
+    """The engine results are kept on disk (tools/planner/warm_start.py); a shape screened by another question
+    lacks this question's verifications: the first process asking it writes them, the next computes nothing new
+    (so writes nothing)."""
+    env = {**plan[0], "XDG_CACHE_HOME": str(tmp_path)}
+    assert run_compass(*ARGS, env=env).returncode == 0  # screens the shape, verifies 5,000 users' options
+    kept = next((tmp_path / "compass").glob("planner-*.pickle"))
+    other = ("plan", "--use-case", "chatbot", "--users", "700")  # the same shape: only verifications are new
+    written = kept.stat().st_mtime_ns
+    first = run_compass(*other, env=env)
+    assert first.returncode == 0, first.stderr
+    assert kept.stat().st_mtime_ns > written
+    written = kept.stat().st_mtime_ns
+    again = run_compass(*other, env=env)
+    assert again.returncode == 0 and again.stdout == first.stdout
+    assert kept.stat().st_mtime_ns == written

@@ -79,8 +79,8 @@ def cache_file(catalog: Catalog) -> Path:
 
 
 def _state(catalog: Catalog) -> dict:
-    return catalog._cache.setdefault(_STATE_KEY, {"restored": False, "saved_screen": 0, "file": None,
-                                                  "prepared": frozenset()})
+    return catalog._cache.setdefault(_STATE_KEY, {"restored": False, "saved_screen": 0, "saved_predictions": 0,
+                                                  "file": None, "prepared": frozenset()})
 
 
 def restore(catalog: Catalog) -> int:
@@ -104,16 +104,23 @@ def restore(catalog: Catalog) -> int:
                 loaded += memo(catalog, name).preload(items, _CODECS[name][1] if name in _CODECS else None)
         state["prepared"] = frozenset(tables.get(_PREPARED, ())) if isinstance(tables, dict) else frozenset()
         state["saved_screen"] = len(memo(catalog, "screen"))
+        state["saved_predictions"] = len(memo(catalog, "prediction"))
         return loaded
 
 
-def save(catalog: Catalog, *, force: bool = False) -> bool:
+def save(catalog: Catalog, *, force: bool = False, new_verifications: bool = False) -> bool:
     """Write the memo tables when a new workload shape was screened since the last write (the costly part;
-    verification results ride along). True when written."""
+    verification results ride along). True when written.
+
+    ``new_verifications``: also write when only verifications are new -- a command line process, whose next run
+    of the same question then simulates nothing (a shape screened by another process left its own verifications
+    only). Servers leave it off: a write per distinct plan would cost them more than it saves.
+    """
     state = _state(catalog)
     with _lock:
-        screened = len(memo(catalog, "screen"))
-        if screened <= state["saved_screen"] and not force:
+        screened, predicted = len(memo(catalog, "screen")), len(memo(catalog, "prediction"))
+        new = screened > state["saved_screen"] or (new_verifications and predicted > state["saved_predictions"])
+        if not new and not force:
             return False
         path = state["file"] or cache_file(catalog)
         tables: dict = {name: memo(catalog, name).recent(limit, *(_CODECS[name][:1] if name in _CODECS else ()))
@@ -129,7 +136,7 @@ def save(catalog: Catalog, *, force: bool = False) -> bool:
         except OSError as exc:  # a read-only or full disk costs the next process its warm start, nothing else
             log.warning("planner_cache_not_written", file=str(path), error=str(exc)[:200])
             return False
-        state["saved_screen"] = screened
+        state["saved_screen"], state["saved_predictions"] = screened, predicted
         return True
 
 
