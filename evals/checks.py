@@ -62,7 +62,8 @@ def match_value(actual: Any, expected: Any) -> str | None:
     actual = [_plain(a) for a in actual] if isinstance(actual, list) else _plain(actual)
     if isinstance(expected, dict):
         return _match_dict(actual, expected)
-    if expected is None:
+    if expected is None or expected == [] or expected == "":
+        # An empty list is no constraint, the same as unset (``gpus: []`` and ``gpus: null`` mean "any GPU").
         return None if actual in (None, [], "") else f"expected unset, got {_show(actual)}"
     if actual in (None, [], ""):
         return f"expected {_show(expected)}, but it is unset"

@@ -35,8 +35,10 @@ _WORDNUM = re.compile(
     rf"(?:{_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD}))*\b")
 _HALF = re.compile(r"\bhalf\s+a\s+(million|thousand|billion)\b")
 # Durations said in words: "half a second", "under a second", "a couple of seconds".
-_WORD_DURATION = re.compile(r"\b(half\s+an?|an?|one|a\s+couple\s+of|a\s+few|several)\s+(second|minute|millisecond)s?\b")
-_DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
+_WORD_DURATION = re.compile(r"\b(half\s+an?|a\s+(?:quarter|tenth|fifth)\s+of\s+an?|an?|one|"
+                            r"a\s+couple\s+of|a\s+few|several)\s+(second|minute|millisecond)s?\b")
+_DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25,
+                   "a tenth of a": 0.1, "a fifth of a": 0.2, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
                    "several": 5.0}
 _DIGITS = re.compile(
     r"(?<![\w.,\x01\x02])(-\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"

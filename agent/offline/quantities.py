@@ -159,10 +159,11 @@ _NOT_PEOPLE = (r"(?!(?:[a-z]*ments?|documents|servers|containers|characters|lett
 _PERSON_FORM = r"(?:[a-z]+(?:ers|ors|ists|ians|eers|men|ees|ants|ents|ives|ppl)|ppl|folk|staff)"
 _USERS_FORM = re.compile(
     rf"(?:\b(?:for|our|with|serving|serve|supporting|support|by)\s+(?:about\s+|around\s+|roughly\s+|approx\w*\s+|"
-    rf"~\s*|some\s+|up\s+to\s+|over\s+|nearly\s+|almost\s+)?){NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?"
+    rf"~\s*|some\s+|up\s+to\s+|over\s+|nearly\s+|almost\s+)?){NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+(?:(?:and|or|&)\s+)?){{0,2}}?"
     rf"{_NOT_PEOPLE}{_PERSON_FORM}\b|"
     rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{_NOT_PEOPLE}{_PERSON_FORM}\s+(?:will\s+|would\s+|who\s+|that\s+)?"
-    r"(?:use|using|uses|log\s+in|access)\b")
+    r"(?:use|using|uses|log\s+in|access)\b|"
+    rf"{NUM}\s*[^\W\d_]+\s+\(\s*{USER_NOUNS}\s*\)")
 # "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
 _USERS_ACTIVE = re.compile(rf"{NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"

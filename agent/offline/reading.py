@@ -49,6 +49,9 @@ _DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|v
                      r"replicas?|ai|rag|compass|slo|slos|ttft|quantiz\w*|nvidia|cuda)\b")
 
 
+# A message in another language is still read when this many facts in it carry English units or nouns
+MIXED_LANGUAGE_FACTS = 2
+
 def _vendor(names: list[str], catalog: Catalog) -> str | None:
     """The vendor whose GPUs ``names`` are, all of them ("NVIDIA only" is a vendor, not a list of cards)."""
     for vendor in {g.vendor for g in catalog.gpus}:
@@ -159,11 +162,17 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
-    if language:
+    parsed = parse(text, catalog, asked=asked or [], spec=spec) if language else None
+    if language and len(parsed.spans) < MIXED_LANGUAGE_FACTS:
         return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
+    if language:
+        # A mixed message ("Chatbot interne pour nos 2 500 agents ... 0,8 s") whose numbers carry English units or
+        # product words is read for those, and the reply says that nothing else of it was understood
+        notes = notes + [f"This message reads as {language}; I only understand English, so I read just the numbers "
+                         f"and product words in it: {', '.join(parsed.spans.values())}."]
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
-    parsed = parse(text, catalog, asked=asked or [], spec=spec)
+    parsed = parsed or parse(text, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)
     if parsed.guessed and state is not None and state.comparison is not None:

@@ -17,7 +17,8 @@ def _re(pattern: str) -> re.Pattern:
 
 # ------------------------------------------------------------------ use cases
 # (use case, weight, pattern). The heaviest total wins, so "a chatbot over our PDFs" is RAG (3) not chat (1).
-_SUMMARY = r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b"
+_SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b|"
+            r"\bcondens(?:e|es|ed|ing)\b|\bboil(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?down\b|\binto\s+(?:a\s+few\s+)?bullet[\s-]?points\b")
 _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
                r"pdfs?)\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
                r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?)\b|"
@@ -135,7 +136,7 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
      + _CARE + r"(?:latency|speed|response\s+times?)\b|"
      r"\b(?:latency|speed|responsiveness|response\s+times?|snappiness)" + _ABOVE_ALL),
-    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config|[a-z]+s\b|"
+    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheapest\s+(?:option|one|plan|setup|config\w*)\s+(?:please|pls|plz)\b|\b(?:give|show|get)\s+(?:me|us)\s+the\s+cheapest\b|\b(?:we|i)\s+(?:want|need)\s+the\s+cheapest\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config|[a-z]+s\b|"
      r"[a-z]+\s+[a-z]+s\b))|\bevery\s+(?:dollar|penny|cent|euro|pound)\s+(?:counts|matters)\b|\bbudget[\s-]"
      r"(?:conscious|constrained|sensitive)\b|\bon\s+a\s+(?:tight\s+)?budget\b|"
      r"\bcosts?\s+(?:matters?|is|are|counts?)\s+(?:way\s+|much\s+|a\s+lot\s+)?more\s+(?:important\s+)?than\b|"
