@@ -141,6 +141,7 @@ class _Message:
         self.users_used_by = False  # the pasted user count was said of who uses the tool
         self.pasted_fields: set[str] = set()  # fields only pasted text (a quote, a document) gave
         self.retracted_exclusion = False  # the last retraction withdrew an exclusion ("I never wanted to exclude")
+        self.asked_before: list[Q.Question] = []  # what the message's earlier questions named (GPU, model, number)
 
     # ------------------------------------------------------------------ per sentence
 
@@ -220,11 +221,16 @@ class _Message:
             return False
         facts = read_facts(sc.orig, low, self.catalog, self.asked)
         options = C.option_numbers(low)
+        targets = Q.why_targets(low, facts, options)
+        named = [q for q in targets if q.about not in ("option", "cost", "gpu_count")]
         if why:
-            self.questions += Q.why_targets(low, facts, options)
+            # "Couldn't a single H200 hold it at FP8? Why aren't you using that?": a why that names nothing asks
+            # about what the question before it named
+            self.questions += named or (not options and self.asked_before) or targets
             self.intents.append(((index, 0), Intent.WHY))
             self.options += [n for n in options if n not in self.options]
-        elif hypothetical:
+        self.asked_before = named or self.asked_before
+        if hypothetical:
             request = _whatif(facts, self.whatif_problems)
             if request:
                 self.whatifs.append(request)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from agent.offline.facts import Facts
 
 WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|sorry|also|just\s+curious|quick\s+question)\W+)*"
-                 r"(?:why|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
+                 r"(?:why|y(?=\s+not\b)|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
                  r"isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|don'?t|didn'?t|wouldn'?t|hasn'?t|haven'?t|can'?t|"
                  r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b")
 _INTERROGATIVE = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|also|out\s+of\s+curiosity)\W+)*"
-                            r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|will|"
+                            r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|couldn'?t|can'?t|shouldn'?t|"
+                            r"won'?t|will|"
                             # "do we ...?" asks; "do 2.5k" (do it with 2.5k) is an imperative
                             r"(?:does|do)(?=\s+(?:we|you|i|they|it|that|this|these|those|the|our|your|an?|any|all|"
                             r"people|users|l\d|h\d|a\d)\b)|"
@@ -34,7 +35,10 @@ _BELIEF = re.compile(r"^\W*(?:i|we)\s+(?:thought|think|believe|believed|heard|re
                      r"^\W*(?:as\s+far\s+as\s+(?:i|we)\s+(?:know|can\s+tell)|afaik|iirc|i'?m\s+(?:pretty\s+)?sure|"
                      r"(?:i|we)\s+(?:understand|hear|read\s+that)|apparently|reportedly)\b|"
                      r"^\W*(?:isn'?t|wouldn'?t|doesn'?t|surely|apparently|supposedly)\b|"
-                     r"^\W*(?:my|our)\s+understanding\b")
+                     r"^\W*(?:my|our)\s+understanding\b|"
+                     r"\b(?:seems?|feels?|looks?|sounds?)\s+(?:like\s+)?(?:a\s+lot|(?:way\s+|too\s+|very\s+|really\s+|"
+                     r"pretty\s+|quite\s+|rather\s+)?(?:much|high|steep|expensive|pricey|costly|excessive|crazy|"
+                     r"insane|low|cheap|many|big|large|small))\b")
 RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
                      r"(?:ever\s+)?(?P<verb>say|said|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"
                      r"specif(?:y|ied)|want(?:ed)?|exclude[ds]?|rule[ds]?\s+out|ban(?:ned)?|remove[ds]?)\b|"
