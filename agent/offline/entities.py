@@ -26,6 +26,7 @@ _EXTRA_KEYWORDS = {"gpt-oss": r"gpt[\s-]?oss"}
 # Providers for "no Chinese models" (an enterprise policy phrase common enough to support).
 _CHINESE_PROVIDERS = {"alibaba", "deepseek", "moonshot ai", "minimax", "z.ai", "zhipu ai"}
 
+NOT_JUST = r"\bnot\s+(?:just|only|merely|solely|exclusively|limited\s+to)\s+(?:on\s+)?(?:the\s+)?(?:\w+\s+)?$"
 _NEG_BEFORE = re.compile(
     r"(?:\b(?:no|not|nothing|none|avoid|avoiding|without|except|excluding|exclude|never|ban|banned|skip|nor|"
     r"don'?t\s+(?:want|use|like|have|need)|do\s+not\s+(?:want|use|have|need)|can'?t\s+(?:use|get|buy|rent|access)|"
@@ -38,7 +39,8 @@ _NEG_AFTER = re.compile(
     r"possible|ok|okay)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey)|"
     r"unavailable|excluded|banned|forbidden|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
-_LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$")
+# "not more than 4 H100s" limits; "not just the A100s" widens: neither negates what it names
+_LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$|" + NOT_JUST)
 _GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
 _BOUNDARY = re.compile(r"[.;!?,]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
 # Someone else's hardware or model, not a requirement: "our competitor runs on H100s", "the vendor's demo used

@@ -15,7 +15,7 @@ from typing import Any
 
 from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.entities import find_gpus, find_models, polarity, someone_elses, with_count
+from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text
 from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates
 from agent.offline.text import mask, squeeze
@@ -203,6 +203,7 @@ def _models(text: str, catalog: Catalog, f: Facts) -> str:
 
 
 _LIFTED_BEFORE = re.compile(V.LIFT + r"$")
+_NOT_JUST = re.compile(NOT_JUST)
 _LIFTED_AFTER = re.compile(r"\s*(?:only\s+)?" + V.RESTRICTION)
 
 
@@ -216,6 +217,9 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
         spans.append((m.start, m.end))
         if _LIFTED_AFTER.match(text, m.end) and _LIFTED_BEFORE.search(text[max(0, m.start - 40):m.start]):
             continue  # "scratch the L4 restriction": names the restriction lifted (CLEARS), no preference
+        if _NOT_JUST.search(text[max(0, m.start - 40):m.start]):
+            f.cleared.append("gpus")  # "other GPUs are fine too, not just the A100s": the restriction is lifted
+            continue
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
         if m.positive and m.broad:
             f.broad.update({name: m.broad for name in m.names})

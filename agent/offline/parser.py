@@ -267,6 +267,8 @@ class _Message:
                 out.cleared.append(field)
         for kind in ("gpus", "models"):
             names = said.lists.get(kind, []) + said.lists.get("exclude_" + kind, [])
+            if excluding:  # "I never excluded H100s": the family named, as "no H100s" excluded it
+                names = list(dict.fromkeys(b for n in names for b in said.broad.get(n, (n,))))
             if names and (excluding or "exclude_" + kind in said.lists):
                 out.add(kind, names)
                 out.additive.add(kind)

@@ -40,13 +40,13 @@ _BELIEF = re.compile(r"^\W*(?:i|we)\s+(?:thought|think|believe|believed|heard|re
                      r"pretty\s+|quite\s+|rather\s+)?(?:much|high|steep|expensive|pricey|costly|excessive|crazy|"
                      r"insane|low|cheap|many|big|large|small))\b")
 RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
-                     r"(?:ever\s+)?(?P<verb>say|said|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"
+                     r"(?:ever\s+)?(?P<verb>say|said|mean|meant|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"
                      r"specif(?:y|ied)|want(?:ed)?|exclude[ds]?|rule[ds]?\s+out|ban(?:ned)?|remove[ds]?)\b|"
                      r"\bwhere\s+did\s+you\s+get\b|\bwho\s+said\b")
 _EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
 _TO_EXCLUDE = re.compile(r"\s*to\s+(?:exclude|rule\s+out|ban|remove|drop|avoid)\b")
 # ", just the L4" ends what is withdrawn; "we have just one GPU" is part of it
-_CLAUSE_END = re.compile(r"[,;]|\s-+\s|\bbut\b|\bwhile\b")
+_CLAUSE_END = re.compile(r"[,;\u2013\u2014]|\s-+\s|\bbut\b|\bwhile\b")
 # "the '1 GPU' was a typo": what stands before the cue is withdrawn
 _TYPO = re.compile(r"\b(?:was|were|is)\s+(?:just\s+)?(?:a\s+|an\s+)?(?:typo|mistake|error|wrong|slip)\b")
 # what a why-question asks about, when no GPU, model or option is named
