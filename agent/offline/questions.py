@@ -36,8 +36,8 @@ _BELIEF = re.compile(r"^\W*(?:i|we)\s+(?:thought|think|believe|believed|heard|re
                      r"(?:i|we)\s+(?:understand|hear|read\s+that)|apparently|reportedly)\b|"
                      r"^\W*(?:isn'?t|wouldn'?t|doesn'?t|surely|apparently|supposedly)\b|"
                      r"^\W*(?:my|our)\s+understanding\b|"
-                     r"\b(?:seems?|feels?|looks?|sounds?)\s+(?:like\s+)?(?:a\s+lot|(?:way\s+|too\s+|very\s+|really\s+|"
-                     r"pretty\s+|quite\s+|rather\s+)?(?:much|high|steep|expensive|pricey|costly|excessive|crazy|"
+                     r"\b(?:seems?|feels?|looks?|sounds?)\s+(?:like\s+)?(?:a\s+lot|(?:(?:way|too|very|really|"
+                     r"pretty|quite|rather|a\s+bit|a\s+little)\s+){0,2}(?:much|high|steep|expensive|pricey|costly|excessive|crazy|"
                      r"insane|low|cheap|many|big|large|small))\b")
 RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
                      r"(?:ever\s+)?(?P<verb>say|said|mean|meant|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"

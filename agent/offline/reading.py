@@ -36,7 +36,10 @@ _UNDO = re.compile(r"^\W*(?:please\s+)?(?:undo|revert|roll\s*back)(?:\s+(?:that|
                    r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b", re.I)
 # "put it back" undoes the last change only when it names nothing: "MI300X is ok after all - put it back in" is the
 # GPU allowed again
-_PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b", re.I)
+_PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b|\b(?:go|change\s+it|set\s+it|switch|revert)\s+back\s+to\s+"
+                       r"(?:what|how|where)\s+(?:it|that|we)\s+(?:was|were|had|had\s+it)(?:\s+(?:before|earlier|originally|"
+                       r"at\s+first))?\b|\b(?:go|change\s+it|set\s+it|switch)\s+back\s+to\s+(?:the\s+)?(?:previous|original|"
+                       r"old|earlier)\s+(?:one|value|setting|number|figure)\b|\bback\s+to\s+(?:how|what)\s+it\s+was\b", re.I)
 # an order for some writing of its own ("write me a haiku about GPUs"): not a deployment, however it is worded
 _WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+you\s+|please\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
                        r"(?:a|an|some|one)\s+(?:\w+\s+){0,2}?(?:haiku|poem|joke|story|song|limerick|essay|riddle|"
