@@ -96,7 +96,7 @@ SPEC_ACTS = (SetField, UnsetField, Include, Exclude, Correct, DontKnow, Confirm)
 
 # ------------------------------------------------------------------ acts that ask, explore or act
 
-WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best"]
+WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best", "catalog"]
 
 
 class AskWhy(_Act):

@@ -82,6 +82,8 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
     main = main_act(reading)
     kind = main.act if main is not None and main.act != "recommend" else None
     planned_now = T.PLAN_CAPACITY in results
+    if kind == "ask_why" and main.about == "catalog":
+        return _content(results, T.RANK_CATALOG_GPUS) or ""
     if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
             planned_now and kind in ("deploy", "show_manifests") and not deploy_only_changes(state))):
         return _planned(state, reading, results)

@@ -210,6 +210,11 @@ class _Message:
     def _question(self, index: int, sc) -> bool:
         """A why-question, a belief next to one, or a hypothetical question: its facts are not requirements."""
         low = sc.low
+        catalog_measure = Q.asks_catalog(low)
+        if catalog_measure:  # "which GPU in your catalog is cheapest per hour?": a lookup, never a preference
+            self.questions.append(Q.Question("catalog", catalog_measure))
+            self.intents.append(((index, 0), Intent.WHY))
+            return True
         best = Q.asks_which_is_best(low) if self.known else None
         if best:  # "which of the options is cheapest?": which option, not a change of priority
             self.questions.append(Q.Question("best", best))

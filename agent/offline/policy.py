@@ -96,6 +96,9 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
     planned = T.PLAN_CAPACITY in done
     stale = state.plan is None or state.plan.spec != state.spec
     kind = main.act if main is not None else None
+    if kind == "ask_why" and main.about == "catalog":  # about the catalog itself: no requirements, no plan
+        done_now = T.RANK_CATALOG_GPUS in done
+        return [] if done_now else [_call(T.RANK_CATALOG_GPUS, {"measure": main.target or "price"}, state, 0)]
     if kind in NEEDS_PLAN:
         if stale and not planned:
             return [_call(T.PLAN_CAPACITY, {}, state, 0)]

@@ -132,6 +132,23 @@ def asks_which_is_best(low: str) -> str | None:
     return next((measure for measure, pattern in _SUPERLATIVES if pattern.search(low)), None)
 
 
+# "which GPU in your catalog is cheapest per hour?", "what's the cheapest card you have?": the catalog, not the plan
+_CATALOG_GPU = re.compile(r"^\W*(?:[\w\s]{0,30}:\s*)?(?:(?:so|and|ok|okay|but|also)\W+)*(?:which|what(?:'?s|\s+is)?)\s+"
+                          r"(?:(?:is\s+)?the\s+)?(?:\w+\s+){0,2}?(?:gpus?|cards?|accelerators?|hardware)\b")
+_CATALOG_MEASURES = (("price", re.compile(r"\b(?:cheapest|least\s+expensive|lowest\s+(?:price|cost|hourly)|"
+                                          r"costs?\s+(?:the\s+)?least)\b")),
+                     ("memory", re.compile(r"\b(?:most|largest|biggest|highest)\s+(?:\w+\s+)?(?:memory|vram|hbm)\b")))
+
+
+def asks_catalog(low: str) -> str | None:
+    """'which GPU in your catalog is cheapest per hour?' -> 'price' ('memory' for the most memory): a question about
+    the catalog's GPUs, answered from the catalog, never a change of priority or of the GPU lists."""
+    if not (_QUESTION.search(low) and _CATALOG_GPU.search(low)) or re.search(r"\boptions?\b|\bfor\s+(?:this|us|our|"
+                                                                            r"the\s+plan)\b", low):
+        return None
+    return next((measure for measure, pattern in _CATALOG_MEASURES if pattern.search(low)), None)
+
+
 def asks_about_api(low: str) -> bool:
     """A question comparing self-hosting with a hosted per-token API: answered from the plan's API comparison."""
     return bool(_ABOUT_API.search(low)) and bool(_INTERROGATIVE.match(low) or _QUESTION.search(low) or WHY.search(low))
