@@ -333,7 +333,7 @@ _CONCURRENT = re.compile(rf"\b{_CONCURRENT_CUE}\b")
 _CLAUSE = re.compile(r"[.;!?,]|\bbut\b|\bwhile\b")
 # "300 chatting at the same time", "1k concurrent", "a hundred parallel chats" (no noun for people needed)
 _CONCURRENT_COUNT = re.compile(
-    rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,5}}?"
+    rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,6}}?"
     rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+|one\s+|\x01\d+\x02\s+)?(?:moment|time))|simultaneously|concurrently|"
     rf"in\s+parallel)\b)")
 

@@ -95,10 +95,31 @@ def _is_clock(m: re.Match, p: str) -> bool:
     return bool(m.group(f"{p}word") or m.group(f"{p}ap") or m.group(f"{p}m"))
 
 
+# "9 to 5, Monday to Friday", "8-6 on weekdays": bare hours are a working day when days or hours are named next to them
+_WORKDAYS_AFTER = re.compile(r"\W{0,3}(?:on\s+|every\s+)?(?:mon(?:day)?s?\s*(?:-|–|to|through|thru)\s*fri(?:day)?s?|"
+                             r"weekdays|workdays|week\s*days|business\s+days|working\s+days|o'?clock|office\s+hours|"
+                             r"working\s+hours)\b")
+
+
+def _working_day(m: re.Match, low: str) -> float | None:
+    """Hours of a bare range said as a working day ('9 to 5' -> 8): the end before the start is in the afternoon."""
+    if m.group("aword") or m.group("bword") or not _WORKDAYS_AFTER.match(low, m.end()):
+        return None
+    start, end = int(m.group("ah")), int(m.group("bh"))
+    if not (1 <= start <= 12 and 1 <= end <= 12):
+        return None
+    return float(end + 12 - start if end <= start else end - start)
+
+
 def find_window(low: str) -> Window:
     out = Window(batch=bool(BATCH.search(low)))
     for m in _RANGE.finditer(low):
         if not (_is_clock(m, "a") or _is_clock(m, "b")):
+            hours = _working_day(m, low)
+            if hours:
+                out.hours, out.phrase = hours, m.group(0).strip()
+                out.spans.append(m.span())
+                return out
             continue
         hours = _span_hours(_clock(m, "a"), _clock(m, "b"))
         if hours:
