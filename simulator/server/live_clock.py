@@ -193,6 +193,14 @@ class LiveEngine:
                 self._retire(r, self.clock.now(), "abort")
         self._aborted.clear()
 
+    def _emitted(self, r: SimRequest, end: float, still_running: bool) -> None:
+        """A token of ``r`` went out at ``end``: its stream wakes, or the request retires if it finished."""
+        r.last_token = end
+        if still_running:
+            r.wake()
+        else:
+            self._retire(r, end)
+
     def _retire(self, r: SimRequest, end: float, reason: str | None = None) -> None:
         r.finished, r.done = end, True
         s = self.stats
@@ -247,11 +255,7 @@ class LiveEngine:
             r = seq.key
             r.generated += 1
             itl.observe(end - r.last_token)
-            r.last_token = end
-            if seq in running:
-                r.wake()
-            else:
-                self._retire(r, end)
+            self._emitted(r, end, seq in running)
         for seq, _ in done.prefilled:
             r = seq.key
             r.generated += 1
@@ -261,9 +265,5 @@ class LiveEngine:
                 s.prompt_tokens += r.prompt_tokens
             else:  # recomputed after a preemption
                 itl.observe(end - r.last_token)
-            r.last_token = end
-            if seq in running:
-                r.wake()
-            else:
-                self._retire(r, end)
+            self._emitted(r, end, seq in running)
         s.generation_tokens += batch.decodes + len(done.prefilled)
