@@ -77,8 +77,12 @@ async def open_service() -> None:  # standalone only: mounted in the API, its li
 
 
 @cl.on_app_shutdown
-async def close_service() -> None:
+async def close_service() -> None:  # standalone only; Chainlit then ends the process with os._exit
+    # Chainlit closes its data layer after this hook, making it first if no one connected: made now, while the
+    # service and its database are still up, instead of reopening them after they were closed.
+    get_data_layer()
     await asyncio.to_thread(runtime.close_service)
+    await asyncio.to_thread(runtime.release_embedded_database)
 
 
 @cl.set_starters

@@ -98,3 +98,11 @@ def close_service() -> None:
             _service.close()
         if _owned:
             _service, _owned = None, False
+
+
+def release_embedded_database() -> None:
+    """Stop the embedded PostgreSQL this process started when no other process uses it: the exit handlers that
+    would do it never run after Chainlit's standalone shutdown (it ends the process with ``os._exit``)."""
+    from knowledge.store.embedded import EmbeddedServer
+
+    EmbeddedServer.release_all()

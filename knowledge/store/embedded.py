@@ -252,3 +252,17 @@ class EmbeddedServer:
                 # runs before pgserver's own exit handler (registered earlier): the dead are not counted as users
                 atexit.register(forget_dead_users, data_dir)
         return server.get_uri()
+
+    @classmethod
+    def release_all(cls) -> None:
+        """Give up this process's place in every server it started, stopping a server it was the last user of.
+
+        What the exit handlers do (``forget_dead_users``, then pgserver's own), for a process that ends without
+        running them: Chainlit's standalone server ends its process with ``os._exit`` after its shutdown hook,
+        which would leave the embedded PostgreSQL running with a dead process counted as its user."""
+        with cls._lock:
+            servers = list(cls._servers.items())
+            cls._servers.clear()
+        for data_dir, server in servers:
+            forget_dead_users(data_dir)
+            server.cleanup()  # with cleanup_mode="stop": stops the server only when no other process uses it

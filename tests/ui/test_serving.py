@@ -79,9 +79,14 @@ def test_without_configured_users_the_local_user_is_logged_in(tmp_path):
         config = httpx.get(base + "/auth/config").json()
         assert config["headerAuth"] and not config["passwordAuth"]
         assert httpx.post(base + "/auth/header").status_code == 200
+        assert (tmp_path / "pgdata" / "postmaster.pid").is_file()
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+    # SIGTERM stops the embedded PostgreSQL the UI started (Chainlit ends its process with os._exit, which
+    # skips the exit handlers: the UI's shutdown hook releases the database itself)
+    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
+    assert (tmp_path / "pgdata" / ".handle_pids.json").read_text().strip() == "[]"
 
 
 @pytest.mark.parametrize("command,extra", [(UI, {}), (SERVE, {"COMPASS_API_KEYS": "a-sixteen-char-key-0123:alice"})])
