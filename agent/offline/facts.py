@@ -74,8 +74,9 @@ class Facts:
         bucket.extend(i for i in items if i not in bucket)
 
 
-def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> Facts:
-    """Everything stated in ``low`` (lower-cased; ``orig`` is the same text in its original case)."""
+def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], lengths_said: bool = False) -> Facts:
+    """Everything stated in ``low`` (lower-cased; ``orig`` is the same text in its original case). ``lengths_said``:
+    the message measured a prompt or output length in tokens before this sentence."""
     f = Facts()
     if not low.strip():
         return f
@@ -110,7 +111,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str]) -> F
     mults = multiplier_text(nt)
     f.multipliers = [(fld, factor) for fld, factor, _ in mults]
     nt = Numbered(mask(nt.text, [span for _, _, span in mults]), nt.values)
-    found, rest = extract(nt, asked, f.notes)
+    found, rest = extract(nt, asked, f.notes, lengths_said)
     for q in found:
         _quantity(q, f)
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))

@@ -149,7 +149,8 @@ class _Message:
         sc = scope(sentence)
         if self._question(index, sc):
             return
-        facts = _targets_only(read_facts(sc.fact_orig, sc.fact, self.catalog, self.asked), sc.low)
+        lengths_said = any(f in self.facts.values for f in ("prompt_tokens", "output_tokens"))
+        facts = _targets_only(read_facts(sc.fact_orig, sc.fact, self.catalog, self.asked, lengths_said), sc.low)
         retraction = Q.retraction_clause(sc.fact)
         if retraction:
             facts = self._retract(facts, sc, retraction)

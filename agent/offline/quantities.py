@@ -139,6 +139,18 @@ _TOKENS_KW = re.compile(
     rf"average|averaging|avg|mean|=|:|~)\s*)*{NUM}(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|in|out|for|per\s+"
     rf"(?:request|call|query|message|prompt))\b))|"
     rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
+# A unit said once covers a parallel length said without it ("tickets ~1,200 tokens, summaries ~100", "prompts around
+# 3k tokens, answers 400"): once a sentence has measured one side in tokens, a bare number after a noun of the other
+# side (what is read, what is written) is that side's length in tokens.
+_ELLIPSIS_NOUNS = (r"(?:(?P<prompt_tokens>prompts?|inputs?|context|questions?|quer(?:y|ies)|documents?|docs?|pdfs?|"
+                   r"files?|reports?|contracts?|tickets?|e-?mails?|transcripts?|messages?|articles?|pages?|texts?|"
+                   r"filings?|chats?|conversations?)|(?P<output_tokens>outputs?|answers?|respons(?:e|es)|repl(?:y|ies)|"
+                   r"completions?|generations?|summar(?:y|ies)|translations?|drafts?|descriptions?|results?|posts?))")
+_TOKENS_ELLIPSIS = re.compile(
+    rf"\b{_ELLIPSIS_NOUNS}\s*(?:(?:are|is|of|around|about|roughly|approx\w*|typically|usually|maybe|perhaps|average|"
+    rf"averaging|avg|mean|run(?:s|ning)?\s+(?:to|at)|come\s+(?:to|in\s+at)|up\s+to|at\s+most|under|closer\s+to|"
+    rf"more\s+like|like|only|just|=|:|~)\s*)*{NUM}\s*(?:or\s+so|ish)?(?=\s*(?:$|[,.;:)!?\x01(]|(?:and|or|but|while|with|"
+    rf"each|on\s+average|max|tops|at\s+most|apiece)\b))")
 # a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
 _PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
                        r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
@@ -258,9 +270,10 @@ def _nearest(kw: re.Pattern, before: str, after: str) -> str | None:
     return last.lastgroup if last else None
 
 
-def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | None = None
-            ) -> tuple[list[Quantity], str]:
-    """All quantities in one sentence's number text, and the text with them blanked out."""
+def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | None = None,
+            lengths_said: bool = False) -> tuple[list[Quantity], str]:
+    """All quantities in one sentence's number text, and the text with them blanked out. ``lengths_said``: an
+    earlier sentence of the message measured prompts or outputs in tokens (a later bare length shares the unit)."""
     p = _Pass(nt, tuple(asked))
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
@@ -287,6 +300,8 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
+    if lengths_said or any(q.field in TOKEN_FIELDS for q in p.found):
+        p.run(_TOKENS_ELLIPSIS, lambda m: _tokens_ellipsis(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
@@ -480,6 +495,14 @@ def _tokens_kw(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if value < 16:
         return None  # "2 outputs": a count, never a length in tokens
     field = "prompt_tokens" if noun.startswith(("prompt", "input")) else "output_tokens"
+    return [(field, _int(value))]
+
+
+def _tokens_ellipsis(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    field = "prompt_tokens" if m.group("prompt_tokens") else "output_tokens"
+    value = p.nt.value(m, 3)  # the number's group, after the two named noun groups
+    if value < 16 or any(q.field == field for q in p.found):
+        return None  # the side already has its length; "2 answers" is a count, never a length
     return [(field, _int(value))]
 
 
