@@ -34,6 +34,8 @@ def deploy(ctx: typer.Context,
            namespace: str = typer.Option(None, help="namespace (default: the spec's, else 'compass')"),
            dry_run: bool = typer.Option(False, "--dry-run", help="validate (and server dry-run) without applying"),
            output: Path = typer.Option(None, "--output", help="write a kustomize directory instead of applying"),
+           force: bool = typer.Option(False, "--force", help="with --output: overwrite files Compass did not write "
+                                                               "there (by default it refuses and names them)"),
            validate: bool = typer.Option(True, help="after a local deploy, load-test it against the SLOs")) -> None:
     """Deploy option N of a session's plan. Typing this command is the approval; the agent asks in chat."""
     if ctx.invoked_subcommand:
@@ -60,7 +62,7 @@ def deploy(ctx: typer.Context,
     if problems:
         raise fail("the manifests did not pass validation:\n" + "\n".join(f"  {p}" for p in problems), 1)
     if output:
-        for path in deploy_path.write_output(bundle, output):
+        for path in deploy_path.write_output(bundle, output, force=force):
             console.print(f"wrote {path}")
         return
     applied = deploy_path.apply(bundle, kb.catalog, target=chosen, allowed_namespaces=settings.namespaces,

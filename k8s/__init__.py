@@ -4,7 +4,7 @@ Entry points (see docs/k8s.md):
   render_bundle(recommendation, spec, catalog, RenderOptions(...)) -> ManifestBundle
   validate_bundle(bundle, catalog, allowed_namespaces) -> ValidationReport
   Applier(api_client | kubeconfig=..., allowed_namespaces=...).apply(bundle, dry_run=False, progress=cb)
-  ManifestBundle.write_kustomize(directory)  # GitOps instead of applying
+  ManifestBundle.write_kustomize(directory, force=False)  # GitOps instead of applying; never over the user's files
 Imports only knowledge/ (never tools/, agent/, cli/, api/). The kubernetes client is imported lazily,
 so rendering and validating work without touching it.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from k8s.bundle import Manifest, ManifestBundle, ObjectRef, PlanInfo
 from k8s.errors import (
     ApplyFailedError, ClusterAuthError, ClusterUnreachableError, K8sError, KubeconfigError, ManifestValidationError,
-    MissingApiError, NamespaceNotAllowedError, RenderError,
+    MissingApiError, NamespaceNotAllowedError, OutputConflictError, RenderError,
 )
 from k8s.options import RenderOptions
 from k8s.render import render_bundle
@@ -39,6 +39,6 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Applier", "ApplyFailedError", "ApplyProgress", "ApplyResult", "ClusterAuthError", "ClusterUnreachableError",
     "DeleteResult", "K8sError", "KubeconfigError", "Manifest", "ManifestBundle", "ManifestValidationError",
-    "MissingApiError", "NamespaceNotAllowedError", "ObjectRef", "PlanInfo", "RenderError", "RenderOptions",
+    "MissingApiError", "NamespaceNotAllowedError", "ObjectRef", "OutputConflictError", "PlanInfo", "RenderError", "RenderOptions",
     "ValidationIssue", "ValidationReport", "render_bundle", "validate_bundle", "validate_manifests",
 ]

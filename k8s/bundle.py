@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from k8s.errors import OutputConflictError
+
 # Cluster-scoped kinds among those Compass renders.
 CLUSTER_SCOPED = frozenset({"Namespace"})
 
@@ -126,18 +128,17 @@ class ManifestBundle:
     def replaced(self, manifests: list[Manifest]) -> "ManifestBundle":
         return ManifestBundle(self.name, self.namespace, tuple(manifests), self.plan, self.summary)
 
-    def write_kustomize(self, directory: str | Path) -> list[Path]:
+    def write_kustomize(self, directory: str | Path, *, force: bool = False) -> list[Path]:
         """Write one file per object plus a kustomization.yaml listing them in apply order (for GitOps).
 
-        Existing files of the same names are overwritten; other files in the directory are left alone.
+        Files of the same names that Compass wrote there before, unchanged since, are replaced; a file Compass did
+        not write (or one edited since) is the user's: nothing is written unless ``force`` (``OutputConflictError``
+        names them). What Compass wrote is remembered in ``OUTPUT_LEDGER``, by content hash. Other files in the
+        directory are left alone.
         """
         out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for m in self.manifests:
-            path = out / m.filename
-            path.write_text(m.text if m.text.endswith("\n") else m.text + "\n")
-            written.append(path)
+        if out.exists() and not out.is_dir():
+            raise OutputConflictError(out, [])
         kustomization = {
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
@@ -145,7 +146,42 @@ class ManifestBundle:
         }
         header = "".join(f"# {line}\n" for line in ("Rendered by Compass; apply with `kubectl apply -k .`",
                                                       *self.summary))
-        kpath = out / "kustomization.yaml"
-        kpath.write_text(header + yaml.safe_dump(kustomization, sort_keys=False))
-        written.append(kpath)
+        files = {m.filename: m.text if m.text.endswith("\n") else m.text + "\n" for m in self.manifests}
+        files["kustomization.yaml"] = header + yaml.safe_dump(kustomization, sort_keys=False)
+        ledger = _read_ledger(out)
+        foreign = [name for name in files if (out / name).exists() and not _wrote(out / name, ledger)]
+        if foreign and not force:
+            raise OutputConflictError(out, foreign)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in files.items():
+            path = out / name
+            path.write_text(text)
+            ledger[name] = _sha256(path.read_bytes())
+            written.append(path)
+        (out / OUTPUT_LEDGER).write_text(json.dumps(ledger, indent=1, sort_keys=True) + "\n")
         return written
+
+
+# The files Compass wrote into an --output directory, with the hash of what it wrote: what it may replace.
+OUTPUT_LEDGER = ".compass-output.json"
+
+
+def _sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _read_ledger(directory: Path) -> dict[str, str]:
+    try:
+        data = json.loads((directory / OUTPUT_LEDGER).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _wrote(path: Path, ledger: dict[str, str]) -> bool:
+    """Compass wrote this file and nobody changed it since."""
+    try:
+        return path.is_file() and ledger.get(path.name) == _sha256(path.read_bytes())
+    except OSError:
+        return False

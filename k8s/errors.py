@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported for annotations only (manifest_checks.py imports this module)
+    from pathlib import Path
+
     from k8s.apply import ApplyResult
     from k8s.manifest_checks import ValidationReport
 
@@ -94,3 +96,16 @@ class ApplyFailedError(K8sError):
     def __init__(self, message: str, result: "ApplyResult"):
         self.result = result
         super().__init__(message + "\n" + result.describe())
+
+
+class OutputConflictError(K8sError):
+    """The output directory holds files of the names Compass writes that Compass did not write (or that were edited
+    since): writing would lose them, so nothing was written."""
+
+    def __init__(self, directory: "Path", names: list[str]):
+        self.directory, self.names = directory, names
+        if not names:
+            super().__init__(f"{directory} is a file, not a directory; nothing was written")
+            return
+        super().__init__(f"{directory} already holds {', '.join(names)}, which Compass did not write; nothing was "
+                         f"written (choose another directory, or overwrite them with --force)")

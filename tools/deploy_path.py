@@ -39,6 +39,12 @@ class DeployError(CompassError):
     pass
 
 
+class OutputRefusedError(DeployError):
+    """Writing the --output directory would replace the user's own files (a usage error: exit 2)."""
+
+    exit_code = 2
+
+
 class DeploymentUnavailableError(DeployError):
     """The configured target cannot be reached from this process (no cluster configured)."""
 
@@ -196,6 +202,10 @@ def stop_local(deployment_id: str, allowed_namespaces: Iterable[str]) -> bool:
     return local_target(allowed_namespaces).stop(deployment_id)
 
 
-def write_output(bundle: ManifestBundle, directory: Path) -> list[Path]:
-    """A kustomize-ready directory for GitOps instead of applying."""
-    return bundle.write_kustomize(directory)
+def write_output(bundle: ManifestBundle, directory: Path, *, force: bool = False) -> list[Path]:
+    """A kustomize-ready directory for GitOps instead of applying; never over files Compass did not write there
+    unless ``force``."""
+    try:
+        return bundle.write_kustomize(directory, force=force)
+    except K8sError as exc:
+        raise OutputRefusedError(str(exc)) from None

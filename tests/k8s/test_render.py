@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from k8s import constants
-from k8s.errors import RenderError
+from k8s.errors import OutputConflictError, RenderError
 from k8s.options import RenderOptions
 from k8s.render import render_bundle
 from k8s.manifest_checks import validate_bundle
@@ -293,6 +293,35 @@ def test_write_kustomize_directory(tmp_path, k8s_catalog):
     assert len(written) == len(b.manifests) + 1
     for m in b.manifests:
         assert yaml.safe_load((tmp_path / "out" / m.filename).read_text()) == m.obj
+
+
+def test_write_kustomize_never_replaces_the_users_files(tmp_path, k8s_catalog):
+    """A directory holding the user's own kustomization.yaml (or a Compass file edited since) is refused, naming
+    the files, with nothing written; what Compass wrote there before, unchanged, is replaced; force overwrites."""
+    case = llama70b_h100_keda()
+    b = render_bundle(case.rec, case.spec, k8s_catalog, case.options)
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = "resources: [my-app.yaml]\n"
+    (out / "kustomization.yaml").write_text(mine)
+    with pytest.raises(OutputConflictError, match="kustomization.yaml") as refused:
+        b.write_kustomize(out)
+    assert refused.value.names == ["kustomization.yaml"] and "\n" not in str(refused.value)
+    assert (out / "kustomization.yaml").read_text() == mine
+    assert sorted(p.name for p in out.iterdir()) == ["kustomization.yaml"]  # nothing else was written either
+
+    fresh = tmp_path / "fresh"
+    b.write_kustomize(fresh)
+    b.write_kustomize(fresh)  # Compass's own files, unchanged: replaced without a word
+    first = b.manifests[0].filename
+    (fresh / first).write_text("# tuned by hand\n")
+    with pytest.raises(OutputConflictError, match=first):
+        b.write_kustomize(fresh)
+    assert (fresh / first).read_text() == "# tuned by hand\n"
+
+    b.write_kustomize(out, force=True)
+    assert yaml.safe_load((out / "kustomization.yaml").read_text())["kind"] == "Kustomization"
+    b.write_kustomize(out)  # written by Compass now
 
 
 def test_yaml_stream_round_trips(k8s_catalog):
