@@ -24,8 +24,8 @@ from agent.offline.numbers import NUM_RE
 from agent.offline.quantities import LATENCY_FIELDS
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
-from agent.offline.text import (lower_aligned, normalize, scope, self_corrections, sentences, snippet,
-                               structured_rows, trim)
+from agent.offline.records import structured_rows
+from agent.offline.text import lower_aligned, normalize, scope, self_corrections, sentences, snippet, trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import UseCase

@@ -100,45 +100,6 @@ def self_corrections(text: str) -> str:
     return SELF_CORRECTION.sub(apply, text)
 
 
-# Structured pastes read field by field: a markdown table row ("| Users | 3,200 |"), a tab-separated row
-# ("Avg prompt (tokens)\t1800"), a YAML or "key: value" line ("ttft_p95: 1.5s") -> one sentence "key: value." with
-# the key in words ("ttft p95", "avg prompt tokens", "budget per month"), so the sentence readers see a statement.
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_KEY_VALUE = re.compile(r"^(?P<indent>[ \t]*)(?:[-*]\s+)?(?P<key>[A-Za-z][\w .()/%-]{0,40}?)\s*[:=]\s*(?P<value>\S.*)$")
-_STRUCTURED = re.compile(r"^[ \t]*\|.*\|[ \t]*$|\t|^[ \t]*[A-Za-z][\w.-]*_[\w.-]*\s*:", re.M)
-
-
-def _key_words(key: str) -> str:
-    key = key.replace("_", " ").replace("(", " ").replace(")", " ")
-    return " ".join(re.sub(r"\s/\s|/", " per ", key).split())
-
-
-def _row(line: str) -> str:
-    if _TABLE_RULE.match(line):
-        return ""
-    if "|" in line and line.strip().startswith("|"):
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    elif "\t" in line:
-        cells = [c.strip() for c in line.split("\t")]
-    else:
-        m = _KEY_VALUE.match(line)
-        if not m or len(m.group("key").split()) > 5:
-            return line
-        cells = [m.group("key"), m.group("value")]
-    cells = [c for c in cells if c]
-    if len(cells) < 2:
-        return (_key_words(cells[0]) + ":") if cells else ""
-    value = ", ".join(cells[1:]).rstrip(".")
-    return f"{_key_words(cells[0])}: {value}."
-
-
-def structured_rows(text: str) -> str:
-    """``text`` with the rows of a pasted table, YAML or key/value list written as one sentence each."""
-    if len(text) > 20_000 or not _STRUCTURED.search(text):
-        return text
-    return "\n".join(_row(line) for line in text.split("\n"))
-
-
 def lower_aligned(text: str) -> str:
     """Lower-case with the same length (normalize() removed the one character that grows), so spans found in
     it index the original text too."""

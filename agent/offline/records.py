@@ -1,0 +1,143 @@
+"""Structured pastes read field by field: a markdown table row ("| Users | 3,200 |"), a tab-separated row
+("Avg prompt (tokens)\t1800"), a YAML or "key: value" line ("ttft_p95: 1.5s"), a JSON object and a CSV header with
+its rows -> one sentence "key: value." per field, so the sentence readers see statements.
+
+A unit that the key carries ("max_ttft_ms", "budget_usd_month", "requests/sec (peak)") goes with the value
+("max ttft: 400 ms.", "budget: 5000 usd a month.", "peak: 20 requests per sec."), and a key that names people
+counts them ("developers: 900" -> "900 developers."): the same words a person would have typed. JSON and CSV are
+read by the standard library's parsers, never by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import Any
+
+MAX_STRUCTURED_CHARS = 20_000
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_KEY_VALUE = re.compile(r"^(?P<indent>[ \t]*)(?:[-*]\s+)?(?P<key>[A-Za-z][\w .()/%-]{0,40}?)\s*[:=]\s*(?P<value>\S.*)$")
+_STRUCTURED = re.compile(r"^[ \t]*\|.*\|[ \t]*$|\t|^[ \t]*[A-Za-z][\w.-]*_[\w.-]*\s*:", re.M)
+# a bare number as a field's value ("8", "2,500", "1.5k", "18000"): the key says what it counts
+_BARE_NUMBER = re.compile(r"^[$€£]?\s*\d[\d,.' ]*(?:\s?[kKmM])?$")
+# units a key carries, as the words that follow a number in a sentence
+_KEY_UNITS = (
+    (re.compile(r"\b(?:requests?|reqs?|queries|calls)\s+per\s+(?:sec(?:ond)?|s|min(?:ute)?|hour|hr|day)\b|"
+                r"\b(?:rps|qps|rpm)\b"), None),
+    (re.compile(r"\b(?:ms|millis|milliseconds|msec)\b"), "ms"),
+    (re.compile(r"\b(?:s|secs?|seconds)\b"), "s"),
+    (re.compile(r"\b(?:usd|dollars|eur|euros|gbp|chf)\b"), None),
+    (re.compile(r"\b(?:per\s+)?(?:month|monthly|mo)\b"), "a month"),
+    (re.compile(r"\b(?:per\s+)?(?:year|yearly|annual|annually)\b"), "a year"),
+)
+_PEOPLE_KEY = re.compile(r"^(?:(?:number|no|count|num|#)\s+(?:of\s+)?)?(?P<noun>[a-z]+s)(?:\s+(?:count|total|number))?$")
+_NOT_PEOPLE_KEYS = {"gpus", "tokens", "requests", "queries", "calls", "replicas", "nodes", "models", "options", "seats_"}
+
+
+def _key_words(key: str) -> str:
+    key = key.replace("_", " ").replace("(", " ").replace(")", " ")
+    return " ".join(re.sub(r"\s/\s|/", " per ", key).split())
+
+
+def _with_unit(key: str, value: str) -> tuple[str, str]:
+    """A bare number takes the unit its key names: ('max ttft ms', '400') -> ('max ttft', '400 ms')."""
+    if not _BARE_NUMBER.match(value):
+        return key, value
+    low = key.lower()
+    people = _PEOPLE_KEY.match(low)
+    if people and people.group("noun") not in _NOT_PEOPLE_KEYS:
+        return "", f"{value} {people.group('noun')}"  # "developers: 900" -> "900 developers"
+    units = []
+    for pattern, said in _KEY_UNITS:
+        m = pattern.search(low)
+        if m:
+            units.append(said or m.group(0))
+            low = (low[:m.start()] + " " + low[m.end():]).strip()
+    if not units:
+        return key, value
+    return " ".join(low.split()), f"{value} {' '.join(units)}"
+
+
+def _sentence(key: str, value: str) -> str:
+    key, value = _with_unit(_key_words(key), value.strip().rstrip("."))
+    return f"{key}: {value}." if key else f"{value}."
+
+
+def _row(line: str) -> str:
+    if _TABLE_RULE.match(line):
+        return ""
+    if "|" in line and line.strip().startswith("|"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    elif "\t" in line:
+        cells = [c.strip() for c in line.split("\t")]
+    else:
+        m = _KEY_VALUE.match(line)
+        if not m or len(m.group("key").split()) > 5:
+            return line
+        cells = [m.group("key"), m.group("value")]
+    cells = [c for c in cells if c]
+    if len(cells) < 2:
+        return (_key_words(cells[0]) + ":") if cells else ""
+    return _sentence(cells[0], ", ".join(cells[1:]))
+
+
+def _flatten(value: Any, key: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _flatten(v, f"{key} {k}".strip())]
+    if isinstance(value, list):
+        return [(key, ", ".join(str(v) for v in value))]
+    return [(key, "" if value is None else str(value))]
+
+
+def _json_rows(text: str) -> str:
+    """A JSON object in the message ('{"users": 2500, "ttft_p95_ms": 450}') as one sentence per field."""
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        return text
+    try:
+        data = json.loads(text[start:end + 1])
+    except ValueError:
+        return text
+    if not isinstance(data, dict):
+        return text
+    rows = [_sentence(k, v) for k, v in _flatten(data) if k and v]
+    return text[:start] + "\n" + "\n".join(rows) + "\n" + text[end + 1:]
+
+
+_CSV_KEY = re.compile(r"^[A-Za-z][\w ./()%-]{0,40}$")
+
+
+def _csv_rows(text: str) -> str:
+    """A CSV header line and the rows under it ('use_case,users,budget_usd_month' / 'translation,350,5000') as one
+    sentence per cell, keyed by its column."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        if line.count(",") < 1:
+            continue
+        header = next(csv.reader([line]))
+        if not all(_CSV_KEY.match(h.strip()) and len(h.split()) <= 4 for h in header):
+            continue
+        rows = []
+        for data_line in lines[i + 1:]:
+            cells = next(csv.reader([data_line]), [])
+            if len(cells) != len(header) or not any(_BARE_NUMBER.match(c.strip()) for c in cells):
+                break
+            rows.append(data_line)
+        if rows:
+            said = [_sentence(h, c) for r in csv.reader(rows) for h, c in zip(header, r) if c.strip()]
+            return "\n".join(lines[:i] + said + lines[i + 1 + len(rows):])
+    return text
+
+
+def structured_rows(text: str) -> str:
+    """``text`` with the rows of a pasted table, JSON, CSV, YAML or key/value list written as one sentence each."""
+    if len(text) > MAX_STRUCTURED_CHARS:
+        return text
+    if "{" in text and "}" in text:
+        text = _json_rows(text)
+    if "," in text and "\n" in text:
+        text = _csv_rows(text)
+    if not _STRUCTURED.search(text):
+        return text
+    return "\n".join(_row(line) for line in text.split("\n"))
