@@ -42,7 +42,11 @@ def deploy(ctx: typer.Context,
         return
     if not session:
         raise fail("--session ID is required (see `compass sessions list`)", 2)
+    from k8s.options import namespace_problem
     from tools import deploy_path
+
+    if namespace is not None and (problem := namespace_problem(namespace)):
+        raise fail(f"--namespace: {problem}", 2)  # checked before anything opens: a typo, not an internal error
 
     kb, settings, service = _context()
     view = service.view(session, settings.local_user)

@@ -24,6 +24,14 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 MAX_NAME_LEN = 63 - len("-predictor")
 
 
+def namespace_problem(namespace: str) -> str | None:
+    """Why ``namespace`` cannot name a Kubernetes namespace, or None: the one check every front end asks first."""
+    if DNS_LABEL.match(namespace) and len(namespace) <= 63:
+        return None
+    return (f"namespace {namespace!r} is not a valid Kubernetes namespace: use at most 63 lower-case letters, digits "
+            "and '-', starting and ending with a letter or digit (e.g. 'compass', 'team-a')")
+
+
 class RenderOptions(BaseModel):
     """Cluster-side choices. Defaults render KServe RawDeployment with KEDA autoscaling."""
 
@@ -82,8 +90,8 @@ class RenderOptions(BaseModel):
         if self.name is not None and not (DNS_LABEL.match(self.name) and len(self.name) <= MAX_NAME_LEN):
             raise RenderError(f"name {self.name!r} must be a DNS-1123 label (lower-case letters, digits, '-') "
                               f"of at most {MAX_NAME_LEN} characters")
-        if self.namespace is not None and not (DNS_LABEL.match(self.namespace) and len(self.namespace) <= 63):
-            raise RenderError(f"namespace {self.namespace!r} must be a DNS-1123 label")
+        if self.namespace is not None and (problem := namespace_problem(self.namespace)):
+            raise RenderError(problem)
         if self.target == "kserve" and self.kserve_mode == "serverless" and self.exposure != "none":
             raise RenderError("KServe Serverless mode is exposed through Knative's own ingress (status.url); "
                               "use exposure='none' or kserve_mode='raw'")

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from k8s import Applier, K8sError, ManifestBundle, RenderOptions, render_bundle, validate_bundle
 from k8s.local import LocalTarget
+from k8s.options import namespace_problem
 from knowledge.catalog import Catalog
 from knowledge.domain import DEFAULT_NAMESPACE, DeploymentOutcome, DeploymentSpec, Recommendation
 from knowledge.errors import CompassError
@@ -37,6 +38,12 @@ TARGETS = ("local", "kserve", "plain", "simulator")
 
 class DeployError(CompassError):
     pass
+
+
+class InvalidDeployInputError(DeployError):
+    """What the user asked for cannot be deployed as asked (a namespace that is no Kubernetes name): exit 2."""
+
+    exit_code = 2
 
 
 class OutputRefusedError(DeployError):
@@ -87,9 +94,11 @@ def render(rec: Recommendation, spec: DeploymentSpec, catalog: Catalog, *, targe
     if target not in TARGETS:
         raise DeployError(f"Unknown deploy target '{target}'; use one of {', '.join(TARGETS)}.")
     manifest_target = "simulator" if target == "local" else target
-    options = RenderOptions(target=manifest_target, namespace=namespace or spec.namespace or DEFAULT_NAMESPACE,
-                            name=name, instance=instance)
+    chosen_namespace = namespace or spec.namespace or DEFAULT_NAMESPACE
+    if problem := namespace_problem(chosen_namespace):
+        raise InvalidDeployInputError(problem)
     try:
+        options = RenderOptions(target=manifest_target, namespace=chosen_namespace, name=name, instance=instance)
         bundle = render_bundle(rec, spec, catalog, options)
     except K8sError as exc:
         raise DeployError(str(exc)) from None
