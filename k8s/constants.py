@@ -6,11 +6,13 @@ change with them (regenerate with ``COMPASS_REGEN_GOLDEN=1``).
 
 from __future__ import annotations
 
-# vLLM's official OpenAI-compatible server image. v0.31.0 is the newest release found (October 2026:
-# release images up to v0.31.0 on Docker Hub, v0.31.1 only as a release candidate); the calibration data
-# was measured on v0.19.0. Pin a release tag, never ``latest``: a moving tag changes performance under
-# a plan that was sized for a given engine.
-VLLM_VERSION = "v0.31.0"
+# vLLM's official OpenAI-compatible server image, pinned to the release the performance engine describes: its
+# kernel tables were collected with vLLM 0.24.0 (simulator/perf/vllm_versions.NEWEST_KNOWN; a test keeps the two
+# in step), so the latencies a plan predicts are those of the engine this image runs. A newer image (v0.25 and
+# later exist) is a different engine (Model Runner V2 by default from 0.25) that no prediction here describes:
+# bump it together with the engine's tables. Pin a release tag, never ``latest``: a moving tag changes
+# performance under a plan that was sized for a given engine.
+VLLM_VERSION = "v0.24.0"
 VLLM_IMAGE = f"docker.io/vllm/vllm-openai:{VLLM_VERSION}"
 # The ROCm build of the same release, for AMD GPUs (MI300X).
 VLLM_ROCM_IMAGE = f"docker.io/vllm/vllm-openai-rocm:{VLLM_VERSION}"

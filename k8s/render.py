@@ -110,6 +110,8 @@ def _summary(ctx: dict[str, Any]) -> list[str]:
                      f"InferenceService {ctx['name']}.")
     else:
         lines.append(f"Plain Deployment + Service (vLLM {VLLM_VERSION}, {e.image}); no KServe needed.")
+    if not ctx["simulated"]:
+        lines.append(_prefix_caching_line(e.prefix_caching))
     lines += _scaling_summary(ctx)
     if not ctx["simulated"]:
         c = ctx["cache"]
@@ -130,6 +132,15 @@ def _summary(ctx: dict[str, Any]) -> list[str]:
     if o.exposure == "httproute":
         lines.append(f"HTTPRoute attaches to Gateway {o.gateway_name}; it must exist and allow routes from {ns}.")
     return lines + list(e.notes)
+
+
+def _prefix_caching_line(enabled: bool) -> str:
+    """What the rendered prefix-caching flag means for the plan's latencies (which count no cache hits)."""
+    if enabled:
+        return ("Prefix caching on (--enable-prefix-caching; this use case shares prompt prefixes): the predicted "
+                "latencies count no cache hits, so shared prefixes can only lower them.")
+    return ("Prefix caching off (--no-enable-prefix-caching; this use case shares few prompt prefixes), as the "
+            "predicted latencies assume.")
 
 
 def _scaling_summary(ctx: dict[str, Any]) -> list[str]:

@@ -100,8 +100,10 @@ def plan_engine(rec: Recommendation, spec: DeploymentSpec, catalog: Catalog,
     args += quant_args
     if cfg.kv_cache_dtype == "fp8":
         args += ["--kv-cache-dtype", "fp8"]
-    if prefix:
-        args += ["--enable-prefix-caching"]
+    # Said either way: from the V1 engine on vLLM caches prefixes unless told not to, so leaving the flag out would
+    # run an engine the summary does not name. The plan's latencies count no prefix-cache hits (it knows no
+    # shared-prefix length), so with caching on a shared prompt prefix can only make them lower.
+    args += ["--enable-prefix-caching" if prefix else "--no-enable-prefix-caching"]
     notes = checkpoint_notes + notes
     image = options.vllm_image or (VLLM_ROCM_IMAGE if gpu.vendor == "amd" else VLLM_IMAGE)
     env = [("HF_HOME", "/models-cache/huggingface"),

@@ -16,6 +16,7 @@ from k8s.options import RenderOptions
 from k8s.render import render_bundle
 from k8s.manifest_checks import validate_bundle
 from knowledge.domain import DeploymentSpec, Precision, UseCase
+from simulator.perf.vllm_versions import NEWEST_KNOWN, check_version, release
 from tests.k8s.plans import fp8_h200_simulator, llama70b_h100_keda, plan, small_l4
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,8 +77,14 @@ def test_max_model_len_from_the_workload_when_the_plan_has_none(k8s_catalog):
 
 
 def test_prefix_caching_only_where_it_helps(k8s_catalog):
-    b = render(k8s_catalog, spec=DeploymentSpec(use_case=UseCase.TRANSLATION))
-    assert "--enable-prefix-caching" not in engine_container(b)["args"]
+    """Said either way (vLLM's V1 engine caches prefixes unless told not to), and the summary names it."""
+    off = render(k8s_catalog, spec=DeploymentSpec(use_case=UseCase.TRANSLATION))
+    assert "--enable-prefix-caching" not in engine_container(off)["args"]
+    assert "--no-enable-prefix-caching" in engine_container(off)["args"]
+    assert any(line.startswith("Prefix caching off") for line in off.summary)
+    on = render(k8s_catalog, spec=DeploymentSpec(use_case=UseCase.CHATBOT_CONVERSATIONAL))
+    assert "--enable-prefix-caching" in engine_container(on)["args"]
+    assert any(line.startswith("Prefix caching on") and "count no cache hits" in line for line in on.summary)
 
 
 def test_quantized_variant_is_served_when_the_catalog_has_one(k8s_catalog):
@@ -192,6 +199,10 @@ def test_simulator_image_tag_follows_the_package_version():
 
 def test_vllm_image_is_pinned_in_one_place():
     assert re.fullmatch(r"v\d+\.\d+\.\d+", constants.VLLM_VERSION)
+    # the image runs the release the performance engine describes: its predictions are of that engine, and
+    # `compass predict --vllm-version` accepts the version a deployment runs
+    assert check_version(constants.VLLM_VERSION.removeprefix("v"))
+    assert release(constants.VLLM_VERSION) == NEWEST_KNOWN
     assert constants.VLLM_IMAGE.endswith(constants.VLLM_VERSION)
     hits = [p for p in (REPO / "k8s").rglob("*") if p.is_file() and p.suffix in (".py", ".j2")
             and "vllm-openai:" in p.read_text() and p.name != "constants.py"]
