@@ -108,15 +108,18 @@ def _port_taken(host: str, port: int) -> bool:
     return False
 
 
-def require_free_port(host: str, port: int) -> None:
+def require_free_port(host: str, port: int, *, make_target: bool = True) -> None:
     """Refuse in one line, before anything starts, when the port is taken, naming a free one to use instead.
 
-    Checked first so that a busy port is not announced as "Compass on http://..." and then fails deep in
-    uvicorn's start-up (a port taken between this check and the bind still fails there, as before).
+    Checked first so that a busy port is not announced as "Compass on http://..." (or "simulator ready") and then
+    fails deep in uvicorn's start-up (a port taken between this check and the bind still fails there, as before).
     """
     if not _port_taken(host, port):
         return
     free = next((p for p in range(port + 1, min(port + 100, 65536)) if not _port_taken(host, p)), None)
-    instead = f"--port {free} (make run PORT={free})" if free else "--port N (make run PORT=N)"
+    if not make_target:  # a command `make run` does not start: name only the option
+        instead = f"--port {free}" if free else "--port N"
+    else:
+        instead = f"--port {free} (make run PORT={free})" if free else "--port N (make run PORT=N)"
     raise fail(f"port {port} on {host} is already in use (another Compass or another server?): "
                f"choose another with {instead}", 2)

@@ -6,9 +6,11 @@ import os
 
 import typer
 
-from cli.common import console, fail, friendly_errors
+from cli.common import console, fail, friendly_errors, require_free_port
 from knowledge.domain import Precision
 from knowledge.logs import configure_logging
+
+LOCAL_HOST = "127.0.0.1"
 
 
 @friendly_errors
@@ -24,7 +26,8 @@ def simulate(
                                                                   "(env MAX_NUM_BATCHED_TOKENS; default 8192)"),
     gpu_memory_utilization: float = typer.Option(None, help="vLLM --gpu-memory-utilization "
                                                             "(env GPU_MEMORY_UTILIZATION; default 0.9)"),
-    host: str = typer.Option(None, help="interface to listen on (env HOST; default 0.0.0.0)"),
+    host: str = typer.Option(None, help="interface to listen on (env HOST; default 127.0.0.1, this machine only: "
+                                        "--host 0.0.0.0 serves other machines too, as the container image does)"),
     port: int = typer.Option(None, min=0, max=65535, help="port (env PORT; default 8000)"),
     seed: int = typer.Option(None, help="seed of the canned answers and jitter (env SEED; default 0)"),
     jitter: float = typer.Option(None, min=0.0, max=1.0,
@@ -44,6 +47,9 @@ def simulate(
     """
     from simulator.server import ConfigurationError, SimulatorConfig, resolve, run_server
 
+    if host is None and not os.environ.get("HOST"):
+        host = LOCAL_HOST  # like `compass api`: nothing beyond this machine unless asked for
+
     for value, option, var in ((model, "--model", "MODEL_NAME"), (gpu, "--gpu", "GPU_TYPE")):
         if value is None and not os.environ.get(var):
             raise fail(f"{option} (or the environment variable {var}) is required", 2)
@@ -58,6 +64,8 @@ def simulate(
         setup = resolve(config)
     except ConfigurationError as exc:
         raise fail(str(exc), 2) from None
+    if config.port:  # 0 asks the system for any free port
+        require_free_port(config.host, config.port, make_target=False)
     configure_logging("INFO")
     console.print(f"Compass simulator on http://{config.host}:{config.port}/v1 - {setup.summary()}", highlight=False)
     for note in setup.notes:
