@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent.session_service import NoPendingApprovalError, SessionNotFoundError, SessionTooLargeError
 from knowledge.catalog import UnknownNameError
+from knowledge.domain.problems import field_problems
 from knowledge.errors import CompassError, DatabaseUnavailableError
 from knowledge.store.database import first_line
 
@@ -66,11 +67,7 @@ def error_body(kind: str, message: str, **extra) -> dict:
 
 
 def _problems(errors: list[dict]) -> list[str]:
-    problems = []
-    for err in errors[:10]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        problems.append(f"{where}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
-    return problems
+    return [p.replace("input: ", "body: ", 1) if p.startswith("input: ") else p for p in field_problems(errors)]
 
 
 def _cross_field(error: dict) -> bool:

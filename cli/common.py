@@ -16,6 +16,7 @@ from rich.console import Console
 
 from knowledge.catalog import UnknownNameError
 from knowledge.domain.enums import UseCase
+from knowledge.domain.problems import field_problems
 from knowledge.errors import CompassError
 
 console = Console()
@@ -37,21 +38,15 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(convert(data), indent=2, default=str) + "\n")
 
 
-def _words(text: str) -> str:
-    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
-
-
 def use_case_of(text: str | UseCase | None) -> UseCase | None:
-    """A use case by its value (chatbot_conversational) or the name the UI shows (chatbot, RAG over documents);
-    case, spaces, hyphens and underscores do not matter. Typer's parser for every --use-case option."""
+    """A use case by its value (chatbot_conversational) or the name the UI shows (chatbot, RAG over documents), as
+    ``UseCase`` resolves it everywhere. Typer's parser for every --use-case option."""
     if text is None or isinstance(text, UseCase):
         return text
-    wanted = _words(text)
-    for use_case in UseCase:
-        if wanted in (_words(use_case.value), _words(use_case.label)):
-            return use_case
-    names = ", ".join(f"{u.label} ({u.value})" if u.label != u.value else u.value for u in UseCase)
-    raise typer.BadParameter(f"'{text}' is not a use case; the use cases are: {names}")
+    try:
+        return UseCase(text)
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not a use case; the use cases are: {UseCase.names()}") from None
 
 
 USE_CASE_HELP = "use case, by name or value: " + ", ".join(u.label for u in UseCase) + " (see `compass usecases`)"
@@ -80,10 +75,8 @@ def friendly_errors(func: F) -> F:
             raise fail(str(exc) + (f" `{listing}` lists them all." if listing else ""), 2) from None
         except CompassError as exc:
             raise fail(str(exc), exc.exit_code) from None
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "input"
-            raise fail(f"invalid {where}: {first['msg']}", 2) from None
+        except ValidationError as exc:  # every invalid field at once, as the API lists them
+            raise fail("invalid " + "; ".join(field_problems(exc.errors(), skip=())), 2) from None
         except Exception as exc:  # the last line of defence: say what happened, offer the traceback
             if os.environ.get("COMPASS_DEBUG"):
                 raise

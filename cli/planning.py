@@ -16,6 +16,7 @@ from knowledge import get_knowledge_base
 from knowledge.domain import (
     SPEC_FIELDS, CostModel, DeploymentSpec, ExperienceClass, Precision, PriceTier, Priority, UseCase,
 )
+from knowledge.domain.problems import field_problems
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions, warm_start
 from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
@@ -83,14 +84,20 @@ def _spec_from_options(spec_file: Path | None, **opts) -> DeploymentSpec:
             raise SpecFileError(f"cannot read spec file {spec_file}: {exc}") from None
         if not isinstance(loaded, dict):
             raise SpecFileError(f"{spec_file}: expected a mapping of spec fields")
-        unknown = sorted(str(k) for k in loaded if k not in SPEC_FIELDS and k != "sources")
-        if unknown:
-            raise SpecFileError(f"{spec_file}: unknown spec field(s) {', '.join(unknown)}; "
-                                f"the fields are: {', '.join(SPEC_FIELDS)}")
         values.update(loaded)
     values.update({k: v for k, v in opts.items() if v not in (None, [], "")})
     values.pop("sources", None)
-    return DeploymentSpec().with_values("stated", "given on the command line", **values)
+    unknown = sorted(str(k) for k in values if k not in SPEC_FIELDS)
+    known = {k: v for k, v in values.items() if k in SPEC_FIELDS}
+    problems = [f"unknown spec field(s) {', '.join(unknown)} (the fields are: {', '.join(SPEC_FIELDS)})"] \
+        if unknown else []
+    try:
+        spec = DeploymentSpec().with_values("stated", "given on the command line", **known)
+    except ValidationError as exc:  # every problem of the file at once, as the API lists a body's
+        problems += field_problems(exc.errors(), skip=())
+    if problems:
+        raise SpecFileError(f"{spec_file or 'the options'}: {'; '.join(problems)}")
+    return spec
 
 
 def _split(value: str | None) -> list[str]:

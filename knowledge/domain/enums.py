@@ -18,8 +18,27 @@ class UseCase(StrEnum):
 
     @property
     def label(self) -> str:
-        """The name a person uses for it: what the UI and CLI show, and what the CLI accepts besides the value."""
+        """The name a person uses for it: what the UI and CLI show, and what every input accepts besides the value."""
         return USE_CASE_LABELS[self]
+
+    @classmethod
+    def _missing_(cls, value: object) -> "UseCase | None":
+        """The one place a use case is resolved from text: by its value or its label (chatbot, RAG over documents),
+        whatever the case, spaces, hyphens or underscores. Enum lookup, and so pydantic (spec files, API bodies, the
+        conversation's tools) and the CLI's options, all come here."""
+        if not isinstance(value, str):
+            return None
+        wanted = _words(value)
+        return next((u for u in cls if wanted in (_words(u.value), _words(u.label))), None)
+
+    @classmethod
+    def names(cls) -> str:
+        """Every use case as a person may name it, for an error message."""
+        return ", ".join(f"{u.label} ({u.value})" if u.label != u.value else u.value for u in cls)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 
 
 USE_CASE_LABELS: dict[UseCase, str] = {

@@ -41,6 +41,9 @@ def test_stateless_endpoints_and_catalog(api_server):
     with httpx.Client(base_url=api_server.url, timeout=60) as c:
         plan = c.post("/v1/plan", json={"spec": {"use_case": "code_completion", "users": 300}}).json()
         assert plan["recommendations"][0]["meets_slos"] is True
+        by_label = c.post("/v1/plan", json={"spec": {"use_case": "code completion", "users": 300}})
+        assert by_label.status_code == 200, by_label.text  # the catalog's short name, as the CLI takes it
+        assert by_label.json()["spec"]["use_case"] == "code_completion"
         assert plan["spec"]["sources"]["users"]["origin"] == "stated"
         pred = c.post("/v1/predict", json={"model": "meta-llama/Llama-3.1-8B-Instruct", "gpu": "H100",
                                            "prompt_tokens": 512, "output_tokens": 128, "rps": 2}).json()

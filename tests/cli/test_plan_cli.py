@@ -84,3 +84,20 @@ def test_a_question_asked_again_finds_its_verifications_kept(plan, tmp_path):
     again = run_compass(*other, env=env)
     assert again.returncode == 0 and again.stdout == first.stdout
     assert kept.stat().st_mtime_ns == written
+
+
+def test_a_spec_file_takes_the_use_case_names_the_options_take_and_lists_every_problem(plan, tmp_path):
+    env, options = plan
+    by_name = tmp_path / "chatbot.yaml"
+    by_name.write_text("use_case: chatbot\nusers: 5000\n")  # the catalog's short name, as --use-case takes it
+    proc = run_compass("plan", "--spec", str(by_name), "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [o["config"] for o in json.loads(proc.stdout)] == [o["config"] for o in options]
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("use_case: chatbot\nusers: -5\nprompt_tokens: lots\nbudget_monthly_usd: free\nbogus: 1\n")
+    proc = run_compass("plan", "--spec", str(bad), env=env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    text = " ".join(proc.stderr.split())
+    for field in ("bogus", "users", "prompt_tokens", "budget_monthly_usd"):  # all of them, not the first
+        assert field in text, (field, text)

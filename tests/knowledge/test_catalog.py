@@ -84,3 +84,21 @@ def test_database_holds_the_same_catalog_and_reload_is_idempotent(kb):
         assert precision == "fp8"
     assert kb.sync_catalog(data, force=True) is True
     assert kb.status().counts["models"] == len(data.models)
+
+
+def test_a_use_case_is_named_by_its_value_or_its_label_everywhere():
+    """One resolution (UseCase): the CLI's options, spec files, API bodies and the conversation's tools all take
+    'chatbot' as the catalog's short name for chatbot_conversational; a name that is neither is still refused."""
+    import pydantic
+
+    from knowledge.domain import DeploymentSpec, UseCase
+
+    for use_case in UseCase:
+        for name in (use_case.value, use_case.label, use_case.label.upper(), use_case.value.replace("_", "-")):
+            assert UseCase(name) is use_case
+            assert DeploymentSpec(use_case=name).use_case is use_case
+            assert DeploymentSpec.model_validate_json(f'{{"use_case": "{name}"}}').use_case is use_case
+    with pytest.raises(pydantic.ValidationError):
+        DeploymentSpec(use_case="chat")
+    with pytest.raises(ValueError):
+        UseCase("nope")
