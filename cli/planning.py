@@ -17,6 +17,7 @@ from knowledge.domain import (
     SPEC_FIELDS, CostModel, DeploymentSpec, ExperienceClass, Precision, PriceTier, Priority, UseCase,
 )
 from knowledge.domain.problems import field_problems
+from knowledge.domain.spec import ignored_rate_sources
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions, warm_start
 from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
@@ -95,6 +96,9 @@ def _spec_from_options(spec_file: Path | None, **opts) -> DeploymentSpec:
         spec = DeploymentSpec().with_values("stated", "given on the command line", **known)
     except ValidationError as exc:  # every problem of the file at once, as the API lists a body's
         problems += field_problems(exc.errors(), skip=())
+    else:
+        if why := ignored_rate_sources(spec):
+            problems.append(why)
     if problems:
         raise SpecFileError(f"{spec_file or 'the options'}: {'; '.join(problems)}")
     return spec

@@ -16,6 +16,7 @@ from api.security import rate_limited_user
 from knowledge.base import KnowledgeBase
 from knowledge.errors import CompassError
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec, GpuSpec, ModelCard, Prediction, UseCaseTemplate
+from knowledge.domain.spec import ignored_rate_sources
 from knowledge.health import HealthReport
 from tools.planner import PlanOptions, PlanResult, WhyNot
 from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
@@ -61,6 +62,8 @@ class WhatIfRequest(BaseModel):
 
 def _stated(spec: DeploymentSpec) -> DeploymentSpec:
     """Values sent by an API client are stated by that client unless it marked them."""
+    if why := ignored_rate_sources(spec):  # a rate given two ways: one would be silently ignored
+        raise CompassError(why)
     values = {k: getattr(spec, k) for k in spec.model_fields_set if k != "sources"}
     return DeploymentSpec(sources=spec.sources).with_values("stated", "API request", **{
         k: v for k, v in values.items() if k not in spec.sources})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from knowledge.domain.enums import LoadKind, Precision, Provenance
 
@@ -53,6 +53,13 @@ class Load(BaseModel):
     output_tokens: int = Field(gt=0, description="mean output tokens")
     prompt_tokens_p90: int | None = Field(default=None, gt=0, description="spread; None = fixed length")
     output_tokens_p90: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _whole_users(self) -> "Load":
+        # a closed loop runs a number of users, each waiting for its answer: half a user is no load a client runs
+        if self.kind is LoadKind.CONCURRENCY and (self.value < 1 or self.value != int(self.value)):
+            raise ValueError(f"concurrency is a whole number of concurrent users, at least 1 (not {self.value:g})")
+        return self
 
 
 class BenchmarkProtocol(BaseModel):

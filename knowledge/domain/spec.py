@@ -186,6 +186,29 @@ def implausible_rate_per_user(users: int | None, rps: float | None) -> str | Non
             f"~{MAX_RPS_PER_USER:g}); is the user count or the rate wrong?")
 
 
+# The fields that each set the average request rate, in the order fill_defaults takes them: the first one given
+# decides the rate and every later one would be ignored. (peak_rps is not among them: it sets the peak, and an
+# average from any of these goes with it.)
+RATE_SOURCES = ("rps", "window_requests", "concurrent_users", "users")
+
+
+def ignored_rate_sources(spec: DeploymentSpec) -> str | None:
+    """Why a request rate given two ways cannot be served as asked (one would be silently ignored), or None: for
+    front ends that take a whole spec at once (a spec file, options, an API body). The conversation instead asks
+    or replaces, value by value."""
+    given = [f for f in RATE_SOURCES if spec.is_set(f) and not _assumed(spec, f)]  # derived values are no claim
+    if len(given) < 2:
+        return None
+    said = " and ".join(f"{f}={getattr(spec, f):g}" for f in given)
+    return (f"{said} each set the request rate: {given[0]} would be used and {', '.join(given[1:])} ignored; "
+            "give only one of them (peak_rps may go with any)")
+
+
+def _assumed(spec: DeploymentSpec, field: str) -> bool:
+    source = spec.sources.get(field)
+    return source is not None and source.origin == "assumed"
+
+
 def is_batch(spec: DeploymentSpec, template: UseCaseTemplate) -> bool:
     return (spec.experience_class or template.experience_class) is ExperienceClass.BATCH
 

@@ -67,6 +67,8 @@ def test_bad_input_gets_clear_errors(api_server):
         assert r.status_code == 422 and "prompt_tokens" in r.json()["error"]["message"]
         r = c.post("/v1/plan", json={"spec": {"users": 100}})
         assert r.status_code == 400 and "use case" in r.json()["error"]["message"]
+        r = c.post("/v1/plan", json={"spec": {"use_case": "chatbot", "users": 5000, "rps": 20}})
+        assert r.status_code == 400 and "users ignored" in r.json()["error"]["message"]
         r = c.post("/v1/sessions/not-a-uuid/messages", json={"text": "hi"})
         assert r.status_code == 404
         r = c.post("/v1/plan", content=b"{" * 10, headers={"content-type": "application/json"})

@@ -55,6 +55,8 @@ ARGUMENT_CASES = [
     ((*PREDICT,), 2, "exactly one of concurrency"),
     ((*PREDICT, "--rps", "2", "--concurrency", "4"), 2, "exactly one of concurrency"),
     ((*PREDICT, "--concurrency", "0", "--tp", "0"), 2, "--tp"),
+    ((*PREDICT, "--concurrency", "0.5"), 2, "whole number of concurrent users"),
+    (("plan", "--use-case", "chatbot", "--users", "5000", "--rps", "20"), 2, "users ignored; give only one"),
     (("predict", "--model", "nope/none", "--gpu", "H1OO", "--prompt-tokens", "5", "--output-tokens", "5",
       "--rps", "1"), 2, "Unknown"),
     (("plan", "--use-case", "chatbot_conversational", "--users", "-5"), 2, "users"),

@@ -102,3 +102,22 @@ def test_a_use_case_is_named_by_its_value_or_its_label_everywhere():
         DeploymentSpec(use_case="chat")
     with pytest.raises(ValueError):
         UseCase("nope")
+
+
+def test_a_request_rate_given_two_ways_is_named_and_concurrency_is_whole_users():
+    from knowledge.domain import DeploymentSpec, Load, LoadKind, ignored_rate_sources
+
+    assert ignored_rate_sources(DeploymentSpec(users=5000, peak_rps=20)) is None  # an average and a peak
+    assert ignored_rate_sources(DeploymentSpec(rps=20)) is None
+    derived = DeploymentSpec(users=5000).with_values("assumed", "from the users", rps=5.2)
+    assert ignored_rate_sources(derived) is None  # a filled spec sent back: the rate was derived, not given
+    for values, used, ignored in (({"users": 5000, "rps": 20}, "rps", "users"),
+                                  ({"users": 5000, "concurrent_users": 50}, "concurrent_users", "users"),
+                                  ({"window_requests": 300_000, "rps": 4}, "rps", "window_requests")):
+        why = ignored_rate_sources(DeploymentSpec(**values))
+        assert why and f"{used} would be used and {ignored} ignored" in why and "\n" not in why, why
+    for value in (0.5, 1.5, 2.25):
+        with pytest.raises(ValueError, match="whole number"):
+            Load(kind=LoadKind.CONCURRENCY, value=value, prompt_tokens=10, output_tokens=10)
+    assert Load(kind=LoadKind.CONCURRENCY, value=3.0, prompt_tokens=10, output_tokens=10).value == 3
+    assert Load(kind=LoadKind.RPS, value=0.5, prompt_tokens=10, output_tokens=10).value == 0.5  # a rate may be
