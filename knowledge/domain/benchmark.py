@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge.domain.enums import LoadKind, Precision
+from knowledge.domain.prediction import concurrency_problem
 
 
 class LatencyFigures(BaseModel):
@@ -49,6 +50,8 @@ class BenchmarkRow(BaseModel):
     def _has_latency(self) -> "BenchmarkRow":
         if not (self.ttft_ms.any() or self.itl_ms.any() or self.e2e_ms.any()):
             raise ValueError("a benchmark row needs at least one latency figure")
+        if problem := concurrency_problem(self.load_kind, self.load_value):
+            raise ValueError(problem)
         return self
 
 

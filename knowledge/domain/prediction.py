@@ -56,10 +56,17 @@ class Load(BaseModel):
 
     @model_validator(mode="after")
     def _whole_users(self) -> "Load":
-        # a closed loop runs a number of users, each waiting for its answer: half a user is no load a client runs
-        if self.kind is LoadKind.CONCURRENCY and (self.value < 1 or self.value != int(self.value)):
-            raise ValueError(f"concurrency is a whole number of concurrent users, at least 1 (not {self.value:g})")
+        if problem := concurrency_problem(self.kind, self.value):
+            raise ValueError(problem)
         return self
+
+
+def concurrency_problem(kind: LoadKind, value: float) -> str | None:
+    """Why a load value cannot be that kind of load, or None. A closed loop runs a number of users, each waiting
+    for its answer: half a user is no load a client runs (a measured row or a prediction alike)."""
+    if kind is LoadKind.CONCURRENCY and (value < 1 or value != int(value)):
+        return f"concurrency is a whole number of concurrent users, at least 1 (not {value:g})"
+    return None
 
 
 class BenchmarkProtocol(BaseModel):
