@@ -9,6 +9,11 @@ arrivals flowing after the last measured one (cool-down) so that every measured 
 closed loop drops each user's first request (all users start together) and measures the following ones.
 ``requests_per_user`` instead reproduces a benchmark client (N users x that many requests, all measured,
 the synchronized start included).
+
+What a replica sustains is one figure of the configuration and workload (``sustained_rps``: simulated with its
+queue never empty), whatever rate is offered: an open-loop run offered more is overloaded, serves that figure, and
+its latencies are those of a burst of requests at the offered rate (one arrival pattern, time-compressed, at every
+rate, so they rise with it).
 """
 
 from __future__ import annotations
@@ -31,8 +36,12 @@ if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, no
 
 CLIENT_GAP_MS = 0.5  # closed loop: a finished user's next request reaches the server this much later
 MIN_MEASURED, MAX_MEASURED = 300, 1200
-OVERLOAD_MARGIN = 1.1  # offered / sustained rate past which a run is overloaded (sampling noise stays below)
-MIN_WINDOW_FINISHES = 20  # finishes inside the arrival window that make its completion rate a measurement
+# Saturation runs: enough requests that the middle of the run has the batch full with a queue behind it
+# (several batches' worth), bounded for the cost; the rate there is timed over the middle half of the finishes.
+SATURATION_REQUESTS = (1500, 8000)
+SATURATION_BATCHES = 8
+SATURATION_OFFER = 1.5  # second run's arrival rate / the backlog's completion rate: the queue never empties
+SUSTAINED_KEPT = 20_000  # cached figures (one per configuration and load shape)
 
 
 class DoesNotFitError(ValueError):
@@ -137,16 +146,13 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
     else:
         users = 0
         rate = load.value / dp
+        # Past saturation the Little estimate stays at max_num_seqs: every overloaded rate runs the same requests.
         est = _little_estimate(step, lim, load, rate)
         measured = n_requests or int(np.clip(300 + 2 * est, MIN_MEASURED, MAX_MEASURED))
         warm = int(np.clip(1.5 * est + 20, 30, 3000))
         cool = int(np.clip(est + 10, 10, 2000))
-        if rate > 1.5 * _throughput_ceiling(step, lim, load) and not n_requests:
-            measured, warm, cool = 150, 30, 20  # hopelessly overloaded: enough to show it, no more
         n_total = warm + measured + cool
-        gaps = interarrival_times(rng, n_total, rate, arrival_cv(load))
-        gaps *= n_total / rate / gaps.sum()  # realized mean rate = offered rate (less sampling noise)
-        arrivals = np.cumsum(gaps) * 1e3
+        arrivals = _arrival_ms(rng, n_total, rate, arrival_cv(load))
     if protocol is not None:
         prompt = uniform_lengths(rng, n_total, load.prompt_tokens, protocol.length_spread, cap=model_len - 1)
         output = uniform_lengths(rng, n_total, load.output_tokens, protocol.length_spread)
@@ -160,8 +166,78 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
     run = run_engine(step, lim, prompt, output, arrival_ms=arrivals, users=users, client_gap_ms=CLIENT_GAP_MS,
                      stop_after=mask, max_iterations=10**8 if requests_per_user else None,
                      cached_prefix=min(cached_prefix_tokens, int(prompt.min()) - 1))
-    return _result(run, mask, prompt, coeffs, plan, load, dp, measured_rate=None if users else load.value / dp,
-                   ceiling_rps=math.inf if users else _throughput_ceiling(step, lim, load))
+    sustained = None if users else sustained_rps(config, load, catalog, coefficients=coefficients,
+                                                 cached_prefix_tokens=cached_prefix_tokens) / dp
+    return _result(run, mask, prompt, coeffs, plan, load, dp, offered_rate=None if users else load.value / dp,
+                   sustained_rate=sustained)
+
+
+def _arrival_ms(rng: np.random.Generator, n: int, rate: float, cv: float) -> np.ndarray:
+    """Arrival times (ms) of ``n`` requests at ``rate``/s, drawn first from a fresh generator and rescaled to the
+    rate: a seed gives every rate the same arrival pattern, time-compressed (and, past saturation, where ``n``
+    stays the same, the same requests)."""
+    import numpy as np
+    gaps = interarrival_times(rng, n, rate, cv)
+    gaps *= n / rate / gaps.sum()  # realized mean rate = offered rate (less sampling noise)
+    return np.cumsum(gaps) * 1e3
+
+
+def sustained_rps(config: ServingConfig, load: Load, catalog: Catalog, *,
+                  coefficients: CoefficientSet | EngineCoefficients | None = None,
+                  cached_prefix_tokens: int = 0) -> float:
+    """Requests/s the replica completes with its queue never empty: the most it sustains at this workload (its
+    lengths, arrival shape and cached prompt prefix), however much more is offered. One figure per configuration
+    and load shape, simulated once and kept. 0 when the configuration does not fit."""
+    from collections import OrderedDict
+    shape = (arrival_cv(load), load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
+             load.output_tokens_p90, cached_prefix_tokens)
+    key = (config, shape, id(coefficients) if coefficients is not None else None)
+    kept = catalog._cache.setdefault("perf.loadsim.sustained", OrderedDict())
+    if key not in kept:
+        step, plan, _ = config_parts(config, catalog, coefficients)
+        kept[key] = _saturated_rate(step, engine_limits(config, plan), plan, load, cached_prefix_tokens) \
+            * config.data_parallel if plan.fits else 0.0
+        while len(kept) > SUSTAINED_KEPT:
+            kept.popitem(last=False)
+    return kept[key]
+
+
+def _saturated_rate(step: StepTimeModel, lim: EngineLimits, plan: MemoryPlan, load: Load,
+                    cached_prefix_tokens: int) -> float:
+    """One engine rank's completion rate with its batch full and a queue waiting (requests/s).
+
+    A backlog (every request waiting at time 0) admits them in lockstep cohorts, which an overloaded stream does
+    not; so it only finds the scale: a second run offered SATURATION_OFFER x that rate fills the batch as arrivals
+    come, staggered as a real overload is, and keeps a queue behind it through the middle of the run, which is
+    timed."""
+    import numpy as np
+    ctx = load.prompt_tokens + load.output_tokens
+    batch = max(1.0, min(lim.max_num_seqs, lim.kv_capacity_tokens / sequence_usage(lim, ctx)))
+    n = int(np.clip(SATURATION_BATCHES * batch, *SATURATION_REQUESTS))
+    rng = np.random.default_rng(0)
+    prompt = sample_lengths(rng, n, load.prompt_tokens, load.prompt_tokens_p90, cap=plan.max_model_len - 1)
+    output = np.minimum(sample_lengths(rng, n, load.output_tokens, load.output_tokens_p90),
+                        plan.max_model_len - prompt)
+    how = {"max_iterations": 50 * n + 3000,  # a thrashing cache still finishes: its rate is the point
+           "cached_prefix": min(cached_prefix_tokens, int(prompt.min()) - 1)}
+    backlog = run_engine(step, lim, prompt, output, arrival_ms=np.zeros(n), **how)
+    rate = _middle_rate(backlog.finish)
+    if not rate > 0:
+        return 0.0
+    arrivals = _arrival_ms(np.random.default_rng(1), n, SATURATION_OFFER * rate, arrival_cv(load))
+    staggered = run_engine(step, lim, prompt, output, arrival_ms=arrivals, **how)
+    return _middle_rate(staggered.finish) or rate
+
+
+def _middle_rate(finish: np.ndarray) -> float:
+    """Finishes per second over the middle half of the finishes (the batch full, past the start, before the
+    drain); 0 when too few finished to time."""
+    import numpy as np
+    done = np.sort(finish[np.isfinite(finish)])
+    lo, hi = len(done) // 4, (3 * len(done)) // 4
+    if hi - lo < 2 or done[hi] <= done[lo]:
+        return 0.0
+    return float(hi - lo) / ((done[hi] - done[lo]) / 1e3)
 
 
 def _closed_loop_target(users: int) -> int:
@@ -183,20 +259,10 @@ def _little_estimate(step: StepTimeModel, lim: EngineLimits, load: Load, rate: f
     return busy
 
 
-def _throughput_ceiling(step: StepTimeModel, lim: EngineLimits, load: Load) -> float:
-    """Requests/s one rank completes with its batch full (KV cache or max_num_seqs bound)."""
-    a_full, _ = step.decode_context_ms()
-    ctx = load.prompt_tokens + load.output_tokens / 2
-    n = max(1.0, min(lim.max_num_seqs, lim.kv_capacity_tokens / sequence_usage(lim, ctx)))
-    chunks = max(1, math.ceil(load.prompt_tokens / lim.max_num_batched_tokens))
-    prefill_ms = chunks * step.batch_ms(load.prompt_tokens / chunks, 1)
-    t_dec = step.batch_ms(n, n) + a_full * n * ctx
-    return n / (n * prefill_ms + load.output_tokens * t_dec) * 1e3
-
-
 def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan, load: Load,
-            dp: int,
-            measured_rate: float | None, ceiling_rps: float = math.inf) -> SimulationResult:
+            dp: int, offered_rate: float | None, sustained_rate: float | None) -> SimulationResult:
+    """Per-request latencies of the measured requests and the rank's throughput. Open loop (``offered_rate``, per
+    rank): a stable rank serves what is offered; past ``sustained_rate`` it serves that and the queue grows."""
     import numpy as np
     arr, first, fin = run.arrival[mask], run.first_token[mask], run.finish[mask]
     out = run.output[mask]
@@ -207,36 +273,26 @@ def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficient
     with np.errstate(invalid="ignore", divide="ignore"):
         itl = np.where(out > 1, (fin - first) / np.maximum(out - 1, 1), np.nan)
     queue = run.scheduled[mask] - arr
-    seen = arr[np.isfinite(arr)]
-    t0, t1 = float(seen.min()), float(seen.max())
-    if t1 - t0 < 1e-6:  # everything arrived at once: use the span of completions
-        t1 = float(np.nanmax(fin)) if np.isfinite(fin).any() else run.end_ms
-    all_fin = run.finish[np.isfinite(run.finish)]
-    in_window = (all_fin >= t0) & (all_fin <= t1)
-    rps = float(in_window.sum()) / max((t1 - t0) / 1e3, 1e-9)
-    fin_out = run.output[np.isfinite(run.finish)][in_window]
-    tok_s = float(fin_out.sum()) / max((t1 - t0) / 1e3, 1e-9)
     stable = True
     notes: list[str] = []
-    if measured_rate is not None:
-        window_ok = in_window.sum() >= MIN_WINDOW_FINISHES
-        overloaded = (run.truncated or _queue_grows(arr, queue, e2e)
-                      or (measured_rate > OVERLOAD_MARGIN * ceiling_rps and rps < measured_rate / OVERLOAD_MARGIN))
-        if overloaded:
+    if offered_rate is not None:
+        rps = min(offered_rate, sustained_rate)
+        tok_s = rps * float(np.mean(run.output))
+        if offered_rate > sustained_rate:
             stable = False
-            # With the queue never empty the replica completes its ceiling: measured in the arrival window when
-            # enough requests finished there, else the model's full-batch rate.
-            sustained = min(rps, measured_rate) if window_ok else min(ceiling_rps, measured_rate)
-            tok_s = tok_s * sustained / rps if window_ok and rps > 0 else sustained * float(np.mean(run.output))
-            rps = sustained
-            notes.append(f"overloaded: sustains at most {sustained * dp:.3g} req/s at this workload, "
+            span_s = float(np.nanmax(run.arrival) - np.nanmin(run.arrival)) / 1e3
+            notes.append(f"overloaded: sustains at most {sustained_rate * dp:.3g} req/s at this workload, "
                          f"{load.value:.3g} req/s offered; queues grow without bound, so latencies depend on how "
-                         "long the overload lasts (those shown are of a short simulated burst, a lower bound)")
-    elif run.truncated:
+                         f"long the overload lasts (those shown are of a burst of {len(run.arrival):,} requests "
+                         f"arriving over {span_s:.3g} s, a lower bound)")
+    else:
+        rps, tok_s = _window_rates(run, arr, fin)
+    if run.truncated:  # a cache thrashing with preemptions: the iteration budget ran out
+        said = not stable
         stable = False
-        done = np.isfinite(fin)
-        notes.append(f"overloaded: the simulation stopped with {int(done.sum())} of {len(fin)} measured requests "
-                     "served (latencies shown are of those, a lower bound)")
+        done = int(np.isfinite(fin).sum())
+        notes.append(f"{'the' if said else 'overloaded: the'} simulation stopped with {done} of {len(fin)} measured "
+                     "requests served (latencies shown are of those, a lower bound)")
     if run.preemptions:
         notes.append(f"KV cache full: {run.preemptions} preemptions (recomputed) in the simulated run")
     if run.rejected:
@@ -248,14 +304,14 @@ def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficient
         simulated_s=run.end_ms / 1e3, stable=stable, memory=plan, notes=notes)
 
 
-def _queue_grows(arrival: np.ndarray, queue: np.ndarray, e2e: np.ndarray) -> bool:
-    """Overload shows as queueing delay that keeps rising through the measured window."""
+def _window_rates(run, arr: np.ndarray, fin: np.ndarray) -> tuple[float, float]:
+    """Closed loop: requests and output tokens per second completed while the measured requests arrived."""
     import numpy as np
-    order = np.argsort(arrival)
-    q = queue[order]
-    quarter = max(len(q) // 4, 1)
-    early, late = np.nanmean(q[:quarter]), np.nanmean(q[-quarter:])
-    if not np.isfinite(late):
-        return True
-    service = float(np.nanmedian(e2e - queue))
-    return bool(late - early > max(1000.0, 0.5 * service))
+    seen = arr[np.isfinite(arr)]
+    t0, t1 = float(seen.min()), float(seen.max())
+    if t1 - t0 < 1e-6:  # everything arrived at once: use the span of completions
+        t1 = float(np.nanmax(fin)) if np.isfinite(fin).any() else run.end_ms
+    done = np.isfinite(run.finish)
+    in_window = (run.finish[done] >= t0) & (run.finish[done] <= t1)
+    seconds = max((t1 - t0) / 1e3, 1e-9)
+    return float(in_window.sum()) / seconds, float(run.output[done][in_window].sum()) / seconds
