@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from cli.common import console, friendly_errors, print_json, use_case_of
+from cli.common import console, friendly_errors, print_json, say_gpu_readings, use_case_of
 from cli.render import fitted_table
 from knowledge import get_knowledge_base
 from knowledge.domain import UseCase
@@ -86,6 +86,8 @@ def gpus(name: str = typer.Argument(None, help="show one GPU (any alias)"),
          as_json: bool = typer.Option(False, "--json")) -> None:
     """The GPU catalog with specs and prices."""
     cat = _catalog()
+    if name:
+        say_gpu_readings(cat, [name])
     items = [cat.gpu(name)] if name else list(cat.gpus)
     if as_json:
         print_json(items if not name else items[0])

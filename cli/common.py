@@ -52,6 +52,14 @@ def use_case_of(text: str | UseCase | None) -> UseCase | None:
 USE_CASE_HELP = "use case, by name or value: " + ", ".join(u.label for u in UseCase) + " (see `compass usecases`)"
 
 
+def say_gpu_readings(catalog: Any, names: list[str]) -> None:
+    """Say on stderr how each GPU name given was read when other cards also fit it ('A100' -> A100-80GB, not
+    the 40GB part); an ambiguous or unknown name raises here, before any work, as one line."""
+    for name in names:
+        if note := catalog.resolve_gpu(name).note:
+            err_console.print(f"[dim]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)  # one line: a pipe or log keeps it whole
     return typer.Exit(code)

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, use_case_of
+from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, say_gpu_readings, use_case_of
 from cli.render import comparison_table, precision_said, prediction_table, recommendations_table
 from knowledge import get_knowledge_base
 from knowledge.domain import (
@@ -157,6 +157,7 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
         return
     with console.status("Planning over the catalog..."):
         kb = _kb()
+        say_gpu_readings(kb.catalog, [*spec.gpus, *spec.exclude_gpus])
         result = run_plan(kb, spec, PlanOptions(top_n=top))
         warm_start.save(kb.catalog, new_verifications=True)  # the same question again simulates nothing
     if as_json:

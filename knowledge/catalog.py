@@ -28,6 +28,24 @@ class UnknownNameError(LookupError):
         return type(self), (self.kind, self.name, self.suggestions)
 
 
+class AmbiguousNameError(UnknownNameError):
+    """A name that several catalog entries answer to equally (e.g. 'NVIDIA H100': the SXM and the PCIe card);
+    ``suggestions`` are the candidates."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str]):
+        super().__init__(kind, name, suggestions)
+        self.args = (f"The {kind} '{name}' is ambiguous: it could be {' or '.join(suggestions)}; name one of them.",)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def gpu_name_tokens(name: str) -> frozenset[str]:
+    """The words of a GPU name, memory sizes spelled one way: 'H100-80G' and 'h100 80GB' -> {h100, 80gb}."""
+    words = re.split(r"[^a-z0-9]+", name.lower())
+    return frozenset(re.sub(r"^(\d+)g(i?b)?$", r"\1gb", w) for w in words if w)
+
+
 def normalize_gpu_name(name: str) -> str:
     """'NVIDIA-H100-80GB-HBM3', 'h100_sxm', 'H100 SXM' -> comparable keys."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
@@ -37,6 +55,12 @@ def normalize_gpu_name(name: str) -> str:
 class ResolvedModel:
     card: ModelCard
     precision: Precision | None  # set when the name was a quantized variant's id
+
+
+@dataclass(frozen=True)
+class ResolvedGpu:
+    gpu: GpuSpec
+    note: str | None = None  # set when the name was read one way and other cards also answer to it
 
 
 @dataclass(frozen=True)
@@ -117,11 +141,37 @@ class Catalog:
         return self.resolve_model(name).card
 
     def gpu(self, name: str) -> GpuSpec:
+        return self.resolve_gpu(name).gpu
+
+    def resolve_gpu(self, name: str) -> ResolvedGpu:
+        """The one rule for GPU names. A name is read as the card whose name, node label or alias it spells; when
+        other cards have every word of it too ('A100': the 40GB part; 'H100-80GB': the PCIe card is 80 GB as well),
+        the catalog's alias is its standard reading and the answer carries a note naming the others. A name no card
+        spells but several have every word of ('NVIDIA H100') is ambiguous; one card with them all is that card."""
         key = normalize_gpu_name(name)
-        if key in self._gpu_index:
-            return self._gpu_index[key]
+        words = gpu_name_tokens(name)
+        sharing = [g for g in self.gpus if words and words <= self._gpu_words[g.name]]
+        exact = self._gpu_index.get(key)
+        if exact is not None:
+            others = [g.name for g in sharing if g.name != exact.name]
+            if not others or key in (normalize_gpu_name(exact.name), normalize_gpu_name(exact.node_label)):
+                return ResolvedGpu(exact)
+            also = f"{others[0]} also fits that name" if len(others) == 1 else \
+                f"{', '.join(others[:-1])} and {others[-1]} also fit that name"
+            return ResolvedGpu(exact, f"GPU '{name.strip()}' read as {exact.name}, the card the catalog means by it; "
+                                      f"{also} (name it to use it instead)")
+        if len(sharing) == 1:
+            return ResolvedGpu(sharing[0])
+        if sharing:
+            raise AmbiguousNameError("GPU", name.strip(), [g.name for g in sharing])
         raise UnknownNameError("GPU", name, self._suggest(key, list(self._gpu_index), 3,
                                                            canonical=lambda k: self._gpu_index[k].name))
+
+    @cached_property
+    def _gpu_words(self) -> dict[str, frozenset[str]]:
+        """Every word any of a card's names has, per card."""
+        return {g.name: frozenset().union(*(gpu_name_tokens(n) for n in (g.name, g.node_label, *g.aliases)))
+                for g in self.gpus}
 
     def use_case(self, name: str | UseCase) -> UseCaseTemplate:
         key = str(name.value if isinstance(name, UseCase) else name).strip().lower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.catalog import Catalog, UnknownNameError
+from knowledge.catalog import AmbiguousNameError, Catalog, UnknownNameError
 from knowledge.catalog_files import load_catalog_files
 from knowledge.domain import Precision, UseCase
 from knowledge.store.catalog_repo import read_catalog
@@ -53,6 +53,33 @@ def test_every_gpu_has_two_priced_providers_and_a_node_label(files_catalog):
 ])
 def test_gpu_aliases_resolve(files_catalog, alias, canonical):
     assert files_catalog.gpu(alias).name == canonical
+
+
+@pytest.mark.parametrize("name,read_as,also", [
+    ("A100", "A100-80GB", ["A100-40GB"]), ("H100", "H100-SXM", ["H100-PCIe"]),
+    ("H100-80GB", "H100-SXM", ["H100-PCIe"]), ("h100 80G", "H100-SXM", ["H100-PCIe"]),
+])
+def test_a_name_other_cards_also_fit_is_read_the_catalogs_way_with_a_note(files_catalog, name, read_as, also):
+    resolved = files_catalog.resolve_gpu(name)
+    assert resolved.gpu.name == read_as
+    assert resolved.note and all(other in resolved.note for other in also) and "\n" not in resolved.note
+
+
+@pytest.mark.parametrize("name", ["H100-SXM", "H100-PCIe", "h100 pcie", "A100-40GB", "A100-80GB", "L4", "L40S",
+                                  "NVIDIA-H100-80GB-HBM3", "HGX-H100", "B200"])
+def test_a_name_only_one_card_fits_resolves_without_a_note(files_catalog, name):
+    assert files_catalog.resolve_gpu(name).note is None
+
+
+@pytest.mark.parametrize("name,candidates", [("NVIDIA H100", {"H100-SXM", "H100-PCIe"}), ("24GB", {"L4", "A10G"})])
+def test_a_name_several_cards_fit_and_none_spells_is_ambiguous_in_one_line(files_catalog, name, candidates):
+    with pytest.raises(AmbiguousNameError) as err:
+        files_catalog.gpu(name)
+    assert set(err.value.suggestions) == candidates and "ambiguous" in str(err.value)
+    assert isinstance(err.value, UnknownNameError) and "\n" not in str(err.value)  # every handler of names says it
+    import pickle
+
+    assert str(pickle.loads(pickle.dumps(err.value))) == str(err.value)  # raised in an API worker process
 
 
 def test_model_ids_resolve_case_insensitively_and_through_variants(files_catalog):
