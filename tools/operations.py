@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from knowledge.base import KnowledgeBase
 from knowledge.domain import (
-    BenchmarkRow, DeploymentSpec, Load, LoadKind, Precision, Prediction, ServingConfig, SimilarDeployment,
-    max_model_len_for,
+    AttentionKind, BenchmarkRow, DeploymentSpec, GpuSpec, Load, LoadKind, ModelCard, Precision, Prediction,
+    ServingConfig, SimilarDeployment, max_model_len_for,
 )
 from knowledge.domain.prediction import BenchmarkProtocol
 from knowledge.errors import CompassError
-from simulator.perf import predict
+from simulator.perf import predict, valid_tensor_parallel
 from simulator.perf.vllm_versions import async_scheduling_by_default, check_version, describe_defaults
 from tools.planner import PlanOptions, PlanResult, WhyNot, plan_detailed, warm_start, why_not
 from tools.planner.sizing import BenchmarkLookup
@@ -89,6 +89,12 @@ class ContextTooLongError(CompassError):
     exit_code = 2
 
 
+class TensorParallelError(CompassError):
+    """A tensor-parallel size vLLM would refuse for the model, or wider than one node of the GPU."""
+
+    exit_code = 2
+
+
 class BenchmarkQuery(BaseModel):
     model: str
     gpu: str
@@ -113,15 +119,39 @@ def resolve_config(kb: KnowledgeBase, req: PredictRequest) -> ServingConfig:
             f"prompt + output tokens ({req.prompt_tokens:,} + {req.output_tokens:,} = "
             f"{req.prompt_tokens + req.output_tokens:,}) exceed the context window of {resolved.card.id} "
             f"({context:,} tokens): vLLM would reject these requests; shorten the prompt or the output")
+    gpu = catalog.gpu(req.gpu)
+    check_tensor_parallel(resolved.card, gpu, req.tp)
     precision = req.precision or resolved.precision or resolved.card.native_precision
     max_model_len = req.max_model_len or min(resolved.card.architecture.max_context,
                                              max_model_len_for(req.prompt_tokens, None, req.output_tokens, None))
-    return ServingConfig(model_id=resolved.card.id, precision=precision, gpu=catalog.gpu(req.gpu).name,
+    return ServingConfig(model_id=resolved.card.id, precision=precision, gpu=gpu.name,
                          tensor_parallel=req.tp, max_num_seqs=req.max_num_seqs, max_model_len=max_model_len,
                          max_num_batched_tokens=req.max_num_batched_tokens, kv_cache_dtype=req.kv_cache_dtype,
                          gpu_memory_utilization=req.gpu_memory_utilization,
                          async_scheduling=async_scheduling_by_default(req.vllm_version))
 
+
+def check_tensor_parallel(model: ModelCard, gpu: GpuSpec, tp: int) -> None:
+    """Refuse a size outside the planner's own candidates (``valid_tensor_parallel``: vLLM's head-split rule,
+    within one node), naming the sizes that are valid."""
+    valid = valid_tensor_parallel(model, gpu)
+    if tp in valid:
+        return
+    a = model.architecture
+    sizes = ", ".join(map(str, valid))
+    if tp > gpu.max_gpus_per_node:
+        why = (f"one {gpu.name} node has {gpu.max_gpus_per_node} GPUs and Compass models tensor parallelism "
+               "within a node")
+    else:
+        rules = [f"divide the model's {a.num_attention_heads} attention heads"]
+        if a.attention is not AttentionKind.MLA:  # MLA's latent cache is replicated, not split
+            rules.append(f"divide or be a multiple of its {a.num_kv_heads} KV heads")
+        if a.is_moe:
+            rules.append(f"divide its experts' intermediate size ({a.moe_intermediate_size})")
+        why = "vLLM needs the size to " + (" and ".join(rules) if len(rules) < 3 else
+                                           ", ".join(rules[:-1]) + " and " + rules[-1])
+    raise TensorParallelError(f"tensor parallel size {tp} is not valid for {model.id} on {gpu.name}: {why}; "
+                              f"valid sizes: {sizes}")
 
 
 def run_predict(kb: KnowledgeBase, req: PredictRequest) -> Prediction:

@@ -113,3 +113,13 @@ def test_predict_refuses_requests_longer_than_the_context_window(api_server):
         r = c.post("/v1/predict", json={**BASE, "prompt_tokens": context, "output_tokens": 1, "concurrency": 4,
                                          "max_model_len": 2 * context})
         assert r.status_code == 400 and f"({context:,} tokens)" in r.json()["error"]["message"], r.text
+
+
+def test_predict_refuses_a_tensor_parallel_size_vllm_would_refuse(api_server):
+    """Not latencies for a deployment that cannot start: one line naming the valid sizes (400)."""
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        for tp, why in ((3, "divide the model's 32 attention heads"), (16, "node has 8 GPUs")):
+            r = c.post("/v1/predict", json={**BASE, "tp": tp, "rps": 1})
+            assert r.status_code == 400, r.text
+            message = r.json()["error"]["message"]
+            assert "\n" not in message and why in message and message.endswith("valid sizes: 1, 2, 4, 8")
