@@ -14,9 +14,17 @@ from typing import Any
 
 from knowledge.catalog import Catalog, UnknownNameError, normalize_gpu_name
 
+_VARIANT = r"(?:sxm\d?|pcie|nvl|\d{2,3}\s?gb|hbm3e?)"
+# the variant may stand before the card ("PCIe H100s", "80GB A100"); groups: 1 core, 2 variant after, 3 plural,
+# "pre" variant before
 _GPU = re.compile(
     r"(?:(?<![a-z0-9§¤])|(?<=\dx))(?:nvidia[\s-]+(?:tesla[\s-]+)?|amd[\s-]+(?:instinct[\s-]+)?)?"
-    r"((?:gh|gb|mi|rtx\s?|[abhltv])\d{1,4}[a-z]?)((?:[\s_-]?(?:sxm\d?|pcie|nvl|\d{2,3}\s?gb|hbm3e?))*)(s?)(?![a-z0-9])")
+    rf"(?:(?P<pre>{_VARIANT})[\s_-]+)?"
+    rf"((?:gh|gb|mi|rtx\s?|[abhltv])\d{{1,4}}[a-z]?)((?:[\s_-]?{_VARIANT})*)(s?)(?![a-z0-9])")
+# a card named by its variant alone, after the card was named before ("include the PCIe one again", "the 80GB
+# version"): the one catalog GPU whose name carries that variant
+_VARIANT_ONLY = re.compile(rf"\b(?:the|that|those)\s+(?P<variant>{_VARIANT})\s+(?:one|ones|version|variant|model|"
+                           r"cards?|gpus?|flavou?r)\b")
 _HF_ID = re.compile(r"(?<![\w/.-])([a-z0-9][\w.-]*/[a-z0-9][\w.-]*)")
 _MODEL_TOKEN = (r"(?:\d{1,3}(?:\.\d{1,2})?(?:b|e|x\d{1,3}b)?|[a-z]\d{1,2}(?:\.\d{1,2})?b?)(?![a-z0-9])|"
                 r"(?:coder|scout|maverick|small|air|distill|instruct|it|chat|nemotron|oss|zero|base|hf|llama)\b")
@@ -32,7 +40,8 @@ _NEG_BEFORE = re.compile(
     r"don'?t\s+(?:want|use|like|have|need)|do\s+not\s+(?:want|use|have|need)|can'?t\s+(?:use|get|buy|rent|access)|"
     r"cannot\s+(?:use|get|buy|rent|access)|won'?t\s+(?:use|allow|approve|accept)|no\s+access\s+to|unable\s+to\s+get|"
     r"(?:don'?t|do\s+not|doesn'?t)\s+allow|"
-    r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|anything\s+but|not\s+on|no\s+more)\b)"
+    r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|(?:anything|everything|all|any\s+\w+)\s+but|"
+    r"apart\s+from|besides|not\s+on|no\s+more)\b)"
     r"(?:\s+[a-z]+){0,2}\s*$")
 _NEG_AFTER = re.compile(
     r"^\s*(?:(?:models?|gpus?|cards?)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
@@ -42,7 +51,9 @@ _NEG_AFTER = re.compile(
 # "not more than 4 H100s" limits; "not just the A100s" widens: neither negates what it names
 _LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$|" + NOT_JUST)
 _GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
-_BOUNDARY = re.compile(r"[.;!?,]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
+# "but" after "anything"/"any GPU" is "except" ("anything but H100s"), not a clause boundary
+_BOUNDARY = re.compile(r"[.;!?,]|(?<!anything\s)(?<!everything\s)(?<!\ball\s)(?<!gpu\s)(?<!gpus\s)(?<!card\s)"
+                       r"(?<!cards\s)(?<!model\s)(?<!models\s)\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
 # Someone else's hardware or model, not a requirement: "our competitor runs on H100s", "the vendor's demo used
 # Llama 3 70B", "other teams have A100s"
 _THIRD_PARTY = re.compile(
@@ -138,13 +149,21 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
     names = catalog.gpu_names()
     out = []
     for m in _GPU.finditer(text):
-        core, suffix, plural = m.group(1), m.group(2), m.group(3)
-        for candidate in (core + suffix + plural, core + suffix, core + plural, core, core.rstrip("s")):
+        core, suffix, plural = m.group(2), m.group(3), m.group(4)
+        pre = m.group("pre") or ""
+        candidates = (core + pre, core.rstrip("s") + pre, core + suffix + plural, core + suffix, core + plural, core,
+                      core.rstrip("s"))
+        for candidate in candidates[0 if pre else 2:]:
             key = normalize_gpu_name(candidate)
             if key in names:
-                broad = _gpu_family(catalog, names[key], candidate) if not suffix.strip() else ()
+                broad = _gpu_family(catalog, names[key], candidate) if not (suffix.strip() or pre) else ()
                 out.append(Mention(m.start(), m.end(), (names[key],), broad=broad))
                 break
+    for m in _VARIANT_ONLY.finditer(text):
+        variant = normalize_gpu_name(m.group("variant"))
+        cards = [g.name for g in catalog.gpus if variant in normalize_gpu_name(g.name)]
+        if len(cards) == 1:
+            out.append(Mention(m.start(), m.end(), (cards[0],)))
     taken = [(x.start, x.end) for x in out]
     for m in _GROUP.finditer(text):  # "no AMD", "NVIDIA only", "nothing Blackwell", "the old Ampere stuff"
         if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):

@@ -16,7 +16,7 @@ from typing import Any
 from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
-from agent.offline.numbers import NUM, Numbered, number_text
+from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
 from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates
 from agent.offline.text import mask, squeeze
 from agent.offline.windows import ITEMS, blank, find_window
@@ -91,6 +91,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = squeeze(_cost_model(text, f))
     text = squeeze(_price_tier(text, f))
     text = squeeze(_cold_start(text, f))
+    text = spoken_halves(text)
     window = find_window(text)
     if window.hours:
         f.put("window_hours", round(window.hours, 3), window.phrase)
@@ -298,7 +299,7 @@ def _priority(text: str, f: Facts) -> None:
         f.put("priority", V.PRIORITY_WORDS[said.group(1)], said.group(0))
         return
     hits = []
-    for value, pattern in V.PRIORITIES:
+    for value, pattern in (*V.PRIORITIES, *V.PRIORITY_SIGNALS):
         for m in pattern.finditer(text):
             before, after = text[max(0, m.start() - 30):m.start()], text[m.end():m.end() + 40]
             if V.PRIORITY_NEGATION.search(before) or V.PRIORITY_NEGATION_AFTER.match(after):

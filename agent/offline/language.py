@@ -30,9 +30,17 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 MIN_WORDS = 3
 
 
+def _words(text: str) -> list[str]:
+    """The words of ``text``, lower-cased, without acronyms: a short word in capitals in a message that is not all
+    capitals is a code or a name ("EN<->ES", "IT team", "DE and FR markets"), never a function word."""
+    said = _WORDS.findall(text[:2000])
+    shouting = text[:2000].isupper()
+    return [w.lower() for w in said if shouting or not (w.isupper() and len(w) <= 4)]
+
+
 def language_of(text: str) -> str | None:
     """The language a message is written in, when it is clearly not English (None: English, or too short to say)."""
-    words = [w.lower() for w in _WORDS.findall(text[:2000])]
+    words = _words(text)
     if len(words) < MIN_WORDS:
         return None
     if any(ord(c) > 0x2E80 for c in "".join(words)):  # CJK and beyond: no function-word list needed
@@ -46,5 +54,5 @@ def language_of(text: str) -> str | None:
 
 
 def looks_english(text: str) -> bool:
-    words = [w.lower() for w in _WORDS.findall(text[:2000])]
+    words = _words(text)
     return len(words) >= MIN_WORDS and sum(w in FUNCTION_WORDS["English"] for w in words) / len(words) >= 0.15

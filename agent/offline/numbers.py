@@ -41,7 +41,8 @@ _DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a qua
                    "a tenth of a": 0.1, "a fifth of a": 0.2, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
                    "several": 5.0}
 _DIGITS = re.compile(
-    r"(?<![\w.,\x01\x02])(-\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    # a minus sign touches its number; a dash between words and a number is punctuation ("sorry - 350 seats")
+    r"(?<![\w.,\x01\x02])(-(?=\d)|(?<![a-z]\s)-\s)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s?(k|thousand|million|mil|mn|mm|m|billion|bn|b|hundred|grand)\b)?")
 _RATE_BEFORE = re.compile(r"\x01\d+\x02\s*(?:[a-z/-]+\s+){0,3}$")
 _RANGE = re.compile(rf"(?:\bbetween\s+{NUM}\s+and\s+{NUM})|(?:{NUM}\s*(?:-|to|or)\s*{NUM})")
@@ -130,6 +131,22 @@ _AND_A_HALF = re.compile(rf"\b({'|'.join(sorted(_ONES, key=len, reverse=True))}|
                          r"(hundred|thousand|million|billion|k)\b")
 
 
+# a half said of any unit: "one and a half seconds", "2 and a half hours", "a second and a half", "an hour and a
+# half" -> "1.5 seconds" (durations are read before numbers, by the window finder, so this rewrites words to digits)
+_UNIT_WORDS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|pages?|gpus?|k)"
+_AND_A_HALF_UNIT = re.compile(rf"\b({'|'.join(sorted(_ONES, key=len, reverse=True))}|\d+)\s+and\s+a\s+half\s+"
+                              rf"({_UNIT_WORDS})\b")
+_UNIT_AND_A_HALF = re.compile(rf"\b(?:a|an|one)\s+({_UNIT_WORDS})\s+and\s+a\s+half\b")
+
+
+def spoken_halves(text: str) -> str:
+    """'one and a half seconds' -> '1.5 seconds', 'an hour and a half' -> '1.5 hours'."""
+    if "half" not in text:
+        return text
+    text = _AND_A_HALF_UNIT.sub(lambda m: f"{_ONES.get(m.group(1), m.group(1))}.5 {m.group(2)}", text)
+    return _UNIT_AND_A_HALF.sub(lambda m: f"1.5 {m.group(1).rstrip('s')}s", text)
+
+
 def _spoken_decimal(m: re.Match) -> str:
     whole = m.group(1) if m.group(1).isdigit() else str(_ONES[m.group(1)])
     return whole + "." + "".join(str(_DIGIT_WORDS[w]) for w in m.group(2).split()) + " "
@@ -142,6 +159,7 @@ def number_text(text: str) -> Numbered:
     if "point" in text:
         text = _SPOKEN_DECIMAL.sub(_spoken_decimal, text)
     if "half" in text:  # "two and a half thousand" -> "2.5 thousand"
+        text = spoken_halves(text)
         text = _AND_A_HALF.sub(lambda m: f"{_ONES.get(m.group(1)) or m.group(1)}.5 {m.group(2)}", text)
     text = _DIGITS.sub(lambda m: _placeholder(values, _digits_value(m)) + (" usd" if m.group(4) == "grand" else ""),
                        text)

@@ -223,12 +223,19 @@ class _Message:
             return True
         why = Q.is_why(low) or Q.asks_about_api(low)
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
-        if not (why or hypothetical or (self.has_why and Q.is_belief(low))):
+        belief = Q.is_belief(low)
+        if not (why or hypothetical or (belief and (self.has_why or self.known))):
             return False
         facts = read_facts(sc.orig, low, self.catalog, self.asked)
         options = C.option_numbers(low)
         targets = Q.why_targets(low, facts, options)
         named = [q for q in targets if q.about not in ("option", "cost", "gpu_count")]
+        if belief and not (why or hypothetical or self.has_why):
+            if not named:
+                return False  # "I thought the budget was 5k": a statement, read as one
+            # "funny, I really thought the MI300X would show up in these options", "surprised there's no L40S":
+            # an expectation about the plan that names a GPU or model asks why it is not there
+            why = True
         if why:
             # "Couldn't a single H200 hold it at FP8? Why aren't you using that?": a why that names nothing asks
             # about what the question before it named
@@ -426,9 +433,41 @@ class _Message:
                     return True
         return False
 
+    def _requoted_value(self, own: str, updates: dict[str, Any], cleared: list[str]) -> bool:
+        """'the 150 ms I mentioned should've been 250', 're the 600-token inputs I mentioned: ... more like 2,400':
+        a value quoted back as it stands in the spec is a reference to it, not a statement; the bare number the
+        message corrects it to replaces it, in the unit the quote was said in."""
+        if self.spec is None or not _QUOTE_CUE.search(own.lower()):
+            return False
+        quoted = [f for f in LIMITS if f in self.facts.values and getattr(self.spec, f, None) == self.facts.values[f]
+                  or f in cleared and getattr(self.spec, f, None) is not None]
+        numbers = [(nt.value(m), nt.text[m.end():m.end() + 12]) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)]
+        said_as = None
+        if not quoted and len(numbers) >= 2:  # "the 0.2 s I gave you should have been 0.3": a unit no field claimed
+            value, after = numbers[0]
+            value *= 1000.0 if re.match(r"\s*(?:s|secs?|seconds?)\b", after) else 1.0
+            quoted = [f for f in LIMITS if getattr(self.spec, f, None) == value]
+            said_as, numbers = numbers[0][0], numbers[1:]
+        bare = [v for v, _ in numbers]
+        if len(quoted) != 1 or not bare:
+            return False
+        field = quoted[0]
+        said = re.search(r"\d+(?:\.\d+)?", self.facts.phrases.get(field, ""))
+        said_value = said_as if said_as is not None else float(said.group(0)) if said else None
+        old = getattr(self.spec, field)
+        scale = old / said_value if said_value and old else 1.0
+        if abs(scale - round(scale)) < 1e-9 and round(scale) in (1, 1000):  # the quote's unit: as said, or s -> ms
+            value = bare[-1] * round(scale)
+            if value != old:
+                updates.update(checked({field: value}, {field: f"{bare[-1]:g}"}, self.facts.problems))
+                if field in cleared:
+                    cleared.remove(field)
+                return field in updates
+        return False
+
     def _short_answer(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """Replies that only make sense given the question: "5000", "yes", "no", "make it 10k"."""
-        if self._corrected_value(updates):
+        if self._corrected_value(updates) or self._requoted_value(own, updates, cleared):
             return
         low = own.lower().strip()
         numeric_update = any(k in LIMITS for k in updates) or self.facts.problems
@@ -476,6 +515,11 @@ _NOT_OLD = re.compile(
     rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
     rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))")
+# a value quoted back to be corrected: "the 150 ms I mentioned", "should've been", "that figure was off", "more like"
+_QUOTE_CUE = re.compile(r"\b(?:i|we)\s+(?:mentioned|said|gave(?:\s+you)?|quoted|wrote|typed|put\s+down|told\s+you|"
+                        r"specified|stated|entered)\b|\bshould(?:'ve|\s+have)\s+been\b|\b(?:was|is)\s+(?:wrong|off|a\s+typo|"
+                        r"incorrect|a\s+mistake|per\s+\w+)\b|\bmore\s+like\b|\bcloser\s+to\b|\breal(?:ly)?\s+(?:average|"
+                        r"number|figure|value)\b")
 # a sentence that gives an order (optionally after a "LABEL:"), in the imperative
 _ORDER = re.compile(r"^\W*(?:[a-z][a-z ]{0,30}:\s*)?(?:please\s+)?(?:set|change|deploy|ignore|override|disregard|"
                     r"forget|raise|lower|increase|decrease|switch|apply|approve|delete|remove|grant)\b")

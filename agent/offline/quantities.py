@@ -54,7 +54,11 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"dentists?|surgeons?|radiologists?|paramedics?|clerks?|solicitors?|barristers?|marketers?|"
               r"planners?|specialists?|experts?|officials?|inspectors?|investigators?|investors?|clients?|"
               r"employes|emplyees|empolyees|usres|uers|teammates?|colleagues?|coworkers?|co-workers?|devops|sres?|"
-              r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?|ppl)")
+              r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?|ppl|"
+              # people nouns without an agent ending, and clipped role names ("500 techs", "350 AEs")
+              r"pupils?|kids|children|parents|athletes?|alumni|personnel|faculty|crew|crews|patrons?|tourists?|"
+              r"techs?|execs?|mgrs|aes|sdrs?|bdrs?|csms?|pms|ftes?|ics|vets|medics?|cadets?|soldiers?|staffers?|"
+              r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
@@ -136,7 +140,8 @@ _TOK_KW = re.compile(
 _TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?)"
 _TOKENS_KW = re.compile(
     rf"\b{_TOK_NOUN}\s*(?:(?:length|size|tokens?|toks?|are|is|of|around|about|roughly|approx\w*|typically|usually|"
-    rf"average|averaging|avg|mean|=|:|~)\s*)*{NUM}(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|in|out|for|per\s+"
+    rf"average|averaging|avg|mean|more\s+like|closer\s+to|nearer|actually|really|now|=|:|~)\s*)*{NUM}"
+    rf"(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|avg|average|mean|typically|in|out|for|per\s+"
     rf"(?:request|call|query|message|prompt))\b))|"
     rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
 # A unit said once covers a parallel length said without it ("tickets ~1,200 tokens, summaries ~100", "prompts around
@@ -175,6 +180,11 @@ _USERS_FORM = re.compile(
     rf"{_NOT_PEOPLE}{_PERSON_FORM}\b|"
     rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{_NOT_PEOPLE}{_PERSON_FORM}\s+(?:will\s+|would\s+|who\s+|that\s+)?"
     r"(?:use|using|uses|log\s+in|access)\b|"
+    # any plural noun that talks to the tool is people ("1,100 pupils would chat with it", "3,000 alumni ask it")
+    rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{_NOT_PEOPLE}[a-z]+(?:s|i|ren|people|staff|folk)\s+(?:(?:will|would|could|"
+    r"might|can|who|that|then|also|regularly|daily|each|mostly)\s+){0,2}(?:chat|talk|speak|ask|query|consult|"
+    r"message|interact|log\s+in)\w*\s+(?:with\s+|to\s+)?(?:it|the\s+(?:bot|tutor|assistant|ai|tool|agent|app|coach|"
+    r"chatbot|model|system))\b|"
     rf"{NUM}\s*[^\W\d_]+\s+\(\s*{USER_NOUNS}\s*\)")
 # "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
 _USERS_ACTIVE = re.compile(rf"{NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"

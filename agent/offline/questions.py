@@ -16,11 +16,18 @@ from dataclasses import dataclass
 
 from agent.offline.facts import Facts
 
-WHY = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|sorry|also|just\s+curious|quick\s+question)\W+)*"
+# Words that open a sentence without being part of it ("Curious: wouldn't an H100 do?", "funny, I thought ...",
+# "quick one - why not L4s?", "out of curiosity, couldn't we ..."): a question or a belief starts after them
+LEAD = (r"(?:(?:but|so|and|ok|okay|hmm+|hm+|wait|then|sorry|also|well|huh|oh|ah|actually|right|"
+        r"(?:just\s+)?curious(?:ly)?|just\s+wondering|wondering|out\s+of\s+curiosity|funny(?:\s+thing)?|"
+        r"honestly|seriously|genuinely|interesting(?:ly)?|weird(?:ly)?|odd(?:ly)?|strange(?:ly)?|btw|by\s+the\s+way|"
+        r"fwiw|(?:a\s+)?(?:quick|honest|serious|dumb|naive|side|silly|genuine|random|follow[\s-]?up|last)\s+"
+        r"(?:question|q|one|thought)|one\s+(?:more\s+)?(?:question|thing))\W+)*")
+WHY = re.compile(r"^\W*" + LEAD +
                  r"(?:why|y(?=\s+not\b)|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
                  r"isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|don'?t|didn'?t|wouldn'?t|hasn'?t|haven'?t|can'?t|"
                  r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b")
-_INTERROGATIVE = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|also|out\s+of\s+curiosity)\W+)*"
+_INTERROGATIVE = re.compile(r"^\W*" + LEAD +
                             r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|couldn'?t|can'?t|shouldn'?t|"
                             r"won'?t|will|"
                             # "do we ...?" asks; "do 2.5k" (do it with 2.5k) is an imperative
@@ -31,11 +38,16 @@ _INTERROGATIVE = re.compile(r"^\W*(?:(?:but|so|and|ok|okay|hmm+|wait|then|also|o
 _REQUEST = re.compile(r"\b(?:recommend|suggest|propose|size|plan|spec\s+out|figure\s+out|help\s+(?:me|us))\b|"
                       r"\bwhat\s+(?:do|would|should)\s+(?:we|i)\s+need\b|\bwhat\s+(?:gpu|gpus|model|setup|hardware|"
                       r"config\w*)\s+(?:should|would|do|could)\b|\b(?:which|what)\s+(?:\w+\s+)?(?:would|do)\s+you\b")
-_BELIEF = re.compile(r"^\W*(?:i|we)\s+(?:thought|think|believe|believed|heard|read|assumed|was\s+told|were\s+told)\b|"
-                     r"^\W*(?:as\s+far\s+as\s+(?:i|we)\s+(?:know|can\s+tell)|afaik|iirc|i'?m\s+(?:pretty\s+)?sure|"
-                     r"(?:i|we)\s+(?:understand|hear|read\s+that)|apparently|reportedly)\b|"
-                     r"^\W*(?:isn'?t|wouldn'?t|doesn'?t|surely|apparently|supposedly)\b|"
-                     r"^\W*(?:my|our)\s+understanding\b|"
+_BELIEF = re.compile(r"^\W*" + LEAD + r"(?:i|we)\s+(?:(?:really|honestly|actually|always|kind\s+of|kinda|sort\s+of|"
+                     r"half|fully|definitely)\s+)?(?:thought|think|believe|believed|heard|read|assumed|was\s+told|"
+                     r"were\s+told|expected|was\s+expecting|were\s+expecting|figured|was\s+hoping|were\s+hoping|"
+                     r"would\s+have\s+(?:thought|expected|guessed)|"
+                     r"(?:am|'?m|are|'?re)\s+surprised|was\s+surprised|were\s+surprised)\b|"
+                     r"^\W*" + LEAD + r"(?:i|we)(?:'d|\s+would)\s+(?:have\s+|'ve\s+)?(?:thought|expected|guessed)\b|"
+                     r"^\W*" + LEAD + r"(?:as\s+far\s+as\s+(?:i|we)\s+(?:know|can\s+tell)|afaik|iirc|i'?m\s+(?:pretty\s+)?sure|"
+                     r"(?:i|we)\s+(?:understand|hear|read\s+that)|apparently|reportedly|surprised|surprising(?:ly)?)\b|"
+                     r"^\W*" + LEAD + r"(?:isn'?t|wouldn'?t|doesn'?t|surely|apparently|supposedly)\b|"
+                     r"^\W*" + LEAD + r"(?:my|our)\s+understanding\b|"
                      r"\b(?:seems?|feels?|looks?|sounds?)\s+(?:like\s+)?(?:a\s+lot|(?:(?:way|too|very|really|"
                      r"pretty|quite|rather|a\s+bit|a\s+little)\s+){0,2}(?:much|high|steep|expensive|pricey|costly|excessive|crazy|"
                      r"insane|low|cheap|many|big|large|small))\b")

@@ -94,7 +94,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
      r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
      r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
-     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchat[\s-]?gpt\b|\bchatbot_conversational\b|"
+     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|"
+     # a conversational role played by the model ("an AI tutor", "a virtual coach"), or people chatting with it
+     r"\b(?:ai|virtual|digital|online|llm|gpt)[\s-](?:tutors?|coach(?:es)?|mentors?|companions?|buddy|buddies|helpers?|"
+     r"receptionists?|advisors?|advisers?|guides?|teachers?|therapists?)\b|\b(?:chat|talk|speak)(?:s|ting|ing)?\s+"
+     r"(?:with|to)\s+(?:it|the\s+(?:bot|tutor|ai|coach|model))\b|\bchat[\s-]?gpt\b|\bchatbot_conversational\b|"
      r"\b(?!(?:the|a|an|our|this|that|your|their|my|its)\b)[a-z&-]{2,}[\s-]bots?\b"),
 ))
 # Weak one-word answers, used only when nothing above matched (e.g. answering "what will it be used for?").
@@ -213,6 +217,42 @@ PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|
 PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
                               r"(?:matter|important|a\s+(?:concern|priority|problem|factor)|critical|an\s+issue)")
 
+# What a priority is said by besides naming it (one grammar for every measure, each clause read on its own):
+# - the measure as the one that counts in a contrast: "money isn't the issue here - quality is", "cost doesn't
+#   matter much; speed does";
+# - a failure on the measure with what it costs the user: "if it's laggy at all, the agents will stop using it",
+#   "a wrong answer costs us way more than any GPU", "when it lags, callers hang up";
+# - spending as little as one can: "spend as little as possible", "keep the bill as low as we can".
+_CONTRAST_LEAD = r"(?:[-,;:]|\bbut\b|\bwhereas\b)\s*(?:the\s+|what\s+(?:matters|counts)\s+is\s+)?"
+_PAIN = {
+    "latency": r"(?:laggy|lags?|lagging|slow(?:ly|ness)?|sluggish|takes?\s+(?:too\s+|so\s+)?long|delays?|"
+               r"spinn(?:er|ing)|waits?\s+(?:too\s+|so\s+)?long|stutters?)",
+    "quality": r"(?:(?:a\s+|one\s+|any\s+)?(?:wrong|incorrect|inaccurate|made[\s-]up|hallucinated)\s+[a-z-]+|bad\s+(?:answers?|"
+               r"outputs?|summar(?:y|ies)|translations?|advice|results?)|mistakes?|hallucinat(?:ions?|es|ing)|(?:an\s+)?errors?\s+in\s+(?:the\s+)?"
+               r"(?:answers?|outputs?))",
+}
+_CONSEQUENCE = (r"(?:stop\s+using|give\s+up|gives?\s+up|abandon\w*|won'?t\s+(?:use|wait|bother|touch)|hang\s+up|"
+                r"hangs\s+up|complain\w*|churn\w*|walk\s+away|(?:will|would)\s+leave|lose\s+(?:us\s+)?(?:them|customers|"
+                r"clients|users|patience|trust)|costs?\s+us|(?:way|far|much)\s+more\s+than|worse\s+than|kills?\s+"
+                r"(?:us|it|adoption)|get\s+us\s+sued|sued|lawsuits?|liabilit(?:y|ies)|fines?|unacceptable|can'?t\s+"
+                r"afford|deal[\s-]?breaker|ruins?|useless|nobody\s+(?:will\s+)?use)")
+
+
+def _signals(kind: str) -> str:
+    said = [rf"(?:{_CONTRAST_LEAD}|^\W*)(?:{_DIMENSION_WORDS[kind]})\s+(?:is|are|does|do|matters?|counts?)\s*(?:[.!,;)]|$)"]
+    if kind in _PAIN:
+        said.append(rf"\b{_PAIN[kind]}\b[^.;!?]{{0,80}}?\b{_CONSEQUENCE}|\b{_CONSEQUENCE}\b[^.;!?]{{0,60}}?"
+                    rf"\b(?:when|if|whenever|because|once|as\s+soon\s+as)\b[^.;!?]{{0,40}}?\b{_PAIN[kind]}\b")
+    if kind == "cost":
+        said.append(r"\b(?:spend(?:ing)?|pay(?:ing)?|costs?|the\s+bill|our\s+bill|budget)\s+(?:\w+\s+){0,2}?as\s+"
+                    r"(?:little|low|small)\s+as\s+(?:possible|we\s+(?:possibly\s+)?can)\b")
+    return "|".join(said)
+
+
+# (priority, pattern): read after PRIORITY_SET and with the word tables of PRIORITIES (the first said wins)
+PRIORITY_SIGNALS: tuple[tuple[Priority, re.Pattern], ...] = tuple(
+    (Priority(k), _re(_signals(k))) for k in ("cost", "latency", "quality"))
+
 # ------------------------------------------------------------------ precision (bf16 first: "not quantized")
 PRECISIONS: tuple[tuple[Precision, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
     (Precision.BF16, r"\bbf16\b|\bbfloat16\b|\bfp16\b|\bfloat16\b|\bhalf[\s-]precision\b|\bfull[\s-]precision\b|"
@@ -251,6 +291,9 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"deal)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|\breserved\b|"
      r"\bcommitted[\s-]use\b|\bsavings\s+plan\b|\b(?:annual|yearly)\s+commit(?:ment)?\b"),
     (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity)\b|"
+     # the tier chosen by a verb of choosing ("back to on-demand", "stick with on-demand", "switch to on demand")
+     r"\b(?:back\s+to|switch\w*\s+(?:back\s+)?to|go(?:ing)?\s+(?:back\s+)?(?:to|with)|use|using|stick\s+(?:with|to)|"
+     r"stay\s+(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to)\s+(?:regular\s+|normal\s+|plain\s+)?on[\s-]demand\b|"
      r"\b(?:only|normal|regular|standard)\s+on[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
 ))
 COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
@@ -285,12 +328,20 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      r"(?:gpu|hardware)\s+" + _RESTRICTION + r"|\b(?:any|all)\s+gpus?\s+(?:is|are)\s+(?:fine|ok|okay|allowed)\s+"
      r"(?:again|now)\b"),
     # a limit on the number of GPUs ("there's no GPU limit", "drop the GPU cap", "no limit on GPUs")
-    (("max_gpus",), r"\bno\s+(?:gpu|card|hardware)s?\s+(?:count\s+)?(?:limits?|caps?|maximum|ceiling)\b|\bno\s+(?:limit|cap)\s+"
-     r"on\s+(?:the\s+)?(?:number\s+of\s+)?(?:gpus|cards)\b|" + _LIFT + r"(?:gpu|card)s?\s+(?:count\s+)?(?:limits?|caps?)\b|"
-     r"\b(?:as\s+many|any\s+number\s+of)\s+gpus\s+as\s+(?:needed|necessary|you\s+like)\b"),
+    # one grammar: [lift | no] + the limit named by its noun (limit, cap, max...) and the GPUs, either way round,
+    # with or without the number it was ("scratch the 2 GPU limit", "no limit on GPU count any more", "forget the
+    # limit of 4 GPUs"), or the count said unlimited ("the GPU count is no longer limited", "as many GPUs as it takes")
+    (("max_gpus",), r"(?:" + _LIFT + r"|\bno\s+(?:more\s+)?|\bthere'?s\s+no\s+(?:longer\s+an?\s+)?)(?:(?:\d+|one|two|"
+     r"three|four|eight)[\s-]*)?(?:gpu|card|hardware)s?[\s-]+(?:count\s+|number\s+)?(?:limits?|caps?|maximum|"
+     r"ceiling|quota)\b|(?:" + _LIFT + r"|\bno\s+|\bthere'?s\s+no\s+)(?:limit|cap|maximum|ceiling|quota|"
+     r"restriction)s?\s+(?:of|on|for)\s+(?:\d+\s+)?(?:the\s+)?(?:number\s+of\s+|count\s+of\s+)?(?:gpu|card)s?"
+     r"(?:\s+(?:count|number))?\b|\b(?:gpu|card)s?\s+(?:count|number)\s+(?:is\s+)?(?:no\s+longer|not|isn'?t|un)[\s-]*"
+     r"(?:limited|capped|restricted|constrained)\b|"
+     r"\b(?:as\s+many|any\s+number\s+of)\s+(?:gpus|cards)\s+as\s+(?:needed|necessary|you\s+like|we\s+need|it\s+takes|"
+     r"required|you\s+want)\b"),
     # "scratch the L4 restriction": the GPUs named in it (masked) are what is lifted
     (("gpus", "exclude_gpus"), _LIFT + r"(?:§+\s+)+(?:only\s+)?" + _RESTRICTION),
-    (("gpus",), r"\bany\s+(?:gpu|hardware|accelerator|card)s?\b|\bwhatever\s+(?:gpu|hardware)s?\b|"
+    (("gpus",), r"(?<!than\s)\bany\s+(?:gpu|hardware|accelerator|card)s?\b(?!\s+(?:ever|will|would|could))|\bwhatever\s+(?:gpu|hardware)s?\b|"
      r"\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?gpus?\b"),
     (("models",), r"\bany\s+models?\b|\bwhatever\s+model\b|\bno\s+model\s+(?:preference|constraints?)\b|"
      r"\bmodels?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?models?\b|"

@@ -48,8 +48,10 @@ BATCH = re.compile(
     r"(?:no|not\s+a)\s+(?:real[\s-]?time|interactive)\b|not\s+interactive|no\s+(?:one|user|human|person)\s+"
     r"(?:is\s+)?waiting|nobody\s+(?:is\s+)?(?:waiting|watching)|no\s+one\s+reads|"
     # "nobody waits on the results till morning", "nobody looks at the output before the morning"
-    r"(?:nobody|no\s+one|no\s+user|no\s+human)\s+(?:\w+\s+){0,1}(?:waits?|looks?|reads?|checks?|needs?)\s+"
-    r"(?:on|at|for)\s+(?:the\s+|it|them)|(?:nightly|overnight)\s+(?:jobs?|runs?|batch\w*|processing|pass)|throughput\s+is\s+all\s+that\s+"
+    # "nobody watches it run", "no one monitors it", "none of our staff sit and wait for these": no person is waiting
+    r"(?:nobody|no\s+one|no\s+user|no\s+human|no\s+person|none\s+of\s+(?:us|them|our\s+\w+))\s+(?:\w+\s+){0,2}?"
+    r"(?:waits?|waiting|looks?|reads?|checks?|needs?|watch(?:es|ing)?|monitors?|monitoring|sits?|stares?)\s+"
+    r"(?:on\s+|at\s+|for\s+|over\s+|and\s+wait\s+for\s+)?(?:the\s+|it\b|them\b|these\b|this\b)|(?:nightly|overnight)\s+(?:jobs?|runs?|batch\w*|processing|pass)|throughput\s+is\s+all\s+that\s+"
     r"matters|no\s+realtime|non[\s-]interactive)\b")
 # work items counted in a window ("300k tickets", "12,000 reports per night")
 ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|invoices|filings|transcripts|papers|"

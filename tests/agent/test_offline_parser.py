@@ -516,9 +516,11 @@ def test_a_100kb_pasted_document_is_fast(catalog):
     doc = "The quarterly report covers revenue, churn and the system review process in detail. " * 1200
     text = "Here is the report:\n\n" + doc + "\n\nCan you plan a summarizer for this?"
     parse_strict(text, catalog)
-    started = time.perf_counter()
+    # CPU time, not wall clock: a machine shared with other jobs stretches the wall clock of a linear parse (~0.05 s
+    # here); a quadratic step on 100 kB costs seconds of CPU whatever the load
+    started = time.process_time()
     result = parse_strict(text, catalog)
-    assert (time.perf_counter() - started) < 0.05
+    assert (time.process_time() - started) < 0.25
     assert result.updates == {"use_case": "summarization_short", "description": "Can you plan a summarizer for this?"}
     assert result.intents == [Intent.DESCRIBE, Intent.RECOMMEND]
 
