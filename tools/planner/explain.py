@@ -18,7 +18,7 @@ from tools.planner.candidates import Enumeration
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import LABEL, describe, fmt_ms, fmt_rps
 from tools.planner.sizing import (
-    LATENCY_BOUND, NEAR_MISS_SHARE, SizedOption, capacity_and_limit, completed, monthly_for, replica_counts,
+    NEAR_MISS_SHARE, SizedOption, capacity_and_limit, completed, monthly_for, replica_counts,
 )
 from tools.planner.workload import PlanningWorkload
 
@@ -196,11 +196,9 @@ def _vs(o: SizedOption, top: Recommendation | None) -> str:
 
 
 def latency_bound_words(o: SizedOption) -> str:
-    """'24 replicas where its throughput needs 2 (latency-bound: ...)', from the sizing's own numbers."""
-    need = (f"{o.latency_replicas} replicas" if o.latency_replicas
-            else f"more than {LATENCY_BOUND * o.by_throughput} replicas (by the simulation)")
-    return (f"{need} where its throughput needs {o.by_throughput} (latency-bound: more than {LATENCY_BOUND}x the "
-            f"GPUs, mostly idle)")
+    """'more than 12 replicas (the simulation still missed at 12; the capacity estimate gave 3)'."""
+    return (f"more than {o.latency_replicas} replicas (the simulation still missed at {o.latency_replicas}; the "
+            f"capacity estimate gave {o.estimated_replicas})")
 
 
 def _simulated_miss(o: SizedOption, workload: PlanningWorkload) -> str:

@@ -131,15 +131,7 @@ def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
 
 
 def _no_feasible_note(screened: list[SizedOption], workload: PlanningWorkload, options: PlanOptions) -> str:
-    bound = [o for o in screened if o.latency_bound and o.latency_replicas]
-    if not bound:
-        return "No configuration meets every SLO; these are the nearest misses and what relaxing would cost."
-    o = min(bound, key=lambda o: monthly_for(o.candidate, o.latency_replicas, workload, options))
-    usd = monthly_for(o.candidate, o.latency_replicas, workload, options)
-    return (f"No configuration meets every SLO without running mostly idle GPUs: the cheapest that would, "
-            f"{describe(o, replicas=o.latency_replicas)} (${usd:,.0f}/month), needs {o.latency_replicas} replicas "
-            f"where its throughput needs {o.by_throughput}. These are the nearest misses at the size throughput "
-            f"needs, and what relaxing would cost.")
+    return "No configuration meets every SLO; these are the nearest misses and what relaxing would cost."
 
 
 def _nothing_completes(screened: list[SizedOption], workload: PlanningWorkload) -> str:

@@ -75,7 +75,7 @@ def over_limits(option: SizedOption, budget: float | None, max_gpus: int | None)
 
 def tier(option: SizedOption, budget: float | None, max_gpus: int | None) -> int:
     """0: meets everything; 1: meets the SLOs but breaks budget or fleet size; 2: misses an SLO (or meets them
-    only latency-bound, with mostly idle GPUs)."""
+    only at more replicas than the simulation confirmed: see sizing.LATENCY_BOUND)."""
     if not option.meets_slos or option.latency_bound:
         return 2
     return 1 if over_limits(option, budget, max_gpus) else 0
