@@ -56,7 +56,8 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
 
     app = FastAPI(title="Compass API", version=VERSION, lifespan=lifespan,
                   description="From a business need to a right-sized LLM deployment. Sessions hold a multi-turn "
-                              "conversation; stateless endpoints plan, predict and compare directly.")
+                              "conversation; stateless endpoints plan, predict and compare directly.\n"
+                              + errors.API_ERRORS)
     app.state.api_settings = api_settings
     # Starlette runs the last added outermost: the size limit first, then the text check on what it let in.
     app.add_middleware(RejectInvalidText)

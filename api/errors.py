@@ -26,11 +26,27 @@ log = structlog.get_logger(__name__)
 _UNPARSABLE_BODY = "There was an error parsing the body"
 
 
+# The errors section of the API documentation (the OpenAPI description): which status each error type has.
+API_ERRORS = """
+**Errors.** Every error is `{"error": {"type", "message"}}`; the type fixes the status:
+
+* `invalid_request` (422): the body was read but does not match the schema (a field missing, of the wrong type or
+  out of range); `problems` names each invalid field, all of them at once.
+* `bad_request` (400): the request is well-formed but cannot be served as asked: a body that is not JSON (or not
+  UTF-8), values that cannot go together (`problems` lists them), a plan that cannot be made.
+* `unknown_name` (400): a model, GPU or use case the catalog does not know, or a name several GPUs fit;
+  `suggestions` are the closest names or the candidates.
+* `unauthorized` (401), `not_found` (404), `conflict` (409), `too_large` (413), `rate_limited` (429, Retry-After),
+  `unavailable` (503), `internal` (500).
+"""
+
+
 class ErrorDetail(BaseModel):
     type: str = Field(description="machine-readable kind: invalid_request, not_found, conflict, unknown_name, "
                                   "bad_request, unauthorized, too_large, rate_limited, unavailable, internal")
     message: str = Field(min_length=1, description="what is wrong and what to do about it, in words")
-    problems: list[str] | None = Field(default=None, description="invalid_request: one line per invalid field")
+    problems: list[str] | None = Field(default=None, description="invalid_request (and a bad_request of values that "
+                                                                  "cannot go together): one line per invalid field")
     suggestions: list[str] | None = Field(default=None, description="unknown_name: the closest known names")
 
 
@@ -46,11 +62,11 @@ def _documented(description: str) -> dict[str, Any]:
 
 # OpenAPI ``responses`` for the errors any authenticated endpoint can answer with.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: _documented("Well-formed but not servable as asked (unknown names, no use case, values that cannot go "
-                     "together, an unparsable body)"),
+    400: _documented("bad_request or unknown_name: well-formed but not servable as asked (unknown names, no use "
+                     "case, values that cannot go together), or a body that is not JSON"),
     401: _documented("An API key is required (always beyond localhost; everywhere once keys are configured)"),
     413: _documented("The request body is larger than COMPASS_API_MAX_BODY_BYTES"),
-    422: _documented("The request does not match the schema; `problems` names each invalid field"),
+    422: _documented("invalid_request: the body does not match the schema; `problems` names each invalid field"),
     429: {**_documented("Rate limit exceeded; the Retry-After header says when to try again"),
           "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}},
     503: {**_documented("The database is unreachable, or every connection stayed busy (Retry-After)"),
@@ -68,6 +84,18 @@ def error_body(kind: str, message: str, **extra) -> dict:
 
 def _problems(errors: list[dict]) -> list[str]:
     return [p.replace("input: ", "body: ", 1) if p.startswith("input: ") else p for p in field_problems(errors)]
+
+
+def _not_json(errors: list[dict]) -> str | None:
+    """What is wrong with a body that is not JSON at all, in words (FastAPI reports it as a field error at the
+    character position: "0: JSON decode error")."""
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            reason = (err.get("ctx") or {}).get("error") or "it cannot be decoded"
+            loc = tuple(err.get("loc", ()))
+            at = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
+            return f"The body is not valid JSON: {reason}{at}. Send a JSON object (Content-Type: application/json)."
+    return None
 
 
 def _cross_field(error: dict) -> bool:
@@ -136,12 +164,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError):
+        # The rule (API_ERRORS): invalid_request is always 422, a body read but not matching the schema; a body
+        # that cannot be read, or whose values match the schema but cannot go together (a cross-field rule, which
+        # JSON Schema cannot state), is a 400 bad_request.
         errors = list(exc.errors())
+        if why := _not_json(errors):
+            return JSONResponse(error_body("bad_request", why), status_code=400)
         problems = _problems(errors) or ["body: invalid"]
-        # A body whose every field matches the schema but whose combination cannot be served (a cross-field
-        # rule, which JSON Schema cannot state) is a 400 like any other "well-formed, not servable as asked".
-        status = 400 if errors and all(_cross_field(e) for e in errors) else 422
-        return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=status)
+        if errors and all(_cross_field(e) for e in errors):
+            return JSONResponse(error_body("bad_request", "; ".join(problems), problems=problems), status_code=400)
+        return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=422)
 
     @app.exception_handler(ValidationError)
     async def _invalid_values(request: Request, exc: ValidationError):
@@ -156,7 +188,7 @@ def install(app: FastAPI) -> None:
         message = str(exc.detail)
         if exc.status_code == 400 and message == _UNPARSABLE_BODY:
             message = _unparsable(exc.__cause__)
-        kind = "invalid_request" if exc.status_code == 400 else _HTTP_KINDS.get(exc.status_code, "http_error")
+        kind = "bad_request" if exc.status_code == 400 else _HTTP_KINDS.get(exc.status_code, "http_error")
         return JSONResponse(error_body(kind, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 

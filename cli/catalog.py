@@ -113,8 +113,9 @@ def gpus(name: str = typer.Argument(None, help="show one GPU (any alias)"),
 def usecases(name: str = typer.Argument(None, help="show one use case (its name or value)"),
              as_json: bool = typer.Option(False, "--json")) -> None:
     """Use-case templates: default lengths, SLOs and traffic shape."""
+    chosen = use_case_of(name) if name else None  # a name that is no use case is said before anything opens
     cat = _catalog()
-    items = [cat.use_case(use_case_of(name).value)] if name else list(cat.use_cases)
+    items = [cat.use_case(chosen.value)] if chosen else list(cat.use_cases)
     if as_json:
         print_json(items if not name else items[0])
         return

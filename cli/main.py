@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from rich.markup import escape
 
 from cli import catalog, chat, deploy, evals, kb, planning, serve, simulate
 from cli import ui as ui_cmd
+from cli.common import err_console
 from knowledge.logs import configure_logging
 
 app = typer.Typer(
@@ -35,7 +39,30 @@ app.add_typer(evals.eval_app, name="eval")
 
 def main() -> None:
     configure_logging()
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # click's usage errors: one line, as every other error (README)
+        sys.exit(_usage_error(exc))
+    except typer.Abort:
+        err_console.print("Aborted.")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Print a usage error (missing option, invalid value) as one line naming the command's help; a bare group
+    (`compass`, `compass kb`) prints its help, as click would."""
+    ctx = getattr(exc, "ctx", None)
+    code = getattr(exc, "exit_code", 2)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        typer.echo(ctx.get_help())
+        return code
+    message = " ".join(exc.format_message().split()) if hasattr(exc, "format_message") else str(exc)
+    # a bad value's message says what is valid; a missing or unknown option is answered by the command's help
+    names_options = type(exc).__name__ != "BadParameter" and ctx is not None
+    hint = f" (`{ctx.command_path} --help` lists the options)" if names_options else ""
+    err_console.print(f"[bold red]error:[/] {escape(message)}{escape(hint)}", highlight=False, soft_wrap=True)
+    return code
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
         print_json(prediction)
     else:
         prediction_table(prediction, req, precision_said(kb.catalog, req))
+    if not prediction.fits:  # vLLM would not start: the memory and the sentence above say why; the command fails
+        raise typer.Exit(2)
 
 
 class SpecFileError(CompassError):
@@ -200,11 +202,16 @@ def whatif(spec_file: Path = typer.Option(..., "--spec", help="YAML file with De
         comparison = run_compare(_kb(), spec, variants)
     if as_json:
         print_json(comparison)
-        return
-    comparison_table(comparison)
-    for row in comparison.variants:  # what each variant kept from the base, or could not keep, and why
-        for note in row.notes:
-            console.print(f"{escape(row.label)}: {escape(note)}", highlight=False)
+    else:
+        comparison_table(comparison)
+        for row in comparison.variants:  # what each variant kept from the base, or could not keep, and why
+            for note in row.notes:
+                console.print(f"{escape(row.label)}: {escape(note)}", highlight=False)
+    failed = [row for row in (comparison.base, *comparison.variants) if row.error]
+    if failed:  # the rows that could be planned are shown; a row that could not fails the command, in one line each
+        for row in failed[:-1]:
+            fail(f"{row.label}: {row.error}", 2)
+        raise fail(f"{failed[-1].label}: {failed[-1].error}", 2)
 
 
 @friendly_errors

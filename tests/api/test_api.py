@@ -71,8 +71,14 @@ def test_bad_input_gets_clear_errors(api_server):
         assert r.status_code == 400 and "users ignored" in r.json()["error"]["message"]
         r = c.post("/v1/sessions/not-a-uuid/messages", json={"text": "hi"})
         assert r.status_code == 404
-        r = c.post("/v1/plan", content=b"{" * 10, headers={"content-type": "application/json"})
-        assert r.status_code == 422
+        for body, reason in ((b"{" * 10, "Expecting property name"), (b"users=5", "Expecting value")):
+            r = c.post("/v1/plan", content=body, headers={"content-type": "application/json"})
+            error = r.json()["error"]
+            assert r.status_code == 400 and error["type"] == "bad_request", r.text
+            assert error["message"].startswith("The body is not valid JSON: ") and reason in error["message"], r.text
+        # one rule: invalid_request is always 422 (the schema), bad_request always 400 (not servable as asked)
+        r = c.post("/v1/plan", json={"spec": {"use_case": "chatbot", "users": "many"}})
+        assert r.status_code == 422 and r.json()["error"]["type"] == "invalid_request", r.text
         r = c.post("/v1/plan", content=b"x" * 2_000_000, headers={"content-type": "application/json"})
         assert r.status_code == 413
 

@@ -101,3 +101,31 @@ def test_a_spec_file_takes_the_use_case_names_the_options_take_and_lists_every_p
     text = " ".join(proc.stderr.split())
     for field in ("bogus", "users", "prompt_tokens", "budget_monthly_usd"):  # all of them, not the first
         assert field in text, (field, text)
+
+
+def test_a_whatif_row_that_cannot_be_planned_fails_the_command_with_its_one_line_error(plan, tmp_path):
+    env, _options = plan
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("use_case: chatbot\nusers: 5000\n")
+    proc = run_compass("whatif", "--spec", str(spec), "--set", "rps=2x", "--set", "rps=abc", "--set", "model=foo",
+                       env=env)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and "rps=abc:" in errors[0] and "model=foo: Unknown model 'foo'" in errors[1], errors
+    assert "rps=2x" in proc.stdout  # the rows that could be planned are still shown
+    good = run_compass("whatif", "--spec", str(spec), "--set", "rps=2x", "--json", env=env)
+    assert good.returncode == 0, good.stderr
+
+
+@pytest.mark.parametrize("args,phrase", [
+    (("whatif", "--spec", "x.yaml"), "Missing option '--set'"),
+    (("usecases", "nope"), "'nope' is not a use case"),
+    (("plan", "--users", "many"), "'--users'"),
+    (("nosuch",), "No such command"),
+])
+def test_a_usage_error_is_one_line_not_a_box(args, phrase):
+    proc = run_compass(*args)
+    assert proc.returncode == 2, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and phrase in lines[0], proc.stderr
+    assert "╭" not in proc.stderr and "Usage:" not in proc.stderr
