@@ -12,6 +12,7 @@ from knowledge.catalog import Catalog
 from simulator.perf.calibration import calibrate
 from simulator.perf.calibration_data import deployment_parallelism, load_cases, uniform_load
 from simulator.perf.coefficients import DEFAULT_COEFFICIENTS_PATH, coefficient_set_from_dict
+from simulator.perf.fitting import BOUNDS
 
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data"
 CSV = SHARED / "calibration" / "measured_fixed_concurrency.csv"
@@ -114,6 +115,17 @@ def test_shipped_coefficients_file_has_fits_residuals_and_date():
         entry = doc["engines"]["vllm"][family]
         assert entry["prior"] is False and entry["end_to_end"] is False and entry["kernel_gpus"]
         assert doc["kernel_fit"][family]["errors"]
+
+
+def test_shipped_coefficients_stay_within_what_the_fit_allows():
+    """Every family's numbers lie in the fit's bounds: e.g. kernel floors in a served (CUDA-graph) pass at most the
+    isolated kernels' (floor_scale <= 1), efficiencies at most their peak."""
+    doc = json.loads(DEFAULT_COEFFICIENTS_PATH.read_text())
+    for family, entry in doc["engines"]["vllm"].items():
+        for name, value in entry["coefficients"].items():
+            if name in BOUNDS:
+                lo, hi = BOUNDS[name]
+                assert lo <= value <= hi, (family, name, value)
 
 
 @needs_csv
