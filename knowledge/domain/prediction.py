@@ -112,7 +112,8 @@ class MemoryBreakdown(BaseModel):
     weights_gb: float
     activation_gb: float
     overhead_gb: float = Field(description="CUDA context, graphs, allocator fragmentation")
-    kv_cache_gb: float = Field(description="left for the KV cache (negative when it does not fit)")
+    kv_cache_gb: float = Field(description="left for the KV cache (0 when nothing is: then the prediction's "
+                                           "fits is false and its note says how much is missing)")
     kv_bytes_per_token: float = Field(description="whole model, all layers, summed over shards")
     kv_capacity_tokens: int
 

@@ -92,15 +92,20 @@ def config_parts(config: ServingConfig, catalog: Catalog, coefficients: Coeffici
         coeffs = coefficients
     else:
         coeffs = (coefficients or load_coefficients()).for_family(gpu.family, "vllm")
-    plan = plan_memory(model, config.precision, gpu, config.tensor_parallel,
-                       gpu_memory_utilization=config.gpu_memory_utilization, max_model_len=config.max_model_len,
-                       max_num_batched_tokens=config.max_num_batched_tokens, kv_cache_dtype=config.kv_cache_dtype,
-                       max_num_seqs=config.max_num_seqs, data_parallel=config.data_parallel,
-                       expert_parallel=config.expert_parallel)
+    plan = memory_plan(config, catalog)
     step = StepTimeModel(model, config.precision, gpu, config.tensor_parallel, coeffs,
                          data_parallel=config.data_parallel, expert_parallel=config.expert_parallel,
                          kv_cache_dtype=config.kv_cache_dtype, async_scheduling=config.async_scheduling)
     return step, plan, coeffs
+
+
+def memory_plan(config: ServingConfig, catalog: Catalog) -> MemoryPlan:
+    """The memory plan of ``config``, with every engine setting that moves it."""
+    return plan_memory(catalog.model(config.model_id), config.precision, catalog.gpu(config.gpu),
+                       config.tensor_parallel, gpu_memory_utilization=config.gpu_memory_utilization,
+                       max_model_len=config.max_model_len, max_num_batched_tokens=config.max_num_batched_tokens,
+                       kv_cache_dtype=config.kv_cache_dtype, max_num_seqs=config.max_num_seqs,
+                       data_parallel=config.data_parallel, expert_parallel=config.expert_parallel)
 
 
 def engine_limits(config: ServingConfig, plan: MemoryPlan) -> EngineLimits:

@@ -87,6 +87,9 @@ class MemoryPlan(BaseModel):
     swa_bytes_per_token_per_gpu: float = Field(default=0.0, description="sliding-window layers, one GPU")
     sliding_window: int | None = None
     kv_cache_bytes_per_gpu: float
+    shortfall_bytes_per_gpu: float = Field(
+        default=0.0, description="what each GPU lacks to start: weights, activations, overhead and one "
+                                 "max_model_len sequence's KV cache beyond the usable memory (0 when it fits)")
 
     def sequence_bytes(self, context_tokens: int) -> float:
         """Per-GPU cache bytes one sequence of that length holds (block-rounded, window-capped)."""
@@ -151,7 +154,7 @@ def plan_memory(model: ModelCard, precision: Precision, gpu: GpuSpec, tensor_par
     breakdown = MemoryBreakdown(
         gpu_capacity_gb=round(capacity / 1e9, 3), usable_gb=round(usable / 1e9, 3),
         weights_gb=round(weights / 1e9, 3), activation_gb=round(activation / 1e9, 3),
-        overhead_gb=round(overhead / 1e9, 3), kv_cache_gb=round(kv_cache / 1e9, 3),
+        overhead_gb=round(overhead / 1e9, 3), kv_cache_gb=round(max(kv_cache, 0.0) / 1e9, 3),
         kv_bytes_per_token=kv_bytes_per_token_per_layer(a, kv_cache_dtype) * a.num_layers,
         kv_capacity_tokens=capacity_tokens,
     )
@@ -159,24 +162,26 @@ def plan_memory(model: ModelCard, precision: Precision, gpu: GpuSpec, tensor_par
                       data_parallel=dp, kv_bytes_per_token_per_gpu=kv_full, swa_bytes_per_token_per_gpu=kv_swa,
                       sliding_window=a.sliding_window if swa_layers else None,
                       kv_cache_bytes_per_gpu=max(kv_cache, 0.0))
-    reason = _why_not(plan, model, gpu, weights, usable, kv_cache)
-    return plan.model_copy(update={"fits": reason is None, "reason": reason})
+    # vLLM starts when one max_model_len sequence fits the cache: what is missing is that sequence less what is left
+    short = max(plan.sequence_bytes(model_len) - kv_cache, 0.0)
+    reason = _why_not(plan, gpu, weights, usable, kv_cache, short, gpu_memory_utilization) if short > 0 else None
+    return plan.model_copy(update={"fits": reason is None, "reason": reason, "shortfall_bytes_per_gpu": short})
 
 
-def _why_not(plan: MemoryPlan, model: ModelCard, gpu: GpuSpec, weights: float, usable: float,
-             kv_cache: float) -> str | None:
+def _why_not(plan: MemoryPlan, gpu: GpuSpec, weights: float, usable: float, kv_cache: float, short: float,
+             utilization: float) -> str:
     gpus = plan.tensor_parallel * plan.data_parallel
+    b = plan.breakdown
+    one = f"one {plan.max_model_len}-token sequence's KV cache"
     if weights > usable:
-        return (f"weights need {weights / 1e9:.1f} GB per GPU but only {usable / 1e9:.1f} GB of each "
-                f"{gpu.name} is usable at this gpu_memory_utilization; use more GPUs (tensor parallel) "
-                f"or a smaller precision")
+        return (f"weights need {weights / 1e9:.1f} GB per GPU but only {usable / 1e9:.1f} GB of each {gpu.name} is "
+                f"usable at gpu_memory_utilization {utilization:g}: {short / 1e9:.1f} GB per GPU short, with "
+                f"activations ({b.activation_gb:.1f} GB), runtime overhead ({b.overhead_gb:.1f} GB) and {one}")
     if kv_cache <= 0:
-        return (f"after weights ({weights / 1e9:.1f} GB), activations and runtime overhead nothing is left "
-                f"for the KV cache on {gpus} x {gpu.name}")
-    one = plan.sequence_bytes(plan.max_model_len)
-    if plan.kv_cache_bytes_per_gpu < one:
-        holds = plan.capacity_tokens_per_rank
-        return (f"the KV cache ({kv_cache / 1e9:.1f} GB per GPU, about {holds} tokens) cannot hold one sequence "
-                f"of max_model_len={plan.max_model_len} tokens, so vLLM would refuse to start; the longest that "
-                f"fits is --max-model-len {plan.largest_model_len()} (or add GPUs)")
-    return None
+        return (f"after weights ({weights / 1e9:.1f} GB), activations ({b.activation_gb:.1f} GB) and runtime "
+                f"overhead ({b.overhead_gb:.1f} GB) nothing is left for the KV cache on {gpus} x {gpu.name}: "
+                f"{short / 1e9:.1f} GB per GPU short of {one}")
+    holds = plan.capacity_tokens_per_rank
+    return (f"the KV cache ({kv_cache / 1e9:.1f} GB per GPU, about {holds} tokens) cannot hold one sequence "
+            f"of max_model_len={plan.max_model_len} tokens ({short / 1e9:.1f} GB per GPU short), so vLLM would "
+            f"refuse to start; the longest that fits is --max-model-len {plan.largest_model_len()} (or add GPUs)")

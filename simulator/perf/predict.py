@@ -13,7 +13,8 @@ from knowledge.domain import (
 from knowledge.domain.prediction import BenchmarkProtocol, PredictionProtocol
 from simulator.perf.benchmarks import BenchmarkMatch, match, reference_value
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, family_name, load_coefficients
-from simulator.perf.loadsim import SimulationResult, config_parts, simulate
+from simulator.perf.loadsim import SimulationResult, config_parts, memory_plan, simulate
+from simulator.perf.parallelism import valid_tensor_parallel
 
 if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
     import numpy as np
@@ -48,9 +49,11 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
     kv_seqs = plan.max_sequences(context)
     max_concurrency = min(kv_seqs, config.max_num_seqs * config.data_parallel)
     if not plan.fits:
+        # fits=False is the field that says it; the note is the sentence after "does not fit:" (why, by how much,
+        # what would hold it)
         return Prediction(ttft_ms=None, itl_ms=None, e2e_ms=None, throughput=None, fits=False, memory=plan.breakdown,
                           max_concurrency=kv_seqs, provenance=Provenance.ESTIMATED,
-                          notes=[f"does not fit: {plan.reason}"], protocol=described)
+                          notes=[f"{plan.reason}; {what_would_fit(config, catalog)}"], protocol=described)
     how = {"requests_per_user": requests_per_user if keep_lengths else None,
            "protocol": None if keep_lengths else protocol, "cached_prefix_tokens": cached_prefix_tokens}
     sim = simulate(config, load, catalog, n_requests=n_requests, seed=seed, coefficients=coefficients, **how)
@@ -85,6 +88,31 @@ def predict(config: ServingConfig, load: Load, catalog: Catalog, *, benchmarks: 
     return Prediction(ttft_ms=stats["ttft"], itl_ms=stats["itl"], e2e_ms=stats["e2e"], throughput=throughput,
                       fits=True, memory=plan.breakdown, max_concurrency=max_concurrency, provenance=provenance,
                       notes=notes, protocol=described)
+
+
+def what_would_fit(config: ServingConfig, catalog: Catalog) -> str:
+    """The smallest tensor-parallel size of this GPU that holds ``config`` (same precision and engine settings),
+    else the fewest GPUs of any catalog GPU that do (within one node, as Compass plans), in words."""
+    model = catalog.model(config.model_id)
+    gpu = catalog.gpu(config.gpu)
+
+    def smallest(g: GpuSpec) -> int | None:
+        return next((tp for tp in valid_tensor_parallel(model, g)
+                     if memory_plan(config.model_copy(update={"gpu": g.name, "tensor_parallel": tp}), catalog).fits),
+                    None)
+
+    here = smallest(gpu)
+    if here is not None:
+        return f"tensor parallel {here} ({here} x {gpu.name}) would fit"
+    fits = sorted((tp * config.data_parallel, g.memory_gib, g.name) for g in catalog.gpus
+                  if (tp := smallest(g)) is not None)
+    widest = max(valid_tensor_parallel(model, gpu))
+    head = f"no tensor-parallel size up to one {gpu.name} node ({widest} GPUs) holds it"
+    if not fits:
+        return f"{head}, nor does one node of any GPU in the catalog at {config.precision.value}"
+    fewest = fits[0][0]
+    names = [name for n, _, name in fits if n == fewest]
+    return f"{head}; the fewest GPUs that would: {fewest} x {' or '.join(names[:3])}"
 
 
 def describe_protocol(load: Load, protocol: BenchmarkProtocol | None, keep_lengths: bool = False

@@ -123,3 +123,13 @@ def test_predict_refuses_a_tensor_parallel_size_vllm_would_refuse(api_server):
             assert r.status_code == 400, r.text
             message = r.json()["error"]["message"]
             assert "\n" not in message and why in message and message.endswith("valid sizes: 1, 2, 4, 8")
+
+
+def test_a_configuration_that_does_not_fit_says_what_is_missing_without_negative_memory(api_server):
+    """The contract's own field (fits: false, latencies null) and one sentence: by how much, and what would fit."""
+    with httpx.Client(base_url=api_server.url, timeout=120) as c:
+        body = _predict(c, model="meta-llama/Llama-3.1-405B-Instruct", gpu="L4", rps=1)
+        assert body["fits"] is False and body["ttft_ms"] is None and body["throughput"] is None
+        assert all(v >= 0 for v in body["memory"].values()) and body["memory"]["kv_cache_gb"] == 0
+        (note,) = body["notes"]
+        assert "GB per GPU short" in note and "the fewest GPUs that would: " in note
