@@ -41,6 +41,7 @@ MIN_MEASURED, MAX_MEASURED = 300, 1200
 SATURATION_REQUESTS = (1500, 8000)
 SATURATION_BATCHES = 8
 SATURATION_OFFER = 1.5  # second run's arrival rate / the backlog's completion rate: the queue never empties
+SCALE_BATCHES, MIN_SCALE_REQUESTS = 3, 200  # the backlog run that only finds the scale of the rate
 SUSTAINED_KEPT = 20_000  # cached figures (one per configuration and load shape)
 
 
@@ -225,7 +226,8 @@ def _saturated_rate(step: StepTimeModel, lim: EngineLimits, plan: MemoryPlan, lo
                         plan.max_model_len - prompt)
     how = {"max_iterations": 50 * n + 3000,  # a thrashing cache still finishes: its rate is the point
            "cached_prefix": min(cached_prefix_tokens, int(prompt.min()) - 1)}
-    backlog = run_engine(step, lim, prompt, output, arrival_ms=np.zeros(n), **how)
+    few = min(n, int(SCALE_BATCHES * batch) + MIN_SCALE_REQUESTS)  # the scale needs less than the figure
+    backlog = run_engine(step, lim, prompt[:few], output[:few], arrival_ms=np.zeros(few), **how)
     rate = _middle_rate(backlog.finish)
     if not rate > 0:
         return 0.0
@@ -242,7 +244,7 @@ def _middle_rate(finish: np.ndarray) -> float:
     lo, hi = len(done) // 4, (3 * len(done)) // 4
     if hi - lo < 2 or done[hi] <= done[lo]:
         return 0.0
-    return float(hi - lo) / ((done[hi] - done[lo]) / 1e3)
+    return float((hi - lo) / ((done[hi] - done[lo]) / 1e3))  # a float, not numpy's (kept results stay plain)
 
 
 def _closed_loop_target(users: int) -> int:
