@@ -133,16 +133,23 @@ _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|\bnightly\b")
 
 
-def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
-    """Counts of work items: within a window they are the window's requests ("300k tickets between 1am and 6am",
-    "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
-    sentence. A per-day rate in a sentence with a window is the window's count, not a 24-hour rate."""
-    if windowed and "rps" in f.values and _PER_DAY_RATE.search(f.phrases.get("rps", "")):
+def day_count_in_window(f: Facts) -> None:
+    """A per-day rate said with a window ("9,000 emails a day ... they all arrive during a 10-hour business day",
+    in one sentence or two) is the window's count, not a rate spread over 24 hours."""
+    if "rps" in f.values and "window_requests" not in f.values and _PER_DAY_RATE.search(f.phrases.get("rps", "")):
         phrase = f.phrases.pop("rps")
         said = re.match(r"\d+(?:\.\d+)?", phrase)  # the count as said ("30000 questions a day"), not rounded twice
         count = float(said.group(0)) if said else f.values["rps"] * 86400
         f.values.pop("rps")
         f.put("window_requests", round(count), phrase)
+
+
+def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
+    """Counts of work items: within a window they are the window's requests ("300k tickets between 1am and 6am",
+    "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
+    sentence. A per-day rate in a sentence with a window is the window's count, not a 24-hour rate."""
+    if windowed:
+        day_count_in_window(f)
     spans = []
     for m in _ITEMS.finditer(nt.text):
         value = nt.value(m)
@@ -153,7 +160,7 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
             continue  # "150 of them": which count is the question's (users), not a work item
         if windowed or "night" in per:
             f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
-        elif not per:
+        elif not per or "da" in per:  # a count per day is the window's too, once a window is said
             f.item_counts.append(round(value))
         spans.append(m.span())
     return mask(nt.text, spans)

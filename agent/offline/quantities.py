@@ -195,6 +195,17 @@ _USERS_KW = re.compile(
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}")
+# people counted in groups: "four teams of 25 engineers", "3 shifts of 80 agents each", "5 squads with 12 devs each",
+# "25 engineers in each of four teams", "80 agents per shift across 3 shifts" -> the product
+_GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branches|offices?|"
+               r"stores?|schools?|wards?|pods?|regions?|clinics?|hospitals?|locations?|call\s+cent(?:er|re)s?|floors?|"
+               r"divisions?|business\s+units?|labs?|studios?|campuses|squadrons?|platoons?|sections?)")
+_PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
+_GROUPS_OF = re.compile(
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
+    rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
+    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?")
 _GPUS_UNIT = re.compile(
     rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
@@ -297,6 +308,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     if any(q.field in TOKEN_FIELDS for q in p.found) or p.first_asked(TOKEN_FIELDS):  # "2k tokens in and ~300 out"
         p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
                                           _int(nt.value(m)))])
+    p.run(_GROUPS_OF, lambda m: _users_in_groups(p, m))
     p.run(_USERS_UNIT, lambda m: _users(p, m, 1))
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
@@ -373,6 +385,11 @@ def _users(p: "_Pass", m: re.Match, group: int) -> list[tuple[str, float]]:
     if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _TOTAL_IN.search(m.group(0)):
         return []
     return [(_users_field(m, p), _int(p.nt.value(m, group)))]
+
+
+def _users_in_groups(p: "_Pass", m: re.Match) -> list[tuple[str, float]]:
+    count, size = [p.nt.values[int(n)] for n in re.findall(r"\x01(\d+)\x02", m.group(0))[:2]]
+    return [(_users_field(m, p), _int(count * size))]
 
 
 def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:
@@ -452,8 +469,15 @@ def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return _rate(p, m, p.nt.value(m) / _PER_SECONDS[m.group(2)])
 
 
+# a keyword right before another number labels that one: "ttft 250ms itl 30ms" (itl is 30's, not 250's)
+_LABELS_NEXT = re.compile(r"\s*(?:p9[59]\s*)?(?:of|is|at|:|=|<=?|under|below|at\s+most|~|target|max)?\s*\x01")
+
+
 def _latency(p: _Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
     before, after = p.before(m.start()), p.after(m.end())
+    label = _LAT_SPECIFIC.match(after.lstrip())
+    if label and _LABELS_NEXT.match(p.text, m.end() + len(after) - len(after.lstrip()) + label.end()):
+        after = ""
     field = _nearest(_LAT_SPECIFIC, before, after)
     if field is None:
         asked = p.first_asked(LATENCY_FIELDS)
@@ -537,7 +561,18 @@ _RELATIVE = re.compile(
 
 
 _RELATIVE_CUE = re.compile(r"\x02\s*(?:x|times)\b|twice|double|triple|thrice|quadruple|half|halves|third|quarter|fifth|"
-                           r"tenth")
+                           r"tenth|fold")
+# the rate said to grow by a factor at some time of day or week: "6 rps, but it triples around 9am", "it doubles at
+# lunchtime", "which quadruples on Monday mornings", "traffic goes up fivefold when campaigns launch": the peak is
+# that multiple of the rate said. Growth over months or years ("will double next year") is no peak.
+_VERB_FACTORS = {"doubles": 2.0, "triples": 3.0, "quadruples": 4.0, "twofold": 2.0, "threefold": 3.0,
+                 "fourfold": 4.0, "fivefold": 5.0, "tenfold": 10.0}
+_RELATIVE_VERB = re.compile(
+    rf"\b(?:it|traffic|load|volume|that|this|which|usage|demand|requests?|the\s+rate)\s+(?:\w+\s+)?"
+    rf"(?:(?P<verb>doubles|triples|quadruples)|(?:goes|jumps|shoots|climbs|rises|spikes|grows|increases)\s+"
+    rf"(?:up\s+)?(?:by\s+|to\s+)?(?:(?P<fold>twofold|threefold|fourfold|fivefold|tenfold)|{NUM}\s*(?:x|times|-?\s*fold)\b))"
+    r"(?=\s+(?:at|around|by|during|in|on|when|whenever|every|each|most|mid\w*|before|after|for)\b)"
+    r"(?!\s+(?:in|by|within|over|for)\s+(?:the\s+)?(?:next|coming|\d|\x01|a\s+year|two|three|six|end)|\s+next\b)")
 
 
 @dataclass
@@ -579,6 +614,12 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
             continue
         if factor > 0:
             out.append(Relative(field, factor, _readable(m.group(0), nt)))
+            spans.append(m.span())
+    for m in _RELATIVE_VERB.finditer(nt.text):
+        word = m.group("verb") or m.group("fold")
+        factor = _VERB_FACTORS[word] if word else nt.values[int(next(g for g in m.groups()[2:] if g))]
+        if factor > 1 and not any(a <= m.start() < b for a, b in spans):
+            out.append(Relative("peak_rps", factor, _readable(m.group(0), nt)))
             spans.append(m.span())
     return out, spans
 

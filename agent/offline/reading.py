@@ -56,9 +56,12 @@ _DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|v
 MIXED_LANGUAGE_FACTS = 2
 
 def _vendor(names: list[str], catalog: Catalog) -> str | None:
-    """The vendor whose GPUs ``names`` are, all of them ("NVIDIA only" is a vendor, not a list of cards)."""
+    """The vendor whose GPUs ``names`` are, all of them ("NVIDIA only" is a vendor, not a list of cards). A vendor
+    with one card in the catalog is that card: "has to run on the MI300X" allows it, it does not rule out every
+    other card."""
     for vendor in {g.vendor for g in catalog.gpus}:
-        if set(names) == {g.name for g in catalog.gpus if g.vendor == vendor}:
+        cards = {g.name for g in catalog.gpus if g.vendor == vendor}
+        if len(cards) > 1 and set(names) == cards:
             return vendor
     return None
 
