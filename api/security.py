@@ -11,11 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
-from api.settings import LOCAL_HOSTS, ApiSettings
-
-
-def is_loopback(host: str | None) -> bool:
-    return host in LOCAL_HOSTS or (host or "").startswith("127.")
+from api.settings import ApiSettings, is_loopback
 
 
 def _presented_key(request: Request) -> str | None:

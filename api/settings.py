@@ -11,6 +11,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MIN_KEY_CHARS = 16  # beyond localhost; a guessable key is no key
 
 
+def is_loopback(host: str | None) -> bool:
+    """Here, not in api.security: the command line asks it before the server stack is imported (seconds)."""
+    return host in LOCAL_HOSTS or (host or "").startswith("127.")
+
+
 class ApiSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COMPASS_", extra="ignore")
 

@@ -11,7 +11,7 @@ from knowledge.logs import configure_logging
 
 
 def require_ui_users_beyond_localhost(host: str) -> None:
-    from api.security import is_loopback
+    from api.settings import is_loopback
 
     if not is_loopback(host) and not os.environ.get("COMPASS_UI_USERS", "").strip():
         raise fail(f"Refusing to serve the web UI on {host} without logins: set COMPASS_UI_USERS=user:password"

@@ -70,3 +70,36 @@ def test_the_simulator_listens_on_this_machine_only_unless_told():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_api_says_what_it_prepares_at_once_and_when_it_answers_with_the_seconds(pg_admin_url):
+    """Seconds of preparation are not silent: a line before them, a line when /healthz answers."""
+    import re
+    import subprocess
+    import time
+
+    from tests.cli.helpers import COMPASS
+    from tests.dbs import scratch_database
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with scratch_database(pg_admin_url, "serve_cli") as url:
+        env = {**__import__("os").environ, "COMPASS_DATABASE_URL": url, "COLUMNS": "200"}
+        proc = subprocess.Popen([COMPASS, "api", "--port", str(port)], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True, env=env)  # stderr: the server's logs
+        try:
+            started = time.monotonic()
+            first = proc.stdout.readline()
+            assert first.startswith(f"Starting the Compass API on http://127.0.0.1:{port}") and "preparing" in first
+            ready = proc.stdout.readline()
+            waited = time.monotonic() - started
+            match = re.search(r"ready on http://127\.0\.0\.1:(\d+) .* after (\d+\.\d) s", ready)
+            assert match and int(match.group(1)) == port, ready
+            assert 0 < float(match.group(2)) <= waited + 1.0, (ready, waited)
+            import httpx
+
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200  # it does answer
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
