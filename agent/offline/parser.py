@@ -228,7 +228,9 @@ class _Message:
             return True
         why = Q.is_why(low) or Q.asks_about_api(low)
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
-        belief = Q.is_belief(low)
+        # a statement asked as a question ("so the H200 was too pricey I guess?"), once a need is known and with no
+        # order in it, is a belief about the plan: it asks about what it names
+        belief = Q.is_belief(low) or (self.known and low.rstrip().endswith("?") and not Q.is_directive(low))
         if not (why or hypothetical or (belief and (self.has_why or self.known))):
             return False
         facts = read_facts(sc.orig, low, self.catalog, self.asked)

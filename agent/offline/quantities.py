@@ -190,6 +190,12 @@ _USERS_FORM = re.compile(
 _USERS_ACTIVE = re.compile(rf"{NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
                            r"app|service|system))\b")
+# a group's size said as its strength: "our 1.2k-strong sales team", "a team 40 strong", "a workforce of 3,000"
+_USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:team|workforce|staff|group|department|"
+                           rf"org(?:ani[sz]ation)?|company|crew|unit|sales\s+force|salesforce|community|user\s+base)\b|"
+                           rf"\b(?:team|workforce|staff|group|department|crew)\s+(?:of\s+)?{NUM}\s+strong\b|"
+                           rf"\b(?:workforce|sales\s+force|user\s+base|community|membership)\s+of\s+(?:about\s+|around\s+|"
+                           rf"~\s*|roughly\s+|some\s+|over\s+)?{NUM}")
 _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
@@ -325,6 +331,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     if lengths_said or any(q.field in TOKEN_FIELDS for q in p.found):
         p.run(_TOKENS_ELLIPSIS, lambda m: _tokens_ellipsis(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_STRONG, lambda m: [("users", _int(nt.value(m, m.lastindex or 1)))])
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
         p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * _MS[m.group(2)], 6))])
@@ -443,8 +450,11 @@ def _rate(p: _Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     before, after = p.before(m.start()), p.after(m.end())
     if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before):
         return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
-    if _PEAK_AFTER.match(after):
-        field = "peak_rps"
+    peak_after = _PEAK_AFTER.match(after)
+    if peak_after and not _LABELS_NEXT.match(p.text, m.end() + peak_after.end()):
+        field = "peak_rps"  # "5 rps at peak"; in "5rps peak 15rps" the peak word labels the 15
+    elif peak_after:
+        field = "rps"
     elif _AVERAGE_AFTER.match(after):
         field = "rps"
     else:

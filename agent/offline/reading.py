@@ -34,6 +34,17 @@ KNOWN_COMMANDS = {"help": Help(), "undo": Simple(act="undo"), "spec": Simple(act
 _UNDO = re.compile(r"^\W*(?:please\s+)?(?:undo|revert|roll\s*back)(?:\s+(?:that|this|it|the\s+(?:last\s+)?change|"
                    r"my\s+last\s+change))?\W*$|\bundo\s+(?:that|the\s+last\s+change|my\s+last\s+change)\b|"
                    r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b", re.I)
+# the last change taken back, as a whole message: a verb of withdrawing and what it withdraws is the last thing said
+# or changed ("scrap that, go back", "ignore my last message", "forget what I just said", "undo the budget change",
+# "nvm, keep the budget as it was"); a field named alone ("forget the budget") is a retraction, read by the parser
+_TAKE_BACK = re.compile(
+    r"^\W*(?:(?:no|nah|nope|nvm|never\s*mind|sorry|oops|wait|hmm+|actually|ok(?:ay)?|scratch\s+that|on\s+second\s+thought)"
+    r"\W+)*(?:please\s+)?(?:(?:undo|revert|roll\s*back|take\s+back|scrap|scratch|ignore|forget|disregard|drop)\s+"
+    r"(?:that|this|it|what\s+i\s+(?:just\s+)?(?:said|wrote|typed|asked(?:\s+for)?)|my\s+(?:last|previous)\s+(?:message|"
+    r"change|edit|request|answer|reply)|the\s+(?:last|previous)\s+(?:change|edit|message|one)|the\s+\w+\s+change)|take\s+"
+    r"(?:that|it)\s+back|(?:keep|leave)\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+(?:as\s+it\s+was|as\s+(?:it\s+was\s+)?before|"
+    r"unchanged|the\s+way\s+it\s+was))(?:\W+(?:(?:let'?s\s+)?go|going)\s+back(?:\s+to\s+(?:before|the\s+\w+(?:\s+\w+)?))?)?"
+    r"(?:\W+please)?\W*$", re.I)
 # "put it back" undoes the last change only when it names nothing: "MI300X is ok after all - put it back in" is the
 # GPU allowed again
 _PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b|\b(?:go|change\s+it|set\s+it|switch|revert)\s+back\s+to\s+"
@@ -163,7 +174,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         command = slash.group(1).lower()
         act = KNOWN_COMMANDS.get(command) or Help(command="/" + command)
         return Reading(acts=[act], notes=notes)
-    if _UNDO.search(text):
+    if _UNDO.search(text) or _TAKE_BACK.search(text):
         return Reading(acts=[Simple(act="undo")], notes=notes)
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)

@@ -21,7 +21,8 @@ _CLOCK = (r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))?\s*(?P<{p}ap>a\.?m\
 _RANGE = re.compile(
     r"\b(?:between|from|window|during|run(?:s|ning)?\s+(?:from|between))?\s*" + _CLOCK.format(p="a") +
     r"\s*(?:-|–|to|till|until|and|through)\s*" + _CLOCK.format(p="b") + r"(?![\d:])")
-_AT = re.compile(r"\b(?:at|start(?:s|ing)?\s+at|from|after|land\s+at|arrive\s+at|begin(?:s|ning)?\s+at)\s+"
+_AT = re.compile(r"\b(?:at|start(?:s|ing)?(?:\s+at)?|from|after|land\s+at|arrive\s+at|begin(?:s|ning)?(?:\s+at)?|"
+                 r"kick(?:s|ing)?\s+off(?:\s+at)?)\s+"
                  + _CLOCK.format(p="s"))
 _BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?:tomorrow\s+)?(?:morning\s+)?"
                  + _CLOCK.format(p="e"))
@@ -103,9 +104,15 @@ _WORKDAYS_AFTER = re.compile(r"\W{0,3}(?:on\s+|every\s+)?(?:mon(?:day)?s?\s*(?:-
                              r"working\s+hours)\b")
 
 
+# ... or before them: "every weekday between 8 and 6", "Mon-Fri 9-5", "on workdays from 7 to 3"
+_WORKDAYS_BEFORE = re.compile(r"\b(?:mon(?:day)?s?\s*(?:-|–|to|through|thru)\s*fri(?:day)?s?|weekdays?|workdays?|week\s*days?|"
+                              r"business\s+days?|working\s+days?|office\s+hours|working\s+hours)\b[^.;!?]{0,50}$")
+
+
 def _working_day(m: re.Match, low: str) -> float | None:
     """Hours of a bare range said as a working day ('9 to 5' -> 8): the end before the start is in the afternoon."""
-    if m.group("aword") or m.group("bword") or not _WORKDAYS_AFTER.match(low, m.end()):
+    if m.group("aword") or m.group("bword") or not (_WORKDAYS_AFTER.match(low, m.end()) or
+                                                    _WORKDAYS_BEFORE.search(low, 0, m.start())):
         return None
     start, end = int(m.group("ah")), int(m.group("bh"))
     if not (1 <= start <= 12 and 1 <= end <= 12):
