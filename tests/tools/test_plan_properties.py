@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from knowledge.catalog import Catalog
 from tools.errors import PlanningError
 from tools.planner import PlanResult, plan_detailed, workload_from_spec
+from tools.planner.ranking import COST_TIE
 
 from tests.tools.conftest import stated
 
@@ -117,3 +118,32 @@ def test_max_gpus_is_honoured(use_case, users, max_gpus, gpus):
     assert all(r.total_gpus <= max_gpus for r in result.recommendations)
     if not result.recommendations[0].meets_slos:
         assert result.gpu_limit is not None or "No configuration meets every SLO" in result.notes[0]
+
+
+@PLANS
+@given(use_case=USE_CASES, users=st.integers(50, 50_000), gpus=GPU_SETS)
+def test_cost_first_lists_what_meets_every_slo_by_cost(use_case, users, gpus):
+    """"Cost first" means cheapest first: quality and latency only order options within COST_TIE of each other."""
+    result = plan_or_none(use_case=use_case, users=users, gpus=gpus)
+    if result is None:
+        return
+    costs = [r.monthly_cost_usd for r in result.recommendations if r.meets_slos]
+    assert all(b >= a / (1 + 2 * COST_TIE) for a, b in zip(costs, costs[1:])), costs
+
+
+@PLANS
+@given(use_case=USE_CASES, users=st.integers(50, 50_000), gpus=GPU_SETS)
+def test_latency_first_calls_an_option_fastest_only_when_it_is(use_case, users, gpus):
+    """The rationale's words are computed: "Fastest" only for the option nearest its targets of those shown."""
+    try:
+        result = plan_detailed(stated(priority="latency", use_case=use_case, users=users, gpus=gpus), CATALOG)
+    except PlanningError:
+        return
+
+    def log_ratio(rec) -> float:  # the geometric mean of p95 / target, in logs
+        return sum(math.log(c.predicted_ms / c.target_ms) for c in rec.slo_checks) / len(rec.slo_checks)
+
+    meeting = [r for r in result.recommendations if r.meets_slos and r.slo_checks]
+    for rec in meeting:
+        if "Fastest option" in rec.rationale:
+            assert all(log_ratio(rec) <= log_ratio(o) + 1e-3 for o in meeting), rec.rationale

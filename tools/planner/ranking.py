@@ -18,6 +18,7 @@ WEIGHTS: dict[Priority, tuple[float, float, float]] = {
     Priority.BALANCED: (0.7, 0.4, 0.4),
 }
 QUALITY_POINTS_PER_UNIT = 15.0
+COST_TIE = 0.02  # "cost first": options within 2% of each other's monthly cost are a tie that the score breaks
 # Latency beyond the targets has diminishing value: anything under this share of the targets counts as ideal,
 # so "latency first" buys headroom under the SLOs rather than a tiny model on the largest GPU.
 LATENCY_FLOOR = 0.35
@@ -91,8 +92,14 @@ def order(options: list[SizedOption], priority: Priority, use_case: UseCase, bud
 
     def key(o: SizedOption):
         t = tier(o, budget, max_gpus)
-        # over budget or fleet: the least over comes first, whatever the priority
-        return (t, worst_miss(o), o.monthly_usd if t == 1 else score[id(o)])
+        # over budget or fleet: the least over comes first, whatever the priority; "cost first" is the cheapest,
+        # with the score (quality, latency) deciding only among options within COST_TIE of each other
+        if t == 1:
+            return (t, worst_miss(o), o.monthly_usd, 0.0)
+        if priority is Priority.COST:
+            return (t, worst_miss(o), math.floor(math.log(max(o.monthly_usd, 0.01)) / math.log1p(COST_TIE)),
+                    score[id(o)])
+        return (t, worst_miss(o), score[id(o)], 0.0)
 
     return sorted(options, key=key)
 

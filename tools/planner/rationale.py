@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from knowledge.domain import Priority, UseCase
-from tools.planner.ranking import latency_ratio, quality_score
+from tools.planner.ranking import COST_TIE, latency_ratio, quality_score
 from tools.planner.sizing import SizedOption
 
 LABEL = {"ttft_p95_ms": "TTFT", "itl_p95_ms": "ITL", "e2e_p95_ms": "E2E"}
@@ -42,9 +42,17 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
         parts.append("Misses " + ", ".join(
             f"p95 {LABEL[c.metric]} ({fmt_ms(c.predicted_ms)} vs {fmt_ms(c.target_ms)} target)"
             for c in o.slo_checks if not c.met))
+    elif rank == 1 and priority is Priority.LATENCY and latency_ratio(o) > best_lat * 1.001:
+        # ranked first without being the fastest: the faster ones lost on cost or quality (the score says so)
+        parts.append(f"Meets every SLO with p95s at {latency_ratio(o):.0%} of the targets (geometric mean); the "
+                     f"faster options cost more or score lower on quality")
+    elif rank == 1 and priority is Priority.COST and o.monthly_usd > min(
+            x.monthly_usd for x in ranked if x.meets_slos) * 1.001:
+        parts.append(f"Meets every SLO within {COST_TIE:.0%} of the cheapest option that does, which it beats on "
+                     f"quality or latency")
     elif rank == 1:
         parts.append({Priority.COST: "Cheapest way found to meet every SLO",
-                      Priority.LATENCY: "Fastest option that meets every SLO at a reasonable cost",
+                      Priority.LATENCY: "Fastest option that meets every SLO",
                       Priority.QUALITY: "Highest-quality model that meets every SLO",
                       Priority.BALANCED: "Best balance of cost, latency and quality that meets every SLO"}[priority])
     else:
