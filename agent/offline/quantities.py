@@ -107,6 +107,15 @@ _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursti
                         r"and|or|but|while|whenever|if|before|after|once|twice|a|per)\b)[a-z]))")
 _EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:every|each)\s+{NUM}\s*"
                     r"(s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b")
+# a second rate with its unit left out, said of a busy time: "15 qps on a normal day and 60 on black friday", "4 rps,
+# up to 20 during campaigns": the busy time's rate is the peak, in the unit of the rate said before it
+_PEAK_OCCASION = re.compile(
+    rf"(?:\band|\bbut|,|;|\bup\s+to|\b(?:rising|going|jumping|spiking|climbing)\s+to)\s+(?:maybe\s+|about\s+|around\s+|"
+    rf"roughly\s+|~\s*|as\s+much\s+as\s+)?{NUM}(?!\s*(?:%|x\b|(?!on|at|in|for|during|when|around)[a-z]))\s*"
+    r"(?:on|at|in|for|during|when|around|over)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:peaks?|busiest|busy|"
+    r"black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|december|month[\s-]end|"
+    r"quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|weekends?|season|promotions?|"
+    r"events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season))\b")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
 
 _LATENCY_UNIT = re.compile(
@@ -212,6 +221,10 @@ _GROUPS_OF = re.compile(
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
     rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
     rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?")
+# a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
+# 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
+_PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
+                             rf"~\s*|approx\w*\s+|maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s+of\s+(?:them|us)\b")
 _GPUS_UNIT = re.compile(
     rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
@@ -325,6 +338,9 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
     if any(q.field in RATE_FIELDS for q in p.found) or p.first_asked(RATE_FIELDS):
         p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m)))])
+    rates = [q for q in p.found if q.field == "rps"]
+    if rates and not any(q.field == "peak_rps" for q in p.found):
+        p.run(_PEAK_OCCASION, lambda m: _peak_occasion(p, m, rates[-1]))
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
@@ -332,6 +348,8 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
         p.run(_TOKENS_ELLIPSIS, lambda m: _tokens_ellipsis(p, m))
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     p.run(_USERS_STRONG, lambda m: [("users", _int(nt.value(m, m.lastindex or 1)))])
+    if not any(q.field in ("users", "concurrent_users") for q in p.found):
+        p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
         p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * _MS[m.group(2)], 6))])
@@ -465,6 +483,14 @@ def _rate(p: _Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     return [(field, sig(rps))]
 
 
+def _peak_occasion(p: _Pass, m: re.Match, rate: Quantity) -> list[tuple[str, float]] | None:
+    said = re.match(r"[\d.]+", rate.phrase)
+    if not said or not float(said.group(0)):
+        return None
+    peak = p.nt.value(m) * rate.value / float(said.group(0))
+    return [("peak_rps", sig(peak))] if peak > rate.value else None  # "3 on weekends" is a quieter time, no peak
+
+
 def _rate_unit(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     value = p.nt.value(m)
     per = 1 if m.group(2) else 60 if m.group(3) else 3600
@@ -520,13 +546,17 @@ def _clause_before(text: str, pos: int, width: int = 60) -> str:
     return window[cut + 1:]
 
 
+_INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+)?$")
+
+
 def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
     value, unit = p.nt.value(m), m.group(2)
     factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
-    field = (_nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
+    field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
+             _nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
              _nearest(_TOK_KW, _clause_before(p.text, m.start()), ""))  # "output one paragraph, ~150 tokens"
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"

@@ -18,6 +18,9 @@ def _re(pattern: str) -> re.Pattern:
 # ------------------------------------------------------------------ use cases
 # (use case, weight, pattern). The heaviest total wins, so "a chatbot over our PDFs" is RAG (3) not chat (1).
 _SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b|"
+            # what a text is turned into, shorter: "turns our SOPs into 1-page briefs", "into a short overview"
+            r"\binto\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:briefs?|overviews?|synopse?s|synopsis|abstracts?|one[\s-]pagers?|"
+            r"takeaways|highlights|key\s+points|executive\s+summar(?:y|ies))\b|"
             r"\bcondens(?:e|es|ed|ing)\b|\bboil(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?down\b|\binto\s+(?:a\s+few\s+)?bullet[\s-]?points\b")
 _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
                r"pdfs?)\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
@@ -34,6 +37,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
      r"policy|clinical)\s+(?:research|analysis)\b|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|\blaw\s+firm\b|"
+     # the work on contracts named by its parts: "clause extraction + risk flags on NDAs", "indemnity caps in MSAs"
+     r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
+     r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
+     r"extract\w*|obligations))|\bindemnit(?:y|ies|ification)\b|"
      r"\bresearch_legal_analysis\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
