@@ -11,7 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import USE_CASE_HELP, console, fail, friendly_errors, print_json, say_gpu_readings, use_case_of
-from cli.render import comparison_table, precision_said, prediction_table, recommendations_table
+from cli.render import (
+    comparison_table, past_outcomes_lines, precision_said, prediction_table, recommendations_table,
+)
 from knowledge import get_knowledge_base
 from knowledge.domain import (
     SPEC_FIELDS, CostModel, DeploymentSpec, ExperienceClass, Precision, PriceTier, Priority, UseCase,
@@ -171,6 +173,17 @@ def plan(spec_file: Path = typer.Option(None, "--spec", help="YAML file with Dep
         console.print(f"[bold]Option 1's size[/]: {escape(top_rec.sized_by.text)}")
     for alt in result.api_comparison:
         console.print(f"[bold]Hosted API[/]: {escape(alt.text)}")
+    for line in past_outcomes_lines(result.recommendations, _past_outcomes(kb, result.spec)):
+        console.print(f"[bold]Validated before[/]: {escape(line)}", highlight=False)
+
+
+def _past_outcomes(kb, spec: DeploymentSpec) -> list:
+    """The stored validation outcomes nearest this workload (none stored: no query, and no numpy import)."""
+    from knowledge.store import outcomes_repo
+
+    with kb.db.connection() as conn:
+        stored = outcomes_repo.count(conn)
+    return kb.similar_deployments(spec, min(stored, 50)) if stored else []
 
 
 def _why_not_question(text: str) -> WhyNotRequest:

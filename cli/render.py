@@ -222,3 +222,29 @@ def comparison_table(comparison) -> None:
         extra = ", ".join(f"{_WHATIF_HEADERS[i]} {row[i]}" for i in hidden if i not in keep)
         if extra:
             console.print(f"{row[0]}: {extra}", highlight=False, markup=False)
+
+
+def _config_key(rec) -> tuple:
+    c = rec.config
+    return (c.model_id, str(c.precision), c.gpu, c.tensor_parallel, c.data_parallel)
+
+
+def past_outcomes_lines(recommendations, similar, limit: int = 3) -> list[str]:
+    """What earlier validations of the recommended configurations showed (nearest workloads first): the option, the
+    date, what ran it, the rate it was asked for and the verdict, from the stored outcome."""
+    options = {_config_key(r): n for n, r in enumerate(recommendations, 1)}
+    lines = []
+    for s in similar:
+        o = s.outcome
+        n = options.get(_config_key(o.recommendation))
+        if n is None:
+            continue
+        r, m = o.recommendation, o.measured
+        asked = f"{o.target_rps:.3g} req/s" if o.target_rps else f"{m.requests_per_s:.3g} req/s reached"
+        use_case = o.spec.use_case.label if o.spec.use_case else "a workload"
+        lines.append(f"Option {n} ({r.model_id} {r.config.precision} on {r.total_gpus} x {r.gpu}) was validated on "
+                     f"{o.created_at:%Y-%m-%d} for {use_case} at {asked} ({o.evidence}): {o.verdict}; p95 TTFT "
+                     f"{_ms(m.ttft_ms)} ms, ITL {_ms(m.itl_ms)} ms, E2E {_ms(m.e2e_ms)} ms.")
+        if len(lines) == limit:
+            break
+    return lines

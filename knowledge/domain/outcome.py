@@ -28,6 +28,8 @@ class MeasuredPerformance(BaseModel):
 
 # Deploy targets that run the GPU-free simulator instead of a model on a GPU.
 SIMULATED_TARGETS = frozenset({"local", "simulator"})
+MIN_REACHED = 0.95  # a load test below this share of the planned rate did not test the plan
+_SLO_NAMES = {"ttft_p95_ms": "TTFT", "itl_p95_ms": "ITL", "e2e_p95_ms": "E2E"}
 
 
 class DeploymentOutcome(BaseModel):
@@ -45,6 +47,8 @@ class DeploymentOutcome(BaseModel):
     slo_checks: list[SloCheck]
     passed: bool
     notes: list[str] = Field(default_factory=list)
+    target_rps: float | None = Field(default=None, gt=0, description="the rate the load test was asked for (the "
+                                     "plan's peak); None in outcomes stored before it was recorded")
 
     @field_validator("source", mode="before")
     @classmethod
@@ -52,6 +56,35 @@ class DeploymentOutcome(BaseModel):
         if value is None:
             return "simulator" if info.data.get("target") in SIMULATED_TARGETS else "hardware"
         return value
+
+    @property
+    def load_reached(self) -> bool:
+        return self.target_rps is None or self.measured.requests_per_s >= MIN_REACHED * self.target_rps
+
+    @property
+    def verdict(self) -> str:
+        """What the test showed, in one line, from the figures: passed; the SLOs missed (by name); requests that
+        failed; or the planned load not reached, in which case the SLOs were only tested at the load reached."""
+        missed = [f"p95 {_SLO_NAMES.get(c.metric, c.metric)} ({c.predicted_ms:,.0f} ms > {c.target_ms:,.0f} ms)"
+                  for c in self.slo_checks if not c.met]
+        why = []
+        if missed:
+            why.append("missed " + ", ".join(missed))
+        if self.measured.errors:
+            why.append(f"{self.measured.errors} of {self.measured.requests} requests failed")
+        if not self.load_reached:
+            reached = (f"load not reached ({self.measured.requests_per_s:.3g} of {self.target_rps:.3g} req/s)")
+            if not why and self.slo_checks:
+                return f"{reached}: the SLOs were met at the load reached"
+            why.append(reached)
+        if why:
+            return "failed: " + "; ".join(why)
+        if not self.passed and self.slo_checks:  # stored before target_rps: only a short load test failed these
+            return (f"load not reached ({self.measured.requests_per_s:.3g} req/s; the planned rate was not recorded): "
+                    "the SLOs were met at the load reached")
+        if not self.slo_checks:
+            return "not judged: the spec has no latency target to check"
+        return "passed: every SLO met"
 
     @property
     def evidence(self) -> str:

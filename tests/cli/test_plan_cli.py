@@ -129,3 +129,33 @@ def test_a_usage_error_is_one_line_not_a_box(args, phrase):
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and phrase in lines[0], proc.stderr
     assert "╭" not in proc.stderr and "Usage:" not in proc.stderr
+
+
+def test_a_plan_shows_what_an_earlier_validation_of_its_configuration_showed(plan):
+    """`compass deploy` says the outcome it stores will show in later plans: `compass plan` shows it, with its date,
+    what ran it and the verdict computed from the figures (here: the SLOs met, the planned load not reached)."""
+    from knowledge.domain import DeploymentSpec, LatencyFigures, MeasuredPerformance, Recommendation
+    from tests.conftest import settings_for
+    from knowledge import open_knowledge_base
+    from tools.validation import build_outcome
+
+    env, options = plan
+    rec = Recommendation.model_validate(options[0])
+    fig = LatencyFigures(mean=80, p50=70, p90=100, p95=120, p99=150)
+    measured = MeasuredPerformance(ttft_ms=fig, itl_ms=fig, e2e_ms=fig, requests=200, errors=0,
+                                   requests_per_s=11.2, duration_s=20, tool="compass-loadtest")
+    spec = DeploymentSpec(use_case="chatbot", users=5000, ttft_p95_ms=500, itl_p95_ms=200, e2e_p95_ms=20_000)
+    outcome = build_outcome(spec, rec, measured, target="local", target_rps=13)
+    kb = open_knowledge_base(settings_for(env["COMPASS_DATABASE_URL"]))
+    try:
+        kb.record_outcome(outcome)
+        proc = run_compass(*ARGS, env={**env, "COLUMNS": "400"})
+    finally:
+        with kb.db.connection() as conn:  # the module's other tests plan on a database without outcomes
+            conn.execute("DELETE FROM deployment_outcomes")
+        kb.close()
+    assert proc.returncode == 0, proc.stderr
+    line = next(line for line in proc.stdout.splitlines() if "Validated before" in line)
+    assert f"Option 1 ({rec.model_id}" in line and f"on {outcome.created_at:%Y-%m-%d}" in line, line
+    assert "load not reached (11.2 of 13 req/s): the SLOs were met at the load reached" in line, line
+    assert "simulated on the GPU-free simulator" in line and "TTFT 120 ms" in line, line

@@ -12,10 +12,10 @@ from knowledge.catalog import Catalog
 from knowledge.domain import (
     DeploymentOutcome, DeploymentSpec, LatencyFigures, MeasuredPerformance, Recommendation, SloCheck,
 )
+from knowledge.domain.outcome import MIN_REACHED
 from knowledge.errors import CompassError
 from tools.validation.loadtest import LoadTestPlan, prompt_of, run_load_test
 
-MIN_REACHED = 0.95  # a load test below this share of the planned rate did not test the plan
 PREDICTION_ERROR_FLAG = 0.25  # |measured / predicted - 1| above this is reported as a large prediction error
 _METRICS = (("ttft_p95_ms", "ttft_ms", "TTFT"), ("itl_p95_ms", "itl_ms", "ITL"), ("e2e_p95_ms", "e2e_ms", "E2E"))
 
@@ -108,7 +108,8 @@ def build_outcome(spec: DeploymentSpec, rec: Recommendation, measured: MeasuredP
         notes.append(f"{measured.errors} of {measured.requests} requests failed")
     passed = bool(checks) and all(c.met for c in checks) and measured.errors == 0 and reached >= MIN_REACHED
     return DeploymentOutcome(target=target, spec=spec, recommendation=rec, predicted=rec.prediction,
-                             measured=measured, slo_checks=checks, passed=passed, notes=notes)
+                             measured=measured, slo_checks=checks, passed=passed, notes=notes,
+                             target_rps=target_rps or None)
 
 
 def validate(endpoint: str, model: str, spec: DeploymentSpec, rec: Recommendation, load: ValidationLoad, *,
@@ -138,9 +139,13 @@ def report_text(outcome: DeploymentOutcome) -> str:
         rows.append(f"| {label} | {c.target_ms:,.0f} |" if c else f"| {label} | - |")
         rows[-1] += (f" {_ms(pred) if pred else '-'} | {_ms(getattr(m, attr))} | "
                      f"{('met' if c.met else 'MISSED') if c else '-'} |")
-    verdict = "**passed**: every SLO met" if outcome.passed else "**failed**: see the misses below"
-    text = (f"Validation {verdict} ({m.requests} requests at {m.requests_per_s:.2f} req/s over {m.duration_s:.0f} s, "
-            f"{m.errors} errors; measured by {m.tool}, {outcome.evidence}).\n\n" + "\n".join(rows))
+    head, _, rest = outcome.verdict.partition(": ")
+    text = (f"Validation **{head}**: {rest} ({m.requests} requests at {m.requests_per_s:.2f} req/s over "
+            f"{m.duration_s:.0f} s, {m.errors} errors; measured by {m.tool}, {outcome.evidence}).\n\n"
+            + "\n".join(rows))
     if outcome.notes:
         text += "\n\n" + "\n".join(f"- {n}" for n in outcome.notes)
-    return text + "\n\nThe outcome is stored; future plans for similar workloads will show it."
+    # what reads it back: the conversation's plans (similar past deployments) and `compass plan` (this
+    # configuration's past outcomes, cli/planning.py)
+    return text + ("\n\nThe outcome is stored: plans that recommend this configuration for a similar workload "
+                   "show it, with its date.")
