@@ -147,5 +147,6 @@ def report_text(outcome: DeploymentOutcome) -> str:
         text += "\n\n" + "\n".join(f"- {n}" for n in outcome.notes)
     # what reads it back: the conversation's plans (similar past deployments) and `compass plan` (this
     # configuration's past outcomes, cli/planning.py)
-    return text + ("\n\nThe outcome is stored: plans that recommend this configuration for a similar workload "
-                   "show it, with its date.")
+    return text + ("\n\nThe outcome is stored: `compass plan` shows it, with its date, when it recommends this "
+                   "configuration for a similar workload, and the conversation's plans list it among similar past "
+                   "deployments.")
