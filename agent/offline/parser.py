@@ -171,6 +171,8 @@ class _Message:
                 facts.lists.pop(kind, None)  # "why not AMD? MI300X has loads of memory": about the question
         if self._compare_names(index, sc, facts):
             return
+        if facts.multipliers and self.spec is not None and _CHANGE_ORDER.match(sc.fact):
+            self._scaled(facts)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         if sc.whatif.strip():
@@ -191,6 +193,15 @@ class _Message:
             self.said_dont_know = True
             clause = _clause(command_text, m.start(), m.end())
             self.dont_know += [f for f in C.dont_know_fields(clause, self.asked) if f not in self.dont_know]
+
+    def _scaled(self, facts: Facts) -> None:
+        """'double the budget', 'bump the users by 20%', 'halve the prompt length': an order to scale a value the spec
+        holds is that value scaled (traffic scales every rate and count of it)."""
+        for field, factor in facts.multipliers:
+            for name in (_TRAFFIC if field == "traffic" else (field,)):
+                current = getattr(self.spec, name, None)
+                if isinstance(current, (int, float)) and not isinstance(current, bool) and name not in facts.values:
+                    facts.put(name, current * factor, f"{factor:g}x the {name.replace('_', ' ')}")
 
     def pasted(self, index: int, sentence: str) -> None:
         """A sentence of pasted text (a requirements document, an e-mail): its facts describe the need, but only
@@ -524,6 +535,11 @@ _NOT_OLD = re.compile(
     rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
     rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))")
+# an order to scale a value: "double the budget", "bump users by 20%", "let's halve the prompt length"
+_CHANGE_ORDER = re.compile(r"^\W*(?:(?:ok|okay|so|and|then|now|also)\W+)*(?:please\s+|let'?s\s+|can\s+you\s+|could\s+you\s+)?"
+                           r"(?:double|triple|quadruple|halve|bump|raise|increase|cut|reduce|lower|grow|scale|multiply|boost|"
+                           r"up|drop|decrease|shrink|trim)\b")
+_TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
 # a value quoted back to be corrected: "the 150 ms I mentioned", "should've been", "that figure was off", "more like"
 _QUOTE_CUE = re.compile(r"\b(?:i|we)\s+(?:mentioned|said|gave(?:\s+you)?|quoted|wrote|typed|put\s+down|told\s+you|"
                         r"specified|stated|entered)\b|\bshould(?:'ve|\s+have)\s+been\b|\b(?:was|is)\s+(?:wrong|off|a\s+typo|"

@@ -234,14 +234,18 @@ _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs"
 _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
 
 _BUDGET_KW = re.compile(
-    rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling))\b[^\x01.;]{{0,25}}?{NUM}(?!\s*%)|"
+    rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
+    rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|[a-z]{{3,}}(?<!per)(?<!month)(?<!year)))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:budget|spend|cap|max)\b")
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
                       rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|\s)*{NUM}(?!\s*%)")
 _LAT_KW = re.compile(
     rf"\b(ttft|time\s+to\s+first\s+token|itl|tpot|inter[\s-]?token\s+latency|e2e|end[\s-]+to[\s-]+end|latency)\s*"
-    rf"(?:p9[59]\s*)?(?:of|is|:|=|under|below|<=?|at\s+most|around|about|~|max(?:imum)?|target|to|\s)*{NUM}"
-    r"(?!\s*%)")
+    rf"(?:p9[59]\s*)?(?:of|is|:|=|under|below|<=?|at\s+most|around|about|~|max(?:imum)?|target|to|\s)*"
+    # a few words may stand between the keyword and a bare number that a cue introduces ("ttft can be a bit looser,
+    # say 300")
+    rf"(?:(?:[a-z',]+\s+){{1,5}}?(?:say|like|maybe|around|about|to|at|be|of|now)\s*,?\s*)?{NUM}"
+    r"(?!\s*(?:%|[a-z]))")
 
 
 @dataclass
@@ -353,6 +357,9 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
         p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * _MS[m.group(2)], 6))])
+    negated = next((q for q in p.negated if not any(f.field == q.field for f in p.found)), None)
+    if negated is not None:  # "it's not 1000 users, it's 1200": a bare number corrects the negated one, in its unit
+        p.run(_BARE, lambda m: _corrects(p, m, negated))
     _add_up_people(p.found, nt.text)
     if notes is not None:
         notes.update(p.notes)
@@ -481,6 +488,16 @@ def _rate(p: _Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
         field = ("peak_rps" if peak > average else "rps" if average > peak else
                  p.first_asked(RATE_FIELDS) or "rps")
     return [(field, sig(rps))]
+
+
+_BARE = re.compile(rf"{NUM}(?!\s*(?:%|x\b|[a-z$€£/]))")
+
+
+def _corrects(p: _Pass, m: re.Match, negated: Quantity) -> list[tuple[str, float]] | None:
+    said = re.match(r"[\d.]+", negated.phrase)
+    if not said or not float(said.group(0)) or m.start() < negated.pos:
+        return None
+    return [(negated.field, sig(p.nt.value(m) * negated.value / float(said.group(0)), 6))]
 
 
 def _peak_occasion(p: _Pass, m: re.Match, rate: Quantity) -> list[tuple[str, float]] | None:

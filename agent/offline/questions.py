@@ -57,7 +57,9 @@ _BELIEF = re.compile(r"^\W*" + LEAD + r"(?:i|we)\s+(?:(?:really|honestly|actuall
 RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
                      r"(?:ever\s+)?(?P<verb>say|said|mean|meant|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"
                      r"specif(?:y|ied)|want(?:ed)?|exclude[ds]?|rule[ds]?\s+out|ban(?:ned)?|remove[ds]?)\b|"
-                     r"\bwhere\s+did\s+you\s+get\b|\bwho\s+said\b")
+                     r"\bwhere\s+did\s+you\s+get\b|\bwho\s+said\b|"
+                     # "we no longer need fp8", "we don't need the GPU limit any more": withdrawn
+                     r"\b(?:i|we)\s+no\s+longer\s+(?P<verb2>need|want|require|have|care\s+about)\b")
 _EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
 _TO_EXCLUDE = re.compile(r"\s*to\s+(?:exclude|rule\s+out|ban|remove|drop|avoid)\b")
 # ", just the L4" ends what is withdrawn; "we have just one GPU" is part of it

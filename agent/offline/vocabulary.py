@@ -355,7 +355,7 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      + _LIFT + r"model\s+" + _RESTRICTION),
     (("precision",), r"\bany\s+precision\b|\bprecision\s+(?:doesn'?t|does\s+not)\s+matter\b"),
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
-     r"\b(?:forget|drop|remove|ignore)\s+(?:the\s+)?latency\s+(?:requirements?|targets?|constraints?|slos?)|"
+     + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?)|"
      r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b"),
     (("namespace",), r"\b(?:any|whatever)\s+namespace\b|\bnamespace\s+(?:doesn'?t|does\s+not)\s+matter\b"),
 ))
