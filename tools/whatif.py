@@ -200,10 +200,25 @@ def _pinned_row(v: Variant, changed: DeploymentSpec, top: Recommendation | None,
         if row.top is not None:
             kept = [_kept_words(k, value) for k, value in pins.items() if not (k == "models" and substituted)]
             row.notes = ([f"kept {', '.join(kept)}"] if kept else []) + notes
+            if pins and (substituted or not row.top.meets_slos or not row.top.within_budget):
+                row.notes += _unpinned_note(v, changed, row.top, planner)
             return row
         error = row.error or "cannot be planned"
     row.notes = notes
     return row
+
+
+def _unpinned_note(v: Variant, changed: DeploymentSpec, pinned: Recommendation, planner: Planner) -> list[str]:
+    """What the variant's own plan would take when keeping the base's choices costs more, misses an SLO or the
+    budget: the what-if isolates the named change, and this says what the change alone is best served by."""
+    free = _row(v.label, v.changes, changed, planner).top
+    if free is None or not (free.meets_slos and free.within_budget) or free.config == pinned.config:
+        return []
+    if pinned.meets_slos and pinned.within_budget and free.monthly_cost_usd >= pinned.monthly_cost_usd:
+        return []
+    return [f"planned freely, the variant's best option is {free.config.model_id} ({free.config.precision.value}) "
+            f"on {free.total_gpus} x {free.gpu}: ${free.monthly_cost_usd:,.0f}/month, every SLO met"
+            + (" within the budget" if changed.budget_monthly_usd is not None else "")]
 
 
 def _kept_words(field: str, value: Any) -> str:

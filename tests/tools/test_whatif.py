@@ -51,3 +51,24 @@ def test_fp8_on_a_model_that_has_it_keeps_exactly_that_model(catalog):
     result = compare(spec, [Variant(label="fp8", changes={"precision": "fp8"})], catalog)
     row = result.variants[0]
     assert row.top.model_id == "meta-llama/Llama-3.1-8B-Instruct" and row.top.config.precision.value == "fp8"
+
+
+def test_a_variant_whose_pinned_plan_breaks_the_budget_names_its_own_best_plan(catalog):
+    """The what-if keeps the base's model to isolate the change; when that costs the budget (or an SLO) while the
+    change alone has a plan that meets everything, the row says so with that plan's own figures."""
+    from tools.planner import plan_detailed
+
+    spec = stated(use_case="chatbot_conversational", users=2000, budget_monthly_usd=8000)
+    row = compare(spec, [Variant(label="L4 fp8", changes={"gpu": "L4", "precision": "fp8"})], catalog).variants[0]
+    assert row.top is not None
+    free_notes = [n for n in row.notes if n.startswith("planned freely")]
+    if row.top.meets_slos and row.top.within_budget and row.top.model_id == compare(
+            spec, [], catalog).base.top.model_id:
+        assert not free_notes
+        return
+    free = plan_detailed(stated(use_case="chatbot_conversational", users=2000, budget_monthly_usd=8000,
+                                gpus=["L4"], precision="fp8"), catalog).recommendations[0]
+    assert free.meets_slos and free.within_budget
+    assert free_notes == [f"planned freely, the variant's best option is {free.config.model_id} (fp8) on "
+                          f"{free.total_gpus} x L4: ${free.monthly_cost_usd:,.0f}/month, every SLO met within the "
+                          f"budget"]
