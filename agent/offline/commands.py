@@ -39,11 +39,12 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
     (Intent.START_OVER, r"\b(?:start|begin)\s+(?:over|again|afresh|from\s+scratch)\b|\bnew\s+(?:conversation|"
      r"session|chat)\b|\b(?:reset|clear|wipe)\s+(?:everything|it\s+all|all|the\s+(?:conversation|chat|session|"
      r"spec))\b|^\W*(?:reset|restart|start\s+over)\W*$|\bforget\s+everything\b|\blet'?s\s+(?:reset|restart)\b"),
-    (Intent.DEPLOY, r"\b(?:deploy|launch|ship|install)\s+(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
+    (Intent.DEPLOY, r"\b(?:deploy|launch|ship|install|roll\s+out|push\s+out|spin\s+up|stand\s+up|release)\s+"
+     r"(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
      r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|selected|chosen|winning|\d)\b|"
      r"option|#|number|no\.|\d)|\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
      r"prod|production|staging|dev|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now))?[\s.!]*$|"
-     r"\broll\s+(?:it|this|that)\s+out\b|\bship\s+it\b|\bgo\s+live\b|\blet'?s\s+deploy\b|\bgo\s+ahead\s+and\s+"
+     r"\broll\s+(?:it|this|that|them|option\s*#?\d|#\d|the\s+\w+\s+one)\s+out\b|\bship\s+it\b|\bgo\s+live\b|\blet'?s\s+deploy\b|\bgo\s+ahead\s+and\s+"
      r"deploy\b|\bapply\s+(?:it|the\s+manifests?)\b"),
     (Intent.SHOW_YAML, r"\b(?:show|see|give|print|display|get|export|download|view|dump|generate|render|paste|"
      r"share)\s+(?:me\s+|us\s+)?(?:the\s+|its\s+|their\s+|your\s+)?(?:\w+\s+)?(?:ya?ml|manifests?|helm\s+(?:chart|"
@@ -100,7 +101,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
 # Substrings at least one of which each command's pattern needs: a cheap test before the regex.
 COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.START_OVER: ("start", "begin", "new ", "reset", "clear", "wipe", "restart", "forget"),
-    Intent.DEPLOY: ("deploy", "launch", "ship", "install", "roll", "live", "apply"),
+    Intent.DEPLOY: ("deploy", "launch", "ship", "install", "roll", "live", "apply", "push", "spin", "stand", "release"),
     Intent.SHOW_YAML: ("yaml", "yml", "manifest", "helm", "kubernetes", "k8s", "apply", "create"),
     Intent.COMPARE: ("compar", "versus", "vs", "differ", "side"),
     Intent.WHY: ("why", "explain", "reasoning", "justify", "come", "how did", "makes", "tell", "detail", "info"),

@@ -28,7 +28,7 @@ _NS_CANDIDATE = r"[\"'`]?([A-Za-z0-9][\w.-]{0,80})"
 _NAMESPACE = re.compile(
     rf"\bnamespaces?\s*(?:called|named|is|=|:)?\s*{_NS_CANDIDATE}|"
     rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+)?{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
-    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|"
+    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\b(?:to|into|in|under)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
     r"\bdeploy(?:\s+(?:it|this|that|them|option\s*#?\d+|the\s+\w+\s+one|#\d+))?\s+(?:to|into|in)\s+"
     r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b", re.I)
 _NOT_A_NAME = set("""a an the this that these those it its is isn are aren was were be been will would should shall
@@ -170,7 +170,7 @@ def _namespace(orig: str, low: str, f: Facts) -> str:
     spans = []
     source = orig if len(orig) == len(low) else low
     for m in _NAMESPACE.finditer(source):
-        group = next(g for g in range(1, 5) if m.group(g) is not None)
+        group = next(g for g in range(1, (m.re.groups or 0) + 1) if m.group(g) is not None)
         name = m.group(group).rstrip(".-_,;:!?\"'`")
         if name.lower() in _NOT_A_NAME:
             continue
