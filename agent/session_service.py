@@ -205,14 +205,17 @@ class AgentService:
             return sessions_repo.list_for(conn, owner)
 
     def _record(self, session_id: uuid.UUID | str, owner: str) -> SessionRecord:
+        # Whose sessions were searched is said (sessions belong to one user: an API key's, or the local user's), but
+        # another owner's session looks exactly like a missing one.
+        missing = f"No session '{session_id}' among the sessions of user '{owner}'."
         try:
             sid = uuid.UUID(str(session_id))
         except ValueError:
-            raise SessionNotFoundError(f"No session '{session_id}'.") from None
+            raise SessionNotFoundError(missing) from None
         with self.kb.db.connection() as conn:
             record = sessions_repo.get(conn, sid)
-        if record is None or record.owner != owner:  # another owner's session looks exactly like a missing one
-            raise SessionNotFoundError(f"No session '{session_id}'.")
+        if record is None or record.owner != owner:
+            raise SessionNotFoundError(missing)
         return record
 
     def delete_session(self, session_id: uuid.UUID | str, owner: str) -> None:

@@ -59,6 +59,7 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
                               "conversation; stateless endpoints plan, predict and compare directly.\n"
                               + errors.API_ERRORS)
     app.state.api_settings = api_settings
+    app.state.local_user = agent_settings.local_user  # who a loopback caller is when no API keys are configured
     # Starlette runs the last added outermost: the size limit first, then the text check on what it let in.
     app.add_middleware(RejectInvalidText)
     app.add_middleware(BodySizeLimit, max_bytes=api_settings.api_max_body_bytes)

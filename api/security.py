@@ -22,7 +22,9 @@ def _presented_key(request: Request) -> str | None:
 
 
 def current_user(request: Request) -> str:
-    """Who is calling: the user of a valid API key; 'local' on loopback when no keys are configured.
+    """Who is calling: the user of a valid API key; on loopback when no keys are configured, the local user, the
+    same one the terminal (``compass chat``, ``compass sessions``) and the web UI without logins act as
+    (``AgentSettings.local_user``: COMPASS_USER, else the OS user), so a single-user install has one set of sessions.
 
     A client address that failed to authenticate more than ``api_auth_failures_per_minute`` times this minute
     gets 429 until the minute ends, before any key is compared: guessing keys costs a minute per few guesses.
@@ -31,7 +33,7 @@ def current_user(request: Request) -> str:
     keys = settings.keys()
     client = request.client.host if request.client else None
     if not keys and is_loopback(client):
-        return "local"
+        return request.app.state.local_user
     failures = f"auth-failures:{client}"
     _refuse_when_over(request, failures, settings.api_auth_failures_per_minute, count=False,
                       why="Too many failed authentications from this address")

@@ -193,3 +193,38 @@ def test_deleting_a_session_during_a_turn_removes_everything_and_stops_the_rest_
         dump += "".join(r[0] for r in conn.execute("SELECT content FROM checkpoint_contents")).encode()
         assert b"canary-paste-7f3e9b" not in dump
     assert kb.status().counts["deployment_outcomes"] == 0  # validation, the step after the apply, never ran
+
+
+def test_on_a_single_user_install_the_api_and_the_terminal_are_the_same_local_user(api_server, kb):
+    """No API keys, no UI logins: a session made through the API is the terminal's too (README: any process can
+    continue any session), and the other way round."""
+    import json
+
+    from agent.config import AgentSettings
+    from tests.cli.helpers import run_compass
+
+    env = {"COMPASS_DATABASE_URL": kb.db.url}
+    with httpx.Client(base_url=api_server.url, timeout=60) as c:
+        sid = c.post("/v1/sessions").json()["id"]
+        shown = run_compass("sessions", "show", sid, "--json", env=env)
+        assert shown.returncode == 0, shown.stderr
+        assert json.loads(shown.stdout)["session"]["id"] == sid
+        from agent.session_service import AgentService
+
+        service = AgentService(kb)  # what `compass chat` does, as the terminal's user
+        try:
+            terminal = str(service.create_session(AgentSettings().local_user, "from the terminal").id)
+        finally:
+            service.close()
+        assert c.get(f"/v1/sessions/{terminal}").status_code == 200
+        assert {sid, terminal} <= {s["id"] for s in c.get("/v1/sessions").json()}
+
+
+def test_with_api_keys_sessions_stay_per_owner_and_the_miss_says_whose_were_searched(keyed_server):
+    alice, bob = {"X-API-Key": "alice-key"}, {"X-API-Key": "bob-key"}
+    with httpx.Client(base_url=keyed_server.url, timeout=60) as c:
+        sid = c.post("/v1/sessions", headers=alice).json()["id"]
+        r = c.get(f"/v1/sessions/{sid}", headers=bob)
+        assert r.status_code == 404, r.text
+        assert r.json()["error"]["message"] == f"No session '{sid}' among the sessions of user 'bob'."
+        assert c.get(f"/v1/sessions/{sid}", headers=alice).status_code == 200
