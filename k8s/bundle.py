@@ -163,8 +163,9 @@ class ManifestBundle:
         return written
 
 
-# The files Compass wrote into an --output directory, with the hash of what it wrote: what it may replace.
-OUTPUT_LEDGER = ".compass-output.json"
+# The files Compass wrote into an --output directory, with the hash of what it wrote: what it may replace. JSON, but
+# with no .json/.yaml extension: `kubectl apply -f DIR` reads every such file as a manifest.
+OUTPUT_LEDGER = ".compass-written"
 
 
 def _sha256(data: bytes) -> str:

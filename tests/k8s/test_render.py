@@ -333,6 +333,9 @@ def test_write_kustomize_never_replaces_the_users_files(tmp_path, k8s_catalog):
     b.write_kustomize(out, force=True)
     assert yaml.safe_load((out / "kustomization.yaml").read_text())["kind"] == "Kustomization"
     b.write_kustomize(out)  # written by Compass now
+    # `kubectl apply -f DIR` reads every .json/.yaml/.yml file: the record of what Compass wrote is none of them
+    manifests = {p.name for p in out.iterdir() if p.suffix in (".json", ".yaml", ".yml")}
+    assert manifests == {m.filename for m in b.manifests} | {"kustomization.yaml"}
 
 
 def test_yaml_stream_round_trips(k8s_catalog):
