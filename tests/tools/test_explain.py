@@ -143,3 +143,17 @@ def test_why_not_rejects_unknown_names_with_one_line(chat, catalog):
     with pytest.raises(PlanningError, match="Unknown precision"):
         why_not(result, spec, catalog, precision="fp3")
     assert why_not(result, spec, catalog, precision=Precision.BF16).asked.endswith("at bf16")
+
+
+def test_why_not_says_one_verdict_and_one_figure_per_claim(catalog):
+    """The alternative's line in the answer carries the answer's verdict (not 'option 1' of the plan restricted
+    to it), and the light-load misses the reason quotes are the ones in the line."""
+    spec = stated(use_case="translation", rps=1.67, peak_rps=3.33, gpus=["L40S"])
+    result = plan_detailed(spec, catalog)
+    answer = why_not(result, spec, catalog, model="meta-llama/Llama-3.1-70B-Instruct")
+    assert answer.best is not None and answer.best.status is answer.status and answer.best.option is None
+    assert answer.best.reason == answer.reason.rstrip(".")
+    if answer.misses_at_light_load:
+        for miss in answer.best.light_load_misses:
+            assert miss.metric in {m.metric for m in answer.slo_misses}
+            assert next(m for m in answer.slo_misses if m.metric == miss.metric).predicted_ms == miss.predicted_ms

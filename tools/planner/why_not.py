@@ -194,6 +194,11 @@ def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Reco
                    f", cheaper than {versus}, but it ranks lower for the {priority} priority" + _quality_gap(rec, top))
     if excluded_by:
         reason += f"; besides, {excluded_by}"
+    if line is not None:
+        # the line comes from a plan restricted to the alternative, where it ranked first: in the answer it is the
+        # alternative, with this answer's verdict and one figure per claim (the light-load misses the reason quotes)
+        line = line.model_copy(update={"status": status, "option": None, "reason": reason,
+                                       **({"light_load_misses": light} if light else {})})
     return WhyNot(asked=asked, status=status, best=line, recommendation=rec, option_1=_describe_rec(top),
                   cost_ratio=round(ratio, 3) if ratio else None, cost_delta_usd=delta, slo_misses=misses,
                   misses_at_light_load=bool(light), excluded_by=excluded_by, reason=reason + ".")
