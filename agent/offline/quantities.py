@@ -81,7 +81,8 @@ _RATE_UNIT = re.compile(
     rf"{NUM}\s*(?:(rps|qps|req/s|reqs?/sec|reqs/s|requests?/s(?:ec)?|queries/s(?:ec)?|calls/s|r/s)|"
     rf"(rpm|qpm|req/min|requests?/min)|(rph|req/h|requests?/h(?:ou)?r))(?![a-z])")
 _RATE_PER = re.compile(
-    rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x)\b)"
+    rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|"
+    rf"mins?|minutes?)\b)"
     rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
     r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b")
 _RATE_DAILY = re.compile(

@@ -22,8 +22,9 @@ LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes"
          "budgets", "request", "requested", "requests", "second", "minute", "seconded", "average", "averages",
          "latent", "assistants", "customer", "contract", "document", "ticket", "engineer", "developer", "analyst",
          "lawyer", "student", "employee", "summary", "summaries", "precise", "deployed", "deploys", "millions",
-         "thousands", "maxim", "priorities", "cheat", "cheaper", "chess", "studies", "stunts", "generations", "completions", "translations", "concurrently", "concurrency"}
-_WORD = re.compile(r"[A-Za-z]{5,}")
+         "thousands", "maxim", "priorities", "cheat", "cheaper", "chess", "studies", "stunts", "generations", "completions", "translations", "concurrently", "concurrency",
+         "chap", "chip", "cheat", "tons", "toke", "rest", "lately", "month", "mostly"}
+_WORD = re.compile(r"[A-Za-z]{4,}")  # four letters: "usrs", "budgt" typed in a hurry
 
 
 @lru_cache(maxsize=4096)

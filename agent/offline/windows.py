@@ -30,7 +30,7 @@ _DURATION = re.compile(
     r"\b(?:in|within|over|during|inside|per|every|across|takes?|of)?\s*(?:a|an|the|our|one|each)?\s*"
     r"(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty-four|"
     r"twenty[\s-]four|sixteen|fourteen|eighteen|twenty)\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
-    r"(?:(?:a|per|each|every)\s+(?=day\b))?"
+    r"(?:(?:a|per|each|every)\s+(?=day\b)|/\s*(?=day\b))?"
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
 # "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself
 _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to)|\s*[=:])?"
@@ -149,7 +149,7 @@ def find_window(low: str) -> Window:
         if not what and not named and not (re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue)
                                            and m.group("unit").startswith("h")):
             continue  # "within 2 minutes" is a latency; "within 5 hours" / "a 90-minute window" are windows
-        if what == "day" and "hour" not in m.group("unit") and "h" != m.group("unit"):
+        if what == "day" and not m.group("unit").startswith("h"):
             continue
         raw = m.group("n").replace(",", ".")
         n = float(raw) if raw[0].isdigit() else float(_WORDS.get(raw, 0))
