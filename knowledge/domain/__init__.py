@@ -15,7 +15,7 @@ from knowledge.domain.prediction import (
 from knowledge.domain.recommendation import BindingConstraint, CostEstimate, Recommendation, SloCheck
 from knowledge.domain.spec import (
     DEFAULT_NAMESPACE, EXPERIENCE_TARGETS, MAX_RPS_PER_USER, SPEC_FIELDS, DeploymentSpec, FieldSource, average_rps_for_users, fill_defaults,
-    derived_from_stated, ignored_rate_sources, implausible_rate_per_user, is_batch, max_model_len_for, p90_of,
+    derived_from_stated, ignored_rate_sources, implausible_rate_per_user, is_batch, max_model_len_for, max_model_len_words, p90_of,
 )
 
 __all__ = [
@@ -25,5 +25,5 @@ __all__ = [
     "ModelCard", "Precision", "Prediction", "PriceTier", "Priority", "Provenance", "QualityScore",
     "QuantizedVariant", "Recommendation", "SPEC_FIELDS", "ServingConfig", "SimilarDeployment", "SloCheck",
     "Throughput", "TrafficShape", "UseCase", "UseCaseTemplate", "average_rps_for_users", "derived_from_stated", "fill_defaults", "ignored_rate_sources", "implausible_rate_per_user", "is_batch",
-    "DEFAULT_NAMESPACE", "EXPERIENCE_TARGETS", "MAX_RPS_PER_USER", "max_model_len_for", "p90_of",
+    "DEFAULT_NAMESPACE", "EXPERIENCE_TARGETS", "MAX_RPS_PER_USER", "max_model_len_for", "max_model_len_words", "p90_of",
 ]

@@ -166,13 +166,24 @@ P99_OVER_P90 = 1.6
 MODEL_LEN_ROUND = 1024
 
 
+def _long_request(mean: int, p90: int | None) -> float:
+    return p90 * P99_OVER_P90 if p90 and p90 > mean else float(p90 or mean)
+
+
 def max_model_len_for(prompt: int, prompt_p90: int | None, output: int, output_p90: int | None) -> int:
     """The one context-length rule: what every replica must hold for requests of these lengths (tokens)."""
-    def long(mean: int, p90: int | None) -> float:
-        return p90 * P99_OVER_P90 if p90 and p90 > mean else float(p90 or mean)
-
-    need = (long(prompt, prompt_p90) + long(output, output_p90)) * MODEL_LEN_MARGIN
+    need = (_long_request(prompt, prompt_p90) + _long_request(output, output_p90)) * MODEL_LEN_MARGIN
     return int(-(-need // MODEL_LEN_ROUND) * MODEL_LEN_ROUND)
+
+
+def max_model_len_words(prompt: int, prompt_p90: int | None, output: int, output_p90: int | None) -> str:
+    """How ``max_model_len_for`` arrived at its figure, in words (for a model skipped as too short)."""
+    long_prompt, long_output = _long_request(prompt, prompt_p90), _long_request(output, output_p90)
+    tail = (f"about the p99 of the requests ({P99_OVER_P90:g}x their p90)"
+            if (prompt_p90 and prompt_p90 > prompt) or (output_p90 and output_p90 > output) else "the requests")
+    return (f"{max_model_len_for(prompt, prompt_p90, output, output_p90):,}: a {long_prompt:,.0f}-token prompt and "
+            f"{long_output:,.0f}-token output, {tail}, plus {MODEL_LEN_MARGIN - 1:.0%} margin, rounded up to "
+            f"{MODEL_LEN_ROUND:,}")
 
 
 MAX_RPS_PER_USER = 2.0  # sustained requests/s per user beyond which "users" and "rps" disagree

@@ -27,3 +27,17 @@ def test_two_million_token_prompts_get_a_clear_planning_error_not_a_nan(catalog)
 def test_round_up_gives_round_targets_and_passes_non_finite_values_through():
     assert round_up(7.2) == 8 and round_up(123) == 130 and round_up(1234) == 1250 and round_up(12_345) == 12_500
     assert math.isnan(round_up(float("nan"))) and round_up(float("inf")) == float("inf")
+
+
+def test_a_model_skipped_for_its_context_says_how_the_need_was_computed(catalog):
+    """The context a workload needs is a rule (about p99 of prompt and output, plus margin): the skip note shows
+    its parts, which add up to the figure it names."""
+    import re
+
+    from tools.planner import plan_detailed
+
+    result = plan_detailed(stated(use_case="document_analysis_rag", users=500), catalog)
+    note = next(n for n in result.notes if "microsoft/phi-4 skipped" in n)
+    need, prompt, output = (float(x.replace(",", "")) for x in re.search(
+        r"needs \(([\d,]+): a ([\d,]+)-token prompt and ([\d,]+)-token output", note).groups())
+    assert need >= (prompt + output) * 1.25 and need - (prompt + output) * 1.25 < 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge.catalog import Catalog, UnknownNameError
-from knowledge.domain import GpuSpec, ModelCard, Precision, QualityScore, ServingConfig
+from knowledge.domain import GpuSpec, ModelCard, Precision, QualityScore, ServingConfig, max_model_len_words
 from simulator.perf import MemoryPlan, plan_memory, valid_tensor_parallel
 from tools.errors import PlanningError
 from tools.planner.memo import memo
@@ -105,8 +105,11 @@ def enumerate_candidates(workload: PlanningWorkload, catalog: Catalog, options: 
     gpus = allowed_gpus(workload, catalog)
     for model in allowed_models(workload, catalog, options):
         if model.architecture.max_context < workload.max_model_len:
+            load = workload.peak_load
+            need = max_model_len_words(load.prompt_tokens, load.prompt_tokens_p90, load.output_tokens,
+                                       load.output_tokens_p90)
             why = (f"its context ({model.architecture.max_context:,} tokens) is shorter than this workload needs "
-                   f"({workload.max_model_len:,})")
+                   f"({need})")
             result.notes.append(f"{model.id} skipped: {why}")
             result.short_context[model.id] = why
             continue
