@@ -6,7 +6,7 @@ import os
 
 import typer
 
-from cli.common import console, fail, friendly_errors, require_free_port
+from cli.common import console, fail, friendly_errors, require_free_port, say_gpu_readings
 from knowledge.domain import Precision
 from knowledge.logs import configure_logging
 
@@ -64,6 +64,9 @@ def simulate(
         setup = resolve(config)
     except ConfigurationError as exc:
         raise fail(str(exc), 2) from None
+    from knowledge.catalog import Catalog
+
+    say_gpu_readings(Catalog.from_files(), [config.gpu])  # 'A100' is timed as the 80GB card: said, not silent
     if config.port:  # 0 asks the system for any free port
         require_free_port(config.host, config.port, make_target=False)
     configure_logging("INFO")
