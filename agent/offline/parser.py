@@ -241,7 +241,8 @@ class _Message:
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
         # a statement asked as a question ("so the H200 was too pricey I guess?"), once a need is known and with no
         # order in it, is a belief about the plan: it asks about what it names
-        belief = Q.is_belief(low) or (self.known and low.rstrip().endswith("?") and not Q.is_directive(low))
+        belief = Q.is_belief(low) or (self.known and not sc.whatif.strip() and low.rstrip().endswith("?")
+                                      and not Q.is_directive(low) and not Q.is_hypothetical(low))
         if not (why or hypothetical or (belief and (self.has_why or self.known))):
             return False
         facts = read_facts(sc.orig, low, self.catalog, self.asked)
@@ -267,7 +268,13 @@ class _Message:
                 self.whatifs.append(request)
                 self.intents.append(((index, 0), Intent.WHATIF))
             else:
+                before = len(self.intents)
                 self._commands(index, low)
+                if len(self.intents) == before and _PLAN_MEASURE.search(low):
+                    # "what's the p95 first-token latency on that one?", "how many GPUs does it use?": a question
+                    # about the plan's own figures, answered from the option it asks about (the first by default)
+                    self.questions.append(Q.Question("option", options[0] if options else None))
+                    self.intents.append(((index, 0), Intent.WHY))
         return True
 
     def _compare_names(self, index: int, sc, facts: Facts) -> bool:
@@ -535,6 +542,10 @@ _NOT_OLD = re.compile(
     rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
     rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:[a-z]{{3,}}(?<!now)|[%$€£]))")
+# a figure of the plan asked about: its latencies, cost, GPUs, model, memory, throughput, headroom
+_PLAN_MEASURE = re.compile(r"\b(?:latenc(?:y|ies)|ttft|itl|e2e|first[\s-]token|p9[59]|response\s+time|cost|costs|price|"
+                           r"bill|spend|gpus?|cards?|replicas?|nodes?|model|precision|quantization|memory|vram|"
+                           r"throughput|headroom|capacity|utili[sz]ation|margin|tokens?\s+per\s+second|how\s+fast)\b")
 # an order to scale a value: "double the budget", "bump users by 20%", "let's halve the prompt length"
 _CHANGE_ORDER = re.compile(r"^\W*(?:(?:ok|okay|so|and|then|now|also)\W+)*(?:please\s+|let'?s\s+|can\s+you\s+|could\s+you\s+)?"
                            r"(?:double|triple|quadruple|halve|bump|raise|increase|cut|reduce|lower|grow|scale|multiply|boost|"
