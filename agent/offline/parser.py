@@ -283,10 +283,12 @@ class _Message:
             return False
         for key, kind in (("gpus", "gpus"), ("models", "models")):
             names = facts.lists.get(key, [])
-            if len(names) >= 2:
+            if names and (len(names) >= 2 or self.known):  # "compare with H100 SXM": the plan against that card
                 for name in names[:6]:
                     self.whatifs.append(WhatIfRequest(label=f"{kind} {name.split('/')[-1]}", changes={key: [name]}))
                 self.intents.append(((index, 0), Intent.WHATIF))
+                facts.lists.pop(key)  # what else the sentence says is the need ("... for a chatbot with 500 users")
+                self._absorb(facts, index, sc.orig)
                 return True
         return False
 

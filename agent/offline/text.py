@@ -34,6 +34,10 @@ WHATIF_CUE = re.compile(
     # "and with fp8?" only opens a sentence ("... and with a budget of $5k" is a fact)
     r"^\W*and\s+(?:with|on|using|if|for)\b|"
     r"\b(?:wh?at\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we)|hypothetically|"
+    # "say we had 10k users", "let's say the budget is 2k", "pretend ...", "in a world where ...": a supposition;
+    # "let's see it with int4", "try it on L40S", "show me the plan with fp8": a variant to look at
+    r"(?:let'?s\s+)?say\s+(?:we|it|the|our|there)\b|pretend|in\s+a\s+(?:world|scenario)\s+where|"
+    r"(?:let'?s\s+see|show\s+(?:me|us)|try)\s+(?:it|that|this|the\s+(?:plan|numbers|options?))\s+(?:with|on|using|at|in)|"
     r"what\s+would\s+happen\s+if|what\s+happens\s+if|would\s+it\s+help\s+if|"
     r"what\s+would\s+it\s+(?:cost|look\s+like)\s+(?:with|if|on)|"
     r"if\s+we\s+(?:had|used|went|switched|relaxed|doubled|halved|were|moved|bought|owned|only\s+had|got|"
