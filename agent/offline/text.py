@@ -36,7 +36,7 @@ WHATIF_CUE = re.compile(
     r"\b(?:wh?at\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we)|hypothetically|"
     # "say we had 10k users", "let's say the budget is 2k", "pretend ...", "in a world where ...": a supposition;
     # "let's see it with int4", "try it on L40S", "show me the plan with fp8": a variant to look at
-    r"(?:let'?s\s+)?say\s+(?:we|it|the|our|there)\b|pretend|in\s+a\s+(?:world|scenario)\s+where|"
+    r"(?:let'?s\s+)?(?<!i'd\s)(?<!we'd\s)(?<!would\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bto\s)say\s+(?:we|it|the|our|there)\b|pretend|in\s+a\s+(?:world|scenario)\s+where|"
     r"(?:let'?s\s+see|show\s+(?:me|us)|try)\s+(?:it|that|this|the\s+(?:plan|numbers|options?))\s+(?:with|on|using|at|in)|"
     r"what\s+would\s+happen\s+if|what\s+happens\s+if|would\s+it\s+help\s+if|"
     r"what\s+would\s+it\s+(?:cost|look\s+like)\s+(?:with|if|on)|"
