@@ -59,6 +59,7 @@ class Facts:
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
     item_counts: list[int] = field(default_factory=list)       # "2M product reviews": a window's count, if any
     leftover: Numbered | None = None                           # number text after everything was read
+    runs: float = 0.0                                          # "over 3 nights": windows the count is spread over
 
     def put(self, name: str, value: Any, phrase: str) -> None:
         self.values.pop(name, None)  # re-insert so dict order follows the text
@@ -112,6 +113,10 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     mults = multiplier_text(nt)
     f.multipliers = [(fld, factor) for fld, factor, _ in mults]
     nt = Numbered(mask(nt.text, [span for _, _, span in mults]), nt.values)
+    runs = _RUNS.search(nt.text)
+    if runs:
+        f.runs = nt.value(runs)
+        nt = Numbered(mask(nt.text, [runs.span()]), nt.values)
     found, rest = extract(nt, asked, f.notes, lengths_said)
     for q in found:
         _quantity(q, f)
@@ -131,6 +136,11 @@ _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT
                     r"\s*(?:nightly|overnight|daily))?")
 _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|\bnightly\b")
+
+
+# a count of work spread over several windows: "2M descriptions, can run over 3 nights, 10pm-6am each"
+_RUNS = re.compile(r"\b(?:over|across|spread\s+(?:over|across)|within|in|during)\s+(?:the\s+next\s+)?\x01(\d+)\x02\s+"
+                   r"(?:nights|evenings|days|runs|windows|batches|weekends|sessions)\b")
 
 
 def day_count_in_window(f: Facts) -> None:

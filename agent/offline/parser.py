@@ -334,6 +334,7 @@ class _Message:
         self.facts.additive |= f.additive
         self.facts.notes.update(f.notes)
         self.facts.item_counts += f.item_counts
+        self.facts.runs = f.runs or self.facts.runs
         self.facts.relative += f.relative
         if f.leftover is not None:
             self.leftovers.append(f.leftover)
@@ -422,6 +423,10 @@ class _Message:
                 out["namespace"] = f.namespace
         if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
             out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
+        if "window_requests" in out and f.runs > 1:  # "2M descriptions over 3 nights, 10pm-6am each": one night's share
+            total = out["window_requests"]
+            out["window_requests"] = round(total / f.runs)
+            f.notes["window_requests"] = f"{total:,.0f} over {f.runs:g} windows = {out['window_requests']:,} a window"
         use_case, description, words = self._use_case()
         if use_case:
             out = {"use_case": use_case, **({"description": description} if description else {}), **out}

@@ -171,7 +171,9 @@ _PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|reques
                        r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
                        r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
                        r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)")
-_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?{USER_NOUNS}\b"
+# a people noun may be the head of a compound written as one word ("25 copywriters", "40 caseworkers")
+_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"
+                         rf"(?:(?!screw|re(?=members|agents))[a-z]{{2,8}}(?={USER_NOUNS}\b))?{USER_NOUNS}\b"
                          + _PEOPLE_AS_MODIFIER)
 # A people noun not in the list, known by its form (agent nouns: "linesmen", "call handlers", "civil servants"),
 # counted only where a count of people is expected: "for N ...", "N ... use it", "our N ...". Things with the same
