@@ -24,7 +24,10 @@ def fmt_rps(rps: float) -> str:
 def describe(o: SizedOption, *, replicas: int | None = None) -> str:
     c = o.candidate.config
     n = replicas or o.replicas
-    gpus = f"{n} x {c.tensor_parallel} {c.gpu}" if c.tensor_parallel > 1 else f"{n} x {c.gpu}"
+    tp = c.tensor_parallel
+    # '4 replicas of 4 x H100-SXM', never '4 x 4 H100-SXM' (read as a count of 4 or of 44)
+    gpus = (f"{n} x {c.gpu}" if tp == 1 else f"{tp} x {c.gpu} (TP{tp})" if n == 1
+            else f"{n} replicas of {tp} x {c.gpu}")
     return f"{c.model_id} ({c.precision.value}) on {gpus}"
 
 
