@@ -30,10 +30,11 @@ _UNPARSABLE_BODY = "There was an error parsing the body"
 API_ERRORS = """
 **Errors.** Every error is `{"error": {"type", "message"}}`; the type fixes the status:
 
-* `invalid_request` (422): the body was read but does not match the schema (a field missing, of the wrong type or
-  out of range); `problems` names each invalid field, all of them at once.
-* `bad_request` (400): the request is well-formed but cannot be served as asked: a body that is not JSON (or not
-  UTF-8), values that cannot go together (`problems` lists them), a plan that cannot be made.
+* `invalid_request` (422): the body does not match the schema of `/openapi.json` (a field missing, of the wrong
+  type or out of range); `problems` names each invalid field, all of them at once.
+* `bad_request` (400): the body matches the schema (or is not JSON at all) but cannot be served as asked: a rule
+  the schema cannot state (a vLLM release the engine does not know, values that cannot go together, a rate given
+  two ways; `problems` lists them), a plan that cannot be made, a body that is not JSON or not UTF-8.
 * `unknown_name` (400): a model, GPU or use case the catalog does not know, or a name several GPUs fit;
   `suggestions` are the closest names or the candidates.
 * `unauthorized` (401), `not_found` (404), `conflict` (409), `too_large` (413), `rate_limited` (429, Retry-After),
@@ -98,8 +99,10 @@ def _not_json(errors: list[dict]) -> str | None:
     return None
 
 
-def _cross_field(error: dict) -> bool:
-    return tuple(error.get("loc", ())) == ("body",) and error.get("type") == "value_error"
+def _beyond_schema(error: dict) -> bool:
+    """A rule of Compass's own (a validator's ValueError: a vLLM release it knows, values that cannot go together),
+    which the JSON Schema cannot state: the body matched /openapi.json, Compass cannot serve it as asked."""
+    return error.get("type") == "value_error"
 
 
 def _unparsable(cause: BaseException | None) -> str:
@@ -164,24 +167,25 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, exc: RequestValidationError):
-        # The rule (API_ERRORS): invalid_request is always 422, a body read but not matching the schema; a body
-        # that cannot be read, or whose values match the schema but cannot go together (a cross-field rule, which
-        # JSON Schema cannot state), is a 400 bad_request.
+        # The rule (API_ERRORS): invalid_request is always 422, a body that does not match the schema; a body that
+        # cannot be read, or that matches the schema but breaks a rule of Compass's own the schema cannot state
+        # (a release it does not know, values that cannot go together), is a 400 bad_request.
         errors = list(exc.errors())
         if why := _not_json(errors):
             return JSONResponse(error_body("bad_request", why), status_code=400)
         problems = _problems(errors) or ["body: invalid"]
-        if errors and all(_cross_field(e) for e in errors):
+        if errors and all(_beyond_schema(e) for e in errors):
             return JSONResponse(error_body("bad_request", "; ".join(problems), problems=problems), status_code=400)
         return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=422)
 
     @app.exception_handler(ValidationError)
     async def _invalid_values(request: Request, exc: ValidationError):
         # A value that passed the request schema but not a domain model further in (e.g. a derived rate that
-        # rounds to zero): the caller's input is at fault, so say which field, never a 500.
+        # rounds to zero, half a concurrent user): the caller's input is at fault, so say which field, never a 500;
+        # the schema allowed it, so it is a 400 like every other request that cannot be served as asked.
         log.warning("domain_validation_error", path=request.url.path, error=str(exc))
         problems = _problems(list(exc.errors())) or ["invalid value"]
-        return JSONResponse(error_body("invalid_request", "; ".join(problems), problems=problems), status_code=422)
+        return JSONResponse(error_body("bad_request", "; ".join(problems), problems=problems), status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException):

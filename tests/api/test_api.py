@@ -79,6 +79,10 @@ def test_bad_input_gets_clear_errors(api_server):
         # one rule: invalid_request is always 422 (the schema), bad_request always 400 (not servable as asked)
         r = c.post("/v1/plan", json={"spec": {"use_case": "chatbot", "users": "many"}})
         assert r.status_code == 422 and r.json()["error"]["type"] == "invalid_request", r.text
+        predict = {"model": "microsoft/phi-4", "gpu": "L4", "prompt_tokens": 500, "output_tokens": 50}
+        for beyond_schema in ({"rps": 1, "vllm_version": "banana"}, {"concurrency": 0.5}):  # the schema allows them
+            r = c.post("/v1/predict", json={**predict, **beyond_schema})
+            assert r.status_code == 400 and r.json()["error"]["type"] == "bad_request", r.text
         r = c.post("/v1/plan", content=b"x" * 2_000_000, headers={"content-type": "application/json"})
         assert r.status_code == 413
 
