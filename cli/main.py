@@ -46,7 +46,8 @@ def main() -> None:
     except typer.Abort:
         err_console.print("Aborted.")
         sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+    # not standalone, click returns typer.Exit's code, or whatever the command returned (None: success)
+    sys.exit(code if isinstance(code, int) and not isinstance(code, bool) else 0)
 
 
 def _usage_error(exc: typer.TyperException) -> int:
