@@ -26,7 +26,9 @@ LEAD = (r"(?:(?:but|so|and|ok|okay|hmm+|hm+|wait|then|sorry|also|well|huh|oh|ah|
 WHY = re.compile(r"^\W*" + LEAD +
                  r"(?:why|y(?=\s+not\b)|how\s+come)\b|\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
                  r"isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|don'?t|didn'?t|wouldn'?t|hasn'?t|haven'?t|can'?t|"
-                 r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b")
+                 r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b|"
+                 # "where did the 2 GPU limit come from?": asks where a value came from (withdrawn only if said so)
+                 r"\bwhere\s+(?:did|does|do|is|'s)\b[^.?!]{1,60}\b(?:come\s+from|from)\s*(?:\?|$)")
 _INTERROGATIVE = re.compile(r"^\W*" + LEAD +
                             r"(?:how|what|which|is|are|isn'?t|aren'?t|can|could|would|wouldn'?t|couldn'?t|can'?t|shouldn'?t|"
                             r"won'?t|will|"
@@ -57,7 +59,7 @@ _BELIEF = re.compile(r"^\W*" + LEAD + r"(?:i|we)\s+(?:(?:really|honestly|actuall
 RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+not|don'?t\s+remember)\s+"
                      r"(?:ever\s+)?(?P<verb>say|said|mean|meant|ask(?:ed)?(?:\s+for)?|mention(?:ed)?|tell|told\s+you|"
                      r"specif(?:y|ied)|want(?:ed)?|exclude[ds]?|rule[ds]?\s+out|ban(?:ned)?|remove[ds]?)\b|"
-                     r"\bwhere\s+did\s+you\s+get\b|\bwho\s+said\b|"
+                     r"\bwhere\s+did\s+you\s+get\b|\bwho\s+(?:said|told\s+you)\b|"
                      # "we no longer need fp8", "we don't need the GPU limit any more": withdrawn
                      r"\b(?:i|we)\s+no\s+longer\s+(?P<verb2>need|want|require|have|care\s+about)\b")
 _EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
@@ -65,7 +67,12 @@ _TO_EXCLUDE = re.compile(r"\s*to\s+(?:exclude|rule\s+out|ban|remove|drop|avoid)\
 # ", just the L4" ends what is withdrawn; "we have just one GPU" is part of it
 _CLAUSE_END = re.compile(r"[,;\u2013\u2014]|\s-+\s|\bbut\b|\bwhile\b")
 # "the '1 GPU' was a typo": what stands before the cue is withdrawn
-_TYPO = re.compile(r"\b(?:was|were|is)\s+(?:just\s+)?(?:a\s+|an\s+)?(?:typo|mistake|error|wrong|slip)\b")
+_TYPO = re.compile(r"\b(?:was|were|is)\s+(?:just\s+)?(?:a\s+|an\s+)?(?:typo|mistake|error|wrong|slip|misunderstanding|"
+                   r"miscommunication|mix-?up)\b|"
+                   # "that GPU cap wasn't mine", "fp8 isn't a requirement", "the L4 restriction is not needed"
+                   r"\b(?:was|were|is|are)(?:n't|\s+not|\s+never)\s+(?:mine|ours|my\s+idea|our\s+idea|what\s+(?:i|we)\s+"
+                   r"(?:said|meant|asked\s+for)|(?:a\s+)?(?:requirement|required|needed|necessary|a\s+must|mandatory|"
+                   r"a\s+hard\s+(?:limit|requirement|constraint)))\b")
 # what a why-question asks about, when no GPU, model or option is named
 _ABOUT_COUNT = re.compile(r"\b(?:\d+|so\s+many|that\s+many|this\s+many|many|more|multiple|several)\s+(?:gpus?|cards?|"
                           r"replicas?|§+|nodes)\b|\bhow\s+many\b|\bso\s+much\s+hardware\b")
@@ -196,6 +203,29 @@ def why_targets(low: str, facts: Facts, options: list[int]) -> list[Question]:
     if _ABOUT_COST.search(low) or "budget_monthly_usd" in facts.values:
         return [Question("cost", options[0] if options else None)]
     return [Question("option", options[0] if options else None)]
+
+
+# a field named without its value in what is withdrawn ("that GPU cap wasn't mine", "who told you we have a budget?")
+FIELD_NOUNS: tuple[tuple[str, re.Pattern], ...] = tuple((f, re.compile(p)) for f, p in (
+    ("budget_monthly_usd", r"\b(?:budget|spending\s+(?:cap|limit)|cost\s+(?:cap|limit|ceiling))\b"),
+    ("max_gpus", r"\b(?:gpu|card)s?\s+(?:cap|limit|count|maximum|ceiling|quota)\b|\b(?:cap|limit)\s+on\s+(?:the\s+)?"
+                 r"(?:number\s+of\s+)?(?:gpus|cards)\b"),
+    ("ttft_p95_ms", r"\b(?:ttft|first[\s-]token)\b"),
+    ("itl_p95_ms", r"\b(?:itl|inter[\s-]?token)\b"),
+    ("e2e_p95_ms", r"\b(?:e2e|end[\s-]to[\s-]end)\b"),
+    ("precision", r"\b(?:precision|quantization)\b"),
+    ("namespace", r"\bnamespace\b"),
+    ("peak_rps", r"\bpeak\b"),
+    ("window_hours", r"\b(?:window|time\s+slot)\b"),
+))
+
+
+def named_fields(low: str) -> list[str]:
+    return [f for f, pattern in FIELD_NOUNS if pattern.search(low)]
+
+
+def retraction_count(low: str) -> int:
+    return len(RETRACT.findall(low)) + len(_TYPO.findall(low))
 
 
 def retraction_clause(low: str) -> tuple[int, int, bool] | None:

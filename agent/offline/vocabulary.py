@@ -348,7 +348,9 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      r"required|you\s+want)\b"),
     # "scratch the L4 restriction": the GPUs named in it (masked) are what is lifted
     (("gpus", "exclude_gpus"), _LIFT + r"(?:§+\s+)+(?:only\s+)?" + _RESTRICTION),
-    (("gpus",), r"(?<!than\s)\bany\s+(?:gpu|hardware|accelerator|card)s?\b(?!\s+(?:ever|will|would|could))|\bwhatever\s+(?:gpu|hardware)s?\b|"
+    (("gpus",), r"(?<!than\s)\bany\s+(?:gpu|hardware|accelerator|card)s?\b(?!\s+(?:ever|will|would|could))|"
+     r"\b(?:don'?t|do\s+not|no\s+need\s+to|never)\s+(?:restrict|limit|constrain|narrow)\s+(?:the\s+|our\s+)?"
+     r"(?:gpus?|hardware|cards?)\b|\bwhatever\s+(?:gpu|hardware)s?\b|"
      r"\bgpus?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?gpus?\b"),
     (("models",), r"\bany\s+models?\b|\bwhatever\s+model\b|\bno\s+model\s+(?:preference|constraints?)\b|"
      r"\bmodels?\s+(?:doesn'?t|don'?t)\s+matter|\bdon'?t\s+care\s+(?:about|which)\s+(?:the\s+)?models?\b|"
