@@ -41,3 +41,14 @@ def test_a_model_skipped_for_its_context_says_how_the_need_was_computed(catalog)
     need, prompt, output = (float(x.replace(",", "")) for x in re.search(
         r"needs \(([\d,]+): a ([\d,]+)-token prompt and ([\d,]+)-token output", note).groups())
     assert need >= (prompt + output) * 1.25 and need - (prompt + output) * 1.25 < 1024
+
+
+def test_a_model_filter_still_shows_as_many_options_as_asked(catalog):
+    """Two GPUs per model keep a plan's options diverse across models; with one model allowed, the other GPUs
+    that meet the SLOs fill the list instead of leaving it at two rows."""
+    from tools.planner.options import PlanOptions
+
+    result = plan_detailed(stated(use_case="chatbot_conversational", users=5000,
+                                  models=["meta-llama/Llama-3.3-70B-Instruct"]), catalog, options=PlanOptions(top_n=5))
+    meeting = [r for r in result.recommendations if r.meets_slos]
+    assert len(meeting) >= 4 and len({r.gpu for r in meeting}) == len(meeting)

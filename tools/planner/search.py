@@ -79,6 +79,8 @@ class Search:
         (sized for throughput) fill in when too few options can meet the SLOs."""
         reachable = sorted(self.reachable(), key=self.key)
         picked = self._diverse(reachable, self.options.verify_top)
+        if len(picked) < self.options.top_n:  # too few models for the cap (a model filter): more GPUs per model
+            picked += self._diverse(reachable, self.options.top_n - len(picked), picked, per_model_cap=None)
         if len(picked) < self.options.top_n:
             picked += self._diverse(self._near_misses(), self.options.verify_top - len(picked), picked)
         return picked
@@ -89,7 +91,8 @@ class Search:
             size_near_miss(o, self.workload, self.options)
         return sorted(misses, key=lambda o: (o.worst_light_miss_pct, o.monthly_usd))
 
-    def _diverse(self, ordered: list[SizedOption], limit: int, taken: list[SizedOption] = ()) -> list[SizedOption]:
+    def _diverse(self, ordered: list[SizedOption], limit: int, taken: list[SizedOption] = (),
+                 per_model_cap: int | None = MAX_PER_MODEL) -> list[SizedOption]:
         groups = {(o.candidate.model.id, o.candidate.gpu.name) for o in taken}
         per_model: dict[str, int] = {}
         for o in taken:
@@ -99,7 +102,7 @@ class Search:
             group = (o.candidate.model.id, o.candidate.gpu.name)
             if len(out) >= limit:
                 break
-            if group in groups or per_model.get(group[0], 0) >= MAX_PER_MODEL:
+            if group in groups or (per_model_cap is not None and per_model.get(group[0], 0) >= per_model_cap):
                 continue
             groups.add(group)
             per_model[group[0]] = per_model.get(group[0], 0) + 1
