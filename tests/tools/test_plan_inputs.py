@@ -52,3 +52,12 @@ def test_a_model_filter_still_shows_as_many_options_as_asked(catalog):
                                   models=["meta-llama/Llama-3.3-70B-Instruct"]), catalog, options=PlanOptions(top_n=5))
     meeting = [r for r in result.recommendations if r.meets_slos]
     assert len(meeting) >= 4 and len({r.gpu for r in meeting}) == len(meeting)
+
+
+def test_a_rental_cost_says_when_its_prices_were_read(catalog):
+    """Prices age: each cloud cost names the dates its providers' prices were read, from the catalog."""
+    result = plan_detailed(stated(use_case="chatbot_conversational", users=500, gpus=["L4"]), catalog)
+    gpu = catalog.gpu("L4")
+    dates = sorted(p.as_of for p in gpu.prices)
+    words = result.recommendations[0].cost.assumptions[0]
+    assert f"read {dates[0]}" in words and (dates[0] == dates[-1] or f"to {dates[-1]}" in words)

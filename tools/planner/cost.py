@@ -113,7 +113,7 @@ def _cloud(gpu: GpuSpec, gpu_hours: float, options: PlanOptions, schedule_words:
     rate = rental_usd_per_gpu_hour(gpu, tier)
     monthly = rate * gpu_hours
     assumptions = [f"{tier.value.replace('_', ' ')} ${rate:.2f}/GPU-h (median of {len(gpu.prices)} providers"
-                   f"{_discount_note(gpu, tier)}), {schedule_words}"]
+                   f"{_discount_note(gpu, tier)}, {_price_dates(gpu)}), {schedule_words}"]
     if tier is PriceTier.SPOT:
         assumptions.append("spot: the provider can reclaim a GPU at short notice; its replica's in-flight requests "
                            "fail and it comes back only after a cold start, so keep a spare replica or accept "
@@ -157,3 +157,17 @@ def _purchase(gpu: GpuSpec, gpus: int, gpu_hours: float, options: PlanOptions) -
                      f"months, plus power; break-even against on-demand rental of the same hours "
                      + (f"in month {break_even}" if break_even else "never (power costs more than renting)")],
     )
+
+
+def _price_dates(gpu: GpuSpec) -> str:
+    """When the prices were read, and how old the oldest is once past the age ``compass kb check`` warns at."""
+    import datetime as dt
+
+    from knowledge.settings import get_settings
+
+    dates = sorted(p.as_of for p in gpu.prices)
+    words = f"read {dates[0]}" if dates[0] == dates[-1] else f"read {dates[0]} to {dates[-1]}"
+    age = (dt.date.today() - dates[0]).days
+    if age > get_settings().price_max_age_days:
+        words += f"; the oldest is {age} days old"
+    return words
