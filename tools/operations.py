@@ -249,8 +249,8 @@ def run_why_not(kb: KnowledgeBase, spec: DeploymentSpec, question: WhyNotRequest
 
 
 def run_compare(kb: KnowledgeBase, spec: DeploymentSpec, variants: list[Variant],
-                options: PlanOptions | None = None) -> Comparison:
-    return compare(spec, variants, kb.catalog, planner=lambda s: run_plan(kb, s, options))
+                options: PlanOptions | None = None, base_option: int | None = None) -> Comparison:
+    return compare(spec, variants, kb.catalog, planner=lambda s: run_plan(kb, s, options), base_option=base_option)
 
 
 def find_benchmarks(kb: KnowledgeBase, query: BenchmarkQuery) -> list[BenchmarkRow]:

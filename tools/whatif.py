@@ -108,12 +108,13 @@ def _canonical(catalog: Catalog, field: str, name: str) -> str:
 Planner = Callable[[DeploymentSpec], PlanResult]
 
 
-def _row(label: str, changes: dict[str, Any], spec: DeploymentSpec, planner: Planner) -> ComparisonRow:
+def _row(label: str, changes: dict[str, Any], spec: DeploymentSpec, planner: Planner,
+         option: int = 1) -> ComparisonRow:
     try:
         result = planner(spec)
     except (PlanningError, UnknownNameError) as exc:
         return ComparisonRow(label=label, changes=changes, error=str(exc))
-    top = result.recommendations[0]
+    top = result.recommendations[min(option, len(result.recommendations)) - 1]
     return ComparisonRow(label=label, changes=changes, top=top, meets_slos=top.meets_slos)
 
 
@@ -133,8 +134,9 @@ def _deltas(base: Recommendation, other: Recommendation) -> dict[str, float]:
 
 def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
             benchmarks: BenchmarkLookup | None = None, options: PlanOptions | None = None,
-            planner: Planner | None = None) -> Comparison:
-    """Plan the base and each variant (``planner`` lets callers share a plan cache).
+            planner: Planner | None = None, base_option: int | None = None) -> Comparison:
+    """Plan the base and each variant (``planner`` lets callers share a plan cache); the base is option 1 of the
+    base plan, or ``base_option`` (the option the user selected).
 
     A variant changes exactly what it names: the model, precision and GPU of the base's option 1 are kept unless
     the variant names them, so a delta is the named change's own (FP8 keeps the model, a GPU change keeps it where
@@ -143,7 +145,8 @@ def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
     lookup = benchmarks or (lambda _c: [])
     planner = planner or (lambda s: plan_detailed(s, catalog, benchmarks=lookup, options=options))
     base_spec = workload_from_spec(spec, catalog).spec  # defaults filled once, so 'Nx' has a number to scale
-    base = _row("base", {}, base_spec, planner)
+    label = "base" if (base_option or 1) == 1 else f"base (option {base_option}, selected)"
+    base = _row(label, {}, base_spec, planner, base_option or 1)
     rows = []
     for v in variants:
         try:

@@ -72,3 +72,17 @@ def test_a_variant_whose_pinned_plan_breaks_the_budget_names_its_own_best_plan(c
     assert free_notes == [f"planned freely, the variant's best option is {free.config.model_id} (fp8) on "
                           f"{free.total_gpus} x L4: ${free.monthly_cost_usd:,.0f}/month, every SLO met within the "
                           f"budget"]
+
+
+def test_a_selected_option_is_the_base_the_variants_change(catalog):
+    """After the user picks option 2, a what-if changes option 2's configuration, not option 1's."""
+    from tools.planner import plan_detailed
+
+    spec = stated(use_case="chatbot_conversational", users=5000)
+    second = plan_detailed(spec, catalog).recommendations[1]
+    result = compare(spec, [Variant(label="2x", changes={"traffic": "2x"})], catalog, base_option=2)
+    assert result.base.label == "base (option 2, selected)"
+    assert (result.base.top.model_id, result.base.top.gpu) == (second.model_id, second.gpu)
+    variant = result.variants[0].top
+    assert (variant.model_id, variant.gpu, variant.config.precision) == (second.model_id, second.gpu,
+                                                                         second.config.precision)
