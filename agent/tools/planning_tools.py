@@ -82,7 +82,8 @@ def compare_whatif(variants: Annotated[list[Variant], Field(min_length=1, max_le
     kb = runtime.context.knowledge_base()
     args = {"variants": [v.model_dump() for v in variants]}
     comparison, run, error = step(runtime, state, COMPARE_WHATIF, args,
-                                  lambda: operations.run_compare(kb, state.spec, list(variants)))
+                                  lambda: operations.run_compare(kb, state.spec, list(variants),
+                                                                 base_option=state.selected_option))
     if comparison is None:
         return reply(runtime, COMPARE_WHATIF, f"Could not compare: {error}", error=True, tool_runs=[run])
     return reply(runtime, COMPARE_WHATIF, comparison_summary(comparison), comparison=comparison, tool_runs=[run],
