@@ -123,7 +123,8 @@ def is_belief(low: str) -> bool:
 
 # a sentence that asks for a change: without one, GPUs and models named next to a question are what it is about
 # ("why not AMD? MI300X has loads of memory")
-_DIRECTIVE = re.compile(r"\b(?:use|only|exclude|include|add|remove|drop|allow|ban|avoid|switch|go\s+with|want|need|"
+_DIRECTIVE = re.compile(r"\b(?:use|only|exclude|include|add|remove|drop|allow|ban|avoid|switch|swap|replace|pin|move|"
+                        r"keep|go\s+with|want|need|"
                         r"prefer|stick|restrict|limit|no|not|without|pick|choose|must|should|let'?s|please|require\w*|"
                         r"make\s+it|set|change|put)\b")
 
