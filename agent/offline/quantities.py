@@ -117,6 +117,7 @@ _PEAK_OCCASION = re.compile(
     r"black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|december|month[\s-]end|"
     r"quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|weekends?|season|promotions?|"
     r"events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season))\b")
+_PEAK_LABEL_AFTER = re.compile(rf"{NUM}\s*(?:at\s+|@\s*)?(?:peak|max|burst|spikes?)\b")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
 
 _LATENCY_UNIT = re.compile(
@@ -160,7 +161,7 @@ _TOKENS_KW = re.compile(
 _ELLIPSIS_NOUNS = (r"(?:(?P<prompt_tokens>prompts?|inputs?|context|questions?|quer(?:y|ies)|documents?|docs?|pdfs?|"
                    r"files?|reports?|contracts?|tickets?|e-?mails?|transcripts?|messages?|articles?|pages?|texts?|"
                    r"filings?|chats?|conversations?)|(?P<output_tokens>outputs?|answers?|respons(?:e|es)|repl(?:y|ies)|"
-                   r"completions?|generations?|summar(?:y|ies)|translations?|drafts?|descriptions?|results?|posts?))")
+                   r"completions?|generations?|summar(?:y|ies)|translations?|drafts?|descriptions?|results?|posts?|out))")
 _TOKENS_ELLIPSIS = re.compile(
     rf"\b{_ELLIPSIS_NOUNS}\s*(?:(?:are|is|of|around|about|roughly|approx\w*|typically|usually|maybe|perhaps|average|"
     rf"averaging|avg|mean|run(?:s|ning)?\s+(?:to|at)|come\s+(?:to|in\s+at)|up\s+to|at\s+most|under|closer\s+to|"
@@ -238,7 +239,8 @@ _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|no
 
 _BUDGET_KW = re.compile(
     rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
-    rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|[a-z]{{3,}}(?<!per)(?<!month)(?<!year)))|"
+    rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
+    rf"seconds?\b|hours?\b))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:budget|spend|cap|max)\b")
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
                       rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|\s)*{NUM}(?!\s*%)")
@@ -348,6 +350,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     rates = [q for q in p.found if q.field == "rps"]
     if rates and not any(q.field == "peak_rps" for q in p.found):
         p.run(_PEAK_OCCASION, lambda m: _peak_occasion(p, m, rates[-1]))
+        p.run(_PEAK_LABEL_AFTER, lambda m: _peak_occasion(p, m, rates[-1]))  # "2 rps avg 6 peak"
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
