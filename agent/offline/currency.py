@@ -1,7 +1,8 @@
 """Money in other currencies, converted to US dollars with a dated rate table (said as an assumption).
 
-The rates are month-end reference rates rounded to two decimals; a budget is a planning bound, so a few percent
-of drift does not change a recommendation, and the reply states the rate used so the user can correct it.
+The rates are month-end reference rates rounded to three significant figures; a budget is a planning bound, so a
+few percent of drift does not change a recommendation, and the reply states the rate used so the user can correct
+it. A currency not in the table is not guessed: the amount is not read as money.
 """
 
 from __future__ import annotations
@@ -9,10 +10,16 @@ from __future__ import annotations
 import re
 
 RATES_AS_OF = "2025-06-30"
-USD_PER = {"EUR": 1.17, "GBP": 1.37, "CHF": 1.26}
-SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF "}
-_CODES = (("EUR", re.compile(r"€|\beur\b|\beuros?\b")), ("GBP", re.compile(r"£|\bgbp\b|\bpounds?\b|\bquid\b")),
-          ("CHF", re.compile(r"\bchf\b|\bfrancs?\b")))
+USD_PER = {"EUR": 1.17, "GBP": 1.37, "CHF": 1.26, "CAD": 0.733, "AUD": 0.655, "JPY": 0.00693, "INR": 0.0117,
+           "CNY": 0.140}
+SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CNY": "CN¥"}
+# order matters: "CA$" and "A$" name their dollars before a bare "$" would be read as US dollars
+_CODES = (("CAD", re.compile(r"\bcad\b|\bca?\$|canadian\s+dollars?")),
+          ("AUD", re.compile(r"\baud\b|\bau?\$|australian\s+dollars?")),
+          ("EUR", re.compile(r"€|\beur\b|\beuros?\b")), ("GBP", re.compile(r"£|\bgbp\b|\bpounds?\b|\bquid\b")),
+          ("CHF", re.compile(r"\bchf\b|\bfrancs?\b")),
+          ("CNY", re.compile(r"\bcny\b|\brmb\b|\byuan\b|cn¥")), ("JPY", re.compile(r"¥|\bjpy\b|\byen\b")),
+          ("INR", re.compile(r"₹|\binr\b|\brupees?\b|\brs\.?(?=\s*\d|\s*\x01)")))
 
 
 def currency_of(phrase: str) -> str:

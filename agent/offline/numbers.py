@@ -25,7 +25,9 @@ _ONES = {
 _SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _VAGUE = {"couple": 2, "few": 3, "several": 5}  # only before a scale: "a few thousand users"
 _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
-           "b": 1e9, "bn": 1e9, "billion": 1e9, "hundred": 100.0, "grand": 1e3}
+           "b": 1e9, "bn": 1e9, "billion": 1e9, "hundred": 100.0, "grand": 1e3,
+           # other locales' scale words: German "Mio."/"Mrd.", "mln", Indian "lakh" (1e5) and "crore" (1e7)
+           "mio": 1e6, "mln": 1e6, "mrd": 1e9, "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7}
 MAX_DIGITS = 30  # longer digit runs are typos or noise: treated as infinite (out of range, reported)
 
 _WORD = "|".join(sorted([*_ONES, *_SCALES, "dozen"], key=len, reverse=True))
@@ -43,7 +45,7 @@ _DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a qua
 _DIGITS = re.compile(
     # a minus sign touches its number; a dash between words and a number is punctuation ("sorry - 350 seats")
     r"(?<![\w.,\x01\x02])(-(?=\d)|(?<![a-z]\s)-\s)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
-    r"(?:\s?(k|thousand|million|mil|mn|mm|m|billion|bn|b|hundred|grand)\b)?")
+    r"(?:\s?(k|thousand|million|mil|mn|mm|mio|mln|mrd|m|billion|bn|b|hundred|grand|lakhs?|crores?)(?:(?<=mio|mln|mrd)\.|\b))?")
 _RATE_BEFORE = re.compile(r"\x01\d+\x02\s*(?:[a-z/-]+\s+){0,3}$")
 _RANGE = re.compile(rf"(?:\bbetween\s+{NUM}\s+and\s+{NUM})|(?:{NUM}\s*(?:-|to|or)\s*{NUM})")
 
@@ -98,7 +100,7 @@ def _digits_value(m: re.Match) -> float:
 _DOT_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\d)(?!\s*(?:s|secs?|seconds?|x|%)\b)")
 _APOSTROPHE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:'\d{3})+)(?![\d'])")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?: \d{3})+)(?![\d.,]|\s\d)")
-_DECIMAL_COMMA_SCALE = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})\s?(k|m|mn|million|thousand|bn|billion)\b")
+_DECIMAL_COMMA_SCALE = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})\s?(k|m|mn|mio|mln|mrd|million|thousand|bn|billion)\b")
 # A comma followed by one or two digits is a decimal comma ("0,8 s", "peaks of 2,4"): a thousands group has three
 # digits. A list of numbers ("1,2,3", "options 1,2") goes on with another comma and is left alone.
 _DECIMAL_COMMA = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})(?![\d,]|\.\d|\s*(?:and|or|&)\s*\d)")

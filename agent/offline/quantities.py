@@ -63,8 +63,10 @@ _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|t
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
 _BUDGET_CUR = re.compile(
-    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|"
-    rf"dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|(?:swiss\s+)?francs?\b)")
+    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
+    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|"
+    rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
+    rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h)\b|"
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b")

@@ -27,7 +27,10 @@ NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this 
 # A sentence ends at . ! ? ; followed by space, or at a line break. "3.1", "$8.5k" and "e.g.x" stay whole. A line
 # that goes on in lower case continues its sentence: pasted documents and e-mails are hard-wrapped ("up to 120\nof
 # them use it at the same time" is one sentence); a blank line, a capital, a bullet or a digit starts a new one.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*\n\s*|\n(?![ \t]*[a-z(])")
+# An abbreviation's period ("1,2 Mio. EUR", "approx. 300", "vs. L40S", "e.g. chat") ends no sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
+                           r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.)\s+|\n\s*\n\s*|"
+                           r"\n(?![ \t]*[a-z(])", re.I)
 
 # Where a hypothetical starts; the what-if scope runs from the cue to the end of its sentence.
 WHATIF_CUE = re.compile(
