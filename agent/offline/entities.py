@@ -221,13 +221,33 @@ def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mentio
     chinese = [Mention(m.start(), m.end(), tuple(i for i, p in idx.provider.items() if p in _CHINESE_PROVIDERS))
                for m in re.finditer(r"\b(?:non-)?chinese(?:[\s-]+(?:made|built|origin))?(?:\s+(?:models?|llms?|"
                                     r"vendors?|providers?|labs?))?", text)]
+    # a model maker named as such ("nothing from Meta", "no Alibaba models", "models by Google"): all of its models
+    # (a mention, read with its polarity like a model's: "Mistral models only" allows them)
+    for m in _PROVIDER.finditer(text):
+        maker = _PROVIDER_ALIASES.get(m.group("p1") or m.group("p2"))
+        ids = tuple(i for i, p in idx.provider.items() if p == maker)
+        start = m.start("p1") if m.group("p1") else m.start()  # "nothing from Meta": the negation stays before it
+        if ids and not any(x.start < m.end() and start < x.end for x in out):
+            out.append(Mention(start, m.end(), ids))
     return sorted(out, key=lambda x: x.start), [c for c in chinese if c.names]
+
+
+_PROVIDER_ALIASES = {"meta": "meta", "facebook": "meta", "alibaba": "alibaba", "google": "google",
+                     "microsoft": "microsoft", "mistral": "mistral ai", "mistral ai": "mistral ai", "openai": "openai",
+                     "ibm": "ibm", "deepseek": "deepseek", "nvidia": "nvidia", "moonshot": "moonshot ai",
+                     "moonshot ai": "moonshot ai", "minimax": "minimax", "zhipu": "z.ai", "z.ai": "z.ai"}
+_MAKER = r"(?:meta|facebook|alibaba|google|microsoft|mistral(?:\s+ai)?|openai|ibm|deepseek|nvidia|moonshot(?:\s+ai)?|minimax|zhipu|z\.ai)"
+_PROVIDER = re.compile(rf"\b(?:models?|llms?|anything|nothing|everything|something|weights|ones?)\s+(?:\w+\s+)?"
+                       rf"(?:from|by|made\s+by|built\s+by|trained\s+by)\s+(?P<p1>{_MAKER})\b|"
+                       rf"\b(?P<p2>{_MAKER})(?:'s)?\s+(?:models?|llms?|weights|family)\b")
 
 
 def _match_family(idx: _Index, keyword: str, tail: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     family = next((fam for pat, fam in idx.keyword_family.items() if re.fullmatch(pat, keyword)), keyword)
     wanted = {w.strip(".:") for w in model_tokens(keyword) | model_tokens(tail)} - _IGNORABLE - {""}
-    hits = [mid for mid, toks in idx.tokens.items() if wanted <= toks]
+    # a major version names its minor versions ("Llama 3 70B" is Llama 3.1 or 3.3 70B)
+    hits = [mid for mid, toks in idx.tokens.items()
+            if all(w in toks or (w.isdigit() and any(t.startswith(w + ".") for t in toks)) for w in wanted)]
     same_family = [mid for mid in hits if idx.family[mid].startswith(family)]
     hits = same_family or hits
     plain = [mid for mid in hits if not (model_tokens(idx.family[mid]) & _QUALIFIERS - wanted)]
