@@ -296,7 +296,10 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\binterruptible\b|\bpre-emptible\b"),
     (PriceTier.RESERVED_1Y, r"\b(?:1|one)[\s-]*(?:year|yr)\s+(?:reserved|reservation|commit(?:ment|ted)?|term|contract|"
      r"deal)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|\breserved\b|"
-     r"\bcommitted[\s-]use\b|\bsavings\s+plan\b|\b(?:annual|yearly)\s+commit(?:ment)?\b"),
+     r"\bcommitted[\s-]use\b|\bsavings\s+plan\b|\b(?:annual|yearly)\s+commit(?:ment)?\b|"
+     # the verb: "we'll reserve capacity for a year", "happy to commit to a year", "reserving the GPUs"
+     r"\breserv(?:e|ing)\s+(?:the\s+|our\s+|some\s+)?(?:capacity|instances?|gpus?|nodes?|hardware|§+|it|them)\b|"
+     r"\bcommit(?:ting)?\s+(?:to\s+)?(?:a|one|1)[\s-]*(?:year|yr)\b"),
     (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity)\b|"
      # the tier chosen by a verb of choosing ("back to on-demand", "stick with on-demand", "switch to on demand")
      r"\b(?:back\s+to|switch\w*\s+(?:back\s+)?to|go(?:ing)?\s+(?:back\s+)?(?:to|with)|use|using|stick\s+(?:with|to)|"
