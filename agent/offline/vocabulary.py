@@ -18,6 +18,8 @@ def _re(pattern: str) -> re.Pattern:
 # ------------------------------------------------------------------ use cases
 # (use case, weight, pattern). The heaviest total wins, so "a chatbot over our PDFs" is RAG (3) not chat (1).
 _SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b|"
+            r"\b(?:meeting|write\s+up(?:\s+the)?|take\s+(?:the\s+)?)\s*minutes\b|"
+            r"(?<!\d\s)(?<!\d)\bminutes\s+(?:from|of)\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:meetings?|transcripts?|calls?)\b|"
             # what a text is turned into, shorter: "turns our SOPs into 1-page briefs", "into a short overview"
             r"\binto\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:briefs?|overviews?|synopse?s|synopsis|abstracts?|one[\s-]pagers?|"
             r"takeaways|highlights|key\s+points|executive\s+summar(?:y|ies))\b|"
@@ -49,9 +51,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"wiki|confluence|manuals?|files?|policies|handbooks?|sharepoint|data|content|corpus|procedures|guidelines|"
      r"regulations|standards|runbooks?|playbooks?|sops?|records|archives?)|"
      # answers that cite the passage they came from are retrieval ("answers with citations")
-     r"\b(?:with|including|includes?|plus|and)\s+(?:source\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+)?(?:passages?|"
+     r"\b(?:with|including|includes?|plus|and)\s+(?:[\w-]+\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+)?(?:passages?|"
      r"sections?|paragraphs?|pages?|documents?)\b|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
-     r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files)|"
+     r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files|contracts|policies|"
+     r"manuals|records|archives?|filings|reports|tickets|emails)|"
      r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
      r"\bdocument\s+(?:q\s?&\s?a|qa|search|analysis|question)|\bover\s+(?:our|the|internal)\s+(?:\w+\s+)?"
      r"(?:pdfs|docs|documents|documentation|wiki|manuals|files)\b|\benterprise\s+search\b|\bsemantic\s+search\b|"
@@ -74,7 +77,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"(?:\w+\s+)?code\b|\bcode\s+from\s+(?:\w+\s+)?(?:specs?|specifications?|requirements|descriptions?|"
      r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
      r"\b(?:whole|full|entire|complete)\s+(?:functions?|classes|modules|programs?|features)\b|\bagentic\s+coding\b|\bprogramming\s+assistant\b|\bdebug(?:ging)?\s+code\b|\btext[\s-]to[\s-]sql\b|"
-     r"\bcode_generation_detailed\b"),
+     r"\bcode_generation_detailed\b|"
+     # the work product of code named ("writes pull requests from tickets", "SQL generation", "opens merge requests")
+     r"\b(?:writ\w*|open\w*|generat\w*|draft\w*|creat\w*|rais\w*|submit\w*)\s+(?:\w+\s+)?(?:pull\s+requests|prs|"
+     r"merge\s+requests|patches|commits|code\s+changes|bug\s*fixes|migrations|queries\s+in\s+sql)\b|"
+     r"\b(?:sql|query|test|script|boilerplate|api\s+client)\s+generation\b"),
     (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|ors?)\b(?!\s+(?:agency|agencies|company|firm|business|"
      r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
@@ -87,6 +94,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\b(?:listing|property|job|item|catalog(?:ue)?|product)\s+descriptions?\b|\bdescriptions?\s+(?:drafted|written|"
      r"generated)\b|\bseo\s+(?:content|articles?|copy)|"
      r"\bpress\s+releases?\b|\bcreative\s+writing\b|\bad\s+campaigns?\b|\bcontent_generation\b|"
+     r"\b(?:generat|creat|writ|draft|produc)\w*\s+(?:\w+\s+)?(?:quiz(?:zes)?|quiz\s+questions|exam\s+questions|"
+     r"exercises|flashcards|lesson\s+plans|worksheets|slogans|taglines|headlines|captions)\b|"
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
      r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
      r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
