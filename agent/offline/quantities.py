@@ -58,7 +58,8 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               # people nouns without an agent ending, and clipped role names ("500 techs", "350 AEs")
               r"pupils?|kids|children|parents|athletes?|alumni|personnel|faculty|crew|crews|patrons?|tourists?|"
               r"techs?|execs?|mgrs|aes|sdrs?|bdrs?|csms?|pms|ftes?|ics|vets|medics?|cadets?|soldiers?|staffers?|"
-              r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae)")
+              r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae|actives|"
+              r"maus|daus|waus)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
@@ -370,6 +371,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     if negated is not None:  # "it's not 1000 users, it's 1200": a bare number corrects the negated one, in its unit
         p.run(_BARE, lambda m: _corrects(p, m, negated))
     _add_up_people(p.found, nt.text)
+    _shares_of_people(p)
     if notes is not None:
         notes.update(p.notes)
     return p.found, p.text
@@ -378,6 +380,35 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
 _AND = re.compile(r"\s*(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*$")
 _COMMA = re.compile(r"\s*,\s*$")
 _USES = re.compile(r"\b(?:use|uses|using)\b")
+
+
+# a share of a people count: "30% of our 5,000 staff will use it", "1,000 users, of which maybe 5% are active at any
+# moment", "around 1,000 employees but only ~10% use it daily" -> the share of the count (concurrent when said so)
+_SHARE_OF = re.compile(rf"{NUM}\s*%\s+of\s+(?:our|the|all|its|their)?\s*(?P<base>{NUM})")
+_SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?:maybe\s+|about\s+|around\s+|roughly\s+|"
+                          rf"only\s+|just\s+|~\s*|approx\w*\s+)?{NUM}\s*%\s+(?:of\s+(?:them|those|these)\s+)?"
+                          r"(?:(?:are|is|will\s+be|would\s+be|will|would|actually|really|regularly|typically)\s+)*"
+                          r"(?:use|uses|using|active|online|on\s+it|logged\s+in|concurrent\w*|at\s+(?:any|the\s+same|once))")
+
+
+def _shares_of_people(p: _Pass) -> None:
+    people = [q for q in p.found if q.field in ("users", "concurrent_users")]
+    if not people or "%" not in p.nt.text:
+        return
+    base = people[-1]
+    for m in list(_SHARE_OF.finditer(p.nt.text)) + list(_SHARE_AFTER.finditer(p.nt.text)):
+        if "base" in m.groupdict() and m.group("base") is not None and base.value != p.nt.value(m, 3):
+            continue  # "30% of our 5,000 staff": the share is of the count read there
+        share = p.nt.value(m) / 100.0
+        if not 0 < share < 1:
+            continue
+        clause = p.nt.text[m.start():m.end() + 50]
+        field = "concurrent_users" if _CONCURRENT.search(clause) or re.search(r"\bactive\s+at\b|\bonline\b", clause) \
+            else base.field
+        p.found.append(Quantity(field, _int(base.value * share), f"{share:.0%} of {base.value:,.0f}", m.start(), m.end()))
+        if field == base.field:
+            p.found.remove(base)
+        return
 
 
 def _add_up_people(found: list[Quantity], text: str) -> None:
