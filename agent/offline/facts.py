@@ -139,8 +139,9 @@ _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|
 
 
 # a count of work spread over several windows: "2M descriptions, can run over 3 nights, 10pm-6am each"
-_RUNS = re.compile(r"\b(?:over|across|spread\s+(?:over|across)|within|in|during)\s+(?:the\s+next\s+)?\x01(\d+)\x02\s+"
-                   r"(?:nights|evenings|days|runs|windows|batches|weekends|sessions)\b")
+# ("within 30 days of sign-off" is a deadline, not a split: only a spread over nights, runs or windows is one)
+_RUNS = re.compile(r"\b(?:spread\s+)?(?:over|across)\s+(?:the\s+next\s+)?\x01(\d+)\x02\s+"
+                   r"(?:nights|evenings|runs|windows|batches|weekends|sessions|overnight\s+runs)\b")
 
 
 def day_count_in_window(f: Facts) -> None:
