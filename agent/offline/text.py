@@ -28,9 +28,10 @@ NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this 
 # that goes on in lower case continues its sentence: pasted documents and e-mails are hard-wrapped ("up to 120\nof
 # them use it at the same time" is one sentence); a blank line, a capital, a bullet or a digit starts a new one.
 # An abbreviation's period ("1,2 Mio. EUR", "approx. 300", "vs. L40S", "e.g. chat") ends no sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
-                           r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.)\s+|\n\s*\n\s*|"
-                           r"\n(?![ \t]*[a-z(])", re.I)
+# (case-insensitive for the abbreviations only: a line that starts with a capital still starts a sentence)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])(?i:(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
+                           r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.))\s+|\n\s*\n\s*|"
+                           r"\n(?![ \t]*[a-z(])")
 
 # Where a hypothetical starts; the what-if scope runs from the cue to the end of its sentence.
 WHATIF_CUE = re.compile(
