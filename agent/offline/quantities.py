@@ -91,6 +91,19 @@ _RATE_PER = re.compile(
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:requests?|queries|calls|conversations|chats|"
     r"messages|tickets|emails|documents|docs|completions|prompts|questions|translations|summaries|sessions)\b")
+# more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
+# request every two seconds"), a rate per user ("1 query per user per minute"), the busiest hour's count ("peak hour:
+# 36,000 requests", "36k requests in the busiest hour")
+_RATE_NOUN = r"(?:requests?|queries|calls|conversations|chats|messages|tickets|emails|documents|docs|completions|prompts|questions)"
+_RATE_ADVERB_AFTER = re.compile(rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(daily|hourly|weekly|monthly)\b")
+_COUNT_EVERY = re.compile(rf"{NUM}\s+{_RATE_NOUN}\s+(?:every|each)\s+{NUM}\s*(s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b")
+_PER_USER_RATE = re.compile(
+    rf"{NUM}\s*(?:[a-z-]+\s+)?(?:per|a|an|each|every)\s+(?:user|person|head|seat|employee|agent|member|customer)\s+"
+    r"(?:per|a|an|each|every)\s+(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b")
+_PEAK_HOUR = re.compile(
+    rf"\b(?:the\s+|our\s+)?(?:peak|busiest)\s+(hour|minute)\s*[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+)?(?:about\s+|"
+    rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}|"
+    rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest)\s+(hour|minute)\b")
 _PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
 _PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
                    r"highest|top|tops\s+out|topping\s+out|up\s+to|rush)\b")
@@ -331,8 +344,14 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
     p.run(_EVERY, lambda m: _rate(p, m, 1000.0 / (nt.value(m) * _MS[m.group(2)])) if nt.value(m) > 0 else None)
+    p.run(_PEAK_HOUR, lambda m: [("peak_rps", sig(nt.value(m, 2 if m.group(1) else 3) /
+                                                   (3600 if (m.group(1) or m.group(4)) == "hour" else 60)))])
     p.run(_RATE_UNIT, lambda m: _rate_unit(p, m))
     p.run(_RATE_DAILY, lambda m: _rate(p, m, nt.value(m) / _PER_SECONDS[_ADVERB_PERIOD[m.group(2)]]))
+    p.run(_PER_USER_RATE, lambda m: [("rps_per_user", p.nt.value(m) / _PER_SECONDS[m.group(2)])])
+    p.run(_COUNT_EVERY, lambda m: _rate(p, m, nt.value(m, 1) / (nt.value(m, 2) * _MS[m.group(3)] / 1000.0))
+          if nt.value(m, 2) > 0 else None)
+    p.run(_RATE_ADVERB_AFTER, lambda m: _rate(p, m, nt.value(m) / _PER_SECONDS[_ADVERB_PERIOD[m.group(2)]]))
     p.run(_RATE_PER, lambda m: _rate_per(p, m))
     p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
