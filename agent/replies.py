@@ -119,7 +119,7 @@ def similar_text(similar: Sequence[SimilarDeployment]) -> str:
     for s in similar:
         o = s.outcome
         m = o.measured
-        verdict = "met its SLOs" if o.passed else "missed an SLO"
+        verdict = o.verdict  # computed from the figures: a load test that fell short of the rate is not a miss
         seen = "measured" if o.source == "hardware" else "simulated"  # a GPU-free simulator run is no measurement
         lines.append(f"- {o.recommendation.model_id} on {o.recommendation.total_gpus} x {o.recommendation.gpu} "
                      f"({o.spec.use_case.label if o.spec.use_case else 'unknown use case'}, {rate(o.spec.rps)} req/s, "

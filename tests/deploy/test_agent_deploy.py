@@ -35,6 +35,7 @@ def test_approve_deploys_locally_validates_and_learns(service, session, fast_loc
     other = service.create_session("alice").id
     r = service.turn(other, "alice", "support chatbot for 220 users")
     assert "Similar past deployments" in r.reply  # the stored outcome informs the next plan
+    assert state.deployment.outcome.verdict in r.reply  # with the verdict computed from its figures
 
 
 def test_show_yaml_renders_without_deploying(service, session, fast_local):
