@@ -75,9 +75,11 @@ class Facts:
         bucket.extend(i for i in items if i not in bucket)
 
 
-def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], lengths_said: bool = False) -> Facts:
+def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], lengths_said: bool = False,
+               rate_default: str = "rps") -> Facts:
     """Everything stated in ``low`` (lower-cased; ``orig`` is the same text in its original case). ``lengths_said``:
-    the message measured a prompt or output length in tokens before this sentence."""
+    the message measured a prompt or output length in tokens before this sentence. ``rate_default``: the field a
+    request rate said without 'peak' or 'average' sets (the peak once the user gave only a peak)."""
     f = Facts()
     if not low.strip():
         return f
@@ -117,7 +119,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     if runs:
         f.runs = nt.value(runs)
         nt = Numbered(mask(nt.text, [runs.span()]), nt.values)
-    found, rest = extract(nt, asked, f.notes, lengths_said)
+    found, rest = extract(nt, asked, f.notes, lengths_said, rate_default)
     for q in found:
         _quantity(q, f)
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))

@@ -282,8 +282,9 @@ class Quantity:
 class _Pass:
     """One sentence being consumed pass by pass."""
 
-    def __init__(self, nt: Numbered, asked: tuple[str, ...]):
+    def __init__(self, nt: Numbered, asked: tuple[str, ...], rate_default: str = "rps"):
         self.nt, self.asked, self.text = nt, asked, nt.text
+        self.rate_default = rate_default  # the field a rate said without 'peak' or 'average' updates
         self.found: list[Quantity] = []
         self.negated: list[Quantity] = []  # "not 300 ms": the field a correction is about
         self.notes: dict[str, str] = {}  # field -> how its value was read (a currency conversion)
@@ -337,10 +338,10 @@ def _nearest(kw: re.Pattern, before: str, after: str) -> str | None:
 
 
 def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | None = None,
-            lengths_said: bool = False) -> tuple[list[Quantity], str]:
+            lengths_said: bool = False, rate_default: str = "rps") -> tuple[list[Quantity], str]:
     """All quantities in one sentence's number text, and the text with them blanked out. ``lengths_said``: an
     earlier sentence of the message measured prompts or outputs in tokens (a later bare length shares the unit)."""
-    p = _Pass(nt, tuple(asked))
+    p = _Pass(nt, tuple(asked), rate_default)
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
     p.run(_EVERY, lambda m: _rate(p, m, 1000.0 / (nt.value(m) * _MS[m.group(2)])) if nt.value(m) > 0 else None)
@@ -545,7 +546,7 @@ def _rate(p: _Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
         peak = max((h.end() for h in _PEAK.finditer(before)), default=-1)
         average = max((h.end() for h in _AVERAGE.finditer(before)), default=-1)
         field = ("peak_rps" if peak > average else "rps" if average > peak else
-                 p.first_asked(RATE_FIELDS) or "rps")
+                 p.first_asked(RATE_FIELDS) or p.rate_default)
     return [(field, sig(rps))]
 
 
