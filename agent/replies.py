@@ -63,7 +63,7 @@ def assumptions_text(spec: DeploymentSpec, limit: int = 7) -> str:
 
 def _option_line(r: Recommendation) -> str:
     c, p = r.config, r.prediction
-    gpus = f"{r.replicas} x {c.tensor_parallel} {c.gpu}" if c.tensor_parallel > 1 else f"{r.replicas} x {c.gpu}"
+    gpus = f"{r.total_gpus} x {c.gpu} (TP{c.tensor_parallel})" if c.tensor_parallel > 1 else f"{r.replicas} x {c.gpu}"
     status = "meets SLOs" if r.meets_slos else "misses an SLO"
     per_m = r.cost.usd_per_million_output_tokens
     return (f"| {r.rank}{'*' if r.pareto_optimal else ''} | {c.model_id} | {c.precision.value} | {gpus} | "
