@@ -78,6 +78,9 @@ _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance
                            r"^\s*(?:\w+\s+)?(?:of|in)\s+(?:assets|revenue|turnover|deposits|sales|funding|profits?|"
                            r"savings|loans|mortgages|capital|aum)\b|^\s*(?:in\s+)?(?:revenue|turnover|arr|aum)\b")
 
+# the periods a rate is said per, and the nouns a rate counts: one list each for the rate patterns below
+_PERIOD = r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b"
+_RATE_NOUN = r"(?:requests?|queries|calls|conversations|chats|messages|tickets|emails|documents|docs|completions|prompts|questions)"
 _TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+)(?:s|sec|second)\b")
 _AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughput)\b")
 _RATE_UNIT = re.compile(
@@ -86,20 +89,17 @@ _RATE_UNIT = re.compile(
 _RATE_PER = re.compile(
     rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|"
     rf"mins?|minutes?)\b)"
-    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
-    r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b")
+    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD}")
 _RATE_DAILY = re.compile(
-    rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:requests?|queries|calls|conversations|chats|"
-    r"messages|tickets|emails|documents|docs|completions|prompts|questions|translations|summaries|sessions)\b")
+    rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")
 # more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
 # request every two seconds"), a rate per user ("1 query per user per minute"), the busiest hour's count ("peak hour:
 # 36,000 requests", "36k requests in the busiest hour")
-_RATE_NOUN = r"(?:requests?|queries|calls|conversations|chats|messages|tickets|emails|documents|docs|completions|prompts|questions)"
 _RATE_ADVERB_AFTER = re.compile(rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(daily|hourly|weekly|monthly)\b")
 _COUNT_EVERY = re.compile(rf"{NUM}\s+{_RATE_NOUN}\s+(?:every|each)\s+{NUM}\s*(s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b")
 _PER_USER_RATE = re.compile(
     rf"{NUM}\s*(?:[a-z-]+\s+)?(?:per|a|an|each|every)\s+(?:user|person|head|seat|employee|agent|member|customer)\s+"
-    r"(?:per|a|an|each|every)\s+(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b")
+    rf"(?:per|a|an|each|every)\s+{_PERIOD}")
 _PEAK_HOUR = re.compile(
     rf"\b(?:the\s+|our\s+)?(?:peak|busiest)\s+(hour|minute)\s*[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+)?(?:about\s+|"
     rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}|"
