@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from knowledge.domain import Priority, UseCase
+from knowledge.domain import Priority, ServingConfig, UseCase
 from tools.planner.ranking import COST_TIE, latency_ratio, quality_score
 from tools.planner.sizing import SizedOption
 
@@ -22,12 +22,14 @@ def fmt_rps(rps: float) -> str:
 
 
 def describe(o: SizedOption, *, replicas: int | None = None) -> str:
-    c = o.candidate.config
-    n = replicas or o.replicas
+    return describe_config(o.candidate.config, replicas or o.replicas)
+
+
+def describe_config(c: ServingConfig, replicas: int) -> str:
+    """'4 replicas of 4 x H100-SXM', never '4 x 4 H100-SXM' (read as a count of 4 or of 44)."""
     tp = c.tensor_parallel
-    # '4 replicas of 4 x H100-SXM', never '4 x 4 H100-SXM' (read as a count of 4 or of 44)
-    gpus = (f"{n} x {c.gpu}" if tp == 1 else f"{tp} x {c.gpu} (TP{tp})" if n == 1
-            else f"{n} replicas of {tp} x {c.gpu}")
+    gpus = (f"{replicas} x {c.gpu}" if tp == 1 else f"{tp} x {c.gpu} (TP{tp})" if replicas == 1
+            else f"{replicas} replicas of {tp} x {c.gpu}")
     return f"{c.model_id} ({c.precision.value}) on {gpus}"
 
 

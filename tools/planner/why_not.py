@@ -17,7 +17,7 @@ from simulator.perf import SloTargets, predict
 from tools.errors import PlanningError
 from tools.planner.explain import Considered, ConsideredStatus
 from tools.planner.options import PlanOptions
-from tools.planner.rationale import LABEL, fmt_ms
+from tools.planner.rationale import LABEL, describe_config, fmt_ms
 from tools.planner.sizing import BenchmarkLookup, completed, slo_checks
 
 if TYPE_CHECKING:
@@ -134,9 +134,7 @@ def _matching_option(plan: "PlanResult", gpu, model, precision, tp) -> int | Non
 def _describe_rec(r: Recommendation | None) -> str | None:
     if r is None:
         return None
-    c = r.config
-    tp = f"{c.tensor_parallel} " if c.tensor_parallel > 1 else ""
-    return f"{c.model_id} ({c.precision.value}) on {r.replicas} x {tp}{c.gpu}"
+    return describe_config(r.config, r.replicas)
 
 
 def _why_not_option(plan: "PlanResult", n: int, asked: str | None = None) -> WhyNot:
