@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from knowledge.catalog import Catalog
 from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig
 from knowledge.domain.prediction import BenchmarkProtocol
+from knowledge.memo import table
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
 from simulator.perf.offline_clock import EngineLimits, run_engine, sequence_usage
 from simulator.perf.memory import MemoryPlan, plan_memory
@@ -42,7 +44,8 @@ SATURATION_REQUESTS = (1500, 8000)
 SATURATION_BATCHES = 8
 SATURATION_OFFER = 1.5  # second run's arrival rate / the backlog's completion rate: the queue never empties
 SCALE_BATCHES, MIN_SCALE_REQUESTS = 3, 200  # the backlog run that only finds the scale of the rate
-SUSTAINED_KEPT = 20_000  # cached figures (one per configuration and load shape)
+SUSTAINED, SUSTAINED_KEPT = "sustained", 20_000  # memo table of the figures (one per configuration and load
+# shape): tools/planner/warm_start.py keeps it on disk with the planner's tables
 
 
 class DoesNotFitError(ValueError):
@@ -193,19 +196,33 @@ def sustained_rps(config: ServingConfig, load: Load, catalog: Catalog, *,
                   cached_prefix_tokens: int = 0) -> float:
     """Requests/s the replica completes with its queue never empty: the most it sustains at this workload (its
     lengths, arrival shape and cached prompt prefix), however much more is offered. One figure per configuration
-    and load shape, simulated once and kept. 0 when the configuration does not fit."""
-    from collections import OrderedDict
-    shape = (arrival_cv(load), load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
-             load.output_tokens_p90, cached_prefix_tokens)
-    key = (config, shape, id(coefficients) if coefficients is not None else None)
-    kept = catalog._cache.setdefault("perf.loadsim.sustained", OrderedDict())
-    if key not in kept:
+    and load shape, simulated once and kept in the catalog's memo table SUSTAINED (plain values only: a later
+    process reads it back from the planner's kept results). 0 when the configuration does not fit."""
+    key = (_plain(config), arrival_cv(load), load.prompt_tokens, load.output_tokens, load.prompt_tokens_p90,
+           load.output_tokens_p90, cached_prefix_tokens, _coefficients_key(config, catalog, coefficients))
+
+    def rate() -> float:
         step, plan, _ = config_parts(config, catalog, coefficients)
-        kept[key] = _saturated_rate(step, engine_limits(config, plan), plan, load, cached_prefix_tokens) \
-            * config.data_parallel if plan.fits else 0.0
-        while len(kept) > SUSTAINED_KEPT:
-            kept.popitem(last=False)
-    return kept[key]
+        if not plan.fits:
+            return 0.0
+        return _saturated_rate(step, engine_limits(config, plan), plan, load, cached_prefix_tokens) \
+            * config.data_parallel
+    return table(catalog, SUSTAINED, SUSTAINED_KEPT).get(key, rate)
+
+
+def _plain(config: ServingConfig) -> tuple:
+    """Every field of the configuration as plain values (a new field joins the key by itself); pickle reads
+    these many times faster than the pydantic model."""
+    return tuple(v.value if isinstance(v, Enum) else v for v in config.__dict__.values())
+
+
+def _coefficients_key(config: ServingConfig, catalog: Catalog,
+                      coefficients: CoefficientSet | EngineCoefficients | None) -> EngineCoefficients | None:
+    """None for the committed fit (the kept results' fingerprint covers it), else the configuration's engine
+    coefficients by value (an object's id can be reused once it is freed)."""
+    if coefficients is None or isinstance(coefficients, EngineCoefficients):
+        return coefficients
+    return coefficients.for_family(catalog.gpu(config.gpu).family, "vllm")
 
 
 def _saturated_rate(step: StepTimeModel, lim: EngineLimits, plan: MemoryPlan, load: Load,

@@ -2,11 +2,12 @@
 
 A process's first plan of a workload shape evaluates every configuration of the catalog with the performance
 engine (light-load latencies, throughput ceilings: ~0.5 s of CPU for ~2,300 configurations), and each verification
-simulates; later plans read the per-catalog memo tables (``memo.py``). Those results are deterministic in the
-catalog, the engine's code and coefficients, and the inputs in each key, so they are written to the user's cache
-directory (``$XDG_CACHE_HOME/compass``, else ``~/.cache/compass``) under a fingerprint of all three and read back by
-the next process: a changed catalog, coefficient fit or engine code gets a new file (built on first use), never an
-old result. Being a pure function of that fingerprint, one file serves every data directory (``COMPASS_HOME``).
+simulates (and, open loop, finds once per configuration and load shape what a replica sustains: a saturation
+simulation of ~0.1 s); later plans read the per-catalog memo tables (``memo.py``). Those results are deterministic
+in the catalog, the engine's code and coefficients, and the inputs in each key, so they are written to the user's
+cache directory (``$XDG_CACHE_HOME/compass``, else ``~/.cache/compass``) under a fingerprint of all three and read
+back by the next process: a changed catalog, coefficient fit or engine code gets a new file (built on first use),
+never an old result. Being a pure function of that fingerprint, one file serves every data directory (``COMPASS_HOME``).
 ``prepare`` builds it for the shapes of the shipped use cases, before a server takes requests.
 
 The file is a cache: deleting it only costs the next process its cold start. It is a pickle written by this user
@@ -26,13 +27,16 @@ import structlog
 
 from knowledge.catalog import Catalog
 from simulator.perf import LightLoadLatency
+from simulator.perf.loadsim import SUSTAINED
 from tools.planner.memo import memo
 
 log = structlog.get_logger(__name__)
 
 # memo table -> entries written at most (the most recently used): a workload shape is ~2,300 screen entries.
-# Few predictions: their pydantic keys and values make most of the reading time.
-PERSISTED = {"screen": 25_000, "capacity": 10_000, "prediction": 200}
+# Few predictions: their pydantic keys and values make most of the reading time. The sustained rates (plain keys
+# and floats, one saturation simulation each, ~0.1 s) outlive the predictions of one rate: every verification of
+# a configuration at any rate of that load shape needs its figure.
+PERSISTED = {"screen": 25_000, "capacity": 10_000, "prediction": 200, SUSTAINED: 5_000}
 
 
 def _screen_to_file(value: tuple[LightLoadLatency, float]) -> tuple[float, float, float, float]:
