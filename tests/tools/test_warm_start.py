@@ -93,3 +93,16 @@ def test_a_plan_keeps_the_sustained_rates_of_its_verifications():
     later = Catalog.from_files()
     warm_start.restore(later)
     assert len(memo(later, SUSTAINED)) == verified
+
+
+def test_prepare_builds_the_sustained_rates_of_the_shipped_use_cases_into_the_file():
+    full = Catalog.from_files()
+    two = (full.models, full.gpus, full.use_cases[:2])
+    server = Catalog(*two, version="two use cases")
+    assert warm_start.prepare(server) == 2
+    prepared = len(memo(server, SUSTAINED))
+    assert prepared > 0  # each use case's verifications found what their replicas sustain
+
+    restarted = Catalog(*two, version="two use cases")
+    assert warm_start.prepare(restarted) == 0  # read from the file: nothing planned
+    assert len(memo(restarted, SUSTAINED)) == prepared
