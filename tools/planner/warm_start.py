@@ -16,11 +16,14 @@ for this user (mode 0600, in their own cache directory), read only from there.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import structlog
@@ -87,6 +90,20 @@ def _state(catalog: Catalog) -> dict:
                                                   "file": None, "prepared": frozenset()})
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the file is read or written: the ~100,000 tuples of a full
+    file, every one kept, set off collections of the whole heap that free nothing (measured on a full file: a
+    write ~100-190 ms with them, ~50 ms without; a read ~80 ms, ~63 ms)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def restore(catalog: Catalog) -> int:
     """Load the kept results into the catalog's memo tables (once per catalog snapshot); entries loaded."""
     state = _state(catalog)
@@ -95,17 +112,18 @@ def restore(catalog: Catalog) -> int:
             return 0
         state["restored"] = True
         state["file"] = path = cache_file(catalog)
-        try:
-            tables = pickle.loads(path.read_bytes())  # noqa: S301 - this user's own cache file, see the docstring
-        except FileNotFoundError:
-            return 0
-        except Exception as exc:  # noqa: BLE001 - a damaged or foreign cache file is ignored and rewritten
-            log.warning("planner_cache_unreadable", file=str(path), error=f"{type(exc).__name__}: {exc}"[:200])
-            return 0
-        loaded = 0
-        for name, items in tables.items() if isinstance(tables, dict) else ():
-            if name in PERSISTED:
-                loaded += memo(catalog, name).preload(items, _CODECS[name][1] if name in _CODECS else None)
+        with _collector_paused():
+            try:
+                tables = pickle.loads(path.read_bytes())  # noqa: S301 - this user's own cache file, see the docstring
+            except FileNotFoundError:
+                return 0
+            except Exception as exc:  # noqa: BLE001 - a damaged or foreign cache file is ignored and rewritten
+                log.warning("planner_cache_unreadable", file=str(path), error=f"{type(exc).__name__}: {exc}"[:200])
+                return 0
+            loaded = 0
+            for name, items in tables.items() if isinstance(tables, dict) else ():
+                if name in PERSISTED:
+                    loaded += memo(catalog, name).preload(items, _CODECS[name][1] if name in _CODECS else None)
         state["prepared"] = frozenset(tables.get(_PREPARED, ())) if isinstance(tables, dict) else frozenset()
         state["saved_screen"] = len(memo(catalog, "screen"))
         state["saved_predictions"] = len(memo(catalog, "prediction"))
@@ -127,14 +145,16 @@ def save(catalog: Catalog, *, force: bool = False, new_verifications: bool = Fal
         if not new and not force:
             return False
         path = state["file"] or cache_file(catalog)
-        tables: dict = {name: memo(catalog, name).recent(limit, *(_CODECS[name][:1] if name in _CODECS else ()))
-                        for name, limit in PERSISTED.items()}
-        tables[_PREPARED] = sorted(state["prepared"])
+        with _collector_paused():
+            tables: dict = {name: memo(catalog, name).recent(limit, *(_CODECS[name][:1] if name in _CODECS else ()))
+                            for name, limit in PERSISTED.items()}
+            tables[_PREPARED] = sorted(state["prepared"])
+            data = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".planner-", suffix=".tmp")  # mode 0600
             with os.fdopen(fd, "wb") as out:
-                pickle.dump(tables, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(data)
             os.replace(tmp, path)  # atomic: a process reading meanwhile sees the old file or the new one
             _forget_old_files(path)
         except OSError as exc:  # a read-only or full disk costs the next process its warm start, nothing else
