@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import re
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -183,6 +184,37 @@ def _running(pid: int) -> bool:
         return False
 
 
+# How long a start may take. pgserver gives `pg_ctl start` 10 s and then raises while the server goes on starting;
+# on a loaded machine (a CI runner, a laptop compiling) a first start with initdb and recovery takes longer.
+START_WAIT_S = 120.0
+
+
+def _get_server(data_dir: Path):
+    """pgserver's server of ``data_dir``, waiting for a start that outlasts pgserver's own 10 s."""
+    import pgserver  # imported lazily: external-database users never start it
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import PostmasterInfo
+
+    started = time.monotonic()
+    try:
+        return pgserver.get_server(data_dir, cleanup_mode="stop")
+    except subprocess.TimeoutExpired:
+        server = PostgresServer._instances.get(data_dir)  # registered before the start that timed out
+        if server is None:
+            raise
+    while time.monotonic() - started < START_WAIT_S:
+        info = PostmasterInfo.read_from_pgdata(data_dir)
+        if info is None or not info.is_running() or info.status == "ready":
+            break  # ready, or it died: the start below then tries once more and says why it fails
+        time.sleep(0.25)
+    with PostgresServer._lock:  # what the rest of pgserver's constructor does once the server runs
+        server.ensure_postgres_running()
+        server.global_process_id_list.get_and_add(os.getpid())
+    log.warning(f"The embedded database in {data_dir} took {time.monotonic() - started:.0f} s to start "
+                "(pgserver waits 10 s; the machine is loaded).")
+    return server
+
+
 class EmbeddedServer:
     """One pgserver-managed server per data directory in this process."""
 
@@ -231,8 +263,6 @@ class EmbeddedServer:
 
     @classmethod
     def url_for(cls, data_dir: Path) -> str:
-        import pgserver  # imported lazily: external-database users never start it
-
         data_dir = data_dir.expanduser().resolve()
         with cls._lock:
             server = cls._servers.get(data_dir)
@@ -242,7 +272,7 @@ class EmbeddedServer:
                 set_aside_stale_pid_file(data_dir)
                 forget_dead_users(data_dir)
                 try:
-                    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+                    server = _get_server(data_dir)
                 except Exception as exc:  # pgserver raises bare subprocess/assertion errors
                     raise DatabaseUnavailableError(
                         f"Could not start the embedded database in {data_dir}: {start_failure(data_dir, exc)} "
