@@ -19,9 +19,11 @@ from simulator.perf.offline_clock import EngineLimits
 from simulator.perf.loadsim import config_parts, engine_limits
 from simulator.perf.memory import MemoryPlan
 from simulator.perf.steptime import StepTimeModel
+from simulator.perf.vllm_versions import NEWEST_KNOWN
 
-# What /version answers: the vLLM release whose behaviour the engine coefficients were calibrated on.
-EMULATED_VLLM_VERSION = "0.19.0"
+# What /version answers: the vLLM release the simulator stands in for, the newest whose defaults the engine knows,
+# which is the one deployments pin (k8s/constants.VLLM_VERSION; a test keeps the three in step).
+EMULATED_VLLM_VERSION = "{}.{}.0".format(*NEWEST_KNOWN)
 DEFAULT_PORT = 8000
 
 # field name -> environment variable (SIMULATOR_ENV_VARS in k8s/constants.py lists the ones the manifests set)
