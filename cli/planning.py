@@ -67,11 +67,12 @@ def predict(model: str = typer.Option(..., help="model id, alias or quantized va
         where = ".".join(map(str, err["loc"]))
         raise fail(f"{'--' + where.replace('_', '-') + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}", 2) from None
     kb = _kb()
+    say_gpu_readings(kb.catalog, [req.gpu])  # 'H100' is timed as the SXM card: said, not silent
     prediction = run_predict(kb, req)
     if as_json:
         print_json(prediction)
     else:
-        prediction_table(prediction, req, precision_said(kb.catalog, req))
+        prediction_table(prediction, req, precision_said(kb.catalog, req), kb.catalog.resolve_gpu(req.gpu).gpu.name)
     if not prediction.fits:  # vLLM would not start: the memory and the sentence above say why; the command fails
         raise typer.Exit(2)
 

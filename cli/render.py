@@ -29,10 +29,11 @@ def precision_said(catalog, req) -> str:
     return f"{resolved.card.native_precision.value} (the model's native precision; --precision picks another)"
 
 
-def prediction_table(p: Prediction, req, precision: str | None = None) -> None:
+def prediction_table(p: Prediction, req, precision: str | None = None, gpu: str | None = None) -> None:
+    """``gpu``: the catalog's name of the card the prediction is for ('H100' is the H100-SXM)."""
     load = f"{req.concurrency:g} concurrent users" if req.concurrency else f"{req.rps:g} req/s (Poisson)"
     console.print(f"[bold]{escape(req.model)}[/]" + (f" at {escape(precision)}" if precision else "")
-                  + f" on {req.tp} x {escape(req.gpu)}, {req.prompt_tokens} -> {req.output_tokens} "
+                  + f" on {req.tp} x {escape(gpu or req.gpu)}, {req.prompt_tokens} -> {req.output_tokens} "
                   f"tokens, {load}  [dim]({p.provenance.value})[/]")
     m = p.memory
     console.print(f"memory per GPU: weights {m.weights_gb:.1f} GB, KV cache {m.kv_cache_gb:.1f} GB "

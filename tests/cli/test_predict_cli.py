@@ -36,3 +36,14 @@ def test_predict_refuses_requests_longer_than_the_context_window(fresh_db_url, m
     assert f"({prompt:,} + {output:,} = {context + 1:,})" in message
     assert "context window of" in message and f"({context:,} tokens)" in message
     assert proc.stdout == "" and "overloaded" not in message
+
+
+def test_predict_says_which_card_a_shared_gpu_name_was_read_as(fresh_db_url):
+    """'H100' fits the SXM and the PCIe card: the prediction is for the catalog's reading, said on stderr and named
+    in the header, as `plan` and `simulate` say it."""
+    proc = run_compass("predict", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "H100", "--prompt-tokens",
+                       "512", "--output-tokens", "128", "--concurrency", "2", env={"COMPASS_DATABASE_URL": fresh_db_url})
+    assert proc.returncode == 0, proc.stderr
+    note = " ".join(proc.stderr.split())
+    assert "'H100' read as H100-SXM" in note and "H100-PCIe also fits" in note, note
+    assert "on 1 x H100-SXM," in " ".join(proc.stdout.split())
