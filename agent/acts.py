@@ -66,6 +66,8 @@ class Exclude(_Act):
     act: Literal["exclude"] = "exclude"
     kind: Literal["gpu", "vendor", "model"]
     names: list[str] = Field(min_length=1)
+    only: bool = Field(default=False, description="these are all that is excluded ('I only meant no Llama 405B'): "
+                                                  "anything excluded before and not named is allowed again")
 
 
 class Correct(_Act):

@@ -167,7 +167,7 @@ class _Applier:
             return
         allow, deny = self._lists(act.kind)
         allowed, denied = list(getattr(self.spec, allow)), list(getattr(self.spec, deny))
-        self._put(deny, denied + [n for n in names if n not in denied], act.span)
+        self._put(deny, names if act.only else denied + [n for n in names if n not in denied], act.span)
         if allowed:
             self._put(allow, [a for a in allowed if a not in names], act.span)
 

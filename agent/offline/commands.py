@@ -35,6 +35,8 @@ _BARE_OPTION_LIST = re.compile(r"\b(\d{1,2})\s*(?:,|and|&|vs\.?|versus|with|to)\
 # (intent, pattern). Each needs a command shape, so descriptions do not trigger them: "deploy it" is a command,
 # "we want to deploy a chatbot" is not; "validate it" is, "it must validate user input" is not.
 _OBJ = r"(?:it|this|that|them|option|#|number|no\.|\d|(?:the\s+)?(?:deployment|endpoint|service|slos?|setup|plan))"
+# carrying the plan to someone is no pick: "I'll take this to the team", "we'll take it back to finance", "use this with my boss"
+_CARRIED = r"(?!\s+(?:(?:this|that|it|these|them)\s+)?(?:to|back\s+to|up\s+with|by|home|along|forward|with\s+(?:my|our|the)))"
 COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i, p in (
     (Intent.START_OVER, r"\b(?:start|begin)\s+(?:over|again|afresh|from\s+scratch)\b|\bnew\s+(?:conversation|"
      r"session|chat)\b|\b(?:reset|clear|wipe)\s+(?:everything|it\s+all|all|the\s+(?:conversation|chat|session|"
@@ -89,9 +91,9 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"option)\b|\bwhat\s+do\s+you\s+think\b|\bwhat\s+would\s+you\s+(?:use|pick|do)\b|\b(?:can|could)\s+you\s+"
      r"(?:plan|size|spec)\b"),
     (Intent.SELECT, r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
-     r"gpu|setup|option|variant|scenario))?\b|\blet'?s\s+(?:buy|rent)\s+them\b|\bdo\s+that\s+instead\b|"
+     r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bdo\s+that\s+instead\b|"
      r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
-     r"(?:take|use|pick|choose|select|try)\b|\b(?:take|pick|choose|select|prefer|want|like)\s+(?:the\s+|option|"
+     r"(?:take|use|pick|choose|select|try)\b" + _CARRIED + r"|\b(?:take|pick|choose|select|prefer|want|like)\s+(?:the\s+|option|"
      r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b|\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+"
      r"(?:that|it|this|the\s+(?:change|variant|scenario))\b|\bmake\s+it\s+so\b"),
     (Intent.HELP, r"^\W*(?:help|\?+|commands|menu|options\?)\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+does\s+this\s+"
@@ -120,7 +122,7 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
 ADOPT = re.compile(r"\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+(?:that|it|this|the\s+(?:change|variant|"
                    r"scenario))\b|\bmake\s+it\s+so\b|\bgo\s+(?:ahead\s+)?with\s+(?:that|this|it)\b|"
                    r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
-                   r"gpu|setup|option|variant|scenario))?\b|\blet'?s\s+(?:buy|rent)\s+them\b|\bswitch\s+to\s+"
+                   r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bswitch\s+to\s+"
                    r"(?:that|it|this)\b|\bdo\s+that\s+instead\b")
 DONT_KNOW_KEYS = ("know", "dunno", "idea", "clue", "sure", "pick", "choose", "decide", "tell", "call", "up to",
                   "whatever", "default", "hard", "say", "preference", "matter", "care", "decided", "figured", "tbd",

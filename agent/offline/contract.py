@@ -58,5 +58,8 @@ class ParseResult(BaseModel):
                                description="fields a bare number was given to by guess (asked back, not applied)")
     questions: list[dict[str, Any]] = Field(default_factory=list,
                                             description="what why-questions ask about: {about, target}")
+    narrowed: list[str] = Field(default_factory=list,
+                                description="exclusion fields whose names replace the list ('I only meant no Llama "
+                                            "405B'): what was excluded before and is not named is allowed again")
     additive: list[str] = Field(default_factory=list,
                                 description="list fields named as additions ('H100s are fine too'), not restrictions")

@@ -48,6 +48,13 @@ _NEG_AFTER = re.compile(
     r"possible|ok|okay)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey)|"
     r"unavailable|excluded|banned|forbidden|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
+# verbs of taking a thing off a list: "leave out A10G", "drop the L4", "rule out MI300X", "get rid of T4s"; what they
+# take off may be a restriction on the thing instead ("drop the H100 exclusion", "remove the L4 limit"): no negation
+_REMOVE_BEFORE = re.compile(r"\b(?:leav(?:e|ing)\s+out|(?:drop|dropp|remov|omitt?|disallow)(?:e|es|ed|ing|s)?|omit|"
+                            r"rul(?:e|ing)\s+out|tak(?:e|ing)\s+out|cross(?:ing)?\s+(?:out|off)|get\s+rid\s+of|minus)\b"
+                            r"(?:\s+[a-z]+){0,2}\s*$")
+_RESTRICTION_AFTER = re.compile(r"^\s*(?:(?:gpus?|cards?|models?)\s+)?(?:exclusions?|restrictions?|bans?|limits?|limitations?|"
+                                r"requirements?|filters?|rules?|constraints?|preferences?|pins?|only)\b")
 # "not more than 4 H100s" limits; "not just the A100s" widens: neither negates what it names
 _LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$|" + NOT_JUST)
 _GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
@@ -268,6 +275,7 @@ def polarity(text: str, mentions: list[Mention]) -> list[Mention]:
         head = head[cut:]
         negative = bool(_NEG_BEFORE.search(head)) and not _LIMIT_BEFORE.search(head)
         negative = negative or bool(_NEG_AFTER.match(text[end:end + 40]))
+        negative = negative or bool(_REMOVE_BEFORE.search(head)) and not _RESTRICTION_AFTER.match(text[end:end + 40])
         out.extend(Mention(g.start, g.end, g.broad or g.names if negative else g.names, not negative, g.broad,
                            g.precision) for g in group)
         group.clear()

@@ -21,7 +21,7 @@ from agent.offline.quantities import Quantity, Relative, extract, multiplier_tex
 from agent.offline.text import mask, squeeze
 from agent.offline.windows import ITEMS, blank, find_window
 from knowledge.catalog import Catalog
-from knowledge.domain.enums import UseCase
+from knowledge.domain.enums import PriceTier, UseCase
 
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
 _NS_CANDIDATE = r"[\"'`]?([A-Za-z0-9][\w.-]{0,80})"
@@ -76,10 +76,11 @@ class Facts:
 
 
 def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], lengths_said: bool = False,
-               rate_default: str = "rps") -> Facts:
+               rate_default: str = "rps", rate_known: bool = False) -> Facts:
     """Everything stated in ``low`` (lower-cased; ``orig`` is the same text in its original case). ``lengths_said``:
     the message measured a prompt or output length in tokens before this sentence. ``rate_default``: the field a
-    request rate said without 'peak' or 'average' sets (the peak once the user gave only a peak)."""
+    request rate said without 'peak' or 'average' sets (the peak once the user gave only a peak). ``rate_known``: a
+    request rate was given before (in the spec or an earlier sentence), so a bare peak or average is a rate too."""
     f = Facts()
     if not low.strip():
         return f
@@ -119,7 +120,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     if runs:
         f.runs = nt.value(runs)
         nt = Numbered(mask(nt.text, [runs.span()]), nt.values)
-    found, rest = extract(nt, asked, f.notes, lengths_said, rate_default)
+    found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known)
     for q in found:
         _quantity(q, f)
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))
@@ -282,15 +283,20 @@ def _cost_model(text: str, f: Facts) -> str:
 
 
 def _price_tier(text: str, f: Facts) -> str:
-    hits, spans = [], []
+    hits, spans, refused = [], [], []
     for value, pattern in V.PRICE_TIERS:
         for m in pattern.finditer(text):
             spans.append(m.span())
-            if not V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+            negation = V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()])
+            if not negation:
                 hits.append((m.start(), value.value, m.group(0)))
+            elif value != PriceTier.ON_DEMAND:
+                refused.append(text[max(0, m.start() - 30) + negation.start():m.end()])
     if hits:
         _, value, phrase = max(hits)
         f.put("price_tier", value, phrase)
+    elif refused:  # "no spot", "not reserved": a discounted tier refused leaves the plain on-demand rental
+        f.put("price_tier", PriceTier.ON_DEMAND.value, refused[0])
     return mask(text, spans)
 
 

@@ -59,7 +59,7 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"pupils?|kids|children|parents|athletes?|alumni|personnel|faculty|crew|crews|patrons?|tourists?|"
               r"techs?|execs?|mgrs|aes|sdrs?|bdrs?|csms?|pms|ftes?|ics|vets|medics?|cadets?|soldiers?|staffers?|"
               r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae|actives|"
-              r"maus|daus|waus)")
+              r"maus|daus|waus|counsel|personnel|police|clergy|staff)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
@@ -107,10 +107,12 @@ _PEAK_HOUR = re.compile(
 _PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
 _PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
                    r"highest|top|tops\s+out|topping\s+out|up\s+to|rush)\b")
-_PEAK_AFTER = re.compile(r"^\s*(?:at|during|in)?\s*(?:the\s+)?(?:peak|busiest|rush|spikes?|bursts?|max)\b")
+# the label may follow as a copula: "20 rps is our peak", "8 rps is the average"
+_IS_OUR = r"(?:(?:is|are|was|were|being)\s+(?:(?:our|the|my|just\s+the|only\s+the)\s+)?)?"
+_PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+)?(?:peak|busiest|rush|spikes?|bursts?|max)\b")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
 _PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
-_AVERAGE_AFTER = re.compile(r"^\s*(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b")
+_AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b")
 _PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b[^.;,\x02]{0,30}$")
 _NEGATED = re.compile(r"\b(?:not|never)\s+(?:even\s+|just\s+|only\s+)?[$€£]?\s*$")
 _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
@@ -134,6 +136,13 @@ _PEAK_OCCASION = re.compile(
     r"quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|weekends?|season|promotions?|"
     r"events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season))\b")
 _PEAK_LABEL_AFTER = re.compile(rf"{NUM}\s*(?:at\s+|@\s*)?(?:peak|max|burst|spikes?)\b")
+# an average said without a unit next to a rate ("20 rps is our peak. Average is closer to 8", "avg more like 5")
+_AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s-]state|normally|usually|typically|"
+                           rf"otherwise|most\s+of\s+the\s+time|(?:the\s+)?rest\s+of\s+the\s+(?:day|time))\s*(?:rate|load|traffic)?\s*"
+                           rf"(?:(?:of|at|is|are|around|about|roughly|maybe|closer\s+to|more\s+like|nearer|=|:|~)\s*)*"
+                           rf"{NUM}(?!\s*(?:%|x\b|[a-z]))")
+_OTHER_MEASURE = re.compile(rf"\b(?:tokens?|toks?|prompts?|inputs?|outputs?|words?|pages?|{USER_NOUNS}|concurren\w*|latency|"
+                            r"ttft|itl|e2e|ms|seconds?|budget|cost|spend|gpus?|cards?)\b|[$€£]")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
 
 _LATENCY_UNIT = re.compile(
@@ -215,9 +224,12 @@ _USERS_FORM = re.compile(
     r"might|can|who|that|then|also|regularly|daily|each|mostly)\s+){0,2}(?:chat|talk|speak|ask|query|consult|"
     r"message|interact|log\s+in)\w*\s+(?:with\s+|to\s+)?(?:it|the\s+(?:bot|tutor|assistant|ai|tool|agent|app|coach|"
     r"chatbot|model|system))\b|"
-    rf"{NUM}\s*[^\W\d_]+\s+\(\s*{USER_NOUNS}\s*\)")
+    rf"{NUM}\s*[^\W\d_]+\s+\(\s*{USER_NOUNS}\s*\)|"
+    # an item of a list that is only a count of people ("prompts ~1k tokens, outputs ~300, 50 merchandisers.")
+    rf"(?:^|(?<=[,;:(])|(?<=\band\s))\s*(?:about\s+|around\s+|~\s*|roughly\s+|some\s+)?{NUM}\s*\+?\s*"
+    rf"(?:[a-z][a-z-]*\s+)?{_NOT_PEOPLE}{_PERSON_FORM}(?=\s*(?:$|[.,;:)!?]))")
 # "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
-_USERS_ACTIVE = re.compile(rf"{NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
+_USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
                            r"app|service|system))\b")
 # a group's size said as its strength: "our 1.2k-strong sales team", "a team 40 strong", "a workforce of 3,000"
@@ -226,9 +238,11 @@ _USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:tea
                            rf"\b(?:team|workforce|staff|group|department|crew)\s+(?:of\s+)?{NUM}\s+strong\b|"
                            rf"\b(?:workforce|sales\s+force|user\s+base|community|membership)\s+of\s+(?:about\s+|around\s+|"
                            rf"~\s*|roughly\s+|some\s+|over\s+)?{NUM}")
+# words of a correction between a field's keyword and its number: "users are actually 1,100", "traffic is more like 9"
+_CORRECTING = r"actually|really|now|in\s+fact|more\s+like|closer\s+to|nearer|instead|should\s+be|was|were"
 _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
-    rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|\s)*{NUM}|"
+    rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{_CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}")
 # people counted in groups: "four teams of 25 engineers", "3 shifts of 80 agents each", "5 squads with 12 devs each",
@@ -260,7 +274,7 @@ _BUDGET_KW = re.compile(
     rf"seconds?\b|hours?\b))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:budget|spend|cap|max)\b")
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
-                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|\s)*{NUM}(?!\s*%)")
+                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{_CORRECTING}|\s)*{NUM}(?!\s*%)")
 _LAT_KW = re.compile(
     rf"\b(ttft|time\s+to\s+first\s+token|itl|tpot|inter[\s-]?token\s+latency|e2e|end[\s-]+to[\s-]+end|latency)\s*"
     rf"(?:p9[59]\s*)?(?:of|is|:|=|under|below|<=?|at\s+most|around|about|~|max(?:imum)?|target|to|\s)*"
@@ -338,7 +352,8 @@ def _nearest(kw: re.Pattern, before: str, after: str) -> str | None:
 
 
 def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | None = None,
-            lengths_said: bool = False, rate_default: str = "rps") -> tuple[list[Quantity], str]:
+            lengths_said: bool = False, rate_default: str = "rps", rate_known: bool = False
+            ) -> tuple[list[Quantity], str]:
     """All quantities in one sentence's number text, and the text with them blanked out. ``lengths_said``: an
     earlier sentence of the message measured prompts or outputs in tokens (a later bare length shares the unit)."""
     p = _Pass(nt, tuple(asked), rate_default)
@@ -369,13 +384,18 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
-    if any(q.field in RATE_FIELDS for q in p.found) or p.first_asked(RATE_FIELDS):
+    said_here = any(q.field in RATE_FIELDS for q in p.found) or bool(p.first_asked(RATE_FIELDS))
+    # a rate known from before makes a bare peak or average a rate, unless the sentence measures something else
+    rate_known = said_here or rate_known and not _OTHER_MEASURE.search(p.text)
+    if rate_known:
         p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m)))])
     rates = [q for q in p.found if q.field == "rps"]
     if rates and not any(q.field == "peak_rps" for q in p.found):
         p.run(_PEAK_OCCASION, lambda m: _peak_occasion(p, m, rates[-1]))
         p.run(_PEAK_LABEL_AFTER, lambda m: _peak_occasion(p, m, rates[-1]))  # "2 rps avg 6 peak"
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
+    if rate_known and not any(q.field == "rps" for q in p.found):
+        p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m)))])
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
     if lengths_said or any(q.field in TOKEN_FIELDS for q in p.found):
@@ -403,23 +423,41 @@ _USES = re.compile(r"\b(?:use|uses|using)\b")
 
 
 # a share of a people count: "30% of our 5,000 staff will use it", "1,000 users, of which maybe 5% are active at any
-# moment", "around 1,000 employees but only ~10% use it daily" -> the share of the count (concurrent when said so)
-_SHARE_OF = re.compile(rf"{NUM}\s*%\s+of\s+(?:our|the|all|its|their)?\s*(?P<base>{NUM})")
+# moment", "around 1,000 employees but only ~10% use it daily", "a quarter of our 8,000 employees", "of our 8,000
+# employees, about a third will get access", "one in five of our 3,000 staff" -> the share of the count (concurrent
+# when said so). The share is a percent, a fraction word ("half", "two thirds") or "N in M".
+_SHARE = (rf"(?:(?P<pct>{NUM})\s*%|(?:(?P<count>a|one|{NUM})\s+)?(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)|"
+          rf"(?P<one>{NUM})\s+(?:in|out\s+of)\s+(?P<every>{NUM}))")
+_SHARE_OF = re.compile(rf"{_SHARE}\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?(?P<base>{NUM})")
 _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?:maybe\s+|about\s+|around\s+|roughly\s+|"
-                          rf"only\s+|just\s+|~\s*|approx\w*\s+)?{NUM}\s*%\s+(?:of\s+(?:them|those|these)\s+)?"
-                          r"(?:(?:are|is|will\s+be|would\s+be|will|would|actually|really|regularly|typically)\s+)*"
-                          r"(?:use|uses|using|active|online|on\s+it|logged\s+in|concurrent\w*|at\s+(?:any|the\s+same|once))")
+                          rf"only\s+|just\s+|~\s*|approx\w*\s+)?{_SHARE}\s+(?:of\s+(?:them|those|these)\s+)?"
+                          r"(?:(?:are|is|will\s+be|would\s+be|will|would|actually|really|regularly|typically|initially|"
+                          r"first|get|gets|have|has)\s+)*"
+                          r"(?:use|uses|using|active|online|on\s+it|logged\s+in|concurrent\w*|at\s+(?:any|the\s+same|once)|"
+                          r"access|onboarded|rolled\s+out|in\s+(?:the\s+)?(?:first|pilot|phase))")
+_SHARE_CUE = re.compile(r"%|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|in|out\s+of)\b")
+
+
+def _share_value(p: _Pass, m: re.Match) -> float:
+    if m.group("pct"):
+        return p.nt.values[int(m.group("pct")[1:-1])] / 100.0
+    if m.group("frac"):
+        count = m.group("count")
+        n = 1.0 if count in (None, "a", "one") else p.nt.values[int(count[1:-1])]
+        return n * _FRACTIONS[m.group("frac")]
+    every = p.nt.values[int(m.group("every")[1:-1])]
+    return p.nt.values[int(m.group("one")[1:-1])] / every if every else 0.0
 
 
 def _shares_of_people(p: _Pass) -> None:
     people = [q for q in p.found if q.field in ("users", "concurrent_users")]
-    if not people or "%" not in p.nt.text:
+    if not people or not _SHARE_CUE.search(p.nt.text):
         return
     base = people[-1]
     for m in list(_SHARE_OF.finditer(p.nt.text)) + list(_SHARE_AFTER.finditer(p.nt.text)):
-        if "base" in m.groupdict() and m.group("base") is not None and base.value != p.nt.value(m, 3):
+        if "base" in m.groupdict() and m.group("base") is not None and base.value != p.nt.values[int(m.group("base")[1:-1])]:
             continue  # "30% of our 5,000 staff": the share is of the count read there
-        share = p.nt.value(m) / 100.0
+        share = _share_value(p, m)
         if not 0 < share < 1:
             continue
         clause = p.nt.text[m.start():m.end() + 50]
@@ -457,7 +495,8 @@ def _add_up_people(found: list[Quantity], text: str) -> None:
 
 
 _CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+time|at\s+once|"
-                   r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+)?(?:moment|time|point)|online\s+at\s+once)")
+                   r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+|one\s+|\x01\d+\x02\s+|single\s+)?(?:moment|time|point|instant)|"
+                   r"online\s+at\s+once)")
 _CONCURRENT = re.compile(rf"\b{_CONCURRENT_CUE}\b")
 _CLAUSE = re.compile(r"[.;!?,]|\bbut\b|\bwhile\b")
 # "300 chatting at the same time", "1k concurrent", "a hundred parallel chats" (no noun for people needed)
@@ -490,7 +529,8 @@ def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:
     if _CONCURRENT.search(m.group(0)):
         return "concurrent_users"
     if p is not None:
-        before, after = p.before(m.start(), 50), p.text[m.end():m.end() + 50]
+        # the cue may hold a number of its own ("at any one moment"), so the window is not cut at numbers
+        before, after = re.split(r"[.;!?\n]", p.text[max(0, m.start() - 50):m.start()])[-1], p.text[m.end():m.end() + 50]
         cut = _CLAUSE.search(after)
         after = after[:cut.start()] if cut else after
         clause = [c for c in _CLAUSE.split(before)][-1] if before else ""
@@ -575,8 +615,8 @@ def _rate_unit(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
 
 
 def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
-    if _MONEY_BEFORE.search(p.before(m.start(), 40)):
-        return None  # "budget: 10k/month" is money, read by the budget keyword pass
+    if _MONEY_BEFORE.search(re.split(r"[,;]", p.before(m.start(), 40))[-1]):
+        return None  # "budget: 10k/month" is money, read by the budget keyword pass ("budget $5k, 4 req/s" is not)
     if m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0)):
         return None  # "3.2k/mo" with no requests named: money (the budget passes read it)
     return _rate(p, m, p.nt.value(m) / _PER_SECONDS[m.group(2)])
@@ -765,7 +805,9 @@ _MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "
                "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0, "half": 0.5, "halve": 0.5, "halves": 0.5,
                "halved": 0.5, "halving": 0.5, "tenfold": 10.0}
 _MULT = re.compile(
-    r"\b(?P<word>" + "|".join(sorted(_MULT_WORDS, key=len, reverse=True)) + r")\b|"
+    # "half of our 1,200 nurses" is a share of a count (read with the users), no scaling
+    r"\b(?P<word>" + "|".join(sorted(_MULT_WORDS, key=len, reverse=True)) + r")\b"
+    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
     r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*%|"

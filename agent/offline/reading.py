@@ -65,6 +65,8 @@ _DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|v
 
 # A message in another language is still read when this many facts in it carry English units or nouns
 MIXED_LANGUAGE_FACTS = 2
+# ... or when one fact carries its unit as a symbol or code that reads the same in any language ("8.000 €", "500 ms")
+_UNIT_SAID = re.compile(r"[$€£¥₹]|\d\s*(?:ms|usd|eur|gbp|chf|rps|qps|gpus?|tokens?)\b", re.I)
 
 def _vendor(names: list[str], catalog: Catalog) -> str | None:
     """The vendor whose GPUs ``names`` are, all of them ("NVIDIA only" is a vendor, not a list of cards). A vendor
@@ -90,7 +92,8 @@ def _spec_acts(parsed: ParseResult, spans: dict[str, str], catalog: Catalog, tex
             acts.append(Include(kind="gpu" if field == "gpus" else "model", names=list(value), span=span,
                                 only=field not in parsed.additive))
         elif field in ("exclude_gpus", "exclude_models"):
-            acts.append(Exclude(kind="gpu" if field == "exclude_gpus" else "model", names=list(value), span=span))
+            acts.append(Exclude(kind="gpu" if field == "exclude_gpus" else "model", names=list(value), span=span,
+                                only=field in parsed.narrowed))
         else:
             acts.append(SetField(field=field, value=value, span=parsed.inferred.get(field) or span,
                                  note=parsed.notes.get(field), sure=field not in parsed.guessed,
@@ -180,7 +183,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
     parsed = parse(text, catalog, asked=asked or [], spec=spec) if language else None
-    if language and len(parsed.spans) < MIXED_LANGUAGE_FACTS:
+    if language and len(parsed.spans) < MIXED_LANGUAGE_FACTS and not any(map(_UNIT_SAID.search, parsed.spans.values())):
         return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
     if language:
         # A mixed message ("Chatbot interne pour nos 2 500 agents ... 0,8 s") whose numbers carry English units or

@@ -32,6 +32,11 @@ _KEY_UNITS = (
     (re.compile(r"\b(?:per\s+)?(?:year|yearly|annual|annually)\b"), "a year"),
 )
 _PEOPLE_KEY = re.compile(r"^(?:(?:number|no|count|num|#)\s+(?:of\s+)?)?(?P<noun>[a-z]+s)(?:\s+(?:count|total|number))?$")
+# a key that names what its number counts (GPUs): the noun follows the number
+_COUNTED_KEY = re.compile(r"\b(?:gpus?|cards?|accelerators?)\b")
+# a key that lists what is not allowed: "gpus_excluded", "excluded models", "blocked_gpus", "deny list"
+_EXCLUDING_KEY = re.compile(r"\b(?:exclud\w*|banned|ban|blocked|block\s*list|blacklist\w*|deny\s*list|denied|disallowed|"
+                            r"forbidden|not\s+allowed|avoid)\b")
 _NOT_PEOPLE_KEYS = {"gpus", "tokens", "requests", "queries", "calls", "replicas", "nodes", "models", "options", "seats_"}
 
 
@@ -48,6 +53,9 @@ def _with_unit(key: str, value: str) -> tuple[str, str]:
     people = _PEOPLE_KEY.match(low)
     if people and people.group("noun") not in _NOT_PEOPLE_KEYS:
         return "", f"{value} {people.group('noun')}"  # "developers: 900" -> "900 developers"
+    counted = _COUNTED_KEY.search(low)
+    if counted:  # "max_gpus: 8" -> "max: 8 gpus", as a person would say it
+        return " ".join((low[:counted.start()] + " " + low[counted.end():]).split()), f"{value} {counted.group(0)}"
     units = []
     for pattern, said in _KEY_UNITS:
         m = pattern.search(low)
@@ -60,7 +68,11 @@ def _with_unit(key: str, value: str) -> tuple[str, str]:
 
 
 def _sentence(key: str, value: str) -> str:
-    key, value = _with_unit(_key_words(key), value.strip().rstrip("."))
+    words = _key_words(key)
+    if _EXCLUDING_KEY.search(words.lower()) and not _BARE_NUMBER.match(value.strip()):
+        names = value.strip().rstrip(".").strip("[]{}").replace('"', "").replace("'", "")
+        return f"excluding {names}."  # "gpus_excluded": ["MI300X"] -> "excluding MI300X."
+    key, value = _with_unit(words, value.strip().rstrip("."))
     return f"{key}: {value}." if key else f"{value}."
 
 

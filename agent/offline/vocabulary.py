@@ -31,6 +31,12 @@ _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:docu
 _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?|meeting\s+notes|notes|calls?|"
                 r"support\s+cases?|cases|reviews?|articles?|news|threads?|slack|comments?|feedback|short)\b")
 
+# a body of the organisation's own texts that answers can be drawn from (singular or plural)
+_CORPUS = (r"(?:polic(?:y|ies)|guidelines?|procedures?|regulations?|standards?|runbooks?|playbooks?|sops?|manuals?|"
+           r"handbooks?|docs?|documents?|documentation|pdfs?|wikis?|knowledge(?:[\s-]?base)?|kb|records|archives?|"
+           r"faqs?|protocols?|specs|specifications|rulebooks?|guides|bylaws|circulars|directives|"
+           r"(?:help|support|kb)\s+articles)\b")
+
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?\s+(?:review|analysis|analytics|redlining)|"
      r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
@@ -65,6 +71,16 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b"),
+    # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
+    # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 3,
+     rf"\b(?:answers?|answering|replies|repl(?:y|ying)|responds?|responding)\s+(?:\w+\s+){{0,3}}?(?:from|using|based\s+on|"
+     rf"grounded\s+in|out\s+of|straight\s+from)\s+(?:(?:our|the|their|internal|company|its|your)\s+)*(?:[\w-]+\s+){{0,2}}?"
+     rf"{_CORPUS}|\b(?:over|across|on\s+top\s+of)\s+(?:(?:our|the|their|internal|company|all)\s+)+(?:[\w-]+\s+){{0,2}}?"
+     rf"{_CORPUS}|{_CORPUS}\s+(?:q\s?&\s?a|qa|question[\s-]answering|look[\s-]?ups?|search|finder)\b|"
+     rf"\b(?:find|finds|finding|look(?:s|ing)?\s+(?:\w+\s+)?up|retriev\w*|locat\w*|search\w*|dig\w*)\s+(?:\w+\s+){{0,3}}?"
+     rf"(?:in|from|across|within|through)\s+(?:(?:our|the|their|internal|company|all)\s+)+(?:[\w-]+\s+){{0,2}}?{_CORPUS}|"
+     r"\bknowledge\s+(?:assistant|bot|agent|search|hub|tool|helper|copilot)s?\b"),
     (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode\s+complet(?:ion|ions|e)\b|"
      r"\bcopilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
      r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
@@ -194,7 +210,9 @@ _DIMENSION_WORDS = {
 }
 _DIMENSION = {k: _re(rf"\b(?:{v})\b") for k, v in _DIMENSION_WORDS.items()}
 _MEASURE = (r"(?:(?:the\s+)?(?:answer|output|response|model|result)s?\s+)?(?:" + "|".join(_DIMENSION_WORDS.values()) +
-            r")(?:\s+of\s+(?:the\s+)?(?:answers?|outputs?|responses?|results?|the\s+model))?")
+            # "the quality of the writing", "the speed of our replies": the measure of whatever the tool makes
+            r")(?:\s+of\s+(?:the\s+|our\s+|its\s+|their\s+)?(?:answers?|outputs?|responses?|results?|the\s+model|"
+            r"(?!everything|anything)[a-z-]+(?:ing|s)\b))?")
 _OTHER = r"(?:" + "|".join(_DIMENSION_WORDS.values()) + r"|everything|anything|all(?:\s+else)?|the\s+rest)"
 PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+(?:is\s+|are\s+|matters?\s+|counts?\s+)?(?:much\s+|way\s+|far\s+|a\s+lot\s+|even\s+)?"
@@ -208,6 +226,11 @@ PRIORITY_RANKING = _re("|".join((
     rf"\b(?:optimi[sz]e|prioriti[sz]e|focus|tune|go)\s+(?:\w+\s+)?(?:for|on)\s+(?:the\s+)?(?:best\s+|maximum\s+|"
     rf"max\s+|low(?:est)?\s+|high(?:est)?\s+)?{_MEASURE}\b",
     rf"\bprefer\s+(?:it\s+|things\s+)?{_MEASURE}\s+(?:over|to|rather\s+than|instead\s+of)\b",
+    # the measure as the object of a verb of ranking ("we prioritise the quality of the writing"), or in a cleft
+    # ("responsiveness is what we need to optimise for", "accuracy is the thing our lawyers care about")
+    rf"\bprioriti[sz](?:e|es|ing)\s+(?:the\s+|our\s+|its\s+)?{_MEASURE}\b",
+    rf"\b{_MEASURE}\s+(?:is|are)\s+(?:really\s+)?(?:what|the\s+(?:one\s+)?thing|all)\s+(?:that\s+)?(?:[\w']+\s+){{0,4}}?"
+    rf"(?:optimi[sz]e[sd]?\s+for|cares?\s+about|focus(?:es)?\s+on|prioriti[sz]es?|matters|counts|worr(?:y|ies)\s+about)\b",
     rf"\b{_MEASURE}\s+priority\b",
     rf"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+|on\s+)+{_MEASURE}\b",
     rf"(?:^|[^\w\s]\s*|\b(?:as|and|but|it|keep|make|be)\s+){_MEASURE}\s+as\s+possible\b",
@@ -215,7 +238,8 @@ PRIORITY_RANKING = _re("|".join((
 
 
 # every ranking construction has one of these words: a sentence without any is not searched (the search is costly)
-RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|prefer|possible")
+RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|prefer|possible|"
+                  r"care|count|worry")
 
 
 def ranked_first(phrase: str) -> tuple[str, int] | None:
@@ -247,7 +271,7 @@ _PAIN = {
                r"outputs?|summar(?:y|ies)|translations?|advice|results?)|mistakes?|hallucinat(?:ions?|es|ing)|(?:an\s+)?errors?\s+in\s+(?:the\s+)?"
                r"(?:answers?|outputs?))",
 }
-_CONSEQUENCE = (r"(?:stop\s+using|give\s+up|gives?\s+up|abandon\w*|won'?t\s+(?:use|wait|bother|touch)|hang\s+up|"
+_CONSEQUENCE = (r"(?:stop\s+using|bounce[sd]?|drop\s+off|close\s+the\s+(?:tab|app|window)|give\s+up|gives?\s+up|abandon\w*|won'?t\s+(?:use|wait|bother|touch)|hang\s+up|"
                 r"hangs\s+up|complain\w*|churn\w*|walk\s+away|(?:will|would)\s+leave|lose\s+(?:us\s+)?(?:them|customers|"
                 r"clients|users|patience|trust)|costs?\s+us|(?:way|far|much)\s+more\s+than|worse\s+than|kills?\s+"
                 r"(?:us|it|adoption)|get\s+us\s+sued|sued|lawsuits?|liabilit(?:y|ies)|fines?|unacceptable|can'?t\s+"
@@ -258,7 +282,8 @@ def _signals(kind: str) -> str:
     said = [rf"(?:{_CONTRAST_LEAD}|^\W*)(?:{_DIMENSION_WORDS[kind]})\s+(?:is|are|does|do|matters?|counts?)\s*(?:[.!,;)]|$)"]
     if kind in _PAIN:
         said.append(rf"\b{_PAIN[kind]}\b[^.;!?]{{0,80}}?\b{_CONSEQUENCE}|\b{_CONSEQUENCE}\b[^.;!?]{{0,60}}?"
-                    rf"\b(?:when|if|whenever|because|once|as\s+soon\s+as)\b[^.;!?]{{0,40}}?\b{_PAIN[kind]}\b")
+                    rf"\b(?:when|if|whenever|because|once|as\s+soon\s+as|the\s+(?:second|moment|minute|instant))\b[^.;!?]{{0,40}}?"
+                    rf"\b{_PAIN[kind]}\b")
     if kind == "cost":
         said.append(r"\b(?:spend(?:ing)?|pay(?:ing)?|costs?|the\s+bill|our\s+bill|budget)\s+(?:\w+\s+){0,2}?as\s+"
                     r"(?:little|low|small)\s+as\s+(?:possible|we\s+(?:possibly\s+)?can)\b")
@@ -301,7 +326,7 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
     # "spot" the tier, not the verb ("should spot errors"): said of capacity, or standing on its own
     (PriceTier.SPOT, r"\bspot(?:[\s-]+(?:instances?|vms?|nodes?|gpus?|pricing|prices?|capacity|market|tier))\b|"
      r"\bspot\b(?=\s*(?:is|are|fine|ok|okay|allowed|too|please|only|works?|would|could|[,.;:!?)]|$))|"
-     r"\b(?:on|use|using|allow|with|via|prefer|try|run\s+on|go)\s+spot\b|\bpreemptible\b|"
+     r"\b(?:on|use|using|allow|with|via|prefer|try|run\s+on|go|do|doing|want|need|take|pick|choose)\s+spot\b|\bpreemptible\b|"
      r"\binterruptible\b|\bpre-emptible\b"),
     (PriceTier.RESERVED_1Y, r"\b(?:1|one)[\s-]*(?:year|yr)\s+(?:reserved|reservation|commit(?:ment|ted)?|term|contract|"
      r"deal)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|\breserved\b|"
@@ -309,7 +334,7 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
      # the verb: "we'll reserve capacity for a year", "happy to commit to a year", "reserving the GPUs"
      r"\breserv(?:e|ing)\s+(?:the\s+|our\s+|some\s+)?(?:capacity|instances?|gpus?|nodes?|hardware|§+|it|them)\b|"
      r"\bcommit(?:ting)?\s+(?:to\s+)?(?:a|one|1)[\s-]*(?:year|yr)\b"),
-    (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity)\b|"
+    (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity|please|instead|then)\b|"
      # the tier chosen by a verb of choosing ("back to on-demand", "stick with on-demand", "switch to on demand")
      r"\b(?:back\s+to|switch\w*\s+(?:back\s+)?to|go(?:ing)?\s+(?:back\s+)?(?:to|with)|use|using|stick\s+(?:with|to)|"
      r"stay\s+(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to)\s+(?:regular\s+|normal\s+|plain\s+)?on[\s-]demand\b|"

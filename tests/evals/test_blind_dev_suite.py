@@ -1,6 +1,6 @@
-"""CI gate: the offline brain passes the dev halves of the four blind paraphrase rounds (evals/suites/blind-dev.yaml,
-blind2-dev.yaml, blind3-dev.yaml and blind4-dev.yaml, each later round written by new writers who never saw agent/ nor
-the earlier rounds) at >= 90%.
+"""CI gate: the offline brain passes the dev halves of the five blind paraphrase rounds (evals/suites/blind-dev.yaml,
+blind2-dev.yaml, blind3-dev.yaml, blind4-dev.yaml and blind5-dev.yaml, each later round written by new writers who
+never saw agent/ nor the earlier rounds) at >= 90%.
 
 The suites were written by people who never saw agent/ (phrasings not tuned to the parser). Only their dev halves are
 developed against and gated here; the held-out halves are run and reported by the lead, never here.
@@ -18,10 +18,10 @@ from tools import deploy_path
 MIN_PASS_RATE = 0.9
 
 
-# the third and fourth rounds' dev halves are smaller (84 and 137 scenarios): each suite's own floor keeps a truncated
-# load from passing
+# the third, fourth and fifth rounds' dev halves are smaller (84, 137 and 125 scenarios): each suite's own floor keeps
+# a truncated load from passing
 @pytest.mark.parametrize(("suite", "min_scenarios"), [("blind-dev", 150), ("blind2-dev", 150), ("blind3-dev", 80),
-                                                      ("blind4-dev", 130)])
+                                                      ("blind4-dev", 130), ("blind5-dev", 120)])
 def test_offline_brain_passes_the_blind_dev_suite(kb, fast_local, suite, min_scenarios):
     report = run_suites([load_suite(packaged_suites()[suite])], kb, llm="offline", workers=2)
     print(render_text(report))
