@@ -130,7 +130,11 @@ def post_message(session_id: SessionId, body: MessageIn, request: Request, strea
                         409: {"model": ErrorBody, "description": "No deployment is waiting for approval"}})
 def post_approval(session_id: SessionId, body: ApprovalIn, request: Request, stream: bool = False,
                   user: str = Depends(rate_limited_user), service: AgentService = Depends(get_service)):
-    """Approve or reject the pending deployment (the only way a deployment is approved)."""
+    """Approve or reject the pending deployment (the only way a deployment is approved).
+
+    An approval applies the deployment and then validates it with a load test against the SLOs. As JSON the answer
+    comes when both are done (tens of seconds); with ?stream=true or Accept: text/event-stream each step streams as
+    it happens, and the record is kept even if the client goes away."""
     if _wants_stream(request, stream):
         # begin_decision() returns once the decision holds the session lock with an approval pending there, so
         # 404 and 409 are answered before the stream starts; then apply and validation progress streams live
