@@ -135,12 +135,15 @@ _PEAK_OCCASION = re.compile(
     r"black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|december|month[\s-]end|"
     r"quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|weekends?|season|promotions?|"
     r"events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season))\b")
-_PEAK_LABEL_AFTER = re.compile(rf"{NUM}\s*(?:at\s+|@\s*)?(?:peak|max|burst|spikes?)\b")
+_PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|during\s+(?:the\s+)?)?(?:peak|max|burst|spikes?)\b")
 # an average said without a unit next to a rate ("20 rps is our peak. Average is closer to 8", "avg more like 5")
 _AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s-]state|normally|usually|typically|"
                            rf"otherwise|most\s+of\s+the\s+time|(?:the\s+)?rest\s+of\s+the\s+(?:day|time))\s*(?:rate|load|traffic)?\s*"
                            rf"(?:(?:of|at|is|are|around|about|roughly|maybe|closer\s+to|more\s+like|nearer|=|:|~)\s*)*"
-                           rf"{NUM}(?!\s*(?:%|x\b|[a-z]))")
+                           rf"{NUM}(?!\s*(?:%|x\b|[a-z]))|"
+                           # the cue after the number: "4 rps at peak, 1.5 on average", "12 at the peak, 3 otherwise"
+                           rf"(?<![\w.]){NUM}\s*(?:on\s+average|on\s+avg|avg|average|typically|normally|usually|otherwise|"
+                           rf"the\s+rest\s+of\s+the\s+(?:day|time)|most\s+of\s+the\s+time)\b")
 _OTHER_MEASURE = re.compile(rf"\b(?:tokens?|toks?|prompts?|inputs?|outputs?|words?|pages?|{USER_NOUNS}|concurren\w*|latency|"
                             r"ttft|itl|e2e|ms|seconds?|budget|cost|spend|gpus?|cards?)\b|[$€£]")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
@@ -259,7 +262,10 @@ _GROUPS_OF = re.compile(
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
 # 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
 _PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
-                             rf"~\s*|approx\w*\s+|maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s+of\s+(?:them|us)\b")
+                             rf"~\s*|approx\w*\s+|maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s+of\s+(?:them|us)\b|"
+                             # the count in brackets right after the noun: "claims adjusters (about 300)"
+                             rf"\b{_PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
+                             rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
 _GPUS_UNIT = re.compile(
     rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
@@ -393,9 +399,11 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     if rates and not any(q.field == "peak_rps" for q in p.found):
         p.run(_PEAK_OCCASION, lambda m: _peak_occasion(p, m, rates[-1]))
         p.run(_PEAK_LABEL_AFTER, lambda m: _peak_occasion(p, m, rates[-1]))  # "2 rps avg 6 peak"
+    elif rate_known and not any(q.field in RATE_FIELDS for q in p.found):
+        p.run(_PEAK_LABEL_AFTER, lambda m: [("peak_rps", sig(nt.value(m)))])  # "12 at the peak" after a rate
     p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
     if rate_known and not any(q.field == "rps" for q in p.found):
-        p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m)))])
+        p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m, m.lastindex or 1)))])
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
     if lengths_said or any(q.field in TOKEN_FIELDS for q in p.found):
@@ -427,7 +435,7 @@ _USES = re.compile(r"\b(?:use|uses|using)\b")
 # employees, about a third will get access", "one in five of our 3,000 staff" -> the share of the count (concurrent
 # when said so). The share is a percent, a fraction word ("half", "two thirds") or "N in M".
 _SHARE = (rf"(?:(?P<pct>{NUM})\s*%|(?:(?P<count>a|one|{NUM})\s+)?(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)|"
-          rf"(?P<one>{NUM})\s+(?:in|out\s+of)\s+(?P<every>{NUM}))")
+          rf"(?P<one>{NUM})\s*(?:\s(?:in|out\s+of)\s|/)\s*(?P<every>{NUM}))")
 _SHARE_OF = re.compile(rf"{_SHARE}\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?(?P<base>{NUM})")
 _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?:maybe\s+|about\s+|around\s+|roughly\s+|"
                           rf"only\s+|just\s+|~\s*|approx\w*\s+)?{_SHARE}\s+(?:of\s+(?:them|those|these)\s+)?"
@@ -435,7 +443,7 @@ _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?
                           r"first|get|gets|have|has)\s+)*"
                           r"(?:use|uses|using|active|online|on\s+it|logged\s+in|concurrent\w*|at\s+(?:any|the\s+same|once)|"
                           r"access|onboarded|rolled\s+out|in\s+(?:the\s+)?(?:first|pilot|phase))")
-_SHARE_CUE = re.compile(r"%|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|in|out\s+of)\b")
+_SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|in|out\s+of)\b")
 
 
 def _share_value(p: _Pass, m: re.Match) -> float:
