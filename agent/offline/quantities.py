@@ -247,7 +247,10 @@ _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{_CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
-    rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}")
+    rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
+    # a people noun as the subject of its count: "customers are 2,000", "our developers number about 900"
+    rf"\b{USER_NOUNS}\s+(?:are|number|total|count|=|:)\s*(?:(?:about|around|roughly|~|approx\w*|maybe|{_CORRECTING})\s*)*"
+    rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")
 # people counted in groups: "four teams of 25 engineers", "3 shifts of 80 agents each", "5 squads with 12 devs each",
 # "25 engineers in each of four teams", "80 agents per shift across 3 shifts" -> the product
 _GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branches|offices?|"
@@ -278,7 +281,7 @@ _BUDGET_KW = re.compile(
     rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
     rf"seconds?\b|hours?\b))|"
-    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:budget|spend|cap|max)\b")
+    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
                       rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{_CORRECTING}|\s)*{NUM}(?!\s*%)")
 _LAT_KW = re.compile(

@@ -37,7 +37,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])(?i:(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)
 WHATIF_CUE = re.compile(
     # "and with fp8?" only opens a sentence ("... and with a budget of $5k" is a fact)
     r"^\W*and\s+(?:with|on|using|if|for)\b|"
-    r"\b(?:wh?at\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we)|hypothetically|"
+    r"\b(?:wh?at\s+if|what\s+about|how\s+about|suppose|supposing|imagine\s+(?:if|we|us|it|that|a)|hypothetically|"
+    # a supposition pictured: "picture us with twice the engineers", "envision it on L40S"
+    r"(?:picture|envisage|envision)\s+(?:if|we|us|it|that|this|a|the)|"
     # "say we had 10k users", "let's say the budget is 2k", "pretend ...", "in a world where ...": a supposition;
     # "let's see it with int4", "try it on L40S", "show me the plan with fp8": a variant to look at
     r"(?:let'?s\s+)?(?<!i'd\s)(?<!we'd\s)(?<!would\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bto\s)say\s+(?:we|it|the|our|there)\b|pretend|in\s+a\s+(?:world|scenario)\s+where|"

@@ -109,12 +109,20 @@ _WORKDAYS_BEFORE = re.compile(r"\b(?:mon(?:day)?s?\s*(?:-|–|to|through|thru)\s
                               r"business\s+days?|working\s+days?|office\s+hours|working\s+hours)\b[^.;!?]{0,50}$")
 
 
+_CLOCK_END = re.compile(r"\s*(?:$|[,.;:!?)\-]|(?:on|every|each|daily|and|with|but|or|local|utc|cet|est|pst|time|"
+                        r"shift|hours)\b)")
+
+
 def _working_day(m: re.Match, low: str) -> float | None:
     """Hours of a bare range said as a working day ('9 to 5' -> 8): the end before the start is in the afternoon."""
-    if m.group("aword") or m.group("bword") or not (_WORKDAYS_AFTER.match(low, m.end()) or
-                                                    _WORKDAYS_BEFORE.search(low, 0, m.start())):
+    if m.group("aword") or m.group("bword"):
         return None
     start, end = int(m.group("ah")), int(m.group("bh"))
+    # a range that runs downwards ("9 to 5", "8-6") is hours of the clock even without a day named next to it: no
+    # count or size is said from high to low (unless a unit follows: "8 to 6 seconds")
+    downward = end <= start and bool(_CLOCK_END.match(low, m.end()))
+    if not (downward or _WORKDAYS_AFTER.match(low, m.end()) or _WORKDAYS_BEFORE.search(low, 0, m.start())):
+        return None
     if not (1 <= start <= 12 and 1 <= end <= 12):
         return None
     return float(end + 12 - start if end <= start else end - start)
