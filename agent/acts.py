@@ -98,12 +98,14 @@ SPEC_ACTS = (SetField, UnsetField, Include, Exclude, Correct, DontKnow, Confirm)
 
 # ------------------------------------------------------------------ acts that ask, explore or act
 
-WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best", "catalog"]
+WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best", "catalog",
+                   "budget"]
 
 
 class AskWhy(_Act):
     """'why option 1?', 'why not an H100?', 'why 80 GPUs?', 'why so cheap?', 'would a hosted API be cheaper?',
-    'which option is the cheapest?' (about best, target cost / latency / quality): answered from the plan."""
+    'which option is the cheapest?' (about best, target cost / latency / quality), 'is 12k even enough?' (about
+    budget, target the amount in USD a month): answered from the plan."""
 
     act: Literal["ask_why"] = "ask_why"
     about: WhyAbout

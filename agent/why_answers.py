@@ -91,6 +91,34 @@ def why_cost(plan: PlanResult, r: Recommendation) -> str:
     return "\n".join(lines)
 
 
+def budget_enough(plan: PlanResult, amount: float | None) -> str:
+    """'is 12k even enough?': the amount asked about (else the spec's budget) against what the plan's options cost
+    a month, option 1 and the cheapest that meets the SLOs; the spec is not changed."""
+    budget = amount if amount is not None else plan.spec.budget_monthly_usd
+    if not plan.recommendations:
+        return "The plan has no option to price, so I cannot say whether a budget is enough."
+    top = plan.recommendations[0]
+    meeting = [r for r in plan.recommendations if r.meets_slos]
+    cheapest = min(meeting or plan.recommendations, key=lambda x: (x.monthly_cost_usd, x.rank))
+    which = "that meets the SLOs" if meeting else "(none of the options meets every SLO)"
+    if budget is None:
+        return (f"No budget is set. Option 1 costs {usd(top.monthly_cost_usd)} a month; the cheapest option {which} "
+                f"is option {cheapest.rank} at {usd(cheapest.monthly_cost_usd)} a month.")
+    said = f"{usd(budget)} a month" + ("" if amount is None else " (the amount you asked about, in US dollars)")
+    if top.monthly_cost_usd <= budget:
+        verdict = (f"**Yes: {said} covers option 1**, which costs {usd(top.monthly_cost_usd)} a month "
+                   f"({usd(budget - top.monthly_cost_usd)} to spare).")
+    elif cheapest.monthly_cost_usd <= budget:
+        verdict = (f"**Not for option 1** ({usd(top.monthly_cost_usd)} a month), but {said} covers option "
+                   f"{cheapest.rank} at {usd(cheapest.monthly_cost_usd)} a month, the cheapest {which}.")
+    else:
+        verdict = (f"**No: {said} is {usd(cheapest.monthly_cost_usd - budget)} short** of the cheapest option {which}, "
+                   f"option {cheapest.rank} at {usd(cheapest.monthly_cost_usd)} a month.")
+    if amount is not None and amount != plan.spec.budget_monthly_usd:
+        verdict += " I have not changed the budget; say *budget X a month* to set it."
+    return verdict
+
+
 def best_option(plan: PlanResult, measure: str) -> tuple[Recommendation, str]:
     """'Which option is the cheapest / fastest / best?': the option that ranks first by that measure among those
     that meet the SLOs (all of them when none does), said against option 1."""
@@ -190,6 +218,8 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return hosted_api(plan), None
     if about == "best":
         return best_option(plan, str(target or "cost"))[1], None
+    if about == "budget":
+        return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
     if about in ("gpu", "model", "precision", "tp"):
         named = _named(kb, about, target)
         if isinstance(named, str):

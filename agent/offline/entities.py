@@ -41,7 +41,11 @@ _NEG_BEFORE = re.compile(
     r"cannot\s+(?:use|get|buy|rent|access)|won'?t\s+(?:use|allow|approve|accept)|no\s+access\s+to|unable\s+to\s+get|"
     r"(?:don'?t|do\s+not|doesn'?t)\s+allow|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|(?:anything|everything|all|any\s+\w+)\s+but|"
-    r"apart\s+from|besides|not\s+on|no\s+more)\b)"
+    r"apart\s+from|besides|not\s+on|no\s+more|"
+    # a rule against it: "compliance forbids DeepSeek-R1", "policy prohibits Qwen", "we are not permitted to use X"
+    r"forbids?|forbade|forbidden|prohibits?|prohibited|bans|bars|barred|blocks|blocked|blacklist(?:s|ed)?|"
+    r"vetoe?[sd]|embargoed|(?:not|n'?t)\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed|approved|cleared)\s+to|"
+    r"(?:must|may|can|should|shall)(?:\s+not|n'?t)|mustn'?t)\b)"
     r"(?:\s+[a-z]+){0,2}\s*$")
 _NEG_AFTER = re.compile(
     r"^\s*(?:(?:models?|gpus?|cards?)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"

@@ -17,7 +17,7 @@ from agent.offline import vocabulary as V
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
-from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates
+from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates, unit_scale
 from agent.offline.text import mask, squeeze
 from agent.offline.windows import ITEMS, blank, find_window
 from knowledge.catalog import Catalog
@@ -75,8 +75,13 @@ class Facts:
         bucket.extend(i for i in items if i not in bucket)
 
 
+# "snappiness is the #1 thing", "price is the number one factor": a rank said of a measure, not an option number
+_RANKED = re.compile(r"(?:#\s?1|\bno\.?\s?1|\bnumber\s+(?:one|1))(?=\s+(?:things?|priorit(?:y|ies)|concerns?|goals?|"
+                     r"factors?|requirements?|criteri(?:on|a)|metrics?|asks?|issues?|needs?)\b)")
+
+
 def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], lengths_said: bool = False,
-               rate_default: str = "rps", rate_known: bool = False) -> Facts:
+               rate_default: str = "rps", rate_known: bool = False, rate_scale: float = 1.0) -> Facts:
     """Everything stated in ``low`` (lower-cased; ``orig`` is the same text in its original case). ``lengths_said``:
     the message measured a prompt or output length in tokens before this sentence. ``rate_default``: the field a
     request rate said without 'peak' or 'average' sets (the peak once the user gave only a peak). ``rate_known``: a
@@ -87,6 +92,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     # From here on nothing needs positions in ``orig``: runs of blanks left by masking are squeezed after each
     # step, which also keeps every "\s*...\s*" pattern linear.
     text = squeeze(_namespace(orig, low, f))
+    text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
     text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +
                         [m.span() for m in ORDINAL.finditer(text)]))
     text = squeeze(_models(text, catalog, f))
@@ -120,7 +126,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     if runs:
         f.runs = nt.value(runs)
         nt = Numbered(mask(nt.text, [runs.span()]), nt.values)
-    found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known)
+    found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known, rate_scale)
     for q in found:
         _quantity(q, f)
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))
@@ -138,7 +144,44 @@ _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT
                     r"(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
                     r"\s*(?:nightly|overnight|daily))?")
 _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
-_PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|\bdaily\b|\bnightly\b")
+_PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|/\s*(?:day|night|d)\b|\bdaily\b|\bnightly\b")
+# the note a day's count spread over 24 hours leaves on the rate: a window said in a later turn reads the count back
+_DAY_NOTE = "{count:,} a day, spread over 24 h"
+_DAY_NOTE_RE = re.compile(r"^([\d,]+) a day, spread over 24 h$")
+
+
+def day_note(f: Facts) -> None:
+    """A per-day count read as a 24-hour rate says so, with the count as said ("2,000 a day, spread over 24 h")."""
+    phrase = f.phrases.get("rps", "")
+    said = re.match(r"\d+(?:\.\d+)?", phrase)
+    if "rps" in f.values and "window_hours" not in f.values and said and _PER_DAY_RATE.search(phrase) \
+            and "night" not in phrase:
+        f.notes.setdefault("rps", _DAY_NOTE.format(count=round(float(said.group(0)))))
+
+
+_SAID_AS = "said as "
+
+
+def rate_unit_notes(f: Facts) -> None:
+    """A rate said in another unit than requests a second keeps the words it was said in ("said as 200 requests a
+    minute"): a bare peak or average said in a later turn is read in that unit."""
+    for name in ("rps", "peak_rps"):
+        phrase = f.phrases.get(name, "")
+        if name in f.values and name not in f.notes and unit_scale(phrase, f.values[name]) != 1.0:
+            f.notes[name] = _SAID_AS + phrase
+
+
+def said_scale(note: str | None, value: float | None) -> float | None:
+    """req/s per unit of a rate whose note says how it was said, if it does."""
+    if not note or not value or not note.startswith(_SAID_AS):
+        return None
+    return unit_scale(note[len(_SAID_AS):], value)
+
+
+def day_count_of(note: str | None) -> int | None:
+    """The day's count a rate's note says it was spread from, if it was."""
+    m = _DAY_NOTE_RE.match(note or "")
+    return int(m.group(1).replace(",", "")) if m else None
 
 
 # a count of work spread over several windows: "2M descriptions, can run over 3 nights, 10pm-6am each"
@@ -260,6 +303,9 @@ def _precision(text: str, f: Facts) -> str:
     for value, pattern in V.PRECISIONS:
         for m in pattern.finditer(mask(text, spans)):
             spans.append(m.span())
+            if _LIFTED_AFTER.match(text, m.end()) and _LIFTED_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+                f.cleared.append("precision")  # "drop the fp8 requirement": the precision named is what is lifted
+                continue
             if value.value == "bf16" or not _negated(text, m.start()):
                 hits.append((m.start(), value.value, m.group(0)))
     if hits:

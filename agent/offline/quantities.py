@@ -109,10 +109,14 @@ _PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spik
                    r"highest|top|tops\s+out|topping\s+out|up\s+to|rush)\b")
 # the label may follow as a copula: "20 rps is our peak", "8 rps is the average"
 _IS_OUR = r"(?:(?:is|are|was|were|being)\s+(?:(?:our|the|my|just\s+the|only\s+the)\s+)?)?"
-_PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+)?(?:peak|busiest|rush|spikes?|bursts?|max)\b")
+_PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?:(?:absolute|very|daily|weekly|monthly|"
+                         rf"worst|real|true|highest|busiest|seasonal|yearly|annual)\s+)*(?:peak|busiest|rush|spikes?|bursts?|max)\b")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
 _PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
-_AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b")
+_AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b|"
+                            # said of an ordinary time: "150 a minute on a normal afternoon", "on a typical day"
+                            r"^\s*(?:on|in|during|over)\s+(?:a|an|any)\s+(?:normal|typical|regular|average|usual|"
+                            r"ordinary|quiet|standard|good)\b")
 _PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b[^.;,\x02]{0,30}$")
 _NEGATED = re.compile(r"\b(?:not|never)\s+(?:even\s+|just\s+|only\s+)?[$€£]?\s*$")
 _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
@@ -123,7 +127,8 @@ _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursti
                         # a unit or a noun after the number is something else ("peaks of 25 users"); when it
                         # happens is not ("spiking to 20 on monday mornings")
                         r"(?!\s*(?:%|x\b|(?!(?:on|in|at|during|when|around|between|for|every|each|most|some|the|"
-                        r"and|or|but|while|whenever|if|before|after|once|twice|a|per)\b)[a-z]))")
+                        r"and|or|but|while|whenever|if|before|after|once|twice|a|per|actually|though|tho|too|"
+                        r"sometimes|occasionally|now|then|so|ish|really|apparently)\b)[a-z]))")
 _EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:every|each)\s+{NUM}\s*"
                     r"(s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)\b")
 # a second rate with its unit left out, said of a busy time: "15 qps on a normal day and 60 on black friday", "4 rps,
@@ -261,7 +266,11 @@ _GROUPS_OF = re.compile(
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
     rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
-    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?")
+    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?|"
+    # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"
+    rf"{_PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
+    rf"{_GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
+    rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))")
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
 # 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
 _PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
@@ -361,10 +370,12 @@ def _nearest(kw: re.Pattern, before: str, after: str) -> str | None:
 
 
 def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | None = None,
-            lengths_said: bool = False, rate_default: str = "rps", rate_known: bool = False
+            lengths_said: bool = False, rate_default: str = "rps", rate_known: bool = False, rate_scale: float = 1.0
             ) -> tuple[list[Quantity], str]:
     """All quantities in one sentence's number text, and the text with them blanked out. ``lengths_said``: an
-    earlier sentence of the message measured prompts or outputs in tokens (a later bare length shares the unit)."""
+    earlier sentence of the message measured prompts or outputs in tokens (a later bare length shares the unit).
+    ``rate_scale``: req/s per unit of the rate known from before (1/60 when it was said per minute): a bare peak or
+    average is in that unit, or in the unit of a rate of this sentence."""
     p = _Pass(nt, tuple(asked), rate_default)
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
@@ -396,17 +407,19 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     said_here = any(q.field in RATE_FIELDS for q in p.found) or bool(p.first_asked(RATE_FIELDS))
     # a rate known from before makes a bare peak or average a rate, unless the sentence measures something else
     rate_known = said_here or rate_known and not _OTHER_MEASURE.search(p.text)
+    said_rates = [q for q in p.found if q.field in RATE_FIELDS]
+    scale = bare_rate_scale(unit_scale(said_rates[-1].phrase, said_rates[-1].value) if said_rates else rate_scale)
     if rate_known:
-        p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m)))])
+        p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m) * scale))])
     rates = [q for q in p.found if q.field == "rps"]
     if rates and not any(q.field == "peak_rps" for q in p.found):
         p.run(_PEAK_OCCASION, lambda m: _peak_occasion(p, m, rates[-1]))
         p.run(_PEAK_LABEL_AFTER, lambda m: _peak_occasion(p, m, rates[-1]))  # "2 rps avg 6 peak"
     elif rate_known and not any(q.field in RATE_FIELDS for q in p.found):
-        p.run(_PEAK_LABEL_AFTER, lambda m: [("peak_rps", sig(nt.value(m)))])  # "12 at the peak" after a rate
-    p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m)))])  # off-peak is always about the request rate
+        p.run(_PEAK_LABEL_AFTER, lambda m: [("peak_rps", sig(nt.value(m) * scale))])  # "12 at the peak" after a rate
+    p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m) * scale))])  # off-peak is always about the request rate
     if rate_known and not any(q.field == "rps" for q in p.found):
-        p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m, m.lastindex or 1)))])
+        p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m, m.lastindex or 1) * scale))])
     p.run(_LAT_KW, lambda m: _latency_kw(p, m))
     p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
     if lengths_said or any(q.field in TOKEN_FIELDS for q in p.found):
@@ -611,11 +624,28 @@ def _corrects(p: _Pass, m: re.Match, negated: Quantity) -> list[tuple[str, float
     return [(negated.field, sig(p.nt.value(m) * negated.value / float(said.group(0)), 6))]
 
 
+def unit_scale(phrase: str, rps: float) -> float:
+    """Requests a second per unit of the rate as it was said ("200 requests a minute" read as 3.333 req/s: 1/60), so
+    a bare number said of the same rate later ("peaks of 600") is in its unit."""
+    said = re.match(r"[\d.]+", phrase)
+    scale = rps / float(said.group(0)) if said and float(said.group(0)) else 1.0
+    # the rate was rounded to 4 digits: the unit it was said in is exact
+    return next((unit for unit in _UNITS if abs(scale / unit - 1) < 0.01), scale)
+
+
+_UNITS = (1.0, 1 / 60, 1 / 3600, 1 / 86400)
+
+
+def bare_rate_scale(scale: float) -> float:
+    """The unit a bare peak or average shares with the rate said before: per second, minute or hour; a count per
+    day is no unit a peak is said in ("peaks of 5" after "10k a day" are requests a second)."""
+    return scale if scale >= (1 / 3600) * 0.99 else 1.0
+
+
 def _peak_occasion(p: _Pass, m: re.Match, rate: Quantity) -> list[tuple[str, float]] | None:
-    said = re.match(r"[\d.]+", rate.phrase)
-    if not said or not float(said.group(0)):
+    if not re.match(r"[\d.]+", rate.phrase):
         return None
-    peak = p.nt.value(m) * rate.value / float(said.group(0))
+    peak = p.nt.value(m) * unit_scale(rate.phrase, rate.value)
     return [("peak_rps", sig(peak))] if peak > rate.value else None  # "3 on weekends" is a quieter time, no peak
 
 

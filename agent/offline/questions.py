@@ -131,6 +131,25 @@ _DIRECTIVE = re.compile(r"\b(?:use|only|exclude|include|add|remove|drop|allow|ba
                         r"make\s+it|set|change|put)\b")
 
 
+# A guess about hardware some day ("I reckon we'll need H200s eventually", "we might want B200s down the line"): the
+# future it names is no restriction of today's plan
+_FUTURE = re.compile(r"\b(?:eventually|at\s+some\s+point|(?:some|one)\s+day|down\s+the\s+(?:line|road|track)|"
+                     r"in\s+the\s+(?:future|long\s+run|long\s+term)|long[\s-]term|later\s+on|sooner\s+or\s+later|"
+                     r"in\s+(?:a|one|two|\d+)\s+(?:few\s+)?(?:years?|quarters?)|next\s+year|in\s+time)\b")
+# a guess at what will be needed ("I reckon we'll need H200s", "my hunch is we'd end up on B200s")
+_GUESS = re.compile(r"\b(?:(?:i|we)\s+(?:reckon|suspect|bet)|my\s+(?:guess|hunch|bet)(?:\s+is)?)\b[^.;!?]{0,30}?"
+                    r"(?:'ll|\bwill|'d|\bwould|\bmight|\bmay|\bend\s+up)\b")
+
+
+def speculates(low: str) -> bool:
+    """A guess about the future, not a requirement: it names hardware or models the plan is not held to."""
+    return bool(_FUTURE.search(low) or _GUESS.search(low)) and not _DIRECTIVE_NOW.search(low)
+
+
+# "we must use H100s from now on, and eventually more": an order for today beside the future
+_DIRECTIVE_NOW = re.compile(r"\b(?:must|only|have\s+to|has\s+to|require[sd]?|mandat\w+|from\s+now\s+on|today|now)\b")
+
+
 def is_directive(low: str) -> bool:
     return bool(_DIRECTIVE.search(low))
 
@@ -143,6 +162,25 @@ def is_question(low: str, known: bool) -> bool:
 def is_hypothetical(low: str) -> bool:
     """A question about a change, not a statement of one (only asked once a need is known)."""
     return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low)
+
+
+# Another deployment than the one being sized: a prototype, a pilot, staging, the old system ("Current prototype: a 13B
+# model on a single GPU", "the PoC ran on one L4", "a separate staging deployment, probably 1 GPU, not part of this
+# sizing"): the hardware and models it names are no requirement of this plan
+_OTHER_DEPLOYMENT = re.compile(r"\b(?:prototypes?|pilots?|poc|proof[\s-]of[\s-]concept|mvp|staging|sandbox|demo|"
+                               r"(?:test|dev|qa|development)\s+(?:environment|env|cluster|deployment|instance)|"
+                               r"(?:old|previous|legacy|existing|current|today'?s)\s+(?:setup|system|solution|stack|"
+                               r"deployment|service|vendor|tool|bot|assistant)|not\s+part\s+of\s+this\s+(?:sizing|plan|"
+                               r"request|deployment|scope))\b")
+
+
+def describes_other_deployment(low: str) -> bool:
+    """The sentence is about another deployment (a prototype, staging, the old system), not the one to plan."""
+    return bool(_OTHER_DEPLOYMENT.search(low)) and not _LIKE_IT.search(low)
+
+
+# "we must run on 2 A100s like the pilot": an order for this deployment that points at the other
+_LIKE_IT = re.compile(r"\b(?:must|have\s+to|has\s+to|needs?\s+to|required?|like\s+(?:the|our|in)|same\s+as|as\s+in)\b")
 
 
 def describes_present(low: str) -> bool:
@@ -174,6 +212,29 @@ def asks_catalog(low: str) -> str | None:
                                                                             r"the\s+plan)\b", low):
         return None
     return next((measure for measure, pattern in _CATALOG_MEASURES if pattern.search(low)), None)
+
+
+# "is 12k even enough?", "will $5k a month cover it?", "would 20 grand be sufficient?": whether money suffices
+_ENOUGH = re.compile(r"\b(?:enough|sufficient|suffice|cover\s+(?:it|this|that|us|everything|the\s+\w+)|"
+                     r"do\s+(?:it|the\s+(?:job|trick))|stretch\s+(?:that\s+)?far|cut\s+it|be\s+(?:ok|okay|fine)\s+for)\b")
+_MONEY = re.compile(r"\b(?:budget|money|spend|funds?|grand|dollars?|euros?|pounds?|bucks)\b|[$€£¥₹]|\d\s*k\b|"
+                    r"\x01\d+\x02\s*(?:k|a\s+month|/\s*mo\w*|per\s+month|monthly)\b")
+_NOT_MONEY = ("users", "concurrent_users", "rps", "peak_rps", "max_gpus", "prompt_tokens", "output_tokens",
+              "ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "window_hours", "window_requests")
+
+
+def budget_asked(low: str, facts: Facts, numbers: list[float]) -> tuple[bool, float | None]:
+    """Whether the question asks if a monthly amount (said, or the budget) is enough: (asks, amount in USD or None
+    for the spec's budget). Only money: 'are 8 GPUs enough?' asks about GPUs."""
+    if not (_ENOUGH.search(low) and (_QUESTION.search(low) or _INTERROGATIVE.match(low))):
+        return False, None
+    if any(f in facts.values for f in _NOT_MONEY) or any(facts.lists.values()):
+        return False, None
+    if "budget_monthly_usd" in facts.values:
+        return True, float(facts.values["budget_monthly_usd"])
+    if len(numbers) == 1 and _MONEY.search(low):
+        return True, numbers[0]  # a bare amount asked about ("is 12k even enough?"): dollars a month
+    return (not numbers and bool(re.search(r"\b(?:budget|money|funds?)\b", low))), None
 
 
 def asks_about_api(low: str) -> bool:

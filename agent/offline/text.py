@@ -75,8 +75,9 @@ def normalize(text: str) -> str:
 # An inline self-correction: "ttft 300ms... sorry I mean 3s", "500 - no, 600 users", "$8k, make that $10k". The value
 # after the cue replaces the one it follows (with that one's unit when it has none), before anything is read, so
 # the corrected value is read in the old one's place and context.
-# (starts only where a number starts, and a digit run is bounded, so a long run is not retried at every digit)
-_NUMBER_TOKEN = r"(?:[$€£]\s?)?(?<![\d.,'])\d{1,15}(?:[,.']\d{1,3}){0,4}(?:\s?(?:k|m|grand|bn)\b)?"
+# (starts only where a number starts, and a digit run is bounded, so a long run is not retried at every digit; the
+# digits of a name are no value: "ttft p95 should be 700ms" corrects nothing)
+_NUMBER_TOKEN = r"(?:[$€£]\s?)?(?<![\d.,'A-Za-z_-])\d{1,15}(?:[,.']\d{1,3}){0,4}(?:\s?(?:k|m|grand|bn)\b)?"
 _UNIT_WORD = r"(?:\s?(?!(?:sorry|oops|no|nope|wait|i|make|actually|correction|rather|or)\b)[a-z/%$€£]{1,12}\b)?"
 _CORRECTION_CUE = (r"(?:\s*(?:\.{2,}|[,;:(\-]|--)\s*|\s+)(?:(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|"
                    r"correction|scratch\s+that|i\s+mean[t]?|make\s+(?:it|that)|(?:it\s+)?should\s+(?:be|say)|"

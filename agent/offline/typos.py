@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 # words whose near neighbours are rarely real words (not "summarize": "summarizer" is a word)
 KEYWORDS = ("budget", "users", "requests", "employees", "latency", "monthly", "tokens", "thousand", "million",
             "customers", "concurrent", "chatbot", "throughput", "namespace", "simultaneous", "quantized", "students",
-            "cheap")
+            "cheap", "nurses", "teachers", "clinicians", "technicians", "colleagues", "physicians", "lawyers")
 _SINGLE = tuple(k for k in KEYWORDS if " " not in k)
 # real words one edit away from a keyword
 LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes", "months", "monthy", "budge",
@@ -23,7 +23,12 @@ LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes"
          "latent", "assistants", "customer", "contract", "document", "ticket", "engineer", "developer", "analyst",
          "lawyer", "student", "employee", "summary", "summaries", "precise", "deployed", "deploys", "millions",
          "thousands", "maxim", "priorities", "cheat", "cheaper", "chess", "studies", "stunts", "generations", "completions", "translations", "concurrently", "concurrency",
-         "chap", "chip", "cheat", "tons", "toke", "rest", "lately", "month", "mostly"}
+         "chap", "chip", "cheat", "tons", "toke", "rest", "lately", "month", "mostly", "nurse", "nursed", "nursery",
+         "teacher", "teaches", "clinician", "clinical", "technician", "technical", "colleague", "physician", "physics",
+         "lawyer", "layers", "players"}
+# what may follow a keyword in a word of its own ("budgeting", "simultaneously"); other tails are typos ("chatbott")
+_INFLECTIONS = ("s", "es", "ed", "ing", "ly", "er", "ers", "ary", "ally", "ously", "ize", "ise", "ization", "ation",
+                "ations", "ness", "ity", "ies", "ied")
 _WORD = re.compile(r"[A-Za-z]{4,}")  # four letters: "usrs", "budgt" typed in a hurry
 
 
@@ -37,7 +42,7 @@ def _fix(word: str) -> str | None:
     for key in _SINGLE:
         if key[0] != low[0] or abs(len(key) - len(low)) > budget:
             continue
-        if low.startswith(key):
+        if low.startswith(key) and (low[len(key):] in _INFLECTIONS or len(low) - len(key) > 2):
             return None  # an inflection of the keyword ("simultaneously", "budgeting"), not a misspelling
         d = OSA.distance(low, key, score_cutoff=budget)
         if d < best_d:

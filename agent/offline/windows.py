@@ -36,7 +36,8 @@ _DURATION = re.compile(
 _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to)|\s*[=:])?"
                            r"(?:\s+(?:now|only|just|about|roughly|around))?\s*~?\s*$")
 _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
-                       r"(?:business|office|working|work)\s+(?:hours|day)\b")
+                       r"(?:business|office|working|work)\s+(?:hours|day)\b|"
+                       r"\b(?:business|office|working)\s+hours\s+only\b")
 _SHIFTS_BEFORE = re.compile(r"\b(\d|two|three|four)\s*$")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,

@@ -97,7 +97,8 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
     """Answer a 'why' question from the current plan: why option N, why not a GPU / model / precision / tensor
     parallel size, why this many GPUs, why it costs what it costs, whether a hosted per-token API would be
     cheaper than self-hosting (about='api'), which option is the cheapest / fastest / best (about='best', target
-    'cost', 'latency' or 'quality'; that option becomes the selected one). Never changes the spec."""
+    'cost', 'latency' or 'quality'; that option becomes the selected one), whether a monthly budget is enough
+    (about='budget', target the amount in USD a month, or none for the spec's budget). Never changes the spec."""
     state = runtime.state
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)
