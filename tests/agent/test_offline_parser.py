@@ -542,3 +542,35 @@ def test_a_question_about_hosted_apis_asks_for_the_plans_comparison(catalog, tex
 def test_mentioning_an_api_is_not_a_question_about_one(catalog):
     result = parse_strict("we use the OpenAI API today, 500 users", catalog)
     assert result.questions == [] and result.updates == {"users": 500}
+
+
+@pytest.mark.parametrize("text,amount", [("is 12k even enough?", 12000), ("will $5k a month cover it?", 5000),
+                                         ("would 20 grand be sufficient?", 20000),
+                                         ("is our budget going to be enough?", None)])
+def test_whether_an_amount_suffices_is_a_question_not_a_budget(catalog, text, amount):
+    result = parse_strict(text, catalog)
+    assert Intent.WHY in result.intents and result.questions == [{"about": "budget", "target": amount}]
+    assert "budget_monthly_usd" not in result.updates
+
+
+def test_enough_of_something_else_is_no_budget_question(catalog):
+    result = parse_strict("is 2k tokens of context enough?", catalog)
+    assert all(q["about"] != "budget" for q in result.questions) and result.updates == {"prompt_tokens": 2000}
+
+
+@pytest.mark.parametrize("text", ["I reckon we'll need H200s eventually", "down the line we might move to B200s",
+                                  "my hunch is we'd end up on 16 GPUs"])
+def test_a_guess_about_the_future_restricts_nothing(catalog, text):
+    result = parse_strict(text, catalog)
+    assert not {"gpus", "models", "max_gpus"} & set(result.updates)
+
+
+def test_an_order_for_today_beside_the_future_holds(catalog):
+    assert parse_strict("use L40S now, we may need bigger cards eventually", catalog).updates == {"gpus": ["L40S"]}
+
+
+def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
+    result = parse_strict("chatbot, 200 requests a minute. peaks of 600", catalog)
+    assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
+    assert result.updates["peak_rps"] == pytest.approx(10.0, rel=1e-3)
+    assert result.notes["rps"] == "said as 200 requests a minute"
