@@ -19,6 +19,7 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline import questions as Q
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
+from agent.offline.currency import currency_of, to_usd
 from agent.offline.facts import (Facts, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
@@ -461,6 +462,7 @@ class _Message:
         cleared = [c for c in self.facts.cleared if c not in updates]
         self._short_answer(own, updates, cleared)
         self._moved_value(own, updates, cleared)
+        self._currency_corrected(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
         intents: list[Intent] = []
@@ -564,7 +566,9 @@ class _Message:
             return False
         quoted = [f for f in LIMITS if f in self.facts.values and getattr(self.spec, f, None) == self.facts.values[f]
                   or f in cleared and getattr(self.spec, f, None) is not None]
-        numbers = [(nt.value(m), nt.text[m.end():m.end() + 12]) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)]
+        # "I said 40 ms ITL, not 400": a number said as not meant is no correction of the quote
+        numbers = [(nt.value(m), nt.text[m.end():m.end() + 12]) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)
+                   if not _NEGATED_NUMBER.search(nt.text[max(0, m.start() - 16):m.start()])]
         said_as = None
         if not quoted and len(numbers) >= 2:  # "the 0.2 s I gave you should have been 0.3": a unit no field claimed
             value, after = numbers[0]
@@ -587,6 +591,22 @@ class _Message:
                     cleared.remove(field)
                 return field in updates
         return False
+
+    def _currency_corrected(self, own: str, updates: dict[str, Any]) -> None:
+        """'that's pounds, not dollars', 'the budget was in euros': the budget the spec holds in dollars was said in
+        another currency, so the amount as said is converted (at the dated rate the note names)."""
+        m = _CURRENCY_FIX.search(own.lower())
+        if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
+            return
+        source = self.spec.sources.get("budget_monthly_usd")
+        code = currency_of(m.group("cur") or m.group("cur2"))
+        if code == "USD" or (source is not None and source.note):  # a note: it was converted from another one already
+            return
+        usd, note = to_usd(float(self.spec.budget_monthly_usd), code)
+        updates["budget_monthly_usd"] = usd
+        self.facts.phrases["budget_monthly_usd"] = m.group(0)
+        if note:
+            self.facts.notes["budget_monthly_usd"] = note
 
     def _moved_value(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """'300 is how many are on it at the same time, not the total', '20 rps is our peak': the value the spec
@@ -644,6 +664,15 @@ class _Message:
 
 
 # a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
+# the currency of the budget said again: "that's pounds not dollars", "it was in euros, not USD", "I meant GBP"
+_CUR = r"(?P<cur>pounds?(?:\s+sterling)?|gbp|£|quid|euros?|eur|€|francs?|chf|yen|jpy|rupees?|inr|yuan|cny|rmb|cad|aud|" \
+       r"canadian\s+dollars?|australian\s+dollars?)"
+_CURRENCY_FIX = re.compile(
+    rf"\b(?:that'?s|it'?s|it\s+was|that\s+was|those\s+are|those\s+were|(?:i|we)\s+meant|(?:i|we)\s+mean|the\s+budget\s+"
+    rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
+    rf"|\b(?:not|n'?t)\s+(?:in\s+)?(?:us\s+)?(?:dollars?|usd)\s*,?\s*(?:but\s+|it'?s\s+|they'?re\s+)?(?:in\s+)?"
+    + _CUR.replace("?P<cur>", "?P<cur2>"))
+_NEGATED_NUMBER = re.compile(r"\b(?:not|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:the\s+)?$")
 _NOT_OLD = re.compile(
     rf"\x01(?P<new>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))[^\x01.;?!]{{0,20}}?"
     rf"\b(?:not|no\s+longer|instead\s+of|rather\s+than)\s+"
@@ -654,7 +683,8 @@ _NOT_OLD = re.compile(
 _CLAUSES = re.compile(r"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s+(?:and|but)\s+(?:also\s+)?)\s+")
 # what a plan comes out at, as the user guessed it: "we'd need 8 GPUs", "it would cost about $20k"
 _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requiring|take|takes|taking|cost|costs|costing|come\s+(?:to|out\s+at)|"
-                          r"end\s+up\s+(?:with|at|needing))\b")
+                          r"end\s+up\s+(?:with|at|needing)|(?:would|will|'d|'ll|could)\s+(?:do|suffice|be\s+enough|"
+                          r"be\s+plenty|handle\s+it|cover\s+it))\b")
 # a figure of the plan asked about: its latencies, cost, GPUs, model, memory, throughput, headroom
 _PLAN_MEASURE = re.compile(r"\b(?:latenc(?:y|ies)|ttft|itl|e2e|first[\s-]token|p9[59]|response\s+time|cost|costs|price|"
                            r"bill|spend|gpus?|cards?|replicas?|nodes?|model|precision|quantization|memory|vram|"
