@@ -155,6 +155,12 @@ class _Message:
     # ------------------------------------------------------------------ per sentence
 
     def sentence(self, index: int, sentence: str) -> None:
+        parts = _WHY_CLAUSE.split(sentence)
+        if len(parts) > 1 and all(p.strip() for p in parts):
+            # "users 1.5k (not 1k), no L4, and why H100-SXM on opt 1?": the why asks about its own clause only
+            for part in parts:
+                self.sentence(index, part)
+            return
         if Q.retraction_count(sentence.lower()) > 1:  # "that GPU cap wasn't mine, and fp8 isn't a requirement"
             parts = [p for p in _CLAUSES.split(sentence) if p.strip()]
             if len(parts) > 1:
@@ -463,6 +469,7 @@ class _Message:
         self._short_answer(own, updates, cleared)
         self._moved_value(own, updates, cleared)
         self._currency_corrected(own, updates)
+        self._named_field_corrected(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
         intents: list[Intent] = []
@@ -592,6 +599,19 @@ class _Message:
                 return field in updates
         return False
 
+    def _named_field_corrected(self, own: str, updates: dict[str, Any]) -> None:
+        """'the head count I gave at the start was off - it's 2,300': a field named by its noun and said to be wrong,
+        with one number left unread, takes that number (in the field's own unit)."""
+        low = own.lower()
+        if self.spec is None or updates or not _WRONG_CUE.search(low):
+            return
+        named = [f for f in Q.named_fields(low) if f in LIMITS]
+        numbers = [nt.value(m) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)]
+        if len(named) == 1 and len(numbers) == 1:
+            updates.update(checked({named[0]: numbers[0]}, {named[0]: f"{numbers[0]:g}"}, self.facts.problems))
+            if named[0] in updates:
+                self.facts.phrases[named[0]] = f"{numbers[0]:g}"
+
     def _currency_corrected(self, own: str, updates: dict[str, Any]) -> None:
         """'that's pounds, not dollars', 'the budget was in euros': the budget the spec holds in dollars was said in
         another currency, so the amount as said is converted (at the dated rate the note names)."""
@@ -672,6 +692,10 @@ _CURRENCY_FIX = re.compile(
     rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
     rf"|\b(?:not|n'?t)\s+(?:in\s+)?(?:us\s+)?(?:dollars?|usd)\s*,?\s*(?:but\s+|it'?s\s+|they'?re\s+)?(?:in\s+)?"
     + _CUR.replace("?P<cur>", "?P<cur2>"))
+# a value said to be wrong: "the head count I gave was off", "that TTFT figure is wrong", "I got the budget wrong"
+_WRONG_CUE = re.compile(r"\b(?:was|is|were|are|'s)\s+(?:(?:a\s+bit|way|totally|completely|slightly)\s+)?(?:off|wrong|"
+                        r"incorrect|inaccurate|a\s+typo|a\s+mistake|not\s+right|outdated|out\s+of\s+date|stale)\b|"
+                        r"\bgot\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+wrong\b")
 _NEGATED_NUMBER = re.compile(r"\b(?:not|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:the\s+)?$")
 _NOT_OLD = re.compile(
     rf"\x01(?P<new>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))[^\x01.;?!]{{0,20}}?"
@@ -680,6 +704,7 @@ _NOT_OLD = re.compile(
     rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))")
 # where a sentence with several withdrawals is cut into its clauses
+_WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
 _CLAUSES = re.compile(r"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s+(?:and|but)\s+(?:also\s+)?)\s+")
 # what a plan comes out at, as the user guessed it: "we'd need 8 GPUs", "it would cost about $20k"
 _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requiring|take|takes|taking|cost|costs|costing|come\s+(?:to|out\s+at)|"

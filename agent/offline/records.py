@@ -142,6 +142,36 @@ def _csv_rows(text: str) -> str:
     return text
 
 
+# a table that sets how things are beside what they should be ("| metric | current (OpenAI) | target |"): the
+# requirement is the target column
+_NOW_COLUMN = re.compile(r"\b(?:current(?:ly)?|today|existing|old|as[\s-]is|baseline|present|now|legacy|before)\b", re.I)
+_TARGET_COLUMN = re.compile(r"\b(?:target|goal|required|requirements?|new|desired|future|to[\s-]be|wanted|needed|after|"
+                            r"planned|proposed)\b", re.I)
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _target_columns(text: str) -> str:
+    """Rows of a markdown table with a 'current' and a 'target' column keep their key and the target value only."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        if not (line.strip().startswith("|") and _TABLE_RULE.match(lines[i + 1])):
+            continue
+        header = _cells(line)
+        target = next((j for j, h in enumerate(header) if j and _TARGET_COLUMN.search(h)), None)
+        if target is None or not any(j and _NOW_COLUMN.search(h) for j, h in enumerate(header) if j != target):
+            continue
+        lines[i] = ""
+        for k in range(i + 2, len(lines)):
+            if not lines[k].strip().startswith("|"):
+                break
+            cells = _cells(lines[k])
+            lines[k] = f"| {cells[0]} | {cells[target]} |" if len(cells) > target else lines[k]
+    return "\n".join(lines)
+
+
 def structured_rows(text: str) -> str:
     """``text`` with the rows of a pasted table, JSON, CSV, YAML or key/value list written as one sentence each."""
     if len(text) > MAX_STRUCTURED_CHARS:
@@ -152,4 +182,6 @@ def structured_rows(text: str) -> str:
         text = _csv_rows(text)
     if not _STRUCTURED.search(text):
         return text
+    if "|" in text:
+        text = _target_columns(text)
     return "\n".join(_row(line) for line in text.split("\n"))
