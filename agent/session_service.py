@@ -200,6 +200,11 @@ class AgentService:
         with self.kb.db.connection() as conn:
             return sessions_repo.create(conn, owner, _storable(title), session_id)
 
+    def adopt_sessions(self, from_owner: str, to_owner: str) -> int:
+        """Give ``from_owner``'s sessions to ``to_owner`` (an owner name no caller has any more); how many moved."""
+        with self.kb.db.connection() as conn:
+            return sessions_repo.reassign_owner(conn, from_owner, to_owner)
+
     def list_sessions(self, owner: str) -> list[SessionRecord]:
         with self.kb.db.connection() as conn:
             return sessions_repo.list_for(conn, owner)

@@ -6,6 +6,7 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -22,6 +23,10 @@ from knowledge.settings import KnowledgeSettings
 from tools.planner import warm_start
 
 VERSION = "0.1.0"
+# Who a loopback caller of the API without keys was before it became the local user (COMPASS_USER, else the OS
+# user, as the terminal and the web UI are): such sessions are the local user's and are handed over at start.
+LEGACY_LOCAL_OWNER = "local"
+log = structlog.get_logger(__name__)
 UI_PATH = "/ui"
 
 
@@ -37,6 +42,7 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         app.state.kb = kb or open_knowledge_base(KnowledgeSettings())
         app.state.agent = AgentService(app.state.kb, llm=agent_settings.llm, deploy_target=agent_settings.deploy_target,
                                        allowed_namespaces=agent_settings.namespaces)
+        _adopt_legacy_local_sessions(app.state.agent, api_settings, agent_settings)
         warm_start.restore(app.state.kb.catalog)  # the engine results `compass api` prepared: no cold first plans
         app.state.compute = ComputePool(app.state.kb.db.url, workers=api_settings.api_compute_workers,
                                         timeout_s=api_settings.api_compute_timeout_s)
@@ -92,6 +98,18 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
             return RedirectResponse(UI_PATH)
 
     return app
+
+
+def _adopt_legacy_local_sessions(agent: AgentService, api_settings: ApiSettings, agent_settings: AgentSettings) -> None:
+    """On a single-user install (no API keys) the sessions the API made as 'local' become the local user's, so
+    `compass sessions list`, the web UI and the API show them again. With keys, 'local' could be a key's user: left."""
+    local_user = agent_settings.local_user
+    if api_settings.keys() or local_user == LEGACY_LOCAL_OWNER:
+        return
+    moved = agent.adopt_sessions(LEGACY_LOCAL_OWNER, local_user)
+    if moved:
+        log.info("sessions adopted", count=moved, owner=local_user,
+                 why=f"the API without keys used to save them as '{LEGACY_LOCAL_OWNER}'")
 
 
 def exit_cleanly_on_sigterm() -> None:

@@ -45,6 +45,11 @@ def list_for(conn: psycopg.Connection, owner: str, limit: int = 100) -> list[Ses
     return [_record(r) for r in rows]
 
 
+def reassign_owner(conn: psycopg.Connection, from_owner: str, to_owner: str) -> int:
+    """Give every session of ``from_owner`` to ``to_owner``; the number moved."""
+    return conn.execute("UPDATE sessions SET owner = %s WHERE owner = %s", (to_owner, from_owner)).rowcount
+
+
 def update(conn: psycopg.Connection, session_id: uuid.UUID, *, stage: str, turns: int, pending_approval: bool,
            title: str | None = None) -> None:
     conn.execute(

@@ -224,6 +224,31 @@ def test_on_a_single_user_install_the_api_and_the_terminal_are_the_same_local_us
         assert {sid, terminal} <= {s["id"] for s in c.get("/v1/sessions").json()}
 
 
+def test_sessions_the_keyless_api_saved_as_local_become_the_local_users_and_not_with_keys(kb):
+    """Before the API without keys answered as the local user it saved its sessions as 'local'; they are handed
+    to the local user when such an API starts. With keys 'local' may be a key's user, so nothing moves."""
+    from agent.config import AgentSettings
+    from agent.session_service import AgentService
+    from api.app import create_app
+    from api.settings import ApiSettings
+    from tests.api.conftest import ServerThread
+
+    service = AgentService(kb)
+    try:
+        old = service.create_session("local", "saved before the upgrade").id
+        keyed = ApiSettings(api_keys="k:local", api_rate_per_minute=1000)
+        with ServerThread(create_app(kb=kb, api_settings=keyed, agent_settings=AgentSettings(user="alice"))):
+            pass
+        assert [s.id for s in service.list_sessions("local")] == [old]
+        keyless = ApiSettings(api_rate_per_minute=1000)
+        with ServerThread(create_app(kb=kb, api_settings=keyless, agent_settings=AgentSettings(user="alice"))) as server:
+            with httpx.Client(base_url=server.url, timeout=60) as c:
+                assert [s["id"] for s in c.get("/v1/sessions").json()] == [str(old)]
+        assert service.list_sessions("local") == [] and [s.id for s in service.list_sessions("alice")] == [old]
+    finally:
+        service.close()
+
+
 def test_with_api_keys_sessions_stay_per_owner_and_the_miss_says_whose_were_searched(keyed_server):
     alice, bob = {"X-API-Key": "alice-key"}, {"X-API-Key": "bob-key"}
     with httpx.Client(base_url=keyed_server.url, timeout=60) as c:
