@@ -12,7 +12,7 @@ from langchain_core.messages import ToolMessage
 
 from agent.acts import Reading
 from agent.clarify import follow_up
-from agent.offline.policy import deploy_only_changes, main_act
+from agent.offline.policy import deploy_only_changes, deploys_new_top, main_act
 from agent.replies import GREETING, HELP, UNPARSED, comparison_text, plan_text, questions_text, spec_text
 from agent.state import AgentState
 from agent.tools import names as T
@@ -22,6 +22,8 @@ INJECTION_NOTICE = ("I ignored instructions inside your message that were aimed 
                     "deployment; nothing is ever deployed without your explicit approval.")
 OFF_TOPIC = ("I can only help with sizing and deploying LLMs (model, GPUs, replicas, latency and cost), so I'll "
              "leave that one aside. ")
+_NOT_PREPARED = ("\n\nThe plan changed, so I have not prepared a deployment yet: say *deploy option N* for the option "
+                 "you want from this plan.")
 ECHO_PREFIXES = ("Changed:", "Noted:", "Assumed (defaults):", "No change:", "Could not use", "Note:", "Undid:")
 
 
@@ -84,9 +86,12 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
     planned_now = T.PLAN_CAPACITY in results
     if kind == "ask_why" and main.about == "catalog":
         return _content(results, T.RANK_CATALOG_GPUS) or ""
+    if kind == "deploy" and planned_now and state.plan is not None and T.REQUEST_DEPLOYMENT in results and (
+            deploys_new_top(main, state) and not deploy_only_changes(state)):
+        return _planned(state, reading, results) + "\n\n" + str(_content(results, T.REQUEST_DEPLOYMENT))
     if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
             planned_now and kind in ("deploy", "show_manifests") and not deploy_only_changes(state))):
-        return _planned(state, reading, results)
+        return _planned(state, reading, results) + (_NOT_PREPARED if kind == "deploy" and state.plan else "")
     if kind == "ask_why" and planned_now and not _planned_before(state) and T.EXPLAIN in results:
         return _planned(state, reading, results) + "\n\n" + str(_content(results, T.EXPLAIN))  # need + question
     for act_kind, tool in (("deploy", T.REQUEST_DEPLOYMENT), ("show_manifests", T.SHOW_MANIFESTS),

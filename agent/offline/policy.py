@@ -57,6 +57,14 @@ def deploy_only_changes(state: AgentState) -> bool:
     return bool(state.changes) and all(c.field in ("namespace", "description") for c in state.changes)
 
 
+def deploys_new_top(main: Any, state: AgentState) -> bool:
+    """'users are actually 600. now deploy': a deploy request that names no option, after none but the top one was
+    picked, is option 1 of the plan re-made this turn. It goes straight to the approval, which shows exactly what
+    would be deployed (model, GPUs, cost, predicted p95 latencies). A named option ('deploy option 2') or an earlier
+    pick of another option meant a row of the plan the user saw before: the new plan is shown first."""
+    return main.act == "deploy" and main.option is None and (state.selected_option or 1) == 1
+
+
 def main_act(reading: Reading) -> Any | None:
     """The act that decides the turn's main tool (a bare 'let's do that' is an adoption, handled as spec acts)."""
     for kind in MAIN_ACTS:
@@ -104,7 +112,8 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
             return [_call(T.PLAN_CAPACITY, {}, state, 0)]
         if state.plan is None:
             return []  # planning asked a question or failed: the answer says so
-        if kind in ("deploy", "show_manifests") and planned and not deploy_only_changes(state):
+        if kind in ("deploy", "show_manifests") and planned and not (deploy_only_changes(state)
+                                                                     or deploys_new_top(main, state)):
             return []  # only an option the user has seen is deployed: a new plan is shown first
         if kind == "compare" and T.COMPARE_OPTIONS not in done:
             return [_call(T.COMPARE_OPTIONS, {"options": main.options[:2]}, state, 0)]

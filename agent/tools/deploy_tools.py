@@ -20,6 +20,8 @@ from agent.guards import deploy_requested, latest_user_text
 from agent.state import Deployment, Stage
 from agent.tools.common import Runtime, reply, step
 from agent.tools.names import RENDER_MANIFESTS, REQUEST_DEPLOYMENT, SHOW_MANIFESTS, VALIDATE
+from knowledge.domain import Recommendation
+from knowledge.domain.display import ms, usd
 from tools import deploy_path
 from tools.deploy_path import Prepared
 
@@ -46,6 +48,21 @@ def _refusal(n: int, preview: Prepared, ctx: AgentContext) -> str:
         lines.append("- the manifests did not pass validation:")
         lines += [f"  - {p}" for p in others]
     return "\n".join(lines)
+
+
+def _p95(stats) -> str:
+    return f"{ms(stats.p95)} ms" if stats is not None else "-"
+
+
+def approval_line(rec: Recommendation) -> str:
+    """What the approval is for, from the plan's own row: the exact configuration, its cost and its predicted p95
+    latencies (with their provenance), so an approval never rests on a plan shown in another turn."""
+    c, p = rec.config, rec.prediction
+    return (f"Option {rec.rank}: {rec.model_id} ({c.precision.value}) on {rec.total_gpus} x {c.gpu} "
+            f"({rec.replicas} replica(s) of TP{c.tensor_parallel}), {usd(rec.monthly_cost_usd)} a month "
+            f"({'within' if rec.within_budget else 'over'} budget); predicted p95 TTFT {_p95(p.ttft_ms)}, ITL "
+            f"{_p95(p.itl_ms)}, E2E {_p95(p.e2e_ms)} ({p.provenance.value}), "
+            f"{'meets the SLOs' if rec.meets_slos else 'misses an SLO'}.")
 
 
 def _option(runtime: Runtime, option: int | None) -> tuple[int, str | None]:
@@ -101,11 +118,12 @@ def request_deployment(runtime: Runtime, option: Annotated[int | None, Field(ge=
         return reply(runtime, REQUEST_DEPLOYMENT, _refusal(n, preview, ctx), error=True, tool_runs=[run],
                      stage=Stage.DEPLOY)
     rec, bundle = state.plan.recommendations[n - 1], preview.bundle
+    planned = approval_line(rec)
     dep = Deployment(option=n, target=ctx.deploy_target, namespace=bundle.namespace, name=bundle.name,
-                     status="awaiting_approval", summary=list(bundle.summary), objects=len(bundle.manifests),
+                     status="awaiting_approval", summary=[planned, *bundle.summary], objects=len(bundle.manifests),
                      bundle=bundle, digest=bundle.digest)
     text = (f"Ready to deploy option {n} ({rec.model_id} on {rec.total_gpus} x {rec.gpu}) to "
-            f"**{dep.target}** in namespace **{dep.namespace}**. The manifests create:\n"
+            f"**{dep.target}** in namespace **{dep.namespace}**.\n\n{planned}\n\nThe manifests create:\n"
             + "\n".join(f"- {line}" for line in bundle.summary)
             + "\n\nNothing is applied until you approve. Approve or reject?")
     return reply(runtime, REQUEST_DEPLOYMENT, text, deployment=dep, tool_runs=[run], stage=Stage.DEPLOY,

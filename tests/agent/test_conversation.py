@@ -129,3 +129,27 @@ def test_streamed_events_show_steps_and_the_reply(service, session):
     text = "".join(e.data["text"] for e in events if e.event == "token")
     reply = next(e.data["text"] for e in events if e.event == "reply")
     assert text == reply
+
+
+def test_a_change_then_deploy_goes_to_an_approval_that_shows_what_it_deploys(service, session):
+    """'users are actually 600. now deploy': the new plan's top option goes to the approval, which names the exact
+    configuration, its cost and its predicted p95 latencies (from the new plan); a named option or an earlier pick
+    of another row is shown in the new plan first, never deployed from a plan the user did not see."""
+    service.turn(session, "alice", "summarization for 400 users")
+    r = service.turn(session, "alice", "right, users are actually 600. now deploy")
+    view = service.view(session, "alice")
+    top = view.state.plan.recommendations[0]
+    assert view.state.spec.users == 600 and view.pending_approval is not None
+    assert view.state.deployment.option == 1 and view.state.deployment.status == "awaiting_approval"
+    line = view.state.deployment.summary[0]
+    assert line.startswith(f"Option 1: {top.model_id}") and f"{top.total_gpus} x {top.gpu}" in line
+    assert f"${top.monthly_cost_usd:,.0f} a month" in line and "predicted p95 TTFT" in line
+    assert "Changed: users 400 -> 600" in r.reply and line in r.reply and "| 1" in r.reply
+
+    other = service.create_session("alice").id
+    service.turn(other, "alice", "summarization for 400 users")
+    service.turn(other, "alice", "I'll take option 2")
+    r = service.turn(other, "alice", "users are 600 actually. deploy it")
+    view = service.view(other, "alice")
+    assert view.state.spec.users == 600 and view.pending_approval is None and view.state.deployment is None
+    assert "not prepared a deployment" in r.reply
