@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.offline import vocabulary as V
+from agent.offline.importance import said_priority
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
@@ -369,6 +370,10 @@ def _priority(text: str, f: Facts) -> None:
     said = V.PRIORITY_SET.search(text)
     if said:
         f.put("priority", V.PRIORITY_WORDS[said.group(1)], said.group(0))
+        return
+    stated = said_priority(text)  # what the clause predicates of a measure, however the measure is named
+    if stated:
+        f.put("priority", stated[0], stated[1])
         return
     hits = []
     for value, pattern in (*V.PRIORITIES, *V.PRIORITY_SIGNALS):

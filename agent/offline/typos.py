@@ -15,7 +15,8 @@ from rapidfuzz.distance import OSA
 # words whose near neighbours are rarely real words (not "summarize": "summarizer" is a word)
 KEYWORDS = ("budget", "users", "requests", "employees", "latency", "monthly", "tokens", "thousand", "million",
             "customers", "concurrent", "chatbot", "throughput", "namespace", "simultaneous", "quantized", "students",
-            "cheap", "nurses", "teachers", "clinicians", "technicians", "colleagues", "physicians", "lawyers")
+            "cheap", "nurses", "teachers", "clinicians", "technicians", "colleagues", "physicians", "lawyers", "priority",
+            "quality")
 _SINGLE = tuple(k for k in KEYWORDS if " " not in k)
 # real words one edit away from a keyword
 LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes", "months", "monthy", "budge",
