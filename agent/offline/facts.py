@@ -26,9 +26,14 @@ from knowledge.domain.enums import PriceTier, UseCase
 
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
 _NS_CANDIDATE = r"[\"'`]?([A-Za-z0-9][\w.-]{0,80})"
+# what is said of a namespace before its name: "namespace will be llm-prod", "the namespace has to be rag-dev"
+_NS_IS = (r"(?:called|named|=|:|(?:is|'s|will|would|should|must|shall|has\s+to|needs\s+to|is\s+going\s+to|"
+          r"ought\s+to)(?:\s+be)?|set\s+to|becomes?)")
+# the platform or kind of a namespace said before the word ("the Kubernetes namespace claims-ai"): not its name
+_NS_KIND = r"(?!(?:kubernetes|k8s|kube|openshift|cluster|target|deployment|same|dedicated|separate|own|new)\b)"
 _NAMESPACE = re.compile(
-    rf"\bnamespaces?\s*(?:called|named|is|=|:)?\s*{_NS_CANDIDATE}|"
-    rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+)?{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
+    rf"\bnamespaces?\s*(?:{_NS_IS})?\s*{_NS_CANDIDATE}|"
+    rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+|our\s+|a\s+)?{_NS_KIND}{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
     rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\b(?:to|into|in|under)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
     r"\bdeploy(?:\s+(?:it|this|that|them|option\s*#?\d+|the\s+\w+\s+one|#\d+))?\s+(?:to|into|in)\s+"
     r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b", re.I)
@@ -287,12 +292,26 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
         if _NOT_JUST.search(text[max(0, m.start - 40):m.start]):
             f.cleared.append("gpus")  # "other GPUs are fine too, not just the A100s": the restriction is lifted
             continue
+        if m.positive and _conditional(text, m.start, m.end):
+            continue  # "SXM only if H100", "if it's an H100, the SXM one": a condition, not a restriction
         f.add("gpus" if m.positive else "exclude_gpus", m.names)
         if m.positive and m.broad:
             f.broad.update({name: m.broad for name in m.names})
         if m.positive and _additive(text, m.start, m.end):
             f.additive.add("gpus")
     return mask(text, spans, "§")
+
+
+# a GPU named in a condition ("SXM only if H100", "if we go with H100s, SXM ones") restricts nothing; "L4s if
+# possible" is a preference
+_IF_BEFORE = re.compile(r"(?<!what\s)(?<!even\s)(?<!as\s)\b(?:if|when|whenever|in\s+case|assuming|should\s+(?:you|we)\s+(?:go|pick|use|choose))\s+"
+                        r"(?:(?:it'?s|it\s+is|we|you|they|they'?re)\s+)?(?:[\w']+\s+){0,3}$")
+_IF_AFTER = re.compile(r"\s*(?:only\s+)?(?:if|when|in\s+case)\b(?!\s+(?:possible|available|feasible|(?:we|you)\s+can|"
+                       r"it\s+(?:fits|works|helps)))")
+
+
+def _conditional(text: str, start: int, end: int) -> bool:
+    return bool(_IF_AFTER.match(text, end) or _IF_BEFORE.search(text[max(0, start - 40):start]))
 
 
 def _negated(text: str, start: int) -> bool:
