@@ -125,7 +125,8 @@ def similar_text(similar: Sequence[SimilarDeployment]) -> str:
                      f"({o.spec.use_case.label if o.spec.use_case else 'unknown use case'}, {rate(o.spec.rps)} req/s, "
                      f"{o.evidence}): {verdict}; {seen} p95 TTFT {_ms(m.ttft_ms.p95)} ms, ITL {_ms(m.itl_ms.p95)} ms "
                      f"(predicted {_ms(o.predicted.ttft_ms.p95 if o.predicted.ttft_ms else None)} / "
-                     f"{_ms(o.predicted.itl_ms.p95 if o.predicted.itl_ms else None)} ms)")
+                     f"{_ms(o.predicted.itl_ms.p95 if o.predicted.itl_ms else None)} ms)"
+                     + (f" ({s.runs_text}; the nearest shown)" if s.runs > 1 else ""))
     return "\n".join(lines)
 
 

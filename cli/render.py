@@ -245,7 +245,8 @@ def past_outcomes_lines(recommendations, similar, limit: int = 3) -> list[str]:
         use_case = o.spec.use_case.label if o.spec.use_case else "a workload"
         lines.append(f"Option {n} ({r.model_id} {r.config.precision} on {r.total_gpus} x {r.gpu}) was validated on "
                      f"{o.created_at:%Y-%m-%d} for {use_case} at {asked} ({o.evidence}): {o.verdict}; p95 TTFT "
-                     f"{_ms(m.ttft_ms)} ms, ITL {_ms(m.itl_ms)} ms, E2E {_ms(m.e2e_ms)} ms.")
+                     f"{_ms(m.ttft_ms)} ms, ITL {_ms(m.itl_ms)} ms, E2E {_ms(m.e2e_ms)} ms"
+                     + (f" ({s.runs_text}; the nearest shown)." if s.runs > 1 else "."))
         if len(lines) == limit:
             break
     return lines

@@ -96,3 +96,18 @@ class DeploymentOutcome(BaseModel):
 class SimilarDeployment(BaseModel):
     outcome: DeploymentOutcome
     distance: float = Field(description="workload-embedding distance; 0 = identical workload")
+    runs: int = Field(default=1, ge=1, description="validations of this same configuration at this same workload "
+                                                   "among the nearest; `outcome` is the nearest (then newest) of them")
+    runs_passed: int = Field(default=0, ge=0, description="how many of those runs passed")
+
+    @property
+    def runs_text(self) -> str:
+        """'' for one run; '3 runs of it, 1 passed' when the same test was repeated."""
+        return "" if self.runs == 1 else f"{self.runs} runs of it, {self.runs_passed} passed"
+
+
+def same_test(o: DeploymentOutcome) -> tuple:
+    """What makes two validations a repeat of one test: the configuration, the workload and what ran it."""
+    r, c = o.recommendation, o.recommendation.config
+    return (r.model_id, c.precision, r.gpu, r.total_gpus, c.tensor_parallel, o.spec.use_case, round(o.spec.rps or 0, 3),
+            o.target_rps, o.source)

@@ -10,6 +10,7 @@ from pgvector import Vector
 from psycopg.types.json import Jsonb
 
 from knowledge.domain import DeploymentOutcome, DeploymentSpec, SimilarDeployment
+from knowledge.domain.outcome import same_test
 from knowledge.embedding import workload_vector
 
 if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
@@ -42,14 +43,27 @@ def insert_many(conn: psycopg.Connection, outcomes: Sequence[DeploymentOutcome])
 
 
 def similar(conn: psycopg.Connection, spec: DeploymentSpec, k: int = 5) -> list[SimilarDeployment]:
+    """The ``k`` nearest distinct tests (configuration, workload, what ran it), nearest first: a test repeated
+    (the same plan validated again) is one entry that counts its runs, not ``k`` copies of one line."""
     # pgvector's own Vector (float32, the bytes a float32 numpy array sends): a `compass plan` whose engine results
     # are kept never needs numpy, whose import was ~0.1 s of it
     query = Vector(workload_vector(spec))
+    k = max(1, min(k, 100))
     rows = conn.execute(
-        "SELECT outcome, workload <-> %s AS distance FROM deployment_outcomes ORDER BY workload <-> %s LIMIT %s",
-        (query, query, max(1, min(k, 100))),
+        "SELECT outcome, workload <-> %s AS distance FROM deployment_outcomes ORDER BY workload <-> %s,"
+        " created_at DESC LIMIT %s", (query, query, min(8 * k, 400)),
     ).fetchall()
-    return [SimilarDeployment(outcome=DeploymentOutcome.model_validate(o), distance=float(d)) for o, d in rows]
+    found: dict[tuple, SimilarDeployment] = {}
+    for o, d in rows:
+        outcome = DeploymentOutcome.model_validate(o)
+        key = same_test(outcome)
+        if key in found:
+            seen = found[key]
+            seen.runs += 1
+            seen.runs_passed += outcome.passed
+        elif len(found) < k:
+            found[key] = SimilarDeployment(outcome=outcome, distance=float(d), runs_passed=int(outcome.passed))
+    return list(found.values())
 
 
 def count(conn: psycopg.Connection) -> int:

@@ -43,3 +43,18 @@ def test_similar_deployments_returns_the_nearest_workloads_first(kb):
     assert names == ["chat-2", "chat-2.5-long", "chat-50"]
     assert found[0].distance < found[1].distance < found[2].distance
     assert found[0].outcome.spec.rps == 2  # the full outcome comes back
+
+
+def test_a_repeated_test_is_one_entry_that_counts_its_runs(kb):
+    """The same plan validated three times at the same workload is one similar deployment with 3 runs (1 passed),
+    not three copies crowding out the next nearest test; the nearest run (then the newest) stands for them."""
+    chat = spec(UseCase.CHATBOT_CONVERSATIONAL, 2)
+    repeats = [outcome(chat, passed=p) for p in (False, True, False)]
+    other = outcome(spec(UseCase.CHATBOT_CONVERSATIONAL, 50))
+    for o in (*repeats, other):
+        kb.record_outcome(o)
+    found = similar_deployments(spec(UseCase.CHATBOT_CONVERSATIONAL, 2.2), k=2, kb=kb)
+    assert [f.outcome.id in {r.id for r in repeats} for f in found] == [True, False]
+    assert found[1].outcome.id == other.id
+    assert (found[0].runs, found[0].runs_passed, found[1].runs) == (3, 1, 1)
+    assert found[0].runs_text == "3 runs of it, 1 passed" and found[1].runs_text == ""
