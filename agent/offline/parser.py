@@ -110,7 +110,9 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
         said = said[:MAX_SENTENCES * 2 // 3] + said[-(MAX_SENTENCES // 3):]
     for i, sentence in enumerate(said):
         msg.sentence(i, sentence)
-    unique = dict.fromkeys(s for block in seg.embedded if not contains_any(block, flagged) for s in sentences(block))
+    # the thread a reply quotes is what the reply updates: read only when the reply itself states nothing
+    blocks = seg.embedded + (seg.history if not (msg.facts.values or msg.facts.lists or msg.use_cases) else [])
+    unique = dict.fromkeys(s for block in blocks if not contains_any(block, flagged) for s in sentences(block))
     pasted = [s for s in unique if _FACTY.search(s)][:MAX_PASTED_SENTENCES]
     for i, sentence in enumerate(pasted, start=len(said)):
         msg.pasted(i, sentence)

@@ -667,7 +667,24 @@ def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
 _LABELS_NEXT = re.compile(r"\s*(?:p9[59]\s*)?(?:of|is|at|:|=|<=?|under|below|at\s+most|~|target|max)?\s*\x01")
 
 
+# the latency of something that is not the model's serving: the network, a link, a lookup before the model is
+# called ("our campus-to-cloud latency is about 70 ms, which we can't change", "retrieval adds ~150 ms"): a fact, no SLO
+_FOREIGN_LATENCY = re.compile(
+    r"\b(?:network|campus[\s-]to[\s-]cloud|office[\s-]to[\s-]cloud|internet|wan|vpn|link|connection|ping|rtt|"
+    r"transatlantic|cross[\s-]region|retrieval|vector\s+(?:db|database|search|store)|embeddings?|database|db|"
+    r"api\s+gateway|proxy|load\s+balancer|firewall)\b")
+
+
+def _foreign_latency(p: _Pass, at: int) -> bool:
+    clause = _clause_before(p.text, at)
+    foreign = [x.start() for x in _FOREIGN_LATENCY.finditer(clause)]
+    own = [x.start() for x in _LAT_SPECIFIC.finditer(clause)]
+    return bool(foreign) and (not own or max(own) < max(foreign))
+
+
 def _latency(p: _Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
+    if _foreign_latency(p, m.start()):
+        return []  # read, and set nothing
     before, after = p.before(m.start()), p.after(m.end())
     label = _LAT_SPECIFIC.match(after.lstrip())
     if label and _LABELS_NEXT.match(p.text, m.end() + len(after) - len(after.lstrip()) + label.end()):

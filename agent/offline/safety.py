@@ -179,6 +179,13 @@ def _add(out: list[str], fragment: str) -> None:
 class Segmented:
     own: str                                    # the user's own words (case preserved)
     embedded: list[str] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)  # the quoted thread a reply answers (see _REPLY_HISTORY)
+
+
+# the start of the thread an e-mail reply quotes: "On Mon, Jan 5, Léa wrote:", "-----Original Message-----",
+# "From: ... Sent: ...". What follows is what was said before the reply, which the reply updates
+_REPLY_HISTORY = re.compile(r"^[ \t>]*(?:on\s[^\n]{3,100}?\bwrote:|-{2,}\s*(?:original|forwarded)\s+message\s*-{2,}|"
+                            r"from:[^\n]{1,120}\n[ \t>]*(?:sent|date):)", re.I | re.M)
 
 
 def segment(text: str, flagged: Sequence[str] = ()) -> Segmented:
@@ -197,6 +204,10 @@ def segment(text: str, flagged: Sequence[str] = ()) -> Segmented:
             return "\n\n"
         return inner  # a quoted name: "team-a", 'L4'
 
+    history: list[str] = []
+    thread = _REPLY_HISTORY.search(text) if ("wrote:" in text or "----" in text or "From:" in text) else None
+    if thread and text[:thread.start()].strip():
+        history, text = [text[thread.start():]], text[:thread.start()]
     own = _FENCE.sub(lift, text) if ("```" in text or "~~~" in text or '"""' in text or "'''" in text) else text
     own = _TAG_BLOCK.sub(lift, own) if "<" in own else own
     own = _lift_json(own, embedded)
@@ -206,7 +217,7 @@ def segment(text: str, flagged: Sequence[str] = ()) -> Segmented:
     own = _BACKTICK.sub(quoted, own) if "`" in own else own
     own = _DQUOTE.sub(quoted, own) if '"' in own else own
     own = _SQUOTE.sub(quoted, own) if "'" in own else own
-    return Segmented("\n\n".join(p.strip() for p in _PARAGRAPH.split(own) if p.strip()), embedded)
+    return Segmented("\n\n".join(p.strip() for p in _PARAGRAPH.split(own) if p.strip()), embedded, history)
 
 
 _OBJECT = re.compile(r"\{[^{}]{0,20000}\}")
