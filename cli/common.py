@@ -46,6 +46,10 @@ def use_case_of(text: str | UseCase | None) -> UseCase | None:
     try:
         return UseCase(text)
     except ValueError:
+        fits = UseCase.matching(text)
+        if len(fits) > 1:
+            raise typer.BadParameter(f"'{text}' fits several use cases: {', '.join(u.label for u in fits)}; "
+                                     "name one of them") from None
         raise typer.BadParameter(f"'{text}' is not a use case; the use cases are: {UseCase.names()}") from None
 
 

@@ -29,7 +29,18 @@ class UseCase(StrEnum):
         if not isinstance(value, str):
             return None
         wanted = _words(value)
-        return next((u for u in cls if wanted in (_words(u.value), _words(u.label))), None)
+        exact = next((u for u in cls if wanted in (_words(u.value), _words(u.label))), None)
+        if exact is not None:
+            return exact
+        fits = cls.matching(value)
+        return fits[0] if len(fits) == 1 else None  # 'rag', 'legal'; never a guess between two ('code')
+
+    @classmethod
+    def matching(cls, value: str) -> list["UseCase"]:
+        """The use cases whose value or label has every word of ``value`` ('rag' -> RAG over documents; 'code' ->
+        code completion and detailed code generation)."""
+        wanted = set(_words(value).split())
+        return [u for u in cls if wanted and wanted <= set(_words(u.value).split()) | set(_words(u.label).split())]
 
     @classmethod
     def names(cls) -> str:

@@ -120,6 +120,7 @@ def test_a_whatif_row_that_cannot_be_planned_fails_the_command_with_its_one_line
 @pytest.mark.parametrize("args,phrase", [
     (("whatif", "--spec", "x.yaml"), "Missing option '--set'"),
     (("usecases", "nope"), "'nope' is not a use case"),
+    (("usecases", "code"), "'code' fits several use cases: code completion, detailed code generation"),
     (("plan", "--users", "many"), "'--users'"),
     (("nosuch",), "No such command"),
 ])

@@ -129,6 +129,12 @@ def test_a_use_case_is_named_by_its_value_or_its_label_everywhere():
         DeploymentSpec(use_case="chat")
     with pytest.raises(ValueError):
         UseCase("nope")
+    # a word of one name only names it ('rag', 'legal'); a word of several names none ('code', 'summarization')
+    assert (UseCase("rag"), UseCase("Legal")) == (UseCase.DOCUMENT_ANALYSIS_RAG, UseCase.RESEARCH_LEGAL_ANALYSIS)
+    for shared in ("code", "summarization"):
+        with pytest.raises(ValueError):
+            UseCase(shared)
+        assert len(UseCase.matching(shared)) == 2
 
 
 def test_a_request_rate_given_two_ways_is_named_and_concurrency_is_whole_users():
