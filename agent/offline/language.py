@@ -38,17 +38,37 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in said if shouting or not (w.isupper() and len(w) <= 4)]
 
 
+_PART = re.compile(r"[.!?;:\n]+|\s[-–—]+\s")
+
+
+def _shares(words: list[str]) -> dict[str, float]:
+    return {lang: sum(w in vocab for w in words) / len(words) for lang, vocab in FUNCTION_WORDS.items()}
+
+
+def has_english_part(text: str) -> bool:
+    """A part of the message (a sentence, or a clause set off by a colon or a dash) of a few words is English:
+    "Chatbot für unsere Mitarbeiter - sorry, English: chatbot for 800 employees" switches to English."""
+    for part in _PART.split(text[:2000]):
+        words = _words(part)
+        if len(words) >= MIN_WORDS:
+            shares = _shares(words)
+            if shares["English"] >= 0.2 and shares["English"] >= max(shares.values()):
+                return True
+    return False
+
+
 def language_of(text: str) -> str | None:
-    """The language a message is written in, when it is clearly not English (None: English, or too short to say)."""
+    """The language a message is written in, when it is clearly not English (None: English, or too short to say,
+    or a message that switches to English in one of its parts)."""
     words = _words(text)
     if len(words) < MIN_WORDS:
         return None
     if any(ord(c) > 0x2E80 for c in "".join(words)):  # CJK and beyond: no function-word list needed
         return "Chinese, Japanese or Korean"
-    shares = {lang: sum(w in vocab for w in words) / len(words) for lang, vocab in FUNCTION_WORDS.items()}
+    shares = _shares(words)
     best = max(shares, key=lambda lang: shares[lang])
     english = shares["English"]
-    if best != "English" and shares[best] >= 0.2 and shares[best] >= 2 * english:
+    if best != "English" and shares[best] >= 0.2 and shares[best] >= 2 * english and not has_english_part(text):
         return best
     return None
 

@@ -163,6 +163,13 @@ class _Message:
             for part in parts:
                 self.sentence(index, part)
             return
+        parts = _QUESTION_AFTER.split(sentence, maxsplit=1)
+        if len(parts) == 2 and all(p.strip() for p in parts) and not parts[0].rstrip().endswith("?"):
+            # "make that 300 ms for first token - how much more would that cost?": the order stands, the question
+            # after it asks about its own clause only
+            for part in parts:
+                self.sentence(index, part)
+            return
         if Q.retraction_count(sentence.lower()) > 1:  # "that GPU cap wasn't mine, and fp8 isn't a requirement"
             parts = [p for p in _CLAUSES.split(sentence) if p.strip()]
             if len(parts) > 1:
@@ -707,6 +714,9 @@ _NOT_OLD = re.compile(
     rf"\x01(?P<new2>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))")
 # where a sentence with several withdrawals is cut into its clauses
 _WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
+# a question clause after a statement, set off by a dash, a semicolon or a colon, up to the question mark
+_QUESTION_AFTER = re.compile(r"\s*(?:[;:]|\s[-–—]+)\s+(?=(?:and\s+|so\s+|but\s+|then\s+)?(?:how|what|which|would|will|could|"
+                             r"can|is|are|does|do|did|should|any\s+idea)\b[^.!?]*\?\s*$)", re.I)
 _CLAUSES = re.compile(r"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s+(?:and|but)\s+(?:also\s+)?)\s+")
 # what a plan comes out at, as the user guessed it: "we'd need 8 GPUs", "it would cost about $20k"
 _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requiring|take|takes|taking|cost|costs|costing|come\s+(?:to|out\s+at)|"
