@@ -24,6 +24,8 @@ class MeasuredPerformance(BaseModel):
     requests_per_s: float = Field(ge=0)
     duration_s: float = Field(ge=0)
     tool: str = Field(description="what measured it, e.g. compass-loadtest or guidellm")
+    failures: list[str] = Field(default_factory=list, description="why requests failed: each distinct reason "
+                                "with its count, most frequent first ('2 x HTTP 503: ...')")
 
 
 # Deploy targets that run the GPU-free simulator instead of a model on a GPU.

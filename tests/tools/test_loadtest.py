@@ -40,3 +40,21 @@ def test_the_schedule_offers_the_planned_rate_however_few_requests_a_short_test_
         gaps = arrival_gaps(plan, np.random.default_rng(0), 10)
         assert abs(gaps.sum() - 10 / 0.52 / 2.0) < 1e-9  # wall-clock: the simulator runs twice as fast
         assert gaps.std() > 0.2 * gaps.mean()  # still random arrivals, not an even spacing
+
+
+def test_a_failed_request_says_why_in_the_stored_outcome():
+    """'1 of 55 requests failed' alone cannot be acted on: the reasons, counted, come with it."""
+    from tests.factories import recommendation
+    from knowledge.domain import DeploymentSpec
+    from tools.validation.loadtest import RequestTiming, summarize
+    from tools.validation.outcome import build_outcome
+
+    timings = [RequestTiming(ok=True, ttft_ms=100, itl_ms=10, e2e_ms=1000, tokens=90)] * 8 + [
+        RequestTiming(ok=False, error="HTTP 503: b'overloaded'"), RequestTiming(ok=False, error="HTTP 503: b'overloaded'"),
+        RequestTiming(ok=False, error="ReadTimeout: ")]
+    measured = summarize(timings, 10.0, tool="test")
+    assert measured.errors == 3 and measured.failures == ["2 x HTTP 503: b'overloaded'", "1 x ReadTimeout: "]
+    outcome = build_outcome(DeploymentSpec(use_case="chatbot", rps=1, ttft_p95_ms=500), recommendation(), measured,
+                            target="local", target_rps=0.8)
+    assert "3 of 11 requests failed (2 x HTTP 503: b'overloaded'; 1 x ReadTimeout: )" in outcome.notes
+    assert not outcome.passed

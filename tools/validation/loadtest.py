@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -146,7 +147,8 @@ def summarize(timings: list[RequestTiming], elapsed_s: float, tool: str) -> Meas
     load the deployment served. Dividing by the time the last answers took to arrive as well understated it
     (104 requests sent at 5.2 req/s read "3.81 req/s")."""
     ok = [t for t in timings if t.ok]
-    return MeasuredPerformance(
+    reasons = Counter(t.error[:160] or "unknown" for t in timings if not t.ok)
+    return MeasuredPerformance(failures=[f"{n} x {why}" for why, n in reasons.most_common(3)],
         ttft_ms=_figures([t.ttft_ms for t in ok]), itl_ms=_figures([t.itl_ms for t in ok if t.itl_ms is not None]),
         e2e_ms=_figures([t.e2e_ms for t in ok]), requests=len(timings), errors=len(timings) - len(ok),
         requests_per_s=len(ok) / elapsed_s if elapsed_s > 0 else 0.0, duration_s=elapsed_s, tool=tool)

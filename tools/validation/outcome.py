@@ -105,7 +105,8 @@ def build_outcome(spec: DeploymentSpec, rec: Recommendation, measured: MeasuredP
             notes.append(f"large prediction error on p95 {label}: measured {got.p95:,.0f} ms vs predicted "
                          f"{predicted.p95:,.0f} ms ({error:+.0%})")
     if measured.errors:
-        notes.append(f"{measured.errors} of {measured.requests} requests failed")
+        notes.append(f"{measured.errors} of {measured.requests} requests failed"
+                     + (f" ({'; '.join(measured.failures)})" if measured.failures else ""))
     passed = bool(checks) and all(c.met for c in checks) and measured.errors == 0 and reached >= MIN_REACHED
     return DeploymentOutcome(target=target, spec=spec, recommendation=rec, predicted=rec.prediction,
                              measured=measured, slo_checks=checks, passed=passed, notes=notes,
