@@ -260,8 +260,10 @@ def _match_family(idx: _Index, keyword: str, tail: str) -> tuple[tuple[str, ...]
     family = next((fam for pat, fam in idx.keyword_family.items() if re.fullmatch(pat, keyword)), keyword)
     wanted = {w.strip(".:") for w in model_tokens(keyword) | model_tokens(tail)} - _IGNORABLE - {""}
     # a major version names its minor versions ("Llama 3 70B" is Llama 3.1 or 3.3 70B)
+    # "a22b" said as one word is the catalog's "a" "22b" (its names are split where letters meet digits)
     hits = [mid for mid, toks in idx.tokens.items()
-            if all(w in toks or (w.isdigit() and any(t.startswith(w + ".") for t in toks)) for w in wanted)]
+            if all(w in toks or (w.isdigit() and any(t.startswith(w + ".") for t in toks))
+                   or set(re.sub(r"([a-z])(\d)", r"\1 \2", w).split()) <= toks for w in wanted)]
     same_family = [mid for mid in hits if idx.family[mid].startswith(family)]
     hits = same_family or hits
     plain = [mid for mid in hits if not (model_tokens(idx.family[mid]) & _QUALIFIERS - wanted)]

@@ -20,7 +20,7 @@ from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, s
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
 from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates, unit_scale
 from agent.offline.text import mask, squeeze
-from agent.offline.windows import ITEMS, blank, find_window
+from agent.offline.windows import ITEMS, Window, blank, find_window
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import PriceTier, UseCase
 
@@ -135,15 +135,30 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known, rate_scale)
     for q in found:
         _quantity(q, f)
-    rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours))
+    rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours), window)
     f.leftover = Numbered(rest, nt.values)
     return f
+
+
+# a count said of one part of a window of several ("two 10-hour shifts, each shift handles about 9,000 calls", "4,000
+# tickets per shift"): the window's count is that times the parts
+_PART_BEFORE = re.compile(r"\b(?:each|every|per|a|one)\s+(?:shift|window|run|slot)\b[^\x01.;]{0,30}$")
+_PART_AFTER = re.compile(r"^[^\x01.;]{0,20}?\b(?:(?:in\s+)?each|every|per|a)\s+(?:shift|window|run|slot)\b|^\s*(?:apiece|each)\b")
+
+
+def _per_part(nt: Numbered, m: re.Match, window: Window, f: Facts) -> None:
+    count = f.values.get("window_requests")
+    if window.parts > 1 and count and (_PART_BEFORE.search(nt.text[max(0, m.start() - 50):m.start()])
+                                       or _PART_AFTER.match(nt.text[m.end():m.end() + 30])):
+        total = count * window.parts
+        f.put("window_requests", total, f.phrases["window_requests"])
+        f.notes["window_requests"] = f"{count:,} per {window.phrase.split()[-1]} x {window.parts} = {total:,}"
 
 
 # any counted plural is a work item ("2,400 episodes per night", "20,000 of them between 10pm and 6am"), except
 # units, sizes of each item ("100+ pages each") and small counts of parts ("3 bullets")
 _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|tokens|words|gpus|cards|nodes|replicas|"
-              r"users|shifts|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
+              r"users|shifts|windows|runs|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
               r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
 _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
                     r"\b(?!\s*(?:each|apiece|per\s+(?:item|document|doc|request|file))\b)"
@@ -207,7 +222,7 @@ def day_count_in_window(f: Facts) -> None:
         f.put("window_requests", round(count), phrase)
 
 
-def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
+def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = None) -> str:
     """Counts of work items: within a window they are the window's requests ("300k tickets between 1am and 6am",
     "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
     sentence. A per-day rate in a sentence with a window is the window's count, not a 24-hour rate."""
@@ -223,6 +238,8 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool) -> str:
             continue  # "150 of them": which count is the question's (users), not a work item
         if windowed or "night" in per:
             f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
+            if window is not None:
+                _per_part(nt, m, window, f)
         elif not per or "da" in per:  # a count per day is the window's too, once a window is said
             f.item_counts.append(round(value))
         spans.append(m.span())

@@ -169,6 +169,9 @@ _LAT_GENERIC = re.compile(
 _ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s)\b)*")
 
 _TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+# a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
+_IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*{NUM}\s*(?:tokens?\s+|"
+                          rf"toks?\s+)?out\b")
 _TOKENS_IN_OUT = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?(in|out)\b(?!\s+(?:the|a|an|our|of|to)\b)")
 _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:\s+(?:window|length))?|ctx)\b")
 _TOK_KW = re.compile(
@@ -182,7 +185,7 @@ _TOK_KW = re.compile(
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
-_TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?)"
+_TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?|isl|osl)"
 _TOKENS_KW = re.compile(
     rf"\b{_TOK_NOUN}\s*(?:(?:length|size|tokens?|toks?|are|is|of|around|about|roughly|approx\w*|typically|usually|"
     rf"average|averaging|avg|mean|more\s+like|closer\s+to|nearer|actually|really|now|=|:|~)\s*)*{NUM}"
@@ -392,6 +395,8 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
+    p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", _int(nt.value(m))), ("output_tokens", _int(nt.value(m, 2)))]
+          if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
     if any(q.field in TOKEN_FIELDS for q in p.found) or p.first_asked(TOKEN_FIELDS):  # "2k tokens in and ~300 out"
         p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
                                           _int(nt.value(m)))])
@@ -743,7 +748,7 @@ def _tokens_kw(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     value = p.nt.value(m, 2 if m.group("kw") else 3)  # the number's group in whichever alternative matched
     if value < 16:
         return None  # "2 outputs": a count, never a length in tokens
-    field = "prompt_tokens" if noun.startswith(("prompt", "input")) else "output_tokens"
+    field = "prompt_tokens" if noun.startswith(("prompt", "input", "isl")) else "output_tokens"
     return [(field, _int(value))]
 
 

@@ -69,6 +69,7 @@ class Window:
     phrase: str = ""
     note: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
+    parts: int = 1  # "two 10-hour shifts": the window is that many shifts (a count "per shift" is one part's)
 
 
 def _clock(m: re.Match, p: str) -> float | None:
@@ -163,12 +164,17 @@ def find_window(low: str) -> Window:
         raw = m.group("n").replace(",", ".")
         n = float(raw) if raw[0].isdigit() else float(_WORDS.get(raw, 0))
         hours = n / 60 if m.group("unit").startswith("m") else n
-        shifts = _SHIFTS_BEFORE.search(low[max(0, m.start() - 20):m.start()]) if what == "shift" else None
+        shifts = _SHIFTS_BEFORE.search(low[max(0, m.start() - 20):m.start()]) if what in ("shift", "window") else None
         if shifts:  # "three 8-hour shifts": the window is all of them
-            hours *= _WORDS.get(shifts.group(1)) or float(shifts.group(1))
+            out.parts = int(_WORDS.get(shifts.group(1)) or float(shifts.group(1)))
+            hours *= out.parts
         if 0 < hours <= 24:
             out.hours, out.phrase = hours, m.group(0).strip()
-            out.spans.append(m.span())
+            start, end = m.span()
+            if shifts:  # the count of shifts and the plural go with the window: "two" is no count of work
+                start = max(0, m.start() - 20) + shifts.start()
+                end += 1 if low[end:end + 1] == "s" else 0
+            out.spans.append((start, end))
             return out
     business = _BUSINESS.search(low)
     if business:
