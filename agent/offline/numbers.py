@@ -35,6 +35,7 @@ _WORDNUM = re.compile(
     rf"\b(?:(?:a|an)\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:(?:a\s+)?(?:couple|few|several)(?:\s+of)?\s+(?=(?:hundred|thousand|million|billion)\b))?"
     rf"(?:{_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD}))*\b")
+_NO_ONE = re.compile(r"\bno[\s-]one\b")
 _HALF = re.compile(r"\bhalf\s+a\s+(million|thousand|billion)\b")
 # Durations said in words: "half a second", "under a second", "a couple of seconds".
 _WORD_DURATION = re.compile(r"\b(half\s+an?|a\s+(?:quarter|tenth|fifth)\s+of\s+an?|an?|one|"
@@ -171,6 +172,7 @@ def number_text(text: str) -> Numbered:
         v = _word_value(m.group(0))
         return m.group(0) if v is None else _placeholder(values, v)
 
+    text = _NO_ONE.sub("nobody", text) if "one" in text else text  # "when no one uses it": nobody, not 1
     text = _WORDNUM.sub(words, text)
 
     def duration(m: re.Match) -> str:

@@ -687,9 +687,13 @@ def _foreign_latency(p: _Pass, at: int) -> bool:
     return bool(foreign) and (not own or max(own) < max(foreign))
 
 
+_WAKE_AFTER = re.compile(r"^\s*(?:or\s+so\s+|or\s+two\s+)?(?:to|for\s+(?:it|the\s+\w+)\s+to)\s+(?:wake|start|spin|warm|boot|"
+                         r"load|come\s+up|scale\s+up)")
+
+
 def _latency(p: _Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
-    if _foreign_latency(p, m.start()):
-        return []  # read, and set nothing
+    if _foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text, m.end()):
+        return []  # read, and set nothing: a network's latency, a start-up time ("a minute to wake up")
     before, after = p.before(m.start()), p.after(m.end())
     label = _LAT_SPECIFIC.match(after.lstrip())
     if label and _LABELS_NEXT.match(p.text, m.end() + len(after) - len(after.lstrip()) + label.end()):

@@ -49,7 +49,15 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
      r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
      r"extract\w*|obligations))|\bindemnit(?:y|ies|ification)\b|"
-     r"\bresearch_legal_analysis\b"),
+     r"\bresearch_legal_analysis\b|"
+     # the documents of a legal matter, analysed: "risk analysis across case files & filings", "review depositions"
+     r"\b(?:analy[sz]\w*|review\w*|assess\w*|risk\s+analysis|risk[\s-]flag\w*|go(?:es|ing)?\s+through)\s+(?:[\w&-]+\s+){0,3}?"
+     r"(?:case\s+files?|court\s+(?:filings?|documents?|records?)|filings|pleadings|depositions|briefs|discovery\s+"
+     r"documents?|case\s+law|judgments|rulings)\b"),
+    # the people of legal work: they do legal analysis unless the message names another use ("a chatbot for our
+    # paralegals": the chatbot, said first, wins the tie)
+    (UseCase.RESEARCH_LEGAL_ANALYSIS, 1, r"\b(?:paralegals?|attorneys?|solicitors?|barristers?|litigators?|"
+     r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
      r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on)\s+(?:our\s+|the\s+|"
@@ -121,6 +129,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"exercises|flashcards|lesson\s+plans|worksheets|slogans|taglines|headlines|captions|(?:practice|test|sample|"
      r"review|study|homework|trivia|mock|revision)\s+questions|explanations|lessons|study\s+(?:guides|notes)|"
      r"(?:course|learning|teaching|training)\s+materials?)\b|"
+     # creative prose made to order: "draft quest dialogue and item lore", "write character backstories", "generate
+     # scripts for our videos"
+     r"\b(?:generat|creat|writ|draft|produc|compos|author|churn)\w*\s+(?:out\s+)?(?:[\w-]+\s+){0,2}?(?:dialogues?|lore|"
+     r"stor(?:y|ies)|scripts?|screenplays?|backstor(?:y|ies)|quests?|scenes?|narratives?|fiction|poems?|lyrics|"
+     r"jokes|characters?|plots?|episodes?|chapters?|ad\s+texts?|slogans|product\s+copy|copy)\b|"
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
      r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
      r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
@@ -327,7 +340,11 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"servers|data\s?cent(?:er|re))|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
-     r"(?:gpus?|hardware|§)|\bexisting\s+(?:gpus?|hardware|cluster|§)|\bself[\s-]hosted\s+hardware\b"),
+     r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
+     r"\bself[\s-]hosted\s+hardware\b|"
+     # the hardware said to be theirs after it: "4x A10G (owned)", "the L40S boxes, which we own", "paid off"
+     r"(?:§+|gpus?|cards|servers|nodes|hardware|boxes)\s*(?:\(\s*|,\s*)?(?:which\s+|that\s+)?(?:are\s+|is\s+)?"
+     r"(?:owned|ours|we\s+own|already\s+paid\s+for|paid\s+off)\b"),
     (CostModel.CLOUD, r"\b(?:rent|renting|rented|rental)\b|\b(?:in|on|from)\s+the\s+cloud\b|\bcloud\s+(?:gpus?|"
      r"providers?|instances?|rental|vms?)\b|\b(?:aws|gcp|azure|google\s+cloud|coreweave|lambda\s+labs|"
      r"oracle\s+cloud|oci)\b|\bon[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b|\bopex\b"),
@@ -363,8 +380,15 @@ COLD_START_ON = _re(
     r"\bscal(?:e|es|ed|ing)\s+(?:down\s+)?to\s+zero\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
     r"(?:ok|okay|fine|acceptable|not\s+a\s+problem|no\s+problem)|\b(?:ok|okay|fine)\s+(?:with|to\s+have)\s+cold\s+"
     r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down|be\s+(?:switched|turned|shut)\s+"
-    r"(?:off|down))\b|\b(?:switch|turn|shut)(?:ed)?\s+(?:them\s+|it\s+)?(?:off|down)\s+when\b|\bspin\s+down\s+(?:at\s+night|when\s+"
-    r"idle)|\bidle\s+at\s+night\b|\bserverless\b")
+    r"(?:off|down))\b|\b(?:switch|turn|shut)(?:ed)?\s+(?:them\s+|it\s+)?(?:off|down)\s+(?:(?:completely|entirely|fully)\s+)?"
+    r"(?:when|if|while|overnight|at\s+night|outside)\b|\bspin\s+down\s+(?:at\s+night|when\s+"
+    r"idle)|\bidle\s+at\s+night\b|\bserverless\b|"
+    # a slow start said to be acceptable: "fine if it takes a minute to wake up", "ok if the first request is slow
+    # after a quiet night", "a warm-up delay in the morning is fine"
+    r"\b(?:fine|ok|okay|acceptable|no\s+problem|not\s+a\s+problem|alright|happy|don'?t\s+mind)\s+(?:if|that|when)\s+"
+    r"(?:it|the\s+(?:first\s+)?(?:request|call|answer|one)|things|the\s+bot|the\s+model)\s+(?:takes|needs|is\s+slow|"
+    r"has\s+to)\b[^.;!?]{0,40}?\b(?:to\s+)?(?:wake|start|spin|warm|boot|load|come\s+up)|\b(?:wake|warm|spin)[\s-]?up\s+"
+    r"(?:time|delay|period)s?\s+(?:is|are)\s+(?:fine|ok|okay|acceptable)")
 
 # ------------------------------------------------------------------ retractions ("no budget limit", "any GPU")
 # "drop the GPU restriction", "lift our model requirement"
