@@ -23,7 +23,7 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.facts import (Facts, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, unit_scale
+from agent.offline.quantities import LATENCY_FIELDS, share_of_people, unit_scale
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.records import structured_rows
@@ -204,6 +204,7 @@ class _Message:
                 facts.lists.pop(kind, None)
             facts.namespace = None
         self._named(facts)
+        self._share_of_head_count(facts, sc.fact)
         retraction = Q.retraction_clause(sc.fact)
         if retraction:
             facts = self._retract(facts, sc, retraction)
@@ -247,6 +248,18 @@ class _Message:
             self.said_dont_know = True
             clause = _clause(command_text, m.start(), m.end())
             self.dont_know += [f for f in C.dont_know_fields(clause, self.asked) if f not in self.dont_know]
+
+    def _share_of_head_count(self, facts: Facts, text: str) -> None:
+        """'We're a 6,000-person company; we expect about a third of staff to use it': a share of people with no
+        count of its own is that share of the head count said before (this message first, then the spec)."""
+        share = share_of_people(number_text(text))
+        if share is None or facts.values.get("concurrent_users") or facts.values.get("users") not in (None, share[2]):
+            return
+        base = self.facts.values.get("users") or (self.spec.users if self.spec is not None and self.spec.stated("users")
+                                                  else None)
+        if base:
+            facts.put("users", round(base * share[0]), share[1])
+            facts.notes["users"] = f"{share[1]} = {share[0]:.0%} of {base:,}"
 
     def _rate_scale(self) -> float:
         """req/s per unit of the rate said last (this message first, then the spec): 1/60 for '200 a minute'."""

@@ -498,6 +498,34 @@ def _shares_of_people(p: _Pass) -> None:
         return
 
 
+# a share of people named by a noun, with no count of its own ("we expect about a third of staff to use it", "one in
+# three staff will use it", "maybe 20% of them will be on it"): a share of the head count said elsewhere
+_SHARE_OF_PEOPLE = re.compile(rf"{_SHARE}\s+(?:of\s+)?(?:(?:our|the|all|its|their|those|these|my)\s+)?(?:[a-z-]+\s+)?"
+                              rf"(?:{USER_NOUNS}|workforce|company|organi[sz]ation|firm|head\s?count|them|those)\b")
+_SHARE_USE = re.compile(r"\b(?:use|uses|using|access|active|on\s+it|adopt\w*|log\s+in|rely|onboard\w*|get\s+it|"
+                        r"be\s+on|touch\s+it)\b")
+
+
+def share_of_people(nt: Numbered) -> tuple[float, str, float | None] | None:
+    """(the share, its words, the M of an 'N in M' share) of a head count said elsewhere that ``nt`` (a sentence)
+    gives as its users ("one in three staff": the 3 is no head count)."""
+    if not _SHARE_CUE.search(nt.text) or not _SHARE_USE.search(nt.text):
+        return None
+    m = _SHARE_OF_PEOPLE.search(nt.text)
+    if m is None:
+        return None
+    share = _share_value(_ShareValues(nt), m)  # type: ignore[arg-type]
+    every = nt.values[int(m.group("every")[1:-1])] if m.group("every") else None
+    return (share, _readable(m.group(0), nt), every) if 0 < share < 1 else None
+
+
+class _ShareValues:
+    """What _share_value reads of a pass: the numbers of the text."""
+
+    def __init__(self, nt: Numbered):
+        self.nt = nt
+
+
 def _add_up_people(found: list[Quantity], text: str) -> None:
     """'used by 350 dispatchers and 40 supervisors', '200 nurses, 50 doctors and 10 admins': people counts listed
     with 'and' are one head count. A list without 'and' ('2,000 staff, 600 use it') is not one."""
