@@ -18,7 +18,8 @@ from agent.offline.importance import said_priority
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
-from agent.offline.quantities import Quantity, Relative, extract, multiplier_text, relative_rates, unit_scale
+from agent.offline.quantities import (Quantity, Relative, extract, multiplier_text, relative_lengths, relative_rates,
+                                      unit_scale)
 from agent.offline.text import mask, squeeze
 from agent.offline.windows import ITEMS, Window, blank, find_window
 from knowledge.catalog import Catalog
@@ -123,6 +124,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = blank(text, window)
     nt = number_text(text)
     f.relative, spans = relative_rates(nt)
+    f.relative += relative_lengths(nt.text)
     nt = Numbered(mask(nt.text, spans), nt.values)
     # Scalings ("3x the users") are what-if material; in a plain statement they are only kept out of the numbers.
     mults = multiplier_text(nt)

@@ -522,8 +522,9 @@ class _Message:
             self._day_count_said_before(f)
         day_note(f)
         rate_unit_notes(f)
-        for rel in f.relative:  # "avg 2/s, about 3x that at peak": the other rate of this message or the spec
-            other = "rps" if rel.field == "peak_rps" else "peak_rps"
+        for rel in f.relative:  # "avg 2/s, about 3x that at peak", "the translation is about the same length": the
+            # other rate or length of this message or the spec
+            other = _OTHER_OF[rel.field]
             base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
@@ -728,6 +729,7 @@ _NOT_OLD = re.compile(
 # where a sentence with several withdrawals is cut into its clauses
 _WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
 # a question clause after a statement, set off by a dash, a semicolon or a colon, up to the question mark
+_OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 _QUESTION_AFTER = re.compile(r"\s*(?:[;:]|\s[-–—]+)\s+(?=(?:and\s+|so\s+|but\s+|then\s+)?(?:how|what|which|would|will|could|"
                              r"can|is|are|does|do|did|should|any\s+idea)\b[^.!?]*\?\s*$)", re.I)
 _CLAUSES = re.compile(r"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s+(?:and|but)\s+(?:also\s+)?)\s+")

@@ -829,7 +829,8 @@ _RELATIVE_VERB = re.compile(
 
 @dataclass
 class Relative:
-    """A rate said as a multiple of the other one: ``field`` = ``factor`` x the other rate."""
+    """A rate (or a length) said as a multiple of the other one: ``field`` = ``factor`` x the other rate (the
+    average and the peak; the prompt and the output)."""
 
     field: str
     factor: float
@@ -925,3 +926,26 @@ def _subject(window: str, at: int) -> str:
             if dist < best_dist:
                 best, best_dist = field, dist
     return best
+
+
+# a length said as a multiple of the other ("the translation is about the same length", "answers run about half as
+# long as the question", "outputs are twice as long as the input"): which side by its noun
+_OUT_SIDE = (r"translations?|outputs?|answers?|responses?|replies|summar(?:y|ies)|results?|rewrites?|drafts?|"
+             r"completions?|generations?|target\s+texts?")
+_IN_SIDE = r"inputs?|prompts?|messages?|questions?|sources?|source\s+texts?|originals?|requests?|queries"
+_LENGTH_FACTOR = (r"(?P<same>(?:the\s+)?same\s+(?:length|size)|(?:just\s+)?as\s+long(?!\s+as\s+(?:it|they|we|you)\b)|"
+                  r"similar\s+(?:in\s+length|length)|of\s+(?:a\s+)?similar\s+length|equally\s+long)|"
+                  r"(?P<double>twice\s+as\s+long|double\s+the\s+length)|(?P<half>half\s+(?:as\s+long|the\s+length))")
+_RELATIVE_LENGTH = re.compile(
+    rf"\b(?P<noun>{_OUT_SIDE}|{_IN_SIDE})\b[^.;!?\x01]{{0,40}}?\b(?:is|are|'s|will\s+be|should\s+be|comes?\s+out|"
+    rf"runs?|stays?|ends?\s+up)\s+(?:(?!half\b|twice\b|double\b)\w+\s+){{0,2}}?(?:{_LENGTH_FACTOR})")
+
+
+def relative_lengths(text: str) -> list[Relative]:
+    """The lengths ``text`` says as a multiple of the other one."""
+    out = []
+    for m in _RELATIVE_LENGTH.finditer(text) if "long" in text or "length" in text or "size" in text else ():
+        field = "output_tokens" if re.fullmatch(_OUT_SIDE, m.group("noun")) else "prompt_tokens"
+        factor = 2.0 if m.group("double") else 0.5 if m.group("half") else 1.0
+        out.append(Relative(field, factor, m.group(0)))
+    return out

@@ -32,6 +32,8 @@ NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])(?i:(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
                            r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.))\s+|\n\s*\n\s*|"
                            r"\n(?![ \t]*[a-z(])")
+# a blank line between two words is inside a sentence ("and the translation\n\nis about the same length": wrapped)
+_WRAPPED = re.compile(r"(?<=[a-z,])[ \t]*\n\s*\n\s*(?=[a-z])")
 
 # Where a hypothetical starts; the what-if scope runs from the cue to the end of its sentence.
 WHATIF_CUE = re.compile(
@@ -119,6 +121,7 @@ def lower_aligned(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
+    text = _WRAPPED.sub(" ", text) if "\n" in text else text
     return [s.replace("\n", " ").strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
