@@ -66,6 +66,25 @@ def _fix_model_word(word: str) -> str | None:
     return best if OSA.distance(low, best) == 1 and best[0] == low[0] else None
 
 
+# people nouns: right after a count ("~600 nurese", "1,200 emplyoees") a word two edits away is one of them, as the
+# count says a noun of people or things follows
+PEOPLE = ("users", "employees", "customers", "students", "nurses", "teachers", "clinicians", "technicians",
+          "colleagues", "physicians", "lawyers")
+_AFTER_COUNT = re.compile(r"(?<=\d)(\s+|\s*-\s*)([A-Za-z]{5,})\b")
+
+
+@lru_cache(maxsize=4096)
+def _fix_counted(word: str) -> str | None:
+    low = word.lower()
+    if low in LEAVE or low in _SINGLE:
+        return None
+    near = [(OSA.distance(low, k), k) for k in PEOPLE if k[0] == low[0] and abs(len(k) - len(low)) <= 1]
+    near = sorted(x for x in near if x[0] <= 2)
+    if not near or (len(near) > 1 and near[0][0] == near[1][0]):
+        return None  # none near, or two people nouns as near: no guess
+    return near[0][1]
+
+
 def correct(text: str) -> str:
     """``text`` with misspelled keywords replaced (case of the first letter kept)."""
     def fix(m: re.Match) -> str:
@@ -79,5 +98,11 @@ def correct(text: str) -> str:
         key = _fix_model_word(m.group(0))
         return m.group(0) if key is None else (key.capitalize() if m.group(0)[0].isupper() else key)
 
+    def fix_counted(m: re.Match) -> str:
+        key = _fix_counted(m.group(2))
+        return m.group(0) if key is None else m.group(1) + key
+
     text = _WORD.sub(fix, text)
-    return _BEFORE_VERSION.sub(fix_model, text) if any(c.isdigit() for c in text) else text
+    if not any(c.isdigit() for c in text):
+        return text
+    return _BEFORE_VERSION.sub(fix_model, _AFTER_COUNT.sub(fix_counted, text))
