@@ -42,11 +42,14 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"session|chat)\b|\b(?:reset|clear|wipe)\s+(?:everything|it\s+all|all|the\s+(?:conversation|chat|session|"
      r"spec))\b|^\W*(?:reset|restart|start\s+over)\W*$|\bforget\s+everything\b|\blet'?s\s+(?:reset|restart)\b|"
      # everything said so far discarded ("scrap all that", "throw everything above away"), or a new project begun
-     r"\b(?:scrap|scratch|ditch|bin|toss|discard|ignore|disregard|nuke|forget|drop)\s+(?:all\s+(?:of\s+)?(?:that|this|"
-     r"the\s+above|it)|everything(?:\s+(?:above|so\s+far|before|we\s+(?:said|discussed)))?|it\s+all)\b|"
+     r"\b(?:scrap|scratch|ditch|bin|toss|discard|ignore|disregard|nuke|forget|drop|never\s*mind|nvm)\s+(?:all\s+(?:of\s+)?"
+     r"(?:that|this|the\s+above|it)|everything(?:\s+(?:above|so\s+far|before|we\s+(?:said|discussed)))?|it\s+all|"
+     r"(?:the|my|our|all\s+(?:the|my))\s+(?:previous|earlier|old|above|original)\s+(?:requirements?|spec|stuff|"
+     r"conversation|messages?|plan|setup|details|numbers))\b|"
      r"\bthrow\s+(?:all\s+(?:of\s+)?that|everything(?:\s+above)?|it\s+all)\s+(?:away|out)\b|"
-     r"(?:^|[.,;:!-]\s*|\b(?:a|it'?s\s+a|this\s+is\s+a)\s+)(?:brand[\s-]new|new|different|separate|unrelated)\s+"
-     r"(?:project|use[\s-]case|thing|deployment|workload)\s*(?:[.:,;!-]|$)|\b(?:clean|blank)\s+slate\b|\bfresh\s+start\b"),
+     r"(?:^|[.,;:!-]\s*|\b(?:a|it'?s\s+a|this\s+is\s+a|completely|totally|entirely)\s+)(?:brand[\s-]new|new|different|separate|"
+     r"unrelated)\s+"
+     r"(?:project|use[\s-]case|thing|deployment|workload|request|question|topic)\s*(?:[.:,;!-]|$)|\b(?:clean|blank)\s+slate\b|\bfresh\s+start\b"),
     (Intent.DEPLOY, r"\b(?:deploy|launch|ship|install|roll\s+out|push\s+out|spin\s+up|stand\s+up|release)\s+"
      r"(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
      r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|selected|chosen|winning|\d)\b|"
@@ -110,7 +113,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
 COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.START_OVER: ("start", "begin", "new ", "reset", "clear", "wipe", "restart", "forget", "scrap", "scratch",
                         "ditch", "bin ", "toss", "discard", "ignore", "disregard", "nuke", "drop", "throw", "different",
-                        "separate", "unrelated", "slate", "fresh"),
+                        "separate", "unrelated", "slate", "fresh", "mind", "nvm"),
     Intent.DEPLOY: ("deploy", "launch", "ship", "install", "roll", "live", "apply", "push", "spin", "stand", "release"),
     Intent.SHOW_YAML: ("yaml", "yml", "manifest", "helm", "kubernetes", "k8s", "apply", "create"),
     Intent.COMPARE: ("compar", "versus", "vs", "differ", "side"),

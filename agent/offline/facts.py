@@ -385,10 +385,16 @@ def _price_tier(text: str, f: Facts) -> str:
     return mask(text, spans)
 
 
+# a need for an always-on service denied: "doesn't need to be always on", "no need to keep it warm"
+_NOT_NEEDED = re.compile(r"\b(?:doesn'?t|does\s+not|don'?t|do\s+not|needn'?t|need\s+not|no\s+need\s+(?:for\s+it\s+)?to|"
+                         r"not\s+necessary\s+to|won'?t\s+need\s+to)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?$")
+
+
 def _cold_start(text: str, f: Facts) -> str:
     off = V.COLD_START_OFF.search(text)
     if off:
-        f.put("allow_cold_start", False, off.group(0))
+        denied = bool(_NOT_NEEDED.search(text[max(0, off.start() - 30):off.start()]))
+        f.put("allow_cold_start", denied, off.group(0))
         return mask(text, [off.span()])
     on = V.COLD_START_ON.search(text)
     if on:

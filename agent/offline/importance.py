@@ -24,7 +24,8 @@ _M = {k: rf"(?:{v}|{extra})" for (k, v), extra in zip(_DIMENSION_WORDS.items(), 
     r"answer\s+quality|output\s+quality|(?:the\s+)?(?:answers?|outputs?|results?)\s+quality|getting\s+it\s+right"))}
 _INTENS = r"(?:really\s+|absolutely\s+|by\s+far\s+|clearly\s+|simply\s+|just\s+|truly\s+|now\s+|definitely\s+)?"
 _COPULA = r"(?:is|are|'s|should\s+be|must\s+be|has\s+to\s+be|needs?\s+to\s+be|will\s+be|becomes?|remains?|stays?)"
-_TOP = (r"(?:everything|king|queen|key|paramount|critical|crucial|non[\s-]?negotiable|what\s+(?:really\s+)?matters"
+_TOP = (r"(?:everything|king|queen|key|paramount|critical|crucial|non[\s-]?negotiable|essential|mandatory|"
+        r"a\s+(?:hard\s+)?must(?:[\s-]have)?|the\s+must[\s-]have|what\s+(?:really\s+)?matters"
         r"(?:\s+most)?|all\s+that\s+matters|the\s+(?:whole\s+)?point|(?:the\s+|our\s+|my\s+)?(?:top|main|first|"
         r"biggest|primary|overriding)\s+(?:priority|concern|goal|requirement|criterion)|(?:the\s+|our\s+)?(?:priority|"
         r"focus)(?:\s+(?:one|#\s?1|number\s+one|no\.?\s?1))?|priority\s+(?:one|#\s?1|number\s+one|no\.?\s?1))")
@@ -35,6 +36,11 @@ _WINS = r"(?:wins?|rules?|takes?\s+priority|takes?\s+precedence|(?:is|'s)\s+the\
 _EXTREME = {"cost": r"cheapest|lowest[\s-](?:cost|price)|least\s+expensive",
             "latency": r"fastest|quickest|snappiest|lowest[\s-]latency",
             "quality": r"most\s+accurate|highest[\s-]quality|best[\s-]quality|smartest"}
+# the comparative of a measure, the better: "the faster the better", "the cheaper the better"
+_BETTER = {"cost": r"cheaper|less\s+(?:expensive|we\s+(?:spend|pay))|lower\s+the\s+(?:cost|bill|price)",
+           "latency": r"faster|quicker|snappier|more\s+responsive|lower\s+the\s+latency",
+           "quality": r"more\s+accurate|smarter|better\s+the\s+answers?|higher\s+the\s+quality|more\s+correct"}
+_CARE = r"\b(?:we|i|they|people|users|the\s+\w+)\s+(?:really\s+)?care\s+(?:most|mostly|only|more|a\s+lot)\s+about\s+(?:the\s+)?"
 _CHOICE = r"(?:option|one|plan|setup|config(?:uration)?|choice|thing|model|route|way)"
 # giving a measure up: waiting longer is latency given up, paying more is cost, a worse answer is quality
 _GIVE_UP = {"latency": r"wait(?:s|ing)?(?:\s+a\s+(?:bit|little|few\s+\w+))?(?:\s+(?:longer|more))?|be\s+slower|slower|"
@@ -49,7 +55,8 @@ _OUTPUT = (r"\b(?:the\s+|our\s+|its\s+|their\s+)?(?:answers?|responses?|outputs?
            r"drafts?|reviews?)\s+(?:have|has|need|needs|must|should|got)\s+(?:to\s+)?be\s+(?:really\s+|very\s+|super\s+|"
            r"extremely\s+|genuinely\s+|actually\s+)?(?:good|great|excellent|accurate|correct|right|spot[\s-]on|reliable|"
            r"high[\s-]quality|top[\s-]notch|trustworthy|precise)\b(?!\s+enough)")
-_LOW = (r"\s+(?:(?:really\s+)?(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?matter|(?:is\s+|are\s+)?(?:totally\s+|"
+_LOW = (r"\s+(?:(?:really\s+)?(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?matter|(?:is|are)\s+(?:just\s+|only\s+)?"
+        r"(?:a\s+)?nice[\s-]to[\s-]have|(?:is\s+|are\s+)?(?:totally\s+|"
         r"completely\s+|fairly\s+)?(?:irrelevant|secondary|unimportant|not\s+(?:important|a\s+(?:concern|priority|"
         r"factor|problem|issue)|critical))|can\s+(?:be\s+)?wait)")
 _QUESTION = re.compile(r"\?\s*$|^\W*(?:what|which|how|is|are|does|do|can|could|would|should)\b")
@@ -58,7 +65,8 @@ _SAID: list[tuple[str, re.Pattern]] = []
 for _k, _w in _M.items():
     _SAID.append((_k, re.compile(rf"\b{_w}\b\s*(?:(?:{_COPULA}\s+|[:=—–-]\s*){_INTENS}{_TOP}|{_INTENS}{_FIRST})\b|"
                                  rf"\b{_w}[\s-]first\b|\b(?:{_w}|{_EXTREME[_k]})\s+{_WINS}\b|"
-                                 rf"\b(?:top|first|main|number\s+one|#\s?1)\s+priority\s+(?:is|=|:)\s+{_w}\b")))
+                                 rf"\b(?:top|first|main|number\s+one|#\s?1)\s+priority\s+(?:is|=|:)\s+{_w}\b|"
+                                 rf"\bthe\s+(?:{_BETTER[_k]})\s+the\s+better\b|{_CARE}{_w}\b")))
 _CHOSEN = [(k, re.compile(rf"(?:^|[.,;:!(—–-]|\b(?:just|the|and|so|but|then|want|need|pick|take|give\s+me|go\s+for)"
                           rf")\s*(?:the\s+)?(?:{v})(?:\s+{_CHOICE})?\s*(?:please|pls|plz)?\s*(?:[.!;)—–-]|$)"))
            for k, v in _EXTREME.items()]

@@ -730,8 +730,8 @@ _NOT_OLD = re.compile(
 _WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
 # a question clause after a statement, set off by a dash, a semicolon or a colon, up to the question mark
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
-_QUESTION_AFTER = re.compile(r"\s*(?:[;:]|\s[-–—]+)\s+(?=(?:and\s+|so\s+|but\s+|then\s+)?(?:how|what|which|would|will|could|"
-                             r"can|is|are|does|do|did|should|any\s+idea)\b[^.!?]*\?\s*$)", re.I)
+_QUESTION_AFTER = re.compile(r"\s*(?:[;:,]|\s[-–—]+)\s+(?=(?:and\s+|so\s+|but\s+|then\s+)?(?:how|what|which|would|will|"
+                             r"could|can|is|are|does|do|did|should|any\s+idea)\b[^.!?,;]*\?\s*$)", re.I)
 _CLAUSES = re.compile(r"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s+(?:and|but)\s+(?:also\s+)?)\s+")
 # what a plan comes out at, as the user guessed it: "we'd need 8 GPUs", "it would cost about $20k"
 _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requiring|take|takes|taking|cost|costs|costing|come\s+(?:to|out\s+at)|"

@@ -377,7 +377,9 @@ COLD_START_OFF = _re(
     r"(?:is|are)\s+(?:not\s+(?:ok|okay|acceptable|fine)|unacceptable|a\s+problem|a\s+no[\s-]go)|\bkeep\s+(?:it\s+)?"
     r"warm\b|\b(?:no|avoid|without)\s+scal(?:e|ing)[\s-]to[\s-]zero\b")
 COLD_START_ON = _re(
-    r"\bscal(?:e|es|ed|ing)\s+(?:down\s+)?to\s+zero\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
+    r"\bscal(?:e|es|ed|ing)\s+(?:it\s+|them\s+)?(?:down\s+)?to\s+(?:zero|nothing|0)\b|\b(?:go|goes|going|put\s+it|send\s+it)\s+to\s+"
+    r"sleep\b|\bsleep\s+when\s+(?:idle|unused|quiet)|\bslow\s+(?:first|initial)\s+(?:answer|request|response|reply|call)s?\s+"
+    r"(?:after\s+[\w\s]{1,20}?\s+)?(?:is|are)\s+(?:fine|ok|okay|acceptable|not\s+a\s+problem)\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
     r"(?:ok|okay|fine|acceptable|not\s+a\s+problem|no\s+problem)|\b(?:ok|okay|fine)\s+(?:with|to\s+have)\s+cold\s+"
     r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down|be\s+(?:switched|turned|shut)\s+"
     r"(?:off|down))\b|\b(?:switch|turn|shut)(?:ed)?\s+(?:them\s+|it\s+)?(?:off|down)\s+(?:(?:completely|entirely|fully)\s+)?"
@@ -401,8 +403,8 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
      r"\b(?:forget|drop|remove|ignore|scrap|scratch|clear|lift|delete|kill|axe|ditch|waive|lose|bin)\s+(?:about\s+)?"
      r"(?:the\s+|my\s+|our\s+|that\s+)?budget\b|"
-     r"\bbudget\s+(?:is\s+|doesn'?t\s+)?(?:unlimited|no\s+object|not\s+a\s+(?:concern|constraint|problem)|"
-     r"matter|irrelevant|not\s+an\s+issue)|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
+     r"\bbudget\s+(?:is\s+)?(?:unlimited|no\s+object|not\s+a\s+(?:concern|constraint|problem)|"
+     r"irrelevant|not\s+an\s+issue)|\bbudget\s+(?:doesn'?t|does\s+not|won'?t|shouldn'?t)\s+(?:really\s+)?matter\b|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
      r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),
     (("gpus", "exclude_gpus"), r"\bno\s+gpu\s+(?:preference|constraints?|restrictions?)\b|" + _LIFT +
      r"(?:gpu|hardware)\s+" + _RESTRICTION + r"|\b(?:any|all)\s+gpus?\s+(?:is|are)\s+(?:fine|ok|okay|allowed)\s+"
