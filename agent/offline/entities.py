@@ -39,6 +39,7 @@ _NEG_BEFORE = re.compile(
     r"(?:\b(?:no|not|nothing|none|avoid|avoiding|without|except|excluding|exclude|never|ban|banned|skip|nor|"
     # what one cannot or will not do with a thing: "our ops can't support AMD", "we don't run Hopper", "unable to
     # host MI300X", "we won't touch Qwen"
+    r"(?:not|n'?t)\s+(?:set\s+up|equipped|ready|able)\s+(?:for|to\s+(?:run|use|support|host))|"
     r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|"
     r"will\s+not)\s+(?:really\s+|currently\s+|easily\s+|even\s+)?(?:want|use|like|have|need|get|buy|rent|access|run|"
     r"support|operate|host|maintain|manage|handle|afford|procure|source|touch|trust|allow|approve|accept|go\s+with|"
@@ -51,8 +52,10 @@ _NEG_BEFORE = re.compile(
     r"(?:must|may|can|should|shall)(?:\s+not|n'?t)|mustn'?t)\b)"
     r"(?:\s+[a-z]+){0,2}\s*$")
 _NEG_AFTER = re.compile(
-    r"^\s*(?:(?:models?|gpus?|cards?)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
-    r"possible|ok|okay)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey)|"
+    r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
+    r"possible|ok|okay|supported)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey|hard\s+to\s+"
+    r"(?:get|find|source|buy|procure)|scarce)|(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:supported|available|allowed|an\s+option|"
+    r"possible|approved|something\s+we\s+(?:can|could)\s+\w+)|unsupported|impossible\s+to\s+(?:get|find|source)|"
     r"unavailable|excluded|banned|forbidden|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
 # verbs of taking a thing off a list: "leave out A10G", "drop the L4", "rule out MI300X", "get rid of T4s"; what they

@@ -28,8 +28,10 @@ from knowledge.domain.enums import PriceTier, UseCase
 _DNS_LABEL = re.compile(r"^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$")
 _NS_CANDIDATE = r"[\"'`]?([A-Za-z0-9][\w.-]{0,80})"
 # what is said of a namespace before its name: "namespace will be llm-prod", "the namespace has to be rag-dev"
-_NS_IS = (r"(?:called|named|=|:|(?:is|'s|will|would|should|must|shall|has\s+to|needs\s+to|is\s+going\s+to|"
-          r"ought\s+to)(?:\s+be)?|set\s+to|becomes?)")
+_NS_IS = (r"(?:(?:for\s+(?:this|it|that|them|the\s+[\w-]+)\s+)?(?:(?:is|will\s+be|'s)\s+)?(?:called|named)|=|:|"
+          r"(?:for\s+(?:this|it|that|them|the\s+[\w-]+)\s+)?(?:is|'s|will|would|should|must|shall|has\s+to|needs\s+to|"
+          r"is\s+going\s+to|ought\s+to)(?:\s+(?:probably|likely|definitely|just|then|always|actually|now))?(?:\s+be)?|"
+          r"set\s+to|becomes?)")
 # the platform or kind of a namespace said before the word ("the Kubernetes namespace claims-ai"): not its name
 _NS_KIND = r"(?!(?:kubernetes|k8s|kube|openshift|cluster|target|deployment|same|dedicated|separate|own|new)\b)"
 _NAMESPACE = re.compile(
