@@ -140,6 +140,13 @@ _PEAK_OCCASION = re.compile(
     r"black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|december|month[\s-]end|"
     r"quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|weekends?|season|promotions?|"
     r"events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season))\b")
+# a busy occasion right after a rate ("at lunch", "during the morning rush", "on black friday")
+_OCCASION_AFTER = re.compile(
+    r"^\s*(?:on|at|in|for|during|around|over)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:peaks?|busiest|busy|"
+    r"black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|december|month[\s-]end|"
+    r"quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|season|promotions?|"
+    r"events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season)|office\s+hours|business\s+hours|"
+    r"working\s+hours|daytime|the\s+day)\b")
 _PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|during\s+(?:the\s+)?)?(?:peak|max|burst|spikes?)\b")
 # an average said without a unit next to a rate ("20 rps is our peak. Average is closer to 8", "avg more like 5")
 _AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s-]state|normally|usually|typically|"
@@ -294,6 +301,11 @@ _BUDGET_KW = re.compile(
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
     rf"seconds?\b|hours?\b))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
+# the count of GPUs named by its noun and limited: "GPU count must stay under 10", "number of GPUs: at most 6"
+_GPUS_KW = re.compile(
+    rf"\b(?:gpu\s+count|number\s+of\s+(?:gpus?|cards|§+)|total\s+(?:gpus?|§+)|gpu\s+(?:cap|limit|ceiling|budget))\b"
+    rf"[^\x01.;]{{0,25}}?(?:under|below|at\s+most|max(?:imum)?|no\s+more\s+than|less\s+than|fewer\s+than|up\s+to|<=?|≤|"
+    rf"is|of|=|:)\s*{NUM}(?!\s*(?:%|[a-z]))")
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
                       rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{_CORRECTING}|\s)*{NUM}(?!\s*%)")
 _LAT_KW = re.compile(
@@ -407,6 +419,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
+    p.run(_GPUS_KW, lambda m: [("max_gpus", _int(nt.value(m)))])
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
     p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
     said_here = any(q.field in RATE_FIELDS for q in p.found) or bool(p.first_asked(RATE_FIELDS))
@@ -633,6 +646,8 @@ def _rate(p: _Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before):
         return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
     peak_after = _PEAK_AFTER.match(after)
+    if not peak_after and _OCCASION_AFTER.match(after) and _AVERAGE_BARE.search(p.text, m.end()):
+        return [("peak_rps", sig(rps))]  # "1.5 req/s at lunch, 0.3 otherwise": the busy occasion's rate is the peak
     if peak_after and not _LABELS_NEXT.match(p.text, m.end() + peak_after.end()):
         field = "peak_rps"  # "5 rps at peak"; in "5rps peak 15rps" the peak word labels the 15
     elif peak_after:
