@@ -331,8 +331,16 @@ _IF_AFTER = re.compile(r"\s*(?:only\s+)?(?:if|when|in\s+case)\b(?!\s+(?:possible
                        r"it\s+(?:fits|works|helps)))")
 
 
+_MAIN_CLAUSE_AFTER = re.compile(r"[^.;!?]{0,30}?(?:,|\bthen\b)")
+
+
 def _conditional(text: str, start: int, end: int) -> bool:
-    return bool(_IF_AFTER.match(text, end) or _IF_BEFORE.search(text[max(0, start - 40):start]))
+    """The GPU is named in a condition that a main clause after it depends on ("if we go with H100s, they have to be
+    SXM"); a supposition asked about ("what would it cost if we go with H200s?") is a what-if, read as one."""
+    before = text[max(0, start - 40):start]
+    cond = _IF_BEFORE.search(before)
+    return bool(_IF_AFTER.match(text, end) or cond and (_MAIN_CLAUSE_AFTER.match(text, end)
+                                                         or re.search(r"\bonly\s+$", before[:cond.start()])))
 
 
 def _negated(text: str, start: int) -> bool:

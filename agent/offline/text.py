@@ -49,7 +49,10 @@ WHATIF_CUE = re.compile(
     r"what\s+would\s+happen\s+if|what\s+happens\s+if|would\s+it\s+help\s+if|"
     r"what\s+would\s+it\s+(?:cost|look\s+like)\s+(?:with|if|on)|"
     r"if\s+we\s+(?:had|used|went|switched|relaxed|doubled|halved|were|moved|bought|owned|only\s+had|got|"
-    r"tripled|dropped|lowered|raised|increased|decreased))\b")
+    r"tripled|dropped|lowered|raised|increased|decreased)|"
+    # a condition inside a question: "what's the monthly cost if we go with H200s instead?"
+    r"if\s+(?:we|you|i)\s+(?:go\s+(?:with|for)|use|pick|choose|switch\s+to|move\s+to|run\s+(?:it\s+)?on|drop|"
+    r"relax|allow|add|cap|limit)\b(?=[^.!]*\?\s*$))\b")
 # A question that proposes a change ("relax TTFT to 500 ms?") is a what-if, not an edit.
 _PROPOSAL = re.compile(
     r"^\W*(?:relax|use|switch|try|drop|increase|decrease|lower|raise|double|halve|triple|loosen|tighten|"

@@ -432,6 +432,13 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      + _LIFT + r"model\s+" + _RESTRICTION),
     (("precision",), r"\b(?:any|whatever|whichever)\s+precision\b|\bprecision\s+(?:doesn'?t|does\s+not)\s+matter\b|"
      + _LIFT + r"(?:precision|quantization)\s+" + _RESTRICTION),
+    # one latency target withdrawn: "drop the ITL target", "no TTFT requirement", "forget the end-to-end limit"
+    *(((field,), rf"\b(?:no|without)\s+(?:an?\s+)?(?:p95\s+)?(?:{name})\s+(?:requirements?|targets?|constraints?|slos?|limits?|"
+                 rf"goals?)\b|" + _LIFT + rf"(?:p95\s+)?(?:{name})\s+(?:requirements?|targets?|constraints?|slos?|limits?|goals?)\b|"
+                 rf"\b(?:{name})\s+(?:doesn'?t|does\s+not)\s+matter\b")
+      for field, name in (("ttft_p95_ms", r"ttft|time[\s-]to[\s-]first[\s-]token|first[\s-]token(?:\s+latency)?"),
+                          ("itl_p95_ms", r"itl|tpot|inter[\s-]?token(?:\s+latency)?|per[\s-]token\s+latency"),
+                          ("e2e_p95_ms", r"e2e|end[\s-]to[\s-]end(?:\s+latency)?"))),
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
      + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?)|"
      r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b"),
