@@ -23,7 +23,7 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.facts import (Facts, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, share_of_people, unit_scale
+from agent.offline.quantities import LATENCY_FIELDS, monthly_factor, period_noun, share_of_people, unit_scale
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.records import structured_rows
@@ -491,6 +491,7 @@ class _Message:
         self._short_answer(own, updates, cleared)
         self._moved_value(own, updates, cleared)
         self._currency_corrected(own, updates)
+        self._period_corrected(own, updates)
         self._named_field_corrected(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
@@ -609,6 +610,13 @@ class _Message:
         if len(quoted) != 1 or not bare:
             return False
         field = quoted[0]
+        unit = _TIME_UNIT.match(numbers[-1][1]) if field in LATENCY_FIELDS else None
+        if unit:  # "the TTFT I gave was wrong; 1.2 seconds": the new number carries its own unit
+            value = bare[-1] * _TIME_UNIT_MS[unit.group(1)]
+            updates.update(checked({field: value}, {field: f"{bare[-1]:g} {unit.group(1)}"}, self.facts.problems))
+            if field in cleared:
+                cleared.remove(field)
+            return field in updates
         said = re.search(r"\d+(?:\.\d+)?", self.facts.phrases.get(field, ""))
         said_value = said_as if said_as is not None else float(said.group(0)) if said else None
         old = getattr(self.spec, field)
@@ -629,7 +637,11 @@ class _Message:
         if self.spec is None or updates or not _WRONG_CUE.search(low):
             return
         named = [f for f in Q.named_fields(low) if f in LIMITS]
-        numbers = [nt.value(m) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)]
+        # a latency in its unit ("the TTFT I gave was wrong; 1.2 seconds"): milliseconds, as the field holds it
+        numbers = [nt.value(m) * (_TIME_UNIT_MS.get((u := _TIME_UNIT.match(nt.text, m.end())) and u.group(1), 1.0)
+                                  if named and named[0] in LATENCY_FIELDS else 1.0)
+                   for nt in self.leftovers for m in NUM_RE.finditer(nt.text)
+                   if not _OFF_BY.search(nt.text[max(0, m.start() - 16):m.start()])]  # "off by a zero": no value
         if len(named) == 1 and len(numbers) == 1:
             updates.update(checked({named[0]: numbers[0]}, {named[0]: f"{numbers[0]:g}"}, self.facts.problems))
             if named[0] in updates:
@@ -650,6 +662,19 @@ class _Message:
         self.facts.phrases["budget_monthly_usd"] = m.group(0)
         if note:
             self.facts.notes["budget_monthly_usd"] = note
+
+    def _period_corrected(self, own: str, updates: dict[str, Any]) -> None:
+        """'the budget was per year, not per month': the monthly budget the spec holds was said for another period,
+        so the amount as said is spread over it."""
+        m = _PERIOD_FIX.search(own.lower())
+        if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
+            return
+        per = m.group("per") or m.group("per2")
+        factor = monthly_factor(per)
+        amount = float(self.spec.budget_monthly_usd)
+        updates["budget_monthly_usd"] = round(amount * factor, 2)
+        self.facts.phrases["budget_monthly_usd"] = m.group(0)
+        self.facts.notes["budget_monthly_usd"] = f"${amount:,.0f} a {period_noun(per)} = ${amount * factor:,.0f} a month"
 
     def _moved_value(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """'300 is how many are on it at the same time, not the total', '20 rps is our peak': the value the spec
@@ -710,6 +735,13 @@ class _Message:
 # the currency of the budget said again: "that's pounds not dollars", "it was in euros, not USD", "I meant GBP"
 _CUR = r"(?P<cur>pounds?(?:\s+sterling)?|gbp|£|quid|euros?|eur|€|francs?|chf|yen|jpy|rupees?|inr|yuan|cny|rmb|cad|aud|" \
        r"canadian\s+dollars?|australian\s+dollars?)"
+# the period of a budget said again: "the budget was per year, not per month", "that's annual", "I meant 20k a year"
+_PERIOD_FIX = re.compile(
+    r"\b(?:that'?s|it'?s|it\s+was|that\s+was|(?:i|we)\s+meant(?:\s+it)?|the\s+(?:budget|amount|figure|number)\s+(?:is|was|'s))"
+    r"\s+(?:an?\s+|per\s+|each\s+|every\s+)?(?P<per>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b"
+    r"(?:\s+(?:budget|figure|number|amount))?(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:an?\s+|per\s+)?"
+    r"(?:month|monthly))?|\b(?:not|n'?t)\s+(?:an?\s+|per\s+)?(?:month|monthly)\s*,?\s*(?:but\s+|it'?s\s+)?(?:an?\s+|per\s+)?"
+    r"(?P<per2>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b")
 _CURRENCY_FIX = re.compile(
     rf"\b(?:that'?s|it'?s|it\s+was|that\s+was|those\s+are|those\s+were|(?:i|we)\s+meant|(?:i|we)\s+mean|the\s+budget\s+"
     rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
@@ -718,7 +750,13 @@ _CURRENCY_FIX = re.compile(
 # a value said to be wrong: "the head count I gave was off", "that TTFT figure is wrong", "I got the budget wrong"
 _WRONG_CUE = re.compile(r"\b(?:was|is|were|are|'s)\s+(?:(?:a\s+bit|way|totally|completely|slightly)\s+)?(?:off|wrong|"
                         r"incorrect|inaccurate|a\s+typo|a\s+mistake|not\s+right|outdated|out\s+of\s+date|stale)\b|"
+                        r"\boff\s+by\s+(?:a\s+)?(?:zero|factor|order)|"
                         r"\bgot\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+wrong\b")
+_OFF_BY = re.compile(r"\boff\s+by\s+(?:a\s+|an\s+)?$|\bfactor\s+of\s+$")
+_TIME_UNIT = re.compile(r"\s*(ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?)\b")
+_TIME_UNIT_MS = {**dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), 1.0),
+                 **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1000.0),
+                 **dict.fromkeys(("min", "mins", "minute", "minutes"), 60000.0)}
 _NEGATED_NUMBER = re.compile(r"\b(?:not|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:the\s+)?$")
 _NOT_OLD = re.compile(
     rf"\x01(?P<new>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))[^\x01.;?!]{{0,20}}?"

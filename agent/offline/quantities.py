@@ -33,6 +33,17 @@ _MONTHLY_FACTOR = {"month": 1.0, "mo": 1.0, "monthly": 1.0, "year": 1 / 12, "yr"
                    "week": 52 / 12, "wk": 52 / 12,
                    "weekly": 52 / 12, "day": 30.4, "daily": 30.4, "hour": 730.0, "hr": 730.0, "h": 730.0,
                    "hourly": 730.0}
+def period_noun(period: str) -> str:
+    """'annually' -> 'year', 'quarterly' -> 'quarter'."""
+    return {"annum": "year", "annual": "year", "annually": "year", "yearly": "year", "quarterly": "quarter",
+            "weekly": "week", "monthly": "month", "daily": "day"}.get(period, period)
+
+
+def monthly_factor(period: str) -> float:
+    """Months' worth of one ``period`` ('year' -> 1/12): what an amount said per that period is a month."""
+    return _MONTHLY_FACTOR[period_noun(period)]
+
+
 _ADVERB_PERIOD = {"daily": "day", "hourly": "hour", "weekly": "week", "monthly": "month"}
 _MS = {"ms": 1.0, "msec": 1.0, "millis": 1.0, "millisecond": 1.0, "milliseconds": 1.0, "s": 1000.0,
        "sec": 1000.0, "secs": 1000.0, "second": 1000.0, "seconds": 1000.0, "min": 60000.0, "mins": 60000.0,

@@ -275,7 +275,8 @@ def why_targets(low: str, facts: Facts, options: list[int]) -> list[Question]:
 # a field named without its value in what is withdrawn ("that GPU cap wasn't mine", "who told you we have a budget?")
 FIELD_NOUNS: tuple[tuple[str, re.Pattern], ...] = tuple((f, re.compile(p)) for f, p in (
     ("budget_monthly_usd", r"\b(?:budget|spending\s+(?:cap|limit)|cost\s+(?:cap|limit|ceiling))\b"),
-    ("users", r"\b(?:head\s*count|user\s+(?:count|number)|number\s+of\s+(?:users|people|employees|staff)|user\s+base)\b"),
+    ("users", r"\b(?:head\s*count|users?\s+(?:count|number|figure|total)|number\s+of\s+(?:users|people|employees|staff)|"
+              r"user\s+base)\b"),
     ("max_gpus", r"\b(?:gpu|card)s?\s+(?:cap|limit|count|maximum|ceiling|quota)\b|\b(?:cap|limit)\s+on\s+(?:the\s+)?"
                  r"(?:number\s+of\s+)?(?:gpus|cards)\b"),
     ("ttft_p95_ms", r"\b(?:ttft|first[\s-]token)\b"),
