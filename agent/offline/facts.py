@@ -308,6 +308,16 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
             spans.append((with_count(text, m.start), m.end))
             continue
         spans.append((m.start, m.end))
+        rule = _named_rule(text, m.start, m.end)
+        if rule is not None:
+            # "drop the H100 exclusion", "the no-AMD rule was a mistake", "we don't need the L4-only restriction": a
+            # rule about the GPU is named; lifted, an exclusion allows the GPU again and a restriction to it goes
+            if rule == "exclusion":
+                f.add("gpus", m.broad or m.names)
+                f.additive.add("gpus")
+            elif rule == "restriction":
+                f.cleared.append("gpus")
+            continue
         if _LIFTED_AFTER.match(text, m.end) and _LIFTED_BEFORE.search(text[max(0, m.start - 40):m.start]):
             continue  # "scratch the L4 restriction": names the restriction lifted (CLEARS), no preference
         if _NOT_JUST.search(text[max(0, m.start - 40):m.start]):
@@ -315,12 +325,43 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
             continue
         if m.positive and _conditional(text, m.start, m.end):
             continue  # "SXM only if H100", "if it's an H100, the SXM one": a condition, not a restriction
-        f.add("gpus" if m.positive else "exclude_gpus", m.names)
+        additive = m.positive and _additive(text, m.start, m.end)
+        # "H100s are fine after all": the family is allowed again, as "no H100s" excluded all of it
+        f.add("gpus" if m.positive else "exclude_gpus", (m.broad or m.names) if additive else m.names)
         if m.positive and m.broad:
             f.broad.update({name: m.broad for name in m.names})
-        if m.positive and _additive(text, m.start, m.end):
+        if additive:
             f.additive.add("gpus")
     return mask(text, spans, "§")
+
+
+# a rule about a GPU named as such ("the H100 exclusion", "the no-AMD rule", "the L4-only restriction"), and whether
+# it is lifted (a verb of lifting before it, or said after it to be a mistake / not needed)
+_RULE_AFTER = re.compile(r"\s*(?:-\s*)?(?P<only>only\s+)?(?P<kind>exclusions?|bans?|blocks?|blacklist(?:ing)?|restrictions?|"
+                         r"constraints?|limits?|limitations?|requirements?|preferences?|pins?|rules?|things?|policy|"
+                         r"thing)\b")
+_RULE_LIFTED_BEFORE = re.compile(V.LIFT.replace("(?:drop|", "(?:take\\s+back|reverse|undo|drop|") + r"(?:no[\s-])?$|"
+                                 r"\b(?:don'?t|do\s+not|doesn'?t|no\s+longer)\s+(?:actually\s+|really\s+)?need\s+"
+                                 r"(?:the\s+|that\s+|this\s+|our\s+|any\s+)?(?:no[\s-])?$")
+_RULE_LIFTED_AFTER = re.compile(r"[^.;!?]{0,12}?\b(?:(?:was|is)\s+(?:a\s+mistake|wrong|an\s+error|not\s+(?:needed|necessary|"
+                                r"right)|unnecessary|no\s+longer\s+(?:needed|relevant)|gone|off)|can\s+go|isn'?t\s+"
+                                r"(?:needed|necessary|right)|wasn'?t\s+(?:mine|right|meant))\b")
+
+
+def _named_rule(text: str, start: int, end: int) -> str | None:
+    """'exclusion' or 'restriction' when the rule named after the GPU is lifted; 'kept' when it is only named."""
+    after = _RULE_AFTER.match(text, end)
+    if after is None:
+        return None
+    before = text[max(0, start - 40):start]
+    excluding = after.group("kind").startswith(("exclusion", "ban", "block", "blacklist")) or bool(
+        re.search(r"\bno[\s-]$", before))
+    if not excluding and not after.group("only") and after.group("kind").startswith(("thing", "rule", "policy")):
+        return None  # "the H100 thing": no rule said
+    lifted = _RULE_LIFTED_BEFORE.search(before) or _RULE_LIFTED_AFTER.match(text, after.end())
+    if not lifted:
+        return "kept"
+    return "exclusion" if excluding else "restriction"
 
 
 # a GPU named in a condition ("SXM only if H100", "if we go with H100s, SXM ones") restricts nothing; "L4s if

@@ -405,6 +405,9 @@ class _Message:
         said = read_facts(sc.orig[start:end], sc.fact[start:end], self.catalog, self.asked,
                           rate_default=self.rate_default)
         named = set(said.values) | {k for k, v in said.lists.items() if v}
+        if not named and (any(k in facts.additive and facts.lists.get(k) for k in ("gpus", "models"))
+                          or {"gpus", "models"} & set(facts.cleared)):
+            return facts  # "the H100 exclusion was a mistake": the sentence read the rule lifted, the GPUs allowed again
         if not named:
             # "that GPU cap wasn't mine": a field named by its noun; "I never said that": what the sentence before named
             for field in Q.named_fields(sc.fact[start:end]) or sorted(self.named_before):
