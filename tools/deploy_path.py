@@ -201,7 +201,8 @@ def validate(endpoint: str | None, model_name: str, spec: DeploymentSpec, rec: R
                            "example a port-forward to the service) and ask me to validate it.")
     load = ValidationLoad(rps=workload.peak_rps, prompt_tokens=workload.prompt_tokens,
                           output_tokens=workload.output_tokens, prompt_tokens_p90=workload.prompt_tokens_p90,
-                          output_tokens_p90=workload.output_tokens_p90, burstiness_cv=workload.burstiness_cv)
+                          output_tokens_p90=workload.output_tokens_p90, burstiness_cv=workload.burstiness_cv,
+                          max_model_len=rec.config.max_model_len)
     duration = float(os.environ.get("COMPASS_VALIDATE_DURATION_S", "20"))
     return validate_endpoint(endpoint, model_name, spec, rec, load, target=target, duration_s=duration,
                              time_scale=time_scale, progress=progress)

@@ -28,10 +28,10 @@ from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig
 from knowledge.domain.prediction import BenchmarkProtocol
 from knowledge.memo import table
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
-from simulator.perf.offline_clock import EngineLimits, run_engine, sequence_usage
+from simulator.perf.offline_clock import EngineLimits, EngineRun, run_engine, sequence_usage
 from simulator.perf.memory import MemoryPlan, plan_memory
 from simulator.perf.steptime import StepTimeModel
-from simulator.perf.workload import arrival_cv, interarrival_times, sample_lengths, uniform_lengths
+from simulator.perf.workload import arrival_cv, arrival_times_s, fit_to_context, sample_lengths, uniform_lengths
 
 if TYPE_CHECKING:  # annotations only: numpy loads when a function here runs, not on every start
     import numpy as np
@@ -163,12 +163,12 @@ def simulate(config: ServingConfig, load: Load, catalog: Catalog, *, n_requests:
         n_total = warm + measured + cool
         arrivals = _arrival_ms(rng, n_total, rate, arrival_cv(load))
     if protocol is not None:
-        prompt = uniform_lengths(rng, n_total, load.prompt_tokens, protocol.length_spread, cap=model_len - 1)
+        prompt = uniform_lengths(rng, n_total, load.prompt_tokens, protocol.length_spread)
         output = uniform_lengths(rng, n_total, load.output_tokens, protocol.length_spread)
     else:
-        prompt = sample_lengths(rng, n_total, load.prompt_tokens, load.prompt_tokens_p90, cap=model_len - 1)
+        prompt = sample_lengths(rng, n_total, load.prompt_tokens, load.prompt_tokens_p90)
         output = sample_lengths(rng, n_total, load.output_tokens, load.output_tokens_p90)
-    output = np.minimum(output, model_len - prompt)
+    prompt, output = fit_to_context(prompt, output, model_len)
     mask = np.zeros(n_total, bool)
     mask[warm:warm + measured] = True
     # A benchmark replay must finish whatever it costs; product predictions stop runaway overloads early.
@@ -185,10 +185,7 @@ def _arrival_ms(rng: np.random.Generator, n: int, rate: float, cv: float) -> np.
     """Arrival times (ms) of ``n`` requests at ``rate``/s, drawn first from a fresh generator and rescaled to the
     rate: a seed gives every rate the same arrival pattern, time-compressed (and, past saturation, where ``n``
     stays the same, the same requests)."""
-    import numpy as np
-    gaps = interarrival_times(rng, n, rate, cv)
-    gaps *= n / rate / gaps.sum()  # realized mean rate = offered rate (less sampling noise)
-    return np.cumsum(gaps) * 1e3
+    return arrival_times_s(rng, n, rate, cv) * 1e3
 
 
 def sustained_rps(config: ServingConfig, load: Load, catalog: Catalog, *,
@@ -238,9 +235,9 @@ def _saturated_rate(step: StepTimeModel, lim: EngineLimits, plan: MemoryPlan, lo
     batch = max(1.0, min(lim.max_num_seqs, lim.kv_capacity_tokens / sequence_usage(lim, ctx)))
     n = int(np.clip(SATURATION_BATCHES * batch, *SATURATION_REQUESTS))
     rng = np.random.default_rng(0)
-    prompt = sample_lengths(rng, n, load.prompt_tokens, load.prompt_tokens_p90, cap=plan.max_model_len - 1)
-    output = np.minimum(sample_lengths(rng, n, load.output_tokens, load.output_tokens_p90),
-                        plan.max_model_len - prompt)
+    prompt, output = fit_to_context(sample_lengths(rng, n, load.prompt_tokens, load.prompt_tokens_p90),
+                                    sample_lengths(rng, n, load.output_tokens, load.output_tokens_p90),
+                                    plan.max_model_len)
     how = {"max_iterations": 50 * n + 3000,  # a thrashing cache still finishes: its rate is the point
            "cached_prefix": min(cached_prefix_tokens, int(prompt.min()) - 1)}
     few = min(n, int(SCALE_BATCHES * batch) + MIN_SCALE_REQUESTS)  # the scale needs less than the figure
@@ -283,19 +280,26 @@ def _little_estimate(step: StepTimeModel, lim: EngineLimits, load: Load, rate: f
     return busy
 
 
+def request_latencies(run: EngineRun, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficients
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """TTFT, ITL (each request's mean gap between its tokens, NaN for one token) and E2E (ms) of the requests in
+    ``mask``, as a client measures them: the API server's delay (a constant, the prompt's tokenization, a share
+    growing with the requests streamed) comes before the engine's first token and counts in both TTFT and E2E."""
+    import numpy as np
+    arr, first, fin, out = run.arrival[mask], run.first_token[mask], run.finish[mask], run.output[mask]
+    delay = coeffs.api_ms(run.batch_at_first[mask], prompt[mask])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        itl = np.where(out > 1, (fin - first) / np.maximum(out - 1, 1), np.nan)
+    return first - arr + delay, itl, fin - arr + delay
+
+
 def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficients, plan: MemoryPlan, load: Load,
             dp: int, offered_rate: float | None, sustained_rate: float | None) -> SimulationResult:
     """Per-request latencies of the measured requests and the rank's throughput. Open loop (``offered_rate``, per
     rank): a stable rank serves what is offered; past ``sustained_rate`` it serves that and the queue grows."""
     import numpy as np
-    arr, first, fin = run.arrival[mask], run.first_token[mask], run.finish[mask]
-    out = run.output[mask]
-    # API-server/streaming delay: a constant, the prompt's tokenization, a share growing with the requests streamed
-    delay = coeffs.api_ms(run.batch_at_first[mask], prompt[mask])
-    ttft = first - arr + delay
-    e2e = fin - arr + delay
-    with np.errstate(invalid="ignore", divide="ignore"):
-        itl = np.where(out > 1, (fin - first) / np.maximum(out - 1, 1), np.nan)
+    arr, fin, out = run.arrival[mask], run.finish[mask], run.output[mask]
+    ttft, itl, e2e = request_latencies(run, mask, prompt, coeffs)
     queue = run.scheduled[mask] - arr
     stable = True
     notes: list[str] = []

@@ -40,6 +40,18 @@ def sample_lengths(rng: np.random.Generator, n: int, mean: int, p90: int | None,
     return out.astype(np.int64)
 
 
+def fit_to_context(prompt: np.ndarray, output: np.ndarray, max_model_len: int | None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Drawn lengths cut to what one ``max_model_len`` sequence holds (vLLM refuses a prompt of max_model_len
+    tokens or one whose output would run past it): the prompt to max_model_len - 1, the output to what is left.
+    The deployment is sized for the workload's long tail up to its context; longer draws are not its traffic."""
+    import numpy as np
+    if not max_model_len:
+        return prompt, output
+    prompt = np.minimum(prompt, max_model_len - 1)
+    return prompt, np.minimum(output, max_model_len - prompt)
+
+
 def uniform_lengths(rng: np.random.Generator, n: int, longest: int, spread: float, cap: int | None = None
                     ) -> np.ndarray:
     """A benchmark client's lengths: uniform integers in [spread x longest, longest] (spread 1: fixed)."""
@@ -60,6 +72,18 @@ def interarrival_times(rng: np.random.Generator, n: int, rate: float, cv: float)
         return np.full(n, mean)
     shape = 1.0 / (cv * cv)
     return rng.gamma(shape, mean / shape, n)
+
+
+def arrival_times_s(rng: np.random.Generator, n: int, rate: float, cv: float) -> np.ndarray:
+    """Arrival times (s, the first after one gap) of ``n`` requests at ``rate``/s: the renewal process conditioned
+    on its count, i.e. gaps drawn as the process draws them, then scaled to span exactly ``n / rate`` (for Poisson
+    arrivals exactly a Poisson process given n arrivals in the window). The realized rate is the offered one, less
+    nothing: an unconditioned draw of a short run offers its own rate (10 requests at 0.52 req/s drew 0.44 req/s).
+    The planner's simulation and the load test both draw their arrivals here."""
+    import numpy as np
+    gaps = interarrival_times(rng, n, rate, cv)
+    gaps *= n / rate / gaps.sum()
+    return np.cumsum(gaps)
 
 
 def arrival_cv(load: Load) -> float:

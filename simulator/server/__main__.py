@@ -19,12 +19,17 @@ _TYPES = {"tensor_parallel": int, "data_parallel": int, "max_num_seqs": int, "ma
           "seed": int, "max_waiting": int, "max_num_batched_tokens": int, "jitter": float, "time_scale": float,
           "gpu_memory_utilization": float}
 _FLAGS = {"tensor_parallel": "--tp", "data_parallel": "--dp"}
+# Set by the manifests' environment only, until `compass simulate` (cli/simulate.py) has flags for them: the two
+# entry points take the same flags.
+_ENV_ONLY = {"expert_parallel", "kv_cache_dtype", "async_scheduling"}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m simulator.server",
                                      description="A GPU-free vLLM: OpenAI API, vllm:* metrics, modelled timing.")
     for name, var in ENV_VARS.items():
+        if name in _ENV_ONLY:
+            continue
         flag = _FLAGS.get(name, "--" + name.replace("_", "-"))
         parser.add_argument(flag, dest=name, type=_TYPES.get(name, str), default=None, help=f"(env {var})")
     return parser

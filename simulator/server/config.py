@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,7 +33,14 @@ ENV_VARS: dict[str, str] = {
     "jitter": "JITTER", "time_scale": "TIME_SCALE", "max_waiting": "MAX_WAITING", "tokenizer": "TOKENIZER",
     "max_num_batched_tokens": "MAX_NUM_BATCHED_TOKENS", "gpu_memory_utilization": "GPU_MEMORY_UTILIZATION",
     "data_parallel": "DATA_PARALLEL_SIZE", "served_model_name": "SERVED_MODEL_NAME",
+    "expert_parallel": "ENABLE_EXPERT_PARALLEL", "kv_cache_dtype": "KV_CACHE_DTYPE",
+    "async_scheduling": "ASYNC_SCHEDULING",
 }
+# The engine settings a planned ServingConfig carries: a simulator started from a plan must time exactly the
+# configuration the plan predicted (a TP2 plan served as TP1 read twice its ITL in a validation).
+SERVING_FIELDS = ("tensor_parallel", "data_parallel", "expert_parallel", "precision", "max_num_seqs",
+                  "max_num_batched_tokens", "max_model_len", "gpu_memory_utilization", "kv_cache_dtype",
+                  "async_scheduling")
 
 
 class SimulatorConfig(BaseModel):
@@ -46,6 +53,9 @@ class SimulatorConfig(BaseModel):
     tensor_parallel: int = Field(default=1, ge=1, le=64)
     data_parallel: int = Field(default=1, ge=1, le=64, description="engine ranks in the replica")
     precision: Precision | None = Field(default=None, description="None: the variant's or the model's native one")
+    expert_parallel: bool = Field(default=False, description="vLLM --enable-expert-parallel")
+    kv_cache_dtype: Literal["auto", "fp8"] = Field(default="auto", description="vLLM --kv-cache-dtype")
+    async_scheduling: bool = Field(default=True, description="vLLM async scheduling (the default from 0.14)")
     max_num_seqs: int = Field(default=256, ge=1, le=4096)
     max_num_batched_tokens: int = Field(default=8192, ge=64)
     max_model_len: int | None = Field(default=None, gt=0)
@@ -73,6 +83,12 @@ class SimulatorConfig(BaseModel):
                 values[name] = raw
         values.update({k: v for k, v in (flags or {}).items() if v is not None})
         return cls.model_validate(values)
+
+    @classmethod
+    def from_serving(cls, serving: ServingConfig, **settings: Any) -> "SimulatorConfig":
+        """The simulator that times ``serving`` as the planner predicted it (``settings``: how it serves)."""
+        return cls(model=serving.model_id, gpu=serving.gpu,
+                   **{f: getattr(serving, f) for f in SERVING_FIELDS}, **settings)
 
     def to_env(self) -> dict[str, str]:
         """The environment a container (or a subprocess) needs to reproduce this configuration."""
@@ -128,7 +144,9 @@ def resolve(config: SimulatorConfig, catalog: Catalog | None = None) -> Resolved
                             tensor_parallel=config.tensor_parallel, data_parallel=config.data_parallel,
                             max_num_seqs=config.max_num_seqs, max_num_batched_tokens=config.max_num_batched_tokens,
                             max_model_len=config.max_model_len,
-                            gpu_memory_utilization=config.gpu_memory_utilization)
+                            gpu_memory_utilization=config.gpu_memory_utilization,
+                            expert_parallel=config.expert_parallel, kv_cache_dtype=config.kv_cache_dtype,
+                            async_scheduling=config.async_scheduling)
     step, plan, coefficients = config_parts(serving, catalog, None)
     notes: list[str] = []
     if not plan.fits and config.max_model_len is None and plan.largest_model_len() > 0:

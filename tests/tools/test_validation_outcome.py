@@ -49,3 +49,35 @@ def test_the_source_is_stored_and_comes_back_with_similar_deployments(kb):
     with kb.db.connection() as conn:
         rows = dict(conn.execute("SELECT id, source FROM deployment_outcomes").fetchall())
     assert rows == {sim.id: "simulator", real.id: "hardware"}
+
+
+def test_a_plan_validated_on_the_simulator_at_its_planned_load_agrees_with_its_own_prediction(catalog):
+    """The local target runs the planner's own engine, so a validation there may not report a prediction error.
+    It did on nearly every stored local outcome (ITL p95 -45%, E2E -45%): a 20 s test of ~60 requests from an idle
+    server was compared with the steady state of a few hundred. Compared like with like (the p95 a test of this size
+    reads on the model, its 95% range over 40 simulated tests, plus the 25% model tolerance beyond it), the server
+    agrees. The tolerance is the sample's: the p95 of 60 requests is their 3rd largest, and the simulated tests'
+    p95 ITL spans 10-29 ms here. An MoE model with long, spread prompts (4096, p90 8192 tokens) at 3 req/s."""
+    from simulator.server import InProcessServer, SimulatorConfig
+    from tools.planner import plan_detailed
+    from tools.validation import ValidationLoad, validate
+
+    result = plan_detailed(DeploymentSpec(use_case="document_analysis_rag", users=1200, gpus=["MI300X"],
+                                          models=["openai/gpt-oss-20b"]), catalog)
+    rec, w = result.recommendations[0], result.workload
+    assert rec.replicas == 1 and w.peak_rps == 3.0
+    cfg = rec.config
+    scale = 4.0  # a 20 s test in about 7 s of wall time; the server keeps its schedule at this speed
+    load = ValidationLoad(rps=w.peak_rps, prompt_tokens=w.prompt_tokens, output_tokens=w.output_tokens,
+                          prompt_tokens_p90=w.prompt_tokens_p90, output_tokens_p90=w.output_tokens_p90,
+                          burstiness_cv=w.burstiness_cv, max_model_len=cfg.max_model_len)
+    with InProcessServer(SimulatorConfig.from_serving(cfg, time_scale=scale, host="127.0.0.1", port=0)) as server:
+        outcome = validate(server.url, cfg.model_id, result.spec, rec, load, target="local", duration_s=20,
+                           time_scale=scale, catalog=catalog)
+    m = outcome.measured
+    assert m.errors == 0 and m.requests == 60  # lengths are cut to the deployment's context, as the plan's are
+    assert not [n for n in outcome.notes if "prediction error" in n], outcome.notes
+    [said] = [n for n in outcome.notes if n.startswith("each p95 is over the 60 requests")]
+    assert "40 simulated tests" in said
+    # the steady-state prediction itself is not what such a test reads: its ITL lies above the test's median
+    assert rec.prediction.itl_ms.p95 > 1.25 * m.itl_ms.p95

@@ -14,9 +14,10 @@ from knowledge.domain import (
 )
 from knowledge.domain.outcome import MIN_REACHED
 from knowledge.errors import CompassError
+from simulator.perf.shorttest import ShortTestExpectation
+from tools.validation.comparison import prediction_notes, test_expectation
 from tools.validation.loadtest import LoadTestPlan, prompt_of, run_load_test
 
-PREDICTION_ERROR_FLAG = 0.25  # |measured / predicted - 1| above this is reported as a large prediction error
 _METRICS = (("ttft_p95_ms", "ttft_ms", "TTFT"), ("itl_p95_ms", "itl_ms", "ITL"), ("e2e_p95_ms", "e2e_ms", "E2E"))
 
 
@@ -31,6 +32,7 @@ class ValidationLoad(BaseModel):
     prompt_tokens_p90: int | None = None
     output_tokens_p90: int | None = None
     burstiness_cv: float = 1.0
+    max_model_len: int | None = None  # the deployment's context: longer draws are cut to it
 
 
 def check_health(endpoint: str, model: str, api_key: str | None = None) -> str:
@@ -54,7 +56,8 @@ def measure(endpoint: str, model: str, load: ValidationLoad, *, duration_s: floa
             api_key: str | None = None, progress: Callable[[str], None] | None = None) -> MeasuredPerformance:
     return run_load_test(LoadTestPlan(endpoint=endpoint, model=model, rps=load.rps, prompt_tokens=load.prompt_tokens,
                                       output_tokens=load.output_tokens, prompt_tokens_p90=load.prompt_tokens_p90,
-                                      output_tokens_p90=load.output_tokens_p90, duration_s=duration_s,
+                                      output_tokens_p90=load.output_tokens_p90, max_model_len=load.max_model_len,
+                                      duration_s=duration_s,
                                       burstiness_cv=load.burstiness_cv, time_scale=time_scale, api_key=api_key,
                                       progress=progress))
 
@@ -87,23 +90,19 @@ def slo_checks(spec: DeploymentSpec, measured: MeasuredPerformance) -> list[SloC
 
 
 def build_outcome(spec: DeploymentSpec, rec: Recommendation, measured: MeasuredPerformance, *, target: str,
-                  health: str = "", target_rps: float | None = None) -> DeploymentOutcome:
+                  health: str = "", target_rps: float | None = None,
+                  expected: ShortTestExpectation | None = None) -> DeploymentOutcome:
     """The outcome of a load test. It passes only when every SLO is met, no request failed and the test reached
-    at least MIN_REACHED of ``target_rps``: latencies at a lower rate say nothing about the planned load."""
+    at least MIN_REACHED of ``target_rps``: latencies at a lower rate say nothing about the planned load.
+    ``expected``: what a test of this size reads on the model, the measurement's like-for-like comparison (without
+    it the measured p95s can only be set beside the steady-state prediction)."""
     checks = slo_checks(spec, measured)
     notes = [health] if health else []
     reached = measured.requests_per_s / target_rps if target_rps else 1.0
     if reached < MIN_REACHED:
         notes.append(f"the load test reached {measured.requests_per_s:.3g} of the {target_rps:.3g} req/s planned "
                      f"({reached:.0%}, below {MIN_REACHED:.0%}): the SLOs were not tested at the planned load")
-    for _field, attr, label in _METRICS:
-        predicted, got = getattr(rec.prediction, attr), getattr(measured, attr)
-        if predicted is None or got.p95 is None or predicted.p95 <= 0:
-            continue
-        error = got.p95 / predicted.p95 - 1
-        if abs(error) > PREDICTION_ERROR_FLAG:
-            notes.append(f"large prediction error on p95 {label}: measured {got.p95:,.0f} ms vs predicted "
-                         f"{predicted.p95:,.0f} ms ({error:+.0%})")
+    notes.extend(prediction_notes(rec, measured, expected))
     if measured.errors:
         notes.append(f"{measured.errors} of {measured.requests} requests failed"
                      + (f" ({'; '.join(measured.failures)})" if measured.failures else ""))
@@ -115,14 +114,18 @@ def build_outcome(spec: DeploymentSpec, rec: Recommendation, measured: MeasuredP
 
 def validate(endpoint: str, model: str, spec: DeploymentSpec, rec: Recommendation, load: ValidationLoad, *,
              target: str, duration_s: float = 20.0, time_scale: float = 1.0, api_key: str | None = None,
-             progress: Callable[[str], None] = lambda _m: None) -> DeploymentOutcome:
+             progress: Callable[[str], None] = lambda _m: None, catalog: Catalog | None = None) -> DeploymentOutcome:
     progress(f"health check and smoke request at {endpoint}")
     health = check_health(endpoint, model, api_key)
     progress(f"load test: {load.rps:g} req/s for {duration_s:g} s ({load.prompt_tokens} -> {load.output_tokens} tokens)")
     measured = measure(endpoint, model, load, duration_s=duration_s, time_scale=time_scale, api_key=api_key,
                        progress=progress)
     progress(f"measured {measured.requests} requests, {measured.errors} errors")
-    return build_outcome(spec, rec, measured, target=target, health=health, target_rps=load.rps)
+    expected = test_expectation(rec, catalog or Catalog.from_files(), rps=load.rps, duration_s=duration_s,
+                                prompt_tokens=load.prompt_tokens, output_tokens=load.output_tokens,
+                                prompt_tokens_p90=load.prompt_tokens_p90, output_tokens_p90=load.output_tokens_p90,
+                                burstiness_cv=load.burstiness_cv)
+    return build_outcome(spec, rec, measured, target=target, health=health, target_rps=load.rps, expected=expected)
 
 
 def _ms(f: LatencyFigures, pct: str = "p95") -> str:
