@@ -32,3 +32,16 @@ def test_explicit_length_that_does_not_fit_is_refused_naming_the_longest():
 def test_weights_that_do_not_fit_are_refused_as_before():
     with pytest.raises(ConfigurationError, match="weights need"):
         resolve(SimulatorConfig(**{**LLAMA_70B, "tensor_parallel": 1}))
+
+
+def test_a_planned_configuration_is_served_with_every_engine_setting_it_was_predicted_with():
+    """A simulator started from a plan times the plan's configuration, through its environment too (the container
+    path): a TP2 plan once ran as TP1 and read twice its predicted ITL."""
+    from knowledge.domain import Precision, ServingConfig
+
+    planned = ServingConfig(model_id="meta-llama/Llama-3.1-70B-Instruct", precision=Precision.FP8, gpu="H100-SXM",
+                            tensor_parallel=2, max_num_seqs=128, max_num_batched_tokens=4096, max_model_len=8192,
+                            gpu_memory_utilization=0.85, kv_cache_dtype="fp8", async_scheduling=False)
+    config = SimulatorConfig.from_serving(planned, time_scale=3.0)
+    assert resolve(config).serving == planned
+    assert resolve(SimulatorConfig.from_sources(env=config.to_env())).serving == planned
