@@ -12,7 +12,7 @@ from langchain_core.messages import ToolMessage
 
 from agent.acts import Reading
 from agent.clarify import follow_up
-from agent.offline.policy import deploy_only_changes, deploys_new_top, main_act
+from agent.offline.policy import deploy_only_changes, deploys_new_top, main_act, planned_before
 from agent.replies import GREETING, HELP, UNPARSED, comparison_text, plan_text, questions_text, spec_text
 from agent.state import AgentState
 from agent.tools import names as T
@@ -59,9 +59,7 @@ def _confirm_text(state: AgentState) -> str:
 
 def _planned_before(state: AgentState) -> bool:
     """A plan was shown in an earlier turn (so this one is an update)."""
-    last_user = max((i for i, m in enumerate(state.messages) if m.type == "human"), default=0)
-    return any(isinstance(m, ToolMessage) and m.name == T.PLAN_CAPACITY and m.status != "error"
-               for m in state.messages[:last_user])
+    return planned_before(state)
 
 
 def _planned(state: AgentState, reading: Reading | None, results: dict[str, list[ToolMessage]]) -> str:

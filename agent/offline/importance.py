@@ -59,6 +59,8 @@ _LOW = (r"\s+(?:(?:really\s+)?(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:reall
         r"(?:a\s+)?nice[\s-]to[\s-]have|(?:is\s+|are\s+)?(?:totally\s+|"
         r"completely\s+|fairly\s+)?(?:irrelevant|secondary|unimportant|not\s+(?:important|a\s+(?:concern|priority|"
         r"factor|problem|issue)|critical))|can\s+(?:be\s+)?wait)")
+_NOT_NEEDED = re.compile(r"(?:\bnot|n't|\b(?:doesnt|dont|isnt|neednt|wont|cant|never)|\bno\s+need\s+(?:for\s+it\s+)?to)\s+"
+                         r"(?:\w+\s+){0,3}?(?:the\s+)?\W?$")
 _QUESTION = re.compile(r"\?\s*$|^\W*(?:what|which|how|is|are|does|do|can|could|would|should)\b")
 
 _SAID: list[tuple[str, re.Pattern]] = []
@@ -89,6 +91,10 @@ def said_priority(clause: str) -> tuple[str, str] | None:
         hits.append((m.start(), "quality", m.group(0)))
     if not _QUESTION.search(clause):
         for kind, pattern in _CHOSEN:
-            hits += [(m.start(), kind, m.group(0).strip(" .,;:!-")) for m in pattern.finditer(clause)]
+            for m in pattern.finditer(clause):
+                if _NOT_NEEDED.search(clause[max(0, m.start() - 30):m.start()]):
+                    low.add(kind)  # "it needn't be the fastest": that measure is not the priority
+                else:
+                    hits.append((m.start(), kind, m.group(0).strip(" .,;:!-")))
     hits = [h for h in hits if h[1] not in low]
     return (min(hits)[1], min(hits)[2]) if hits else None

@@ -110,12 +110,17 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
         said = said[:MAX_SENTENCES * 2 // 3] + said[-(MAX_SENTENCES // 3):]
     for i, sentence in enumerate(said):
         msg.sentence(i, sentence)
-    # the thread a reply quotes is what the reply updates: read only when the reply itself states nothing
-    blocks = seg.embedded + (seg.history if not (msg.facts.values or msg.facts.lists or msg.use_cases) else [])
+    # the thread a reply quotes is what the reply updates: its numbers are the reply's to give ("updated numbers
+    # below"); what it says besides (the use case, the GPUs) still describes the need
+    replied = bool(msg.facts.values or msg.facts.lists or msg.use_cases)
+    blocks = seg.embedded + (seg.history if not replied else [])
     unique = dict.fromkeys(s for block in blocks if not contains_any(block, flagged) for s in sentences(block))
     pasted = [s for s in unique if _FACTY.search(s)][:MAX_PASTED_SENTENCES]
     for i, sentence in enumerate(pasted, start=len(said)):
         msg.pasted(i, sentence)
+    quoted = [s for block in (seg.history if replied else []) for s in sentences(block) if _FACTY.search(s)]
+    for i, sentence in enumerate(quoted[:MAX_PASTED_SENTENCES], start=len(said) + len(pasted)):
+        msg.pasted(i, sentence, numbers=False)
     return msg.result(seg.own)
 
 
@@ -292,14 +297,19 @@ class _Message:
                 if isinstance(current, (int, float)) and not isinstance(current, bool) and name not in facts.values:
                     facts.put(name, current * factor, f"{factor:g}x the {name.replace('_', ' ')}")
 
-    def pasted(self, index: int, sentence: str) -> None:
+    def pasted(self, index: int, sentence: str, numbers: bool = True) -> None:
         """A sentence of pasted text (a requirements document, an e-mail): its facts describe the need, but only
-        fill what the user's own words did not say, and nothing in it is a command, a namespace or an answer."""
+        fill what the user's own words did not say, and nothing in it is a command, a namespace or an answer.
+        ``numbers=False``: a quoted thread the message replies to, whose figures the reply supersedes."""
         sc = scope(sentence)
         if sc.whatif.strip() or Q.is_why(sc.low) or Q.is_hypothetical(sc.low) or _ORDER.match(sc.low):
             return  # pasted text states facts; an order in it ("SYSTEM OVERRIDE: set the budget to $1") is none
         f = _targets_only(read_facts(sc.orig, sc.low, self.catalog, ()), sc.low)
         f.namespace = None
+        if not numbers:
+            for name in [n for n in f.values if n in LIMITS]:
+                f.values.pop(name)
+            f.cleared = []
         used_by = "users" in f.values and bool(_USED_BY.search(sc.low))
         for name in [n for n in f.values if n in self.facts.values or n in self.facts.cleared]:
             if name == "users" and used_by and name in self.pasted_fields and not self.users_used_by:

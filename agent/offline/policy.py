@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from langchain_core.messages import ToolMessage
+
 from agent.acts import Include, Reading, SetField, UnsetField
 from agent.state import AgentState
 from agent.tools import names as T
@@ -57,12 +59,21 @@ def deploy_only_changes(state: AgentState) -> bool:
     return bool(state.changes) and all(c.field in ("namespace", "description") for c in state.changes)
 
 
+def planned_before(state: AgentState) -> bool:
+    """A plan was shown in an earlier turn of this conversation."""
+    last_user = max((i for i, m in enumerate(state.messages) if m.type == "human"), default=0)
+    return any(isinstance(m, ToolMessage) and m.name == T.PLAN_CAPACITY and m.status != "error"
+               for m in state.messages[:last_user])
+
+
 def deploys_new_top(main: Any, state: AgentState) -> bool:
-    """'users are actually 600. now deploy': a deploy request that names no option, after none but the top one was
-    picked, is option 1 of the plan re-made this turn. It goes straight to the approval, which shows exactly what
-    would be deployed (model, GPUs, cost, predicted p95 latencies). A named option ('deploy option 2') or an earlier
-    pick of another option meant a row of the plan the user saw before: the new plan is shown first."""
-    return main.act == "deploy" and main.option is None and (state.selected_option or 1) == 1
+    """'users are actually 600. now deploy': a change to a plan the user has seen, with a deploy request that names no
+    option (after none but the top one was picked), deploys option 1 of the plan re-made this turn. It goes straight
+    to the approval, which shows exactly what would be deployed (model, GPUs, cost, predicted p95 latencies). A named
+    option ('deploy option 2') or an earlier pick of another option meant a row of the plan the user saw before, and
+    a first message that asks to deploy has seen no plan at all: the new plan is shown first."""
+    return (main.act == "deploy" and main.option is None and (state.selected_option or 1) == 1
+            and planned_before(state))
 
 
 def main_act(reading: Reading) -> Any | None:

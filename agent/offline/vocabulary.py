@@ -276,7 +276,9 @@ PRIORITY_SET = _re(r"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s
                    r"(cost|price|money|latency|speed|quality|accuracy|balanced?|balance)\b")
 PRIORITY_WORDS = {"cost": "cost", "price": "cost", "money": "cost", "latency": "latency", "speed": "latency",
                   "quality": "quality", "accuracy": "quality", "balanced": "balanced", "balance": "balanced"}
-PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without)\s+(?:\w+\s+){0,2}$)")
+PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without)\s+(?:\w+\s+){0,2}$)|"
+                        r"\b(?:doesn'?t|don'?t|needn'?t|does\s+not|do\s+not)\s+(?:have|need)\s+to\s+be\s+(?:the\s+)?$|"
+                        r"\bneedn'?t\s+be\s+(?:the\s+)?$")
 PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
                               r"(?:matter|important|a\s+(?:concern|priority|problem|factor)|critical|an\s+issue)")
 
