@@ -310,7 +310,10 @@ _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|no
 _BUDGET_KW = re.compile(
     rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
-    rf"seconds?\b|hours?\b))|"
+    rf"seconds?\b|hours?\b))"
+    # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
+    rf"(?!\s*(?:new\s+|more\s+|extra\s+|additional\s+|full[\s-]time\s+)?(?!(?:dollars|euros|pounds|bucks|francs|rupees|"
+    rf"usd|eur|gbp|chf|thousands|millions|grand)\b)[a-z]{{3,}}s\b)|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
 # the count of GPUs named by its noun and limited: "GPU count must stay under 10", "number of GPUs: at most 6"
 _GPUS_KW = re.compile(

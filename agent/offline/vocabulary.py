@@ -56,7 +56,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"documents?|case\s+law|judgments|rulings)\b"),
     # the people of legal work: they do legal analysis unless the message names another use ("a chatbot for our
     # paralegals": the chatbot, said first, wins the tie)
-    (UseCase.RESEARCH_LEGAL_ANALYSIS, 1, r"\b(?:paralegals?|attorneys?|solicitors?|barristers?|litigators?|"
+    (UseCase.RESEARCH_LEGAL_ANALYSIS, 0.5, r"\b(?:paralegals?|attorneys?|solicitors?|barristers?|litigators?|"
      r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
