@@ -190,8 +190,10 @@ def apply_approved(bundle: ManifestBundle | None, digest: str | None, catalog: C
 
 def validate(endpoint: str | None, model_name: str, spec: DeploymentSpec, rec: Recommendation,
              workload: WorkloadSummary, *, target: str, time_scale: float = 1.0,
-             progress: Callable[[str], None] = lambda _m: None) -> DeploymentOutcome:
-    """Load-test a running deployment at the plan's peak with its request lengths, against the spec's SLOs."""
+             progress: Callable[[str], None] = lambda _m: None, catalog: Catalog | None = None) -> DeploymentOutcome:
+    """Load-test a running deployment at the plan's peak with its request lengths, against the spec's SLOs.
+    ``catalog``: the one the plan was made with (what a test of this size reads on the model is simulated on it;
+    default: the shipped catalog files)."""
     # imported here: `compass deploy list|stop` and the apply path stay light (no load generator, no planner)
     from tools.validation import ValidationLoad
     from tools.validation import validate as validate_endpoint
@@ -205,7 +207,7 @@ def validate(endpoint: str | None, model_name: str, spec: DeploymentSpec, rec: R
                           max_model_len=rec.config.max_model_len)
     duration = float(os.environ.get("COMPASS_VALIDATE_DURATION_S", "20"))
     return validate_endpoint(endpoint, model_name, spec, rec, load, target=target, duration_s=duration,
-                             time_scale=time_scale, progress=progress)
+                             time_scale=time_scale, progress=progress, catalog=catalog)
 
 
 def stop_local(deployment_id: str, allowed_namespaces: Iterable[str]) -> bool:

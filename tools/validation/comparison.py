@@ -35,7 +35,7 @@ def test_expectation(rec: Recommendation, catalog: Catalog, *, rps: float, durat
     requests = max(1, round(round(rps * duration_s) / replicas))
     try:
         return short_test_expectation(rec.config, load, catalog, requests=requests)
-    except (CompassError, ValueError):  # unknown names, a configuration that no longer fits
+    except (CompassError, LookupError, ValueError):  # unknown names, a configuration that no longer fits
         return None
 
 
