@@ -169,7 +169,8 @@ class _Message:
                 self.sentence(index, part)
             return
         parts = _QUESTION_AFTER.split(sentence, maxsplit=1)
-        if len(parts) == 2 and all(p.strip() for p in parts) and not parts[0].rstrip().endswith("?"):
+        if (len(parts) == 2 and all(p.strip() for p in parts) and not parts[0].rstrip().endswith("?")
+                and not _CHECKS_THE_STATEMENT.search(parts[1].lower())):
             # "make that 300 ms for first token - how much more would that cost?": the order stands, the question
             # after it asks about its own clause only
             for part in parts:
@@ -780,6 +781,10 @@ _NOT_OLD = re.compile(
 # where a sentence with several withdrawals is cut into its clauses
 _WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
 # a question clause after a statement, set off by a dash, a semicolon or a colon, up to the question mark
+# a question that asks whether the statement before it holds ("~12 ms ITL on H200, does your plan agree?", "..., is
+# that right?"): the statement is part of the question
+_CHECKS_THE_STATEMENT = re.compile(r"\b(?:agrees?|match(?:es)?|right|correct|true|accurate|consistent|line\s+up|check\s+out|"
+                                   r"make\s+sense|sound\s+right|confirm|plausible|realistic|hold\s+up|square\s+with)\b")
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 _QUESTION_AFTER = re.compile(r"\s*(?:[;:,]|\s[-–—]+)\s+(?=(?:and\s+|so\s+|but\s+|then\s+)?(?:how|what|which|would|will|"
                              r"could|can|is|are|does|do|did|should|any\s+idea)\b[^.!?,;]*\?\s*$)", re.I)
