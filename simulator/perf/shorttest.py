@@ -30,7 +30,7 @@ MIN_DRAWS = 12
 METRICS = ("ttft", "itl", "e2e")
 
 
-class TestP95(BaseModel):
+class P95Range(BaseModel):
     """One metric's p95 as a short test reads it on the model (ms)."""
 
     median: float = Field(description="median over the simulated tests")
@@ -44,9 +44,9 @@ class ShortTestExpectation(BaseModel):
     rps: float = Field(description="offered rate per engine rank (req/s)")
     requests: int = Field(description="requests the test sends to one engine rank")
     draws: int
-    ttft: TestP95
-    itl: TestP95
-    e2e: TestP95
+    ttft: P95Range
+    itl: P95Range
+    e2e: P95Range
 
 
 def short_test_expectation(config: ServingConfig, load: Load, catalog: Catalog, *, requests: int,
@@ -77,8 +77,8 @@ def short_test_expectation(config: ServingConfig, load: Load, catalog: Catalog, 
                 p95s[m].append(float(np.percentile(values, 95)))  # as the load test takes it
     tail = (100 - RANGE_PCT) / 2
 
-    def band(values: list[float]) -> TestP95:
+    def band(values: list[float]) -> P95Range:
         lo, med, hi = np.percentile(values, (tail, 50, 100 - tail)) if values else (np.nan,) * 3
-        return TestP95(median=float(med), low=float(lo), high=float(hi))
+        return P95Range(median=float(med), low=float(lo), high=float(hi))
     return ShortTestExpectation(rps=rate, requests=n, draws=draws,
                                 **{m: band(p95s[m]) for m in METRICS})

@@ -84,16 +84,16 @@ def test_a_plan_validated_on_the_simulator_at_its_planned_load_agrees_with_its_o
 
 
 def test_a_p95_is_a_prediction_error_only_outside_what_a_test_of_its_size_reads_on_the_model():
-    from simulator.perf.shorttest import ShortTestExpectation, TestP95
+    from simulator.perf.shorttest import ShortTestExpectation, P95Range
 
     rec = factories.recommendation()
-    band = TestP95(median=20.0, low=15.0, high=28.0)
+    band = P95Range(median=20.0, low=15.0, high=28.0)
     expected = ShortTestExpectation(rps=2.0, requests=40, draws=40, ttft=band, itl=band, e2e=band)
     inside = build_outcome(SPEC, rec, measured(1), target="local", expected=expected)  # p95 30: 7% past the range
     assert not [n for n in inside.notes if "prediction error" in n]
     [said] = [n for n in inside.notes if n.startswith("each p95 is over the 500 requests")]
     assert "TTFT 20.0 (15.0-28.0)" in said and "95% range of 40 simulated tests" in said
-    wide = ShortTestExpectation(rps=2.0, requests=40, draws=40, ttft=TestP95(median=12.0, low=10.0, high=20.0),
+    wide = ShortTestExpectation(rps=2.0, requests=40, draws=40, ttft=P95Range(median=12.0, low=10.0, high=20.0),
                                 itl=band, e2e=band)
     flagged = build_outcome(SPEC, rec, measured(1), target="local", expected=wide)
     assert ("large prediction error on p95 TTFT: measured 30.0 ms, +50% above the 10.0-20.0 ms that 95% of 40 "

@@ -15,14 +15,14 @@ import math
 from knowledge.catalog import Catalog
 from knowledge.domain import Load, LoadKind, MeasuredPerformance, Recommendation
 from knowledge.errors import CompassError
-from simulator.perf.shorttest import RANGE_PCT, ShortTestExpectation, TestP95, short_test_expectation
+from simulator.perf.shorttest import RANGE_PCT, ShortTestExpectation, P95Range, short_test_expectation
 
 PREDICTION_ERROR_FLAG = 0.25  # beyond the test's own sampling range by more than this: a large prediction error
 BURSTY_CV = 1.05  # a coefficient of variation above this is bursty traffic (as the planner's workload reads it)
 METRICS = (("ttft", "ttft_ms", "TTFT"), ("itl", "itl_ms", "ITL"), ("e2e", "e2e_ms", "E2E"))
 
 
-def test_expectation(rec: Recommendation, catalog: Catalog, *, rps: float, duration_s: float, prompt_tokens: int,
+def load_test_expectation(rec: Recommendation, catalog: Catalog, *, rps: float, duration_s: float, prompt_tokens: int,
                      output_tokens: int, prompt_tokens_p90: int | None, output_tokens_p90: int | None,
                      burstiness_cv: float) -> ShortTestExpectation | None:
     """What the test sent to the endpoint reads on one replica of the model: the rate and requests split evenly
@@ -66,7 +66,7 @@ def prediction_notes(rec: Recommendation, measured: MeasuredPerformance,
     return notes
 
 
-def _beyond(got: float, band: TestP95) -> float:
+def _beyond(got: float, band: P95Range) -> float:
     """How far ``got`` lies outside [low, high], relative to the nearer end (0 inside)."""
     if got > band.high > 0:
         return got / band.high - 1

@@ -15,7 +15,7 @@ from knowledge.domain import (
 from knowledge.domain.outcome import MIN_REACHED
 from knowledge.errors import CompassError
 from simulator.perf.shorttest import ShortTestExpectation
-from tools.validation.comparison import prediction_notes, test_expectation
+from tools.validation.comparison import prediction_notes, load_test_expectation
 from tools.validation.loadtest import LoadTestPlan, prompt_of, run_load_test
 
 _METRICS = (("ttft_p95_ms", "ttft_ms", "TTFT"), ("itl_p95_ms", "itl_ms", "ITL"), ("e2e_p95_ms", "e2e_ms", "E2E"))
@@ -121,7 +121,7 @@ def validate(endpoint: str, model: str, spec: DeploymentSpec, rec: Recommendatio
     measured = measure(endpoint, model, load, duration_s=duration_s, time_scale=time_scale, api_key=api_key,
                        progress=progress)
     progress(f"measured {measured.requests} requests, {measured.errors} errors")
-    expected = test_expectation(rec, catalog or Catalog.from_files(), rps=load.rps, duration_s=duration_s,
+    expected = load_test_expectation(rec, catalog or Catalog.from_files(), rps=load.rps, duration_s=duration_s,
                                 prompt_tokens=load.prompt_tokens, output_tokens=load.output_tokens,
                                 prompt_tokens_p90=load.prompt_tokens_p90, output_tokens_p90=load.output_tokens_p90,
                                 burstiness_cv=load.burstiness_cv)
