@@ -91,10 +91,10 @@ class Simulator:
                          max_tokens_param=params.max_tokens)
         return req, pieces, stop_reason
 
-    def submit(self, req: SimRequest) -> LiveEngine:
+    def submit(self, req: SimRequest, arrived: float | None = None) -> LiveEngine:
         engine = min(self.engines, key=lambda e: e.load)
         try:
-            engine.submit(req)
+            engine.submit(req, arrived)
         except QueueFullError as exc:
             raise ApiError(503, f"Service overloaded: {exc}; retry later") from None
         return engine
@@ -196,6 +196,7 @@ def create_app(setup: ResolvedSetup) -> Starlette:
     started = int(time.time())
 
     async def generate(request: Request, chat: bool) -> Any:
+        arrived = sim.clock.now()  # before the body is read: reading and parsing it is the API server's share
         try:
             body = await request.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -203,7 +204,7 @@ def create_app(setup: ResolvedSetup) -> Starlette:
         params = parse(body, chat=chat, served=setup.served_names, max_model_len=setup.max_model_len,
                        counter=sim.counter)
         req, texts, stop_reason = sim.prepare(params)
-        engine = sim.submit(req)
+        engine = sim.submit(req, arrived)
         return Generation(engine, req, params, texts, stop_reason)
 
     async def completions(request: Request) -> Any:

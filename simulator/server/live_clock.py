@@ -118,16 +118,20 @@ class LiveEngine:
         cap = self.sched.cap
         return min(1.0, self.sched.kv_used() / cap) if cap > 0 else 0.0
 
-    def submit(self, req: SimRequest) -> None:
+    def submit(self, req: SimRequest, arrived: float | None = None) -> None:
+        """``arrived``: when the HTTP request reached the server (simulated s; default now). The API server's
+        modelled share of the first-token latency runs from then: the simulator's own wall time reading, parsing
+        and counting the prompt is inside that share, not on top of it (counted twice it was the largest part of
+        a small TTFT's error against the model at a time scale above 1)."""
         sched = self.sched
         # requests that will find a free slot as soon as they reach the scheduler are not queued
         queued = len(sched.waiting) + len(self.pending) - max(0, sched.max_seqs - len(sched.running))
         if queued >= self.max_waiting:
             raise QueueFullError(f"the waiting queue is full ({self.max_waiting} requests)")
         now = self.clock.now()
-        req.arrival = now
+        req.arrival = now if arrived is None else min(arrived, now)
         req.seq = Sequence(req, req.prompt_tokens, req.output_tokens)
-        ready = now + self.coefficients.api_ms(len(sched.running), req.prompt_tokens) / 1e3
+        ready = req.arrival + self.coefficients.api_ms(len(sched.running), req.prompt_tokens) / 1e3
         heapq.heappush(self.pending, (ready, next(self._seq), req))
         self._wakeup.set()
 
