@@ -39,6 +39,11 @@ def simulate(
     tokenizer: str = typer.Option(None, help="local tokenizer.json or its directory for token counts "
                                              "(env TOKENIZER; needs the 'tokenizers' package)"),
     served_model_name: str = typer.Option(None, help="serve under this name (env SERVED_MODEL_NAME)"),
+    expert_parallel: bool = typer.Option(None, "--enable-expert-parallel/--no-enable-expert-parallel",
+                                         help="vLLM expert parallelism for MoE layers (env ENABLE_EXPERT_PARALLEL)"),
+    kv_cache_dtype: str = typer.Option(None, help="auto|fp8: vLLM --kv-cache-dtype (env KV_CACHE_DTYPE)"),
+    async_scheduling: bool = typer.Option(None, "--async-scheduling/--no-async-scheduling",
+                                          help="vLLM async scheduling (env ASYNC_SCHEDULING; default on)"),
 ) -> None:
     """Serve an OpenAI-compatible API that answers like vLLM would on that hardware (no GPU needed).
 
@@ -58,7 +63,8 @@ def simulate(
              "max_num_seqs": max_num_seqs, "max_model_len": max_model_len,
              "max_num_batched_tokens": max_num_batched_tokens, "gpu_memory_utilization": gpu_memory_utilization,
              "host": host, "port": port, "seed": seed, "jitter": jitter, "time_scale": time_scale,
-             "max_waiting": max_waiting, "tokenizer": tokenizer, "served_model_name": served_model_name}
+             "max_waiting": max_waiting, "tokenizer": tokenizer, "served_model_name": served_model_name,
+             "expert_parallel": expert_parallel, "kv_cache_dtype": kv_cache_dtype, "async_scheduling": async_scheduling}
     config = SimulatorConfig.from_sources(flags)
     try:
         setup = resolve(config)

@@ -22,8 +22,11 @@ VLLM_ROCM_IMAGE = f"docker.io/vllm/vllm-openai-rocm:{VLLM_VERSION}"
 # The tag follows the compass-llm package version (pyproject.toml); a test keeps them in step.
 COMPASS_VERSION = "0.1.0"
 SIMULATOR_IMAGE = f"ghcr.io/compass-llm/compass-simulator:{COMPASS_VERSION}"
-SIMULATOR_ENV_VARS = ("MODEL_NAME", "GPU_TYPE", "TENSOR_PARALLEL_SIZE", "PRECISION", "MAX_NUM_SEQS",
-                      "MAX_MODEL_LEN", "PORT", "SEED")
+# Every engine setting of the plan is one of them: a simulator that times another configuration than the plan's
+# (a data-parallel-2 or fp8-KV plan served with the defaults) validates a plan nobody made.
+SIMULATOR_ENV_VARS = ("MODEL_NAME", "GPU_TYPE", "TENSOR_PARALLEL_SIZE", "DATA_PARALLEL_SIZE", "ENABLE_EXPERT_PARALLEL",
+                      "PRECISION", "KV_CACHE_DTYPE", "ASYNC_SCHEDULING", "MAX_NUM_SEQS", "MAX_NUM_BATCHED_TOKENS",
+                      "GPU_MEMORY_UTILIZATION", "MAX_MODEL_LEN", "PORT", "SEED")
 SIMULATOR_UID = 1000  # the simulator image's non-root user
 
 # Kubernetes version the built-in kinds are validated against: the oldest minor still supported upstream

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from k8s.constants import (
-    GPU_PRODUCT_LABEL, SERVER_PORT, SIMULATOR_IMAGE, VLLM_IMAGE, VLLM_ROCM_IMAGE,
+    GPU_PRODUCT_LABEL, SERVER_PORT, SIMULATOR_ENV_VARS, SIMULATOR_IMAGE, VLLM_IMAGE, VLLM_ROCM_IMAGE,
 )
 from k8s.errors import RenderError
 from k8s.options import RenderOptions
@@ -175,10 +175,13 @@ def _simulator_plan(card: ModelCard, precision: Precision, gpu: GpuSpec, cfg, ma
                     checkpoint: str, checkpoint_gb: float, options: RenderOptions,
                     notes: list[str]) -> EnginePlan:
     """The simulator answers like vLLM on ``gpu`` would, but needs no GPU, checkpoint or token."""
-    env = [("MODEL_NAME", card.id), ("GPU_TYPE", gpu.name), ("TENSOR_PARALLEL_SIZE", str(cfg.tensor_parallel)),
-           ("PRECISION", precision.value), ("MAX_NUM_SEQS", str(cfg.max_num_seqs)),
-           ("MAX_MODEL_LEN", str(max_len or card.architecture.max_context)), ("PORT", str(SERVER_PORT)),
-           ("SEED", str(options.seed))]
+    from simulator.server.config import SimulatorConfig  # the one mapping of engine settings to its variables
+
+    sim = SimulatorConfig.from_serving(cfg).model_copy(update={
+        "model": card.id, "gpu": gpu.name, "precision": precision, "port": SERVER_PORT, "seed": options.seed,
+        "max_model_len": max_len or card.architecture.max_context})
+    values = sim.to_env()
+    env = [(var, values[var]) for var in SIMULATOR_ENV_VARS]
     notes.append(f"Simulator mode: {options.simulator_image or SIMULATOR_IMAGE} imitates {card.id} on "
                  f"{cfg.gpus_per_replica}x {gpu.name}; no GPU is requested and no checkpoint is downloaded.")
     res = PodResources(cpu_request="500m", cpu_limit="1", memory_gi=1, gpus=0, gpu_resource=None, shm_gi=0)

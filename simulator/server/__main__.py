@@ -18,20 +18,20 @@ from simulator.server.process import run_server
 _TYPES = {"tensor_parallel": int, "data_parallel": int, "max_num_seqs": int, "max_model_len": int, "port": int,
           "seed": int, "max_waiting": int, "max_num_batched_tokens": int, "jitter": float, "time_scale": float,
           "gpu_memory_utilization": float}
-_FLAGS = {"tensor_parallel": "--tp", "data_parallel": "--dp"}
-# Set by the manifests' environment only, until `compass simulate` (cli/simulate.py) has flags for them: the two
-# entry points take the same flags.
-_ENV_ONLY = {"expert_parallel", "kv_cache_dtype", "async_scheduling"}
+_FLAGS = {"tensor_parallel": "--tp", "data_parallel": "--dp", "expert_parallel": "--enable-expert-parallel"}
+_SWITCHES = {"expert_parallel", "async_scheduling"}  # --x / --no-x, as vLLM's own flags
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m simulator.server",
                                      description="A GPU-free vLLM: OpenAI API, vllm:* metrics, modelled timing.")
     for name, var in ENV_VARS.items():
-        if name in _ENV_ONLY:
-            continue
         flag = _FLAGS.get(name, "--" + name.replace("_", "-"))
-        parser.add_argument(flag, dest=name, type=_TYPES.get(name, str), default=None, help=f"(env {var})")
+        if name in _SWITCHES:
+            parser.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
+                                help=f"(env {var})")
+        else:
+            parser.add_argument(flag, dest=name, type=_TYPES.get(name, str), default=None, help=f"(env {var})")
     return parser
 
 

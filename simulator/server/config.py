@@ -96,7 +96,8 @@ class SimulatorConfig(BaseModel):
         for name, var in ENV_VARS.items():
             value = getattr(self, name)
             if value is not None:
-                out[var] = str(value.value if isinstance(value, Precision) else value)
+                out[var] = (value.value if isinstance(value, Precision) else
+                            str(value).lower() if isinstance(value, bool) else str(value))
         return out
 
 

@@ -192,6 +192,23 @@ def test_simulator_mode_requests_no_gpu_and_runs_non_root(k8s_catalog):
     assert not objects(b, "PersistentVolumeClaim")  # nothing to download
 
 
+def test_the_simulator_times_every_engine_setting_of_the_plan(k8s_catalog):
+    """A data-parallel, fp8-KV, non-default plan in simulator mode: the container's environment carries every engine
+    setting, and the simulator reads back exactly the plan's configuration (the local target starts it so)."""
+    from simulator.server.config import SERVING_FIELDS, SimulatorConfig
+
+    case = fp8_h200_simulator()
+    config = case.rec.config.model_copy(update={"data_parallel": 2, "kv_cache_dtype": "fp8", "async_scheduling": False,
+                                                "max_num_batched_tokens": 4096, "gpu_memory_utilization": 0.85})
+    rec = case.rec.model_copy(update={"config": config})
+    env = {e["name"]: e["value"] for e in one(render_bundle(rec, case.spec, k8s_catalog, case.options),
+                                              "Deployment")["spec"]["template"]["spec"]["containers"][0]["env"]}
+    read = SimulatorConfig.from_sources(env=env)
+    for name in set(SERVING_FIELDS) - {"max_model_len"}:  # the context is the rendered one (the plan's is unset)
+        assert getattr(read, name) == getattr(config, name), name
+    assert env["ASYNC_SCHEDULING"] == "false" and env["DATA_PARALLEL_SIZE"] == "2"
+
+
 def test_simulator_image_tag_follows_the_package_version():
     version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
     assert constants.SIMULATOR_IMAGE.endswith(f":{version}")

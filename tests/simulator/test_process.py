@@ -43,7 +43,9 @@ def test_subprocess_serves_and_stops(tmp_path, command):
 def test_configured_by_the_manifests_environment(tmp_path):
     """Exactly the variables the simulator-mode Deployment sets (tests/k8s/golden/fp8-h200-simulator.yaml)."""
     env = {"MODEL_NAME": "meta-llama/Llama-3.3-70B-Instruct", "GPU_TYPE": "H200", "TENSOR_PARALLEL_SIZE": "1",
-           "PRECISION": "fp8", "MAX_NUM_SEQS": "256", "MAX_MODEL_LEN": "4096", "PORT": "8000", "SEED": "7"}
+           "DATA_PARALLEL_SIZE": "1", "ENABLE_EXPERT_PARALLEL": "false", "PRECISION": "fp8", "KV_CACHE_DTYPE": "auto",
+           "ASYNC_SCHEDULING": "true", "MAX_NUM_SEQS": "256", "MAX_NUM_BATCHED_TOKENS": "8192",
+           "GPU_MEMORY_UTILIZATION": "0.9", "MAX_MODEL_LEN": "4096", "PORT": "8000", "SEED": "7"}
     assert set(env) == set(SIMULATOR_ENV_VARS)
     config = SimulatorConfig.from_sources(env=env)
     assert (config.model, config.gpu, config.precision.value, config.max_model_len, config.seed) == \
@@ -66,7 +68,8 @@ def test_cli_and_module_take_the_same_options():
     """``compass simulate`` (typer) and ``python -m simulator.server`` (the image's entry point) agree."""
     app = typer.Typer(add_completion=False)
     app.command()(simulate)
-    cli_options = {o for p in typer.main.get_command(app).params for o in p.opts if o.startswith("--")}
+    cli_options = {o for p in typer.main.get_command(app).params for o in (*p.opts, *getattr(p, "secondary_opts", ()))
+                   if o.startswith("--")}
     module_options = {o for a in build_parser()._actions for o in a.option_strings if o != "--help"} - {"-h"}
     assert cli_options == module_options
     assert parse_args(["--model", MODEL, "--gpu", "L4", "--tp", "2"]).tensor_parallel == 2

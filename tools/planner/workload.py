@@ -14,6 +14,8 @@ from tools.errors import PlanningError
 from tools.planner.cost import DAYS_PER_MONTH, Schedule
 from tools.planner.options import PlanOptions
 
+BURSTY_CV = 1.05  # a template's coefficient of variation above this is bursty traffic (gamma arrivals), else Poisson
+
 
 class PlanningWorkload(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -77,7 +79,7 @@ def workload_from_spec(spec: DeploymentSpec, catalog: Catalog) -> PlanningWorklo
     cv = template.traffic.burstiness_cv
     batch = is_batch(full, template)
     # a batch job's requests are submitted at a steady pace (Poisson at most), not in the template's bursts
-    kind = LoadKind.BURSTY if cv > 1.05 and not batch else LoadKind.RPS
+    kind = LoadKind.BURSTY if cv > BURSTY_CV and not batch else LoadKind.RPS
     load = Load(kind=kind, value=full.peak_rps, burstiness_cv=max(cv, 1.0) if kind is LoadKind.BURSTY else 1.0,
                 prompt_tokens=prompt, output_tokens=output, prompt_tokens_p90=prompt_p90, output_tokens_p90=output_p90)
     return PlanningWorkload(

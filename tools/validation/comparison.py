@@ -16,9 +16,9 @@ from knowledge.catalog import Catalog
 from knowledge.domain import Load, LoadKind, MeasuredPerformance, Recommendation
 from knowledge.errors import CompassError
 from simulator.perf.shorttest import RANGE_PCT, ShortTestExpectation, P95Range, short_test_expectation
+from tools.planner.workload import BURSTY_CV  # bursty traffic as the planner reads it
 
 PREDICTION_ERROR_FLAG = 0.25  # beyond the test's own sampling range by more than this: a large prediction error
-BURSTY_CV = 1.05  # a coefficient of variation above this is bursty traffic (as the planner's workload reads it)
 METRICS = (("ttft", "ttft_ms", "TTFT"), ("itl", "itl_ms", "ITL"), ("e2e", "e2e_ms", "E2E"))
 
 
