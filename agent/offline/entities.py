@@ -65,6 +65,12 @@ _REMOVE_BEFORE = re.compile(r"\b(?:leav(?:e|ing)\s+out|(?:drop|dropp|remov|omitt
                             r"(?:\s+[a-z]+){0,2}\s*$")
 _RESTRICTION_AFTER = re.compile(r"^\s*(?:(?:gpus?|cards?|models?)\s+)?(?:exclusions?|restrictions?|bans?|limits?|limitations?|"
                                 r"requirements?|filters?|rules?|constraints?|preferences?|pins?|only)\b")
+# a negation of all but it is an "only": "we can't support anything but NVIDIA", "nothing but L4s", "we don't have
+# anything except A100s"
+_ONLY_BY_NEGATION = re.compile(
+    r"(?:\b(?:can'?t|cannot|don'?t|doesn'?t|won'?t|not|never|unable\s+to)\s+(?:\w+\s+){0,3}?(?:anything|any\s+\w+|"
+    r"other\s+\w+)|\bnothing|\bno\s+(?:other\s+)?(?:gpus?|cards?|models?|hardware))\s+(?:but|except|other\s+than|besides|apart\s+from|"
+    r"beyond)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$")
 # "not more than 4 H100s" limits; "not just the A100s" widens: neither negates what it names
 _LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$|" + NOT_JUST)
 _GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
@@ -285,7 +291,7 @@ def polarity(text: str, mentions: list[Mention]) -> list[Mention]:
         head = text[max(0, start - 60):start]
         cut = max((b.end() for b in _BOUNDARY.finditer(head)), default=0)
         head = head[cut:]
-        negative = bool(_NEG_BEFORE.search(head)) and not _LIMIT_BEFORE.search(head)
+        negative = bool(_NEG_BEFORE.search(head)) and not _LIMIT_BEFORE.search(head) and not _ONLY_BY_NEGATION.search(head)
         negative = negative or bool(_NEG_AFTER.match(text[end:end + 40]))
         negative = negative or bool(_REMOVE_BEFORE.search(head)) and not _RESTRICTION_AFTER.match(text[end:end + 40])
         out.extend(Mention(g.start, g.end, g.broad or g.names if negative else g.names, not negative, g.broad,
