@@ -291,7 +291,10 @@ _GROUPS_OF = re.compile(
     # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"
     rf"{_PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
     rf"{_GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
-    rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))")
+    rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))|"
+    # the size of each group in brackets or after a dash: "3 regional teams (about 40 agents each)"
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s*(?:\(|,|-|:)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:each|apiece|per\s+{_GROUP_NOUN}|in\s+each)\b")
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
 # 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
 _PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
