@@ -23,7 +23,7 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.facts import (Facts, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, monthly_factor, period_noun, share_of_people, unit_scale
+from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, monthly_factor, period_noun, share_of_people, unit_scale
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.records import structured_rows
@@ -626,7 +626,7 @@ class _Message:
         field = quoted[0]
         unit = _TIME_UNIT.match(numbers[-1][1]) if field in LATENCY_FIELDS else None
         if unit:  # "the TTFT I gave was wrong; 1.2 seconds": the new number carries its own unit
-            value = bare[-1] * _TIME_UNIT_MS[unit.group(1)]
+            value = bare[-1] * MS_PER_UNIT[unit.group(1)]
             updates.update(checked({field: value}, {field: f"{bare[-1]:g} {unit.group(1)}"}, self.facts.problems))
             if field in cleared:
                 cleared.remove(field)
@@ -652,7 +652,7 @@ class _Message:
             return
         named = [f for f in Q.named_fields(low) if f in LIMITS]
         # a latency in its unit ("the TTFT I gave was wrong; 1.2 seconds"): milliseconds, as the field holds it
-        numbers = [nt.value(m) * (_TIME_UNIT_MS.get((u := _TIME_UNIT.match(nt.text, m.end())) and u.group(1), 1.0)
+        numbers = [nt.value(m) * (MS_PER_UNIT.get((u := _TIME_UNIT.match(nt.text, m.end())) and u.group(1), 1.0)
                                   if named and named[0] in LATENCY_FIELDS else 1.0)
                    for nt in self.leftovers for m in NUM_RE.finditer(nt.text)
                    if not _OFF_BY.search(nt.text[max(0, m.start() - 16):m.start()])]  # "off by a zero": no value
@@ -768,9 +768,6 @@ _WRONG_CUE = re.compile(r"\b(?:was|is|were|are|'s)\s+(?:(?:a\s+bit|way|totally|c
                         r"\bgot\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+wrong\b")
 _OFF_BY = re.compile(r"\boff\s+by\s+(?:a\s+|an\s+)?$|\bfactor\s+of\s+$")
 _TIME_UNIT = re.compile(r"\s*(ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?)\b")
-_TIME_UNIT_MS = {**dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), 1.0),
-                 **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1000.0),
-                 **dict.fromkeys(("min", "mins", "minute", "minutes"), 60000.0)}
 _NEGATED_NUMBER = re.compile(r"\b(?:not|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:the\s+)?$")
 _NOT_OLD = re.compile(
     rf"\x01(?P<new>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))[^\x01.;?!]{{0,20}}?"

@@ -45,7 +45,7 @@ def monthly_factor(period: str) -> float:
 
 
 _ADVERB_PERIOD = {"daily": "day", "hourly": "hour", "weekly": "week", "monthly": "month"}
-_MS = {"ms": 1.0, "msec": 1.0, "millis": 1.0, "millisecond": 1.0, "milliseconds": 1.0, "s": 1000.0,
+MS_PER_UNIT = {"ms": 1.0, "msec": 1.0, "millis": 1.0, "millisecond": 1.0, "milliseconds": 1.0, "s": 1000.0,
        "sec": 1000.0, "secs": 1000.0, "second": 1000.0, "seconds": 1000.0, "min": 60000.0, "mins": 60000.0,
        "minute": 60000.0, "minutes": 60000.0, "h": 3.6e6, "hr": 3.6e6, "hrs": 3.6e6, "hour": 3.6e6,
        "hours": 3.6e6}
@@ -411,17 +411,17 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p = _Pass(nt, tuple(asked), rate_default)
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
-    p.run(_EVERY, lambda m: _rate(p, m, 1000.0 / (nt.value(m) * _MS[m.group(2)])) if nt.value(m) > 0 else None)
+    p.run(_EVERY, lambda m: _rate(p, m, 1000.0 / (nt.value(m) * MS_PER_UNIT[m.group(2)])) if nt.value(m) > 0 else None)
     p.run(_PEAK_HOUR, lambda m: [("peak_rps", sig(nt.value(m, 2 if m.group(1) else 3) /
                                                    (3600 if (m.group(1) or m.group(4)) == "hour" else 60)))])
     p.run(_RATE_UNIT, lambda m: _rate_unit(p, m))
     p.run(_RATE_DAILY, lambda m: _rate(p, m, nt.value(m) / _PER_SECONDS[_ADVERB_PERIOD[m.group(2)]]))
     p.run(_PER_USER_RATE, lambda m: [("rps_per_user", p.nt.value(m) / _PER_SECONDS[m.group(2)])])
-    p.run(_COUNT_EVERY, lambda m: _rate(p, m, nt.value(m, 1) / (nt.value(m, 2) * _MS[m.group(3)] / 1000.0))
+    p.run(_COUNT_EVERY, lambda m: _rate(p, m, nt.value(m, 1) / (nt.value(m, 2) * MS_PER_UNIT[m.group(3)] / 1000.0))
           if nt.value(m, 2) > 0 else None)
     p.run(_RATE_ADVERB_AFTER, lambda m: _rate(p, m, nt.value(m) / _PER_SECONDS[_ADVERB_PERIOD[m.group(2)]]))
     p.run(_RATE_PER, lambda m: _rate_per(p, m))
-    p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * _MS[m.group(2)], unit=m.group(2)))
+    p.run(_LATENCY_UNIT, lambda m: _latency(p, m, nt.value(m) * MS_PER_UNIT[m.group(2)], unit=m.group(2)))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
     p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", _int(nt.value(m))), ("output_tokens", _int(nt.value(m, 2)))]
@@ -465,7 +465,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
         p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), _int(nt.value(m, m.lastindex or 1)))])
     wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
     if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
-        p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * _MS[m.group(2)], 6))])
+        p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(nt.value(m) * MS_PER_UNIT[m.group(2)], 6))])
     negated = next((q for q in p.negated if not any(f.field == q.field for f in p.found)), None)
     if negated is not None:  # "it's not 1000 users, it's 1200": a bare number corrects the negated one, in its unit
         p.run(_BARE, lambda m: _corrects(p, m, negated))
