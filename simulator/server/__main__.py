@@ -11,6 +11,7 @@ import sys
 from pydantic import ValidationError
 
 from knowledge.catalog import UnknownNameError
+from knowledge.domain.problems import field_problems
 from knowledge.logs import configure_logging
 from simulator.server.config import ENV_VARS, ConfigurationError, SimulatorConfig
 from simulator.server.process import run_server
@@ -44,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = parse_args(sys.argv[1:] if argv is None else argv)
         run_server(config)
-    except (ValidationError, UnknownNameError, ConfigurationError, FileNotFoundError) as exc:
+    except ValidationError as exc:  # a bad flag or variable: one line naming every field, as `compass simulate` says it
+        print("error: invalid " + "; ".join(field_problems(exc.errors(), skip=())), file=sys.stderr)
+        return 2
+    except (UnknownNameError, ConfigurationError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -99,3 +99,15 @@ def test_dockerfile_matches_the_project():
     for name, version in re.findall(r'"?([A-Za-z][\w.-]*)(?:\[\w+\])?==([\w.]+)"?', text):
         expected = pinned.get(name.lower()) or metadata.version(name)  # not pinned directly: what runs here
         assert version == expected, f"{name}=={version} in the image, {expected} in the project"
+
+
+def test_the_image_entry_point_refuses_a_bad_setting_in_one_line(monkeypatch, capsys):
+    """`python -m simulator.server` (the container) on a bad variable: exit 2 and one line naming the field, as
+    `compass simulate` says it, not pydantic's multi-line report."""
+    from simulator.server.__main__ import main
+
+    for var, value in {"MODEL_NAME": MODEL, "GPU_TYPE": "L4", "KV_CACHE_DTYPE": "bogus"}.items():
+        monkeypatch.setenv(var, value)
+    assert main(["--port", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "error: invalid kv_cache_dtype: Input should be 'auto' or 'fp8'", err
