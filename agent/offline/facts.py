@@ -18,8 +18,8 @@ from agent.offline.importance import said_priority
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
-from agent.offline.quantities import (Quantity, Relative, extract, multiplier_text, relative_lengths, relative_rates,
-                                      unit_scale)
+from agent.offline.quantities import Quantity, Relative, extract, relative_lengths, relative_rates, unit_scale
+from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
 from agent.offline.windows import ITEMS, Window, blank, find_window
 from knowledge.catalog import Catalog
@@ -500,7 +500,7 @@ def _use_case(text: str, f: Facts) -> None:
             f.consume(m.group(0))
             words = " ".join(m.group(0).split())
             if use_case == UseCase.SUMMARIZATION_SHORT:
-                use_case_here = _summary_kind(text)
+                use_case_here = summary_kind(text)
                 f.use_cases.append((use_case_here, weight + (1 if use_case_here != use_case else 0), m.start(), words))
             else:
                 f.use_cases.append((use_case, weight or 3, m.start(), words))
@@ -508,7 +508,8 @@ def _use_case(text: str, f: Facts) -> None:
         f.weak_use_case = next(((u, m.group(0)) for u, p in V.WEAK_USE_CASES if (m := p.search(text))), None)
 
 
-def _summary_kind(text: str) -> UseCase:
+def summary_kind(text: str) -> UseCase:
+    """Short or long-document summarisation, by the kind of text summarised."""
     # The head noun of "call transcripts" is the last one: a long kind said last (or said "long") wins.
     if V.FEW_PAGES.search(text):
         return UseCase.SUMMARIZATION_SHORT

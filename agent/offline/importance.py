@@ -66,11 +66,14 @@ _QUESTION = re.compile(r"\?\s*$|^\W*(?:what|which|how|is|are|does|do|can|could|w
 _SAID: list[tuple[str, re.Pattern]] = []
 for _k, _w in _M.items():
     _SAID.append((_k, re.compile(rf"\b{_w}\b\s*(?:(?:{_COPULA}\s+|[:=—–-]\s*){_INTENS}{_TOP}|{_INTENS}{_FIRST})\b|"
-                                 rf"\b{_w}[\s-]first\b|\b(?:{_w}|{_EXTREME[_k]})\s+{_WINS}\b|"
+                                 rf"\b{_w}[\s-]first\b|\b(?:{_w}|{_EXTREME[_k]})(?:\s+{_CHOICE})?\s+{_WINS}\b|"
                                  rf"\b(?:top|first|main|number\s+one|#\s?1)\s+priority\s+(?:is|=|:)\s+{_w}\b|"
                                  rf"\bthe\s+(?:{_BETTER[_k]})\s+the\s+better\b|{_CARE}{_w}\b")))
+# the extreme that still does the job: "the cheapest option that works", "fastest one that fits the budget"
+_GOOD_ENOUGH = (r"(?:\s+(?:that|which)\s+(?:still\s+)?(?:works?|does\s+the\s+job|fits(?:\s+(?:in\s+)?(?:the|our|my)\s+budget)?|meets\s+[^.;!?]{0,30}?|is\s+good\s+enough|"
+                r"holds\s+up|gets\s+the\s+job\s+done)|\s+(?:you\s+(?:can\s+find|have|can\s+do)|possible|available|around))?")
 _CHOSEN = [(k, re.compile(rf"(?:^|[.,;:!(—–-]|\b(?:just|the|and|so|but|then|want|need|pick|take|give\s+me|go\s+for)"
-                          rf")\s*(?:the\s+)?(?:{v})(?:\s+{_CHOICE})?\s*(?:please|pls|plz)?\s*(?:[.!;)—–-]|$)"))
+                          rf")\s*(?:the\s+)?(?:{v})(?:\s+{_CHOICE})?{_GOOD_ENOUGH}\s*(?:please|pls|plz)?\s*(?:[.!;)—–-]|$)"))
            for k, v in _EXTREME.items()]
 _TRADES = [(keep, re.compile(rf"{_RATHER}(?:{_GIVE_UP[give]})\b[^.;!?]{{0,40}}?\bthan\s+(?:\w+\s+){{0,4}}?"
                              rf"(?:{_GIVE_UP[keep]})"))

@@ -20,12 +20,13 @@ from agent.offline import commands as C
 from agent.offline import questions as Q
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.currency import currency_of, to_usd
-from agent.offline.facts import (Facts, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
+from agent.offline.facts import (Facts, summary_kind as _summary_kind, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
 from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, monthly_factor, period_noun, share_of_people, unit_scale
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
+from agent.offline.lexicon import lexical_use_case
 from agent.offline.records import structured_rows
 from agent.offline.text import lower_aligned, normalize, scope, self_corrections, sentences, snippet, trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
@@ -158,6 +159,7 @@ class _Message:
         self.named_before: set[str] = set()  # the fields the sentence before named (what "that" withdraws)
         self.named_now: set[str] = set()
         self.ordered = False  # the sentence orders the agent, next to instruction-like text
+        self.own_facts: list[str] = []  # the user's own sentences read as statements (not questions, not pasted)
 
     # ------------------------------------------------------------------ per sentence
 
@@ -196,6 +198,7 @@ class _Message:
     def _sentence(self, index: int, sc) -> None:
         if self._question(index, sc):
             return
+        self.own_facts.append(sc.fact_orig)
         lengths_said = any(f in self.facts.values for f in ("prompt_tokens", "output_tokens"))
         rate_known = any(f in self.facts.values for f in ("rps", "peak_rps")) or self.spec is not None and (
             self.spec.stated("rps") or self.spec.stated("peak_rps"))
@@ -232,7 +235,8 @@ class _Message:
             facts.values.pop("max_gpus", None)
         if self._compare_names(index, sc, facts):
             return
-        if facts.multipliers and self.spec is not None and _CHANGE_ORDER.match(sc.fact):
+        if facts.multipliers and self.spec is not None and (_CHANGE_ORDER.match(sc.fact) or (
+                _SCALE_ORDER.search(sc.fact) and not _SCALE_HEDGE.search(sc.fact))):
             self._scaled(facts)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
@@ -292,8 +296,10 @@ class _Message:
     def _scaled(self, facts: Facts) -> None:
         """'double the budget', 'bump the users by 20%', 'halve the prompt length': an order to scale a value the spec
         holds is that value scaled (traffic scales every rate and count of it)."""
+        stated = [n for n in _TRAFFIC if self.spec.stated(n)]
         for field, factor in facts.multipliers:
-            for name in (_TRAFFIC if field == "traffic" else (field,)):
+            # traffic scales the rates and counts the user gave (the others are derived from them again)
+            for name in ((stated or _TRAFFIC) if field == "traffic" else (field,)):
                 current = getattr(self.spec, name, None)
                 if isinstance(current, (int, float)) and not isinstance(current, bool) and name not in facts.values:
                     facts.put(name, current * factor, f"{factor:g}x the {name.replace('_', ' ')}")
@@ -354,8 +360,11 @@ class _Message:
         named = [q for q in targets if q.about not in ("option", "cost", "gpu_count")]
         if belief and not (why or hypothetical or self.has_why):
             figures = [q for q in targets if q.about in ("gpu_count", "cost")]
-            if not named and figures and _PLAN_RESULT.search(low):
-                named = figures  # "I'd assumed we'd need 8 GPUs": a guess at the plan's figure asks about it
+            if not named and figures and (_PLAN_RESULT.search(low) or _FIGURE_ASKED.match(low) and not (
+                    Q.named_fields(low) or _LIMIT_WORD.search(low))):
+                # "I'd assumed we'd need 8 GPUs", "8 GPUs would be overkill": a guess at the plan's figure asks about
+                # it; "80 GPUs??", "$155 a month?": a figure said back as a question asks about the plan's figure
+                named = figures
             elif not named:
                 return False  # "I thought the budget was 5k": a statement, read as one
             # "funny, I really thought the MI300X would show up in these options", "surprised there's no L40S":
@@ -574,7 +583,9 @@ class _Message:
         """(the use case, the description, the words it was read from)."""
         if not self.use_cases:
             weak = self.weak_use_case if "use_case" in self.asked else None
-            return (weak[0].value, None, [weak[1]]) if weak else (None, None, [])
+            if weak:
+                return weak[0].value, None, [weak[1]]
+            return self._described_use_case()
         totals: dict[Any, float] = {}
         first: dict[Any, tuple[int, int]] = {}
         for use_case, weight, pos, _, _ in self.use_cases:
@@ -587,6 +598,23 @@ class _Message:
             best = UseCase.LONG_DOCUMENT_SUMMARIZATION
         orig = min(self.use_cases, key=lambda x: x[2])[3]
         return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
+
+    def _described_use_case(self) -> tuple[str | None, str | None, list[str]]:
+        """No phrase named a use case: the one the message's words describe (lexicon.py), while the spec has none and
+        the message states something of the need besides (a question or a greeting alone describes no work)."""
+        said = [s for s in self.own_facts if not s.rstrip().endswith("?")]
+        if (self.spec is not None and self.spec.use_case is not None) or not said:
+            return None, None, []
+        low = " ".join(s.lower() for s in said)
+        found = lexical_use_case(low)
+        if found is None:
+            return None, None, []
+        use_case, words = found
+        if use_case == UseCase.SUMMARIZATION_SHORT:
+            use_case = _summary_kind(low)
+            if use_case == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
+                use_case = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        return use_case.value, trim(self.own_facts[0], DESCRIPTION_CHARS) or None, words
 
     def _corrected_value(self, updates: dict[str, Any]) -> bool:
         """"it's 350 now, not 200": the value negated is one the spec holds, so the bare number replaces it."""
@@ -787,9 +815,14 @@ _QUESTION_AFTER = re.compile(r"\s*(?:[;:,]|\s[-–—]+)\s+(?=(?:and\s+|so\s+|bu
                              r"could|can|is|are|does|do|did|should|any\s+idea)\b[^.!?,;]*\?\s*$)", re.I)
 _CLAUSES = re.compile(r"\s*(?:[,;]\s*(?:and|but|also|plus)?|\s+(?:and|but)\s+(?:also\s+)?)\s+")
 # what a plan comes out at, as the user guessed it: "we'd need 8 GPUs", "it would cost about $20k"
-_PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requiring|take|takes|taking|cost|costs|costing|come\s+(?:to|out\s+at)|"
+_PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requiring|take|takes|taking|cost|costs|costing|"
+                          r"(?:comes?|coming|came)\s+(?:to|out\s+(?:at|to))|overkill|excessive|too\s+(?:much|many|few|little)|"
                           r"end\s+up\s+(?:with|at|needing)|(?:would|will|'d|'ll|could)\s+(?:do|suffice|be\s+enough|"
                           r"be\s+plenty|handle\s+it|cover\s+it))\b")
+# a figure said back as a question, and little else: "80 GPUs??", "$155 a month?", "really, 12 replicas?"
+_FIGURE_ASKED = re.compile(r"^\W*(?:[\w$€£.,/'-]+\s+){0,4}?[\w$€£.,/'-]*\d[\w$€£.,/'-]*(?:\s+[\w$€£.,/'-]+){0,3}\s*\?+\W*$")
+# a figure said as a limit ("max 8 GPUs?", "at most $5k?"): a tentative requirement, not the plan's figure asked about
+_LIMIT_WORD = re.compile(r"\b(?:max(?:imum)?|at\s+most|up\s+to|limit|cap|budget|no\s+more\s+than|under|below)\b")
 # a figure of the plan asked about: its latencies, cost, GPUs, model, memory, throughput, headroom
 _PLAN_MEASURE = re.compile(r"\b(?:latenc(?:y|ies)|ttft|itl|e2e|first[\s-]token|p9[59]|response\s+time|cost|costs|price|"
                            r"bill|spend|gpus?|cards?|replicas?|nodes?|model|precision|quantization|memory|vram|"
@@ -798,6 +831,16 @@ _PLAN_MEASURE = re.compile(r"\b(?:latenc(?:y|ies)|ttft|itl|e2e|first[\s-]token|p
 _CHANGE_ORDER = re.compile(r"^\W*(?:(?:ok|okay|so|and|then|now|also)\W+)*(?:please\s+|let'?s\s+|can\s+you\s+|could\s+you\s+)?"
                            r"(?:double|triple|quadruple|halve|bump|raise|increase|cut|reduce|lower|grow|scale|multiply|boost|"
                            r"up|drop|decrease|shrink|trim)\b")
+# a scaling said as an order or a plan anywhere in the clause ("make the TTFT target twice as strict", "plan for 10%
+# more traffic than that", "you can loosen the end-to-end target by 50%", "one more zero on the budget", "expect
+# triple the traffic after the rollout"), unless it is a guess about the future ("users could double next year")
+_SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(?:it\s+)?for|expect(?:ing)?|assume|"
+                          r"loosen|tighten|relax|bump|raise|increase|cut|reduce|lower|grow|boost|decrease|shrink|trim|"
+                          r"add|put|another|more|extra|drop|remove|set|go\s+(?:for|with)|switch|change|move|"
+                          r"double|triple|quadruple|halve|too\s+many|typo|meant|should\s+be|must\s+be|"
+                          r"(?:needs?|has|have)\s+to\s+be|want|need)\b")
+_SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
+                          r"some\s*day|not\s+part\s+of)\b")
 _TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
 # a value quoted back to be corrected: "the 150 ms I mentioned", "should've been", "that figure was off", "more like"
 _QUOTE_CUE = re.compile(r"\b(?:i|we)\s+(?:mentioned|said|gave(?:\s+you)?|quoted|wrote|typed|put\s+down|told\s+you|"

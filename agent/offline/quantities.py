@@ -909,57 +909,6 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
     return out, spans
 
 
-def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:
-    """What-if scalings: "traffic doubles", "3x the users", "half the budget" -> (field, factor, span)."""
-    out = []
-    for m in _MULT.finditer(nt.text):
-        word = m.group("word")
-        if word:
-            factor = _MULT_WORDS[word]
-        elif m.group("n"):
-            factor = nt.values[int(m.group("n"))]
-        else:
-            pct = nt.values[int(m.group("pct") or m.group("pct2"))] / 100
-            factor = 1 - pct if (m.group("down") or m.group("less")) else 1 + pct
-        if factor <= 0:
-            continue
-        window = nt.text[max(0, m.start() - 40): m.end() + 40]
-        out.append((_subject(window, m.start() - max(0, m.start() - 40)), factor, m.span()))
-    return out
-
-
-_MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "twice": 2.0, "triple": 3.0,
-               "triples": 3.0, "tripled": 3.0, "tripling": 3.0, "thrice": 3.0, "threefold": 3.0,
-               "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0, "half": 0.5, "halve": 0.5, "halves": 0.5,
-               "halved": 0.5, "halving": 0.5, "tenfold": 10.0}
-_MULT = re.compile(
-    # "half of our 1,200 nurses" is a share of a count (read with the users), no scaling
-    r"\b(?P<word>" + "|".join(sorted(_MULT_WORDS, key=len, reverse=True)) + r")\b"
-    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
-    r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
-    r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
-    r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*%|"
-    r"\x01(?P<pct2>\d+)\x02\s*%\s*(?:(?P<less>less|lower|fewer|smaller|cheaper)|more|higher|extra|bigger|larger)\b")
-_SUBJECTS = (
-    ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
-    ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?)\b")),
-    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money)\b")),
-    ("max_gpus", re.compile(r"\b(?:gpus?|cards|§+)")),
-    ("traffic", re.compile(r"\b(?:traffic|load|requests?|usage|demand|volume|users?|user\s+base|qps|rps|"
-                           r"customers|people|employees|scale)\b")),
-)
-
-
-def _subject(window: str, at: int) -> str:
-    best, best_dist = "traffic", 10 ** 6
-    for field, pattern in _SUBJECTS:
-        for hit in pattern.finditer(window):
-            dist = abs(hit.start() - at)
-            if dist < best_dist:
-                best, best_dist = field, dist
-    return best
-
-
 # a length said as a multiple of the other ("the translation is about the same length", "answers run about half as
 # long as the question", "outputs are twice as long as the input"): which side by its noun
 _OUT_SIDE = (r"translations?|outputs?|answers?|responses?|replies|summar(?:y|ies)|results?|rewrites?|drafts?|"

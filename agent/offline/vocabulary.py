@@ -27,7 +27,8 @@ _SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?
 _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
                r"pdfs?)\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
                r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?)\b|"
-               r"\breports?\b")
+               r"(?<!incident[\s-])(?<!bug[\s-])(?<!shift[\s-])(?<!status[\s-])(?<!daily[\s-])(?<!expense[\s-])(?<!error[\s-])"
+               r"(?<!crash[\s-])\breports?\b")
 _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?|meeting\s+notes|notes|calls?|"
                 r"support\s+cases?|cases|reviews?|articles?|news|threads?|slack|comments?|feedback|short)\b")
 
@@ -43,7 +44,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\blegal\s+(?:research|analysis|review|documents?|work|assistant|tech|ai|filings?|briefs?|questions?|"
      r"advice|drafting|memos?)|\bdue\s+diligence\b|"
      r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
-     r"policy|clinical)\s+(?:research|analysis)\b|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
+     r"policy|clinical)\s+(?:research|analysis)\b(?!\s*[:—–]\s)|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|\blaw\s+firm\b|"
      # the work on contracts named by its parts: "clause extraction + risk flags on NDAs", "indemnity caps in MSAs"
      r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
@@ -112,7 +113,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # the work product of code named ("writes pull requests from tickets", "SQL generation", "opens merge requests")
      r"\b(?:writ\w*|open\w*|generat\w*|draft\w*|creat\w*|rais\w*|submit\w*)\s+(?:\w+\s+)?(?:pull\s+requests|prs|"
      r"merge\s+requests|patches|commits|code\s+changes|bug\s*fixes|migrations|queries\s+in\s+sql)\b|"
-     r"\b(?:sql|query|test|script|boilerplate|api\s+client)\s+generation\b"),
+     r"\b(?:sql|query|test|script|boilerplate|api\s+client)\s+generation\b|"
+     # code named by its language or its parts: "writes Python scripts", "a code-writing assistant", "generates API
+     # endpoints and tests"
+     r"\bcode[\s-](?:writing|generating|generator|writer)\b|\b(?:python|bash|shell|powershell|javascript|typescript|"
+     r"java|golang|rust|kotlin|terraform|sql)\s+(?:scripts?|code|functions?|modules?|programs?|classes|queries)\b|"
+     r"\b(?:generat|writ|build|creat|draft)\w*\s+(?:\w+\s+){0,2}?(?:api\s+)?endpoints\b"),
     (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|ors?)\b(?!\s+(?:agency|agencies|company|firm|business|"
      r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
@@ -132,10 +138,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # creative prose made to order: "draft quest dialogue and item lore", "write character backstories", "generate
      # scripts for our videos"
      r"\b(?:generat|creat|writ|draft|produc|compos|author|churn)\w*\s+(?:out\s+)?(?:[\w-]+\s+){0,2}?(?:dialogues?|lore|"
-     r"stor(?:y|ies)|scripts?|screenplays?|backstor(?:y|ies)|quests?|scenes?|narratives?|fiction|poems?|lyrics|"
+     r"stor(?:y|ies)|(?<!python\s)(?<!bash\s)(?<!shell\s)(?<!full\s)scripts?|screenplays?|backstor(?:y|ies)|quests?|scenes?|narratives?|fiction|poems?|lyrics|"
      r"jokes|characters?|plots?|episodes?|chapters?|ad\s+texts?|slogans|product\s+copy|copy)\b|"
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
-     r"\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
+     r"(?<!code[\s-])\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
      r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
      r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
@@ -166,7 +172,8 @@ WEAK_USE_CASES: tuple[tuple[UseCase, re.Pattern], ...] = tuple((u, _re(p)) for u
 LONG_NOUNS = _re(_LONG_NOUNS)
 # A length said in a few pages is a short summary whatever the documents are called ("reports, a few pages each");
 # many pages become prompt tokens (500 a page), and a long prompt makes the summary a long-document one.
-FEW_PAGES = _re(r"\b(?:a\s+few|a\s+couple\s+of|couple\s+of|one|two|three|four|five|a\s+single|single|[1-5])"
+FEW_PAGES = _re(r"\b(?:short|brief|quick|concise|one[\s-]line|two[\s-]line|few[\s-]line|tl;?dr)\s+(?:\w+\s+)?"
+                r"summar(?:y|ies)\b|\b(?:a\s+few|a\s+couple\s+of|couple\s+of|one|two|three|four|five|a\s+single|single|[1-5])"
                 r"\s*-?\s*pages?\b|\bone[\s-]pagers?\b|\b(?:short|brief)\s+(?:\w+\s+)?(?:reports?|documents?|docs)\b")
 SHORT_NOUNS = _re(_SHORT_NOUNS)
 USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of)\s+"
@@ -216,7 +223,7 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"most)|\bmost\s+(?:accurate|capable|intelligent|powerful)\b|\bsmartest\b|\bbest\s+(?:model|answers|results)"
      r"\b|\bhigh[\s-](?:quality|accuracy)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?(?:quality|accuracy)|"
      r"\b(?:quality|accuracy)\s+first\b|\bcan'?t\s+(?:afford|tolerate)\s+(?:mistakes|errors|hallucinations)|"
-     + _CARE + r"(?:quality|accuracy)\b|\b(?:quality|accuracy|correctness|answer\s+quality)" + _ABOVE_ALL),
+     + _CARE + r"(?:(?:answer|output|response|result)s?\s+)?(?:quality|accuracy)\b|\b(?:quality|accuracy|correctness|answer\s+quality)" + _ABOVE_ALL),
     (Priority.BALANCED, r"\bbalanced?\b|\btrade[\s-]?off\b|\bmiddle\s+ground\b|\bgood\s+compromise\b|"
      r"\bbest\s+value\b|\bbang\s+for\s+(?:the\s+)?buck\b|\bvalue\s+for\s+money\b|\ba\s+bit\s+of\s+both\b"),
 ))
@@ -272,11 +279,12 @@ def ranked_first(phrase: str) -> tuple[str, int] | None:
 
 
 # "switch the priority to cost", "priority: quality"
-PRIORITY_SET = _re(r"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+)?(?:on\s+)?"
+PRIORITY_SET = _re(r"\b(?:priorit(?:y|ies)|prio)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+)?(?:on\s+)?"
                    r"(cost|price|money|latency|speed|quality|accuracy|balanced?|balance)\b")
 PRIORITY_WORDS = {"cost": "cost", "price": "cost", "money": "cost", "latency": "latency", "speed": "latency",
                   "quality": "quality", "accuracy": "quality", "balanced": "balanced", "balance": "balanced"}
-PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without)\s+(?:\w+\s+){0,2}$)|"
+PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without|forget(?:\s+about)?|"
+                        r"never\s+mind|scratch|drop|enough\s+(?:with|of)|no\s+more)\s+(?:\w+\s+){0,2}$)|"
                         r"\b(?:doesn'?t|don'?t|needn'?t|does\s+not|do\s+not)\s+(?:have|need)\s+to\s+be\s+(?:the\s+)?$|"
                         r"\bneedn'?t\s+be\s+(?:the\s+)?$")
 PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
@@ -310,8 +318,9 @@ def _signals(kind: str) -> str:
                     rf"\b(?:when|if|whenever|because|once|as\s+soon\s+as|the\s+(?:second|moment|minute|instant))\b[^.;!?]{{0,40}}?"
                     rf"\b{_PAIN[kind]}\b")
     if kind == "cost":
-        said.append(r"\b(?:spend(?:ing)?|pay(?:ing)?|costs?|the\s+bill|our\s+bill|budget)\s+(?:\w+\s+){0,2}?as\s+"
-                    r"(?:little|low|small)\s+as\s+(?:possible|we\s+(?:possibly\s+)?can)\b")
+        said.append(r"\b(?:spend(?:ing)?|pay(?:ing)?|costs?|the\s+bill|our\s+bill|budget|spend)\s+(?:\w+\s+){0,2}?as\s+"
+                    r"(?:little|low|small|cheap)\s+as\s+(?:(?:is\s+)?(?:humanly\s+)?(?:possible|feasible|reasonable|sensible)|"
+                    r"(?:we|you|i|they|one)\s+(?:possibly\s+|reasonably\s+|realistically\s+)?can)\b")
     return "|".join(said)
 
 

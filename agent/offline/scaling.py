@@ -1,0 +1,100 @@
+"""Scalings of a value: "traffic doubles", "3x the users", "10% more traffic", "twice as strict a TTFT", "loosen the
+end-to-end target by 50%", "one more zero on the budget" -> (field, factor, span).
+
+One grammar for every numeric field: a factor (a multiplier word, "N x", "N times", "N%" with the direction of the
+verb or comparative next to it, "N times as <adjective>", a zero added or dropped) and the field it scales (the
+nearest noun of a field; traffic when none). The adjective says which way a factor goes for the measure it is said
+of: a latency target "twice as strict" is half the milliseconds, an answer "twice as long" is twice the tokens.
+
+In a what-if the scalings are tried ("what if traffic triples?"); in a statement they change the spec only when
+they are an order or a plan about a value it holds (parser.py decides), never a guess about the future.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.numbers import Numbered
+
+_MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "twice": 2.0, "triple": 3.0,
+               "triples": 3.0, "tripled": 3.0, "tripling": 3.0, "thrice": 3.0, "threefold": 3.0,
+               "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0, "half": 0.5, "halve": 0.5, "halves": 0.5,
+               "halved": 0.5, "halving": 0.5, "tenfold": 10.0}
+# "N times as <adjective>": the adjectives that make the measure smaller when said of a latency (stricter, faster)
+# or of a length or count (shorter, fewer); the others make it bigger
+_SHRINKS = {"strict", "stricter", "tight", "tighter", "fast", "faster", "quick", "quicker", "snappy", "short",
+            "shorter", "small", "smaller", "few", "fewer", "low", "lower", "cheap", "cheaper", "aggressive"}
+_AS_ADJ = (r"strict|tight|fast|quick|snappy|short|small|few|low|cheap|aggressive|long|big|large|high|many|much|"
+           r"loose|relaxed|lenient|slow|generous|busy|heavy|expensive")
+# the verbs of a change in percent that lower the value ("tighten the TTFT by 20%", "cut the budget by 10%")
+_DOWN_VERB = re.compile(r"\b(?:tighten\w*|cut\w*|reduc\w*|lower\w*|decreas\w*|shrink\w*|trim\w*|drop\w*|shorten\w*|"
+                        r"slash\w*|fall\w*|down|less|fewer|smaller|shorter|stricter|lower)\b[^.;!?]{0,40}$")
+_MULT = re.compile(
+    # "twice as strict", "3 times as long", "three times as many": the adjective gives the direction
+    r"\b(?:(?P<asword>twice|thrice|half)|\x01(?P<asn>\d+)\x02\s*(?:x|times))\s+as\s+(?P<adj>" + _AS_ADJ + r")\b|"
+    # a zero added or dropped: "one more zero on the budget", "add a zero", "drop a zero from the users"
+    r"(?P<zero_up>(?:\x01\d+\x02|\ban?|\bone)\s+(?:more|extra|additional)\s+(?:\x01\d+\x02|zero)|\banother\s+(?:\x01\d+\x02|zero)|"
+    r"\badd(?:ed|ing)?\s+(?:a|an(?:other)?|one|\x01\d+\x02)\s+(?:more\s+)?(?:\x01\d+\x02|zero))(?=\s|$|[.,;!?])|"
+    r"(?P<zero_down>\b(?:drop|remove|lose|take\s+off|strip)\w*\s+(?:a|an|one|\x01\d+\x02)\s+(?:\x01\d+\x02|zero)|"
+    r"(?:\ba|\ban|\bone|\x01\d+\x02)\s+(?:\x01\d+\x02|zero)\s+too\s+many)(?=\s|$|[.,;!?])|"
+    # "half of our 1,200 nurses" is a share of a count (read with the users), no scaling
+    r"\b(?P<word>" + "|".join(sorted(_MULT_WORDS, key=len, reverse=True)) + r")\b"
+    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
+    r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
+    r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
+    r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"
+    r"\x01(?P<pct2>\d+)\x02\s*(?:%|percent\b)\s*(?:(?P<less>less|lower|fewer|smaller|cheaper|shorter|stricter|"
+    r"tighter|faster)|more|higher|extra|bigger|larger|longer|looser|slower)\b")
+# the field a scaling is said of: the nearest of these nouns (traffic when none)
+_SUBJECTS = (
+    ("ttft_p95_ms", re.compile(r"\b(?:ttft|time[\s-]to[\s-]first[\s-]token|first[\s-]token)\b")),
+    ("itl_p95_ms", re.compile(r"\b(?:itl|tpot|inter[\s-]?token|per[\s-]token\s+latency)\b")),
+    ("e2e_p95_ms", re.compile(r"\b(?:e2e|end[\s-]to[\s-]end|total\s+latency|response\s+time)\b")),
+    ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
+    ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?|summar(?:y|ies)|drafts?|"
+                                 r"generations?|translations?)\b")),
+    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money)\b")),
+    ("max_gpus", re.compile(r"\b(?:gpus?|cards|§+)")),
+    ("traffic", re.compile(r"\b(?:traffic|load|requests?|usage|demand|volume|users?|user\s+base|qps|rps|"
+                           r"customers|people|employees|scale)\b")),
+)
+
+
+def _factor(m: re.Match, nt: Numbered, before: str) -> float:
+    if m.group("adj"):
+        k = _MULT_WORDS.get(m.group("asword") or "", 0.0) or (nt.values[int(m.group("asn"))] if m.group("asn") else 0.0)
+        return 1 / k if k and m.group("adj") in _SHRINKS else k
+    if m.group("zero_up"):
+        return 10.0
+    if m.group("zero_down"):
+        return 0.1
+    word = m.group("word")
+    if word:
+        return _MULT_WORDS[word]
+    if m.group("n"):
+        return nt.values[int(m.group("n"))]
+    pct = nt.values[int(m.group("pct") or m.group("pct2"))] / 100
+    down = m.group("down") or m.group("less") or (m.group("pct") and _DOWN_VERB.search(before))
+    return 1 - pct if down else 1 + pct
+
+
+def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:
+    """The scalings ``nt`` says: (field or 'traffic', factor, span)."""
+    out = []
+    for m in _MULT.finditer(nt.text):
+        factor = _factor(m, nt, nt.text[max(0, m.start() - 60):m.start()])
+        if factor <= 0 or factor == 1:
+            continue
+        window = nt.text[max(0, m.start() - 40): m.end() + 40]
+        out.append((_subject(window, m.start() - max(0, m.start() - 40)), factor, m.span()))
+    return out
+
+
+def _subject(window: str, at: int) -> str:
+    best, best_dist = "traffic", 10 ** 6
+    for field, pattern in _SUBJECTS:
+        for hit in pattern.finditer(window):
+            dist = abs(hit.start() - at)
+            if dist < best_dist:
+                best, best_dist = field, dist
+    return best
