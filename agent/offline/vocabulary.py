@@ -378,7 +378,7 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"stay\s+(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to)\s+(?:regular\s+|normal\s+|plain\s+)?on[\s-]demand\b|"
      r"\b(?:only|normal|regular|standard)\s+on[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
 ))
-COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
+COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|nothing|none|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
                     r"than)\s+(?:\w+\s+){0,2}$")
 
 COLD_START_OFF = _re(
