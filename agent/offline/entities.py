@@ -50,7 +50,7 @@ _NEG_BEFORE = re.compile(
     r"forbids?|forbade|forbidden|prohibits?|prohibited|bans|bars|barred|blocks|blocked|blacklist(?:s|ed)?|"
     r"vetoe?[sd]|embargoed|(?:not|n'?t)\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed|approved|cleared)\s+to|"
     r"(?:must|may|can|should|shall)(?:\s+not|n'?t)|mustn'?t)\b)"
-    r"(?:\s+[a-z]+){0,2}\s*$")
+    r"(?:\s+[a-z]+(?:'s)?){0,2}\s*$")
 _NEG_AFTER = re.compile(
     r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
     r"possible|ok|okay|supported)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey|hard\s+to\s+"

@@ -346,6 +346,8 @@ class _Message:
             self.intents.append(((index, 0), Intent.WHY))
             return True
         why = Q.is_why(low) or Q.asks_about_api(low)
+        if self._open_question(index, sc, why):
+            return True
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
         # a statement asked as a question ("so the H200 was too pricey I guess?"), once a need is known and with no
         # order in it, is a belief about the plan: it asks about what it names
@@ -390,6 +392,26 @@ class _Message:
                     # "how many GPUs does it use?": the plan's own figures, from the option asked about (the first)
                     self.questions += named or [Q.Question("option", options[0] if options else None)]
                     self.intents.append(((index, 0), Intent.WHY))
+        return True
+
+    def _open_question(self, index: int, sc, why: bool) -> bool:
+        """'roughly what's that per million tokens?', 'how much is that per user?', 'what latency does option 2 get?':
+        an open question about a figure of the plan, once a need is known, asks about it; its numbers and units are
+        the question's ("per million tokens" is no prompt length), never a requirement."""
+        low = sc.low
+        if (why or not self.known or sc.whatif.strip() or not low.rstrip().endswith("?") or not _OPEN_QUESTION.match(low)
+                or Q.is_hypothetical(low) or Q.is_directive(low) or not (_PLAN_MEASURE.search(low) or _PER_UNIT.search(low))):
+            return False
+        before = len(self.intents)
+        self._commands(index, low)
+        if len(self.intents) == before:
+            options = C.option_numbers(low)
+            targets = Q.why_targets(low, read_facts(sc.orig, low, self.catalog, ()), options)
+            if targets[0].about == "option" and _PER_UNIT.search(low):  # "what's that per million tokens?": a price
+                targets = [Q.Question("cost", targets[0].target)]
+            self.questions += targets
+            self.intents.append(((index, 0), Intent.WHY))
+            self.options += [n for n in options if n not in self.options]
         return True
 
     def _budget_question(self, index: int, sc) -> bool:
@@ -821,6 +843,12 @@ _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requirin
                           r"be\s+plenty|handle\s+it|cover\s+it))\b")
 # a figure said back as a question, and little else: "80 GPUs??", "$155 a month?", "really, 12 replicas?"
 _FIGURE_ASKED = re.compile(r"^\W*(?:[\w$€£.,/'-]+\s+){0,4}?[\w$€£.,/'-]*\d[\w$€£.,/'-]*(?:\s+[\w$€£.,/'-]+){0,3}\s*\?+\W*$")
+# an open question (what, how much/many, which), after the words people lead with
+_OPEN_QUESTION = re.compile(r"^\W*(?:(?:so|ok|okay|and|but|roughly|approximately|hm+|cool|nice|great|wait|also|quick\s+q(?:uestion)?|"
+                            r"just\s+curious|out\s+of\s+curiosity|sorry)\W+)*(?:what(?:'s|\s+is|\s+are|\s+was|\s+would\s+be|"
+                            r"\s+does|\s+do)|how\s+(?:much|many|long|fast|big)|which)\b")
+# a price or a figure asked per unit: "per million tokens", "per user", "per request", "an hour"
+_PER_UNIT = re.compile(r"\b(?:per|a|an|each)\s+(?:\w+\s+)?(?:tokens?|users?|requests?|queries|seats?|hours?|months?|gpus?)\b")
 # a figure said as a limit ("max 8 GPUs?", "at most $5k?"): a tentative requirement, not the plan's figure asked about
 _LIMIT_WORD = re.compile(r"\b(?:max(?:imum)?|at\s+most|up\s+to|limit|cap|budget|no\s+more\s+than|under|below)\b")
 # a figure of the plan asked about: its latencies, cost, GPUs, model, memory, throughput, headroom

@@ -92,7 +92,8 @@ _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance
 # the periods a rate is said per, and the nouns a rate counts: one list each for the rate patterns below
 _PERIOD = r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b"
 _RATE_NOUN = r"(?:requests?|queries|calls|conversations|chats|messages|tickets|emails|documents|docs|completions|prompts|questions)"
-_TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+)(?:s|sec|second)\b")
+_TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+)(?:s|sec|second)\b|"
+                         rf"{NUM}\s*tok/s\b")
 _AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughput)\b")
 _RATE_UNIT = re.compile(
     rf"{NUM}\s*(?:(rps|qps|req/s|reqs?/sec|reqs/s|requests?/s(?:ec)?|queries/s(?:ec)?|calls/s|r/s)|"
@@ -283,6 +284,9 @@ _GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?
                r"stores?|schools?|wards?|pods?|regions?|clinics?|hospitals?|locations?|call\s+cent(?:er|re)s?|floors?|"
                r"divisions?|business\s+units?|labs?|studios?|campuses|squadrons?|platoons?|sections?)")
 _PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
+# a count of a word the tables do not know, glossed in brackets by a people noun: "1.200 Sachbearbeiter (case
+# workers)", "300 Pflegekräfte (nurses)"
+_USERS_GLOSSED = re.compile(rf"{NUM}\s*\+?\s*[^\W\d_][\w-]*\s*\(\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\s*\)")
 _GROUPS_OF = re.compile(
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
@@ -308,6 +312,9 @@ _GPUS_UNIT = re.compile(
 _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs"
     rf"{NUM}\s*(?:nodes?|servers?|machines?|boxes|hosts|instances)\s*(?:with|of|x|,|each\s+with)?\s*{NUM}\s*"
     r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
+# the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
+_NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"
+                            r"(?:nodes?|servers?|machines?|boxes|hosts|instances|systems?|chassis)\b")
 _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
 
 _BUDGET_KW = re.compile(
@@ -432,9 +439,11 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_GROUPS_OF, lambda m: _users_in_groups(p, m))
     p.run(_USERS_UNIT, lambda m: _users(p, m, 1))
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
+    p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
     p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
+    p.run(_NODES_OF_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_GPUS_KW, lambda m: [("max_gpus", _int(nt.value(m)))])
     p.run(_BUDGET_KW, lambda m: _budget(p, m))

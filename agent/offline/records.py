@@ -5,7 +5,7 @@ its rows -> one sentence "key: value." per field, so the sentence readers see st
 A unit that the key carries ("max_ttft_ms", "budget_usd_month", "requests/sec (peak)") goes with the value
 ("max ttft: 400 ms.", "budget: 5000 usd a month.", "peak: 20 requests per sec."), and a key that names people
 counts them ("developers: 900" -> "900 developers."): the same words a person would have typed. JSON and CSV are
-read by the standard library's parsers, never by hand.
+read by the standard library's parsers, a fenced YAML block by PyYAML's safe loader, never by hand.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import csv
 import json
 import re
 from typing import Any
+
+import yaml
 
 MAX_STRUCTURED_CHARS = 20_000
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -117,6 +119,44 @@ def _json_rows(text: str) -> str:
     return text[:start] + "\n" + "\n".join(rows) + "\n" + text[end + 1:]
 
 
+_YAML_FENCE = re.compile(r"```\s*ya?ml[ \t]*\n(?P<body>.*?)```", re.S | re.I)
+_YAML_COMMENT = re.compile(r"(?:^|\s)#\s*(?P<said>[^\n]+)")
+# a nested object that names a GPU and counts it ("hardware: {gpu: A100-80GB, count: 8}"): "8 A100-80GB"
+_GPU_KEY = re.compile(r"^(?:gpus?|gpu[\s_-]?(?:type|model|name)|cards?|accelerators?)$", re.I)
+_GPU_NAME_KEY = re.compile(r"^(?:type|model|name|kind|sku|gpus?|cards?)$", re.I)
+_COUNT_KEY = re.compile(r"^(?:count|number|num|qty|quantity|n|amount|total|how[\s_-]many)$", re.I)
+
+
+def _yaml_pairs(value: Any, key: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        # under a GPU key ("gpus: {type: L40S, quantity: 4}") the type, model or name is the GPU
+        names = _GPU_KEY if not _GPU_KEY.match(key.split(" ")[-1] if key else "") else _GPU_NAME_KEY
+        gpu = next((v for k, v in value.items() if names.match(str(k)) and isinstance(v, str)), None)
+        count = next((v for k, v in value.items() if _COUNT_KEY.match(str(k)) and isinstance(v, (int, float))
+                      and not isinstance(v, bool)), None)
+        if gpu is not None and count is not None:
+            rest = {k: v for k, v in value.items() if not (names.match(str(k)) or _COUNT_KEY.match(str(k)))}
+            return [("", f"{count:g} {gpu}")] + _yaml_pairs(rest, key)
+        return [pair for k, v in value.items() for pair in _yaml_pairs(v, f"{key} {k}".strip())]
+    return _flatten(value, key)
+
+
+def _yaml_rows(text: str) -> str:
+    """A fenced YAML block as one sentence per field (nested keys joined, a GPU with its count said as a person
+    would: "8 A100-80GB"); what its comments say is kept as sentences too ("# already owned")."""
+    def said(m: re.Match) -> str:
+        try:
+            data = yaml.safe_load(m.group("body"))
+        except yaml.YAMLError:
+            return m.group(0)
+        if not isinstance(data, dict):
+            return m.group(0)
+        rows = [(_sentence(k, v) if k else f"{v}.") for k, v in _yaml_pairs(data) if v]
+        rows += [c.group("said").strip().rstrip(".") + "." for c in _YAML_COMMENT.finditer(m.group("body"))]
+        return "\n" + "\n".join(rows) + "\n"
+    return _YAML_FENCE.sub(said, text)
+
+
 _CSV_KEY = re.compile(r"^[A-Za-z][\w ./()%-]{0,40}$")
 
 
@@ -176,6 +216,8 @@ def structured_rows(text: str) -> str:
     """``text`` with the rows of a pasted table, JSON, CSV, YAML or key/value list written as one sentence each."""
     if len(text) > MAX_STRUCTURED_CHARS:
         return text
+    if "```" in text:
+        text = _yaml_rows(text)
     if "{" in text and "}" in text:
         text = _json_rows(text)
     if "," in text and "\n" in text:
