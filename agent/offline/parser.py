@@ -156,6 +156,7 @@ class _Message:
         self.retracted_exclusion = False  # the last retraction withdrew an exclusion ("I never wanted to exclude")
         self.narrowed: set[str] = set()  # exclusions said to be all that was meant ("I only meant no Llama 405B")
         self.asked_before: list[Q.Question] = []  # what the message's earlier questions named (GPU, model, number)
+        self.mentioned_before: list[Q.Question] = []  # the GPUs or models its earlier statements named
         self.named_before: set[str] = set()  # the fields the sentence before named (what "that" withdraws)
         self.named_now: set[str] = set()
         self.ordered = False  # the sentence orders the agent, next to instruction-like text
@@ -226,6 +227,9 @@ class _Message:
                     facts.additive.discard(kind)
         if _ONLY_MEANT.search(sc.fact):
             self.narrowed |= {k for k in ("exclude_gpus", "exclude_models") if facts.lists.get(k)}
+        named_things = [Q.Question("gpu" if "gpu" in kind else "model", name)
+                        for kind in ("gpus", "exclude_gpus", "models", "exclude_models") for name in facts.lists.get(kind, [])]
+        self.mentioned_before = named_things[:2] or self.mentioned_before
         if self.has_why and not Q.is_directive(sc.fact):
             for kind in ("gpus", "models", "exclude_gpus", "exclude_models"):
                 facts.lists.pop(kind, None)  # "why not AMD? MI300X has loads of memory": about the question
@@ -375,7 +379,9 @@ class _Message:
         if why:
             # "Couldn't a single H200 hold it at FP8? Why aren't you using that?": a why that names nothing asks
             # about what the question before it named
-            self.questions += named or (not options and self.asked_before) or targets
+            # ... or about what the statement before it named: "L4s are way cheaper per hour. Why not those?"
+            mentioned = self.mentioned_before if _ANAPHOR.search(low) else []
+            self.questions += named or (not options and (self.asked_before or mentioned)) or targets
             self.intents.append(((index, 0), Intent.WHY))
             self.options += [n for n in options if n not in self.options]
         self.asked_before = named or self.asked_before
@@ -534,6 +540,7 @@ class _Message:
         updates = self._updates()
         cleared = [c for c in self.facts.cleared if c not in updates]
         self._short_answer(own, updates, cleared)
+        self._planned_count(updates)
         self._moved_value(own, updates, cleared)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
@@ -782,6 +789,24 @@ class _Message:
             if not self.asked and self.spec is not None and target in updates:
                 self.guessed.append(target)  # a bare number nobody asked for: which field is a guess
 
+    def _planned_count(self, updates: dict[str, Any]) -> None:
+        """'Maybe 2k users at launch... actually let's plan for 3k', 'Checked with HR. Plan for 3,500.': a bare number to
+        plan or size for is the head count the message or the spec holds (the count one plans capacity for)."""
+        held = next((f for f in ("users", "concurrent_users") if f in self.facts.values
+                     or (self.spec is not None and self.spec.stated(f))), None)
+        if held is None:
+            return
+        for nt in self.leftovers:
+            for m in _PLAN_FOR_NUMBER.finditer(nt.text):
+                value = nt.values[int(m.group(1))]
+                if value == int(value) and 1900 <= value <= 2100:
+                    continue  # "plan for 2027" is a year
+                current = self.facts.values.get(held) or getattr(self.spec, held, None)
+                if current and 0.1 <= value / current <= 10:
+                    updates.update(checked({held: _in_units(held, value)}, {held: f"plan for {value:g}"},
+                                           self.facts.problems))
+                    return
+
     def _yes_no(self, yes: bool, updates: dict[str, Any], cleared: list[str]) -> None:
         if "allow_cold_start" in self.asked:
             updates["allow_cold_start"] = yes
@@ -841,6 +866,12 @@ _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requirin
                           r"(?:comes?|coming|came)\s+(?:to|out\s+(?:at|to))|overkill|excessive|too\s+(?:much|many|few|little)|"
                           r"end\s+up\s+(?:with|at|needing)|(?:would|will|'d|'ll|could)\s+(?:do|suffice|be\s+enough|"
                           r"be\s+plenty|handle\s+it|cover\s+it))\b")
+# words that point back at what was named before ("why not those?", "why not that one?")
+_ANAPHOR = re.compile(r"\b(?:those|these|them|they|that\s+one|this\s+one|those\s+ones|these\s+ones|it)\b")
+# a bare number to plan or size for ("let's plan for 3k", "size it for about 3,500", "call it 4k"); a unit or noun
+# after it says what it counts, and then it is read with that
+_PLAN_FOR_NUMBER = re.compile(r"\b(?:plan(?:ning)?\s+(?:for|on)|size\s+(?:it\s+|this\s+)?for|call\s+it|let'?s\s+say|go\s+with|"
+                              r"assume)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\x01(\d+)\x02(?!\s*(?:%|[a-z$€£]))")
 # a figure said back as a question, and little else: "80 GPUs??", "$155 a month?", "really, 12 replicas?"
 _FIGURE_ASKED = re.compile(r"^\W*(?:[\w$€£.,/'-]+\s+){0,4}?[\w$€£.,/'-]*\d[\w$€£.,/'-]*(?:\s+[\w$€£.,/'-]+){0,3}\s*\?+\W*$")
 # an open question (what, how much/many, which), after the words people lead with

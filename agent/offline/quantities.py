@@ -135,7 +135,8 @@ _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normal
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
 _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
-                        rf"(?:of|at|to|up\s+to|around|about|near|~|:|=)?\s*(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
+                        rf"(?:of|at|to|up\s+to|around|about|near|~|:|=|hits?|reach(?:es)?|go(?:es)?\s+up\s+to|climbs?\s+to)?\s*"
+                        rf"(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
                         # a unit or a noun after the number is something else ("peaks of 25 users"); when it
                         # happens is not ("spiking to 20 on monday mornings")
                         r"(?!\s*(?:%|x\b|(?!(?:on|in|at|during|when|around|between|for|every|each|most|some|the|"
@@ -164,7 +165,8 @@ _PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|dur
 _AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s-]state|normally|usually|typically|"
                            rf"otherwise|most\s+of\s+the\s+time|(?:the\s+)?rest\s+of\s+the\s+(?:day|time))\s*(?:rate|load|traffic)?\s*"
                            rf"(?:(?:of|at|is|are|around|about|roughly|maybe|closer\s+to|more\s+like|nearer|=|:|~)\s*)*"
-                           rf"{NUM}(?!\s*(?:%|x\b|[a-z]))|"
+                           rf"{NUM}(?!\s*(?:%|x\b|(?!(?:and|or|but|with|while|whereas|though|tho|then|now|so|ish|"
+                           rf"really|actually|i|we)\b)[a-z]))|"
                            # the cue after the number: "4 rps at peak, 1.5 on average", "12 at the peak, 3 otherwise"
                            rf"(?<![\w.]){NUM}\s*(?:on\s+average|on\s+avg|avg|average|typically|normally|usually|otherwise|"
                            rf"the\s+rest\s+of\s+the\s+(?:day|time)|most\s+of\s+the\s+time)\b")
@@ -639,8 +641,15 @@ def _int(value: float) -> float:
     return round(value) if abs(value) < 1e18 else value
 
 
+# "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
+# value said wrong, not the budget
+_NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
+
+
 def _budget(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     value = p.nt.value(m, m.lastindex or 1)
+    if m.lastindex and _NEGATED_LEAD.search(p.text[m.start():m.start(m.lastindex)]):
+        return []
     after = p.after(m.end())
     if _NOT_A_BUDGET.match(after):
         return None
