@@ -25,6 +25,7 @@ _GPU = re.compile(
 # version"): the one catalog GPU whose name carries that variant
 _VARIANT_ONLY = re.compile(rf"\b(?:the|that|those)\s+(?P<variant>{_VARIANT})\s+(?:one|ones|version|variant|model|"
                            r"cards?|gpus?|flavou?r)\b")
+_VARIANT_OF = re.compile(r"^\s+(?:of|for)\s+(?:the\s+|an?\s+|our\s+)?$")
 _HF_ID = re.compile(r"(?<![\w/.-])([a-z0-9][\w.-]*/[a-z0-9][\w.-]*)")
 _MODEL_TOKEN = (r"(?:\d{1,3}(?:\.\d{1,2})?(?:b|e|x\d{1,3}b)?|[a-z]\d{1,2}(?:\.\d{1,2})?b?)(?![a-z0-9])|"
                 r"(?:coder|scout|maverick|small|air|distill|instruct|it|chat|nemotron|oss|zero|base|hf|llama)\b")
@@ -185,6 +186,14 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
     for m in _VARIANT_ONLY.finditer(text):
         variant = normalize_gpu_name(m.group("variant"))
         cards = [g.name for g in catalog.gpus if variant in normalize_gpu_name(g.name)]
+        # "the PCIe variant of the H100": the variant of the family named after it, one mention
+        family = next((x for x in out if x.broad and _VARIANT_OF.match(text[m.end():x.start])), None)
+        if family is not None:
+            cards = [c for c in family.broad if variant in normalize_gpu_name(c)] or cards
+            if len(cards) == 1:
+                out.remove(family)
+                out.append(Mention(m.start(), family.end, (cards[0],)))
+                continue
         if len(cards) == 1:
             out.append(Mention(m.start(), m.end(), (cards[0],)))
     taken = [(x.start, x.end) for x in out]

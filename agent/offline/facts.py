@@ -276,9 +276,16 @@ _ADDITIVE_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(?:too|as\s+well|also|allowed|is
 _ADDITIVE_BEFORE = re.compile(r"\b(?:also|include|including|add|allow|plus)\s+(?:the\s+)?(?:\w+\s+)?$")
 
 
+# allowed back: "..., put it back in", "bring them back", "we can live with the PCIe variant"
+_BACK_AFTER = re.compile(r"^[^.;!?]{0,30}?\b(?:put|bring|add|allow|take)\s+(?:it|them|that|those|this)\s+back\b")
+_LIVE_WITH_BEFORE = re.compile(r"\b(?:can|could)\s+live\s+with\s+(?:the\s+|an?\s+)?$")
+
+
 def _additive(text: str, start: int, end: int) -> bool:
-    """'H100-PCIe is fine too', 'also allow L4s', 'include the A10G': an addition, not a restriction."""
-    return bool(_ADDITIVE_AFTER.match(text[end:end + 40]) or _ADDITIVE_BEFORE.search(text[max(0, start - 30):start]))
+    """'H100-PCIe is fine too', 'also allow L4s', 'include the A10G', 'we can live with the PCIe variant, put it back
+    in': an addition, not a restriction."""
+    return bool(_ADDITIVE_AFTER.match(text[end:end + 40]) or _ADDITIVE_BEFORE.search(text[max(0, start - 30):start])
+                or _BACK_AFTER.match(text[end:end + 50]) or _LIVE_WITH_BEFORE.search(text[max(0, start - 30):start]))
 
 
 def _models(text: str, catalog: Catalog, f: Facts) -> str:
@@ -303,7 +310,14 @@ _LIFTED_AFTER = re.compile(r"\s*(?:only\s+)?" + V.RESTRICTION)
 def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     mentions = polarity(text, find_gpus(text, catalog))
     spans = []
+    # a card talked about and then ruled out ("bad experiences with A10G availability, so please leave A10G out"):
+    # the exclusion after it is what the clause asks for
+    excluded_later = [(m.start, set(m.names)) for m in mentions if not m.positive]
     for m in mentions:
+        if m.positive and any(at > m.start and set(m.names) <= names for at, names in excluded_later) \
+                and not _additive(text, m.start, m.end) and not re.search(r"\bonly\b", text[max(0, m.start - 12):m.end + 12]):
+            spans.append((m.start, m.end))
+            continue
         if someone_elses(text, m.start):  # masked with its count: "32 H100s" of another team are no GPUs of ours
             spans.append((with_count(text, m.start), m.end))
             continue

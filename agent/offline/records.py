@@ -212,10 +212,21 @@ def _target_columns(text: str) -> str:
     return "\n".join(lines)
 
 
+# a markdown section title of a few words ("## 1. Summary", "### Background"): it names a part of the document,
+# it states nothing (a title with a colon or a number in it is kept: "## Budget: $5k")
+_SECTION_TITLE = re.compile(r"^[ \t]*#{1,6}[ \t]+(?:\d+(?:\.\d+)*\.?[ \t]+)?[A-Za-z][A-Za-z&/ \t-]{0,40}$", re.M)
+
+
+def _without_titles(text: str) -> str:
+    return _SECTION_TITLE.sub(lambda m: "" if len(m.group(0).split()) <= 5 else m.group(0), text)
+
+
 def structured_rows(text: str) -> str:
     """``text`` with the rows of a pasted table, JSON, CSV, YAML or key/value list written as one sentence each."""
     if len(text) > MAX_STRUCTURED_CHARS:
         return text
+    if "#" in text:
+        text = _without_titles(text)
     if "```" in text:
         text = _yaml_rows(text)
     if "{" in text and "}" in text:

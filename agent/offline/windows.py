@@ -38,6 +38,8 @@ _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|l
 _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
                        r"(?:business|office|working|work)\s+(?:hours|day)\b|"
                        r"\b(?:business|office|working)\s+hours\s+only\b")
+_ALWAYS_ON = re.compile(r"\b(?:24\s*[x/×]\s*7|24[\s-]hours?\s+a\s+day|around\s+the\s+clock|round[\s-]the[\s-]clock|"
+                        r"no\s+(?:single\s+)?quiet\s+(?:period|time|hours?)|all\s+time\s*zones)\b")
 _SHIFTS_BEFORE = re.compile(r"\b(\d|two|three|four)\s*$")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
@@ -177,7 +179,7 @@ def find_window(low: str) -> Window:
             out.spans.append((start, end))
             return out
     business = _BUSINESS.search(low)
-    if business:
+    if business and not _ALWAYS_ON.search(low):  # "busy in each region's working day, so treat it as 24x7": no window
         out.hours, out.phrase = BUSINESS_HOURS, business.group(0).strip()
         out.note = f"business hours taken as {BUSINESS_HOURS:g} hours (9 to 5)"
         out.spans.append(business.span())
