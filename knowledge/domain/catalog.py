@@ -88,6 +88,12 @@ class QualityScore(_Strict):
         """The benchmark as its authors name it (what a user reads), e.g. 'MMLU-Pro' for mmlu_pro."""
         return BENCHMARK_NAMES.get(self.benchmark, self.benchmark)
 
+    @property
+    def estimated(self) -> bool:
+        """Not the model's own published figure: a same-size model's score used as a proxy, or one estimated from
+        a related row or imputed from another benchmark (the source says which), so a reader must be told."""
+        return self.source.startswith(("Proxy", "Estimated")) or "imputed" in self.source
+
 
 # The public benchmarks behind the quality scores (knowledge/data/models/*.yaml), by the names their authors use.
 BENCHMARK_NAMES = {

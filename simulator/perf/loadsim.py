@@ -24,7 +24,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from knowledge.catalog import Catalog
-from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig
+from knowledge.domain import LatencyStats, Load, LoadKind, ServingConfig, display
 from knowledge.domain.prediction import BenchmarkProtocol
 from knowledge.memo import table
 from simulator.perf.coefficients import CoefficientSet, EngineCoefficients, load_coefficients
@@ -309,8 +309,8 @@ def _result(run, mask: np.ndarray, prompt: np.ndarray, coeffs: EngineCoefficient
         if offered_rate > sustained_rate:
             stable = False
             span_s = float(np.nanmax(run.arrival) - np.nanmin(run.arrival)) / 1e3
-            notes.append(f"overloaded: sustains at most {sustained_rate * dp:.3g} req/s at this workload, "
-                         f"{load.value:.3g} req/s offered; queues grow without bound, so latencies depend on how "
+            notes.append(f"overloaded: sustains at most {display.rate(sustained_rate * dp)} req/s at this workload, "
+                         f"{display.rate(load.value)} req/s offered; queues grow without bound, so latencies depend on how "
                          f"long the overload lasts (those shown are of a burst of {len(run.arrival):,} requests "
                          f"arriving over {span_s:.3g} s, a lower bound)")
     else:

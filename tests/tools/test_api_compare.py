@@ -43,3 +43,27 @@ def test_a_model_without_a_listing_is_compared_with_a_comparable_one_and_says_wh
     [alt] = result.api_comparison
     assert not alt.same_model and "has no listing" in alt.comparable_because
     assert alt.comparable_because in alt.text
+
+
+def test_the_fleets_volume_is_said_with_its_traffic_shape_and_the_flat_figure_beside_it(catalog):
+    """'Even fully used' was the volume with the traffic's peaks at capacity (2.5x below a flat load at capacity),
+    stated as if it were the most the fleet could serve. Both are now said, each with its own per-request cost."""
+    result = plan_detailed(stated(use_case="chatbot_conversational", users=5000), catalog)
+    [alt] = result.api_comparison
+    w, top = result.workload, result.recommendations[0]
+    assert "fully used" not in alt.text
+    assert f"{w.peak_rps / w.avg_rps:.2g}x its average" in alt.text
+    assert f"{alt.fleet_requests_per_month:,.0f}" in alt.text
+    if alt.break_even_requests_per_month is None:
+        flat = alt.fleet_flat_requests_per_month
+        assert flat == pytest.approx(alt.fleet_requests_per_month * w.peak_rps / w.avg_rps, rel=1e-6)
+        assert f"about {flat:,.0f} requests/month" in alt.text
+        assert f"${top.monthly_cost_usd / flat * 1000:.3g})" in alt.text
+
+
+def test_a_stand_in_listing_reads_as_one_sentence(catalog):
+    result = plan_detailed(stated(use_case="chatbot_conversational", users=1000,
+                                  models=["mistralai/Mistral-Small-24B-Instruct-2501"]), catalog)
+    [alt] = result.api_comparison
+    # the stand-in's reason sits inside the listing's brackets, before the verb it used to cut off
+    assert f"; a stand-in: {alt.comparable_because}) would cost" in alt.text

@@ -39,6 +39,8 @@ class ApiAlternative(BaseModel):
                     "efficiency, even fully used)")
     fleet_requests_per_month: float = Field(description="average monthly volume the planned fleet serves with its "
                                                         "peaks within the SLOs")
+    fleet_flat_requests_per_month: float = Field(description="monthly volume the planned fleet serves at a flat load "
+                                                             "at its capacity (no peaks)")
     text: str
 
 
@@ -60,10 +62,10 @@ def _comparable(model: ModelCard, catalog: Catalog, prices: tuple[ApiPrice, ...]
     family = [(p, m) for p, m in listed if m.family == model.family]
     if family:
         p, m = min(family, key=lambda pm: pm[0].usd_per_m_output)
-        return p, f"same family ({model.family}); {model.id} itself has no listing"
+        return p, f"same family ({model.family}), {model.id} itself has no listing"
     size = model.architecture.total_params_b
     p, m = min(listed, key=lambda pm: abs(math.log(pm[1].architecture.total_params_b / size)))
-    return p, (f"the nearest listed model by size ({m.architecture.total_params_b:g}B vs {size:g}B parameters); "
+    return p, (f"the nearest listed model by size ({m.architecture.total_params_b:g}B vs {size:g}B parameters), "
                f"{model.id} itself has no listing")
 
 
@@ -87,21 +89,37 @@ def compare_with_apis(o: SizedOption, workload: PlanningWorkload, catalog: Catal
         source=price.source, as_of=price.as_of, retrieved=price.retrieved, requests_per_month=round(requests),
         api_usd_per_month=round(api_monthly, 2), self_hosted_usd_per_month=own,
         break_even_requests_per_month=round(break_even) if break_even else None,
-        fleet_requests_per_month=round(fleet), text=_text(price, because, requests, api_monthly, own, break_even, fleet,
-                                                          per_request))]
+        fleet_requests_per_month=round(fleet),
+        fleet_flat_requests_per_month=round(fleet * workload.peak_rps / workload.avg_rps), text=_text(price, because, requests, api_monthly, own, break_even, fleet,
+                                                          per_request, workload.peak_rps / workload.avg_rps))]
 
 
 def _text(price: ApiPrice, because: str | None, requests: float, api: float, own: float, break_even: float | None,
-          fleet: float, per_request: float) -> str:
+          fleet: float, per_request: float, peak_to_avg: float) -> str:
     dated = f"as of {price.as_of}" if price.as_of else f"read {price.retrieved}, undated page"
     what = (f"{price.provider}'s {price.api_model} API (${price.usd_per_m_input:.2f} in / ${price.usd_per_m_output:.2f} "
-            f"out per million tokens, {dated})" + (f", comparable: {because}" if because else ""))
+            f"out per million tokens, {dated}" + (f"; a stand-in: {because}" if because else "") + ")")
     text = (f"At this volume ({requests:,.0f} requests/month) {what} would cost ${api:,.0f}/month against "
             f"${own:,.0f}/month self-hosted")
+    # the fleet's volume is what it serves with this traffic's peaks at its capacity, not a flat load at capacity
+    shape = (f"with this traffic's peaks, {peak_to_avg:.2g}x its average, at the fleet's capacity"
+             if peak_to_avg > 1.001 else "at the fleet's capacity")
     if break_even is None:
-        return text + (f"; even fully used (about {fleet:,.0f} requests/month) this configuration costs "
-                       f"${own / fleet * 1000:,.2f} per 1,000 requests vs ${per_request * 1000:,.2f} on the API, so "
-                       f"self-hosting does not break even" if fleet else "")
-    where = "within this fleet's" if break_even <= fleet else "beyond this fleet's"
-    return text + (f"; self-hosting breaks even above {break_even:,.0f} requests/month ({where} capacity of about "
-                   f"{fleet:,.0f})")
+        return text + (f"; even {shape} (about {fleet:,.0f} requests/month), this configuration costs "
+                       f"{_usd(own / fleet * 1000)} per 1,000 requests vs {_usd(per_request * 1000)} on the API, so "
+                       f"self-hosting does not break even" + _flat(own, fleet * peak_to_avg, peak_to_avg) if fleet else "")
+    where = "within" if break_even <= fleet else "beyond"
+    return text + (f"; self-hosting breaks even above {break_even:,.0f} requests/month, {where} the about "
+                   f"{fleet:,.0f} this fleet serves {shape}")
+
+
+def _flat(own: float, flat: float, peak_to_avg: float) -> str:
+    """What the fleet's requests would cost with no peaks (a flat load at its capacity), said beside the shaped figure."""
+    if peak_to_avg <= 1.001:
+        return ""
+    return f" at this traffic's shape (a flat load at capacity, about {flat:,.0f} requests/month, would cost {_usd(own / flat * 1000)})"
+
+
+def _usd(x: float) -> str:
+    """Cents where they matter; three significant figures for the fractions of a cent per-request costs come to."""
+    return f"${x:,.2f}" if x >= 1 else f"${x:.3g}"

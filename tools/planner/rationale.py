@@ -6,7 +6,7 @@ import math
 
 from knowledge.domain import Priority, ServingConfig, UseCase
 from tools.planner.ranking import COST_TIE, latency_ratio, quality_score
-from tools.planner.sizing import SizedOption
+from tools.planner.sizing import SizedOption, completed, overloaded
 
 LABEL = {"ttft_p95_ms": "TTFT", "itl_p95_ms": "ITL", "e2e_p95_ms": "E2E"}
 
@@ -41,8 +41,10 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
     parts = []
     if not o.completed:
         parts.append("Overloaded at the planned load: no request completed in the simulation")
-    elif not o.meets_slos and all(c.met for c in o.slo_checks):
-        parts.append(f"Overloaded at the planned load: {next((n for n in o.prediction.notes if n.startswith('overloaded')), 'the queue grows')}")
+    elif overloaded(o.prediction) or (not o.meets_slos and all(c.met for c in o.slo_checks)):
+        # past what it sustains the queue grows without bound: its p95s are a burst's lower bound, not a steady
+        # state, so they are not compared with the targets as if a looser target could be met
+        parts.append(f"Overloaded at the planned load: {_overload_note(o)}")
     elif not o.meets_slos:
         parts.append("Misses " + ", ".join(
             f"p95 {LABEL[c.metric]} ({fmt_ms(c.predicted_ms)} vs {fmt_ms(c.target_ms)} target)"
@@ -71,10 +73,12 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
     q = quality_score(o, use_case)
     scored = o.candidate.quality(use_case)
     scale = f"{scored.benchmark_name}, 0-100" if scored else ""  # a score says nothing without its scale
+    best = max(ranked, key=lambda x: quality_score(x, use_case))
     if q >= best_q - 1e-9:
-        parts.append(f"highest quality for {use_case.label} ({q:.1f}" + (f" on {scale})" if scale else ")"))
+        parts.append(f"highest quality for {use_case.label} ({_quality(o, use_case)}" + (f" on {scale})" if scale else ")"))
     elif best_q - q >= 5:
-        parts.append(f"quality {q:.1f} vs {best_q:.1f} for the best model here" + (f" ({scale})" if scale else ""))
+        parts.append(f"quality {_quality(o, use_case)} vs {_quality(best, use_case)} for the best model here"
+                     + (f" ({scale})" if scale else ""))
     if budget is not None and o.monthly_usd > budget:
         parts.append(f"over the ${budget:,.0f}/month budget by ${o.monthly_usd - budget:,.0f}")
     if o.candidate.config.tensor_parallel > 1:
@@ -85,6 +89,12 @@ def rationale(o: SizedOption, rank: int, ranked: list[SizedOption], priority: Pr
 def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> list[str]:
     out = []
     missed = [c for c in o.slo_checks if not c.met and math.isfinite(c.predicted_ms)]
+    if completed(o.prediction) and overloaded(o.prediction):
+        # no latency target makes an overloaded option work (its p95s grow with how long the overload lasts)
+        where = f"Within the {max_gpus} GPUs available" if o.full_replicas is not None else "At the planned load"
+        out.append(f"{where} it is overloaded ({_overload_note(o)}): no latency target makes it work; it needs "
+                   f"more replicas or a faster configuration.")
+        missed = []
     light = [c for c in o.light_checks if not c.met]
     if light:
         out.append("No number of replicas fixes " + ", ".join(
@@ -103,6 +113,17 @@ def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> lis
         out.append(f"The full peak needs {o.full_replicas * o.gpus_per_replica} GPUs, more than the {max_gpus} "
                    f"available.")
     return out
+
+
+def _quality(o: SizedOption, use_case: UseCase) -> str:
+    """A score, said as estimated when it is not the model's own published figure (a proxy or an imputation)."""
+    scored = o.candidate.quality(use_case)
+    return f"{quality_score(o, use_case):.1f}" + (" estimated" if scored and scored.estimated else "")
+
+
+def _overload_note(o: SizedOption) -> str:
+    note = next((n for n in o.prediction.notes if n.startswith("overloaded")), "overloaded: the queue grows")
+    return note.removeprefix("overloaded: ")
 
 
 def round_up(ms: float) -> float:

@@ -18,7 +18,7 @@ from tools.errors import PlanningError
 from tools.planner.explain import Considered, ConsideredStatus
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import LABEL, describe_config, fmt_ms
-from tools.planner.sizing import BenchmarkLookup, completed, slo_checks
+from tools.planner.sizing import BenchmarkLookup, completed, overloaded, slo_checks
 
 if TYPE_CHECKING:
     from tools.planner.plan import PlanResult
@@ -145,11 +145,16 @@ def _why_not_option(plan: "PlanResult", n: int, asked: str | None = None) -> Why
                       reason=f"There is no option {n}; the plan has options 1 to {len(recs)}.")
     r, top = recs[n - 1], recs[0]
     ratio = r.monthly_cost_usd / top.monthly_cost_usd if top.monthly_cost_usd > 0 else None
-    reason = f"Option {n}" if asked == f"option {n}" else f"{asked[0].upper()}{asked[1:]} is option {n}"
+    # a model id keeps its own spelling ('meta-llama/...'); other words start the sentence capitalised
+    reason = (f"Option {n}" if asked == f"option {n}" else
+              f"{asked if '/' in asked else asked[0].upper() + asked[1:]} is option {n}")
     reason += f" ({r.rationale.rstrip('.')})"
     if n > 1 and ratio is not None:
         reason += (f"; it costs ${r.monthly_cost_usd:,.0f}/month, {ratio:.2g}x option 1's ${top.monthly_cost_usd:,.0f}"
                    if abs(ratio - 1) >= 0.005 else "; it costs the same as option 1")
+        if ratio <= 0.995 and r.meets_slos:
+            # cheaper and within the SLOs, yet ranked lower: what outweighed its cost is the answer to "why not"
+            reason += f"; option 1 ranks higher for the {_priority(plan)} priority" + _quality_gap(r, top)
         if r.sized_by is not None:
             reason += f"; {r.sized_by.text}"
     reason += "."
@@ -174,7 +179,8 @@ def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Reco
     elif not rec.meets_slos:
         status = ConsideredStatus.SLO_MISS
         reason = f"Its best configuration, {described}, misses " + _misses(misses) + " at the planned load"
-        if not completed(rec.prediction):
+        if not completed(rec.prediction) or overloaded(rec.prediction):
+            # an overloaded queue's p95s are a burst's lower bound, not figures a looser target could meet
             reason = f"Its best configuration, {described}, is overloaded at the planned load"
     elif plan.spec.max_gpus is not None and rec.total_gpus > plan.spec.max_gpus:
         status = ConsideredStatus.OVER_GPU_LIMIT
@@ -187,9 +193,9 @@ def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Reco
         status = ConsideredStatus.FEASIBLE
         reason = f"Its best configuration, {described}, meets every SLO for ${rec.monthly_cost_usd:,.0f}/month"
     if ratio is not None and status is not ConsideredStatus.SLO_MISS:
-        priority = plan.spec.priority.value if plan.spec.priority else "balanced"
+        lower = f"but it ranks lower for the {_priority(plan)} priority" + _quality_gap(rec, top)
         reason += (f", {ratio:.2g}x the cost of {versus}" if ratio >= 1.005 else
-                   f", cheaper than {versus}, but it ranks lower for the {priority} priority" + _quality_gap(rec, top))
+                   f", cheaper than {versus}, {lower}" if ratio <= 0.995 else f", the same cost as {versus}, {lower}")
     if excluded_by:
         reason += f"; besides, {excluded_by}"
     if line is not None:
@@ -202,6 +208,10 @@ def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Reco
                   misses_at_light_load=bool(light), excluded_by=excluded_by, reason=reason + ".")
 
 
+def _priority(plan: "PlanResult") -> str:
+    return plan.spec.priority.value if plan.spec.priority else "balanced"
+
+
 def _misses(checks: list[SloCheck]) -> str:
     return ", ".join(f"p95 {LABEL[c.metric]} ({fmt_ms(c.predicted_ms)} vs {fmt_ms(c.target_ms)} target)"
                      for c in checks)
@@ -209,7 +219,9 @@ def _misses(checks: list[SloCheck]) -> str:
 
 def _quality_gap(rec: Recommendation, top: Recommendation | None) -> str:
     if top and rec.quality and top.quality and top.quality.score - rec.quality.score >= 1:
-        return f" (quality {rec.quality.score:.1f} vs {top.quality.score:.1f})"
+        def said(q) -> str:
+            return f"{q.score:.1f}" + (" estimated" if q.estimated else "")
+        return f" (quality {said(rec.quality)} vs {said(top.quality)})"
     return ""
 
 
