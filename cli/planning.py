@@ -23,7 +23,7 @@ from knowledge.domain.spec import ignored_rate_sources
 from knowledge.errors import CompassError
 from tools.planner import PlanOptions, warm_start
 from tools.operations import PredictRequest, WhyNotRequest, run_compare, run_plan, run_predict, run_why_not
-from tools.whatif import Variant, parse_assignment
+from tools.whatif import Variant, parse_assignment, variant_errors
 
 
 def _kb():
@@ -209,11 +209,17 @@ def whatif(spec_file: Path = typer.Option(..., "--spec", help="YAML file with De
     """Compare the base plan with variants side by side (deltas in cost, GPUs, p95 latency, quality)."""
     spec = _spec_from_options(spec_file)
     variants = []
+    kb = _kb()
     for text in changes:
         assignments = dict(parse_assignment(part) for part in text.split())
         variants.append(Variant(label=text, changes=assignments))
+    errors = variant_errors(spec, variants, kb.catalog)
+    if errors:  # values the spec cannot take are input errors: said, one line each, before anything is planned
+        for line in errors[:-1]:
+            fail(line, 2)
+        raise fail(errors[-1], 2)
     with console.status(f"Planning the base and {len(variants)} variant(s)..."):
-        comparison = run_compare(_kb(), spec, variants)
+        comparison = run_compare(kb, spec, variants)
     if as_json:
         print_json(comparison)
     else:

@@ -88,6 +88,10 @@ def _header(text: str, rows: Sequence[Sequence[str]], i: int) -> str:
     return "\n".join(textwrap.wrap(text, max(width, 1), break_long_words=False)) if len(text) > width else text
 
 
+ESTIMATED_MARK = "~"
+ESTIMATED_LEGEND = (f"{ESTIMATED_MARK} quality estimated: not the model's own published score but a proxy or an "
+                    f"imputed figure (`compass models ID` says which)")
+
 # The plan table's columns, in display order, and which stay longest as the terminal narrows.
 _PLAN_HEADERS = ("#", "model", "prec", "GPUs", "replicas", "TTFT", "ITL", "E2E", "$/month", "$/M out",
                  "quality", "SLOs", "source")
@@ -102,8 +106,17 @@ def _plan_row(r) -> list[str]:
     replicas = f"{r.replicas}" + (f" ({r.min_replicas}-{r.max_replicas})" if r.min_replicas != r.max_replicas else "")
     return [str(r.rank) + ("*" if r.pareto_optimal else ""), c.model_id.split("/")[-1], c.precision.value, gpus,
             replicas, _ms(p.ttft_ms), _ms(p.itl_ms), _ms(p.e2e_ms), f"{r.monthly_cost_usd:,.0f}",
-            f"{per_m:,.2f}" if per_m else "-", f"{r.quality.score:.1f}" if r.quality else "-",
-            "met" if r.meets_slos else "MISSED", p.provenance.value]
+            f"{per_m:,.2f}" if per_m else "-", _quality_cell(r), _verdict_cell(r), p.provenance.value]
+
+
+def _quality_cell(r) -> str:
+    """The model's score; marked when it is not the model's own published figure (a proxy or an estimate)."""
+    return "-" if r.quality is None else f"{r.quality.score:.1f}" + (ESTIMATED_MARK if r.quality.estimated else "")
+
+
+def _verdict_cell(r) -> str:
+    """The SLO verdict, and the budget's when the option breaks it (a 'met' row 7x over budget is not met)."""
+    return ("met" if r.meets_slos else "MISSED") + ("" if r.within_budget else ", over budget")
 
 
 def _plan_legend(shown: set[str], recommendations) -> str:
@@ -117,6 +130,8 @@ def _plan_legend(shown: set[str], recommendations) -> str:
     benchmarks = sorted({r.quality.benchmark_name for r in recommendations if r.quality})
     if benchmarks:  # shown as a column or on each option's line
         parts.append(f"quality: the model's {' / '.join(benchmarks)} score, 0-100")
+    if any(r.quality and r.quality.estimated for r in recommendations):
+        parts.append(ESTIMATED_LEGEND)
     return "; ".join(parts)
 
 
@@ -206,8 +221,7 @@ def _whatif_row(row) -> list[str]:
     return [row.label, f"{r.model_id.split('/')[-1]} ({r.config.precision.value}) on {r.gpu}",
             cell(str(r.total_gpus), "gpus"), cell(f"{r.monthly_cost_usd:,.0f}", "cost_usd"),
             cell(_ms(p.ttft_ms), "ttft_p95_ms"), cell(_ms(p.itl_ms), "itl_p95_ms"), cell(_ms(p.e2e_ms), "e2e_p95_ms"),
-            cell(f"{r.quality.score:.1f}" if r.quality else "-", "quality", "{:+.1f}"),
-            "met" if r.meets_slos else "MISSED"]
+            cell(_quality_cell(r), "quality", "{:+.1f}"), _verdict_cell(r)]
 
 
 def comparison_table(comparison) -> None:
@@ -217,7 +231,10 @@ def comparison_table(comparison) -> None:
     table, hidden = fitted_table(_WHATIF_HEADERS, rows, _WHATIF_PRIORITY, _WHATIF_RIGHT)
     if table is not None:
         console.print(table)
-        console.print("[dim]p95 latencies in ms; (deltas vs the base plan)[/]")
+        tops = [row.top for row in [comparison.base, *comparison.variants] if row.top is not None]
+        legend = "p95 latencies in ms; (deltas vs the base plan)" + (
+            f"; {ESTIMATED_LEGEND}" if any(t.quality and t.quality.estimated for t in tops) else "")
+        console.print(f"[dim]{legend}[/]", highlight=False)
     keep = (0,) if table is None else ()
     for row in rows:
         extra = ", ".join(f"{_WHATIF_HEADERS[i]} {row[i]}" for i in hidden if i not in keep)

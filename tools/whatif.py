@@ -161,6 +161,19 @@ def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
     return Comparison(base=base, variants=rows)
 
 
+def variant_errors(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog) -> list[str]:
+    """One line per variant whose changes the spec cannot take ('rps=banana', an unknown model), named by its
+    label: input errors to say before anything is planned, not rows of a computed table."""
+    base_spec = workload_from_spec(spec, catalog).spec
+    errors = []
+    for v in variants:
+        try:
+            apply_changes(base_spec, v.changes, catalog)
+        except CompassError as exc:
+            errors.append(f"{v.label}: {exc}")
+    return errors
+
+
 KEPT = "kept from the base plan by the what-if"
 
 
