@@ -20,6 +20,7 @@ from agent.offline.commands import YES
 from agent.offline.contract import Intent, ParseResult
 from agent.offline.language import language_of, looks_english
 from agent.offline.parser import LIMITS, parse
+from agent.offline.questions import named_fields
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
 from knowledge.domain import DeploymentSpec
@@ -51,6 +52,39 @@ _PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b|\b(?:go|change\s+it|s
                        r"(?:what|how|where)\s+(?:it|that|we)\s+(?:was|were|had|had\s+it)(?:\s+(?:before|earlier|originally|"
                        r"at\s+first))?\b|\b(?:go|change\s+it|set\s+it|switch)\s+back\s+to\s+(?:the\s+)?(?:previous|original|"
                        r"old|earlier)\s+(?:one|value|setting|number|figure)\b|\bback\s+to\s+(?:how|what)\s+it\s+was\b", re.I)
+# one field set back to what it was before its last change: "same as before for the ITL", "the old TTFT target again",
+# "back to the previous budget", "the ITL as it was"
+_AS_BEFORE = re.compile(r"\b(?:same\s+as\s+(?:before|earlier|originally|at\s+first)|as\s+(?:it\s+was\s+)?(?:before|"
+                        r"earlier|originally)|as\s+it\s+was|(?:back\s+to|revert\s+(?:\w+\s+){0,3}?to|restore)\s+(?:the\s+|my\s+|our\s+)?"
+                        r"(?:previous|old|original|earlier|first)|(?:the\s+)?(?:previous|old|original|earlier)\s+(?:[\w-]+\s+){0,3}?"
+                        r"(?:again|back))\b")
+
+
+def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
+    """'Too expensive. Same as before for the ITL then.': the one field the message names, with no new value, goes back
+    to the value it had before it last changed (from the spec's undo history)."""
+    low = text.lower()
+    if state is None or not getattr(state, "spec_history", None) or not _AS_BEFORE.search(low):
+        return
+    fields = [f for f in named_fields(low) if f in LIMITS and f not in parsed.updates and f not in parsed.cleared]
+    if len(fields) != 1:
+        return
+    field = fields[0]
+    current = getattr(state.spec, field, None)
+    for version in reversed(state.spec_history):
+        before = getattr(version.spec, field, None)
+        if before != current:
+            if before is None:
+                parsed.cleared.append(field)
+            else:
+                parsed.updates[field] = before
+            parsed.spans[field] = " ".join(text.split())[:80]
+            parsed.unparsed = False
+            if Intent.DESCRIBE not in parsed.intents:
+                parsed.intents.insert(0, Intent.DESCRIBE)
+            return
+
+
 # an order for some writing of its own ("write me a haiku about GPUs"): not a deployment, however it is worded
 _WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+you\s+|please\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
                        r"(?:a|an|some|one)\s+(?:\w+\s+){0,2}?(?:haiku|poem|joke|story|song|limerick|essay|riddle|"
@@ -201,6 +235,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
+    _restore_previous(text, parsed, state)
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood
