@@ -89,6 +89,12 @@ class ContextTooLongError(CompassError):
     exit_code = 2
 
 
+class PrecisionNotServedError(CompassError):
+    """A precision the model has no variant of (its card lists those it is served in)."""
+
+    exit_code = 2
+
+
 class TensorParallelError(CompassError):
     """A tensor-parallel size vLLM would refuse for the model, or wider than one node of the GPU."""
 
@@ -122,6 +128,11 @@ def resolve_config(kb: KnowledgeBase, req: PredictRequest) -> ServingConfig:
     gpu = catalog.gpu(req.gpu)
     check_tensor_parallel(resolved.card, gpu, req.tp)
     precision = req.precision or resolved.precision or resolved.card.native_precision
+    if precision not in resolved.card.precisions:
+        # the planner and what-ifs never serve a model in a precision it has no variant of; neither does predict
+        raise PrecisionNotServedError(
+            f"{resolved.card.id} has no {precision.value} variant (it is served in "
+            f"{', '.join(p.value for p in resolved.card.precisions)})")
     max_model_len = req.max_model_len or min(resolved.card.architecture.max_context,
                                              max_model_len_for(req.prompt_tokens, None, req.output_tokens, None))
     return ServingConfig(model_id=resolved.card.id, precision=precision, gpu=gpu.name,

@@ -41,3 +41,14 @@ def test_predict_of_a_configuration_that_does_not_fit_says_so_once_without_negat
     body = json.loads(as_json.stdout)
     assert body["fits"] is False and body["ttft_ms"] is None
     assert all(v >= 0 for v in body["memory"].values())
+
+
+def test_a_precision_the_model_has_no_variant_of_is_refused_in_one_line_naming_those_it_has(fresh_db_url):
+    """whatif and the planner never serve gpt-oss-20b in int8 (its card lists fp4 and bf16); predict did, silently."""
+    proc = run_compass("predict", "--model", "openai/gpt-oss-20b", "--gpu", "H100-SXM", "--precision", "int8",
+                       "--rps", "1", "--prompt-tokens", "512", "--output-tokens", "256",
+                       env={"COMPASS_DATABASE_URL": fresh_db_url})
+    assert_clean_error(proc)
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.strip().splitlines()
+    assert line == "error: openai/gpt-oss-20b has no int8 variant (it is served in fp4, bf16)", line
