@@ -36,3 +36,8 @@ def usd(value: float | None, cents: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "-"
     return f"${value:,.2f}" if cents else f"${value:,.0f}"
+
+
+def count(n: int, noun: str) -> str:
+    """'1 GPU', '4 GPUs': a count with its noun in the number it takes."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

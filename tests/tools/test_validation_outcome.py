@@ -93,6 +93,10 @@ def test_a_p95_is_a_prediction_error_only_outside_what_a_test_of_its_size_reads_
     assert not [n for n in inside.notes if "prediction error" in n]
     [said] = [n for n in inside.notes if n.startswith("each p95 is over the 500 requests")]
     assert "TTFT 20.0 (15.0-28.0)" in said and "95% range of 40 simulated tests" in said
+    # outside its range within the tolerance: said, not left bare beside the range
+    assert ("p95 TTFT measured 30.0 ms lies 7% above the 15.0-28.0 ms range, within the 25% tolerance "
+            "before the model is flagged") in inside.notes
+    assert len([n for n in inside.notes if " lies 7% above " in n]) == 3  # TTFT, ITL and E2E each read 30 ms
     wide = ShortTestExpectation(rps=2.0, requests=40, draws=40, ttft=P95Range(median=12.0, low=10.0, high=20.0),
                                 itl=band, e2e=band)
     flagged = build_outcome(SPEC, rec, measured(1), target="local", expected=wide)

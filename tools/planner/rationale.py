@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from knowledge.domain import Priority, ServingConfig, UseCase
+from knowledge.domain.display import count
 from tools.planner.ranking import COST_TIE, latency_ratio, quality_score
 from tools.planner.sizing import SizedOption, completed, overloaded
 
@@ -91,7 +92,7 @@ def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> lis
     missed = [c for c in o.slo_checks if not c.met and math.isfinite(c.predicted_ms)]
     if completed(o.prediction) and overloaded(o.prediction):
         # no latency target makes an overloaded option work (its p95s grow with how long the overload lasts)
-        where = f"Within the {max_gpus} GPUs available" if o.full_replicas is not None else "At the planned load"
+        where = f"Within the {count(max_gpus, 'GPU')} available" if o.full_replicas is not None else "At the planned load"
         out.append(f"{where} it is overloaded ({_overload_note(o)}): no latency target makes it work; it needs "
                    f"more replicas or a faster configuration.")
         missed = []
@@ -102,7 +103,7 @@ def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> lis
             f"{fmt_ms(c.predicted_ms)} (target {fmt_ms(c.target_ms)})" for c in light)
                    + "; use a faster GPU, more tensor parallelism or a smaller model, or relax the target.")
     if missed:
-        where = f"within the {max_gpus} GPUs available" if o.full_replicas is not None else "at the planned load"
+        where = f"within the {count(max_gpus, 'GPU')} available" if o.full_replicas is not None else "at the planned load"
         out.append(f"{where[0].upper()}{where[1:]} it predicts " + ", ".join(
             f"p95 {LABEL[c.metric]} {fmt_ms(c.predicted_ms)}" for c in missed) + "; relaxing " + ", ".join(
             f"p95 {LABEL[c.metric]} to {fmt_ms(round_up(c.predicted_ms * 1.1))} (from {fmt_ms(c.target_ms)})"
@@ -110,7 +111,7 @@ def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> lis
     if budget is not None and o.monthly_usd > budget:
         out.append(f"Costs ${o.monthly_usd:,.0f}/month, ${o.monthly_usd - budget:,.0f} over budget.")
     if max_gpus is not None and o.full_replicas is not None:
-        out.append(f"The full peak needs {o.full_replicas * o.gpus_per_replica} GPUs, more than the {max_gpus} "
+        out.append(f"The full peak needs {count(o.full_replicas * o.gpus_per_replica, 'GPU')}, more than the {max_gpus} "
                    f"available.")
     return out
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from knowledge.catalog import Catalog, UnknownNameError
 from knowledge.domain import DeploymentSpec, Load, LoadKind, Precision, Recommendation, SloCheck
+from knowledge.domain.display import count
 from simulator.perf import SloTargets, predict
 from tools.errors import PlanningError
 from tools.planner.explain import Considered, ConsideredStatus
@@ -184,7 +185,8 @@ def _compare(asked: str, rec: Recommendation, line: Considered | None, top: Reco
             reason = f"Its best configuration, {described}, is overloaded at the planned load"
     elif plan.spec.max_gpus is not None and rec.total_gpus > plan.spec.max_gpus:
         status = ConsideredStatus.OVER_GPU_LIMIT
-        reason = f"Its best configuration, {described}, needs {rec.total_gpus} GPUs, more than the {plan.spec.max_gpus} available"
+        reason = (f"Its best configuration, {described}, needs {count(rec.total_gpus, 'GPU')}, more than the "
+                  f"{plan.spec.max_gpus} available")
     elif plan.spec.budget_monthly_usd is not None and rec.monthly_cost_usd > plan.spec.budget_monthly_usd:
         status = ConsideredStatus.OVER_BUDGET
         reason = (f"Its best configuration, {described}, meets every SLO but costs ${rec.monthly_cost_usd:,.0f}/month, "
