@@ -145,7 +145,10 @@ def status(o: SizedOption, workload: PlanningWorkload, rank: int | None) -> Cons
     return ConsideredStatus.FEASIBLE
 
 
-def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | None, rank: int | None) -> Considered:
+def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | None, rank: int | None,
+            last: int | None = None, unchecked: bool = False) -> Considered:
+    """``last``: the rank of the last option shown; ``unchecked``: the search stopped before simulating ``o``
+    although its lower bounds rank it above that option."""
     c = o.candidate
     spec = workload.spec
     st = status(o, workload, rank)
@@ -179,9 +182,14 @@ def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | No
             f"meets every SLO on {describe(o)} for {at_least}${o.monthly_usd:,.0f}/month, over the "
             f"${spec.budget_monthly_usd:,.0f} budget"))
     if sizing == "bound":
+        # a configuration, never the model: the model's cheaper ones are on lines of their own (considered picks
+        # the cheapest unproven one), and every unproven one was left unsimulated for this bound (search.complete)
+        shown = f"option {last}" if last else "the options shown"
+        why = (f"by these lower bounds it cannot rank above {shown}" if not unchecked else
+               f"by these lower bounds it could rank above {shown}, but the search stopped before simulating it")
         return Considered(**base, **size, reason=(
-            f"meets every SLO with one request in flight; by its full-batch throughput it needs at least "
-            f"{o.total_gpus} GPU(s) (${o.monthly_usd:,.0f}/month or more), which ranks it below the options sized"))
+            f"{describe(o)} meets every SLO with one request in flight; by its full-batch throughput this "
+            f"configuration needs at least {o.total_gpus} GPU(s) (${o.monthly_usd:,.0f}/month or more); {why}"))
     return Considered(**base, **size, reason=f"meets every SLO on {describe(o)} for ${o.monthly_usd:,.0f}/month"
                                              f"{_vs(o, top)}")
 
@@ -211,12 +219,21 @@ def _simulated_miss(o: SizedOption, workload: PlanningWorkload) -> str:
 
 
 def considered(options: list[SizedOption], enum: Enumeration, workload: PlanningWorkload, catalog: Catalog,
-               recommended: dict[int, int], top: Recommendation | None, opts: PlanOptions) -> list[Considered]:
+               recommended: dict[int, int], top: Recommendation | None, opts: PlanOptions,
+               unchecked: list[SizedOption] = ()) -> list[Considered]:
     """The verdicts that explain the plan: every model x GPU x precision that was sized (exactly or by
     simulation), the best one of every model and of every GPU (screened-only ones say their size is a lower
-    bound), what fits nowhere, and what the spec excludes. ``why_not`` evaluates any other combination."""
-    keys = {id(o): (_ORDER.index(status(o, workload, recommended.get(id(o)))), recommended.get(id(o), 0),
-                    o.worst_light_miss_pct, o.monthly_usd) for o in options}
+    bound), what fits nowhere, and what the spec excludes. ``why_not`` evaluates any other combination.
+    The best of a verdict is the nearest miss among misses and the cheapest otherwise, so what a line says of a
+    model or GPU holds for its cheapest configuration with that verdict."""
+    def pick(o: SizedOption) -> tuple:
+        st = status(o, workload, recommended.get(id(o)))
+        nearest = o.worst_light_miss_pct if st is ConsideredStatus.SLO_MISS else 0.0
+        return (_ORDER.index(st), recommended.get(id(o), 0), nearest, o.monthly_usd, o.worst_light_miss_pct)
+
+    keys = {id(o): pick(o) for o in options}
+    last = max(recommended.values(), default=None)
+    not_simulated = {id(o) for o in unchecked}
 
     def key(o: SizedOption) -> tuple:
         return keys[id(o)]
@@ -234,7 +251,8 @@ def considered(options: list[SizedOption], enum: Enumeration, workload: Planning
             if name not in per or key(o) < key(per[name]):
                 per[name] = o
         kept.update({id(o): o for o in per.values()})
-    out = sorted((verdict(o, workload, top, recommended.get(id(o))) for o in kept.values()), key=_rank)
+    out = sorted((verdict(o, workload, top, recommended.get(id(o)), last, id(o) in not_simulated)
+                  for o in kept.values()), key=_rank)
     return out + _fits_nowhere(options, enum) + exclusions(workload.spec, catalog, opts)
 
 

@@ -15,7 +15,7 @@ from tools.planner.candidates import enumerate_candidates
 from tools.planner.explain import Considered, GpuLimitOutcome, binding_constraint, considered, gpu_limit_outcome
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import describe, fmt_ms, fmt_rps, rationale, tradeoffs
-from tools.planner.search import Search
+from tools.planner.search import MAX_COMPLETIONS, Search
 from tools.planner.sizing import BenchmarkLookup, SizedOption, monthly_for, screen
 from tools.planner.workload import PlanningWorkload, workload_from_spec
 
@@ -87,7 +87,7 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
     if not ranked:
         raise PlanningError(_nothing_completes(screened, workload))
     recs = _recommendations(ranked, workload, catalog, options)
-    notes = workload.notes() + list(enum.notes) + dropped
+    notes = workload.notes() + list(enum.notes) + dropped + _unchecked_note(search.unchecked, len(ranked))
     limit = gpu_limit_outcome(recs, ranked, search.reachable(), workload, options)
     if limit is not None:
         notes.insert(0, limit.text)
@@ -102,7 +102,8 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
         spec=workload.spec, workload=_summary(workload), recommendations=recs,
         assumptions=[f"{k} = {getattr(workload.spec, k)} ({v.note})" for k, v in workload.spec.assumed_fields().items()],
         notes=notes, candidates_considered=len(enum.candidates),
-        considered=considered(screened, enum, workload, catalog, ranks, recs[0], options), gpu_limit=limit,
+        considered=considered(screened, enum, workload, catalog, ranks, recs[0], options, search.unchecked),
+        gpu_limit=limit,
         api_comparison=compare_with_apis(ranked[0], workload, catalog),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
     )
@@ -119,7 +120,8 @@ def _summary(w: PlanningWorkload) -> WorkloadSummary:
 
 def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
             options: PlanOptions) -> tuple[list[SizedOption], list[str]]:
-    """The verified options in rank order, top_n of them; overloaded ones (no request completed) are dropped."""
+    """The verified options in rank order, top_n of them, one per model x GPU; overloaded ones (no request
+    completed) are dropped."""
     spec = workload.spec
     usable = [o for o in verified if o.completed]
     dropped = [f"{describe(o)} left out: no request completed in the simulation at "
@@ -127,7 +129,17 @@ def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
                for o in verified if o.prediction and o.prediction.fits and not o.completed]
     ordered = ranking.order(usable, spec.priority or Priority.BALANCED, workload.template.name,
                             spec.budget_monthly_usd, spec.max_gpus)
-    return ordered[: options.top_n], dropped[:3]
+    return ranking.shown(ordered, options.top_n), dropped[:3]
+
+
+def _unchecked_note(unchecked: list[SizedOption], shown: int) -> list[str]:
+    """Said when the search stopped before every configuration that could rank higher was simulated."""
+    if not unchecked:
+        return []
+    first = min(unchecked, key=lambda o: o.monthly_usd)
+    return [f"{len(unchecked)} more configuration(s) could rank above option {shown} by their estimates but were "
+            f"not simulated (the search stops after {MAX_COMPLETIONS} extra simulations), e.g. {describe(first)} "
+            f"from ${first.monthly_usd:,.0f}/month; ask why-not about one to have it simulated."]
 
 
 def _no_feasible_note(screened: list[SizedOption], workload: PlanningWorkload, options: PlanOptions) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from knowledge.domain import Priority, UseCase
+from knowledge.domain import Priority, SloCheck, UseCase
 from tools.planner.sizing import SizedOption
 
 # Weights of (cost, latency, quality) in the score; lower score = better. Terms are on comparable scales:
@@ -86,22 +86,67 @@ def worst_miss(option: SizedOption) -> float:
     return max((-c.margin_pct for c in option.slo_checks if not c.met), default=0.0)
 
 
+def round_up(ms: float) -> float:
+    """A round target just above ``ms`` (1, 10, 50 or 500 ms steps by size); non-finite values pass through."""
+    if not math.isfinite(ms):
+        return ms
+    step = 1 if ms < 20 else 10 if ms < 200 else 50 if ms < 2000 else 500
+    return float(math.ceil(ms / step) * step)
+
+
+RELAX_MARGIN = 1.1  # a relaxed target keeps 10% above the predicted p95, then rounds up (round_up)
+
+
+def relaxed_target(predicted_ms: float) -> float:
+    """The target a near miss is advised to relax to (the advice and the near-miss order use this one rule)."""
+    return round_up(predicted_ms * RELAX_MARGIN)
+
+
+def relaxation(checks: list[SloCheck]) -> float:
+    """How far the advised relaxation loosens the targets: the largest relaxed target / target over the missed
+    checks (0 when none is missed). Near misses are ordered by it, so options that the same relaxation makes
+    work tie, and the priority (cost first: the cheapest) decides among them rather than a few ms of p95."""
+    return max((relaxed_target(c.predicted_ms) / c.target_ms for c in checks if not c.met), default=0.0)
+
+
+def cost_bucket(monthly_usd: float) -> int:
+    """'Cost first' compares costs within COST_TIE of each other as equal (the score breaks the tie)."""
+    return math.floor(math.log(max(monthly_usd, 0.01)) / math.log1p(COST_TIE))
+
+
+def sort_key(option: SizedOption, score: float, priority: Priority, budget: float | None,
+             max_gpus: int | None, *, tier_: int | None = None, checks: list[SloCheck] | None = None) -> tuple:
+    """The ranking's order as a key (lower first). ``score`` may come from any scorer: scores differ between
+    normalisations only by a constant. ``tier_`` and ``checks`` stand in for an unverified option's lower
+    bounds (search.Search.bound_key)."""
+    t = tier(option, budget, max_gpus) if tier_ is None else tier_
+    # over budget or fleet: the least over comes first, whatever the priority; "cost first" is the cheapest,
+    # with the score (quality, latency) deciding only among options within COST_TIE of each other
+    if t == 1:
+        return (t, 0.0, option.monthly_usd, 0.0)
+    miss = relaxation(option.slo_checks if checks is None else checks) if t == 2 else 0.0
+    if priority is Priority.COST:
+        return (t, miss, cost_bucket(option.monthly_usd), score)
+    return (t, miss, score, 0.0)
+
+
 def order(options: list[SizedOption], priority: Priority, use_case: UseCase, budget: float | None,
           max_gpus: int | None) -> list[SizedOption]:
     score = dict(zip(map(id, options), scores(options, priority, use_case)))
+    return sorted(options, key=lambda o: sort_key(o, score[id(o)], priority, budget, max_gpus))
 
-    def key(o: SizedOption):
-        t = tier(o, budget, max_gpus)
-        # over budget or fleet: the least over comes first, whatever the priority; "cost first" is the cheapest,
-        # with the score (quality, latency) deciding only among options within COST_TIE of each other
-        if t == 1:
-            return (t, worst_miss(o), o.monthly_usd, 0.0)
-        if priority is Priority.COST:
-            return (t, worst_miss(o), math.floor(math.log(max(o.monthly_usd, 0.01)) / math.log1p(COST_TIE)),
-                    score[id(o)])
-        return (t, worst_miss(o), score[id(o)], 0.0)
 
-    return sorted(options, key=key)
+def shown(ordered: list[SizedOption], top_n: int) -> list[SizedOption]:
+    """The first ``top_n`` of an ordered list, one per model x GPU (its best precision and TP degree): a second
+    precision of the same model on the same GPU is not a different choice to make."""
+    seen: set[tuple[str, str]] = set()
+    out: list[SizedOption] = []
+    for o in ordered:
+        group = (o.candidate.model.id, o.candidate.gpu.name)
+        if group not in seen and len(out) < top_n:
+            seen.add(group)
+            out.append(o)
+    return out
 
 
 def pareto_flags(options: list[SizedOption], use_case: UseCase) -> list[bool]:

@@ -4,10 +4,13 @@ The screen gives every option a lower bound of its replicas and cost (its full-b
 latency with one request in flight. With the score's normalisation fixed by the screen, an option's exact score
 is never below its screened one, so options are sized best-bound first until no unsized option can still enter
 the shortlist or undercut the cheapest feasible cost. The same bound decides which options to simulate: the
-simulation only adds replicas, so the cheapest verified option is found when no estimate is below it.
+simulation only adds replicas, so the cheapest verified option is found when no estimate is below it, and the
+options shown are complete when no unverified option's bound ranks above the last one shown (``complete``).
 """
 
 from __future__ import annotations
+
+import heapq
 
 from knowledge.catalog import Catalog
 from knowledge.domain import Priority
@@ -18,8 +21,10 @@ from tools.planner.sizing import (
 )
 from tools.planner.workload import PlanningWorkload
 
-MAX_PER_MODEL = 2  # GPUs per model in the shortlist, so the options show real alternatives
 EXTRA_VERIFICATIONS = 6  # simulations spent at most on finding the cheapest verified option
+# simulations spent at most on making the options shown complete (``complete``); past it the plan says how many
+# unverified configurations could still rank above its last option
+MAX_COMPLETIONS = 40
 
 
 class Search:
@@ -37,6 +42,8 @@ class Search:
         self._score = ranking.scorer([o.monthly_usd for o in light_ok],
                                      [o.light_ratio for o in light_ok],
                                      [ranking.quality_score(o, self.use_case) for o in light_ok], self.priority)
+        self.width = max(options.verify_top, options.top_n)  # (model, GPU) groups the shortlist fills
+        self.unchecked: list[SizedOption] = []  # could still rank above the last option shown (not simulated)
 
     def key(self, o: SizedOption) -> tuple[bool, float]:
         """Shortlist order: within the limits first, then the priority's score (a lower bound until sized)."""
@@ -47,7 +54,7 @@ class Search:
 
     def size_promising(self) -> None:
         """Size the options that can make the shortlist, then those that could be the cheapest feasible."""
-        k = self.options.verify_top
+        k = self.width
         candidates = [o for o in self.screened if o.light_ok]
         best: dict[tuple[str, str], tuple[bool, float]] = {}
         for o in sorted(candidates, key=self.key):
@@ -75,43 +82,36 @@ class Search:
     # ------------------------------------------------------------------ simulation
 
     def shortlist(self) -> list[SizedOption]:
-        """Best option per (model, GPU), at most MAX_PER_MODEL GPUs per model, up to ``verify_top``; near misses
-        (sized for throughput) fill in when too few options can meet the SLOs."""
-        reachable = sorted(self.reachable(), key=self.key)
-        picked = self._diverse(reachable, self.options.verify_top)
-        if len(picked) < self.options.top_n:  # too few models for the cap (a model filter): more GPUs per model
-            picked += self._diverse(reachable, self.options.top_n - len(picked), picked, per_model_cap=None)
+        """Best option per (model, GPU), up to ``width`` of them; near misses (sized for throughput) fill in
+        when too few options can meet the SLOs."""
+        picked = self._diverse(sorted(self.reachable(), key=self.key), self.width)
         if len(picked) < self.options.top_n:
-            picked += self._diverse(self._near_misses(), self.options.verify_top - len(picked), picked)
+            picked += self._diverse(self._near_misses(), self.width - len(picked), picked)
         return picked
 
     def _near_misses(self) -> list[SizedOption]:
         misses = [o for o in self.screened if not o.slo_reachable]
         for o in misses:
             size_near_miss(o, self.workload, self.options)
-        return sorted(misses, key=lambda o: (o.worst_light_miss_pct, o.monthly_usd))
+        return sorted(misses, key=self.bound_key)
 
-    def _diverse(self, ordered: list[SizedOption], limit: int, taken: list[SizedOption] = (),
-                 per_model_cap: int | None = MAX_PER_MODEL) -> list[SizedOption]:
+    @staticmethod
+    def _diverse(ordered: list[SizedOption], limit: int, taken: list[SizedOption] = ()) -> list[SizedOption]:
         groups = {(o.candidate.model.id, o.candidate.gpu.name) for o in taken}
-        per_model: dict[str, int] = {}
-        for o in taken:
-            per_model[o.candidate.model.id] = per_model.get(o.candidate.model.id, 0) + 1
         out: list[SizedOption] = []
         for o in ordered:
             group = (o.candidate.model.id, o.candidate.gpu.name)
             if len(out) >= limit:
                 break
-            if group in groups or (per_model_cap is not None and per_model.get(group[0], 0) >= per_model_cap):
-                continue
-            groups.add(group)
-            per_model[group[0]] = per_model.get(group[0], 0) + 1
-            out.append(o)
+            if group not in groups:
+                groups.add(group)
+                out.append(o)
         return out
 
     def verify(self, shortlist: list[SizedOption]) -> list[SizedOption]:
         """Simulate the shortlist, then the cheapest estimates until none can undercut the cheapest verified
-        option that meets the SLOs (simulation only adds replicas, so an estimate is a lower bound)."""
+        option that meets the SLOs (simulation only adds replicas, so an estimate is a lower bound), then
+        whatever could still rank among the options shown (``complete``)."""
         done: list[SizedOption] = []
         for o in shortlist:
             done.append(self._verify(o))
@@ -123,7 +123,64 @@ class Search:
             if id(o) not in ids:
                 done.append(self._verify(o))
                 ids.add(id(o))
+        return self.complete(done)
+
+    # ------------------------------------------------------------------ completeness
+
+    def rank_key(self, o: SizedOption) -> tuple:
+        """A verified option's place in the ranking's own order (ranking.sort_key)."""
+        return ranking.sort_key(o, self._score(o.monthly_usd, ranking.latency_ratio(o),
+                                               ranking.quality_score(o, self.use_case)),
+                                self.priority, self.budget, self.max_gpus)
+
+    def bound_key(self, o: SizedOption) -> tuple:
+        """The best place an unverified option can reach: its cost so far is a lower bound (the simulation only
+        adds replicas), its latency with one request in flight too, and over the limits it stays over them."""
+        if o.light_ok:
+            tier, checks = (1 if ranking.over_limits(o, self.budget, self.max_gpus) else 0), []
+        else:
+            tier, checks = 2, o.light_checks
+        return ranking.sort_key(o, self._score(o.monthly_usd, o.light_ratio, ranking.quality_score(o, self.use_case)),
+                                self.priority, self.budget, self.max_gpus, tier_=tier, checks=checks)
+
+    def complete(self, done: list[SizedOption]) -> list[SizedOption]:
+        """Simulate, best bound first, every option that could still rank among the options shown or ahead of
+        its (model, GPU) group's verified option, until none can (or MAX_COMPLETIONS simulations were spent:
+        ``unchecked`` keeps those left). So the plan never leaves out a configuration that beats one it shows."""
+        ids = {id(o) for o in done}
+        heap = [(self.bound_key(o), i, o) for i, o in enumerate(self.screened) if id(o) not in ids]
+        heapq.heapify(heap)
+        spent = 0
+        threshold, group_best = self._thresholds(done)
+        while heap:
+            key, i, o = heapq.heappop(heap)
+            if key >= threshold:
+                break
+            if key >= group_best.get((o.candidate.model.id, o.candidate.gpu.name), threshold):
+                continue
+            if not o.sized:  # the analytic size first: cheap, and it tightens the bound
+                size(o, self.workload, self.catalog, self.options) if o.light_ok else size_near_miss(
+                    o, self.workload, self.options)
+                if self.bound_key(o) > key:
+                    heapq.heappush(heap, (self.bound_key(o), i, o))
+                    continue
+            if spent >= MAX_COMPLETIONS:
+                self.unchecked = [o] + [x for k, _, x in heap if k < threshold]
+                break
+            done.append(self._verify(o))
+            spent += 1
+            threshold, group_best = self._thresholds(done)
         return done
+
+    def _thresholds(self, done: list[SizedOption]) -> tuple[tuple, dict[tuple[str, str], tuple]]:
+        """The key of the last option shown (any key while fewer than top_n are shown) and each group's best."""
+        keyed = sorted(((self.rank_key(o), i, o) for i, o in enumerate(done) if o.completed), key=lambda x: x[:2])
+        group_best: dict[tuple[str, str], tuple] = {}
+        for key, _, o in keyed:
+            group_best.setdefault((o.candidate.model.id, o.candidate.gpu.name), key)
+        if len(group_best) < self.options.top_n:
+            return (float("inf"),), group_best
+        return sorted(group_best.values())[self.options.top_n - 1], group_best
 
     def _verify(self, o: SizedOption) -> SizedOption:
         cap_to_gpu_limit(o, self.max_gpus, self.workload, self.options)
