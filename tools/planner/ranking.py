@@ -94,19 +94,12 @@ def round_up(ms: float) -> float:
     return float(math.ceil(ms / step) * step)
 
 
-RELAX_MARGIN = 1.1  # a relaxed target keeps 10% above the predicted p95, then rounds up (round_up)
-
-
-def relaxed_target(predicted_ms: float) -> float:
-    """The target a near miss is advised to relax to (the advice and the near-miss order use this one rule)."""
-    return round_up(predicted_ms * RELAX_MARGIN)
-
-
 def relaxation(checks: list[SloCheck]) -> float:
-    """How far the advised relaxation loosens the targets: the largest relaxed target / target over the missed
-    checks (0 when none is missed). Near misses are ordered by it, so options that the same relaxation makes
-    work tie, and the priority (cost first: the cheapest) decides among them rather than a few ms of p95."""
-    return max((relaxed_target(c.predicted_ms) / c.target_ms for c in checks if not c.met), default=0.0)
+    """How far the targets must loosen for the option to meet them: the largest round target it meets / target
+    over the missed checks (0 when none is missed). Near misses are ordered by it, so options that meet the same
+    round targets tie and the priority (cost first: the cheapest) decides among them, rather than a few ms of
+    p95 bought with 8-way tensor parallelism."""
+    return max((round_up(c.predicted_ms) / c.target_ms for c in checks if not c.met), default=0.0)
 
 
 def cost_bucket(monthly_usd: float) -> int:

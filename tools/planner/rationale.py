@@ -6,7 +6,7 @@ import math
 
 from knowledge.domain import Priority, ServingConfig, UseCase
 from knowledge.domain.display import count
-from tools.planner.ranking import COST_TIE, latency_ratio, quality_score
+from tools.planner.ranking import COST_TIE, latency_ratio, quality_score, round_up  # noqa: F401 (re-exported)
 from tools.planner.sizing import SizedOption, completed, overloaded
 
 LABEL = {"ttft_p95_ms": "TTFT", "itl_p95_ms": "ITL", "e2e_p95_ms": "E2E"}
@@ -106,7 +106,7 @@ def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> lis
         where = f"within the {count(max_gpus, 'GPU')} available" if o.full_replicas is not None else "at the planned load"
         out.append(f"{where[0].upper()}{where[1:]} it predicts " + ", ".join(
             f"p95 {LABEL[c.metric]} {fmt_ms(c.predicted_ms)}" for c in missed) + "; relaxing " + ", ".join(
-            f"p95 {LABEL[c.metric]} to {fmt_ms(round_up(c.predicted_ms * 1.1))} (from {fmt_ms(c.target_ms)})"
+            f"p95 {LABEL[c.metric]} to {fmt_ms(round_up(c.predicted_ms))} (from {fmt_ms(c.target_ms)})"
             for c in missed) + f" would make this option work at ${o.monthly_usd:,.0f}/month.")
     if budget is not None and o.monthly_usd > budget:
         out.append(f"Costs ${o.monthly_usd:,.0f}/month, ${o.monthly_usd - budget:,.0f} over budget.")
@@ -125,11 +125,3 @@ def _quality(o: SizedOption, use_case: UseCase) -> str:
 def _overload_note(o: SizedOption) -> str:
     note = next((n for n in o.prediction.notes if n.startswith("overloaded")), "overloaded: the queue grows")
     return note.removeprefix("overloaded: ")
-
-
-def round_up(ms: float) -> float:
-    """A round target just above ``ms`` (1, 10, 50 or 500 ms steps by size); non-finite values pass through."""
-    if not math.isfinite(ms):
-        return ms
-    step = 1 if ms < 20 else 10 if ms < 200 else 50 if ms < 2000 else 500
-    return float(math.ceil(ms / step) * step)
