@@ -106,8 +106,15 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
             f"sized by {peak}: {fmt_rps(cap)} per replica with its batch full (KV cache / max_num_seqs), "
             f"before any latency target binds"))
     target = getattr(workload.slos, metric)
+    if o.estimated_capacity_rps is not None and o.missed_at_rps is not None:
+        # the simulation contradicted the capacity estimate: the figure shown is the simulated one
+        text = (f"sized by {peak} at p95 {LABEL[metric]} {fmt_ms(target)}: the capacity estimate gave "
+                f"{fmt_rps(o.estimated_capacity_rps)} per replica ({o.estimated_replicas} replica(s)), but the "
+                f"simulation misses an SLO at {fmt_rps(o.missed_at_rps)} per replica and meets every SLO at "
+                f"{fmt_rps(cap)} ({o.replicas} replicas serve the peak)")
+        return BindingConstraint(kind="slo", metric=metric, target_ms=target, **common, text=text)
     text = f"sized by {peak} at p95 {LABEL[metric]} {fmt_ms(target)}: {fmt_rps(cap)} per replica"
-    estimated = replica_counts(workload, cap, options)[0]
+    estimated = o.estimated_replicas or replica_counts(workload, cap, options)[0]
     if o.prediction is not None and o.replicas > estimated:
         text += f"; the simulation needed {o.replicas} replicas where the estimate gave {estimated}"
     return BindingConstraint(kind="slo", metric=metric, target_ms=target, **common, text=text)

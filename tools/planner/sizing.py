@@ -76,6 +76,8 @@ class SizedOption:
     max_replicas: int
     monthly_usd: float  # screening figure until sized; `cost` explains it once the option is verified
     capacity_rps: float | None = None  # per-replica rate within the SLOs (None: screened only, not sized)
+    estimated_capacity_rps: float | None = None  # the analytic figure, kept when the simulation contradicts it
+    missed_at_rps: float | None = None  # the simulation missed an SLO at this per-replica rate (set when it did)
     by_throughput: int = 1  # replicas the sizing rate needs at full batch, whatever the targets
     latency_bound: bool = False  # the simulation misses at LATENCY_BOUND x the estimated replicas
     latency_replicas: int | None = None  # the replicas the simulation still missed at (set when latency-bound)
@@ -274,8 +276,12 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
             failed, replicas = replicas, min(limit, bound, replicas + max(1, math.ceil(replicas * 0.25)))
             prediction, checks = _simulate(option, replicas, workload, catalog, rows)
         if failed is not None and passes(prediction, checks):
-            replicas, prediction, checks = _fewest_passing(option, failed, replicas, prediction, checks, workload,
-                                                           catalog, rows)
+            replicas, prediction, checks, failed = _fewest_passing(option, failed, replicas, prediction, checks,
+                                                                   workload, catalog, rows)
+            _verified_capacity(option, workload, failed, replicas)
+        elif not passes(prediction, checks) and prediction.fits and limit <= replicas < bound:
+            # stopped by the GPU limit: what the peak needs, by the same simulation, beyond the limit
+            _needed_beyond_limit(option, replicas, bound, workload, catalog, rows)
         elif not passes(prediction, checks) and replicas >= bound:
             # latency-bound by the simulation: shown as a near miss at the size throughput needs, like the rest
             option.latency_bound, option.latency_replicas = True, replicas
@@ -307,4 +313,32 @@ def _fewest_passing(option: SizedOption, failed: int, passed: int, prediction: P
             passed, prediction, checks = mid, p, c
         else:
             failed = mid
-    return passed, prediction, checks
+    return passed, prediction, checks, failed
+
+
+def _verified_capacity(option: SizedOption, workload: PlanningWorkload, failed: int, passed: int) -> None:
+    """The simulation missed at ``failed`` replicas and met every SLO at ``passed``: the rate one replica sustains
+    within the SLOs is at least the one simulated at ``passed`` and below the one simulated at ``failed``. The
+    analytic estimate above that is contradicted, so the verified figure replaces it (it is what the plan shows
+    as the per-replica rate, the rate sustained within a GPU limit and the fully used volume)."""
+    option.missed_at_rps = simulated_rate(workload.peak_rps / failed)
+    verified = simulated_rate(workload.peak_rps / passed)
+    if option.capacity_rps is not None and verified < option.capacity_rps:
+        option.estimated_capacity_rps = option.estimated_capacity_rps or option.capacity_rps
+        option.capacity_rps = verified
+
+
+def _needed_beyond_limit(option: SizedOption, limit: int, bound: int, workload: PlanningWorkload, catalog: Catalog,
+                         rows: list[BenchmarkRow]) -> None:
+    """The GPU limit stopped the replicas before every SLO was met: the replicas the peak needs (kept as
+    ``full_replicas``, the option itself stays within the limit) and the rate one replica sustains, simulated."""
+    failed, replicas = limit, limit
+    while replicas < bound:
+        failed, replicas = replicas, min(bound, replicas + max(1, math.ceil(replicas * 0.25)))
+        prediction, checks = _simulate(option, replicas, workload, catalog, rows)
+        if passes(prediction, checks):
+            needed, _, _, failed = _fewest_passing(option, failed, replicas, prediction, checks, workload, catalog,
+                                                   rows)
+            option.full_replicas = needed
+            _verified_capacity(option, workload, failed, needed)
+            return
