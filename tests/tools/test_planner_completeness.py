@@ -120,3 +120,13 @@ def test_a_model_left_out_is_explained_by_its_cheapest_configuration():
         assert f"on {line.total_gpus} x {line.gpu}" in line.reason or f"(TP{line.tp})" in line.reason, line.reason
         checked += 1
     assert checked
+
+
+def test_a_search_stopped_short_says_what_it_left_unsimulated(monkeypatch):
+    from tools.planner.search import Search
+
+    monkeypatch.setattr(Search, "max_completions", 0)
+    spec = stated(use_case="chatbot_conversational", users=5000, budget_monthly_usd=8000, priority="cost")
+    result = plan_detailed(spec, CATALOG, options=PlanOptions(top_n=12))
+    note = next(n for n in result.notes if "not simulated" in n)
+    assert "after 0 extra simulations" in note and "could rank above option 12" in note, note

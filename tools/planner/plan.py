@@ -15,7 +15,7 @@ from tools.planner.candidates import enumerate_candidates
 from tools.planner.explain import Considered, GpuLimitOutcome, binding_constraint, considered, gpu_limit_outcome
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import describe, fmt_ms, fmt_rps, rationale, tradeoffs
-from tools.planner.search import MAX_COMPLETIONS, Search
+from tools.planner.search import Search
 from tools.planner.sizing import BenchmarkLookup, SizedOption, monthly_for, screen
 from tools.planner.workload import PlanningWorkload, workload_from_spec
 
@@ -87,7 +87,7 @@ def plan_detailed(spec: DeploymentSpec, catalog: Catalog, *, benchmarks: Benchma
     if not ranked:
         raise PlanningError(_nothing_completes(screened, workload))
     recs = _recommendations(ranked, workload, catalog, options)
-    notes = workload.notes() + list(enum.notes) + dropped + _unchecked_note(search.unchecked, len(ranked))
+    notes = workload.notes() + list(enum.notes) + dropped + _unchecked_note(search, len(ranked))
     limit = gpu_limit_outcome(recs, ranked, search.reachable(), workload, options)
     if limit is not None:
         notes.insert(0, limit.text)
@@ -132,13 +132,14 @@ def _ranked(verified: list[SizedOption], workload: PlanningWorkload,
     return ranking.shown(ordered, options.top_n), dropped[:3]
 
 
-def _unchecked_note(unchecked: list[SizedOption], shown: int) -> list[str]:
+def _unchecked_note(search: Search, shown: int) -> list[str]:
     """Said when the search stopped before every configuration that could rank higher was simulated."""
-    if not unchecked:
+    if not search.unchecked:
         return []
-    first = min(unchecked, key=lambda o: o.monthly_usd)
-    return [f"{len(unchecked)} more configuration(s) could rank above option {shown} by their estimates but were "
-            f"not simulated (the search stops after {MAX_COMPLETIONS} extra simulations), e.g. {describe(first)} "
+    first = min(search.unchecked, key=lambda o: o.monthly_usd)
+    return [f"{len(search.unchecked)} more configuration(s) could rank above option {shown} by their estimates but "
+            f"were not simulated (the search stops after {search.max_completions} extra simulations), e.g. "
+            f"{describe(first)} "
             f"from ${first.monthly_usd:,.0f}/month; ask why-not about one to have it simulated."]
 
 

@@ -30,6 +30,8 @@ MAX_COMPLETIONS = 40
 class Search:
     """One plan's sizing decisions over its screened options."""
 
+    max_completions = MAX_COMPLETIONS
+
     def __init__(self, screened: list[SizedOption], workload: PlanningWorkload, catalog: Catalog,
                  options: PlanOptions, benchmarks: BenchmarkLookup):
         self.screened, self.workload, self.catalog, self.options = screened, workload, catalog, options
@@ -135,7 +137,9 @@ class Search:
 
     def bound_key(self, o: SizedOption) -> tuple:
         """The best place an unverified option can reach: its cost so far is a lower bound (the simulation only
-        adds replicas), its latency with one request in flight too, and over the limits it stays over them."""
+        adds replicas), and over the limits it stays over them. Latency is the analytic p95 with one request in
+        flight: the simulation under load is higher as a rule but can come out a few percent lower, so for the
+        latency terms (and a near miss's relaxation) the bound is an estimate, not a proof."""
         if o.light_ok:
             tier, checks = (1 if ranking.over_limits(o, self.budget, self.max_gpus) else 0), []
         else:
@@ -145,7 +149,7 @@ class Search:
 
     def complete(self, done: list[SizedOption]) -> list[SizedOption]:
         """Simulate, best bound first, every option that could still rank among the options shown or ahead of
-        its (model, GPU) group's verified option, until none can (or MAX_COMPLETIONS simulations were spent:
+        its (model, GPU) group's verified option, until none can (or ``max_completions`` simulations were spent:
         ``unchecked`` keeps those left). So the plan never leaves out a configuration that beats one it shows."""
         ids = {id(o) for o in done}
         heap = [(self.bound_key(o), i, o) for i, o in enumerate(self.screened) if id(o) not in ids]
@@ -159,13 +163,16 @@ class Search:
             if key >= group_best.get((o.candidate.model.id, o.candidate.gpu.name), threshold):
                 continue
             if not o.sized:  # the analytic size first: cheap, and it tightens the bound
-                size(o, self.workload, self.catalog, self.options) if o.light_ok else size_near_miss(
-                    o, self.workload, self.options)
+                if o.light_ok:
+                    size(o, self.workload, self.catalog, self.options)
+                else:
+                    size_near_miss(o, self.workload, self.options)
                 if self.bound_key(o) > key:
                     heapq.heappush(heap, (self.bound_key(o), i, o))
                     continue
-            if spent >= MAX_COMPLETIONS:
-                self.unchecked = [o] + [x for k, _, x in heap if k < threshold]
+            if spent >= self.max_completions:
+                self.unchecked = [o] + [x for k, _, x in heap if k < group_best.get(
+                    (x.candidate.model.id, x.candidate.gpu.name), threshold) and k < threshold]
                 break
             done.append(self._verify(o))
             spent += 1
