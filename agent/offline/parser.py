@@ -541,6 +541,7 @@ class _Message:
         cleared = [c for c in self.facts.cleared if c not in updates]
         self._short_answer(own, updates, cleared)
         self._planned_count(updates)
+        self._one_i_named(own, updates)
         self._moved_value(own, updates, cleared)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
@@ -807,6 +808,24 @@ class _Message:
                                            self.facts.problems))
                     return
 
+    def _one_i_named(self, own: str, updates: dict[str, Any]) -> None:
+        """'Let's just go with the first one I mentioned': the user's own list (the GPUs or models they allowed, in the
+        order said) is what the ordinal counts, not the options of the plan; choosing one restricts to it."""
+        m = _MINE_BY_ORDINAL.search(own.lower())
+        if m is None or self.spec is None:
+            return
+        lists = [f for f in ("gpus", "models") if len(getattr(self.spec, f)) >= 2 and f not in updates]
+        if len(lists) != 1:
+            return
+        items = getattr(self.spec, lists[0])
+        index = {"first": 0, "second": 1, "third": 2, "last": -1, "latter": -1, "former": 0}[m.group("nth")]
+        if index >= len(items):
+            return
+        updates[lists[0]] = [items[index]]
+        self.facts.phrases[lists[0]] = m.group(0)
+        self.intents = [(p, i) for p, i in self.intents if i != Intent.SELECT]
+        self.options = []
+
     def _yes_no(self, yes: bool, updates: dict[str, Any], cleared: list[str]) -> None:
         if "allow_cold_start" in self.asked:
             updates["allow_cold_start"] = yes
@@ -866,6 +885,11 @@ _PLAN_RESULT = re.compile(r"\b(?:need|needs|needed|needing|require[sd]?|requirin
                           r"(?:comes?|coming|came)\s+(?:to|out\s+(?:at|to))|overkill|excessive|too\s+(?:much|many|few|little)|"
                           r"end\s+up\s+(?:with|at|needing)|(?:would|will|'d|'ll|could)\s+(?:do|suffice|be\s+enough|"
                           r"be\s+plenty|handle\s+it|cover\s+it))\b")
+# an ordinal of the user's own list: "the first one I mentioned", "the second GPU we named", "the latter"
+_MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s+(?:with|to)|want|prefer|let'?s\s+do|only)\s+"
+                              r"(?:just\s+)?the\s+(?P<nth>first|second|third|last|latter|former)\b(?:\s+(?:one|gpu|card|model))?"
+                              r"(?:\s+(?:(?:that\s+)?(?:i|we)\s+(?:mentioned|named|said|listed|gave|wrote|brought\s+up)|on\s+my\s+list|"
+                              r"from\s+my\s+(?:list|message))|(?<=latter)|(?<=former))")
 # words that point back at what was named before ("why not those?", "why not that one?")
 _ANAPHOR = re.compile(r"\b(?:those|these|them|they|that\s+one|this\s+one|those\s+ones|these\s+ones|it)\b")
 # a bare number to plan or size for ("let's plan for 3k", "size it for about 3,500", "call it 4k"); a unit or noun
