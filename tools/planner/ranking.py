@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from knowledge.domain import Priority, SloCheck, UseCase
+from knowledge.domain import Priority, UseCase
 from tools.planner.sizing import SizedOption
 
 # Weights of (cost, latency, quality) in the score; lower score = better. Terms are on comparable scales:
@@ -94,12 +94,12 @@ def round_up(ms: float) -> float:
     return float(math.ceil(ms / step) * step)
 
 
-def relaxation(checks: list[SloCheck]) -> float:
+def relaxation(pairs: Iterable[tuple[float, float]]) -> float:
     """How far the targets must loosen for the option to meet them: the largest round target it meets / target
-    over the missed checks (0 when none is missed). Near misses are ordered by it, so options that meet the same
-    round targets tie and the priority (cost first: the cheapest) decides among them, rather than a few ms of
-    p95 bought with 8-way tensor parallelism."""
-    return max((round_up(c.predicted_ms) / c.target_ms for c in checks if not c.met), default=0.0)
+    over the (predicted p95, target) pairs it misses (0 when none is missed). Near misses are ordered by it, so
+    options that meet the same round targets tie and the priority (cost first: the cheapest) decides among them,
+    rather than a few ms of p95 bought with 8-way tensor parallelism."""
+    return max((round_up(p) / t for p, t in pairs if p > t), default=0.0)
 
 
 def cost_bucket(monthly_usd: float) -> int:
@@ -108,16 +108,17 @@ def cost_bucket(monthly_usd: float) -> int:
 
 
 def sort_key(option: SizedOption, score: float, priority: Priority, budget: float | None,
-             max_gpus: int | None, *, tier_: int | None = None, checks: list[SloCheck] | None = None) -> tuple:
+             max_gpus: int | None, *, tier_: int | None = None, relax: float | None = None) -> tuple:
     """The ranking's order as a key (lower first). ``score`` may come from any scorer: scores differ between
-    normalisations only by a constant. ``tier_`` and ``checks`` stand in for an unverified option's lower
+    normalisations only by a constant. ``tier_`` and ``relax`` stand in for an unverified option's lower
     bounds (search.Search.bound_key)."""
     t = tier(option, budget, max_gpus) if tier_ is None else tier_
     # over budget or fleet: the least over comes first, whatever the priority; "cost first" is the cheapest,
     # with the score (quality, latency) deciding only among options within COST_TIE of each other
     if t == 1:
         return (t, 0.0, option.monthly_usd, 0.0)
-    miss = relaxation(option.slo_checks if checks is None else checks) if t == 2 else 0.0
+    miss = (relaxation((c.predicted_ms, c.target_ms) for c in option.slo_checks) if relax is None else relax
+            ) if t == 2 else 0.0
     if priority is Priority.COST:
         return (t, miss, cost_bucket(option.monthly_usd), score)
     return (t, miss, score, 0.0)

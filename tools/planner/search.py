@@ -17,7 +17,7 @@ from knowledge.domain import Priority
 from tools.planner import ranking
 from tools.planner.options import PlanOptions
 from tools.planner.sizing import (
-    BenchmarkLookup, SizedOption, cap_to_gpu_limit, size, size_near_miss, verify,
+    SLO_METRICS, BenchmarkLookup, SizedOption, cap_to_gpu_limit, size, size_near_miss, verify,
 )
 from tools.planner.workload import PlanningWorkload
 
@@ -141,21 +141,26 @@ class Search:
         flight: the simulation under load is higher as a rule but can come out a few percent lower, so for the
         latency terms (and a near miss's relaxation) the bound is an estimate, not a proof."""
         if o.light_ok:
-            tier, checks = (1 if ranking.over_limits(o, self.budget, self.max_gpus) else 0), []
+            tier, relax = (1 if ranking.over_limits(o, self.budget, self.max_gpus) else 0), 0.0
         else:
-            tier, checks = 2, o.light_checks
+            light, targets = o.light, o.targets
+            tier, relax = 2, ranking.relaxation(
+                (getattr(light, m), getattr(targets, m)) for m in SLO_METRICS if getattr(targets, m) is not None)
         return ranking.sort_key(o, self._score(o.monthly_usd, o.light_ratio, ranking.quality_score(o, self.use_case)),
-                                self.priority, self.budget, self.max_gpus, tier_=tier, checks=checks)
+                                self.priority, self.budget, self.max_gpus, tier_=tier, relax=relax)
 
     def complete(self, done: list[SizedOption]) -> list[SizedOption]:
         """Simulate, best bound first, every option that could still rank among the options shown or ahead of
         its (model, GPU) group's verified option, until none can (or ``max_completions`` simulations were spent:
         ``unchecked`` keeps those left). So the plan never leaves out a configuration that beats one it shows."""
         ids = {id(o) for o in done}
-        heap = [(self.bound_key(o), i, o) for i, o in enumerate(self.screened) if id(o) not in ids]
-        heapq.heapify(heap)
         spent = 0
         threshold, group_best = self._thresholds(done)
+        # a miss with one request in flight ranks below anything that can meet the SLOs: only bounded when the
+        # options shown already include near misses (the threshold only falls from here)
+        heap = [(self.bound_key(o), i, o) for i, o in enumerate(self.screened)
+                if id(o) not in ids and (o.light_ok or threshold[0] >= 2)]
+        heapq.heapify(heap)
         while heap:
             key, i, o = heapq.heappop(heap)
             if key >= threshold:
