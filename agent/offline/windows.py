@@ -57,6 +57,20 @@ BATCH = re.compile(
     r"(?:waits?|waiting|looks?|reads?|checks?|needs?|watch(?:es|ing)?|monitors?|monitoring|sits?|stares?)\s+"
     r"(?:on\s+|at\s+|for\s+|over\s+|and\s+wait\s+for\s+)?(?:the\s+|it\b|them\b|these\b|this\b)|(?:nightly|overnight)\s+(?:jobs?|runs?|batch\w*|processing|pass)|throughput\s+is\s+all\s+that\s+"
     r"matters|no\s+realtime|non[\s-]interactive)\b")
+# what makes work a batch job besides saying so: it runs at night or in the background, off a queue, over a backlog
+# or an archive once, against a deadline hours away ("results needed by 7am", "emailed the next morning",
+# "turnaround of a few hours is fine"); nobody watches each request
+BATCH_WORK = re.compile(
+    r"\bevery\s+night\b|\b(?:per|a|each)\s+night\b|"
+    r"\bin\s+the\s+background\b|\basynchronous(?:ly)?\b|\boff\s+(?:a|the|our)\s+(?:job\s+|message\s+|task\s+)?queue\b|"
+    r"\b(?:via|through|from|into)\s+(?:a|the|our)\s+(?:job\s+|task\s+)?queue\b|\bbacklog\b|\bbulk\b|\bone[\s-]off\s+(?:job|run|pass|"
+    r"migration|backfill)\b|\b(?:whole|entire)\s+(?:archive|back\s+catalog(?:ue)?|corpus)\b|"
+    r"\b(?:results?|outputs?|summar(?:y|ies)|reports?|translations?)\s+(?:are\s+|is\s+)?(?:needed|due|ready|required|"
+    r"emailed|delivered|sent|published)\s+(?:by|before|the\s+next|next|tomorrow|in\s+the\s+morning)|"
+    r"\b(?:must|has\s+to|needs\s+to|should|have\s+to)\s+(?:be\s+)?(?:finish(?:ed)?|done|complete(?:d)?|ready|through)\s+"
+    r"(?:by|before)\s+(?:\d|morning|the\s+morning|tomorrow|the\s+next|next|start\s+of)|"
+    r"\bturnaround\s+(?:time\s+)?of\s+(?:a\s+few\s+|several\s+|\d+\s+|a\s+couple\s+of\s+)?(?:hours|days)\b|"
+    r"\b(?:the\s+)?(?:next|following)\s+morning\b")
 # work items counted in a window ("300k tickets", "12,000 reports per night")
 ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|invoices|filings|transcripts|papers|"
          r"reviews|logs|chat\s+logs|listings|emails|e-mails|messages|summaries|conversations|chats|records|articles|"
@@ -133,7 +147,7 @@ def _working_day(m: re.Match, low: str) -> float | None:
 
 
 def find_window(low: str) -> Window:
-    out = Window(batch=bool(BATCH.search(low)))
+    out = Window(batch=bool(BATCH.search(low) or BATCH_WORK.search(low)))
     for m in _RANGE.finditer(low):
         if not (_is_clock(m, "a") or _is_clock(m, "b")):
             hours = _working_day(m, low)

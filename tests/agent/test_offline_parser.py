@@ -274,8 +274,8 @@ CASES = [
          description="chatbot for 2,000 staff, about 150 of them on it at the same time"),
     case("spot capacity is fine for us", price_tier="spot"),
     case("we summarise 30,000 call recordings every night between 1am and 6am", use_case="summarization_short",
-         window_hours=5.0, window_requests=30000, description="we summarise 30,000 call recordings every night "
-         "between 1am and 6am"),
+         window_hours=5.0, window_requests=30000, experience_class="batch",  # work done every night: a batch job
+         description="we summarise 30,000 call recordings every night between 1am and 6am"),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
