@@ -32,6 +32,8 @@ def test_the_per_replica_rate_shown_never_says_fewer_replicas_would_do(values, t
         # the replicas serve the peak by the figure shown, and one replica fewer would not serve the sized rate
         assert r.replicas * s.per_replica_rps >= peak * 0.999, (r.config, s.text)
         assert (r.replicas - 1) * s.per_replica_rps < s.sizing_rps, (r.config, r.replicas, s.text)
+        # a TP degree is a choice (gpt-oss-20b fp4 fits one L4): the unit is said, never that memory needs it
+        assert "needs" not in s.text or r.config.tensor_parallel == 1, s.text
 
 
 def test_within_a_gpu_limit_the_sustained_rate_and_the_full_plan_agree_with_the_miss():

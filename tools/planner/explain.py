@@ -92,10 +92,18 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
         return BindingConstraint(kind="throughput", **common, text=(
             f"{why}, so it is sized for {peak} at {fmt_rps(cap)} per replica, {NEAR_MISS_SHARE:.0%} of its "
             f"full-batch rate"))
+    if o.estimated_capacity_rps is not None and o.missed_at_rps is None:
+        # the capacity model found no rate within the SLOs (or only a latency-bound one); the simulation did
+        estimate = ("finds no rate per replica that meets every SLO" if not o.estimated_capacity_rps
+                    else f"gave {fmt_rps(o.estimated_capacity_rps)} per replica")
+        return BindingConstraint(kind="slo", **common, text=(
+            f"the capacity estimate {estimate}; the simulation meets every SLO at {fmt_rps(cap)} per replica, so "
+            f"{o.replicas} replica(s) serve the peak rate {fmt_rps(workload.peak_rps)}"))
     if o.replicas == 1 and sizing <= cap:
         c = o.candidate
-        mem = (f"{c.model.id} at {c.precision.value} needs {c.config.tensor_parallel} x {c.gpu.name} "
-               f"({o.candidate.memory.breakdown.weights_gb:.1f} GB of weights per GPU)"
+        # TP > 1 is a choice (the same model may fit one GPU): the unit is said, not that memory needs it
+        mem = (f"the smallest unit of this configuration is {c.config.tensor_parallel} x {c.gpu.name} "
+               f"(TP{c.config.tensor_parallel}, {o.candidate.memory.breakdown.weights_gb:.1f} GB of weights per GPU)"
                if c.config.tensor_parallel > 1 else f"the smallest unit is one {c.gpu.name}")
         return BindingConstraint(kind="memory", **common, text=(
             f"one replica is the minimum and serves {peak} at {sizing / cap:.0%} of the {fmt_rps(cap)} it sustains "

@@ -291,7 +291,8 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
     if passes(prediction, checks) and not option.slo_reachable:
         # the simulation meets every SLO where the analytic screen saw none (or only latency-bound): it decides
         option.light_ok, option.latency_bound = True, False
-        option.capacity_rps = workload.sizing_rps(options) / replicas
+        option.estimated_capacity_rps = option.capacity_rps or 0.0
+        option.capacity_rps = simulated_rate(workload.peak_rps / replicas)  # what was simulated, nothing more
     if option.full_replicas is not None and passes(prediction, checks):
         option.full_replicas = None  # the simulation serves the whole peak within the limit: the estimate was cautious
     if replicas != option.replicas or option.latency_bound:
