@@ -226,6 +226,25 @@ def day_count_in_window(f: Facts) -> None:
         f.put("window_requests", round(count), phrase)
 
 
+# a span of several days the work is spread over: "over the weekend", "within a week", "across 3 days"
+# (the days of a past period are a history, not a span to work through: "2.1M requests over the last 30 days")
+_LONG_SPAN = re.compile(r"\b(?:over|within|in|across|during|throughout)\s+(?:(?:the\s+)?(?P<weekend>(?:long\s+)?weekend)|"
+                        r"(?:\x01(?P<n>\d+)\x02\s*(?P<unit>days|weeks?))|a\s+(?P<week>week|day)|one\s+(?P<one>week|day))\b")
+
+
+_NOT_TO_SIZE = re.compile(r"\b(?:do\s+not|don'?t|never)\s+size\b|\bnot\s+part\s+of\b|\blast\s+(?:\w+\s+)?$")
+
+
+def _span_hours(nt: Numbered, m: re.Match) -> tuple[float, str]:
+    """(hours, the span in words) of a span of days."""
+    if m.group("weekend"):
+        return (72.0, "a long weekend") if "long" in m.group("weekend") else (48.0, "the weekend")
+    n = nt.values[int(m.group("n"))] if m.group("n") else 1.0
+    day = (m.group("unit") or m.group("week") or m.group("one") or "").startswith("day")
+    words = f"{n:g} {'day' if day else 'week'}{'s' if n != 1 else ''}" if m.group("n") else ("a day" if day else "a week")
+    return n * (24.0 if day else 168.0), words
+
+
 def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = None) -> str:
     """Counts of work items: within a window they are the window's requests ("300k tickets between 1am and 6am",
     "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
@@ -244,6 +263,16 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
             if window is not None:
                 _per_part(nt, m, window, f)
+        elif (span := _LONG_SPAN.search(nt.text)) and not per and "rps" not in f.values and _span_hours(nt, span)[0] <= 336 \
+                and not _NOT_TO_SIZE.search(nt.text):
+            # "500k documents over the weekend", "1.2M pages within a week": a span longer than a day is no daily
+            # window; the work is spread over it evenly, as a batch job
+            hours, said = _span_hours(nt, span)
+            rps = round(value / (hours * 3600), 4)
+            f.put("rps", rps, f"{value:,.0f} over {said}")
+            f.notes["rps"] = f"{value:,.0f} spread evenly over {said} ({hours:g} h)"
+            f.put("experience_class", "batch", span.group(0))
+            spans.append(span.span())
         elif not per or "da" in per:  # a count per day is the window's too, once a window is said
             f.item_counts.append(round(value))
         spans.append(m.span())
