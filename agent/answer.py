@@ -127,7 +127,7 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
         head = f"I don't know the command {command}. " if command else ""
         return head + HELP + ("\n\nCommands: /help, /undo, /spec, /reset, /approve, /reject." if command else "")
     if "off_topic" in acts:
-        return OFF_TOPIC + ("The plan is still here: ask a what-if or *deploy option 1* when ready." if state.plan
+        return OFF_TOPIC + (f"The plan is still here: ask a what-if{_next_deploy(state)}." if state.plan
                             else "Tell me what you want to deploy: the use case and roughly how many users.")
     if "approve_by_text" in acts:
         return ("Approvals are given with the Approve / Reject controls (or /approve in the terminal) while a "
@@ -138,7 +138,7 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
         if state.plan is not None:
             said = str(state.messages[-1].content).lower() if state.messages else ""
             return ("You're welcome!" if "thank" in said or "thanks" in acts else "Hello again!") + (
-                " The plan is still here: ask a what-if, *compare option 1 and 2*, or *deploy option 1* when ready.")
+                f" The plan is still here: ask a what-if, *compare option 1 and 2*{_next_deploy(state)}.")
         return GREETING
     if state.to_confirm:
         return _confirm_text(state)
@@ -161,3 +161,11 @@ def write_answer(reading: Reading | None, state: AgentState, results: dict[str, 
     if state.to_confirm and T.UPDATE_SPEC in results and _confirm_text(state) not in body:
         parts.append(_confirm_text(state))
     return "\n\n".join(p for p in parts if p)
+
+
+def _next_deploy(state) -> str:
+    """The deploy the user can ask for next: the option they picked (1 if none), or none while one runs."""
+    dep = state.deployment
+    if dep is not None and dep.status in ("awaiting_approval", "applying", "applied", "validated"):
+        return f" (option {dep.option} is {dep.status.replace('_', ' ')})"
+    return f", or *deploy option {state.selected_option or 1}* when ready"

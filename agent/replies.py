@@ -12,7 +12,7 @@ from agent.clarify import Ask
 from agent.wording import FIELD_LABELS, FIELD_NAMES, value_text
 from knowledge.domain import DeploymentSpec, Recommendation, SimilarDeployment
 from knowledge.domain.display import ms as _ms
-from knowledge.domain.display import rate, usd
+from knowledge.domain.display import rate, usd, verdict
 from tools.planner import PlanResult, WorkloadSummary
 from tools.whatif import Comparison, ComparisonRow
 
@@ -64,7 +64,7 @@ def assumptions_text(spec: DeploymentSpec, limit: int = 7) -> str:
 def _option_line(r: Recommendation) -> str:
     c, p = r.config, r.prediction
     gpus = f"{r.total_gpus} x {c.gpu} (TP{c.tensor_parallel})" if c.tensor_parallel > 1 else f"{r.replicas} x {c.gpu}"
-    status = "meets SLOs" if r.meets_slos else "misses an SLO"
+    status = verdict(r.meets_slos, r.within_budget)
     per_m = r.cost.usd_per_million_output_tokens
     return (f"| {r.rank}{'*' if r.pareto_optimal else ''} | {c.model_id} | {c.precision.value} | {gpus} | "
             f"{_ms(p.ttft_ms.p95 if p.ttft_ms else None)} | {_ms(p.itl_ms.p95 if p.itl_ms else None)} | "
@@ -144,7 +144,7 @@ def _row_line(row: ComparisonRow) -> str:
             f"{_ms(p.ttft_ms.p95 if p.ttft_ms else None)}{delta('ttft_p95_ms')} | "
             f"{_ms(p.itl_ms.p95 if p.itl_ms else None)}{delta('itl_p95_ms')} | "
             f"{_ms(p.e2e_ms.p95 if p.e2e_ms else None)}{delta('e2e_p95_ms')} | "
-            f"{'met' if r.meets_slos else 'missed'} |")
+            f"{verdict(r.meets_slos, r.within_budget)} |")
 
 
 def _notes(row: ComparisonRow) -> str:
@@ -179,7 +179,7 @@ def option_pair_text(a: Recommendation, b: Recommendation) -> str:
     scale = next((f" ({q.benchmark_name}, 0-100)" for q in (a.quality, b.quality) if q), "")
     rows.append((f"quality{scale}", f"{a.quality.score:.1f}" if a.quality else "-",
                  f"{b.quality.score:.1f}" if b.quality else "-"))
-    rows.append(("SLOs", "met" if a.meets_slos else "missed", "met" if b.meets_slos else "missed"))
+    rows.append(("SLOs", verdict(a.meets_slos, a.within_budget), verdict(b.meets_slos, b.within_budget)))
     table = f"| | option {a.rank} | option {b.rank} |\n|---|---|---|\n" + "\n".join(f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows)
     return table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"
 

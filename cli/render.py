@@ -115,8 +115,8 @@ def _quality_cell(r) -> str:
 
 
 def _verdict_cell(r) -> str:
-    """The SLO verdict, and the budget's when the option breaks it (a 'met' row 7x over budget is not met)."""
-    return ("met" if r.meets_slos else "MISSED") + ("" if r.within_budget else ", over budget")
+    """display.verdict, a miss in capitals so it stands out in a column of 'met'."""
+    return display.verdict(r.meets_slos, r.within_budget).replace("missed", "MISSED")
 
 
 def _plan_legend(shown: set[str], recommendations) -> str:

@@ -54,13 +54,15 @@ def _p95(stats) -> str:
     return f"{ms(stats.p95)} ms" if stats is not None else "-"
 
 
-def approval_line(rec: Recommendation) -> str:
+def approval_line(rec: Recommendation, budget: float | None) -> str:
     """What the approval is for, from the plan's own row: the exact configuration, its cost and its predicted p95
     latencies (with their provenance), so an approval never rests on a plan shown in another turn."""
     c, p = rec.config, rec.prediction
+    # a budget verdict only where a budget was given ('within budget' of none is not a fact)
+    against = "" if budget is None else f" ({'within' if rec.within_budget else 'over'} the {usd(budget)} budget)"
     return (f"Option {rec.rank}: {rec.model_id} ({c.precision.value}) on {rec.total_gpus} x {c.gpu} "
-            f"({rec.replicas} replica(s) of TP{c.tensor_parallel}), {usd(rec.monthly_cost_usd)} a month "
-            f"({'within' if rec.within_budget else 'over'} budget); predicted p95 TTFT {_p95(p.ttft_ms)}, ITL "
+            f"({rec.replicas} replica(s) of TP{c.tensor_parallel}), {usd(rec.monthly_cost_usd)} a month"
+            f"{against}; predicted p95 TTFT {_p95(p.ttft_ms)}, ITL "
             f"{_p95(p.itl_ms)}, E2E {_p95(p.e2e_ms)} ({p.provenance.value}), "
             f"{'meets the SLOs' if rec.meets_slos else 'misses an SLO'}.")
 
@@ -118,7 +120,7 @@ def request_deployment(runtime: Runtime, option: Annotated[int | None, Field(ge=
         return reply(runtime, REQUEST_DEPLOYMENT, _refusal(n, preview, ctx), error=True, tool_runs=[run],
                      stage=Stage.DEPLOY)
     rec, bundle = state.plan.recommendations[n - 1], preview.bundle
-    planned = approval_line(rec)
+    planned = approval_line(rec, state.plan.spec.budget_monthly_usd)
     dep = Deployment(option=n, target=ctx.deploy_target, namespace=bundle.namespace, name=bundle.name,
                      status="awaiting_approval", summary=[planned, *bundle.summary], objects=len(bundle.manifests),
                      bundle=bundle, digest=bundle.digest)

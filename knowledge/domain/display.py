@@ -41,3 +41,9 @@ def usd(value: float | None, cents: bool = False) -> str:
 def count(n: int, noun: str) -> str:
     """'1 GPU', '4 GPUs': a count with its noun in the number it takes."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def verdict(meets_slos: bool, within_budget: bool) -> str:
+    """An option's verdict: the SLOs', and the budget's when the option breaks one ('met, over budget'); a row
+    shown as plainly 'met' is within both."""
+    return ("met" if meets_slos else "missed") + ("" if within_budget else ", over budget")

@@ -144,7 +144,13 @@ def test_a_change_then_deploy_goes_to_an_approval_that_shows_what_it_deploys(ser
     line = view.state.deployment.summary[0]
     assert line.startswith(f"Option 1: {top.model_id}") and f"{top.total_gpus} x {top.gpu}" in line
     assert f"${top.monthly_cost_usd:,.0f} a month" in line and "predicted p95 TTFT" in line
+    assert "budget" not in line  # no budget was given: 'within budget' of none is not a fact
     assert "Changed: users 400 -> 600" in r.reply and line in r.reply and "| 1" in r.reply
+    service.approve(session, "alice", False)
+    service.turn(session, "alice", "budget is $100 a month")
+    service.turn(session, "alice", "deploy option 1")
+    line = service.view(session, "alice").state.deployment.summary[0]
+    assert "(over the $100 budget)" in line or "(within the $100 budget)" in line, line
 
     other = service.create_session("alice").id
     service.turn(other, "alice", "summarization for 400 users")
@@ -153,3 +159,21 @@ def test_a_change_then_deploy_goes_to_an_approval_that_shows_what_it_deploys(ser
     view = service.view(other, "alice")
     assert view.state.spec.users == 600 and view.pending_approval is None and view.state.deployment is None
     assert "not prepared a deployment" in r.reply
+
+
+def test_small_talk_points_at_the_option_picked_or_the_deployment_under_way(service, session):
+    """After option 4 was deployed the chat closed with 'deploy option 1 when ready' (a new user saw it)."""
+    from types import SimpleNamespace
+
+    from agent.answer import _next_deploy
+
+    service.turn(session, "alice", "summarization for 400 users")
+    service.turn(session, "alice", "I'll take option 2")
+    r = service.turn(session, "alice", "thanks")
+    assert "*deploy option 2* when ready" in r.reply and "deploy option 1" not in r.reply
+    service.turn(session, "alice", "deploy option 2")
+    service.approve(session, "alice", False)
+    r = service.turn(session, "alice", "thanks")
+    assert "*deploy option 2* when ready" in r.reply  # a rejected deployment is not under way
+    running = SimpleNamespace(deployment=SimpleNamespace(option=4, status="validated"), selected_option=4)
+    assert _next_deploy(running) == " (option 4 is validated)"
