@@ -146,7 +146,12 @@ def has_any(text: str, keys: tuple[str, ...]) -> bool:
 
 # DEPLOY is ignored after these (in the same sentence): "don't deploy yet", "how do I deploy it".
 DEPLOY_BLOCKERS = re.compile(r"\b(?:don'?t|do\s+not|not\s+yet|never|before|without|no\s+need\s+to|stop|cancel|"
-                             r"wait|how\s+(?:do|would|can|could|to)|when|if|after|whether|can\s+i|what|which)\b[^.!?]*$")
+                             r"wait|how\s+(?:do|would|can|could|to)|when|if|after|whether|can\s+i|what|which)\b[^.!?]*$|"
+                             # what the team itself will do or usually does ("we'll deploy into ml-serving", "our
+                             # platform team deploys everything via GitOps"): a fact about where, not an order to deploy
+                             r"\b(?:we|they|i|our\s+(?:[\w-]+\s+)?team|the\s+(?:[\w-]+\s+)?team|ops|platform)\s*(?:'ll|\s+will|"
+                             r"\s+are\s+going\s+to|'re\s+going\s+to|\s+plan\s+to|\s+intend\s+to|\s+usually|\s+normally|\s+always|"
+                             r"\s+typically|\s+would)\s+(?:then\s+|later\s+|eventually\s+|probably\s+)?$")
 GREETING = re.compile(r"^\W*(?:hi|hello|hey|hiya|howdy|greetings|yo|good\s+(?:morning|afternoon|evening|day)|"
                       r"hallo|bonjour|hola|sup|what'?s\s+up|thanks|thank\s+you|thx|cheers)(?:\s+(?:there|all|team|"
                       r"compass|bot|folks|everyone|again))?\W*$")

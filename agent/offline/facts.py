@@ -342,6 +342,7 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     # a card talked about and then ruled out ("bad experiences with A10G availability, so please leave A10G out"):
     # the exclusion after it is what the clause asks for
     excluded_later = [(m.start, set(m.names)) for m in mentions if not m.positive]
+    conditional: set[str] = set()  # the cards of families named in a condition
     for m in mentions:
         if m.positive and any(at > m.start and set(m.names) <= names for at, names in excluded_later) \
                 and not _additive(text, m.start, m.end) and not re.search(r"\bonly\b", text[max(0, m.start - 12):m.end + 12]):
@@ -367,7 +368,13 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
             f.cleared.append("gpus")  # "other GPUs are fine too, not just the A100s": the restriction is lifted
             continue
         if m.positive and _conditional(text, m.start, m.end):
-            continue  # "SXM only if H100", "if it's an H100, the SXM one": a condition, not a restriction
+            # "SXM only if H100", "if it's an H100, the SXM one": a condition, not a restriction; what the main clause
+            # requires of the family ("if we go with H100s, they have to be SXM") rules out its other variants
+            f.add("exclude_gpus", _other_variants(text, m))
+            conditional |= set(m.broad or m.names)
+            continue
+        if m.positive and set(m.names) <= conditional:
+            continue  # "if it ends up on H100, only the PCIe ones": the variant the condition requires, read above
         additive = m.positive and _additive(text, m.start, m.end)
         # "H100s are fine after all": the family is allowed again, as "no H100s" excluded all of it
         f.add("gpus" if m.positive else "exclude_gpus", (m.broad or m.names) if additive else m.names)
@@ -410,9 +417,31 @@ def _named_rule(text: str, start: int, end: int) -> str | None:
 # a GPU named in a condition ("SXM only if H100", "if we go with H100s, SXM ones") restricts nothing; "L4s if
 # possible" is a preference
 _IF_BEFORE = re.compile(r"(?<!what\s)(?<!even\s)(?<!as\s)\b(?:if|when|whenever|in\s+case|assuming|should\s+(?:you|we)\s+(?:go|pick|use|choose))\s+"
-                        r"(?:(?:it'?s|it\s+is|we|you|they|they'?re)\s+)?(?:[\w']+\s+){0,3}$")
+                        r"(?:(?:it'?s|it\s+is|it|we|you|they|they'?re)\s+)?(?:[\w']+\s+){0,3}$")
 _IF_AFTER = re.compile(r"\s*(?:only\s+)?(?:if|when|in\s+case)\b(?!\s+(?:possible|available|feasible|(?:we|you)\s+can|"
                        r"it\s+(?:fits|works|helps)))")
+
+
+# the variant a family named in a condition must be: "..., they have to be SXM", "..., only the PCIe ones", "..., SXM only"
+_VARIANT_REQUIRED = re.compile(r"[^.;!?]{0,40}?\b(?:(?:have|has|need|needs|must|should|got)\s+to\s+be|must\s+be|should\s+be|"
+                               r"(?:only|just)|we\s+(?:want|need))\s+(?:the\s+)?(?P<v>sxm\d?|pcie|nvl)\b|"
+                               r"[^.;!?]{0,40}?\b(?:the\s+)?(?P<v2>sxm\d?|pcie|nvl)(?:\s+(?:ones?|versions?|variants?))?\s+only\b")
+
+# ... or said before the condition: "SXM only if H100", "PCIe if it's an H100"
+_VARIANT_BEFORE_IF = re.compile(r"\b(?:the\s+)?(?P<v>sxm\d?|pcie|nvl)(?P<v2>)\s+(?:only\s+|ones?\s+)?(?:if|when)\s+(?:it'?s\s+|it\s+is\s+|"
+                                r"we\s+(?:go\s+with|use|pick|get)\s+|you\s+(?:go\s+with|use|pick)\s+)?(?:an?\s+)?$")
+
+
+def _other_variants(text: str, m) -> list[str]:
+    """The variants of the conditional family the main clause after it does not allow."""
+    if not m.broad:
+        return []
+    required = _VARIANT_REQUIRED.match(text, m.end) or _VARIANT_BEFORE_IF.search(text[max(0, m.start - 40):m.start])
+    if required is None:
+        return []
+    variant = (required.group("v") or required.group("v2")).replace(" ", "")
+    kept = [c for c in m.broad if variant in c.lower().replace("-", "")]
+    return [c for c in m.broad if c not in kept] if kept else []
 
 
 _MAIN_CLAUSE_AFTER = re.compile(r"[^.;!?]{0,30}?(?:,|\bthen\b)")
