@@ -67,6 +67,8 @@ class Facts:
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
     item_counts: list[int] = field(default_factory=list)       # "2M product reviews": a window's count, if any
+    part_counts: list[int] = field(default_factory=list)       # "each shift handles 4,000 tickets": one part's count
+    window_parts: int = 1                                      # "three 8-hour shifts": the parts of the window
     leftover: Numbered | None = None                           # number text after everything was read
     runs: float = 0.0                                          # "over 3 nights": windows the count is spread over
 
@@ -118,6 +120,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
             f.notes["window_hours"] = window.note
     if window.batch:
         f.put("experience_class", "batch", "batch")
+    f.window_parts = window.parts
     _priority(text, f)
     if window.batch and f.values.get("priority") == "latency":
         f.values.pop("priority")  # "no real-time requirement" is not a latency priority
@@ -273,6 +276,9 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             f.notes["rps"] = f"{value:,.0f} spread evenly over {said} ({hours:g} h)"
             f.put("experience_class", "batch", span.group(0))
             spans.append(span.span())
+        elif not per and (_PART_BEFORE.search(nt.text[max(0, m.start() - 50):m.start()])
+                          or _PART_AFTER.match(nt.text[m.end():m.end() + 30])):
+            f.part_counts.append(round(value))  # "each shift handles about 4,000 tickets", the shifts said elsewhere
         elif not per or "da" in per:  # a count per day is the window's too, once a window is said
             f.item_counts.append(round(value))
         spans.append(m.span())

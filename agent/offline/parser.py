@@ -498,6 +498,8 @@ class _Message:
         self.facts.additive |= f.additive
         self.facts.notes.update(f.notes)
         self.facts.item_counts += f.item_counts
+        self.facts.part_counts += f.part_counts
+        self.facts.window_parts = max(self.facts.window_parts, f.window_parts)
         self.facts.runs = f.runs or self.facts.runs
         self.facts.relative += f.relative
         if f.leftover is not None:
@@ -596,6 +598,12 @@ class _Message:
                 self.suspicious.append(f"namespace '{f.namespace}' requested next to instruction-like text")
             else:
                 out["namespace"] = f.namespace
+        if "window_hours" in out and "window_requests" not in out and f.window_parts > 1 and len(set(f.part_counts)) == 1:
+            # "We run three 8-hour shifts. Each shift handles about 4,000 tickets.": one part's count times the parts
+            count = f.part_counts[0]
+            out["window_requests"] = count * f.window_parts
+            part = (f.phrases.get("window_hours", "").split() or ["part"])[-1].rstrip("s") or "part"
+            f.notes["window_requests"] = f"{count:,} per {part} x {f.window_parts} = {out['window_requests']:,}"
         if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
             out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
         if "window_requests" in out and f.runs > 1:  # "2M descriptions over 3 nights, 10pm-6am each": one night's share
