@@ -244,6 +244,7 @@ class _Message:
             self._scaled(facts)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
+        nothing_to_try = False
         if sc.whatif.strip():
             start = sc.split
             hypo = read_facts(sc.orig[start:], sc.whatif, self.catalog, self.asked)
@@ -256,7 +257,15 @@ class _Message:
                 self.options += [n for n in C.option_numbers(sc.whatif) if n not in self.options]
             else:
                 command_text = sc.low  # "how about we deploy it": no change to try, read it plainly
+                nothing_to_try = True
+        before = len(self.intents)
         self._commands(index, command_text)
+        if (nothing_to_try and len(self.intents) == before and self.known and sc.whatif.rstrip().endswith("?")
+                and _PLAN_MEASURE.search(sc.whatif)):
+            # "could we get away with a smaller model?", "would fewer GPUs do?": a question about the plan with no
+            # value to try is answered from the plan (why its choice), never a change
+            self.questions.append(Q.Question("option", None))
+            self.intents.append(((index, sc.split), Intent.WHY))
         m = C.DONT_KNOW.search(command_text) if C.has_any(command_text, C.DONT_KNOW_KEYS) else None
         if m:
             self.said_dont_know = True

@@ -326,7 +326,7 @@ _BUDGET_KW = re.compile(
     # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
     rf"(?!\s*(?:new\s+|more\s+|extra\s+|additional\s+|full[\s-]time\s+)?(?!(?:dollars|euros|pounds|bucks|francs|rupees|"
     rf"usd|eur|gbp|chf|thousands|millions|grand)\b)[a-z]{{3,}}s\b)|"
-    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
+    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
 # the count of GPUs named by its noun and limited: "GPU count must stay under 10", "number of GPUs: at most 6"
 _GPUS_KW = re.compile(
     rf"\b(?:gpu\s+count|number\s+of\s+(?:gpus?|cards|§+)|total\s+(?:gpus?|§+)|gpu\s+(?:cap|limit|ceiling|budget))\b"
