@@ -14,11 +14,12 @@ from pydantic import BaseModel, Field
 
 from knowledge.catalog import Catalog
 from knowledge.domain import BindingConstraint, DeploymentSpec, Precision, Recommendation, SloCheck
+from knowledge.domain.display import count
 from tools.planner.candidates import Enumeration
 from tools.planner.options import PlanOptions
 from tools.planner.rationale import LABEL, describe, fmt_ms, fmt_rps
 from tools.planner.sizing import (
-    NEAR_MISS_SHARE, SizedOption, capacity_and_limit, completed, monthly_for, replica_counts,
+    NEAR_MISS_SHARE, SizedOption, capacity_and_limit, completed, monthly_for, overloaded, replica_counts,
 )
 from tools.planner.workload import PlanningWorkload
 
@@ -83,9 +84,9 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
     common = dict(sizing_rps=round(sizing, 4), per_replica_rps=round(cap, 4), replicas=o.replicas)
     if o.full_replicas is not None:
         return BindingConstraint(kind="gpu_limit", **common, text=(
-            f"capped by the {workload.spec.max_gpus} GPUs available: {o.replicas} replica(s) of "
+            f"capped by the {count(workload.spec.max_gpus, 'GPU')} available: {o.replicas} replica(s) of "
             f"{o.gpus_per_replica} GPU(s) sustain about {fmt_rps(o.replicas * cap)} {_within(workload)}; {peak} "
-            f"needs {o.full_replicas} replicas ({o.full_replicas * o.gpus_per_replica} GPUs)"))
+            f"needs {o.full_replicas} replicas ({count(o.full_replicas * o.gpus_per_replica, 'GPU')})"))
     if not o.slo_reachable:
         why = (f"meeting every SLO would take {latency_bound_words(o)}" if o.latency_bound
                else "no replica count meets every SLO")
@@ -190,7 +191,7 @@ def verdict(o: SizedOption, workload: PlanningWorkload, top: Recommendation | No
     if st is ConsideredStatus.OVER_GPU_LIMIT:
         full = (o.full_replicas or o.replicas) * o.gpus_per_replica
         return Considered(**base, **size, reason=(
-            f"meets every SLO with {at_least}{full} GPUs ({describe(o, replicas=o.full_replicas)}), more than "
+            f"meets every SLO with {at_least}{count(full, 'GPU')} ({describe(o, replicas=o.full_replicas)}), more than "
             f"the {spec.max_gpus} available"))
     if st is ConsideredStatus.OVER_BUDGET:
         return Considered(**base, **size, reason=(
@@ -320,20 +321,23 @@ def gpu_limit_outcome(recs: list[Recommendation], ranked: list[SizedOption], rea
     sustained = o.replicas * (o.capacity_rps or 0.0) if o.slo_reachable else 0.0
     full = min(reachable, key=lambda x: _full_usd(x, workload, options), default=None)
     relaxed = [c for c in rec.slo_checks if not c.met]
-    text = f"Within {max_gpus} GPUs the best plan is option 1 ({describe(o)}): " + (
+    text = f"Within {count(max_gpus, 'GPU')} the best plan is option 1 ({describe(o)}): " + (
         f"it sustains about {fmt_rps(sustained)} of the {fmt_rps(workload.peak_rps)} peak within every SLO"
         if o.slo_reachable else "no replica count of it meets every SLO at any rate")
-    if relaxed:
+    if not completed(rec.prediction):
+        text += "; at the full peak it is overloaded (no request completes in the simulation)"
+    elif overloaded(rec.prediction):
+        # past what it sustains the queue grows without bound: its p95s are a burst's lower bound, not a level
+        text += "; at the full peak it is overloaded: queues grow without bound"
+    elif relaxed:
         text += "; at the full peak " + ", ".join(
             f"p95 {LABEL[c.metric]} rises to {fmt_ms(c.predicted_ms)} (target {fmt_ms(c.target_ms)}, "
             f"{-c.margin_pct:.0f}% over)" for c in relaxed)
-    elif not completed(rec.prediction):
-        text += "; at the full peak it is overloaded (no request completes in the simulation)"
     full_gpus = full_usd = None
     if full is not None:
         full_gpus = (full.full_replicas or full.replicas) * full.gpus_per_replica
         full_usd = round(_full_usd(full, workload, options), 2)
-        text += (f". The full plan needs {full_gpus} GPUs ({describe(full, replicas=full.full_replicas)}, "
+        text += (f". The full plan needs {count(full_gpus, 'GPU')} ({describe(full, replicas=full.full_replicas)}, "
                  f"${full_usd:,.0f}/month)")
     return GpuLimitOutcome(max_gpus=max_gpus, option=1, sustained_rps=round(sustained, 4),
                            peak_rps=workload.peak_rps, relaxed=relaxed, full_plan_gpus=full_gpus,
