@@ -123,9 +123,16 @@ class Report(BaseModel):
             "latency_max_s": round(max((s.latency_s for s in ran), default=0.0), 3),
         }
 
+    def by_suite(self) -> dict[str, dict[str, Any]]:
+        """Each suite's own scores, so one run over several suites reports each as a run of it alone would."""
+        return {name: self.model_copy(update={"suites": [name],
+                                              "scenarios": [s for s in self.scenarios if s.suite == name]}).scores()
+                for name in self.suites}
+
     def as_json(self, transcript: bool = False) -> dict[str, Any]:
         return {**self.scores(), "llm": self.llm, "suites": self.suites, "workers": self.workers,
-                "wall_s": round(self.wall_s, 2), "scenarios": [s.as_json(transcript) for s in self.scenarios]}
+                "wall_s": round(self.wall_s, 2), "by_suite": self.by_suite(),
+                "scenarios": [s.as_json(transcript) for s in self.scenarios]}
 
 
 def render_text(report: Report, *, transcript: bool = False) -> str:
