@@ -40,7 +40,7 @@ def _refusal(n: int, preview: Prepared, ctx: AgentContext) -> str:
     lines = [f"I will not deploy option {n}:"] + [f"- {p}" for p in preview.limits]
     if off_list:
         allowed = ctx.allowed_namespaces
-        choose = (f"Choose one of {', '.join(allowed)} (*use namespace {allowed[0]}*), or ask" if allowed
+        choose = (f"Choose one of {', '.join(allowed)} (*deploy option {n} to namespace {allowed[0]}*), or ask" if allowed
                   else "No namespace is allowed yet: ask")
         lines.append(f"- namespace {preview.bundle.namespace} is not on the allowlist. {choose} whoever runs Compass to "
                      "add it to COMPASS_ALLOWED_NAMESPACES.")

@@ -177,3 +177,17 @@ def test_small_talk_points_at_the_option_picked_or_the_deployment_under_way(serv
     assert "*deploy option 2* when ready" in r.reply  # a rejected deployment is not under way
     running = SimpleNamespace(deployment=SimpleNamespace(option=4, status="validated"), selected_option=4)
     assert _next_deploy(running) == " (option 4 is validated)"
+
+
+def test_the_way_out_a_namespace_refusal_suggests_does_what_it_says(service, session):
+    """The refusal suggested '*use namespace compass*', which only changed the namespace: the phrase it offers
+    must, when sent as written, prepare the deployment in an allowed namespace."""
+    import re
+
+    service.turn(session, "alice", "chatbot for 500 users")
+    r = service.turn(session, "alice", "deploy option 1 to namespace prod-llm")
+    assert service.view(session, "alice").pending_approval is None
+    [phrase] = re.findall(r"\*(deploy option \d+ to namespace [\w-]+)\*", r.reply)
+    service.turn(session, "alice", phrase)
+    view = service.view(session, "alice")
+    assert view.pending_approval is not None and view.state.deployment.namespace == phrase.split()[-1]
