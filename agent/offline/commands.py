@@ -54,9 +54,12 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
      r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|selected|chosen|winning|\d)\b|"
      r"option|#|number|no\.|\d)|\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
-     r"prod|production|staging|dev|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now))?[\s.!]*$|"
+     r"prod|production|staging|dev|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
      r"\broll\s+(?:it|this|that|them|option\s*#?\d|#\d|the\s+\w+\s+one)\s+out\b|\bship\s+it\b|\bgo\s+live\b|\blet'?s\s+deploy\b|\bgo\s+ahead\s+and\s+"
-     r"deploy\b|\bapply\s+(?:it|the\s+manifests?)\b"),
+     r"deploy\b|\bapply\s+(?:it|the\s+manifests?)\b|"
+     # the deployment put somewhere by name: "put it in default then", "move it to ml-team"
+     r"\b(?:put|move|place)\s+(?:it|this|that|them|option\s*#?\d+)\s+(?:in|into|to|on)\s+(?:the\s+)?(?:namespace\s+|ns\s+)?"
+     r"(?:default\b|[a-z0-9]+-[a-z0-9-]+\b|¦+)"),
     (Intent.SHOW_YAML, r"\b(?:show|see|give|print|display|get|export|download|view|dump|generate|render|paste|"
      r"share)\s+(?:me\s+|us\s+)?(?:the\s+|its\s+|their\s+|your\s+)?(?:\w+\s+)?(?:ya?ml|manifests?|helm\s+(?:chart|"
      r"values)|(?:kubernetes|k8s)\s+(?:files?|objects?|resources?|config))\b|^\W*(?:the\s+)?(?:ya?ml|manifests?)"
@@ -114,7 +117,8 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.START_OVER: ("start", "begin", "new ", "reset", "clear", "wipe", "restart", "forget", "scrap", "scratch",
                         "ditch", "bin ", "toss", "discard", "ignore", "disregard", "nuke", "drop", "throw", "different",
                         "separate", "unrelated", "slate", "fresh", "mind", "nvm"),
-    Intent.DEPLOY: ("deploy", "launch", "ship", "install", "roll", "live", "apply", "push", "spin", "stand", "release"),
+    Intent.DEPLOY: ("deploy", "launch", "ship", "install", "roll", "live", "apply", "push", "spin", "stand", "release",
+                    "put", "move", "place"),
     Intent.SHOW_YAML: ("yaml", "yml", "manifest", "helm", "kubernetes", "k8s", "apply", "create"),
     Intent.COMPARE: ("compar", "versus", "vs", "differ", "side"),
     Intent.WHY: ("why", "explain", "reasoning", "justify", "come", "how did", "makes", "tell", "detail", "info"),

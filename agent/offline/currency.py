@@ -11,14 +11,14 @@ import re
 
 RATES_AS_OF = "2025-06-30"
 USD_PER = {"EUR": 1.17, "GBP": 1.37, "CHF": 1.26, "CAD": 0.733, "AUD": 0.655, "JPY": 0.00693, "INR": 0.0117,
-           "CNY": 0.140}
-SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CNY": "CN¥"}
+           "CNY": 0.140, "SEK": 0.105}
+SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CNY": "CN¥", "SEK": "SEK "}
 # order matters: "CA$" and "A$" name their dollars before a bare "$" would be read as US dollars
 _CODES = (("CAD", re.compile(r"\bcad\b|\bca?\$|canadian\s+dollars?")),
           ("AUD", re.compile(r"\baud\b|\bau?\$|australian\s+dollars?")),
           ("EUR", re.compile(r"€|\beur\b|\beuros?\b")), ("GBP", re.compile(r"£|\bgbp\b|\bpounds?\b|\bquid\b")),
           ("CHF", re.compile(r"\bchf\b|\bfrancs?\b")),
-          ("CNY", re.compile(r"\bcny\b|\brmb\b|\byuan\b|cn¥")), ("JPY", re.compile(r"¥|\bjpy\b|\byen\b")),
+          ("CNY", re.compile(r"\bcny\b|\brmb\b|\byuan\b|cn¥")), ("SEK", re.compile(r"\bsek\b|\bkronor\b|\bswedish\s+kron")), ("JPY", re.compile(r"¥|\bjpy\b|\byen\b")),
           ("INR", re.compile(r"₹|\binr\b|\brupees?\b|\brs\.?(?=\s*\d|\s*\x01)")))
 
 

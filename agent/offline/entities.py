@@ -44,14 +44,15 @@ _NEG_BEFORE = re.compile(
     r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|"
     r"will\s+not)\s+(?:really\s+|currently\s+|easily\s+|even\s+)?(?:want|use|like|have|need|get|buy|rent|access|run|"
     r"support|operate|host|maintain|manage|handle|afford|procure|source|touch|trust|allow|approve|accept|go\s+with|"
-    r"work\s+with|deal\s+with)|no\s+access\s+to|"
+    r"work\s+with|deal\s+with|put\s+(?:us|it|this|that|them|anything)\s+on)|no\s+access\s+to|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|(?:anything|everything|all|any\s+\w+)\s+but|"
     r"apart\s+from|besides|not\s+on|no\s+more|"
     # a rule against it: "compliance forbids DeepSeek-R1", "policy prohibits Qwen", "we are not permitted to use X"
     r"forbids?|forbade|forbidden|prohibits?|prohibited|bans|bars|barred|blocks|blocked|blacklist(?:s|ed)?|"
     r"vetoe?[sd]|embargoed|(?:not|n'?t)\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed|approved|cleared)\s+to|"
     r"(?:must|may|can|should|shall)(?:\s+not|n'?t)|mustn'?t)\b)"
-    r"(?:\s+[a-z]+(?:'s)?){0,2}\s*$")
+    # the things named in brackets after what was ruled out: "don't put us on the 24 GB cards (L4/A10G)"
+    r"(?:(?:\s+[a-z]+(?:'s)?){0,2}\s*|(?:\s+[a-z0-9]+){0,4}\s*\(\s*(?:[\w-]+\s*[/,]\s*)*)$")
 _NEG_AFTER = re.compile(
     r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
     r"possible|ok|okay|supported)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey|hard\s+to\s+"

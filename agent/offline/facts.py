@@ -39,6 +39,8 @@ _NAMESPACE = re.compile(
     rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+|our\s+|a\s+)?{_NS_KIND}{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
     rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\b(?:to|into|in|under)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
     r"\bdeploy(?:\s+(?:it|this|that|them|option\s*#?\d+|the\s+\w+\s+one|#\d+))?\s+(?:to|into|in)\s+"
+    r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b|"
+    r"\b(?:put|move|place)\s+(?:it|this|that|them|option\s*#?\d+)\s+(?:in|into|to|on)\s+(?:the\s+)?"
     r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b", re.I)
 _NOT_A_NAME = set("""a an the this that these those it its is isn are aren was were be been will would should shall
 can could may might must do does doesn did don per for of in into to on at by from with without and or but not no

@@ -6,8 +6,8 @@ dosing rules in the formulary", "it turns Jira tickets into Python scripts"). Th
 message against a lexicon of each use case's tasks, artefacts and people, and answers only when one use case
 clearly leads; the value is recorded as inferred (assumed, with the words it was read from), never as stated.
 
-Words are matched by stem (a lexicon entry of four letters or more matches any word it begins; shorter ones match
-the whole word), each counted once.
+Words are matched by stem (a lexicon entry of four letters or more matches any word it begins; shorter ones, and
+those written with a closing "$", match the whole word: "repo$" is no stem of "report"), each counted once.
 """
 
 from __future__ import annotations
@@ -34,12 +34,12 @@ _LEXICON: dict[UseCase, dict[float, tuple[str, ...]]] = {
         1: ("suggestion", "suggestions", "suggest", "completion", "completions", "tab"),
     },
     UseCase.CODE_GENERATION_DETAILED: {
-        2: ("code", "coding", "coder", "programming", "program", "programs", "refactor", "repo", "repos", "repository",
+        2: ("code", "coding", "coder", "programming", "program", "programs", "refactor", "repo$", "repos", "repository",
             "repositories", "codebase", "endpoint", "endpoints", "python", "java", "javascript", "typescript", "golang",
             "rust", "sql", "kotlin", "terraform", "dockerfile"),
         1: ("developer", "developers", "dev", "devs", "function", "functions", "script", "scripts", "module",
-            "modules", "commit", "commits", "bug", "bugs", "debug", "compiler", "pull", "prs", "pipeline", "api",
-            "apis", "boilerplate", "migration", "migrations", "unit", "microservice"),
+            "modules", "commit$", "commits", "bug", "bugs", "debug", "compiler", "pull", "prs", "pipeline", "api",
+            "apis", "boilerplate", "migration", "migrations", "microservice"),
         0.5: ("engineer", "engineers", "test", "tests", "fix", "fixes", "ticket", "tickets", "spec", "specs"),
     },
     UseCase.DOCUMENT_ANALYSIS_RAG: {
@@ -76,9 +76,11 @@ _LEXICON: dict[UseCase, dict[float, tuple[str, ...]]] = {
     UseCase.RESEARCH_LEGAL_ANALYSIS: {
         2: ("contract", "contracts", "legal", "lawyer", "lawyers", "attorney", "attorneys", "clause", "clauses",
             "litigation", "paralegal", "paralegals", "patent", "patents", "compliance", "diligence", "statute",
-            "statutes", "lease", "leases", "counsel"),
+            "statutes", "lease", "leases", "counsel", "argu", "novelty", "synthes", "tender", "tenders"),
         1: ("agreement", "agreements", "analyst", "analysts", "analys", "research", "underwrit", "audit", "audits",
-            "regulatory", "precedent", "precedents", "case", "cases", "risk", "risks", "filing", "filings", "law"),
+            "regulatory", "precedent", "precedents", "case", "cases", "risk", "risks", "filing", "filings", "law",
+            "reason", "reasons", "reasoning", "evaluat", "assess", "bid", "bids", "gap", "gaps", "findings", "trial",
+            "trials", "contradict", "coverage", "endorsement", "endorsements"),
         0.5: ("review", "reviews", "reviewing", "compare", "comparing", "terms", "claim", "claims", "insurance"),
     },
 }
@@ -95,7 +97,10 @@ _STEMS = _stems()
 _EXACT: dict[str, list[tuple[UseCase, float, str]]] = {}
 _PREFIX: dict[str, list[tuple[UseCase, float, str]]] = {}
 for _u, _w, _s in _STEMS:
-    (_PREFIX if len(_s) >= 4 else _EXACT).setdefault(_s if len(_s) < 4 else _s[:4], []).append((_u, _w, _s))
+    if len(_s) < 4 or _s.endswith("$"):
+        _EXACT.setdefault(_s.rstrip("$"), []).append((_u, _w, _s))
+    else:
+        _PREFIX.setdefault(_s[:4], []).append((_u, _w, _s))
 
 
 def lexical_use_case(low: str) -> tuple[UseCase, list[str]] | None:

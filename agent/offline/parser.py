@@ -24,7 +24,8 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.facts import (Facts, summary_kind as _summary_kind, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, monthly_factor, period_noun, share_of_people, unit_scale
+from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, monthly_factor, part_of_people, period_noun, share_of_people, \
+    unit_scale
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.lexicon import lexical_use_case
@@ -112,8 +113,9 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
     for i, sentence in enumerate(said):
         msg.sentence(i, sentence)
     # the thread a reply quotes is what the reply updates: its numbers are the reply's to give ("updated numbers
-    # below"); what it says besides (the use case, the GPUs) still describes the need
-    replied = bool(msg.facts.values or msg.facts.lists or msg.use_cases)
+    # below"); what it says besides (the use case, the GPUs) still describes the need. A use case alone (a forward's
+    # subject line, "Fwd: LLM for Customer Care") updates no figure: the thread's figures stand, the newest first
+    replied = bool(msg.facts.values or msg.facts.lists)
     blocks = seg.embedded + (seg.history if not replied else [])
     unique = dict.fromkeys(s for block in blocks if not contains_any(block, flagged) for s in sentences(block))
     pasted = [s for s in unique if _FACTY.search(s)][:MAX_PASTED_SENTENCES]
@@ -278,7 +280,16 @@ class _Message(Asking):
     def _share_of_head_count(self, facts: Facts, text: str) -> None:
         """'We're a 6,000-person company; we expect about a third of staff to use it': a share of people with no
         count of its own is that share of the head count said before (this message first, then the spec)."""
-        share = share_of_people(number_text(text))
+        nt = number_text(text)
+        share = share_of_people(nt)
+        part = part_of_people(nt) if share is None else None
+        if part and not facts.values.get("users") and not facts.values.get("concurrent_users"):
+            base = self.facts.values.get("users") or (self.spec.users if self.spec is not None
+                                                      and self.spec.stated("users") else None)
+            if base and part[0] < base:
+                facts.put("users", part[0], part[1])
+                facts.notes["users"] = f"{part[0]:,.0f} of {base:,}"
+            return
         if share is None or facts.values.get("concurrent_users") or facts.values.get("users") not in (None, share[2]):
             return
         base = self.facts.values.get("users") or (self.spec.users if self.spec is not None and self.spec.stated("users")
@@ -391,8 +402,12 @@ class _Message(Asking):
         if f.namespace:
             self.facts.namespace = f.namespace
             self.facts.phrases["namespace"] = f.phrases.get("namespace", f.namespace)
+        team = _TEAM_NAME.match(orig.lower())
         for use_case, weight, pos, words in f.use_cases:
-            self.use_cases.append((use_case, weight, (index, pos), orig, _as_written(words, orig)))
+            # "Litigation support. ... each filing summarised in a few lines": the team's name says who works, the
+            # sentences after it say the work
+            self.use_cases.append((use_case, weight * (0.3 if team else 1.0), (index, pos), orig,
+                                   _as_written(words, orig)))
         self.weak_use_case = self.weak_use_case or f.weak_use_case
         self.consumed |= f.consumed
         self.facts.additive |= f.additive
@@ -411,7 +426,8 @@ class _Message(Asking):
             m = pattern.search(text) if C.has_any(text, C.COMMAND_KEYS[intent]) else None
             if not m:
                 continue
-            if intent == Intent.DEPLOY and (C.DEPLOY_BLOCKERS.search(text[:m.start()]) or self.injected):
+            if intent == Intent.DEPLOY and ((C.DEPLOY_BLOCKERS.search(text[:m.start()])
+                                             and not _CONDITION_THEN_ORDER.search(text[:m.start()])) or self.injected):
                 if self.injected:
                     self.suspicious.append("deploy request next to instruction-like text: "
                                            + " ".join(text[m.start():m.start() + 80].split()))
@@ -837,6 +853,15 @@ _ONLY_MEANT = re.compile(r"\b(?:i|we)\s+(?:only|just|really)\s+meant\b|\b(?:i|we
                          r"\bmeant\s+only\b|\ball\s+(?:i|we)\s+meant\s+(?:was|is)\b")
 _MEANT = re.compile(r"^\W*(?:(?:no|sorry|oops)\W+)*(?:i|we)\s+(?:meant|mean)\b")
 _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
+
+
+# a condition's clause, then the order it leads to: "if ml-prod isn't allowed, put it in default" orders
+_CONDITION_THEN_ORDER = re.compile(r"^\W*(?:ok(?:ay)?\W+|right\W+|fine\W+)?(?:if|since|as)\b[^,;.!?]*,\s*(?:then\s+|just\s+|"
+                                   r"please\s+)?$")
+# a sentence that only names the team (or its place): "Equity research.", "Claims operations at an insurer."
+_TEAM_NAME = re.compile(r"^\W*(?:[\w&/-]+\s+){0,3}(?:support|research|operations|ops|team|desk|department|dept|unit|"
+                        r"office|group|practice|lab|committee|function)(?:\s+(?:at|in|for|of)\s+(?:an?\s+|the\s+|our\s+)?"
+                        r"(?:[\w&-]+\s+){0,2}[\w&-]+)?\W*$")
 
 
 def _clause(text: str, start: int, end: int) -> str:

@@ -70,21 +70,26 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"pupils?|kids|children|parents|athletes?|alumni|personnel|faculty|crew|crews|patrons?|tourists?|"
               r"techs?|execs?|mgrs|aes|sdrs?|bdrs?|csms?|pms|ftes?|ics|vets|medics?|cadets?|soldiers?|staffers?|"
               r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae|actives|"
-              r"maus|daus|waus|counsel|personnel|police|clergy|staff)")
+              r"maus|daus|waus|counsel|personnel|police|clergy|staff|handlers?|evaluators?|reviewers?|examiners?|assessors?|"
+              r"fee[\s-]earners?|case\s?workers?|coordinators?|instructors?|lecturers?|buyers?|planners?)")
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
 _BUDGET_CUR = re.compile(
     rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
-    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|"
+    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|"
     rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
     rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h)\b|"
-    r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b")
+    r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b|"
+    # "$48,000 for the year", "€90k for the quarter", "20k over the whole year"
+    r"^\s*(?:usd|dollars)?\s*(?:\w+\s+)?(?:for|over|across|in)\s+(?:the|a|one|this|each|every)\s+"
+    r"(?:whole\s+|full\s+|entire\s+|fiscal\s+|financial\s+|calendar\s+|school\s+|academic\s+)?(year|quarter|month|week)\b")
 # the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
 _PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
-_NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat)|"
+_NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat|pop|head|"
+                           r"licen[cs]e|person|employee|developer|dev|request|query|call)|"
                            # money the organisation has or makes, not what it spends on this
                            r"^\s*(?:\w+\s+)?(?:of|in)\s+(?:assets|revenue|turnover|deposits|sales|funding|profits?|"
                            r"savings|loans|mortgages|capital|aum)\b|^\s*(?:in\s+)?(?:revenue|turnover|arr|aum)\b")
@@ -129,7 +134,7 @@ _AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|t
                             # said of an ordinary time: "150 a minute on a normal afternoon", "on a typical day"
                             r"^\s*(?:on|in|during|over)\s+(?:a|an|any)\s+(?:normal|typical|regular|average|usual|"
                             r"ordinary|quiet|standard|good)\b")
-_PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b[^.;,\x02]{0,30}$")
+_PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b(?!\s+(?:second|sec|s|minute|min|hour|hr|h|day|week|month)\b)[^.;,\x02]{0,30}$")
 _NEGATED = re.compile(r"\b(?:not|never)\s+(?:even\s+|just\s+|only\s+)?[$€£]?\s*$")
 _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
@@ -202,7 +207,7 @@ _TOK_KW = re.compile(
     r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b)|"
     r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
     r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
-    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b)")
+    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\banalys[ie]s\b|\bmemos?\b)")
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
@@ -210,7 +215,7 @@ _TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?|isl|osl
 _TOKENS_KW = re.compile(
     rf"\b{_TOK_NOUN}\s*(?:(?:length|size|tokens?|toks?|are|is|of|around|about|roughly|approx\w*|typically|usually|"
     rf"average|averaging|avg|mean|more\s+like|closer\s+to|nearer|actually|really|now|=|:|~)\s*)*{NUM}"
-    rf"(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|avg|average|mean|typically|in|out|for|per\s+"
+    rf"(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|avg|average|mean|typically|in|out|for|tokens?|per\s+"
     rf"(?:request|call|query|message|prompt))\b))|"
     rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
 # A unit said once covers a parallel length said without it ("tickets ~1,200 tokens, summaries ~100", "prompts around
@@ -231,7 +236,8 @@ _PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|reques
                        r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
                        r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)")
 # a people noun may be the head of a compound written as one word ("25 copywriters", "40 caseworkers")
-_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"
+_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+(?:and|&)\s+)?"  # "180 engine and gameplay programmers"
+                         rf"(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"
                          rf"(?:(?!screw|re(?=members|agents))[a-z]{{2,8}}(?={USER_NOUNS}\b))?{USER_NOUNS}\b"
                          + _PEOPLE_AS_MODIFIER)
 # A people noun not in the list, known by its form (agent nouns: "linesmen", "call handlers", "civil servants"),
@@ -309,18 +315,39 @@ _PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(
                              rf"\b{_PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
                              rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
 _GPUS_UNIT = re.compile(
-    rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
+    rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
-_NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs"
-    rf"{NUM}\s*(?:nodes?|servers?|machines?|boxes|hosts|instances)\s*(?:with|of|x|,|each\s+with)?\s*{NUM}\s*"
+_NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", "two HGX A100 servers (8 GPUs each)"
+    rf"{NUM}\s*(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances)\s*"
+    rf"(?:with|of|x|,|\(|each\s+with)?\s*{NUM}\s*"
     r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
 # the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
 _NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"
                             r"(?:nodes?|servers?|machines?|boxes|hosts|instances|systems?|chassis)\b")
+# some of the machines said to be unavailable: "two DGX boxes (8 GPUs each), but one is booked for training"
+_MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*{NUM}\s+(?:of\s+(?:them|those)\s+)?"
+                             r"(?:is|are|'s|stays?|remains?)\s+(?:\w+\s+)?(?:booked|reserved|used|taken|dedicated|out|down|"
+                             r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training)\b")
+
+
+def _nodes_gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]]:
+    nodes, each = p.nt.value(m, 1), p.nt.value(m, 2)
+    taken = _MACHINES_TAKEN.match(p.nt.text, m.end())
+    if taken and 0 < (n := p.nt.value(taken)) < nodes:
+        p.notes["max_gpus"] = f"{nodes - n:g} of {nodes:g} machines x {each:g} GPUs"
+        nodes -= n
+    return [("max_gpus", _int(nodes * each))]
+
+
+# the count said in apposition after the GPUs: "the GPUs we own are L40S - 16 of them"
+_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)\s*(?:[—–(,:-]\s*)?(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
+# NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
+_EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
+                                r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")
 _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
 
 _BUDGET_KW = re.compile(
-    rf"\b(?:budget|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
+    rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
     rf"seconds?\b|hours?\b))"
     # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
@@ -444,7 +471,9 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), _int(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", _int(nt.value(m)))])
-    p.run(_NODES_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
+    p.run(_NODES_GPUS, lambda m: _nodes_gpus(p, m))
+    p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", _int(abs(nt.value(m))))])  # "L40S - 16 of them": a dash, no minus
+    p.run(_EIGHT_GPU_SYSTEMS, lambda m: [("max_gpus", _int(nt.value(m) * 8))])
     p.run(_NODES_OF_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_GPUS_KW, lambda m: [("max_gpus", _int(nt.value(m)))])
@@ -481,13 +510,15 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     if negated is not None:  # "it's not 1000 users, it's 1200": a bare number corrects the negated one, in its unit
         p.run(_BARE, lambda m: _corrects(p, m, negated))
     _add_up_people(p.found, nt.text)
+    _daily_of_monthly(p)
     _shares_of_people(p)
     if notes is not None:
         notes.update(p.notes)
     return p.found, p.text
 
 
-_AND = re.compile(r"\s*(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*$")
+_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
+                  r"maybe|nearly|almost|over)?\s*$")
 _COMMA = re.compile(r"\s*,\s*$")
 _USES = re.compile(r"\b(?:use|uses|using)\b")
 
@@ -506,6 +537,21 @@ _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?
                           r"(?:use|uses|using|active|online|on\s+it|logged\s+in|concurrent\w*|at\s+(?:any|the\s+same|once)|"
                           r"access|onboarded|rolled\s+out|in\s+(?:the\s+)?(?:first|pilot|phase))")
 _SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|in|out\s+of)\b")
+# a share that is the subject of its clause, the people it counts left to the head count said before: "maybe 60% on a
+# given day would ask it", "roughly 15% are developers who'd get autocomplete", "about a third are coding in the labs",
+# "I'd guess 40% would use it". A share that something else is changed by or compared to ("cut it by 20%", "20% more
+# than", "99.5 % availability") is none: the words before it and after it say so.
+_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom))?\s*,?\s+(?:(?:would|will|are|is|might|may|"
+                            r"could|can|should|use[sd]?|using|ask|asks|get|gets|do|does|need|needs|want|wants)\b|"
+                            r"on\s+(?:a|any)\s+(?:given|normal|typical|single)\s+day\b|(?:each|every|per|a)\s+day\b|daily\b)")
+_NOT_SUBJECT_BEFORE = re.compile(r"(?:\b(?:by|to|than|from|up|down|with|of|over|under|at|is|was|be|been|cut|reduce|"
+                                 r"increase|drop|grow|rise|only\s+by)|[\d$€£+-])\s*(?:about|around|roughly|~)?\s*$")
+
+
+def _subject_shares(text: str):
+    for m in _SHARE_SUBJECT.finditer(text):
+        if not _NOT_SUBJECT_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            yield m
 
 
 def _share_value(p: _Pass, m: re.Match) -> float:
@@ -519,12 +565,50 @@ def _share_value(p: _Pass, m: re.Match) -> float:
     return p.nt.values[int(m.group("one")[1:-1])] / every if every else 0.0
 
 
+# monthly actives are no users (spec: people who use it on a working day); the day's count said next to them is
+# ("40,000 monthly active users, about 6,000 on a typical weekday")
+_MONTHLY_PEOPLE = re.compile(r"\bmonthly\b|\bmaus?\b|\b(?:a|per|each)\s+month\b")
+_ON_A_DAY = re.compile(rf"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+)?{NUM}\s+(?:\w+\s+)?(?:on|in|during)\s+(?:a|an|any)\s+"
+                       r"(?:(?:typical|normal|average|usual|regular|given|busy|ordinary)\s+)?(?:week\s?day|work\s?day|"
+                       r"working\s+day|business\s+day|day)\b")
+
+
+def _daily_of_monthly(p: _Pass) -> None:
+    for q in [q for q in p.found if q.field == "users" and q.end > 0]:
+        if not _MONTHLY_PEOPLE.search(p.nt.text[max(0, q.pos - 20):q.end + 20]):
+            continue
+        day = _ON_A_DAY.search(p.nt.text, q.end)
+        if day and (value := p.nt.value(day)) < q.value:
+            p.found.append(Quantity("users", _int(value), _readable(day.group(0), p.nt), day.start(), day.end()))
+            p.found.remove(q)
+
+
+# a part of the head count said before, counted: "5,000 employees; I'd expect 3,000 of them to use it"
+_PART_OF_THEM = re.compile(rf"(?P<part>{NUM})\s+of\s+(?:them|those|these|whom)\b")
+
+
+def part_of_people(nt: Numbered, after: int = 0) -> tuple[float, str] | None:
+    """(the count, its words) of a part of a head count said before that uses the tool ('3,000 of them use it')."""
+    for m in _PART_OF_THEM.finditer(nt.text, after):
+        if _SHARE_USE.search(nt.text[m.end():m.end() + 60]):
+            return nt.values[int(m.group("part")[1:-1])], _readable(m.group(0), nt)
+    return None
+
+
 def _shares_of_people(p: _Pass) -> None:
     people = [q for q in p.found if q.field in ("users", "concurrent_users")]
-    if not people or not _SHARE_CUE.search(p.nt.text):
+    if not people:
         return
     base = people[-1]
-    for m in list(_SHARE_OF.finditer(p.nt.text)) + list(_SHARE_AFTER.finditer(p.nt.text)):
+    part = part_of_people(p.nt, base.end) if base.end > 0 else None
+    if part and 0 < part[0] < base.value:
+        p.found.append(Quantity(base.field, _int(part[0]), f"{part[0]:,.0f} of {base.value:,.0f}", base.pos, base.end))
+        p.found.remove(base)
+        return
+    if not _SHARE_CUE.search(p.nt.text):
+        return
+    subjects = [m for m in _subject_shares(p.nt.text) if m.start() >= base.end > 0]
+    for m in list(_SHARE_OF.finditer(p.nt.text)) + list(_SHARE_AFTER.finditer(p.nt.text)) + subjects:
         if "base" in m.groupdict() and m.group("base") is not None and base.value != p.nt.values[int(m.group("base")[1:-1])]:
             continue  # "30% of our 5,000 staff": the share is of the count read there
         share = _share_value(p, m)
@@ -550,9 +634,9 @@ _SHARE_USE = re.compile(r"\b(?:use|uses|using|access|active|on\s+it|adopt\w*|log
 def share_of_people(nt: Numbered) -> tuple[float, str, float | None] | None:
     """(the share, its words, the M of an 'N in M' share) of a head count said elsewhere that ``nt`` (a sentence)
     gives as its users ("one in three staff": the 3 is no head count)."""
-    if not _SHARE_CUE.search(nt.text) or not _SHARE_USE.search(nt.text):
+    if not _SHARE_CUE.search(nt.text):
         return None
-    m = _SHARE_OF_PEOPLE.search(nt.text)
+    m = (_SHARE_OF_PEOPLE.search(nt.text) if _SHARE_USE.search(nt.text) else None) or next(_subject_shares(nt.text), None)
     if m is None:
         return None
     share = _share_value(_ShareValues(nt), m)  # type: ignore[arg-type]
@@ -592,7 +676,8 @@ def _add_up_people(found: list[Quantity], text: str) -> None:
         last.phrase, last.pos = " and ".join(q.phrase for q in group), group[0].pos
 
 
-_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+time|at\s+once|"
+_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+"
+                   r"(?:time|moment|instant)|at\s+once|"
                    r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+|one\s+|\x01\d+\x02\s+|single\s+)?(?:moment|time|point|instant)|"
                    r"online\s+at\s+once)")
 _CONCURRENT = re.compile(rf"\b{_CONCURRENT_CUE}\b")
@@ -628,7 +713,7 @@ def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:
         return "concurrent_users"
     if p is not None:
         # the cue may hold a number of its own ("at any one moment"), so the window is not cut at numbers
-        before, after = re.split(r"[.;!?\n]", p.text[max(0, m.start() - 50):m.start()])[-1], p.text[m.end():m.end() + 50]
+        before, after = re.split(r"[.;!?\n]", p.text[max(0, m.start() - 50):m.start()])[-1], p.text[m.end():m.end() + 90]
         cut = _CLAUSE.search(after)
         after = after[:cut.start()] if cut else after
         clause = [c for c in _CLAUSE.split(before)][-1] if before else ""
@@ -654,7 +739,7 @@ def _budget(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _NOT_A_BUDGET.match(after):
         return None
     period = _PERIOD_AFTER.match(after)
-    unit = (period.group(1) or period.group(2)) if period else None
+    unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
         unit = before.group(1)
     factor = _MONTHLY_FACTOR.get(unit or "month", 1.0)
@@ -738,11 +823,17 @@ def _rate_unit(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return _rate(p, m, value / per)
 
 
+_ITEMS_JUST_BEFORE = re.compile(rf"\b{_RATE_NOUN}\s*(?:[-–—:,(]|\s)\s*(?:about|around|roughly|some|~|approx\w*|nearly|over)?\s*$")
+
+
 def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _MONEY_BEFORE.search(re.split(r"[,;]", p.before(m.start(), 40))[-1]):
         return None  # "budget: 10k/month" is money, read by the budget keyword pass ("budget $5k, 4 req/s" is not)
-    if m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0)):
-        return None  # "3.2k/mo" with no requests named: money (the budget passes read it)
+    if (m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0))
+            and not _ITEMS_JUST_BEFORE.search(p.before(m.start(), 40))):
+        # "3.2k/mo" with no requests named: money (the budget passes read it); "marketing emails - about 2 million
+        # a month" counts the items named just before
+        return None
     return _rate(p, m, p.nt.value(m) / _PER_SECONDS[m.group(2)])
 
 
@@ -815,6 +906,8 @@ def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
     value, unit = p.nt.value(m), m.group(2)
+    if unit.startswith("page") and value > 2000:
+        return []  # "Confluence has 38,000 pages": the size of a collection, no document's length
     factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
     field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
@@ -822,6 +915,10 @@ def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
              _nearest(_TOK_KW, _clause_before(p.text, m.start()), ""))  # "output one paragraph, ~150 tokens"
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
+    other = "output_tokens" if field == "prompt_tokens" else "prompt_tokens"
+    if (any(q.field == field for q in p.found) and not any(q.field == other for q in p.found)
+            and _nearest(_TOK_KW, p.before(m.start(), 25), "") is None):
+        field = other  # "input around 40,000 tokens, and an answer of 3,000 tokens": the second length, its own noun far
     return [(field, _int(value * factor))]
 
 

@@ -29,9 +29,11 @@ NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this 
 # them use it at the same time" is one sentence); a blank line, a capital, a bullet or a digit starts a new one.
 # An abbreviation's period ("1,2 Mio. EUR", "approx. 300", "vs. L40S", "e.g. chat") ends no sentence.
 # (case-insensitive for the abbreviations only: a line that starts with a capital still starts a sentence)
+_GOES_ON = "and or to of between from about than by with at under within around until till the a an per".split()
 _SENTENCE_END = re.compile(r"(?<=[.!?;])(?i:(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
                            r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.))\s+|\n\s*\n\s*|"
-                           r"\n(?![ \t]*[a-z(])")
+                           # a line that ends on a word no sentence ends on goes on past a digit ("between 22:00 and\n06:00")
+                           r"\n(?![ \t]*[a-z(])" + "".join(rf"(?<!\b{w}\n)" for w in _GOES_ON))
 # a blank line between two words is inside a sentence ("and the translation\n\nis about the same length": wrapped)
 _WRAPPED = re.compile(r"(?<=[a-z,])[ \t]*\n\s*\n\s*(?=[a-z])")
 

@@ -25,7 +25,7 @@ _SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?
             r"takeaways|highlights|key\s+points|executive\s+summar(?:y|ies))\b|"
             r"\bcondens(?:e|es|ed|ing)\b|\bboil(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?down\b|\binto\s+(?:a\s+few\s+)?bullet[\s-]?points\b")
 _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
-               r"pdfs?)\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
+               r"pdfs?|charts?|records?)\b|\b(?:hundreds|dozens|scores)\s+of\s+pages\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
                r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?)\b|"
                r"(?<!incident[\s-])(?<!bug[\s-])(?<!shift[\s-])(?<!status[\s-])(?<!daily[\s-])(?<!expense[\s-])(?<!error[\s-])"
                r"(?<!crash[\s-])\breports?\b")
@@ -45,7 +45,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"advice|drafting|memos?)|\bdue\s+diligence\b|"
      r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
      r"policy|clinical)\s+(?:research|analysis)\b(?!\s*[:—–]\s)|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
-     r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|\blaw\s+firm\b|"
+     r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|"
      # the work on contracts named by its parts: "clause extraction + risk flags on NDAs", "indemnity caps in MSAs"
      r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
      r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
@@ -57,8 +57,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"documents?|case\s+law|judgments|rulings)\b"),
     # the people of legal work: they do legal analysis unless the message names another use ("a chatbot for our
     # paralegals": the chatbot, said first, wins the tie)
+    # (a law firm is who works, not the work: "knowledge management at a law firm, answers with citations" is retrieval)
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 0.5, r"\b(?:paralegals?|attorneys?|solicitors?|barristers?|litigators?|"
-     r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b"),
+     r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b|\blaw\s+firm\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
      r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on)\s+(?:our\s+|the\s+|"
@@ -352,7 +353,8 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
-     r"\bself[\s-]hosted\s+hardware\b|"
+     r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"
+     r"\brepurpose\b|"
      # the hardware said to be theirs after it: "4x A10G (owned)", "the L40S boxes, which we own", "paid off"
      r"(?:§+|gpus?|cards|servers|nodes|hardware|boxes)\s*(?:\(\s*|,\s*)?(?:which\s+|that\s+)?(?:are\s+|is\s+)?"
      r"(?:owned|ours|we\s+own|already\s+paid\s+for|paid\s+off)\b"),

@@ -70,7 +70,9 @@ BATCH_WORK = re.compile(
     r"\b(?:must|has\s+to|needs\s+to|should|have\s+to)\s+(?:be\s+)?(?:finish(?:ed)?|done|complete(?:d)?|ready|through)\s+"
     r"(?:by|before)\s+(?:\d|morning|the\s+morning|tomorrow|the\s+next|next|start\s+of)|"
     r"\bturnaround\s+(?:time\s+)?of\s+(?:a\s+few\s+|several\s+|\d+\s+|a\s+couple\s+of\s+)?(?:hours|days)\b|"
-    r"\b(?:the\s+)?(?:next|following)\s+morning\b")
+    r"\b(?:the\s+)?(?:next|following)\s+morning\b|\bby\s+(?:the\s+)?morning\b|"
+    # a job that runs in a window of the clock: "the job runs 8pm to 6am", "our nightly job has to run between 2 and 6"
+    r"\b(?:the|our|a|this)\s+(?:\w+\s+)?job\s+(?:runs|that\s+runs|has\s+to\s+run|must\s+run|should\s+run|will\s+run)\b")
 # work items counted in a window ("300k tickets", "12,000 reports per night")
 ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|invoices|filings|transcripts|papers|"
          r"reviews|logs|chat\s+logs|listings|emails|e-mails|messages|summaries|conversations|chats|records|articles|"
