@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.domain import Load, LoadKind, Precision, ServingConfig
+from knowledge.domain import Load, LoadKind, Precision, ServingConfig, display
 from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.loadsim import simulate, sustained_rps
 from simulator.perf.predict import predict
@@ -46,7 +46,7 @@ def test_the_sustained_rate_is_one_figure_and_never_falls_as_more_is_offered(loa
         if not r.stable:  # the same figure whatever the excess, and said so
             assert r.throughput_rps == pytest.approx(capacity, rel=1e-9)
             note = next(n for n in r.notes if n.startswith("overloaded: sustains at most "))
-            assert f"at most {capacity:.3g} req/s" in note and f"{offered:.3g} req/s offered" in note
+            assert f"at most {display.rate(capacity)} req/s" in note and f"{display.rate(offered)} req/s offered" in note
         else:
             assert r.throughput_rps == pytest.approx(offered, rel=1e-9)
             assert not any(n.startswith("overloaded") for n in r.notes)
