@@ -292,11 +292,19 @@ class _Message(Asking):
             return
         if share is None or facts.values.get("concurrent_users") or facts.values.get("users") not in (None, share[2]):
             return
-        base = self.facts.values.get("users") or (self.spec.users if self.spec is not None and self.spec.stated("users")
-                                                  else None)
+        base = self.facts.values.get("users") or self._head_count_said()
         if base:
             facts.put("users", round(base * share[0]), share[1])
-            facts.notes["users"] = f"{share[1]} = {share[0]:.0%} of {base:,}"
+            facts.notes["users"] = f"{share[1]} = {share[0]:.0%} of {base:,.0f}"
+
+    def _head_count_said(self) -> float | None:
+        """The head count the spec's users came from: the whole a share was taken of ('25% of 2,400'), else the
+        users themselves."""
+        if self.spec is None or not self.spec.stated("users"):
+            return None
+        source = self.spec.sources.get("users")
+        whole = _SHARE_OF_WHOLE.search(source.note or "") if source else None
+        return float(whole.group(1).replace(",", "")) if whole else self.spec.users
 
     def _rate_scale(self) -> float:
         """req/s per unit of the rate said last (this message first, then the spec): 1/60 for '200 a minute'."""
@@ -326,10 +334,11 @@ class _Message(Asking):
         stated = [n for n in _TRAFFIC if self.spec.stated(n)]
         for field, factor in facts.multipliers:
             # traffic scales the rates and counts the user gave (the others are derived from them again)
-            for name in ((stated or _TRAFFIC) if field == "traffic" else (field,)):
+            latencies = [n for n in LATENCY_FIELDS if self.spec.stated(n)] or list(LATENCY_FIELDS)
+            for name in ((stated or _TRAFFIC) if field == "traffic" else latencies if field == "latency" else (field,)):
                 current = getattr(self.spec, name, None)
                 if isinstance(current, (int, float)) and not isinstance(current, bool) and name not in facts.values:
-                    facts.put(name, current * factor, f"{factor:g}x the {name.replace('_', ' ')}")
+                    facts.put(name, float(f"{current * factor:.10g}"), f"{factor:g}x the {name.replace('_', ' ')}")
 
     def pasted(self, index: int, sentence: str, numbers: bool = True) -> None:
         """A sentence of pasted text (a requirements document, an e-mail): its facts describe the need, but only
@@ -377,6 +386,8 @@ class _Message(Asking):
         out = read_facts(sc.fact_orig[:start] + " " * (end - start) + sc.fact_orig[end:],
                          sc.fact[:start] + " " * (end - start) + sc.fact[end:], self.catalog, self.asked,
                          rate_default=self.rate_default)
+        if said.values.get("cost_model") == "owned" and self.spec is not None and self.spec.stated("max_gpus"):
+            said.values.setdefault("max_gpus", None)  # "scratch the owned hardware": its GPU count goes with it
         for field in said.values:
             if field not in out.cleared:
                 out.cleared.append(field)
@@ -463,6 +474,7 @@ class _Message(Asking):
         self._moved_value(own, updates, cleared)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
+        self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
@@ -665,12 +677,33 @@ class _Message(Asking):
         m = _PERIOD_FIX.search(own.lower())
         if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
             return
-        per = m.group("per") or m.group("per2")
+        per = m.group("per") or m.group("per2") or m.group("per3")
         factor = monthly_factor(per)
-        amount = float(self.spec.budget_monthly_usd)
+        source = self.spec.sources.get("budget_monthly_usd")
+        said = _AMOUNT_AS_SAID.match(source.note or "") if source else None
+        # the amount as it was said ("9,000 a day = 273,600 a month": 9,000), else the monthly amount held
+        amount = float(said.group(1).replace(",", "")) if said else float(self.spec.budget_monthly_usd)
+        if abs(amount * factor - float(self.spec.budget_monthly_usd)) < 0.5:
+            return  # said in that period already
         updates["budget_monthly_usd"] = round(amount * factor, 2)
         self.facts.phrases["budget_monthly_usd"] = m.group(0)
-        self.facts.notes["budget_monthly_usd"] = f"${amount:,.0f} a {period_noun(per)} = ${amount * factor:,.0f} a month"
+        self.facts.notes["budget_monthly_usd"] = (f"${amount:,.0f} a month" if factor == 1 else
+                                                  f"${amount:,.0f} a {period_noun(per)} = ${amount * factor:,.0f} a month")
+
+    def _machines_recounted(self, own: str, updates: dict[str, Any]) -> None:
+        """'only two of the servers are usable': the GPUs available are that many machines of the size said before
+        ('3 machines x 8 GPUs')."""
+        source = self.spec.sources.get("max_gpus") if self.spec is not None and self.spec.stated("max_gpus") else None
+        size = _MACHINE_SIZE.search(source.note or "") if source else None
+        if size is None or "max_gpus" in updates:
+            return
+        nt = number_text(own.lower())
+        m = _MACHINES_LEFT.search(nt.text)
+        if m and 0 < (n := nt.value(m)) < float(size.group(1)):
+            each = float(size.group(2))
+            updates["max_gpus"] = int(n * each)
+            self.facts.phrases["max_gpus"] = m.group(0)
+            self.facts.notes["max_gpus"] = f"{n:g} machines x {each:g} GPUs"
 
     def _moved_value(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """'300 is how many are on it at the same time, not the total', '20 rps is our peak': the value the spec
@@ -699,12 +732,24 @@ class _Message(Asking):
         if len(nums) != 1:
             return
         nt, m = nums[0]
-        words = re.findall(r"[^\s\x01\x02\d§¤¦]+", NUM_RE.sub(" ", " ".join(n.text for n in self.leftovers)))
+        # the clause the number stands in; a reason said after a dash or a comma is no part of the answer ("actually
+        # it's more like 1,400 - I forgot the warehouse shifts")
+        rest = [n.text for n in self.leftovers if n is not nt]
+        clause = _REASON_AFTER.split(nt.text[m.end():], maxsplit=1)[0]
+        unit = _TIME_UNIT.match(clause)
+        words = re.findall(r"[^\s\x01\x02\d§¤¦]+", NUM_RE.sub(" ", " ".join(rest + [nt.text[:m.start()],
+                                                                                   clause[unit.end() if unit else 0:]])))
         if any(w.strip(".,;:!?") not in _FILLER and w.strip(".,;:!?") not in self.consumed for w in words):
             return
         value = nt.value(m)
         if 1900 <= value <= 2100 and _YEAR_BEFORE.search(nt.text[:m.start()]):
             return  # "in 2026" is a date
+        if unit:  # "make that 45 seconds": the one latency target the user gave, in the unit said
+            stated = [f for f in LATENCY_FIELDS if self.spec is not None and self.spec.stated(f)]
+            if len(stated) == 1:
+                ms = value * MS_PER_UNIT[unit.group(1)]
+                updates.update(checked({stated[0]: ms}, {stated[0]: f"{value:g} {unit.group(1)}"}, self.facts.problems))
+            return
         target = _context_field(self.asked, self.spec, value)
         if target == "option":
             self.intents.append(((0, 0), Intent.SELECT))
@@ -773,7 +818,10 @@ _PERIOD_FIX = re.compile(
     r"\s+(?:an?\s+|per\s+|each\s+|every\s+)?(?P<per>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b"
     r"(?:\s+(?:budget|figure|number|amount))?(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:an?\s+|per\s+)?"
     r"(?:month|monthly))?|\b(?:not|n'?t)\s+(?:an?\s+|per\s+)?(?:month|monthly)\s*,?\s*(?:but\s+|it'?s\s+)?(?:an?\s+|per\s+)?"
-    r"(?P<per2>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b")
+    r"(?P<per2>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b|"
+    # "per month, not per day", "a year rather than a month": the period said first is the right one
+    r"\b(?:per|an?|each)\s+(?P<per3>month|year|quarter|week|day)\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+"
+    r"(?:per|an?|each)\s+(?:month|year|quarter|week|day)\b")
 _CURRENCY_FIX = re.compile(
     rf"\b(?:that'?s|it'?s|it\s+was|that\s+was|those\s+are|those\s+were|(?:i|we)\s+meant|(?:i|we)\s+mean|the\s+budget\s+"
     rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
@@ -858,6 +906,15 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 # a condition's clause, then the order it leads to: "if ml-prod isn't allowed, put it in default" orders
 _CONDITION_THEN_ORDER = re.compile(r"^\W*(?:ok(?:ay)?\W+|right\W+|fine\W+)?(?:if|since|as)\b[^,;.!?]*,\s*(?:then\s+|just\s+|"
                                    r"please\s+)?$")
+_MACHINE_SIZE = re.compile(r"\b([\d.]+) machines x ([\d.]+) GPUs$")
+_MACHINES_LEFT = re.compile(r"\x01(\d+)\x02\s+of\s+(?:the|our|those|them|these)\s*(?:[\w-]+\s+)?(?:servers?|nodes?|machines?|"
+                            r"boxes|hosts|systems)?\s*(?:are|is|will\s+be|remain)\s+(?:\w+\s+)?(?:usable|available|working|"
+                            r"free|up|left|ours|online|running|in\s+service)\b")
+_AMOUNT_AS_SAID = re.compile(r"([\d,.]+) an? \w+ = ")
+_SHARE_OF_WHOLE = re.compile(r"= \d+% of ([\d,]+)$")
+# where a reason starts after a short answer: "more like 1,400 - I forgot the warehouse shifts", "12, since ..."
+_REASON_AFTER = re.compile(r"\s[-–—]+\s|[;:(]|,\s*(?=(?:i|we|they|because|since|as|the|our|that|it'?s|there)\b)|"
+                           r"\b(?:because|since|as\s+(?:we|i)|forgot|i\s+forgot|we\s+forgot)\b")
 # a sentence that only names the team (or its place): "Equity research.", "Claims operations at an insurer."
 _TEAM_NAME = re.compile(r"^\W*(?:[\w&/-]+\s+){0,3}(?:support|research|operations|ops|team|desk|department|dept|unit|"
                         r"office|group|practice|lab|committee|function)(?:\s+(?:at|in|for|of)\s+(?:an?\s+|the\s+|our\s+)?"
@@ -971,8 +1028,9 @@ def _whatif(f: Facts, problems: list[str]) -> WhatIfRequest | None:
     if f.use_cases:
         changes["use_case"] = max(f.use_cases, key=lambda x: x[1])[0].value
     for name, factor in f.multipliers:
-        if name not in changes:
-            changes[name] = f"{factor:g}x"
+        for each in (LATENCY_FIELDS if name == "latency" else (name,)):  # the latency targets: each one
+            if each not in changes:
+                changes[each] = f"{factor:g}x"
     if not changes:
         return None
     return WhatIfRequest(label=_label(changes), changes=changes)

@@ -140,7 +140,9 @@ _AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normal
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
 _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
-                        rf"(?:of|at|to|up\s+to|around|about|near|~|:|=|hits?|reach(?:es)?|go(?:es)?\s+up\s+to|climbs?\s+to)?\s*"
+                        rf"(?:of|at|to|up\s+to|around|about|near|~|:|=|hits?|reach(?:es)?|go(?:es)?\s+up\s+to|climbs?\s+to|"
+                        rf"(?:is|was|'s|will\s+be|would\s+be|should\s+be|becomes?)(?:\s+(?:actually|really|now|more\s+like|"
+                        rf"closer\s+to))?)?\s*"
                         rf"(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
                         # a unit or a noun after the number is something else ("peaks of 25 users"); when it
                         # happens is not ("spiking to 20 on monday mornings")
@@ -192,7 +194,7 @@ _LAT_SPECIFIC = re.compile(
 _LAT_GENERIC = re.compile(
     r"\blatency\b|response\s+times?|\brespon(?:d|ds|se|ses)\b|\banswers?\b|\brepl(?:y|ies)\b|\btakes?\b|"
     r"\bwait\b|\bsla\b|\bslo\b|\bunder\b|\bbelow\b|\bwithin\b|less\s+than|at\s+most|\bp9[59]\b|<")
-_ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s)\b)*")
+_ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s|average|avg|mean|typical|median|max)\b)*")
 
 _TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
 # a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
@@ -215,7 +217,8 @@ _TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?|isl|osl
 _TOKENS_KW = re.compile(
     rf"\b{_TOK_NOUN}\s*(?:(?:length|size|tokens?|toks?|are|is|of|around|about|roughly|approx\w*|typically|usually|"
     rf"average|averaging|avg|mean|more\s+like|closer\s+to|nearer|actually|really|now|=|:|~)\s*)*{NUM}"
-    rf"(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|avg|average|mean|typically|in|out|for|tokens?|per\s+"
+    rf"(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|avg|average|mean|typically|in|out|for|tokens?|"
+    rf"actually|really|now|then|instead|tops|max|these\s+days|per\s+"
     rf"(?:request|call|query|message|prompt))\b))|"
     rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
 # A unit said once covers a parallel length said without it ("tickets ~1,200 tokens, summaries ~100", "prompts around
@@ -333,6 +336,7 @@ _MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|e
 def _nodes_gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]]:
     nodes, each = p.nt.value(m, 1), p.nt.value(m, 2)
     taken = _MACHINES_TAKEN.match(p.nt.text, m.end())
+    p.notes["max_gpus"] = f"{nodes:g} machines x {each:g} GPUs"
     if taken and 0 < (n := p.nt.value(taken)) < nodes:
         p.notes["max_gpus"] = f"{nodes - n:g} of {nodes:g} machines x {each:g} GPUs"
         nodes -= n
@@ -340,7 +344,7 @@ def _nodes_gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]]:
 
 
 # the count said in apposition after the GPUs: "the GPUs we own are L40S - 16 of them"
-_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)\s*(?:[—–(,:-]\s*)?(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
+_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?]{{0,40}}?)?\s*(?:[—–(,:-]\s*)?(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
 # NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
 _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
                                 r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")
@@ -474,7 +478,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     p.run(_NODES_GPUS, lambda m: _nodes_gpus(p, m))
     p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", _int(abs(nt.value(m))))])  # "L40S - 16 of them": a dash, no minus
     p.run(_EIGHT_GPU_SYSTEMS, lambda m: [("max_gpus", _int(nt.value(m) * 8))])
-    p.run(_NODES_OF_GPUS, lambda m: [("max_gpus", _int(nt.value(m, 1) * nt.value(m, 2)))])
+    p.run(_NODES_OF_GPUS, lambda m: _nodes_gpus(p, m))
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_GPUS_KW, lambda m: [("max_gpus", _int(nt.value(m)))])
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
@@ -548,9 +552,18 @@ _NOT_SUBJECT_BEFORE = re.compile(r"(?:\b(?:by|to|than|from|up|down|with|of|over|
                                  r"increase|drop|grow|rise|only\s+by)|[\d$€£+-])\s*(?:about|around|roughly|~)?\s*$")
 
 
+# a share said alone, correcting or keeping the one said before: "sorry, a third, not a quarter", "Same 40%."
+_SHARE_ALONE = re.compile(rf"\W*(?:(?:sorry|no|nope|actually|oops|correction|ok|okay|so|and|but|make\s+it|it'?s|the|same|"
+                          rf"still|again|more\s+like|closer\s+to)\W+)*(?:about\s+|around\s+|roughly\s+|~\s*)?{_SHARE}"
+                          r"(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+[^.!?]{0,30})?\W*$")
+
+
 def _subject_shares(text: str):
     for m in _SHARE_SUBJECT.finditer(text):
-        if not _NOT_SUBJECT_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+        before = text[max(0, m.start() - 30):m.start()]
+        if m.group("frac") and m.group("count") is None and re.search(r"\bthe\s*$", before):
+            continue  # "the third is out for repair": an ordinal, no share
+        if not _NOT_SUBJECT_BEFORE.search(before):
             yield m
 
 
@@ -618,6 +631,7 @@ def _shares_of_people(p: _Pass) -> None:
         field = "concurrent_users" if _CONCURRENT.search(clause) or re.search(r"\bactive\s+at\b|\bonline\b", clause) \
             else base.field
         p.found.append(Quantity(field, _int(base.value * share), f"{share:.0%} of {base.value:,.0f}", m.start(), m.end()))
+        p.notes[field] = f"{_readable(m.group(0), p.nt).strip()} = {share:.0%} of {base.value:,.0f}"
         if field == base.field:
             p.found.remove(base)
         return
@@ -636,12 +650,18 @@ def share_of_people(nt: Numbered) -> tuple[float, str, float | None] | None:
     gives as its users ("one in three staff": the 3 is no head count)."""
     if not _SHARE_CUE.search(nt.text):
         return None
-    m = (_SHARE_OF_PEOPLE.search(nt.text) if _SHARE_USE.search(nt.text) else None) or next(_subject_shares(nt.text), None)
+    m = ((_SHARE_OF_PEOPLE.search(nt.text) if _SHARE_USE.search(nt.text) else None) or next(_subject_shares(nt.text), None)
+         or _SHARE_ALONE.match(nt.text))
     if m is None:
         return None
     share = _share_value(_ShareValues(nt), m)  # type: ignore[arg-type]
     every = nt.values[int(m.group("every")[1:-1])] if m.group("every") else None
-    return (share, _readable(m.group(0), nt), every) if 0 < share < 1 else None
+    if m.re is _SHARE_ALONE:  # its words are the share's own, not the apology around it
+        spans = [m.span(g) for g in ("pct", "count", "frac", "one", "every") if m.group(g) is not None]
+        words = nt.text[min(a for a, _ in spans):max(b for _, b in spans)] + ("%" if m.group("pct") else "")
+    else:
+        words = m.group(0)
+    return (share, _readable(words, nt), every) if 0 < share < 1 else None
 
 
 class _ShareValues:
@@ -1034,13 +1054,16 @@ _LENGTH_FACTOR = (r"(?P<same>(?:the\s+)?same\s+(?:length|size)|(?:just\s+)?as\s+
                   r"(?P<double>twice\s+as\s+long|double\s+the\s+length)|(?P<half>half\s+(?:as\s+long|the\s+length))")
 _RELATIVE_LENGTH = re.compile(
     rf"\b(?P<noun>{_OUT_SIDE}|{_IN_SIDE})\b[^.;!?\x01]{{0,40}}?\b(?:is|are|'s|will\s+be|should\s+be|comes?\s+out|"
-    rf"runs?|stays?|ends?\s+up)\s+(?:(?!half\b|twice\b|double\b)\w+\s+){{0,2}}?(?:{_LENGTH_FACTOR})")
+    rf"runs?|stays?|remains?|keeps?|ends?\s+up)\s+(?:(?!half\b|twice\b|double\b)\w+\s+){{0,2}}?(?:{_LENGTH_FACTOR})")
 
 
 def relative_lengths(text: str) -> list[Relative]:
     """The lengths ``text`` says as a multiple of the other one."""
     out = []
     for m in _RELATIVE_LENGTH.finditer(text) if "long" in text or "length" in text or "size" in text else ():
+        if m.group("same") and re.search(r"\b(?:stays?|remains?|keeps?)\b", m.group(0)) and not re.match(
+                r"\s+as\b", text[m.end():]):
+            continue  # "answers stay the same length": unchanged, not as long as the prompts
         field = "output_tokens" if re.fullmatch(_OUT_SIDE, m.group("noun")) else "prompt_tokens"
         factor = 2.0 if m.group("double") else 0.5 if m.group("half") else 1.0
         out.append(Relative(field, factor, m.group(0)))

@@ -24,6 +24,7 @@ _MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "
 # or of a length or count (shorter, fewer); the others make it bigger
 _SHRINKS = {"strict", "stricter", "tight", "tighter", "fast", "faster", "quick", "quicker", "snappy", "short",
             "shorter", "small", "smaller", "few", "fewer", "low", "lower", "cheap", "cheaper", "aggressive"}
+_OF_TARGETS = {"strict", "tight", "loose", "relaxed", "lenient", "snappy", "aggressive"}
 _AS_ADJ = (r"strict|tight|fast|quick|snappy|short|small|few|low|cheap|aggressive|long|big|large|high|many|much|"
            r"loose|relaxed|lenient|slow|generous|busy|heavy|expensive")
 # the verbs of a change in percent that lower the value ("tighten the TTFT by 20%", "cut the budget by 10%")
@@ -43,6 +44,8 @@ _MULT = re.compile(
     r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"
+    # a fraction of it: "cut the budget by a third", "raise the users by a quarter"
+    r"\bby\s+(?:a|one)\s+(?P<fracby>third|quarter|fifth|tenth)\b|"
     r"\x01(?P<pct2>\d+)\x02\s*(?:%|percent\b)\s*(?:(?P<less>less|lower|fewer|smaller|cheaper|shorter|stricter|"
     r"tighter|faster)|more|higher|extra|bigger|larger|longer|looser|slower)\b")
 # the field a scaling is said of: the nearest of these nouns (traffic when none)
@@ -50,6 +53,8 @@ _SUBJECTS = (
     ("ttft_p95_ms", re.compile(r"\b(?:ttft|time[\s-]to[\s-]first[\s-]token|first[\s-]token)\b")),
     ("itl_p95_ms", re.compile(r"\b(?:itl|tpot|inter[\s-]?token|per[\s-]token\s+latency)\b")),
     ("e2e_p95_ms", re.compile(r"\b(?:e2e|end[\s-]to[\s-]end|total\s+latency|response\s+time)\b")),
+    # the latency targets together: "make both latency targets twice as strict", "halve the SLOs"
+    ("latency", re.compile(r"\b(?:latency|latencies|slos?|(?:latency\s+)?targets)\b")),
     ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
     ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?|summar(?:y|ies)|drafts?|"
                                  r"generations?|translations?)\b")),
@@ -73,6 +78,9 @@ def _factor(m: re.Match, nt: Numbered, before: str) -> float:
         return _MULT_WORDS[word]
     if m.group("n"):
         return nt.values[int(m.group("n"))]
+    if m.group("fracby"):
+        part = {"third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}[m.group("fracby")]
+        return 1 - part if _DOWN_VERB.search(before + " by") else 1 + part
     pct = nt.values[int(m.group("pct") or m.group("pct2"))] / 100
     down = m.group("down") or m.group("less") or (m.group("pct") and _DOWN_VERB.search(before))
     return 1 - pct if down else 1 + pct
@@ -86,7 +94,10 @@ def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:
         if factor <= 0 or factor == 1:
             continue
         window = nt.text[max(0, m.start() - 40): m.end() + 40]
-        out.append((_subject(window, m.start() - max(0, m.start() - 40)), factor, m.span()))
+        subject = _subject(window, m.start() - max(0, m.start() - 40))
+        if subject == "traffic" and m.group("adj") in _OF_TARGETS:
+            subject = "latency"  # "twice as strict" with no noun: a target is what is strict
+        out.append((subject, factor, m.span()))
     return out
 
 
