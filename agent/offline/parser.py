@@ -750,7 +750,7 @@ class _Message(Asking):
                 ms = value * MS_PER_UNIT[unit.group(1)]
                 updates.update(checked({stated[0]: ms}, {stated[0]: f"{value:g} {unit.group(1)}"}, self.facts.problems))
             return
-        target = _context_field(self.asked, self.spec, value)
+        target = self._value_corrected(nt.text[:m.start()], value) or _context_field(self.asked, self.spec, value)
         if target == "option":
             self.intents.append(((0, 0), Intent.SELECT))
             self.options.append(int(value))
@@ -758,6 +758,16 @@ class _Message(Asking):
             updates.update(checked({target: _in_units(target, value)}, {target: f"{value:g}"}, self.facts.problems))
             if not self.asked and self.spec is not None and target in updates:
                 self.guessed.append(target)  # a bare number nobody asked for: which field is a guess
+
+    def _value_corrected(self, before: str, value: float) -> str | None:
+        """'actually it's more like 1,400': a bare number said as a correction is of the value the user gave that it is
+        nearest to (within a factor of 3), whatever was asked last."""
+        if self.spec is None or value <= 0 or not _CORRECTING_CUE.search(before):
+            return None
+        near = [(abs(math.log(value / held)), f) for f in LIMITS if self.spec.stated(f)
+                and isinstance(held := getattr(self.spec, f, None), (int, float)) and held > 0]
+        near = [x for x in near if x[0] < math.log(3)]
+        return min(near)[1] if near else None
 
     def _planned_count(self, updates: dict[str, Any]) -> None:
         """'Maybe 2k users at launch... actually let's plan for 3k', 'Checked with HR. Plan for 3,500.': a bare number to
@@ -906,6 +916,8 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 # a condition's clause, then the order it leads to: "if ml-prod isn't allowed, put it in default" orders
 _CONDITION_THEN_ORDER = re.compile(r"^\W*(?:ok(?:ay)?\W+|right\W+|fine\W+)?(?:if|since|as)\b[^,;.!?]*,\s*(?:then\s+|just\s+|"
                                    r"please\s+)?$")
+_CORRECTING_CUE = re.compile(r"\b(?:actually|more\s+like|closer\s+to|sorry|correction|oops|i\s+meant|we\s+meant|rather|"
+                             r"make\s+that|wait|scratch\s+that)\b")
 _MACHINE_SIZE = re.compile(r"\b([\d.]+) machines x ([\d.]+) GPUs$")
 _MACHINES_LEFT = re.compile(r"\x01(\d+)\x02\s+of\s+(?:the|our|those|them|these)\s*(?:[\w-]+\s+)?(?:servers?|nodes?|machines?|"
                             r"boxes|hosts|systems)?\s*(?:are|is|will\s+be|remain)\s+(?:\w+\s+)?(?:usable|available|working|"

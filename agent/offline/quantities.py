@@ -554,7 +554,8 @@ _NOT_SUBJECT_BEFORE = re.compile(r"(?:\b(?:by|to|than|from|up|down|with|of|over|
 
 # a share said alone, correcting or keeping the one said before: "sorry, a third, not a quarter", "Same 40%."
 _SHARE_ALONE = re.compile(rf"\W*(?:(?:sorry|no|nope|actually|oops|correction|ok|okay|so|and|but|make\s+it|it'?s|the|same|"
-                          rf"still|again|more\s+like|closer\s+to)\W+)*(?:about\s+|around\s+|roughly\s+|~\s*)?{_SHARE}"
+                          rf"still|again|more\s+like|closer\s+to|hmm+|let'?s|(?:size|plan)\s+(?:it\s+)?for|go\s+with)\W+)*"
+                          rf"(?:about\s+|around\s+|roughly\s+|~\s*)?{_SHARE}(?:\s+instead)?"
                           r"(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+[^.!?]{0,30})?\W*$")
 
 
@@ -880,9 +881,15 @@ _WAKE_AFTER = re.compile(r"^\s*(?:or\s+so\s+|or\s+two\s+)?(?:to|for\s+(?:it|the\
                          r"load|come\s+up|scale\s+up)")
 
 
+_MEASURED_BEFORE = re.compile(r"\b(?:median|measured|observed)\b")
+
+
 def _latency(p: _Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
-    if _foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text, m.end()):
-        return []  # read, and set nothing: a network's latency, a start-up time ("a minute to wake up")
+    if (_foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text, m.end())
+            or _MEASURED_BEFORE.search(_clause_before(p.text, m.start()))):
+        # read, and set nothing: a network's latency, a start-up time ("a minute to wake up"), a median measured
+        # ("median latency 3.4 s end to end" of a pilot) is no p95 target
+        return []
     before, after = p.before(m.start()), p.after(m.end())
     label = _LAT_SPECIFIC.match(after.lstrip())
     if label and _LABELS_NEXT.match(p.text, m.end() + len(after) - len(after.lstrip()) + label.end()):
@@ -926,8 +933,8 @@ def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
     value, unit = p.nt.value(m), m.group(2)
-    if unit.startswith("page") and value > 2000:
-        return []  # "Confluence has 38,000 pages": the size of a collection, no document's length
+    if unit.startswith("page") and value > 1000:
+        return []  # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt
     factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
     field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"

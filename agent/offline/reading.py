@@ -18,6 +18,7 @@ from agent.acts import (
 )
 from agent.offline.commands import YES
 from agent.offline.contract import Intent, ParseResult
+from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
 from agent.offline.parser import LIMITS, parse
 from agent.offline.questions import named_fields
@@ -196,6 +197,16 @@ def _restated_whatif(text: str, catalog: Catalog, state: Any) -> ParseResult | N
     return None
 
 
+def _read_words(parsed: ParseResult) -> list[str]:
+    """What a message in another language was read for, in words: its phrases, then the fields read without one."""
+    said = list(parsed.spans.values())
+    for name, value in parsed.updates.items():
+        if name not in parsed.spans and name != "description":
+            items = value if isinstance(value, list) else [value]
+            said.append(f"{name.replace('_', ' ')} {', '.join(str(getattr(v, 'value', v)).split('/')[-1] for v in items)}")
+    return said
+
+
 def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                  spec: DeploymentSpec | None = None, state: Any = None) -> Reading:
     """Everything ``text`` says, as dialogue acts."""
@@ -216,17 +227,21 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
-    parsed = parse(text, catalog, asked=asked or [], spec=spec) if language else None
-    if language and len(parsed.spans) < MIXED_LANGUAGE_FACTS and not any(map(_UNIT_SAID.search, parsed.spans.values())):
+    # the words of other languages that are a number's unit ("1.200 Mitarbeitende", "0,8 Sekunden") read as English
+    glossed = gloss(text)
+    parsed = parse(glossed, catalog, asked=asked or [], spec=spec) if language else None
+    # what was read: its values and lists ("nur Modelle von Mistral"), and an order to deploy ("... default deployen")
+    read = len(set(parsed.spans) | set(parsed.updates) - {"description"}) + (Intent.DEPLOY in parsed.intents) if parsed else 0
+    if language and read < MIXED_LANGUAGE_FACTS and not any(map(_UNIT_SAID.search, parsed.spans.values())):
         return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
     if language:
         # A mixed message ("Chatbot interne pour nos 2 500 agents ... 0,8 s") whose numbers carry English units or
         # product words is read for those, and the reply says that nothing else of it was understood
         notes = notes + [f"This message reads as {language}; I only understand English, so I read just the numbers "
-                         f"and product words in it: {', '.join(parsed.spans.values())}."]
+                         f"and product words in it: {', '.join(_read_words(parsed))}."]
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
-    parsed = parsed or parse(text, catalog, asked=asked or [], spec=spec)
+    parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)
     if parsed.guessed and state is not None and state.comparison is not None:

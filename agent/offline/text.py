@@ -61,6 +61,9 @@ _PROPOSAL = re.compile(
     r"with|on|can\s+we|could\s+we|should\s+we|would\s+(?:it|that|we)|will\s+it|does\s+it|is\s+it\s+(?:cheaper|faster))\b")
 
 
+_LEADERS = re.compile(r"[ \t]*\.{4,}[ \t]*")
+
+
 def normalize(text: str) -> str:
     """NFKC, ASCII quotes/dashes, no control characters, single spaces (case preserved)."""
     if "\r" in text:
@@ -74,6 +77,8 @@ def normalize(text: str) -> str:
     elif "\r" in text or "\x01" in text or "\x02" in text:
         text = _FOLD_RE.sub(lambda m: _FOLD[m.group(0)], text)
     text = _CONTROL.sub(" ", text).replace("\t", " ")
+    if "...." in text:  # a table's dot leaders: "Time to first token, p95 ........ <= 1.2 s"
+        text = _LEADERS.sub(": ", text)
     while "  " in text:  # str.replace halves any run of spaces per pass: log(n) fast passes, no regex
         text = text.replace("  ", " ")
     return text
