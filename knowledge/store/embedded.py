@@ -189,6 +189,9 @@ def _running(pid: int) -> bool:
 START_WAIT_S = 120.0
 
 
+_STARTING = object()  # a postmaster.pid still being written
+
+
 def _get_server(data_dir: Path):
     """pgserver's server of ``data_dir``, waiting for a start that outlasts pgserver's own 10 s."""
     import pgserver  # imported lazily: external-database users never start it
@@ -203,8 +206,11 @@ def _get_server(data_dir: Path):
         if server is None:
             raise
     while time.monotonic() - started < START_WAIT_S:
-        info = PostmasterInfo.read_from_pgdata(data_dir)
-        if info is None or not info.is_running() or info.status == "ready":
+        try:
+            info = PostmasterInfo.read_from_pgdata(data_dir)
+        except (AssertionError, ValueError):  # postgres writes postmaster.pid line by line as it starts (pgserver
+            info = _STARTING                   # asserts all 8 lines): a half-written file is a start under way
+        if info is None or (info is not _STARTING and (not info.is_running() or info.status == "ready")):
             break  # ready, or it died: the start below then tries once more and says why it fails
         time.sleep(0.25)
     with PostgresServer._lock:  # what the rest of pgserver's constructor does once the server runs

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 # Runs in its own process: the start registers exit handlers that stop the server when that process ends.
 _SCRIPT = textwrap.dedent("""
     import subprocess, sys
@@ -29,15 +31,28 @@ _SCRIPT = textwrap.dedent("""
         return real(args, **kwargs)
 
     ps.pg_ctl = slow_machine_pg_ctl
+    if sys.argv[2:] == ["half-written"]:  # the first reads after the timeout find postmaster.pid being written
+        from pgserver.utils import PostmasterInfo
+        read, reads = PostmasterInfo.read_from_pgdata.__func__, []
+
+        def half_written(cls, pgdata):
+            reads.extend([1] if timed_out else [])
+            if 1 <= len(reads) <= 2:
+                PostmasterInfo(["4242", str(pgdata), "1796544707", "5432", "", "", "  1 2"])  # 7 of 8 lines
+            return read(cls, pgdata)
+
+        PostmasterInfo.read_from_pgdata = classmethod(half_written)
     url = EmbeddedServer.url_for(Path(sys.argv[1]))
     with psycopg.connect(url, autocommit=True) as conn:
         print("answer", conn.execute("SELECT 1").fetchone()[0], "after timeout" if timed_out else "no timeout")
 """)
 
 
-def test_a_start_slower_than_pgserver_waits_is_waited_for(tmp_path):
-    r = subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path / "pgdata")], capture_output=True, text=True,
-                       timeout=180)
+@pytest.mark.parametrize("pid_file", ["complete", "half-written"])
+def test_a_start_slower_than_pgserver_waits_is_waited_for(tmp_path, pid_file):
+    """Also while postmaster.pid is half written (seen under load: pgserver asserts its 8 lines)."""
+    r = subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path / "pgdata"), pid_file], capture_output=True,
+                       text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "answer 1 after timeout" in r.stdout, r.stdout + r.stderr[-2000:]
     said = r.stdout + r.stderr
