@@ -34,9 +34,10 @@ install-dev: $(DEV_STAMP)
 run: $(SERVE_STAMP)
 	$(BIN)/compass serve --host $(HOST) --port $(PORT)
 
-# The whole test suite against a real embedded PostgreSQL + pgvector.
+# The whole test suite against a real embedded PostgreSQL + pgvector, one worker per core (each worker starts its
+# own embedded server); the blind dev gate's tests stay together in one worker (they share one run of the rounds).
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -114,3 +114,9 @@ def fast_local(monkeypatch):
     for dep in target.list():
         target.stop(dep.id)
 
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The blind dev gate first: it is most of the run and spreads over every core itself, so under pytest-xdist
+    the other worker runs everything else meanwhile instead of waiting for it at the end."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/evals/test_blind_dev_suite.py")
