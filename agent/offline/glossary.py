@@ -18,7 +18,7 @@ _WORDS: dict[str, str] = {
     # people
     "mitarbeitende": "employees", "mitarbeitenden": "employees", "mitarbeiter": "employees",
     "mitarbeiterinnen": "employees", "beschäftigte": "employees", "nutzer": "users", "nutzerinnen": "users",
-    "nutzende": "users", "benutzer": "users", "anwender": "users", "usuarios": "users", "empleados": "employees",
+    "nutzende": "users", "nutzern": "users", "benutzer": "users", "anwender": "users", "usuarios": "users", "empleados": "employees",
     "trabajadores": "employees", "utilisateurs": "users", "employés": "employees", "salariés": "employees",
     "usuários": "users", "funcionários": "employees", "utenti": "users", "dipendenti": "employees",
     # time units and periods

@@ -75,7 +75,7 @@ them those
 answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
-support supporting ~ + - — , . ! ? : ; ( )""".split())
+support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait""".split())
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 _SELECT_FILLER = set("""ok okay then so let's lets i we want take choose pick use please the that this one is it fine
 good great sounds perfect go with do yes yeah sure thanks looks i'll we'll will like prefer lets""".split())

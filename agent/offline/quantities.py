@@ -344,7 +344,7 @@ def _nodes_gpus(p: _Pass, m: re.Match) -> list[tuple[str, float]]:
 
 
 # the count said in apposition after the GPUs: "the GPUs we own are L40S - 16 of them"
-_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?]{{0,40}}?)?\s*(?:[—–(,:-]\s*)?(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
+_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
 # NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
 _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
                                 r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")
@@ -531,7 +531,7 @@ _USES = re.compile(r"\b(?:use|uses|using)\b")
 # moment", "around 1,000 employees but only ~10% use it daily", "a quarter of our 8,000 employees", "of our 8,000
 # employees, about a third will get access", "one in five of our 3,000 staff" -> the share of the count (concurrent
 # when said so). The share is a percent, a fraction word ("half", "two thirds") or "N in M".
-_SHARE = (rf"(?:(?P<pct>{NUM})\s*%|(?:(?P<count>a|one|{NUM})\s+)?(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)|"
+_SHARE = (rf"(?:(?P<pct>{NUM})\s*(?:%|percent\b|per\s+cent\b)|(?:(?P<count>a|one|{NUM})\s+)?(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)|"
           rf"(?P<one>{NUM})\s*(?:\s(?:in|out\s+of)\s|/)\s*(?P<every>{NUM}))")
 _SHARE_OF = re.compile(rf"{_SHARE}\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?(?P<base>{NUM})")
 _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?:maybe\s+|about\s+|around\s+|roughly\s+|"
@@ -540,7 +540,7 @@ _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?
                           r"first|get|gets|have|has)\s+)*"
                           r"(?:use|uses|using|active|online|on\s+it|logged\s+in|concurrent\w*|at\s+(?:any|the\s+same|once)|"
                           r"access|onboarded|rolled\s+out|in\s+(?:the\s+)?(?:first|pilot|phase))")
-_SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|in|out\s+of)\b")
+_SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|in|out\s+of|percent|cent)\b")
 # a share that is the subject of its clause, the people it counts left to the head count said before: "maybe 60% on a
 # given day would ask it", "roughly 15% are developers who'd get autocomplete", "about a third are coding in the labs",
 # "I'd guess 40% would use it". A share that something else is changed by or compared to ("cut it by 20%", "20% more
@@ -559,7 +559,14 @@ _SHARE_ALONE = re.compile(rf"\W*(?:(?:sorry|no|nope|actually|oops|correction|ok|
                           r"(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+[^.!?]{0,30})?\W*$")
 
 
+# a share "of them" needs no verb: "the pilot group, which is about forty percent of them"
+_SHARE_OF_THEM = re.compile(rf"{_SHARE}\s+of\s+(?:them|those|these|whom)\b")
+
+
 def _subject_shares(text: str):
+    for m in _SHARE_OF_THEM.finditer(text):
+        if not re.search(r"\b(?:by|to|than|up|down)\s*(?:about|around|roughly|~)?\s*$", text[max(0, m.start() - 30):m.start()]):
+            yield m
     for m in _SHARE_SUBJECT.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
         if m.group("frac") and m.group("count") is None and re.search(r"\bthe\s*$", before):
@@ -844,7 +851,9 @@ def _rate_unit(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return _rate(p, m, value / per)
 
 
-_ITEMS_JUST_BEFORE = re.compile(rf"\b{_RATE_NOUN}\s*(?:[-–—:,(]|\s)\s*(?:about|around|roughly|some|~|approx\w*|nearly|over)?\s*$")
+# the items counted, named just before the count: "marketing emails - about 2 million a month" (any plural noun but money)
+_ITEMS_JUST_BEFORE = re.compile(r"\b(?!(?:dollars|euros|pounds|bucks|costs|fees|prices|savings|funds)\b)[a-z]{3,}s\s*"
+                                r"(?:[-–—:,(]|\s)\s*(?:about|around|roughly|some|~|approx\w*|nearly|over)?\s*$")
 
 
 def _rate_per(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:

@@ -231,7 +231,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     glossed = gloss(text)
     parsed = parse(glossed, catalog, asked=asked or [], spec=spec) if language else None
     # what was read: its values and lists ("nur Modelle von Mistral"), and an order to deploy ("... default deployen")
-    read = len(set(parsed.spans) | set(parsed.updates) - {"description"}) + (Intent.DEPLOY in parsed.intents) if parsed else 0
+    read = len(set(parsed.spans) | set(parsed.updates) - {"description", "use_case"}) + (Intent.DEPLOY in parsed.intents) \
+        if parsed else 0
     if language and read < MIXED_LANGUAGE_FACTS and not any(map(_UNIT_SAID.search, parsed.spans.values())):
         return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
     if language:

@@ -369,7 +369,9 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\b(?:on|use|using|allow|with|via|prefer|try|run\s+on|go|do|doing|want|need|take|pick|choose)\s+spot\b|\bpreemptible\b|"
      r"\binterruptible\b|\bpre-emptible\b"),
     (PriceTier.RESERVED_1Y, r"\b(?:(?:1|one)[\s-]*(?:year|yr)|12[\s-]*months?|twelve[\s-]*months?)\s+(?:reserved|reservation|"
-     r"commit(?:ment|ted)?|term|contract|deal|lease)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|\breserved\b|"
+     r"commit(?:ment|ted)?|term|contract|deal|lease)\b|\breserved\s+(?:instances?|capacity|pricing|commitment|for\s+(?:a|one|1)\s+year)\b|"
+     # "reserved" alone is the tier, but not what is reserved for someone ("one box is reserved for the vision team")
+     r"\breserved\b(?!\s+(?:for|by|to)\s+(?!(?:a|one|1)[\s-]+(?:year|yr)))|"
      r"\bcommitted[\s-]use\b|\bsavings\s+plan\b|\b(?:annual|yearly)\s+commit(?:ment)?\b|"
      # the verb: "we'll reserve capacity for a year", "happy to commit to a year", "reserving the GPUs"
      r"\breserv(?:e|ing)\s+(?:the\s+|our\s+|some\s+)?(?:capacity|instances?|gpus?|nodes?|hardware|§+|it|them)\b|"
