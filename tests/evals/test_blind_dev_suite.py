@@ -27,10 +27,6 @@ from evals.scenario import packaged_suites
 from k8s.local.target import LocalTarget
 from tests.cli.helpers import COMPASS
 
-# Under pytest-xdist (make test) the rounds' tests share one worker: they judge one run of the rounds (a module
-# fixture), which another worker would repeat.
-pytestmark = pytest.mark.xdist_group("blind-dev-gate")
-
 MIN_PASS_RATE = 0.9
 # suite -> scenarios it must run at least (each round's own floor keeps a truncated load from passing)
 SUITES = {"blind-dev": 150, "blind2-dev": 150, "blind3-dev": 80, "blind4-dev": 130, "blind5-dev": 120, "blind6-dev": 145,
