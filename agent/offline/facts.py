@@ -69,6 +69,7 @@ class Facts:
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)
     item_counts: list[int] = field(default_factory=list)       # "2M product reviews": a window's count, if any
+    span: tuple[float, str] | None = None                      # "we'd run it for a month": (hours, words), no count
     part_counts: list[int] = field(default_factory=list)       # "each shift handles 4,000 tickets": one part's count
     window_parts: int = 1                                      # "three 8-hour shifts": the parts of the window
     leftover: Numbered | None = None                           # number text after everything was read
@@ -233,8 +234,11 @@ def day_count_in_window(f: Facts) -> None:
 
 # a span of several days the work is spread over: "over the weekend", "within a week", "across 3 days"
 # (the days of a past period are a history, not a span to work through: "2.1M requests over the last 30 days")
-_LONG_SPAN = re.compile(r"\b(?:over|within|in|across|during|throughout)\s+(?:(?:the\s+)?(?P<weekend>(?:long\s+)?weekend)|"
-                        r"(?:\x01(?P<n>\d+)\x02\s*(?P<unit>days|weeks?))|a\s+(?P<week>week|day)|one\s+(?P<one>week|day))\b")
+_LONG_SPAN = re.compile(r"\b(?:over|within|in|across|during|throughout|(?:run|running|process|processing|spread|"
+                        r"go|going)\s+(?:it\s+|them\s+|this\s+|that\s+)?(?:continuously\s+|non-?stop\s+)?(?:for|over))\s+"
+                        r"(?:(?:the\s+)?(?P<weekend>(?:long\s+)?weekend)|(?:\x01(?P<n>\d+)\x02\s*(?P<unit>days|weeks?|months?))|"
+                        r"a\s+(?P<week>week|day|month)|one\s+(?P<one>week|day|month))\b")
+MAX_SPAN_HOURS = 744  # a month at most: beyond it a count is a backlog with no pace said
 
 
 _NOT_TO_SIZE = re.compile(r"\b(?:do\s+not|don'?t|never)\s+size\b|\bnot\s+part\s+of\b|\blast\s+(?:\w+\s+)?$")
@@ -245,9 +249,9 @@ def _span_hours(nt: Numbered, m: re.Match) -> tuple[float, str]:
     if m.group("weekend"):
         return (72.0, "a long weekend") if "long" in m.group("weekend") else (48.0, "the weekend")
     n = nt.values[int(m.group("n"))] if m.group("n") else 1.0
-    day = (m.group("unit") or m.group("week") or m.group("one") or "").startswith("day")
-    words = f"{n:g} {'day' if day else 'week'}{'s' if n != 1 else ''}" if m.group("n") else ("a day" if day else "a week")
-    return n * (24.0 if day else 168.0), words
+    unit = (m.group("unit") or m.group("week") or m.group("one") or "").rstrip("s")
+    words = f"{n:g} {unit}{'s' if n != 1 else ''}" if m.group("n") else f"a {unit}"
+    return n * {"day": 24.0, "week": 168.0, "month": 720.0}[unit], words
 
 
 def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = None) -> str:
@@ -268,7 +272,8 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
             if window is not None:
                 _per_part(nt, m, window, f)
-        elif (span := _LONG_SPAN.search(nt.text)) and not per and "rps" not in f.values and _span_hours(nt, span)[0] <= 336 \
+        elif (span := _LONG_SPAN.search(nt.text)) and not per and "rps" not in f.values \
+                and _span_hours(nt, span)[0] <= MAX_SPAN_HOURS \
                 and not _NOT_TO_SIZE.search(nt.text):
             # "500k documents over the weekend", "1.2M pages within a week": a span longer than a day is no daily
             # window; the work is spread over it evenly, as a batch job
@@ -284,6 +289,10 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
         elif not per or "da" in per:  # a count per day is the window's too, once a window is said
             f.item_counts.append(round(value))
         spans.append(m.span())
+    if not spans and not windowed and (span := _LONG_SPAN.search(nt.text)) and not _NOT_TO_SIZE.search(nt.text) \
+            and _span_hours(nt, span)[0] <= MAX_SPAN_HOURS:
+        f.span = _span_hours(nt, span)  # "about 62,000 theses. We'd run it continuously for a month": the count's span
+        spans.append(span.span())
     return mask(nt.text, spans)
 
 

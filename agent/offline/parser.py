@@ -19,31 +19,22 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline import questions as Q
 from agent.offline.asking import PLAN_MEASURE, Asking
+from agent.offline.corrections import TIME_UNIT, Corrections
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.currency import currency_of, to_usd
 from agent.offline.facts import (Facts, summary_kind as _summary_kind, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, monthly_factor, part_of_people, period_noun, share_of_people, \
-    unit_scale
+from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, part_of_people, share_of_people, unit_scale
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.lexicon import lexical_use_case
+from agent.offline.limits import LIMITS, checked
 from agent.offline.records import structured_rows
 from agent.offline.text import lower_aligned, normalize, scope, self_corrections, sentences, snippet, trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import UseCase
-from knowledge.domain.spec import (
-    MAX_BUDGET_USD,
-    MAX_LATENCY_MS,
-    MAX_RPS,
-    MAX_TOKENS,
-    MAX_USERS,
-    SPEC_FIELDS,
-    DeploymentSpec,
-    implausible_rate_per_user,
-)
+from knowledge.domain.spec import SPEC_FIELDS, DeploymentSpec
 
 DESCRIPTION_CHARS = 300
 MAX_SENTENCES = 60
@@ -57,17 +48,6 @@ _FACTY = re.compile(r"\d|\b(?:gpus?|nvidia|amd|latency|budget|cost|cheap|quality
                     r"accura\w*|correct\w*|expensive|price\w*|money|afford\w*|simultaneous\w*|same\s+time|at\s+once)\b",
                     re.I)
 _WORDY = re.compile(r"[^\W_]")  # a sentence with at least one letter or digit
-# field -> (integer?, upper limit, words for messages)
-LIMITS: dict[str, tuple[bool, float, str]] = {
-    "users": (True, MAX_USERS, "users"), "concurrent_users": (True, MAX_USERS, "concurrent users"),
-    "rps": (False, MAX_RPS, "requests/s"),
-    "peak_rps": (False, MAX_RPS, "peak requests/s"), "prompt_tokens": (True, MAX_TOKENS, "prompt tokens"),
-    "output_tokens": (True, MAX_TOKENS, "output tokens"), "ttft_p95_ms": (False, MAX_LATENCY_MS, "ms TTFT"),
-    "itl_p95_ms": (False, MAX_LATENCY_MS, "ms ITL"), "e2e_p95_ms": (False, MAX_LATENCY_MS, "ms end-to-end"),
-    "budget_monthly_usd": (False, MAX_BUDGET_USD, "USD/month budget"), "max_gpus": (True, 100_000, "GPUs"),
-    "window_hours": (False, 24, "hours in the traffic window"),
-    "window_requests": (True, 10_000_000_000, "requests per window"),
-}
 _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately plan
 approx ish or so tops max maximum at most least probably perhaps like i think guess we have expect estimate the
@@ -127,7 +107,7 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
     return msg.result(seg.own)
 
 
-class _Message(Asking):
+class _Message(Asking, Corrections):
     """Accumulates what the sentences of one message say, then checks it as a whole."""
 
     def __init__(self, catalog: Catalog, asked: tuple[str, ...], spec: DeploymentSpec | None, injected: bool,
@@ -424,6 +404,7 @@ class _Message(Asking):
         self.facts.additive |= f.additive
         self.facts.notes.update(f.notes)
         self.facts.item_counts += f.item_counts
+        self.facts.span = f.span or self.facts.span
         self.facts.part_counts += f.part_counts
         self.facts.window_parts = max(self.facts.window_parts, f.window_parts)
         self.facts.runs = f.runs or self.facts.runs
@@ -534,6 +515,12 @@ class _Message(Asking):
             f.notes["window_requests"] = f"{count:,} per {part} x {f.window_parts} = {out['window_requests']:,}"
         if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
             out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
+        elif f.span and len(set(f.item_counts)) == 1 and not {"rps", "peak_rps", "window_hours"} & set(out):
+            # "about 62,000 theses ... We'd run it continuously for a month": the count spread evenly over the span
+            hours, said = f.span
+            out["rps"] = round(f.item_counts[0] / (hours * 3600), 4)
+            f.notes["rps"] = f"{f.item_counts[0]:,} spread evenly over {said} ({hours:g} h)"
+            out.setdefault("experience_class", "batch")
         if "window_requests" in out and f.runs > 1:  # "2M descriptions over 3 nights, 10pm-6am each": one night's share
             total = out["window_requests"]
             out["window_requests"] = round(total / f.runs)
@@ -582,141 +569,6 @@ class _Message(Asking):
                 use_case = UseCase.LONG_DOCUMENT_SUMMARIZATION
         return use_case.value, trim(self.own_facts[0], DESCRIPTION_CHARS) or None, words
 
-    def _corrected_value(self, updates: dict[str, Any]) -> bool:
-        """"it's 350 now, not 200": the value negated is one the spec holds, so the bare number replaces it."""
-        if self.spec is None:
-            return False
-        for nt in self.leftovers:
-            for m in _NOT_OLD.finditer(nt.text):
-                new = nt.values[int(m.group("new") or m.group("new2"))]
-                old = nt.values[int(m.group("old") or m.group("old2"))]
-                field = next((f for f in LIMITS if (f not in updates or f in self.pasted_fields)
-                              and getattr(self.spec, f, None) == old), None)
-                if field and new != old:
-                    updates.update(checked({field: new}, {field: f"{new:g}, not {old:g}"}, self.facts.problems))
-                    return True
-        return False
-
-    def _requoted_value(self, own: str, updates: dict[str, Any], cleared: list[str]) -> bool:
-        """'the 150 ms I mentioned should've been 250', 're the 600-token inputs I mentioned: ... more like 2,400':
-        a value quoted back as it stands in the spec is a reference to it, not a statement; the bare number the
-        message corrects it to replaces it, in the unit the quote was said in."""
-        if self.spec is None or not _QUOTE_CUE.search(own.lower()):
-            return False
-        quoted = [f for f in LIMITS if f in self.facts.values and getattr(self.spec, f, None) == self.facts.values[f]
-                  or f in cleared and getattr(self.spec, f, None) is not None]
-        # "I said 40 ms ITL, not 400": a number said as not meant is no correction of the quote
-        numbers = [(nt.value(m), nt.text[m.end():m.end() + 12]) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)
-                   if not _NEGATED_NUMBER.search(nt.text[max(0, m.start() - 16):m.start()])]
-        said_as = None
-        if not quoted and len(numbers) >= 2:  # "the 0.2 s I gave you should have been 0.3": a unit no field claimed
-            value, after = numbers[0]
-            value *= 1000.0 if re.match(r"\s*(?:s|secs?|seconds?)\b", after) else 1.0
-            quoted = [f for f in LIMITS if getattr(self.spec, f, None) == value]
-            said_as, numbers = numbers[0][0], numbers[1:]
-        bare = [v for v, _ in numbers]
-        if len(quoted) != 1 or not bare:
-            return False
-        field = quoted[0]
-        unit = _TIME_UNIT.match(numbers[-1][1]) if field in LATENCY_FIELDS else None
-        if unit:  # "the TTFT I gave was wrong; 1.2 seconds": the new number carries its own unit
-            value = bare[-1] * MS_PER_UNIT[unit.group(1)]
-            updates.update(checked({field: value}, {field: f"{bare[-1]:g} {unit.group(1)}"}, self.facts.problems))
-            if field in cleared:
-                cleared.remove(field)
-            return field in updates
-        said = re.search(r"\d+(?:\.\d+)?", self.facts.phrases.get(field, ""))
-        said_value = said_as if said_as is not None else float(said.group(0)) if said else None
-        old = getattr(self.spec, field)
-        scale = old / said_value if said_value and old else 1.0
-        if abs(scale - round(scale)) < 1e-9 and round(scale) in (1, 1000):  # the quote's unit: as said, or s -> ms
-            value = bare[-1] * round(scale)
-            if value != old:
-                updates.update(checked({field: value}, {field: f"{bare[-1]:g}"}, self.facts.problems))
-                if field in cleared:
-                    cleared.remove(field)
-                return field in updates
-        return False
-
-    def _named_field_corrected(self, own: str, updates: dict[str, Any]) -> None:
-        """'the head count I gave at the start was off - it's 2,300': a field named by its noun and said to be wrong,
-        with one number left unread, takes that number (in the field's own unit)."""
-        low = own.lower()
-        if self.spec is None or updates or not _WRONG_CUE.search(low):
-            return
-        named = [f for f in Q.named_fields(low) if f in LIMITS]
-        # a latency in its unit ("the TTFT I gave was wrong; 1.2 seconds"): milliseconds, as the field holds it
-        numbers = [nt.value(m) * (MS_PER_UNIT.get((u := _TIME_UNIT.match(nt.text, m.end())) and u.group(1), 1.0)
-                                  if named and named[0] in LATENCY_FIELDS else 1.0)
-                   for nt in self.leftovers for m in NUM_RE.finditer(nt.text)
-                   if not _OFF_BY.search(nt.text[max(0, m.start() - 16):m.start()])]  # "off by a zero": no value
-        if len(named) == 1 and len(numbers) == 1:
-            updates.update(checked({named[0]: numbers[0]}, {named[0]: f"{numbers[0]:g}"}, self.facts.problems))
-            if named[0] in updates:
-                self.facts.phrases[named[0]] = f"{numbers[0]:g}"
-
-    def _currency_corrected(self, own: str, updates: dict[str, Any]) -> None:
-        """'that's pounds, not dollars', 'the budget was in euros': the budget the spec holds in dollars was said in
-        another currency, so the amount as said is converted (at the dated rate the note names)."""
-        m = _CURRENCY_FIX.search(own.lower())
-        if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
-            return
-        source = self.spec.sources.get("budget_monthly_usd")
-        code = currency_of(m.group("cur") or m.group("cur2"))
-        if code == "USD" or (source is not None and source.note):  # a note: it was converted from another one already
-            return
-        usd, note = to_usd(float(self.spec.budget_monthly_usd), code)
-        updates["budget_monthly_usd"] = usd
-        self.facts.phrases["budget_monthly_usd"] = m.group(0)
-        if note:
-            self.facts.notes["budget_monthly_usd"] = note
-
-    def _period_corrected(self, own: str, updates: dict[str, Any]) -> None:
-        """'the budget was per year, not per month': the monthly budget the spec holds was said for another period,
-        so the amount as said is spread over it."""
-        m = _PERIOD_FIX.search(own.lower())
-        if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
-            return
-        per = m.group("per") or m.group("per2") or m.group("per3")
-        factor = monthly_factor(per)
-        source = self.spec.sources.get("budget_monthly_usd")
-        said = _AMOUNT_AS_SAID.match(source.note or "") if source else None
-        # the amount as it was said ("9,000 a day = 273,600 a month": 9,000), else the monthly amount held
-        amount = float(said.group(1).replace(",", "")) if said else float(self.spec.budget_monthly_usd)
-        if abs(amount * factor - float(self.spec.budget_monthly_usd)) < 0.5:
-            return  # said in that period already
-        updates["budget_monthly_usd"] = round(amount * factor, 2)
-        self.facts.phrases["budget_monthly_usd"] = m.group(0)
-        self.facts.notes["budget_monthly_usd"] = (f"${amount:,.0f} a month" if factor == 1 else
-                                                  f"${amount:,.0f} a {period_noun(per)} = ${amount * factor:,.0f} a month")
-
-    def _machines_recounted(self, own: str, updates: dict[str, Any]) -> None:
-        """'only two of the servers are usable': the GPUs available are that many machines of the size said before
-        ('3 machines x 8 GPUs')."""
-        source = self.spec.sources.get("max_gpus") if self.spec is not None and self.spec.stated("max_gpus") else None
-        size = _MACHINE_SIZE.search(source.note or "") if source else None
-        if size is None or "max_gpus" in updates:
-            return
-        nt = number_text(own.lower())
-        m = _MACHINES_LEFT.search(nt.text)
-        if m and 0 < (n := nt.value(m)) < float(size.group(1)):
-            each = float(size.group(2))
-            updates["max_gpus"] = int(n * each)
-            self.facts.phrases["max_gpus"] = m.group(0)
-            self.facts.notes["max_gpus"] = f"{n:g} machines x {each:g} GPUs"
-
-    def _moved_value(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
-        """'300 is how many are on it at the same time, not the total', '20 rps is our peak': the value the spec
-        holds in one field, said again as its sibling's with a correcting word, moves there (the first is withdrawn)."""
-        if self.spec is None or not _MOVE_CUE.search(own.lower()):
-            return
-        for a, b in _SIBLINGS:
-            for held, said in ((a, b), (b, a)):
-                value = updates.get(said)
-                if (value is not None and held not in updates and held not in cleared and self.spec.stated(held)
-                        and getattr(self.spec, held, None) == value):
-                    cleared.append(held)
-
     def _short_answer(self, own: str, updates: dict[str, Any], cleared: list[str]) -> None:
         """Replies that only make sense given the question: "5000", "yes", "no", "make it 10k"."""
         if self._corrected_value(updates) or self._requoted_value(own, updates, cleared):
@@ -736,7 +588,7 @@ class _Message(Asking):
         # it's more like 1,400 - I forgot the warehouse shifts")
         rest = [n.text for n in self.leftovers if n is not nt]
         clause = _REASON_AFTER.split(nt.text[m.end():], maxsplit=1)[0]
-        unit = _TIME_UNIT.match(clause)
+        unit = TIME_UNIT.match(clause)
         words = re.findall(r"[^\s\x01\x02\d§¤¦]+", NUM_RE.sub(" ", " ".join(rest + [nt.text[:m.start()],
                                                                                    clause[unit.end() if unit else 0:]])))
         if any(w.strip(".,;:!?") not in _FILLER and w.strip(".,;:!?") not in self.consumed for w in words):
@@ -818,39 +670,6 @@ class _Message(Asking):
             self.dont_know += [f for f in self.asked if f not in self.dont_know]
 
 
-# a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
-# the currency of the budget said again: "that's pounds not dollars", "it was in euros, not USD", "I meant GBP"
-_CUR = r"(?P<cur>pounds?(?:\s+sterling)?|gbp|£|quid|euros?|eur|€|francs?|chf|yen|jpy|rupees?|inr|yuan|cny|rmb|cad|aud|" \
-       r"canadian\s+dollars?|australian\s+dollars?)"
-# the period of a budget said again: "the budget was per year, not per month", "that's annual", "I meant 20k a year"
-_PERIOD_FIX = re.compile(
-    r"\b(?:that'?s|it'?s|it\s+was|that\s+was|(?:i|we)\s+meant(?:\s+it)?|the\s+(?:budget|amount|figure|number)\s+(?:is|was|'s))"
-    r"\s+(?:an?\s+|per\s+|each\s+|every\s+)?(?P<per>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b"
-    r"(?:\s+(?:budget|figure|number|amount))?(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:an?\s+|per\s+)?"
-    r"(?:month|monthly))?|\b(?:not|n'?t)\s+(?:an?\s+|per\s+)?(?:month|monthly)\s*,?\s*(?:but\s+|it'?s\s+)?(?:an?\s+|per\s+)?"
-    r"(?P<per2>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b|"
-    # "per month, not per day", "a year rather than a month": the period said first is the right one
-    r"\b(?:per|an?|each)\s+(?P<per3>month|year|quarter|week|day)\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+"
-    r"(?:per|an?|each)\s+(?:month|year|quarter|week|day)\b")
-_CURRENCY_FIX = re.compile(
-    rf"\b(?:that'?s|it'?s|it\s+was|that\s+was|those\s+are|those\s+were|(?:i|we)\s+meant|(?:i|we)\s+mean|the\s+budget\s+"
-    rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
-    rf"|\b(?:not|n'?t)\s+(?:in\s+)?(?:us\s+)?(?:dollars?|usd)\s*,?\s*(?:but\s+|it'?s\s+|they'?re\s+)?(?:in\s+)?"
-    + _CUR.replace("?P<cur>", "?P<cur2>"))
-# a value said to be wrong: "the head count I gave was off", "that TTFT figure is wrong", "I got the budget wrong"
-_WRONG_CUE = re.compile(r"\b(?:was|is|were|are|'s)\s+(?:(?:a\s+bit|way|totally|completely|slightly)\s+)?(?:off|wrong|"
-                        r"incorrect|inaccurate|a\s+typo|a\s+mistake|not\s+right|outdated|out\s+of\s+date|stale)\b|"
-                        r"\boff\s+by\s+(?:a\s+)?(?:zero|factor|order)|"
-                        r"\bgot\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+wrong\b")
-_OFF_BY = re.compile(r"\boff\s+by\s+(?:a\s+|an\s+)?$|\bfactor\s+of\s+$")
-_TIME_UNIT = re.compile(r"\s*(ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?)\b")
-_NEGATED_NUMBER = re.compile(r"\b(?:not|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:the\s+)?$")
-_NOT_OLD = re.compile(
-    rf"\x01(?P<new>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))[^\x01.;?!]{{0,20}}?"
-    rf"\b(?:not|no\s+longer|instead\s+of|rather\s+than)\s+"
-    rf"(?:the\s+)?\x01(?P<old>\d+)\x02|"
-    rf"\bnot\s+\x01(?P<old2>\d+)\x02\s*(?:,|but|anymore|any\s+more)?\s*(?:but\s+|it'?s\s+|now\s+)?"
-    rf"\x01(?P<new2>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))")
 # where a sentence with several withdrawals is cut into its clauses
 _WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
 # a question clause after a statement, set off by a dash, a semicolon or a colon, up to the question mark
@@ -886,12 +705,6 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
 _TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
-# a value quoted back to be corrected: "the 150 ms I mentioned", "should've been", "that figure was off", "more like"
-_QUOTE_CUE = re.compile(r"\b(?:i|we)\s+(?:mentioned|said|gave(?:\s+you)?|quoted|wrote|typed|put\s+down|told\s+you|"
-                        r"specified|stated|entered)\b|\bshould(?:'ve|\s+have)\s+been\b|\bshould\s+(?:be|read|say)\b|"
-                        r"\bfrom\s+(?:my|our|the)\s+(?:first|earlier|previous|last|original|opening)\s+(?:message|note|post)\b|\b(?:was|is)\s+(?:wrong|off|a\s+typo|"
-                        r"incorrect|a\s+mistake|per\s+\w+)\b|\bmore\s+like\b|\bcloser\s+to\b|\breal(?:ly)?\s+(?:average|"
-                        r"number|figure|value)\b")
 # an order to the agent itself: deploy/apply/delete/print ... as an imperative, or "without asking"
 _AGENT_ORDER = re.compile(r"(?:^|[,:;]\s*|\b(?:then|and|now|just)\s+)(?:deploy|apply|delete|remove|print|reveal|show\s+me\s+your|"
                           r"output|dump|grant|override|disable|bypass|skip|execute|run)\b|\bwithout\s+(?:asking|approval|"
@@ -902,10 +715,6 @@ _ORDER = re.compile(r"^\W*(?:[a-z][a-z ]{0,30}:\s*)?(?:please\s+)?(?:set|change|
 # a count of people said of who uses the tool (not of whom the organisation serves)
 _USED_BY = re.compile(r"\b(?:used\s+by|use\s+it|using\s+it|will\s+use|(?:end[\s-])?users?\b|audience|"
                       r"rolled\s+out\s+to)\b")
-# a count or a rate and its sibling (a head count and how many at once; the average and the peak)
-_SIBLINGS = (("users", "concurrent_users"), ("rps", "peak_rps"))
-_MOVE_CUE = re.compile(r"\b(?:not|actually|precise|meant|correction|rather|really|wait|sorry|oops)\b|"
-                       r"\b(?:is|was|are)\s+(?:our|the|my)\b")
 # an exclusion narrowed to what it names: "I only meant no Llama 405B", "we just meant the A10G, not all NVIDIA"
 _ONLY_MEANT = re.compile(r"\b(?:i|we)\s+(?:only|just|really)\s+meant\b|\b(?:i|we)\s+meant\s+(?:only|just)\b|"
                          r"\bmeant\s+only\b|\ball\s+(?:i|we)\s+meant\s+(?:was|is)\b")
@@ -918,11 +727,6 @@ _CONDITION_THEN_ORDER = re.compile(r"^\W*(?:ok(?:ay)?\W+|right\W+|fine\W+)?(?:if
                                    r"please\s+)?$")
 _CORRECTING_CUE = re.compile(r"\b(?:actually|more\s+like|closer\s+to|sorry|correction|oops|i\s+meant|we\s+meant|rather|"
                              r"make\s+that|wait|scratch\s+that)\b")
-_MACHINE_SIZE = re.compile(r"\b([\d.]+) machines x ([\d.]+) GPUs$")
-_MACHINES_LEFT = re.compile(r"\x01(\d+)\x02\s+of\s+(?:the|our|those|them|these)\s*(?:[\w-]+\s+)?(?:servers?|nodes?|machines?|"
-                            r"boxes|hosts|systems)?\s*(?:are|is|will\s+be|remain)\s+(?:\w+\s+)?(?:usable|available|working|"
-                            r"free|up|left|ours|online|running|in\s+service)\b")
-_AMOUNT_AS_SAID = re.compile(r"([\d,.]+) an? \w+ = ")
 _SHARE_OF_WHOLE = re.compile(r"= \d+% of ([\d,]+)$")
 # where a reason starts after a short answer: "more like 1,400 - I forgot the warehouse shifts", "12, since ..."
 _REASON_AFTER = re.compile(r"\s[-–—]+\s|[;:(]|,\s*(?=(?:i|we|they|because|since|as|the|our|that|it'?s|there)\b)|"
@@ -940,37 +744,6 @@ def _clause(text: str, start: int, end: int) -> str:
     lo = max((b for b in breaks if b < start), default=-1) + 1
     hi = min((b for b in breaks if b >= end), default=len(text))
     return text[lo:hi]
-
-
-def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]) -> dict[str, Any]:
-    """Values within DeploymentSpec limits, consistent with each other; the rest explained in ``problems``."""
-    out: dict[str, Any] = {}
-    values = dict(values)
-    per_user = values.pop("rps_per_user", None)
-    if per_user is not None and "rps" not in values and isinstance(values.get("users"), (int, float)):
-        values["rps"] = round(values["users"] * per_user, 4)  # "1,000 people, each sends 10 messages an hour"
-    for name, value in values.items():
-        if name in LIMITS:
-            integer, upper, words = LIMITS[name]
-            number = float(value) if isinstance(value, (int, float)) else math.nan
-            if integer and math.isfinite(number):
-                number = float(round(number))
-            if not math.isfinite(number) or number <= 0 or number > upper:
-                problems.append(f"'{phrases.get(name) or value}' is not a usable value for {name}: "
-                                f"it must be above 0 and at most {upper:,.0f} {words}")
-                continue
-            value = int(number) if integer else number
-        out[name] = value
-    if "users" in out and "rps" in out and (why := implausible_rate_per_user(out["users"], out["rps"])):
-        problems.append(why)
-        del out["users"], out["rps"]
-    _drop_conflict(out, problems, "rps", "peak_rps", lambda a, p: p < a,
-                   lambda a, p: f"the peak ({p:g} req/s) is below the average ({a:g} req/s)")
-    for fast in ("ttft_p95_ms", "itl_p95_ms"):
-        _drop_conflict(out, problems, fast, "e2e_p95_ms", lambda t, e: t > e,
-                       lambda t, e, fast=fast: f"the {fast.split('_')[0].upper()} target ({t:g} ms) is longer than "
-                                               f"the end-to-end target ({e:g} ms)")
-    return out
 
 
 def _targets_only(f: Facts, low: str) -> Facts:
@@ -1001,12 +774,6 @@ def named_use_case(value: str, words: Sequence[str]) -> bool:
     names |= {w.lower() for w in use_case.label.split() if w.isupper()}  # an acronym names it too ("RAG")
     return any(" ".join(w.lower().replace("_", " ").replace("-", " ").split()).removesuffix("s") in names
                for w in words)
-
-
-def _drop_conflict(out: dict[str, Any], problems: list[str], a: str, b: str, bad, message) -> None:
-    if a in out and b in out and bad(out[a], out[b]):
-        problems.append(message(out[a], out[b]))
-        del out[a], out[b]
 
 
 def _context_field(asked: tuple[str, ...], spec: DeploymentSpec | None, value: float) -> str | None:

@@ -209,7 +209,7 @@ _TOK_KW = re.compile(
     r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b)|"
     r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
     r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
-    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\banalys[ie]s\b|\bmemos?\b)")
+    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b)")
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
@@ -608,9 +608,12 @@ def _daily_of_monthly(p: _Pass) -> None:
 _PART_OF_THEM = re.compile(rf"(?P<part>{NUM})\s+of\s+(?:them|those|these|whom)\b")
 
 
-def part_of_people(nt: Numbered, after: int = 0) -> tuple[float, str] | None:
-    """(the count, its words) of a part of a head count said before that uses the tool ('3,000 of them use it')."""
+def part_of_people(nt: Numbered, after: int = 0, found: Sequence[Quantity] = ()) -> tuple[float, str] | None:
+    """(the count, its words) of a part of a head count said before that uses the tool ('3,000 of them use it'); a
+    count already read as something else ('450 of them use it simultaneously': concurrent users) is none."""
     for m in _PART_OF_THEM.finditer(nt.text, after):
+        if any(q.pos <= m.start() < max(q.end, q.pos + 1) for q in found):
+            continue
         if _SHARE_USE.search(nt.text[m.end():m.end() + 60]):
             return nt.values[int(m.group("part")[1:-1])], _readable(m.group(0), nt)
     return None
@@ -621,7 +624,7 @@ def _shares_of_people(p: _Pass) -> None:
     if not people:
         return
     base = people[-1]
-    part = part_of_people(p.nt, base.end) if base.end > 0 else None
+    part = part_of_people(p.nt, base.end, p.found) if base.end > 0 else None
     if part and 0 < part[0] < base.value:
         p.found.append(Quantity(base.field, _int(part[0]), f"{part[0]:,.0f} of {base.value:,.0f}", base.pos, base.end))
         p.found.remove(base)
@@ -744,6 +747,7 @@ def _users_field(m: re.Match, p: "_Pass | None" = None) -> str:
         before, after = re.split(r"[.;!?\n]", p.text[max(0, m.start() - 50):m.start()])[-1], p.text[m.end():m.end() + 90]
         cut = _CLAUSE.search(after)
         after = after[:cut.start()] if cut else after
+        after = after.split("\x01")[0]  # a cue after another count is that count's ("1,100 agents and 450 of them ...")
         clause = [c for c in _CLAUSE.split(before)][-1] if before else ""
         if _CONCURRENT.search(clause) or _CONCURRENT.search(after):
             return "concurrent_users"
@@ -938,12 +942,18 @@ def _clause_before(text: str, pos: int, width: int = 60) -> str:
 _INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+)?$")
 
 
+# a length said again in other units right after itself: "30 pages (~20,000 tokens)", "2 pages / 1,000 tokens"
+_RESTATED = re.compile(r"\s*[(\[/=,~≈-]*\s*(?:i\.?e\.?|that'?s|about|approx\w*|roughly|~|≈)?\s*$")
+
+
 def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
     value, unit = p.nt.value(m), m.group(2)
     if unit.startswith("page") and value > 1000:
-        return []  # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt
+        # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt (left to be
+        # read as work items: "1.2M pages within a week")
+        return None
     factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
     field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
@@ -952,8 +962,9 @@ def _tokens(p: _Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
     other = "output_tokens" if field == "prompt_tokens" else "prompt_tokens"
-    if (any(q.field == field for q in p.found) and not any(q.field == other for q in p.found)
-            and _nearest(_TOK_KW, p.before(m.start(), 25), "") is None):
+    same = [q for q in p.found if q.field == field]
+    if (same and not any(q.field == other for q in p.found) and _nearest(_TOK_KW, _clause_before(p.text, m.start()), "") is None
+            and not _RESTATED.match(p.text[same[-1].end:m.start()])):
         field = other  # "input around 40,000 tokens, and an answer of 3,000 tokens": the second length, its own noun far
     return [(field, _int(value * factor))]
 

@@ -68,9 +68,9 @@ RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+n
                      # "we no longer need fp8", "we don't need the GPU limit any more": withdrawn
                      r"\b(?:i|we)\s+no\s+longer\s+(?P<verb2>need|want|require|have|care\s+about)\b|"
                      # "forget what I said about Llama", "scratch the owned hardware", "ignore the GPU cap I gave"
-                     r"\b(?:forget|scratch|ignore|disregard|drop|strike)\s+(?:(?:about\s+)?what\s+(?:i|we)\s+(?:said|told\s+you|"
+                     r"\b(?:forget|scratch|ignore|disregard)\s+(?:(?:about\s+)?what\s+(?:i|we)\s+(?:said|told\s+you|"
                      r"mentioned|wrote|asked\s+for)\s+(?:about|regarding|on|re)\b|(?=(?:the|my|our|that|this)\s+(?:[\w-]+\s+){0,2}?"
-                     r"(?:hardware|requirement|restriction|constraint|preference|pin|limit|cap|fleet|servers?|cluster)\b))")
+                     r"(?:hardware|fleet|servers?|machines|boxes)\b))")
 _EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
 _TO_EXCLUDE = re.compile(r"\s*to\s+(?:exclude|rule\s+out|ban|remove|drop|avoid)\b")
 # ", just the L4" ends what is withdrawn; "we have just one GPU" is part of it
