@@ -36,10 +36,10 @@ run: $(SERVE_STAMP)
 
 # The whole test suite against a real embedded PostgreSQL + pgvector, one worker per core (each worker starts its
 # own embedded server). A file's tests stay in one worker: the blind dev gate's tests share one run of the rounds
-# (a module fixture). (Not --dist loadgroup: pytest-xdist 3.8 marks groups on Node._nodeid, which pytest 9 no
-# longer reads, so marked groups are split.)
+# (a module fixture), and they go first, as collected (tests/conftest.py), not after the files with more tests.
+# (Not --dist loadgroup: pytest-xdist 3.8 marks groups on Node._nodeid, which pytest 9 no longer reads.)
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
