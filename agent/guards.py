@@ -10,6 +10,7 @@ from __future__ import annotations
 from langchain_core.messages import HumanMessage
 
 from agent.offline import Intent, parse
+from agent.offline.glossary import gloss
 from knowledge.catalog import Catalog
 
 
@@ -21,5 +22,6 @@ def latest_user_text(state) -> str:
 
 
 def deploy_requested(text: str, catalog: Catalog) -> bool:
-    parsed = parse(text, catalog)
+    # read as the message was read: "Bitte in den Namespace default deployen" asks to deploy as "deploy it" does
+    parsed = parse(gloss(text), catalog)
     return Intent.DEPLOY in parsed.intents

@@ -311,6 +311,8 @@ def retraction_clause(low: str) -> tuple[int, int, bool] | None:
             return start, typo.start(), False
         return None
     end = _CLAUSE_END.search(low, m.end())
+    if m.group(0).startswith(("forget", "scratch", "ignore", "disregard")) and end and re.search(r"(?<![\w.])\d", low[end.end():]):
+        return None  # "scratch what I said about the budget - finance says 9,500 a month": a new value, read as one
     verb = m.group("verb") or ""
     # "I never wanted to exclude H100s": what was wanted was an exclusion
     excluding = bool(_EXCLUDING_VERB.match(verb) or _TO_EXCLUDE.match(low, m.end()))
