@@ -55,7 +55,7 @@ _CJK_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(_CJK, key=len, r
 
 
 # a German clock range: "zwischen 9 und 17 Uhr", "von 8 bis 18 Uhr" (hours of the day, 24-hour clock)
-_UHR = re.compile(r"\b(\d{1,2})(?:[.:]00)?\s*(?:uhr\s*)?(?:und|bis|-|–)\s*(\d{1,2})(?:[.:]00)?\s*uhr\b", re.I)
+_UHR = re.compile(r"\b(?:(?:zwischen|von)\s+)?(\d{1,2})(?:[.:]00)?\s*(?:uhr\s*)?(?:und|bis|-|–)\s*(\d{1,2})(?:[.:]00)?\s*uhr\b", re.I)
 # Japanese puts "within" after the time: "1.5秒以内" is "within 1.5 seconds"
 _CJK_WITHIN = re.compile(r"(\d[\d.,]*)\s*(ミリ秒|秒|分|時間)以内")
 _CJK_UNIT = {"ミリ秒": "ms", "秒": "seconds", "分": "minutes", "時間": "hours"}
@@ -66,7 +66,7 @@ def gloss(text: str) -> str:
     """``text`` with the unit words of other languages in English (the rest as it was)."""
     if text.isascii() and not _PATTERN.search(text):
         return text
-    text = _UHR.sub(r"\1:00 to \2:00", text)
+    text = _UHR.sub(r"from \1:00 to \2:00", text)  # the span whole: not "between 8:00 to 16:00"
     text = _PATTERN.sub(lambda m: _WORDS[m.group(0).lower()], text)
     if any(ord(c) > 0x2E80 for c in text):
         text = _CJK_WITHIN.sub(lambda m: f" within {m.group(1)} {_CJK_UNIT[m.group(2)]} ", text)
