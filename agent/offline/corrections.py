@@ -17,7 +17,8 @@ from agent.offline import questions as Q
 from agent.offline.currency import currency_of, to_usd
 from agent.offline.limits import LIMITS, checked
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, monthly_factor, period_noun
+from agent.offline.latency import LATENCY_FIELDS
+from agent.offline.time_units import MS_PER_UNIT, TIME_UNIT, monthly_factor, period_noun
 
 # a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
 # the currency of the budget said again: "that's pounds not dollars", "it was in euros, not USD", "I meant GBP"
@@ -44,7 +45,6 @@ _WRONG_CUE = re.compile(r"\b(?:was|is|were|are|'s)\s+(?:(?:a\s+bit|way|totally|c
                         r"\boff\s+by\s+(?:a\s+)?(?:zero|factor|order)|"
                         r"\bgot\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+wrong\b")
 _OFF_BY = re.compile(r"\boff\s+by\s+(?:a\s+|an\s+)?$|\bfactor\s+of\s+$")
-TIME_UNIT = re.compile(r"\s*(ms|msec|milliseconds?|s|secs?|seconds?|mins?|minutes?)\b")
 _NEGATED_NUMBER = re.compile(r"\b(?:not|never|no\s+longer|instead\s+of|rather\s+than)\s+(?:the\s+)?$")
 _NOT_OLD = re.compile(
     rf"\x01(?P<new>\d+)\x02(?!\s*(?:(?!not\b|now\b)[a-z]{{3,}}|[%$€£]))[^\x01.;?!]{{0,20}}?"

@@ -18,9 +18,13 @@ from agent.offline.importance import said_priority
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
-from agent.offline.quantities import Quantity, Relative, extract, relative_lengths, relative_rates, unit_scale
+from agent.offline.passes import Quantity
+from agent.offline.quantities import extract
+from agent.offline.rates import unit_scale
+from agent.offline.relative import Relative, relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
+from agent.offline.time_units import SECONDS_PER
 from agent.offline.windows import ITEMS, Window, blank, find_window
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import PriceTier, UseCase
@@ -227,7 +231,7 @@ def day_count_in_window(f: Facts) -> None:
     if "rps" in f.values and "window_requests" not in f.values and _PER_DAY_RATE.search(f.phrases.get("rps", "")):
         phrase = f.phrases.pop("rps")
         said = re.match(r"\d+(?:\.\d+)?", phrase)  # the count as said ("30000 questions a day"), not rounded twice
-        count = float(said.group(0)) if said else f.values["rps"] * 86400
+        count = float(said.group(0)) if said else f.values["rps"] * SECONDS_PER["day"]
         f.values.pop("rps")
         f.put("window_requests", round(count), phrase)
 

@@ -24,6 +24,9 @@ _ONES = {
 }
 _SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _VAGUE = {"couple": 2, "few": 3, "several": 5}  # only before a scale: "a few thousand users"
+# fraction words and what they are of one: "a third of that", "two thirds of our staff"
+FRACTIONS = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25,
+             "fifth": 0.2, "fifths": 0.2, "tenth": 0.1, "tenths": 0.1}
 _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "mil": 1e6, "million": 1e6,
            "b": 1e9, "bn": 1e9, "billion": 1e9, "hundred": 100.0, "grand": 1e3,
            # other locales' scale words: German "Mio."/"Mrd.", "mln", Indian "lakh" (1e5) and "crore" (1e7)

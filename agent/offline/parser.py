@@ -19,12 +19,15 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline import questions as Q
 from agent.offline.asking import PLAN_MEASURE, Asking
-from agent.offline.corrections import TIME_UNIT, Corrections
+from agent.offline.corrections import Corrections
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.facts import (Facts, summary_kind as _summary_kind, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
                                  said_scale)
 from agent.offline.numbers import NUM_RE, number_text
-from agent.offline.quantities import LATENCY_FIELDS, MS_PER_UNIT, part_of_people, share_of_people, unit_scale
+from agent.offline.latency import LATENCY_FIELDS
+from agent.offline.rates import unit_scale
+from agent.offline.shares import part_of_people, share_of_people
+from agent.offline.time_units import MS_PER_UNIT, TIME_UNIT
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.typos import correct
 from agent.offline.lexicon import lexical_use_case

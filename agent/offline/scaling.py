@@ -16,10 +16,10 @@ import re
 
 from agent.offline.numbers import Numbered
 
-_MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "twice": 2.0, "triple": 3.0,
-               "triples": 3.0, "tripled": 3.0, "tripling": 3.0, "thrice": 3.0, "threefold": 3.0,
-               "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0, "half": 0.5, "halve": 0.5, "halves": 0.5,
-               "halved": 0.5, "halving": 0.5, "tenfold": 10.0}
+MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "twice": 2.0, "triple": 3.0,
+              "triples": 3.0, "tripled": 3.0, "tripling": 3.0, "thrice": 3.0, "threefold": 3.0,
+              "quadruple": 4.0, "quadruples": 4.0, "quadrupled": 4.0, "half": 0.5, "halve": 0.5, "halves": 0.5,
+              "halved": 0.5, "halving": 0.5, "tenfold": 10.0}
 # "N times as <adjective>": the adjectives that make the measure smaller when said of a latency (stricter, faster)
 # or of a length or count (shorter, fewer); the others make it bigger
 _SHRINKS = {"strict", "stricter", "tight", "tighter", "fast", "faster", "quick", "quicker", "snappy", "short",
@@ -39,7 +39,7 @@ _MULT = re.compile(
     r"(?P<zero_down>\b(?:drop|remove|lose|take\s+off|strip)\w*\s+(?:a|an|one|\x01\d+\x02)\s+(?:\x01\d+\x02|zero)|"
     r"(?:\ba|\ban|\bone|\x01\d+\x02)\s+(?:\x01\d+\x02|zero)\s+too\s+many)(?=\s|$|[.,;!?])|"
     # "half of our 1,200 nurses" is a share of a count (read with the users), no scaling
-    r"\b(?P<word>" + "|".join(sorted(_MULT_WORDS, key=len, reverse=True)) + r")\b"
+    r"\b(?P<word>" + "|".join(sorted(MULT_WORDS, key=len, reverse=True)) + r")\b"
     r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
     r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
@@ -67,7 +67,7 @@ _SUBJECTS = (
 
 def _factor(m: re.Match, nt: Numbered, before: str) -> float:
     if m.group("adj"):
-        k = _MULT_WORDS.get(m.group("asword") or "", 0.0) or (nt.values[int(m.group("asn"))] if m.group("asn") else 0.0)
+        k = MULT_WORDS.get(m.group("asword") or "", 0.0) or (nt.values[int(m.group("asn"))] if m.group("asn") else 0.0)
         return 1 / k if k and m.group("adj") in _SHRINKS else k
     if m.group("zero_up"):
         return 10.0
@@ -75,7 +75,7 @@ def _factor(m: re.Match, nt: Numbered, before: str) -> float:
         return 0.1
     word = m.group("word")
     if word:
-        return _MULT_WORDS[word]
+        return MULT_WORDS[word]
     if m.group("n"):
         return nt.values[int(m.group("n"))]
     if m.group("fracby"):

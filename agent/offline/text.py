@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from agent.offline.time_units import MS_PER_UNIT
+
 # Typographic variants folded to ASCII so one regex covers what phones and word processors produce.
 _FOLD = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u00b4": "'", "\u2032": "'",
@@ -100,13 +102,12 @@ SELF_CORRECTION = re.compile(rf"(?P<old>{_NUMBER_TOKEN})(?P<old_unit>{_UNIT_WORD
 
 _CUE_WORD = re.compile(r"\b(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|correction|scratch|mean|meant|make|should|"
                        r"actually|rather|typo)\b", re.I)
-_TIME_UNITS = {"ms", "msec", "millis", "millisecond", "s", "sec", "second", "min", "minute", "h", "hr", "hour"}
 
 
 def _unit_kind(unit: str) -> str:
     word = unit.strip().lower()
     word = word[:-1] if len(word) > 2 and word.endswith("s") else word
-    return "time" if word in _TIME_UNITS else word
+    return "time" if word in MS_PER_UNIT else word
 
 
 def self_corrections(text: str) -> str:

@@ -1,0 +1,131 @@
+"""Budgets: money a month ("$8k a month", "€120k a year", "budget of 8k") and the GPUs the user can use ("2 nodes
+with 8 H100s each", "one DGX", "GPU count under 10"). Money is read first of all quantities, so "$8k a month" is
+never a rate."""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.currency import currency_of, to_usd
+from agent.offline.numbers import NUM
+from agent.offline.passes import Pass, whole
+from agent.offline.people import USER_NOUNS
+from agent.offline.time_units import monthly_factor, period_noun
+
+_BUDGET_CUR = re.compile(
+    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
+    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|"
+    rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
+    rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h)\b|"
+    r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b|"
+    # "$48,000 for the year", "€90k for the quarter", "20k over the whole year"
+    r"^\s*(?:usd|dollars)?\s*(?:\w+\s+)?(?:for|over|across|in)\s+(?:the|a|one|this|each|every)\s+"
+    r"(?:whole\s+|full\s+|entire\s+|fiscal\s+|financial\s+|calendar\s+|school\s+|academic\s+)?(year|quarter|month|week)\b")
+# the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
+_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
+_NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat|pop|head|"
+                           r"licen[cs]e|person|employee|developer|dev|request|query|call)|"
+                           # money the organisation has or makes, not what it spends on this
+                           r"^\s*(?:\w+\s+)?(?:of|in)\s+(?:assets|revenue|turnover|deposits|sales|funding|profits?|"
+                           r"savings|loans|mortgages|capital|aum)\b|^\s*(?:in\s+)?(?:revenue|turnover|arr|aum)\b")
+
+_BUDGET_KW = re.compile(
+    rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
+    rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
+    rf"seconds?\b|hours?\b))"
+    # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
+    rf"(?!\s*(?:new\s+|more\s+|extra\s+|additional\s+|full[\s-]time\s+)?(?!(?:dollars|euros|pounds|bucks|francs|rupees|"
+    rf"usd|eur|gbp|chf|thousands|millions|grand)\b)[a-z]{{3,}}s\b)|"
+    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
+_GPUS_UNIT = re.compile(
+    rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
+    rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
+_NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", "two HGX A100 servers (8 GPUs each)"
+    rf"{NUM}\s*(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances)\s*"
+    rf"(?:with|of|x|,|\(|each\s+with)?\s*{NUM}\s*"
+    r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
+# the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
+_NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"
+                            r"(?:nodes?|servers?|machines?|boxes|hosts|instances|systems?|chassis)\b")
+# some of the machines said to be unavailable: "two DGX boxes (8 GPUs each), but one is booked for training"
+_MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*{NUM}\s+(?:of\s+(?:them|those)\s+)?"
+                             r"(?:is|are|'s|stays?|remains?)\s+(?:\w+\s+)?(?:booked|reserved|used|taken|dedicated|out|down|"
+                             r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training)\b")
+
+
+def _nodes_gpus(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    nodes, each = p.nt.value(m, 1), p.nt.value(m, 2)
+    taken = _MACHINES_TAKEN.match(p.nt.text, m.end())
+    p.notes["max_gpus"] = f"{nodes:g} machines x {each:g} GPUs"
+    if taken and 0 < (n := p.nt.value(taken)) < nodes:
+        p.notes["max_gpus"] = f"{nodes - n:g} of {nodes:g} machines x {each:g} GPUs"
+        nodes -= n
+    return [("max_gpus", whole(nodes * each))]
+
+
+# the count said in apposition after the GPUs: "the GPUs we own are L40S - 16 of them"
+_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
+# NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
+_EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
+                                r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")
+_GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
+# the count of GPUs named by its noun and limited: "GPU count must stay under 10", "number of GPUs: at most 6"
+_GPUS_KW = re.compile(
+    rf"\b(?:gpu\s+count|number\s+of\s+(?:gpus?|cards|§+)|total\s+(?:gpus?|§+)|gpu\s+(?:cap|limit|ceiling|budget))\b"
+    rf"[^\x01.;]{{0,25}}?(?:under|below|at\s+most|max(?:imum)?|no\s+more\s+than|less\s+than|fewer\s+than|up\s+to|<=?|≤|"
+    rf"is|of|=|:)\s*{NUM}(?!\s*(?:%|[a-z]))")
+
+
+def read_money(p: Pass) -> None:
+    """Amounts with a currency."""
+    p.run(_BUDGET_CUR, lambda m: _budget(p, m))
+
+
+def read_gpus(p: Pass) -> None:
+    """Counts of GPUs and of machines of GPUs."""
+    nt = p.nt
+    p.run(_NODES_GPUS, lambda m: _nodes_gpus(p, m))
+    p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", whole(abs(nt.value(m))))])  # "L40S - 16 of them": a dash, no minus
+    p.run(_EIGHT_GPU_SYSTEMS, lambda m: [("max_gpus", whole(nt.value(m) * 8))])
+    p.run(_NODES_OF_GPUS, lambda m: _nodes_gpus(p, m))
+    p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
+    p.run(_GPUS_KW, lambda m: [("max_gpus", whole(nt.value(m)))])
+
+
+def read_budget_keyword(p: Pass) -> None:
+    """A number after a budget word ("budget of 8k")."""
+    p.run(_BUDGET_KW, lambda m: _budget(p, m))
+
+
+# "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
+# value said wrong, not the budget
+_NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
+
+
+def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    value = p.nt.value(m, m.lastindex or 1)
+    if m.lastindex and _NEGATED_LEAD.search(p.text[m.start():m.start(m.lastindex)]):
+        return []
+    after = p.after(m.end())
+    if _NOT_A_BUDGET.match(after):
+        return None
+    period = _PERIOD_AFTER.match(after)
+    unit = next(g for g in period.groups() if g) if period else None
+    if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
+        unit = before.group(1)
+    factor = monthly_factor(unit or "month")
+    usd, note = to_usd(value * factor, currency_of(m.group(0)))
+    if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
+        note = f"{value:,.0f} a {period_noun(unit)} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
+    if note:
+        p.notes["budget_monthly_usd"] = note
+    return [("budget_monthly_usd", round(usd, 2))]
+
+
+def _gpus(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if _GPUS_NOT_A_LIMIT.match(p.after(m.end())) or re.search(r"\b(?:each|per)\s*$", p.before(m.start())):
+        return None
+    value = p.nt.value(m) if m.group(1) is not None else 1.0
+    return [("max_gpus", whole(value))]

@@ -1,0 +1,123 @@
+"""Latency targets and their units: "TTFT under 300 ms", "answers within 5 seconds", "30 tokens/s per user" (a
+streaming speed: the time between tokens), "ttft 200" (a bare number after its keyword). Which of the three p95
+targets a number sets comes from the nearest keyword; a network's latency or a start-up time sets none."""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.numbers import NUM, sig
+from agent.offline.passes import LABELS_NEXT, Pass, clause_before, nearest
+from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT
+
+LATENCY_FIELDS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
+
+# a streaming speed, per user: "50 tokens per second" (ITL = 1000 / rate)
+_TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+)(?:s|sec|second)\b|"
+                         rf"{NUM}\s*tok/s\b")
+_AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughput)\b")
+_LATENCY_UNIT = re.compile(rf"{NUM}\s*{DURATION_UNIT}")
+_LAT_SPECIFIC = re.compile(
+    r"(?P<ttft_p95_ms>\bttft\b|time[\s-]+to[\s-]+first[\s-]+(?:token|byte|word)|\bfirst[\s-]+(?:token|word|byte|"
+    r"chunk)|\bstart(?:s|ing)?\b|\bbegin(?:s|ning)?\b|\binitial\s+response|\bfirst\s+(?:answer|response))|"
+    r"(?P<itl_p95_ms>\bitl\b|inter[\s-]?token|between\s+tokens|per[\s-]+(?:output[\s-]+)?token|\btpot\b|\btbt\b|"
+    r"\b(?:each|every|a|one)\s+(?:new\s+|output\s+|next\s+|subsequent\s+)?token\b|\btoken\s+every\b|"
+    r"token[\s-]+latency|token[\s-]+to[\s-]+token)|"
+    r"(?P<e2e_p95_ms>\be2e\b|end[\s-]+to[\s-]+end|\btotal\b|\b(?:full|complete|whole|entire)\s+(?:answer|"
+    r"response|reply|summary|output)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b)")
+_LAT_GENERIC = re.compile(
+    r"\blatency\b|response\s+times?|\brespon(?:d|ds|se|ses)\b|\banswers?\b|\brepl(?:y|ies)\b|\btakes?\b|"
+    r"\bwait\b|\bsla\b|\bslo\b|\bunder\b|\bbelow\b|\bwithin\b|less\s+than|at\s+most|\bp9[59]\b|<")
+_LAT_KW = re.compile(
+    rf"\b(ttft|time\s+to\s+first\s+token|itl|tpot|inter[\s-]?token\s+latency|e2e|end[\s-]+to[\s-]+end|latency)\s*"
+    rf"(?:p9[59]\s*)?(?:of|is|:|=|under|below|<=?|at\s+most|around|about|~|max(?:imum)?|target|to|\s)*"
+    # a few words may stand between the keyword and a bare number that a cue introduces ("ttft can be a bit looser,
+    # say 300")
+    rf"(?:(?:[a-z',]+\s+){{1,5}}?(?:say|like|maybe|around|about|to|at|be|of|now)\s*,?\s*)?{NUM}"
+    r"(?!\s*(?:%|[a-z]))")
+
+
+def read_streaming_speed(p: Pass) -> None:
+    """A speed in tokens a second, read before the rates ("50 tokens/s" is no request rate)."""
+    p.run(_TOKEN_RATE, lambda m: _token_rate(p, m))
+
+
+def read_latencies(p: Pass) -> None:
+    """Durations with their unit."""
+    p.run(_LATENCY_UNIT, lambda m: _latency(p, m, p.nt.value(m) * MS_PER_UNIT[m.group(2)], unit=m.group(2)))
+
+
+def read_latency_keywords(p: Pass) -> None:
+    """A bare number after a latency keyword ("TTFT 200")."""
+    p.run(_LAT_KW, lambda m: _latency_kw(p, m))
+
+
+def read_corrected_latency(p: Pass) -> None:
+    wrong = next((q.field for q in p.negated if q.field in LATENCY_FIELDS), None)
+    if wrong:  # "meant 3 seconds, not 300 ms": the bare duration corrects the field of the negated one
+        p.run(_LATENCY_UNIT, lambda m: [(wrong, sig(p.nt.value(m) * MS_PER_UNIT[m.group(2)], 6))])
+
+
+def _token_rate(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    # "50 tokens per second" per user is a streaming speed: ITL = 1000 / rate. An aggregate rate is not.
+    if _AGGREGATE.search(p.before(m.start()) + p.after(m.end())):
+        return []
+    value = p.nt.value(m)
+    return [("itl_p95_ms", sig(1000.0 / value))] if value > 0 else [("itl_p95_ms", value)]
+
+
+# the latency of something that is not the model's serving: the network, a link, a lookup before the model is
+# called ("our campus-to-cloud latency is about 70 ms, which we can't change", "retrieval adds ~150 ms"): a fact, no SLO
+_FOREIGN_LATENCY = re.compile(
+    r"\b(?:network|campus[\s-]to[\s-]cloud|office[\s-]to[\s-]cloud|internet|wan|vpn|link|connection|ping|rtt|"
+    r"transatlantic|cross[\s-]region|retrieval|vector\s+(?:db|database|search|store)|embeddings?|database|db|"
+    r"api\s+gateway|proxy|load\s+balancer|firewall)\b")
+
+
+def _foreign_latency(p: Pass, at: int) -> bool:
+    clause = clause_before(p.text, at)
+    foreign = [x.start() for x in _FOREIGN_LATENCY.finditer(clause)]
+    own = [x.start() for x in _LAT_SPECIFIC.finditer(clause)]
+    return bool(foreign) and (not own or max(own) < max(foreign))
+
+
+_WAKE_AFTER = re.compile(r"^\s*(?:or\s+so\s+|or\s+two\s+)?(?:to|for\s+(?:it|the\s+\w+)\s+to)\s+(?:wake|start|spin|warm|boot|"
+                         r"load|come\s+up|scale\s+up)")
+
+
+_MEASURED_BEFORE = re.compile(r"\b(?:median|measured|observed)\b")
+
+
+def _latency(p: Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
+    if (_foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text, m.end())
+            or _MEASURED_BEFORE.search(clause_before(p.text, m.start()))):
+        # read, and set nothing: a network's latency, a start-up time ("a minute to wake up"), a median measured
+        # ("median latency 3.4 s end to end" of a pilot) is no p95 target
+        return []
+    before, after = p.before(m.start()), p.after(m.end())
+    label = _LAT_SPECIFIC.match(after.lstrip())
+    if label and LABELS_NEXT.match(p.text, m.end() + len(after) - len(after.lstrip()) + label.end()):
+        after = ""
+    field = nearest(_LAT_SPECIFIC, before, after)
+    if field is None:
+        asked = p.first_asked(LATENCY_FIELDS)
+        if asked:
+            field = asked
+        elif _LAT_GENERIC.search(before) or _LAT_GENERIC.match(after.lstrip()):
+            field = "ttft_p95_ms" if ms < 1000 else "e2e_p95_ms"
+        elif MS_PER_UNIT[unit] == 1.0:  # said in milliseconds
+            field = "ttft_p95_ms" if ms < 1000 else "e2e_p95_ms"
+        else:
+            return None  # "within 2 weeks", "5 minutes of setup": a time, but not a latency target
+    return [(field, sig(ms, 6))]
+
+
+def _latency_kw(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    key, value = m.group(1), p.nt.value(m, 2)
+    field = ("itl_p95_ms" if key in ("itl", "tpot") or "token" in key and "first" not in key else
+             "e2e_p95_ms" if key in ("e2e",) or key.startswith("end") else "ttft_p95_ms")
+    if key == "latency":
+        field = p.first_asked(LATENCY_FIELDS) or "ttft_p95_ms"
+    # Without a unit: ITL is always ms; small TTFT/E2E numbers are seconds ("e2e 5").
+    ms = value if field == "itl_p95_ms" or value >= 10 else value * 1000
+    return [(field, sig(ms, 6))]

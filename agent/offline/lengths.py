@@ -1,0 +1,121 @@
+"""Token lengths of prompts and outputs: "2k-token prompts", "answers of 300 words", "30 pages", "2k in / 256 out",
+"prompts ~3k tokens, answers 400" (a unit said once covers the parallel length), "8k context"."""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.numbers import NUM
+from agent.offline.passes import Pass, clause_before, nearest, whole
+from agent.offline.rates import PER_TIME
+
+WORDS_TO_TOKENS = 1.33   # English words per token, inverted
+PAGE_TOKENS = 500        # a dense page of prose
+LINE_TOKENS = 10         # a line of code
+CHARS_PER_TOKEN = 4
+
+TOKEN_FIELDS = ("prompt_tokens", "output_tokens")
+
+_TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+# a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
+_IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*{NUM}\s*(?:tokens?\s+|"
+                          rf"toks?\s+)?out\b")
+_TOKENS_IN_OUT = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?(in|out)\b(?!\s+(?:the|a|an|our|of|to)\b)")
+_CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:\s+(?:window|length))?|ctx)\b")
+_TOK_KW = re.compile(
+    r"(?P<prompt_tokens>\bprompts?\b|\binputs?\b|\bcontext\b|\bquestions?\b|\bquer(?:y|ies)\b|\bdocuments?\b|"
+    r"\bdocs?\b|\bpdfs?\b|\bfiles?\b|\breports?\b|\bcontracts?\b|\btickets?\b|\bemails?\b|\btranscripts?\b|"
+    r"\bbooks?\b|\bpapers?\b|\bin\b|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
+    r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b)|"
+    r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
+    r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
+    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b)")
+
+# a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
+# outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
+_TOK_NOUN = r"(?P<kw>prompts?|inputs?|outputs?|completions?|generations?|isl|osl)"
+_TOKENS_KW = re.compile(
+    rf"\b{_TOK_NOUN}\s*(?:(?:length|size|tokens?|toks?|are|is|of|around|about|roughly|approx\w*|typically|usually|"
+    rf"average|averaging|avg|mean|more\s+like|closer\s+to|nearer|actually|really|now|=|:|~)\s*)*{NUM}"
+    rf"(?=\s*(?:$|[,.;:)!?\x01]|(?:and|or|but|while|with|each|on\s+average|avg|average|mean|typically|in|out|for|tokens?|"
+    rf"actually|really|now|then|instead|tops|max|these\s+days|per\s+"
+    rf"(?:request|call|query|message|prompt))\b))|"
+    rf"{NUM}\s+(?:is|are)\s+(?:the\s+|our\s+)?(?P<kw2>prompts?|inputs?|outputs?|completions?|generations?)\b")
+# A unit said once covers a parallel length said without it ("tickets ~1,200 tokens, summaries ~100", "prompts around
+# 3k tokens, answers 400"): once a sentence has measured one side in tokens, a bare number after a noun of the other
+# side (what is read, what is written) is that side's length in tokens.
+_ELLIPSIS_NOUNS = (r"(?:(?P<prompt_tokens>prompts?|inputs?|context|questions?|quer(?:y|ies)|documents?|docs?|pdfs?|"
+                   r"files?|reports?|contracts?|tickets?|e-?mails?|transcripts?|messages?|articles?|pages?|texts?|"
+                   r"filings?|chats?|conversations?)|(?P<output_tokens>outputs?|answers?|respons(?:e|es)|repl(?:y|ies)|"
+                   r"completions?|generations?|summar(?:y|ies)|translations?|drafts?|descriptions?|results?|posts?|out))")
+_TOKENS_ELLIPSIS = re.compile(
+    rf"\b{_ELLIPSIS_NOUNS}\s*(?:(?:are|is|of|around|about|roughly|approx\w*|typically|usually|maybe|perhaps|average|"
+    rf"averaging|avg|mean|run(?:s|ning)?\s+(?:to|at)|come\s+(?:to|in\s+at)|up\s+to|at\s+most|under|closer\s+to|"
+    rf"more\s+like|like|only|just|=|:|~)\s*)*{NUM}\s*(?:or\s+so|ish)?(?=\s*(?:$|[,.;:)!?\x01(]|(?:and|or|but|while|with|"
+    rf"each|on\s+average|max|tops|at\s+most|apiece)\b))")
+
+_INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+)?$")
+
+
+# a length said again in other units right after itself: "30 pages (~20,000 tokens)", "2 pages / 1,000 tokens"
+_RESTATED = re.compile(r"\s*[(\[/=,~≈-]*\s*(?:i\.?e\.?|that'?s|about|approx\w*|roughly|~|≈)?\s*$")
+
+
+def read_lengths(p: Pass) -> None:
+    """Lengths with their unit, and in/out pairs."""
+    nt = p.nt
+    p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
+    p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
+    p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
+          if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
+    if any(q.field in TOKEN_FIELDS for q in p.found) or p.first_asked(TOKEN_FIELDS):  # "2k tokens in and ~300 out"
+        p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
+                                          whole(nt.value(m)))])
+
+
+def read_bare_lengths(p: Pass, lengths_said: bool) -> None:
+    """Lengths after a prompt or output noun without a unit; ``lengths_said``: an earlier sentence of the message
+    measured prompts or outputs in tokens."""
+    p.run(_TOKENS_KW, lambda m: _tokens_kw(p, m))
+    if lengths_said or any(q.field in TOKEN_FIELDS for q in p.found):
+        p.run(_TOKENS_ELLIPSIS, lambda m: _tokens_ellipsis(p, m))
+
+
+def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if PER_TIME.match(p.after(m.end())):
+        return []  # "5M tokens a day" is a volume, not a prompt length
+    value, unit = p.nt.value(m), m.group(2)
+    if unit.startswith("page") and value > 1000:
+        # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt (left to be
+        # read as work items: "1.2M pages within a week")
+        return None
+    factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
+              LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
+    field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
+             nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
+             nearest(_TOK_KW, clause_before(p.text, m.start()), ""))  # "output one paragraph, ~150 tokens"
+    if field is None:
+        field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
+    other = "output_tokens" if field == "prompt_tokens" else "prompt_tokens"
+    same = [q for q in p.found if q.field == field]
+    if (same and not any(q.field == other for q in p.found) and nearest(_TOK_KW, clause_before(p.text, m.start()), "") is None
+            and not _RESTATED.match(p.text[same[-1].end:m.start()])):
+        field = other  # "input around 40,000 tokens, and an answer of 3,000 tokens": the second length, its own noun far
+    return [(field, whole(value * factor))]
+
+
+def _tokens_kw(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    noun = m.group("kw") or m.group("kw2")
+    value = p.nt.value(m, 2 if m.group("kw") else 3)  # the number's group in whichever alternative matched
+    if value < 16:
+        return None  # "2 outputs": a count, never a length in tokens
+    field = "prompt_tokens" if noun.startswith(("prompt", "input", "isl")) else "output_tokens"
+    return [(field, whole(value))]
+
+
+def _tokens_ellipsis(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    field = "prompt_tokens" if m.group("prompt_tokens") else "output_tokens"
+    value = p.nt.value(m, 3)  # the number's group, after the two named noun groups
+    if value < 16 or any(q.field == field for q in p.found):
+        return None  # the side already has its length; "2 answers" is a count, never a length
+    return [(field, whole(value))]

@@ -1,0 +1,232 @@
+"""Head counts: "2,000 employees", "350 dispatchers and 40 supervisors" (one head count), "four teams of 25
+engineers", "our 1.2k-strong sales team", "300 at the same time" (concurrent users), "40,000 monthly actives, about
+6,000 on a typical weekday" (the day's count)."""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.numbers import NUM
+from agent.offline.passes import CORRECTING, Pass, Quantity, readable, whole
+
+# the nouns people are counted in ("2,000 employees", "350 dispatchers"; misspellings users type included)
+USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|clients?|agents?|developers?|devs|"
+              r"engineers?|programmers?|coders?|students?|members?|seats?|subscribers?|visitors?|patients?|"
+              r"lawyers?|attorneys?|paralegals?|analysts?|colleagues?|workers?|shoppers?|learners?|readers?|"
+              r"accounts?|mau|dau|wau|reps?|representatives?|operators?|researchers?|writers?|marketers?|"
+              r"translators?|teachers?|doctors?|nurses?|traders?|callers?|residents?|citizens?|humans?|folks?|"
+              r"managers?|supervisors?|executives?|officers?|directors?|leads?|technicians?|consultants?|advisors?|"
+              r"advisers?|associates?|partners?|stakeholders?|volunteers?|trainees?|interns?|professors?|tutors?|"
+              r"recruiters?|accountants?|auditors?|underwriters?|adjusters?|brokers?|bankers?|dispatchers?|drivers?|"
+              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|"
+              r"passengers?|fans?|players?|gamers?|viewers?|listeners?|authors?|journalists?|reporters?|editors?|"
+              r"designers?|architects?|scientists?|chemists?|biologists?|testers?|admins?|administrators?|moderators?|"
+              r"salespeople|sales\s+reps?|individuals?|clinicians?|physicians?|pharmacists?|caregivers?|therapists?|"
+              r"dentists?|surgeons?|radiologists?|paramedics?|clerks?|solicitors?|barristers?|marketers?|"
+              r"planners?|specialists?|experts?|officials?|inspectors?|investigators?|investors?|clients?|"
+              r"employes|emplyees|empolyees|usres|uers|teammates?|colleagues?|coworkers?|co-workers?|devops|sres?|"
+              r"analysts?|lawyers?|nurses?|agents?|customers?|people|persons?|ppl|"
+              # people nouns without an agent ending, and clipped role names ("500 techs", "350 AEs")
+              r"pupils?|kids|children|parents|athletes?|alumni|personnel|faculty|crew|crews|patrons?|tourists?|"
+              r"techs?|execs?|mgrs|aes|sdrs?|bdrs?|csms?|pms|ftes?|ics|vets|medics?|cadets?|soldiers?|staffers?|"
+              r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae|actives|"
+              r"maus|daus|waus|counsel|personnel|police|clergy|staff|handlers?|evaluators?|reviewers?|examiners?|assessors?|"
+              r"fee[\s-]earners?|case\s?workers?|coordinators?|instructors?|lecturers?|buyers?|planners?)")
+_NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
+                r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
+
+# a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
+_PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
+                       r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
+                       r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
+                       r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)")
+# a people noun may be the head of a compound written as one word ("25 copywriters", "40 caseworkers")
+_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+(?:and|&)\s+)?"  # "180 engine and gameplay programmers"
+                         rf"(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"
+                         rf"(?:(?!screw|re(?=members|agents))[a-z]{{2,8}}(?={USER_NOUNS}\b))?{USER_NOUNS}\b"
+                         + _PEOPLE_AS_MODIFIER)
+# A people noun not in the list, known by its form (agent nouns: "linesmen", "call handlers", "civil servants"),
+# counted only where a count of people is expected: "for N ...", "N ... use it", "our N ...". Things with the same
+# endings (documents, servers, orders, errors) are no people.
+_NOT_PEOPLE = (r"(?!(?:[a-z]*ments?|documents|servers|containers|characters|letters|chapters|papers|numbers|orders|"
+               r"parameters|vectors|clusters|computers|layers|answers|centers|filters|headers|counters|markers|"
+               r"transformers|folders|registers|errors|factors|sectors|colors|colours|doors|floors|monitors|"
+               r"processors|connectors|tensors|vendors|mirrors|cursors|meters|liters|litres|newsletters|posters|"
+               r"banners|stickers|routers|trackers|loggers|timers|containers|incidents|events|contents|percents|"
+               r"variants|plants|restaurants|intents|gigabytes|terabytes|dollars|hours|minutes|seconds|others|"
+               r"quarters|thousands|millions|tokens|prompts|outputs|requests|queries|tickets|questions)\b)")
+_PERSON_FORM = r"(?:[a-z]+(?:ers|ors|ists|ians|eers|men|ees|ants|ents|ives|ppl)|ppl|folk|staff)"
+_USERS_FORM = re.compile(
+    rf"(?:\b(?:for|our|with|serving|serve|supporting|support|by)\s+(?:about\s+|around\s+|roughly\s+|approx\w*\s+|"
+    rf"~\s*|some\s+|up\s+to\s+|over\s+|nearly\s+|almost\s+)?){NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+(?:(?:and|or|&)\s+)?){{0,2}}?"
+    rf"{_NOT_PEOPLE}{_PERSON_FORM}\b|"
+    rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{_NOT_PEOPLE}{_PERSON_FORM}\s+(?:will\s+|would\s+|who\s+|that\s+)?"
+    r"(?:use|using|uses|log\s+in|access)\b|"
+    # any plural noun that talks to the tool is people ("1,100 pupils would chat with it", "3,000 alumni ask it")
+    rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?{_NOT_PEOPLE}[a-z]+(?:s|i|ren|people|staff|folk)\s+(?:(?:will|would|could|"
+    r"might|can|who|that|then|also|regularly|daily|each|mostly)\s+){0,2}(?:chat|talk|speak|ask|query|consult|"
+    r"message|interact|log\s+in)\w*\s+(?:with\s+|to\s+)?(?:it|the\s+(?:bot|tutor|assistant|ai|tool|agent|app|coach|"
+    r"chatbot|model|system))\b|"
+    rf"{NUM}\s*[^\W\d_]+\s+\(\s*{USER_NOUNS}\s*\)|"
+    # an item of a list that is only a count of people ("prompts ~1k tokens, outputs ~300, 50 merchandisers.")
+    rf"(?:^|(?<=[,;:(])|(?<=\band\s))\s*(?:about\s+|around\s+|~\s*|roughly\s+|some\s+)?{NUM}\s*\+?\s*"
+    rf"(?:[a-z][a-z-]*\s+)?{_NOT_PEOPLE}{_PERSON_FORM}(?=\s*(?:$|[.,;:)!?]))")
+# "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
+_USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
+                           r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
+                           r"app|service|system))\b")
+# a group's size said as its strength: "our 1.2k-strong sales team", "a team 40 strong", "a workforce of 3,000"
+_USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:team|workforce|staff|group|department|"
+                           rf"org(?:ani[sz]ation)?|company|crew|unit|sales\s+force|salesforce|community|user\s+base)\b|"
+                           rf"\b(?:team|workforce|staff|group|department|crew)\s+(?:of\s+)?{NUM}\s+strong\b|"
+                           rf"\b(?:workforce|sales\s+force|user\s+base|community|membership)\s+of\s+(?:about\s+|around\s+|"
+                           rf"~\s*|roughly\s+|some\s+|over\s+)?{NUM}")
+_USERS_KW = re.compile(
+    rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
+    rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{CORRECTING}|\s)*{NUM}|"
+    rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
+    rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
+    # a people noun as the subject of its count: "customers are 2,000", "our developers number about 900"
+    rf"\b{USER_NOUNS}\s+(?:are|number|total|count|=|:)\s*(?:(?:about|around|roughly|~|approx\w*|maybe|{CORRECTING})\s*)*"
+    rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")
+# people counted in groups: "four teams of 25 engineers", "3 shifts of 80 agents each", "5 squads with 12 devs each",
+# "25 engineers in each of four teams", "80 agents per shift across 3 shifts" -> the product
+_GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branches|offices?|"
+               r"stores?|schools?|wards?|pods?|regions?|clinics?|hospitals?|locations?|call\s+cent(?:er|re)s?|floors?|"
+               r"divisions?|business\s+units?|labs?|studios?|campuses|squadrons?|platoons?|sections?)")
+_PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
+# a count of a word the tables do not know, glossed in brackets by a people noun: "1.200 Sachbearbeiter (case
+# workers)", "300 Pflegekräfte (nurses)"
+_USERS_GLOSSED = re.compile(rf"{NUM}\s*\+?\s*[^\W\d_][\w-]*\s*\(\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\s*\)")
+_GROUPS_OF = re.compile(
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
+    rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
+    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?|"
+    # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"
+    rf"{_PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
+    rf"{_GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
+    rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))|"
+    # the size of each group in brackets or after a dash: "3 regional teams (about 40 agents each)"
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s*(?:\(|,|-|:)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:each|apiece|per\s+{_GROUP_NOUN}|in\s+each)\b")
+# a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
+# 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
+_PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
+                             rf"~\s*|approx\w*\s+|maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s+of\s+(?:them|us)\b|"
+                             # the count in brackets right after the noun: "claims adjusters (about 300)"
+                             rf"\b{_PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
+                             rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
+_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
+                  r"maybe|nearly|almost|over)?\s*$")
+_COMMA = re.compile(r"\s*,\s*$")
+_USES = re.compile(r"\b(?:use|uses|using)\b")
+
+# monthly actives are no users (spec: people who use it on a working day); the day's count said next to them is
+# ("40,000 monthly active users, about 6,000 on a typical weekday")
+_MONTHLY_PEOPLE = re.compile(r"\bmonthly\b|\bmaus?\b|\b(?:a|per|each)\s+month\b")
+_ON_A_DAY = re.compile(rf"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+)?{NUM}\s+(?:\w+\s+)?(?:on|in|during)\s+(?:a|an|any)\s+"
+                       r"(?:(?:typical|normal|average|usual|regular|given|busy|ordinary)\s+)?(?:week\s?day|work\s?day|"
+                       r"working\s+day|business\s+day|day)\b")
+
+
+def daily_of_monthly(p: Pass) -> None:
+    for q in [q for q in p.found if q.field == "users" and q.end > 0]:
+        if not _MONTHLY_PEOPLE.search(p.nt.text[max(0, q.pos - 20):q.end + 20]):
+            continue
+        day = _ON_A_DAY.search(p.nt.text, q.end)
+        if day and (value := p.nt.value(day)) < q.value:
+            p.found.append(Quantity("users", whole(value), readable(day.group(0), p.nt), day.start(), day.end()))
+            p.found.remove(q)
+
+
+def add_up_people(found: list[Quantity], text: str) -> None:
+    """'used by 350 dispatchers and 40 supervisors', '200 nurses, 50 doctors and 10 admins': people counts listed
+    with 'and' are one head count. A list without 'and' ('2,000 staff, 600 use it') is not one."""
+    users = sorted((q for q in found if q.field in ("users", "concurrent_users") and q.end > 0), key=lambda q: q.pos)
+    groups: list[list[Quantity]] = [[q] for q in users[:1]]
+    joined_by_and = [False]
+    for q in users[1:]:
+        prev = groups[-1][-1]
+        between = text[prev.end:q.pos]
+        if q.field == prev.field and (_AND.match(between) or _COMMA.match(between)):
+            groups[-1].append(q)
+            joined_by_and[-1] = bool(_AND.match(between))  # the list ends with "and"
+        else:
+            groups.append([q])
+            joined_by_and.append(False)
+    for group, ends_with_and in zip(groups, joined_by_and):
+        if len(group) < 2 or not ends_with_and or any(_USES.search(q.phrase) for q in group):
+            continue  # "5,000 employees and 1,100 use it": the second is a part of the first
+        last = group[-1]
+        for q in group[:-1]:
+            found.remove(q)
+        last.value = sum(q.value for q in group)
+        last.phrase, last.pos = " and ".join(q.phrase for q in group), group[0].pos
+
+
+_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+"
+                   r"(?:time|moment|instant)|at\s+once|"
+                   r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+|one\s+|\x01\d+\x02\s+|single\s+)?(?:moment|time|point|instant)|"
+                   r"online\s+at\s+once)")
+CONCURRENT = re.compile(rf"\b{_CONCURRENT_CUE}\b")
+_CLAUSE = re.compile(r"[.;!?,]|\bbut\b|\bwhile\b")
+# "300 chatting at the same time", "1k concurrent", "a hundred parallel chats" (no noun for people needed)
+_CONCURRENT_COUNT = re.compile(
+    rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,6}}?"
+    rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+|one\s+|\x01\d+\x02\s+)?(?:moment|time))|simultaneously|concurrently|"
+    rf"in\s+parallel)\b)")
+
+
+# "1,800 employees (out of 5,200 total staff)": a whole the users are part of is no user count
+_TOTAL_BEFORE = re.compile(r"\b(?:out\s+of|of\s+(?:a|our|the)?\s*total\s+(?:of\s+)?|total\s+of|from\s+a\s+total\s+of)\s*"
+                           r"(?:about\s+|around\s+|roughly\s+|~\s*)?$")
+_TOTAL_IN = re.compile(r"\b(?:total|overall|all\s+told|in\s+total|altogether)\b")
+
+
+def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
+    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _TOTAL_IN.search(m.group(0)):
+        return []
+    return [(_users_field(m, p), whole(p.nt.value(m, group)))]
+
+
+def _users_in_groups(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    count, size = [p.nt.values[int(n)] for n in re.findall(r"\x01(\d+)\x02", m.group(0))[:2]]
+    return [(_users_field(m, p), whole(count * size))]
+
+
+def _users_field(m: re.Match, p: Pass | None = None) -> str:
+    """Users active at the same moment are not a head count: they are sized as all active. The cue may stand
+    next to the count in its clause ("at any given moment ~40 people", "60 agents on the tool at the same time")."""
+    if CONCURRENT.search(m.group(0)):
+        return "concurrent_users"
+    if p is not None:
+        # the cue may hold a number of its own ("at any one moment"), so the window is not cut at numbers
+        before, after = re.split(r"[.;!?\n]", p.text[max(0, m.start() - 50):m.start()])[-1], p.text[m.end():m.end() + 90]
+        cut = _CLAUSE.search(after)
+        after = after[:cut.start()] if cut else after
+        after = after.split("\x01")[0]  # a cue after another count is that count's ("1,100 agents and 450 of them ...")
+        clause = [c for c in _CLAUSE.split(before)][-1] if before else ""
+        if CONCURRENT.search(clause) or CONCURRENT.search(after):
+            return "concurrent_users"
+    return "users"
+
+
+def read_people(p: Pass) -> None:
+    """Counts of people with a people noun, and counts said to be at once."""
+    nt = p.nt
+    p.run(_GROUPS_OF, lambda m: _users_in_groups(p, m))
+    p.run(_USERS_UNIT, lambda m: _users(p, m, 1))
+    p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
+    p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
+    p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
+    p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", whole(nt.value(m)))])
+
+
+def read_people_keywords(p: Pass) -> None:
+    """A count after a head-count keyword ("users: 500", "a team of 40"), or said in apposition ("nurses, 900 of them")."""
+    nt = p.nt
+    p.run(_USERS_KW, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_STRONG, lambda m: [("users", whole(nt.value(m, m.lastindex or 1)))])
+    if not any(q.field in ("users", "concurrent_users") for q in p.found):
+        p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])

@@ -1,0 +1,205 @@
+"""Request rates: "20 rps", "1.2 million requests a month", "one request every two seconds",
+"peak hour: 36,000 requests", a rate per user ("10 messages an hour each"), and which of the average and the peak a
+rate is ("5 rps at peak", "bursts up to 12" said next to a rate, "15 qps normally and 60 on black friday")."""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.numbers import NUM, sig
+from agent.offline.passes import CORRECTING, LABELS_NEXT, Pass
+from agent.offline.people import USER_NOUNS
+from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT, SECONDS_PER, period_noun
+
+RATE_FIELDS = ("rps", "peak_rps")
+
+# the periods a rate is said per, and the nouns a rate counts: one list each for the rate patterns below
+_PERIOD = r"(second|sec|s|minute|min|hour|hr|h|day|week|wk|month|mo)\b"
+_RATE_NOUN = r"(?:requests?|queries|calls|conversations|chats|messages|tickets|emails|documents|docs|completions|prompts|questions)"
+_RATE_UNIT = re.compile(
+    rf"{NUM}\s*(?:(rps|qps|req/s|reqs?/sec|reqs/s|requests?/s(?:ec)?|queries/s(?:ec)?|calls/s|r/s)|"
+    rf"(rpm|qpm|req/min|requests?/min)|(rph|req/h|requests?/h(?:ou)?r))(?![a-z])")
+_RATE_PER = re.compile(
+    rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|"
+    rf"mins?|minutes?)\b)"
+    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD}")
+_RATE_DAILY = re.compile(
+    rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")
+# more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
+# request every two seconds"), a rate per user ("1 query per user per minute"), the busiest hour's count ("peak hour:
+# 36,000 requests", "36k requests in the busiest hour")
+_RATE_ADVERB_AFTER = re.compile(rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(daily|hourly|weekly|monthly)\b")
+_COUNT_EVERY = re.compile(rf"{NUM}\s+{_RATE_NOUN}\s+(?:every|each)\s+{NUM}\s*{DURATION_UNIT}")
+_PER_USER_RATE = re.compile(
+    rf"{NUM}\s*(?:[a-z-]+\s+)?(?:per|a|an|each|every)\s+(?:user|person|head|seat|employee|agent|member|customer)\s+"
+    rf"(?:per|a|an|each|every)\s+{_PERIOD}")
+_PEAK_HOUR = re.compile(
+    rf"\b(?:the\s+|our\s+)?(?:peak|busiest)\s+(hour|minute)\s*[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+)?(?:about\s+|"
+    rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}|"
+    rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest)\s+(hour|minute)\b")
+_PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
+PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
+                   r"highest|top|tops\s+out|topping\s+out|up\s+to|rush)\b")
+# the label may follow as a copula: "20 rps is our peak", "8 rps is the average"
+_IS_OUR = r"(?:(?:is|are|was|were|being)\s+(?:(?:our|the|my|just\s+the|only\s+the)\s+)?)?"
+PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?:(?:absolute|very|daily|weekly|monthly|"
+                         rf"worst|real|true|highest|busiest|seasonal|yearly|annual)\s+)*(?:peak|busiest|rush|spikes?|bursts?|max)\b")
+_MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
+PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
+_AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b|"
+                            # said of an ordinary time: "150 a minute on a normal afternoon", "on a typical day"
+                            r"^\s*(?:on|in|during|over)\s+(?:a|an|any)\s+(?:normal|typical|regular|average|usual|"
+                            r"ordinary|quiet|standard|good)\b")
+_PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b(?!\s+(?:second|sec|s|minute|min|hour|hr|h|day|week|month)\b)[^.;,\x02]{0,30}$")
+AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
+                      r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
+# a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
+_PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
+                        rf"(?:of|at|to|up\s+to|around|about|near|~|:|=|hits?|reach(?:es)?|go(?:es)?\s+up\s+to|climbs?\s+to|"
+                        rf"(?:is|was|'s|will\s+be|would\s+be|should\s+be|becomes?)(?:\s+(?:actually|really|now|more\s+like|"
+                        rf"closer\s+to))?)?\s*"
+                        rf"(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
+                        # a unit or a noun after the number is something else ("peaks of 25 users"); when it
+                        # happens is not ("spiking to 20 on monday mornings")
+                        r"(?!\s*(?:%|x\b|(?!(?:on|in|at|during|when|around|between|for|every|each|most|some|the|"
+                        r"and|or|but|while|whenever|if|before|after|once|twice|a|per|actually|though|tho|too|"
+                        r"sometimes|occasionally|now|then|so|ish|really|apparently)\b)[a-z]))")
+_EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:every|each)\s+{NUM}\s*"
+                    rf"{DURATION_UNIT}")
+# the busy times a rate is said of ("on black friday", "during the morning rush", "at month-end")
+_BUSY_TIMES = (r"peaks?|busiest|busy|black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|"
+               r"december|month[\s-]end|quarter[\s-]end|year[\s-]end|mornings?|lunch\w*|evenings?|mondays?|fridays?|"
+               r"season|promotions?|events?|deadlines?|open\s+enrol+ment|tax\s+season|exam\s+(?:weeks?|season)")
+# a second rate with its unit left out, said of a busy time: "15 qps on a normal day and 60 on black friday", "4 rps,
+# up to 20 during campaigns": the busy time's rate is the peak, in the unit of the rate said before it
+_PEAK_OCCASION = re.compile(
+    rf"(?:\band|\bbut|,|;|\bup\s+to|\b(?:rising|going|jumping|spiking|climbing)\s+to)\s+(?:maybe\s+|about\s+|around\s+|"
+    rf"roughly\s+|~\s*|as\s+much\s+as\s+)?{NUM}(?!\s*(?:%|x\b|(?!on|at|in|for|during|when|around)[a-z]))\s*"
+    rf"(?:on|at|in|for|during|when|around|over)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_BUSY_TIMES}|"
+    r"weekends?)\b")
+# a busy occasion right after a rate ("at lunch", "during the morning rush", "on black friday")
+_OCCASION_AFTER = re.compile(
+    rf"^\s*(?:on|at|in|for|during|around|over)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_BUSY_TIMES}|"
+    r"office\s+hours|business\s+hours|working\s+hours|daytime|the\s+day)\b")
+_PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|during\s+(?:the\s+)?)?(?:peak|max|burst|spikes?)\b")
+# an average said without a unit next to a rate ("20 rps is our peak. Average is closer to 8", "avg more like 5")
+_AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s-]state|normally|usually|typically|"
+                           rf"otherwise|most\s+of\s+the\s+time|(?:the\s+)?rest\s+of\s+the\s+(?:day|time))\s*(?:rate|load|traffic)?\s*"
+                           rf"(?:(?:of|at|is|are|around|about|roughly|maybe|closer\s+to|more\s+like|nearer|=|:|~)\s*)*"
+                           rf"{NUM}(?!\s*(?:%|x\b|(?!(?:and|or|but|with|while|whereas|though|tho|then|now|so|ish|"
+                           rf"really|actually|i|we)\b)[a-z]))|"
+                           # the cue after the number: "4 rps at peak, 1.5 on average", "12 at the peak, 3 otherwise"
+                           rf"(?<![\w.]){NUM}\s*(?:on\s+average|on\s+avg|avg|average|typically|normally|usually|otherwise|"
+                           rf"the\s+rest\s+of\s+the\s+(?:day|time)|most\s+of\s+the\s+time)\b")
+_OTHER_MEASURE = re.compile(rf"\b(?:tokens?|toks?|prompts?|inputs?|outputs?|words?|pages?|{USER_NOUNS}|concurren\w*|latency|"
+                            r"ttft|itl|e2e|ms|seconds?|budget|cost|spend|gpus?|cards?)\b|[$€£]")
+_OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
+_RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
+                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)")
+
+
+def read_rates(p: Pass) -> None:
+    """Rates with their unit or period, and the busiest hour's count."""
+    nt = p.nt
+    p.run(_EVERY, lambda m: _rate(p, m, 1000.0 / (nt.value(m) * MS_PER_UNIT[m.group(2)])) if nt.value(m) > 0 else None)
+    p.run(_PEAK_HOUR, lambda m: [("peak_rps", sig(nt.value(m, 2 if m.group(1) else 3) /
+                                                   (3600 if (m.group(1) or m.group(4)) == "hour" else 60)))])
+    p.run(_RATE_UNIT, lambda m: _rate_unit(p, m))
+    p.run(_RATE_DAILY, lambda m: _rate(p, m, nt.value(m) / SECONDS_PER[period_noun(m.group(2))]))
+    p.run(_PER_USER_RATE, lambda m: [("rps_per_user", p.nt.value(m) / SECONDS_PER[m.group(2)])])
+    p.run(_COUNT_EVERY, lambda m: _rate(p, m, nt.value(m, 1) / (nt.value(m, 2) * MS_PER_UNIT[m.group(3)] / 1000.0))
+          if nt.value(m, 2) > 0 else None)
+    p.run(_RATE_ADVERB_AFTER, lambda m: _rate(p, m, nt.value(m) / SECONDS_PER[period_noun(m.group(2))]))
+    p.run(_RATE_PER, lambda m: _rate_per(p, m))
+
+
+def read_bare_rates(p: Pass, rate_known: bool, rate_scale: float) -> None:
+    """A rate after its keyword ("traffic of 20"), then numbers without a unit next to a rate: a peak, an average, a busy
+    time's rate. ``rate_known``: a rate was said before (a bare peak or average is one); ``rate_scale``: req/s per
+    unit of that rate."""
+    nt = p.nt
+    p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
+    said_here = any(q.field in RATE_FIELDS for q in p.found) or bool(p.first_asked(RATE_FIELDS))
+    # a rate known from before makes a bare peak or average a rate, unless the sentence measures something else
+    rate_known = said_here or rate_known and not _OTHER_MEASURE.search(p.text)
+    said_rates = [q for q in p.found if q.field in RATE_FIELDS]
+    scale = bare_rate_scale(unit_scale(said_rates[-1].phrase, said_rates[-1].value) if said_rates else rate_scale)
+    if rate_known:
+        p.run(_PEAK_BARE, lambda m: [("peak_rps", sig(nt.value(m) * scale))])
+    rates = [q for q in p.found if q.field == "rps"]
+    if rates and not any(q.field == "peak_rps" for q in p.found):
+        p.run(_PEAK_OCCASION, lambda m: _peak_occasion(p, m, rates[-1]))
+        p.run(_PEAK_LABEL_AFTER, lambda m: _peak_occasion(p, m, rates[-1]))  # "2 rps avg 6 peak"
+    elif rate_known and not any(q.field in RATE_FIELDS for q in p.found):
+        p.run(_PEAK_LABEL_AFTER, lambda m: [("peak_rps", sig(nt.value(m) * scale))])  # "12 at the peak" after a rate
+    p.run(_OFF_PEAK_BARE, lambda m: [("rps", sig(nt.value(m) * scale))])  # off-peak is always about the request rate
+    if rate_known and not any(q.field == "rps" for q in p.found):
+        p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m, m.lastindex or 1) * scale))])
+
+
+def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
+    before, after = p.before(m.start()), p.after(m.end())
+    if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before):
+        return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
+    peak_after = PEAK_AFTER.match(after)
+    if not peak_after and _OCCASION_AFTER.match(after) and _AVERAGE_BARE.search(p.text, m.end()):
+        return [("peak_rps", sig(rps))]  # "1.5 req/s at lunch, 0.3 otherwise": the busy occasion's rate is the peak
+    if peak_after and not LABELS_NEXT.match(p.text, m.end() + peak_after.end()):
+        field = "peak_rps"  # "5 rps at peak"; in "5rps peak 15rps" the peak word labels the 15
+    elif peak_after:
+        field = "rps"
+    elif _AVERAGE_AFTER.match(after):
+        field = "rps"
+    else:
+        peak = max((h.end() for h in PEAK.finditer(before)), default=-1)
+        average = max((h.end() for h in AVERAGE.finditer(before)), default=-1)
+        field = ("peak_rps" if peak > average else "rps" if average > peak else
+                 p.first_asked(RATE_FIELDS) or p.rate_default)
+    return [(field, sig(rps))]
+
+
+def unit_scale(phrase: str, rps: float) -> float:
+    """Requests a second per unit of the rate as it was said ("200 requests a minute" read as 3.333 req/s: 1/60), so
+    a bare number said of the same rate later ("peaks of 600") is in its unit."""
+    said = re.match(r"[\d.]+", phrase)
+    scale = rps / float(said.group(0)) if said and float(said.group(0)) else 1.0
+    # the rate was rounded to 4 digits: the unit it was said in is exact
+    return next((unit for unit in _UNITS if abs(scale / unit - 1) < 0.01), scale)
+
+
+_UNITS = tuple(1.0 / SECONDS_PER[unit] for unit in ("s", "minute", "hour", "day"))
+
+
+def bare_rate_scale(scale: float) -> float:
+    """The unit a bare peak or average shares with the rate said before: per second, minute or hour; a count per
+    day is no unit a peak is said in ("peaks of 5" after "10k a day" are requests a second)."""
+    return scale if scale >= (1 / 3600) * 0.99 else 1.0
+
+
+def _peak_occasion(p: Pass, m: re.Match, rate: Quantity) -> list[tuple[str, float]] | None:
+    if not re.match(r"[\d.]+", rate.phrase):
+        return None
+    peak = p.nt.value(m) * unit_scale(rate.phrase, rate.value)
+    return [("peak_rps", sig(peak))] if peak > rate.value else None  # "3 on weekends" is a quieter time, no peak
+
+
+def _rate_unit(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    value = p.nt.value(m)
+    per = 1 if m.group(2) else 60 if m.group(3) else 3600
+    return _rate(p, m, value / per)
+
+
+# the items counted, named just before the count: "marketing emails - about 2 million a month" (any plural noun but money)
+_ITEMS_JUST_BEFORE = re.compile(r"\b(?!(?:dollars|euros|pounds|bucks|costs|fees|prices|savings|funds)\b)[a-z]{3,}s\s*"
+                                r"(?:[-–—:,(]|\s)\s*(?:about|around|roughly|some|~|approx\w*|nearly|over)?\s*$")
+
+
+def _rate_per(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if _MONEY_BEFORE.search(re.split(r"[,;]", p.before(m.start(), 40))[-1]):
+        return None  # "budget: 10k/month" is money, read by the budget keyword pass ("budget $5k, 4 req/s" is not)
+    if (m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0))
+            and not _ITEMS_JUST_BEFORE.search(p.before(m.start(), 40))):
+        # "3.2k/mo" with no requests named: money (the budget passes read it); "marketing emails - about 2 million
+        # a month" counts the items named just before
+        return None
+    return _rate(p, m, p.nt.value(m) / SECONDS_PER[m.group(2)])
