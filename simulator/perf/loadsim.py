@@ -19,6 +19,7 @@ rate, so they rise with it).
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -46,6 +47,8 @@ SATURATION_OFFER = 1.5  # second run's arrival rate / the backlog's completion r
 SCALE_BATCHES, MIN_SCALE_REQUESTS = 3, 200  # the backlog run that only finds the scale of the rate
 SUSTAINED, SUSTAINED_KEPT = "sustained", 20_000  # memo table of the figures (one per configuration and load
 # shape): tools/planner/warm_start.py keeps it on disk with the planner's tables
+# catalog cache of config_parts' step models and memory plans (first built, first out)
+CONFIG_PARTS, CONFIG_PARTS_KEPT, STEP_MODEL = "perf.config_parts", 40_000, "step model"
 
 
 class DoesNotFitError(ValueError):
@@ -91,16 +94,35 @@ def latency_stats(values: np.ndarray, band_pct: float | None = None) -> LatencyS
 
 def config_parts(config: ServingConfig, catalog: Catalog, coefficients: CoefficientSet | EngineCoefficients | None
                  ) -> tuple[StepTimeModel, MemoryPlan, EngineCoefficients]:
+    """The step-time model, memory plan and engine coefficients of ``config``. All three are pure functions of
+    their inputs and never changed once built (the memory plan is frozen), so each is built once per catalog
+    snapshot: the plan per configuration and coefficients, the step model per the fields it depends on (the many
+    configurations that differ only in their memory settings share one, and the step times it keeps)."""
     model, gpu = catalog.model(config.model_id), catalog.gpu(config.gpu)
     if isinstance(coefficients, EngineCoefficients):
         coeffs = coefficients
     else:
         coeffs = (coefficients or load_coefficients()).for_family(gpu.family, "vllm")
-    plan = memory_plan(config, catalog)
-    step = StepTimeModel(model, config.precision, gpu, config.tensor_parallel, coeffs,
-                         data_parallel=config.data_parallel, expert_parallel=config.expert_parallel,
-                         kv_cache_dtype=config.kv_cache_dtype, async_scheduling=config.async_scheduling)
-    return step, plan, coeffs
+    cache = catalog._cache.get(CONFIG_PARTS)
+    if cache is None:
+        cache = catalog._cache.setdefault(CONFIG_PARTS, OrderedDict())
+    key = (config, coeffs)
+    found = cache.get(key)
+    if found is None:
+        plan = memory_plan(config, catalog)
+        step_key = (STEP_MODEL, config.model_id, config.precision, config.gpu, config.tensor_parallel,
+                    config.data_parallel, config.expert_parallel, config.kv_cache_dtype, config.async_scheduling,
+                    coeffs)
+        step = cache.get(step_key)
+        if step is None:
+            step = cache[step_key] = StepTimeModel(
+                model, config.precision, gpu, config.tensor_parallel, coeffs, data_parallel=config.data_parallel,
+                expert_parallel=config.expert_parallel, kv_cache_dtype=config.kv_cache_dtype,
+                async_scheduling=config.async_scheduling)
+        found = cache[key] = (step, plan, coeffs)
+        while len(cache) > CONFIG_PARTS_KEPT:
+            cache.popitem(last=False)
+    return found
 
 
 def memory_plan(config: ServingConfig, catalog: Catalog) -> MemoryPlan:

@@ -81,7 +81,6 @@ class _Engine:
 
     def __init__(self, cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np.ndarray,
                  arrivals: _Arrivals, watch: np.ndarray, event_skipping: bool = True, cached_prefix: int = 0):
-        import numpy as np
         n = len(prompt)
         self.event_skipping = event_skipping
         self.arrivals, self.watch = arrivals, watch.tolist()
@@ -89,14 +88,22 @@ class _Engine:
         self.price = IterationCost(cost, lim)
         self.prompt, self.output = prompt.tolist(), output.tolist()
         self.cached = max(0, cached_prefix)
-        self.first = np.full(n, np.nan)
-        self.finish = np.full(n, np.nan)
-        self.scheduled = np.full(n, np.nan)
-        self.batch_at_first = np.zeros(n)
+        # per request: plain lists while running (an element of a list is read and written several times faster
+        # than one of a numpy array), numpy arrays of the same values at the end (``arrays``)
+        self.first = [math.nan] * n
+        self.finish = [math.nan] * n
+        self.scheduled = [math.nan] * n
+        self.batch_at_first = [0.0] * n
         self.left = sum(self.watch)
         self.now = 0.0
         self.rejected = 0
         self.kv_area = self.kv_max = 0.0
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """First-token, finish and first-scheduled times and the batch at the first token, as float arrays."""
+        import numpy as np
+        return (np.array(self.first, float), np.array(self.finish, float), np.array(self.scheduled, float),
+                np.array(self.batch_at_first, float))
 
     def _retire(self, seq: Sequence) -> None:
         r = seq.key
@@ -115,22 +122,25 @@ class _Engine:
         """Run until the watched requests finish; False when the iteration budget ran out first."""
         iterations = 0
         sched, arrivals, prompt, output, cached = self.sched, self.arrivals, self.prompt, self.output, self.cached
+        heap, waiting, running, decoding, prefilling = (arrivals.heap, sched.waiting, sched.running, sched.decoding,
+                                                        sched.prefilling)
+        skipping, iteration, try_skip, add = self.event_skipping, self._iteration, self._try_skip, sched.add
         while self.left > 0:
             iterations += 1
             if iterations > max_iterations:
                 return False
-            if arrivals.heap and arrivals.heap[0][0] <= self.now:
+            if heap and heap[0][0] <= self.now:
                 for r in arrivals.pop_until(self.now):  # the first request computes a shared prefix for the others
-                    sched.add(Sequence(r, prompt[r], output[r], cached if r else 0))
-            if not sched.running and not sched.waiting:
-                t_next = self.arrivals.next_time()
+                    add(Sequence(r, prompt[r], output[r], cached if r else 0))
+            if not running and not waiting:
+                t_next = arrivals.next_time()
                 if t_next == math.inf:
                     return True
                 self.now = t_next
                 continue
-            if self.event_skipping and sched.decoding and not sched.prefilling and self._try_skip():
+            if skipping and decoding and not prefilling and try_skip():
                 continue
-            self._iteration()  # when nothing ran, the scheduler refused or preempted: schedule again
+            iteration()  # when nothing ran, the scheduler refused or preempted: schedule again
         return True
 
     def _try_skip(self) -> bool:
@@ -159,24 +169,31 @@ class _Engine:
 
     def _iteration(self) -> None:
         """Schedule and run one iteration."""
-        batch = self.sched.schedule()
+        sched = self.sched
+        batch = sched.schedule()
         for seq in batch.refused:
             self._refuse(seq)
-        for seq in batch.admitted:
-            if math.isnan(self.scheduled[seq.key]):
-                self.scheduled[seq.key] = self.now
+        if batch.admitted:
+            scheduled, now = self.scheduled, self.now
+            for seq in batch.admitted:
+                if math.isnan(scheduled[seq.key]):
+                    scheduled[seq.key] = now
         if not batch.decodes and not batch.chunks:
             return
         dur = self.price.ms(batch)
         kv = batch.kv_used + batch.kv_growth
-        self.kv_area += kv / self.sched.cap * dur
-        self.kv_max = max(self.kv_max, kv / self.sched.cap)
+        share = kv / sched.cap
+        self.kv_area += share * dur
+        if share > self.kv_max:
+            self.kv_max = share
         self.now += dur
-        done = self.sched.complete(batch)
-        for seq, running in done.prefilled:
-            if math.isnan(self.first[seq.key]):
-                self.first[seq.key] = self.now
-                self.batch_at_first[seq.key] = running
+        done = sched.complete(batch)
+        if done.prefilled:
+            first, at_first, now = self.first, self.batch_at_first, self.now
+            for seq, running in done.prefilled:
+                if math.isnan(first[seq.key]):
+                    first[seq.key] = now
+                    at_first[seq.key] = running
         for seq in done.finished:
             self._retire(seq)
 
@@ -214,7 +231,8 @@ def run_engine(cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np
                   event_skipping, cached_prefix)
     # Budget: a stable run needs a few iterations per request; thrashing overloads would need far more.
     finished = eng.run_all(max_iterations or 5 * n + 3000)
-    return EngineRun(arrival=arrival, first_token=eng.first, finish=eng.finish, scheduled=eng.scheduled,
-                     batch_at_first=eng.batch_at_first, output=np.asarray(output, np.int64),
+    first, finish, scheduled, batch_at_first = eng.arrays()
+    return EngineRun(arrival=arrival, first_token=first, finish=finish, scheduled=scheduled,
+                     batch_at_first=batch_at_first, output=np.asarray(output, np.int64),
                      preemptions=eng.sched.preemptions, rejected=eng.rejected,
                      kv_time_weighted=eng.kv_area, kv_max=eng.kv_max, end_ms=eng.now, truncated=not finished)

@@ -30,6 +30,8 @@ from simulator.perf.params import MLA_Q_LORA_RANK, qk_norm_all_reduces, split_pa
 
 INTER_NODE_GBPS = 50.0  # one 400 Gb/s NIC per GPU when a group spans nodes
 INTER_NODE_EFF = 0.8  # share of the NIC's line rate an all-to-all reaches (a prior: no inter-node kernel tables)
+BATCH_MS_KEPT = 1 << 15  # batch_ms values kept per model (the engine asks the same batches again and again)
+_PLAIN = frozenset((int, float))  # argument types whose equal values give the same result, float and type alike
 
 __all__ = ["StepShape", "StepTimeModel", "gemm_kind"]
 
@@ -61,6 +63,11 @@ class StepTimeModel:
         self.expert_parallel = expert_parallel
         self.c = coefficients or EngineCoefficients()
         self._prepare(kv_cache_dtype, expert_parallel)
+        # batch_ms, computed once per (tokens, seqs): a pure function of them for this model, and the engine's
+        # simulation asks the same few thousand batches again and again
+        self._batch_ms: dict[tuple[int, int], float] = {}
+        self._tokens_ms: dict[float, tuple[float, float | None, float]] = {}  # _token_terms per token count
+        self._seqs_ms: dict[float, float] = {}  # the lm_head GEMM per sequence count
 
     @classmethod
     def for_config(cls, config, catalog, coefficients: EngineCoefficients | None = None) -> "StepTimeModel":
@@ -151,15 +158,26 @@ class StepTimeModel:
     # ------------------------------------------------------------------ pieces
 
     def _linear_ms(self, tokens: float, logits: float) -> float:
+        dense, moe, _ = self._token_terms(tokens)
+        return self._linear_sum(dense, self._logits_ms(logits), moe)
+
+    def _token_terms(self, tokens: float) -> tuple[float, float | None, float]:
+        """What a step's tokens cost whatever its sequences: the dense GEMMs with the element-wise kernels, the MoE
+        layers (None without) and the communication."""
         total = tokens * self._act_ms_per_token
         for r, n, k, calls in self._gemms:
             total += calls * gemm_ms(r, tokens, n, k)
+        moe = self.moe_layers * self._moe_ms(tokens * self.dp) if self.moe_layers else None
+        return total, moe, self._comm_ms(tokens)
+
+    def _logits_ms(self, logits: float) -> float:
         r, n, k = self._lm_head
-        total += gemm_ms(r, logits, n, k)
-        if not self.moe_layers:
-            return total
-        global_tokens = tokens * self.dp
-        return total + self.moe_layers * self._moe_ms(global_tokens)
+        return gemm_ms(r, logits, n, k)
+
+    @staticmethod
+    def _linear_sum(dense: float, logits: float, moe: float | None) -> float:
+        total = dense + logits
+        return total if moe is None else total + moe
 
     def _moe_ms(self, tokens: float) -> float:
         a = self.model.architecture
@@ -179,9 +197,34 @@ class StepTimeModel:
         """Everything except attention's work: depends only on how many tokens and sequences the step carries
         (attention's call floor per layer and per sequence included). The engine's per-step CPU work (scheduling,
         input preparation) follows the GPU's work, or runs under it with async scheduling."""
+        if type(tokens) not in _PLAIN or type(seqs) not in _PLAIN:  # only plain numbers are kept: the result's
+            return self._batch_ms_of(tokens, seqs)                   # type follows numpy arguments' types
+        key = (tokens, seqs)
+        ms = self._batch_ms.get(key)
+        if ms is None:
+            if len(self._batch_ms) >= BATCH_MS_KEPT:
+                self._batch_ms.clear()
+                self._tokens_ms.clear()
+                self._seqs_ms.clear()
+            ms = self._batch_ms[key] = self._batch_ms_of(tokens, seqs, True)
+        return ms
+
+    def _batch_ms_of(self, tokens: float, seqs: float, keep: bool = False) -> float:
+        """``batch_ms``, from the terms of its tokens and of its sequences (kept per value when ``keep``), added in
+        the one order that gives every caller the same float."""
         gpu = self._layer_ms
         if tokens > 0:
-            gpu += (self._linear_ms(tokens, seqs) + self._comm_ms(tokens) + self._attn_fixed_ms
+            if keep:
+                terms = self._tokens_ms.get(tokens)
+                if terms is None:
+                    terms = self._tokens_ms[tokens] = self._token_terms(tokens)
+                logits = self._seqs_ms.get(seqs)
+                if logits is None:
+                    logits = self._seqs_ms[seqs] = self._logits_ms(seqs)
+            else:
+                terms, logits = self._token_terms(tokens), self._logits_ms(seqs)
+            dense, moe, comm = terms
+            gpu += (self._linear_sum(dense, logits, moe) + comm + self._attn_fixed_ms
                     + seqs * (self._seq_ms + self._attn_seq_ms))
         return max(gpu, self._cpu_ms) if self.async_scheduling else gpu + self._cpu_ms
 
