@@ -18,6 +18,7 @@ from agent.offline.importance import said_priority
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
+from agent.offline.people import TOTAL
 from agent.offline.passes import Quantity
 from agent.offline.quantities import extract
 from agent.offline.rates import unit_scale
@@ -179,6 +180,12 @@ _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT
                     r"(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
                     r"\s*(?:nightly|overnight|daily))?")
 _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
+# a count of work said as the whole: "so 1 million requests in total", "a total of 40k documents", "1M calls all told"
+# is the window's count, whatever count said before it was worked out from ("250k listings a day, each into four
+# languages"); a total of a longer period ("2M in total this quarter") is not the window's
+_TOTAL_AFTER = re.compile(rf"\s*{TOTAL}\b(?!\s+(?:this|per|a|each|every|over|across|for|in)\s+(?:\w+\s+)?(?:weeks?|months?|"
+                          r"quarters?|years?|days))")
+_TOTAL_BEFORE = re.compile(rf"\b(?:a\s+)?{TOTAL}(?:\s+of)?\s*(?:about|around|roughly|some|~)?\s*$")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|/\s*(?:day|night|d)\b|\bdaily\b|\bnightly\b")
 # the note a day's count spread over 24 hours leaves on the rate: a window said in a later turn reads the count back
 _DAY_NOTE = "{count:,} a day, spread over 24 h"
@@ -268,7 +275,9 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
     for m in _ITEMS.finditer(nt.text):
         value = nt.value(m)
         per = (m.group("per") or "").strip()
-        if "window_requests" in f.values or value < 1 or (value < 20 and not _KNOWN_ITEMS.search(m.group(0))):
+        total = windowed and not per and value > f.values.get("window_requests", 0) and bool(
+            _TOTAL_AFTER.match(nt.text, m.end()) or _TOTAL_BEFORE.search(nt.text[max(0, m.start() - 30):m.start()]))
+        if "window_requests" in f.values and not total or value < 1 or (value < 20 and not _KNOWN_ITEMS.search(m.group(0))):
             continue
         if not windowed and m.group(0).endswith("of them"):
             continue  # "150 of them": which count is the question's (users), not a work item

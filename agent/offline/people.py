@@ -181,7 +181,9 @@ _CONCURRENT_COUNT = re.compile(
 # "1,800 employees (out of 5,200 total staff)": a whole the users are part of is no user count
 _TOTAL_BEFORE = re.compile(r"\b(?:out\s+of|of\s+(?:a|our|the)?\s*total\s+(?:of\s+)?|total\s+of|from\s+a\s+total\s+of)\s*"
                            r"(?:about\s+|around\s+|roughly\s+|~\s*)?$")
-_TOTAL_IN = re.compile(r"\b(?:total|overall|all\s+told|in\s+total|altogether)\b")
+# the words that say a count is the whole: "5,200 total staff", "1M requests all told"
+TOTAL = r"(?:total|overall|all\s+told|in\s+total|altogether)"
+_TOTAL_IN = re.compile(rf"\b{TOTAL}\b")
 
 
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:

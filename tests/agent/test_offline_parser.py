@@ -276,6 +276,12 @@ CASES = [
     case("we summarise 30,000 call recordings every night between 1am and 6am", use_case="summarization_short",
          window_hours=5.0, window_requests=30000, experience_class="batch",  # work done every night: a batch job
          description="we summarise 30,000 call recordings every night between 1am and 6am"),
+    # a count of work said as the whole is the window's count, not the count it was worked out from; a total of a
+    # longer period is not
+    case("we translate 8,000 product pages every night into five languages, a total of 40,000 requests, between "
+         "midnight and 4am", use_case="translation", window_hours=4.0, window_requests=40000, experience_class="batch"),
+    case("we summarise 5,000 filings between 1am and 6am, about 2 million in total this year",
+         use_case="long_document_summarization", window_hours=5.0, window_requests=5000),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
