@@ -19,10 +19,14 @@ _RATE_NOUN = r"(?:requests?|queries|calls|conversations|chats|messages|tickets|e
 _RATE_UNIT = re.compile(
     rf"{NUM}\s*(?:(rps|qps|req/s|reqs?/sec|reqs/s|requests?/s(?:ec)?|queries/s(?:ec)?|calls/s|r/s)|"
     rf"(rpm|qpm|req/min|requests?/min)|(rph|req/h|requests?/h(?:ou)?r))(?![a-z])")
+# the items counted may be said to arrive before their period: "900 press releases land per day", "2,000 emails come in
+# every day", "300 claim forms get submitted each hour"
+_ARRIVING = (r"(?:(?:land|arrive|come|flow|pour|roll|trickle|stream|show|turn)s?(?:\s+(?:in|up))?|"
+             r"(?:are|is|get|gets)\s+(?:[a-z]+ed|sent|written|made|done|raised|opened))\s+")
 _RATE_PER = re.compile(
     rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|"
     rf"mins?|minutes?)\b)"
-    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD}")
+    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD}")
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")
 # more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
