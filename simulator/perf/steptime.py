@@ -22,7 +22,7 @@ from typing import Sequence
 from knowledge.domain import AttentionKind, GpuSpec, ModelCard, Precision
 from simulator.perf.coefficients import EngineCoefficients
 from simulator.perf.kernels import (
-    a2a_rate, all_to_all_ms, attention_rates, blend, comm_rate, decode_attention_ms_per_token, gemm_kind, gemm_ms,
+    SOFTMAX_POWER, a2a_rate, all_to_all_ms, attention_rates, blend, comm_rate, decode_attention_ms_per_token, gemm_kind, gemm_ms,
     gemm_rates, moe_ms, moe_rates, scaled_floor,
 )
 from simulator.perf.memory import kv_bytes_per_token_per_layer_per_gpu, layer_split
@@ -31,6 +31,7 @@ from simulator.perf.params import MLA_Q_LORA_RANK, qk_norm_all_reduces, split_pa
 INTER_NODE_GBPS = 50.0  # one 400 Gb/s NIC per GPU when a group spans nodes
 INTER_NODE_EFF = 0.8  # share of the NIC's line rate an all-to-all reaches (a prior: no inter-node kernel tables)
 BATCH_MS_KEPT = 1 << 15  # batch_ms values kept per model (the engine asks the same batches again and again)
+_P, _ROOT = SOFTMAX_POWER, 1.0 / SOFTMAX_POWER  # kernels.blend's power and root, inlined in _token_terms
 _PLAIN = frozenset((int, float))  # argument types whose equal values give the same result, float and type alike
 
 __all__ = ["StepShape", "StepTimeModel", "gemm_kind"]
@@ -94,6 +95,10 @@ class StepTimeModel:
         self._gemms = [(dense, n, k, calls) for n, k, calls in _dense_shapes(a, tp, p.moe_layers)]
         if p.moe_layers:
             self._gemms.append((half, a.num_experts or 0, a.hidden_size, p.moe_layers))  # router (16-bit)
+        # the same GEMMs as kernels.gemm_ms computes them, with its sub-terms that do not depend on m taken out
+        # (each the very expression gemm_ms evaluates, so the sums are the same floats): see _token_terms
+        self._gemm_terms = [(calls, r.lat_ms, r.flops_per_ms, r.bytes_per_ms, n * k * r.weight_bytes, n + k, n, k,
+                             r.quant_factor * 2.0) for r, n, k, calls in self._gemms]
         self._lm_head = (half, a.vocab_size / tp, a.hidden_size)
         # Experts on one GPU: one fused MoE call per MoE layer.
         self.moe_layers = p.moe_layers
@@ -165,8 +170,11 @@ class StepTimeModel:
         """What a step's tokens cost whatever its sequences: the dense GEMMs with the element-wise kernels, the MoE
         layers (None without) and the communication."""
         total = tokens * self._act_ms_per_token
-        for r, n, k, calls in self._gemms:
-            total += calls * gemm_ms(r, tokens, n, k)
+        m = tokens
+        for calls, lat, flops, bw, weights, n_k, n, k, quant in self._gemm_terms:  # calls * gemm_ms(r, m, n, k)
+            compute = 2.0 * m * n * k / flops
+            memory = (weights + 2.0 * m * n_k) / bw
+            total += calls * (lat + (compute**_P + memory**_P) ** _ROOT + quant * m * k / bw)
         moe = self.moe_layers * self._moe_ms(tokens * self.dp) if self.moe_layers else None
         return total, moe, self._comm_ms(tokens)
 

@@ -168,3 +168,17 @@ def test_the_api_server_tokenizes_each_prompt_before_its_first_token():
     assert np.allclose(reading.itl_ms, plain.itl_ms, equal_nan=True)  # NaN: a one-token output has no gap
     assert C.with_values(ttft_prompt_us=20.0).api_ms(0, 1000) - C.with_values(ttft_prompt_us=0.0).api_ms(0, 1000) \
         == pytest.approx(20.0)
+
+
+def test_config_parts_are_built_once_and_the_step_model_is_shared_by_memory_settings():
+    cat = fixture_catalog()
+    short, long = _config(max_model_len=4096), _config(max_model_len=16384)
+    first = config_parts(short, cat, C)
+    assert config_parts(short, cat, C) is first  # kept per configuration and coefficients
+    step, plan, _ = config_parts(long, cat, C)
+    assert step is first[0]  # the step times do not depend on the context length: one model, its kept times shared
+    assert plan.max_model_len != first[1].max_model_len
+    assert config_parts(_config(max_model_len=4096, tensor_parallel=2), cat, C)[0] is not step
+    assert config_parts(short, cat, C.with_values(step_ms=C.step_ms + 1.0))[0] is not step  # coefficients by value
+    fresh = config_parts(short, fixture_catalog(), C)  # a new catalog snapshot starts afresh, with equal results
+    assert fresh[0] is not step and fresh[0].batch_ms(64, 64) == step.batch_ms(64, 64) and fresh[1] == first[1]

@@ -172,3 +172,33 @@ def test_uneven_routing_slows_expert_parallel_prefill_not_decode():
     assert pf_uneven > 1.15 * pf_even
     assert dec_uneven == pytest.approx(dec_even, rel=0.03)
     assert steps(even, False) == steps(uneven, False)
+
+
+def _batch_ms_as_summed(m: StepTimeModel, tokens, seqs):
+    """batch_ms term by term as kernels.gemm_ms and the model's pieces give it, with nothing kept or inlined."""
+    from simulator.perf.kernels import gemm_ms
+    total = tokens * m._act_ms_per_token
+    for r, n, k, calls in m._gemms:
+        total += calls * gemm_ms(r, tokens, n, k)
+    r, n, k = m._lm_head
+    total += gemm_ms(r, seqs, n, k)
+    if m.moe_layers:
+        total = total + m.moe_layers * m._moe_ms(tokens * m.dp)
+    gpu = m._layer_ms
+    if tokens > 0:
+        gpu += total + m._comm_ms(tokens) + m._attn_fixed_ms + seqs * (m._seq_ms + m._attn_seq_ms)
+    return max(gpu, m._cpu_ms) if m.async_scheduling else gpu + m._cpu_ms
+
+
+@pytest.mark.parametrize("card, precision, gpu, tp", [
+    (LLAMA_8B, Precision.BF16, "H100-SXM", 1), (LLAMA_70B, Precision.FP8, "H100-SXM", 4),
+    (MIXTRAL, Precision.BF16, "H100-SXM", 2), (DEEPSEEK_V3, Precision.FP8, "H200-SXM", 8),
+    (GPT_OSS_120B, Precision.FP4, "B200", 1)])
+def test_kept_and_inlined_step_times_are_the_summed_ones_to_the_last_bit(card, precision, gpu, tp):
+    # batch_ms keeps its values and inlines the GEMMs: the same floats (and types) as summing the kernels,
+    # whatever the order of the questions and whether a count comes as an int or a float
+    m = StepTimeModel(card, precision, GPUS[gpu], tp, C)
+    asked = [(1, 1), (64, 64), (2048, 3), (2048, 3), (2048.0, 3.0), (517, 12), (37.25, 37.25), (0, 0), (8192, 256)]
+    for tokens, seqs in asked + asked[::-1]:
+        got, want = m.batch_ms(tokens, seqs), _batch_ms_as_summed(m, tokens, seqs)
+        assert got == want and type(got) is type(want), (tokens, seqs)
