@@ -161,8 +161,10 @@ class Scheduler:
                 + KV_BLOCK_SLACK * len(self.running))
         if self.ratio:
             in_window = self.window + 2 * KV_BLOCK_SLACK
+            prefilling = self.prefilling  # an int sum (0 when empty, as between prefills): the same float either way
             used += self.ratio * (self._window_context + KV_BLOCK_SLACK * len(self.decoding)
-                                  + sum(min(s.computed + KV_BLOCK_SLACK, in_window) for s in self.prefilling))
+                                  + (sum(min(s.computed + KV_BLOCK_SLACK, in_window) for s in prefilling)
+                                     if prefilling else 0))
         return used
 
     def generated(self, seq: Sequence) -> int:
