@@ -30,7 +30,7 @@ from simulator.perf.params import MLA_Q_LORA_RANK, qk_norm_all_reduces, split_pa
 
 INTER_NODE_GBPS = 50.0  # one 400 Gb/s NIC per GPU when a group spans nodes
 INTER_NODE_EFF = 0.8  # share of the NIC's line rate an all-to-all reaches (a prior: no inter-node kernel tables)
-BATCH_MS_KEPT = 1 << 15  # batch_ms values kept per model (the engine asks the same batches again and again)
+BATCH_MS_KEPT = 1 << 13  # values kept per model in each of batch_ms' tables (emptied when full): ~2 MB at most
 _P, _ROOT = SOFTMAX_POWER, 1.0 / SOFTMAX_POWER  # kernels.blend's power and root, inlined in _token_terms
 _PLAIN = frozenset((int, float))  # argument types whose equal values give the same result, float and type alike
 
@@ -210,10 +210,8 @@ class StepTimeModel:
         key = (tokens, seqs)
         ms = self._batch_ms.get(key)
         if ms is None:
-            if len(self._batch_ms) >= BATCH_MS_KEPT:
+            if len(self._batch_ms) >= BATCH_MS_KEPT:  # bounded: emptied when full (refilled cheaply from the terms)
                 self._batch_ms.clear()
-                self._tokens_ms.clear()
-                self._seqs_ms.clear()
             ms = self._batch_ms[key] = self._batch_ms_of(tokens, seqs, True)
         return ms
 
@@ -225,9 +223,13 @@ class StepTimeModel:
             if keep:
                 terms = self._tokens_ms.get(tokens)
                 if terms is None:
+                    if len(self._tokens_ms) >= BATCH_MS_KEPT:
+                        self._tokens_ms.clear()
                     terms = self._tokens_ms[tokens] = self._token_terms(tokens)
                 logits = self._seqs_ms.get(seqs)
                 if logits is None:
+                    if len(self._seqs_ms) >= BATCH_MS_KEPT:
+                        self._seqs_ms.clear()
                     logits = self._seqs_ms[seqs] = self._logits_ms(seqs)
             else:
                 terms, logits = self._token_terms(tokens), self._logits_ms(seqs)

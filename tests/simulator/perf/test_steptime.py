@@ -202,3 +202,13 @@ def test_kept_and_inlined_step_times_are_the_summed_ones_to_the_last_bit(card, p
     for tokens, seqs in asked + asked[::-1]:
         got, want = m.batch_ms(tokens, seqs), _batch_ms_as_summed(m, tokens, seqs)
         assert got == want and type(got) is type(want), (tokens, seqs)
+
+
+def test_kept_step_times_stay_bounded_and_exact(monkeypatch):
+    from simulator.perf import steptime
+    monkeypatch.setattr(steptime, "BATCH_MS_KEPT", 4)
+    m = StepTimeModel(MIXTRAL, Precision.BF16, GPUS["H100-SXM"], 2, C)
+    for tokens in list(range(1, 40)) + list(range(39, 0, -3)):
+        seqs = tokens % 7 + 1
+        assert m.batch_ms(tokens, seqs) == _batch_ms_as_summed(m, tokens, seqs)
+        assert max(len(m._batch_ms), len(m._tokens_ms), len(m._seqs_ms)) <= 4
