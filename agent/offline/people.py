@@ -32,6 +32,11 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae|actives|"
               r"maus|daus|waus|counsel|personnel|police|clergy|staff|handlers?|evaluators?|reviewers?|examiners?|assessors?|"
               r"fee[\s-]earners?|case\s?workers?|coordinators?|instructors?|lecturers?|buyers?|planners?)")
+# the end of a people noun in the singular: "customer" may qualify a noun after it, "customers" or "people" may not
+SINGULAR_END = (r"(?<!s)(?<!people)(?<!staff)(?<!personnel)(?<!ppl)(?<!crew)(?<!faculty)(?<!police)(?<!clergy)"
+                r"(?<!alumni)(?<!children)(?<!counsel)(?<!folk)")
+# words ending in s that are no plural noun ("450 people across EMEA", "a user is ...")
+_NOT_A_NOUN = r"(?:across|as|is|was|has|does|plus|this|thus|its|us|always|besides|towards|unless|whereas|perhaps)\b"
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
@@ -39,7 +44,11 @@ _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|t
 _PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
                        r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
                        r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
-                       r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)")
+                       r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)"
+                       # or any plural noun after the people noun in the singular ("2,000 patient notes", "500 student
+                       # essays"); the ones that still count people ("user seats", "staff members") excepted
+                       rf"(?!{SINGULAR_END}\s+(?!{USER_NOUNS}\b|seats\b|licen[cs]es\b|logins\b|accounts\b|{_NOT_A_NOUN})"
+                       r"[a-z][a-z-]+s\b)")
 # a people noun may be the head of a compound written as one word ("25 copywriters", "40 caseworkers")
 _USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+(?:and|&)\s+)?"  # "180 engine and gameplay programmers"
                          rf"(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"

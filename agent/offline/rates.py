@@ -8,7 +8,7 @@ import re
 
 from agent.offline.numbers import NUM, sig
 from agent.offline.passes import CORRECTING, LABELS_NEXT, Pass
-from agent.offline.people import USER_NOUNS
+from agent.offline.people import SINGULAR_END, USER_NOUNS
 from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT, SECONDS_PER, period_noun
 
 RATE_FIELDS = ("rps", "peak_rps")
@@ -24,8 +24,9 @@ _RATE_UNIT = re.compile(
 _ARRIVING = (r"(?:(?:land|arrive|come|flow|pour|roll|trickle|stream|show|turn)s?(?:\s+(?:in|up))?|"
              r"(?:are|is|get|gets)\s+(?:[a-z]+ed|sent|written|made|done|raised|opened))\s+")
 _RATE_PER = re.compile(
-    rf"{NUM}\s*(?:(?!{USER_NOUNS}\b|(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|"
-    rf"mins?|minutes?)\b)"
+    # a people noun may qualify the items ("3,000 customer emails a day"), but counts no requests itself
+    rf"{NUM}\s*(?:(?!{USER_NOUNS}\b(?!{SINGULAR_END}\s+(?!(?:per|an?|each|every)\b)[a-z])|"
+    rf"(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|mins?|minutes?)\b)"
     rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD}")
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")

@@ -284,6 +284,10 @@ CASES = [
          use_case="long_document_summarization", window_hours=5.0, window_requests=5000),
     # the items counted may arrive before their period is said: a rate all the same
     case("roughly 300 claim forms get submitted each hour and we extract the fields from each", rps=0.08333),
+    # a people noun in the singular before the items qualifies them: a count of the items, not of people
+    case("we get about 6,000 member enquiries each day", rps=0.06944),
+    case("1,200 resident reports per night", window_requests=1200, experience_class="batch"),
+    case("our 400 customers a day", users=400),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
