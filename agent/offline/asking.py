@@ -61,6 +61,8 @@ class Asking:
         why = Q.is_why(low) or Q.asks_about_api(low)
         if self._open_question(index, sc, why):
             return True
+        if self.asked and not why and C.HEDGED_ANSWER.match(low):
+            return False  # "not sure honestly, maybe 300?" right after a question: the answer, said unsure
         hypothetical = self.known and not why and not sc.whatif.strip() and Q.is_hypothetical(low)
         # a statement asked as a question ("so the H200 was too pricey I guess?"), once a need is known and with no
         # order in it, is a belief about the plan: it asks about what it names

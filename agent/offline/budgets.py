@@ -10,15 +10,16 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.numbers import NUM
 from agent.offline.passes import Pass, whole
 from agent.offline.people import USER_NOUNS
-from agent.offline.time_units import monthly_factor, period_noun
+from agent.offline.time_units import HOURS_PER_MONTH, TERMS, monthly_factor, period_noun
 
+# (a dollar sign after other letters is another currency's, not in the rate table: "R$ 50 mil", "NZ$", "HK$")
 _BUDGET_CUR = re.compile(
-    rf"(?:\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
+    rf"(?:(?<![a-z])\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
     rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|"
     rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
     rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h)\b|"
+    r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h|semester|trimester|term)\b|"
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b|"
     # "$48,000 for the year", "€90k for the quarter", "20k over the whole year"
     r"^\s*(?:usd|dollars)?\s*(?:\w+\s+)?(?:for|over|across|in)\s+(?:the|a|one|this|each|every)\s+"
@@ -34,11 +35,15 @@ _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance
 _BUDGET_KW = re.compile(
     rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
-    rf"seconds?\b|hours?\b))"
+    rf"seconds?\b|hours?\b|/\s*(?:7\b|\x01)))"
     # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
     rf"(?!\s*(?:new\s+|more\s+|extra\s+|additional\s+|full[\s-]time\s+)?(?!(?:dollars|euros|pounds|bucks|francs|rupees|"
     rf"usd|eur|gbp|chf|thousands|millions|grand)\b)[a-z]{{3,}}s\b)|"
-    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b")
+    # an amount the team would have, with no unit, is money: "what if we had 20k?"
+    rf"\bwhat\s+if\s+(?:we|i)\s+(?:had|got|could\s+spend|spent)\s+(?:an?\s+)?{NUM}(?!\s*(?:%|[a-z]))|"
+    rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b|"
+    # a bare amount a month under a ceiling word: "max 15k a month", "no more than 9,000 per month"
+    rf"\b(?:max(?:imum)?|at\s+most|no\s+more\s+than|capped\s+at|not\s+more\s+than)\s+{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b(?!\s+(?:of\s+)?(?:requests|queries|calls|users|tokens|chats|messages|documents|jobs)\b)")
 _GPUS_UNIT = re.compile(
     rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
@@ -94,17 +99,45 @@ def read_gpus(p: Pass) -> None:
     p.run(_GPUS_KW, lambda m: [("max_gpus", whole(nt.value(m)))])
 
 
+# a price per GPU-hour, a budget once the GPUs it pays for are counted: "4 GPUs 24/7 at up to $3.00 per GPU-hour"
+_PER_GPU_HOUR = re.compile(rf"(?:\$|\busd\s?|€|£|\beur\s?)\s*{NUM}\s*(?:usd|dollars?|euros?)?\s*(?:/|per|an?|each)\s*"
+                           r"gpu[\s-]?(?:hours?|hrs?|h)\b")
+
+
+def read_gpu_hour_budget(p: Pass) -> None:
+    """A ceiling per GPU-hour times the GPUs counted in the sentence, every hour of the month: a monthly budget."""
+    gpus = [q.value for q in p.found if q.field == "max_gpus"]
+    if len(gpus) != 1 or any(q.field == "budget_monthly_usd" for q in p.found):
+        return
+
+    def _monthly(m: re.Match) -> list[tuple[str, float]]:
+        price = p.nt.value(m)
+        usd, note = to_usd(gpus[0] * price * HOURS_PER_MONTH, currency_of(m.group(0)))
+        sign = m.group(0).strip()[0] if m.group(0).strip()[0] in "$€£" else ""
+        p.notes["budget_monthly_usd"] = (f"{gpus[0]:g} GPUs x {sign}{price:,.2f} per GPU-hour x {HOURS_PER_MONTH:g} h a month"
+                                         + (f"; {note}" if note else f" = ${usd:,.0f}"))
+        return [("budget_monthly_usd", round(usd, 2))]
+    p.run(_PER_GPU_HOUR, _monthly)
+
+
 def read_budget_keyword(p: Pass) -> None:
     """A number after a budget word ("budget of 8k")."""
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
 
 
+_LETTERS_DOLLAR = re.compile(r"\b([a-z]{1,3})\$")
+_DOLLARS_READ = {"us", "ca", "c", "au", "a"}  # US, Canadian and Australian dollars: the rate table's
+# an academic term's length: "our semesters are 4 months", "a 5-month semester"
+_TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|lasts?|runs?|=)\s+(?:about\s+|roughly\s+|~\s*)?"
+                          rf"{NUM}\s*months?\b|{NUM}[\s-]*months?\s+(?:semesters?|terms?|trimesters?)\b")
 # "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
 # value said wrong, not the budget
 _NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
 
 
 def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if any(d.group(1) not in _DOLLARS_READ for d in _LETTERS_DOLLAR.finditer(m.group(0))):
+        return []  # "budget NZ$ 12,000": another currency's dollars, not in the rate table
     value = p.nt.value(m, m.lastindex or 1)
     if m.lastindex and _NEGATED_LEAD.search(p.text[m.start():m.start(m.lastindex)]):
         return []
@@ -115,10 +148,12 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
         unit = before.group(1)
-    factor = monthly_factor(unit or "month")
+    term = _TERM_LENGTH.search(p.nt.text) if period_noun(unit or "month") in TERMS else None
+    factor = monthly_factor(unit or "month", p.nt.value(term, term.lastindex) if term else None)
     usd, note = to_usd(value * factor, currency_of(m.group(0)))
     if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
-        note = f"{value:,.0f} a {period_noun(unit)} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
+        length = f" ({p.nt.value(term, term.lastindex):g} months)" if term else ""
+        note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
     if note:
         p.notes["budget_monthly_usd"] = note
     return [("budget_monthly_usd", round(usd, 2))]

@@ -54,7 +54,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
      r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|selected|chosen|winning|\d)\b|"
      r"option|#|number|no\.|\d)|\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
-     r"prod|production|staging|dev|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
+     r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
      r"\broll\s+(?:it|this|that|them|option\s*#?\d|#\d|the\s+\w+\s+one)\s+out\b|\bship\s+it\b|\bgo\s+live\b|\blet'?s\s+deploy\b|\bgo\s+ahead\s+and\s+"
      r"deploy\b|\bapply\s+(?:it|the\s+manifests?)\b|"
      # the deployment put somewhere by name: "put it in default then", "move it to ml-team"
@@ -65,10 +65,14 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"values)|(?:kubernetes|k8s)\s+(?:files?|objects?|resources?|config))\b|^\W*(?:the\s+)?(?:ya?ml|manifests?)"
      r"\W*$|\b(?:ya?ml|manifests?)\s+(?:for|of)\s+(?:option|it|this|that|the|#|\d)|\bwhat\s+(?:would|will)\s+"
      r"(?:you|it)\s+(?:apply|create)\b"),
-    (Intent.COMPARE, r"\bcompar(?:e|ing|ison)\b|\bversus\b|\bvs\.?\s(?!code\b)|\bdifferences?\s+between\b|"
+    # (comparing the contents of documents is the work asked for: "have it compare the indemnity clauses")
+    (Intent.COMPARE, r"\bcompar(?:e|ing|ison)\b(?!\s+(?:the\s+|their\s+|our\s+)?(?:[\w-]+\s+){0,4}?(?:clauses|evidence|"
+     r"documents|contracts|papers|terms|versions|drafts|texts|policies|studies|filings|reports|findings|provisions|"
+     r"articles|sources|statements|claims|results\s+across)\b)|\bversus\b|\bvs\.?\s(?!code\b)|\bdifferences?\s+between\b|"
      r"\bside\s+by\s+side\b|"
      r"\bhow\s+(?:does|do)\s+.{0,40}\s+differ\b"),
     (Intent.WHY, r"^\W*why\b|\bwhy\s+(?:option|is|did|not|that|this|it|the|would|should|do|does|#|\d)|"
+     r"\bwhy(?:'d|\s+did|\s+do)\s+(?:you|u|ya)\s+(?:pick|choose|chose|go\s+with|recommend|suggest|select)\b|"
      r"^\W*(?:please\s+)?explain\b|\bexplain\s+(?:it|this|that|why|how|the\s+(?:choice|recommendation|ranking|"
      r"options?|difference|trade[\s-]?offs?)|option|#|\d|your)|\b(?:can|could)\s+you\s+explain\b|\byour\s+"
      r"reasoning\b|^\W*(?:please\s+)?justify\b|\bjustify\s+(?:it|that|this|your|the\s+(?:choice|recommendation|pick|"
@@ -163,6 +167,10 @@ YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|correct|right|affirma
                  r"fine|sounds\s+(?:good|right|fine)|go\s+ahead|do\s+it|absolutely|of\s+course|yes\s+please)\W*$")
 NO = re.compile(r"^\W*(?:no|nope|nah|n|not\s+really|none|no\s+thanks|neither|nothing|no\s+limit|no\s+budget)\W*$")
 
+# a number given as an unsure answer to the question just asked: "maybe 300?", "not sure, around 2k?"
+HEDGED_ANSWER = re.compile(r"^\W*(?:(?:not\s+sure|no\s+idea|dunno|honestly|really|tbh|frankly|i\s+guess|i\s+think|hmm+|um+|uh+|"
+                           r"well|so|ok(?:ay)?|idk|tough\s+one|hard\s+to\s+say)\W+)*(?:maybe|perhaps|probably|possibly|about|around|roughly|"
+                           r"like|~)\s*[\d~$€£][\d.,k]*(?:\s*(?:users?|people|or\s+so|ish))?\s*\?*\W*$")
 DONT_KNOW = re.compile(
     r"\bi?\s*(?:don'?t|do\s+not|dont)\s+(?:really\s+)?know\b|\bdunno\b|\bno\s+(?:idea|clue)\b|\bnot\s+(?:really\s+)?"
     r"sure\b|\bunsure\b|\byou\s+(?:pick|choose|decide|tell\s+me)\b|\byour\s+call\b|\bup\s+to\s+you\b|"

@@ -44,12 +44,15 @@ _NEG_BEFORE = re.compile(
     r"(?:can'?t|cannot|can\s+not|couldn'?t|unable\s+to|not\s+able\s+to|don'?t|do\s+not|doesn'?t|does\s+not|won'?t|"
     r"will\s+not)\s+(?:really\s+|currently\s+|easily\s+|even\s+)?(?:want|use|like|have|need|get|buy|rent|access|run|"
     r"support|operate|host|maintain|manage|handle|afford|procure|source|touch|trust|allow|approve|accept|go\s+with|"
+    r"sign\s+off\s+on|sign\s+for|green[\s-]?light|budget\s+for|pay\s+for|suggest|recommend|propose|offer|include|"
+    r"consider|pick|show\s+(?:me|us)|"
     r"work\s+with|deal\s+with|put\s+(?:us|it|this|that|them|anything)\s+on)|no\s+access\s+to|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|(?:anything|everything|all|any\s+\w+)\s+but|"
     r"apart\s+from|besides|not\s+on|no\s+more|"
     # a rule against it: "compliance forbids DeepSeek-R1", "policy prohibits Qwen", "we are not permitted to use X"
     r"forbids?|forbade|forbidden|prohibits?|prohibited|bans|bars|barred|blocks|blocked|blacklist(?:s|ed)?|"
-    r"vetoe?[sd]|embargoed|(?:not|n'?t)\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed|approved|cleared)\s+to|"
+    r"vetoe?[sd]|embargoed|(?:has|have|had)(?:\s+not|n'?t)\s+(?:yet\s+)?(?:cleared|approved|signed\s+off\s+on|allowed|vetted)|"
+    r"(?:not|n'?t)\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed|approved|cleared)\s+to|"
     r"(?:must|may|can|should|shall)(?:\s+not|n'?t)|mustn'?t)\b)"
     # the things named in brackets after what was ruled out: "don't put us on the 24 GB cards (L4/A10G)"
     r"(?:(?:\s+[a-z]+(?:'s)?){0,2}\s*|(?:\s+[a-z0-9]+){0,4}\s*\(\s*(?:[\w-]+\s*[/,]\s*)*)$")
@@ -59,6 +62,10 @@ _NEG_AFTER = re.compile(
     r"(?:get|find|source|buy|procure)|scarce)|(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:supported|available|allowed|an\s+option|"
     r"possible|approved|something\s+we\s+(?:can|could)\s+\w+)|unsupported|impossible\s+to\s+(?:get|find|source)|"
     r"unavailable|excluded|banned|forbidden|"
+    # what the team had and lost: "the H100 quota went away", "our A100 reservation expired"
+    r"(?:(?:quota|capacity|reservation|allocation|access|credits?)\s+)?(?:(?:has|have|had)\s+)?(?:went\s+away|gone\s+away|"
+    r"(?:is|are|was|were)\s+gone|expired|ran\s+out|(?:is|are|was|were)\s+(?:pulled|revoked|cancell?ed|withdrawn)|"
+    r"(?:is|are)\s+no\s+longer\s+(?:available|an\s+option))|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
 # verbs of taking a thing off a list: "leave out A10G", "drop the L4", "rule out MI300X", "get rid of T4s"; what they
 # take off may be a restriction on the thing instead ("drop the H100 exclusion", "remove the L4 limit"): no negation
@@ -75,6 +82,7 @@ _ONLY_BY_NEGATION = re.compile(
     r"beyond)\s+(?:the\s+|our\s+)?(?:\w+\s+)?$")
 # "not more than 4 H100s" limits; "not just the A100s" widens: neither negates what it names
 _LIMIT_BEFORE = re.compile(r"\b(?:no|not)\s+more\s+than\s+\S*\s*$|" + NOT_JUST)
+_OWN_ONLY = re.compile(r"\s*(?:(?:gpus?|cards?|hardware|models?)\s+)?only\b")
 _GROUP_GAP = re.compile(r"^\s*(?:(?:,|/|&|\+|and|or|nor|\(|:|,\s*(?:and|or))\s*)?(?:the\s+)?$")
 # "but" after "anything"/"any GPU" is "except" ("anything but H100s"), not a clause boundary
 _BOUNDARY = re.compile(r"[.;!?,]|(?<!anything\s)(?<!everything\s)(?<!\ball\s)(?<!gpu\s)(?<!gpus\s)(?<!card\s)"
@@ -164,6 +172,17 @@ _GROUP = re.compile(r"\b(nvidia|amd|blackwell|hopper|ampere|ada\s+lovelace|lovel
                     r"(?:[\s-]+(?:gpus?|cards?|stuff|ones|hardware|generation|gen|chips?|accelerators?|family))?")
 
 
+# a form factor names the cards built in it: "the chassis only take PCIe cards", "no SXM or OAM baseboards"
+_FORM = re.compile(r"\b(pcie|sxm\d?|oam)(?=(?:\s+or\s+(?:pcie|sxm\d?|oam))?\s*(?:[\s-]+(?:gpus?|cards?|baseboards?|boards?|modules?|"
+                   r"form[\s-]factors?|slots?|versions?|variants?|parts)\b|\s+only\b))")
+
+
+def _form_factor(catalog: Catalog, word: str) -> tuple[str, ...]:
+    """The cards of a form factor, by how they connect: PCIe cards, or modules on a baseboard (SXM, OAM)."""
+    pcie = word == "pcie"
+    return tuple(g.name for g in catalog.gpus if g.interconnect.lower().startswith("pcie") == pcie)
+
+
 def _group(catalog: Catalog, word: str) -> tuple[str, ...]:
     word = re.sub(r"\s+", " ", word)
     key = {"ada lovelace": "ada", "lovelace": "ada", "cdna 3": "cdna3", "instinct": "amd"}.get(word, word)
@@ -206,6 +225,9 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
         members = _group(catalog, m.group(1))
         if members:
             out.append(Mention(m.start(), m.end(), members))
+    for m in _FORM.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append(Mention(m.start(), m.end(), _form_factor(catalog, m.group(1))))
     return sorted(out, key=lambda x: x.start)
 
 
@@ -230,6 +252,10 @@ def _families(catalog: Catalog) -> dict[str, list[str]]:
     return cached[1]
 
 
+# a release said after a model's name, by its year-and-month number: "Mistral Small 24B, the 2501 release"
+_RELEASE = re.compile(r"[\s,(-]*(?:the\s+|version\s+|v)?(2[2-9](?:0[1-9]|1[0-2]))\b(?:\s+(?:release|version|build|drop|one))?")
+
+
 def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mention]]:
     """(model mentions, "Chinese models" policy mentions); hub ids like 'Qwen/Qwen3-8B-AWQ' resolve exactly."""
     idx = _index(catalog)
@@ -249,6 +275,9 @@ def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mentio
         if any(s <= m.start() < e for s, e in taken):
             continue
         ids, broad = _match_family(idx, m.group(1), m.group(2))
+        release = _RELEASE.match(text, m.end()) if len(ids) > 1 else None
+        if release and (picked := tuple(i for i in ids if release.group(1) in i)):
+            ids, broad = picked, ()  # "Mistral Small 24B, the 2501 release": the one of that release
         if ids:
             out.append(Mention(m.start(), m.end(), ids, broad=broad))
     chinese = [Mention(m.start(), m.end(), tuple(i for i, p in idx.provider.items() if p in _CHINESE_PROVIDERS))
@@ -309,7 +338,9 @@ def polarity(text: str, mentions: list[Mention]) -> list[Mention]:
         group.clear()
 
     for mention in sorted(mentions, key=lambda x: x.start):
-        if group and not _GROUP_GAP.match(text[group[-1].end:mention.start]):
+        # "no AMD hardware, NVIDIA only": a name with its own "only" starts a list of its own
+        if group and (not _GROUP_GAP.match(text[group[-1].end:mention.start])
+                      or _OWN_ONLY.match(text, mention.end) and not _OWN_ONLY.match(text, group[-1].end)):
             close()
         group.append(mention)
     close()

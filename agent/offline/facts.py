@@ -42,7 +42,7 @@ _NS_KIND = r"(?!(?:kubernetes|k8s|kube|openshift|cluster|target|deployment|same|
 _NAMESPACE = re.compile(
     rf"\bnamespaces?\s*(?:{_NS_IS})?\s*{_NS_CANDIDATE}|"
     rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+|our\s+|a\s+)?{_NS_KIND}{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
-    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\b(?:to|into|in|under)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
+    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\b(?:to|into|in|under|use|using)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
     r"\bdeploy(?:\s+(?:it|this|that|them|option\s*#?\d+|the\s+\w+\s+one|#\d+))?\s+(?:to|into|in)\s+"
     r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b|"
     r"\b(?:put|move|place)\s+(?:it|this|that|them|option\s*#?\d+)\s+(?:in|into|to|on)\s+(?:the\s+)?"
@@ -186,6 +186,10 @@ _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
 _TOTAL_AFTER = re.compile(rf"\s*{TOTAL}\b(?!\s+(?:this|per|a|each|every|over|across|for|in)\s+(?:\w+\s+)?(?:weeks?|months?|"
                           r"quarters?|years?|days))")
 _TOTAL_BEFORE = re.compile(rf"\b(?:a\s+)?{TOTAL}(?:\s+of)?\s*(?:about|around|roughly|some|~)?\s*$")
+# the count that follows is each person's: "80 agents each handle about 60 calls a shift"
+_EACH_PERSON = re.compile(r"\beach\s+(?:[a-z]+\s+){1,2}(?:about\s+|around\s+|roughly\s+|~\s*|up\s+to\s+)?$")
+# a count said per window with no noun, the work named before it: "run about 15,000 per night until it's done"
+_PACE = re.compile(rf"{NUM}\s*(?:per|a|an|each|every)\s+(?:night|window|shift|run|batch)\b")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|/\s*(?:day|night|d)\b|\bdaily\b|\bnightly\b")
 # the note a day's count spread over 24 hours leaves on the rate: a window said in a later turn reads the count back
 _DAY_NOTE = "{count:,} a day, spread over 24 h"
@@ -272,6 +276,10 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
     if windowed:
         day_count_in_window(f)
     spans = []
+    pace = _PACE.search(nt.text) if windowed else None
+    if pace and "window_requests" not in f.values and nt.value(pace) >= 1:
+        # "a backlog of 90,000 claims ... about 15,000 per night between 10pm and 4am": the pace is the window's count
+        f.put("window_requests", round(nt.value(pace)), re.sub(NUM, f"{nt.value(pace):g}", pace.group(0), count=1))
     for m in _ITEMS.finditer(nt.text):
         value = nt.value(m)
         per = (m.group("per") or "").strip()
@@ -281,8 +289,13 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             continue
         if not windowed and m.group(0).endswith("of them"):
             continue  # "150 of them": which count is the question's (users), not a work item
+        people = f.values.get("users")
+        each = people and _EACH_PERSON.search(nt.text[max(0, m.start() - 40):m.start()])
         if windowed or "night" in per:
             f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
+            if each:  # "80 agents each handle about 60 calls a shift": every person's count, all of them together
+                f.put("window_requests", round(value * people), f.phrases["window_requests"])
+                f.notes["window_requests"] = f"{people:,.0f} x {value:,.0f} = {value * people:,.0f}"
             if window is not None:
                 _per_part(nt, m, window, f)
         elif (span := _LONG_SPAN.search(nt.text)) and not per and "rps" not in f.values \
@@ -298,7 +311,9 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             spans.append(span.span())
         elif not per and (_PART_BEFORE.search(nt.text[max(0, m.start() - 50):m.start()])
                           or _PART_AFTER.match(nt.text[m.end():m.end() + 30])):
-            f.part_counts.append(round(value))  # "each shift handles about 4,000 tickets", the shifts said elsewhere
+            # "each shift handles about 4,000 tickets", the shifts said elsewhere; "80 agents each handle about 60 calls a
+            # shift": one shift's count is every person's together
+            f.part_counts.append(round(value * people) if each else round(value))
         elif not per or "da" in per:  # a count per day is the window's too, once a window is said
             f.item_counts.append(round(value))
         spans.append(m.span())
@@ -511,7 +526,8 @@ def _cost_model(text: str, f: Facts) -> str:
     for value, pattern in V.COST_MODELS:
         for m in pattern.finditer(text):
             spans.append(m.span())
-            if not V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+            if not (V.COST_NEGATION.search(text[max(0, m.start() - 30):m.start()])
+                    or V.COST_NEGATION_AFTER.match(text, m.end())):
                 hits.append((m.start(), value.value, m.group(0)))
     buying = [h for h in hits if h[1] == "purchase"]
     if hits:  # the last said wins, except that buying hardware means owning it after: purchase
@@ -618,6 +634,8 @@ def summary_kind(text: str) -> UseCase:
     long_hits, short_hit = list(V.LONG_NOUNS.finditer(text)), V.SHORT_NOUNS.search(text)
     long_hit = long_hits[-1] if long_hits else None
     said_long = any("long" in h.group(0) for h in long_hits)  # "(... so long documents)" says which kind outright
+    if V.INTO_A_NOTE.search(text) and not said_long:
+        return UseCase.SUMMARIZATION_SHORT
     if long_hit and (not short_hit or long_hit.end() >= short_hit.end() or said_long):
         return UseCase.LONG_DOCUMENT_SUMMARIZATION
     return UseCase.SUMMARIZATION_SHORT

@@ -6,7 +6,8 @@ units is read for those numbers only (reading.py). In German or Spanish the unit
 Mitarbeitende", "0,8 Sekunden", "5.000 USD/mes"): those words are glossed into English before the numbers are read,
 so "1.200 Mitarbeitende" counts 1,200 users as "1,200 staff" would. Only such words are glossed, never what the work
 is (the use case) nor an order: what the message asks beyond its figures is still not understood, and the reply says
-that only the numbers and product words were read.
+that only the numbers and product words were read. The negation of a product word is glossed with it ("pas de GPU
+AMD" is "no GPU AMD"): a product word read without its negation would mean the opposite.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ _WORDS: dict[str, str] = {
     "ersten token": "first token", "primer token": "first token", "premier token": "first token",
     "primeiro token": "first token", "primo token": "first token",
     "spätestens nach": "within", "en menos de": "within", "menos de": "under",
+    # a product word's negation: read without it, "pas de GPU AMD" would allow the very GPU it rules out
+    "pas de": "no", "pas d'": "no", "sans": "without", "kein": "no", "keine": "no", "keinen": "no", "ohne": "without",
+    "sin": "without", "senza": "without", "geen": "no", "zonder": "without", "nenhum": "no", "nenhuma": "no",
     # money, hardware, models
     "budget": "budget", "presupuesto": "budget", "gemietet": "rented", "mieten": "rent", "alquilar": "rent",
     "alquiladas": "rented", "nur modelle von": "only models from", "solo modelos de": "only models from",

@@ -24,7 +24,7 @@ _LAT_SPECIFIC = re.compile(
     r"\b(?:each|every|a|one)\s+(?:new\s+|output\s+|next\s+|subsequent\s+)?token\b|\btoken\s+every\b|"
     r"token[\s-]+latency|token[\s-]+to[\s-]+token)|"
     r"(?P<e2e_p95_ms>\be2e\b|end[\s-]+to[\s-]+end|\btotal\b|\b(?:full|complete|whole|entire)\s+(?:answer|"
-    r"response|reply|summary|output)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b)")
+    r"response|reply|summary|output|suggestion|completion|result|translation|draft)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b)")
 _LAT_GENERIC = re.compile(
     r"\blatency\b|response\s+times?|\brespon(?:d|ds|se|ses)\b|\banswers?\b|\brepl(?:y|ies)\b|\btakes?\b|"
     r"\bwait\b|\bsla\b|\bslo\b|\bunder\b|\bbelow\b|\bwithin\b|less\s+than|at\s+most|\bp9[59]\b|<")

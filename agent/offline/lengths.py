@@ -20,6 +20,8 @@ _TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|character
 # a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
 _IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*{NUM}\s*(?:tokens?\s+|"
                           rf"toks?\s+)?out\b")
+# the side named between the number and its unit: "~60 output tokens", "a 6,000 prompt-token request"
+_SIDE_TOKENS = re.compile(rf"{NUM}\s*-?\s*(input|prompt|output|completion|generated|response)[\s-]tokens?\b")
 _TOKENS_IN_OUT = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?(in|out)\b(?!\s+(?:the|a|an|our|of|to)\b)")
 _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:\s+(?:window|length))?|ctx)\b")
 _TOK_KW = re.compile(
@@ -28,7 +30,9 @@ _TOK_KW = re.compile(
     r"\bbooks?\b|\bpapers?\b|\bin\b|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
     r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b)|"
     r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
-    r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
+    r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|"
+    # "out" of a size, not the output: "our prompts come out around 6,000 tokens"
+    r"(?<!\bcome\s)(?<!\bcomes\s)(?<!\bcame\s)(?<!\bworks\s)(?<!\bturn\s)\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
     r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b)")
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
@@ -65,6 +69,8 @@ def read_lengths(p: Pass) -> None:
     """Lengths with their unit, and in/out pairs."""
     nt = p.nt
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
+    p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else
+          [("prompt_tokens" if m.group(2) in ("input", "prompt") else "output_tokens", whole(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
     p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
           if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)

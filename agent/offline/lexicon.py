@@ -69,18 +69,19 @@ _LEXICON: dict[UseCase, dict[float, tuple[str, ...]]] = {
         0.5: ("generat", "product", "products", "email", "emails", "letter", "letters", "reply", "replies"),
     },
     UseCase.SUMMARIZATION_SHORT: {
-        3: ("summar", "gist", "recap", "recaps", "tldr", "condens", "digest"),
+        3: ("summar", "gist", "recap", "recaps", "tldr", "condens", "digest", "explainer", "explainers"),
         2: ("shorten", "shortens", "highlights", "takeaways", "synopsis", "abstract", "abstracts", "briefing"),
         1: ("bullet", "bullets", "brief", "briefs", "overview", "overviews", "skim", "notes"),
     },
     UseCase.RESEARCH_LEGAL_ANALYSIS: {
         2: ("contract", "contracts", "legal", "lawyer", "lawyers", "attorney", "attorneys", "clause", "clauses",
             "litigation", "paralegal", "paralegals", "patent", "patents", "compliance", "diligence", "statute",
-            "statutes", "lease", "leases", "counsel", "argu", "novelty", "synthes", "tender", "tenders"),
+            "statutes", "lease", "leases", "counsel", "argu", "novelty", "synthes", "tender", "tenders", "criteria"),
         1: ("agreement", "agreements", "analyst", "analysts", "analys", "research", "underwrit", "audit", "audits",
             "regulatory", "precedent", "precedents", "case", "cases", "risk", "risks", "filing", "filings", "law",
             "reason", "reasons", "reasoning", "evaluat", "assess", "bid", "bids", "gap", "gaps", "findings", "trial",
-            "trials", "contradict", "coverage", "endorsement", "endorsements"),
+            "trials", "contradict", "coverage", "endorsement", "endorsements", "aml", "kyc", "sanctions", "fraud",
+            "investigat", "screen", "screens", "screening"),
         0.5: ("review", "reviews", "reviewing", "compare", "comparing", "terms", "claim", "claims", "insurance"),
     },
 }

@@ -42,6 +42,7 @@ _NO_ONE = re.compile(r"\bno[\s-]one\b")
 # "one" after a determiner and an adjective is a pronoun: "the original one", "the cheaper one", "that one"
 _PRONOUN_ONE = re.compile(r"(\b(?:the|this|that|which|another)\s+(?:(?!(?:last|only|first|next)\b)[a-z][a-z-]*\s+){0,2}?)"
                           r"one\b(?![\s-]*(?:hundred|thousand|million|billion|point|and\s+a\s+half|of|or|[\d.,]))")
+_SUB_SECOND = re.compile(r"\bsub[\s-]?seconds?\b")
 _HALF = re.compile(r"\bhalf\s+a\s+(million|thousand|billion)\b")
 # Durations said in words: "half a second", "under a second", "a couple of seconds".
 _WORD_DURATION = re.compile(r"\b(half\s+an?|a\s+(?:quarter|tenth|fifth)\s+of\s+an?|an?|one|"
@@ -104,8 +105,9 @@ def _digits_value(m: re.Match) -> float:
     return -value if sign else value
 
 
-# Thousands separators of other locales: "10.000", "1.234,56", "12'000", "8 000"; "1,5k" is 1.5k.
-_DOT_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\d)(?!\s*(?:s|secs?|seconds?|x|%)\b)")
+# Thousands separators of other locales: "10.000", "1.234,56", "12'000", "8 000"; "1,5k" is 1.5k, and "1.728M" is
+# 1.728 million (a scale after the dot makes it a decimal point).
+_DOT_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\d)(?!\s*(?:s|secs?|seconds?|x|%|k|m|mm|mn|million|bn|billion)\b)")
 _APOSTROPHE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:'\d{3})+)(?![\d'])")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?: \d{3})+)(?![\d.,]|\s\d)")
 _DECIMAL_COMMA_SCALE = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})\s?(k|m|mn|mio|mln|mrd|million|thousand|bn|billion)\b")
@@ -166,6 +168,8 @@ def number_text(text: str) -> Numbered:
     """Replace every number in lower-cased ``text`` with a placeholder; values in order of appearance."""
     values: list[float] = []
     text = locale_digits(text)
+    if "sub" in text:  # "the first token shows up sub-second": under one second
+        text = _SUB_SECOND.sub("under 1 second", text)
     if "point" in text:
         text = _SPOKEN_DECIMAL.sub(_spoken_decimal, text)
     if "half" in text:  # "two and a half thousand" -> "2.5 thousand"

@@ -26,6 +26,7 @@ from agent.offline.facts import (Facts, summary_kind as _summary_kind, day_count
 from agent.offline.numbers import NUM_RE, number_text
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.rates import unit_scale
+from agent.offline.gpu_pool import gpus_left
 from agent.offline.shares import part_of_people, share_of_people
 from agent.offline.time_units import MS_PER_UNIT, TIME_UNIT
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
@@ -33,7 +34,7 @@ from agent.offline.typos import correct
 from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import LIMITS, checked
 from agent.offline.records import structured_rows
-from agent.offline.text import lower_aligned, normalize, scope, self_corrections, sentences, snippet, trim
+from agent.offline.text import lower_aligned, normalize, Scoped, scope, self_corrections, sentences, snippet, trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from knowledge.catalog import Catalog
 from knowledge.domain.enums import UseCase
@@ -55,7 +56,7 @@ _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _FILLER = set("""make it that this change set to let's lets let us say maybe about around roughly approximately plan
 approx ish or so tops max maximum at most least probably perhaps like i think guess we have expect estimate the
 them those
-answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
+not honestly unsure idk dunno possibly no idea really tbh frankly answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
 support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait""".split())
@@ -171,12 +172,22 @@ class _Message(Asking, Corrections):
                     self.sentence(index, part)
                 return
         sc = scope(sentence)
+        if sc.whatif and self.asked and C.HEDGED_ANSWER.match(sc.low):  # "maybe 300?" answers, it proposes nothing
+            sc = Scoped(sc.orig, sc.low, sc.low, "")
+        if sc.whatif and _ASSUMED.match(sc.whatif) and not sc.low.rstrip().endswith("?") and self._unknown_said(sc):
+            sc = Scoped(sc.orig, sc.low, sc.low, "")  # "let's say it peaks at 10 rps", of a figure not known: assumed
         self.named_now = set(Q.named_fields(sc.low))
         self.ordered = self.injected and bool(_AGENT_ORDER.search(sc.low))
         if self.ordered:
             self.suspicious.append("order next to instruction-like text: " + " ".join(sc.orig.split())[:100])
         self._sentence(index, sc)
         self.named_before = self.named_now
+
+    def _unknown_said(self, sc: Scoped) -> bool:
+        """The supposition sets only figures the user has not given: with nothing to compare it against, it is the
+        figure to plan with."""
+        hypo = read_facts(sc.orig[sc.split:], sc.whatif, self.catalog, self.asked)
+        return bool(hypo.values) and all(self.spec is None or not self.spec.stated(f) for f in hypo.values)
 
     def _named(self, facts: Facts) -> None:
         self.named_now |= set(facts.values) | {k for k, v in facts.lists.items() if v}
@@ -230,6 +241,8 @@ class _Message(Asking, Corrections):
         if facts.multipliers and self.spec is not None and (_CHANGE_ORDER.match(sc.fact) or (
                 _SCALE_ORDER.search(sc.fact) and not _SCALE_HEDGE.search(sc.fact))):
             self._scaled(facts)
+        if self.spec is not None:
+            self._added(facts, sc.fact)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         nothing_to_try = False
@@ -255,6 +268,8 @@ class _Message(Asking, Corrections):
             self.questions.append(Q.Question("option", None))
             self.intents.append(((index, sc.split), Intent.WHY))
         m = C.DONT_KNOW.search(command_text) if C.has_any(command_text, C.DONT_KNOW_KEYS) else None
+        if m and self.asked and C.HEDGED_ANSWER.match(command_text):
+            m = None  # "not sure honestly, maybe 300": an unsure answer is still the answer
         if m:
             self.said_dont_know = True
             clause = _clause(command_text, m.start(), m.end())
@@ -310,6 +325,20 @@ class _Message(Asking, Corrections):
         if count:
             f.put("window_requests", count, f"{count:,} a day, said before")
             f.cleared.append("rps")
+
+    def _added(self, facts: Facts, low: str) -> None:
+        """'add 500 more users', 'another 4 GPUs', '2k extra a month': a count said as an increase of the one the spec
+        holds is that one plus it."""
+        for name in _ADDABLE:
+            current, phrase = getattr(self.spec, name, None), facts.phrases.get(name, "")
+            if name not in facts.values or not isinstance(current, (int, float)) or not phrase:
+                continue
+            said = facts.values[name]
+            digits = re.escape(f"{said:g}")
+            if _MORE.search(phrase) or re.search(rf"\b(?:add|adding|another|plus)\s+(?:an?\s+)?(?:extra\s+|additional\s+)?"
+                                                 rf"(?:[$€£]\s*)?{digits}", phrase.replace(",", "") + " " + low.replace(",", "")):
+                facts.put(name, float(f"{current + said:.10g}") if isinstance(said, float) else current + said,
+                          f"{current:,g} + {said:,g} more")
 
     def _scaled(self, facts: Facts) -> None:
         """'double the budget', 'bump the users by 20%', 'halve the prompt length': an order to scale a value the spec
@@ -456,6 +485,7 @@ class _Message(Asking, Corrections):
         self._planned_count(updates)
         self._one_i_named(own, updates)
         self._moved_value(own, updates, cleared)
+        gpus_left(own.lower(), updates, self.facts.notes)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
         self._machines_recounted(own, updates)
@@ -510,12 +540,13 @@ class _Message(Asking, Corrections):
                 self.suspicious.append(f"namespace '{f.namespace}' requested next to instruction-like text")
             else:
                 out["namespace"] = f.namespace
-        if "window_hours" in out and "window_requests" not in out and f.window_parts > 1 and len(set(f.part_counts)) == 1:
+        if "window_hours" in out and "window_requests" not in out and len(set(f.part_counts)) == 1:
             # "We run three 8-hour shifts. Each shift handles about 4,000 tickets.": one part's count times the parts
             count = f.part_counts[0]
             out["window_requests"] = count * f.window_parts
             part = (f.phrases.get("window_hours", "").split() or ["part"])[-1].rstrip("s") or "part"
-            f.notes["window_requests"] = f"{count:,} per {part} x {f.window_parts} = {out['window_requests']:,}"
+            if f.window_parts > 1:
+                f.notes["window_requests"] = f"{count:,} per {part} x {f.window_parts} = {out['window_requests']:,}"
         if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
             out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
         elif f.span and len(set(f.item_counts)) == 1 and not {"rps", "peak_rps", "window_hours"} & set(out):
@@ -594,7 +625,8 @@ class _Message(Asking, Corrections):
         unit = TIME_UNIT.match(clause)
         words = re.findall(r"[^\s\x01\x02\d§¤¦]+", NUM_RE.sub(" ", " ".join(rest + [nt.text[:m.start()],
                                                                                    clause[unit.end() if unit else 0:]])))
-        if any(w.strip(".,;:!?") not in _FILLER and w.strip(".,;:!?") not in self.consumed for w in words):
+        if any(w.strip(".,;:!?") and w.strip(".,;:!?") not in _FILLER and w.strip(".,;:!?") not in self.consumed
+               for w in words):
             return
         value = nt.value(m)
         if 1900 <= value <= 2100 and _YEAR_BEFORE.search(nt.text[:m.start()]):
@@ -674,7 +706,7 @@ class _Message(Asking, Corrections):
 
 
 # where a sentence with several withdrawals is cut into its clauses
-_WHY_CLAUSE = re.compile(r"[,;:]\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
+_WHY_CLAUSE = re.compile(r"(?:[,;:]|\s[-–—]+|—)\s*(?:and\s+|but\s+|also\s+|plus\s+|so\s+)?(?=(?:why|how\s+come)\b)")
 # a question clause after a statement, set off by a dash, a semicolon or a colon, up to the question mark
 # a question that asks whether the statement before it holds ("~12 ms ITL on H200, does your plan agree?", "..., is
 # that right?"): the statement is part of the question
@@ -707,6 +739,9 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
                           r"(?:needs?|has|have)\s+to\s+be|want|need)\b")
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
+_ASSUMED = re.compile(r"\W*(?:ok(?:ay)?\W+|so\W+|well\W+)?let'?s\s+say\b")
+_ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
+_MORE = re.compile(r"\b(?:more|extra|additional)\b")
 _TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
 # an order to the agent itself: deploy/apply/delete/print ... as an imperative, or "without asking"
 _AGENT_ORDER = re.compile(r"(?:^|[,:;]\s*|\b(?:then|and|now|just)\s+)(?:deploy|apply|delete|remove|print|reveal|show\s+me\s+your|"

@@ -50,7 +50,7 @@ _PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|reques
                        rf"(?!{SINGULAR_END}\s+(?!{USER_NOUNS}\b|seats\b|licen[cs]es\b|logins\b|accounts\b|{_NOT_A_NOUN})"
                        r"[a-z][a-z-]+s\b)")
 # a people noun may be the head of a compound written as one word ("25 copywriters", "40 caseworkers")
-_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+(?:and|&)\s+)?"  # "180 engine and gameplay programmers"
+_USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:or\s+so\s+|-?ish\s+)?(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+(?:and|&)\s+)?"  # "180 engine and gameplay programmers"
                          rf"(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"
                          rf"(?:(?!screw|re(?=members|agents))[a-z]{{2,8}}(?={USER_NOUNS}\b))?{USER_NOUNS}\b"
                          + _PEOPLE_AS_MODIFIER)
@@ -100,7 +100,7 @@ _USERS_KW = re.compile(
     rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")
 # people counted in groups: "four teams of 25 engineers", "3 shifts of 80 agents each", "5 squads with 12 devs each",
 # "25 engineers in each of four teams", "80 agents per shift across 3 shifts" -> the product
-_GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branches|offices?|"
+_GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branch(?:es)?|offices?|"
                r"stores?|schools?|wards?|pods?|regions?|clinics?|hospitals?|locations?|call\s+cent(?:er|re)s?|floors?|"
                r"divisions?|business\s+units?|labs?|studios?|campuses|squadrons?|platoons?|sections?)")
 _PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
@@ -116,8 +116,9 @@ _GROUPS_OF = re.compile(
     rf"{_PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
     rf"{_GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
     rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))|"
-    # the size of each group in brackets or after a dash: "3 regional teams (about 40 agents each)"
-    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s*(?:\(|,|-|:)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
+    # the size of each group in brackets or after a dash: "3 regional teams (about 40 agents each)",
+    # or joined by "and": "420 stores and about 12 associates per store"
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s*(?:\(|,|-|:|and\b|with\b)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
     rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:each|apiece|per\s+{_GROUP_NOUN}|in\s+each)\b")
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
 # 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
@@ -187,6 +188,13 @@ _CONCURRENT_COUNT = re.compile(
     rf"in\s+parallel)\b)")
 
 
+# people present at once who only use the tool now and then are no concurrent users: "roughly 300 on the floor at any
+# one time, but they'd only look something up now and then"
+_ON_SHIFT = re.compile(r"\b(?:on\s+(?:the\s+)?(?:floor|shift|duty|site|ward|premises|call)|at\s+work|in\s+the\s+building|working)\b")
+_NOW_AND_THEN = re.compile(r"\b(?:now\s+and\s+(?:then|again)|every\s+(?:now|so\s+often|once\s+in\s+a\s+while)|occasionally|"
+                           r"from\s+time\s+to\s+time|once\s+in\s+a\s+while|rarely|sporadically|here\s+and\s+there)\b")
+
+
 # "1,800 employees (out of 5,200 total staff)": a whole the users are part of is no user count
 _TOTAL_BEFORE = re.compile(r"\b(?:out\s+of|of\s+(?:a|our|the)?\s*total\s+(?:of\s+)?|total\s+of|from\s+a\s+total\s+of)\s*"
                            r"(?:about\s+|around\s+|roughly\s+|~\s*)?$")
@@ -231,7 +239,8 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
-    p.run(_CONCURRENT_COUNT, lambda m: [("concurrent_users", whole(nt.value(m)))])
+    p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
+          [("concurrent_users", whole(nt.value(m)))])
 
 
 def read_people_keywords(p: Pass) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agent.offline.budgets import read_budget_keyword, read_gpus, read_money
+from agent.offline.budgets import read_budget_keyword, read_gpu_hour_budget, read_gpus, read_money
 from agent.offline.latency import read_corrected_latency, read_latencies, read_latency_keywords, read_streaming_speed
 from agent.offline.lengths import read_bare_lengths, read_lengths
 from agent.offline.numbers import Numbered
@@ -37,6 +37,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     read_lengths(p)
     read_people(p)
     read_gpus(p)
+    read_gpu_hour_budget(p)
     read_budget_keyword(p)
     read_bare_rates(p, rate_known, rate_scale)
     read_latency_keywords(p)

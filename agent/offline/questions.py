@@ -183,7 +183,14 @@ _OTHER_DEPLOYMENT = re.compile(r"\b(?:prototypes?|pilots?|poc|proof[\s-]of[\s-]c
 
 def describes_other_deployment(low: str) -> bool:
     """The sentence is about another deployment (a prototype, staging, the old system), not the one to plan."""
-    return bool(_OTHER_DEPLOYMENT.search(low)) and not _LIKE_IT.search(low)
+    return bool(_OTHER_DEPLOYMENT.search(low)) and not _LIKE_IT.search(low) and not _THIS_ONE.search(low)
+
+
+# the deployment being sized is itself the pilot or the staging one: "Deploy Llama 3.1 8B on a single L4 for a
+# 50-person chat pilot", "This is a staging endpoint for our eval harness"
+_THIS_ONE = re.compile(r"^\W*(?:please\s+)?(?:deploy|spin\s+up|stand\s+up|set\s+up|size)\b|\b(?:this|it)\s+(?:is|will\s+be|'s)\s+"
+                       r"(?:just\s+|only\s+)?(?:a|an|the|our)\s+(?:[\w-]+\s+){0,2}?(?:staging|pilot|prototype|poc|demo|sandbox)\b|"
+                       r"\bfor\s+(?:a|an|our|the)\s+(?:[\w-]+\s+){0,3}?(?:pilot|prototype|poc|demo|sandbox)\b")
 
 
 # "we must run on 2 A100s like the pilot": an order for this deployment that points at the other

@@ -99,7 +99,9 @@ _AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s
 _OTHER_MEASURE = re.compile(rf"\b(?:tokens?|toks?|prompts?|inputs?|outputs?|words?|pages?|{USER_NOUNS}|concurren\w*|latency|"
                             r"ttft|itl|e2e|ms|seconds?|budget|cost|spend|gpus?|cards?)\b|[$€£]")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
-_RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|load|request\s+rate|requests\s+per\s+second)\s*"
+# ("load" the noun: "we load 10-20 papers" is the verb, its number a count of papers)
+_RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|(?<!\bwe\s)(?<!\bi\s)(?<!\bto\s)(?<!\bthey\s)(?<!\bthen\s)load|request\s+rate|"
+                      rf"requests\s+per\s+second)\s*"
                       rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)")
 
 

@@ -22,6 +22,8 @@ from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
 from agent.offline.parser import LIMITS, parse
 from agent.offline.questions import named_fields
+from agent.offline.namespace_answer import namespace_answer
+from agent.offline.takeback import UNDO_NAMED, value_said_again
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
 from knowledge.domain import DeploymentSpec
@@ -86,8 +88,38 @@ def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
             return
 
 
+_ORDERED_PRIORITY = ((Intent.CHEAPER, "cost"), (Intent.FASTER, "latency"))
+
+
+def _order_of_priority(text: str, parsed: ParseResult) -> None:
+    """'add 500 more users and make it cheaper': beside other changes, "cheaper" is one more change to make (the cost
+    priority), not a what-if to look at on its own."""
+    if not (set(parsed.updates) - {"description", "priority"}) or parsed.whatifs or "priority" in parsed.updates:
+        return
+    for intent, value in _ORDERED_PRIORITY:
+        if intent in parsed.intents:
+            parsed.intents.remove(intent)
+            parsed.updates["priority"] = value
+            parsed.spans["priority"] = " ".join(text.split())[:80]
+            return
+
+
+_LISTS = {"gpus", "models", "exclude_gpus", "exclude_models"}
+
+
+def _undoes_named(text: str, named: re.Match, catalog: Catalog, asked: list[str] | None,
+                  spec: DeploymentSpec | None) -> bool:
+    """'Undo the halving, size for the full rollout': the last change taken back, when the rest of the message changes
+    nothing and no GPU or model restriction is lifted by name ("undo the MI300X exclusion" lifts that one)."""
+    rest = parse(gloss(text[:named.start()] + " " + text[named.end():]), catalog, asked=asked or [], spec=spec)
+    if rest.updates or rest.cleared:
+        return False
+    whole = parse(gloss(text), catalog, asked=asked or [], spec=spec)
+    return not (_LISTS & (set(whole.updates) | set(whole.cleared)))
+
+
 # an order for some writing of its own ("write me a haiku about GPUs"): not a deployment, however it is worded
-_WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+you\s+|please\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
+_WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+(?:you|u|ya)\s+|please\s+|pls\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
                        r"(?:a|an|some|one)\s+(?:\w+\s+){0,2}?(?:haiku|poem|joke|story|song|limerick|essay|riddle|"
                        r"sonnet|rap|verse)s?\b", re.I)
 _SPEC_INTENTS = {Intent.DESCRIBE, Intent.DONT_KNOW}
@@ -224,6 +256,11 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         return Reading(acts=[act], notes=notes)
     if _UNDO.search(text) or _TAKE_BACK.search(text):
         return Reading(acts=[Simple(act="undo")], notes=notes)
+    if (named := UNDO_NAMED.search(text)) and state is not None and _undoes_named(text, named, catalog, asked, spec):
+        return Reading(acts=[Simple(act="undo")], notes=notes)
+    if (namespace := namespace_answer(text, state)) is not None:  # "default then", after a refused namespace
+        return Reading(acts=[SetField(field="namespace", value=namespace, span=text.strip()), DeployRequest()],
+                       notes=notes)
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
@@ -252,6 +289,12 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
     _restore_previous(text, parsed, state)
+    _order_of_priority(text, parsed)
+    if not parsed.updates and (again := value_said_again(text, state)) is not None:
+        parsed.updates[again[0]] = again[1]
+        parsed.spans[again[0]] = " ".join(text.split())[:80]
+        parsed.unparsed = False
+        parsed.intents.insert(0, Intent.DESCRIBE)
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood

@@ -63,10 +63,17 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
             factor = nt.values[int(next(g for g in m.groups() if g and g.isdigit()))]
         ref = m.group("ref") or ""
         clause = nt.text[max(0, m.start() - 60):m.end() + 40]
+        # the cue said right before the multiple, in its own clause, names the rate it sets: "~1200 req/min at peak,
+        # avg prob half that" (the average is half the peak)
+        own = re.split(r"[,;.]", nt.text[max(0, m.start() - 25):m.start()])[-1]
         if AVERAGE.search(ref):
             field = "peak_rps"
         elif PEAK.search(ref):
             field = "rps"
+        elif ref and AVERAGE.search(own) and not PEAK.search(own):
+            field = "rps"
+        elif ref and PEAK.search(own) and not AVERAGE.search(own):
+            field = "peak_rps"
         elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]):
             field = "peak_rps"
         elif AVERAGE.search(clause):

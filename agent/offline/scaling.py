@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from agent.offline.numbers import Numbered
+from agent.offline.windows import ITEMS
 
 MULT_WORDS = {"double": 2.0, "doubles": 2.0, "doubled": 2.0, "doubling": 2.0, "twice": 2.0, "triple": 3.0,
               "triples": 3.0, "tripled": 3.0, "tripling": 3.0, "thrice": 3.0, "threefold": 3.0,
@@ -39,7 +40,10 @@ _MULT = re.compile(
     r"(?P<zero_down>\b(?:drop|remove|lose|take\s+off|strip)\w*\s+(?:a|an|one|\x01\d+\x02)\s+(?:\x01\d+\x02|zero)|"
     r"(?:\ba|\ban|\bone|\x01\d+\x02)\s+(?:\x01\d+\x02|zero)\s+too\s+many)(?=\s|$|[.,;!?])|"
     # "half of our 1,200 nurses" is a share of a count (read with the users), no scaling
+    # ("double-checked", "double click", "half-day" are no scaling)
     r"\b(?P<word>" + "|".join(sorted(MULT_WORDS, key=len, reverse=True)) + r")\b"
+    r"(?![\s-]*(?:check(?:s|ed|ing)?|click(?:s|ed|ing)?|tap|quotes?|spac(?:e|ed|ing)|book(?:ed|ing)?|digits?|dip\w*|"
+    r"cross(?:ed)?|day|hour|time|width)\b)"
     r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
     r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
@@ -65,14 +69,19 @@ _SUBJECTS = (
 )
 
 
+_COUNTED = re.compile(r"\s+(?:the\s+|our\s+|its\s+)?(?:number\s+of\s+|count\s+of\s+|volume\s+of\s+)?"
+                      r"(?!pages\b)" + ITEMS + r"(?!\s+(?:length|size|lengths|sizes)\b)")
+
+
 def _factor(m: re.Match, nt: Numbered, before: str) -> float:
     if m.group("adj"):
         k = MULT_WORDS.get(m.group("asword") or "", 0.0) or (nt.values[int(m.group("asn"))] if m.group("asn") else 0.0)
         return 1 / k if k and m.group("adj") in _SHRINKS else k
-    if m.group("zero_up"):
-        return 10.0
-    if m.group("zero_down"):
-        return 0.1
+    if m.group("zero_up") or m.group("zero_down"):
+        digits = re.findall(r"\x01(\d+)\x02", m.group(0))
+        if "zero" not in m.group(0) and digits and nt.values[int(digits[-1])] != 0:
+            return 1.0  # "another 300 users": a count added, no zero
+        return 10.0 if m.group("zero_up") else 0.1
     word = m.group("word")
     if word:
         return MULT_WORDS[word]
@@ -94,7 +103,9 @@ def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:
         if factor <= 0 or factor == 1:
             continue
         window = nt.text[max(0, m.start() - 40): m.end() + 40]
-        subject = _subject(window, m.start() - max(0, m.start() - 40))
+        # "double the documents": the count of what is processed (as many again), not their length
+        counted = m.group("word") and _COUNTED.match(nt.text, m.end())
+        subject = "traffic" if counted else _subject(window, m.start() - max(0, m.start() - 40))
         if subject == "traffic" and m.group("adj") in _OF_TARGETS:
             subject = "latency"  # "twice as strict" with no noun: a target is what is strict
         out.append((subject, factor, m.span()))

@@ -27,7 +27,7 @@ _SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?
 # given day would ask it", "roughly 15% are developers who'd get autocomplete", "about a third are coding in the labs",
 # "I'd guess 40% would use it". A share that something else is changed by or compared to ("cut it by 20%", "20% more
 # than", "99.5 % availability") is none: the words before it and after it say so.
-_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom))?\s*,?\s+(?:(?:would|will|are|is|might|may|"
+_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom|(?:the\s+|our\s+|all\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}))?\s*,?\s+(?:(?:would|will|are|is|might|may|"
                             r"could|can|should|use[sd]?|using|ask|asks|get|gets|do|does|need|needs|want|wants)\b|"
                             r"on\s+(?:a|any)\s+(?:given|normal|typical|single)\s+day\b|(?:each|every|per|a)\s+day\b|daily\b)")
 _NOT_SUBJECT_BEFORE = re.compile(r"(?:\b(?:by|to|than|from|up|down|with|of|over|under|at|is|was|be|been|cut|reduce|"
@@ -116,6 +116,8 @@ def shares_of_people(p: Pass) -> None:
 # three staff will use it", "maybe 20% of them will be on it"): a share of the head count said elsewhere
 _SHARE_OF_PEOPLE = re.compile(rf"{_SHARE}\s+(?:of\s+)?(?:(?:our|the|all|its|their|those|these|my)\s+)?(?:[a-z-]+\s+)?"
                               rf"(?:{USER_NOUNS}|workforce|company|organi[sz]ation|firm|head\s?count|them|those)\b")
+# a share of a count said before, named by its number alone: "it's more like a third of the 2,400, not a quarter"
+_SHARE_OF_COUNT = re.compile(rf"{_SHARE}\s+of\s+(?:the|our|all|those|these)\s+(?:~\s*)?(?P<whole>{NUM})(?!\s*(?:%|[a-z]))")
 _SHARE_USE = re.compile(r"\b(?:use|uses|using|access|active|on\s+it|adopt\w*|log\s+in|rely|onboard\w*|get\s+it|"
                         r"be\s+on|touch\s+it)\b")
 
@@ -126,11 +128,13 @@ def share_of_people(nt: Numbered) -> tuple[float, str, float | None] | None:
     if not _SHARE_CUE.search(nt.text):
         return None
     m = ((_SHARE_OF_PEOPLE.search(nt.text) if _SHARE_USE.search(nt.text) else None) or next(_subject_shares(nt.text), None)
-         or _SHARE_ALONE.match(nt.text))
+         or _SHARE_ALONE.match(nt.text) or _SHARE_OF_COUNT.search(nt.text))
     if m is None:
         return None
     share = _share_value(_ShareValues(nt), m)  # type: ignore[arg-type]
     every = nt.values[int(m.group("every")[1:-1])] if m.group("every") else None
+    if m.re is _SHARE_OF_COUNT:  # "a third of the 2,400": the count named is the whole
+        every = nt.values[int(m.group("whole")[1:-1])]
     if m.re is _SHARE_ALONE:  # its words are the share's own, not the apology around it
         spans = [m.span(g) for g in ("pct", "count", "frac", "one", "every") if m.group(g) is not None]
         words = nt.text[min(a for a, _ in spans):max(b for _, b in spans)] + ("%" if m.group("pct") else "")

@@ -66,6 +66,11 @@ _PROPOSAL = re.compile(
 _LEADERS = re.compile(r"[ \t]*\.{4,}[ \t]*")
 
 
+# a clause that says how long the academic term just named lasts stays in its sentence, where the amount per term is
+_TERM_DEFINED = re.compile(r"\s*[;.]\s+(?=(?:(?:our|the|each|a)\s+)?(?:semesters?|terms?|trimesters?)\s+(?:are|is|lasts?|runs?)\s+"
+                           r"(?:about\s+|roughly\s+|~\s*)?\d+(?:\.\d+)?\s+months?\b)", re.I)
+
+
 def normalize(text: str) -> str:
     """NFKC, ASCII quotes/dashes, no control characters, single spaces (case preserved)."""
     if "\r" in text:
@@ -81,6 +86,8 @@ def normalize(text: str) -> str:
     text = _CONTROL.sub(" ", text).replace("\t", " ")
     if "...." in text:  # a table's dot leaders: "Time to first token, p95 ........ <= 1.2 s"
         text = _LEADERS.sub(": ", text)
+    if "emester" in text or "term" in text:  # "$36k per semester; our semesters are 4 months": one sentence
+        text = _TERM_DEFINED.sub(", ", text)
     while "  " in text:  # str.replace halves any run of spaces per pass: log(n) fast passes, no regex
         text = text.replace("  ", " ")
     return text

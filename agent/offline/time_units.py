@@ -17,16 +17,24 @@ TIME_UNIT = re.compile(rf"\s*{DURATION_UNIT}")
 # the periods a count is said per, in seconds: a duration's units and the calendar's (a month is 30 days)
 SECONDS_PER = {**{unit: ms / 1000.0 for unit, ms in MS_PER_UNIT.items()}, "day": 86400, "week": 7 * 86400,
                "wk": 7 * 86400, "month": 30 * 86400, "mo": 30 * 86400}
-_MONTHLY_FACTOR = {"month": 1.0, "quarter": 1 / 3, "year": 1 / 12, "week": 52 / 12, "day": 30.4, "hour": 730.0}
+HOURS_PER_MONTH = 730.0  # a month of hours, as the planner prices GPU-hours
+_MONTHLY_FACTOR = {"month": 1.0, "quarter": 1 / 3, "year": 1 / 12, "week": 52 / 12, "day": 30.4, "hour": HOURS_PER_MONTH,
+                   "semester": 1 / 6, "term": 1 / 6, "trimester": 1 / 3}
+TERMS = ("semester", "term", "trimester")  # academic terms: their length may be said ("our semesters are 4 months")
 
 
 def period_noun(period: str) -> str:
     """'annually' -> 'year', 'quarterly' -> 'quarter', 'hr' -> 'hour'."""
     return {"annum": "year", "annual": "year", "annually": "year", "yearly": "year", "yr": "year", "quarterly": "quarter",
             "weekly": "week", "wk": "week", "monthly": "month", "mo": "month", "daily": "day", "hourly": "hour",
-            "hr": "hour", "h": "hour"}.get(period, period)
+            "hr": "hour", "h": "hour", "terms": "term", "semesters": "semester"}.get(period, period)
 
 
-def monthly_factor(period: str) -> float:
-    """Months' worth of one ``period`` ('year' -> 1/12): what an amount said per that period is a month."""
-    return _MONTHLY_FACTOR[period_noun(period)]
+def monthly_factor(period: str, term_months: float | None = None) -> float:
+    """Months' worth of one ``period`` ('year' -> 1/12): what an amount said per that period is a month. An academic
+    term lasts ``term_months`` where the message says so, else its word's own length (a semester six months, a
+    trimester three)."""
+    noun = period_noun(period)
+    if noun in TERMS and term_months and 0 < term_months <= 12:
+        return 1 / term_months
+    return _MONTHLY_FACTOR[noun]

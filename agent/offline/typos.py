@@ -62,8 +62,13 @@ def _fix_model_word(word: str) -> str | None:
     low = word.lower()
     if low in MODEL_WORDS:
         return None
-    best = min(MODEL_WORDS, key=lambda k: OSA.distance(low, k))
-    return best if OSA.distance(low, best) == 1 and best[0] == low[0] else None
+    ranked = sorted((OSA.distance(low, k), k) for k in MODEL_WORDS if k[0] == low[0])
+    if not ranked:
+        return None
+    (d, best), runner_up = ranked[0], ranked[1][0] if len(ranked) > 1 else 99
+    # one edit, or two in a longer word when no other family word is as near ("lamma 3.1": a letter doubled and
+    # one dropped)
+    return best if d == 1 or (d == 2 and len(low) >= 5 and runner_up > 2) else None
 
 
 # people nouns: right after a count ("~600 nurese", "1,200 emplyoees") a word two edits away is one of them, as the

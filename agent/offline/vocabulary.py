@@ -17,7 +17,9 @@ def _re(pattern: str) -> re.Pattern:
 
 # ------------------------------------------------------------------ use cases
 # (use case, weight, pattern). The heaviest total wins, so "a chatbot over our PDFs" is RAG (3) not chat (1).
-_SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b|\bdigests?\b|"
+# ("Recap: writing assistant, 300 marketers" labels a restatement, no summary)
+_SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b(?!\s*[:\-])|\bdigests?\b|"
+            r"\bsynops[ie]s\b|"
             r"\b(?:meeting|write\s+up(?:\s+the)?|take\s+(?:the\s+)?)\s*minutes\b|"
             r"(?<!\d\s)(?<!\d)\bminutes\s+(?:from|of)\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:meetings?|transcripts?|calls?)\b|"
             # what a text is turned into, shorter: "turns our SOPs into 1-page briefs", "into a short overview"
@@ -47,7 +49,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"policy|clinical)\s+(?:research|analysis)\b(?!\s*[:—–]\s)|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|"
      # the work on contracts named by its parts: "clause extraction + risk flags on NDAs", "indemnity caps in MSAs"
-     r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
+     r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\bcompar\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?evidence\b|"
+     r"\bfind\w*\s+(?:the\s+|any\s+)?(?:\w+\s+)?contradictions\b|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
      r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
      r"extract\w*|obligations))|\bindemnit(?:y|ies|ification)\b|"
      r"\bresearch_legal_analysis\b|"
@@ -62,7 +65,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b|\blaw\s+firm\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
-     r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on)\s+(?:our\s+|the\s+|"
+     r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on|of)\s+(?:our\s+|the\s+|"
      r"their\s+|internal\s+|company\s+|your\s+)*(?:[\w-]+\s+){0,2}(?:docs?|documents?|documentation|pdfs?|knowledge|"
      r"wiki|confluence|manuals?|files?|policies|handbooks?|sharepoint|data|content|corpus|procedures|guidelines|"
      r"regulations|standards|runbooks?|playbooks?|sops?|records|archives?)|"
@@ -74,7 +77,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
      r"\bdocument\s+(?:q\s?&\s?a|qa|search|analysis|question)|\bover\s+(?:our|the|internal)\s+(?:\w+\s+)?"
      r"(?:pdfs|docs|documents|documentation|wiki|manuals|files)\b|\benterprise\s+search\b|\bsemantic\s+search\b|"
-     r"\bgrounded\s+in\b|\bcite\s+sources\b|\b(?:cite|citing|quote|quoting)\s+(?:the\s+|our\s+)?(?:\w+\s+)?"
+     r"\bgrounded\s+in\b|\bwe\s+retrieve\b|\bretrieved\s+(?:chunks|passages|clauses|documents|snippets|context)\b|"
+     r"\blinks?\s+back\s+to\s+(?:the\s+)?(?:source\s+)?(?:documents?|sources?|pages?|policies|articles)\b|\bcite\s+sources\b|\b(?:cite|citing|quote|quoting)\s+(?:the\s+|our\s+)?(?:\w+\s+)?"
      r"(?:library|manuals?|documentation|docs|handbooks?|knowledge\s+base|polic(?:y|ies)|protocols?|sources?|"
      r"articles?)\b|\banswers?\s+from\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:manuals?|documentation|docs|handbooks?|"
      r"knowledge\s+base|library|wiki|polic(?:y|ies)|protocols?)\b|\bdocument_analysis_rag\b|\b(?:find|look\s+up|retrieve|locate)\s+"
@@ -105,7 +109,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b"),
     (UseCase.CODE_GENERATION_DETAILED, 3, r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
-     r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bcode[\s-]gen\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
+     r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bwrites?\s+(?:whole|full|entire|complete)\s+(?:files?|functions?|"
+     r"classes|modules|programs?)\b|\bcode[\s-]gen\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
      r"\breview(?:ing)?\s+(?:\w+\s+)?(?:code|pull\s+requests|prs|merge\s+requests)\b|\bwrit(?:e|es|ing)\s+"
      r"(?:\w+\s+)?code\b|\bcode\s+from\s+(?:\w+\s+)?(?:specs?|specifications?|requirements|descriptions?|"
      r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
@@ -155,7 +160,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bvirtual\s+(?:assistant|agent)|\bconversational\b|\bassistants?\s+for\s+(?:our\s+)?(?:employees|staff|"
      r"team|users|customers|students)|\b(?:internal|ai|digital|personal|shopping|voice)\s+assistants?\b|"
      r"\bassistants?\b|\banswer(?:s|ing)?\s+(?:customer|user|employee|student)?\s*questions\b|\bconcierge\b|"
-     r"\bchat(?:ting)?\s+with\s+(?:customers|users)|"
+     r"\bagent[\s-]assist\b|\b(?:typ\w*|ask\w*|put\w*|send\w*)\s+(?:their\s+|our\s+)?questions\s+(?:in)?to\s+(?:it|the\s+(?:bot|"
+     r"assistant|tool))\b|\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchat\s+(?:requests|messages|sessions|conversations|traffic|queries)\b|"
+     # "chat" said as the work in a terse list or for a headcount: "chat, 2k users", "Chat for 1,000 staff"
+     r"(?:^|(?<=[,;:])|(?<=[,;:]\s))chat(?=\s*(?:[,;.]|$))|^chat(?=\s+for\s+(?:our\s+|the\s+|about\s+|~\s*)?\d)|"
      # a conversational role played by the model ("an AI tutor", "a virtual coach"), or people chatting with it
      r"\b(?:ai|virtual|digital|online|llm|gpt)[\s-](?:tutors?|coach(?:es)?|mentors?|companions?|buddy|buddies|helpers?|"
      r"receptionists?|advisors?|advisers?|guides?|teachers?|therapists?)\b|\b(?:chat|talk|speak)(?:s|ting|ing)?\s+"
@@ -176,6 +184,10 @@ LONG_NOUNS = _re(_LONG_NOUNS)
 FEW_PAGES = _re(r"\b(?:short|brief|quick|concise|one[\s-]line|two[\s-]line|few[\s-]line|tl;?dr)\s+(?:\w+\s+)?"
                 r"summar(?:y|ies)\b|\b(?:a\s+few|a\s+couple\s+of|couple\s+of|one|two|three|four|five|a\s+single|single|[1-5])"
                 r"\s*-?\s*pages?\b|\bone[\s-]pagers?\b|\b(?:short|brief)\s+(?:\w+\s+)?(?:reports?|documents?|docs)\b")
+# summarised into a note of a few lines ("the transcript summarised into the CRM wrap-up note"): a short summary, unless
+# the texts are said to be long
+INTO_A_NOTE = _re(r"\binto\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:note|wrap[\s-]?ups?|one[\s-]liners?|headlines?|"
+                  r"tweets?)\b")
 SHORT_NOUNS = _re(_SHORT_NOUNS)
 USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of)\s+"
                         r"(?:an?\s+|the\s+)?"
@@ -202,7 +214,8 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
      + _CARE + r"(?:latency|speed|response\s+times?)\b|"
      r"\b(?:latency|speed|responsiveness|response\s+times?|snappiness)" + _ABOVE_ALL),
-    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bcheapest\s+(?:option|one|plan|setup|config\w*)\s+(?:please|pls|plz)\b|\b(?:give|show|get)\s+(?:me|us)\s+the\s+cheapest\b|\b(?:we|i)\s+(?:want|need)\s+the\s+cheapest\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config|[a-z]+s\b|"
+    (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bwhichever\s+(?:one\s+)?(?:is|comes\s+out|works\s+out|turns\s+out)\s+"
+     r"(?:\w+\s+)?(?:cheaper|cheapest|less\s+expensive|lower[\s-]cost)\b|\bcheapest\s+(?:option|one|plan|setup|config\w*)\s+(?:please|pls|plz)\b|\b(?:give|show|get)\s+(?:me|us)\s+the\s+cheapest\b|\b(?:we|i)\s+(?:want|need)\s+the\s+cheapest\b|\bcheap(?:est)?\b(?!\s+(?:option|one|plan|config|[a-z]+s\b|"
      r"[a-z]+\s+[a-z]+s\b))|\bevery\s+(?:dollar|penny|cent|euro|pound)\s+(?:counts|matters)\b|\bbudget[\s-]"
      r"(?:conscious|constrained|sensitive)\b|\bon\s+a\s+(?:tight\s+)?budget\b|"
      r"\bcosts?\s+(?:matters?|is|are|counts?)\s+(?:way\s+|much\s+|a\s+lot\s+)?more\s+(?:important\s+)?than\b|"
@@ -215,7 +228,9 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"prioriti[sz]e)\s+(?:for\s+)?(?:cost|price|spend)|\bcost\s+first\b|\bkeep\s+(?:the\s+)?costs?\s+"
      r"(?:down|low)|\bfrugal\b|\bon\s+a\s+shoestring\b|\bprice\s+(?:is|matters)\s+(?:most|key|critical)|"
      + _CARE + r"(?:costs?|price|money|spend(?:ing)?)\b|\b(?:costs?|price|the\s+bill|savings)" + _ABOVE_ALL),
-    (Priority.QUALITY, r"\b(?:quality|accuracy|correctness|answer\s+quality)\s+(?:matters?|is|counts?)\s+(?:way\s+|much\s+|"
+    (Priority.QUALITY, r"\brather\s+(?:wait|be\s+slow\w*|take\s+longer)\b[^.;]{0,60}\bthan\s+(?:get|have|give|risk|see)\s+(?:a\s+|an\s+)?"
+     r"(?:wrong|bad|incorrect|inaccurate|made[\s-]up|hallucinated)\b|"
+     r"\b(?:quality|accuracy|correctness|answer\s+quality)\s+(?:matters?|is|counts?)\s+(?:way\s+|much\s+|"
      r"a\s+lot\s+|far\s+)?more\s+(?:important\s+)?than\b|\b(?:quality|accuracy)\s+over\s+(?:speed|latency|cost|"
      r"price)\b|\b(?:happy|willing|ok|okay|fine)\s+to\s+pay\s+more\b|\bdon'?t\s+skimp\b|\bsmart(?:er|est)\s+"
      r"(?:answers|model|responses)\b|\b(?:best|highest|top|maximum|max|great|excellent)\s+(?:possible\s+)?(?:quality|accuracy)"
@@ -347,9 +362,11 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"(?:\w+\s+){0,2}(?:to|about|of)\s+(?:buy|buying|purchase|purchasing|acquire)\b|\bcapex\b[^.;]{0,40}\b"
      r"(?:purchase|buy)|\b(?:buy|purchase)\s+(?:the\s+|our\s+own\s+|our\s+)?(?:\w+\s+)?(?:gpus?|§+|hardware|"
      r"servers?|cards|nodes|machines|them|it)\b|\b(?:buy|buying|purchase|purchasing)\s+(?:\w+\s+){0,2}(?:gpus?|§+|hardware|"
-     r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b"),
-    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:\w+\s+)?(?:gpus?|§+|hardware|"
-     r"servers|data\s?cent(?:er|re))|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
+     r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b|"
+     # the hardware's cost spread over years, or the plan costed as a purchase: "amortise it over 3 years"
+     r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
+    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
+     r"servers|data\s?cent(?:er|re)|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
@@ -384,6 +401,10 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
 ))
 COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|nothing|none|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
                     r"than)\s+(?:\w+\s+){0,2}$")
+# a way of paying ruled out after it is named: "rental isn't an option for us", "renting is off the table"
+COST_NEGATION_AFTER = _re(r"\s*(?:\w+\s+)?(?:(?:is|are|was|'s)(?:\s+not|n'?t)\s+(?:an?\s+|really\s+an?\s+)?(?:option|possible|allowed|"
+                          r"available|approved|acceptable)|(?:is|are|'s)\s+(?:off\s+the\s+table|out\s+of\s+the\s+question|ruled\s+out|"
+                          r"not\s+allowed|a\s+no[\s-]go|forbidden|banned))")
 
 COLD_START_OFF = _re(
     r"\bno\s+cold\s+starts?\b|\b(?:always|24/7)\s+(?:on|warm|available|up|running)\b|\bnever\s+scale\s+to\s+zero\b|"

@@ -106,7 +106,7 @@ def request_deployment(runtime: Runtime, option: Annotated[int | None, Field(ge=
     namespace): renders and validates the manifests and asks the user to approve. Only when the user asked to
     deploy. Nothing is applied until the user approves with the Approve control."""
     state, ctx = runtime.state, runtime.context
-    if not deploy_requested(latest_user_text(state), ctx.knowledge_base().catalog):
+    if not deploy_requested(latest_user_text(state), ctx.knowledge_base().catalog, state):
         return reply(runtime, REQUEST_DEPLOYMENT, "Not prepared: the user's message does not ask to deploy.",
                      error=True)
     n, problem = _option(runtime, option)

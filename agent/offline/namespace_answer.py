@@ -1,0 +1,41 @@
+"""A namespace named alone right after a deploy was refused for its namespace: "default then", "ok, compass".
+
+The refusal listed the namespaces the deploy may use ("Choose one of compass, default"); a short reply that names
+one of them, and nothing else, answers it: the deploy goes on there. The names come from the refusal itself, never
+from a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from agent.tools import names as T
+
+_CHOOSE = re.compile(r"not on the allowlist\. Choose one of ([a-z0-9][a-z0-9, -]*?) \(")
+_FILLER = (r"(?:ok(?:ay)?|k|fine|sure|right|alright|yes|yeah|ugh|uh|um|hmm+|oh|well|sigh|meh|then|instead|please|pls|just|"
+           r"use|try|put\s+it\s+in|deploy\s+(?:it\s+)?(?:to|in(?:to)?)|go\s+with|in|into|to|the|namespace|ns|that|works|is|"
+           r"one|let'?s\s+do|do)")
+_ANSWER = re.compile(rf"^\W*(?:{_FILLER}\W+)*(?P<name>[a-z0-9][a-z0-9-]{{0,62}})(?:\W+{_FILLER})*\W*$")
+
+
+def refused_namespaces(state: Any) -> tuple[str, ...]:
+    """The namespaces offered by a deploy refused in the turn before this one ((), when there was none)."""
+    messages = getattr(state, "messages", None) or []
+    humans = [i for i, m in enumerate(messages) if m.type == "human"]
+    if len(humans) < 2:
+        return ()
+    start, end = humans[-2], humans[-1]
+    for m in messages[start:end]:
+        if isinstance(m, ToolMessage) and m.name == T.REQUEST_DEPLOYMENT and (c := _CHOOSE.search(str(m.content))):
+            return tuple(n.strip() for n in c.group(1).split(",") if n.strip())
+    return ()
+
+
+def namespace_answer(text: str, state: Any) -> str | None:
+    """The allowed namespace a short reply picks after a refusal (None when it is not such a reply)."""
+    offered = refused_namespaces(state)
+    m = _ANSWER.match(text.lower().strip()) if offered else None
+    return m.group("name") if m and m.group("name") in offered else None
