@@ -21,7 +21,7 @@ _RATE_UNIT = re.compile(
     rf"(rpm|qpm|req/min|requests?/min)|(rph|req/h|requests?/h(?:ou)?r))(?![a-z])")
 # the items counted may be said to arrive before their period: "900 press releases land per day", "2,000 emails come in
 # every day", "300 claim forms get submitted each hour"
-_ARRIVING = (r"(?:(?:land|arrive|come|flow|pour|roll|trickle|stream|show|turn)s?(?:\s+(?:in|up))?|"
+_ARRIVING = (r"(?:(?:that|which)\s+)?(?:(?:land|arrive|come|flow|pour|roll|trickle|stream|show|turn)s?(?:\s+(?:in|up))?|"
              r"(?:are|is|get|gets)\s+(?:[a-z]+ed|sent|written|made|done|raised|opened))\s+")
 _RATE_PER = re.compile(
     # a people noun may qualify the items ("3,000 customer emails a day"), but counts no requests itself

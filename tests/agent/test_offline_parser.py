@@ -286,6 +286,8 @@ CASES = [
     case("roughly 300 claim forms get submitted each hour and we extract the fields from each", rps=0.08333),
     # a people noun in the singular before the items qualifies them: a count of the items, not of people
     case("we get about 6,000 member enquiries each day", rps=0.06944),
+    case("summaries of the 3,000 customer emails that arrive each day", use_case="summarization_short", rps=0.03472,
+         description="summaries of the 3,000 customer emails that arrive each day"),
     case("1,200 resident reports per night", window_requests=1200, experience_class="batch"),
     case("our 400 customers a day", users=400),
     case("asdfgh qwerty zxcv", unparsed=True),
