@@ -45,6 +45,7 @@ def main() -> None:
     ap.add_argument("--name", default="blind", help="suite name prefix: writes NAME-dev.yaml and NAME-holdout.yaml")
     args = ap.parse_args()
     halves: dict[str, list[dict]] = {"dev": [], "holdout": []}
+    args.out.mkdir(parents=True, exist_ok=True)
     for path in args.inputs:
         load_suite(path)  # validates the format and ids before anything is written
         for scenario in yaml.safe_load(path.read_text(encoding="utf-8"))["scenarios"]:
