@@ -21,8 +21,10 @@ from agent.offline import questions as Q
 from agent.offline.asking import PLAN_MEASURE, Asking
 from agent.offline.corrections import Corrections
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.facts import (Facts, summary_kind as _summary_kind, day_count_in_window, day_count_of, day_note, rate_unit_notes, read_facts,
-                                 said_scale)
+from agent.offline.fact_sheet import Facts
+from agent.offline.facts import read_facts
+from agent.offline.word_facts import summary_kind as _summary_kind
+from agent.offline.work_items import day_count_in_window, day_count_of, day_note, rate_unit_notes, said_scale
 from agent.offline.numbers import NUM_RE, number_text
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.rates import unit_scale
