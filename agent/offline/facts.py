@@ -10,7 +10,6 @@ This module runs the steps in that order; the readers live in names_said.py (nam
 (fact_sheet.py).
 """
 
-
 from __future__ import annotations
 
 import re
