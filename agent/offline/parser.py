@@ -110,7 +110,6 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
     return msg.result(seg.own)
 
 
-
 class _Message(Statements, Merging, WholeMessage, ShortAnswers, Asking, Corrections):
     """Accumulates what the sentences of one message say, then checks it as a whole."""
 
