@@ -12,7 +12,8 @@ import re
 from agent.offline import commands as C
 from agent.offline import questions as Q
 from agent.offline.contract import Intent, WhatIfRequest
-from agent.offline.facts import Facts, read_facts
+from agent.offline.fact_sheet import Facts
+from agent.offline.facts import read_facts
 from agent.offline.numbers import number_text
 
 # what a plan comes out at, as the user guessed it: "we'd need 8 GPUs", "it would cost about $20k"

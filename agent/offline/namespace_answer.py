@@ -1,8 +1,8 @@
 """A namespace named alone right after a deploy was refused for its namespace: "default then", "ok, compass".
 
 The refusal listed the namespaces the deploy may use ("Choose one of compass, default"); a short reply that names
-one of them, and nothing else, answers it: the deploy goes on there. The names come from the refusal itself, never
-from a guess.
+one of them, and nothing else, answers it: the deploy goes on there. The names come from the refusal itself, as data
+(its ToolMessage's artifact, written by request_deployment), never from its wording or a guess.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from langchain_core.messages import ToolMessage
 
 from agent.tools import names as T
 
-_CHOOSE = re.compile(r"not on the allowlist\. Choose one of ([a-z0-9][a-z0-9, -]*?) \(")
 _FILLER = (r"(?:ok(?:ay)?|k|fine|sure|right|alright|yes|yeah|ugh|uh|um|hmm+|oh|well|sigh|meh|then|instead|please|pls|just|"
            r"use|try|put\s+it\s+in|deploy\s+(?:it\s+)?(?:to|in(?:to)?)|go\s+with|in|into|to|the|namespace|ns|that|works|is|"
            r"one|let'?s\s+do|do)")
@@ -29,8 +28,9 @@ def refused_namespaces(state: Any) -> tuple[str, ...]:
         return ()
     start, end = humans[-2], humans[-1]
     for m in messages[start:end]:
-        if isinstance(m, ToolMessage) and m.name == T.REQUEST_DEPLOYMENT and (c := _CHOOSE.search(str(m.content))):
-            return tuple(n.strip() for n in c.group(1).split(",") if n.strip())
+        if isinstance(m, ToolMessage) and m.name == T.REQUEST_DEPLOYMENT and isinstance(m.artifact, dict) \
+                and (offered := m.artifact.get(T.OFFERED_NAMESPACES)):
+            return tuple(n for n in offered if isinstance(n, str) and n)
     return ()
 
 

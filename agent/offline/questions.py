@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.offline.facts import Facts
+from agent.offline.fact_sheet import Facts
 
 # Words that open a sentence without being part of it ("Curious: wouldn't an H100 do?", "funny, I thought ...",
 # "quick one - why not L4s?", "out of curiosity, couldn't we ..."): a question or a belief starts after them

@@ -20,7 +20,8 @@ from agent.offline.commands import YES
 from agent.offline.contract import Intent, ParseResult
 from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
-from agent.offline.parser import LIMITS, parse
+from agent.offline.limits import LIMITS
+from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.takeback import UNDO_NAMED, value_said_again

@@ -76,10 +76,12 @@ def step(runtime: Any, state: AgentState, name: str, args: dict[str, Any],
                            elapsed_ms=elapsed), error
 
 
-def reply(runtime: Runtime, name: str, content: str, *, error: bool = False, **update: Any) -> Command:
-    """The tool's answer to the brain (``name``: the tool's), with the state it changes."""
+def reply(runtime: Runtime, name: str, content: str, *, error: bool = False, artifact: Any = None,
+          **update: Any) -> Command:
+    """The tool's answer to the brain (``name``: the tool's), with the state it changes. ``artifact``: what the answer
+    says as data, for the code that reads it later (never sent to a model)."""
     message = ToolMessage(content=content, name=name, tool_call_id=runtime.tool_call_id,
-                          status="error" if error else "success")
+                          status="error" if error else "success", artifact=artifact)
     return Command(update={**update, "messages": [message]})
 
 

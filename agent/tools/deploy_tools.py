@@ -19,7 +19,7 @@ from agent.run_config import AgentContext
 from agent.guards import deploy_requested, latest_user_text
 from agent.state import Deployment, Stage
 from agent.tools.common import Runtime, reply, step
-from agent.tools.names import RENDER_MANIFESTS, REQUEST_DEPLOYMENT, SHOW_MANIFESTS, VALIDATE
+from agent.tools.names import OFFERED_NAMESPACES, RENDER_MANIFESTS, REQUEST_DEPLOYMENT, SHOW_MANIFESTS, VALIDATE
 from knowledge.domain import Recommendation
 from knowledge.domain.display import ms, usd
 from tools import deploy_path
@@ -117,8 +117,11 @@ def request_deployment(runtime: Runtime, option: Annotated[int | None, Field(ge=
         return reply(runtime, REQUEST_DEPLOYMENT, f"I cannot deploy option {n}: {error}", error=True,
                      tool_runs=[run], stage=Stage.DEPLOY)
     if preview.problems:
-        return reply(runtime, REQUEST_DEPLOYMENT, _refusal(n, preview, ctx), error=True, tool_runs=[run],
-                     stage=Stage.DEPLOY)
+        # a namespace off the allowlist: the namespaces offered travel as data too (namespace_answer reads them)
+        offered = ({OFFERED_NAMESPACES: list(ctx.allowed_namespaces)}
+                   if any("allowlist" in p for p in preview.problems) else None)
+        return reply(runtime, REQUEST_DEPLOYMENT, _refusal(n, preview, ctx), error=True, artifact=offered,
+                     tool_runs=[run], stage=Stage.DEPLOY)
     rec, bundle = state.plan.recommendations[n - 1], preview.bundle
     planned = approval_line(rec, state.plan.spec.budget_monthly_usd)
     dep = Deployment(option=n, target=ctx.deploy_target, namespace=bundle.namespace, name=bundle.name,

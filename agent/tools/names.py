@@ -17,3 +17,7 @@ SHOW_MANIFESTS = "show_manifests"
 VALIDATE = "validate_deployment"
 RENDER_MANIFESTS = "render_manifests"  # a step of request_deployment and show_manifests
 APPLY_MANIFESTS = "apply_manifests"  # a step of the graph's apply node, after approval
+
+# the key of a request_deployment refusal's ToolMessage artifact (data the brain's model is never sent): the
+# namespaces the refusal offered, when it refused the namespace as off the allowlist
+OFFERED_NAMESPACES = "offered_namespaces"

@@ -191,3 +191,28 @@ def test_the_way_out_a_namespace_refusal_suggests_does_what_it_says(service, ses
     service.turn(session, "alice", phrase)
     view = service.view(session, "alice")
     assert view.pending_approval is not None and view.state.deployment.namespace == phrase.split()[-1]
+
+
+def test_a_namespace_refusal_carries_the_allowed_namespaces_as_data(service, session):
+    """The refusal's ToolMessage carries the namespaces it offered as data (its artifact), and a short reply that
+    names one of them ('ok, <name> then') prepares the deployment there: namespace_answer reads the data, never the
+    refusal's wording."""
+    from langchain_core.messages import HumanMessage
+
+    from agent.offline.namespace_answer import refused_namespaces
+    from agent.tools import names as T
+
+    service.turn(session, "alice", "chatbot for 500 users")
+    service.turn(session, "alice", "deploy option 1 to namespace prod-llm")
+    state = service.view(session, "alice").state
+    refusal = [m for m in state.messages if m.type == "tool" and m.name == T.REQUEST_DEPLOYMENT][-1]
+    offered = refusal.artifact[T.OFFERED_NAMESPACES]
+    assert offered and "prod-llm" not in offered and all(name in refusal.content for name in offered)
+    # the same refusal without its data offers nothing, whatever its text says
+    state.messages.append(HumanMessage(content=f"ok, {offered[0]} then"))
+    assert refused_namespaces(state) == tuple(offered)
+    refusal.artifact = None
+    assert refused_namespaces(state) == ()
+    service.turn(session, "alice", f"ok, {offered[0]} then")
+    view = service.view(session, "alice")
+    assert view.pending_approval is not None and view.state.deployment.namespace == offered[0]

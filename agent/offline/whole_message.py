@@ -1,0 +1,204 @@
+"""The message as a whole (the offline parser's part that settles it, once every sentence is read): the spec
+updates (relative rates, list conflicts, window counts, the use case), then the ParseResult; and a what-if's facts as
+a WhatIfRequest.
+
+``WholeMessage`` is mixed into the parser's per-message reader (parser._Message), whose state it reads; split from
+parser.py so that module holds the pipeline only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from agent.offline import commands as C
+from agent.offline.contract import Intent, ParseResult, WhatIfRequest
+from agent.offline.fact_sheet import Facts
+from agent.offline.gpu_pool import gpus_left
+from agent.offline.latency import LATENCY_FIELDS
+from agent.offline.lexicon import lexical_use_case
+from agent.offline.limits import checked
+from agent.offline.safety import MAX_FRAGMENTS
+from agent.offline.text import trim
+from agent.offline.vocabulary import LONG_PROMPT_TOKENS
+from agent.offline.word_facts import summary_kind as _summary_kind
+from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
+from knowledge.domain.enums import UseCase
+
+DESCRIPTION_CHARS = 300
+_LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
+_OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
+
+
+class WholeMessage:
+    """The settling part of parser._Message (its state: facts, spec, asked, intents, options, whatifs, dont_know,
+    use_cases, inferred; its readers: _short_answer and the corrections)."""
+
+    def result(self, own: str) -> ParseResult:
+        updates = self._updates()
+        cleared = [c for c in self.facts.cleared if c not in updates]
+        self._short_answer(own, updates, cleared)
+        self._planned_count(updates)
+        self._one_i_named(own, updates)
+        self._moved_value(own, updates, cleared)
+        gpus_left(own.lower(), updates, self.facts.notes)
+        self._currency_corrected(own, updates)
+        self._period_corrected(own, updates)
+        self._machines_recounted(own, updates)
+        self._named_field_corrected(own, updates)
+        contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
+        dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
+        intents: list[Intent] = []
+        if updates or cleared or self.facts.problems:
+            intents.append(Intent.DESCRIBE)
+        if dont_know or (self.said_dont_know and not updates and not cleared):
+            intents.append(Intent.DONT_KNOW)
+        intents += [i for _, i in sorted(self.intents, key=lambda x: x[0])]
+        intents = list(dict.fromkeys(intents))
+        if not intents and C.GREETING.match(own.lower()):
+            intents = [Intent.GREETING]
+        unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions)
+        spans = {k: v for k, v in self.facts.phrases.items() if k in updates or k in cleared}
+        return ParseResult(updates=updates, cleared=cleared, intents=intents, options=self.options,
+                           whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
+                           suspicious=list(dict.fromkeys(self.suspicious))[:MAX_FRAGMENTS], unparsed=unparsed,
+                           spans=spans, additive=sorted(self.facts.additive & set(updates)),
+                           narrowed=sorted(self.narrowed & set(updates)),
+                           questions=[{"about": q.about, "target": q.target} for q in self.questions],
+                           guessed=[f for f in self.guessed if f in updates],
+                           inferred={k: v for k, v in self.inferred.items() if k in updates},
+                           notes={k: v for k, v in self.facts.notes.items() if k in updates})
+
+    def _updates(self) -> dict[str, Any]:
+        f = self.facts
+        if "window_hours" in f.values and "window_hours" not in self.pasted_fields:
+            day_count_in_window(f)  # the day's count and its window said in different sentences
+            self._day_count_said_before(f)
+        day_note(f)
+        rate_unit_notes(f)
+        for rel in f.relative:  # "avg 2/s, about 3x that at peak", "the translation is about the same length": the
+            # other rate or length of this message or the spec
+            other = _OTHER_OF[rel.field]
+            base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
+            if isinstance(base, (int, float)) and rel.field not in f.values:
+                f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
+        out = checked(f.values, f.phrases, f.problems)
+        for keep, drop in _LIST_FIELDS:
+            both = set(f.lists.get(keep, [])) & set(f.lists.get(drop, []))
+            if both:
+                f.problems.append(f"{', '.join(sorted(both))} both allowed and excluded in the same message")
+            for name in (keep, drop):
+                items = [x for x in f.lists.get(name, []) if x not in both]
+                if items:
+                    out[name] = items
+        if f.namespace:
+            if self.injected:
+                self.suspicious.append(f"namespace '{f.namespace}' requested next to instruction-like text")
+            else:
+                out["namespace"] = f.namespace
+        if "window_hours" in out and "window_requests" not in out and len(set(f.part_counts)) == 1:
+            # "We run three 8-hour shifts. Each shift handles about 4,000 tickets.": one part's count times the parts
+            count = f.part_counts[0]
+            out["window_requests"] = count * f.window_parts
+            part = (f.phrases.get("window_hours", "").split() or ["part"])[-1].rstrip("s") or "part"
+            if f.window_parts > 1:
+                f.notes["window_requests"] = f"{count:,} per {part} x {f.window_parts} = {out['window_requests']:,}"
+        if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
+            out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
+        elif f.span and len(set(f.item_counts)) == 1 and not {"rps", "peak_rps", "window_hours"} & set(out):
+            # "about 62,000 theses ... We'd run it continuously for a month": the count spread evenly over the span
+            hours, said = f.span
+            out["rps"] = round(f.item_counts[0] / (hours * 3600), 4)
+            f.notes["rps"] = f"{f.item_counts[0]:,} spread evenly over {said} ({hours:g} h)"
+            out.setdefault("experience_class", "batch")
+        if "window_requests" in out and f.runs > 1:  # "2M descriptions over 3 nights, 10pm-6am each": one night's share
+            total = out["window_requests"]
+            out["window_requests"] = round(total / f.runs)
+            f.notes["window_requests"] = f"{total:,.0f} over {f.runs:g} windows = {out['window_requests']:,} a window"
+        use_case, description, words = self._use_case()
+        if use_case:
+            out = {"use_case": use_case, **({"description": description} if description else {}), **out}
+            if not named_use_case(use_case, words):
+                self.inferred["use_case"] = ", ".join(dict.fromkeys(words))
+        return out
+
+    def _use_case(self) -> tuple[str | None, str | None, list[str]]:
+        """(the use case, the description, the words it was read from)."""
+        if not self.use_cases:
+            weak = self.weak_use_case if "use_case" in self.asked else None
+            if weak:
+                return weak[0].value, None, [weak[1]]
+            return self._described_use_case()
+        totals: dict[Any, float] = {}
+        first: dict[Any, tuple[int, int]] = {}
+        for use_case, weight, pos, _, _ in self.use_cases:
+            totals[use_case] = totals.get(use_case, 0.0) + weight
+            first.setdefault(use_case, pos)
+        best = max(totals, key=lambda u: (totals[u], tuple(-x for x in first[u])))
+        words = [w for u, _, _, _, w in self.use_cases if u == best]
+        # Long inputs make a summary a long-document one ("summarize 30-page reports").
+        if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
+            best = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        orig = min(self.use_cases, key=lambda x: x[2])[3]
+        return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
+
+    def _described_use_case(self) -> tuple[str | None, str | None, list[str]]:
+        """No phrase named a use case: the one the message's words describe (lexicon.py), while the spec has none and
+        the message states something of the need besides (a question or a greeting alone describes no work)."""
+        said = [s for s in self.own_facts if not s.rstrip().endswith("?")]
+        if (self.spec is not None and self.spec.use_case is not None) or not said:
+            return None, None, []
+        low = " ".join(s.lower() for s in said)
+        found = lexical_use_case(low)
+        if found is None:
+            return None, None, []
+        use_case, words = found
+        if use_case == UseCase.SUMMARIZATION_SHORT:
+            use_case = _summary_kind(low)
+            if use_case == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
+                use_case = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        return use_case.value, trim(self.own_facts[0], DESCRIPTION_CHARS) or None, words
+
+
+def named_use_case(value: str, words: Sequence[str]) -> bool:
+    """The user named the use case itself ('a chatbot', 'translation', 'code_completion'), rather than describing
+    work Compass read it from ('an AI assistant', 'translate our pages'): then it is stated, else inferred."""
+    use_case = UseCase(value)
+    names = {use_case.value.replace("_", " "), use_case.label.lower()}
+    names |= {w.lower() for w in use_case.label.split() if w.isupper()}  # an acronym names it too ("RAG")
+    return any(" ".join(w.lower().replace("_", " ").replace("-", " ").split()).removesuffix("s") in names
+               for w in words)
+
+
+
+def whatif_request(f: Facts, problems: list[str]) -> WhatIfRequest | None:
+    changes: dict[str, Any] = checked(f.values, f.phrases, problems)
+    for name, items in f.lists.items():
+        changes[name] = items
+    if f.namespace:
+        changes["namespace"] = f.namespace
+    for name in f.cleared:
+        changes.setdefault(name, [] if name in ("gpus", "exclude_gpus", "models", "exclude_models") else None)
+    if f.use_cases:
+        changes["use_case"] = max(f.use_cases, key=lambda x: x[1])[0].value
+    for name, factor in f.multipliers:
+        for each in (LATENCY_FIELDS if name == "latency" else (name,)):  # the latency targets: each one
+            if each not in changes:
+                changes[each] = f"{factor:g}x"
+    if not changes:
+        return None
+    return WhatIfRequest(label=_label(changes), changes=changes)
+
+
+def _label(changes: dict[str, Any]) -> str:
+    parts = []
+    for name, value in changes.items():
+        if isinstance(value, str) and value.endswith("x") and value[:-1].replace(".", "", 1).isdigit():
+            parts.append(f"{name} x{value[:-1]}")
+        elif isinstance(value, list):
+            parts.append(f"{name} {'/'.join(v.split('/')[-1] for v in value) or 'any'}")
+        elif value is None:
+            parts.append(f"no {name}")
+        else:
+            parts.append(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}")
+    return ", ".join(parts)[:120]
