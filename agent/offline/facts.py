@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.fact_sheet import Facts
+from agent.offline.instances import expand_instances
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.numbers import Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
@@ -47,6 +48,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     # From here on nothing needs positions in ``orig``: runs of blanks left by masking are squeezed after each
     # step, which also keeps every "\s*...\s*" pattern linear.
     text = squeeze(_namespace(orig, low, f))
+    text = expand_instances(text, f)  # "three g5.12xlarge": 12 A10G GPUs, before GPU names and counts are read
     text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
     text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +
                         [m.span() for m in ORDINAL.finditer(text)]))
