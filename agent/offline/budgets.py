@@ -83,9 +83,32 @@ _GPUS_KW = re.compile(
     rf"is|of|=|:)\s*{NUM}(?!\s*(?:%|[a-z]))")
 
 
+# money per person and period, what a seat-priced product costs today and the ceiling for self-hosting it ("$25 per
+# seat per month", "$40 per engineer per month", "€19/user/month"): a budget only once multiplied by the head count
+_PER_HEAD = re.compile(rf"(?:{_BUDGET_CUR.pattern})\s*(?:usd|dollars|euros?)?\s*(?:/|per|an?|each|for\s+(?:each|every))\s*"
+                       rf"(?:{USER_NOUNS}|heads?|licen[cs]es?|logins?)\b\s*(?:,\s*)?(?:/|per|an?|each|every)?\s*"
+                       r"(month|mo|year|yr|annum|quarter|week|wk|monthly|yearly|annually|quarterly|weekly)\b")
+PER_HEAD = "budget_per_head_usd"  # not a spec field: the message's head count turns it into the monthly budget
+
+
 def read_money(p: Pass) -> None:
-    """Amounts with a currency."""
+    """Amounts with a currency: per head first (the whole phrase is consumed), then plain budgets."""
+    p.run(_PER_HEAD, lambda m: _per_head(p, m))
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
+
+
+# what the team charges its own customers per head is revenue, not a ceiling: "we charge $10 per user per month"
+_CHARGED = re.compile(r"\b(?:charg\w*|sell\w*|bill(?:s|ed|ing)?\s+(?:them|customers|clients|users)|earn\w*|"
+                      r"revenue|priced?\s+(?:it\s+)?at|resell\w*|subscribers?\s+pay|customers?\s+pays?)\b[^.;!?]*$")
+
+
+def _per_head(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if _CHARGED.search(re.split(r"[.;!?\n]", p.text[max(0, m.start() - 80):m.start()])[-1]):
+        return []
+    value = p.nt.value(m, next(i for i in range(1, m.lastindex or 1) if m.group(i) is not None))
+    unit = m.group(m.lastindex)
+    usd, _ = to_usd(value * monthly_factor(unit), currency_of(m.group(0)))
+    return [(PER_HEAD, round(usd, 4))]
 
 
 def read_gpus(p: Pass) -> None:

@@ -39,6 +39,8 @@ _WORDNUM = re.compile(
     rf"(?:(?:a\s+)?(?:couple|few|several)(?:\s+of)?\s+(?=(?:hundred|thousand|million|billion)\b))?"
     rf"(?:{_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD}))*\b")
 _NO_ONE = re.compile(r"\bno[\s-]one\b")
+# "every one of those devs uses it", "each one of them": all of a group already counted, not one person
+_EVERY_ONE_OF = re.compile(r"\b(?:every|each|any)\s+(?:single\s+)?one\s+of\b")
 # "one" after a determiner and an adjective is a pronoun: "the original one", "the cheaper one", "that one"
 _PRONOUN_ONE = re.compile(r"(\b(?:the|this|that|which|another)\s+(?:(?!(?:last|only|first|next)\b)[a-z][a-z-]*\s+){0,2}?)"
                           r"one\b(?![\s-]*(?:hundred|thousand|million|billion|point|and\s+a\s+half|of|or|[\d.,]))")
@@ -184,6 +186,7 @@ def number_text(text: str) -> Numbered:
         return m.group(0) if v is None else _placeholder(values, v)
 
     text = _NO_ONE.sub("nobody", text) if "one" in text else text  # "when no one uses it": nobody, not 1
+    text = _EVERY_ONE_OF.sub("all of", text) if "one" in text else text  # "every one of those devs": no count
     text = _PRONOUN_ONE.sub(r"\1ones", text) if "one" in text else text  # "the original one": a pronoun, not 1
     text = _WORDNUM.sub(words, text)
 

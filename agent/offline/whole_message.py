@@ -82,6 +82,7 @@ class WholeMessage:
             base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
+        self._per_head_budget(f)
         out = checked(f.values, f.phrases, f.problems)
         for keep, drop in _LIST_FIELDS:
             both = set(f.lists.get(keep, [])) & set(f.lists.get(drop, []))
@@ -121,6 +122,20 @@ class WholeMessage:
             if not named_use_case(use_case, words):
                 self.inferred["use_case"] = ", ".join(dict.fromkeys(words))
         return out
+
+    def _per_head_budget(self, f: Facts) -> None:
+        """"$25 per seat per month" and "640 seats": the monthly budget is the two multiplied; the head count is this
+        message's users, else the spec's. Without a head count there is no budget to read."""
+        if f.per_head is None or "budget_monthly_usd" in f.values:
+            return
+        heads = f.values.get("users")
+        if not isinstance(heads, (int, float)) and self.spec is not None and self.spec.stated("users"):
+            heads = self.spec.users
+        if not isinstance(heads, (int, float)) or heads <= 0:
+            return
+        each, phrase = f.per_head
+        f.put("budget_monthly_usd", round(each * heads, 2), phrase)
+        f.notes["budget_monthly_usd"] = f"{heads:,.0f} users x ${each:,.2f} a month each = ${each * heads:,.0f}"
 
     def _use_case(self) -> tuple[str | None, str | None, list[str]]:
         """(the use case, the description, the words it was read from)."""
