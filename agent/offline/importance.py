@@ -44,9 +44,12 @@ _CARE = r"\b(?:we|i|they|people|users|the\s+\w+)\s+(?:really\s+)?care\s+(?:most|
 _CHOICE = r"(?:option|one|plan|setup|config(?:uration)?|choice|thing|model|route|way)"
 # giving a measure up: waiting longer is latency given up, paying more is cost, a worse answer is quality
 _GIVE_UP = {"latency": r"wait(?:s|ing)?(?:\s+a\s+(?:bit|little|few\s+\w+))?(?:\s+(?:longer|more))?|be\s+slower|slower|"
-                       r"take\s+longer|lag|a\s+delay|delays?",
+                       r"take\s+longer|lag|a\s+delay|delays?|"
+                       # "than feel slow again", "than look sluggish to customers"
+                       r"(?:feel|be|seem|look|get|come\s+across\s+as)\s+(?:\w+\s+)?(?:slow|sluggish|laggy)",
             "cost": r"pay\s+(?:a\s+bit\s+|a\s+little\s+|a\s+lot\s+)?more|spend\s+(?:a\s+bit\s+|a\s+little\s+)?more|"
-                    r"a\s+bigger\s+bill|more\s+expensive",
+                    r"a\s+bigger\s+bill|more\s+expensive|overspend|go\s+over\s+(?:the\s+)?budget|"
+                    r"pay\s+(?:double|twice|extra|a\s+premium)",
             "quality": r"(?:get|have|give|see|ship|serve|accept)\s+(?:\w+\s+){0,2}?(?:sloppy|wrong|bad|worse|"
                        r"inaccurate|mediocre|dumb(?:er)?|half[\s-]baked|garbage|so-so)\b(?:\s+[a-z]+)?|"
                        r"(?:sloppy|wrong|bad|worse|inaccurate|mediocre)\s+(?:answers?|outputs?|results?|summar(?:y|ies))"}
@@ -55,7 +58,10 @@ _OUTPUT = (r"\b(?:the\s+|our\s+|its\s+|their\s+)?(?:answers?|responses?|outputs?
            r"drafts?|reviews?)\s+(?:have|has|need|needs|must|should|got)\s+(?:to\s+)?be\s+(?:really\s+|very\s+|super\s+|"
            r"extremely\s+|genuinely\s+|actually\s+)?(?:good|great|excellent|accurate|correct|right|spot[\s-]on|reliable|"
            r"high[\s-]quality|top[\s-]notch|trustworthy|precise)\b(?!\s+enough)")
-_LOW = (r"\s+(?:(?:really\s+)?(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?matter|(?:is|are)\s+(?:just\s+|only\s+)?"
+_LOW = (r"\s+(?:(?:really\s+)?(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:really\s+)?matter|"
+        # "money isn't the issue", "cost is no object", "the budget is not our constraint"
+        r"(?:is|are)(?:n'?t|\s+not)\s+(?:really\s+)?(?:the|an?|our|my)\s+(?:main\s+|big\s+)?(?:issue|problem|concern|"
+        r"constraint|worry|bottleneck|priority)|(?:is|are)\s+no\s+(?:object|issue|problem|concern)|(?:is|are)\s+(?:just\s+|only\s+)?"
         r"(?:a\s+)?nice[\s-]to[\s-]have|(?:is\s+|are\s+)?(?:totally\s+|"
         r"completely\s+|fairly\s+)?(?:irrelevant|secondary|unimportant|not\s+(?:important|a\s+(?:concern|priority|"
         r"factor|problem|issue)|critical))|can\s+(?:be\s+)?wait)")
@@ -78,6 +84,18 @@ _CHOSEN = [(k, re.compile(rf"(?:^|[.,;:!(—–-]|\b(?:just|the|and|so|but|then|
 _TRADES = [(keep, re.compile(rf"{_RATHER}(?:{_GIVE_UP[give]})\b[^.;!?]{{0,40}}?\bthan\s+(?:\w+\s+){{0,4}}?"
                              rf"(?:{_GIVE_UP[keep]})"))
            for give in _GIVE_UP for keep in _GIVE_UP if give != keep]
+# paying more to get a measure: "I'd pay double to halve latency", "we'll spend extra for better answers"
+_BETTER_OF = {"latency": rf"(?:{_M['latency']})|faster|quicker|snappier|lower\s+latency",
+              "quality": rf"(?:{_M['quality']})|better\s+(?:answers|outputs|results|quality)|smarter\s+answers"}
+_PAY_FOR = [(k, re.compile(rf"(?:'d|'ll|\b(?:would|will|can|could|(?:willing|happy|ready|prepared|glad|fine|ok)\s+to))\s+"
+                           rf"(?:gladly\s+|happily\s+|easily\s+|even\s+)?(?:pay|spend)\s+(?:double|twice(?:\s+as\s+much)?|\d+x|triple|(?:a\s+(?:bit|lot)\s+)?more|"
+                           rf"extra|a\s+premium|whatever\s+it\s+takes)\s+(?:\w+\s+){{0,2}}?(?:to|for|if\s+it)\s+"
+                           rf"(?:\w+\s+){{0,3}}?(?:{w})\b")) for k, w in _BETTER_OF.items()]
+# one measure said not to matter, then the one that does, left elliptic: "money isn't the issue here, answer quality
+# is", "cost is no object - speed is"
+_CONTRAST = [(k, re.compile(rf"\b(?:{_M[low]})\b{_LOW}[^.;!?]{{0,20}}?(?:[,;:—–-]|\bbut\b)\s*(?:but\s+|it'?s\s+)?"
+                            rf"(?:the\s+)?(?:{_M[k]})\s+(?:is|are)\b(?!\s+(?:also\s+|too\s+)?(?:not|n'?t|fine|ok|secondary))"))
+             for low in _M for k in _M if low != k]
 _OUTPUT_RE = re.compile(_OUTPUT)
 _LOW_RE = {k: re.compile(rf"\b{w}\b{_LOW}") for k, w in _M.items()}
 
@@ -89,6 +107,8 @@ def said_priority(clause: str) -> tuple[str, str] | None:
     for kind, pattern in _SAID:
         hits += [(m.start(), kind, m.group(0)) for m in pattern.finditer(clause)]
     for kind, pattern in _TRADES:
+        hits += [(m.start(), kind, m.group(0)) for m in pattern.finditer(clause)]
+    for kind, pattern in (*_PAY_FOR, *_CONTRAST):
         hits += [(m.start(), kind, m.group(0)) for m in pattern.finditer(clause)]
     for m in _OUTPUT_RE.finditer(clause):
         hits.append((m.start(), "quality", m.group(0)))
