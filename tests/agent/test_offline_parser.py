@@ -299,7 +299,7 @@ CASES = [
     case("we're happy to pay a premium for snappier replies", priority="latency"),
     case("we'd rather go over budget than look sluggish to customers", priority="latency"),
     case("we pay double to the vendor for latency tiers", unparsed=True),
-    case("money is no object, but quality is", priority="quality"),
+    case("money is no object, but quality is", priority="quality", cleared=["budget_monthly_usd"]),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
