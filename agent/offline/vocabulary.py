@@ -411,10 +411,21 @@ COLD_START_OFF = _re(
     r"\b(?:can'?t|cannot|must\s+not|mustn'?t|shouldn'?t|should\s+not|don'?t\s+want\s+to|do\s+not\s+want\s+to)\s+"
     r"(?:\w+\s+)?(?:scale\s+to\s+zero|have\s+cold\s+starts?|tolerate\s+cold\s+starts?|sleep)|\bcold\s+starts?\s+"
     r"(?:is|are)\s+(?:not\s+(?:ok|okay|acceptable|fine)|unacceptable|a\s+problem|a\s+no[\s-]go)|\bkeep\s+(?:it\s+)?"
-    r"warm\b|\b(?:no|avoid|without)\s+scal(?:e|ing)[\s-]to[\s-]zero\b")
+    r"warm\b|\b(?:no|avoid|without)\s+scal(?:e|ing)[\s-]to[\s-]zero\b|"
+    # the scaling or the sleep forbidden, with its object: "never scale it to zero", "don't let it go to sleep"
+    r"\b(?:never|don'?t|do\s+not|must\s+not|mustn'?t|shouldn'?t|should\s+not|can'?t|cannot|won'?t)\s+(?:ever\s+)?"
+    r"(?:(?:let|have)\s+(?:it|them|the\s+\w+)\s+)?(?:scale|scaling)\s+(?:it\s+|them\s+|this\s+|that\s+|anything\s+)?(?:down\s+)?"
+    r"to\s+(?:zero|0|nothing)\b|\b(?:never|don'?t|do\s+not)\s+(?:ever\s+)?let\s+(?:it|them|the\s+\w+)\s+"
+    r"(?:go\s+to\s+)?sleep\b")
 COLD_START_ON = _re(
     r"\bscal(?:e|es|ed|ing)\s+(?:it\s+|them\s+)?(?:down\s+)?to\s+(?:zero|nothing|0)\b|\b(?:go|goes|going|put\s+it|send\s+it)\s+to\s+"
-    r"sleep\b|\bsleep\s+when\s+(?:idle|unused|quiet)|\bslow\s+(?:first|initial)\s+(?:answer|request|response|reply|call)s?\s+"
+    r"sleep\b|\bsleep\s+when\s+(?:idle|unused|quiet)|"
+    # the sleep said to be fine, with the wake-up after it: "fine if it sleeps when no one's using it and takes a
+    # minute to wake up" (the minute is the wake-up, no latency target)
+    r"\b(?:fine|ok|okay|acceptable|no\s+problem|not\s+a\s+problem|alright|happy|don'?t\s+mind)\s+(?:if|that|when)\s+"
+    r"(?:it|they|the\s+(?:bot|model|tool|service|server|gpus?|app))\s+(?:sleeps?|goes\s+to\s+sleep|go\s+to\s+sleep|"
+    r"idles?|shuts?\s+(?:down|off)|spins?\s+down|turns?\s+off|scales?\s+(?:down\s+)?to\s+(?:zero|0|nothing))\b"
+    r"(?:[^.;!?]{0,60}?\b(?:wake|start|spin|warm|boot|load|come)s?[\s-]?up\b)?|\bslow\s+(?:first|initial)\s+(?:answer|request|response|reply|call)s?\s+"
     r"(?:after\s+[\w\s]{1,20}?\s+)?(?:is|are)\s+(?:fine|ok|okay|acceptable|not\s+a\s+problem)\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
     r"(?:ok|okay|fine|acceptable|not\s+a\s+problem|no\s+problem)|\b(?:ok|okay|fine)\s+(?:with|to\s+have)\s+cold\s+"
     r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down|be\s+(?:switched|turned|shut)\s+"

@@ -300,6 +300,8 @@ CASES = [
     case("we'd rather go over budget than look sluggish to customers", priority="latency"),
     case("we pay double to the vendor for latency tiers", unparsed=True),
     case("money is no object, but quality is", priority="quality", cleared=["budget_monthly_usd"]),
+    case("never scale them to zero", allow_cold_start=False),
+    case("no problem if the service spins down overnight and needs 90 seconds to start up", allow_cold_start=True),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
