@@ -89,12 +89,45 @@ _PER_HEAD = re.compile(rf"(?:{_BUDGET_CUR.pattern})\s*(?:usd|dollars|euros?)?\s*
                        rf"(?:{USER_NOUNS}|heads?|licen[cs]es?|logins?)\b\s*(?:,\s*)?(?:/|per|an?|each|every)?\s*"
                        r"(month|mo|year|yr|annum|quarter|week|wk|monthly|yearly|annually|quarterly|weekly)\b")
 PER_HEAD = "budget_per_head_usd"  # not a spec field: the message's head count turns it into the monthly budget
+# money per request, the unit economics of a hosted API ("at most $0.002 per request", "$1.50 per 1,000 requests"): a
+# budget once multiplied by the message's monthly request volume
+_PER_REQUEST = re.compile(rf"(?:{_BUDGET_CUR.pattern})\s*(?:usd|dollars|euros?)?\s*(?:/|per|an?|each|for\s+(?:each|every))\s*"
+                          rf"(?:(?P<per>{NUM})\s*)?(?:requests?|queries|query|calls?|answers?|responses?|conversations?|"
+                          r"chats?|messages?)\b")
+PER_REQUEST = "budget_per_request_usd"
+# an amount to save off what is paid today: "the goal is to save at least $5k a month", "cut the bill by $3,000"
+_SAVING_BEFORE = re.compile(r"\b(?:sav(?:e|es|ing|ings\s+of)|cut\s+(?:it|that|the\s+(?:bill|cost|spend))\s+by|"
+                            r"reduce\s+(?:it|that|the\s+(?:bill|cost|spend))\s+by|shave\s+off)\s+(?:at\s+least\s+|"
+                            r"about\s+|around\s+|roughly\s+|~\s*|some\s+)?[$€£]?\s*$")
+SAVING = "budget_saving_usd"
+# an amount and its period with the currency said after ("around 10 to 12k a month, USD"): money like "$12k a month"
+_CUR_AFTER_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|year|yr|quarter|week)\b\s*,?\s*"
+                               r"(?:in\s+)?(?:usd|us\s+dollars|dollars|eur|euros?|gbp|pounds|chf|cad|aud)\b")
 
 
 def read_money(p: Pass) -> None:
     """Amounts with a currency: per head first (the whole phrase is consumed), then plain budgets."""
     p.run(_PER_HEAD, lambda m: _per_head(p, m))
+    p.run(_PER_REQUEST, lambda m: _per_request(p, m))
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
+    p.run(_CUR_AFTER_PERIOD, lambda m: _money_then_currency(p, m))
+
+
+def _per_request(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    if _charged(p, m):
+        return []
+    value = p.nt.value(m, next(i for i in range(1, 3) if m.group(i) is not None))
+    per = p.nt.value(m, m.re.groupindex["per"] + 1) if m.group("per") else 1.0  # the number inside "per"
+    usd, _ = to_usd(value, currency_of(m.group(0)))
+    return [(PER_REQUEST, usd / per)] if per > 0 else []
+
+
+def _money_then_currency(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    factor = monthly_factor(m.group(2))
+    usd, note = to_usd(p.nt.value(m) * factor, currency_of(m.group(0)))
+    if note:
+        p.notes["budget_monthly_usd"] = note
+    return [("budget_monthly_usd", round(usd, 2))]
 
 
 # what the team charges its own customers per head is revenue, not a ceiling: "we charge $10 per user per month"
@@ -102,8 +135,12 @@ _CHARGED = re.compile(r"\b(?:charg\w*|sell\w*|bill(?:s|ed|ing)?\s+(?:them|custom
                       r"revenue|priced?\s+(?:it\s+)?at|resell\w*|subscribers?\s+pay|customers?\s+pays?)\b[^.;!?]*$")
 
 
+def _charged(p: Pass, m: re.Match) -> bool:
+    return bool(_CHARGED.search(re.split(r"[.;!?\n]", p.text[max(0, m.start() - 80):m.start()])[-1]))
+
+
 def _per_head(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
-    if _CHARGED.search(re.split(r"[.;!?\n]", p.text[max(0, m.start() - 80):m.start()])[-1]):
+    if _charged(p, m):
         return []
     value = p.nt.value(m, next(i for i in range(1, m.lastindex or 1) if m.group(i) is not None))
     unit = m.group(m.lastindex)
@@ -171,15 +208,24 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
         unit = before.group(1)
+    if unit is None and _PART_OF.match(after) and p.money_period:
+        unit = p.money_period  # "$500k a year, but the inference line is $120k of that": the whole's period
+    p.money_period = unit or p.money_period
     term = _TERM_LENGTH.search(p.nt.text) if period_noun(unit or "month") in TERMS else None
     factor = monthly_factor(unit or "month", p.nt.value(term, term.lastindex) if term else None)
     usd, note = to_usd(value * factor, currency_of(m.group(0)))
     if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
         length = f" ({p.nt.value(term, term.lastindex):g} months)" if term else ""
         note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
+    if _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
+        return [(SAVING, round(usd, 2))]  # what to save, taken off today's bill (whole_message.py)
     if note:
         p.notes["budget_monthly_usd"] = note
     return [("budget_monthly_usd", round(usd, 2))]
+
+
+MONEY_PARTS = (PER_HEAD, PER_REQUEST, SAVING)
+_PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 
 
 def _gpus(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:

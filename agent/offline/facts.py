@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.budgets import PER_HEAD
+from agent.offline.budgets import MONEY_PARTS
 from agent.offline.fact_sheet import Facts
 from agent.offline.instances import expand_instances
 from agent.offline.names_said import _gpus, _models, _namespace
@@ -95,8 +95,8 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
 
 
 def _quantity(q: Quantity, f: Facts) -> None:
-    if q.field == PER_HEAD:  # a budget once the message's head count is known (whole_message.py)
-        f.per_head = (q.value, q.phrase)
+    if q.field in MONEY_PARTS:  # a budget once another figure of the message is known (whole_message.py)
+        f.money_parts[q.field] = (q.value, q.phrase)
         f.consume(q.phrase)
         return
     f.put(q.field, q.value, q.phrase)

@@ -108,8 +108,9 @@ def _digits_value(m: re.Match) -> float:
 
 
 # Thousands separators of other locales: "10.000", "1.234,56", "12'000", "8 000"; "1,5k" is 1.5k, and "1.728M" is
-# 1.728 million (a scale after the dot makes it a decimal point).
-_DOT_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\d)(?!\s*(?:s|secs?|seconds?|x|%|k|m|mm|mn|million|bn|billion)\b)")
+# 1.728 million (a scale after the dot makes it a decimal point). A leading 0 is no thousands group: "$0.002" is a
+# fraction of a dollar, not 2.
+_DOT_GROUPS = re.compile(r"(?<![\w.,'])([1-9]\d{0,2})((?:\.\d{3})+)(,\d+)?(?![\d]|\.\d)(?!\s*(?:s|secs?|seconds?|x|%|k|m|mm|mn|million|bn|billion)\b)")
 _APOSTROPHE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?:'\d{3})+)(?![\d'])")
 _SPACE_GROUPS = re.compile(r"(?<![\w.,'])(\d{1,3})((?: \d{3})+)(?![\d.,]|\s\d)")
 _DECIMAL_COMMA_SCALE = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})\s?(k|m|mn|mio|mln|mrd|million|thousand|bn|billion)\b")

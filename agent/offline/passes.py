@@ -36,6 +36,7 @@ class Pass:
         self.found: list[Quantity] = []
         self.negated: list[Quantity] = []  # "not 300 ms": the field a correction is about
         self.notes: dict[str, str] = {}  # field -> how its value was read (a currency conversion)
+        self.money_period: str | None = None  # the period of the last amount of money ("$500k a year")
 
     def run(self, pattern: re.Pattern, handle: Callable[[re.Match], list[tuple[str, float]] | None]) -> None:
         spans = []

@@ -13,7 +13,9 @@ from typing import Any
 
 from agent.offline import commands as C
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
+from agent.offline.budgets import PER_HEAD, PER_REQUEST, SAVING
 from agent.offline.fact_sheet import Facts
+from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
@@ -82,7 +84,7 @@ class WholeMessage:
             base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
-        self._per_head_budget(f)
+        self._money_parts(f)
         out = checked(f.values, f.phrases, f.problems)
         for keep, drop in _LIST_FIELDS:
             both = set(f.lists.get(keep, [])) & set(f.lists.get(drop, []))
@@ -123,19 +125,37 @@ class WholeMessage:
                 self.inferred["use_case"] = ", ".join(dict.fromkeys(words))
         return out
 
-    def _per_head_budget(self, f: Facts) -> None:
-        """"$25 per seat per month" and "640 seats": the monthly budget is the two multiplied; the head count is this
-        message's users, else the spec's. Without a head count there is no budget to read."""
-        if f.per_head is None or "budget_monthly_usd" in f.values:
+    def _said(self, f: Facts, name: str) -> Any:
+        """A figure of this message, else the one the spec was told."""
+        value = f.values.get(name)
+        if not isinstance(value, (int, float)) and self.spec is not None and self.spec.stated(name):
+            value = getattr(self.spec, name)
+        return value if isinstance(value, (int, float)) and value > 0 else None
+
+    def _money_parts(self, f: Facts) -> None:
+        """Money said per unit or as a saving becomes the monthly budget with the figure it needs; without that figure
+        there is no budget to read. "$25 per seat per month" x "640 seats"; "$0.002 per request" x the month's
+        requests; "save $5k a month" off today's "$20k a month" bill."""
+        parts = f.money_parts
+        if SAVING in parts:
+            bill, saving = f.values.get("budget_monthly_usd"), parts[SAVING][0]
+            if isinstance(bill, (int, float)) and bill > saving > 0:
+                f.put("budget_monthly_usd", round(bill - saving, 2), f.phrases.get("budget_monthly_usd", ""))
+                f.notes["budget_monthly_usd"] = f"${bill:,.0f} a month today less the ${saving:,.0f} to save = ${bill - saving:,.0f}"
             return
-        heads = f.values.get("users")
-        if not isinstance(heads, (int, float)) and self.spec is not None and self.spec.stated("users"):
-            heads = self.spec.users
-        if not isinstance(heads, (int, float)) or heads <= 0:
+        if "budget_monthly_usd" in f.values:
             return
-        each, phrase = f.per_head
-        f.put("budget_monthly_usd", round(each * heads, 2), phrase)
-        f.notes["budget_monthly_usd"] = f"{heads:,.0f} users x ${each:,.2f} a month each = ${each * heads:,.0f}"
+        heads, rps = self._said(f, "users"), self._said(f, "rps")
+        if PER_HEAD in parts and heads:
+            each, phrase = parts[PER_HEAD]
+            f.put("budget_monthly_usd", round(each * heads, 2), phrase)
+            f.notes["budget_monthly_usd"] = f"{heads:,.0f} users x ${each:,.2f} a month each = ${each * heads:,.0f}"
+        elif PER_REQUEST in parts and rps:
+            each, phrase = parts[PER_REQUEST]
+            monthly = float(f"{rps * SECONDS_PER['month']:.3g}")  # the month the rate was read with, as said
+            f.put("budget_monthly_usd", round(each * monthly, 2), phrase)
+            f.notes["budget_monthly_usd"] = (f"{monthly:,.0f} requests a month x ${each:,.4g} each = "
+                                             f"${each * monthly:,.0f}")
 
     def _use_case(self) -> tuple[str | None, str | None, list[str]]:
         """(the use case, the description, the words it was read from)."""
