@@ -44,11 +44,21 @@ _PEAK_HOUR = re.compile(
     rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest)\s+(hour|minute)\b")
 _PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
 PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
-                   r"highest|top|tops\s+out|topping\s+out|up\s+to|rush)\b")
+                   r"highest|top|tops\s+out|topping\s+out|up\s+to|rush|"
+                   # the worst stretch of time named: "in the worst hour we see 1,800", "on our heaviest day"
+                   r"(?:worst|heaviest|craziest|biggest)\s+(?:hour|minute|day|week|month|time|moment|period|stretch)s?)\b")
 # the label may follow as a copula: "20 rps is our peak", "8 rps is the average"
 _IS_OUR = r"(?:(?:is|are|was|were|being)\s+(?:(?:our|the|my|just\s+the|only\s+the)\s+)?)?"
 PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?:(?:absolute|very|daily|weekly|monthly|"
-                         rf"worst|real|true|highest|busiest|seasonal|yearly|annual)\s+)*(?:peak|busiest|rush|spikes?|bursts?|max)\b")
+                         rf"worst|real|true|highest|busiest|seasonal|yearly|annual)\s+)*(?:peak|busiest|rush|spikes?|bursts?|max)\b|"
+                         # "1,800 per hour in the worst hour", "50 rps on our heaviest day"
+                         rf"^\s*(?:at|during|in|on|over)\s+(?:the\s+|our\s+|a\s+)?(?:worst|heaviest|craziest|biggest|busiest|"
+                         rf"peak)\s+(?:hour|minute|day|week|month|time|moment|period|stretch|season)s?\b")
+# the rare busy occasion a rate is said of, named before it ("Black Friday we hit 50 requests per second", "on launch
+# day we saw 40 rps"): that rate is the peak, the rest of the year being quieter
+_OCCASION_BEFORE = re.compile(r"\b(?:black\s+friday|cyber\s+monday|christmas|holiday\s+season|launch\s+day|"
+                              r"tax\s+season|open\s+enrol+ment|exam\s+(?:week|season)|(?:month|quarter|year)[\s-]end|"
+                              r"peak\s+season|prime\s+day|singles'?\s+day|boxing\s+day|super\s+bowl)\b[^.;!?]*$")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
 PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
 _AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b|"
@@ -157,6 +167,8 @@ def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
         field = "rps"
     elif _AVERAGE_AFTER.match(after):
         field = "rps"
+    elif _OCCASION_BEFORE.search(before) and not AVERAGE.search(before):
+        field = "peak_rps"
     else:
         peak = max((h.end() for h in PEAK.finditer(before)), default=-1)
         average = max((h.end() for h in AVERAGE.finditer(before)), default=-1)
