@@ -71,7 +71,9 @@ def _nodes_gpus(p: Pass, m: re.Match) -> list[tuple[str, float]]:
 
 
 # the count said in apposition after the GPUs: "the GPUs we own are L40S - 16 of them"
-_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b")
+_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b"
+                           # "20 GPUs, 6 of them are busy": a part of the pool (gpu_pool.py), not its size
+                           r"(?!\s+(?:are|is|being|currently|used|running|reserved|booked|taken)\b)")
 # NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
 _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
                                 r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")

@@ -21,6 +21,14 @@ _SHARE = re.compile(r"\b(?:allotted|allocated|assigned|given|get|getting|have|ow
                     r"(?:(?:a|one)\s+(?P<frac>half|third|quarter|fifth|tenth)|(?P<pct>\d{1,2})\s*%)\s+of\s+"
                     r"(?:it|them|that|those|the\s+(?:cluster|pool|gpus|cards|fleet|capacity))\b")
 
+# the part of the pool that is free for this work, said as a share or a count: "only half are free", "a quarter of
+# them are idle", "25% is available", "6 of them are free" (the rest running training jobs)
+_FREE = re.compile(rf"\b(?:only\s+|just\s+|about\s+|roughly\s+)?(?:(?:a\s+|one\s+)?(?P<frac>half|third|quarter|fifth|tenth)|"
+                   rf"(?P<pct>\d{{1,2}})\s*%|(?P<n>{_COUNT})(?=\s+of\s+(?:them|those|these|the\s+\w+)))\s+"
+                   r"(?:of\s+(?:them|those|these|it|the\s+\w+)\s+)?(?:(?:are|is)\s+)?(?:currently\s+|actually\s+|really\s+)?"
+                   r"(?:(?P<free>free|available|idle|unused|spare|usable|ours\s+to\s+use)|busy|in\s+use|taken|occupied|"
+                   r"(?:used|running|reserved|booked)\s+(?:for|by)\s+(?:\w+\s+)?(?:training|other|another|the\s+\w+\s+team))\b")
+
 
 def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
     """The pool's count in ``updates`` becomes what is left for this team, when the message says others hold part."""
@@ -33,6 +41,24 @@ def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
         if 0 < n < pool:
             updates["max_gpus"] = int(pool - n)
             notes["max_gpus"] = f"{pool:g} GPUs less the {n:g} held by others = {pool - n:g}"
+        return
+    free = _FREE.search(low)
+    if free:
+        if free.group("n"):
+            left = int(float(free.group("n").replace(",", "")))
+            said = free.group("n")
+        else:
+            part = FRACTIONS[free.group("frac")] if free.group("frac") else float(free.group("pct")) / 100
+            left = int(pool * part)
+            frac = free.group("frac")
+            said = ("half" if frac == "half" else f"a {frac}") if frac else f"{free.group('pct')}%"
+        busy = not free.group("free")
+        if busy:  # "half of them are busy": the rest is free
+            left = int(pool - left)
+        if 0 < left < pool:
+            updates["max_gpus"] = left
+            notes["max_gpus"] = (f"{pool:g} GPUs less {said} in use = {left} free" if busy else
+                                 f"{said} of {pool:g} GPUs free = {left}")
         return
     share = _SHARE.search(low)
     if share:

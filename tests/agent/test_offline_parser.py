@@ -310,6 +310,8 @@ CASES = [
     case("1 request per second normally, 4 per second on our heaviest day", rps=1.0, peak_rps=4.0),
     case("on launch day we saw 40 rps", peak_rps=40.0),
     case("around christmas we average 5 rps", rps=5.0),
+    case("16 H100s, only half are free", gpus=["H100-SXM"], max_gpus=8),
+    case("20 GPUs, 6 of them are busy", max_gpus=14),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
