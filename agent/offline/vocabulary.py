@@ -374,7 +374,10 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\brepurpose\b|"
      # the hardware said to be theirs after it: "4x A10G (owned)", "the L40S boxes, which we own", "paid off"
      r"(?:§+|gpus?|cards|servers|nodes|hardware|boxes)\s*(?:\(\s*|,\s*)?(?:which\s+|that\s+)?(?:are\s+|is\s+)?"
-     r"(?:owned|ours|we\s+own|already\s+paid\s+for|paid\s+off)\b"),
+     r"(?:owned|ours|we\s+own|already\s+paid\s+for|paid\s+off)\b|"
+     # said of several machines or a list at once: "..., both ours", "all of them are ours", "they're all owned by us"
+     r"\b(?:both|all|each)\s+(?:of\s+(?:them|those|these)\s+)?(?:are\s+|is\s+)?(?:ours|owned\s+by\s+us)\b(?!\s+to\b)|"
+     r"\b(?:they'?re|they\s+are|these\s+are|those\s+are)\s+(?:all\s+|both\s+)?(?:ours|owned\s+by\s+us)\b(?!\s+to\b)"),
     (CostModel.CLOUD, r"\b(?:rent|renting|rented|rental)\b|\b(?:in|on|from)\s+the\s+cloud\b|\bcloud\s+(?:gpus?|"
      r"providers?|instances?|rental|vms?)\b|\b(?:aws|gcp|azure|google\s+cloud|coreweave|lambda\s+labs|"
      r"oracle\s+cloud|oci)\b|\bon[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b|\bopex\b"),

@@ -312,6 +312,7 @@ CASES = [
     case("around christmas we average 5 rps", rps=5.0),
     case("16 H100s, only half are free", gpus=["H100-SXM"], max_gpus=8),
     case("20 GPUs, 6 of them are busy", max_gpus=14),
+    case("both of those servers are ours", cost_model="owned"),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
