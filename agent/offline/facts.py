@@ -19,6 +19,7 @@ from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.budgets import MONEY_PARTS
 from agent.offline.fact_sheet import Facts
 from agent.offline.instances import expand_instances
+from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.numbers import Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
@@ -53,7 +54,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
     text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +
                         [m.span() for m in ORDINAL.finditer(text)]))
-    text = squeeze(_models(text, catalog, f))
+    text = squeeze(_models(family_sizes(text), catalog, f))  # "gpt-oss 20b and 120b": two models
     text = squeeze(_gpus(text, catalog, f))
     text = squeeze(_precision(text, f))
     text = squeeze(_cost_model(text, f))

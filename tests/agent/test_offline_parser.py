@@ -313,6 +313,7 @@ CASES = [
     case("16 H100s, only half are free", gpus=["H100-SXM"], max_gpus=8),
     case("20 GPUs, 6 of them are busy", max_gpus=14),
     case("both of those servers are ours", cost_model="owned"),
+    case("Qwen3 8b/32b are fine", models=["Qwen/Qwen3-8B", "Qwen/Qwen3-32B"]),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
