@@ -226,7 +226,7 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return [("budget_monthly_usd", round(usd, 2))]
 
 
-MONEY_PARTS = (PER_HEAD, PER_REQUEST, SAVING)
+DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING)
 _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 
 

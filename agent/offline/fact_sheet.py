@@ -40,9 +40,10 @@ class Facts:
     window_parts: int = 1                                      # "three 8-hour shifts": the parts of the window
     leftover: Numbered | None = None                           # number text after everything was read
     runs: float = 0.0                                          # "over 3 nights": windows the count is spread over
-    # money that becomes the budget with another figure of the message (whole_message.py), field -> (USD, words):
-    # per head a month ("$25 per seat per month"), per request ("$0.002 per request"), a month's saving off the bill
-    money_parts: dict[str, tuple[float, str]] = field(default_factory=dict)
+    # figures that become a spec value with another figure of the message (whole_message.py), field -> (value, words):
+    # money per head a month ("$25 per seat per month"), per request ("$0.002 per request"), a month's saving off the
+    # bill; tokens a second over a period ("150M input tokens last month")
+    derived_parts: dict[str, tuple[float, str]] = field(default_factory=dict)
 
     def put(self, name: str, value: Any, phrase: str) -> None:
         self.values.pop(name, None)  # re-insert so dict order follows the text

@@ -16,9 +16,10 @@ import re
 from collections.abc import Sequence
 
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.budgets import MONEY_PARTS
+from agent.offline.budgets import DERIVED_PARTS
 from agent.offline.fact_sheet import Facts
 from agent.offline.instances import expand_instances
+from agent.offline.lengths import TOKEN_VOLUME_FIELDS
 from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.numbers import Numbered, number_text, spoken_halves
@@ -96,8 +97,8 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
 
 
 def _quantity(q: Quantity, f: Facts) -> None:
-    if q.field in MONEY_PARTS:  # a budget once another figure of the message is known (whole_message.py)
-        f.money_parts[q.field] = (q.value, q.phrase)
+    if q.field in DERIVED_PARTS or q.field in TOKEN_VOLUME_FIELDS.values():  # a budget once another figure of the message is known (whole_message.py)
+        f.derived_parts[q.field] = (q.value, q.phrase)
         f.consume(q.phrase)
         return
     f.put(q.field, q.value, q.phrase)

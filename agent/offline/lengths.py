@@ -8,6 +8,7 @@ import re
 from agent.offline.numbers import NUM
 from agent.offline.passes import Pass, clause_before, nearest, whole
 from agent.offline.rates import PER_TIME
+from agent.offline.time_units import SECONDS_PER
 
 WORDS_TO_TOKENS = 1.33   # English words per token, inverted
 PAGE_TOKENS = 500        # a dense page of prose
@@ -65,9 +66,33 @@ _INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|m
 _RESTATED = re.compile(r"\s*[(\[/=,~≈-]*\s*(?:i\.?e\.?|that'?s|about|approx\w*|roughly|~|≈)?\s*$")
 
 
+# tokens counted over a period, from a hosted API's usage page: "150M input tokens and 30M output tokens last month",
+# "40M prompt tokens a day". Divided by the requests of the same period they are the lengths of one request
+# (whole_message.py); the side is named before "tokens", and an unnamed side is the input.
+_SIDE = r"(?:(?P<s{0}>input|prompt|output|completion|generated|response)\s+)?"
+_TOKEN_VOLUME = re.compile(
+    rf"{NUM}\s*{_SIDE.format(1)}tokens?\s*(?:(?:and|,|/|\+|plus)\s*{NUM}\s*{_SIDE.format(2)}tokens?\s*)?"
+    r"(?:(?:/|per|an?|each|every|in\s+(?:a|the\s+last)|last|this|over\s+the\s+(?:last|past))\s*(?P<period>month|mo|week|day|hour)\b|"
+    r"(?P<adverb>monthly|weekly|daily|hourly)\b)")
+TOKEN_VOLUME_FIELDS = {"prompt_tokens": "prompt_tokens_per_s", "output_tokens": "output_tokens_per_s"}
+
+
+def _token_volume(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    period = m.group("period") or {"monthly": "month", "weekly": "week", "daily": "day", "hourly": "hour"}[m.group("adverb")]
+    seconds = SECONDS_PER[period]
+    out = []
+    for value_group, side in ((1, m.group("s1")), (m.re.groupindex["s1"] + 1, m.group("s2"))):
+        if m.group(value_group) is None:
+            continue
+        field = "output_tokens" if side in ("output", "completion", "generated", "response") else "prompt_tokens"
+        out.append((TOKEN_VOLUME_FIELDS[field], p.nt.value(m, value_group) / seconds))
+    return out
+
+
 def read_lengths(p: Pass) -> None:
-    """Lengths with their unit, and in/out pairs."""
+    """Token volumes over a period (not lengths), then lengths with their unit, and in/out pairs."""
     nt = p.nt
+    p.run(_TOKEN_VOLUME, lambda m: _token_volume(p, m))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else
           [("prompt_tokens" if m.group(2) in ("input", "prompt") else "output_tokens", whole(nt.value(m)))])

@@ -121,7 +121,7 @@ class Merging:
         self.facts.part_counts += f.part_counts
         self.facts.window_parts = max(self.facts.window_parts, f.window_parts)
         self.facts.runs = f.runs or self.facts.runs
-        self.facts.money_parts.update(f.money_parts)
+        self.facts.derived_parts.update(f.derived_parts)
         self.facts.relative += f.relative
         if f.leftover is not None:
             self.leftovers.append(f.leftover)

@@ -17,6 +17,7 @@ from agent.offline.budgets import PER_HEAD, PER_REQUEST, SAVING
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
+from agent.offline.lengths import TOKEN_VOLUME_FIELDS
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked
@@ -84,7 +85,8 @@ class WholeMessage:
             base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
-        self._money_parts(f)
+        self._derived_parts(f)
+        self._lengths_from_volume(f)
         out = checked(f.values, f.phrases, f.problems)
         for keep, drop in _LIST_FIELDS:
             both = set(f.lists.get(keep, [])) & set(f.lists.get(drop, []))
@@ -132,11 +134,11 @@ class WholeMessage:
             value = getattr(self.spec, name)
         return value if isinstance(value, (int, float)) and value > 0 else None
 
-    def _money_parts(self, f: Facts) -> None:
+    def _derived_parts(self, f: Facts) -> None:
         """Money said per unit or as a saving becomes the monthly budget with the figure it needs; without that figure
         there is no budget to read. "$25 per seat per month" x "640 seats"; "$0.002 per request" x the month's
         requests; "save $5k a month" off today's "$20k a month" bill."""
-        parts = f.money_parts
+        parts = f.derived_parts
         if SAVING in parts:
             bill, saving = f.values.get("budget_monthly_usd"), parts[SAVING][0]
             if isinstance(bill, (int, float)) and bill > saving > 0:
@@ -156,6 +158,23 @@ class WholeMessage:
             f.put("budget_monthly_usd", round(each * monthly, 2), phrase)
             f.notes["budget_monthly_usd"] = (f"{monthly:,.0f} requests a month x ${each:,.4g} each = "
                                              f"${each * monthly:,.0f}")
+
+    def _lengths_from_volume(self, f: Facts) -> None:
+        """Tokens over a period divided by the requests of the same period: "150M input tokens last month" at 6,000
+        requests a day is about 833 tokens a prompt. Without a request rate there is no length to read."""
+        rps = self._said(f, "rps")
+        for field, volume in TOKEN_VOLUME_FIELDS.items():
+            if volume not in f.derived_parts or field in f.values or not rps:
+                continue
+            per_s, phrase = f.derived_parts[volume]
+            length = round(per_s / rps)
+            if length < 1:
+                continue
+            f.put(field, length, phrase)
+            month = SECONDS_PER["month"]
+            f.notes[field] = (f"{float(f'{per_s * month:.3g}'):,.0f} tokens a month over "
+                              f"{float(f'{rps * month:.3g}'):,.0f} requests a month = "
+                              f"{length:,} a request")
 
     def _use_case(self) -> tuple[str | None, str | None, list[str]]:
         """(the use case, the description, the words it was read from)."""

@@ -314,6 +314,8 @@ CASES = [
     case("20 GPUs, 6 of them are busy", max_gpus=14),
     case("both of those servers are ours", cost_model="owned"),
     case("Qwen3 8b/32b are fine", models=["Qwen/Qwen3-8B", "Qwen/Qwen3-32B"]),
+    case("40M prompt tokens a day at 2 requests per second", rps=2.0, prompt_tokens=231),
+    case("we burn 5M tokens a day", unparsed=True),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
