@@ -22,6 +22,11 @@ _WORDS: dict[str, str] = {
     "nutzende": "users", "nutzern": "users", "benutzer": "users", "anwender": "users", "usuarios": "users", "empleados": "employees",
     "trabajadores": "employees", "utilisateurs": "users", "employés": "employees", "salariés": "employees",
     "usuários": "users", "funcionários": "employees", "utenti": "users", "dipendenti": "employees",
+    "entwickler": "developers", "entwicklerinnen": "developers", "desarrolladores": "developers",
+    "développeurs": "developers", "sviluppatori": "developers", "desenvolvedores": "developers",
+    # Dutch and Swedish
+    "gebruikers": "users", "gebruiker": "user", "medewerkers": "employees", "ontwikkelaars": "developers",
+    "användare": "users", "anställda": "employees", "utvecklare": "developers",
     # time units and periods
     "sekunden": "seconds", "sekunde": "second", "millisekunden": "ms", "minuten": "minutes", "stunden": "hours",
     "segundos": "seconds", "segundo": "second", "minutos": "minutes", "horas": "hours", "secondes": "seconds",
@@ -33,13 +38,25 @@ _WORDS: dict[str, str] = {
     "al día": "a day", "por día": "per day", "diarios": "daily", "diarias": "daily", "al año": "a year",
     "par mois": "per month", "par jour": "per day", "quotidiens": "daily", "por mês": "per month",
     "al mese": "a month", "al giorno": "a day",
+    "par an": "per year", "par année": "per year", "par trimestre": "per quarter", "par seconde": "per second",
+    "par heure": "per hour", "par minute": "per minute", "por segundo": "per second", "pro sekunde": "per second",
+    "por trimestre": "per quarter", "pro quartal": "per quarter", "al trimestre": "a quarter",
+    "per maand": "per month", "per jaar": "per year", "per dag": "per day", "per seconde": "per second",
+    "dagelijks": "daily", "per kwartaal": "per quarter",
+    "i månaden": "a month", "per månad": "per month", "om året": "a year", "per år": "per year", "per sekund": "per second",
+    "per dag och": "per day and", "i snitt": "on average", "dagligen": "daily",
+    "demi-seconde": "half a second", "une demi-seconde": "half a second", "d'une demi-seconde": "half a second",
+    "en moins d'une demi-seconde": "within half a second", "en moins de": "within",
     # what is counted, and when
     "anfragen": "requests", "verträge": "contracts", "dokumente": "documents", "solicitudes": "requests",
     "consultas": "requests", "contratos": "contracts", "documentos": "documents", "requêtes": "requests",
+    "förfrågningar": "requests", "frågor": "requests", "verzoeken": "requests", "aanvragen": "requests",
+    "richieste": "requests", "requisições": "requests",
     "innerhalb von": "within", "zwischen": "between", "und": "and", "uhr": "h", "entre": "between",
     # the first token, latency
     "antwortbeginn": "time to first token", "erstes token": "first token", "erste token": "first token",
     "ersten token": "first token", "primer token": "first token", "premier token": "first token",
+    "premier mot": "first token", "erste wort": "first token", "ersten wort": "first token", "primera palabra": "first token",
     "primeiro token": "first token", "primo token": "first token",
     "spätestens nach": "within", "en menos de": "within", "menos de": "under",
     # a product word's negation: read without it, "pas de GPU AMD" would allow the very GPU it rules out
