@@ -40,6 +40,9 @@ _CORPUS = (r"(?:polic(?:y|ies)|guidelines?|procedures?|regulations?|standards?|r
            r"faqs?|protocols?|specs|specifications|rulebooks?|guides|bylaws|circulars|directives|"
            r"(?:help|support|kb)\s+articles|(?:course|training|learning|reference|teaching)\s+materials?)\b")
 
+# IDEs named by their product (where a completion tool lives)
+_IDE = (r"(?:vs\s?code|visual\s+studio(?:\s+code)?|jetbrains(?:\s+ides?)?|intellij(?:\s+idea)?|pycharm|webstorm|goland|"
+        r"phpstorm|rubymine|clion|rider|android\s+studio|xcode|neovim|cursor\s+ide|eclipse\s+ide)")
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?\s+(?:review|analysis|analytics|redlining)|"
      r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
@@ -104,6 +107,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode\s+complet(?:ion|ions|e)\b|"
      r"\bcopilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
      r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
+     # an IDE named by its product, as where the tool lives: "suggestions for IntelliJ", "a PyCharm plugin"
+     rf"\b(?:in|inside|for|into|within)\s+(?:the\s+|their\s+|our\s+)?{_IDE}\b(?!\s+(?:users?|developers?|devs|docs|"
+     r"documentation|teams?|community|customers|tutorials?|courses?|training|books?|articles?)\b)|\b{_IDE}\s+(?:plugin|extension|integration)s?\b|"
      r"\bide\s+(?:plugin|extension|integration|assistant)|\b(?:ide|editor)\s+(?:code\s+)?(?:completions?|"
      r"suggestions?|autocompletion)\b|\bfill[\s-]in[\s-]the[\s-]middle\b|\bfim\b|"
      r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b"),
