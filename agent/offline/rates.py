@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from agent.offline.numbers import NUM, sig
-from agent.offline.passes import CORRECTING, LABELS_NEXT, Pass
+from agent.offline.passes import CORRECTING, LABELS_NEXT, Pass, whole
 from agent.offline.people import SINGULAR_END, USER_NOUNS
 from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT, SECONDS_PER, period_noun
 
@@ -213,7 +213,25 @@ _ITEMS_JUST_BEFORE = re.compile(r"\b(?!(?:dollars|euros|pounds|bucks|costs|fees|
                                 r"(?:[-–—:,(]|\s)\s*(?:about|around|roughly|some|~|approx\w*|nearly|over)?\s*$")
 
 
+# a bare daily count in brackets after a clause whose subject is people: "Guests chat with a concierge bot in our app
+# (2,500 a day)" counts the guests, as "2,500 guests a day" would; what people send or file is counted otherwise
+_PEOPLE_SUBJECT = re.compile(rf"^\s*(?:[a-z]+[!:,]\s+)?(?:our\s+|the\s+|all\s+|most\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}\s+"
+                             r"(?!(?:send|sends|file|files|submit|submits|open|opens|make|makes|raise|raises|handle|"
+                             r"handles|process|processes|write|writes|upload|uploads)\b)[^()]*\(\s*(?:about\s+|around\s+|"
+                             r"~\s*|roughly\s+|some\s+)?$")
+
+
+# the bracket right after things people send counts those things: "ask the tutor questions (about 800 a day)"
+_ITEMS_BRACKETED = re.compile(r"\b(?:questions|requests|queries|messages|e-?mails|tickets|chats|conversations|calls|"
+                              r"documents|docs|files|reports|orders|reviews|searches|prompts|submissions)\s*\([^()]*$")
+
+
 def _rate_per(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    before = p.before(m.start(), 120)
+    if (m.group(2) == "day" and re.fullmatch(rf"{NUM}\s*(?:a|per|each)\s+day", m.group(0))
+            and re.match(r"\s*\)", p.text[m.end():]) and _PEOPLE_SUBJECT.search(before)
+            and not _ITEMS_BRACKETED.search(before)):
+        return [("users", whole(p.nt.value(m)))]
     if _MONEY_BEFORE.search(re.split(r"[,;]", p.before(m.start(), 40))[-1]):
         return None  # "budget: 10k/month" is money, read by the budget keyword pass ("budget $5k, 4 req/s" is not)
     if (m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0))
