@@ -57,6 +57,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
      r"extract\w*|obligations))|\bindemnit(?:y|ies|ification)\b|"
      r"\bresearch_legal_analysis\b|"
+     # contracts held against the team's standard: "a risk review over the day's new contracts", "compare each
+     # against our playbook clauses"
+     r"\b(?:risk\s+)?review\w*\s+(?:over|of|across|on)\s+(?:[\w'-]+\s+){0,4}?contracts?\b|"
+     r"\bagainst\s+(?:our\s+|the\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?:clauses|fallback\s+positions)\b|"
      # the documents of a legal matter, analysed: "risk analysis across case files & filings", "review depositions"
      r"\b(?:analy[sz]\w*|review\w*|assess\w*|risk\s+analysis|risk[\s-]flag\w*|go(?:es|ing)?\s+through)\s+(?:[\w&-]+\s+){0,3}?"
      r"(?:case\s+files?|court\s+(?:filings?|documents?|records?)|filings|pleadings|depositions|briefs|discovery\s+"

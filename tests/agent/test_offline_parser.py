@@ -320,6 +320,8 @@ CASES = [
          description="Visitors talk to the assistant (10k a day)"),
     case("Customers send support emails (2,500 a day).", rps=0.02894),
     case("a plugin for PyCharm", use_case="code_completion", description="a plugin for PyCharm"),
+    case("check supplier agreements against our standard clauses", use_case="research_legal_analysis",
+         description="check supplier agreements against our standard clauses"),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
