@@ -143,8 +143,9 @@ _DIRECTIVE = re.compile(r"\b(?:use|only|exclude|include|add|remove|drop|allow|ba
 _FUTURE = re.compile(r"\b(?:eventually|at\s+some\s+point|(?:some|one)\s+day|down\s+the\s+(?:line|road|track)|"
                      r"in\s+the\s+(?:future|long\s+run|long\s+term)|long[\s-]term|later\s+on|sooner\s+or\s+later|"
                      r"in\s+(?:a|one|two|\d+)\s+(?:few\s+)?(?:years?|quarters?)|in\s+time|"
-                     # "reserved through next year" says how long what we have now lasts, not what we may need
-                     r"(?<!through\s)(?<!until\s)(?<!till\s)(?<!thru\s)next\s+year)\b")
+                     # "reserved through next year" says how long what we have now lasts, not what we may need ("no
+                     # B200 capacity until next year" stays a remark about the future: its cards are no requirement)
+                     r"(?<!through\s)(?<!thru\s)next\s+year)\b")
 # a guess at what will be needed ("I reckon we'll need H200s", "my hunch is we'd end up on B200s")
 _GUESS = re.compile(r"\b(?:(?:i|we)\s+(?:reckon|suspect|bet)|my\s+(?:guess|hunch|bet)(?:\s+is)?)\b[^.;!?]{0,30}?"
                     r"(?:'ll|\bwill|'d|\bwould|\bmight|\bmay|\bend\s+up)\b")
