@@ -17,7 +17,7 @@ from agent.offline.latency import read_corrected_latency, read_latencies, read_l
 from agent.offline.lengths import read_bare_lengths, read_lengths
 from agent.offline.numbers import Numbered
 from agent.offline.passes import Pass, Quantity, read_corrected_value
-from agent.offline.people import add_up_people, daily_of_monthly, read_people, read_people_keywords
+from agent.offline.people import add_up_people, daily_of_monthly, daily_of_period, read_people, read_people_keywords
 from agent.offline.rates import read_bare_rates, read_rates
 from agent.offline.shares import shares_of_people
 
@@ -47,6 +47,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     read_corrected_value(p)
     add_up_people(p.found, nt.text)
     daily_of_monthly(p)
+    daily_of_period(p)
     shares_of_people(p)
     if notes is not None:
         notes.update(p.notes)

@@ -290,6 +290,10 @@ CASES = [
          description="summaries of the 3,000 customer emails that arrive each day"),
     case("1,200 resident reports per night", window_requests=1200, experience_class="batch"),
     case("our 400 customers a day", users=400),
+    # a head count per month, week or year is spread over its days (users are a day's people)
+    case("we get around 2 million visitors a month", users=65789),
+    case("60k weekly active users", users=8571),
+    case("1,000 daily users, $12k a month", users=1000, budget_monthly_usd=12000.0),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
