@@ -134,6 +134,11 @@ CASES = [
     case("we plan to buy GPUs", cost_model="purchase"),
     case("rent in the cloud", cost_model="cloud"),
     case("Llama 3.1 8B", models=[LLAMA_8B]),
+    # a model named by its size alone: never a count or a rate; a volume in billions stays one
+    case("make it 70B", models=["meta-llama/Llama-3.1-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct",
+                                "nvidia/Llama-3.1-Nemotron-70B-Instruct-HF"]),
+    case("try a 32B instead", models=["Qwen/Qwen2.5-Coder-32B-Instruct", "Qwen/Qwen3-32B"]),
+    case("we process 1.5B tokens a month", unparsed=True),
     case("use Qwen", models=QWENS),
     case("prefer Llama", models=LLAMAS),
     case("not Mixtral", exclude_models=[MIXTRAL]),
