@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.offline.budgets import read_budget_keyword, read_gpu_hour_budget, read_gpus, read_money
-from agent.offline.latency import read_corrected_latency, read_latencies, read_latency_keywords, read_streaming_speed
+from agent.offline.latency import (
+    percentile_notes, read_corrected_latency, read_latencies, read_latency_keywords, read_streaming_speed,
+)
 from agent.offline.lengths import read_bare_lengths, read_lengths
 from agent.offline.numbers import Numbered
 from agent.offline.passes import Pass, Quantity, read_corrected_value
@@ -48,6 +50,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     add_up_people(p.found, nt.text)
     daily_of_monthly(p)
     daily_of_period(p)
+    percentile_notes(p)
     shares_of_people(p)
     if notes is not None:
         notes.update(p.notes)

@@ -592,6 +592,21 @@ def test_an_order_for_today_beside_the_future_holds(catalog):
     assert parse_strict("use L40S now, we may need bigger cards eventually", catalog).updates == {"gpus": ["L40S"]}
 
 
+@pytest.mark.parametrize(("text", "field", "said"), [
+    ("We need p99 TTFT under 1s, not p95.", "ttft_p95_ms", "p99"),
+    ("TTFT under 500 ms at p99", "ttft_p95_ms", "p99"),
+    ("90th percentile time to first token 300ms, ITL 40 ms", "ttft_p95_ms", "p90"),
+])
+def test_a_target_at_another_percentile_says_it_is_the_p95_target(catalog, text, field, said):
+    result = parse_strict(text, catalog)
+    assert field in result.updates and said in result.notes[field] and "p95 target" in result.notes[field]
+
+
+@pytest.mark.parametrize("text", ["p95 TTFT 300 ms", "not p99, just p95 TTFT of 400ms"])
+def test_a_p95_target_needs_no_percentile_note(catalog, text):
+    assert parse_strict(text, catalog).notes == {}
+
+
 def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     result = parse_strict("chatbot, 200 requests a minute. peaks of 600", catalog)
     assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
