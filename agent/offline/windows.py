@@ -106,6 +106,26 @@ def _clock(m: re.Match, p: str) -> float | None:
     return (h % 24) + minutes / 60
 
 
+def _shared_meridiem(m: re.Match) -> tuple[float | None, float | None]:
+    """'6-10pm' is 18:00 to 22:00 and '9-5pm' 9:00 to 17:00: am/pm written once, at one end, is the other end's too
+    when that keeps the range inside the half day (the start before the end); otherwise the other end is in the other
+    half ('10-2am' is 22:00 to 2:00)."""
+    a, b = _clock(m, "a"), _clock(m, "b")
+    for bare, said in (("a", "b"), ("b", "a")):
+        if a is None or b is None or not m.group(f"{said}ap") or m.group(f"{bare}ap") or m.group(f"{bare}word"):
+            continue
+        h = int(m.group(f"{bare}h"))
+        if not 1 <= h <= 12:
+            continue
+        other, own = (b, a) if bare == "a" else (a, b)
+        twelve = (own % 12, other % 12)  # the bare end and the said end on a 12-hour dial
+        same_half = twelve[0] < twelve[1] if bare == "a" else twelve[0] > twelve[1]
+        pm = m.group(f"{said}ap").startswith("p")
+        shifted = (h % 12) + (12 if pm == same_half else 0) + int(m.group(f"{bare}m") or 0) / 60
+        a, b = (shifted, b) if bare == "a" else (a, shifted)
+    return a, b
+
+
 def _span_hours(a: float | None, b: float | None) -> float | None:
     if a is None or b is None:
         return None
@@ -158,7 +178,7 @@ def find_window(low: str) -> Window:
                 out.spans.append(m.span())
                 return out
             continue
-        hours = _span_hours(_clock(m, "a"), _clock(m, "b"))
+        hours = _span_hours(*_shared_meridiem(m))
         if hours:
             out.hours, out.phrase = hours, m.group(0).strip()
             out.spans.append(m.span())

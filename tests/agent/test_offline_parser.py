@@ -294,6 +294,10 @@ CASES = [
     case("summaries of the 3,000 customer emails that arrive each day", use_case="summarization_short", rps=0.03472,
          description="summaries of the 3,000 customer emails that arrive each day"),
     case("1,200 resident reports per night", window_requests=1200, experience_class="batch"),
+    # am/pm written once is both ends' when the range stays in that half day, else the other end is in the other half
+    case("most of our traffic is in the evening, like 6-10pm", window_hours=4.0),
+    case("people use it 9-5pm", window_hours=8.0),
+    case("a late shift, 10-2am", window_hours=4.0),
     case("our 400 customers a day", users=400),
     # a head count per month, week or year is spread over its days (users are a day's people)
     case("we get around 2 million visitors a month", users=65789),
