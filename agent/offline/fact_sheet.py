@@ -40,6 +40,7 @@ class Facts:
     window_parts: int = 1                                      # "three 8-hour shifts": the parts of the window
     leftover: Numbered | None = None                           # number text after everything was read
     runs: float = 0.0                                          # "over 3 nights": windows the count is spread over
+    remarks: list[str] = field(default_factory=list)           # what was said that is not modelled, in words
 
     def put(self, name: str, value: Any, phrase: str) -> None:
         self.values.pop(name, None)  # re-insert so dict order follows the text

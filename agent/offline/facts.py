@@ -24,6 +24,7 @@ from agent.offline.quantities import extract
 from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
+from agent.offline.unmodelled import unmodelled
 from agent.offline.windows import blank, find_window
 from agent.offline.word_facts import _clears, _cold_start, _cost_model, _precision, _price_tier, _priority, _use_case
 from agent.offline.work_items import _RUNS, _work_items
@@ -46,6 +47,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
         return f
     # From here on nothing needs positions in ``orig``: runs of blanks left by masking are squeezed after each
     # step, which also keeps every "\s*...\s*" pattern linear.
+    f.remarks = unmodelled(orig, low)
     text = squeeze(_namespace(orig, low, f))
     text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
     text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +

@@ -302,5 +302,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         low = text.lower().strip()
         question = low.endswith("?") or bool(_ASKS.match(low))
         off_topic = question and looks_english(text) and not parsed.suspicious and not _DOMAIN.search(low)
-        acts.append(Simple(act="off_topic" if off_topic else "unclear"))
-    return Reading(acts=acts, notes=notes + list(parsed.contradictions), suspicious=list(parsed.suspicious))
+        # a requirement that is not modelled and nothing else: said back with the plan as it stands
+        acts.append(Simple(act="recommend" if parsed.remarks else "off_topic" if off_topic else "unclear"))
+    return Reading(acts=acts, notes=notes + list(parsed.contradictions) + list(parsed.remarks),
+                   suspicious=list(parsed.suspicious))

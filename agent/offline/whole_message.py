@@ -57,7 +57,7 @@ class WholeMessage:
         intents = list(dict.fromkeys(intents))
         if not intents and C.GREETING.match(own.lower()):
             intents = [Intent.GREETING]
-        unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions)
+        unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions or self.facts.remarks)
         spans = {k: v for k, v in self.facts.phrases.items() if k in updates or k in cleared}
         return ParseResult(updates=updates, cleared=cleared, intents=intents, options=self.options,
                            whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
@@ -67,7 +67,8 @@ class WholeMessage:
                            questions=[{"about": q.about, "target": q.target} for q in self.questions],
                            guessed=[f for f in self.guessed if f in updates],
                            inferred={k: v for k, v in self.inferred.items() if k in updates},
-                           notes={k: v for k, v in self.facts.notes.items() if k in updates})
+                           notes={k: v for k, v in self.facts.notes.items() if k in updates},
+                           remarks=list(self.facts.remarks))
 
     def _updates(self) -> dict[str, Any]:
         f = self.facts

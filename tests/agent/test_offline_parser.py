@@ -611,6 +611,24 @@ def test_a_p95_target_needs_no_percentile_note(catalog, text):
     assert parse_strict(text, catalog).notes == {}
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("only european cloud, please", "only european cloud"),
+    ("the data has to stay in the EU", "stay in the EU"),
+    ("Black Friday is maybe 5x normal", "what if traffic is 5x"),
+    ("traffic triples around Christmas", "what if traffic is 3x"),
+])
+def test_what_is_not_modelled_is_said_back(catalog, text, said):
+    result = parse_strict(text, catalog)
+    assert len(result.remarks) == 1 and said in result.remarks[0] and not result.unparsed
+    assert result.updates == {} or set(result.updates) == {"description"}
+
+
+@pytest.mark.parametrize("text", ["we run in the us-east-1 region", "peak at 10am is 3x the average",
+                                  "chatbot for 500 users in the US", "let us know the local time"])
+def test_near_misses_of_what_is_not_modelled(catalog, text):
+    assert parse_strict(text, catalog).remarks == []
+
+
 def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     result = parse_strict("chatbot, 200 requests a minute. peaks of 600", catalog)
     assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
