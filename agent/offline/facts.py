@@ -20,6 +20,7 @@ from agent.offline.fact_sheet import Facts
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.numbers import Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
+from agent.offline.price_cap import price_cap
 from agent.offline.quantities import extract
 from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
@@ -54,6 +55,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
                         [m.span() for m in ORDINAL.finditer(text)]))
     text = squeeze(_models(text, catalog, f))
     text = squeeze(_gpus(text, catalog, f))
+    text = squeeze(price_cap(text, catalog, f))
     text = squeeze(_precision(text, f))
     text = squeeze(_cost_model(text, f))
     text = squeeze(_price_tier(text, f))

@@ -121,7 +121,10 @@ CASES = [
     case("no A100s", exclude_gpus=["A100-80GB", "A100-40GB"]),
     case("no H100 PCIe", exclude_gpus=["H100-PCIe"]),  # a named variant stays exact
     case("we only have H100s", gpus=["H100-SXM"]),  # the family alias when allowing
-    case("Drop the GPU restriction", cleared=["gpus", "exclude_gpus"]),  # every GPU restriction is lifted
+    case("Drop the GPU restriction", cleared=["gpus", "exclude_gpus"]),
+    # a price cap per GPU-hour with no count of GPUs limits which GPUs (median on-demand price), it is no budget
+    case("maximum 1 euro per hour per GPU", gpus=["L4", "A10G"]),
+    case("nothing over $2/GPU-hr", gpus=["L4", "A10G", "L40S"]),  # every GPU restriction is lifted
     case("remove the model preference", cleared=["models"]),
     case("we need something like ChatGPT for 400 employees", use_case="chatbot_conversational", users=400),
     case("code completion, 150 of them", ("use_case", "users"), use_case="code_completion", users=150),
