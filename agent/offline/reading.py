@@ -22,6 +22,7 @@ from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
 from agent.offline.limits import LIMITS
 from agent.offline.parser import parse
+from agent.offline.per_event import per_event_rate
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.takeback import UNDO_NAMED, value_said_again
@@ -289,6 +290,11 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
+    if state is not None and {"rps", "peak_rps"} & set(parsed.updates):
+        # "no, I meant 3000 calls per hour" after "each call triggers roughly 10 suggestions": the requests per call
+        # said in an earlier message still hold
+        earlier = [str(m.content) for m in reversed(getattr(state, "messages", [])) if getattr(m, "type", "") == "human"]
+        per_event_rate(earlier, parsed.spans, parsed.updates, parsed.notes)
     _restore_previous(text, parsed, state)
     _order_of_priority(text, parsed)
     if not parsed.updates and (again := value_said_again(text, state)) is not None:

@@ -18,6 +18,7 @@ from agent.offline.gpu_pool import gpus_left
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked
+from agent.offline.per_event import per_event_rate
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.text import trim
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
@@ -36,6 +37,7 @@ class WholeMessage:
 
     def result(self, own: str) -> ParseResult:
         updates = self._updates()
+        per_event_rate([own], self.facts.phrases, updates, self.facts.notes)
         cleared = [c for c in self.facts.cleared if c not in updates]
         self._short_answer(own, updates, cleared)
         self._planned_count(updates)

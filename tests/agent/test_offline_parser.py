@@ -85,6 +85,10 @@ CASES = [
     case("2 requests per second on average, peaks at 10 rps", rps=2.0, peak_rps=10.0),
     case("1,000 people, each sends about 10 messages an hour", users=1000, rps=2.7778),
     case("3-5k users", users=5000),
+    # a rate of events times the requests each makes
+    case("3000 calls an hour x 10 suggestions each", rps=8.333),
+    case("200 conversations an hour, 4 prompts per conversation", rps=0.2222),
+    case("300 calls an hour, each one has 2 GPUs", rps=0.0833),
     # ---------------------------------------------------------------- money
     case("$8k a month", budget_monthly_usd=8000.0),
     case("8000 USD per month", budget_monthly_usd=8000.0),
