@@ -106,7 +106,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
      r"\bide\s+(?:plugin|extension|integration|assistant)|\b(?:ide|editor)\s+(?:code\s+)?(?:completions?|"
      r"suggestions?|autocompletion)\b|\bfill[\s-]in[\s-]the[\s-]middle\b|\bfim\b|"
-     r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b"),
+     r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b|"
+     # completions that must come as one types ("completions must feel instant"): code completion, not a coding agent
+     r"\bcompletions?\b(?=[^.;!?]{0,40}\b(?:instant\w*|immediate\w*|snappy|as\s+(?:they|you|we|devs|developers)\s+type|"
+     r"keystroke|real[\s-]?time)\b)|\b(?:instant|as[\s-]you[\s-]type|keystroke[\s-]level)\s+(?:code\s+)?(?:completions?|"
+     r"suggestions?)\b|\b(?:completions?|suggestions?)\s+as\s+(?:they|you|we|devs|developers|people|engineers)\s+type\b"),
     (UseCase.CODE_GENERATION_DETAILED, 3, r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
      r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bwrites?\s+(?:whole|full|entire|complete)\s+(?:files?|functions?|"
@@ -152,7 +156,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
-    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),  # "triage helper (chat)"; apart: it slows the next one
+    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),
+    # agent assist: replies suggested to the people who hold a live conversation ("suggest replies to agents during
+    # calls", "propose answers for our support reps"): conversational turns, not code ("suggest" alone says neither)
+    (UseCase.CHATBOT_CONVERSATIONAL, 3, r"\b(?:suggest\w*|propos\w*|recommend\w*|draft\w*|surfac\w*)\s+(?:\w+\s+)?"
+     r"(?:replies|responses|answers|next[\s-]best[\s-]actions?)\s+(?:\w+\s+)?(?:to|for)\s+(?:\w+\s+){0,2}?"
+     r"(?:agents|reps|representatives|operators|advisors|advisers|staff|handlers|dispatchers|nurses|clerks)\b"),  # "triage helper (chat)"; apart: it slows the next one
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
      r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
      r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
