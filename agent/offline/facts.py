@@ -26,7 +26,7 @@ from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
 from agent.offline.unmodelled import unmodelled
-from agent.offline.windows import blank, find_window
+from agent.offline.windows import DEFERRED, blank, find_window
 from agent.offline.word_facts import _clears, _cold_start, _cost_model, _precision, _price_tier, _priority, _use_case
 from agent.offline.work_items import _RUNS, _work_items
 from knowledge.catalog import Catalog
@@ -66,7 +66,9 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
         f.put("window_hours", round(window.hours, 3), window.phrase)
         if window.note:
             f.notes["window_hours"] = window.note
-    if window.batch:
+    if DEFERRED.search(text):  # minutes are fine: someone still waits, so loose targets rather than none
+        f.put("experience_class", "deferred", DEFERRED.search(text).group(0))
+    elif window.batch:
         f.put("experience_class", "batch", "batch")
     f.window_parts = window.parts
     _priority(text, f)

@@ -203,6 +203,12 @@ USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?
                         r"(?:\w+\s+)?$")
 LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
 
+# latency said not to matter in other words: "latency isn't critical", "batch-ish", "doesn't need to be realtime"
+LATENCY_UNIMPORTANT = (r"latency\s+(?:isn'?t|is\s+not|ain'?t)\s+(?:really\s+|that\s+|very\s+|so\s+)?(?:critical|important|"
+                       r"crucial|key|a\s+(?:concern|priority|big\s+deal|problem|worry)|an\s+issue)|batch[\s-]?(?:ish|y|like|style)|"
+                       r"(?:not|\w+n'?t|no)\s+(?:\w+\s+)?(?:need|needs|needed|required|necessary)\s+(?:(?:it|this|that|them|the\s+\w+)\s+)?(?:to\s+be\s+|in\s+)?"
+                       r"(?:real[\s-]?time|interactive)")
+
 # ------------------------------------------------------------------ priorities
 # "we care (most) about cost": a priority; "we don't care about cost" is caught by PRIORITY_NEGATION
 _CARE = r"\bcare\s+(?:most\s+|mostly\s+|more\s+|only\s+)?about\s+(?:the\s+)?"
@@ -310,7 +316,7 @@ PRIORITY_WORDS = {"cost": "cost", "price": "cost", "money": "cost", "latency": "
                   "quality": "quality", "accuracy": "quality", "balanced": "balanced", "balance": "balanced"}
 PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without|forget(?:\s+about)?|"
                         r"never\s+mind|scratch|drop|enough\s+(?:with|of)|no\s+more)\s+(?:\w+\s+){0,2}$)|"
-                        r"\b(?:doesn'?t|don'?t|needn'?t|does\s+not|do\s+not)\s+(?:have|need)\s+to\s+be\s+(?:the\s+)?$|"
+                        r"\b(?:doesn'?t|don'?t|needn'?t|does\s+not|do\s+not)\s+(?:have|need)\s+(?:it\s+|this\s+|that\s+|them\s+)?to\s+be\s+(?:the\s+)?$|"
                         r"\bneedn'?t\s+be\s+(?:the\s+)?$")
 PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
                               r"(?:matter|important|a\s+(?:concern|priority|problem|factor)|critical|an\s+issue)")
@@ -486,6 +492,6 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
                           ("e2e_p95_ms", r"e2e|end[\s-]to[\s-]end(?:\s+latency)?"))),
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
      + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?)|"
-     r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b"),
+     r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b|\b(?:" + LATENCY_UNIMPORTANT + r")\b"),
     (("namespace",), r"\b(?:any|whatever)\s+namespace\b|\bnamespace\s+(?:doesn'?t|does\s+not)\s+matter\b"),
 ))

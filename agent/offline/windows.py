@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.offline.text import mask
+from agent.offline.vocabulary import LATENCY_UNIMPORTANT
 
 BUSINESS_HOURS = 8.0  # "during business hours" with no length given: 9 to 5
 
@@ -45,7 +46,7 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
           "twenty-four": 24, "twenty four": 24}
 BATCH = re.compile(
-    r"\b(?:batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
+    r"\b(?:" + LATENCY_UNIMPORTANT + r"|batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
     r"batch[\s-]only|^\W*batch\b|offline\s+(?:job|processing|batch|workload|run)|"
     r"overnight\s+(?:job|run|batch|processing)|backfill\w*|just\s+queue\s+it|queue\s+it\s+up|"
     r"latency\s+(?:doesn'?t|does\s+not|won'?t)\s+matter|latency\s+is\s+(?:irrelevant|not\s+important|no\s+concern)|"
@@ -78,6 +79,15 @@ ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|i
          r"reviews|logs|chat\s+logs|listings|emails|e-mails|messages|summaries|conversations|chats|records|articles|"
          r"pages|files|pdfs|jobs|items|orders|claims|forms|notes|product\s+\w+|support\s+tickets|call\s+transcripts|"
          r"legal\s+filings|research\s+papers)")
+
+
+# someone waits, but minutes are fine ("answer in some minutes is ok", "a few minutes per summary is fine"): a deferred
+# experience (loose targets), not a batch job with none
+DEFERRED = re.compile(
+    r"\b(?:(?:a\s+)?few|some|several|(?:a\s+)?couple(?:\s+of)?|\d+\s*(?:-|to)\s*\d+)\s+minutes?\s+"
+    r"(?:\w+\s+){0,3}?(?:is|are|would\s+be|will\s+be|'s)?\s*(?:totally\s+|perfectly\s+|still\s+)?(?:ok|okay|fine|acceptable|"
+    r"alright|no\s+problem)\b|\bminutes\s+(?:is|are)\s+(?:ok|okay|fine|acceptable)\b|\b(?:ok|okay|fine)\s+to\s+wait\s+"
+    r"(?:a\s+few|some|several)\s+minutes\b")
 
 
 @dataclass

@@ -138,6 +138,11 @@ CASES = [
     case("latency doesn't matter, we care about cost", priority="cost", experience_class="batch",
          cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
     case("we care most about quality", priority="quality"),
+    # latency said not to matter in other words; minutes said to be fine are a deferred experience (someone waits)
+    case("Latency isn't critical, batch-ish.", experience_class="batch",
+         cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
+    case("we don't need it to be realtime", experience_class="batch", cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
+    case("a few minutes per summary is fine", use_case="summarization_short", experience_class="deferred"),
     case("we care mostly about response times", priority="latency"),
     case("we own 16 A100s", cost_model="owned", gpus=["A100-80GB"], max_gpus=16),
     case("we have 8xH100 on-prem", cost_model="owned", gpus=["H100-SXM"], max_gpus=8),
