@@ -209,6 +209,12 @@ LATENCY_UNIMPORTANT = (r"latency\s+(?:isn'?t|is\s+not|ain'?t)\s+(?:really\s+|tha
                        r"(?:not|\w+n'?t|no)\s+(?:\w+\s+)?(?:need|needs|needed|required|necessary)\s+(?:(?:it|this|that|them|the\s+\w+)\s+)?(?:to\s+be\s+|in\s+)?"
                        r"(?:real[\s-]?time|interactive)")
 
+# traffic said to have no peaks ("12 requests per second steady", "the load is flat all day", "no spikes"): the peak is
+# the average. Not when negated ("not steady", "anything but flat")
+STEADY = re.compile(r"(?<!not\s)(?<!n't\s)(?<!never\s)(?<!but\s)\b(?:steady|flat|constant|uniform|stable|even(?=\s+(?:traffic|load|"
+                    r"rate|flow|stream)))\b(?!\s+(?:state|growth|increase|decline))|\bno\s+(?:real\s+|big\s+)?(?:peaks|spikes|"
+                    r"bursts)\b|\b(?:doesn'?t|does\s+not|never)\s+(?:really\s+)?(?:spike|peak|burst)\b")
+
 # ------------------------------------------------------------------ priorities
 # "we care (most) about cost": a priority; "we don't care about cost" is caught by PRIORITY_NEGATION
 _CARE = r"\bcare\s+(?:most\s+|mostly\s+|more\s+|only\s+)?about\s+(?:the\s+)?"

@@ -88,6 +88,10 @@ CASES = [
     case("2 requests per second on average, peaks at 10 rps", rps=2.0, peak_rps=10.0),
     case("1,000 people, each sends about 10 messages an hour", users=1000, rps=2.7778),
     case("3-5k users", users=5000),
+    # traffic said to be steady has its peak at the average
+    case("12 requests per second steady", rps=12.0, peak_rps=12.0),
+    case("50 rps, no real spikes", rps=50.0, peak_rps=50.0),
+    case("traffic is not steady, 5 rps", rps=5.0),
     # a rate of events times the requests each makes
     case("3000 calls an hour x 10 suggestions each", rps=8.333),
     case("200 conversations an hour, 4 prompts per conversation", rps=0.2222),
