@@ -209,6 +209,15 @@ LATENCY_UNIMPORTANT = (r"latency\s+(?:isn'?t|is\s+not|ain'?t)\s+(?:really\s+|tha
                        r"(?:not|\w+n'?t|no)\s+(?:\w+\s+)?(?:need|needs|needed|required|necessary)\s+(?:(?:it|this|that|them|the\s+\w+)\s+)?(?:to\s+be\s+|in\s+)?"
                        r"(?:real[\s-]?time|interactive)")
 
+# Tasks with no template of their own, named outright ("document classification", "sentiment analysis"): the nearest
+# template, and why, so a named task is not asked about again. Read only when no use case phrase matched.
+NEAREST_USE_CASES: tuple[tuple[re.Pattern, UseCase, str], ...] = (
+    (_re(r"\b(?:classif(?:y|ies|ying|ication|ications|ier)|categori[sz](?:e|es|ing|ation)|sentiment\s+analysis|"
+         r"intent\s+(?:detection|classification|recognition)|(?:auto[\s-]?)?tagging|label(?:l)?ing)\b"),
+     UseCase.SUMMARIZATION_SHORT,
+     "no template for classification; the nearest is short summarization: one input read, a short output"),
+)
+
 # traffic said to have no peaks ("12 requests per second steady", "the load is flat all day", "no spikes"): the peak is
 # the average. Not when negated ("not steady", "anything but flat")
 STEADY = re.compile(r"(?<!not\s)(?<!n't\s)(?<!never\s)(?<!but\s)\b(?:steady|flat|constant|uniform|stable|even(?=\s+(?:traffic|load|"

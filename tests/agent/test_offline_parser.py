@@ -70,6 +70,8 @@ CASES = [
     case("summaries of books and meeting transcripts", use_case="long_document_summarization"),
     case("summarize 40-page reports", use_case="long_document_summarization", prompt_tokens=20000),
     case("contract review for the legal team", use_case="research_legal_analysis"),
+    # a task with no template, named: its nearest template (said in the note), not a question
+    case("document classification, 12 requests per second", use_case="summarization_short", rps=12.0),
     case("due diligence on acquisitions", use_case="research_legal_analysis"),
     case("legal research assistant", use_case="research_legal_analysis"),
     case("chat", ("use_case",), use_case="chatbot_conversational"),
