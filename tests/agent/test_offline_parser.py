@@ -97,7 +97,7 @@ CASES = [
     # a rate of events times the requests each makes
     case("3000 calls an hour x 10 suggestions each", rps=8.333),
     case("200 conversations an hour, 4 prompts per conversation", rps=0.2222),
-    case("300 calls an hour, each one has 2 GPUs", rps=0.0833),
+    case("300 calls an hour, each call has 2 speakers", rps=0.08333),
     # ---------------------------------------------------------------- money
     case("$8k a month", budget_monthly_usd=8000.0),
     case("8000 USD per month", budget_monthly_usd=8000.0),
@@ -655,3 +655,4 @@ def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
     assert result.updates["peak_rps"] == pytest.approx(10.0, rel=1e-3)
     assert result.notes["rps"] == "said as 200 requests a minute"
+
