@@ -26,6 +26,7 @@ from agent.offline.per_event import per_event_rate
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.takeback import UNDO_NAMED, value_said_again
+from agent.offline.terms import term_question
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
 from knowledge.domain import DeploymentSpec
@@ -263,6 +264,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if (namespace := namespace_answer(text, state)) is not None:  # "default then", after a refused namespace
         return Reading(acts=[SetField(field="namespace", value=namespace, span=text.strip()), DeployRequest()],
                        notes=notes)
+    if (meanings := term_question(text)) is not None:  # "what mean p95 TTFT?": the words Compass prints, explained
+        return Reading(acts=[Simple(act="explain_term")], notes=notes + meanings)
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)

@@ -656,3 +656,19 @@ def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     assert result.updates["peak_rps"] == pytest.approx(10.0, rel=1e-3)
     assert result.notes["rps"] == "said as 200 requests a minute"
 
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('what mean "p95 TTFT"?', ["p95", "TTFT"]),
+    ("what does ITL stand for", ["ITL"]),
+    ("whats a replica", ["Replica"]),
+])
+def test_a_question_about_a_word_is_answered_with_its_meaning(text, words):
+    from agent.offline.terms import term_question
+    meanings = term_question(text)
+    assert meanings is not None and [m.split()[0].split("(")[0].rstrip(":") for m in meanings] == words
+
+
+@pytest.mark.parametrize("text", ["what is the TTFT of option 2?", "what is the budget?", "what do you mean", "TTFT?"])
+def test_a_question_about_the_plan_is_no_question_about_a_word(text):
+    from agent.offline.terms import term_question
+    assert term_question(text) is None
