@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.fact_sheet import Facts
 from agent.offline.names_said import _gpus, _models, _namespace
+from agent.offline.lengths import vague_pages
 from agent.offline.numbers import Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
 from agent.offline.price_cap import price_cap
@@ -77,6 +78,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = squeeze(_clears(text, f))
     _use_case(text, f)
     text = blank(text, window)
+    text, pages_note = vague_pages(text)
     nt = number_text(text)
     f.relative, spans = relative_rates(nt)
     f.relative += relative_lengths(nt.text)
@@ -92,6 +94,11 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known, rate_scale)
     for q in found:
         _quantity(q, f)
+    for name in ("prompt_tokens", "output_tokens"):  # the length the vague count of pages was read into says so
+        said = re.search(r"taken as (\d+) pages", pages_note or "")
+        if said and name in f.values and name not in f.notes \
+                and re.match(rf"{said.group(1)}\s+(?:short\s+)?pages?\b", f.phrases.get(name, "")):
+            f.notes[name] = pages_note
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours), window)
     f.leftover = Numbered(rest, nt.values)
     return f

@@ -119,6 +119,9 @@ CASES = [
     case("answers of ~500 tokens", output_tokens=500),
     case("outputs up to 300 words", output_tokens=399),
     case("10-page documents", prompt_tokens=5000),
+    # a vague count of pages is a length all the same (a couple 2, a few 3, a handful 5)
+    case("they mostly ask short questions on a handful of pages, not the whole contract", prompt_tokens=2500),
+    case("documents of a couple of pages", prompt_tokens=1000),
     case("8k context", prompt_tokens=8000),
     case("2k-token prompts and 300-token answers", prompt_tokens=2000, output_tokens=300),
     # ---------------------------------------------------------------- hardware, models, precision
