@@ -220,8 +220,9 @@ NEAREST_USE_CASES: tuple[tuple[re.Pattern, UseCase, str], ...] = (
 
 # traffic said to have no peaks ("12 requests per second steady", "the load is flat all day", "no spikes"): the peak is
 # the average. Not when negated ("not steady", "anything but flat")
-STEADY = re.compile(r"(?<!not\s)(?<!n't\s)(?<!never\s)(?<!but\s)\b(?:steady|flat|constant|uniform|stable|even(?=\s+(?:traffic|load|"
-                    r"rate|flow|stream)))\b(?!\s+(?:state|growth|increase|decline))|\bno\s+(?:real\s+|big\s+)?(?:peaks|spikes|"
+STEADY = re.compile(r"(?<!not\s)(?<!n't\s)(?<!never\s)(?<!but\s)\b(?:steady|flat|constant|uniform|even(?=\s+(?:traffic|load|"
+                    r"rate|flow|stream)))\b(?!\s+(?:state|growth|increase|decline|fee|fees|price|pricing|budget|cost|costs|"
+                    r"monthly|subscription|licen[cs]e|file|files|structure|hierarchy|org))|\bno\s+(?:real\s+|big\s+)?(?:peaks|spikes|"
                     r"bursts)\b|\b(?:doesn'?t|does\s+not|never)\s+(?:really\s+)?(?:spike|peak|burst)\b")
 
 # ------------------------------------------------------------------ priorities
