@@ -9,10 +9,10 @@ import re
 
 _REGION_WORD = (r"(?:eu|e\.u\.|europe|european(?:\s+union)?|us|u\.s\.|american|uk|british|german|germany|french|"
                 r"france|swiss|switzerland|nordic|canadian|canada|australian|australia|japan(?:ese)?|indian?|"
-                r"asia(?:n)?|apac|emea|on[\s-]?shore|domestic|local|national|sovereign)")
+                r"asia(?:n)?|apac|emea|on[\s-]?shore|domestic|sovereign)")
 _REGION = re.compile(
     rf"\b(?:only\s+)?{_REGION_WORD}(?:[\s-]+based)?\s+(?:cloud|clouds|regions?|data\s*cent(?:er|re)s?|hosting|"
-    r"providers?|hyperscalers?|servers?)\b|"
+    r"providers?|hyperscalers?)\b|"
     r"\bdata\s+(?:residency|sovereignty|locality|localisation|localization)\b|\bgdpr\b|"
     rf"\b(?:hosted|host(?:ing)?|stay|stays|kept|keep\s+(?:it|the\s+data|data)|remain|run|runs|live)\s+(?:with)?in\s+"
     rf"(?:the\s+)?{_REGION_WORD}(?![\w-])(?!\s*(?:\d|time|hours?))")
