@@ -145,7 +145,7 @@ class Simple(_Act):
     """Acts without arguments."""
 
     act: Literal["recommend", "show_spec", "validate", "undo", "start_over", "greeting", "thanks", "off_topic",
-                 "cheaper", "faster", "approve_by_text", "unclear"]
+                 "cheaper", "faster", "approve_by_text", "unclear", "explain_term"]
 
 
 class Help(_Act):

@@ -129,6 +129,9 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
     if "off_topic" in acts:
         return OFF_TOPIC + (f"The plan is still here: ask a what-if{_next_deploy(state)}." if state.plan
                             else "Tell me what you want to deploy: the use case and roughly how many users.")
+    if "explain_term" in acts:  # the meanings are the reading's notes, said before this
+        return (f"The plan is still here: ask a what-if{_next_deploy(state)}." if state.plan is not None else
+                "Tell me what you want to deploy: the use case and roughly how many users.")
     if "approve_by_text" in acts:
         return ("Approvals are given with the Approve / Reject controls (or /approve in the terminal) while a "
                 "deployment is waiting; nothing is waiting now. Say *deploy option 1* to prepare one.")

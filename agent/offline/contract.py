@@ -61,5 +61,8 @@ class ParseResult(BaseModel):
     narrowed: list[str] = Field(default_factory=list,
                                 description="exclusion fields whose names replace the list ('I only meant no Llama "
                                             "405B'): what was excluded before and is not named is allowed again")
+    remarks: list[str] = Field(default_factory=list,
+                               description="what the message asks that Compass does not model (a cloud region, a "
+                                           "seasonal peak), in words, to be said back rather than dropped")
     additive: list[str] = Field(default_factory=list,
                                 description="list fields named as additions ('H100s are fine too'), not restrictions")

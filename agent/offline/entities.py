@@ -280,6 +280,14 @@ def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mentio
             ids, broad = picked, ()  # "Mistral Small 24B, the 2501 release": the one of that release
         if ids:
             out.append(Mention(m.start(), m.end(), ids, broad=broad))
+    for m in _SIZE_ONLY.finditer(text):  # "make it 70B", "a 32B instead": the catalog's models of that size
+        if any(x.start < m.end() and m.start() < x.end for x in out) or _NOT_A_SIZE.match(text, m.end()):
+            continue
+        said = next(g for g in m.groups() if g is not None)
+        size = said.rstrip("0").rstrip(".") if "." in said else said
+        ids = tuple(mid for mid, toks in idx.tokens.items() if f"{size}b" in toks and not toks & _QUALIFIERS)
+        if ids:
+            out.append(Mention(m.start(m.lastindex or 0), m.end(), ids))
     chinese = [Mention(m.start(), m.end(), tuple(i for i, p in idx.provider.items() if p in _CHINESE_PROVIDERS))
                for m in re.finditer(r"\b(?:non-)?chinese(?:[\s-]+(?:made|built|origin))?(?:\s+(?:models?|llms?|"
                                     r"vendors?|providers?|labs?))?", text)]
@@ -292,6 +300,20 @@ def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mentio
         if ids and not any(x.start < m.end() and start < x.end for x in out):
             out.append(Mention(start, m.end(), ids))
     return sorted(out, key=lambda x: x.start), [c for c in chinese if c.names]
+
+
+# A model named by its size alone ("make it 70B", "try a 32B", "the 8B one"): a size is never a count or a rate. Only
+# where a model is meant: after words that name or pick one, or before a word for a model; "1.5B tokens a month",
+# "2B requests" are volumes
+_SIZE = r"(\d{1,3}(?:\.\d)?)\s?b\b"
+_MODEL_WORD = r"[\s-]*(?:model|llm|one|version|variant|class|param\w*|parameters?|instead|size|sized|instruct)\b"
+_SIZE_ONLY = re.compile(
+    rf"\b(?:it|a|an|the|to|use|try|with|pick|take|want|need|prefer|switch\s+to|go\s+with)\s+(?:~\s*)?"
+    rf"(?:(?:bigger|smaller|larger|single|dense|quantized|open|local)\s+)?{_SIZE}(?:{_MODEL_WORD})?|"
+    rf"(?:^|(?<=[,;:(.!?]))\s*{_SIZE}(?:{_MODEL_WORD})?|(?<![\w.$€£,-]){_SIZE}{_MODEL_WORD}")
+# after the size, words that make it a volume, not a model
+_NOT_A_SIZE = re.compile(r"[\s-]*(?:tokens?|requests?|reqs?|calls?|queries|users?|words?|rows?|records?|documents?|"
+                         r"pages?|visits?|messages?|events?|images?|dollars?|usd|eur|a\s+(?:month|year|day)|per\b|/)")
 
 
 _PROVIDER_ALIASES = {"meta": "meta", "facebook": "meta", "alibaba": "alibaba", "google": "google",

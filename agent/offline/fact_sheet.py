@@ -44,6 +44,7 @@ class Facts:
     # money per head a month ("$25 per seat per month"), per request ("$0.002 per request"), a month's saving off the
     # bill; tokens a second over a period ("150M input tokens last month")
     derived_parts: dict[str, tuple[float, str]] = field(default_factory=dict)
+    remarks: list[str] = field(default_factory=list)           # what was said that is not modelled, in words
 
     def put(self, name: str, value: Any, phrase: str) -> None:
         self.values.pop(name, None)  # re-insert so dict order follows the text

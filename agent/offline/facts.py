@@ -22,13 +22,16 @@ from agent.offline.instances import expand_instances
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS
 from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
+from agent.offline.lengths import vague_pages
 from agent.offline.numbers import Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
+from agent.offline.price_cap import price_cap
 from agent.offline.quantities import extract
 from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
-from agent.offline.windows import blank, find_window
+from agent.offline.unmodelled import unmodelled
+from agent.offline.windows import DEFERRED, blank, find_window
 from agent.offline.word_facts import _clears, _cold_start, _cost_model, _precision, _price_tier, _priority, _use_case
 from agent.offline.work_items import _RUNS, _work_items
 from knowledge.catalog import Catalog
@@ -50,6 +53,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
         return f
     # From here on nothing needs positions in ``orig``: runs of blanks left by masking are squeezed after each
     # step, which also keeps every "\s*...\s*" pattern linear.
+    f.remarks = unmodelled(orig, low)
     text = squeeze(_namespace(orig, low, f))
     text = expand_instances(text, f)  # "three g5.12xlarge": 12 A10G GPUs, before GPU names and counts are read
     text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
@@ -57,6 +61,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
                         [m.span() for m in ORDINAL.finditer(text)]))
     text = squeeze(_models(family_sizes(text), catalog, f))  # "gpt-oss 20b and 120b": two models
     text = squeeze(_gpus(text, catalog, f))
+    text = squeeze(price_cap(text, catalog, f))
     text = squeeze(_precision(text, f))
     text = squeeze(_cost_model(text, f))
     text = squeeze(_price_tier(text, f))
@@ -67,7 +72,9 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
         f.put("window_hours", round(window.hours, 3), window.phrase)
         if window.note:
             f.notes["window_hours"] = window.note
-    if window.batch:
+    if DEFERRED.search(text):  # minutes are fine: someone still waits, so loose targets rather than none
+        f.put("experience_class", "deferred", DEFERRED.search(text).group(0))
+    elif window.batch:
         f.put("experience_class", "batch", "batch")
     f.window_parts = window.parts
     _priority(text, f)
@@ -76,6 +83,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = squeeze(_clears(text, f))
     _use_case(text, f)
     text = blank(text, window)
+    text, pages_note = vague_pages(text)
     nt = number_text(text)
     f.relative, spans = relative_rates(nt)
     f.relative += relative_lengths(nt.text)
@@ -91,6 +99,11 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known, rate_scale)
     for q in found:
         _quantity(q, f)
+    for name in ("prompt_tokens", "output_tokens"):  # the length the vague count of pages was read into says so
+        said = re.search(r"taken as (\d+) pages", pages_note or "")
+        if said and name in f.values and name not in f.notes \
+                and re.match(rf"{said.group(1)}\s+(?:short\s+)?pages?\b", f.phrases.get(name, "")):
+            f.notes[name] = pages_note
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours), window)
     f.leftover = Numbered(rest, nt.values)
     return f

@@ -150,3 +150,20 @@ def _tokens_ellipsis(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if value < 16 or any(q.field == field for q in p.found):
         return None  # the side already has its length; "2 answers" is a count, never a length
     return [(field, whole(value))]
+
+
+# a vague count of pages ("a handful of pages", "a few pages", "a couple of pages"): a length all the same, read as the
+# count such words usually mean, and said back ("a handful of pages taken as 5 pages")
+_VAGUE_PAGES = {"couple": 2, "few": 3, "handful": 5, "several": 5}
+_VAGUE_PAGES_RE = re.compile(r"\b(?:a\s+|just\s+a\s+|only\s+a\s+)?(couple|few|handful|several)\s+(?:of\s+)?"
+                             r"((?:short\s+)?pages?)\b")
+
+
+def vague_pages(text: str) -> tuple[str, str | None]:
+    """``text`` with a vague count of pages written as a number, and the note that says so (None if there is none)."""
+    m = _VAGUE_PAGES_RE.search(text)
+    if m is None:
+        return text, None
+    n = _VAGUE_PAGES[m.group(1)]
+    note = f"\"{' '.join(m.group(0).split())}\" taken as {n} pages x {PAGE_TOKENS} tokens"
+    return text[:m.start()] + f"{n} {m.group(2)}" + text[m.end():], note

@@ -31,7 +31,9 @@ _LEXICON: dict[UseCase, dict[float, tuple[str, ...]]] = {
     UseCase.CODE_COMPLETION: {
         3: ("autocomplet", "keystroke", "keystrokes"),
         2: ("ide", "ides", "editor", "editors", "inline", "typing", "vscode"),
-        1: ("suggestion", "suggestions", "suggest", "completion", "completions", "tab"),
+        # generic words: "suggest replies to agents" is no code; only beside code words do they tip the balance
+        1: ("completion", "completions", "tab"),
+        0.5: ("suggestion", "suggestions", "suggest"),
     },
     UseCase.CODE_GENERATION_DETAILED: {
         2: ("code", "coding", "coder", "programming", "program", "programs", "refactor", "repo$", "repos", "repository",

@@ -103,6 +103,7 @@ class Merging:
             self.facts.add(name, items)
         self.facts.cleared += [c for c in f.cleared if c not in self.facts.cleared]
         self.facts.problems += f.problems
+        self.facts.remarks += [r for r in f.remarks if r not in self.facts.remarks]
         if f.namespace:
             self.facts.namespace = f.namespace
             self.facts.phrases["namespace"] = f.phrases.get("namespace", f.namespace)

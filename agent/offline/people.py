@@ -150,6 +150,38 @@ def daily_of_monthly(p: Pass) -> None:
             p.found.remove(q)
 
 
+# a head count said per month, week or year ("2 million visitors a month", "50k weekly actives", "300k MAU") with no
+# day's count beside it: users are people on one day, so a careful reading spreads the period's count over its days
+# (each person counted once in the period, on one day of it) and says so; a count "a day" is already a day's
+_DAYS_IN = {"week": 7.0, "wk": 7.0, "weekly": 7.0, "wau": 7.0, "waus": 7.0, "month": 30.4, "mo": 30.4,
+            "monthly": 30.4, "mau": 30.4, "maus": 30.4, "quarter": 91.25, "quarterly": 91.25, "year": 365.0,
+            "yr": 365.0, "yearly": 365.0, "annual": 365.0, "annually": 365.0}
+_PERIOD_PEOPLE = re.compile(
+    rf"{NUM}\s*(?:(?:unique|distinct|active|different|individual|separate|online|web(?:site)?|site|store|shop)\s+){{0,2}}"
+    rf"(?:{USER_NOUNS}|visits|sessions|uniques)\s*(?:(?:a|per|each|every|/|in\s+a|in\s+an?\s+average)\s*"
+    r"(?P<per>week|wk|month|mo|quarter|year|yr)\b|(?P<adv>weekly|monthly|quarterly|yearly|annually)\b)|"
+    rf"{NUM}\s*(?P<adj>weekly|monthly|quarterly|yearly|annual)\s+(?:(?:active|unique|distinct)\s+)?"
+    rf"(?:{USER_NOUNS}|visits|sessions|uniques)\b|{NUM}\s*(?P<abbr>maus?|waus?)\b")
+
+
+def daily_of_period(p: Pass) -> None:
+    """'2 million visitors a month' -> 65,789 users (a day's people); said once, with the assumption in the note."""
+    users = [q for q in p.found if q.field == "users"]
+    if len(users) != 1:
+        return
+    q = users[0]
+    for m in _PERIOD_PEOPLE.finditer(p.nt.text):
+        said = p.nt.value(m, next(g for g in (1, 4, 6) if m.group(g) is not None))
+        if said != q.value:
+            continue
+        period = (m.group("per") or m.group("adv") or m.group("adj") or m.group("abbr")).lower()
+        days = _DAYS_IN[period]
+        q.value = whole(said / days)
+        p.notes["users"] = (f"{said:,.0f} {readable(m.group(0), p.nt).split(maxsplit=1)[1]} / {days:g} days = "
+                            f"{q.value:,.0f} a day, taking each as counted once in the period")
+        return
+
+
 def add_up_people(found: list[Quantity], text: str) -> None:
     """'used by 350 dispatchers and 40 supervisors', '200 nurses, 50 doctors and 10 admins': people counts listed
     with 'and' are one head count. A list without 'and' ('2,000 staff, 600 use it') is not one."""

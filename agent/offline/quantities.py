@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.offline.budgets import read_budget_keyword, read_gpu_hour_budget, read_gpus, read_money
-from agent.offline.latency import read_corrected_latency, read_latencies, read_latency_keywords, read_streaming_speed
+from agent.offline.latency import (
+    percentile_notes, read_corrected_latency, read_latencies, read_latency_keywords, read_streaming_speed,
+)
 from agent.offline.lengths import read_bare_lengths, read_lengths
 from agent.offline.numbers import Numbered
 from agent.offline.passes import Pass, Quantity, read_corrected_value
-from agent.offline.people import add_up_people, daily_of_monthly, read_people, read_people_keywords
+from agent.offline.people import add_up_people, daily_of_monthly, daily_of_period, read_people, read_people_keywords
 from agent.offline.rates import read_bare_rates, read_rates
 from agent.offline.shares import shares_of_people
 
@@ -47,6 +49,8 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     read_corrected_value(p)
     add_up_people(p.found, nt.text)
     daily_of_monthly(p)
+    daily_of_period(p)
+    percentile_notes(p)
     shares_of_people(p)
     if notes is not None:
         notes.update(p.notes)

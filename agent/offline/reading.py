@@ -22,9 +22,11 @@ from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
 from agent.offline.limits import LIMITS
 from agent.offline.parser import parse
+from agent.offline.per_event import per_event_rate
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.takeback import UNDO_NAMED, value_said_again
+from agent.offline.terms import term_question
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
 from knowledge.domain import DeploymentSpec
@@ -262,6 +264,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if (namespace := namespace_answer(text, state)) is not None:  # "default then", after a refused namespace
         return Reading(acts=[SetField(field="namespace", value=namespace, span=text.strip()), DeployRequest()],
                        notes=notes)
+    if (meanings := term_question(text)) is not None:  # "what mean p95 TTFT?": the words Compass prints, explained
+        return Reading(acts=[Simple(act="explain_term")], notes=notes + meanings)
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
@@ -289,6 +293,11 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
+    if state is not None and {"rps", "peak_rps"} & set(parsed.updates):
+        # "no, I meant 3000 calls per hour" after "each call triggers roughly 10 suggestions": the requests per call
+        # said in an earlier message still hold
+        earlier = [str(m.content) for m in reversed(getattr(state, "messages", [])) if getattr(m, "type", "") == "human"]
+        per_event_rate(earlier, parsed.spans, parsed.updates, parsed.notes)
     _restore_previous(text, parsed, state)
     _order_of_priority(text, parsed)
     if not parsed.updates and (again := value_said_again(text, state)) is not None:
@@ -302,5 +311,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         low = text.lower().strip()
         question = low.endswith("?") or bool(_ASKS.match(low))
         off_topic = question and looks_english(text) and not parsed.suspicious and not _DOMAIN.search(low)
-        acts.append(Simple(act="off_topic" if off_topic else "unclear"))
-    return Reading(acts=acts, notes=notes + list(parsed.contradictions), suspicious=list(parsed.suspicious))
+        # a requirement that is not modelled and nothing else: said back with the plan as it stands
+        acts.append(Simple(act="recommend" if parsed.remarks else "off_topic" if off_topic else "unclear"))
+    return Reading(acts=acts, notes=notes + list(parsed.contradictions) + list(parsed.remarks),
+                   suspicious=list(parsed.suspicious))

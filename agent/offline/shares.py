@@ -106,7 +106,9 @@ def shares_of_people(p: Pass) -> None:
         field = "concurrent_users" if CONCURRENT.search(clause) or re.search(r"\bactive\s+at\b|\bonline\b", clause) \
             else base.field
         p.found.append(Quantity(field, whole(base.value * share), f"{share:.0%} of {base.value:,.0f}", m.start(), m.end()))
-        p.notes[field] = f"{readable(m.group(0), p.nt).strip()} = {share:.0%} of {base.value:,.0f}"
+        before = p.notes.get(base.field)  # how the base was read ("2,000,000 visitors a month / 30.4 days = ...")
+        p.notes[field] = (f"{readable(m.group(0), p.nt).strip()} = {share:.0%} of {base.value:,.0f}"
+                          + (f", where {before}" if before else ""))
         if field == base.field:
             p.found.remove(base)
         return

@@ -116,7 +116,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"documentation|teams?|community|customers|tutorials?|courses?|training|books?|articles?)\b)|\b{_IDE}\s+(?:plugin|extension|integration)s?\b|"
      r"\bide\s+(?:plugin|extension|integration|assistant)|\b(?:ide|editor)\s+(?:code\s+)?(?:completions?|"
      r"suggestions?|autocompletion)\b|\bfill[\s-]in[\s-]the[\s-]middle\b|\bfim\b|"
-     r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b"),
+     r"\bnext[\s-](?:line|token)\s+suggestions?|\bcode_completion\b|"
+     # completions that must come as one types ("completions must feel instant"): code completion, not a coding agent
+     r"\bcompletions?\b(?=[^.;!?]{0,40}\b(?:instant\w*|immediate\w*|snappy|as\s+(?:they|you|we|devs|developers)\s+type|"
+     r"keystroke|real[\s-]?time)\b)|\b(?:instant|as[\s-]you[\s-]type|keystroke[\s-]level)\s+(?:code\s+)?(?:completions?|"
+     r"suggestions?)\b|\b(?:completions?|suggestions?)\s+as\s+(?:they|you|we|devs|developers|people|engineers)\s+type\b"),
     (UseCase.CODE_GENERATION_DETAILED, 3, r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
      r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bwrites?\s+(?:whole|full|entire|complete)\s+(?:files?|functions?|"
@@ -162,7 +166,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
-    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),  # "triage helper (chat)"; apart: it slows the next one
+    (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),
+    # agent assist: replies suggested to the people who hold a live conversation ("suggest replies to agents during
+    # calls", "propose answers for our support reps"): conversational turns, not code ("suggest" alone says neither)
+    (UseCase.CHATBOT_CONVERSATIONAL, 3, r"\b(?:suggest\w*|propos\w*|recommend\w*|draft\w*|surfac\w*)\s+(?:\w+\s+)?"
+     r"(?:replies|responses|answers|next[\s-]best[\s-]actions?)\s+(?:\w+\s+)?(?:to|for)\s+(?:\w+\s+){0,2}?"
+     r"(?:agents|reps|representatives|operators|advisors|advisers|staff|handlers|dispatchers|nurses|clerks)\b"),  # "triage helper (chat)"; apart: it slows the next one
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\bchat[\s-]?bots?\b|\bchat\s+(?:assistant|app|application|interface|"
      r"agent)|\b(?:support|service|help|helpdesk|faq|hr|it|sales)\s+(?:bot|assistant|agent)s?\b|"
      r"\bcustomer\s+(?:service|support|care|success|questions|inquiries|queries)|\bhelp\s?desk\b|"
@@ -203,6 +212,28 @@ USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?
                         r"(?:an?\s+|the\s+)?"
                         r"(?:\w+\s+)?$")
 LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
+
+# latency said not to matter in other words: "latency isn't critical", "batch-ish", "doesn't need to be realtime"
+LATENCY_UNIMPORTANT = (r"latency\s+(?:isn'?t|is\s+not|ain'?t)\s+(?:really\s+|that\s+|very\s+|so\s+)?(?:critical|important|"
+                       r"crucial|key|a\s+(?:concern|priority|big\s+deal|problem|worry)|an\s+issue)|batch[\s-]?(?:ish|y|like|style)|"
+                       r"(?:not|\w+n'?t|no)\s+(?:\w+\s+)?(?:need|needs|needed|required|necessary)\s+(?:(?:it|this|that|them|the\s+\w+)\s+)?(?:to\s+be\s+|in\s+)?"
+                       r"(?:real[\s-]?time|interactive)")
+
+# Tasks with no template of their own, named outright ("document classification", "sentiment analysis"): the nearest
+# template, and why, so a named task is not asked about again. Read only when no use case phrase matched.
+NEAREST_USE_CASES: tuple[tuple[re.Pattern, UseCase, str], ...] = (
+    (_re(r"\b(?:classif(?:y|ies|ying|ication|ications|ier)|categori[sz](?:e|es|ing|ation)|sentiment\s+analysis|"
+         r"intent\s+(?:detection|classification|recognition)|(?:auto[\s-]?)?tagging|label(?:l)?ing)\b"),
+     UseCase.SUMMARIZATION_SHORT,
+     "no template for classification; the nearest is short summarization: one input read, a short output"),
+)
+
+# traffic said to have no peaks ("12 requests per second steady", "the load is flat all day", "no spikes"): the peak is
+# the average. Not when negated ("not steady", "anything but flat")
+STEADY = re.compile(r"(?<!not\s)(?<!n't\s)(?<!never\s)(?<!but\s)\b(?:steady|flat|constant|uniform|even(?=\s+(?:traffic|load|"
+                    r"rate|flow|stream)))\b(?!\s+(?:state|growth|increase|decline|fee|fees|price|pricing|budget|cost|costs|"
+                    r"monthly|subscription|licen[cs]e|file|files|structure|hierarchy|org))|\bno\s+(?:real\s+|big\s+)?(?:peaks|spikes|"
+                    r"bursts)\b|\b(?:doesn'?t|does\s+not|never)\s+(?:really\s+)?(?:spike|peak|burst)\b")
 
 # ------------------------------------------------------------------ priorities
 # "we care (most) about cost": a priority; "we don't care about cost" is caught by PRIORITY_NEGATION
@@ -311,7 +342,7 @@ PRIORITY_WORDS = {"cost": "cost", "price": "cost", "money": "cost", "latency": "
                   "quality": "quality", "accuracy": "quality", "balanced": "balanced", "balance": "balanced"}
 PRIORITY_NEGATION = _re(r"(?:\b(?:not|no|don'?t|doesn'?t|isn'?t|no\s+need\s+for|never|without|forget(?:\s+about)?|"
                         r"never\s+mind|scratch|drop|enough\s+(?:with|of)|no\s+more)\s+(?:\w+\s+){0,2}$)|"
-                        r"\b(?:doesn'?t|don'?t|needn'?t|does\s+not|do\s+not)\s+(?:have|need)\s+to\s+be\s+(?:the\s+)?$|"
+                        r"\b(?:doesn'?t|don'?t|needn'?t|does\s+not|do\s+not)\s+(?:have|need)\s+(?:it\s+|this\s+|that\s+|them\s+)?to\s+be\s+(?:the\s+)?$|"
                         r"\bneedn'?t\s+be\s+(?:the\s+)?$")
 PRIORITY_NEGATION_AFTER = _re(r"^\s*(?:is\s+|are\s+)?(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not|not)\s+"
                               r"(?:matter|important|a\s+(?:concern|priority|problem|factor)|critical|an\s+issue)")
@@ -501,6 +532,6 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
                           ("e2e_p95_ms", r"e2e|end[\s-]to[\s-]end(?:\s+latency)?"))),
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
      + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?)|"
-     r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b"),
+     r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b|\b(?:" + LATENCY_UNIMPORTANT + r")\b"),
     (("namespace",), r"\b(?:any|whatever)\s+namespace\b|\bnamespace\s+(?:doesn'?t|does\s+not)\s+matter\b"),
 ))

@@ -21,9 +21,10 @@ from agent.offline.lengths import TOKEN_VOLUME_FIELDS
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked
+from agent.offline.per_event import per_event_rate
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.text import trim
-from agent.offline.vocabulary import LONG_PROMPT_TOKENS
+from agent.offline.vocabulary import LONG_PROMPT_TOKENS, STEADY
 from agent.offline.word_facts import summary_kind as _summary_kind
 from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
 from knowledge.domain.enums import UseCase
@@ -39,6 +40,8 @@ class WholeMessage:
 
     def result(self, own: str) -> ParseResult:
         updates = self._updates()
+        per_event_rate([own], self.facts.phrases, updates, self.facts.notes)
+        self._steady(own, updates)
         cleared = [c for c in self.facts.cleared if c not in updates]
         self._short_answer(own, updates, cleared)
         self._planned_count(updates)
@@ -60,7 +63,7 @@ class WholeMessage:
         intents = list(dict.fromkeys(intents))
         if not intents and C.GREETING.match(own.lower()):
             intents = [Intent.GREETING]
-        unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions)
+        unparsed = not (intents or updates or cleared or self.whatifs or dont_know or contradictions or self.facts.remarks)
         spans = {k: v for k, v in self.facts.phrases.items() if k in updates or k in cleared}
         return ParseResult(updates=updates, cleared=cleared, intents=intents, options=self.options,
                            whatifs=self.whatifs, dont_know=dont_know, contradictions=contradictions,
@@ -70,7 +73,19 @@ class WholeMessage:
                            questions=[{"about": q.about, "target": q.target} for q in self.questions],
                            guessed=[f for f in self.guessed if f in updates],
                            inferred={k: v for k, v in self.inferred.items() if k in updates},
-                           notes={k: v for k, v in self.facts.notes.items() if k in updates})
+                           notes={k: v for k, v in self.facts.notes.items() if k in updates},
+                           remarks=list(self.facts.remarks))
+
+    def _steady(self, own: str, updates: dict[str, Any]) -> None:
+        """'12 requests per second steady', 'traffic is flat': no peak above the average, so the peak is the average
+        (said in this message, or known from the spec)."""
+        if "peak_rps" in updates or not STEADY.search(own.lower()):
+            return
+        rate = updates.get("rps") or (self.spec.rps if self.spec is not None and self.spec.stated("rps") else None)
+        if rate and not (self.spec is not None and self.spec.stated("peak_rps") and "rps" not in updates):
+            updates["peak_rps"] = rate
+            self.facts.phrases["peak_rps"] = STEADY.search(own.lower()).group(0)
+            self.facts.notes["peak_rps"] = "steady traffic: the peak is the average"
 
     def _updates(self) -> dict[str, Any]:
         f = self.facts

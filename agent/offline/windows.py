@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.offline.text import mask
+from agent.offline.vocabulary import LATENCY_UNIMPORTANT
 
 BUSINESS_HOURS = 8.0  # "during business hours" with no length given: 9 to 5
 
@@ -45,7 +46,7 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
           "twenty-four": 24, "twenty four": 24}
 BATCH = re.compile(
-    r"\b(?:batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
+    r"\b(?:" + LATENCY_UNIMPORTANT + r"|batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
     r"batch[\s-]only|^\W*batch\b|offline\s+(?:job|processing|batch|workload|run)|"
     r"overnight\s+(?:job|run|batch|processing)|backfill\w*|just\s+queue\s+it|queue\s+it\s+up|"
     r"latency\s+(?:doesn'?t|does\s+not|won'?t)\s+matter|latency\s+is\s+(?:irrelevant|not\s+important|no\s+concern)|"
@@ -80,6 +81,15 @@ ITEMS = (r"(?:requests?|queries|calls|tickets|documents|docs|reports|contracts|i
          r"legal\s+filings|research\s+papers)")
 
 
+# someone waits, but minutes are fine ("answer in some minutes is ok", "a few minutes per summary is fine"): a deferred
+# experience (loose targets), not a batch job with none
+DEFERRED = re.compile(
+    r"\b(?:(?:a\s+)?few|some|several|(?:a\s+)?couple(?:\s+of)?|\d+\s*(?:-|to)\s*\d+)\s+minutes?\s+"
+    r"(?:\w+\s+){0,3}?(?:is|are|would\s+be|will\s+be|'s)?\s*(?:totally\s+|perfectly\s+|still\s+)?(?:ok|okay|fine|acceptable|"
+    r"alright|no\s+problem)\b|\bminutes\s+(?:is|are)\s+(?:ok|okay|fine|acceptable)\b|\b(?:ok|okay|fine)\s+to\s+wait\s+"
+    r"(?:a\s+few|some|several)\s+minutes\b")
+
+
 @dataclass
 class Window:
     hours: float | None = None
@@ -104,6 +114,26 @@ def _clock(m: re.Match, p: str) -> float | None:
     elif ap == "am" and h == 12:
         h = 0
     return (h % 24) + minutes / 60
+
+
+def _shared_meridiem(m: re.Match) -> tuple[float | None, float | None]:
+    """'6-10pm' is 18:00 to 22:00 and '9-5pm' 9:00 to 17:00: am/pm written once, at one end, is the other end's too
+    when that keeps the range inside the half day (the start before the end); otherwise the other end is in the other
+    half ('10-2am' is 22:00 to 2:00)."""
+    a, b = _clock(m, "a"), _clock(m, "b")
+    for bare, said in (("a", "b"), ("b", "a")):
+        if a is None or b is None or not m.group(f"{said}ap") or m.group(f"{bare}ap") or m.group(f"{bare}word"):
+            continue
+        h = int(m.group(f"{bare}h"))
+        if not 1 <= h <= 12:
+            continue
+        other, own = (b, a) if bare == "a" else (a, b)
+        twelve = (own % 12, other % 12)  # the bare end and the said end on a 12-hour dial
+        same_half = twelve[0] < twelve[1] if bare == "a" else twelve[0] > twelve[1]
+        pm = m.group(f"{said}ap").startswith("p")
+        shifted = (h % 12) + (12 if pm == same_half else 0) + int(m.group(f"{bare}m") or 0) / 60
+        a, b = (shifted, b) if bare == "a" else (a, shifted)
+    return a, b
 
 
 def _span_hours(a: float | None, b: float | None) -> float | None:
@@ -158,7 +188,7 @@ def find_window(low: str) -> Window:
                 out.spans.append(m.span())
                 return out
             continue
-        hours = _span_hours(_clock(m, "a"), _clock(m, "b"))
+        hours = _span_hours(*_shared_meridiem(m))
         if hours:
             out.hours, out.phrase = hours, m.group(0).strip()
             out.spans.append(m.span())

@@ -142,6 +142,11 @@ def _use_case(text: str, f: Facts) -> None:
             else:
                 f.use_cases.append((use_case, weight or 3, m.start(), words))
     if not f.use_cases:
+        for pattern, use_case, why in V.NEAREST_USE_CASES:
+            if (m := pattern.search(text)) and not V.USE_CASE_NEGATION.search(text[max(0, m.start() - 30):m.start()]):
+                f.use_cases.append((use_case, 1, m.start(), " ".join(m.group(0).split())))
+                f.notes["use_case"] = why
+                return
         f.weak_use_case = next(((u, m.group(0)) for u, p in V.WEAK_USE_CASES if (m := p.search(text))), None)
 
 

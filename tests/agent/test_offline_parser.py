@@ -50,6 +50,9 @@ CASES = [
     case("autocomplete in the IDE", use_case="code_completion"),
     case("code completion for our developers", use_case="code_completion"),
     case("copilot-style suggestions", use_case="code_completion"),
+    case("a tool that suggests replies for our support reps", use_case="chatbot_conversational"),
+    case("a coding assistant inside our IDE plugin. Completions must feel instant.", use_case="code_completion",
+         priority="latency", description="a coding assistant inside our IDE plugin."),
     case("generate whole functions from a description", use_case="code_generation_detailed"),
     case("a coding agent that writes code from specs", use_case="code_generation_detailed"),
     case("automated code review on pull requests", use_case="code_generation_detailed"),
@@ -67,6 +70,8 @@ CASES = [
     case("summaries of books and meeting transcripts", use_case="long_document_summarization"),
     case("summarize 40-page reports", use_case="long_document_summarization", prompt_tokens=20000),
     case("contract review for the legal team", use_case="research_legal_analysis"),
+    # a task with no template, named: its nearest template (said in the note), not a question
+    case("document classification, 12 requests per second", use_case="summarization_short", rps=12.0),
     case("due diligence on acquisitions", use_case="research_legal_analysis"),
     case("legal research assistant", use_case="research_legal_analysis"),
     case("chat", ("use_case",), use_case="chatbot_conversational"),
@@ -85,6 +90,14 @@ CASES = [
     case("2 requests per second on average, peaks at 10 rps", rps=2.0, peak_rps=10.0),
     case("1,000 people, each sends about 10 messages an hour", users=1000, rps=2.7778),
     case("3-5k users", users=5000),
+    # traffic said to be steady has its peak at the average
+    case("12 requests per second steady", rps=12.0, peak_rps=12.0),
+    case("50 rps, no real spikes", rps=50.0, peak_rps=50.0),
+    case("traffic is not steady, 5 rps", rps=5.0),
+    # a rate of events times the requests each makes
+    case("3000 calls an hour x 10 suggestions each", rps=8.333),
+    case("200 conversations an hour, 4 prompts per conversation", rps=0.2222),
+    case("300 calls an hour, each call has 2 speakers", rps=0.08333),
     # ---------------------------------------------------------------- money
     case("$8k a month", budget_monthly_usd=8000.0),
     case("8000 USD per month", budget_monthly_usd=8000.0),
@@ -106,6 +119,9 @@ CASES = [
     case("answers of ~500 tokens", output_tokens=500),
     case("outputs up to 300 words", output_tokens=399),
     case("10-page documents", prompt_tokens=5000),
+    # a vague count of pages is a length all the same (a couple 2, a few 3, a handful 5)
+    case("they mostly ask short questions on a handful of pages, not the whole contract", prompt_tokens=2500),
+    case("documents of a couple of pages", prompt_tokens=1000),
     case("8k context", prompt_tokens=8000),
     case("2k-token prompts and 300-token answers", prompt_tokens=2000, output_tokens=300),
     # ---------------------------------------------------------------- hardware, models, precision
@@ -121,19 +137,32 @@ CASES = [
     case("no A100s", exclude_gpus=["A100-80GB", "A100-40GB"]),
     case("no H100 PCIe", exclude_gpus=["H100-PCIe"]),  # a named variant stays exact
     case("we only have H100s", gpus=["H100-SXM"]),  # the family alias when allowing
-    case("Drop the GPU restriction", cleared=["gpus", "exclude_gpus"]),  # every GPU restriction is lifted
+    case("Drop the GPU restriction", cleared=["gpus", "exclude_gpus"]),
+    # a price cap per GPU-hour with no count of GPUs limits which GPUs (median on-demand price), it is no budget
+    case("maximum 1 euro per hour per GPU", gpus=["L4", "A10G"]),
+    case("nothing over $2/GPU-hr", gpus=["L4", "A10G", "L40S"]),  # every GPU restriction is lifted
     case("remove the model preference", cleared=["models"]),
     case("we need something like ChatGPT for 400 employees", use_case="chatbot_conversational", users=400),
     case("code completion, 150 of them", ("use_case", "users"), use_case="code_completion", users=150),
     case("latency doesn't matter, we care about cost", priority="cost", experience_class="batch",
          cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
     case("we care most about quality", priority="quality"),
+    # latency said not to matter in other words; minutes said to be fine are a deferred experience (someone waits)
+    case("Latency isn't critical, batch-ish.", experience_class="batch",
+         cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
+    case("we don't need it to be realtime", experience_class="batch", cleared=["ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"]),
+    case("a few minutes per summary is fine", use_case="summarization_short", experience_class="deferred"),
     case("we care mostly about response times", priority="latency"),
     case("we own 16 A100s", cost_model="owned", gpus=["A100-80GB"], max_gpus=16),
     case("we have 8xH100 on-prem", cost_model="owned", gpus=["H100-SXM"], max_gpus=8),
     case("we plan to buy GPUs", cost_model="purchase"),
     case("rent in the cloud", cost_model="cloud"),
     case("Llama 3.1 8B", models=[LLAMA_8B]),
+    # a model named by its size alone: never a count or a rate; a volume in billions stays one
+    case("make it 70B", models=["meta-llama/Llama-3.1-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct",
+                                "nvidia/Llama-3.1-Nemotron-70B-Instruct-HF"]),
+    case("try a 32B instead", models=["Qwen/Qwen2.5-Coder-32B-Instruct", "Qwen/Qwen3-32B"]),
+    case("we process 1.5B tokens a month", unparsed=True),
     case("use Qwen", models=QWENS),
     case("prefer Llama", models=LLAMAS),
     case("not Mixtral", exclude_models=[MIXTRAL]),
@@ -289,6 +318,10 @@ CASES = [
     case("summaries of the 3,000 customer emails that arrive each day", use_case="summarization_short", rps=0.03472,
          description="summaries of the 3,000 customer emails that arrive each day"),
     case("1,200 resident reports per night", window_requests=1200, experience_class="batch"),
+    # am/pm written once is both ends' when the range stays in that half day, else the other end is in the other half
+    case("most of our traffic is in the evening, like 6-10pm", window_hours=4.0),
+    case("people use it 9-5pm", window_hours=8.0),
+    case("a late shift, 10-2am", window_hours=4.0),
     case("our 400 customers a day", users=400),
     case("we only get 2x a2-ultragpu-4g", gpus=["A100-80GB"], max_gpus=8),
     case("on a single p5.48xlarge", gpus=["H100-SXM"], max_gpus=8),
@@ -322,6 +355,10 @@ CASES = [
     case("a plugin for PyCharm", use_case="code_completion", description="a plugin for PyCharm"),
     case("check supplier agreements against our standard clauses", use_case="research_legal_analysis",
          description="check supplier agreements against our standard clauses"),
+    # a head count per month, week or year is spread over its days (users are a day's people)
+    case("we get around 2 million visitors a month", users=65789),
+    case("60k weekly active users", users=8571),
+    case("1,000 daily users, $12k a month", users=1000, budget_monthly_usd=12000.0),
     case("asdfgh qwerty zxcv", unparsed=True),
     case("", unparsed=True),
     case("   \n\t  ", unparsed=True),
@@ -615,8 +652,58 @@ def test_an_order_for_today_beside_the_future_holds(catalog):
     assert parse_strict("use L40S now, we may need bigger cards eventually", catalog).updates == {"gpus": ["L40S"]}
 
 
+@pytest.mark.parametrize(("text", "field", "said"), [
+    ("We need p99 TTFT under 1s, not p95.", "ttft_p95_ms", "p99"),
+    ("TTFT under 500 ms at p99", "ttft_p95_ms", "p99"),
+    ("90th percentile time to first token 300ms, ITL 40 ms", "ttft_p95_ms", "p90"),
+])
+def test_a_target_at_another_percentile_says_it_is_the_p95_target(catalog, text, field, said):
+    result = parse_strict(text, catalog)
+    assert field in result.updates and said in result.notes[field] and "p95 target" in result.notes[field]
+
+
+@pytest.mark.parametrize("text", ["p95 TTFT 300 ms", "not p99, just p95 TTFT of 400ms"])
+def test_a_p95_target_needs_no_percentile_note(catalog, text):
+    assert parse_strict(text, catalog).notes == {}
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("only european cloud, please", "only european cloud"),
+    ("the data has to stay in the EU", "stay in the EU"),
+    ("Black Friday is maybe 5x normal", "what if traffic is 5x"),
+    ("traffic triples around Christmas", "what if traffic is 3x"),
+])
+def test_what_is_not_modelled_is_said_back(catalog, text, said):
+    result = parse_strict(text, catalog)
+    assert len(result.remarks) == 1 and said in result.remarks[0] and not result.unparsed
+    assert result.updates == {} or set(result.updates) == {"description"}
+
+
+@pytest.mark.parametrize("text", ["we run in the us-east-1 region", "peak at 10am is 3x the average",
+                                  "chatbot for 500 users in the US", "let us know the local time"])
+def test_near_misses_of_what_is_not_modelled(catalog, text):
+    assert parse_strict(text, catalog).remarks == []
+
+
 def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     result = parse_strict("chatbot, 200 requests a minute. peaks of 600", catalog)
     assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
     assert result.updates["peak_rps"] == pytest.approx(10.0, rel=1e-3)
     assert result.notes["rps"] == "said as 200 requests a minute"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('what mean "p95 TTFT"?', ["p95", "TTFT"]),
+    ("what does ITL stand for", ["ITL"]),
+    ("whats a replica", ["Replica"]),
+])
+def test_a_question_about_a_word_is_answered_with_its_meaning(text, words):
+    from agent.offline.terms import term_question
+    meanings = term_question(text)
+    assert meanings is not None and [m.split()[0].split("(")[0].rstrip(":") for m in meanings] == words
+
+
+@pytest.mark.parametrize("text", ["what is the TTFT of option 2?", "what is the budget?", "what do you mean", "TTFT?"])
+def test_a_question_about_the_plan_is_no_question_about_a_word(text):
+    from agent.offline.terms import term_question
+    assert term_question(text) is None

@@ -1,0 +1,71 @@
+"""A rate of events, each of which makes several requests: "3000 calls per hour, each call triggers roughly 10
+suggestions", "500 tickets a day x 3 LLM calls each", "4 prompts per conversation". The rate of requests is the rate
+of events times the requests per event, and the note says the product. The requests per event may have been said in
+an earlier turn (the spec's description keeps the first message's words): "no, I meant 3000 calls per hour" after
+"about 3000 calls, each call triggers roughly 10 suggestions"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.offline.fact_sheet import Facts
+from agent.offline.numbers import number_text
+
+_ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|~|some|up\s+to|maybe|on\s+average)\s*)?"
+_MAKES = (r"(?:triggers?|makes?|generates?|needs?|produces?|sends?|fires?(?:\s+off)?|creates?|results?\s+in|means|"
+          r"involves?|requires?|kicks?\s+off|spawns?|leads?\s+to|gets?|has|calls?)")
+# "each call triggers roughly 10 suggestions", "each one needs 3 LLM calls", "every ticket makes about 4 requests"
+_EACH_MAKES = re.compile(rf"\b(?:each|every|per)\s+(?:one|\x01\d+\x02|of\s+them|(?P<ev>[a-z]+))\s+(?:[a-z]+\s+){{0,2}}?{_MAKES}\s+"
+                         rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)")
+# "x 10 suggestions each", "times 3 calls apiece", "10 suggestions per call", "3 llm calls for each ticket"
+_TIMES_EACH = re.compile(rf"(?:\bx|×|\btimes)\s*{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)\s+"
+                         r"(?:each|apiece|per\s+(?P<ev>[a-z]+))\b|"
+                         rf"\x01(?P<n2>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req2>[a-z]+)\s+(?:per|for\s+each|for\s+every|in\s+each|"
+                         r"each)\s+(?P<ev2>call|ticket|conversation|chat|session|visit|order|document|email|message|"
+                         r"case|claim|page|search|query)\b")
+_RATE_FIELDS = ("rps", "peak_rps")
+# what an event makes that is a request to the model ("10 suggestions", "3 LLM calls"); "2 GPUs", "5 pages" are not
+_REQUESTS = re.compile(r"(?:suggestions?|requests?|calls?|queries|query|prompts?|completions?|messages?|generations?|"
+                       r"inferences?|replies|reply|answers?|summaries|summary|lookups?|questions?|turns?|classifications?|"
+                       r"translations?|drafts?|responses?|invocations?)$")
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:es|s)$", "", word or "")
+
+
+def _per_event(text: str, event: str) -> tuple[float, str] | None:
+    """(requests per event, what the requests are called) said in ``text`` of events named ``event`` (a plural noun)."""
+    nt = number_text(text.lower())
+    for pattern in (_EACH_MAKES, _TIMES_EACH):
+        for m in pattern.finditer(nt.text):
+            groups = {k: v for k, v in m.groupdict().items() if v}
+            ev, req = groups.get("ev") or groups.get("ev2"), groups.get("req") or groups.get("req2")
+            n = nt.values[int(groups.get("n") or groups["n2"])]
+            if ev and _stem(ev) != _stem(event) or _stem(req) == _stem(event) or not _REQUESTS.match(req) \
+                    or not 1 < n <= 1000:
+                continue
+            return n, req
+    return None
+
+
+def per_event_rate(texts: list[str], phrases: dict[str, str], updates: dict[str, Any], notes: dict[str, str]) -> None:
+    """Multiplies a rate of events in ``updates`` (read from ``phrases``) by the requests each makes, said in the first
+    of ``texts`` (this message, then earlier ones) that says it. Applied once: a note that says the product stays."""
+    for name in _RATE_FIELDS:
+        phrase = phrases.get(name, "")
+        noun = re.match(r"[\d.,]+\s*(?:[a-z-]+\s+)?([a-z]+s)\b", phrase)
+        if name not in updates or noun is None or noun.group(1) in ("requests", "queries", "reqs") \
+                or _APPLIED in notes.get(name, ""):
+            continue
+        event = noun.group(1)
+        found = next((x for t in texts if (x := _per_event(t.replace(phrase, " "), event)) is not None), None)
+        if found is None:
+            continue
+        n, req = found
+        updates[name] = round(updates[name] * n, 4)
+        notes[name] = f"said as {phrase}, x {n:g} {req}{_APPLIED}{updates[name]:g} req/s"
+
+
+_APPLIED = " each = "
