@@ -20,6 +20,7 @@ from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.text import trim
+from agent.offline import vocabulary as V
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS
 from agent.offline.word_facts import summary_kind as _summary_kind
 from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
@@ -139,8 +140,20 @@ class WholeMessage:
         # Long inputs make a summary a long-document one ("summarize 30-page reports").
         if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
             best = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        if best == UseCase.SUMMARIZATION_SHORT and self._summary_said_again():
+            return None, None, []
         orig = min(self.use_cases, key=lambda x: x[2])[3]
         return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
+
+    def _summary_said_again(self) -> bool:
+        """'they can wait a bit for the summary': the work named again by its plain noun, while the spec already
+        holds long-document summarisation, is that work, not a change to short summaries; only a short kind of text
+        ("short emails", "call notes") or a short length said in the message changes it."""
+        if self.spec is None or self.spec.use_case != UseCase.LONG_DOCUMENT_SUMMARIZATION:
+            return False
+        low = " ".join(s.lower() for s in self.own_facts)
+        return not (V.SHORT_NOUNS.search(low) or V.FEW_PAGES.search(low) or V.INTO_A_NOTE.search(low)
+                    or "prompt_tokens" in self.facts.values)
 
     def _described_use_case(self) -> tuple[str | None, str | None, list[str]]:
         """No phrase named a use case: the one the message's words describe (lexicon.py), while the spec has none and

@@ -65,6 +65,10 @@ CASES = [
     case("a chatbot that answers questions over our documentation", use_case="document_analysis_rag"),
     case("summarize long reports", use_case="long_document_summarization"),
     case("summaries of books and meeting transcripts", use_case="long_document_summarization"),
+    # a long page count beside "summaries" is what is read (a summary is a few pages); "N+ pages" is N pages
+    case("summaries of long patient histories (often 100+ pages)", use_case="long_document_summarization",
+         prompt_tokens=50000),
+    case("summaries of 2 pages from our call notes", use_case="summarization_short", output_tokens=1000),
     case("summarize 40-page reports", use_case="long_document_summarization", prompt_tokens=20000),
     case("contract review for the legal team", use_case="research_legal_analysis"),
     case("due diligence on acquisitions", use_case="research_legal_analysis"),
