@@ -357,6 +357,11 @@ PRECISIONS: tuple[tuple[Precision, re.Pattern], ...] = tuple((v, _re(p)) for v, 
 ))
 
 # ------------------------------------------------------------------ cost model, cold starts
+# goods a team buys that are no GPUs: "we just bought 60 laptops" owns no serving hardware, "a $3,200 MacBook Pro" is
+# no budget (budgets.py)
+GOODS = (r"laptops?|macbooks?|notebooks?|computers?|pcs?|desktops?|workstations?|phones?|iphones?|smartphones?|"
+         r"tablets?|ipads?|monitors?|screens?|desks?|chairs?|cars?|vans?|headsets?|keyboards?|printers?|"
+         r"tickets?|flights?|dinners?|lunch(?:es)?|coffees?|offsites?|bonus(?:es)?|salar(?:y|ies)|raises?")
 COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
     (CostModel.PURCHASE, r"\b(?:plan|planning|going|want|wants|need|looking|intend|considering|approved|thinking)\s+"
      r"(?:\w+\s+){0,2}(?:to|about|of)\s+(?:buy|buying|purchase|purchasing|acquire)\b|\bcapex\b[^.;]{0,40}\b"
@@ -367,7 +372,7 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers|data\s?cent(?:er|re)|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
-     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
+     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
      r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"

@@ -65,6 +65,17 @@ CASES = [
     case("a chatbot that answers questions over our documentation", use_case="document_analysis_rag"),
     case("summarize long reports", use_case="long_document_summarization"),
     case("summaries of books and meeting transcripts", use_case="long_document_summarization"),
+    # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
+    # be for something else, a contract commitment, the value said wrong after "not the"
+    case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
+         users=1500),
+    case("chatbot for 300 users, we can spend $500 each month", use_case="chatbot_conversational", users=300,
+         budget_monthly_usd=500.0),
+    case("Everyone has a $3,200 MacBook Pro.", unparsed=True),
+    case("a $2M AWS commit (company-wide, not for this) and a RAG bot for 500 users", use_case="document_analysis_rag",
+         users=500, cost_model="cloud"),
+    case("approved at $14k per month, not the $10k you asked for", budget_monthly_usd=14000.0),
+    case("budget not more than $5,000 per month", budget_monthly_usd=5000.0),
     # a long page count beside "summaries" is what is read (a summary is a few pages); "N+ pages" is N pages
     case("summaries of long patient histories (often 100+ pages)", use_case="long_document_summarization",
          prompt_tokens=50000),
