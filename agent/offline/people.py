@@ -41,10 +41,12 @@ _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|t
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
 # a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
-_PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
-                       r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
-                       r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
-                       r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)"
+_QUALIFIED_NOUNS = (r"(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
+                    r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
+                    r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
+                    r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?|"
+                    r"reports?|stud(?:y|ies)|polls?|census|numbers|figures|statistics|stats|cohorts?)")
+_PEOPLE_AS_MODIFIER = (rf"(?!\s+{_QUALIFIED_NOUNS}\b)"
                        # or any plural noun after the people noun in the singular ("2,000 patient notes", "500 student
                        # essays"); the ones that still count people ("user seats", "staff members") excepted
                        rf"(?!{SINGULAR_END}\s+(?!{USER_NOUNS}\b|seats\b|licen[cs]es\b|logins\b|accounts\b|{_NOT_A_NOUN})"
@@ -203,8 +205,15 @@ TOTAL = r"(?:total|overall|all\s+told|in\s+total|altogether)"
 _TOTAL_IN = re.compile(rf"\b{TOTAL}\b")
 
 
+# the people noun qualifies the noun after it, and the number dates or counts that: "our 2025 users survey"
+_QUALIFIES_NEXT = re.compile(rf"^\s+{_QUALIFIED_NOUNS}\b")
+_QUALIFIES_INSIDE = re.compile(rf"^{NUM}\s*{USER_NOUNS}\s+{_QUALIFIED_NOUNS}\b")  # "our 2024 customer survey says ..."
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
     if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _TOTAL_IN.search(m.group(0)):
+        return []
+    if _QUALIFIES_NEXT.match(p.text[m.end():m.end() + 30]) or _QUALIFIES_INSIDE.match(m.group(0)):
         return []
     return [(_users_field(m, p), whole(p.nt.value(m, group)))]
 

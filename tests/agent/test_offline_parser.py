@@ -65,6 +65,12 @@ CASES = [
     case("a chatbot that answers questions over our documentation", use_case="document_analysis_rag"),
     case("summarize long reports", use_case="long_document_summarization"),
     case("summaries of books and meeting transcripts", use_case="long_document_summarization"),
+    # a people noun that qualifies the noun after it counts (or dates) that noun, not people: "our 2025 users survey"
+    case("According to our 2025 users survey, 350 people in support would use a chat assistant every day.",
+         use_case="chatbot_conversational", users=350),
+    case("our 2024 customer survey says 1,200 customers would chat with it", use_case="chatbot_conversational",
+         users=1200),
+    case("for 200 e-mail users", users=200),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
