@@ -86,6 +86,15 @@ _USERS_FORM = re.compile(
 _USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
                            r"app|service|system))\b")
+# a part of the organisation counted as who its people are: "350 of us are developers", "about 90 of them work as nurses"
+_USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people|employees))\s+(?:are|work\s+as|"
+                          rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b")
+# the audience narrowed to one group, its size said after it: "not everyone - just the engineering team, so 40", "only
+# the support desk (about 25)", "just our legal team: 12 of them"
+_ONLY_GROUP_COUNT = re.compile(
+    r"\b(?:just|only|solely)\s+(?:the|our|my)\s+(?:[a-z&-]+\s+){0,2}?(?:team|department|dept|group|division|unit|office|"
+    r"squad|desk|function|crew)s?\s*(?:[,:;(—–-]\s*)*(?:so|that'?s|which\s+is|i\.?e\.?|or)?\s*(?:about\s+|around\s+|"
+    rf"roughly\s+|~\s*|some\s+|maybe\s+)?{NUM}(?:\s+(?:people|persons|folks|heads|of\s+(?:them|us)))?(?!\s*(?:%|[a-z]))")
 # a group's size said as its strength: "our 1.2k-strong sales team", "a team 40 strong", "a workforce of 3,000"
 _USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:team|workforce|staff|group|department|"
                            rf"org(?:ani[sz]ation)?|company|crew|unit|sales\s+force|salesforce|community|user\s+base)\b|"
@@ -248,6 +257,7 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
+    p.run(_USERS_OF_US, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
           [("concurrent_users", whole(nt.value(m)))])
 
@@ -257,5 +267,6 @@ def read_people_keywords(p: Pass) -> None:
     nt = p.nt
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
     p.run(_USERS_STRONG, lambda m: [("users", whole(nt.value(m, m.lastindex or 1)))])
+    p.run(_ONLY_GROUP_COUNT, lambda m: [("users", whole(nt.value(m)))])
     if not any(q.field in ("users", "concurrent_users") for q in p.found):
         p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])

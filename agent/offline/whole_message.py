@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.offline import commands as C
+from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.fact_sheet import Facts
 from agent.offline.gpu_pool import gpus_left
@@ -47,6 +48,7 @@ class WholeMessage:
         self._period_corrected(own, updates)
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
+        org_size_not_users(own, updates, self.facts.notes)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
         intents: list[Intent] = []

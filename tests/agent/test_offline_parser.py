@@ -71,6 +71,14 @@ CASES = [
     case("our 2024 customer survey says 1,200 customers would chat with it", use_case="chatbot_conversational",
          users=1200),
     case("for 200 e-mail users", users=200),
+    # the organisation's size is no user count when only a part of it will use the tool and the part has no count
+    case("We're a 12,000-person company. We want a chat assistant for one of our departments, not sure which yet.",
+         use_case="chatbot_conversational"),
+    case("We have 5,000 employees. A chatbot for the HR department.", use_case="chatbot_conversational"),
+    case("We're a 300-person company and want a chatbot for everyone.", use_case="chatbot_conversational", users=300),
+    case("We're a 2,000-person fintech. 350 of us are developers and want autocomplete in the IDE.",
+         use_case="code_completion", users=350),
+    case("wait, not everyone - just the engineering team, so 40", users=40),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
