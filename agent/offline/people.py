@@ -106,6 +106,9 @@ _USERS_KW = re.compile(
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
+    # the number said to be the head count: "sorry, 150 is the number of users", "the 300 was our user count"
+    rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+)?(?:the|our|my)\s+(?:number\s+of\s+(?:users|people|"
+    rf"employees|staff)|user\s+count|head\s*count|team\s+size|users)\b|"
     # a people noun as the subject of its count: "customers are 2,000", "our developers number about 900"
     rf"\b{USER_NOUNS}\s+(?:are|number|total|count|=|:)\s*(?:(?:about|around|roughly|~|approx\w*|maybe|{CORRECTING})\s*)*"
     rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")

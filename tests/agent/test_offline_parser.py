@@ -79,6 +79,13 @@ CASES = [
     case("We're a 2,000-person fintech. 350 of us are developers and want autocomplete in the IDE.",
          use_case="code_completion", users=350),
     case("wait, not everyone - just the engineering team, so 40", users=40),
+    # a number said to be a field with a copula ("40 is the average", "that 3000 was the monthly budget"), and a count a
+    # day labelled as people
+    case("sorry, that 3000 was the monthly budget in dollars, not users", budget_monthly_usd=3000.0),
+    case("8k is our budget, users are 200", budget_monthly_usd=8000.0, users=200),
+    case("sorry, 150 is the number of users", users=150),
+    case("users: about 150 a day", users=150),
+    case("about 300 requests a day", rps=0.003472),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
