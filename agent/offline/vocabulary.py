@@ -263,6 +263,9 @@ PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+(?:is\s+|are\s+|matters?\s+|counts?\s+)?(?:much\s+|way\s+|far\s+|a\s+lot\s+|even\s+)?"
     rf"(?:more\s+important|more|better|preferable|a\s+higher\s+priority|higher\s+priority)\s+"
     rf"(?:to\s+(?:us|me|them|the\s+\w+)\s+)?than\b",
+    # the comparison's other side left to the context: "forget the budget, quality matters more"
+    rf"\b{_MEASURE}\s+(?:(?:matters?|counts?)\s+(?:much\s+|way\s+|far\s+|a\s+lot\s+)?more|is\s+(?:much\s+|way\s+|far\s+)?"
+    rf"more\s+important)\b(?!\s+than\b)(?=\s*(?:$|[.,;:!)]|now\b|to\s+(?:us|me)\b|here\b|for\s+(?:us|this)\b))",
     rf"\brather\s+(?:have\s+|get\s+|pay\s+for\s+|go\s+for\s+)?{_MEASURE}\s+than\b",
     rf"\b{_MEASURE}\s*(?:over|>+|before|beats?|trumps?|above)\s*{_OTHER}\b",
     rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
@@ -285,7 +288,7 @@ PRIORITY_RANKING = _re("|".join((
 
 # every ranking construction has one of these words: a sentence without any is not searched (the search is costly)
 RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|prefer|possible|"
-                  r"care|count|worry|\btop\b|main|biggest|most\s+important|pay|after|value|want|need")
+                  r"care|count|worry|\btop\b|main|biggest|m(?:ost|ore)\s+important|pay|after|value|want|need")
 
 
 def ranked_first(phrase: str) -> tuple[str, int] | None:

@@ -86,6 +86,10 @@ CASES = [
     case("sorry, 150 is the number of users", users=150),
     case("users: about 150 a day", users=150),
     case("about 300 requests a day", rps=0.003472),
+    # a comparative whose other side is left to the context ranks the measure first
+    case("quality matters more", priority="quality"),
+    case("speed is more important now", priority="latency"),
+    case("it matters more", unparsed=True),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
