@@ -17,6 +17,7 @@ from agent.acts import (
     ShowManifests, Simple, UnsetField, UnsupportedLanguage, WhatIf,
 )
 from agent.offline.commands import YES
+from agent.offline.consent import rejected_asked_again
 from agent.offline.contract import Intent, ParseResult
 from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
@@ -280,6 +281,9 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                          f"and product words in it: {', '.join(_read_words(parsed))}."]
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
+    if rejected_asked_again(text, state):
+        return Reading(acts=[DeployRequest(option=state.deployment.option, namespace=state.deployment.namespace)],
+                       notes=notes)
     parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)

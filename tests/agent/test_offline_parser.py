@@ -628,3 +628,20 @@ def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
     assert result.updates["peak_rps"] == pytest.approx(10.0, rel=1e-3)
     assert result.notes["rps"] == "said as 200 requests a minute"
+
+
+def test_consent_after_a_rejection_asks_for_the_deployment_again():
+    """'alright, go ahead with it after all' right after a rejection asks for that deployment again; the same words
+    with no rejected deployment, or words that change something, do not."""
+    from types import SimpleNamespace
+
+    from agent.offline.consent import rejected_asked_again
+
+    rejected = SimpleNamespace(deployment=SimpleNamespace(status="rejected", option=1, namespace="compass"))
+    pending = SimpleNamespace(deployment=SimpleNamespace(status="awaiting_approval", option=1, namespace="compass"))
+    for text in ("alright, go ahead with it after all", "ok, do it anyway", "on second thought, proceed",
+                 "changed my mind - deploy it"):
+        assert rejected_asked_again(text, rejected), text
+    assert not rejected_asked_again("alright, go ahead with it after all", pending)
+    assert not rejected_asked_again("alright, go ahead with it after all", SimpleNamespace(deployment=None))
+    assert not rejected_asked_again("go ahead with option 2 but for 500 users", rejected)
