@@ -209,6 +209,8 @@ CASES = [
     # ---------------------------------------------------------------- commands
     case("deploy option 2", intents=[Intent.DEPLOY], options=[2]),
     case("deploy it", intents=[Intent.DEPLOY]),
+    # an option named by a comparative, as by a superlative ("deploy the cheapest")
+    case("deploy the cheaper one", intents=[Intent.DEPLOY, Intent.CHEAPER]),
     case("don't deploy yet", unparsed=True),
     case("we want to deploy a support chatbot", use_case="chatbot_conversational"),
     case("show the YAML", intents=[Intent.SHOW_YAML]),
