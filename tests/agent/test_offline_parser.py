@@ -647,3 +647,14 @@ def test_consent_after_a_rejection_asks_for_the_deployment_again():
     assert not rejected_asked_again("alright, go ahead with it after all", pending)
     assert not rejected_asked_again("alright, go ahead with it after all", SimpleNamespace(deployment=None))
     assert not rejected_asked_again("go ahead with option 2 but for 500 users", rejected)
+
+
+def test_codes_with_digits_are_no_words_of_a_language():
+    """'what's e2e?' is English: the letters of a code with digits ("e2e", "p95", "h100") are not split off as words
+    (two "e" read as Portuguese); a message in another language is still named."""
+    from agent.offline.language import language_of
+
+    for text in ("what's e2e?", "what is p95 ttft?", "is e2e or p95 more important for a h100 plan?"):
+        assert language_of(text) is None, text
+    assert language_of("Wir brauchen einen Chatbot für 500 Mitarbeiter") == "German"
+    assert language_of("o que é e2e para nós?") == "Portuguese"
