@@ -291,6 +291,11 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         # "yes, plan for 10k" right after "what if we grow to 10k users?": the what-if says which field it is
         proposed = {k: v for row in state.comparison.variants for k, v in row.changes.items()}
         parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
+    if parsed.guessed and state is not None and getattr(state, "spec_history", None):
+        # "make it 3k" a turn or two after "budget 2k a month": a bare number near the value the user changed last is
+        # that value changed again, no guess to confirm
+        last = {c.field for c in state.spec_history[-1].changes}
+        parsed.guessed = [f for f in parsed.guessed if f not in last]
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
     _restore_previous(text, parsed, state)
