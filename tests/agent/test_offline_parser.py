@@ -90,6 +90,9 @@ CASES = [
     case("quality matters more", priority="quality"),
     case("speed is more important now", priority="latency"),
     case("it matters more", unparsed=True),
+    # the hardware of a past setup (a previous job, "used to") is no restriction
+    case("At my last job we ran this on A100 40GB and T4s. Here, only L40S are available.", gpus=["L40S"]),
+    case("Previously we used H100s. Now only L4 are available.", gpus=["L4"]),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
