@@ -84,7 +84,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"knowledge\s+base|library|wiki|polic(?:y|ies)|protocols?)\b|\bdocument_analysis_rag\b|\b(?:find|look\s+up|retrieve|locate)\s+"
      r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
-    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b"),
+    # (a software version said of the store is about its software, not the work: "our intranet is on v2.3.1")
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
+     r"are)\s+(?:still\s+)?(?:on\s+|at\s+)?)?(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+)"),
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
     # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3,

@@ -93,6 +93,9 @@ CASES = [
     # the hardware of a past setup (a previous job, "used to") is no restriction
     case("At my last job we ran this on A100 40GB and T4s. Here, only L40S are available.", gpus=["L40S"]),
     case("Previously we used H100s. Now only L4 are available.", gpus=["L4"]),
+    # a software version said of a document store is about its software, not RAG work
+    case("our intranet is on v2.3.1, the bot widget needs 2.4 anyway", unparsed=True),
+    case("a Q&A bot over our intranet", use_case="document_analysis_rag"),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
