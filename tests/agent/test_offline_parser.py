@@ -96,6 +96,8 @@ CASES = [
     # a software version said of a document store is about its software, not RAG work
     case("our intranet is on v2.3.1, the bot widget needs 2.4 anyway", unparsed=True),
     case("a Q&A bot over our intranet", use_case="document_analysis_rag"),
+    # a count of work items "each night" is the night's count ("100+ pages each" still sizes each item)
+    case("2,000 filings each night within 8 hours", window_hours=8.0, window_requests=2000, experience_class="batch"),
     # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
     # be for something else, a contract commitment, the value said wrong after "not the"
     case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
