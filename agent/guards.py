@@ -11,6 +11,7 @@ from langchain_core.messages import HumanMessage
 
 from agent.offline import Intent, parse
 from agent.offline.glossary import gloss
+from agent.offline.consent import rejected_asked_again
 from agent.offline.namespace_answer import namespace_answer
 from knowledge.catalog import Catalog
 
@@ -26,4 +27,6 @@ def deploy_requested(text: str, catalog: Catalog, state=None) -> bool:
     # read as the message was read: "Bitte in den Namespace default deployen" asks to deploy as "deploy it" does
     parsed = parse(gloss(text), catalog)
     # "default then", right after a deploy the user asked for was refused for its namespace, still asks for it
-    return Intent.DEPLOY in parsed.intents or (state is not None and namespace_answer(text, state) is not None)
+    # "go ahead with it after all", right after the user rejected the deployment, asks for it again
+    return (Intent.DEPLOY in parsed.intents or (state is not None and namespace_answer(text, state) is not None)
+            or rejected_asked_again(text, state))

@@ -10,6 +10,7 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.numbers import NUM
 from agent.offline.passes import Pass, whole
 from agent.offline.people import USER_NOUNS
+from agent.offline.vocabulary import GOODS
 from agent.offline.time_units import HOURS_PER_MONTH, TERMS, monthly_factor, period_noun
 
 # (a dollar sign after other letters is another currency's, not in the rate table: "R$ 50 mil", "NZ$", "HK$")
@@ -32,6 +33,29 @@ _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance
                            r"^\s*(?:\w+\s+)?(?:of|in)\s+(?:assets|revenue|turnover|deposits|sales|funding|profits?|"
                            r"savings|loans|mortgages|capital|aum)\b|^\s*(?:in\s+)?(?:revenue|turnover|arr|aum)\b")
 
+# Money that prices something else is no budget for this deployment:
+# - a unit price: "60 laptops at $2,400 each" (but "$500 each month" is a period)
+_UNIT_PRICE = re.compile(r"^\s*(?:each|apiece|a\s+piece|a\s+pop|per\s+(?:unit|piece|item|device))\b"
+                         r"(?!\s+(?:month|year|quarter|week|day)\b)")
+# - the amount said as the price of goods bought, before the goods: "everyone has a $3,200 MacBook Pro"
+_PRICE_OF_GOODS = re.compile(rf"^\s*(?:[a-z-]+\s+)?(?:{GOODS})\b")
+# - the hourly price of a GPU named just before: "I saw H100s at $3.50/hr", "8 x H100 at $2.99/hr" (the card's price,
+#   not the team's spend; a ceiling "per GPU-hour" over counted GPUs is read by read_gpu_hour_budget)
+_GPU_PRICED = re.compile(r"§+s?\s*(?:at|for|@|cost(?:s|ing)?|go(?:es)?\s+for|runs?\s+(?:at|about))\s*(?:about\s+|around\s+|~\s*)?$")
+# - money said to be for something else: "$2M commit (company-wide, not for this)", "a $40k budget, unrelated"
+_DISOWNED = re.compile(r"^[^.;!?]{0,40}?\b(?:not\s+(?:for|from|part\s+of)\s+(?:this|that|the\s+(?:project|pilot|bot|"
+                       r"assistant|tool|deployment))\b|company[\s-]wide|org(?:anization)?[\s-]wide|unrelated|"
+                       r"(?:a\s+)?(?:different|separate|other)\s+(?:budget|project|line\s+item))")
+# - a commitment or contract total: "a 3-year AWS EDP with a $2M commit"
+_COMMITMENT = re.compile(r"^\s*(?:[a-z-]+\s+)?(?:commit(?:ment)?|contract\s+value|deal|purchase\s+order)\b")
+
+
+def _prices_something_else(p: Pass, m: re.Match) -> bool:
+    after = p.after(m.end(), 60)
+    return bool(_UNIT_PRICE.match(after) or _PRICE_OF_GOODS.match(after) or _DISOWNED.match(after)
+                or _COMMITMENT.match(after) or _GPU_PRICED.search(p.before(m.start())))
+
+
 _BUDGET_KW = re.compile(
     rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
@@ -39,6 +63,9 @@ _BUDGET_KW = re.compile(
     # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
     rf"(?!\s*(?:new\s+|more\s+|extra\s+|additional\s+|full[\s-]time\s+)?(?!(?:dollars|euros|pounds|bucks|francs|rupees|"
     rf"usd|eur|gbp|chf|thousands|millions|grand)\b)[a-z]{{3,}}s\b)|"
+    # the number said to be the budget: "that 3000 was the monthly budget in dollars, not users", "8k is our budget"
+    rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+|meant\s+as\s+)?(?:the|our|my)\s+(?:monthly\s+)?"
+    rf"(?:budget|spend(?:ing)?\s+(?:cap|limit)|cost\s+(?:cap|limit|ceiling))\b|"
     # an amount the team would have, with no unit, is money: "what if we had 20k?"
     rf"\bwhat\s+if\s+(?:we|i)\s+(?:had|got|could\s+spend|spent)\s+(?:an?\s+)?{NUM}(?!\s*(?:%|[a-z]))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b|"
@@ -195,6 +222,10 @@ _TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|las
 # "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
 # value said wrong, not the budget
 _NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
+# an amount right after "not (the)" is the value said wrong: "approved at $14k per month, not the $10k you asked for"
+# ("not over $5k" and "not more than $5k" are ceilings: a word other than a determiner stands between)
+_SAID_WRONG = re.compile(r"\b(?:not|instead\s+of|rather\s+than)\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+|your\s+|that\s+|"
+                         r"those\s+)?(?:original\s+|old\s+|earlier\s+|previous\s+|initial\s+)?$")
 
 
 def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
@@ -203,9 +234,13 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     value = p.nt.value(m, m.lastindex or 1)
     if m.lastindex and _NEGATED_LEAD.search(p.text[m.start():m.start(m.lastindex)]):
         return []
+    if _SAID_WRONG.search(p.before(m.start(), 40)):
+        return []
     after = p.after(m.end())
     if _NOT_A_BUDGET.match(after):
         return None
+    if _prices_something_else(p, m):
+        return []
     period = _PERIOD_AFTER.match(after)
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
@@ -229,9 +264,16 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
 DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING)
 _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 
+# GPUs someone else offered are their proposal, not the fleet: "a sales rep quoted us 8 x H100", "the vendor pitched
+# 16 GPUs"
+_OFFERED = re.compile(r"\b(?:quoted|quotes?|pitched|proposed|offered|suggested|recommended|upsold|upselling|"
+                      r"sales\s+(?:rep|person|guy|team)|account\s+(?:manager|exec\w*))\b")
+
 
 def _gpus(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _GPUS_NOT_A_LIMIT.match(p.after(m.end())) or re.search(r"\b(?:each|per)\s*$", p.before(m.start())):
         return None
+    if _OFFERED.search(p.before(m.start())):
+        return []
     value = p.nt.value(m) if m.group(1) is not None else 1.0
     return [("max_gpus", whole(value))]

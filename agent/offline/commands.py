@@ -52,7 +52,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:project|use[\s-]case|thing|deployment|workload|request|question|topic)\s*(?:[.:,;!-]|$)|\b(?:clean|blank)\s+slate\b|\bfresh\s+start\b"),
     (Intent.DEPLOY, r"\b(?:deploy|launch|ship|install|roll\s+out|push\s+out|spin\s+up|stand\s+up|release)\s+"
      r"(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
-     r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|selected|chosen|winning|\d)\b|"
+     r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|cheaper|faster|selected|chosen|winning|\d)\b|"
      r"option|#|number|no\.|\d)|\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
      r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
      r"\broll\s+(?:it|this|that|them|option\s*#?\d|#\d|the\s+\w+\s+one)\s+out\b|\bship\s+it\b|\bgo\s+live\b|\blet'?s\s+deploy\b|\bgo\s+ahead\s+and\s+"

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# a token with digits in it is a code ("e2e", "p95", "h100", "4o"), never words: its letters are not split off (the two
+# "e" of "what's e2e?" read as Portuguese "e")
+_TOKENS = re.compile(r"[^\W_]+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "English": frozenset("""the a an and or of to in on for with we our us you your is are be it this that what how
         why can could would will need want have has about from by at as per not no do does my me i they their""".split()),
@@ -33,7 +36,7 @@ MIN_WORDS = 3
 def _words(text: str) -> list[str]:
     """The words of ``text``, lower-cased, without acronyms: a short word in capitals in a message that is not all
     capitals is a code or a name ("EN<->ES", "IT team", "DE and FR markets"), never a function word."""
-    said = _WORDS.findall(text[:2000])
+    said = [t for t in _TOKENS.findall(text[:2000]) if not _DIGIT.search(t)]
     shouting = text[:2000].isupper()
     return [w.lower() for w in said if shouting or not (w.isupper() and len(w) <= 4)]
 

@@ -17,7 +17,12 @@ CHARS_PER_TOKEN = 4
 
 TOKEN_FIELDS = ("prompt_tokens", "output_tokens")
 
-_TOKENS_UNIT = re.compile(rf"{NUM}\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+# "100+ pages", "2k+ tokens": a length said as its floor is planned at the floor
+_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+# A summary is a few pages at most: a page count past this beside "summaries" ("summaries of patient histories, often
+# 100 pages", "summaries of our board packs, usually 150 pages") is the length of what is summarised
+MAX_SUMMARY_PAGES = 20
+_SUMMARY_KW = re.compile(r"\bsummar(?:y|ies)\b")
 # a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
 _IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*{NUM}\s*(?:tokens?\s+|"
                           rf"toks?\s+)?out\b")
@@ -127,6 +132,9 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
              nearest(_TOK_KW, clause_before(p.text, m.start()), ""))  # "output one paragraph, ~150 tokens"
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
+    if (field == "output_tokens" and unit.startswith("page") and value > MAX_SUMMARY_PAGES
+            and not _INTO.search(p.before(m.start(), 12)) and _last_keyword_is_summary(p.before(m.start()))):
+        field = "prompt_tokens"
     other = "output_tokens" if field == "prompt_tokens" else "prompt_tokens"
     same = [q for q in p.found if q.field == field]
     if (same and not any(q.field == other for q in p.found) and nearest(_TOK_KW, clause_before(p.text, m.start()), "") is None
@@ -167,3 +175,8 @@ def vague_pages(text: str) -> tuple[str, str | None]:
     n = _VAGUE_PAGES[m.group(1)]
     note = f"\"{' '.join(m.group(0).split())}\" taken as {n} pages x {PAGE_TOKENS} tokens"
     return text[:m.start()] + f"{n} {m.group(2)}" + text[m.end():], note
+
+
+def _last_keyword_is_summary(before: str) -> bool:
+    hits = list(_TOK_KW.finditer(before))
+    return bool(hits) and bool(_SUMMARY_KW.fullmatch(hits[-1].group(0)))

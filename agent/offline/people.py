@@ -41,10 +41,12 @@ _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|t
                 r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
 
 # a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
-_PEOPLE_AS_MODIFIER = (r"(?!\s+(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
-                       r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
-                       r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
-                       r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?)\b)"
+_QUALIFIED_NOUNS = (r"(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
+                    r"reviews?|feedback|calls?|messages?|questions?|queries|complaints?|meetings?|sessions?|"
+                    r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
+                    r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?|"
+                    r"reports?|stud(?:y|ies)|polls?|census|numbers|figures|statistics|stats|cohorts?)")
+_PEOPLE_AS_MODIFIER = (rf"(?!\s+{_QUALIFIED_NOUNS}\b)"
                        # or any plural noun after the people noun in the singular ("2,000 patient notes", "500 student
                        # essays"); the ones that still count people ("user seats", "staff members") excepted
                        rf"(?!{SINGULAR_END}\s+(?!{USER_NOUNS}\b|seats\b|licen[cs]es\b|logins\b|accounts\b|{_NOT_A_NOUN})"
@@ -84,6 +86,15 @@ _USERS_FORM = re.compile(
 _USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
                            r"app|service|system))\b")
+# a part of the organisation counted as who its people are: "350 of us are developers", "about 90 of them work as nurses"
+_USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people|employees))\s+(?:are|work\s+as|"
+                          rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b")
+# the audience narrowed to one group, its size said after it: "not everyone - just the engineering team, so 40", "only
+# the support desk (about 25)", "just our legal team: 12 of them"
+_ONLY_GROUP_COUNT = re.compile(
+    r"\b(?:just|only|solely)\s+(?:the|our|my)\s+(?:[a-z&-]+\s+){0,2}?(?:team|department|dept|group|division|unit|office|"
+    r"squad|desk|function|crew)s?\s*(?:[,:;(—–-]\s*)*(?:so|that'?s|which\s+is|i\.?e\.?|or)?\s*(?:about\s+|around\s+|"
+    rf"roughly\s+|~\s*|some\s+|maybe\s+)?{NUM}(?:\s+(?:people|persons|folks|heads|of\s+(?:them|us)))?(?!\s*(?:%|[a-z]))")
 # a group's size said as its strength: "our 1.2k-strong sales team", "a team 40 strong", "a workforce of 3,000"
 _USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:team|workforce|staff|group|department|"
                            rf"org(?:ani[sz]ation)?|company|crew|unit|sales\s+force|salesforce|community|user\s+base)\b|"
@@ -95,6 +106,9 @@ _USERS_KW = re.compile(
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
+    # the number said to be the head count: "sorry, 150 is the number of users", "the 300 was our user count"
+    rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+)?(?:the|our|my)\s+(?:number\s+of\s+(?:users|people|"
+    rf"employees|staff)|user\s+count|head\s*count|team\s+size|users)\b|"
     # a people noun as the subject of its count: "customers are 2,000", "our developers number about 900"
     rf"\b{USER_NOUNS}\s+(?:are|number|total|count|=|:)\s*(?:(?:about|around|roughly|~|approx\w*|maybe|{CORRECTING})\s*)*"
     rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")
@@ -235,8 +249,15 @@ TOTAL = r"(?:total|overall|all\s+told|in\s+total|altogether)"
 _TOTAL_IN = re.compile(rf"\b{TOTAL}\b")
 
 
+# the people noun qualifies the noun after it, and the number dates or counts that: "our 2025 users survey"
+_QUALIFIES_NEXT = re.compile(rf"^\s+{_QUALIFIED_NOUNS}\b")
+_QUALIFIES_INSIDE = re.compile(rf"^{NUM}\s*{USER_NOUNS}\s+{_QUALIFIED_NOUNS}\b")  # "our 2024 customer survey says ..."
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
     if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _TOTAL_IN.search(m.group(0)):
+        return []
+    if _QUALIFIES_NEXT.match(p.text[m.end():m.end() + 30]) or _QUALIFIES_INSIDE.match(m.group(0)):
         return []
     return [(_users_field(m, p), whole(p.nt.value(m, group)))]
 
@@ -271,6 +292,7 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
+    p.run(_USERS_OF_US, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
           [("concurrent_users", whole(nt.value(m)))])
 
@@ -280,5 +302,6 @@ def read_people_keywords(p: Pass) -> None:
     nt = p.nt
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
     p.run(_USERS_STRONG, lambda m: [("users", whole(nt.value(m, m.lastindex or 1)))])
+    p.run(_ONLY_GROUP_COUNT, lambda m: [("users", whole(nt.value(m)))])
     if not any(q.field in ("users", "concurrent_users") for q in p.found):
         p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])

@@ -181,7 +181,12 @@ _OTHER_DEPLOYMENT = re.compile(r"\b(?:prototypes?|pilots?|poc|proof[\s-]of[\s-]c
                                r"(?:test|dev|qa|development)\s+(?:environment|env|cluster|deployment|instance)|"
                                r"(?:old|previous|legacy|existing|current|today'?s)\s+(?:setup|system|solution|stack|"
                                r"deployment|service|vendor|tool|bot|assistant)|not\s+part\s+of\s+this\s+(?:sizing|plan|"
-                               r"request|deployment|scope))\b")
+                               r"request|deployment|scope)|"
+                               # a setup of the past, here or elsewhere: "at my last job we ran this on A100s", "we used
+                               # to run T4s", "previously on H100s"
+                               r"(?:at|in|with)\s+(?:my|our|a|the)\s+(?:last|previous|old|former|prior)\s+(?:job|company|"
+                               r"employer|role|gig|team|place|workplace|startup|firm|org\w*)|used\s+to\s+(?:run|use|have|"
+                               r"be\s+on|deploy)|previously|in\s+the\s+past|back\s+then|years?\s+ago)\b")
 
 
 def describes_other_deployment(low: str) -> bool:

@@ -71,8 +71,8 @@ AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normall
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
 _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
                         rf"(?:of|at|to|up\s+to|around|about|near|~|:|=|hits?|reach(?:es)?|go(?:es)?\s+up\s+to|climbs?\s+to|"
-                        rf"(?:is|was|'s|will\s+be|would\s+be|should\s+be|becomes?)(?:\s+(?:actually|really|now|more\s+like|"
-                        rf"closer\s+to))?)?\s*"
+                        rf"(?:is|are|was|were|'s|will\s+be|would\s+be|should\s+be|becomes?)(?:\s+(?:actually|really|now|more\s+like|"
+                        rf"closer\s+to|around|about|near|up\s+to))?)?\s*"
                         rf"(?:up\s+to\s+|around\s+|~\s*)?{NUM}"
                         # a unit or a noun after the number is something else ("peaks of 25 users"); when it
                         # happens is not ("spiking to 20 on monday mornings")
@@ -96,7 +96,8 @@ _PEAK_OCCASION = re.compile(
 _OCCASION_AFTER = re.compile(
     rf"^\s*(?:on|at|in|for|during|around|over)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_BUSY_TIMES}|"
     r"office\s+hours|business\s+hours|working\s+hours|daytime|the\s+day)\b")
-_PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|during\s+(?:the\s+)?)?(?:peak|max|burst|spikes?)\b")
+_PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|during\s+(?:the\s+)?|(?:is|was|'s)\s+"
+                               rf"(?:actually\s+|really\s+)?(?:the|our|my)\s+)?(?:peak|max|burst|spikes?)\b")
 # an average said without a unit next to a rate ("20 rps is our peak. Average is closer to 8", "avg more like 5")
 _AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s-]state|normally|usually|typically|"
                            rf"otherwise|most\s+of\s+the\s+time|(?:the\s+)?rest\s+of\s+the\s+(?:day|time))\s*(?:rate|load|traffic)?\s*"
@@ -105,7 +106,10 @@ _AVERAGE_BARE = re.compile(rf"\b(?:average|avg|mean|baseline|sustained|steady[\s
                            rf"really|actually|i|we)\b)[a-z]))|"
                            # the cue after the number: "4 rps at peak, 1.5 on average", "12 at the peak, 3 otherwise"
                            rf"(?<![\w.]){NUM}\s*(?:on\s+average|on\s+avg|avg|average|typically|normally|usually|otherwise|"
-                           rf"the\s+rest\s+of\s+the\s+(?:day|time)|most\s+of\s+the\s+time)\b")
+                           rf"the\s+rest\s+of\s+the\s+(?:day|time)|most\s+of\s+the\s+time)\b|"
+                           # the number said to be the average: "sorry, 40 is the average", "the 12 was our mean"
+                           rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+)?(?:the|our|my)\s+(?:average|avg|mean|"
+                           rf"baseline|typical\s+(?:rate|load))\b")
 _OTHER_MEASURE = re.compile(rf"\b(?:tokens?|toks?|prompts?|inputs?|outputs?|words?|pages?|{USER_NOUNS}|concurren\w*|latency|"
                             r"ttft|itl|e2e|ms|seconds?|budget|cost|spend|gpus?|cards?)\b|[$€£]")
 _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?\s*{NUM}(?!\s*(?:%|x\b|[a-z]))")
@@ -239,4 +243,19 @@ def _rate_per(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         # "3.2k/mo" with no requests named: money (the budget passes read it); "marketing emails - about 2 million
         # a month" counts the items named just before
         return None
+    if _people_a_day(p, m):
+        return [("users", round(p.nt.value(m)))]
     return _rate(p, m, p.nt.value(m) / SECONDS_PER[m.group(2)])
+
+
+# a count a day with nothing counted named is people when a people label stands before it ("users: about 150 a day"):
+# the spec's users are the people who use the tool on a working day. (Said alone in answer to "how many users?", "20k a
+# day" stays a rate: after "we translate user reviews" it counts reviews)
+_PEOPLE_LABEL = re.compile(rf"\b(?:users?|user\s+count|head\s*count|audience|{USER_NOUNS})\s*(?::|=|-|are|is|of|around|"
+                           r"about|roughly|maybe|~|approx\w*|\s)*$")
+
+
+def _people_a_day(p: Pass, m: re.Match) -> bool:
+    if m.group(2) != "day" or re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0)):
+        return False
+    return bool(_PEOPLE_LABEL.search(p.before(m.start(), 40)))

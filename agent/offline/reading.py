@@ -17,6 +17,7 @@ from agent.acts import (
     ShowManifests, Simple, UnsetField, UnsupportedLanguage, WhatIf,
 )
 from agent.offline.commands import YES
+from agent.offline.consent import rejected_asked_again
 from agent.offline.contract import Intent, ParseResult
 from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
@@ -121,6 +122,8 @@ def _undoes_named(text: str, named: re.Match, catalog: Catalog, asked: list[str]
     return not (_LISTS & (set(whole.updates) | set(whole.cleared)))
 
 
+# the words that say a bare number changes a value: "make it 3k", "change it to 6k", "actually 2.5k"
+_CHANGE_CUE = re.compile(r"\b(?:make\s+(?:it|that)|change\s+(?:it|that)\s+to|actually|rather|more\s+like|i\s+meant)\b")
 # an order for some writing of its own ("write me a haiku about GPUs"): not a deployment, however it is worded
 _WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+(?:you|u|ya)\s+|please\s+|pls\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
                        r"(?:a|an|some|one)\s+(?:\w+\s+){0,2}?(?:haiku|poem|joke|story|song|limerick|essay|riddle|"
@@ -284,6 +287,9 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                          f"and product words in it: {', '.join(_read_words(parsed))}."]
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
+    if rejected_asked_again(text, state):
+        return Reading(acts=[DeployRequest(option=state.deployment.option, namespace=state.deployment.namespace)],
+                       notes=notes)
     parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)
@@ -291,6 +297,12 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         # "yes, plan for 10k" right after "what if we grow to 10k users?": the what-if says which field it is
         proposed = {k: v for row in state.comparison.variants for k, v in row.changes.items()}
         parsed.guessed = [f for f in parsed.guessed if proposed.get(f) != parsed.updates.get(f)]
+    if parsed.guessed and state is not None and getattr(state, "spec_history", None) and _CHANGE_CUE.search(text.lower()):
+        # "make it 3k" a turn or two after "budget 2k a month": a bare number said as a change, near the one value the
+        # user changed last, is that value changed again, no guess to confirm (a bare "2500" still is one)
+        last = {c.field for c in state.spec_history[-1].changes}
+        if len(last) == 1:
+            parsed.guessed = [f for f in parsed.guessed if f not in last]
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
     if state is not None and {"rps", "peak_rps"} & set(parsed.updates):

@@ -38,7 +38,7 @@ _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s
 _PLAN_FOR_NUMBER = re.compile(r"\b(?:plan(?:ning)?\s+(?:for|on)|size\s+(?:it\s+|this\s+)?for|call\s+it|let'?s\s+say|go\s+with|"
                               r"assume)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\x01(\d+)\x02(?!\s*(?:%|[a-z$€£]))")
 _CORRECTING_CUE = re.compile(r"\b(?:actually|more\s+like|closer\s+to|sorry|correction|oops|i\s+meant|we\s+meant|rather|"
-                             r"make\s+that|wait|scratch\s+that)\b")
+                             r"make\s+(?:that|it)|change\s+(?:that|it)\s+to|wait|scratch\s+that)\b")
 # where a reason starts after a short answer: "more like 1,400 - I forgot the warehouse shifts", "12, since ..."
 _REASON_AFTER = re.compile(r"\s[-–—]+\s|[;:(]|,\s*(?=(?:i|we|they|because|since|as|the|our|that|it'?s|there)\b)|"
                            r"\b(?:because|since|as\s+(?:we|i)|forgot|i\s+forgot|we\s+forgot)\b")

@@ -43,6 +43,8 @@ _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|wheth
                           r"some\s*day|not\s+part\s+of)\b")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
 _MORE = re.compile(r"\b(?:more|extra|additional)\b")
+# an increase said with no noun: "what if we had 1000 more?", "and 2k extra?"
+_BARE_MORE = re.compile(r"(?<![\w.$€£])(\d[\d,]*(?:\.\d+)?)\s*(k)?\s+(?:more|extra|additional)\s*(?:[?.!]|$)")
 _TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
 # an exclusion narrowed to what it names: "I only meant no Llama 405B", "we just meant the A10G, not all NVIDIA"
 _ONLY_MEANT = re.compile(r"\b(?:i|we)\s+(?:only|just|really)\s+meant\b|\b(?:i|we)\s+meant\s+(?:only|just)\b|"
@@ -113,6 +115,9 @@ class Statements:
         if sc.whatif.strip():
             start = sc.split
             hypo = read_facts(sc.orig[start:], sc.whatif, self.catalog, self.asked)
+            if self.spec is not None:
+                self._added(hypo, sc.whatif)  # "what if we had 1000 more users?": the spec's count plus 1000
+                self._more_of_the_count(hypo, sc.whatif)
             request = whatif_request(hypo, self.whatif_problems)
             if request:
                 self.whatifs.append(request)
@@ -203,6 +208,18 @@ class Statements:
                                                  rf"(?:[$€£]\s*)?{digits}", phrase.replace(",", "") + " " + low.replace(",", "")):
                 facts.put(name, float(f"{current + said:.10g}") if isinstance(said, float) else current + said,
                           f"{current:,g} + {said:,g} more")
+
+    def _more_of_the_count(self, facts: Facts, low: str) -> None:
+        """'what if we had 1000 more?': "more" with no noun adds to the one count the user gave (the users, the GPUs or
+        the budget); with two of them given it could be either, and nothing is read."""
+        m = _BARE_MORE.search(low)
+        held = [n for n in _ADDABLE if self.spec.stated(n)]
+        if m is None or facts.values or len(held) != 1:
+            return
+        said = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        current = getattr(self.spec, held[0])
+        facts.put(held[0], float(f"{current + said:.10g}") if isinstance(current, float) else current + round(said),
+                  f"{current:,g} + {said:,g} more")
 
     def _scaled(self, facts: Facts) -> None:
         """'double the budget', 'bump the users by 20%', 'halve the prompt length': an order to scale a value the spec

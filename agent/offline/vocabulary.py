@@ -91,7 +91,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"knowledge\s+base|library|wiki|polic(?:y|ies)|protocols?)\b|\bdocument_analysis_rag\b|\b(?:find|look\s+up|retrieve|locate)\s+"
      r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
-    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b"),
+    # (a software version said of the store is about its software, not the work: "our intranet is on v2.3.1")
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
+     r"are)\s+(?:still\s+)?(?:on\s+|at\s+)?)?(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+)"),
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
     # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3,
@@ -304,6 +306,9 @@ PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+(?:is\s+|are\s+|matters?\s+|counts?\s+)?(?:much\s+|way\s+|far\s+|a\s+lot\s+|even\s+)?"
     rf"(?:more\s+important|more|better|preferable|a\s+higher\s+priority|higher\s+priority)\s+"
     rf"(?:to\s+(?:us|me|them|the\s+\w+)\s+)?than\b",
+    # the comparison's other side left to the context: "forget the budget, quality matters more"
+    rf"\b{_MEASURE}\s+(?:(?:matters?|counts?)\s+(?:much\s+|way\s+|far\s+|a\s+lot\s+)?more|is\s+(?:much\s+|way\s+|far\s+)?"
+    rf"more\s+important)\b(?!\s+than\b)(?=\s*(?:$|[.,;:!)]|now\b|to\s+(?:us|me)\b|here\b|for\s+(?:us|this)\b))",
     rf"\brather\s+(?:have\s+|get\s+|pay\s+for\s+|go\s+for\s+)?{_MEASURE}\s+than\b",
     rf"\b{_MEASURE}\s*(?:over|>+|before|beats?|trumps?|above)\s*{_OTHER}\b",
     rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
@@ -326,7 +331,7 @@ PRIORITY_RANKING = _re("|".join((
 
 # every ranking construction has one of these words: a sentence without any is not searched (the search is costly)
 RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|prefer|possible|"
-                  r"care|count|worry|\btop\b|main|biggest|most\s+important|pay|after|value|want|need")
+                  r"care|count|worry|\btop\b|main|biggest|m(?:ost|ore)\s+important|pay|after|value|want|need")
 
 
 def ranked_first(phrase: str) -> tuple[str, int] | None:
@@ -398,6 +403,11 @@ PRECISIONS: tuple[tuple[Precision, re.Pattern], ...] = tuple((v, _re(p)) for v, 
 ))
 
 # ------------------------------------------------------------------ cost model, cold starts
+# goods a team buys that are no GPUs: "we just bought 60 laptops" owns no serving hardware, "a $3,200 MacBook Pro" is
+# no budget (budgets.py)
+GOODS = (r"laptops?|macbooks?|notebooks?|computers?|pcs?|desktops?|workstations?|phones?|iphones?|smartphones?|"
+         r"tablets?|ipads?|monitors?|screens?|desks?|chairs?|cars?|vans?|headsets?|keyboards?|printers?|"
+         r"tickets?|flights?|dinners?|lunch(?:es)?|coffees?|offsites?|bonus(?:es)?|salar(?:y|ies)|raises?")
 COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v, p in (
     (CostModel.PURCHASE, r"\b(?:plan|planning|going|want|wants|need|looking|intend|considering|approved|thinking)\s+"
      r"(?:\w+\s+){0,2}(?:to|about|of)\s+(?:buy|buying|purchase|purchasing|acquire)\b|\bcapex\b[^.;]{0,40}\b"
@@ -408,7 +418,7 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers|data\s?cent(?:er|re)|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
-     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+)?(?:bought|purchased)\b|"
+     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
      r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"

@@ -9,9 +9,11 @@ parser.py so that module holds the pipeline only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 from typing import Any
 
 from agent.offline import commands as C
+from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.budgets import PER_HEAD, PER_REQUEST, SAVING
 from agent.offline.fact_sheet import Facts
@@ -23,13 +25,21 @@ from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked
 from agent.offline.per_event import per_event_rate
 from agent.offline.safety import MAX_FRAGMENTS
+from agent.offline.people import USER_NOUNS
 from agent.offline.text import trim
+from agent.offline.windows import ITEMS
+from agent.offline import vocabulary as V
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS, STEADY
 from agent.offline.word_facts import summary_kind as _summary_kind
 from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
 from knowledge.domain.enums import UseCase
 
 DESCRIPTION_CHARS = 300
+# a count said of "them" alone, and what "them" can be: the work items the need was described by, done overnight
+_OF_THEM = re.compile(r"^\W*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+)?\d[\d,.]*\s*k?\s+of\s+them\W*$")
+_ITEMS_SAID = re.compile(rf"\b(?:{ITEMS}|[a-z][a-z-]+[^s\W]s)\b")  # "emails", "letters": a plural of things
+_PEOPLE_SAID = re.compile(rf"\b{USER_NOUNS}\b")
+_NIGHTLY = re.compile(r"\b(?:overnight|nightly|each\s+night|every\s+night|at\s+night|per\s+night)\b")
 _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 
@@ -52,6 +62,8 @@ class WholeMessage:
         self._period_corrected(own, updates)
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
+        org_size_not_users(own, updates, self.facts.notes)
+        self._items_of_them(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
         intents: list[Intent] = []
@@ -208,8 +220,31 @@ class WholeMessage:
         # Long inputs make a summary a long-document one ("summarize 30-page reports").
         if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
             best = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        if best == UseCase.SUMMARIZATION_SHORT and self._summary_said_again():
+            return None, None, []
         orig = min(self.use_cases, key=lambda x: x[2])[3]
         return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
+
+    def _items_of_them(self, own: str, updates: dict[str, Any]) -> None:
+        """'50k of them', after 'we generate personalized marketing emails overnight': "them" are the work items the
+        need was described by (no people named there), so the count is the night's work, not users."""
+        description = (getattr(self.spec, "description", None) or "").lower() if self.spec is not None else ""
+        if ("users" not in updates or "window_requests" in updates or not _OF_THEM.match(own.lower())
+                or not _ITEMS_SAID.search(description) or _PEOPLE_SAID.search(description)
+                or not _NIGHTLY.search(description)):
+            return
+        updates["window_requests"] = round(updates.pop("users"))
+        self.facts.phrases["window_requests"] = " ".join(own.split())[:80]
+
+    def _summary_said_again(self) -> bool:
+        """'they can wait a bit for the summary': the work named again by its plain noun, while the spec already
+        holds long-document summarisation, is that work, not a change to short summaries; only a short kind of text
+        ("short emails", "call notes") or a short length said in the message changes it."""
+        if self.spec is None or self.spec.use_case != UseCase.LONG_DOCUMENT_SUMMARIZATION:
+            return False
+        low = " ".join(s.lower() for s in self.own_facts)
+        return not (V.SHORT_NOUNS.search(low) or V.FEW_PAGES.search(low) or V.INTO_A_NOTE.search(low)
+                    or "prompt_tokens" in self.facts.values)
 
     def _described_use_case(self) -> tuple[str | None, str | None, list[str]]:
         """No phrase named a use case: the one the message's words describe (lexicon.py), while the spec has none and

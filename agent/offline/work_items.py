@@ -38,7 +38,8 @@ _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|token
               r"users|shifts|windows|runs|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
               r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
 _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
-                    r"\b(?!\s*(?:each|apiece|per\s+(?:item|document|doc|request|file))\b)"
+                    # ("100+ pages each" sizes each item; "2,000 filings each night" counts them per night)
+                    r"\b(?!\s*(?:each(?!\s+(?:night|day|evening))|apiece|per\s+(?:item|document|doc|request|file))\b)"
                     r"(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
                     r"\s*(?:nightly|overnight|daily))?")
 _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")

@@ -68,6 +68,54 @@ CASES = [
     case("a chatbot that answers questions over our documentation", use_case="document_analysis_rag"),
     case("summarize long reports", use_case="long_document_summarization"),
     case("summaries of books and meeting transcripts", use_case="long_document_summarization"),
+    # a people noun that qualifies the noun after it counts (or dates) that noun, not people: "our 2025 users survey"
+    case("According to our 2025 users survey, 350 people in support would use a chat assistant every day.",
+         use_case="chatbot_conversational", users=350),
+    case("our 2024 customer survey says 1,200 customers would chat with it", use_case="chatbot_conversational",
+         users=1200),
+    case("for 200 e-mail users", users=200),
+    # the organisation's size is no user count when only a part of it will use the tool and the part has no count
+    case("We're a 12,000-person company. We want a chat assistant for one of our departments, not sure which yet.",
+         use_case="chatbot_conversational"),
+    case("We have 5,000 employees. A chatbot for the HR department.", use_case="chatbot_conversational"),
+    case("We're a 300-person company and want a chatbot for everyone.", use_case="chatbot_conversational", users=300),
+    case("We're a 2,000-person fintech. 350 of us are developers and want autocomplete in the IDE.",
+         use_case="code_completion", users=350),
+    case("wait, not everyone - just the engineering team, so 40", users=40),
+    # a number said to be a field with a copula ("40 is the average", "that 3000 was the monthly budget"), and a count a
+    # day labelled as people
+    case("sorry, that 3000 was the monthly budget in dollars, not users", budget_monthly_usd=3000.0),
+    case("8k is our budget, users are 200", budget_monthly_usd=8000.0, users=200),
+    case("sorry, 150 is the number of users", users=150),
+    case("users: about 150 a day", users=150),
+    case("about 300 requests a day", rps=0.003472),
+    # a comparative whose other side is left to the context ranks the measure first
+    case("quality matters more", priority="quality"),
+    case("speed is more important now", priority="latency"),
+    case("it matters more", unparsed=True),
+    # the hardware of a past setup (a previous job, "used to") is no restriction
+    case("At my last job we ran this on A100 40GB and T4s. Here, only L40S are available.", gpus=["L40S"]),
+    case("Previously we used H100s. Now only L4 are available.", gpus=["L4"]),
+    # a software version said of a document store is about its software, not RAG work
+    case("our intranet is on v2.3.1, the bot widget needs 2.4 anyway", unparsed=True),
+    case("a Q&A bot over our intranet", use_case="document_analysis_rag"),
+    # a count of work items "each night" is the night's count ("100+ pages each" still sizes each item)
+    case("2,000 filings each night within 8 hours", window_hours=8.0, window_requests=2000, experience_class="batch"),
+    # money that prices something else is no budget: a unit price, goods bought, a GPU's hourly price, money said to
+    # be for something else, a contract commitment, the value said wrong after "not the"
+    case("we bought 60 laptops at $2,400 each; chatbot for our 1,500 staff", use_case="chatbot_conversational",
+         users=1500),
+    case("chatbot for 300 users, we can spend $500 each month", use_case="chatbot_conversational", users=300,
+         budget_monthly_usd=500.0),
+    case("Everyone has a $3,200 MacBook Pro.", unparsed=True),
+    case("a $2M AWS commit (company-wide, not for this) and a RAG bot for 500 users", use_case="document_analysis_rag",
+         users=500, cost_model="cloud"),
+    case("approved at $14k per month, not the $10k you asked for", budget_monthly_usd=14000.0),
+    case("budget not more than $5,000 per month", budget_monthly_usd=5000.0),
+    # a long page count beside "summaries" is what is read (a summary is a few pages); "N+ pages" is N pages
+    case("summaries of long patient histories (often 100+ pages)", use_case="long_document_summarization",
+         prompt_tokens=50000),
+    case("summaries of 2 pages from our call notes", use_case="summarization_short", output_tokens=1000),
     case("summarize 40-page reports", use_case="long_document_summarization", prompt_tokens=20000),
     case("contract review for the legal team", use_case="research_legal_analysis"),
     # a task with no template, named: its nearest template (said in the note), not a question
@@ -198,6 +246,8 @@ CASES = [
     # ---------------------------------------------------------------- commands
     case("deploy option 2", intents=[Intent.DEPLOY], options=[2]),
     case("deploy it", intents=[Intent.DEPLOY]),
+    # an option named by a comparative, as by a superlative ("deploy the cheapest")
+    case("deploy the cheaper one", intents=[Intent.DEPLOY, Intent.CHEAPER]),
     case("don't deploy yet", unparsed=True),
     case("we want to deploy a support chatbot", use_case="chatbot_conversational"),
     case("show the YAML", intents=[Intent.SHOW_YAML]),
@@ -707,3 +757,29 @@ def test_a_question_about_a_word_is_answered_with_its_meaning(text, words):
 def test_a_question_about_the_plan_is_no_question_about_a_word(text):
     from agent.offline.terms import term_question
     assert term_question(text) is None
+def test_consent_after_a_rejection_asks_for_the_deployment_again():
+    """'alright, go ahead with it after all' right after a rejection asks for that deployment again; the same words
+    with no rejected deployment, or words that change something, do not."""
+    from types import SimpleNamespace
+
+    from agent.offline.consent import rejected_asked_again
+
+    rejected = SimpleNamespace(deployment=SimpleNamespace(status="rejected", option=1, namespace="compass"))
+    pending = SimpleNamespace(deployment=SimpleNamespace(status="awaiting_approval", option=1, namespace="compass"))
+    for text in ("alright, go ahead with it after all", "ok, do it anyway", "on second thought, proceed",
+                 "changed my mind - deploy it"):
+        assert rejected_asked_again(text, rejected), text
+    assert not rejected_asked_again("alright, go ahead with it after all", pending)
+    assert not rejected_asked_again("alright, go ahead with it after all", SimpleNamespace(deployment=None))
+    assert not rejected_asked_again("go ahead with option 2 but for 500 users", rejected)
+
+
+def test_codes_with_digits_are_no_words_of_a_language():
+    """'what's e2e?' is English: the letters of a code with digits ("e2e", "p95", "h100") are not split off as words
+    (two "e" read as Portuguese); a message in another language is still named."""
+    from agent.offline.language import language_of
+
+    for text in ("what's e2e?", "what is p95 ttft?", "is e2e or p95 more important for a h100 plan?"):
+        assert language_of(text) is None, text
+    assert language_of("Wir brauchen einen Chatbot für 500 Mitarbeiter") == "German"
+    assert language_of("o que é e2e para nós?") == "Portuguese"
