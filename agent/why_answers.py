@@ -20,6 +20,7 @@ from knowledge.domain.display import ms, rate, usd
 from tools import operations
 from tools.planner import HOURS_PER_MONTH, PlanResult
 from tools.planner.explain import why_not
+from tools.planner.sizing import overloaded
 
 EVALUATE_ALTERNATIVE = "evaluate_alternative"
 Step = Callable[[str, dict, Callable[[], Any]], tuple[Any, ToolRun, str | None]]
@@ -170,8 +171,49 @@ def _why_not(state: AgentState, kb: KnowledgeBase, run_step: Step, label: str, *
         return f"**Why not {label}:** {error}", run
     text = f"**Why not {label}:** {result.reason}"
     if result.recommendation is not None and result.status.value != "recommended":
-        text += "\n\n" + "\n".join(_slo_lines(result.recommendation))
+        text += "\n\n" + "\n".join(_why_not_figures(result, plan))
+    assumed = _assumed_targets(state, result.slo_misses)
+    if assumed:
+        text += "\n\n" + assumed
     return text, run
+
+
+def _why_not_figures(result: Any, plan: PlanResult) -> list[str]:
+    """The alternative's p95s, each labelled with the load it is for. When it misses with one request in flight
+    the reason quotes those figures, so they are the ones listed; the planned-load figures (a queue that does not
+    keep up) come after, said as such, so one target never shows two unlabelled numbers."""
+    r = result.recommendation
+    if not result.misses_at_light_load:
+        return _slo_lines(r)
+    lines = ["With one request in flight (simulated):"]
+    lines += [f"- p95 {c.metric.split('_')[0].upper()}: {ms(c.predicted_ms)} ms vs {ms(c.target_ms)} ms target "
+              f"(misses, margin {c.margin_pct:+.0f}%)" for c in result.slo_misses]
+    per = f"{rate(r.load_per_replica_rps)} req/s per replica on {r.replicas} replica{'s' if r.replicas > 1 else ''}"
+    ttft = next((c for c in r.slo_checks if c.metric.startswith("ttft")), None)
+    if ttft is not None:
+        grows = ("the replicas are overloaded (requests queue without end) and p95 TTFT reaches at least"
+                 if overloaded(r.prediction) else "requests queue behind each other and p95 TTFT grows to")
+        lines += ["", f"At the planned load ({per}, peak {rate(plan.workload.peak_rps)} req/s) {grows} "
+                      f"{ms(ttft.predicted_ms)} ms."]
+    return lines
+
+
+def _assumed_targets(state: AgentState, misses: list) -> str:
+    """Targets the alternative misses that the user never gave: said, with where they came from, since a looser
+    target of the user's own may change the answer."""
+    spec = state.plan.spec if state.plan is not None else state.spec  # the planned spec holds the assumed targets
+    said = []
+    for c in misses:
+        field = c.metric if c.metric.endswith("_ms") else f"{c.metric}_ms"
+        src = spec.sources.get(field)
+        if getattr(spec, field, None) is not None and (src is None or src.origin != "stated"):
+            said.append(f"p95 {c.metric.split('_')[0].upper()} {ms(c.target_ms)} ms"
+                        + (f" ({src.note})" if src is not None and src.note else ""))
+    if not said:
+        return ""
+    return (f"The target{'s' if len(said) > 1 else ''} it misses {'are' if len(said) > 1 else 'is'} my assumption, "
+            f"not yours: {'; '.join(said)}. If latency matters less to you, give me looser targets "
+            "(e.g. *TTFT 5 s*) and I will re-plan.")
 
 
 def _named(kb: KnowledgeBase, about: str, target: Any) -> tuple[dict, str] | str:
