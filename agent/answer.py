@@ -63,7 +63,9 @@ def _planned_before(state: AgentState) -> bool:
 
 
 def _planned(state: AgentState, reading: Reading | None, results: dict[str, list[ToolMessage]]) -> str:
-    if state.plan is None or T.PLAN_CAPACITY not in results:
+    # a plan that no longer matches the spec (planning asked a question instead: an undo took back the users) is
+    # never shown as the updated plan
+    if state.plan is None or T.PLAN_CAPACITY not in results or state.plan.spec != state.spec:
         asked = [q for q in state.questions if q.turn == state.turn]
         if asked:
             return questions_text(asked)
@@ -102,7 +104,13 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
         return _content(results, T.COMPARE_WHATIF) or ("Tell me what to change, for example *what if traffic "
                                                        "doubles*, *what if TTFT can be 1 s*, or *what about L4s*.")
     if kind == "compare":
-        return _content(results, T.COMPARE_OPTIONS) or _planned(state, reading, results)
+        text = _content(results, T.COMPARE_OPTIONS) or _planned(state, reading, results)
+        if planned_now and _planned_before(state) and not state.changes and T.COMPARE_OPTIONS in results:
+            # option numbers name rows of the plan the user saw; when that plan had to be made again first, the
+            # rows compared are the new plan's, and the user is told so rather than left to think they are the old
+            text = ("The requirements no longer matched the plan you saw, so I planned again first: these are "
+                    "options of the new plan.\n\n" + text)
+        return text
     if kind == "select":
         content = _content(results, T.SELECT_OPTION) or ""
         if content.startswith("Option"):

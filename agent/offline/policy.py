@@ -106,7 +106,9 @@ def next_calls(reading: Reading, state: AgentState, done: set[str], catalog: Cat
         spec_acts = adopted_acts(state, catalog)
     if spec_acts and T.UPDATE_SPEC not in done:
         return [_call(T.UPDATE_SPEC, {"acts": [a.model_dump(mode="json") for a in spec_acts]}, state, 0)]
-    touched = bool(spec_acts) or bool(done & {T.UPDATE_SPEC, T.UNDO_CHANGE})
+    # an undo that was declined (it would have cleared everything) changed nothing: the plan shown still stands
+    undone = T.UNDO_CHANGE in done and (state.plan is None or state.plan.spec != state.spec)
+    touched = bool(spec_acts) or T.UPDATE_SPEC in done or undone
     return _action_calls(reading, state, done, touched)
 
 
