@@ -134,6 +134,8 @@ class DeployRequest(_Act):
     act: Literal["deploy"] = "deploy"
     option: int | None = None
     namespace: str | None = None
+    row: dict[str, str] | None = Field(default=None, description="a what-if row the user saw and adopts (model_id, "
+                                       "gpu, precision): the re-made plan's option with that configuration is deployed")
 
 
 class ShowManifests(_Act):
@@ -145,7 +147,8 @@ class Simple(_Act):
     """Acts without arguments."""
 
     act: Literal["recommend", "show_spec", "validate", "undo", "start_over", "greeting", "thanks", "off_topic",
-                 "cheaper", "faster", "approve_by_text", "unclear"]
+                 "cheaper", "faster", "approve_by_text", "unclear", "which_one"]
+    note: str | None = Field(default=None, description="which_one: the rows a pointing deploy fits, said back")
 
 
 class Help(_Act):

@@ -124,6 +124,8 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
     if T.PLAN_CAPACITY in results:
         return _planned(state, reading, results)
     acts = {a.act: a for a in reading.acts}
+    if "which_one" in acts:  # "deploy the llama one" fitting several rows of the plan, or none
+        return acts["which_one"].note or ""
     if "start_over" in acts:
         return "Starting over: I have forgotten the previous requirements. What do you need to deploy?"
     if "unsupported_language" in acts:

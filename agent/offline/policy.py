@@ -29,19 +29,23 @@ def _call(name: str, args: dict[str, Any], state: AgentState, k: int) -> dict[st
     return {"name": name, "args": args, "id": f"offline-{state.turn}-{name}-{k}", "type": "tool_call"}
 
 
-def adopted_acts(state: AgentState, catalog: Catalog) -> list[Any]:
-    """'Let's do that' after a what-if: the compared variant's changes as spec acts (values made concrete)."""
+def adopted_acts(state: AgentState, catalog: Catalog, index: int | None = None) -> list[Any]:
+    """'Let's do that' after a what-if: the compared variant's changes as spec acts (values made concrete). With
+    ``index``, that variant of several ('deploy the llama one' picks the row by its words)."""
     c = state.comparison
-    if c is None or len(c.variants) != 1 or c.variants[0].top is None:
+    if c is None or (index is None and len(c.variants) != 1):
+        return []
+    variant = c.variants[index or 0]
+    if variant.top is None:
         return []
     base = state.plan.spec if state.plan else state.spec
     try:
-        target = apply_changes(base, c.variants[0].changes, catalog)
+        target = apply_changes(base, variant.changes, catalog)
     except CompassError:
         return []
-    label = c.variants[0].label
+    label = variant.label
     acts: list[Any] = []
-    for field in c.variants[0].changes:
+    for field in variant.changes:
         fields = ("users", "concurrent_users", "rps", "peak_rps") if field == "traffic" else (field,)
         for f in fields:
             value = getattr(target, f, None)
@@ -52,6 +56,14 @@ def adopted_acts(state: AgentState, catalog: Catalog) -> list[Any]:
             elif getattr(state.spec, f, None) != value:
                 acts.append(SetField(field=f, value=getattr(value, "value", value), span=label))
     return acts
+
+
+def _option_with(state: AgentState, row: dict[str, str]) -> int | None:
+    for r in state.plan.recommendations if state.plan else []:
+        c = r.config
+        if (c.model_id, c.gpu, c.precision.value) == (row.get("model_id"), row.get("gpu"), row.get("precision")):
+            return r.rank
+    return None
 
 
 def deploy_only_changes(state: AgentState) -> bool:
@@ -131,7 +143,12 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
         if kind == "compare" and T.COMPARE_OPTIONS not in done:
             return [_call(T.COMPARE_OPTIONS, {"options": main.options[:2]}, state, 0)]
         if kind == "deploy" and T.REQUEST_DEPLOYMENT not in done:
-            return [_call(T.REQUEST_DEPLOYMENT, {"option": main.option}, state, 0)]
+            option = main.option
+            if main.row is not None:  # an adopted what-if row: the re-made plan's option with its configuration
+                option = _option_with(state, main.row)
+                if option is None:
+                    return []  # not among the new options: the plan is shown and the answer asks for a number
+            return [_call(T.REQUEST_DEPLOYMENT, {"option": option}, state, 0)]
         if kind == "show_manifests" and T.SHOW_MANIFESTS not in done:
             return [_call(T.SHOW_MANIFESTS, {"option": main.option}, state, 0)]
         if kind == "ask_why" and T.EXPLAIN not in done:

@@ -24,6 +24,7 @@ from agent.offline.limits import LIMITS
 from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
+from agent.offline.pointing import pointed_deploy
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
@@ -230,6 +231,12 @@ def _restated_whatif(text: str, catalog: Catalog, state: Any) -> ParseResult | N
     return None
 
 
+def _adopted(state: Any, catalog: Catalog, index: int) -> list[Any]:
+    from agent.offline.policy import adopted_acts  # the policy imports the tools, which read messages
+
+    return adopted_acts(state, catalog, index)
+
+
 def _read_words(parsed: ParseResult) -> list[str]:
     """What a message in another language was read for, in words: its phrases, then the fields read without one."""
     said = list(parsed.spans.values())
@@ -297,6 +304,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.unparsed = False
         parsed.intents.insert(0, Intent.DESCRIBE)
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
+    acts = pointed_deploy(text, acts, state, lambda st, i: _adopted(st, catalog, i))
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood
         low = text.lower().strip()

@@ -588,3 +588,16 @@ def test_a_bare_peak_is_in_the_unit_of_the_rate_before_it(catalog):
     assert result.updates["rps"] == pytest.approx(3.333, rel=1e-3)
     assert result.updates["peak_rps"] == pytest.approx(10.0, rel=1e-3)
     assert result.notes["rps"] == "said as 200 requests a minute"
+
+
+@pytest.mark.parametrize("text, deploy", [
+    ("deploy the llama one", True),
+    ("ok, ship that MI300X option", True),
+    ("let's launch the 8B variant", True),
+    ("We need to deploy the new version of our support chatbot", False),
+    ("we'll deploy the same one we run today", False),
+])
+def test_a_deploy_that_points_at_a_row_by_its_words_is_a_deploy(catalog, text, deploy):
+    """'deploy the llama one' asks to deploy the row the words pick (agent/offline/pointing.py resolves it); a
+    description of deploying something new is no command."""
+    assert (Intent.DEPLOY in parse_strict(text, catalog).intents) is deploy
