@@ -25,6 +25,7 @@ from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
+from agent.offline.anaphora import referred_gpus
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
@@ -297,6 +298,9 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if parsed.unparsed and (restated := _restated_whatif(text, catalog, state)) is not None:
         parsed = restated
     _restore_previous(text, parsed, state)
+    if not ({"gpus", "exclude_gpus"} & set(parsed.updates)) and (referred := referred_gpus(text, catalog, state)):
+        parsed.updates["gpus"], parsed.spans["gpus"] = referred  # "use those" = the GPUs named a turn before
+        parsed.unparsed = False
     _order_of_priority(text, parsed)
     if not parsed.updates and (again := value_said_again(text, state)) is not None:
         parsed.updates[again[0]] = again[1]
