@@ -26,6 +26,7 @@ from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
 from agent.offline.anaphora import referred_gpus
+from agent.offline.families import family_note
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
@@ -307,6 +308,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.spans[again[0]] = " ".join(text.split())[:80]
         parsed.unparsed = False
         parsed.intents.insert(0, Intent.DESCRIBE)
+    if parsed.updates.get("gpus") and (said := family_note(text, list(parsed.updates["gpus"]), catalog)):
+        notes = notes + [said]  # "H100 only" took the H100-SXM: said, as "no H100" takes every H100
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
     acts = pointed_deploy(text, acts, state, lambda st, i: _adopted(st, catalog, i))
     if not acts:

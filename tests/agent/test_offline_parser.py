@@ -601,3 +601,16 @@ def test_a_deploy_that_points_at_a_row_by_its_words_is_a_deploy(catalog, text, d
     """'deploy the llama one' asks to deploy the row the words pick (agent/offline/pointing.py resolves it); a
     description of deploying something new is no command."""
     assert (Intent.DEPLOY in parse_strict(text, catalog).intents) is deploy
+
+
+@pytest.mark.parametrize("text, gpus", [
+    ("any H100 will do", ["H100-SXM", "H100-PCIe"]),
+    ("both H100 variants are fine", ["H100-SXM", "H100-PCIe"]),
+    ("only H100s, SXM or PCIe", ["H100-SXM", "H100-PCIe"]),
+    ("H100 only", ["H100-SXM"]),            # the card the bare name means (the reply says so)
+    ("only H100 SXM", ["H100-SXM"]),
+])
+def test_a_gpu_family_said_of_all_its_variants_allows_them_all(catalog, text, gpus):
+    """'no H100' rules out every H100; 'any H100' allows every H100 the same way, while a bare 'H100 only' keeps
+    the card the name means and agent/offline/families.py says so in the reply."""
+    assert parse_strict(text, catalog).updates["gpus"] == gpus
