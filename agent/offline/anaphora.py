@@ -56,3 +56,20 @@ def referred_gpus(text: str, catalog: Catalog, state: Any) -> tuple[list[str], s
     if not names:
         return None
     return names, f"{found.group(0)} (the {words} you named earlier)"
+
+
+# a count of the GPUs talked about: "what if we only had 2 of them?", "we can get 4 of those"
+_COUNT_OF_THEM = re.compile(r"\b((?:had|have|has|got|get|own|owned|bought|buy|use|used|using)\s+(?:only\s+|just\s+)?"
+                            r"(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|sixteen))\s+of\s+"
+                            r"(?:them|those|these)\b(?!\s+(?:users|people|requests))", re.I)
+
+
+def counted_gpus(text: str, catalog: Catalog, state: Any) -> str:
+    """``text`` with "N of them" read as "N GPUs" when "them" can only be the GPUs talked about: the spec allows
+    only some GPUs, or an earlier message named some (so "what if we only had 2 of them?" is a GPU count)."""
+    if state is None or not _COUNT_OF_THEM.search(text):
+        return text
+    spec = getattr(state, "spec", None)
+    if not (spec is not None and spec.gpus) and not _earlier_gpus(state, text, catalog)[0]:
+        return text
+    return _COUNT_OF_THEM.sub(lambda m: f"{m.group(1)} GPUs", text)

@@ -25,7 +25,7 @@ from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
-from agent.offline.anaphora import referred_gpus
+from agent.offline.anaphora import counted_gpus, referred_gpus
 from agent.offline.families import family_note
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from knowledge.catalog import Catalog
@@ -289,6 +289,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                          f"and product words in it: {', '.join(_read_words(parsed))}."]
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
+    if parsed is None:
+        glossed = counted_gpus(glossed, catalog, state)  # "what if we only had 2 of them?" of the GPUs named
     parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)

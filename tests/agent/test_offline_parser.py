@@ -614,3 +614,17 @@ def test_a_gpu_family_said_of_all_its_variants_allows_them_all(catalog, text, gp
     """'no H100' rules out every H100; 'any H100' allows every H100 the same way, while a bare 'H100 only' keeps
     the card the name means and agent/offline/families.py says so in the reply."""
     assert parse_strict(text, catalog).updates["gpus"] == gpus
+
+
+@pytest.mark.parametrize("text, users", [
+    ("what if the number of clinicians grows to 400 next year?", 400),
+    ("what if headcount goes up to 1200?", 1200),
+    ("suppose our users reach 5k by Q3", 5000),
+])
+def test_a_head_count_said_to_change_to_a_number_is_a_user_count(catalog, text, users):
+    assert [w.changes for w in parse_strict(text, catalog).whatifs] == [{"users": users}]
+
+
+def test_the_number_of_people_is_a_user_count_and_pages_are_not(catalog):
+    assert parse_strict("the number of clinicians is 400", catalog).updates["users"] == 400
+    assert "users" not in parse_strict("our agents grow to 80 pages of notes", catalog).updates
