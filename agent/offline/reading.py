@@ -21,6 +21,7 @@ from agent.offline.contract import Intent, ParseResult
 from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
 from agent.offline.limits import LIMITS
+from agent.offline.numbers import number_text
 from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
@@ -59,6 +60,9 @@ _PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b|\b(?:go|change\s+it|s
                        r"(?:what|how|where)\s+(?:it|that|we)\s+(?:was|were|had|had\s+it)(?:\s+(?:before|earlier|originally|"
                        r"at\s+first))?\b|\b(?:go|change\s+it|set\s+it|switch)\s+back\s+to\s+(?:the\s+)?(?:previous|original|"
                        r"old|earlier)\s+(?:one|value|setting|number|figure)\b|\bback\s+to\s+(?:how|what)\s+it\s+was\b", re.I)
+# a value brought back: "put the 15k budget back", "bring back the old TTFT", "restore the budget", "reinstate the cap"
+_RESTORE = re.compile(r"\b(?:put|bring|add|set)\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:[\w$€£.,-]+\s+){0,3}?back\b|"
+                      r"\bbring\s+back\b|\brestore\b|\breinstate\b|\bre-?(?:add|instate|apply)\b")
 # one field set back to what it was before its last change: "same as before for the ITL", "the old TTFT target again",
 # "back to the previous budget", "the ITL as it was"
 _AS_BEFORE = re.compile(r"\b(?:same\s+as\s+(?:before|earlier|originally|at\s+first)|as\s+(?:it\s+was\s+)?(?:before|"
@@ -69,17 +73,21 @@ _AS_BEFORE = re.compile(r"\b(?:same\s+as\s+(?:before|earlier|originally|at\s+fir
 
 def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
     """'Too expensive. Same as before for the ITL then.': the one field the message names, with no new value, goes back
-    to the value it had before it last changed (from the spec's undo history)."""
+    to the value it had before it last changed (from the spec's undo history). 'put the 15k budget back': a value
+    brought back is one the field held before; the number said picks which, and one it never held is not invented."""
     low = text.lower()
-    if state is None or not getattr(state, "spec_history", None) or not _AS_BEFORE.search(low):
+    if state is None or not getattr(state, "spec_history", None) or not (_AS_BEFORE.search(low) or _RESTORE.search(low)):
         return
     fields = [f for f in named_fields(low) if f in LIMITS and f not in parsed.updates and f not in parsed.cleared]
     if len(fields) != 1:
         return
     field = fields[0]
     current = getattr(state.spec, field, None)
+    said = number_text(low).values if _RESTORE.search(low) else []
     for version in reversed(state.spec_history):
         before = getattr(version.spec, field, None)
+        if said and not (isinstance(before, (int, float)) and any(math.isclose(before, v, rel_tol=0.05) for v in said)):
+            continue  # "the 15k budget": the earlier value that is 15k, not merely the last one
         if before != current:
             if before is None:
                 parsed.cleared.append(field)
