@@ -98,6 +98,12 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
                            ("validate", T.VALIDATE), ("ask_why", T.EXPLAIN)):
         if kind == act_kind:
             return _content(results, tool) or "There is no running deployment to validate yet."
+    if kind == "what_if" and T.EXPLAIN in results and T.COMPARE_WHATIF not in results:
+        # a what-if the plan already is ("given we own the hardware" of an owned plan): said so, then its figure
+        same = "; ".join(f"{FIELD_NAMES.get(k, k)} {value_text(k, getattr(state.plan.spec, k, v))}"
+                         for k, v in main.changes.items()) if state.plan is not None else ""
+        return (f"The plan already assumes {same}, so there is nothing to compare; here is what it costs.\n\n"
+                + str(_content(results, T.EXPLAIN)))
     if kind in ("what_if", "cheaper", "faster"):
         if state.comparison is not None and T.COMPARE_WHATIF in results:
             return comparison_text(state.comparison)

@@ -66,6 +66,28 @@ def _option_with(state: AgentState, row: dict[str, str]) -> int | None:
     return None
 
 
+def noop_changes(reading: Reading, state: AgentState, catalog: Catalog) -> dict[str, Any]:
+    """The what-if's changes when every one is what the plan already holds ({} otherwise): 'given we own the
+    hardware' with an owned plan, 'with 150 users' planned for 150."""
+    variants = [a for a in reading.acts if a.act == "what_if"]
+    if len(variants) != 1 or state.plan is None:
+        return {}
+    changes = variants[0].changes
+    if not changes or any(k == "traffic" or (isinstance(v, str) and v.endswith("x")) for k, v in changes.items()):
+        return {}
+    base = state.plan.spec
+    try:
+        target = apply_changes(base, changes, catalog)
+    except CompassError:
+        return {}
+    same = all(getattr(target, k, None) == getattr(base, k, None) for k in changes)
+    return dict(changes) if same else {}
+
+
+def already_planned(reading: Reading, state: AgentState, catalog: Catalog) -> bool:
+    return bool(noop_changes(reading, state, catalog))
+
+
 def deploy_only_changes(state: AgentState) -> bool:
     """This turn changed only where to deploy (the namespace): the options the user saw still stand."""
     return bool(state.changes) and all(c.field in ("namespace", "description") for c in state.changes)
@@ -121,10 +143,11 @@ def next_calls(reading: Reading, state: AgentState, done: set[str], catalog: Cat
     # an undo that was declined (it would have cleared everything) changed nothing: the plan shown still stands
     undone = T.UNDO_CHANGE in done and (state.plan is None or state.plan.spec != state.spec)
     touched = bool(spec_acts) or T.UPDATE_SPEC in done or undone
-    return _action_calls(reading, state, done, touched)
+    return _action_calls(reading, state, done, touched, catalog)
 
 
-def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touched: bool) -> list[dict[str, Any]]:
+def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touched: bool,
+                  catalog: Catalog) -> list[dict[str, Any]]:
     main = main_act(reading)
     planned = T.PLAN_CAPACITY in done
     stale = state.plan is None or state.plan.spec != state.spec
@@ -159,6 +182,11 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
     if kind in ("what_if", "cheaper", "faster"):
         if stale and not planned:  # the what-if compares against a current plan (and its defaults)
             return [_call(T.PLAN_CAPACITY, {}, state, 0)]
+        if kind == "what_if" and state.plan is not None and already_planned(reading, state, catalog):
+            # "what's the monthly cost given we own the hardware?" when the plan already assumes owned hardware: a
+            # what-if identical to the plan, so the question is about the plan's own figure, answered directly
+            return [] if T.EXPLAIN in done else [_call(T.EXPLAIN, {"about": "cost", "target": state.selected_option},
+                                                       state, 0)]
         variants = _variants(reading, main)
         if variants and state.plan is not None and T.COMPARE_WHATIF not in done:
             return [_call(T.COMPARE_WHATIF, {"variants": variants}, state, 1)]
