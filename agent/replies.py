@@ -169,7 +169,7 @@ def comparison_text(comparison: Comparison) -> str:
         "\n\n" + "\n".join(summary) if summary else "")
 
 
-def option_pair_text(a: Recommendation, b: Recommendation) -> str:
+def option_pair_text(a: Recommendation, b: Recommendation, priority: str | None = None) -> str:
     rows = [("model", a.model_id, b.model_id), ("precision", a.config.precision.value, b.config.precision.value),
             ("GPUs", f"{a.total_gpus} x {a.gpu}", f"{b.total_gpus} x {b.gpu}"),
             ("$/month", usd(a.monthly_cost_usd), usd(b.monthly_cost_usd))]
@@ -181,7 +181,37 @@ def option_pair_text(a: Recommendation, b: Recommendation) -> str:
                  f"{b.quality.score:.1f}" if b.quality else "-"))
     rows.append(("SLOs", verdict(a.meets_slos, a.within_budget), verdict(b.meets_slos, b.within_budget)))
     table = f"| | option {a.rank} | option {b.rank} |\n|---|---|---|\n" + "\n".join(f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows)
-    return table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"
+    text = table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"
+    trade = tradeoff_text(a, b, priority)
+    return text + (f"\n\n{trade}" if trade else "")
+
+
+def tradeoff_text(a: Recommendation, b: Recommendation, priority: str | None = None) -> str:
+    """What each of two options gives up against the other, from their rows: cost, p95 TTFT and quality, each said
+    only where they differ (1% of cost, 5% of TTFT, 1 point of quality)."""
+    def better(x: Recommendation, y: Recommendation) -> list[str]:
+        out = []
+        if x.monthly_cost_usd < y.monthly_cost_usd * 0.99:
+            out.append(f"{usd(y.monthly_cost_usd - x.monthly_cost_usd)} a month cheaper ({usd(x.monthly_cost_usd)} vs "
+                       f"{usd(y.monthly_cost_usd)})")
+        tx = x.prediction.ttft_ms.p95 if x.prediction.ttft_ms else None
+        ty = y.prediction.ttft_ms.p95 if y.prediction.ttft_ms else None
+        if tx is not None and ty is not None and tx < ty * 0.95:
+            out.append(f"faster to the first token (p95 {_ms(tx)} vs {_ms(ty)} ms)")
+        if x.quality and y.quality and x.quality.score >= y.quality.score + 1:
+            out.append(f"higher quality ({x.quality.score:.1f} vs {y.quality.score:.1f})")
+        if x.meets_slos and not y.meets_slos:
+            out.append("meets every SLO, which the other does not")
+        return out
+    ab, ba = better(a, b), better(b, a)
+    if not ab and not ba:
+        return ""
+    lines = ["**Trade-off:**"]
+    lines += [f"- Option {x.rank} is {'; '.join(gains)}." for x, gains in ((a, ab), (b, ba)) if gains]
+    top = min((a, b), key=lambda r: r.rank)
+    lines.append(f"- Option {top.rank} ranks higher for the {priority or 'balanced'} priority (cost, latency and "
+                 "quality weighed as its rationale above says).")
+    return "\n".join(lines)
 
 
 HELP = ("I size LLM deployments. Tell me what you need in plain words, for example: *a support chatbot for 5,000 "

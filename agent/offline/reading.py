@@ -192,6 +192,11 @@ def _command_acts(parsed: ParseResult, state: Any) -> list[Any]:
             continue
         if intent is Intent.WHATIF:
             acts += [WhatIf(label=w.label, changes=w.changes) for w in whatifs]
+        elif intent is Intent.WHY and len(set(options)) >= 2 and all(
+                q["about"] in ("option", "cost") for q in parsed.questions):
+            # "why is option 1 better than option 2?", "why is option 3 cheaper than option 1?": a question about
+            # two options is answered side by side, with what each gives up (not the first one's rationale alone)
+            acts.append(Compare(options=list(dict.fromkeys(options))[:2]))
         elif intent is Intent.WHY:
             asked = parsed.questions or [{"about": "option", "target": options[0] if options else None}]
             acts += [AskWhy(about=q["about"], target=q["target"]) for q in asked if not any(

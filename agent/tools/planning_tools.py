@@ -134,6 +134,7 @@ def compare_options(options: Annotated[list[int], Field(max_length=2)], runtime:
     if missing is not None:
         return reply(runtime, COMPARE_OPTIONS, f"There is no option {missing}; the current plan has options 1 to "
                                                f"{len(recs)}.", error=True)
-    text = option_pair_text(recs[pair[0] - 1], recs[pair[1] - 1])
+    priority = state.plan.spec.priority.value if state.plan.spec.priority else None
+    text = option_pair_text(recs[pair[0] - 1], recs[pair[1] - 1], priority)
     return reply(runtime, COMPARE_OPTIONS, text, stage=Stage.EXPLORE,
                  tool_runs=[ran(state, COMPARE_OPTIONS, {"options": pair}, f"options {pair[0]} and {pair[1]}")])
