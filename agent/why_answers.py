@@ -241,6 +241,51 @@ def _named(kb: KnowledgeBase, about: str, target: Any) -> tuple[dict, str] | str
     return f"I cannot evaluate '{target}'."
 
 
+def tp_pair(state: AgentState, kb: KnowledgeBase, target: Any, run_step: Step) -> tuple[str, ToolRun | None]:
+    """'tp2 vs tp1': the selected option's model, GPU and precision at each tensor-parallel size, as the planner
+    sizes it (replicas, GPUs, cost, p95s); a size that cannot serve it says why."""
+    plan = state.plan
+    sizes = [int(x) for x in str(target or "").split(",") if x.strip().isdigit()][:2]
+    if len(sizes) != 2:
+        return "Which two tensor parallel sizes? For example *TP1 vs TP2*.", None
+    top = _option(plan, state.selected_option or 1) or plan.recommendations[0]
+    c = top.config
+    rows: list[tuple[int, Recommendation | None, str]] = []
+    last_run = None
+    for tp in sizes:
+        if c.tensor_parallel == tp:
+            rows.append((tp, top, ""))
+            continue
+        result, last_run, error = run_step(
+            EVALUATE_ALTERNATIVE, {"model": c.model_id, "gpu": c.gpu, "precision": c.precision.value, "tp": tp},
+            lambda tp=tp: why_not(plan, state.spec, kb.catalog, model=c.model_id, gpu=c.gpu, precision=c.precision,
+                                  tp=tp, benchmarks=operations.benchmark_lookup(kb)))
+        rec = result.recommendation if result is not None else None
+        rows.append((tp, rec, "" if rec is not None else (result.reason if result is not None else str(error))))
+    head = (f"**{top.model_id} ({c.precision.value}) on {c.gpu}, option {top.rank}'s configuration, at tensor "
+            f"parallel {sizes[0]} and {sizes[1]}:**")
+    table = [f"| | TP{sizes[0]} | TP{sizes[1]} |", "|---|---|---|"]
+
+    def cell(r: Recommendation | None, f) -> str:
+        return f(r) if r is not None else "-"
+
+    p95 = {"TTFT": "ttft_ms", "ITL": "itl_ms", "E2E": "e2e_ms"}
+    lines = [("replicas x GPUs", lambda r: f"{r.replicas} x {r.config.tensor_parallel} = {r.total_gpus} GPUs"),
+             ("$/month", lambda r: usd(r.monthly_cost_usd)),
+             *((f"p95 {k} ms", (lambda r, a=a: ms(getattr(r.prediction, a).p95 if getattr(r.prediction, a) else None)))
+               for k, a in p95.items()),
+             ("SLOs", lambda r: "met" if r.meets_slos else "missed")]
+    for label, f in lines:
+        table.append(f"| {label} | {cell(rows[0][1], f)} | {cell(rows[1][1], f)} |")
+    notes = [f"- TP{tp}: {why}" for tp, r, why in rows if r is None and why]
+    found = [r for _, r, _ in rows if r is not None]
+    if len(found) == 2 and found[0].monthly_cost_usd != found[1].monthly_cost_usd:
+        cheap = min(rows, key=lambda x: x[1].monthly_cost_usd)
+        notes.append(f"- TP{cheap[0]} costs {usd(abs(found[0].monthly_cost_usd - found[1].monthly_cost_usd))} a month "
+                     "less for the same peak load.")
+    return "\n".join([head, "", *table, *([""] + notes if notes else [])]), last_run
+
+
 def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, run_step: Step
                  ) -> tuple[str, ToolRun | None]:
     plan = state.plan
@@ -262,6 +307,8 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return best_option(plan, str(target or "cost"))[1], None
     if about == "budget":
         return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
+    if about == "tp_pair":
+        return tp_pair(state, kb, target, run_step)
     if about in ("gpu", "model", "precision", "tp"):
         named = _named(kb, about, target)
         if isinstance(named, str):

@@ -628,3 +628,20 @@ def test_a_head_count_said_to_change_to_a_number_is_a_user_count(catalog, text, 
 def test_the_number_of_people_is_a_user_count_and_pages_are_not(catalog):
     assert parse_strict("the number of clinicians is 400", catalog).updates["users"] == 400
     assert "users" not in parse_strict("our agents grow to 80 pages of notes", catalog).updates
+
+
+@pytest.mark.parametrize("text, acts", [
+    ("tp2 vs tp1", [("ask_why", "tp_pair", "2,1")]),
+    ("which is better, tensor parallel 4 or 8?", [("ask_why", "tp_pair", "4,8")]),
+    ("fp8 vs bf16?", [("what_if", "precision fp8", None), ("what_if", "precision bf16", None)]),
+    ("use fp8 and bf16 for the two models", None),   # ordered, not set against each other
+    ("compare option 1 and 2", None),
+])
+def test_two_values_of_one_setting_set_against_each_other(text, acts):
+    """'tp2 vs tp1' compares the plan's configuration at both sizes (agent/offline/setting_pairs.py), not options 1
+    and 2; 'fp8 vs bf16' is two what-ifs, never a change to one of them."""
+    from agent.offline.setting_pairs import setting_pair
+
+    got = setting_pair(text)
+    assert (None if got is None else [(a.act, getattr(a, "about", None) or getattr(a, "label", None),
+                                       getattr(a, "target", None)) for a in got]) == acts
