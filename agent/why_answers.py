@@ -286,6 +286,33 @@ def tp_pair(state: AgentState, kb: KnowledgeBase, target: Any, run_step: Step) -
     return "\n".join([head, "", *table, *([""] + notes if notes else [])]), last_run
 
 
+def failure(plan: PlanResult, r: Recommendation) -> str:
+    """'What if a replica dies during the peak?': whether the replicas left carry the peak rate within the binding
+    limit (what one replica sustains, from the sizing), and what one more replica (N+1) would cost."""
+    w, b = plan.workload, r.sized_by
+    per_replica = r.monthly_cost_usd / r.replicas
+    spare = (f" For N+1, run {r.replicas + 1} replicas: {usd(per_replica)} a month more "
+             f"({usd(r.monthly_cost_usd + per_replica)} in all).")
+    head = f"**If one of option {r.rank}'s {r.replicas} replicas fails at peak**"
+    if r.replicas == 1:
+        return (f"**If option {r.rank}'s only replica fails**, nothing serves until it is replaced: option {r.rank} runs a single replica of "
+                f"{r.total_gpus} x {r.gpu}, so there is no redundancy.{spare}")
+    if b is None or b.per_replica_rps <= 0:
+        return (f"{head}, I cannot say whether the rest carry the peak: the plan does not record what one replica "
+                f"sustains.{spare}")
+    left = r.replicas - 1
+    carried = left * b.per_replica_rps
+    within = "within the p95 targets" if b.kind == "slo" else "before the batch is full" if b.kind == "throughput" \
+        else "within its limits"
+    figures = (f"the other {left} sustain {left} x {rate(b.per_replica_rps)} = {rate(carried)} req/s {within} "
+               f"(what one replica sustains, from the sizing), against a peak of {rate(w.peak_rps)} req/s")
+    if carried >= w.peak_rps:
+        return (f"{head}, {figures}: they carry the peak, with the plan's headroom spent, until the replica is "
+                f"replaced.{'' if carried >= b.sizing_rps else ' There is no headroom left for a burst above it.'}")
+    return (f"{head}, {figures}: {rate(w.peak_rps - carried)} req/s short, so the SLOs would be missed (requests "
+            f"queue) until it is replaced.{spare}")
+
+
 def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, run_step: Step
                  ) -> tuple[str, ToolRun | None]:
     plan = state.plan
@@ -307,6 +334,9 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return best_option(plan, str(target or "cost"))[1], None
     if about == "budget":
         return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
+    if about == "failure":
+        r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
+        return (failure(plan, r) if r is not None else _missing(plan, int(target))), None
     if about == "tp_pair":
         return tp_pair(state, kb, target, run_step)
     if about in ("gpu", "model", "precision", "tp"):

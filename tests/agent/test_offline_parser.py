@@ -645,3 +645,17 @@ def test_two_values_of_one_setting_set_against_each_other(text, acts):
     got = setting_pair(text)
     assert (None if got is None else [(a.act, getattr(a, "about", None) or getattr(a, "label", None),
                                        getattr(a, "target", None)) for a in got]) == acts
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("what happens if one replica dies during the peak?", True),
+    ("what if we lose a node at peak time?", True),
+    ("is there any redundancy in option 2?", True),
+    ("we need N+1 redundancy", False),                 # a statement, not a question
+    ("what if traffic doubles?", False),
+    ("how do GPUs fail over in kubernetes", True),
+])
+def test_a_question_about_losing_a_replica_is_a_failure_question(text, asks):
+    from agent.offline.failure import failure_question
+
+    assert (failure_question(text) is not False) is asks
