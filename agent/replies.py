@@ -50,6 +50,8 @@ _TRAFFIC_FIRST = ("rps", "peak_rps", "concurrent_users")
 def assumptions_text(spec: DeploymentSpec, limit: int = 7) -> str:
     """What was assumed, traffic first (how users became requests/s), with where each value came from."""
     assumed = spec.assumed_fields()
+    if spec.cost_model is not None and spec.cost_model.value != "cloud":
+        assumed.pop("price_tier", None)  # a rental tier is no assumption of owned or bought hardware
     if not assumed:
         return ""
     order = [f for f in _TRAFFIC_FIRST if f in assumed] + [f for f in assumed if f not in _TRAFFIC_FIRST]

@@ -144,7 +144,9 @@ def best_option(plan: PlanResult, measure: str) -> tuple[Recommendation, str]:
         text += (f" Option 1 ({usd(top.monthly_cost_usd)} a month, p95 TTFT "
                  f"{ms(top.prediction.ttft_ms.p95 if top.prediction.ttft_ms else None)} ms) ranks first by the "
                  f"{(plan.spec.priority or 'balanced')} priority: {top.rationale}")
-    return r, text + f"\n\nSay *deploy it* to deploy option {r.rank}, or *compare option 1 and {r.rank}*."
+    other = 1 if r.rank != 1 else (2 if len(plan.recommendations) > 1 else None)  # never "compare option 1 and 1"
+    compare = f", or *compare option {min(r.rank, other)} and {max(r.rank, other)}*" if other else ""
+    return r, text + f"\n\nSay *deploy it* to deploy option {r.rank}{compare}."
 
 
 def hosted_api(plan: PlanResult) -> str:
