@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.state import AgentState, ToolRun
+from agent.wording import FIELD_NAMES
 from knowledge.base import KnowledgeBase
 from knowledge.catalog import UnknownNameError
 from knowledge.domain import Precision, Recommendation
@@ -288,6 +289,53 @@ def tp_pair(state: AgentState, kb: KnowledgeBase, target: Any, run_step: Step) -
     return "\n".join([head, "", *table, *([""] + notes if notes else [])]), last_run
 
 
+_TRAFFIC_FIELDS = ("users", "concurrent_users", "rps", "peak_rps")
+
+
+def cost_confidence(plan: PlanResult, r: Recommendation, kb: KnowledgeBase) -> str:
+    """'How sure is that cost?': what option N's monthly figure is made of and how far each part can move, from the
+    plan: the providers' price spread for its GPU, the traffic its replica count rests on (said or assumed), and the
+    hours counted."""
+    cost, spec = r.cost, plan.spec
+    lines = [f"**How sure the cost of option {r.rank} is ({usd(r.monthly_cost_usd)} a month):** it is {r.total_gpus} "
+             f"GPU{'s' if r.total_gpus > 1 else ''} x the price per GPU-hour x {HOURS_PER_MONTH:g} hours, so it moves "
+             "with each of them."]
+    if cost.cost_model.value == "cloud" and cost.usd_per_gpu_hour:
+        prices = sorted(p.usd_per_gpu_hour for p in kb.catalog.gpu(r.gpu).prices)
+        scale = r.monthly_cost_usd / cost.usd_per_gpu_hour
+        if len(prices) > 1 and prices[-1] > prices[0]:
+            tier = cost.usd_per_gpu_hour / (prices[len(prices) // 2] if len(prices) % 2 else
+                                            (prices[len(prices) // 2 - 1] + prices[len(prices) // 2]) / 2)
+            lo, hi = prices[0] * tier * scale, prices[-1] * tier * scale
+            lines.append(f"- Price: {usd(cost.usd_per_gpu_hour, True)}/GPU-h is the median of {len(prices)} providers' "
+                         f"{r.gpu} prices; from the cheapest to the dearest the same GPUs cost {usd(lo)} to {usd(hi)} "
+                         "a month.")
+        else:
+            lines.append(f"- Price: {usd(cost.usd_per_gpu_hour, True)}/GPU-h from the only provider price I have for "
+                         f"{r.gpu}, so I cannot give a spread.")
+    else:
+        lines += [f"- {a}" for a in cost.assumptions]
+    assumed = [f for f in _TRAFFIC_FIELDS if getattr(spec, f) is not None and not spec.stated(f)]
+    peak_said = "stated by you" if spec.stated("peak_rps") else (
+        f"assumed: {spec.sources['peak_rps'].note}" if "peak_rps" in spec.sources and spec.sources["peak_rps"].note
+        else "assumed")
+    lines.append(f"- GPUs: {r.replicas} replica{'s' if r.replicas > 1 else ''} sized for the peak of "
+                 f"{rate(plan.workload.peak_rps)} req/s ({peak_said}); a higher peak needs more replicas, each "
+                 f"{usd(r.monthly_cost_usd / r.replicas)} a month.")
+    if r.min_replicas < r.replicas:
+        floor = r.monthly_cost_usd / r.replicas * max(r.min_replicas, 1)
+        lines.append(f"- Hours: all {r.replicas} replicas are counted every hour; if autoscaling ran at its floor of "
+                     f"{max(r.min_replicas, 1)} outside the peak the bill would fall toward {usd(floor)} a month.")
+    if assumed:
+        words = ", ".join(FIELD_NAMES.get(f, f) for f in assumed)
+        lines.append(f"- What moves it most: the traffic ({words}) was assumed, not given; tell me your real peak "
+                     "requests per second and I will re-plan.")
+    elif cost.cost_model.value == "cloud":
+        lines.append("- What moves it most: the price, since the traffic is yours; a reservation or spot capacity "
+                     "lowers it (ask *what if we reserve for a year*).")
+    return "\n".join(lines)
+
+
 def failure(plan: PlanResult, r: Recommendation) -> str:
     """'What if a replica dies during the peak?': whether the replicas left carry the peak rate within the binding
     limit (what one replica sustains, from the sizing), and what one more replica (N+1) would cost."""
@@ -336,6 +384,9 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return best_option(plan, str(target or "cost"))[1], None
     if about == "budget":
         return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
+    if about == "cost_confidence":
+        r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
+        return (cost_confidence(plan, r, kb) if r is not None else _missing(plan, int(target))), None
     if about == "failure":
         r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
         return (failure(plan, r) if r is not None else _missing(plan, int(target))), None

@@ -27,6 +27,7 @@ from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
 from agent.offline.anaphora import counted_gpus, referred_gpus
+from agent.offline.cost_questions import cost_confidence_question
 from agent.offline.failure import failure_question
 from agent.offline.families import family_note
 from agent.offline.setting_pairs import setting_pair
@@ -286,6 +287,9 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if (namespace := namespace_answer(text, state)) is not None:  # "default then", after a refused namespace
         return Reading(acts=[SetField(field="namespace", value=namespace, span=text.strip()), DeployRequest()],
                        notes=notes)
+    if state is not None and getattr(state, "plan", None) is not None and (
+            sure := cost_confidence_question(text)) is not False:
+        return Reading(acts=[AskWhy(about="cost_confidence", target=sure)], notes=notes)  # "how sure is that $ figure?"
     if state is not None and getattr(state, "plan", None) is not None and (lost := failure_question(text)) is not False:
         return Reading(acts=[AskWhy(about="failure", target=lost)], notes=notes)  # "what if a replica dies at peak?"
     if (pair := setting_pair(text)) is not None and state is not None and getattr(state, "plan", None) is not None:

@@ -659,3 +659,16 @@ def test_a_question_about_losing_a_replica_is_a_failure_question(text, asks):
     from agent.offline.failure import failure_question
 
     assert (failure_question(text) is not False) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("How sure are you about that monthly cost?", True),
+    ("how sure is that $ figure? what could make it go up?", True),
+    ("what drives the price of option 2?", True),
+    ("how much does option 2 cost?", False),
+    ("how sure are you that option 1 meets the TTFT?", False),
+])
+def test_a_question_about_how_sure_the_cost_is(text, asks):
+    from agent.offline.cost_questions import cost_confidence_question
+
+    assert (cost_confidence_question(text) is not False) is asks
