@@ -99,7 +99,8 @@ SPEC_ACTS = (SetField, UnsetField, Include, Exclude, Correct, DontKnow, Confirm)
 # ------------------------------------------------------------------ acts that ask, explore or act
 
 WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best", "catalog",
-                   "budget", "tp_pair", "failure", "cost_confidence"]
+                   "budget", "tp_pair", "failure", "cost_confidence",
+                   "currency"]
 
 
 class AskWhy(_Act):

@@ -336,6 +336,27 @@ def cost_confidence(plan: PlanResult, r: Recommendation, kb: KnowledgeBase) -> s
     return "\n".join(lines)
 
 
+def in_currency(plan: PlanResult, r: Recommendation, code: str) -> str:
+    """'How much is it in euro?': option N's monthly cost (and the budget, if any) at the rate table's rate, dated."""
+    from agent.offline.currency import RATES_AS_OF, SYMBOLS, USD_PER
+
+    per = USD_PER[code]
+    sym = SYMBOLS[code]
+
+    def money(usd_value: float) -> str:
+        return f"{sym}{usd_value / per:,.0f}"
+
+    text = (f"**Option {r.rank} costs about {money(r.monthly_cost_usd)} a month** ({usd(r.monthly_cost_usd)} at "
+            f"{per:g} USD per {code}, rates of {RATES_AS_OF}; I price in US dollars, so the {code} figure moves with "
+            "the exchange rate).")
+    if r.cost.usd_per_gpu_hour:
+        text += f" That is {sym}{r.cost.usd_per_gpu_hour / per:,.2f} per GPU-hour."
+    if plan.spec.budget_monthly_usd:
+        text += (f" Your budget of {usd(plan.spec.budget_monthly_usd)} a month is about "
+                 f"{money(plan.spec.budget_monthly_usd)}.")
+    return text
+
+
 def failure(plan: PlanResult, r: Recommendation) -> str:
     """'What if a replica dies during the peak?': whether the replicas left carry the peak rate within the binding
     limit (what one replica sustains, from the sizing), and what one more replica (N+1) would cost."""
@@ -384,6 +405,12 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return best_option(plan, str(target or "cost"))[1], None
     if about == "budget":
         return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
+    if about == "currency":
+        code, _, option = str(target or "").partition(":")
+        r = _option(plan, int(option) if option.isdigit() else (state.selected_option or 1))
+        if r is None:
+            return _missing(plan, int(option)), None
+        return in_currency(plan, r, code), None
     if about == "cost_confidence":
         r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
         return (cost_confidence(plan, r, kb) if r is not None else _missing(plan, int(target))), None

@@ -27,3 +27,28 @@ def cost_confidence_question(text: str) -> int | None | bool:
         return False
     options = option_numbers(text.lower())
     return options[0] if options else None
+
+
+# "how much it cost in euro?", "what's that in pounds?", "convert the cost to CHF": the plan's dollars in another
+# currency of the rate table (agent/offline/currency.py)
+_IN_CURRENCY = re.compile(r"\b(?:in|into|to|as)\s+((?:euros?|eur|pounds?(?:\s+sterling)?|gbp|sterling|chf|swiss\s+francs?|"
+                          r"francs?|cad|canadian\s+dollars?|aud|australian\s+dollars?|yen|jpy|rupees?|inr|yuan|rmb|cny|sek|"
+                          r"swedish\s+kron(?:or|a))|[€£¥₹])(?=\W|$)", re.I)
+_MONEY_ASKED = re.compile(r"\bhow\s+much\b|\bcost|\bprice|\bwhat(?:'?s|\s+is|\s+are|\s+would)\b|"
+                          r"\bconvert|\bin\s+local\s+currency|\bbill\b|\bspend\b|\bmonthly\b", re.I)
+
+
+def currency_question(text: str) -> str | None:
+    """'ISO code:option' when ``text`` asks for the plan's cost in another currency; None otherwise."""
+    from agent.offline.currency import USD_PER, currency_of
+
+    m = _IN_CURRENCY.search(text)
+    if m is None or not _MONEY_ASKED.search(text):
+        return None
+    code = currency_of(m.group(1) if m.group(1) not in ("sterling",) else "gbp")
+    if m.group(1).lower().startswith("sterling"):
+        code = "GBP"
+    if code not in USD_PER:
+        return None
+    options = option_numbers(text.lower())
+    return f"{code}:{options[0] if options else ''}"

@@ -27,7 +27,7 @@ from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
 from agent.offline.anaphora import counted_gpus, referred_gpus
-from agent.offline.cost_questions import cost_confidence_question
+from agent.offline.cost_questions import cost_confidence_question, currency_question
 from agent.offline.failure import failure_question
 from agent.offline.families import family_note
 from agent.offline.setting_pairs import setting_pair
@@ -287,6 +287,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if (namespace := namespace_answer(text, state)) is not None:  # "default then", after a refused namespace
         return Reading(acts=[SetField(field="namespace", value=namespace, span=text.strip()), DeployRequest()],
                        notes=notes)
+    if state is not None and getattr(state, "plan", None) is not None and (money := currency_question(text)):
+        return Reading(acts=[AskWhy(about="currency", target=money)], notes=notes)  # "how much is it in euro?"
     if state is not None and getattr(state, "plan", None) is not None and (
             sure := cost_confidence_question(text)) is not False:
         return Reading(acts=[AskWhy(about="cost_confidence", target=sure)], notes=notes)  # "how sure is that $ figure?"

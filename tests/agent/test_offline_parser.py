@@ -672,3 +672,16 @@ def test_a_question_about_how_sure_the_cost_is(text, asks):
     from agent.offline.cost_questions import cost_confidence_question
 
     assert (cost_confidence_question(text) is not False) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("how much it cost in euro?", "EUR:"),
+    ("what's option 2 in pounds?", "GBP:2"),
+    ("convert the monthly cost to CHF please", "CHF:"),
+    ("budget 3000 euros", None),                      # an amount, not a question
+    ("what's the latency in ms?", None),
+])
+def test_a_question_for_the_cost_in_another_currency(text, asks):
+    from agent.offline.cost_questions import currency_question
+
+    assert currency_question(text) == asks
