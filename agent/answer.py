@@ -92,7 +92,10 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
     if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
             planned_now and kind in ("deploy", "show_manifests") and not deploy_only_changes(state))):
         return _planned(state, reading, results) + (_NOT_PREPARED if kind == "deploy" and state.plan else "")
-    if kind == "ask_why" and planned_now and not _planned_before(state) and T.EXPLAIN in results:
+    if kind == "ask_why" and planned_now and T.EXPLAIN in results and (
+            not _planned_before(state) or (main.about == "source" and state.changes)):
+        # a need and a question in one message, or a question beside a change ("why is the TTFT 500 ms? I'd
+        # rather have 300"): the re-made plan, then the answer
         return _planned(state, reading, results) + "\n\n" + str(_content(results, T.EXPLAIN))  # need + question
     for act_kind, tool in (("deploy", T.REQUEST_DEPLOYMENT), ("show_manifests", T.SHOW_MANIFESTS),
                            ("validate", T.VALIDATE), ("ask_why", T.EXPLAIN)):

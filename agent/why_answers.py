@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.state import AgentState, ToolRun
-from agent.wording import FIELD_NAMES
+from agent.wording import FIELD_NAMES, value_text
 from knowledge.base import KnowledgeBase
 from knowledge.catalog import UnknownNameError
 from knowledge.domain import Precision, Recommendation
@@ -336,6 +336,42 @@ def cost_confidence(plan: PlanResult, r: Recommendation, kb: KnowledgeBase) -> s
     return "\n".join(lines)
 
 
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
+    return a == b
+
+
+def value_source(state: AgentState, field: str) -> str:
+    """'Why is the TTFT target 500 ms?': where the value came from, from the spec's record: the words the user said it
+    in (the change that set it), or the assumption and its reason. Asked beside a change of the same field this
+    turn, it is about the value before the change, and the change is said."""
+    plan = state.plan
+    name = FIELD_NAMES.get(field, field.replace("_", " "))
+    history = list(state.spec_history)
+    changed = next((c for c in state.changes if c.field == field), None)
+    if changed is not None and history and history[-1].turn == state.turn:
+        value, spec_then, past = changed.before, history[-1].spec, history[:-1]
+    else:
+        value, spec_then, past = getattr(plan.spec, field, None), plan.spec, history
+    if value is None:
+        return f"No {name} was set" + (f"; it is now {value_text(field, changed.after)}, as you asked." if changed else ".")
+    shown = value_text(field, value)
+    said = next((c for v in reversed(past) for c in v.changes if c.field == field and _same(c.after, value)), None)
+    src = spec_then.sources.get(field)
+    if src is not None and src.origin == "assumed":
+        text = f"The {name} of {shown} is my assumption: {src.note or 'the default'}."
+    elif said is not None and said.span:
+        text = f"The {name} of {shown} is yours: you said \"{said.span}\"" + (f" ({said.note})." if said.note else ".")
+    else:
+        text = f"The {name} of {shown} came from what you told me."
+    if changed is not None:
+        return text + f" Changed to {value_text(field, changed.after)}, as you asked; the plan is re-made for it."
+    if src is not None and src.origin == "assumed":
+        text += " Tell me your own value and I will re-plan."
+    return text
+
+
 def in_currency(plan: PlanResult, r: Recommendation, code: str) -> str:
     """'How much is it in euro?': option N's monthly cost (and the budget, if any) at the rate table's rate, dated."""
     from agent.offline.currency import RATES_AS_OF, SYMBOLS, USD_PER
@@ -405,6 +441,8 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return best_option(plan, str(target or "cost"))[1], None
     if about == "budget":
         return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
+    if about == "source":
+        return value_source(state, str(target)), None
     if about == "currency":
         code, _, option = str(target or "").partition(":")
         r = _option(plan, int(option) if option.isdigit() else (state.selected_option or 1))

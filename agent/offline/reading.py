@@ -26,6 +26,7 @@ from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
+from agent.offline.provenance import source_question
 from agent.offline.anaphora import counted_gpus, referred_gpus
 from agent.offline.cost_questions import cost_confidence_question, currency_question
 from agent.offline.failure import failure_question
@@ -287,6 +288,14 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if (namespace := namespace_answer(text, state)) is not None:  # "default then", after a refused namespace
         return Reading(acts=[SetField(field="namespace", value=namespace, span=text.strip()), DeployRequest()],
                        notes=notes)
+    if state is not None and getattr(state, "plan", None) is not None and (
+            source := source_question(text, tuple(LIMITS))) is not None:
+        # "why is the TTFT target 500 ms? I'd rather have 300": where the value came from, and a bare number said
+        # beside the question is a new value of that field (read as the answer to a question about it)
+        field, rest = source
+        said = parse(gloss(rest), catalog, asked=[field], spec=spec) if rest.strip() else None
+        changes = _spec_acts(said, said.spans, catalog, rest.strip()) if said is not None else []
+        return Reading(acts=[*changes, AskWhy(about="source", target=field)], notes=notes)
     if state is not None and getattr(state, "plan", None) is not None and (money := currency_question(text)):
         return Reading(acts=[AskWhy(about="currency", target=money)], notes=notes)  # "how much is it in euro?"
     if state is not None and getattr(state, "plan", None) is not None and (

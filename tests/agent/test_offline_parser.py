@@ -685,3 +685,21 @@ def test_a_question_for_the_cost_in_another_currency(text, asks):
     from agent.offline.cost_questions import currency_question
 
     assert currency_question(text) == asks
+
+
+@pytest.mark.parametrize("text, field, rest", [
+    ("why is the TTFT target 500 ms? I'd rather have 300", "ttft_p95_ms", "I'd rather have 300"),
+    ("where does the 2.5x peak come from?", "peak_rps", ""),
+    ("how did you get 1,536 output tokens?", "output_tokens", ""),
+    ("why is option 1 cheaper?", None, None),
+    ("why not H100?", None, None),
+])
+def test_a_question_about_where_a_value_came_from(text, field, rest):
+    from agent.offline.limits import LIMITS
+    from agent.offline.provenance import source_question
+
+    assert source_question(text, tuple(LIMITS)) == (None if field is None else (field, rest))
+
+
+def test_a_preference_for_a_bare_number_answers_the_field_asked(catalog):
+    assert parse_strict("I'd rather have 300", catalog, asked=["ttft_p95_ms"]).updates == {"ttft_p95_ms": 300.0}
