@@ -109,7 +109,7 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
                 + str(_content(results, T.EXPLAIN)))
     if kind in ("what_if", "cheaper", "faster"):
         if state.comparison is not None and T.COMPARE_WHATIF in results:
-            return comparison_text(state.comparison)
+            return comparison_text(state.comparison, state.plan)
         return _content(results, T.COMPARE_WHATIF) or ("Tell me what to change, for example *what if traffic "
                                                        "doubles*, *what if TTFT can be 1 s*, or *what about L4s*.")
     if kind == "compare":

@@ -155,7 +155,7 @@ def _notes(row: ComparisonRow) -> str:
     return "".join(f" {n[0].upper()}{n[1:].rstrip('.')}." for n in row.notes)
 
 
-def comparison_text(comparison: Comparison) -> str:
+def comparison_text(comparison: Comparison, plan: PlanResult | None = None) -> str:
     head = "| scenario | top option | GPUs | $/month | p95 TTFT ms | p95 ITL ms | p95 E2E ms | SLOs |\n|---|---|---|---|---|---|---|---|"
     lines = [head, _row_line(comparison.base), *(_row_line(v) for v in comparison.variants)]
     summary = []
@@ -167,8 +167,38 @@ def comparison_text(comparison: Comparison) -> str:
                            + _notes(v))
         elif v.error:
             summary.append(f"- **{v.label}**: {v.error}" + _notes(v))
+    summary += _latency_buys_nothing(comparison, plan)
     return "Side by side (deltas vs the current plan in brackets):\n\n" + "\n".join(lines) + (
         "\n\n" + "\n".join(summary) if summary else "")
+
+
+_LATENCY = {"ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"}
+
+
+def _latency_buys_nothing(comparison: Comparison, plan: PlanResult | None = None) -> list[str]:
+    """Looser latency targets that do not lower the cost: why, from the base option's binding constraint (its size
+    is set by the batch, the memory or the GPU limit, not by a latency target), and the plan's cheaper option that
+    meets the SLOs, if there is one (a what-if keeps the option's model and GPU)."""
+    base = comparison.base.top
+    out = []
+    for v in comparison.variants:
+        if base is None or v.top is None or not (_LATENCY & set(v.changes)) or v.deltas.get("cost_usd", 0) < 0:
+            continue
+        why = base.sized_by.text.rstrip(".") if base.sized_by is not None and base.sized_by.kind != "slo" else None
+        if why and why.startswith("sized") and "latency target" not in why:
+            why += ", before any latency target binds"
+        out.append("- Slower replies do not make it cheaper here: " + (
+            f"{'the plan is ' if why.startswith('sized') else ''}{why}." if why else
+            "the same GPUs already meet the looser targets, and none fewer meet them."))
+        cheaper = [r for r in (plan.recommendations if plan else []) if r.meets_slos
+                   and r.monthly_cost_usd < base.monthly_cost_usd * 0.99]
+        if cheaper:
+            c = min(cheaper, key=lambda r: (r.monthly_cost_usd, r.rank))
+            out.append(f"- What does cost less is another option of the plan: option {c.rank}, {c.model_id} on "
+                       f"{c.total_gpus} x {c.gpu}, {usd(c.monthly_cost_usd)} a month, within the current targets"
+                       + (f" (quality {c.quality.score:.1f} vs {base.quality.score:.1f})"
+                          if c.quality and base.quality else "") + ".")
+    return out
 
 
 def option_pair_text(a: Recommendation, b: Recommendation, priority: str | None = None) -> str:

@@ -703,3 +703,16 @@ def test_a_question_about_where_a_value_came_from(text, field, rest):
 
 def test_a_preference_for_a_bare_number_answers_the_field_asked(catalog):
     assert parse_strict("I'd rather have 300", catalog, asked=["ttft_p95_ms"]).updates == {"ttft_p95_ms": 300.0}
+
+
+@pytest.mark.parametrize("text, trades", [
+    ("Could we make it cheaper if replies are a bit slower?", True),
+    ("can we save money by accepting slower answers?", True),
+    ("cheaper if we relax latency?", True),
+    ("anything cheaper?", False),
+    ("why is it slower than option 2?", False),
+])
+def test_slower_replies_offered_for_a_lower_cost(text, trades):
+    from agent.offline.tradeoffs import latency_for_cost
+
+    assert (latency_for_cost(text) is not None) is trades
