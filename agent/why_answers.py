@@ -372,6 +372,25 @@ def value_source(state: AgentState, field: str) -> str:
     return text
 
 
+def fits_owned(plan: PlanResult, r: Recommendation) -> str:
+    """'Can it fit on the cards we have?': option N's GPUs against the GPUs the spec allows and has, with the memory
+    one GPU holds. Without a stated GPU count or type, says what it needs and asks."""
+    spec, m = plan.spec, r.prediction.memory
+    memory = (f"each GPU holds {m.weights_gb:.1f} GB of weights and {m.kv_cache_gb:.1f} GB of KV cache of its "
+              f"{m.gpu_capacity_gb:.0f} GB")
+    needs = f"option {r.rank} needs {r.total_gpus} x {r.gpu} ({r.replicas} replica{'s' if r.replicas > 1 else ''} of TP{r.config.tensor_parallel})"
+    if spec.gpus and r.gpu in spec.gpus and spec.max_gpus:
+        if r.total_gpus <= spec.max_gpus:
+            return (f"**Yes:** {needs}, {r.total_gpus} of your {spec.max_gpus} GPUs; {memory}."
+                    + (f" {spec.max_gpus - r.total_gpus} stay free." if spec.max_gpus > r.total_gpus else ""))
+        return f"**No:** {needs}, more than your {spec.max_gpus}; {memory}."
+    if spec.gpus and r.gpu not in spec.gpus:
+        return f"{needs[0].upper() + needs[1:]}, which is not among your GPUs ({', '.join(spec.gpus)}); {memory}."
+    have = f"your {', '.join(spec.gpus)}" if spec.gpus else "your cards"
+    return (f"{needs[0].upper() + needs[1:]}; {memory}. I don't know how many of {have} you have: tell me (e.g. *we have 4 "
+            f"{r.gpu}*) and I will check and re-plan within them.")
+
+
 def in_currency(plan: PlanResult, r: Recommendation, code: str) -> str:
     """'How much is it in euro?': option N's monthly cost (and the budget, if any) at the rate table's rate, dated."""
     from agent.offline.currency import RATES_AS_OF, SYMBOLS, USD_PER
@@ -441,6 +460,9 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
         return best_option(plan, str(target or "cost"))[1], None
     if about == "budget":
         return budget_enough(plan, float(target) if str(target or "").isdigit() else None), None
+    if about == "fits":
+        r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
+        return (fits_owned(plan, r) if r is not None else _missing(plan, int(target))), None
     if about == "source":
         return value_source(state, str(target)), None
     if about == "currency":

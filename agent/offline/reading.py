@@ -27,6 +27,7 @@ from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
 from agent.offline.pointing import pointed_deploy
 from agent.offline.tradeoffs import latency_for_cost
+from agent.offline.fit_questions import fit_question
 from agent.offline.provenance import source_question
 from agent.offline.anaphora import counted_gpus, referred_gpus
 from agent.offline.cost_questions import cost_confidence_question, currency_question
@@ -297,6 +298,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         said = parse(gloss(rest), catalog, asked=[field], spec=spec) if rest.strip() else None
         changes = _spec_acts(said, said.spans, catalog, rest.strip()) if said is not None else []
         return Reading(acts=[*changes, AskWhy(about="source", target=field)], notes=notes)
+    if state is not None and getattr(state, "plan", None) is not None and (fits := fit_question(text)) is not False:
+        return Reading(acts=[AskWhy(about="fits", target=fits)], notes=notes)  # "can it fit on the cards we have?"
     if state is not None and getattr(state, "plan", None) is not None and (slower := latency_for_cost(text)):
         return Reading(acts=slower, notes=notes)  # "could we make it cheaper if replies are a bit slower?"
     if state is not None and getattr(state, "plan", None) is not None and (money := currency_question(text)):

@@ -716,3 +716,15 @@ def test_slower_replies_offered_for_a_lower_cost(text, trades):
     from agent.offline.tradeoffs import latency_for_cost
 
     assert (latency_for_cost(text) is not None) is trades
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("can it fit on the cards we have?", True),
+    ("will option 2 fit on our 4 A100s?", True),
+    ("does it run on the hardware we own?", True),
+    ("it must fit on one GPU", False),
+])
+def test_a_question_whether_the_plan_fits_the_users_hardware(text, asks):
+    from agent.offline.fit_questions import fit_question
+
+    assert (fit_question(text) is not False) is asks
