@@ -98,7 +98,11 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
     parallel size, why this many GPUs, why it costs what it costs, whether a hosted per-token API would be
     cheaper than self-hosting (about='api'), which option is the cheapest / fastest / best (about='best', target
     'cost', 'latency' or 'quality'; that option becomes the selected one), whether a monthly budget is enough
-    (about='budget', target the amount in USD a month, or none for the spec's budget). Never changes the spec."""
+    (about='budget', target the amount in USD a month, or none for the spec's budget), option N's model at two
+    tensor-parallel sizes (about='tp_pair', target 'A,B'), whether the replicas left carry the peak if one fails
+    (about='failure'), how sure the cost is (about='cost_confidence'), the cost in another currency (about='currency',
+    target 'EUR:N'), where a spec value came from (about='source', target the field), whether the plan fits the
+    user's GPUs (about='fits'). Never changes the spec."""
     state = runtime.state
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)
