@@ -25,15 +25,11 @@ from agent.offline.numbers import number_text
 from agent.offline.parser import parse
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
+from agent.offline.plan_questions import plan_question
 from agent.offline.pointing import pointed_deploy
-from agent.offline.tradeoffs import latency_for_cost
-from agent.offline.fit_questions import fit_question
 from agent.offline.provenance import source_question
 from agent.offline.anaphora import counted_gpus, referred_gpus
-from agent.offline.cost_questions import cost_confidence_question, currency_question
-from agent.offline.failure import failure_question
 from agent.offline.families import family_note
-from agent.offline.setting_pairs import setting_pair
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
@@ -252,6 +248,11 @@ def _restated_whatif(text: str, catalog: Catalog, state: Any) -> ParseResult | N
     return None
 
 
+def _new_values(parsed: ParseResult, spec: DeploymentSpec | None) -> set[str]:
+    """Fields a message gives a value other than the one held ("the cards we have" of an owned plan restates it)."""
+    return {k for k, v in parsed.updates.items() if k != "description" and (spec is None or getattr(spec, k, None) != v)}
+
+
 def _adopted(state: Any, catalog: Catalog, index: int) -> list[Any]:
     from agent.offline.policy import adopted_acts  # the policy imports the tools, which read messages
 
@@ -298,19 +299,9 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         said = parse(gloss(rest), catalog, asked=[field], spec=spec) if rest.strip() else None
         changes = _spec_acts(said, said.spans, catalog, rest.strip()) if said is not None else []
         return Reading(acts=[*changes, AskWhy(about="source", target=field)], notes=notes)
-    if state is not None and getattr(state, "plan", None) is not None and (fits := fit_question(text)) is not False:
-        return Reading(acts=[AskWhy(about="fits", target=fits)], notes=notes)  # "can it fit on the cards we have?"
-    if state is not None and getattr(state, "plan", None) is not None and (slower := latency_for_cost(text)):
-        return Reading(acts=slower, notes=notes)  # "could we make it cheaper if replies are a bit slower?"
-    if state is not None and getattr(state, "plan", None) is not None and (money := currency_question(text)):
-        return Reading(acts=[AskWhy(about="currency", target=money)], notes=notes)  # "how much is it in euro?"
-    if state is not None and getattr(state, "plan", None) is not None and (
-            sure := cost_confidence_question(text)) is not False:
-        return Reading(acts=[AskWhy(about="cost_confidence", target=sure)], notes=notes)  # "how sure is that $ figure?"
-    if state is not None and getattr(state, "plan", None) is not None and (lost := failure_question(text)) is not False:
-        return Reading(acts=[AskWhy(about="failure", target=lost)], notes=notes)  # "what if a replica dies at peak?"
-    if (pair := setting_pair(text)) is not None and state is not None and getattr(state, "plan", None) is not None:
-        return Reading(acts=pair, notes=notes)  # "tp2 vs tp1": the plan's configuration at each value
+    if state is not None and getattr(state, "plan", None) is not None and (asked_about := plan_question(
+            text, lambda: not _new_values(parse(gloss(text), catalog, asked=asked or [], spec=spec), spec))):
+        return Reading(acts=asked_about, notes=notes)  # agent/offline/plan_questions.py: fits, cost, failure, ...
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
