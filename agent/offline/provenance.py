@@ -19,6 +19,8 @@ ASKS_SOURCE = re.compile(
     r"\bhow\s+did\s+you\s+(?:get|arrive\s+at|come\s+up\s+with|pick|choose|decide\s+on|land\s+on)\b|"
     r"\bwhat\s+(?:is|'s)\s+(?:the\s+)?(?:basis|source|reason)\s+for\b|\bwho\s+(?:set|decided|picked)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_DENIED = re.compile(r"\b(?:never|didn'?t|did\s+not|not\s+what\s+(?:i|we))\s+(?:said|say|asked?|told|tell|mention(?:ed)?|"
+                     r"wrote|write|want(?:ed)?|gave|give)\b|\bnot\s+mine\b|\bwhere\s+did\s+(?:that|this)\s+come\s+from\b", re.I)
 # the words of values the plan prints that named_fields does not take as a field by themselves
 _FIELD_WORDS = ((re.compile(r"\boutput(?:\s+(?:tokens?|length))?\b|\btokens?\s+out\b"), "output_tokens"),
                 (re.compile(r"\bprompt(?:\s+(?:tokens?|length|size))?\b|\binput\s+tokens?\b"), "prompt_tokens"),
@@ -34,6 +36,8 @@ def _fields(low: str, fields: tuple[str, ...]) -> list[str]:
 def source_question(text: str, fields: tuple[str, ...]) -> tuple[str, str] | None:
     """(the field asked about, the rest of the message) when a sentence asks where one spec value came from; None
     otherwise. ``fields`` are the scalar fields a value can be asked about."""
+    if _DENIED.search(text):
+        return None  # "where did the 4 GPU limit come from? I never said that": a value taken back, read as one
     sentences = _SENTENCE.split(text.strip())
     for i, sentence in enumerate(sentences):
         low = sentence.lower()
