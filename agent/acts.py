@@ -99,7 +99,8 @@ SPEC_ACTS = (SetField, UnsetField, Include, Exclude, Correct, DontKnow, Confirm)
 # ------------------------------------------------------------------ acts that ask, explore or act
 
 WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best", "catalog",
-                   "budget"]
+                   "budget", "tp_pair", "failure", "cost_confidence",
+                   "currency", "source", "fits"]
 
 
 class AskWhy(_Act):
@@ -134,6 +135,8 @@ class DeployRequest(_Act):
     act: Literal["deploy"] = "deploy"
     option: int | None = None
     namespace: str | None = None
+    row: dict[str, str] | None = Field(default=None, description="a what-if row the user saw and adopts (model_id, "
+                                       "gpu, precision): the re-made plan's option with that configuration is deployed")
 
 
 class ShowManifests(_Act):
@@ -145,7 +148,8 @@ class Simple(_Act):
     """Acts without arguments."""
 
     act: Literal["recommend", "show_spec", "validate", "undo", "start_over", "greeting", "thanks", "off_topic",
-                 "cheaper", "faster", "approve_by_text", "unclear", "explain_term"]
+                 "cheaper", "faster", "approve_by_text", "unclear", "explain_term", "which_one"]
+    note: str | None = Field(default=None, description="which_one: the rows a pointing deploy fits, said back")
 
 
 class Help(_Act):

@@ -63,7 +63,9 @@ def _planned_before(state: AgentState) -> bool:
 
 
 def _planned(state: AgentState, reading: Reading | None, results: dict[str, list[ToolMessage]]) -> str:
-    if state.plan is None or T.PLAN_CAPACITY not in results:
+    # a plan that no longer matches the spec (planning asked a question instead: an undo took back the users) is
+    # never shown as the updated plan
+    if state.plan is None or T.PLAN_CAPACITY not in results or state.plan.spec != state.spec:
         asked = [q for q in state.questions if q.turn == state.turn]
         if asked:
             return questions_text(asked)
@@ -90,19 +92,34 @@ def _body(reading: Reading, state: AgentState, results: dict[str, list[ToolMessa
     if kind in ("deploy", "show_manifests", "ask_why", "compare", "select") and (state.plan is None or (
             planned_now and kind in ("deploy", "show_manifests") and not deploy_only_changes(state))):
         return _planned(state, reading, results) + (_NOT_PREPARED if kind == "deploy" and state.plan else "")
-    if kind == "ask_why" and planned_now and not _planned_before(state) and T.EXPLAIN in results:
+    if kind == "ask_why" and planned_now and T.EXPLAIN in results and (
+            not _planned_before(state) or (main.about == "source" and state.changes)):
+        # a need and a question in one message, or a question beside a change ("why is the TTFT 500 ms? I'd
+        # rather have 300"): the re-made plan, then the answer
         return _planned(state, reading, results) + "\n\n" + str(_content(results, T.EXPLAIN))  # need + question
     for act_kind, tool in (("deploy", T.REQUEST_DEPLOYMENT), ("show_manifests", T.SHOW_MANIFESTS),
                            ("validate", T.VALIDATE), ("ask_why", T.EXPLAIN)):
         if kind == act_kind:
             return _content(results, tool) or "There is no running deployment to validate yet."
+    if kind == "what_if" and T.EXPLAIN in results and T.COMPARE_WHATIF not in results:
+        # a what-if the plan already is ("given we own the hardware" of an owned plan): said so, then its figure
+        same = "; ".join(f"{FIELD_NAMES.get(k, k)} {value_text(k, getattr(state.plan.spec, k, v))}"
+                         for k, v in main.changes.items()) if state.plan is not None else ""
+        return (f"The plan already assumes {same}, so there is nothing to compare; here is what it costs.\n\n"
+                + str(_content(results, T.EXPLAIN)))
     if kind in ("what_if", "cheaper", "faster"):
         if state.comparison is not None and T.COMPARE_WHATIF in results:
-            return comparison_text(state.comparison)
+            return comparison_text(state.comparison, state.plan)
         return _content(results, T.COMPARE_WHATIF) or ("Tell me what to change, for example *what if traffic "
                                                        "doubles*, *what if TTFT can be 1 s*, or *what about L4s*.")
     if kind == "compare":
-        return _content(results, T.COMPARE_OPTIONS) or _planned(state, reading, results)
+        text = _content(results, T.COMPARE_OPTIONS) or _planned(state, reading, results)
+        if planned_now and _planned_before(state) and not state.changes and T.COMPARE_OPTIONS in results:
+            # option numbers name rows of the plan the user saw; when that plan had to be made again first, the
+            # rows compared are the new plan's, and the user is told so rather than left to think they are the old
+            text = ("The requirements no longer matched the plan you saw, so I planned again first: these are "
+                    "options of the new plan.\n\n" + text)
+        return text
     if kind == "select":
         content = _content(results, T.SELECT_OPTION) or ""
         if content.startswith("Option"):
@@ -116,6 +133,8 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
     if T.PLAN_CAPACITY in results:
         return _planned(state, reading, results)
     acts = {a.act: a for a in reading.acts}
+    if "which_one" in acts:  # "deploy the llama one" fitting several rows of the plan, or none
+        return acts["which_one"].note or ""
     if "start_over" in acts:
         return "Starting over: I have forgotten the previous requirements. What do you need to deploy?"
     if "unsupported_language" in acts:

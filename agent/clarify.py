@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.domain import DeploymentSpec, UseCase
+from knowledge.domain import CostModel, DeploymentSpec, UseCase
 
 MAX_QUESTIONS = 2
 DEFAULT_USERS = 1000
@@ -56,8 +56,22 @@ def unanswered(asks: list[Ask], asked: set[str]) -> tuple[list[Ask], list[Ask]]:
     return fresh, repeated
 
 
+OWNED_GPUS_ASK = Ask(
+    fields=["gpus"],
+    text=("Which GPUs do you own, and how many (for example *we own 8 A100-80GB*)? Until you say, every GPU is "
+          "costed as owned (power only), including ones you may not have."),
+    default={},
+)
+
+
 def follow_up(spec: DeploymentSpec, asked: set[str]) -> Ask | None:
-    """One optional question after a recommendation, about the most answer-changing fact still unknown."""
+    """One optional question after a recommendation, about the most answer-changing fact still unknown: with owned
+    hardware, which GPUs are owned (the plan otherwise prices cards the user may not have at power only); else the
+    budget, which owned hardware's power bill rarely needs."""
+    if spec.cost_model is CostModel.OWNED:
+        if not spec.gpus and "gpus" not in asked:
+            return OWNED_GPUS_ASK
+        return None
     if spec.budget_monthly_usd is None and "budget_monthly_usd" not in asked:
         return BUDGET_ASK
     return None
@@ -65,7 +79,7 @@ def follow_up(spec: DeploymentSpec, asked: set[str]) -> Ask | None:
 
 def defaults_for(fields: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for ask in (USE_CASE_ASK, SCALE_ASK, BUDGET_ASK):
+    for ask in (USE_CASE_ASK, SCALE_ASK, BUDGET_ASK, OWNED_GPUS_ASK):
         if set(ask.fields) & set(fields):
             out.update(ask.default)
     return out

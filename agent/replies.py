@@ -50,6 +50,8 @@ _TRAFFIC_FIRST = ("rps", "peak_rps", "concurrent_users")
 def assumptions_text(spec: DeploymentSpec, limit: int = 7) -> str:
     """What was assumed, traffic first (how users became requests/s), with where each value came from."""
     assumed = spec.assumed_fields()
+    if spec.cost_model is not None and spec.cost_model.value != "cloud":
+        assumed.pop("price_tier", None)  # a rental tier is no assumption of owned or bought hardware
     if not assumed:
         return ""
     order = [f for f in _TRAFFIC_FIRST if f in assumed] + [f for f in assumed if f not in _TRAFFIC_FIRST]
@@ -153,7 +155,7 @@ def _notes(row: ComparisonRow) -> str:
     return "".join(f" {n[0].upper()}{n[1:].rstrip('.')}." for n in row.notes)
 
 
-def comparison_text(comparison: Comparison) -> str:
+def comparison_text(comparison: Comparison, plan: PlanResult | None = None) -> str:
     head = "| scenario | top option | GPUs | $/month | p95 TTFT ms | p95 ITL ms | p95 E2E ms | SLOs |\n|---|---|---|---|---|---|---|---|"
     lines = [head, _row_line(comparison.base), *(_row_line(v) for v in comparison.variants)]
     summary = []
@@ -165,11 +167,41 @@ def comparison_text(comparison: Comparison) -> str:
                            + _notes(v))
         elif v.error:
             summary.append(f"- **{v.label}**: {v.error}" + _notes(v))
+    summary += _latency_buys_nothing(comparison, plan)
     return "Side by side (deltas vs the current plan in brackets):\n\n" + "\n".join(lines) + (
         "\n\n" + "\n".join(summary) if summary else "")
 
 
-def option_pair_text(a: Recommendation, b: Recommendation) -> str:
+_LATENCY = {"ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"}
+
+
+def _latency_buys_nothing(comparison: Comparison, plan: PlanResult | None = None) -> list[str]:
+    """Looser latency targets that do not lower the cost: why, from the base option's binding constraint (its size
+    is set by the batch, the memory or the GPU limit, not by a latency target), and the plan's cheaper option that
+    meets the SLOs, if there is one (a what-if keeps the option's model and GPU)."""
+    base = comparison.base.top
+    out = []
+    for v in comparison.variants:
+        if base is None or v.top is None or not (_LATENCY & set(v.changes)) or v.deltas.get("cost_usd", 0) < 0:
+            continue
+        why = base.sized_by.text.rstrip(".") if base.sized_by is not None and base.sized_by.kind != "slo" else None
+        if why and why.startswith("sized") and "latency target" not in why:
+            why += ", before any latency target binds"
+        out.append("- Slower replies do not make it cheaper here: " + (
+            f"{'the plan is ' if why.startswith('sized') else ''}{why}." if why else
+            "the same GPUs already meet the looser targets, and none fewer meet them."))
+        cheaper = [r for r in (plan.recommendations if plan else []) if r.meets_slos
+                   and r.monthly_cost_usd < base.monthly_cost_usd * 0.99]
+        if cheaper:
+            c = min(cheaper, key=lambda r: (r.monthly_cost_usd, r.rank))
+            out.append(f"- What does cost less is another option of the plan: option {c.rank}, {c.model_id} on "
+                       f"{c.total_gpus} x {c.gpu}, {usd(c.monthly_cost_usd)} a month, within the current targets"
+                       + (f" (quality {c.quality.score:.1f} vs {base.quality.score:.1f})"
+                          if c.quality and base.quality else "") + ".")
+    return out
+
+
+def option_pair_text(a: Recommendation, b: Recommendation, priority: str | None = None) -> str:
     rows = [("model", a.model_id, b.model_id), ("precision", a.config.precision.value, b.config.precision.value),
             ("GPUs", f"{a.total_gpus} x {a.gpu}", f"{b.total_gpus} x {b.gpu}"),
             ("$/month", usd(a.monthly_cost_usd), usd(b.monthly_cost_usd))]
@@ -181,7 +213,37 @@ def option_pair_text(a: Recommendation, b: Recommendation) -> str:
                  f"{b.quality.score:.1f}" if b.quality else "-"))
     rows.append(("SLOs", verdict(a.meets_slos, a.within_budget), verdict(b.meets_slos, b.within_budget)))
     table = f"| | option {a.rank} | option {b.rank} |\n|---|---|---|\n" + "\n".join(f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows)
-    return table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"
+    text = table + f"\n\n- Option {a.rank}: {a.rationale}\n- Option {b.rank}: {b.rationale}"
+    trade = tradeoff_text(a, b, priority)
+    return text + (f"\n\n{trade}" if trade else "")
+
+
+def tradeoff_text(a: Recommendation, b: Recommendation, priority: str | None = None) -> str:
+    """What each of two options gives up against the other, from their rows: cost, p95 TTFT and quality, each said
+    only where they differ (1% of cost, 5% of TTFT, 1 point of quality)."""
+    def better(x: Recommendation, y: Recommendation) -> list[str]:
+        out = []
+        if x.monthly_cost_usd < y.monthly_cost_usd * 0.99:
+            out.append(f"{usd(y.monthly_cost_usd - x.monthly_cost_usd)} a month cheaper ({usd(x.monthly_cost_usd)} vs "
+                       f"{usd(y.monthly_cost_usd)})")
+        tx = x.prediction.ttft_ms.p95 if x.prediction.ttft_ms else None
+        ty = y.prediction.ttft_ms.p95 if y.prediction.ttft_ms else None
+        if tx is not None and ty is not None and tx < ty * 0.95:
+            out.append(f"faster to the first token (p95 {_ms(tx)} vs {_ms(ty)} ms)")
+        if x.quality and y.quality and x.quality.score >= y.quality.score + 1:
+            out.append(f"higher quality ({x.quality.score:.1f} vs {y.quality.score:.1f})")
+        if x.meets_slos and not y.meets_slos:
+            out.append("meets every SLO, which the other does not")
+        return out
+    ab, ba = better(a, b), better(b, a)
+    if not ab and not ba:
+        return ""
+    lines = ["**Trade-off:**"]
+    lines += [f"- Option {x.rank} is {'; '.join(gains)}." for x, gains in ((a, ab), (b, ba)) if gains]
+    top = min((a, b), key=lambda r: r.rank)
+    lines.append(f"- Option {top.rank} ranks higher for the {priority or 'balanced'} priority (cost, latency and "
+                 "quality weighed as its rationale above says).")
+    return "\n".join(lines)
 
 
 HELP = ("I size LLM deployments. Tell me what you need in plain words, for example: *a support chatbot for 5,000 "

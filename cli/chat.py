@@ -52,6 +52,13 @@ def _turn(service, sid, user: str, events) -> dict | None:
             elif e.event == "interrupt":
                 pending = e.data
     except Exception as exc:  # noqa: BLE001 - the conversation must survive any single failed turn
+        from agent.session_service import NoPendingApprovalError  # imported here: the agent stack is heavy
+
+        if isinstance(exc, NoPendingApprovalError):
+            # not a failure: /approve or /reject with nothing waiting is answered in one calm line
+            console.print(f"{escape(str(exc).rstrip('.'))}; ask me to deploy an option first (for example: deploy "
+                          "option 1).", soft_wrap=True)
+            return None
         err_console.print(f"[red]That turn failed: {escape(str(exc))}. Your session is intact; try again or "
                           "rephrase.[/]", soft_wrap=True)
         return None

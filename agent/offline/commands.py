@@ -55,6 +55,9 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|cheaper|faster|selected|chosen|winning|\d)\b|"
      r"option|#|number|no\.|\d)|\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
      r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
+     # a row pointed at by what tells it apart: "deploy the llama one", "ship that MI300X option" (agent/offline/pointing.py)
+     r"\b(?:deploy|launch|ship)\s+(?:the|that)\s+(?!(?:new|next|same|whole|entire)\b)(?:[\w.-]+\s+){1,3}?(?:one|option|"
+     r"variant|row)\b|"
      r"\broll\s+(?:it|this|that|them|option\s*#?\d|#\d|the\s+\w+\s+one)\s+out\b|\bship\s+it\b|\bgo\s+live\b|\blet'?s\s+deploy\b|\bgo\s+ahead\s+and\s+"
      r"deploy\b|\bapply\s+(?:it|the\s+manifests?)\b|"
      # the deployment put somewhere by name: "put it in default then", "move it to ml-team"

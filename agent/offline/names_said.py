@@ -12,6 +12,7 @@ import re
 from agent.offline import vocabulary as V
 from agent.offline.entities import NOT_JUST, find_gpus, find_models, polarity, someone_elses, with_count
 from agent.offline.fact_sheet import Facts
+from agent.offline.families import all_variants
 from agent.offline.text import mask
 from knowledge.catalog import Catalog
 
@@ -137,7 +138,9 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
             continue  # "if it ends up on H100, only the PCIe ones": the variant the condition requires, read above
         additive = m.positive and _additive(text, m.start, m.end)
         # "H100s are fine after all": the family is allowed again, as "no H100s" excluded all of it
-        f.add("gpus" if m.positive else "exclude_gpus", (m.broad or m.names) if additive else m.names)
+        # "any H100 will do", "both H100 variants": said of all of the family, as "no H100s" is (families.py)
+        every = m.positive and bool(m.broad) and all_variants(text, m.start, m.end)
+        f.add("gpus" if m.positive else "exclude_gpus", (m.broad or m.names) if additive or every else m.names)
         if m.positive and m.broad:
             f.broad.update({name: m.broad for name in m.names})
         if additive:

@@ -95,6 +95,14 @@ _ONLY_GROUP_COUNT = re.compile(
     r"\b(?:just|only|solely)\s+(?:the|our|my)\s+(?:[a-z&-]+\s+){0,2}?(?:team|department|dept|group|division|unit|office|"
     r"squad|desk|function|crew)s?\s*(?:[,:;(—–-]\s*)*(?:so|that'?s|which\s+is|i\.?e\.?|or)?\s*(?:about\s+|around\s+|"
     rf"roughly\s+|~\s*|some\s+|maybe\s+)?{NUM}(?:\s+(?:people|persons|folks|heads|of\s+(?:them|us)))?(?!\s*(?:%|[a-z]))")
+# a head count said to change to a number, the people noun first: "the number of clinicians grows to 400 next year",
+# "headcount goes up to 1,200", "our users will reach 5k"; what follows the number is a time, never a unit
+_USERS_BECOME = re.compile(
+    rf"\b(?:(?:the\s+)?(?:number|count)\s+of\s+{USER_NOUNS}|headcount|{USER_NOUNS})\s+(?:(?:will|would|could|might|should|"
+    r"may|is\s+going\s+to|are\s+going\s+to)\s+)?(?:is|are|was|be|grows?|grew|growing|rises?|rising|goes\s+up|going\s+up|increases?|"
+    r"climbs?|jumps?|reach(?:es)?|drops?|falls?|shrinks?|goes\s+down|decreases?|gets?|become|becomes|expands?|scales?)"
+    rf"\s+(?:up\s+)?(?:to\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|approx\w*\s+|maybe\s+|some\s+)?{NUM}"
+    r"(?!\s*(?:%|(?!(?:next|this|by|in|within|over|soon|later|eventually|or|and|people|heads|users|total)\b)[a-z]))")
 # a group's size said as its strength: "our 1.2k-strong sales team", "a team 40 strong", "a workforce of 3,000"
 _USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:team|workforce|staff|group|department|"
                            rf"org(?:ani[sz]ation)?|company|crew|unit|sales\s+force|salesforce|community|user\s+base)\b|"
@@ -303,5 +311,6 @@ def read_people_keywords(p: Pass) -> None:
     p.run(_USERS_KW, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
     p.run(_USERS_STRONG, lambda m: [("users", whole(nt.value(m, m.lastindex or 1)))])
     p.run(_ONLY_GROUP_COUNT, lambda m: [("users", whole(nt.value(m)))])
+    p.run(_USERS_BECOME, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
     if not any(q.field in ("users", "concurrent_users") for q in p.found):
         p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])

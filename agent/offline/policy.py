@@ -29,19 +29,23 @@ def _call(name: str, args: dict[str, Any], state: AgentState, k: int) -> dict[st
     return {"name": name, "args": args, "id": f"offline-{state.turn}-{name}-{k}", "type": "tool_call"}
 
 
-def adopted_acts(state: AgentState, catalog: Catalog) -> list[Any]:
-    """'Let's do that' after a what-if: the compared variant's changes as spec acts (values made concrete)."""
+def adopted_acts(state: AgentState, catalog: Catalog, index: int | None = None) -> list[Any]:
+    """'Let's do that' after a what-if: the compared variant's changes as spec acts (values made concrete). With
+    ``index``, that variant of several ('deploy the llama one' picks the row by its words)."""
     c = state.comparison
-    if c is None or len(c.variants) != 1 or c.variants[0].top is None:
+    if c is None or (index is None and len(c.variants) != 1):
+        return []
+    variant = c.variants[index or 0]
+    if variant.top is None:
         return []
     base = state.plan.spec if state.plan else state.spec
     try:
-        target = apply_changes(base, c.variants[0].changes, catalog)
+        target = apply_changes(base, variant.changes, catalog)
     except CompassError:
         return []
-    label = c.variants[0].label
+    label = variant.label
     acts: list[Any] = []
-    for field in c.variants[0].changes:
+    for field in variant.changes:
         fields = ("users", "concurrent_users", "rps", "peak_rps") if field == "traffic" else (field,)
         for f in fields:
             value = getattr(target, f, None)
@@ -52,6 +56,36 @@ def adopted_acts(state: AgentState, catalog: Catalog) -> list[Any]:
             elif getattr(state.spec, f, None) != value:
                 acts.append(SetField(field=f, value=getattr(value, "value", value), span=label))
     return acts
+
+
+def _option_with(state: AgentState, row: dict[str, str]) -> int | None:
+    for r in state.plan.recommendations if state.plan else []:
+        c = r.config
+        if (c.model_id, c.gpu, c.precision.value) == (row.get("model_id"), row.get("gpu"), row.get("precision")):
+            return r.rank
+    return None
+
+
+def noop_changes(reading: Reading, state: AgentState, catalog: Catalog) -> dict[str, Any]:
+    """The what-if's changes when every one is what the plan already holds ({} otherwise): 'given we own the
+    hardware' with an owned plan, 'with 150 users' planned for 150."""
+    variants = [a for a in reading.acts if a.act == "what_if"]
+    if len(variants) != 1 or state.plan is None:
+        return {}
+    changes = variants[0].changes
+    if not changes or any(k == "traffic" or (isinstance(v, str) and v.endswith("x")) for k, v in changes.items()):
+        return {}
+    base = state.plan.spec
+    try:
+        target = apply_changes(base, changes, catalog)
+    except CompassError:
+        return {}
+    same = all(getattr(target, k, None) == getattr(base, k, None) for k in changes)
+    return dict(changes) if same else {}
+
+
+def already_planned(reading: Reading, state: AgentState, catalog: Catalog) -> bool:
+    return bool(noop_changes(reading, state, catalog))
 
 
 def deploy_only_changes(state: AgentState) -> bool:
@@ -106,11 +140,14 @@ def next_calls(reading: Reading, state: AgentState, done: set[str], catalog: Cat
         spec_acts = adopted_acts(state, catalog)
     if spec_acts and T.UPDATE_SPEC not in done:
         return [_call(T.UPDATE_SPEC, {"acts": [a.model_dump(mode="json") for a in spec_acts]}, state, 0)]
-    touched = bool(spec_acts) or bool(done & {T.UPDATE_SPEC, T.UNDO_CHANGE})
-    return _action_calls(reading, state, done, touched)
+    # an undo that was declined (it would have cleared everything) changed nothing: the plan shown still stands
+    undone = T.UNDO_CHANGE in done and (state.plan is None or state.plan.spec != state.spec)
+    touched = bool(spec_acts) or T.UPDATE_SPEC in done or undone
+    return _action_calls(reading, state, done, touched, catalog)
 
 
-def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touched: bool) -> list[dict[str, Any]]:
+def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touched: bool,
+                  catalog: Catalog) -> list[dict[str, Any]]:
     main = main_act(reading)
     planned = T.PLAN_CAPACITY in done
     stale = state.plan is None or state.plan.spec != state.spec
@@ -129,7 +166,12 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
         if kind == "compare" and T.COMPARE_OPTIONS not in done:
             return [_call(T.COMPARE_OPTIONS, {"options": main.options[:2]}, state, 0)]
         if kind == "deploy" and T.REQUEST_DEPLOYMENT not in done:
-            return [_call(T.REQUEST_DEPLOYMENT, {"option": main.option}, state, 0)]
+            option = main.option
+            if main.row is not None:  # an adopted what-if row: the re-made plan's option with its configuration
+                option = _option_with(state, main.row)
+                if option is None:
+                    return []  # not among the new options: the plan is shown and the answer asks for a number
+            return [_call(T.REQUEST_DEPLOYMENT, {"option": option}, state, 0)]
         if kind == "show_manifests" and T.SHOW_MANIFESTS not in done:
             return [_call(T.SHOW_MANIFESTS, {"option": main.option}, state, 0)]
         if kind == "ask_why" and T.EXPLAIN not in done:
@@ -140,6 +182,11 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
     if kind in ("what_if", "cheaper", "faster"):
         if stale and not planned:  # the what-if compares against a current plan (and its defaults)
             return [_call(T.PLAN_CAPACITY, {}, state, 0)]
+        if kind == "what_if" and state.plan is not None and already_planned(reading, state, catalog):
+            # "what's the monthly cost given we own the hardware?" when the plan already assumes owned hardware: a
+            # what-if identical to the plan, so the question is about the plan's own figure, answered directly
+            return [] if T.EXPLAIN in done else [_call(T.EXPLAIN, {"about": "cost", "target": state.selected_option},
+                                                       state, 0)]
         variants = _variants(reading, main)
         if variants and state.plan is not None and T.COMPARE_WHATIF not in done:
             return [_call(T.COMPARE_WHATIF, {"variants": variants}, state, 1)]

@@ -22,10 +22,16 @@ from agent.offline.contract import Intent, ParseResult
 from agent.offline.glossary import gloss
 from agent.offline.language import language_of, looks_english
 from agent.offline.limits import LIMITS
+from agent.offline.numbers import number_text
 from agent.offline.parser import parse
 from agent.offline.per_event import per_event_rate
 from agent.offline.questions import named_fields
 from agent.offline.namespace_answer import namespace_answer
+from agent.offline.plan_questions import plan_question
+from agent.offline.pointing import pointed_deploy
+from agent.offline.provenance import source_question
+from agent.offline.anaphora import counted_gpus, referred_gpus
+from agent.offline.families import family_note
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from agent.offline.terms import term_question
 from knowledge.catalog import Catalog
@@ -59,6 +65,9 @@ _PUT_BACK = re.compile(r"\bput\s+(?:it|that|them)\s+back\b|\b(?:go|change\s+it|s
                        r"(?:what|how|where)\s+(?:it|that|we)\s+(?:was|were|had|had\s+it)(?:\s+(?:before|earlier|originally|"
                        r"at\s+first))?\b|\b(?:go|change\s+it|set\s+it|switch)\s+back\s+to\s+(?:the\s+)?(?:previous|original|"
                        r"old|earlier)\s+(?:one|value|setting|number|figure)\b|\bback\s+to\s+(?:how|what)\s+it\s+was\b", re.I)
+# a value brought back: "put the 15k budget back", "bring back the old TTFT", "restore the budget", "reinstate the cap"
+_RESTORE = re.compile(r"\b(?:put|bring|add|set)\s+(?:the\s+|my\s+|our\s+|that\s+)?(?:[\w$€£.,-]+\s+){0,3}?back\b|"
+                      r"\bbring\s+back\b|\brestore\b|\breinstate\b|\bre-?(?:add|instate|apply)\b")
 # one field set back to what it was before its last change: "same as before for the ITL", "the old TTFT target again",
 # "back to the previous budget", "the ITL as it was"
 _AS_BEFORE = re.compile(r"\b(?:same\s+as\s+(?:before|earlier|originally|at\s+first)|as\s+(?:it\s+was\s+)?(?:before|"
@@ -69,17 +78,21 @@ _AS_BEFORE = re.compile(r"\b(?:same\s+as\s+(?:before|earlier|originally|at\s+fir
 
 def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
     """'Too expensive. Same as before for the ITL then.': the one field the message names, with no new value, goes back
-    to the value it had before it last changed (from the spec's undo history)."""
+    to the value it had before it last changed (from the spec's undo history). 'put the 15k budget back': a value
+    brought back is one the field held before; the number said picks which, and one it never held is not invented."""
     low = text.lower()
-    if state is None or not getattr(state, "spec_history", None) or not _AS_BEFORE.search(low):
+    if state is None or not getattr(state, "spec_history", None) or not (_AS_BEFORE.search(low) or _RESTORE.search(low)):
         return
     fields = [f for f in named_fields(low) if f in LIMITS and f not in parsed.updates and f not in parsed.cleared]
     if len(fields) != 1:
         return
     field = fields[0]
     current = getattr(state.spec, field, None)
+    said = number_text(low).values if _RESTORE.search(low) else []
     for version in reversed(state.spec_history):
         before = getattr(version.spec, field, None)
+        if said and not (isinstance(before, (int, float)) and any(math.isclose(before, v, rel_tol=0.05) for v in said)):
+            continue  # "the 15k budget": the earlier value that is 15k, not merely the last one
         if before != current:
             if before is None:
                 parsed.cleared.append(field)
@@ -186,6 +199,11 @@ def _command_acts(parsed: ParseResult, state: Any) -> list[Any]:
             continue
         if intent is Intent.WHATIF:
             acts += [WhatIf(label=w.label, changes=w.changes) for w in whatifs]
+        elif intent is Intent.WHY and len(set(options)) >= 2 and all(
+                q["about"] in ("option", "cost") for q in parsed.questions):
+            # "why is option 1 better than option 2?", "why is option 3 cheaper than option 1?": a question about
+            # two options is answered side by side, with what each gives up (not the first one's rationale alone)
+            acts.append(Compare(options=list(dict.fromkeys(options))[:2]))
         elif intent is Intent.WHY:
             asked = parsed.questions or [{"about": "option", "target": options[0] if options else None}]
             acts += [AskWhy(about=q["about"], target=q["target"]) for q in asked if not any(
@@ -235,6 +253,17 @@ def _restated_whatif(text: str, catalog: Catalog, state: Any) -> ParseResult | N
     return None
 
 
+def _new_values(parsed: ParseResult, spec: DeploymentSpec | None) -> set[str]:
+    """Fields a message gives a value other than the one held ("the cards we have" of an owned plan restates it)."""
+    return {k for k, v in parsed.updates.items() if k != "description" and (spec is None or getattr(spec, k, None) != v)}
+
+
+def _adopted(state: Any, catalog: Catalog, index: int) -> list[Any]:
+    from agent.offline.policy import adopted_acts  # the policy imports the tools, which read messages
+
+    return adopted_acts(state, catalog, index)
+
+
 def _read_words(parsed: ParseResult) -> list[str]:
     """What a message in another language was read for, in words: its phrases, then the fields read without one."""
     said = list(parsed.spans.values())
@@ -269,6 +298,17 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                        notes=notes)
     if (meanings := term_question(text)) is not None:  # "what mean p95 TTFT?": the words Compass prints, explained
         return Reading(acts=[Simple(act="explain_term")], notes=notes + meanings)
+    if state is not None and getattr(state, "plan", None) is not None and (
+            source := source_question(text, tuple(LIMITS))) is not None:
+        # "why is the TTFT target 500 ms? I'd rather have 300": where the value came from, and a bare number said
+        # beside the question is a new value of that field (read as the answer to a question about it)
+        field, rest = source
+        said = parse(gloss(rest), catalog, asked=[field], spec=spec) if rest.strip() else None
+        changes = _spec_acts(said, said.spans, catalog, rest.strip()) if said is not None else []
+        return Reading(acts=[*changes, AskWhy(about="source", target=field)], notes=notes)
+    if state is not None and getattr(state, "plan", None) is not None and (asked_about := plan_question(
+            text, lambda: not _new_values(parse(gloss(text), catalog, asked=asked or [], spec=spec), spec))):
+        return Reading(acts=asked_about, notes=notes)  # agent/offline/plan_questions.py: fits, cost, failure, ...
     if _WRITE_ME.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
@@ -290,6 +330,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if rejected_asked_again(text, state):
         return Reading(acts=[DeployRequest(option=state.deployment.option, namespace=state.deployment.namespace)],
                        notes=notes)
+    if parsed is None:
+        glossed = counted_gpus(glossed, catalog, state)  # "what if we only had 2 of them?" of the GPUs named
     parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)
@@ -311,13 +353,19 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         earlier = [str(m.content) for m in reversed(getattr(state, "messages", [])) if getattr(m, "type", "") == "human"]
         per_event_rate(earlier, parsed.spans, parsed.updates, parsed.notes)
     _restore_previous(text, parsed, state)
+    if not ({"gpus", "exclude_gpus"} & set(parsed.updates)) and (referred := referred_gpus(text, catalog, state)):
+        parsed.updates["gpus"], parsed.spans["gpus"] = referred  # "use those" = the GPUs named a turn before
+        parsed.unparsed = False
     _order_of_priority(text, parsed)
     if not parsed.updates and (again := value_said_again(text, state)) is not None:
         parsed.updates[again[0]] = again[1]
         parsed.spans[again[0]] = " ".join(text.split())[:80]
         parsed.unparsed = False
         parsed.intents.insert(0, Intent.DESCRIBE)
+    if parsed.updates.get("gpus") and (said := family_note(text, list(parsed.updates["gpus"]), catalog)):
+        notes = notes + [said]  # "H100 only" took the H100-SXM: said, as "no H100" takes every H100
     acts = _spec_acts(parsed, parsed.spans, catalog, text.strip()) + _command_acts(parsed, state)
+    acts = pointed_deploy(text, acts, state, lambda st, i: _adopted(st, catalog, i))
     if not acts:
         # English words about something else entirely are off-topic; anything else is not understood
         low = text.lower().strip()

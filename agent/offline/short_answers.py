@@ -26,7 +26,8 @@ them those
 not honestly unsure idk dunno possibly no idea really tbh frankly answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
-support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait""".split())
+support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait
+then fine alright it is good great cool i'd id rather prefer""".split())  # "ok let's go with 400 then", "fine, 400 it is"
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 # an ordinal of the user's own list: "the first one I mentioned", "the second GPU we named", "the latter"
 _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s+(?:with|to)|want|prefer|let'?s\s+do|only)\s+"

@@ -98,7 +98,11 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
     parallel size, why this many GPUs, why it costs what it costs, whether a hosted per-token API would be
     cheaper than self-hosting (about='api'), which option is the cheapest / fastest / best (about='best', target
     'cost', 'latency' or 'quality'; that option becomes the selected one), whether a monthly budget is enough
-    (about='budget', target the amount in USD a month, or none for the spec's budget). Never changes the spec."""
+    (about='budget', target the amount in USD a month, or none for the spec's budget), option N's model at two
+    tensor-parallel sizes (about='tp_pair', target 'A,B'), whether the replicas left carry the peak if one fails
+    (about='failure'), how sure the cost is (about='cost_confidence'), the cost in another currency (about='currency',
+    target 'EUR:N'), where a spec value came from (about='source', target the field), whether the plan fits the
+    user's GPUs (about='fits'). Never changes the spec."""
     state = runtime.state
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)
@@ -134,6 +138,7 @@ def compare_options(options: Annotated[list[int], Field(max_length=2)], runtime:
     if missing is not None:
         return reply(runtime, COMPARE_OPTIONS, f"There is no option {missing}; the current plan has options 1 to "
                                                f"{len(recs)}.", error=True)
-    text = option_pair_text(recs[pair[0] - 1], recs[pair[1] - 1])
+    priority = state.plan.spec.priority.value if state.plan.spec.priority else None
+    text = option_pair_text(recs[pair[0] - 1], recs[pair[1] - 1], priority)
     return reply(runtime, COMPARE_OPTIONS, text, stage=Stage.EXPLORE,
                  tool_runs=[ran(state, COMPARE_OPTIONS, {"options": pair}, f"options {pair[0]} and {pair[1]}")])

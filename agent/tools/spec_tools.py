@@ -10,12 +10,12 @@ from langchain_core.tools import tool
 from langgraph.types import Command
 
 from agent.acts import SpecAct
-from agent.wording import echo_changes, echo_unchanged
+from agent.wording import FIELD_NAMES, echo_changes, echo_unchanged, value_text
 from agent.spec_update import Change, apply_acts
 from agent.state import MAX_HISTORY, SpecVersion, Stage
 from agent.tools.common import Runtime, emit, ran, reply
 from agent.tools.names import START_OVER, UNDO_CHANGE, UPDATE_SPEC
-from knowledge.domain import DeploymentSpec
+from knowledge.domain import SPEC_FIELDS, DeploymentSpec
 
 
 def _asked(state) -> list[str]:
@@ -67,6 +67,16 @@ def undo_change(runtime: Runtime) -> Command:
                      tool_runs=[ran(state, UNDO_CHANGE, {}, "nothing to undo", ok=False)])
     last = state.spec_history[-1]
     restored = last.spec
+    if not any(restored.stated(f) for f in SPEC_FIELDS if f != "description"):
+        # the last change is everything the user has said (their first message, maybe turns ago, with questions
+        # since): undoing it would clear every requirement, which "undo the last change" rarely means; say what it
+        # was and leave the choice to the user instead of emptying the spec under the plan they are looking at
+        said = "; ".join(f"{FIELD_NAMES.get(c.field, c.field)} {value_text(c.field, c.after)}" for c in last.changes
+                         if c.field != "description")
+        text = (f"The last change was the message that told me everything I know ({said}): undoing it would "
+                "clear every requirement. Say *start over* if that is what you want, or tell me which value to "
+                "change. Nothing was changed.")
+        return reply(runtime, UNDO_CHANGE, text, error=True, tool_runs=[ran(state, UNDO_CHANGE, {}, text, ok=False)])
     changes = [Change(field=c.field, before=getattr(state.spec, c.field), after=getattr(restored, c.field))
                for c in last.changes]
     emit(runtime, "spec", changed=[c.field for c in changes], spec=restored.model_dump(mode="json"))

@@ -783,3 +783,141 @@ def test_codes_with_digits_are_no_words_of_a_language():
         assert language_of(text) is None, text
     assert language_of("Wir brauchen einen Chatbot für 500 Mitarbeiter") == "German"
     assert language_of("o que é e2e para nós?") == "Portuguese"
+@pytest.mark.parametrize("text, deploy", [
+    ("deploy the llama one", True),
+    ("ok, ship that MI300X option", True),
+    ("let's launch the 8B variant", True),
+    ("We need to deploy the new version of our support chatbot", False),
+    ("we'll deploy the same one we run today", False),
+])
+def test_a_deploy_that_points_at_a_row_by_its_words_is_a_deploy(catalog, text, deploy):
+    """'deploy the llama one' asks to deploy the row the words pick (agent/offline/pointing.py resolves it); a
+    description of deploying something new is no command."""
+    assert (Intent.DEPLOY in parse_strict(text, catalog).intents) is deploy
+
+
+@pytest.mark.parametrize("text, gpus", [
+    ("any H100 will do", ["H100-SXM", "H100-PCIe"]),
+    ("both H100 variants are fine", ["H100-SXM", "H100-PCIe"]),
+    ("only H100s, SXM or PCIe", ["H100-SXM", "H100-PCIe"]),
+    ("H100 only", ["H100-SXM"]),            # the card the bare name means (the reply says so)
+    ("only H100 SXM", ["H100-SXM"]),
+])
+def test_a_gpu_family_said_of_all_its_variants_allows_them_all(catalog, text, gpus):
+    """'no H100' rules out every H100; 'any H100' allows every H100 the same way, while a bare 'H100 only' keeps
+    the card the name means and agent/offline/families.py says so in the reply."""
+    assert parse_strict(text, catalog).updates["gpus"] == gpus
+
+
+@pytest.mark.parametrize("text, users", [
+    ("what if the number of clinicians grows to 400 next year?", 400),
+    ("what if headcount goes up to 1200?", 1200),
+    ("suppose our users reach 5k by Q3", 5000),
+])
+def test_a_head_count_said_to_change_to_a_number_is_a_user_count(catalog, text, users):
+    assert [w.changes for w in parse_strict(text, catalog).whatifs] == [{"users": users}]
+
+
+def test_the_number_of_people_is_a_user_count_and_pages_are_not(catalog):
+    assert parse_strict("the number of clinicians is 400", catalog).updates["users"] == 400
+    assert "users" not in parse_strict("our agents grow to 80 pages of notes", catalog).updates
+
+
+@pytest.mark.parametrize("text, acts", [
+    ("tp2 vs tp1", [("ask_why", "tp_pair", "2,1")]),
+    ("which is better, tensor parallel 4 or 8?", [("ask_why", "tp_pair", "4,8")]),
+    ("fp8 vs bf16?", [("what_if", "precision fp8", None), ("what_if", "precision bf16", None)]),
+    ("use fp8 and bf16 for the two models", None),   # ordered, not set against each other
+    ("compare option 1 and 2", None),
+])
+def test_two_values_of_one_setting_set_against_each_other(text, acts):
+    """'tp2 vs tp1' compares the plan's configuration at both sizes (agent/offline/setting_pairs.py), not options 1
+    and 2; 'fp8 vs bf16' is two what-ifs, never a change to one of them."""
+    from agent.offline.setting_pairs import setting_pair
+
+    got = setting_pair(text)
+    assert (None if got is None else [(a.act, getattr(a, "about", None) or getattr(a, "label", None),
+                                       getattr(a, "target", None)) for a in got]) == acts
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("what happens if one replica dies during the peak?", True),
+    ("what if we lose a node at peak time?", True),
+    ("is there any redundancy in option 2?", True),
+    ("we need N+1 redundancy", False),                 # a statement, not a question
+    ("what if traffic doubles?", False),
+    ("how do GPUs fail over in kubernetes", True),
+])
+def test_a_question_about_losing_a_replica_is_a_failure_question(text, asks):
+    from agent.offline.failure import failure_question
+
+    assert (failure_question(text) is not False) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("How sure are you about that monthly cost?", True),
+    ("how sure is that $ figure? what could make it go up?", True),
+    ("what drives the price of option 2?", True),
+    ("how much does option 2 cost?", False),
+    ("how sure are you that option 1 meets the TTFT?", False),
+])
+def test_a_question_about_how_sure_the_cost_is(text, asks):
+    from agent.offline.cost_questions import cost_confidence_question
+
+    assert (cost_confidence_question(text) is not False) is asks
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("how much it cost in euro?", "EUR:"),
+    ("what's option 2 in pounds?", "GBP:2"),
+    ("convert the monthly cost to CHF please", "CHF:"),
+    ("budget 3000 euros", None),                      # an amount, not a question
+    ("what's the latency in ms?", None),
+])
+def test_a_question_for_the_cost_in_another_currency(text, asks):
+    from agent.offline.cost_questions import currency_question
+
+    assert currency_question(text) == asks
+
+
+@pytest.mark.parametrize("text, field, rest", [
+    ("why is the TTFT target 500 ms? I'd rather have 300", "ttft_p95_ms", "I'd rather have 300"),
+    ("where does the 2.5x peak come from?", "peak_rps", ""),
+    ("how did you get 1,536 output tokens?", "output_tokens", ""),
+    ("why is option 1 cheaper?", None, None),
+    ("why not H100?", None, None),
+])
+def test_a_question_about_where_a_value_came_from(text, field, rest):
+    from agent.offline.limits import LIMITS
+    from agent.offline.provenance import source_question
+
+    assert source_question(text, tuple(LIMITS)) == (None if field is None else (field, rest))
+
+
+def test_a_preference_for_a_bare_number_answers_the_field_asked(catalog):
+    assert parse_strict("I'd rather have 300", catalog, asked=["ttft_p95_ms"]).updates == {"ttft_p95_ms": 300.0}
+
+
+@pytest.mark.parametrize("text, trades", [
+    ("Could we make it cheaper if replies are a bit slower?", True),
+    ("can we save money by accepting slower answers?", True),
+    ("cheaper if we relax latency?", True),
+    ("anything cheaper?", False),
+    ("why is it slower than option 2?", False),
+])
+def test_slower_replies_offered_for_a_lower_cost(text, trades):
+    from agent.offline.tradeoffs import latency_for_cost
+
+    assert (latency_for_cost(text) is not None) is trades
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("can it fit on the cards we have?", True),
+    ("will option 2 fit on our 4 A100s?", True),
+    ("does it run on the hardware we own?", True),
+    ("it must fit on one GPU", False),
+])
+def test_a_question_whether_the_plan_fits_the_users_hardware(text, asks):
+    from agent.offline.fit_questions import fit_question
+
+    assert (fit_question(text) is not False) is asks
