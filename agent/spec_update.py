@@ -93,8 +93,8 @@ class _Applier:
         if same and (self.spec.stated(field) or inferred):  # a reading never downgrades what was said
             self.restated[field] = span
             return
-        if inferred:  # recorded as an assumption, with the words it was read from
-            note = f'inferred from "{span}"' if span else "inferred from your description"
+        if inferred:  # recorded as an assumption, with the words it was read from (and the reader's why, if it said one)
+            note = (f'inferred from "{span}"' if span else "inferred from your description") + (f": {note}" if note else "")
         try:
             self.spec = self.spec.with_values("assumed" if inferred else "stated", note, **{field: value})
         except (ValidationError, ValueError) as exc:

@@ -95,3 +95,13 @@ def test_replies_show_no_false_precision_or_identifiers(service, session):
         assert not IDENTIFIERS.search(reply), IDENTIFIERS.search(reply)
     assert "5.21 req/s on average and 13.0 at peak" in replies[0] and "ITL 50 ms" in replies[0]
     assert 'use case chatbot (inferred from "AI assistant")' in replies[0]
+
+
+def test_a_task_with_no_template_says_which_template_stands_in_and_why(catalog):
+    """'document classification' has no use case of its own: the assumption says the nearest one and why, not only the
+    word it was read from (a bare 'inferred from "classification"' read as if classification were summarisation)."""
+    spec = apply_acts(DeploymentSpec(), _acts("document classification of support tickets for 300 agents", catalog),
+                      catalog).spec
+    source = spec.sources["use_case"]
+    assert spec.use_case == UseCase.SUMMARIZATION_SHORT and source.origin == "assumed"
+    assert source.note.startswith('inferred from "classification"') and "nearest" in source.note
