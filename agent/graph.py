@@ -18,7 +18,7 @@ from agent.nodes.approval import apply_node, approval_node, route_after_approval
 from agent.nodes.ingest import ingest_node
 from agent.nodes.validate import route_after_apply, validate_node
 from agent.state import AgentState
-from agent.tools import TOOLS
+from agent.tools.registry import TOOLS
 
 
 def route_from_brain(state: AgentState) -> str:

@@ -15,7 +15,7 @@ from agent.brains.offline import OfflineBrain, read_turn, turn_messages
 from agent.run_config import AgentContext
 from agent.nodes.common import stream_text
 from agent.state import AgentState
-from agent.tools import TOOLS
+from agent.tools.registry import TOOLS
 
 MAX_ROUNDS = 6  # tool rounds in one turn; then the answer is written from what the tools returned
 _OFFLINE = OfflineBrain()
