@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from agent.offline.numbers import NUM, sig
-from agent.offline.passes import LABELS_NEXT, Pass, clause_before, nearest
+from agent.offline.passes import LABELS_NEXT, Pass, Quantity, clause_before, nearest
 from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT
 
 LATENCY_FIELDS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
@@ -120,7 +120,14 @@ def _latency_kw(p: Pass, m: re.Match) -> list[tuple[str, float]]:
         field = p.first_asked(LATENCY_FIELDS) or "ttft_p95_ms"
     # Without a unit: ITL is always ms; small TTFT/E2E numbers are seconds ("e2e 5").
     ms = value if field == "itl_p95_ms" or value >= 10 else value * 1000
+    if _REPLACED.search(m.group(0)):  # "ITL could be 80 ms instead of 40": the old value, its field known, no value
+        p.negated.append(Quantity(field, sig(ms, 6), m.group(0), m.start(), m.end()))
+        return []
     return [(field, sig(ms, 6))]
+
+
+# the words between a latency keyword and a bare number name it the value replaced ("80 ms instead of 40")
+_REPLACED = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+(?:the\s+)?\x01")
 
 
 # A target said at another percentile than p95 ("p99 TTFT under 1s, not p95", "90th percentile latency 2 s"): the

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from agent.offline.numbers import NUM, Numbered, sig
 
-_NEGATED = re.compile(r"\b(?:not|never)\s+(?:even\s+|just\s+|only\s+)?[$€£]?\s*$")
+_NEGATED = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\s+(?:even\s+|just\s+|only\s+|the\s+)?[$€£]?\s*$")
 _ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s|average|avg|mean|typical|median|max)\b)*")
 # words of a correction between a field's keyword and its number: "users are actually 1,100", "traffic is more like 9"
 CORRECTING = r"actually|really|now|in\s+fact|more\s+like|closer\s+to|nearer|instead|should\s+be|was|were"
@@ -45,7 +45,7 @@ class Pass:
             if got is None:
                 continue
             spans.append(m.span())
-            negated = bool(_NEGATED.search(self.text[max(0, m.start() - 12):m.start()]))
+            negated = bool(_NEGATED.search(self.text[max(0, m.start() - 20):m.start()]))
             for field, value in got:  # "not 10 dollars": read (so its field is known) but not a value
                 (self.negated if negated else self.found).append(
                     Quantity(field, value, readable(m.group(0), self.nt), m.start(), m.end()))

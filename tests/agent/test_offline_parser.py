@@ -162,6 +162,9 @@ CASES = [
     case("TTFT 300 ms, ITL 40 ms and e2e under 6 seconds", ttft_p95_ms=300.0, itl_p95_ms=40.0, e2e_p95_ms=6000.0),
     case("answers should start within 1 second", ttft_p95_ms=1000.0),
     case("it should stream at 25 tokens per second", itl_p95_ms=40.0),
+    # the value replaced ("instead of", "rather than") is no value, bare or with its unit, and names no other target
+    case("ITL 80 ms instead of 40", itl_p95_ms=80.0),
+    case("inter-token latency should be 60 ms rather than 30 ms", itl_p95_ms=60.0),
     # ---------------------------------------------------------------- lengths
     case("prompts around 2k tokens", prompt_tokens=2000),
     case("answers of ~500 tokens", output_tokens=500),
