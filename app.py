@@ -147,23 +147,17 @@ async def on_chat_resume(thread: ThreadDict) -> None:
         log.exception("ui_resume_failed")
         await cl.ErrorMessage(content=f"I could not reopen this conversation's agent state: {_brief(exc)}").send()
         return
-    elements = list(thread.get("elements") or [])
 
     async def reopen_approval() -> None:
         await asyncio.sleep(RESUME_DELAY_S)
         try:
-            await approval.reopen(elements, view.pending_approval, service, sid, owner)
+            await approval.reopen(thread, view.pending_approval, service, sid, owner)
         except Exception:  # noqa: BLE001 - typing "approve" is refused, but the card can be asked for again
             log.exception("ui_resume_approval_failed", session=str(sid))
             if view.pending_approval:
                 await cl.ErrorMessage(content="A deployment is waiting for approval, but I could not show its "
                                               "buttons. Say *deploy option N* again to get them.").send()
     asyncio.create_task(reopen_approval())
-
-
-@cl.on_chat_end
-async def on_chat_end() -> None:
-    approval.forget()
 
 
 # ---------------------------------------------------------------------- turns
@@ -192,7 +186,8 @@ async def _decide(action: cl.Action, approve: bool) -> None:
     try:
         ran = await _turn(lambda svc, sid, owner: svc.decide(sid, owner, approve))
         if ran is not False:  # None: nothing was waiting (decided elsewhere); False: failed, still pending
-            await approval.settle(("approved" if approve else "rejected") if ran else "expired", _owner())
+            await approval.settle(("approved" if approve else "rejected") if ran else "expired", _owner(),
+                                  action.payload or {})
     finally:
         await cl.context.emitter.task_end()
 

@@ -5,7 +5,8 @@ tool step, the spec card (stated vs assumed, how users became requests/s), the r
 chart (no mode bar over the metric switch), a restated value (the plan again, with its card), one rounding of
 each figure across table and what-if, edit a spec
 value on the card and see the plan change, reload and continue the conversation, and a real local deployment:
-the approval card (summary once, nothing about clusters), still pending after a reload, approved, applied,
+the approval card (summary once, nothing about clusters), still pending after a reload, approved (the connection
+dropped while it deploys), applied,
 validated with the load test's progress streamed, and settled after another reload. Screenshots of each
 screen are written to test-artifacts/ui/ for review. Deselect with ``-m "not browser"``; CI runs it.
 """
@@ -186,6 +187,31 @@ def _reopen(page, server, title: str) -> None:
     page.locator("a[href*='/thread/']", has_text=title).first.click()
 
 
+def _droppable_sockets(page) -> list:
+    """Pass the page's websockets through playwright, so that a test can drop them (``_drop_connection``)."""
+    sockets: list = []
+
+    def through(ws) -> None:
+        sockets.append((ws, ws.connect_to_server()))
+
+    page.route_web_socket(re.compile(r"socket\.io"), through)
+    return sockets
+
+
+def _drop_connection(page, sockets: list) -> None:
+    """The connection drops, as a laptop's Wi-Fi does: both ends of the socket close, the client reconnects, and
+    Chainlit ends the chat session (on_chat_end) and restores it on the new socket."""
+    assert sockets, "no websocket passed through the route"
+    for to_page, to_server in sockets:
+        to_server.close()
+        to_page.close()
+    sockets.clear()
+    deadline = time.time() + TURN_S / 1000
+    while not sockets and time.time() < deadline:  # the client's reconnection
+        page.wait_for_timeout(200)
+    assert sockets, "the client did not reconnect"
+
+
 def _cells(row) -> list[str]:
     return [c.strip() for c in row.locator("td").all_inner_texts()]
 
@@ -320,10 +346,12 @@ def test_deploy_approval_survives_a_reload_then_applies_and_validates(browser, s
     card.scroll_into_view_if_needed()
     _shot(page, "11-approval")
 
+    sockets = _droppable_sockets(page)
     _reopen(page, server, "Code completion")  # the interrupt is in the checkpoint: the same buttons again
     approve.wait_for()
     _shot(page, "12-approval-after-reopen")
     approve.click()
+    _drop_connection(page, sockets)  # the card that was clicked shows the decision, whatever the socket went through
     page.get_by_text("Approved.").first.wait_for()
     page.get_by_text(re.compile(r"Deployed option 1", re.I)).first.wait_for()
     page.get_by_text(re.compile(r"Validation (passed|failed|load not reached)", re.I)).first.wait_for(timeout=TURN_S)
