@@ -32,6 +32,7 @@ from agent.offline import vocabulary as V
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS, STEADY
 from agent.offline.word_facts import summary_kind as _summary_kind
 from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
+from agent.wording import FIELD_NAMES, value_text
 from knowledge.domain.enums import UseCase
 
 DESCRIPTION_CHARS = 300
@@ -295,14 +296,34 @@ def whatif_request(f: Facts, problems: list[str]) -> WhatIfRequest | None:
 
 
 def _label(changes: dict[str, Any]) -> str:
+    """The what-if row's name in the user's words: 'p95 ITL 80 ms', 'traffic x2', 'latency targets x2', 'no budget'
+    (never a field's identifier)."""
+    items = dict(changes)
     parts = []
-    for name, value in changes.items():
-        if isinstance(value, str) and value.endswith("x") and value[:-1].replace(".", "", 1).isdigit():
-            parts.append(f"{name} x{value[:-1]}")
+    scaled = {items.get(f) for f in LATENCY_FIELDS}
+    if len(scaled) == 1 and _is_factor(next(iter(scaled))):  # every latency target scaled alike: one phrase
+        parts.append(f"latency targets x{next(iter(scaled))[:-1]}")
+        for f in LATENCY_FIELDS:
+            items.pop(f)
+    for name, value in items.items():
+        title = _LABEL_NAMES.get(name) or FIELD_NAMES.get(name, name.replace("_", " "))
+        if _is_factor(value):
+            parts.append(f"{title} x{value[:-1]}")
         elif isinstance(value, list):
-            parts.append(f"{name} {'/'.join(v.split('/')[-1] for v in value) or 'any'}")
+            parts.append(f"{title} {'/'.join(str(v).split('/')[-1] for v in value) or 'any'}")
         elif value is None:
-            parts.append(f"no {name}")
+            parts.append(f"no {title}")
+        elif name in FIELD_NAMES:
+            parts.append(f"{title} {value_text(name, value, unit=name != 'max_gpus')}")
         else:
-            parts.append(f"{name} {value:g}" if isinstance(value, float) else f"{name} {value}")
+            parts.append(f"{title} {value:g}" if isinstance(value, float) else f"{title} {value}")
     return ", ".join(parts)[:120]
+
+
+# Shorter than wording.FIELD_NAMES where a table row's name must stay short.
+_LABEL_NAMES = {"ttft_p95_ms": "p95 TTFT", "itl_p95_ms": "p95 ITL", "e2e_p95_ms": "p95 E2E", "gpu": "GPU",
+                "budget_monthly_usd": "budget"}
+
+
+def _is_factor(value: Any) -> bool:
+    return isinstance(value, str) and value.endswith("x") and value[:-1].replace(".", "", 1).isdigit()
