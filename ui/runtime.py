@@ -6,9 +6,12 @@ translations, ``public/`` custom elements) and the JWT secret from the environme
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import secrets
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +59,26 @@ def prepare_environment() -> None:
         logging.getLogger("chainlit").setLevel(logging.WARNING)
     if not os.environ.get("CHAINLIT_AUTH_SECRET"):
         os.environ["CHAINLIT_AUTH_SECRET"] = auth_secret(compass_home())
+
+
+def private_files_directory() -> Path:
+    """Give this process's Chainlit server a folder of its own for session files; call after importing it.
+
+    Chainlit keeps every session's files under ``<app root>/.files`` and deletes that whole folder when its server
+    stops. Two servers on one checkout (``compass serve`` beside ``compass ui``, two workers, the test suite) share
+    the app root, so one stopping deleted the folder under the other's live sessions, whose next element (an approval
+    card settled after a deployment) then failed with FileNotFoundError. The folder is a temporary one per process;
+    Chainlit still deletes it at shutdown, now only its own. Idempotent.
+    """
+    import chainlit.config
+    import chainlit.server
+
+    folder = chainlit.config.FILES_DIRECTORY
+    if folder.parent == Path(chainlit.config.APP_ROOT):  # still the shared default
+        folder = Path(tempfile.mkdtemp(prefix="compass-ui-files-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # when mounted, Chainlit's shutdown never runs
+        chainlit.config.FILES_DIRECTORY = chainlit.server.FILES_DIRECTORY = folder  # session.py reads the former
+    return folder
 
 
 def install_translations() -> None:

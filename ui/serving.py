@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from ui.runtime import APP_FILE, install_translations, prepare_environment
+from ui.runtime import APP_FILE, install_translations, prepare_environment, private_files_directory
 
 _lock = threading.Lock()
 _mounted_at: str | None = None
@@ -24,6 +24,7 @@ def mount_ui(app, path: str = "/ui") -> None:
 
             install_translations()
             mount_chainlit(app=app, target=str(APP_FILE), path=path)
+            private_files_directory()
             _mounted_at = path
             return
         if path != _mounted_at:
@@ -42,6 +43,7 @@ def run_standalone(host: str, port: int) -> None:
     from chainlit.server import app
 
     install_translations()
+    private_files_directory()
     config.run.host, config.run.port, config.run.headless = host, port, True
     config.run.module_name = str(APP_FILE)
     load_module(config.run.module_name)

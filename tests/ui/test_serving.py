@@ -104,3 +104,21 @@ def test_the_api_alone_does_not_serve_the_ui(kb):
 
     with TestClient(create_app(kb=kb)) as client:
         assert client.get("/ui").status_code == 404 and client.get("/healthz").status_code == 200
+
+
+def test_stopping_one_ui_leaves_the_session_files_of_another(tmp_path):
+    """Chainlit deletes its whole files folder when its server stops; with the default folder (<app root>/.files)
+    shared by every server on the checkout, that took the live sessions' files of another server with it (whose
+    next element then failed). Each process has a folder of its own (ui/runtime.py private_files_directory)."""
+    import shutil
+    import uuid
+
+    other = REPO / ".files" / f"another-server-{uuid.uuid4().hex[:8]}"  # where a second server's session kept files
+    other.mkdir(parents=True)
+    try:
+        proc, _ = _start(tmp_path)
+        proc.terminate()
+        proc.communicate(timeout=30)
+        assert other.is_dir(), "stopping `compass ui` deleted the shared .files folder"
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
