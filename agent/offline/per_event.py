@@ -14,7 +14,9 @@ from agent.offline.numbers import number_text
 
 _ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|~|some|up\s+to|maybe|on\s+average)\s*)?"
 _MAKES = (r"(?:triggers?|makes?|generates?|needs?|produces?|sends?|fires?(?:\s+off)?|creates?|results?\s+in|means|"
-          r"involves?|requires?|kicks?\s+off|spawns?|leads?\s+to|gets?|has|calls?)")
+          r"involves?|requires?|kicks?\s+off|spawns?|leads?\s+to|gets?|has|calls?|"
+          # "each one asks the model for about 5 hints"
+          r"asks?\s+(?:the\s+|our\s+)?(?:model|llm|ai|bot|assistant|it)\s+for)")
 # "each call triggers roughly 10 suggestions", "each one needs 3 LLM calls", "every ticket makes about 4 requests"
 _EACH_MAKES = re.compile(rf"\b(?:each|every|per)\s+(?:one|\x01\d+\x02|of\s+them|(?P<ev>[a-z]+))\s+(?:[a-z]+\s+){{0,2}}?{_MAKES}\s+"
                          rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)")
@@ -28,7 +30,8 @@ _RATE_FIELDS = ("rps", "peak_rps")
 # what an event makes that is a request to the model ("10 suggestions", "3 LLM calls"); "2 GPUs", "5 pages" are not
 _REQUESTS = re.compile(r"(?:suggestions?|requests?|calls?|queries|query|prompts?|completions?|messages?|generations?|"
                        r"inferences?|replies|reply|answers?|summaries|summary|lookups?|questions?|turns?|classifications?|"
-                       r"translations?|drafts?|responses?|invocations?)$")
+                       r"translations?|drafts?|responses?|invocations?|hints?|tips?|recommendations?|proposals?|"
+                       r"nudges?)$")
 
 
 def _stem(word: str) -> str:

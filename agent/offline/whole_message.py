@@ -27,6 +27,7 @@ from agent.offline.per_event import per_event_rate
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.people import USER_NOUNS
 from agent.offline.text import trim
+from agent.offline.unperiodic import count_without_period
 from agent.offline.windows import ITEMS
 from agent.offline import vocabulary as V
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS, STEADY
@@ -36,6 +37,8 @@ from agent.wording import FIELD_NAMES, value_text
 from knowledge.domain.enums import UseCase
 
 DESCRIPTION_CHARS = 300
+# the fields a count of traffic sets: a message that set one used its counts
+TRAFFIC_FIELDS = {"users", "concurrent_users", "rps", "peak_rps", "window_requests", "window_hours"}
 # a count said of "them" alone, and what "them" can be: the work items the need was described by, done overnight
 _OF_THEM = re.compile(r"^\W*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+)?\d[\d,.]*\s*k?\s+of\s+them\W*$")
 _ITEMS_SAID = re.compile(rf"\b(?:{ITEMS}|[a-z][a-z-]+[^s\W]s)\b")  # "emails", "letters": a plural of things
@@ -65,6 +68,7 @@ class WholeMessage:
         self._named_field_corrected(own, updates)
         org_size_not_users(own, updates, self.facts.notes)
         self._items_of_them(own, updates)
+        self._count_without_period(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
         intents: list[Intent] = []
@@ -88,6 +92,15 @@ class WholeMessage:
                            inferred={k: v for k, v in self.inferred.items() if k in updates},
                            notes={k: v for k, v in self.facts.notes.items() if k in updates},
                            remarks=list(self.facts.remarks))
+
+    def _count_without_period(self, own: str, updates: dict[str, Any]) -> None:
+        """'About 3000 calls, each triggers 10 suggestions': a count of events with no period is no rate; say so
+        (unperiodic.py) when the message told something else and no figure of the traffic came from it."""
+        if not updates or TRAFFIC_FIELDS & updates.keys():
+            return
+        remark = count_without_period(own)
+        if remark and remark not in self.facts.remarks:
+            self.facts.remarks.append(remark)
 
     def _steady(self, own: str, updates: dict[str, Any]) -> None:
         """'12 requests per second steady', 'traffic is flat': no peak above the average, so the peak is the average
