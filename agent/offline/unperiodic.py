@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.numbers import number_text
+
 _NUMBER = r"(?<![\w.,$€£])(?:\d{1,3}(?:[,.\s]\d{3})+|\d+(?:\.\d+)?\s*[kK]?)(?![\d%])"
 _EVENTS = (r"(?:phone\s+|support\s+|customer\s+|inbound\s+|incoming\s+)?(?:calls|tickets|requests|queries|questions|emails|"
            r"e-mails|messages|chats|conversations|claims|orders|sessions|suggestions|completions|lookups|searches)")
@@ -30,15 +32,6 @@ _SENTENCE = re.compile(r"[^.;!?\n]+(?:[.;!?\n]|$)")
 MIN_COUNT = 100  # fewer is a handful of events ("12 requests from legal"), not a volume to size for
 
 
-def _value(number: str) -> float:
-    digits = re.sub(r"[,.\s](?=\d{3}\b)", "", number.strip().lower())
-    scale = 1000 if digits.endswith("k") else 1
-    try:
-        return float(digits.rstrip("k").strip()) * scale
-    except ValueError:
-        return 0.0
-
-
 def count_without_period(text: str) -> str | None:
     """The remark for the first count of events in ``text`` said with no period in its sentence, else None."""
     for sentence in _SENTENCE.findall(text):
@@ -50,3 +43,9 @@ def count_without_period(text: str) -> str | None:
         return (f"You said \"{said}\" but not over what time, so I could not use it: a day's and an hour's count are "
                 f"24x apart. Say e.g. \"{example} a day\" (or an hour) and I will size the rate from it.")
     return None
+
+
+def _value(said: str) -> float:
+    """'3,000', '40k', '12.500' as the reader reads numbers (numbers.py)."""
+    values = number_text(said.lower()).values
+    return values[0] if values else 0.0
