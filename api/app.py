@@ -20,6 +20,7 @@ from api.unicode_check import RejectInvalidText
 from api.settings import ApiSettings
 from knowledge.base import KnowledgeBase, open_knowledge_base
 from knowledge.settings import KnowledgeSettings
+from knowledge.store.embedded import EmbeddedServer
 from tools.planner import warm_start
 
 VERSION = "0.1.0"
@@ -123,9 +124,26 @@ def exit_cleanly_on_sigterm() -> None:
 
 
 def worker_app() -> FastAPI:
-    """The app of one ``compass api --workers N`` worker process (uvicorn calls this in each of them)."""
+    """The app of one ``compass api --workers N`` worker process (uvicorn calls this in each of them).
+
+    SIGTERM is left to uvicorn here: it loads the app after installing its own graceful handler, so replacing that
+    handler made the signal raise SystemExit wherever the worker was (mid-import, mid-request); such a worker could
+    hang and the supervisor wait for it for ever. After a graceful shutdown uvicorn ends the worker with the
+    signal's default action, which skips exit handlers: the lifespan gives up the worker's place in the embedded
+    database instead (the last user out stops it)."""
     from knowledge.logs import configure_logging
 
     configure_logging("INFO")
-    exit_cleanly_on_sigterm()
-    return create_app()
+    app = create_app()
+    serve = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan_then_release(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with serve(app):
+                yield
+        finally:
+            EmbeddedServer.release_all()
+
+    app.router.lifespan_context = lifespan_then_release
+    return app
