@@ -228,6 +228,20 @@ _SAID_WRONG = re.compile(r"\b(?:not|instead\s+of|rather\s+than)\s+(?:the\s+|a\s+
                          r"those\s+)?(?:original\s+|old\s+|earlier\s+|previous\s+|initial\s+)?$")
 
 
+# what the team pays today (a hosted API's bill) is where it stands, not the ceiling for self-hosting: "right now we pay
+# OpenAI roughly $22k a month", "our current Anthropic bill is around $9k/month", "we're spending $4k a month today on"
+_SPENT_TODAY = re.compile(
+    r"\b(?:(?:current|existing|present|today'?s)\s+(?:[a-z]+\s+){0,2}?(?:bill|spend|spending|invoice|costs?|run[\s-]rate)|"
+    r"(?:right\s+now|currently|today|at\s+the\s+moment|these\s+days|at\s+present)\s*,?\s*(?:we|i)\s+(?:pay|spend|are\s+"
+    r"(?:paying|spending)|get\s+billed)|(?:we|i)\s+(?:currently\s+)?(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)"
+    r"\s+(?:[a-z]+\s+){0,3}?(?:right\s+now|currently|today|at\s+the\s+moment|now))\b[^\x02.;!?]*$")
+
+
+# a number in brackets right after an amount restates it: "₹6,00,000 (6 lakh)", "$120k (i.e. 10k a month)" is read once
+_RESTATED = re.compile(r"\x02\s*(?:[a-z$€£₹¥]{1,4}\.?\s*)?\(\s*(?:i\.?\s?e\.?,?|=|about|approx\w*\.?|~|so|that'?s|or)?\s*"
+                       r"(?:[$€£₹¥]|[a-z]{2,3}\s)?\s*$")
+
+
 def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if any(d.group(1) not in _DOLLARS_READ for d in _LETTERS_DOLLAR.finditer(m.group(0))):
         return []  # "budget NZ$ 12,000": another currency's dollars, not in the rate table
@@ -235,6 +249,10 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if m.lastindex and _NEGATED_LEAD.search(p.text[m.start():m.start(m.lastindex)]):
         return []
     if _SAID_WRONG.search(p.before(m.start(), 40)):
+        return []
+    if _RESTATED.search(p.said_before(m.start(m.lastindex or 1) - 1)):  # the placeholder starts a character earlier
+        return []  # "₹6,00,000 (6 lakh)": the amount said again in other words, already read
+    if _SPENT_TODAY.search(p.before(m.start(), 80)) and not _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
         return []
     after = p.after(m.end())
     if _NOT_A_BUDGET.match(after):

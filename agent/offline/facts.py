@@ -19,7 +19,7 @@ from agent.offline.commands import OPTION_LIST, ORDINAL
 from agent.offline.budgets import DERIVED_PARTS
 from agent.offline.fact_sheet import Facts
 from agent.offline.instances import expand_instances
-from agent.offline.lengths import TOKEN_VOLUME_FIELDS
+from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.lengths import vague_pages
@@ -110,7 +110,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
 
 
 def _quantity(q: Quantity, f: Facts) -> None:
-    if q.field in DERIVED_PARTS or q.field in TOKEN_VOLUME_FIELDS.values():  # a budget once another figure of the message is known (whole_message.py)
+    if q.field in DERIVED_PARTS or q.field in TOKEN_VOLUME_FIELDS.values() or q.field == TOKENS_PER_S:  # a budget once another figure of the message is known (whole_message.py)
         f.derived_parts[q.field] = (q.value, q.phrase)
         f.consume(q.phrase)
         return

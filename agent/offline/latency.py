@@ -121,7 +121,7 @@ def _latency_kw(p: Pass, m: re.Match) -> list[tuple[str, float]]:
     # Without a unit: ITL is always ms; small TTFT/E2E numbers are seconds ("e2e 5").
     ms = value if field == "itl_p95_ms" or value >= 10 else value * 1000
     if _REPLACED.search(m.group(0)):  # "ITL could be 80 ms instead of 40": the old value, its field known, no value
-        p.negated.append(Quantity(field, sig(ms, 6), m.group(0), m.start(), m.end()))
+        p.negated.append(Quantity(field, sig(ms, 6), m.group(0), *p.span_said(m)))
         return []
     return [(field, sig(ms, 6))]
 

@@ -77,15 +77,26 @@ _RESTATED = re.compile(r"\s*[(\[/=,~≈-]*\s*(?:i\.?e\.?|that'?s|about|approx\w*
 _SIDE = r"(?:(?P<s{0}>input|prompt|output|completion|generated|response)\s+)?"
 _TOKEN_VOLUME = re.compile(
     rf"{NUM}\s*{_SIDE.format(1)}tokens?\s*(?:(?:and|,|/|\+|plus)\s*{NUM}\s*{_SIDE.format(2)}tokens?\s*)?"
-    r"(?:(?:/|per|an?|each|every|in\s+(?:a|the\s+last)|last|this|over\s+the\s+(?:last|past))\s*(?P<period>month|mo|week|day|hour)\b|"
-    r"(?P<adverb>monthly|weekly|daily|hourly)\b)")
+    r"(?:(?:/|per|an?|each|every|in\s+(?:a|the\s+last)|last|this|over\s+the\s+(?:last|past))\s*"
+    r"(?P<period>month|mo|week|day|hour|minute|min)\b|(?P<adverb>monthly|weekly|daily|hourly)\b)|"
+    # a hosted API's tokens per minute: "about 120k TPM"
+    rf"{NUM}\s*(?P<tpm>tpm)\b")
 TOKEN_VOLUME_FIELDS = {"prompt_tokens": "prompt_tokens_per_s", "output_tokens": "output_tokens_per_s"}
+# tokens a period with no side named: what a hosted API meters, prompts and outputs together ("120k tokens per
+# minute"); divided by a request's prompt and output it is the request rate (whole_message.py)
+TOKENS_PER_S = "tokens_per_s"
 
 
 def _token_volume(p: Pass, m: re.Match) -> list[tuple[str, float]]:
-    period = m.group("period") or {"monthly": "month", "weekly": "week", "daily": "day", "hourly": "hour"}[m.group("adverb")]
+    period = ("minute" if m.group("tpm") or m.group("period") == "min" else m.group("period") or
+              {"monthly": "month", "weekly": "week", "daily": "day", "hourly": "hour"}[m.group("adverb")])
     seconds = SECONDS_PER[period]
+    if m.group("tpm"):
+        per_s = p.nt.value(m, m.re.groupindex["tpm"] - 1) / seconds
+        return [(TOKENS_PER_S, per_s), (TOKEN_VOLUME_FIELDS["prompt_tokens"], per_s)]
     out = []
+    if m.group("s1") is None and m.group(m.re.groupindex["s1"] + 1) is None:
+        out.append((TOKENS_PER_S, p.nt.value(m, 1) / seconds))
     for value_group, side in ((1, m.group("s1")), (m.re.groupindex["s1"] + 1, m.group("s2"))):
         if m.group(value_group) is None:
             continue

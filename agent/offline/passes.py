@@ -32,11 +32,15 @@ class Pass:
 
     def __init__(self, nt: Numbered, asked: tuple[str, ...], rate_default: str = "rps"):
         self.nt, self.asked, self.text = nt, asked, nt.text
+        # where each character of the blanked text stood in nt.text: quantities keep positions in the sentence as
+        # said, so ones found by different passes can be ordered and the words between them read
+        self._origin = list(range(len(nt.text) + 1))
         self.rate_default = rate_default  # the field a rate said without 'peak' or 'average' updates
         self.found: list[Quantity] = []
         self.negated: list[Quantity] = []  # "not 300 ms": the field a correction is about
         self.notes: dict[str, str] = {}  # field -> how its value was read (a currency conversion)
         self.money_period: str | None = None  # the period of the last amount of money ("$500k a year")
+        self.totals: list[Quantity] = []  # "900 baristas in total": the users only when nothing narrows them
 
     def run(self, pattern: re.Pattern, handle: Callable[[re.Match], list[tuple[str, float]] | None]) -> None:
         spans = []
@@ -48,9 +52,20 @@ class Pass:
             negated = bool(_NEGATED.search(self.text[max(0, m.start() - 20):m.start()]))
             for field, value in got:  # "not 10 dollars": read (so its field is known) but not a value
                 (self.negated if negated else self.found).append(
-                    Quantity(field, value, readable(m.group(0), self.nt), m.start(), m.end()))
+                    Quantity(field, value, readable(m.group(0), self.nt), *self.span_said(m)))
         for start, end in reversed(spans):  # one blank per quantity: no long runs for later patterns
             self.text = self.text[:start] + " " + self.text[end:]
+            self._origin[start:end] = [self._origin[start]]
+
+    def said_before(self, pos: int, width: int = 40) -> str:
+        """The sentence as said (nothing blanked) before ``pos`` of the blanked text."""
+        start = self._origin[pos]
+        return self.nt.text[max(0, start - width):start]
+
+    def span_said(self, m: re.Match) -> tuple[int, int]:
+        """The span in nt.text of a match in the blanked text."""
+        start = self._origin[m.start()]
+        return start, (self._origin[m.end() - 1] + 1 if m.end() > m.start() else start)
 
     def before(self, pos: int, width: int = 60) -> str:
         """Text before ``pos`` in the same sentence, not reaching back past another number."""
@@ -104,7 +119,7 @@ _BARE = re.compile(rf"{NUM}(?!\s*(?:%|x\b|[a-z$€£/]))")
 
 def _corrects(p: Pass, m: re.Match, negated: Quantity) -> list[tuple[str, float]] | None:
     said = re.match(r"[\d.]+", negated.phrase)
-    if not said or not float(said.group(0)) or m.start() < negated.pos:
+    if not said or not float(said.group(0)) or p.span_said(m)[0] < negated.pos:
         return None
     return [(negated.field, sig(p.nt.value(m) * negated.value / float(said.group(0)), 6))]
 

@@ -31,7 +31,27 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"techs?|execs?|mgrs|aes|sdrs?|bdrs?|csms?|pms|ftes?|ics|vets|medics?|cadets?|soldiers?|staffers?|"
               r"farmers?|residents?|homeowners?|jurors?|judges?|clergy|fellows?|graduates?|grads?|alumnae|actives|"
               r"maus|daus|waus|counsel|personnel|police|clergy|staff|handlers?|evaluators?|reviewers?|examiners?|assessors?|"
-              r"fee[\s-]earners?|case\s?workers?|coordinators?|instructors?|lecturers?|buyers?|planners?)")
+              r"fee[\s-]earners?|case\s?workers?|coordinators?|instructors?|lecturers?|buyers?|planners?|"
+              # trades and roles whose names have no agent ending, or one the form below reads only in context
+              # (words that also name machines or software - servers, hosts, controllers, runners - are left out)
+              r"baristas?|cooks?|chefs?|sous[\s-]chefs?|bartenders?|sommeliers?|waiters?|waitress(?:es)?|cashiers?|"
+              r"tellers?|actuar(?:y|ies)|stevedores?|dockers?|longshoremen|seafarers?|mariners?|sailors?|deckhands?|"
+              r"fishermen|miners?|welders?|plumbers?|electricians?|carpenters?|masons?|roofers?|painters?|fitters?|"
+              r"riggers?|mechanics?|machinists?|linemen|linesmen|porters?|couriers?|chauffeurs?|truckers?|"
+              r"pickers?|packers?|loaders?|cleaners?|janitors?|custodians?|caretakers?|housekeepers?|concierges?|"
+              r"receptionists?|nannies|carers?|aides?|orderlies|midwives|doulas?|medics?|emts?|firefighters?|"
+              r"constables?|sergeants?|detectives?|deputies|wardens?|guards?|rangers?|lifeguards?|marshals?|"
+              r"secretar(?:y|ies)|notar(?:y|ies)|bailiffs?|magistrates?|registrars?|coroners?|paralegals?|"
+              r"archivists?|curators?|librarians?|historians?|linguists?|interpreters?|copywriters?|columnists?|"
+              r"photographers?|illustrators?|animators?|artists?|musicians?|actors?|dancers?|coaches|referees?|"
+              r"priests?|nuns?|monks?|rabbis?|imams?|pastors?|chaplains?|diplomats?|surveyors?|estimators?|"
+              r"schedulers?|dispatch(?:ers)?|appraisers?|assessors?|adjusters?|handlers?|underwriters?|quants?|"
+              r"dealers?|bookkeepers?|economists?|statisticians?|pharmacists?|opticians?|dietitians?|psychologists?|"
+              r"psychiatrists?|counsell?ors?|social\s+workers?|barbers?|hairdressers?|stylists?|tailors?|"
+              r"florists?|bakers?|butchers?|farmers?|growers?|gardeners?|landscapers?|vintners?|brewers?|"
+              r"headteachers?|teaching\s+assistants?|postdocs?|undergrads?|freshmen|retirees?|pensioners?|"
+              r"veterans?|donors?|voters?|taxpayers?|commuters?|riders?|cyclists?|motorists?|crewmembers?|"
+              r"flight\s+attendants?|cabin\s+crew|sub-?editors?|signall?ers?|controllers?\s+on\s+duty)")
 # the end of a people noun in the singular: "customer" may qualify a noun after it, "customers" or "people" may not
 SINGULAR_END = (r"(?<!s)(?<!people)(?<!staff)(?<!personnel)(?<!ppl)(?<!crew)(?<!faculty)(?<!police)(?<!clergy)"
                 r"(?<!alumni)(?<!children)(?<!counsel)(?<!folk)")
@@ -133,7 +153,8 @@ _GROUPS_OF = re.compile(
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
     rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
-    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?|"
+    # "10 agents per shift, 2 of them team leads": a part of the group, no count of groups
+    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}(?!\s*of\s+(?:them|us|those|these))\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?|"
     # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"
     rf"{_PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
     rf"{_GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
@@ -142,6 +163,43 @@ _GROUPS_OF = re.compile(
     # or joined by "and": "420 stores and about 12 associates per store"
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s*(?:\(|,|-|:|and\b|with\b)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
     rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:each|apiece|per\s+{_GROUP_NOUN}|in\s+each)\b")
+# people counted per place, the places counted elsewhere in the sentence: "about 25 associates per store would use it,
+# across our 40 stores", "35 planners in each region, and we have 4 regions"; or the places first, the people per
+# place after them: "six kitchens, seven line cooks apiece", "6 desks, 5 sub-editors on each", "4 regions, 35 planners
+# per region" -> the product. The place word must agree ("per store" ... "40 stores"), so "25 agents per shift, 3 of
+# them seniors" is no product.
+_ABOUT = r"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+|approx\w*\s+)?"
+_PER_PLACE = r"(?:per|a|each|every|in\s+each|at\s+each|on\s+each|for\s+each)\s+(?P<per>[a-z]+)"
+_PEOPLE_PER_PLACE = re.compile(
+    rf"(?P<size>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\b[^\x01.;!?]{{0,50}}?\b{_PER_PLACE}\b[^\x01.;!?]{{0,60}}?"
+    rf"(?:across|in|at|over|for|of|times|x|have|run|operate)\s+(?:the\s+|our\s+|all\s+|its\s+|their\s+)?{_ABOUT}"
+    rf"(?P<count>{NUM})\s*(?:[a-z-]+\s+)?(?P<places>[a-z]+)\b|"
+    rf"(?P<count2>{NUM})\s+(?:[a-z-]+\s+)?(?P<places2>[a-z]+s)\b\s*(?:,|;|:|-|–|—|\(|and\b|with\b)\s*{_ABOUT}"
+    rf"(?P<size2>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\s+(?:each|apiece|on\s+each|in\s+each|at\s+each|"
+    rf"(?:per|a|every)\s+(?P<per2>[a-z]+))\b")
+
+
+def _same_place(per: str | None, places: str) -> bool:
+    """'per store' and '40 stores', 'each branch' and 'branches'; no 'per' word ('apiece') agrees with any place that
+    is not people ('six kitchens, seven cooks apiece'), never with a count of people."""
+    if re.fullmatch(rf"{_NOT_PEOPLE}{_PEOPLE_NOUN}", places):  # "floors" has a people ending, but is none
+        return False
+    if per is None:
+        return True
+    stem = per[:-1] if per.endswith("s") else per
+    return places.startswith(stem[:max(3, len(stem) - 1)])
+
+
+def _users_per_place(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    first = m.group("size") is not None
+    per, places = (m.group("per"), m.group("places")) if first else (m.group("per2"), m.group("places2"))
+    if not _same_place(per, places):
+        return None
+    size, count = (m.group("size"), m.group("count")) if first else (m.group("size2"), m.group("count2"))
+    value = p.nt.values[int(size.strip("\x01\x02"))] * p.nt.values[int(count.strip("\x01\x02"))]
+    return [(_users_field(m, p), whole(value))]
+
+
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
 # 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
 _PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
@@ -149,7 +207,7 @@ _PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(
                              # the count in brackets right after the noun: "claims adjusters (about 300)"
                              rf"\b{_PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
                              rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
-_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
+_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
                   r"maybe|nearly|almost|over)?\s*$")
 _COMMA = re.compile(r"\s*,\s*$")
 _USES = re.compile(r"\b(?:use|uses|using)\b")
@@ -263,7 +321,11 @@ _QUALIFIES_INSIDE = re.compile(rf"^{NUM}\s*{USER_NOUNS}\s+{_QUALIFIED_NOUNS}\b")
 
 
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
-    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _TOTAL_IN.search(m.group(0)):
+    if _TOTAL_BEFORE.search(p.before(m.start(), 30)):
+        return []
+    if _TOTAL_IN.search(m.group(0)):  # "about 900 baristas in total": kept aside, used when no part is named
+        p.totals.append(Quantity(_users_field(m, p), whole(p.nt.value(m, group)), readable(m.group(0), p.nt),
+                                 *p.span_said(m)))
         return []
     if _QUALIFIES_NEXT.match(p.text[m.end():m.end() + 30]) or _QUALIFIES_INSIDE.match(m.group(0)):
         return []
@@ -296,6 +358,7 @@ def read_people(p: Pass) -> None:
     """Counts of people with a people noun, and counts said to be at once."""
     nt = p.nt
     p.run(_GROUPS_OF, lambda m: _users_in_groups(p, m))
+    p.run(_PEOPLE_PER_PLACE, lambda m: _users_per_place(p, m))
     p.run(_USERS_UNIT, lambda m: _users(p, m, 1))
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
@@ -303,6 +366,13 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_OF_US, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
           [("concurrent_users", whole(nt.value(m)))])
+
+
+def total_when_alone(p: Pass) -> None:
+    """A head count said to be the whole ("about 900 baristas in total") is the users when the sentence names no
+    part of it that uses the tool ("... in total, 300 of them on the tills")."""
+    if p.totals and not any(q.field in ("users", "concurrent_users") for q in p.found):
+        p.found.append(p.totals[0])
 
 
 def read_people_keywords(p: Pass) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 from agent.offline.fact_sheet import Facts
 from agent.offline.numbers import number_text
 
-_ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|~|some|up\s+to|maybe|on\s+average)\s*)?"
+_ABOUT = (r"(?:(?:about|around|roughly|approximately|approx\.?|~|some|up\s+to|maybe|on\s+average|exactly|precisely|"
+          r"typically|usually|normally|at\s+least|at\s+most)\s*)?")
 _MAKES = (r"(?:triggers?|makes?|generates?|needs?|produces?|sends?|fires?(?:\s+off)?|creates?|results?\s+in|means|"
           r"involves?|requires?|kicks?\s+off|spawns?|leads?\s+to|gets?|has|calls?|"
           # "each one asks the model for about 5 hints"
@@ -38,16 +39,19 @@ def _stem(word: str) -> str:
     return re.sub(r"(?:es|s)$", "", word or "")
 
 
-def _per_event(text: str, event: str) -> tuple[float, str] | None:
-    """(requests per event, what the requests are called) said in ``text`` of events named ``event`` (a plural noun)."""
+def _per_event(text: str, event: str | None) -> tuple[float, str] | None:
+    """(requests per event, what the requests are called) said in ``text`` of events named ``event`` (a plural noun;
+    None when the rate named none: "orders come in ..., about 2,000 a day", the events then named in the text)."""
     nt = number_text(text.lower())
     for pattern in (_EACH_MAKES, _TIMES_EACH):
         for m in pattern.finditer(nt.text):
             groups = {k: v for k, v in m.groupdict().items() if v}
             ev, req = groups.get("ev") or groups.get("ev2"), groups.get("req") or groups.get("req2")
             n = nt.values[int(groups.get("n") or groups["n2"])]
-            if ev and _stem(ev) != _stem(event) or _stem(req) == _stem(event) or not _REQUESTS.match(req) \
-                    or not 1 < n <= 1000:
+            if event is None and not (ev and re.search(rf"\b{re.escape(_stem(ev))}e?s\b", nt.text[:m.start()])):
+                continue
+            if ev and event and _stem(ev) != _stem(event) or _stem(req) == _stem(event or ev) \
+                    or not _REQUESTS.match(req) or not 1 < n <= 1000:
                 continue
             return n, req
     return None
@@ -59,10 +63,10 @@ def per_event_rate(texts: list[str], phrases: dict[str, str], updates: dict[str,
     for name in _RATE_FIELDS:
         phrase = phrases.get(name, "")
         noun = re.match(r"[\d.,]+\s*(?:[a-z-]+\s+)?([a-z]+s)\b", phrase)
-        if name not in updates or noun is None or noun.group(1) in ("requests", "queries", "reqs") \
+        if name not in updates or noun is not None and noun.group(1) in ("requests", "queries", "reqs") \
                 or _APPLIED in notes.get(name, ""):
             continue
-        event = noun.group(1)
+        event = noun.group(1) if noun else None
         found = next((x for t in texts if (x := _per_event(t.replace(phrase, " "), event)) is not None), None)
         if found is None:
             continue

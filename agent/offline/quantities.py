@@ -19,7 +19,9 @@ from agent.offline.latency import (
 from agent.offline.lengths import read_bare_lengths, read_lengths
 from agent.offline.numbers import Numbered
 from agent.offline.passes import Pass, Quantity, read_corrected_value
-from agent.offline.people import add_up_people, daily_of_monthly, daily_of_period, read_people, read_people_keywords
+from agent.offline.people import (
+    add_up_people, daily_of_monthly, daily_of_period, read_people, read_people_keywords, total_when_alone,
+)
 from agent.offline.rates import read_bare_rates, read_rates
 from agent.offline.shares import shares_of_people
 
@@ -45,6 +47,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     read_latency_keywords(p)
     read_bare_lengths(p, lengths_said)
     read_people_keywords(p)
+    total_when_alone(p)
     read_corrected_latency(p)
     read_corrected_value(p)
     add_up_people(p.found, nt.text)

@@ -27,7 +27,9 @@ _RATE_PER = re.compile(
     # a people noun may qualify the items ("3,000 customer emails a day"), but counts no requests itself
     rf"{NUM}\s*(?:(?!{USER_NOUNS}\b(?!{SINGULAR_END}\s+(?!(?:per|an?|each|every)\b)[a-z])|"
     rf"(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|mins?|minutes?)\b)"
-    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD}")
+    rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+|"
+    # a count over the last period is a rate too: "2.6 million requests last month", "in the past week 12k tickets"
+    rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+){_PERIOD}")
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")
 # more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
@@ -56,7 +58,7 @@ PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?
                          rf"peak)\s+(?:hour|minute|day|week|month|time|moment|period|stretch|season)s?\b")
 # the rare busy occasion a rate is said of, named before it ("Black Friday we hit 50 requests per second", "on launch
 # day we saw 40 rps"): that rate is the peak, the rest of the year being quieter
-_OCCASION_BEFORE = re.compile(r"\b(?:black\s+friday|cyber\s+monday|christmas|holiday\s+season|launch\s+day|"
+OCCASION_BEFORE = re.compile(r"\b(?:black\s+friday|cyber\s+monday|christmas|holiday\s+season|launch\s+day|"
                               r"tax\s+season|open\s+enrol+ment|exam\s+(?:week|season)|(?:month|quarter|year)[\s-]end|"
                               r"peak\s+season|prime\s+day|singles'?\s+day|boxing\s+day|super\s+bowl)\b[^.;!?]*$")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
@@ -171,7 +173,7 @@ def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
         field = "rps"
     elif _AVERAGE_AFTER.match(after):
         field = "rps"
-    elif _OCCASION_BEFORE.search(before) and not AVERAGE.search(before):
+    elif OCCASION_BEFORE.search(before) and not AVERAGE.search(before):
         field = "peak_rps"
     else:
         peak = max((h.end() for h in PEAK.finditer(before)), default=-1)
@@ -238,7 +240,7 @@ def _rate_per(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return [("users", whole(p.nt.value(m)))]
     if _MONEY_BEFORE.search(re.split(r"[,;]", p.before(m.start(), 40))[-1]):
         return None  # "budget: 10k/month" is money, read by the budget keyword pass ("budget $5k, 4 req/s" is not)
-    if (m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every)", m.group(0))
+    if (m.group(2) in ("month", "mo") and not re.search(r"[a-z]{3,}\s*(?:/|per|an?|each|every|(?:the\s+)?(?:last|past|previous))\b", m.group(0))
             and not _ITEMS_JUST_BEFORE.search(p.before(m.start(), 40))):
         # "3.2k/mo" with no requests named: money (the budget passes read it); "marketing emails - about 2 million
         # a month" counts the items named just before

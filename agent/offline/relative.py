@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from agent.offline.numbers import FRACTIONS, NUM, Numbered
 from agent.offline.passes import readable
-from agent.offline.rates import AVERAGE, PEAK, PEAK_AFTER
+from agent.offline.rates import AVERAGE, OCCASION_BEFORE, PEAK, PEAK_AFTER
 from agent.offline.scaling import MULT_WORDS
 
 # "3x that", "three times the average", "a third of that", "half the peak": a rate said relative to the other one
@@ -74,7 +74,8 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
             field = "rps"
         elif ref and PEAK.search(own) and not AVERAGE.search(own):
             field = "peak_rps"
-        elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]):
+        elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]) or OCCASION_BEFORE.search(own):
+            # "Black Friday is 10x that": the rare busy occasion's rate is the peak
             field = "peak_rps"
         elif AVERAGE.search(clause):
             field = "rps"

@@ -13,7 +13,7 @@ from agent.offline.people import CONCURRENT, USER_NOUNS
 # moment", "around 1,000 employees but only ~10% use it daily", "a quarter of our 8,000 employees", "of our 8,000
 # employees, about a third will get access", "one in five of our 3,000 staff" -> the share of the count (concurrent
 # when said so). The share is a percent, a fraction word ("half", "two thirds") or "N in M".
-_SHARE = (rf"(?:(?P<pct>{NUM})\s*(?:%|percent\b|per\s+cent\b)|(?:(?P<count>a|one|{NUM})\s+)?(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)|"
+_SHARE = (rf"(?:(?P<pct>{NUM})\s*(?:%|percent\b|per\s+cent\b)|(?:(?P<count>a|one|{NUM})(?:\s+|\s*-\s*))?(?P<frac>half|halves|thirds?|quarters?|fifths?|tenths?)|"
           rf"(?P<one>{NUM})\s*(?:\s(?:in|out\s+of)\s|/)\s*(?P<every>{NUM}))")
 _SHARE_OF = re.compile(rf"{_SHARE}\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?(?P<base>{NUM})")
 _SHARE_AFTER = re.compile(rf"(?:of\s+(?:them|those|which|these|whom)\s*,?\s*)?(?:maybe\s+|about\s+|around\s+|roughly\s+|"

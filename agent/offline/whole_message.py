@@ -19,7 +19,7 @@ from agent.offline.budgets import PER_HEAD, PER_REQUEST, SAVING
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
-from agent.offline.lengths import TOKEN_VOLUME_FIELDS
+from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked
@@ -127,6 +127,7 @@ class WholeMessage:
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
         self._derived_parts(f)
+        self._rate_from_volume(f)
         self._lengths_from_volume(f)
         out = checked(f.values, f.phrases, f.problems)
         for keep, drop in _LIST_FIELDS:
@@ -199,6 +200,22 @@ class WholeMessage:
             f.put("budget_monthly_usd", round(each * monthly, 2), phrase)
             f.notes["budget_monthly_usd"] = (f"{monthly:,.0f} requests a month x ${each:,.4g} each = "
                                              f"${each * monthly:,.0f}")
+
+    def _rate_from_volume(self, f: Facts) -> None:
+        """Tokens a period, prompts and outputs together, over the tokens of one request: "about 120k tokens per
+        minute; a typical call is ~1,000 prompt tokens and ~200 completion tokens" is 100 calls a minute. Only with
+        no rate said and both lengths known (a length alone would count the other side's tokens as requests)."""
+        prompt, output = self._said(f, "prompt_tokens"), self._said(f, "output_tokens")
+        if TOKENS_PER_S not in f.derived_parts or self._said(f, "rps") or not (prompt and output):
+            return
+        per_s, phrase = f.derived_parts[TOKENS_PER_S]
+        rps = round(per_s / (prompt + output), 4)
+        if rps <= 0:
+            return
+        f.put("rps", rps, phrase)
+        minute = SECONDS_PER["minute"]
+        f.notes["rps"] = (f"{float(f'{per_s * minute:.3g}'):,.0f} tokens a minute / ({prompt:,.0f} + {output:,.0f}) "
+                          f"tokens a request = {rps * minute:,.4g} requests a minute")
 
     def _lengths_from_volume(self, f: Facts) -> None:
         """Tokens over a period divided by the requests of the same period: "150M input tokens last month" at 6,000
