@@ -242,6 +242,13 @@ _RESTATED = re.compile(r"\x02\s*(?:[a-z$€£₹¥]{1,4}\.?\s*)?\(\s*(?:i\.?\s?e
                        r"(?:[$€£₹¥]|[a-z]{2,3}\s)?\s*$")
 
 
+# an amount that sizes a whole programme or a one-off spend, said with no period, is no monthly budget: "this sits
+# inside a 2,5 million euro digitalisation programme, but that's capex", "a $3M one-off investment"
+_WHOLE_SPEND = re.compile(r"^\s*(?:(?!(?:for|of|on|in|to|per|this|that|the|our|a|an|is|was|across|over)\b)[a-z-]+\s+){0,3}?(?:programmes?|programs?|projects?|initiatives?|transformations?|"
+                          r"investments?|grants?|capex|one[\s-](?:off|time)|upfront|up-front)\b(?!\s+budget)|"
+                          r"^[^.;!?\x01]*\bcapex\b")
+
+
 def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if any(d.group(1) not in _DOLLARS_READ for d in _LETTERS_DOLLAR.finditer(m.group(0))):
         return []  # "budget NZ$ 12,000": another currency's dollars, not in the rate table
@@ -260,6 +267,8 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _prices_something_else(p, m):
         return []
     period = _PERIOD_AFTER.match(after)
+    if period is None and not _PERIOD_BEFORE.search(p.before(m.start())) and _WHOLE_SPEND.search(p.after(m.end(), 80)):
+        return []
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
         unit = before.group(1)

@@ -148,7 +148,7 @@ ADOPT = re.compile(r"\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+(?:t
                    r"(?:that|it|this)\b|\bdo\s+that\s+instead\b")
 DONT_KNOW_KEYS = ("know", "dunno", "idea", "clue", "sure", "pick", "choose", "decide", "tell", "call", "up to",
                   "whatever", "default", "hard", "say", "preference", "matter", "care", "decided", "figured", "tbd",
-                  "skip", "pass", "idk", "dk", "fine", "assume")
+                  "skip", "pass", "idk", "dk", "fine", "assume", "number", "figure", "estimate", "yet")
 
 
 def has_any(text: str, keys: tuple[str, ...]) -> bool:
@@ -182,7 +182,10 @@ DONT_KNOW = re.compile(
     r"defaults?\b|\bhard\s+to\s+say\b|\bcan'?t\s+say\b|\bno\s+preference\b|\bdoesn'?t\s+matter\b|"
     r"\bdon'?t\s+care\b|\bhaven'?t\s+(?:decided|figured)\b|\btbd\b|\bnot\s+decided\b|\bskip\s+(?:this|that|it)\b|"
     r"^\W*(?:skip|pass|whatever|idk|dk|no\s+clue)\W*$|\bany\s+is\s+fine\b|\beither\s+is\s+fine\b|"
-    r"\btypical\s+(?:is|values?\s+(?:are|is))\s+fine\b|\bassume\s+(?:something|whatever)\b")
+    r"\btypical\s+(?:is|values?\s+(?:are|is))\s+fine\b|\bassume\s+(?:something|whatever)\b|"
+    # a figure the user does not have: "I don't have a budget number yet", "we don't have an estimate for the peak"
+    r"\b(?:don'?t|do\s+not|dont)\s+(?:have|know)\s+(?:a|an|any|the)\s+(?:[\w-]+\s+){0,2}?(?:numbers?|figures?|estimates?)\b|"
+    r"\b(?:don'?t|do\s+not|dont)\s+have\s+(?:a|an|any)\s+[\w-]+(?:\s+[\w-]+)?\s+yet\b")
 # Which fields a "don't know" clause is about when it names them ("not sure about the budget").
 FIELD_WORDS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, re.compile(p)) for f, p in (
     (("budget_monthly_usd",), r"\b(?:budget|spend|cost|money|price)\b"),

@@ -66,14 +66,17 @@ _QUALIFIED_NOUNS = (r"(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stori
                     r"segments?|personas?|profiles?|journeys?|research|names?|ids?|counts?|workshops?|chats?|"
                     r"conversations?|documents?|docs|letters?|orders?|claims?|cases?|contracts?|invoices?|"
                     r"reports?|stud(?:y|ies)|polls?|census|numbers|figures|statistics|stats|cohorts?)")
-_PEOPLE_AS_MODIFIER = (rf"(?!\s+{_QUALIFIED_NOUNS}\b)"
+# ... unless the word is a verb the people do: "9,000 customers chat with it each day"
+_QUALIFIED_AFTER = (rf"\s+{_QUALIFIED_NOUNS}\b(?:(?<!\bchat)(?<!\bcall)(?<!\bmessage)(?<!\bquery)(?<!\bemail)|"
+                    r"(?!\s+(?:with|to|it|us|about|in)\b))")
+_PEOPLE_AS_MODIFIER = (rf"(?!{_QUALIFIED_AFTER})"
                        # or any plural noun after the people noun in the singular ("2,000 patient notes", "500 student
                        # essays"); the ones that still count people ("user seats", "staff members") excepted
                        rf"(?!{SINGULAR_END}\s+(?!{USER_NOUNS}\b|seats\b|licen[cs]es\b|logins\b|accounts\b|{_NOT_A_NOUN})"
                        r"[a-z][a-z-]+s\b)")
 # a people noun may be the head of a compound written as one word ("25 copywriters", "40 caseworkers")
 _USERS_UNIT = re.compile(rf"{NUM}\s*-?\s*\+?\s*(?:or\s+so\s+|-?ish\s+)?(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+(?:and|&)\s+)?"  # "180 engine and gameplay programmers"
-                         rf"(?:{_NOT_BETWEEN}[a-z][a-z-]*\s+){{0,2}}?"
+                         rf"(?:{_NOT_BETWEEN}[a-z][a-z+#/-]*\s+){{0,2}}?"  # "950 embedded C/C++ engineers"
                          rf"(?:(?!screw|re(?=members|agents))[a-z]{{2,8}}(?={USER_NOUNS}\b))?{USER_NOUNS}\b"
                          + _PEOPLE_AS_MODIFIER)
 # A people noun not in the list, known by its form (agent nouns: "linesmen", "call handlers", "civil servants"),
@@ -137,6 +140,9 @@ _USERS_KW = re.compile(
     # the number said to be the head count: "sorry, 150 is the number of users", "the 300 was our user count"
     rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+)?(?:the|our|my)\s+(?:number\s+of\s+(?:users|people|"
     rf"employees|staff)|user\s+count|head\s*count|team\s+size|users)\b|"
+    # "2,000 is how many players are chatting with it at the same time" (concurrent: the cue after it, _users_field)
+    rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+)?(?:how\s+many|the\s+number\s+of)\s+"
+    rf"(?:[a-z-]+\s+)?{USER_NOUNS}\b|"
     # a people noun as the subject of its count: "customers are 2,000", "our developers number about 900"
     rf"\b{USER_NOUNS}\s+(?:are|number|total|count|=|:)\s*(?:(?:about|around|roughly|~|approx\w*|maybe|{CORRECTING})\s*)*"
     rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")
@@ -198,6 +204,12 @@ def _users_per_place(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     size, count = (m.group("size"), m.group("count")) if first else (m.group("size2"), m.group("count2"))
     value = p.nt.values[int(size.strip("\x01\x02"))] * p.nt.values[int(count.strip("\x01\x02"))]
     return [(_users_field(m, p), whole(value))]
+
+
+# groups of people with no noun for the people, the group word saying it: "three shifts of 40", "2 teams of 12 each"
+_PEOPLE_GROUPS_BARE = re.compile(rf"{NUM}\s+(?:[a-z-]+\s+)?(?:shifts|teams|squads|crews|cohorts|watches|rotas)\s+of\s+"
+                                 rf"{_ABOUT}{NUM}(?:\s+(?:each|apiece|people|persons|heads))?"
+                                 r"(?!\s*(?:%|(?!(?:in|on|at|from|since|by|and|but|so|now|today|starting|until)\b)[a-z]))")
 
 
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
@@ -316,7 +328,7 @@ _TOTAL_IN = re.compile(rf"\b{TOTAL}\b")
 
 
 # the people noun qualifies the noun after it, and the number dates or counts that: "our 2025 users survey"
-_QUALIFIES_NEXT = re.compile(rf"^\s+{_QUALIFIED_NOUNS}\b")
+_QUALIFIES_NEXT = re.compile(rf"^{_QUALIFIED_AFTER}")
 _QUALIFIES_INSIDE = re.compile(rf"^{NUM}\s*{USER_NOUNS}\s+{_QUALIFIED_NOUNS}\b")  # "our 2024 customer survey says ..."
 
 
@@ -359,6 +371,7 @@ def read_people(p: Pass) -> None:
     nt = p.nt
     p.run(_GROUPS_OF, lambda m: _users_in_groups(p, m))
     p.run(_PEOPLE_PER_PLACE, lambda m: _users_per_place(p, m))
+    p.run(_PEOPLE_GROUPS_BARE, lambda m: _users_in_groups(p, m))
     p.run(_USERS_UNIT, lambda m: _users(p, m, 1))
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))

@@ -63,7 +63,7 @@ _SUBJECTS = (
     ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?|summar(?:y|ies)|drafts?|"
                                  r"generations?|translations?)\b")),
     ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money)\b")),
-    ("max_gpus", re.compile(r"\b(?:gpus?|cards|§+)")),
+    ("max_gpus", re.compile(r"\b(?:gpus?|cards|nodes?|servers?|machines?|boxes|§+)")),  # a fleet's machines scale its GPUs
     ("traffic", re.compile(r"\b(?:traffic|load|requests?|usage|demand|volume|users?|user\s+base|qps|rps|"
                            r"customers|people|employees|scale)\b")),
 )

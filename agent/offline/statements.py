@@ -21,6 +21,7 @@ from agent.offline.merging import targets_only
 from agent.offline.numbers import number_text
 from agent.offline.rates import unit_scale
 from agent.offline.shares import part_of_people, share_of_people
+from agent.offline.time_units import SECONDS_PER
 from agent.offline.whole_message import whatif_request
 from agent.offline.work_items import day_count_of, said_scale
 
@@ -38,9 +39,19 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
                           r"loosen|tighten|relax|bump|raise|increase|cut|reduce|lower|grow|boost|decrease|shrink|trim|"
                           r"add|put|another|more|extra|drop|remove|set|go\s+(?:for|with)|switch|change|move|"
                           r"double|triple|quadruple|halve|too\s+many|typo|meant|should\s+be|must\s+be|"
-                          r"(?:needs?|has|have)\s+to\s+be|want|need)\b")
+                          r"(?:needs?|has|have)\s+to\s+be|want|need)\b|"
+                          # a fact about now: "we only have half the nodes now", "we now have twice the GPUs"
+                          r"\b(?:we|i)\s+(?:now\s+|only\s+|just\s+)*(?:have|got)\b(?=[^.;!?]*\bnow\b)")
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
+# the unit of the rate said before corrected, the number kept: "oops, make that per minute, not per second", "I meant
+# per hour", "that's a day, not a second" -> the rate in the new unit (the old one is per second unless said)
+_PER = r"(?:per|a|an|each|every|/)\s*"
+_UNIT = r"(second|sec|s|minute|min|hour|hr|h|day)\b"
+_RATE_UNIT_FIX = re.compile(
+    rf"^\W*(?:(?:oops|sorry|no|correction|actually|wait|my\s+bad|typo)\W+)*(?:(?:make|making)\s+(?:that|it|this)|"
+    rf"(?:i|we)\s+meant|it\s+(?:is|was|should\s+be)|it'?s|that'?s|that\s+(?:is|was|should\s+be)|should\s+(?:be|read))?"
+    rf"\s*{_PER}{_UNIT}(?:\s*,?\s*(?:and\s+)?not\s+{_PER}{_UNIT})?\W*$")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
 _MORE = re.compile(r"\b(?:more|extra|additional)\b")
 # an increase said with no noun: "what if we had 1000 more?", "and 2k extra?"
@@ -108,6 +119,7 @@ class Statements:
                 _SCALE_ORDER.search(sc.fact) and not _SCALE_HEDGE.search(sc.fact))):
             self._scaled(facts)
         if self.spec is not None:
+            self._rate_unit_fixed(facts, sc.fact)
             self._added(facts, sc.fact)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
@@ -232,6 +244,17 @@ class Statements:
                 current = getattr(self.spec, name, None)
                 if isinstance(current, (int, float)) and not isinstance(current, bool) and name not in facts.values:
                     facts.put(name, float(f"{current * factor:.10g}"), f"{factor:g}x the {name.replace('_', ' ')}")
+
+    def _rate_unit_fixed(self, facts: Facts, text: str) -> None:
+        """'make that per minute, not per second': the rates the user gave, the same numbers in the new unit."""
+        m = _RATE_UNIT_FIX.match(text)
+        if m is None or m.group(1) == (m.group(2) or "second"):
+            return
+        factor = SECONDS_PER[m.group(2) or "second"] / SECONDS_PER[m.group(1)]
+        for name in ("rps", "peak_rps"):
+            current = getattr(self.spec, name, None)
+            if self.spec.stated(name) and isinstance(current, (int, float)) and name not in facts.values:
+                facts.put(name, float(f"{current * factor:.4g}"), f"{current:g} per {m.group(1)}")
 
     def _commands(self, index: int, text: str) -> None:
         found: list[tuple[int, Intent]] = []

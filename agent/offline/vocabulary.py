@@ -41,6 +41,9 @@ _CORPUS = (r"(?:polic(?:y|ies)|guidelines?|procedures?|regulations?|standards?|r
            r"(?:help|support|kb)\s+articles|(?:course|training|learning|reference|teaching)\s+materials?)\b")
 
 # IDEs named by their product (where a completion tool lives)
+# programming languages by name ("go" left out: a common word)
+_PROGRAMMING = (r"(?:cobol|fortran|java|python|c\+\+|c#|javascript|typescript|golang|rust|kotlin|scala|ruby|php|perl|"
+                r"pl/i|pl/sql|rpg|vb\.net|visual\s+basic|delphi|pascal|abap|swift|objective-c|haskell|elixir|clojure)")
 _IDE = (r"(?:vs\s?code|visual\s+studio(?:\s+code)?|jetbrains(?:\s+ides?)?|intellij(?:\s+idea)?|pycharm|webstorm|goland|"
         r"phpstorm|rubymine|clion|rider|android\s+studio|xcode|neovim|cursor\s+ide|eclipse\s+ide)")
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
@@ -140,7 +143,14 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # endpoints and tests"
      r"\bcode[\s-](?:writing|generating|generator|writer)\b|\b(?:python|bash|shell|powershell|javascript|typescript|"
      r"java|golang|rust|kotlin|terraform|sql)\s+(?:scripts?|code|functions?|modules?|programs?|classes|queries)\b|"
-     r"\b(?:generat|writ|build|creat|draft)\w*\s+(?:\w+\s+){0,2}?(?:api\s+)?endpoints\b"),
+     r"\b(?:generat|writ|build|creat|draft)\w*\s+(?:\w+\s+){0,2}?(?:api\s+)?endpoints\b|"
+     # code carried from one programming language to another is code written, not a translation of text: "the model
+     # translates a COBOL program into an equivalent Java class", "port our Fortran routines to C++"
+     rf"\b(?:translat|convert|port|migrat|rewrit|transpil)\w*\b[^.;!?]{{0,80}}?(?<![\w+#]){_PROGRAMMING}(?![\w+#])"
+     rf"[^.;!?]{{0,60}}?\b(?:to|into)\b[^.;!?]{{0,30}}?(?<![\w+#]){_PROGRAMMING}(?![\w+#])|"
+     rf"(?<![\w+#]){_PROGRAMMING}\s+(?:\w+\s+){{0,2}}?(?:programs?|code|codebase|modules?|classes|files?|scripts?|"
+     rf"routines?|jobs?)\b[^.;!?]{{0,80}}?\b(?:translat|convert|port|migrat|rewrit|transpil)\w*\b[^.;!?]{{0,50}}?"
+     rf"\b(?:to|into)\b[^.;!?]{{0,30}}?(?<![\w+#]){_PROGRAMMING}(?![\w+#])"),
     (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|ors?)\b(?!\s+(?:agency|agencies|company|firm|business|"
      r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
@@ -314,7 +324,7 @@ PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
     rf"matters?\s+(?:the\s+)?most|is\s+(?:our|the|my)\s+(?:main|top|first|number\s+one|biggest|#\s?1|no\.?\s?1|"
     rf"single\s+most\s+important)\s+(?:priority|concern|goal|criterion|thing|requirement|factor|metric|ask))",
-    rf"\b(?:optimi[sz]e|prioriti[sz]e|focus|tune|go)\s+(?:\w+\s+)?(?:for|on)\s+(?:the\s+)?(?:best\s+|maximum\s+|"
+    rf"\b(?:optimi[sz]e|prioriti[sz]e|focus|tune|go|pick|choose|select|aim)\s+(?:\w+\s+)?(?:for|on)\s+(?:the\s+)?(?:best\s+|maximum\s+|"
     rf"max\s+|low(?:est)?\s+|high(?:est)?\s+)?{_MEASURE}\b",
     rf"\bprefer\s+(?:it\s+|things\s+)?{_MEASURE}\s+(?:over|to|rather\s+than|instead\s+of)\b",
     # the measure as the object of a verb of ranking ("we prioritise the quality of the writing"), or in a cleft
@@ -330,7 +340,7 @@ PRIORITY_RANKING = _re("|".join((
 
 
 # every ranking construction has one of these words: a sentence without any is not searched (the search is costly)
-RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|prefer|possible|"
+RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|\bpick\b|\bchoose\b|\bselect\b|\baim\b|prefer|possible|"
                   r"care|count|worry|\btop\b|main|biggest|m(?:ost|ore)\s+important|pay|after|value|want|need")
 
 

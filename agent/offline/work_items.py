@@ -37,7 +37,7 @@ def _per_part(nt: Numbered, m: re.Match, window: Window, f: Facts) -> None:
 _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|tokens|words|gpus|cards|nodes|replicas|"
               r"users|shifts|windows|runs|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
               r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
-_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,2}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
+_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,3}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
                     # ("100+ pages each" sizes each item; "2,000 filings each night" counts them per night)
                     r"\b(?!\s*(?:each(?!\s+(?:night|day|evening))|apiece|per\s+(?:item|document|doc|request|file))\b)"
                     r"(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"

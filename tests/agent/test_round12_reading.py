@@ -111,3 +111,80 @@ def test_tokens_per_minute_over_a_requests_tokens_is_the_rate():
 
 def test_tokens_per_minute_without_both_lengths_sets_no_rate():
     assert "rps" not in read("Usage is about 90k tokens per minute.")
+
+
+def read_after(first: str, second: str):
+    """The second message's reading, on the spec the first one stated."""
+    from knowledge.domain.spec import DeploymentSpec
+
+    said = {k: v for k, v in read(first).items() if k != "description"}
+    return parse_strict(second, CATALOG, spec=DeploymentSpec().with_values("stated", **said))
+
+
+@pytest.mark.parametrize("text,priority", [
+    ("Cost is not the concern; a wrong verdict hurts us far more. Pick for correctness.", "quality"),
+    ("Choose for speed, please.", "latency"),
+])
+def test_pick_or_choose_for_a_measure_is_a_priority(text, priority):
+    assert read(text)["priority"] == priority
+
+
+def test_a_cadence_of_something_else_is_no_window():
+    assert "window_hours" not in read("The catalogue is re-synced every 12 hours and about 800 buyers use the tool.")
+    assert read("About 1,200 claims every 6 hours.")["window_hours"] == 6
+
+
+def test_a_count_of_work_items_may_have_three_qualifiers():
+    got = read("Between 11pm and 5am we need about 4,000 quarterly board pack sections condensed.")
+    assert got["window_requests"] == 4000 and got["window_hours"] == 6
+
+
+def test_people_nouns_with_technical_qualifiers():
+    assert read("About 320 senior C# developers would use it daily.")["users"] == 320
+
+
+def test_people_who_chat_with_it_are_users_and_customer_emails_are_not():
+    assert read("Roughly 4,500 shoppers chat with it every day.")["users"] == 4500
+    assert "users" not in read("We get 300 customer emails a day.")
+
+
+def test_groups_of_people_with_the_noun_said_before():
+    assert read("It is for our packers. Two teams of 35 in the morning.")["users"] == 70
+    assert "users" not in read("We run two shifts of 8 hours.")
+
+
+def test_a_fleet_said_to_have_shrunk_now_scales_the_gpus():
+    got = read_after("We own four 8-GPU A100 servers. Internal chatbot for 3,000 staff.",
+                     "Bad news: we only have half the servers now.")
+    assert got.updates["max_gpus"] == 16
+
+
+@pytest.mark.parametrize("second,rps", [
+    ("Sorry, make that per hour, not per second.", 36 / 3600),
+    ("I meant per minute", 36 / 60),
+])
+def test_the_unit_of_a_rate_corrected_keeps_the_number(second, rps):
+    got = read_after("Support chatbot, about 36 requests per second.", second)
+    assert got.updates["rps"] == pytest.approx(rps, rel=0.01)
+
+
+def test_a_count_said_to_be_how_many_at_the_same_time_moves_to_concurrent():
+    got = read_after("Help bot for our game, 5,000 users.",
+                     "Correction: 5,000 is how many gamers are using it at the same time, not daily users.")
+    assert got.updates["concurrent_users"] == 5000 and "users" in got.cleared
+
+
+def test_a_programme_or_capex_amount_is_no_monthly_budget():
+    assert "budget_monthly_usd" not in read("It is part of a $4 million modernisation programme (capex).")
+    assert read("The budget is 20k for this project.")["budget_monthly_usd"] == 20000
+
+
+def test_code_carried_between_programming_languages_is_code_generation():
+    assert read("Our 45 engineers want it to convert legacy Fortran routines into modern C++ code.")["use_case"] == \
+        "code_generation_detailed"
+    assert read("Translate our Python docs into Japanese for 30 writers.")["use_case"] == "translation"
+
+
+def test_a_figure_the_user_does_not_have_is_a_dont_know():
+    assert parse_strict("We don't have a budget figure yet; that's what we hope you can tell us.", CATALOG).dont_know \
+        == ["budget_monthly_usd"]
