@@ -151,7 +151,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      rf"(?<![\w+#]){_PROGRAMMING}\s+(?:\w+\s+){{0,2}}?(?:programs?|code|codebase|modules?|classes|files?|scripts?|"
      rf"routines?|jobs?)\b[^.;!?]{{0,80}}?\b(?:translat|convert|port|migrat|rewrit|transpil)\w*\b[^.;!?]{{0,50}}?"
      rf"\b(?:to|into)\b[^.;!?]{{0,30}}?(?<![\w+#]){_PROGRAMMING}(?![\w+#])"),
-    (UseCase.TRANSLATION, 2, r"\btranslat(?:e|es|ed|ing|ion|ions|ors?)\b(?!\s+(?:agency|agencies|company|firm|business|"
+    # "translators" alone are people who may use any tool ("our 80 translators ask it about the style guide"); a
+    # translator that is the tool has an article or a kind before it ("a translator for support chats", "AI translator")
+    (UseCase.TRANSLATION, 2, r"(?:\btranslat(?:e|es|ed|ing|ion|ions)|\b(?:an?|the|machine|ai|llm|automatic|auto|"
+     r"real[\s-]?time|live|instant|in-app|built-in|document)\s+translators?)\b(?!\s+(?:agency|agencies|company|firm|business|"
      r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
      r"arabic|dutch|english|hindi|russian|polish|turkish)\b"),
@@ -175,7 +178,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
      r"(?<!code[\s-])\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
      r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
-     r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b"),
+     r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b|"
+     # mail made to order for someone: "we generate a personalised first-touch email for each prospect"
+     r"\b(?:generat|compos|personali[sz])\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:letters?|e-?mails?|memos?|"
+     r"announcements?|cover\s+letters?|outreach|mailings?)\b(?!\s+(?:summar|triage|classif|routing))"),
     (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),

@@ -208,7 +208,7 @@ def find_window(low: str) -> Window:
                                            and m.group("unit").startswith("h")):
             continue  # "within 2 minutes" is a latency; "within 5 hours" / "a 90-minute window" are windows
         if not what and not named and m.group(0).strip().startswith("every") \
-                and not re.search(r"\d", re.split(r"[.;!?]", low[max(0, m.start() - 80):m.start()])[-1]):
+                and not re.search(r"\d(?![\d.,]*\s*%)", re.split(r"[;!?]|\.(?!\d)", low[max(0, m.start() - 80):m.start()])[-1]):
             continue  # "documents get re-indexed every 24 hours": a cadence of something else, no count of work in it
         if what == "day" and not m.group("unit").startswith("h"):
             continue
