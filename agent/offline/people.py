@@ -155,8 +155,12 @@ _PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
 # a count of a word the tables do not know, glossed in brackets by a people noun: "1.200 Sachbearbeiter (case
 # workers)", "300 Pflegekräfte (nurses)"
 _USERS_GLOSSED = re.compile(rf"{NUM}\s*\+?\s*[^\W\d_][\w-]*\s*\(\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\s*\)")
+# any plural that is no people, unit or machine may name the groups when people are counted in each ("9 tribes of 11
+# developers", "4 guilds with 30 engineers each")
+_ANY_GROUP = (rf"(?:{_GROUP_NOUN}|(?!{USER_NOUNS}\b|(?:hours|minutes|seconds|days|weeks|months|years|gpus|cards|nodes|"
+              r"servers|machines|instances|replicas|tokens|requests|percent|times|dollars|euros|pounds)\b)[a-z]{3,}s)")
 _GROUPS_OF = re.compile(
-    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{_ANY_GROUP}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
     rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
     # "10 agents per shift, 2 of them team leads": a part of the group, no count of groups
