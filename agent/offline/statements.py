@@ -45,13 +45,14 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
 # the unit of the rate said before corrected, the number kept: "oops, make that per minute, not per second", "I meant
-# per hour", "that's a day, not a second" -> the rate in the new unit (the old one is per second unless said)
+# per hour, not per second" -> the rate in the new unit. The old unit must be said: the spec keeps req/s only, so
+# "I meant per hour" after "300 a minute" cannot tell which number was meant
 _PER = r"(?:per|a|an|each|every|/)\s*"
 _UNIT = r"(second|sec|s|minute|min|hour|hr|h|day)\b"
 _RATE_UNIT_FIX = re.compile(
     rf"^\W*(?:(?:oops|sorry|no|correction|actually|wait|my\s+bad|typo)\W+)*(?:(?:make|making)\s+(?:that|it|this)|"
     rf"(?:i|we)\s+meant|it\s+(?:is|was|should\s+be)|it'?s|that'?s|that\s+(?:is|was|should\s+be)|should\s+(?:be|read))?"
-    rf"\s*{_PER}{_UNIT}(?:\s*,?\s*(?:and\s+)?not\s+{_PER}{_UNIT})?\W*$")
+    rf"\s*{_PER}{_UNIT}\s*,?\s*(?:and\s+)?not\s+{_PER}{_UNIT}\W*$")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
 _MORE = re.compile(r"\b(?:more|extra|additional)\b")
 # an increase said with no noun: "what if we had 1000 more?", "and 2k extra?"
@@ -248,9 +249,9 @@ class Statements:
     def _rate_unit_fixed(self, facts: Facts, text: str) -> None:
         """'make that per minute, not per second': the rates the user gave, the same numbers in the new unit."""
         m = _RATE_UNIT_FIX.match(text)
-        if m is None or m.group(1) == (m.group(2) or "second"):
+        if m is None or SECONDS_PER[m.group(1)] == SECONDS_PER[m.group(2)]:
             return
-        factor = SECONDS_PER[m.group(2) or "second"] / SECONDS_PER[m.group(1)]
+        factor = SECONDS_PER[m.group(2)] / SECONDS_PER[m.group(1)]
         for name in ("rps", "peak_rps"):
             current = getattr(self.spec, name, None)
             if self.spec.stated(name) and isinstance(current, (int, float)) and name not in facts.values:

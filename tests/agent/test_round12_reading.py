@@ -161,11 +161,17 @@ def test_a_fleet_said_to_have_shrunk_now_scales_the_gpus():
 
 @pytest.mark.parametrize("second,rps", [
     ("Sorry, make that per hour, not per second.", 36 / 3600),
-    ("I meant per minute", 36 / 60),
+    ("I meant per minute, not per second", 36 / 60),
 ])
 def test_the_unit_of_a_rate_corrected_keeps_the_number(second, rps):
     got = read_after("Support chatbot, about 36 requests per second.", second)
     assert got.updates["rps"] == pytest.approx(rps, rel=0.01)
+
+
+def test_a_new_unit_without_the_old_one_changes_no_rate():
+    """'I meant per hour' after '300 a minute' (5 req/s): the spec keeps req/s, so which number was meant is unknown."""
+    got = read_after("Support chatbot, about 300 requests a minute.", "I meant per hour")
+    assert "rps" not in got.updates
 
 
 def test_a_count_said_to_be_how_many_at_the_same_time_moves_to_concurrent():
