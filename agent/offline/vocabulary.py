@@ -154,7 +154,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     # "translators" alone are people who may use any tool ("our 80 translators ask it about the style guide"); a
     # translator that is the tool has an article or a kind before it ("a translator for support chats", "AI translator")
     (UseCase.TRANSLATION, 2, r"(?:\btranslat(?:e|es|ed|ing|ion|ions)|\b(?:an?|the|machine|ai|llm|automatic|auto|"
-     r"real[\s-]?time|live|instant|in-app|built-in|document)\s+translators?)\b(?!\s+(?:agency|agencies|company|firm|business|"
+     r"real[\s-]?time|live|instant|in-app|built-in|document)\s+translators?|"
+     # translators' own jargon for machine output they correct: "post-editing", "MTPE", "a machine first draft"
+     r"\bpost[\s-]?edit\w*|\bmtpe\b|\bmachine\s+(?:first\s+)?drafts?)\b(?!\s+(?:agency|agencies|company|firm|business|"
      r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
      r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
      r"arabic|dutch|english|hindi|russian|polish|turkish)\b"),
