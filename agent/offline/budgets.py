@@ -129,6 +129,14 @@ _SAVING_BEFORE = re.compile(r"\b(?:sav(?:e|es|ing|ings\s+of)|cut\s+(?:it|that|th
                             r"reduce\s+(?:it|that|the\s+(?:bill|cost|spend))\s+by|shave\s+off)\s+(?:at\s+least\s+|"
                             r"about\s+|around\s+|roughly\s+|~\s*|some\s+)?[$€£]?\s*$")
 SAVING = "budget_saving_usd"
+TODAYS_BILL = "budget_todays_bill_usd"  # what the team pays a hosted service today, a month
+# today's bill said to be the ceiling: "self-hosting only makes sense if we stay under that", "no more than what we pay"
+BILL_AS_CEILING = re.compile(r"\b(?:stay|stays|keep\s+it|come\s+in|land|be)\s+(?:well\s+)?(?:under|below|within|"
+                             r"beneath)\s+(?:that|this|it|what\s+we\s+(?:pay|spend))|\b(?:no|not)\s+more\s+than\s+"
+                             r"(?:that|this|what\s+we\s+(?:pay|spend))|\b(?:cap|limit)\s+(?:it\s+|the\s+budget\s+)?at\s+"
+                             r"(?:that|what\s+we\s+(?:pay|spend))|\b(?:cheaper|less)\s+than\s+(?:that|this|what\s+we\s+"
+                             r"(?:pay|spend)|today)|\b(?:same|that)\s+(?:is\s+|as\s+)?(?:our\s+|the\s+)?(?:budget|ceiling|"
+                             r"cap|limit)\b")
 # an amount and its period with the currency said after ("around 10 to 12k a month, USD"): money like "$12k a month"
 _CUR_AFTER_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|year|yr|quarter|week)\b\s*,?\s*"
                                r"(?:in\s+)?(?:usd|us\s+dollars|dollars|eur|euros?|gbp|pounds|chf|cad|aud)\b")
@@ -259,8 +267,6 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return []
     if _RESTATED.search(p.said_before(m.start(m.lastindex or 1) - 1)):  # the placeholder starts a character earlier
         return []  # "₹6,00,000 (6 lakh)": the amount said again in other words, already read
-    if _SPENT_TODAY.search(p.before(m.start(), 80)) and not _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
-        return []
     after = p.after(m.end())
     if _NOT_A_BUDGET.match(after):
         return None
@@ -283,12 +289,14 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
     if _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
         return [(SAVING, round(usd, 2))]  # what to save, taken off today's bill (whole_message.py)
+    if _SPENT_TODAY.search(p.before(m.start(), 80)):
+        return [(TODAYS_BILL, round(usd, 2))]  # the ceiling only when the message says so (whole_message.py)
     if note:
         p.notes["budget_monthly_usd"] = note
     return [("budget_monthly_usd", round(usd, 2))]
 
 
-DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING)
+DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL)
 _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 
 # GPUs someone else offered are their proposal, not the fleet: "a sales rep quoted us 8 x H100", "the vendor pitched

@@ -15,7 +15,7 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.budgets import PER_HEAD, PER_REQUEST, SAVING
+from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
@@ -61,6 +61,7 @@ class WholeMessage:
         self._planned_count(updates)
         self._one_i_named(own, updates)
         self._moved_value(own, updates, cleared)
+        self._todays_bill(own, updates)
         gpus_left(own.lower(), updates, self.facts.notes)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
@@ -92,6 +93,22 @@ class WholeMessage:
                            inferred={k: v for k, v in self.inferred.items() if k in updates},
                            notes={k: v for k, v in self.facts.notes.items() if k in updates},
                            remarks=list(self.facts.remarks))
+
+    def _todays_bill(self, own: str, updates: dict[str, Any]) -> None:
+        """What the team pays today ('our current OpenAI bill is ~$4,500/month') is the ceiling when the message says
+        so ('only worth it if we stay under that'), or less a saving said with it (_derived_parts); else it is no
+        budget, and the reply says it was not taken as one."""
+        bill = self.facts.derived_parts.get(TODAYS_BILL)
+        if bill is None or "budget_monthly_usd" in updates:
+            return
+        usd, phrase = bill
+        if BILL_AS_CEILING.search(own.lower()):
+            updates["budget_monthly_usd"] = usd
+            self.facts.phrases["budget_monthly_usd"] = phrase
+            self.facts.notes["budget_monthly_usd"] = f"what you pay today, ${usd:,.0f} a month, as the ceiling"
+        elif "budget_monthly_usd" not in self.dont_know:
+            self.facts.remarks.append(f"I took ${usd:,.0f} a month as what you pay today, not as a budget; say "
+                                      f"\"budget ${usd:,.0f} a month\" if it should be the ceiling.")
 
     def _count_without_period(self, own: str, updates: dict[str, Any]) -> None:
         """'About 3000 calls, each triggers 10 suggestions': a count of events with no period is no rate; say so
@@ -182,7 +199,7 @@ class WholeMessage:
         requests; "save $5k a month" off today's "$20k a month" bill."""
         parts = f.derived_parts
         if SAVING in parts:
-            bill, saving = f.values.get("budget_monthly_usd"), parts[SAVING][0]
+            bill, saving = f.values.get("budget_monthly_usd") or parts.get(TODAYS_BILL, (None,))[0], parts[SAVING][0]
             if isinstance(bill, (int, float)) and bill > saving > 0:
                 f.put("budget_monthly_usd", round(bill - saving, 2), f.phrases.get("budget_monthly_usd", ""))
                 f.notes["budget_monthly_usd"] = f"${bill:,.0f} a month today less the ${saving:,.0f} to save = ${bill - saving:,.0f}"

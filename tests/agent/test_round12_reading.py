@@ -194,3 +194,20 @@ def test_code_carried_between_programming_languages_is_code_generation():
 def test_a_figure_the_user_does_not_have_is_a_dont_know():
     assert parse_strict("We don't have a budget figure yet; that's what we hope you can tell us.", CATALOG).dont_know \
         == ["budget_monthly_usd"]
+
+
+def test_todays_bill_is_the_ceiling_when_the_message_says_so():
+    got = parse_strict("We pay a hosted API about $6,000 a month today. It is only worth it if we stay under that.", CATALOG)
+    assert got.updates["budget_monthly_usd"] == 6000
+
+
+def test_todays_bill_less_a_saving_is_the_budget():
+    got = read("Our existing bill is $30k a month; we need to save at least $10k a month.")
+    assert got["budget_monthly_usd"] == 20000
+
+
+def test_todays_bill_left_out_is_said_back():
+    got = parse_strict("Currently we pay OpenAI around $8k a month for the support bot used by 900 customers a day.",
+                       CATALOG)
+    assert "budget_monthly_usd" not in got.updates
+    assert any("$8,000 a month as what you pay today" in r for r in got.remarks)
