@@ -1,8 +1,9 @@
 """Corrections a message makes to what the spec holds (the offline parser's part that reads them, once the message's
 facts are known): a value said wrong ("it's 350 now, not 200"), a value quoted back ("the 150 ms I mentioned should've
 been 250"), a field said wrong ("the TTFT was off"), the currency or the period of the budget ("that was euros",
-"per month, not per day"), the owned machines recounted ("only two of the servers are usable"), a value moved to its
-sibling field ("300 is how many are on it at the same time, not the total").
+"per month, not per day"), the unit of a rate ("make that per minute, not per second"), the owned machines recounted
+("only two of the servers are usable"), a value moved to its sibling field ("300 is how many are on it at the same
+time, not the total").
 
 ``Corrections`` is mixed into the parser's per-message reader (parser._Message), whose state it reads (spec,
 leftovers, facts) and whose updates it completes.
@@ -18,7 +19,7 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.limits import LIMITS, checked
 from agent.offline.numbers import NUM_RE, number_text
 from agent.offline.latency import LATENCY_FIELDS
-from agent.offline.time_units import MS_PER_UNIT, TIME_UNIT, monthly_factor, period_noun
+from agent.offline.time_units import MS_PER_UNIT, SECONDS_PER, TIME_UNIT, monthly_factor, period_noun
 
 # a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
 # the currency of the budget said again: "that's pounds not dollars", "it was in euros, not USD", "I meant GBP"
@@ -34,6 +35,16 @@ _PERIOD_FIX = re.compile(
     # "per month, not per day", "a year rather than a month": the period said first is the right one
     r"\b(?:per|an?|each)\s+(?P<per3>month|year|quarter|week|day)\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+"
     r"(?:per|an?|each)\s+(?:month|year|quarter|week|day)\b")
+# the unit of the rate said before corrected, the number kept: "oops, make that per minute, not per second", "I meant
+# per hour, not per second" -> the rate in the new unit. The old unit must be said: the spec keeps req/s only, so
+# "I meant per hour" after "300 a minute" cannot tell which number was meant. A sentence of its own: in a longer one
+# the units may belong to something else ("it's 40 per minute, not per second, that the batch job sends")
+_PER = r"(?:per|a|an|each|every|/)\s*"
+_UNIT = r"(second|sec|s|minute|min|hour|hr|h|day)\b"
+_RATE_UNIT_FIX = re.compile(
+    rf"(?:^|(?<=[.;!?\n]))\W*(?:(?:oops|sorry|no|correction|actually|wait|my\s+bad|typo)\W+)*(?:(?:make|making)\s+"
+    rf"(?:that|it|this)|(?:i|we)\s+meant|it\s+(?:is|was|should\s+be)|it'?s|that'?s|that\s+(?:is|was|should\s+be)|"
+    rf"should\s+(?:be|read))?\s*{_PER}{_UNIT}\s*,?\s*(?:and\s+)?not\s+{_PER}{_UNIT}\W*?(?:$|[.;!?\n])")
 _CURRENCY_FIX = re.compile(
     rf"\b(?:that'?s|it'?s|it\s+was|that\s+was|those\s+are|those\s+were|(?:i|we)\s+meant|(?:i|we)\s+mean|the\s+budget\s+"
     rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
@@ -179,6 +190,19 @@ class Corrections:
         self.facts.phrases["budget_monthly_usd"] = m.group(0)
         self.facts.notes["budget_monthly_usd"] = (f"${amount:,.0f} a month" if factor == 1 else
                                                   f"${amount:,.0f} a {period_noun(per)} = ${amount * factor:,.0f} a month")
+
+    def _rate_unit_corrected(self, own: str, updates: dict[str, Any]) -> None:
+        """'make that per minute, not per second': the rates the user gave, the same numbers in the new unit."""
+        m = _RATE_UNIT_FIX.search(own.lower())
+        if m is None or self.spec is None or SECONDS_PER[m.group(1)] == SECONDS_PER[m.group(2)]:
+            return
+        factor = SECONDS_PER[m.group(2)] / SECONDS_PER[m.group(1)]
+        for name in ("rps", "peak_rps"):
+            current = getattr(self.spec, name, None)
+            if self.spec.stated(name) and isinstance(current, (int, float)) and name not in updates:
+                updates[name] = float(f"{current * factor:.4g}")
+                self.facts.phrases[name] = m.group(0).strip(" .;!?\n")
+                self.facts.notes[name] = f"{current:g} per {m.group(1)}"
 
     def _machines_recounted(self, own: str, updates: dict[str, Any]) -> None:
         """'only two of the servers are usable': the GPUs available are that many machines of the size said before

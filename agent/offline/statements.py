@@ -21,7 +21,6 @@ from agent.offline.merging import targets_only
 from agent.offline.numbers import number_text
 from agent.offline.rates import unit_scale
 from agent.offline.shares import part_of_people, share_of_people
-from agent.offline.time_units import SECONDS_PER
 from agent.offline.whole_message import whatif_request
 from agent.offline.work_items import day_count_of, said_scale
 
@@ -44,15 +43,6 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
                           r"\b(?:we|i)\s+(?:now\s+|only\s+|just\s+)*(?:have|got)\b(?=[^.;!?]*\bnow\b)")
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
-# the unit of the rate said before corrected, the number kept: "oops, make that per minute, not per second", "I meant
-# per hour, not per second" -> the rate in the new unit. The old unit must be said: the spec keeps req/s only, so
-# "I meant per hour" after "300 a minute" cannot tell which number was meant
-_PER = r"(?:per|a|an|each|every|/)\s*"
-_UNIT = r"(second|sec|s|minute|min|hour|hr|h|day)\b"
-_RATE_UNIT_FIX = re.compile(
-    rf"^\W*(?:(?:oops|sorry|no|correction|actually|wait|my\s+bad|typo)\W+)*(?:(?:make|making)\s+(?:that|it|this)|"
-    rf"(?:i|we)\s+meant|it\s+(?:is|was|should\s+be)|it'?s|that'?s|that\s+(?:is|was|should\s+be)|should\s+(?:be|read))?"
-    rf"\s*{_PER}{_UNIT}\s*,?\s*(?:and\s+)?not\s+{_PER}{_UNIT}\W*$")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
 _MORE = re.compile(r"\b(?:more|extra|additional)\b")
 # an increase said with no noun: "what if we had 1000 more?", "and 2k extra?"
@@ -120,7 +110,6 @@ class Statements:
                 _SCALE_ORDER.search(sc.fact) and not _SCALE_HEDGE.search(sc.fact))):
             self._scaled(facts)
         if self.spec is not None:
-            self._rate_unit_fixed(facts, sc.fact)
             self._added(facts, sc.fact)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
@@ -245,17 +234,6 @@ class Statements:
                 current = getattr(self.spec, name, None)
                 if isinstance(current, (int, float)) and not isinstance(current, bool) and name not in facts.values:
                     facts.put(name, float(f"{current * factor:.10g}"), f"{factor:g}x the {name.replace('_', ' ')}")
-
-    def _rate_unit_fixed(self, facts: Facts, text: str) -> None:
-        """'make that per minute, not per second': the rates the user gave, the same numbers in the new unit."""
-        m = _RATE_UNIT_FIX.match(text)
-        if m is None or SECONDS_PER[m.group(1)] == SECONDS_PER[m.group(2)]:
-            return
-        factor = SECONDS_PER[m.group(2)] / SECONDS_PER[m.group(1)]
-        for name in ("rps", "peak_rps"):
-            current = getattr(self.spec, name, None)
-            if self.spec.stated(name) and isinstance(current, (int, float)) and name not in facts.values:
-                facts.put(name, float(f"{current * factor:.4g}"), f"{current:g} per {m.group(1)}")
 
     def _commands(self, index: int, text: str) -> None:
         found: list[tuple[int, Intent]] = []

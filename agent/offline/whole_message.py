@@ -65,6 +65,7 @@ class WholeMessage:
         gpus_left(own.lower(), updates, self.facts.notes)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
+        self._rate_unit_corrected(own, updates)
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
         org_size_not_users(own, updates, self.facts.notes)

@@ -162,6 +162,7 @@ def test_a_fleet_said_to_have_shrunk_now_scales_the_gpus():
 @pytest.mark.parametrize("second,rps", [
     ("Sorry, make that per hour, not per second.", 36 / 3600),
     ("I meant per minute, not per second", 36 / 60),
+    ("Thanks! Oops, make that per minute, not per second. Budget is $5k a month.", 36 / 60),  # one sentence of several
 ])
 def test_the_unit_of_a_rate_corrected_keeps_the_number(second, rps):
     got = read_after("Support chatbot, about 36 requests per second.", second)
