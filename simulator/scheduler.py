@@ -167,6 +167,12 @@ class Scheduler:
                                      if prefilling else 0))
         return used
 
+    def kv_without_decode_steps(self) -> tuple[int, int]:
+        """``kv_used``'s terms but the decode steps' growth and the prefilling sequences' window share: the full
+        layers' (contexts, cached prefixes, slack) and the window layers' of the decoding sequences, in tokens."""
+        return (self._context_base + self._prefill_context + KV_BLOCK_SLACK * len(self.running),
+                self._window_context + KV_BLOCK_SLACK * len(self.decoding))
+
     def generated(self, seq: Sequence) -> int:
         """Tokens ``seq`` has generated so far."""
         if seq in self.decoding:
@@ -273,15 +279,29 @@ class Scheduler:
 
     def decode_only_horizon(self, kv_used: float) -> int:
         """Decode-only steps from here until a sequence finishes or the cache is full, whichever comes first."""
+        return min(self.next_finish() - self.steps, int((self.cap - kv_used) // len(self.decoding)))
+
+    def next_finish(self) -> int:
+        """The decode step at which the next decoding sequence finishes (NO_FINISH when none decodes)."""
         heap, decoding = self._finishes, self.decoding
-        finish = NO_FINISH
         while heap:
             step, _, seq = heap[0]
             if seq in decoding and seq.joined + seq.output_tokens - seq.generated == step:
-                finish = step
-                break
+                return step
             heapq.heappop(heap)  # stale: the sequence was preempted or aborted
-        return min(finish - self.steps, int((self.cap - kv_used) // len(decoding)))
+        return NO_FINISH
+
+    def advance_prefill(self, seq: Sequence, tokens: int, steps: int) -> list[Sequence]:
+        """Apply iterations run outside ``schedule``/``complete`` (offline_clock's chunk stretches): ``tokens`` more
+        of ``seq``'s prompt computed, none of it the last chunk, and ``steps`` decode steps, of which only the last
+        may be a finish; the sequences that finished (as ``complete`` finds them)."""
+        seq.computed += tokens
+        self._prefill_context += tokens
+        self.steps += steps
+        finished: list[Sequence] = []
+        if self._finishes and self._finishes[0][0] <= self.steps:
+            self._finish_due(finished)
+        return finished
 
     def skip_decode_steps(self, k: int) -> list[Sequence]:
         """Run ``k`` decode-only steps at once (nothing admitted meanwhile); the sequences that finished."""

@@ -9,6 +9,7 @@ from knowledge.domain import Load, LoadKind, Precision, ServingConfig
 from simulator.perf.calibration_data import REQUESTS_PER_USER, uniform_load
 from simulator.perf.closedloop import closed_loop
 from simulator.perf.coefficients import EngineCoefficients
+from simulator.perf import offline_clock
 from simulator.perf.offline_clock import EngineLimits, run_engine
 from simulator.perf.loadsim import config_parts, engine_limits, simulate
 from simulator.perf.workload import interarrival_times, lognormal_sigma, sample_lengths
@@ -75,6 +76,41 @@ def test_event_skipping_changes_nothing():
     slow = run_engine(step, lim, prompt, out, arrival_ms=arrivals, event_skipping=False, max_iterations=10**7)
     assert np.allclose(fast.first_token, slow.first_token, rtol=1e-9)
     assert np.allclose(fast.finish, slow.finish, rtol=1e-9)
+
+
+@pytest.mark.parametrize("model,window,users", [
+    ("meta-llama/Llama-3.1-8B-Instruct", False, 0),
+    ("meta-llama/Llama-3.1-8B-Instruct", True, 0),  # sliding-window layers add their share of each chunk
+    ("meta-llama/Llama-3.1-8B-Instruct", False, 12),  # closed loop: a finish inside a stretch sends the next one
+])
+def test_long_prompts_chunked_step_by_step_give_the_same_floats(model, window, users, monkeypatch):
+    """Chunk stretches (one prompt prefilled chunk after chunk while others decode) are priced outside the scheduler's
+    pass: every time, counter and cache figure must be exactly what running each of those iterations gives."""
+    config = _config(model_id=model, max_model_len=65536)
+    step, plan, _ = config_parts(config, CAT, C)
+    lim = EngineLimits(max_num_seqs=16, max_num_batched_tokens=2048,
+                       kv_capacity_tokens=min(engine_limits(config, plan).kv_capacity_tokens, 3e5),
+                       window=4096 if window else None, window_ratio=0.5 if window else 0.0)
+    rng = np.random.default_rng(5)
+    n = 120
+    prompt = sample_lengths(rng, n, 20_000, 40_000)
+    out = sample_lengths(rng, n, 300, 600)
+    arrivals = None if users else np.cumsum(interarrival_times(rng, n, 0.8, 1.0)) * 1e3
+
+    def run(**kw):
+        return run_engine(step, lim, prompt, out, arrival_ms=arrivals, users=users, max_iterations=10**7, **kw)
+    fast = run()
+    with monkeypatch.context() as m:  # the same run with every iteration through the scheduler's pass
+        m.setattr(offline_clock._Engine, "_run_chunk_stretch", lambda self, allowed: 0)
+        stepwise = run()
+    for name in ("first_token", "finish", "scheduled", "batch_at_first"):
+        assert np.array_equal(getattr(fast, name), getattr(stepwise, name), equal_nan=True), name
+    assert (fast.preemptions, fast.rejected, fast.end_ms, fast.kv_time_weighted, fast.kv_max) == (
+        stepwise.preemptions, stepwise.rejected, stepwise.end_ms, stepwise.kv_time_weighted, stepwise.kv_max)
+    assert fast.preemptions > 0 and np.isfinite(fast.finish).all()  # the cache filled: stretches were cut short
+    slow = run(event_skipping=False)  # no skipping at all (decode stretches' closed form differs by rounding)
+    assert np.allclose(fast.finish, slow.finish, rtol=1e-9) and np.allclose(fast.first_token, slow.first_token,
+                                                                             rtol=1e-9)
 
 
 def test_simulation_is_deterministic_for_a_seed():
