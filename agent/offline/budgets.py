@@ -26,7 +26,12 @@ _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:\w+\s+)?(?:for|over|across|in)\s+(?:the|a|one|this|each|every)\s+"
     r"(?:whole\s+|full\s+|entire\s+|fiscal\s+|financial\s+|calendar\s+|school\s+|academic\s+)?(year|quarter|month|week)\b")
 # the period may qualify the money noun anywhere earlier in the clause ("our annual budget for this is $120k")
-_PERIOD_BEFORE = re.compile(r"\b(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+[^.;!?\x02]{0,60}$")
+# (a yearly budget in the words of other languages a mixed message borrows: "our Jahresbudget is 1,5 Mio. €",
+# "le budget annuel", "presupuesto anual")
+_PERIOD_BEFORE = re.compile(r"\b(?:(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+|(jahres\w*|j[äa]hrlich\w*|"
+                            r"annuel\w*|anual\w*|jaarlijks\w*|jaarbudget)[\s:]+)[^.;!?\x02]{0,60}$")
+_PER_TOKENS = re.compile(r"\s*(?:/|per|a|an|each|for\s+(?:every|each))\s*(?:\x01(?P<per>\d+)\x02\s*(?P<scale>[km]\b)?\s*)?"
+                         r"(?:input\s+|output\s+|prompt\s+|completion\s+)?tokens?\b")
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat|pop|head|"
                            r"licen[cs]e|person|employee|developer|dev|request|query|call)|"
                            # money the organisation has or makes, not what it spends on this
@@ -129,6 +134,7 @@ _SAVING_BEFORE = re.compile(r"\b(?:sav(?:e|es|ing|ings\s+of)|cut\s+(?:it|that|th
                             r"reduce\s+(?:it|that|the\s+(?:bill|cost|spend))\s+by|shave\s+off)\s+(?:at\s+least\s+|"
                             r"about\s+|around\s+|roughly\s+|~\s*|some\s+)?[$€£]?\s*$")
 SAVING = "budget_saving_usd"
+PER_TOKEN = "budget_per_token_usd"  # a price per token ("$0.90 per 1M tokens"): with the tokens a month, today's bill
 TODAYS_BILL = "budget_todays_bill_usd"  # what the team pays a hosted service today, a month
 # today's bill said to be the ceiling: "self-hosting only makes sense if we stay under that", "no more than what we pay"
 BILL_AS_CEILING = re.compile(r"\b(?:stay|stays|keep\s+it|come\s+in|land|be)\s+(?:well\s+)?(?:under|below|within|"
@@ -270,6 +276,11 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     after = p.after(m.end())
     if _NOT_A_BUDGET.match(after):
         return None
+    if per_tokens := _PER_TOKENS.match(p.text[m.end():m.end() + 40]):  # "$0.90 per 1M tokens": a price, no budget
+        tokens = (p.nt.values[int(per_tokens.group("per"))] if per_tokens.group("per") else 1.0) * \
+            {"k": 1e3, "m": 1e6}.get(per_tokens.group("scale") or "", 1.0)
+        usd, _ = to_usd(value, currency_of(m.group(0)))
+        return [(PER_TOKEN, usd / tokens)] if tokens > 0 else []  # today's bill with a volume of tokens (whole_message)
     if _prices_something_else(p, m):
         return []
     period = _PERIOD_AFTER.match(after)
@@ -277,7 +288,7 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return []
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
-        unit = before.group(1)
+        unit = before.group(1) or before.group(2)
     if unit is None and _PART_OF.match(after) and p.money_period:
         unit = p.money_period  # "$500k a year, but the inference line is $120k of that": the whole's period
     p.money_period = unit or p.money_period
@@ -296,7 +307,7 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return [("budget_monthly_usd", round(usd, 2))]
 
 
-DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL)
+DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL, PER_TOKEN)
 _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 
 # GPUs someone else offered are their proposal, not the fleet: "a sales rep quoted us 8 x H100", "the vendor pitched

@@ -110,7 +110,7 @@ def read_lengths(p: Pass) -> None:
     nt = p.nt
     p.run(_TOKEN_VOLUME, lambda m: _token_volume(p, m))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
-    p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else
+    p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else [] if _price_unit(p, m) else
           [("prompt_tokens" if m.group(2) in ("input", "prompt") else "output_tokens", whole(nt.value(m)))])
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
     p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
@@ -128,9 +128,20 @@ def read_bare_lengths(p: Pass, lengths_said: bool) -> None:
         p.run(_TOKENS_ELLIPSIS, lambda m: _tokens_ellipsis(p, m))
 
 
+_PRICE_UNIT_BEFORE = re.compile(r"(?:[$€£]\s*[\d.,\x01\x02]+|\x02\s*(?:usd|eur|gbp|dollars?|euros?|cents?|pounds?)?)\s*"
+                                r"(?:per|/|a|an|for\s+(?:every|each)|every)\s*$")
+
+
+def _price_unit(p: Pass, m: re.Match) -> bool:
+    """'$0.90 per million tokens', '$3 / 1M input tokens': the unit a price is quoted in, no length."""
+    return bool(_PRICE_UNIT_BEFORE.search(p.said_before(m.start(), 24)))
+
+
 def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
+    if _price_unit(p, m):
+        return []
     value, unit = p.nt.value(m), m.group(2)
     if unit.startswith("page") and value > 1000:
         # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt (left to be

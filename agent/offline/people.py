@@ -11,7 +11,7 @@ from agent.offline.passes import CORRECTING, Pass, Quantity, readable, whole
 
 # the nouns people are counted in ("2,000 employees", "350 dispatchers"; misspellings users type included)
 USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|clients?|agents?|developers?|devs|"
-              r"engineers?|programmers?|coders?|students?|members?|seats?|subscribers?|visitors?|patients?|"
+              r"engineers?|programmers?|coders?|students?|members?|seats?|licen[cs]es|subscribers?|visitors?|patients?|"
               r"lawyers?|attorneys?|paralegals?|analysts?|colleagues?|workers?|shoppers?|learners?|readers?|"
               r"accounts?|mau|dau|wau|reps?|representatives?|operators?|researchers?|writers?|marketers?|"
               r"translators?|teachers?|doctors?|nurses?|traders?|callers?|residents?|citizens?|humans?|folks?|"
@@ -148,31 +148,31 @@ _USERS_KW = re.compile(
     rf"{NUM}(?!\s*(?:%|(?!(?:actually|really|now|total|in|or|and|but|though|today|at|on|or\s+so)\b)[a-z]))")
 # people counted in groups: "four teams of 25 engineers", "3 shifts of 80 agents each", "5 squads with 12 devs each",
 # "25 engineers in each of four teams", "80 agents per shift across 3 shifts" -> the product
-_GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branch(?:es)?|offices?|"
+GROUP_NOUN = (r"(?:teams?|groups?|shifts?|squads?|classes|departments?|cohorts?|crews?|units?|sites?|branch(?:es)?|offices?|"
                r"stores?|schools?|wards?|pods?|regions?|clinics?|hospitals?|locations?|call\s+cent(?:er|re)s?|floors?|"
                r"divisions?|business\s+units?|labs?|studios?|campuses|squadrons?|platoons?|sections?)")
-_PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
+PEOPLE_NOUN = rf"(?:{USER_NOUNS}|{_PERSON_FORM})"
 # a count of a word the tables do not know, glossed in brackets by a people noun: "1.200 Sachbearbeiter (case
 # workers)", "300 Pflegekräfte (nurses)"
-_USERS_GLOSSED = re.compile(rf"{NUM}\s*\+?\s*[^\W\d_][\w-]*\s*\(\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\s*\)")
+_USERS_GLOSSED = re.compile(rf"{NUM}\s*\+?\s*[^\W\d_][\w-]*\s*\(\s*(?:[a-z-]+\s+){{0,2}}?{PEOPLE_NOUN}\s*\)")
 # any plural that is no people, unit or machine may name the groups when people are counted in each ("9 tribes of 11
 # developers", "4 guilds with 30 engineers each")
-_ANY_GROUP = (rf"(?:{_GROUP_NOUN}|(?!{USER_NOUNS}\b|(?:hours|minutes|seconds|days|weeks|months|years|gpus|cards|nodes|"
+_ANY_GROUP = (rf"(?:{GROUP_NOUN}|(?!{USER_NOUNS}\b|(?:hours|minutes|seconds|days|weeks|months|years|gpus|cards|nodes|"
               r"servers|machines|instances|replicas|tokens|requests|percent|times|dollars|euros|pounds)\b)[a-z]{3,}s)")
 _GROUPS_OF = re.compile(
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_ANY_GROUP}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
-    rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\b|"
-    rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{_GROUP_NOUN}\s*,?\s*(?:across|over|"
+    rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\b|"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{GROUP_NOUN}\s*,?\s*(?:across|over|"
     # "10 agents per shift, 2 of them team leads": a part of the group, no count of groups
-    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}(?!\s*of\s+(?:them|us|those|these))\s*(?:[a-z-]+\s+)?{_GROUP_NOUN}?|"
+    rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}(?!\s*of\s+(?:them|us|those|these))\s*(?:[a-z-]+\s+)?{GROUP_NOUN}?|"
     # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"
-    rf"{_PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
-    rf"{_GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
+    rf"{PEOPLE_NOUN}\s+(?:in|across|over|spread\s+(?:over|across)|split\s+(?:into|across))\s+{NUM}\s+(?:[a-z-]+\s+)?"
+    rf"{GROUP_NOUN}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?{NUM}"
     rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))|"
     # the size of each group in brackets or after a dash: "3 regional teams (about 40 agents each)",
     # or joined by "and": "420 stores and about 12 associates per store"
-    rf"{NUM}\s+(?:[a-z-]+\s+)?{_GROUP_NOUN}\s*(?:\(|,|-|:|and\b|with\b)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
-    rf"{NUM}\s*(?:[a-z-]+\s+)?{_PEOPLE_NOUN}\s+(?:each|apiece|per\s+{_GROUP_NOUN}|in\s+each)\b")
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{GROUP_NOUN}\s*(?:\(|,|-|:|and\b|with\b)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:each|apiece|per\s+{GROUP_NOUN}|in\s+each)\b")
 # people counted per place, the places counted elsewhere in the sentence: "about 25 associates per store would use it,
 # across our 40 stores", "35 planners in each region, and we have 4 regions"; or the places first, the people per
 # place after them: "six kitchens, seven line cooks apiece", "6 desks, 5 sub-editors on each", "4 regions, 35 planners
@@ -181,18 +181,18 @@ _GROUPS_OF = re.compile(
 _ABOUT = r"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+|approx\w*\s+)?"
 _PER_PLACE = r"(?:per|a|each|every|in\s+each|at\s+each|on\s+each|for\s+each)\s+(?P<per>[a-z]+)"
 _PEOPLE_PER_PLACE = re.compile(
-    rf"(?P<size>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\b[^\x01.;!?]{{0,50}}?\b{_PER_PLACE}\b[^\x01.;!?]{{0,60}}?"
+    rf"(?P<size>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{PEOPLE_NOUN}\b[^\x01.;!?]{{0,50}}?\b{_PER_PLACE}\b[^\x01.;!?]{{0,60}}?"
     rf"(?:across|in|at|over|for|of|times|x|have|run|operate)\s+(?:the\s+|our\s+|all\s+|its\s+|their\s+)?{_ABOUT}"
     rf"(?P<count>{NUM})\s*(?:[a-z-]+\s+)?(?P<places>[a-z]+)\b|"
     rf"(?P<count2>{NUM})\s+(?:[a-z-]+\s+)?(?P<places2>[a-z]+s)\b\s*(?:,|;|:|-|–|—|\(|and\b|with\b)\s*{_ABOUT}"
-    rf"(?P<size2>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{_PEOPLE_NOUN}\s+(?:each|apiece|on\s+each|in\s+each|at\s+each|"
+    rf"(?P<size2>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{PEOPLE_NOUN}\s+(?:each|apiece|on\s+each|in\s+each|at\s+each|"
     rf"(?:per|a|every)\s+(?P<per2>[a-z]+))\b")
 
 
-def _same_place(per: str | None, places: str) -> bool:
+def same_place(per: str | None, places: str) -> bool:
     """'per store' and '40 stores', 'each branch' and 'branches'; no 'per' word ('apiece') agrees with any place that
     is not people ('six kitchens, seven cooks apiece'), never with a count of people."""
-    if re.fullmatch(rf"{_NOT_PEOPLE}{_PEOPLE_NOUN}", places):  # "floors" has a people ending, but is none
+    if re.fullmatch(rf"{_NOT_PEOPLE}{PEOPLE_NOUN}", places):  # "floors" has a people ending, but is none
         return False
     if per is None:
         return True
@@ -203,7 +203,7 @@ def _same_place(per: str | None, places: str) -> bool:
 def _users_per_place(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     first = m.group("size") is not None
     per, places = (m.group("per"), m.group("places")) if first else (m.group("per2"), m.group("places2"))
-    if not _same_place(per, places):
+    if not same_place(per, places):
         return None
     size, count = (m.group("size"), m.group("count")) if first else (m.group("size2"), m.group("count2"))
     value = p.nt.values[int(size.strip("\x01\x02"))] * p.nt.values[int(count.strip("\x01\x02"))]
@@ -218,10 +218,10 @@ _PEOPLE_GROUPS_BARE = re.compile(rf"{NUM}\s+(?:[a-z-]+\s+)?(?:shifts|teams|squad
 
 # a count of people said in apposition after the noun: "claims handlers (about 650 of them)", "devs want completions,
 # 120 of them", "our nurses - some 900 of them -": the noun before names what the count counts
-_PEOPLE_OF_THEM = re.compile(rf"\b{_PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
+_PEOPLE_OF_THEM = re.compile(rf"\b{PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?:about\s+|around\s+|roughly\s+|some\s+|"
                              rf"~\s*|approx\w*\s+|maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s+of\s+(?:them|us)\b|"
                              # the count in brackets right after the noun: "claims adjusters (about 300)"
-                             rf"\b{_PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
+                             rf"\b{PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
                              rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
 _AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
                   r"maybe|nearly|almost|over)?\s*$")

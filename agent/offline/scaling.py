@@ -44,7 +44,11 @@ _MULT = re.compile(
     r"\b(?P<word>" + "|".join(sorted(MULT_WORDS, key=len, reverse=True)) + r")\b"
     r"(?![\s-]*(?:check(?:s|ed|ing)?|click(?:s|ed|ing)?|tap|quotes?|spac(?:e|ed|ing)|book(?:ed|ing)?|digits?|dip\w*|"
     r"cross(?:ed)?|day|hour|time|width)\b)"
-    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
+    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)"
+    # "half of them would use it", "half of ops will use it": a share of people said before (shares.py), no scaling
+    r"(?!\s+of\s+(?:them|those|these|us|whom)\b)(?!\s+of\s+(?:(?:the|our|those|these|that|this)\s+)?[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?:(?:actually|really|regularly|typically|ever|still)\s+)?(?:would|will|might|may|could|should|use|uses|using|are|"
+    r"is|get|gets|need|needs|want|wants|log|logs|sign|signs)\b)|"
     r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"

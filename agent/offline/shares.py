@@ -27,8 +27,9 @@ _SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?
 # given day would ask it", "roughly 15% are developers who'd get autocomplete", "about a third are coding in the labs",
 # "I'd guess 40% would use it". A share that something else is changed by or compared to ("cut it by 20%", "20% more
 # than", "99.5 % availability") is none: the words before it and after it say so.
-_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom|(?:the\s+|our\s+|all\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}))?\s*,?\s+(?:(?:would|will|are|is|might|may|"
-                            r"could|can|should|use[sd]?|using|ask|asks|get|gets|do|does|need|needs|want|wants)\b|"
+_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom|(?:the\s+|our\s+|all\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}))?\s*,?\s+(?:(?:actually|really|regularly|typically|ever|still)\s+)?"
+                            r"(?:(?:would|will|are|is|might|may|could|can|should|use[sd]?|using|ask|asks|get|gets|do|does|"
+                            r"need|needs|want|wants|log\s+in|logs\s+in|log\s+on|logs\s+on|sign\s+in|signs\s+in|open|opens)\b|"
                             r"on\s+(?:a|any)\s+(?:given|normal|typical|single)\s+day\b|(?:each|every|per|a)\s+day\b|daily\b)")
 _NOT_SUBJECT_BEFORE = re.compile(r"(?:\b(?:by|to|than|from|up|down|with|of|over|under|at|is|was|be|been|cut|reduce|"
                                  r"increase|drop|grow|rise|only\s+by)|[\d$€£+-])\s*(?:about|around|roughly|~)?\s*$")
@@ -102,16 +103,60 @@ def shares_of_people(p: Pass) -> None:
         share = _share_value(p, m)
         if not 0 < share < 1:
             continue
+        first, nested = m, _nested_share(p, m)
+        if nested is not None:  # "40% are in operations, and half of ops would use it": a share of that share
+            m, share = nested[0], share * nested[1]
+        elif (prior := _part_before(p, m, base.end)) is not None:  # the part said before the share that uses it
+            first, nested, share = prior[0], prior, share * prior[1]
         clause = p.nt.text[m.start():m.end() + 50]
         field = "concurrent_users" if CONCURRENT.search(clause) or re.search(r"\bactive\s+at\b|\bonline\b", clause) \
             else base.field
         p.found.append(Quantity(field, whole(base.value * share), f"{share:.0%} of {base.value:,.0f}", m.start(), m.end()))
         before = p.notes.get(base.field)  # how the base was read ("2,000,000 visitors a month / 30.4 days = ...")
-        p.notes[field] = (f"{readable(m.group(0), p.nt).strip()} = {share:.0%} of {base.value:,.0f}"
-                          + (f", where {before}" if before else ""))
+        said = readable(p.nt.text[first.start():m.end()] if nested else m.group(0), p.nt).strip()
+        p.notes[field] = (f"{said} = {share:.0%} of {base.value:,.0f}" + (f", where {before}" if before else ""))
         if field == base.field:
             p.found.remove(base)
         return
+
+
+# a share of the part a first share named, who use it: "40% are in operations, and roughly half of ops would use
+# this", "a quarter of them are engineers and half of those engineers would use it". The first share names a part
+# (no use said in its clause); the second is "of" that part (them, those, or a noun) and says the use.
+_SHARE_OF_PART = re.compile(rf"{_SHARE}\s+of\s+(?:them|those|these|(?:the|those|these|that|this)?\s*[a-z]+(?:\s+[a-z]+)?)\b")
+_CLAUSE_END = re.compile(r"[.;!?]|,\s*(?:and|but)\b|\b(?:and|but)\b")
+
+
+# a share that names a part by what it does, with no use said: "a third work in the plants", "25% are in finance"
+_PART_SHARE = re.compile(rf"{_SHARE}\s+(?:of\s+(?:them|those|these|us)\s+)?(?:are|is|work|works|working|sit|sits|"
+                         r"belong|belongs)\s+(?:in|on|at|as|for|to|within)\b")
+
+
+def _part_before(p: Pass, m: re.Match, lo: int) -> tuple[re.Match, float] | None:
+    """(the earlier share's match, its value) when the share ``m`` is "of" a part ("half of plant staff", "60% of
+    those") and the sentence named that part by a share before it ("a third work in the plants")."""
+    if not _SHARE_OF_PART.match(p.nt.text, m.start()):
+        return None
+    parts = [x for x in _PART_SHARE.finditer(p.nt.text, lo, m.start()) if x.end() <= m.start()]
+    if not parts:
+        return None
+    share = _share_value(p, parts[-1])
+    return (parts[-1], share) if 0 < share < 1 else None
+
+
+def _nested_share(p: Pass, m: re.Match) -> tuple[re.Match, float] | None:
+    """(the second share's match, its value) when the share ``m`` names a part and a later one in the sentence is the
+    share of that part that uses the tool; else None."""
+    end = _CLAUSE_END.search(p.nt.text, m.end())
+    if end is None or _SHARE_USE.search(p.nt.text[m.end():end.start()]):
+        return None  # the first share says the use itself
+    for m2 in _SHARE_OF_PART.finditer(p.nt.text, end.start()):
+        if not _SHARE_USE.search(p.nt.text[m2.end():m2.end() + 40]) and not re.match(
+                r"\s+(?:would|will|might|may|could|should)\b", p.nt.text[m2.end():]):
+            continue
+        share = _share_value(p, m2)
+        return (m2, share) if 0 < share < 1 else None
+    return None
 
 
 # a share of people named by a noun, with no count of its own ("we expect about a third of staff to use it", "one in
@@ -134,6 +179,14 @@ def share_of_people(nt: Numbered) -> tuple[float, str, float | None] | None:
     if m is None:
         return None
     share = _share_value(_ShareValues(nt), m)  # type: ignore[arg-type]
+    nested = _nested_share(_ShareValues(nt), m)  # type: ignore[arg-type]
+    if nested is not None:  # "a quarter of them are engineers and half of those engineers would use it"
+        share *= nested[1]
+        return (share, readable(nt.text[m.start():nested[0].end()], nt), None) if 0 < share < 1 else None
+    prior = _part_before(_ShareValues(nt), m, 0)  # type: ignore[arg-type]
+    if prior is not None:  # "25% are in finance and 60% of those would use it"
+        share *= prior[1]
+        return (share, readable(nt.text[prior[0].start():m.end()], nt), None) if 0 < share < 1 else None
     every = nt.values[int(m.group("every")[1:-1])] if m.group("every") else None
     if m.re is _SHARE_OF_COUNT:  # "a third of the 2,400": the count named is the whole
         every = nt.values[int(m.group("whole")[1:-1])]

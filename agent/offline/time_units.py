@@ -25,6 +25,8 @@ TERMS = ("semester", "term", "trimester")  # academic terms: their length may be
 
 def period_noun(period: str) -> str:
     """'annually' -> 'year', 'quarterly' -> 'quarter', 'hr' -> 'hour'."""
+    if re.match(r"jahres|j[äa]hrlich|annuel|anual|jaar", period):  # other languages' yearly words (budgets.py)
+        return "year"
     return {"annum": "year", "annual": "year", "annually": "year", "yearly": "year", "yr": "year", "quarterly": "quarter",
             "weekly": "week", "wk": "week", "monthly": "month", "mo": "month", "daily": "day", "hourly": "hour",
             "hr": "hour", "h": "hour", "terms": "term", "semesters": "semester"}.get(period, period)

@@ -439,7 +439,10 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
-     r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"
+     r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b(?!\s+(?:[a-z-]+\s+)?(?:translators?|developers?|devs?|engineers?|"
+     r"teams?|staff|lawyers?|counsel|legal|experts?|writers?|designers?|analysts?|talent|people|employees?|"
+     r"specialists?|researchers?|linguists?|editors?|reviewers?|agents?|team\s+members?|apps?|tools?|software|"
+     r"knowledge|documents?|docs|content|expertise|skills?|training))|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"
      r"\brepurpose\b|"
      # the hardware said to be theirs after it: "4x A10G (owned)", "the L40S boxes, which we own", "paid off"
      r"(?:§+|gpus?|cards|servers|nodes|hardware|boxes)\s*(?:\(\s*|,\s*)?(?:which\s+|that\s+)?(?:are\s+|is\s+)?"
@@ -479,7 +482,7 @@ COST_NEGATION_AFTER = _re(r"\s*(?:\w+\s+)?(?:(?:is|are|was|'s)(?:\s+not|n'?t)\s+
                           r"not\s+allowed|a\s+no[\s-]go|forbidden|banned))")
 
 COLD_START_OFF = _re(
-    r"\bno\s+cold\s+starts?\b|\b(?:always|24/7)\s+(?:on|warm|available|up|running)\b|\bnever\s+scale\s+to\s+zero\b|"
+    r"\bno\s+cold\s+starts?\b|\b(?:always|24/7)\s+(?:on|warm|available|up|running)\b(?!\s+(?:rest|leave|holiday|vacation|call|duty|shift|site|the\s+road|days?|nights?|weekends?))|\bnever\s+scale\s+to\s+zero\b|"
     r"\b(?:can'?t|cannot|must\s+not|mustn'?t|shouldn'?t|should\s+not|don'?t\s+want\s+to|do\s+not\s+want\s+to)\s+"
     r"(?:\w+\s+)?(?:scale\s+to\s+zero|have\s+cold\s+starts?|tolerate\s+cold\s+starts?|sleep)|\bcold\s+starts?\s+"
     r"(?:is|are)\s+(?:not\s+(?:ok|okay|acceptable|fine)|unacceptable|a\s+problem|a\s+no[\s-]go)|\bkeep\s+(?:it\s+)?"

@@ -15,10 +15,13 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL
+from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
+from agent.offline.head_counts import (
+    count_of_them, counts_by_place, groups_at_work, places_counted_before, sized_for_growth,
+)
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
@@ -69,6 +72,11 @@ class WholeMessage:
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
         org_size_not_users(own, updates, self.facts.notes)
+        places_counted_before(own, updates, self.facts.phrases, self.facts.notes)
+        counts_by_place(own, updates, self.facts.phrases, self.facts.notes)
+        count_of_them(own, updates, self.facts.phrases)
+        groups_at_work(own, updates, self.facts.phrases, self.facts.notes)
+        sized_for_growth(own, updates, self.facts.notes)
         self._items_of_them(own, updates)
         self._count_without_period(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
@@ -99,17 +107,31 @@ class WholeMessage:
         """What the team pays today ('our current OpenAI bill is ~$4,500/month') is the ceiling when the message says
         so ('only worth it if we stay under that'), or less a saving said with it (_derived_parts); else it is no
         budget, and the reply says it was not taken as one."""
-        bill = self.facts.derived_parts.get(TODAYS_BILL)
+        bill, how = self.facts.derived_parts.get(TODAYS_BILL) or self._bill_of_tokens(), ""
         if bill is None or "budget_monthly_usd" in updates:
             return
         usd, phrase = bill
+        if phrase.startswith("$") and " x " in phrase:  # the bill worked out from a price per token: say how
+            how, phrase = f" ({phrase})", phrase
         if BILL_AS_CEILING.search(own.lower()):
             updates["budget_monthly_usd"] = usd
             self.facts.phrases["budget_monthly_usd"] = phrase
-            self.facts.notes["budget_monthly_usd"] = f"what you pay today, ${usd:,.0f} a month, as the ceiling"
+            self.facts.notes["budget_monthly_usd"] = f"what you pay today, ${usd:,.0f} a month{how}, as the ceiling"
         elif "budget_monthly_usd" not in self.dont_know:
-            self.facts.remarks.append(f"I took ${usd:,.0f} a month as what you pay today, not as a budget; say "
+            self.facts.remarks.append(f"I took ${usd:,.0f} a month{how} as what you pay today, not as a budget; say "
                                       f"\"budget ${usd:,.0f} a month\" if it should be the ceiling.")
+
+    def _bill_of_tokens(self) -> tuple[float, str] | None:
+        """A price per token times the tokens a month the message says it sends ("$0.90 per million tokens ... about 2
+        billion tokens a month"): what it pays today, with the arithmetic as its phrase."""
+        parts = self.facts.derived_parts
+        if PER_TOKEN not in parts or TOKENS_PER_S not in parts:
+            return None
+        per_token, per_s = parts[PER_TOKEN][0], parts[TOKENS_PER_S][0]
+        month_s = SECONDS_PER["month"]  # as the volume was read
+        usd = round(per_token * per_s * month_s, 2)
+        return usd, (f"${per_token * 1e6:,.2f} per million tokens x {per_s * month_s / 1e6:,.0f} million tokens a month "
+                     f"= ${usd:,.0f}")
 
     def _count_without_period(self, own: str, updates: dict[str, Any]) -> None:
         """'About 3000 calls, each triggers 10 suggestions': a count of events with no period is no rate; say so
