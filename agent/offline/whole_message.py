@@ -130,8 +130,9 @@ class WholeMessage:
         per_token, per_s = parts[PER_TOKEN][0], parts[TOKENS_PER_S][0]
         month_s = SECONDS_PER["month"]  # as the volume was read
         usd = round(per_token * per_s * month_s, 2)
-        return usd, (f"${per_token * 1e6:,.2f} per million tokens x {per_s * month_s / 1e6:,.0f} million tokens a month "
-                     f"= ${usd:,.0f}")
+        tokens = per_s * month_s
+        volume = f"{tokens / 1e9:,.3g} billion" if tokens >= 1e9 else f"{tokens / 1e6:,.3g} million"
+        return usd, f"${per_token * 1e6:,.2f} per million tokens x {volume} tokens a month = ${usd:,.0f}"
 
     def _count_without_period(self, own: str, updates: dict[str, Any]) -> None:
         """'About 3000 calls, each triggers 10 suggestions': a count of events with no period is no rate; say so
