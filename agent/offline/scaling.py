@@ -44,11 +44,7 @@ _MULT = re.compile(
     r"\b(?P<word>" + "|".join(sorted(MULT_WORDS, key=len, reverse=True)) + r")\b"
     r"(?![\s-]*(?:check(?:s|ed|ing)?|click(?:s|ed|ing)?|tap|quotes?|spac(?:e|ed|ing)|book(?:ed|ing)?|digits?|dip\w*|"
     r"cross(?:ed)?|day|hour|time|width)\b)"
-    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)"
-    # "half of them would use it", "half of ops will use it": a share of people said before (shares.py), no scaling
-    r"(?!\s+of\s+(?:them|those|these|us|whom)\b)(?!\s+of\s+(?:(?:the|our|those|these|that|this)\s+)?[a-z]+(?:\s+[a-z]+)?\s+"
-    r"(?:(?:actually|really|regularly|typically|ever|still)\s+)?(?:would|will|might|may|could|should|use|uses|using|are|"
-    r"is|get|gets|need|needs|want|wants|log|logs|sign|signs)\b)|"
+    r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
     r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"
@@ -99,10 +95,19 @@ def _factor(m: re.Match, nt: Numbered, before: str) -> float:
     return 1 - pct if down else 1 + pct
 
 
+# "half of them would use it", "half of ops will use it": after a head count said in the sentence, a share of it
+# (shares.py), no scaling; with no count before ("what if only half of our staff would use it?") it scales the one held
+_SHARE_OF_SAID = re.compile(r"\s+of\s+(?:them|those|these|us|whom\b|(?:(?:the|our|those|these|that|this)\s+)?[a-z]+(?:\s+[a-z]+)?"
+                            r"\s+(?:(?:actually|really|regularly|typically|ever|still)\s+)?(?:would|will|might|may|could|"
+                            r"should|use|uses|using|are|is|get|gets|need|needs|want|wants|log|logs|sign|signs)\b)")
+
+
 def multiplier_text(nt: Numbered) -> list[tuple[str, float, tuple[int, int]]]:
     """The scalings ``nt`` says: (field or 'traffic', factor, span)."""
     out = []
     for m in _MULT.finditer(nt.text):
+        if m.group("word") and "\x01" in nt.text[:m.start()] and _SHARE_OF_SAID.match(nt.text, m.end()):
+            continue
         factor = _factor(m, nt, nt.text[max(0, m.start() - 60):m.start()])
         if factor <= 0 or factor == 1:
             continue

@@ -128,3 +128,14 @@ def test_people_always_on_leave_or_rest_days_say_nothing_of_cold_starts():
 ])
 def test_in_house_people_are_no_owned_hardware(text, owned):
     assert (parse(text).updates.get("cost_model") == "owned") is owned
+
+
+@pytest.mark.parametrize("text", ["What if only half of our staff would use it?", "And if half of them use it?"])
+def test_a_share_asked_as_a_what_if_scales_the_users_held(text):
+    """With no head count said before it in the sentence, "half of them would use it" is a what-if on the users the
+    spec holds (a share of a count said in the sentence is read as the users, test_a_share_of_a_share)."""
+    from knowledge.domain import DeploymentSpec
+
+    spec = DeploymentSpec().with_values("stated", "test", use_case="chatbot_conversational", users=2000)
+    got = parse_strict(text, CATALOG, spec=spec)
+    assert [w.changes for w in got.whatifs] == [{"traffic": "0.5x"}] and "users" not in got.updates
