@@ -30,6 +30,8 @@ def run(
     transcript: bool = typer.Option(False, "--transcript", help="show every conversation"),
     workers: int = typer.Option(None, "--workers", min=1, help="scenarios at once (offline 2, LLM 8)"),
     only: list[str] = typer.Option([], "--only", "-k", help="run scenarios whose id contains this (or with this tag)"),
+    sample: float = typer.Option(1.0, "--sample", min=0.01, max=1.0,
+                                 help="run this fraction of each suite, the same scenarios every time (a quicker run)"),
     deploy_target: str = typer.Option(None, "--deploy-target", help="local, kserve, plain or simulator"),
     judge: bool = typer.Option(True, "--judge/--no-judge", help="judge rubrics with the LLM (LLM brains only)"),
 ) -> None:
@@ -50,7 +52,7 @@ def run(
             err_console.print(f"[dim]  {mark:<4} {result.id}[/]", highlight=False)
 
     report = run_suites(suites, kb, llm=llm, workers=workers, deploy_target=deploy_target or settings.deploy_target,
-                        only=only, judge=judge, progress=progress)
+                        only=only, judge=judge, progress=progress, sample=sample)
     if out:
         out.write_text(json.dumps(report.as_json(transcript=True), indent=2) + "\n", encoding="utf-8")
     if as_json:

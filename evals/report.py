@@ -76,6 +76,7 @@ class Report(BaseModel):
     llm: str
     workers: int
     wall_s: float = 0.0
+    sample: float = 1.0  # the fraction of each suite run (runner.select)
     scenarios: list[ScenarioResult] = Field(default_factory=list)
 
     @property
@@ -130,14 +131,15 @@ class Report(BaseModel):
                 for name in self.suites}
 
     def as_json(self, transcript: bool = False) -> dict[str, Any]:
-        return {**self.scores(), "llm": self.llm, "suites": self.suites, "workers": self.workers,
+        return {**self.scores(), "llm": self.llm, "suites": self.suites, "workers": self.workers, "sample": self.sample,
                 "wall_s": round(self.wall_s, 2), "by_suite": self.by_suite(),
                 "scenarios": [s.as_json(transcript) for s in self.scenarios]}
 
 
 def render_text(report: Report, *, transcript: bool = False) -> str:
+    sampled = f", the same {report.sample:.0%} of each suite every run" if report.sample < 1 else ""
     lines = [f"Suites {', '.join(report.suites)} on the {report.llm} brain "
-             f"({len(report.scenarios)} scenarios, {report.workers} in parallel)", ""]
+             f"({len(report.scenarios)} scenarios{sampled}, {report.workers} in parallel)", ""]
     width = max((len(s.id) for s in report.scenarios), default=10)
     for s in report.scenarios:
         if s.skipped:

@@ -8,6 +8,11 @@ The rounds run as a user runs them, `compass eval run` over several suites, in a
 has cores (one process is bound to one core), each with its own database and data directory: the rounds are most
 of the test suite's run time, and one process per batch of rounds starts once and shares its planner's results
 across them. Each round is judged on its own scores (the report's ``by_suite``).
+
+The gate runs a fixed sample of each dev half (``compass eval run --sample``: the same scenarios every run, chosen by
+a hash of suite and id), so that it fits the CI's 20 minutes as rounds are added: the rounds are most of the suite's
+CPU (the planner's simulations behind each plan). The whole dev halves, and the held-out halves, are run by the lead
+at each stop and reported in the notes (docs/evals.md).
 """
 
 from __future__ import annotations
@@ -23,15 +28,17 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from evals.scenario import packaged_suites
+from evals.runner import select
+from evals.scenario import load_suite, packaged_suites
 from k8s.local.target import LocalTarget
 from tests.cli.helpers import COMPASS
 
 MIN_PASS_RATE = 0.9
-# suite -> scenarios it must run at least (each round's own floor keeps a truncated load from passing)
-SUITES = {"blind-dev": 150, "blind2-dev": 150, "blind3-dev": 80, "blind4-dev": 130, "blind5-dev": 120, "blind6-dev": 145,
-          "blind7-dev": 160, "blind8-dev": 170, "blind9-dev": 180, "blind10-dev": 185,
-          "blind11-dev": 185}
+SAMPLE = 0.6  # of each dev half, the same scenarios every run
+SUITES = ("blind-dev", "blind2-dev", "blind3-dev", "blind4-dev", "blind5-dev", "blind6-dev", "blind7-dev", "blind8-dev",
+          "blind9-dev", "blind10-dev", "blind11-dev", "blind12-dev")
+# suite -> scenarios of its sample (each round must run all of them: a truncated load does not pass)
+SAMPLED = {name: len(select([load_suite(packaged_suites()[name])], sample=SAMPLE)) for name in SUITES}
 ALLOWED_NAMESPACES = ("compass", "default")
 
 
@@ -47,10 +54,10 @@ def _batches(n: int) -> list[list[str]]:
     """The rounds in ``n`` batches of about equal size (largest first into the smallest batch)."""
     batches: list[list[str]] = [[] for _ in range(n)]
     sizes = [0] * n
-    for suite in sorted(SUITES, key=SUITES.get, reverse=True):
+    for suite in sorted(SUITES, key=SAMPLED.get, reverse=True):
         i = sizes.index(min(sizes))
         batches[i].append(suite)
-        sizes[i] += SUITES[suite]
+        sizes[i] += SAMPLED[suite]
     return [b for b in batches if b]
 
 
@@ -63,7 +70,7 @@ def _run(batch: list[str], work: Path, admin_url: str) -> dict:
            # simulated time runs 5x the wall clock; validation is a 10-second (simulated) load test
            "COMPASS_LOCAL_TIME_SCALE": "5", "COMPASS_VALIDATE_DURATION_S": "10"}
     paths = [str(packaged_suites()[suite]) for suite in batch]
-    proc = subprocess.run([COMPASS, "eval", "run", *paths, "--workers", "1", "--out", str(out)],
+    proc = subprocess.run([COMPASS, "eval", "run", *paths, "--workers", "1", "--sample", str(SAMPLE), "--out", str(out)],
                           capture_output=True, text=True, env=env, timeout=1200)
     assert out.exists(), f"{name}: exit {proc.returncode}\n{proc.stderr[-3000:]}"
     report = json.loads(out.read_text())
@@ -88,8 +95,8 @@ def dev_reports(pg_admin_url, tmp_path_factory) -> dict[str, dict]:
     return out
 
 
-# the first test's setup runs every round (ten, ~1,600 scenarios, in two processes on a 2-core machine): ~7-9 min
-# under load, past the suite-wide 300 s
+# the first test's setup runs every round's sample (~1,000 scenarios, in two processes on a 2-core machine): several
+# minutes under load, past the suite-wide 300 s
 @pytest.mark.timeout(1200)
 @pytest.mark.parametrize("suite", list(SUITES))
 def test_offline_brain_passes_the_blind_dev_suite(dev_reports, suite):
@@ -97,7 +104,7 @@ def test_offline_brain_passes_the_blind_dev_suite(dev_reports, suite):
     print(report["output"])
     failures = "\n".join(f"{s['id']}: {'; '.join(s['failures'])}" for s in report["scenarios"]
                          if not s["passed"] and not s["skipped"])
-    assert report["scenarios_run"] >= SUITES[suite]
+    assert report["scenarios_total"] == SAMPLED[suite] > 0 and report["scenarios_run"] >= 0.9 * SAMPLED[suite]
     assert report["pass_rate"] >= MIN_PASS_RATE, failures
     assert report["field_accuracy"] >= 0.9, failures
     assert report["left_running"] == []  # approved scenarios' deployments were stopped

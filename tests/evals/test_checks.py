@@ -155,3 +155,20 @@ def test_scores_aggregate_over_scenarios_that_ran():
     assert {"pass_rate", "field_accuracy", "clarification_precision", "clarification_recall", "scenarios"} <= set(data)
     assert {"id", "passed", "failures"} <= set(data["scenarios"][0])
     assert data["scenarios"][0]["failures"] == ["s", "n"]
+
+
+def test_a_sample_keeps_the_same_scenarios_of_every_suite():
+    """`compass eval run --sample F`: about F of each suite, chosen by suite and id alone, so a scenario is in or out
+    whatever else its suite holds and whichever suites run with it."""
+    from evals.runner import select
+
+    shipped = packaged_suites()
+    suites = [load_suite(shipped[name]) for name in ("blind-dev", "blind2-dev")]
+    half = select(suites, sample=0.5)
+    assert half == select(suites, sample=0.5)
+    assert {n for n, _ in half} == {"blind-dev", "blind2-dev"}
+    for suite in suites:
+        kept = [sc for n, sc in half if n == suite.name]
+        assert 0.35 < len(kept) / len(suite.scenarios) < 0.65
+        assert [(n, sc.id) for n, sc in select([suite], sample=0.5)] == [(suite.name, sc.id) for sc in kept]
+    assert len(select(suites, sample=0.9)) > len(half) and len(select(suites)) == sum(len(s.scenarios) for s in suites)
