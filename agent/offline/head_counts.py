@@ -12,20 +12,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.offline.numbers import NUM, number_text
+from agent.offline.numbers import NUM, Numbered, number_text
 from agent.offline.people import GROUP_NOUN, PEOPLE_NOUN, same_place
 from agent.offline.scaling import multiplier_text
 
 _SENTENCES = re.compile(r"[^.;!?\n]+")
 
 
-def _value(nt, m: re.Match, name: str) -> float:
+def _value(nt: Numbered, m: re.Match, name: str) -> float:
     return nt.values[int(m.group(name).strip("\x01\x02"))]
 
 
-def _said(nt, text: str) -> str:
+def _said(nt: Numbered, text: str) -> str:
     """Numbered text as said (its numbers back in place of their placeholders), on one line."""
     return " ".join(re.sub(r"\x01(\d+)\x02", lambda m: f"{nt.values[int(m.group(1))]:,g}", text).split())
+
+
 _ABOUT = r"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|approx\w*\s+|nearly\s+|over\s+)?"
 
 # the places counted: "18 wards", "we run 25 stores", "12 regional offices"
@@ -35,8 +37,9 @@ _NAMED_PLACES = re.compile(rf"{NUM}\s+(?:[a-z-]+\s+)?(?P<places>[a-z]{{3,}}s)\b"
 # the people in each, in a sentence of its own that opens with the place: "Each ward has 12 nurses on the day shift
 # and 6 on nights", "Every store has about 30 associates", "In each office there are 40 reps"
 _EACH_PLACE = re.compile(
-    rf"^\s*(?:and\s+)?(?:in\s+|at\s+|on\s+)?(?:each|every)(?:\s+(?:one\s+of\s+them|(?P<per>(?!with\b|has\b|have\b)[a-z]+)))?\b[^\x01]{{0,40}}?"
-    rf"{_ABOUT}(?P<size>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?{PEOPLE_NOUN}\b")
+    rf"^\s*(?:and\s+)?(?:in\s+|at\s+|on\s+)?(?:each|every)(?:\s+(?:one\s+of\s+them|"
+    rf"(?P<per>(?!with\b|has\b|have\b)[a-z]+)))?\b[^\x01]{{0,40}}?{_ABOUT}(?P<size>{NUM})\s*(?:[a-z-]+\s+){{0,2}}?"
+    rf"{PEOPLE_NOUN}\b")
 _EACH_CLAUSE = re.compile(r",(?=\s*(?:and\s+)?(?:in\s+|at\s+|on\s+)?(?:each|every)\b)")
 # more people of the same place in the same sentence: "and 6 on nights", "plus 4 more at weekends"
 _MORE_IN_PLACE = re.compile(rf"[^\x01]{{0,40}}?\b(?:and|plus|with)\s+(?:another\s+)?{_ABOUT}(?P<more>{NUM})\s+(?:more\s+)?"
