@@ -4,7 +4,8 @@ nights"), people listed per place ("Patent attorneys: Munich 60, The Hague 50, A
 named in an earlier sentence ("Our translators will use it. There are 60 of them."), and a head count sized for the
 growth the message asks to plan for ("400 today ... grow 50% next year, so size it for next year's numbers").
 
-Each reads ``own`` (the message as said) and completes ``updates`` with the users and a note of the arithmetic.
+``read_head_counts`` numbers the message once and runs them all; each completes ``updates`` with the users and a note of
+the arithmetic.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from typing import Any
 
 from agent.offline.numbers import NUM, Numbered, number_text
+from agent.offline.passes import readable
 from agent.offline.people import GROUP_NOUN, PEOPLE_NOUN, same_place
 from agent.offline.scaling import multiplier_text
 
@@ -21,11 +23,6 @@ _SENTENCES = re.compile(r"[^.;!?\n]+")
 
 def _value(nt: Numbered, m: re.Match, name: str) -> float:
     return nt.values[int(m.group(name).strip("\x01\x02"))]
-
-
-def _said(nt: Numbered, text: str) -> str:
-    """Numbered text as said (its numbers back in place of their placeholders), on one line."""
-    return " ".join(re.sub(r"\x01(\d+)\x02", lambda m: f"{nt.values[int(m.group(1))]:,g}", text).split())
 
 
 _ABOUT = r"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|approx\w*\s+|nearly\s+|over\s+)?"
@@ -46,10 +43,20 @@ _MORE_IN_PLACE = re.compile(rf"[^\x01]{{0,40}}?\b(?:and|plus|with)\s+(?:another\
                             rf"(?:(?:[a-z-]+\s+)?{PEOPLE_NOUN}\b|(?:on|at|in|during|for|over)\s+(?:the\s+)?[a-z]+)")
 
 
-def places_counted_before(own: str, updates: dict[str, Any], phrases: dict[str, str], notes: dict[str, str]) -> None:
+def read_head_counts(own: str, updates: dict[str, Any], phrases: dict[str, str], notes: dict[str, str]) -> None:
+    """Every reader here, over the message numbered once."""
+    nt = number_text(own.lower())
+    places_counted_before(nt, updates, phrases, notes)
+    counts_by_place(own, updates, phrases, notes)
+    count_of_them(nt, updates, phrases)
+    groups_at_work(nt, updates, phrases, notes)
+    sized_for_growth(nt, updates, notes)
+
+
+def places_counted_before(nt: Numbered, updates: dict[str, Any], phrases: dict[str, str],
+                          notes: dict[str, str]) -> None:
     """'We've got 18 wards. Each ward has 12 nurses on days and 6 on nights': 18 x (12 + 6) users, when the sentence
     with the people read them as the users (its own count, or its counts added)."""
-    nt = number_text(own.lower())
     # "we have 4 regions, each region has 35 planners": the clause that opens with "each" stands as a sentence
     sentences = [m for m in _SENTENCES.finditer(_EACH_CLAUSE.sub(";", nt.text))]
     for i, s in enumerate(sentences[1:], 1):
@@ -69,7 +76,7 @@ def places_counted_before(own: str, updates: dict[str, Any], phrases: dict[str, 
             if places:
                 count = nt.value(places[-1])
                 updates["users"] = round(count * sum(sizes))
-                phrases["users"] = _said(nt, each.group(0))
+                phrases["users"] = readable(each.group(0), nt)
                 added = " + ".join(f"{v:,.0f}" for v in sizes)
                 notes["users"] = (f"{count:,.0f} {places[-1].group('places')} x "
                                   f"{'(' + added + ')' if len(sizes) > 1 else added} = {updates['users']:,}")
@@ -107,16 +114,15 @@ _COUNT_OF_THEM = re.compile(rf"^\s*(?:and\s+)?(?:there\s+are|there'?re|we\s+have
                             rf"that'?s)\s+{_ABOUT}(?P<n>{NUM})\s+of\s+(?:them|us)\b")
 
 
-def count_of_them(own: str, updates: dict[str, Any], phrases: dict[str, str]) -> None:
+def count_of_them(nt: Numbered, updates: dict[str, Any], phrases: dict[str, str]) -> None:
     if "users" in updates or "concurrent_users" in updates:
         return
-    nt = number_text(own.lower())
     sentences = [m.group(0) for m in _SENTENCES.finditer(nt.text)]
     for i, s in enumerate(sentences[1:], 1):
         m = _COUNT_OF_THEM.match(s)
         if m and _PEOPLE_BEFORE.search(sentences[i - 1]):
             updates["users"] = round(_value(nt, m, "n"))
-            phrases["users"] = _said(nt, m.group(0))
+            phrases["users"] = readable(m.group(0), nt)
             return
 
 
@@ -140,13 +146,11 @@ def _sentence_around(text: str, span: tuple[int, int]) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
-def sized_for_growth(own: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
+def sized_for_growth(nt: Numbered, updates: dict[str, Any], notes: dict[str, str]) -> None:
     """The users said today, scaled by the growth the message asks to size for."""
     users = updates.get("users")
-    low = own.lower()
-    if users is None or not _SIZE_FOR.search(low) or not _GROWTH.search(low):
+    if users is None or not _SIZE_FOR.search(nt.text) or not _GROWTH.search(nt.text):
         return
-    nt = number_text(low)
     factors = [(factor, span) for field, factor, span in multiplier_text(nt)
                if field == "traffic" and factor > 1 and _GROWTH.search(nt.text[max(0, span[0] - 30):span[1] + 5])
                and _HORIZON.search(_sentence_around(nt.text, span))]
@@ -154,7 +158,7 @@ def sized_for_growth(own: str, updates: dict[str, Any], notes: dict[str, str]) -
         return  # none, or several growths: which one is meant is not clear
     factor, span = factors[0]
     updates["users"] = round(users * factor)
-    notes["users"] = (f"{users:,.0f} today x {factor:g} (\"{_said(nt, nt.text[span[0]:span[1]])}\", sized for that) "
+    notes["users"] = (f"{users:,.0f} today x {factor:g} (\"{readable(nt.text[span[0]:span[1]], nt)}\", sized for that) "
                       f"= {updates['users']:,}")
 
 
@@ -167,8 +171,7 @@ _GROUPS_AT_WORK = re.compile(rf"(?P<n>{NUM})\s+(?:of\s+(?:the|them|those|these)\
                              r"one)\s+(?:given\s+|single\s+|typical\s+|normal\s+)?(?:day|shift|time)\b")
 
 
-def groups_at_work(own: str, updates: dict[str, Any], phrases: dict[str, str], notes: dict[str, str]) -> None:
-    nt = number_text(own.lower())
+def groups_at_work(nt: Numbered, updates: dict[str, Any], phrases: dict[str, str], notes: dict[str, str]) -> None:
     counted = _GROUPS_OF_PEOPLE.search(nt.text)
     if counted is None:
         return
@@ -179,6 +182,6 @@ def groups_at_work(own: str, updates: dict[str, Any], phrases: dict[str, str], n
         if updates.get("users") not in (n, nt.value(counted) * size) or not 0 < n < nt.value(counted):
             return
         updates["users"] = round(n * size)
-        phrases["users"] = _said(nt, m.group(0))
+        phrases["users"] = readable(m.group(0), nt)
         notes["users"] = f"{n:g} {m.group('groups')} at work x {size:g} = {updates['users']:,}"
         return

@@ -19,9 +19,7 @@ from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, PER_TO
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
-from agent.offline.head_counts import (
-    count_of_them, counts_by_place, groups_at_work, places_counted_before, sized_for_growth,
-)
+from agent.offline.head_counts import read_head_counts
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
@@ -72,11 +70,7 @@ class WholeMessage:
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
         org_size_not_users(own, updates, self.facts.notes)
-        places_counted_before(own, updates, self.facts.phrases, self.facts.notes)
-        counts_by_place(own, updates, self.facts.phrases, self.facts.notes)
-        count_of_them(own, updates, self.facts.phrases)
-        groups_at_work(own, updates, self.facts.phrases, self.facts.notes)
-        sized_for_growth(own, updates, self.facts.notes)
+        read_head_counts(own, updates, self.facts.phrases, self.facts.notes)
         self._items_of_them(own, updates)
         self._count_without_period(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
@@ -107,12 +101,13 @@ class WholeMessage:
         """What the team pays today ('our current OpenAI bill is ~$4,500/month') is the ceiling when the message says
         so ('only worth it if we stay under that'), or less a saving said with it (_derived_parts); else it is no
         budget, and the reply says it was not taken as one."""
-        bill, how = self.facts.derived_parts.get(TODAYS_BILL) or self._bill_of_tokens(), ""
-        if bill is None or "budget_monthly_usd" in updates:
+        if "budget_monthly_usd" in updates:
             return
-        usd, phrase = bill
-        if phrase.startswith("$") and " x " in phrase:  # the bill worked out from a price per token: say how
-            how, phrase = f" ({phrase})", phrase
+        said, worked = self.facts.derived_parts.get(TODAYS_BILL), None
+        if said is None and (worked := self._bill_of_tokens()) is None:
+            return
+        usd, phrase = said or worked
+        how = f" ({phrase})" if worked else ""  # worked out from a price per token: say how
         if BILL_AS_CEILING.search(own.lower()):
             updates["budget_monthly_usd"] = usd
             self.facts.phrases["budget_monthly_usd"] = phrase
