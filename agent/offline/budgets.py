@@ -13,10 +13,11 @@ from agent.offline.people import USER_NOUNS
 from agent.offline.vocabulary import GOODS
 from agent.offline.time_units import HOURS_PER_MONTH, TERMS, monthly_factor, period_noun
 
-# (a dollar sign after other letters is another currency's, not in the rate table: "R$ 50 mil", "NZ$", "HK$")
+# (a dollar sign after other letters is another currency's, read when the rate table has it: "R$ 50 mil", "NZ$")
 _BUDGET_CUR = re.compile(
     rf"(?:(?<![a-z])\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
-    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?)\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|"
+    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?|\b(?:r|mx|s|hk|nz)\$|\b(?:brl|mxn|sgd|hkd|nzd|krw|nok|dkk|pln|zar)\s?|₩)"
+    rf"\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|(?:brl|reais|mxn|sgd|hkd|nzd|krw|won|nok|dkk|pln|zł|zar)\b|₩|"
     rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
     rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
 _PERIOD_AFTER = re.compile(
@@ -229,7 +230,7 @@ def read_budget_keyword(p: Pass) -> None:
 
 
 _LETTERS_DOLLAR = re.compile(r"\b([a-z]{1,3})\$")
-_DOLLARS_READ = {"us", "ca", "c", "au", "a"}  # US, Canadian and Australian dollars: the rate table's
+_DOLLARS_READ = {"us", "ca", "c", "au", "a", "r", "mx", "s", "hk", "nz"}  # the rate table's dollars (currency.py)
 # an academic term's length: "our semesters are 4 months", "a 5-month semester"
 _TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|lasts?|runs?|=)\s+(?:about\s+|roughly\s+|~\s*)?"
                           rf"{NUM}\s*months?\b|{NUM}[\s-]*months?\s+(?:semesters?|terms?|trimesters?)\b")

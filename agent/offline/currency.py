@@ -11,10 +11,18 @@ import re
 
 RATES_AS_OF = "2025-06-30"
 USD_PER = {"EUR": 1.17, "GBP": 1.37, "CHF": 1.26, "CAD": 0.733, "AUD": 0.655, "JPY": 0.00693, "INR": 0.0117,
-           "CNY": 0.140, "SEK": 0.105}
-SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CNY": "CN¥", "SEK": "SEK "}
-# order matters: "CA$" and "A$" name their dollars before a bare "$" would be read as US dollars
-_CODES = (("CAD", re.compile(r"\bcad\b|\bca?\$|canadian\s+dollars?")),
+           "CNY": 0.140, "SEK": 0.105, "BRL": 0.183, "MXN": 0.0533, "KRW": 0.000740, "SGD": 0.786, "HKD": 0.127,
+           "NZD": 0.610, "NOK": 0.0990, "DKK": 0.157, "PLN": 0.277, "ZAR": 0.0563}
+SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "CNY": "CN¥", "SEK": "SEK ",
+           "BRL": "R$", "MXN": "MX$", "KRW": "₩", "SGD": "S$", "HKD": "HK$", "NZD": "NZ$", "NOK": "NOK ", "DKK": "DKK ",
+           "PLN": "PLN ", "ZAR": "ZAR "}
+# order matters: "R$", "HK$", "CA$" and "A$" name their currencies before a bare "$" would be read as US dollars
+_CODES = (("BRL", re.compile(r"\bbrl\b|\br\$|\breais\b")), ("MXN", re.compile(r"\bmxn\b|\bmx\$|mexican\s+pesos?")),
+          ("SGD", re.compile(r"\bsgd\b|\bs\$|singapore\s+dollars?")), ("HKD", re.compile(r"\bhkd\b|\bhk\$|hong\s+kong\s+dollars?")),
+          ("NZD", re.compile(r"\bnzd\b|\bnz\$|new\s+zealand\s+dollars?")), ("KRW", re.compile(r"₩|\bkrw\b|\bwon\b")),
+          ("NOK", re.compile(r"\bnok\b|norwegian\s+kron")), ("DKK", re.compile(r"\bdkk\b|danish\s+kron")),
+          ("PLN", re.compile(r"\bpln\b|złot|zł")), ("ZAR", re.compile(r"\bzar\b")),
+          ("CAD", re.compile(r"\bcad\b|\bca?\$|canadian\s+dollars?")),
           ("AUD", re.compile(r"\baud\b|\bau?\$|australian\s+dollars?")),
           ("EUR", re.compile(r"€|\beur\b|\beuros?\b")), ("GBP", re.compile(r"£|\bgbp\b|\bpounds?\b|\bquid\b")),
           ("CHF", re.compile(r"\bchf\b|\bfrancs?\b")),
@@ -34,5 +42,5 @@ def to_usd(value: float, code: str) -> tuple[float, str | None]:
     if rate is None:
         return value, None
     usd = round(value * rate, 2)
-    return usd, (f"{SYMBOLS[code]}{value:,.0f} at {rate:.2f} USD per {code} (rates of {RATES_AS_OF}) = "
+    return usd, (f"{SYMBOLS[code]}{value:,.0f} at {rate:.3g} USD per {code} (rates of {RATES_AS_OF}) = "
                  f"${usd:,.0f}")

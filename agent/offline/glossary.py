@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.foreign_glossary import gloss_foreign
+
 # word (or phrase) -> English, matched whole and case-insensitively; German, Spanish, French, Portuguese, Italian
 _WORDS: dict[str, str] = {
     # people
@@ -83,8 +85,11 @@ _CJK_UNIT = {"ミリ秒": "ms", "秒": "seconds", "分": "minutes", "時間": "h
 _ASCII_RUN = re.compile(r"(?<=[^\x00-\x7f])(?=[A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\x7f])")
 
 
-def gloss(text: str) -> str:
-    """``text`` with the unit words of other languages in English (the rest as it was)."""
+def gloss(text: str, language: str | None = None) -> str:
+    """``text`` with the unit words of other languages in English (the rest as it was); in a message written in
+    ``language`` (language.py), also the words of who does the work and what it is (foreign_glossary.py)."""
+    if language:
+        text = gloss_foreign(text)
     if text.isascii() and not _PATTERN.search(text):
         return text
     text = _UHR.sub(r"from \1:00 to \2:00", text)  # the span whole: not "between 8:00 to 16:00"

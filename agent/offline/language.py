@@ -41,7 +41,8 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in said if shouting or not (w.isupper() and len(w) <= 4)]
 
 
-_PART = re.compile(r"[.!?;:\n]+|\s[-–—]+\s")
+# a sentence or clause ends at its punctuation before a space or the end, never inside a number ("1.200 agentes")
+_PART = re.compile(r"[.!?;:]+(?=\s|$)|\n+|\s[-–—]+\s")
 
 
 def _shares(words: list[str]) -> dict[str, float]:
@@ -55,7 +56,9 @@ def has_english_part(text: str) -> bool:
         words = _words(part)
         if len(words) >= MIN_WORDS:
             shares = _shares(words)
-            if shares["English"] >= 0.2 and shares["English"] >= max(shares.values()):
+            # English must lead: "Todos lo usarían a diario" has as many English words ("a") as Spanish ones
+            others = max(v for lang, v in shares.items() if lang != "English")
+            if shares["English"] >= 0.2 and shares["English"] > others:
                 return True
     return False
 

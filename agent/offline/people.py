@@ -336,8 +336,20 @@ _QUALIFIES_NEXT = re.compile(rf"^{_QUALIFIED_AFTER}")
 _QUALIFIES_INSIDE = re.compile(rf"^{NUM}\s*{USER_NOUNS}\s+{_QUALIFIED_NOUNS}\b")  # "our 2024 customer survey says ..."
 
 
+# the people said to build or run the tool are its makers, not its users: "our platform team of 12 people is building
+# a Q&A assistant", "5 engineers will develop it for 2,000 agents"
+_BUILDS_IT = re.compile(r"^\s*(?:(?:is|are|will\s+be|'re|who\s+(?:are|will)|that\s+(?:are|will)|will|would|who|that)\s+)?"
+                        r"(?:(?:currently|now|already|going\s+to|gonna)\s+)?(?:build|building|builds|develop|developing|"
+                        r"develops|implement|implementing|implements|maintain|maintaining|maintains|operat(?:e|es|ing)|"
+                        r"run(?:s|ning)?)\s+(?:it|this|that|the\s+(?:tool|bot|assistant|platform|cluster|service|"
+                        r"deployment|app|system)|(?:an?|our|the|their)\s+(?:[\w'&-]+\s+){0,4}?(?:assistant|bot|chatbot|"
+                        r"copilot|tool|service|app|application|platform|system|pipeline|prototype|poc|solution|helper))\b")
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
     if _TOTAL_BEFORE.search(p.before(m.start(), 30)):
+        return []
+    if _BUILDS_IT.match(p.text[m.end():m.end() + 50]):
         return []
     if _TOTAL_IN.search(m.group(0)):  # "about 900 baristas in total": kept aside, used when no part is named
         p.totals.append(Quantity(_users_field(m, p), whole(p.nt.value(m, group)), readable(m.group(0), p.nt),

@@ -313,18 +313,21 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
     # the words of other languages that are a number's unit ("1.200 Mitarbeitende", "0,8 Sekunden") read as English
-    glossed = gloss(text)
+    glossed = gloss(text, language)
     parsed = parse(glossed, catalog, asked=asked or [], spec=spec) if language else None
-    # what was read: its values and lists ("nur Modelle von Mistral"), and an order to deploy ("... default deployen")
-    read = len(set(parsed.spans) | set(parsed.updates) - {"description", "use_case"}) + (Intent.DEPLOY in parsed.intents) \
+    # what was read: its values and lists ("nur Modelle von Mistral"), the work its glossed words name ("1.200
+    # Sachbearbeiter ... zusammenfassen"), and an order to deploy ("... default deployen")
+    read = len(set(parsed.spans) | set(parsed.updates) - {"description"}) + (Intent.DEPLOY in parsed.intents) \
         if parsed else 0
     if language and read < MIXED_LANGUAGE_FACTS and not any(map(_UNIT_SAID.search, parsed.spans.values())):
         return Reading(acts=[UnsupportedLanguage(language=language)], notes=notes)
     if language:
-        # A mixed message ("Chatbot interne pour nos 2 500 agents ... 0,8 s") whose numbers carry English units or
-        # product words is read for those, and the reply says that nothing else of it was understood
-        notes = notes + [f"This message reads as {language}; I only understand English, so I read just the numbers "
-                         f"and product words in it: {', '.join(_read_words(parsed))}."]
+        # A message ("Chatbot interne pour nos 2 500 agents ... 0,8 s") whose numbers carry units, product words or
+        # words of the glossaries is read for those, and the reply says what it took and that nothing else was read
+        notes = notes + [f"This message reads as {language}; I only understand English, and read other languages "
+                         f"through a short glossary of numbers, units, product words and common work words, so this "
+                         f"is all I took from it: {', '.join(_read_words(parsed))}. Please check it, and say anything "
+                         "else in English."]
     if state is not None and state.to_confirm and YES.match(text.lower()):
         return Reading(acts=[Confirm(span=text.strip())], notes=notes)
     if rejected_asked_again(text, state):
