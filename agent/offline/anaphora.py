@@ -12,7 +12,7 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-from agent.offline.entities import find_gpus, polarity
+from agent.offline.entities import find_gpus, find_models, polarity
 from knowledge.catalog import Catalog
 
 # a pronoun for hardware as what to use or what is owned; "use those" alone, "those cards", "them" after a verb of
@@ -73,3 +73,56 @@ def counted_gpus(text: str, catalog: Catalog, state: Any) -> str:
     if not (spec is not None and spec.gpus) and not _earlier_gpus(state, text, catalog)[0]:
         return text
     return _COUNT_OF_THEM.sub(lambda m: f"{m.group(1)} GPUs", text)
+
+
+# a variant named without its family: "sorry, SXM, not PCIe", "the 80GB ones, not 40GB"
+_BARE_VARIANT = re.compile(r"(?<![\w-])(?<!\w\s)(sxm\d?|pcie|nvl|80\s?gb|40\s?gb)\b", re.I)
+
+
+def held_variants(text: str, catalog: Catalog, state: Any) -> str:
+    """``text`` with a bare variant ("SXM", "PCIe", "80GB") read as that variant of the one GPU family the spec holds
+    (allowed or ruled out), so "sorry, SXM, not PCIe" after "we rent H100 PCIe" swaps the card; untouched when the
+    message names a GPU itself or the spec holds no family with that variant."""
+    spec = getattr(state, "spec", None)
+    held = list(getattr(spec, "gpus", []) or []) + list(getattr(spec, "exclude_gpus", []) or [])
+    if not held or not _BARE_VARIANT.search(text) or find_gpus(text.lower(), catalog):
+        return text
+    families = {name.split("-")[0] for name in held}
+    if len(families) != 1:
+        return text
+    family = families.pop()
+
+    def card(m: re.Match) -> str:
+        variant = re.sub(r"\s", "", m.group(1)).lower()
+        names = [g.name for g in catalog.gpus if g.name.lower() == f"{family.lower()}-{variant}"]
+        return names[0] if names else m.group(0)
+    return _BARE_VARIANT.sub(card, text)
+
+
+# a pronoun as the object of ruling something out: "OK then exclude it altogether", "drop that one", "ban those"
+_PRONOUN_OBJECT = r"(it|that(?:\s+one|\s+model|\s+gpu|\s+card)?|them|those(?:\s+ones)?)"
+_RULE_OUT_PRONOUN = re.compile(rf"\b(?:exclude|drop|remove|ban|rule\s+out|skip|block|blacklist|take\s+out|get\s+rid\s+of)\s+"
+                               rf"{_PRONOUN_OBJECT}\b(?!\s+(?:budget|limit|cap|users?|requirement|target|constraint)\b)|"
+                               rf"\b(?:rule|cross|strike|take)\s+{_PRONOUN_OBJECT}\s+(?:out|off)\b", re.I)
+
+
+def ruled_out_referent(text: str, catalog: Catalog, state: Any) -> str:
+    """``text`` with the pronoun of "exclude it" read as the model or GPUs the previous user message named (a why-not
+    question, a what-if about them), when this message names none; untouched otherwise."""
+    found = _RULE_OUT_PRONOUN.search(text)
+    if found is None or state is None or find_gpus(text.lower(), catalog) or find_models(text.lower(), catalog)[0]:
+        return text
+    said = [m.content for m in getattr(state, "messages", []) if isinstance(m, HumanMessage)
+            and isinstance(m.content, str)]
+    if said and said[-1].strip() == text.strip():
+        said = said[:-1]
+    if not said:
+        return text
+    low = said[-1].lower()
+    gpus, models = find_gpus(low, catalog), find_models(low, catalog)[0]
+    named = models if models and not gpus else gpus if gpus and not models else []
+    if not named:
+        return text
+    words = " and ".join(dict.fromkeys(said[-1][m.start:m.end] for m in named))
+    group = 1 if found.group(1) else 2
+    return text[:found.start(group)] + words + text[found.end(group):]

@@ -30,7 +30,7 @@ _PART = re.compile(
     r"\b(?:for|in|to|by)\s+(?:just\s+|only\s+)?(?:a|one|a\s+single|a\s+small|a\s+pilot)\s+(?:department|team|division|"
     r"business\s+unit|unit|group|office|function)\b|"
     r"\b(?:for|in|to|by)\s+(?:just\s+|only\s+)?(?:the|our)\s+(?:[a-z&-]+\s+){1,2}(?:department|team|division|unit|"
-    r"office|function)\b|"
+    r"office|function|cent(?:re|er)|desk|floor|practice|branch)\b|"
     r"\bnot\s+sure\s+which\s+(?:one|team|department|division|group|unit|office)s?\b|"
     r"\b(?:a|the)\s+pilot\s+(?:team|group|department)\b")
 # ... unless everyone is said to use it

@@ -63,6 +63,8 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
 
 
 _BUDGET_KW = re.compile(
+    # under a "Budget:" label, an amount said with its period further on: "Budget: Finance initially floated 25k/month"
+    rf"\bbudget\s*[:–—]\s*[^\x01.;]{{0,60}}?{NUM}(?=\s*(?:/\s*|per\s+|an?\s+|each\s+)(?:mo|month|year|yr|quarter|week)\b)|"
     rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
     rf"seconds?\b|hours?\b|/\s*(?:7\b|\x01)))"
@@ -81,7 +83,8 @@ _GPUS_UNIT = re.compile(
     rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
 _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", "two HGX A100 servers (8 GPUs each)"
-    rf"{NUM}\s*(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances)\s*"
+    rf"{NUM}\s*(?:x\s*)?(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances|"
+    r"[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?)\s*"
     rf"(?:with|of|x|,|\(|each\s+with)?\s*{NUM}\s*"
     r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
 # the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
@@ -224,9 +227,34 @@ def read_gpu_hour_budget(p: Pass) -> None:
     p.run(_PER_GPU_HOUR, _monthly)
 
 
+# a budget said again later in the sentence, revised: "Finance floated 25k/month; revised down to 18k/month"
+_REVISED_TO = re.compile(rf"\b(?:revised|cut|lowered|reduced|raised|increased|bumped|trimmed|dropped|brought|moved|"
+                         rf"changed|updated|slashed|upped)\s+(?:it\s+)?(?:(?:down|up|back)\s+)?to\s+{NUM}"
+                         rf"(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|seconds?\b|hours?\b))")
+
+
+# ... unless what was revised is no money: "traffic was revised up to 30k/month", "30k/month requests"
+_OTHER_SUBJECT = re.compile(r"\b(?:traffic|requests?|users?|volume|load|rate|latency|ttft|itl|tokens?|queries|calls|"
+                            r"documents?|people|staff|headcount|gpus?|throughput|concurrency)\b[^.;!?$€£]{0,40}$")
+_COUNTED_AFTER = re.compile(r"\s*(?:/\s*|per\s+|an?\s+|each\s+)?(?:mo|month|year|yr|quarter|week|day)?\s*"
+                            r"(?:requests?|queries|calls|users|tokens|documents|messages|chats|jobs)\b")
+_MONEY_PERIOD = re.compile(r"\s*(?:/\s*|per\s+|an?\s+|each\s+)(?:mo|month|year|yr|quarter|week)\b")
+
+
 def read_budget_keyword(p: Pass) -> None:
-    """A number after a budget word ("budget of 8k")."""
+    """A number after a budget word ("budget of 8k"), and the budget revised after it."""
     p.run(_BUDGET_KW, lambda m: _budget(p, m))
+    # after an amount said in this sentence, or with a money period of its own (the amount in a clause before)
+    money = any(q.field == "budget_monthly_usd" for q in p.found)
+    p.run(_REVISED_TO, lambda m: _revised_budget(p, m) if (money or _MONEY_PERIOD.match(p.text, m.end()))
+          and not _OTHER_SUBJECT.search(p.before(m.start(), 50)) and not _COUNTED_AFTER.match(p.text, m.end()) else None)
+
+
+def _revised_budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    said = _budget(p, m)
+    if said:  # the revision replaces the amount said before it
+        p.found[:] = [q for q in p.found if q.field != "budget_monthly_usd" or q.pos > m.start()]
+    return said
 
 
 _LETTERS_DOLLAR = re.compile(r"\b([a-z]{1,3})\$")
@@ -234,6 +262,9 @@ _DOLLARS_READ = {"us", "ca", "c", "au", "a", "r", "mx", "s", "hk", "nz"}  # the 
 # an academic term's length: "our semesters are 4 months", "a 5-month semester"
 _TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|lasts?|runs?|=)\s+(?:about\s+|roughly\s+|~\s*)?"
                           rf"{NUM}\s*months?\b|{NUM}[\s-]*months?\s+(?:semesters?|terms?|trimesters?)\b")
+# a sum said for a span of months: "$2,000 for the next six months", "€30k to cover the first 4 months"
+_MONTHS_SPAN = re.compile(rf"[^.;!?\x01]{{0,50}}?\b(?:for|over|across|during|to\s+cover|spread\s+over)\s+(?:the\s+)?"
+                          rf"(?:next|coming|following|first|remaining|whole|entire)?\s*{NUM}\s*-?\s*months?\b")
 # "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
 # value said wrong, not the budget
 _NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
@@ -285,6 +316,12 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _prices_something_else(p, m):
         return []
     period = _PERIOD_AFTER.match(after)
+    if period is None and (span := _MONTHS_SPAN.match(p.text, m.end())) and (months := p.nt.values[int(span.group(1))]) > 1:
+        # "$2,000 of grant money for the next six months": a sum for a span of months is its share of each month
+        usd, note = to_usd(value / months, currency_of(m.group(0)))
+        p.notes["budget_monthly_usd"] = f"{value:,.0f} over {months:g} months = {value / months:,.0f} a month" + (
+            f"; {note}" if note else "")
+        return [("budget_monthly_usd", round(usd, 2))]
     if period is None and not _PERIOD_BEFORE.search(p.before(m.start())) and _WHOLE_SPEND.search(p.after(m.end(), 80)):
         return []
     unit = next(g for g in period.groups() if g) if period else None

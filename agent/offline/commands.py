@@ -53,7 +53,11 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
     (Intent.DEPLOY, r"\b(?:deploy|launch|ship|install|roll\s+out|push\s+out|spin\s+up|stand\s+up|release)\s+"
      r"(?:it|this|that|them|now|(?:the\s+|that\s+|this\s+)?"
      r"(?:first|second|third|fourth|fifth|top|best|recommended|cheapest|fastest|cheaper|faster|selected|chosen|winning|\d)\b|"
-     r"option|#|number|no\.|\d)|\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
+     r"option|#|number|no\.|\d|"
+     # the plan itself: "deploy the original plan", "ship this setup", "deploy the recommended configuration"
+     r"(?:the\s+|that\s+|this\s+|our\s+|your\s+)(?:(?:original|current|latest|updated|revised|same|recommended|"
+     r"proposed|last|previous|whole)\s+)?(?:plan|setup|set-up|configuration|config|recommendation)\b)|"
+     r"\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
      r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
      # a row pointed at by what tells it apart: "deploy the llama one", "ship that MI300X option" (agent/offline/pointing.py)
      r"\b(?:deploy|launch|ship)\s+(?:the|that)\s+(?!(?:new|next|same|whole|entire)\b)(?:[\w.-]+\s+){1,3}?(?:one|option|"

@@ -86,11 +86,15 @@ _WAKE_AFTER = re.compile(r"^\s*(?:or\s+so\s+|or\s+two\s+)?(?:to|for\s+(?:it|the\
 
 
 _MEASURED_BEFORE = re.compile(r"\b(?:median|measured|observed)\b")
+# ... or the time said of a start-up before it: "a cold start of a minute or so is fine", "boot time is ~90 s"
+_START_UP_BEFORE = re.compile(r"\b(?:cold[\s-]starts?|warm[\s-]?ups?|boot(?:ing|s)?|spin[\s-]?ups?|start[\s-]?ups?|"
+                              r"wake[\s-]?ups?|load(?:ing)?\s+time)\s+(?:time\s+)?(?:of|takes?|taking|lasting|is|are|=|:)?\s*"
+                              r"(?:about|around|roughly|up\s+to|~|under|below|over|at\s+most|maybe|a)?\s*$")
 
 
 def _latency(p: Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
     if (_foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text, m.end())
-            or _MEASURED_BEFORE.search(clause_before(p.text, m.start()))):
+            or _MEASURED_BEFORE.search(clause_before(p.text, m.start())) or _START_UP_BEFORE.search(p.before(m.start()))):
         # read, and set nothing: a network's latency, a start-up time ("a minute to wake up"), a median measured
         # ("median latency 3.4 s end to end" of a pilot) is no p95 target
         return []

@@ -39,7 +39,7 @@ _TOK_KW = re.compile(
     r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|"
     # "out" of a size, not the output: "our prompts come out around 6,000 tokens"
     r"(?<!\bcome\s)(?<!\bcomes\s)(?<!\bcame\s)(?<!\bworks\s)(?<!\bturn\s)\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
-    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b)")
+    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b|\bsuggestions?\b)")
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
@@ -57,7 +57,7 @@ _TOKENS_KW = re.compile(
 _ELLIPSIS_NOUNS = (r"(?:(?P<prompt_tokens>prompts?|inputs?|context|questions?|quer(?:y|ies)|documents?|docs?|pdfs?|"
                    r"files?|reports?|contracts?|tickets?|e-?mails?|transcripts?|messages?|articles?|pages?|texts?|"
                    r"filings?|chats?|conversations?)|(?P<output_tokens>outputs?|answers?|respons(?:e|es)|repl(?:y|ies)|"
-                   r"completions?|generations?|summar(?:y|ies)|translations?|drafts?|descriptions?|results?|posts?|out))")
+                   r"completions?|generations?|summar(?:y|ies)|translations?|drafts?|descriptions?|results?|posts?|suggestions?|out))")
 _TOKENS_ELLIPSIS = re.compile(
     rf"\b{_ELLIPSIS_NOUNS}\s*(?:(?:are|is|of|around|about|roughly|approx\w*|typically|usually|maybe|perhaps|average|"
     rf"averaging|avg|mean|run(?:s|ning)?\s+(?:to|at)|come\s+(?:to|in\s+at)|up\s+to|at\s+most|under|closer\s+to|"

@@ -106,12 +106,17 @@ _USERS_FORM = re.compile(
     rf"(?:^|(?<=[,;:(])|(?<=\band\s))\s*(?:about\s+|around\s+|~\s*|roughly\s+|some\s+)?{NUM}\s*\+?\s*"
     rf"(?:[a-z][a-z-]*\s+)?{_NOT_PEOPLE}{_PERSON_FORM}(?=\s*(?:$|[.,;:)!?]))")
 # "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
-_USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+)?(?:(?:actually|really|regularly|typically|"
+_USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+|"
+                           # the part of a headcount named by where it works: "only the 1 800 in customer service will use it"
+                           r"(?:in|from|on|at)\s+(?:the\s+)?(?:[a-z&-]+\s+){1,3}?(?:who\s+|that\s+)?)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
-                           r"app|service|system))\b")
+                           r"app|service|system|chatbot|chat\s+bot|copilot|platform))\b")
 # a part of the organisation counted as who its people are: "350 of us are developers", "about 90 of them work as nurses"
 _USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people|employees))\s+(?:are|work\s+as|"
-                          rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b")
+                          rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b|"
+                          # ... or by what they would do with it: "15 of us want to ask questions over our notebooks"
+                          rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:want|would\s+like|need|plan|will|would|are\s+going)\s+"
+                          r"(?:to\s+)?(?:use|ask|query|search|chat|look\s+(?:things\s+)?up|try|draft|write|summari[sz]e)\b")
 # the audience narrowed to one group, its size said after it: "not everyone - just the engineering team, so 40", "only
 # the support desk (about 25)", "just our legal team: 12 of them"
 _ONLY_GROUP_COUNT = re.compile(
@@ -231,7 +236,7 @@ _USES = re.compile(r"\b(?:use|uses|using)\b")
 # monthly actives are no users (spec: people who use it on a working day); the day's count said next to them is
 # ("40,000 monthly active users, about 6,000 on a typical weekday")
 _MONTHLY_PEOPLE = re.compile(r"\bmonthly\b|\bmaus?\b|\b(?:a|per|each)\s+month\b")
-_ON_A_DAY = re.compile(rf"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+)?{NUM}\s+(?:\w+\s+)?(?:on|in|during)\s+(?:a|an|any)\s+"
+_ON_A_DAY = re.compile(rf"(?:about\s+|around\s+|roughly\s+|~\s*|some\s+)?{NUM}\s+(?:[a-z'-]+\s+){{0,8}}?(?:on|in|during)\s+(?:a|an|any)\s+"
                        r"(?:(?:typical|normal|average|usual|regular|given|busy|ordinary)\s+)?(?:week\s?day|work\s?day|"
                        r"working\s+day|business\s+day|day)\b")
 
@@ -392,7 +397,7 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_FORM, lambda m: _users(p, m, m.lastindex or 1))
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
-    p.run(_USERS_OF_US, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
+    p.run(_USERS_OF_US, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
     p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
           [("concurrent_users", whole(nt.value(m)))])
 

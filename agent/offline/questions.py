@@ -37,7 +37,7 @@ _INTERROGATIVE = re.compile(r"^\W*" + LEAD +
                             r"people|users|l\d|h\d|a\d)\b)|"
                             r"should|shall|may|might|"
                             # musing aloud: "I wonder if Qwen would be better", "curious whether fp8 fits"
-                            r"(?:i\s+|we\s+)?(?:(?:was|am|'m|were)\s+)?(?:wonder(?:ing)?|curious)\s+(?:if|whether)|"
+                            r"(?:(?:i|we)\s*(?:(?:was|am|'m|were|are|'re)\s+)?)?(?:wonder(?:ing)?|curious)\s+(?:if|whether)|"
                             r"(?:i'?d|we'?d)\s+(?:love|like)\s+to\s+know\s+(?:if|whether))\b")
 # Questions that ask for the plan itself: their facts are the need ("can you size a chatbot for 300 users?").
 _REQUEST = re.compile(r"\b(?:recommend|suggest|propose|size|plan|spec\s+out|figure\s+out|help\s+(?:me|us))\b|"

@@ -45,7 +45,7 @@ _PEAK_HOUR = re.compile(
     rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}|"
     rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest)\s+(hour|minute)\b")
 _PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
-PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
+PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|peaked|spiked|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
                    r"highest|top|tops\s+out|topping\s+out|up\s+to|rush|"
                    # the worst stretch of time named: "in the worst hour we see 1,800", "on our heaviest day"
                    r"(?:worst|heaviest|craziest|biggest)\s+(?:hour|minute|day|week|month|time|moment|period|stretch)s?)\b")
@@ -160,8 +160,20 @@ def read_bare_rates(p: Pass, rate_known: bool, rate_scale: float) -> None:
         p.run(_AVERAGE_BARE, lambda m: [("rps", sig(nt.value(m, m.lastindex or 1) * scale))])
 
 
+# a rate a machine was measured at is its capacity, not the traffic: "the staging box did 6 rps before falling over",
+# "one replica handles about 4 req/s"; and a rate said to be beside the point: "logged 22 req/s - irrelevant"
+_MACHINE_DID = re.compile(r"\b(?:box|server|node|machine|staging|prototype|poc|benchmark|load[\s-]test|instance|gpu|card|"
+                          r"engine|pod|replica|setup|rig)\s+(?:\w+\s+){0,2}?(?:did|does|handled|handles|managed|manages|"
+                          r"served|serves|sustained|sustains|maxed\s+out\s+at|topped\s+out\s+at|can\s+(?:do|handle|serve)|"
+                          r"could\s+(?:do|handle|serve)|fell\s+over\s+at)\s*(?:about|around|roughly|~)?\s*$")
+_BESIDE_THE_POINT = re.compile(r"^[^.;!?]{0,40}?\b(?:irrelevant|not\s+relevant|different\s+product|unrelated|"
+                               r"ignore\s+(?:that|it|this)|before\s+(?:it\s+)?(?:fell|falling|fall)\s+over)\b")
+
+
 def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     before, after = p.before(m.start()), p.after(m.end())
+    if _MACHINE_DID.search(before) or _BESIDE_THE_POINT.match(after):
+        return []
     if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before):
         return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
     peak_after = PEAK_AFTER.match(after)

@@ -30,7 +30,7 @@ from agent.offline.namespace_answer import namespace_answer
 from agent.offline.plan_questions import plan_question
 from agent.offline.pointing import pointed_deploy
 from agent.offline.provenance import source_question
-from agent.offline.anaphora import counted_gpus, referred_gpus
+from agent.offline.anaphora import counted_gpus, held_variants, referred_gpus, ruled_out_referent
 from agent.offline.families import family_note
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from agent.offline.terms import term_question
@@ -141,6 +141,12 @@ _CHANGE_CUE = re.compile(r"\b(?:make\s+(?:it|that)|change\s+(?:it|that)\s+to|act
 _WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+(?:you|u|ya)\s+|please\s+|pls\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
                        r"(?:a|an|some|one)\s+(?:\w+\s+){0,2}?(?:haiku|poem|joke|story|song|limerick|essay|riddle|"
                        r"sonnet|rap|verse)s?\b", re.I)
+# ... or an errand of another kind ("unrelated, can you book me a flight to Lisbon, budget 900 euros"): its money and
+# dates are the errand's, nothing of a deployment
+_ERRAND = re.compile(r"^\W*(?:[\w\s]{0,25}[,:;-]\s*)?(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+|please\s+|pls\s+)?"
+                     r"(?:book|order|buy|reserve|schedule|get)\s+(?:me|us)\s+(?:a|an|some|the|two|\d+)\s+(?:[\w-]+\s+){0,2}?"
+                     r"(?:flights?|hotels?|rooms?|tables?|taxis?|cabs?|tickets?|pizzas?|lunch|dinner|cars?|trains?|seats?|"
+                     r"coffees?|flowers|gifts?)\b", re.I)
 _SPEC_INTENTS = {Intent.DESCRIBE, Intent.DONT_KNOW}
 _ASKS = re.compile(r"^\W*(?:what|who|where|when|which|how|can|could|would|will|is|are|do|does|tell\s+me|write|give\s+me)\b")
 # words of the domain: a message with one of these is about a deployment, even if nothing in it was understood
@@ -309,7 +315,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if state is not None and getattr(state, "plan", None) is not None and (asked_about := plan_question(
             text, lambda: not _new_values(parse(gloss(text), catalog, asked=asked or [], spec=spec), spec))):
         return Reading(acts=asked_about, notes=notes)  # agent/offline/plan_questions.py: fits, cost, failure, ...
-    if _WRITE_ME.search(text):
+    if _WRITE_ME.search(text) or _ERRAND.search(text):
         return Reading(acts=[Simple(act="off_topic")], notes=notes)
     language = language_of(text)
     # the words of other languages that are a number's unit ("1.200 Mitarbeitende", "0,8 Sekunden") read as English
@@ -335,6 +341,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
                        notes=notes)
     if parsed is None:
         glossed = counted_gpus(glossed, catalog, state)  # "what if we only had 2 of them?" of the GPUs named
+        glossed = held_variants(glossed, catalog, state)  # "sorry, SXM, not PCIe" of the H100 held
+        glossed = ruled_out_referent(glossed, catalog, state)  # "exclude it" after "why not gpt-oss-120b?"
     parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)

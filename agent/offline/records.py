@@ -96,7 +96,27 @@ def _row(line: str) -> str:
     return _sentence(cells[0], ", ".join(cells[1:]))
 
 
+# an amount with its period and currency in keys of their own ("budget": {"amount": 96000, "period": "year",
+# "currency": "USD"}): said as one amount, "96000 USD per year", so the period is not lost to a row of its own
+_AMOUNT_KEY = re.compile(r"^(?:amount|value|total|limit|max(?:imum)?|cap|sum|usd|eur|gbp)$", re.I)
+_PERIOD_KEY = re.compile(r"^(?:period|per|interval|frequency|every|cadence|term)$", re.I)
+_CURRENCY_KEY = re.compile(r"^(?:currency|ccy|cur)$", re.I)
+
+
+def _amount_with_period(value: dict) -> tuple[str, dict] | None:
+    amount = next((v for k, v in value.items() if _AMOUNT_KEY.match(str(k)) and isinstance(v, (int, float))
+                   and not isinstance(v, bool)), None)
+    period = next((v for k, v in value.items() if _PERIOD_KEY.match(str(k)) and isinstance(v, str)), None)
+    if amount is None or period is None:
+        return None
+    currency = next((v for k, v in value.items() if _CURRENCY_KEY.match(str(k)) and isinstance(v, str)), "")
+    rest = {k: v for k, v in value.items() if not any(p.match(str(k)) for p in (_AMOUNT_KEY, _PERIOD_KEY, _CURRENCY_KEY))}
+    return f"{amount:g} {currency} per {period}".replace("  ", " "), rest
+
+
 def _flatten(value: Any, key: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict) and (money := _amount_with_period(value)) is not None:
+        return [(key, money[0])] + _flatten(money[1], key)
     if isinstance(value, dict):
         return [pair for k, v in value.items() for pair in _flatten(v, f"{key} {k}".strip())]
     if isinstance(value, list):
@@ -137,6 +157,8 @@ def _yaml_pairs(value: Any, key: str = "") -> list[tuple[str, str]]:
         if gpu is not None and count is not None:
             rest = {k: v for k, v in value.items() if not (names.match(str(k)) or _COUNT_KEY.match(str(k)))}
             return [("", f"{count:g} {gpu}")] + _yaml_pairs(rest, key)
+        if (money := _amount_with_period(value)) is not None:
+            return [(key, money[0])] + _yaml_pairs(money[1], key)
         return [pair for k, v in value.items() for pair in _yaml_pairs(v, f"{key} {k}".strip())]
     return _flatten(value, key)
 

@@ -45,7 +45,9 @@ _MULT = re.compile(
     r"(?![\s-]*(?:check(?:s|ed|ing)?|click(?:s|ed|ing)?|tap|quotes?|spac(?:e|ed|ing)|book(?:ed|ing)?|digits?|dip\w*|"
     r"cross(?:ed)?|day|hour|time|width)\b)"
     r"(?!\s+of\s+(?:our|the|all|its|their|those|these)?\s*(?:\w+\s+)?\x01)|"
-    r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*§)|times\b|-?\s*fold\b)|"
+    # ("2x H100", "2x DGX", "4x servers" count hardware, no scaling)
+    r"\x01(?P<n>\d+)\x02\s*(?:x\b(?!\s*(?:§|(?:nvidia\s+)?[dh]gx\b|servers?\b|nodes?\b|boxes\b|machines?\b|gpus?\b|"
+    r"cards?\b|instances?\b))|times\b|-?\s*fold\b)|"
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"
     # a fraction of it: "cut the budget by a third", "raise the users by a quarter"

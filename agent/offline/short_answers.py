@@ -27,7 +27,7 @@ not honestly unsure idk dunno possibly no idea really tbh frankly answer is it's
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
 support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait
-then fine alright it is good great cool i'd id rather prefer""".split())  # "ok let's go with 400 then", "fine, 400 it is"
+then fine alright it is good great cool i'd id rather prefer typo typed mistyped my bad meant""".split())  # "ok let's go with 400 then", "fine, 400 it is"
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 # an ordinal of the user's own list: "the first one I mentioned", "the second GPU we named", "the latter"
 _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s+(?:with|to)|want|prefer|let'?s\s+do|only)\s+"
@@ -39,7 +39,9 @@ _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s
 _PLAN_FOR_NUMBER = re.compile(r"\b(?:plan(?:ning)?\s+(?:for|on)|size\s+(?:it\s+|this\s+)?for|call\s+it|let'?s\s+say|go\s+with|"
                               r"assume)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\x01(\d+)\x02(?!\s*(?:%|[a-z$€£]))")
 _CORRECTING_CUE = re.compile(r"\b(?:actually|more\s+like|closer\s+to|sorry|correction|oops|i\s+meant|we\s+meant|rather|"
-                             r"make\s+(?:that|it)|change\s+(?:that|it)\s+to|wait|scratch\s+that)\b")
+                             r"make\s+(?:that|it)|change\s+(?:that|it)\s+to|wait|scratch\s+that|typo|mistyped|my\s+bad)\b")
+# a slip of the keyboard: the digits said again with a zero more or less ("500" -> "sorry, typo, I meant 5,000")
+_TYPO_CUE = re.compile(r"\b(?:typo|mistyped|typed|i\s+meant|we\s+meant|missed\s+a\s+zero|zero)\b")
 # where a reason starts after a short answer: "more like 1,400 - I forgot the warehouse shifts", "12, since ..."
 _REASON_AFTER = re.compile(r"\s[-–—]+\s|[;:(]|,\s*(?=(?:i|we|they|because|since|as|the|our|that|it'?s|there)\b)|"
                            r"\b(?:because|since|as\s+(?:we|i)|forgot|i\s+forgot|we\s+forgot)\b")
@@ -99,8 +101,13 @@ class ShortAnswers:
             return None
         near = [(abs(math.log(value / held)), f) for f in LIMITS if self.spec.stated(f)
                 and isinstance(held := getattr(self.spec, f, None), (int, float)) and held > 0]
-        near = [x for x in near if x[0] < math.log(3)]
-        return min(near)[1] if near else None
+        close = [x for x in near if x[0] < math.log(3)]
+        if close:
+            return min(close)[1]
+        # the same digits with zeros added or dropped, said as a slip: the one field that holds them
+        slips = [f for d, f in near if _TYPO_CUE.search(before) and 0 < d < math.log(1001)
+                 and abs(d / math.log(10) - round(d / math.log(10))) < 1e-9]
+        return slips[0] if len(slips) == 1 else None
 
     def _planned_count(self, updates: dict[str, Any]) -> None:
         """'Maybe 2k users at launch... actually let's plan for 3k', 'Checked with HR. Plan for 3,500.': a bare number to

@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 KEYWORDS = ("budget", "users", "requests", "employees", "latency", "monthly", "tokens", "thousand", "million",
             "customers", "concurrent", "chatbot", "throughput", "namespace", "simultaneous", "quantized", "students",
             "cheap", "nurses", "teachers", "clinicians", "technicians", "colleagues", "physicians", "lawyers", "priority",
-            "quality")
+            "quality", "deploy", "default")
 _SINGLE = tuple(k for k in KEYWORDS if " " not in k)
 # real words one edit away from a keyword
 LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes", "months", "monthy", "budge",
@@ -54,7 +54,9 @@ def _fix(word: str) -> str | None:
 # model family words, misspelled right before a version ("Lama 3.3 70b", "mistral smal 3.1"): short words are only
 # corrected there, where a version number says a model name is meant
 MODEL_WORDS = ("llama", "small", "mistral", "mixtral", "gemma", "qwen", "deepseek", "medium", "large")
-_BEFORE_VERSION = re.compile(r"\b[A-Za-z]{4,8}(?=[\s-]?\d)")
+_BEFORE_VERSION = re.compile(r"\b[A-Za-z]{4,8}(?=[\s-]?\d|\s+(?:models?|family|weights)\b)")
+# a zero typed as the letter O in a GPU's name: "A1OO 80gb", "H1OO", "MI3OOX"
+_O_FOR_ZERO = re.compile(r"\b((?:[abhl]|mi)\d)([0o]{1,2})([a-z]?)\b", re.I)
 
 
 @lru_cache(maxsize=1024)
@@ -107,7 +109,8 @@ def correct(text: str) -> str:
         key = _fix_counted(m.group(2))
         return m.group(0) if key is None else m.group(1) + key
 
+    text = _O_FOR_ZERO.sub(lambda m: m.group(1) + m.group(2).replace("o", "0").replace("O", "0") + m.group(3), text)
     text = _WORD.sub(fix, text)
-    if not any(c.isdigit() for c in text):
+    if not any(c.isdigit() for c in text) and not re.search(r"\bmodels?\b", text, re.I):
         return text
     return _BEFORE_VERSION.sub(fix_model, _AFTER_COUNT.sub(fix_counted, text))

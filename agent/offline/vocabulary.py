@@ -106,7 +106,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      rf"{_CORPUS}|{_CORPUS}\s+(?:q\s?&\s?a|qa|question[\s-]answering|look[\s-]?ups?|search|finder)\b|"
      rf"\b(?:find|finds|finding|look(?:s|ing)?\s+(?:\w+\s+)?up|retriev\w*|locat\w*|search\w*|dig\w*)\s+(?:\w+\s+){{0,3}}?"
      rf"(?:in|from|across|within|through)\s+(?:(?:our|the|their|internal|company|all)\s+)+(?:[\w-]+\s+){{0,2}}?{_CORPUS}|"
-     r"\bknowledge\s+(?:assistant|bot|agent|search|hub|tool|helper|copilot)s?\b"),
+     r"\bknowledge\s+(?:assistant|bot|agent|search|hub|tool|helper|copilot)s?\b|"
+     # the answer tied to the passage it was drawn from: "pointing at the page it came from", "link the articles they
+     # came from", "quoting the clause it came from"
+     r"\b(?:pages?|sections?|articles?|sources?|documents?|docs?|passages?|paragraphs?|clauses?|chapters?|polic(?:y|ies)|"
+     r"files?|records?|entr(?:y|ies))\s+(?:it|they|the\s+answers?|each\s+answer|that)\s+(?:came|comes|come|was\s+taken|"
+     r"were\s+taken|is\s+drawn|was\s+drawn)\s+from\b"),
     # questions whose subject is such a body of texts: "answer HR policy questions", "handbook queries", "staff ask
     # it about leave rules and the expense policy"; as weak as a chatbot named (the one said first wins a tie: "a
     # chatbot for supervisors, they ask about procedures" stays a chatbot)
@@ -359,6 +364,13 @@ def ranked_first(phrase: str) -> tuple[str, int] | None:
 
 
 # "switch the priority to cost", "priority: quality"
+# the three measures weighed together: "a balance of cost, speed and quality", "a trade-off between price and
+# latency", "don't optimise to an extreme"; said before what the clause predicates of one of them ("... quality is
+# what we want" would read as quality)
+PRIORITY_BALANCE = _re(rf"\b(?:balance|mix|compromise|trade[\s-]?off)\s+(?:of|between|across|among)\s+{_MEASURE}"
+                       rf"(?:\s*,\s*{_MEASURE})*\s*,?\s*(?:and|&)\s+{_MEASURE}|\b(?:don'?t|do\s+not|not)\s+"
+                       r"(?:want\s+to\s+)?optimi[sz]e\s+(?:\w+\s+)?(?:to|for)\s+(?:an?\s+|any\s+)?(?:extreme|one\s+"
+                       r"(?:thing|dimension|side))")
 PRIORITY_SET = _re(r"\b(?:priorit(?:y|ies)|prio)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+)?(?:on\s+)?"
                    r"(cost|price|money|latency|speed|quality|accuracy|balanced?|balance)\b")
 PRIORITY_WORDS = {"cost": "cost", "price": "cost", "money": "cost", "latency": "latency", "speed": "latency",
@@ -436,7 +448,8 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers|data\s?cent(?:er|re)|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
-     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?)\b|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
+     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?|colo(?:cation)?(?:\s+(?:space|facility|cage))?)\b|\b(?:fully|already|all)\s+"
+     r"paid\s+(?:off|for)\b|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
      r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b(?!\s+(?:[a-z-]+\s+)?(?:translators?|developers?|devs?|engineers?|"
@@ -471,7 +484,8 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
     (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity|please|instead|then)\b|"
      # the tier chosen by a verb of choosing ("back to on-demand", "stick with on-demand", "switch to on demand")
      r"\b(?:back\s+to|switch\w*\s+(?:back\s+)?to|go(?:ing)?\s+(?:back\s+)?(?:to|with)|use|using|stick\s+(?:with|to)|"
-     r"stay\s+(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to)\s+(?:regular\s+|normal\s+|plain\s+)?on[\s-]demand\b|"
+     r"stay\s+(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to|make\s+(?:it|that|them)|change\s+(?:it\s+)?to|"
+     r"set\s+(?:it\s+)?to|(?:has|have|needs?)\s+to\s+be|must\s+be|should\s+be)\s+(?:regular\s+|normal\s+|plain\s+)?on[\s-]demand\b|"
      r"\b(?:only|normal|regular|standard)\s+on[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
 ))
 COST_NEGATION = _re(r"\b(?:not|don'?t|doesn'?t|never|no|nothing|none|without|won'?t|can'?t|cannot|rather\s+than|instead\s+of|"
@@ -487,6 +501,11 @@ COLD_START_OFF = _re(
     r"(?:\w+\s+)?(?:scale\s+to\s+zero|have\s+cold\s+starts?|tolerate\s+cold\s+starts?|sleep)|\bcold\s+starts?\s+"
     r"(?:is|are)\s+(?:not\s+(?:ok|okay|acceptable|fine)|unacceptable|a\s+problem|a\s+no[\s-]go)|\bkeep\s+(?:it\s+)?"
     r"warm\b|\b(?:no|avoid|without)\s+scal(?:e|ing)[\s-]to[\s-]zero\b|"
+    # the cold start described before it is refused ("a cold start where somebody waits for a pod to boot is not
+    # acceptable"), and a replica kept up ("keep at least one replica up at all times")
+    r"\bcold\s+starts?\b[^.;!?]{0,80}?\b(?:is|are|'s)\s+(?:not\s+(?:ok|okay|acceptable|fine|allowed)|unacceptable|"
+    r"a\s+no[\s-]go)|\bkeep\s+(?:at\s+least\s+)?(?:one|a|a\s+single)\s+(?:replica|pod|instance|copy|server)\s+"
+    r"(?:up|running|warm|alive|on)\b|"
     # the scaling or the sleep forbidden, with its object: "never scale it to zero", "don't let it go to sleep"
     r"\b(?:never|don'?t|do\s+not|must\s+not|mustn'?t|shouldn'?t|should\s+not|can'?t|cannot|won'?t)\s+(?:ever\s+)?"
     r"(?:(?:let|have)\s+(?:it|them|the\s+\w+)\s+)?(?:scale|scaling)\s+(?:it\s+|them\s+|this\s+|that\s+|anything\s+)?(?:down\s+)?"
@@ -501,7 +520,7 @@ COLD_START_ON = _re(
     r"(?:it|they|the\s+(?:bot|model|tool|service|server|gpus?|app))\s+(?:sleeps?|goes\s+to\s+sleep|go\s+to\s+sleep|"
     r"idles?|shuts?\s+(?:down|off)|spins?\s+down|turns?\s+off|scales?\s+(?:down\s+)?to\s+(?:zero|0|nothing))\b"
     r"(?:[^.;!?]{0,60}?\b(?:wake|start|spin|warm|boot|load|come)s?[\s-]?up\b)?|\bslow\s+(?:first|initial)\s+(?:answer|request|response|reply|call)s?\s+"
-    r"(?:after\s+[\w\s]{1,20}?\s+)?(?:is|are)\s+(?:fine|ok|okay|acceptable|not\s+a\s+problem)\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\s+(?:is|are)\s+"
+    r"(?:after\s+[\w\s]{1,20}?\s+)?(?:is|are)\s+(?:fine|ok|okay|acceptable|not\s+a\s+problem)\b|\bscale[\s-]to[\s-]zero\b|\bcold\s+starts?\b[^.;!?]{0,60}?\b(?:is|are|'s)\s+"
     r"(?:ok|okay|fine|acceptable|not\s+a\s+problem|no\s+problem)|\b(?:ok|okay|fine)\s+(?:with|to\s+have)\s+cold\s+"
     r"starts?|\bcan\s+(?:sleep|be\s+idle|shut\s+down|turn\s+off|spin\s+down|be\s+(?:switched|turned|shut)\s+"
     r"(?:off|down))\b|\b(?:switch|turn|shut)(?:ed)?\s+(?:them\s+|it\s+)?(?:off|down)\s+(?:(?:completely|entirely|fully)\s+)?"
@@ -524,7 +543,7 @@ LIFT, RESTRICTION = _LIFT, _RESTRICTION
 CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f, p in (
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
      r"\b(?:forget|drop|remove|ignore|scrap|scratch|clear|lift|delete|kill|axe|ditch|waive|lose|bin)\s+(?:about\s+)?"
-     r"(?:the\s+|my\s+|our\s+|that\s+)?budget\b|"
+     r"(?:the\s+|my\s+|our\s+|that\s+)?budget\b(?!\s+(?:down\s+)?(?:to|by)\b)|"  # "drop the budget to 5k" lowers it
      r"\bbudget\s+(?:is\s+)?(?:unlimited|no\s+object|not\s+a\s+(?:concern|constraint|problem)|"
      r"irrelevant|not\s+an\s+issue)|\bbudget\s+(?:doesn'?t|does\s+not|won'?t|shouldn'?t)\s+(?:really\s+)?matter\b|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
      r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),

@@ -30,7 +30,10 @@ _BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?
 _DURATION = re.compile(
     r"\b(?:in|within|over|during|inside|per|every|across|takes?|of)?\s*(?:a|an|the|our|one|each)?\s*"
     r"(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty-four|"
-    r"twenty[\s-]four|sixteen|fourteen|eighteen|twenty)\s*-?\s*(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
+    r"twenty[\s-]four|sixteen|fourteen|eighteen|twenty)\s*-?\s*"
+    # hours named by what they are: "all within our 12 opening hours"
+    r"(?:(?:opening|business|office|working|trading|operating|service|staffed)\s+(?=hours?\b))?"
+    r"(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
     r"(?:(?:a|per|each|every)\s+(?=day\b)|/\s*(?=day\b))?"
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
 # "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself

@@ -92,6 +92,10 @@ def _cold_start(text: str, f: Facts) -> str:
 
 
 def _priority(text: str, f: Facts) -> None:
+    balance = V.PRIORITY_BALANCE.search(text)  # the measures weighed together, before any one of them is ranked
+    if balance:
+        f.put("priority", "balanced", balance.group(0))
+        return
     for m in (V.PRIORITY_RANKING.finditer(text) if V.RANKING_CUE.search(text) else ()):
         # a ranking said outright wins over a word that leans one way
         first = V.ranked_first(m.group(0))
