@@ -100,7 +100,7 @@ SPEC_ACTS = (SetField, UnsetField, Include, Exclude, Correct, DontKnow, Confirm)
 
 WhyAbout = Literal["option", "gpu", "model", "precision", "tp", "gpu_count", "cost", "plan", "api", "best", "catalog",
                    "budget", "tp_pair", "failure", "cost_confidence",
-                   "currency", "source", "fits"]
+                   "currency", "source", "fits", "meets", "namespaces"]
 
 
 class AskWhy(_Act):

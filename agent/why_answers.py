@@ -49,6 +49,15 @@ def _slo_lines(r: Recommendation) -> list[str]:
             f"target ({'within' if c.met else 'misses'}, margin {c.margin_pct:+.0f}%)" for c in r.slo_checks]
 
 
+def meets_targets(r: Recommendation) -> str:
+    """'Does the revised plan still meet the latency targets?': option N's predicted p95s against each target."""
+    missed = [c for c in r.slo_checks if not c.met]
+    head = (f"**Yes:** option {r.rank} ({_config(r)}) is predicted within every p95 target:" if not missed else
+            f"**No:** option {r.rank} ({_config(r)}) is predicted to miss {len(missed)} of its "
+            f"{len(r.slo_checks)} p95 targets:")
+    return "\n".join([head, "", *_slo_lines(r), f"- Prediction source: {r.prediction.provenance.value}"])
+
+
 def why_option(r: Recommendation) -> str:
     lines = [f"**Why option {r.rank}** ({_config(r)}): {r.rationale}", ""]
     lines += _slo_lines(r)
@@ -326,6 +335,9 @@ def explain_text(state: AgentState, kb: KnowledgeBase, about: str, target: Any, 
     if about == "cost_confidence":
         r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
         return (cost_confidence(plan, r, kb) if r is not None else _missing(plan, int(target))), None
+    if about == "meets":
+        r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
+        return (meets_targets(r) if r is not None else _missing(plan, int(target))), None
     if about == "failure":
         r = _option(plan, int(target) if str(target or "").isdigit() else (state.selected_option or 1))
         return (failure(plan, r) if r is not None else _missing(plan, int(target))), None

@@ -108,7 +108,9 @@ class Asking:
                 if len(self.intents) == before and (named or PLAN_MEASURE.search(low)):
                     # "isn't tp=2 overkill?": about what it names; "what's the p95 first-token latency on that one?",
                     # "how many GPUs does it use?": the plan's own figures, from the option asked about (the first)
-                    self.questions += named or [Q.Question("option", options[0] if options else None)]
+                    # ("how is the monthly cost computed?": the cost's breakdown, not option 1's rationale again)
+                    self.questions += named or [q for q in targets if q.about in ("cost", "gpu_count")][:1] or [
+                        Q.Question("option", options[0] if options else None)]
                     self.intents.append(((index, 0), Intent.WHY))
         return True
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from agent.offline.currency import currency_of, to_usd
-from agent.offline.numbers import NUM
-from agent.offline.passes import Pass, whole
+from agent.offline.currency import UNKNOWN_CURRENCY, currency_of, to_usd
+from agent.offline.numbers import NUM, Numbered
+from agent.offline.passes import Pass, readable, whole
 from agent.offline.people import USER_NOUNS
 from agent.offline.vocabulary import GOODS
 from agent.offline.time_units import HOURS_PER_MONTH, TERMS, monthly_factor, period_noun
@@ -84,8 +84,11 @@ _GPUS_UNIT = re.compile(
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
 _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", "two HGX A100 servers (8 GPUs each)"
     rf"{NUM}\s*(?:x\s*)?(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances|"
-    r"[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?)\s*"
-    rf"(?:with|of|x|,|\(|each\s+with)?\s*{NUM}\s*"
+    r"[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?(?:\s+(?:systems?|servers?|boxes|nodes?|machines?|pods?))?)\s*"
+    # a clause about the machines may stand before their GPUs: "two servers we own in the basement, each of which has 4"
+    rf"(?:[^.;:\x01]{{0,60}}?,\s*)?"
+    rf"(?:with|of|x|,|\(|each\s+with|(?:each\s+(?:of\s+(?:which|them)\s+)?)?(?:has|have|having|holds?|holding|contains?|"
+    rf"containing|carr(?:y|ies|ying)|runs?)|(?:which|that)\s+(?:each\s+)?(?:has|have|hold|contain|carry))?\s*{NUM}\s*"
     r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
 # the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
 _NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"
@@ -110,6 +113,9 @@ def _nodes_gpus(p: Pass, m: re.Match) -> list[tuple[str, float]]:
 _GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b"
                            # "20 GPUs, 6 of them are busy": a part of the pool (gpu_pool.py), not its size
                            r"(?!\s+(?:are|is|being|currently|used|running|reserved|booked|taken)\b)")
+# the count said after the cards and who has them: "A10G cards we have 4", "the GPUs we own: 6"
+_GPUS_WE_HAVE = re.compile(rf"(?:§+|gpus?|cards)\s+(?:that\s+)?we\s+(?:already\s+)?(?:have|own|got)\s*(?:is|are|:|=|,)?\s*"
+                           rf"(?:only\s+|just\s+)?{NUM}(?!\s*(?:%|[a-z]))")
 # NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
 _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
                                 r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")
@@ -200,6 +206,7 @@ def read_gpus(p: Pass) -> None:
     nt = p.nt
     p.run(_NODES_GPUS, lambda m: _nodes_gpus(p, m))
     p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", whole(abs(nt.value(m))))])  # "L40S - 16 of them": a dash, no minus
+    p.run(_GPUS_WE_HAVE, lambda m: [("max_gpus", whole(nt.value(m)))])
     p.run(_EIGHT_GPU_SYSTEMS, lambda m: [("max_gpus", whole(nt.value(m) * 8))])
     p.run(_NODES_OF_GPUS, lambda m: _nodes_gpus(p, m))
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
@@ -264,7 +271,7 @@ _TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|las
                           rf"{NUM}\s*months?\b|{NUM}[\s-]*months?\s+(?:semesters?|terms?|trimesters?)\b")
 # a sum said for a span of months: "$2,000 for the next six months", "€30k to cover the first 4 months"
 _MONTHS_SPAN = re.compile(rf"[^.;!?\x01]{{0,50}}?\b(?:for|over|across|during|to\s+cover|spread\s+over)\s+(?:the\s+)?"
-                          rf"(?:next|coming|following|first|remaining|whole|entire)?\s*{NUM}\s*-?\s*months?\b")
+                          rf"(?:next|coming|following|first|remaining|whole|entire)?\s*{NUM}\s*-?\s*(months?|years?)\b")
 # "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
 # value said wrong, not the budget
 _NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
@@ -297,7 +304,9 @@ _WHOLE_SPEND = re.compile(r"^\s*(?:(?!(?:for|of|on|in|to|per|this|that|the|our|a
 
 def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if any(d.group(1) not in _DOLLARS_READ for d in _LETTERS_DOLLAR.finditer(m.group(0))):
-        return []  # "budget NZ$ 12,000": another currency's dollars, not in the rate table
+        return []  # "budget XY$ 12,000": another currency's dollars, not in the rate table
+    if UNKNOWN_CURRENCY.search(p.text[max(0, m.start() - 8):m.end() + 12]):
+        return []  # a currency the rate table does not hold is not read as dollars (unmodelled.py says so)
     value = p.nt.value(m, m.lastindex or 1)
     if m.lastindex and _NEGATED_LEAD.search(p.text[m.start():m.start(m.lastindex)]):
         return []
@@ -316,7 +325,8 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _prices_something_else(p, m):
         return []
     period = _PERIOD_AFTER.match(after)
-    if period is None and (span := _MONTHS_SPAN.match(p.text, m.end())) and (months := p.nt.values[int(span.group(1))]) > 1:
+    if period is None and (span := _MONTHS_SPAN.match(p.text, m.end())) and (months := p.nt.values[int(span.group(1))] * (
+            12 if span.group(2).startswith("year") else 1)) > 1:
         # "$2,000 of grant money for the next six months": a sum for a span of months is its share of each month
         usd, note = to_usd(value / months, currency_of(m.group(0)))
         p.notes["budget_monthly_usd"] = f"{value:,.0f} over {months:g} months = {value / months:,.0f} a month" + (
@@ -345,7 +355,28 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return [("budget_monthly_usd", round(usd, 2))]
 
 
-DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL, PER_TOKEN)
+SHARE_OF_BUDGET = "budget_share"  # a share of the money said before: "the LLM service gets half of it"
+DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL, PER_TOKEN, SHARE_OF_BUDGET)
+_SHARE_WORDS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25, "one quarter": 0.25, "a fifth": 0.2,
+                "a tenth": 0.1, "two thirds": 2 / 3, "three quarters": 0.75}
+_SHARE = (rf"(?:only\s+|just\s+|about\s+|roughly\s+)?(?:(?P<word>half|a\s+third|one\s+third|a\s+quarter|one\s+quarter|"
+          rf"a\s+fifth|a\s+tenth|two\s+thirds|three\s+quarters)|(?P<pct>{NUM})\s*(?:%|percent))\s+of\s+")
+_MONEY_NOUN = r"the\s+(?:budget|money|amount|total|envelope|pot|sum|allocation|funding)"
+# the share given to the service ("gets half of it"), or spent ("can use 40% of the budget": the money named)
+_SHARES_OF_MONEY = (
+    re.compile(rf"\b(?:gets?|receives?|is\s+allocated|is\s+given|(?:is|are)\s+entitled\s+to)\s+{_SHARE}(?:it|that|this|"
+               rf"{_MONEY_NOUN})\b"),
+    re.compile(rf"\b(?:can|could|may|will)\s+(?:use|spend|have|take)\s+{_SHARE}{_MONEY_NOUN}\b"))
+
+
+def share_of_money(nt: Numbered) -> tuple[float, str, tuple[int, int]] | None:
+    """(the share, its words, its span) of a share of the money said before: "the LLM service gets half of it".
+    Read before scalings, which would take "half" for a halving of whatever is nearest."""
+    m = next((m for pattern in _SHARES_OF_MONEY if (m := pattern.search(nt.text))), None)
+    if m is None:
+        return None
+    share = _SHARE_WORDS[re.sub(r"\s+", " ", m.group("word"))] if m.group("word") else nt.value(m, m.re.groupindex["pct"] + 1) / 100
+    return (share, readable(m.group(0), nt), m.span()) if 0 < share < 1 else None
 _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 
 # GPUs someone else offered are their proposal, not the fleet: "a sales rep quoted us 8 x H100", "the vendor pitched

@@ -58,7 +58,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:the\s+|that\s+|this\s+|our\s+|your\s+)(?:(?:original|current|latest|updated|revised|same|recommended|"
      r"proposed|last|previous|whole)\s+)?(?:plan|setup|set-up|configuration|config|recommendation)\b)|"
      r"\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
-     r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|"
+     r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|\bdeploy\s+(?:pls|plz|please)\b|"
      # a row pointed at by what tells it apart: "deploy the llama one", "ship that MI300X option" (agent/offline/pointing.py)
      r"\b(?:deploy|launch|ship)\s+(?:the|that)\s+(?!(?:new|next|same|whole|entire)\b)(?:[\w.-]+\s+){1,3}?(?:one|option|"
      r"variant|row)\b|"
@@ -66,7 +66,10 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"deploy\b|\bapply\s+(?:it|the\s+manifests?)\b|"
      # the deployment put somewhere by name: "put it in default then", "move it to ml-team"
      r"\b(?:put|move|place)\s+(?:it|this|that|them|option\s*#?\d+)\s+(?:in|into|to|on)\s+(?:the\s+)?(?:namespace\s+|ns\s+)?"
-     r"(?:default\b|[a-z0-9]+-[a-z0-9-]+\b|¦+)"),
+     r"(?:default\b|[a-z0-9]+-[a-z0-9-]+\b|¦+)|"
+     # the deployment itself asked for: "please prepare the deployment", "go ahead with the deployment"
+     r"\b(?:prepare|set\s+up|start|kick\s+off|create|do|go\s+ahead\s+with|proceed\s+with|begin)\s+(?:the|a|our|that)\s+"
+     r"(?:deployment|rollout|roll-out)\b|\bproceed\s+(?:to|and)\s+deploy\b"),
     (Intent.SHOW_YAML, r"\b(?:show|see|give|print|display|get|export|download|view|dump|generate|render|paste|"
      r"share)\s+(?:me\s+|us\s+)?(?:the\s+|its\s+|their\s+|your\s+)?(?:\w+\s+)?(?:ya?ml|manifests?|helm\s+(?:chart|"
      r"values)|(?:kubernetes|k8s)\s+(?:files?|objects?|resources?|config))\b|^\W*(?:the\s+)?(?:ya?ml|manifests?)"
@@ -96,7 +99,10 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"\b(?:faster|quicker)\s*\?|^\W*(?:faster|quicker)\b|\bmake\s+it\s+(?:faster|quicker)\b|\blower\s+latency\s+"
      r"(?:options?|alternatives?|ones?)\b|\bfastest\s+(?:option|one|plan|config)\b|\bspeed\s+it\s+up\b"),
     (Intent.VALIDATE, rf"^\W*(?:please\s+)?(?:validate|verify)\b|\b(?:validate|verify|test)\s+{_OBJ}|"
-     r"\bcheck\s+(?:it|that|this|the\s+deployment|whether\s+it|if\s+it|the\s+endpoint|the\s+slos?)\b|"
+     # an order to check, not someone checking ("so the prescriber can check it before acting")
+     r"(?:^\W*|[.;!?]\s+|\b(?:please|pls|can\s+you|could\s+you|now|then|ok(?:ay)?|also|so|and|let'?s)\s+)check\s+(?:it|that|this|"
+     r"the\s+deployment|whether\s+it|if\s+it|the\s+endpoint|the\s+slos?)\b|\bcheck\s+(?:the\s+deployment|the\s+endpoint|"
+     r"the\s+slos?)\b|"
      r"\bdoes\s+it\s+(?:work|meet)\b|\bsmoke[\s-]test\b|\bis\s+it\s+(?:up|running|working|healthy)\b|"
      r"\bhealth\s*check\b|\brun\s+(?:a\s+|the\s+)?(?:validation|load[\s-]test)\b"),
     (Intent.SHOW_SPEC, r"\b(?:show|see|print|display|view|give\s+me)\s+(?:me\s+)?(?:the\s+|my\s+|our\s+|your\s+)?"

@@ -30,6 +30,13 @@ _CODES = (("BRL", re.compile(r"\bbrl\b|\br\$|\breais\b")), ("MXN", re.compile(r"
           ("INR", re.compile(r"₹|\binr\b|\brupees?\b|\brs\.?(?=\s*\d|\s*\x01)")))
 
 
+# currencies the rate table does not hold, by code or name ("budget TWD 300,000 a month"): never read as dollars
+# (codes that are English words - try, php, pen, cop - are left out)
+UNKNOWN_CURRENCY = re.compile(r"\b(?:twd|thb|idr|vnd|myr|aed|sar|ils|czk|huf|rub|ngn|egp|ars|clp|kes|pkr|bdt|uah|ron|isk|"
+                              r"baht|ringgits?|rupiahs?|dirhams?|riyals?|shekels?|forints?|liras?|naira|hryvnias?)\b|"
+                              r"[₺₪₦₱฿₫]", re.I)
+
+
 def currency_of(phrase: str) -> str:
     """The currency a money phrase is in ('USD' unless it names another)."""
     low = phrase.lower()

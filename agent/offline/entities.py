@@ -65,8 +65,12 @@ _NEG_AFTER = re.compile(
     # what the team had and lost: "the H100 quota went away", "our A100 reservation expired"
     r"(?:(?:quota|capacity|reservation|allocation|access|credits?)\s+)?(?:(?:has|have|had)\s+)?(?:went\s+away|gone\s+away|"
     r"(?:is|are|was|were)\s+gone|expired|ran\s+out|(?:is|are|was|were)\s+(?:pulled|revoked|cancell?ed|withdrawn)|"
-    r"(?:is|are)\s+no\s+longer\s+(?:available|an\s+option))|"
-    r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget))")
+    r"(?:is|are)\s+no\s+longer\s+(?:available|an\s+option)|fell\s+through|(?:did\s+not|didn'?t)\s+come\s+through|"
+    r"(?:was|were|got)\s+(?:denied|rejected|refused|declined|turned\s+down))|"
+    r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget)|"
+    # left off the list the organisation buys from: "AMD is not on our approved hardware supplier list"
+    r"(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:on|in|among|part\s+of)\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?(?:approved|"
+    r"allowed|permitted|whitelist\w*|accepted|preferred)\b)")
 # verbs of taking a thing off a list: "leave out A10G", "drop the L4", "rule out MI300X", "get rid of T4s"; what they
 # take off may be a restriction on the thing instead ("drop the H100 exclusion", "remove the L4 limit"): no negation
 _REMOVE_BEFORE = re.compile(r"\b(?:leav(?:e|ing)\s+out|(?:drop|dropp|remov|omitt?|disallow)(?:e|es|ed|ing|s)?|omit|"
@@ -290,7 +294,12 @@ def find_models(text: str, catalog: Catalog) -> tuple[list[Mention], list[Mentio
             out.append(Mention(m.start(m.lastindex or 0), m.end(), ids))
     chinese = [Mention(m.start(), m.end(), tuple(i for i, p in idx.provider.items() if p in _CHINESE_PROVIDERS))
                for m in re.finditer(r"\b(?:non-)?chinese(?:[\s-]+(?:made|built|origin))?(?:\s+(?:models?|llms?|"
-                                    r"vendors?|providers?|labs?))?", text)]
+                                    r"vendors?|providers?|labs?))?|"
+                                    # "models from developers headquartered in the People's Republic of China"
+                                    r"\b(?:models?|llms?|weights)\s+(?:from|by|of|made\s+by|built\s+by)\s+(?:[\w-]+\s+){0,3}?"
+                                    r"(?:headquartered|based|made|built|developed|domiciled)\s+in\s+(?:the\s+)?(?:people'?s\s+"
+                                    r"republic\s+of\s+china|prc|mainland\s+china|china)\b|\b(?:prc|china)[\s-](?:based|"
+                                    r"headquartered|origin)\s+(?:models?|llms?|vendors?|labs?|developers?)", text)]
     # a model maker named as such ("nothing from Meta", "no Alibaba models", "models by Google"): all of its models
     # (a mention, read with its polarity like a model's: "Mistral models only" allows them)
     for m in _PROVIDER.finditer(text):

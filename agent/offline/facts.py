@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.budgets import DERIVED_PARTS
+from agent.offline.budgets import DERIVED_PARTS, SHARE_OF_BUDGET, share_of_money
 from agent.offline.fact_sheet import Facts
 from agent.offline.instances import expand_instances
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
@@ -31,7 +31,7 @@ from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
 from agent.offline.unmodelled import unmodelled
-from agent.offline.windows import DEFERRED, blank, find_window
+from agent.offline.windows import DEFERRED, blank, find_window, whole_day
 from agent.offline.word_facts import _clears, _cold_start, _cost_model, _precision, _price_tier, _priority, _use_case
 from agent.offline.work_items import _RUNS, _work_items
 from knowledge.catalog import Catalog
@@ -66,7 +66,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = squeeze(_cost_model(text, f))
     text = squeeze(_price_tier(text, f))
     text = squeeze(_cold_start(text, f))
-    text = spoken_halves(text)
+    text = whole_day(spoken_halves(text))
     window = find_window(text)
     if window.hours:
         f.put("window_hours", round(window.hours, 3), window.phrase)
@@ -88,6 +88,9 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     f.relative, spans = relative_rates(nt)
     f.relative += relative_lengths(nt.text)
     nt = Numbered(mask(nt.text, spans), nt.values)
+    if (share := share_of_money(nt)) is not None:  # "gets half of it": of the money, not a halving (whole_message.py)
+        f.derived_parts[SHARE_OF_BUDGET] = (share[0], share[1])
+        nt = Numbered(mask(nt.text, [share[2]]), nt.values)
     # Scalings ("3x the users") are what-if material; in a plain statement they are only kept out of the numbers.
     mults = multiplier_text(nt)
     f.multipliers = [(fld, factor) for fld, factor, _ in mults]

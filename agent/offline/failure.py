@@ -27,3 +27,22 @@ def failure_question(text: str) -> int | None | bool:
         return False
     options = option_numbers(text.lower())
     return options[0] if options else None
+
+
+# whether an option (or the plan) keeps the latency targets: "does the revised plan still meet the latency targets?",
+# "will option 2 hit our SLOs?", "is it still within the p95 targets?"
+_MEETS = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay|hm+|right)\W+)*(?:does|do|will|would|is|are|can|could)\s+(?:the\s+|that\s+|this\s+)?"
+    r"(?:(?:revised|new|updated|current|cheaper|recommended|changed|smaller)\s+)?(?:plan|it|option\s*#?\d+|setup|config\w*|"
+    r"one)\s+(?:still\s+)?(?:meet|hit|satisfy|make|keep\s+(?:to|within)|stay\s+(?:within|under)|be\s+within|within|"
+    r"fit\s+within)\s+(?:the\s+|our\s+|my\s+|all\s+(?:the\s+)?)?(?:latency\s+|p95\s+|response[\s-]time\s+)?"
+    r"(?:targets?|slos?|slas?|requirements?|goals?|latency|numbers)\b", re.I)
+
+
+def meets_question(text: str) -> int | None | bool:
+    """False when ``text`` does not ask whether an option keeps the latency targets; else the option it names (None: the
+    selected one)."""
+    if not _MEETS.search(text.strip()):
+        return False
+    options = option_numbers(text.lower())
+    return options[0] if options else None

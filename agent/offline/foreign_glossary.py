@@ -15,6 +15,7 @@ Each entry is a regex (whole words, case-insensitive; a stem ends in ``\\w*``) a
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _ENTRIES: list[tuple[str, str]] = [
     # people who use it (the English nouns people.py counts)
@@ -39,6 +40,7 @@ _ENTRIES: list[tuple[str, str]] = [
     (r"übersetzer(?:innen)?|traductor(?:es|as)|traduct(?:eurs|rices)|tradutores|traduttori|vertalers", "translators"),
     (r"techniker(?:innen)?|técnic[oa]s|techniciens|tecnici|monteurs", "technicians"),
     (r"mitglieder|miembros|membres|membros|membri|leden", "members"),
+    (r"beamt(?:e|en|innen)|funcionari(?:os|as)|fonctionnaires|funcionários|funzionari|ambtenaren", "officials"),
     (r"redakteur(?:e|innen)|redactor(?:es|as)|rédacteurs|redattori|redacteuren", "editors"),
     # how many, and when
     (r"tausend|mil|mille|duizend", "thousand"),
@@ -59,12 +61,6 @@ _ENTRIES: list[tuple[str, str]] = [
     # the people who build it are not the ones who use it (people.py): "ons team van 12 mensen bouwt ..."
     (r"bau(?:en|t)|entwickel[nt]|construi(?:mos|ndo|sons|sent|t)|desarroll(?:amos|ando|a)|développ(?:ons|e|ent)|"
      r"desenvolv(?:emos|endo|e)|svilupp(?:iamo|ando|a)|bouw(?:en|t)|ontwikkel(?:en|t)", "building"),
-    # priority said as a superlative ("lo más barato posible")
-    (r"so\s+(?:günstig|billig)\s+wie\s+möglich|möglichst\s+(?:günstig|billig)|lo\s+más\s+(?:barato|económico)\s+posible|"
-     r"le\s+moins\s+cher\s+possible|o\s+mais\s+(?:barato|econômico)\s+possível|il\s+più\s+economico\s+possibile|"
-     r"zo\s+goedkoop\s+mogelijk", "as cheap as possible"),
-    (r"so\s+schnell\s+wie\s+möglich|möglichst\s+schnell|lo\s+más\s+rápido\s+posible|le\s+plus\s+rapide\s+possible|"
-     r"o\s+mais\s+rápido\s+possível|il\s+più\s+veloce\s+possibile|zo\s+snel\s+mogelijk", "as fast as possible"),
     # what the work is: the words lexicon.py weighs
     (r"zusammenfass\w*|zusammengefasst\w*|kurzfassung\w*|resumir|resuma[nr]?|resumen|resúmenes|resumo[s]?|resumid[oa]s?|"
      r"résum(?:er|ez|ons|ent)|riassum\w*|riassunt\w*|samenvat\w*", "summarize"),
@@ -111,3 +107,34 @@ _PATTERN = re.compile("|".join(f"(?P<g{i}>(?<!\\w)(?:{p})(?!\\w))" for i, (p, _)
 def gloss_foreign(text: str) -> str:
     """``text`` (a message language.py reads as another language) with the words above in English."""
     return _PATTERN.sub(lambda m: _ENTRIES[int(m.lastgroup[1:])][1], text)
+
+
+
+# Said inside English messages too, and never English words themselves: the priority as a superlative of another
+# language ("lo más barato posible pls"), shorthand ("w/o H200"), Hindi counts and periods in a Hinglish message
+# ("50 hazaar rupees mahine ka"), a thousand as "mil" beside reais, euros or pesos ("R$ 20 mil por mês": "mil" is a
+# million only in English slang), "to thousand" dictated for "two thousand", and Chinese budget words ("预算 3万 RMB").
+_ANYWHERE: list[tuple[re.Pattern, Any]] = [(re.compile(p, re.I), w) for p, w in [
+    (r"(?<!\w)(?:so\s+(?:günstig|billig)\s+wie\s+möglich|möglichst\s+(?:günstig|billig)|lo\s+más\s+(?:barato|económico)\s+"
+     r"posible|le\s+moins\s+cher\s+possible|o\s+mais\s+(?:barato|econômico)\s+possível|il\s+più\s+economico\s+possibile|"
+     r"zo\s+goedkoop\s+mogelijk|sabse\s+sasta)(?!\w)", "as cheap as possible"),
+    (r"(?<!\w)(?:so\s+schnell\s+wie\s+möglich|möglichst\s+schnell|lo\s+más\s+rápido\s+posible|le\s+plus\s+rapide\s+"
+     r"possible|o\s+mais\s+rápido\s+possível|il\s+più\s+veloce\s+possibile|zo\s+snel\s+mogelijk)(?!\w)", "as fast as possible"),
+    (r"(?<![\w/])w/o(?![\w/])", "without"),
+    (r"(?<![\w/])w/(?=\s)", "with"),
+    (r"(?<=\d)\s*(?:hazaar|hazar|hajaar|hajar)\b", " thousand"),
+    (r"\b(?:har\s+)?mahine\s+(?:ka|ke)\b|\bper\s+mahina\b|\bmahina\b", "a month"),
+    (r"(?<=\d)\s*mil\b(?=\s*(?:reais|real|pesos|euros?|€|por\s+m[eê]s|al\s+mes|por\s+mes|mensuales|mensais))",
+     " thousand"),
+    (r"((?:R\$|€)\s?\d[\d.,]*)\s*mil\b", r"\1 thousand"),
+    (r"(?<!\bup\s)(?<!\bclose\s)(?<!\bnext\s)\b(?:to|too)\s+(?=(?:thousand|hundred)\b)", "two "),
+    (r"预算|預算|予算", " budget "),
+    (r"(\d+(?:\.\d+)?)\s*万", lambda m: f" {float(m.group(1)) * 10_000:.0f} "),  # 万: ten thousand
+]]
+
+
+def gloss_anywhere(text: str) -> str:
+    """``text`` with the foreign words said inside English messages read in English."""
+    for pattern, english in _ANYWHERE:
+        text = pattern.sub(english, text)
+    return text

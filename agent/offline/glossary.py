@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from agent.offline.foreign_glossary import gloss_foreign
+from agent.offline.foreign_glossary import gloss_anywhere, gloss_foreign
 
 # word (or phrase) -> English, matched whole and case-insensitively; German, Spanish, French, Portuguese, Italian
 _WORDS: dict[str, str] = {
@@ -73,7 +73,7 @@ _PATTERN = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(w) for w in sorted(_
                       + r")(?!\w)", re.I)
 # the same units in Japanese and Chinese, which write no spaces: "約1,200人", "1.5秒以内"
 _CJK: dict[str, str] = {"人": " users ", "名": " users ", "秒": " seconds ", "ミリ秒": " ms ", "時間": " hours ",
-                        "最初のトークン": " first token ", "以内": " within ", "約": " about ", "月": " month ", "日": " day "}
+                        "最初のトークン": " first token ", "以内": " within ", "約": " about ", "月": " month ", "日": " day ", "円": " yen ", "元": " yuan ", "원": " won "}
 _CJK_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(_CJK, key=len, reverse=True)))
 
 
@@ -88,6 +88,7 @@ _ASCII_RUN = re.compile(r"(?<=[^\x00-\x7f])(?=[A-Za-z])|(?<=[A-Za-z])(?=[^\x00-\
 def gloss(text: str, language: str | None = None) -> str:
     """``text`` with the unit words of other languages in English (the rest as it was); in a message written in
     ``language`` (language.py), also the words of who does the work and what it is (foreign_glossary.py)."""
+    text = gloss_anywhere(text)
     if language:
         text = gloss_foreign(text)
     if text.isascii() and not _PATTERN.search(text):

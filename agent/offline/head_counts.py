@@ -111,7 +111,10 @@ def counts_by_place(own: str, updates: dict[str, Any], phrases: dict[str, str], 
 
 # the count of the people an earlier sentence named: "Our translators will use the chat. There are 60 of them."
 _COUNT_OF_THEM = re.compile(rf"^\s*(?:and\s+)?(?:there\s+are|there'?re|we\s+have|we'?ve\s+got|they\s+are|they'?re|"
-                            rf"that'?s)\s+{_ABOUT}(?P<n>{NUM})\s+of\s+(?:them|us)\b")
+                            rf"that'?s)\s+{_ABOUT}(?P<n>{NUM})\s+of\s+(?:them|us)\b|"
+                            # the count said with when they would use it: "About 400 of them on a weekday."
+                            rf"^\s*(?:and\s+)?{_ABOUT}(?P<n2>{NUM})\s+of\s+(?:them|us)\s+(?=on\s+(?:a|an|any)\s+|"
+                            r"(?:would|will|use|uses|daily|each\s+day|every\s+day|per\s+day|a\s+day)\b)")
 
 
 def count_of_them(nt: Numbered, updates: dict[str, Any], phrases: dict[str, str]) -> None:
@@ -121,7 +124,7 @@ def count_of_them(nt: Numbered, updates: dict[str, Any], phrases: dict[str, str]
     for i, s in enumerate(sentences[1:], 1):
         m = _COUNT_OF_THEM.match(s)
         if m and _PEOPLE_BEFORE.search(sentences[i - 1]):
-            updates["users"] = round(_value(nt, m, "n"))
+            updates["users"] = round(_value(nt, m, "n" if m.group("n") else "n2"))
             phrases["users"] = readable(m.group(0), nt)
             return
 

@@ -19,7 +19,7 @@ _AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughp
 _LATENCY_UNIT = re.compile(rf"{NUM}\s*{DURATION_UNIT}")
 _LAT_SPECIFIC = re.compile(
     r"(?P<ttft_p95_ms>\bttft\b|time[\s-]+to[\s-]+first[\s-]+(?:token|byte|word)|\bfirst[\s-]+(?:token|word|byte|"
-    r"chunk)|\bstart(?:s|ing)?\b|\bbegin(?:s|ning)?\b|\binitial\s+response|\bfirst\s+(?:answer|response))|"
+    r"chunk|sentence|line|words|letters?|characters?|text)|\bstart(?:s|ing)?\b|\bbegin(?:s|ning)?\b|\binitial\s+response|\bfirst\s+(?:answer|response))|"
     r"(?P<itl_p95_ms>\bitl\b|inter[\s-]?token|between\s+tokens|per[\s-]+(?:output[\s-]+)?token|\btpot\b|\btbt\b|"
     r"\b(?:each|every|a|one)\s+(?:new\s+|output\s+|next\s+|subsequent\s+)?token\b|\btoken\s+every\b|"
     r"token[\s-]+latency|token[\s-]+to[\s-]+token)|"

@@ -26,7 +26,7 @@ _USED_BY = re.compile(r"\b(?:used\s+by|use\s+it|using\s+it|will\s+use|(?:end[\s-
 # a sentence that only names the team (or its place): "Equity research.", "Claims operations at an insurer."
 _TEAM_NAME = re.compile(r"^\W*(?:[\w&/-]+\s+){0,3}(?:support|research|operations|ops|team|desk|department|dept|unit|"
                         r"office|group|practice|lab|committee|function)(?:\s+(?:at|in|for|of)\s+(?:an?\s+|the\s+|our\s+)?"
-                        r"(?:[\w&-]+\s+){0,2}[\w&-]+)?\W*$")
+                        r"(?:[\w&-]+\s+){0,2}[\w&-]+|,\s*(?:[\w&-]+\s+){0,6}[\w&-]+)?\W*$")  # "..., Ministry of Agriculture"
 
 
 class Merging:
@@ -100,6 +100,11 @@ class Merging:
         for name, value in f.values.items():
             self.facts.put(name, value, f.phrases.get(name, ""))
         for name, items in f.lists.items():
+            held = self.facts.lists.get(name, [])
+            if name in ("models", "gpus") and held and set(items) < set(held) and name not in f.additive:
+                # "the quality team prefers Llama. Switch back to Llama 3.3 70B": the later sentence says which one of
+                # the family the first named
+                self.facts.lists[name] = []
             self.facts.add(name, items)
         self.facts.cleared += [c for c in f.cleared if c not in self.facts.cleared]
         self.facts.problems += f.problems

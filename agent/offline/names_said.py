@@ -28,7 +28,7 @@ _NS_KIND = r"(?!(?:kubernetes|k8s|kube|openshift|cluster|target|deployment|same|
 _NAMESPACE = re.compile(
     rf"\bnamespaces?\s*(?:{_NS_IS})?\s*{_NS_CANDIDATE}|"
     rf"\b(?:in|into|to|use|using|under|on)\s+(?:the\s+|our\s+|a\s+)?{_NS_KIND}{_NS_CANDIDATE}[\"'`]?\s+(?:namespace|ns)\b|"
-    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\b(?:to|into|in|under|use|using)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
+    rf"\bns\s*[=:]\s*{_NS_CANDIDATE}|\bns\s+(default|compass|[a-z0-9]+-[a-z0-9-]+)\b|\b(?:to|into|in|under|use|using)\s+(?:the\s+)?ns\s+{_NS_CANDIDATE}|"
     r"\bdeploy(?:\s+(?:it|this|that|them|option\s*#?\d+|the\s+\w+\s+one|#\d+))?\s+(?:to|into|in)\s+"
     r"([a-z0-9]+(?:-[a-z0-9]+)+|default)\b|"
     r"\b(?:put|move|place)\s+(?:it|this|that|them|option\s*#?\d+)\s+(?:in|into|to|on)\s+(?:the\s+)?"
@@ -43,11 +43,14 @@ given used using use set isolation level scope""".split())
 def _namespace(orig: str, low: str, f: Facts) -> str:
     spans = []
     source = orig if len(orig) == len(low) else low
-    for m in _NAMESPACE.finditer(source):
+    pos = 0
+    while (m := _NAMESPACE.search(source, pos)) is not None:
         group = next(g for g in range(1, (m.re.groups or 0) + 1) if m.group(g) is not None)
         name = m.group(group).rstrip(".-_,;:!?\"'`")
         if name.lower() in _NOT_A_NAME:
+            pos = m.start() + 1  # "into our namespace radiology-prod": "our" is no name, the name follows the word
             continue
+        pos = m.end()
         spans.append(m.span(group))
         if _DNS_LABEL.match(name):
             f.namespace = name

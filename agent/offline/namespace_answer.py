@@ -15,8 +15,8 @@ from langchain_core.messages import ToolMessage
 from agent.tools import names as T
 
 _FILLER = (r"(?:ok(?:ay)?|k|fine|sure|right|alright|yes|yeah|ugh|uh|um|hmm+|oh|well|sigh|meh|then|instead|please|pls|just|"
-           r"use|try|put\s+it\s+in|deploy\s+(?:it\s+)?(?:to|in(?:to)?)|go\s+with|in|into|to|the|namespace|ns|that|works|is|"
-           r"one|let'?s\s+do|do)")
+           r"whatever|i\s+guess|it\s+is|it|use|try|put\s+it\s+in|deploy\s+(?:it\s+)?(?:to|in(?:to)?)|go\s+with|in|into|to|"
+           r"the|namespace|ns|that|works|is|one|let'?s\s+do|do|go|then)")
 _ANSWER = re.compile(rf"^\W*(?:{_FILLER}\W+)*(?P<name>[a-z0-9][a-z0-9-]{{0,62}})(?:\W+{_FILLER})*\W*$")
 
 
@@ -26,11 +26,12 @@ def refused_namespaces(state: Any) -> tuple[str, ...]:
     humans = [i for i, m in enumerate(messages) if m.type == "human"]
     if len(humans) < 2:
         return ()
-    start, end = humans[-2], humans[-1]
-    for m in messages[start:end]:
-        if isinstance(m, ToolMessage) and m.name == T.REQUEST_DEPLOYMENT and isinstance(m.artifact, dict) \
-                and (offered := m.artifact.get(T.OFFERED_NAMESPACES)):
-            return tuple(n for n in offered if isinstance(n, str) and n)
+    # the refusal a turn or two before ("which namespaces can I use then?" may stand between), unless a deploy since
+    for start, end in zip(reversed(humans[-3:-1]), reversed(humans[-2:])):
+        for m in messages[start:end]:
+            if isinstance(m, ToolMessage) and m.name == T.REQUEST_DEPLOYMENT and isinstance(m.artifact, dict):
+                offered = m.artifact.get(T.OFFERED_NAMESPACES)
+                return tuple(n for n in offered if isinstance(n, str) and n) if offered else ()
     return ()
 
 

@@ -108,7 +108,10 @@ _USERS_FORM = re.compile(
 # "2,000 staff, about 600 use it on a normal day": the number who use it is the users, whatever the headcount
 _USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|those|us)\s+|"
                            # the part of a headcount named by where it works: "only the 1 800 in customer service will use it"
-                           r"(?:in|from|on|at)\s+(?:the\s+)?(?:[a-z&-]+\s+){1,3}?(?:who\s+|that\s+)?)?(?:(?:actually|really|regularly|typically|"
+                           # ("one in three staff will use it" is a share, read with the shares)
+                           r"(?:in|from|on|at)\s+(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+                           r"every|each|a|an)\b)(?:the\s+)?(?:(?!(?:will|would|can|could|may|might|must|shall|should|"
+                           r"actually|really|who|that|use|uses)\b)[a-z&-]+\s+){1,3}?(?:who\s+|that\s+)?)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
                            r"app|service|system|chatbot|chat\s+bot|copilot|platform))\b")
 # a part of the organisation counted as who its people are: "350 of us are developers", "about 90 of them work as nurses"
@@ -116,7 +119,9 @@ _USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people
                           rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b|"
                           # ... or by what they would do with it: "15 of us want to ask questions over our notebooks"
                           rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:want|would\s+like|need|plan|will|would|are\s+going)\s+"
-                          r"(?:to\s+)?(?:use|ask|query|search|chat|look\s+(?:things\s+)?up|try|draft|write|summari[sz]e)\b")
+                          r"(?:to\s+)?(?:use|ask|query|search|chat|look\s+(?:things\s+)?up|try|draft|write|summari[sz]e)\b|"
+                          # "all 200 of our call-center agents"
+                          rf"\ball\s+{NUM}\s+of\s+(?:our|the|their|its)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b")
 # the audience narrowed to one group, its size said after it: "not everyone - just the engineering team, so 40", "only
 # the support desk (about 25)", "just our legal team: 12 of them"
 _ONLY_GROUP_COUNT = re.compile(
@@ -167,7 +172,7 @@ _ANY_GROUP = (rf"(?:{GROUP_NOUN}|(?!{USER_NOUNS}\b|(?:hours|minutes|seconds|days
 _GROUPS_OF = re.compile(
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_ANY_GROUP}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\b|"
-    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:in\s+each\s+of|(?:per|a|each)\s+{GROUP_NOUN}\s*,?\s*(?:across|over|"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:(?:in|on|working|covering|staffing|during|for)\s+each\s+of|(?:per|a|each)\s+{GROUP_NOUN}\s*,?\s*(?:across|over|"
     # "10 agents per shift, 2 of them team leads": a part of the group, no count of groups
     rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}(?!\s*of\s+(?:them|us|those|these))\s*(?:[a-z-]+\s+)?{GROUP_NOUN}?|"
     # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"
@@ -308,7 +313,7 @@ def add_up_people(found: list[Quantity], text: str) -> None:
         last.phrase, last.pos = " and ".join(q.phrase for q in group), group[0].pos
 
 
-_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|once|any\s+(?:one|\x01\d+\x02))\s+"
+_CONCURRENT_CUE = (r"(?:concurrent(?:ly)?|simultaneous(?:ly)?|at\s+(?:the\s+same|same|once|any\s+(?:one|\x01\d+\x02))\s+"
                    r"(?:time|moment|instant)|at\s+once|"
                    r"concurrency|in\s+parallel|parallel|at\s+any\s+(?:given\s+|one\s+|\x01\d+\x02\s+|single\s+)?(?:moment|time|point|instant)|"
                    r"online\s+at\s+once)")
@@ -317,7 +322,7 @@ _CLAUSE = re.compile(r"[.;!?,]|\bbut\b|\bwhile\b")
 # "300 chatting at the same time", "1k concurrent", "a hundred parallel chats" (no noun for people needed)
 _CONCURRENT_COUNT = re.compile(
     rf"{NUM}\s*\+?\s*(?:(?:simultaneous|concurrent|parallel)\b(?:\s+[a-z-]+)?|(?:[a-z'-]+\s+){{0,6}}?"
-    rf"(?:at\s+(?:the\s+same\s+time|once|any\s+(?:given\s+|one\s+|\x01\d+\x02\s+)?(?:moment|time))|simultaneously|concurrently|"
+    rf"(?:at\s+(?:the\s+same\s+time|same\s+time|once|any\s+(?:given\s+|one\s+|\x01\d+\x02\s+)?(?:moment|time))|simultaneously|concurrently|"
     rf"in\s+parallel)\b)")
 
 

@@ -8,12 +8,13 @@ Asked only once a plan exists, and only of a message that states nothing new: "w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from agent.acts import AskWhy
 from agent.offline.cost_questions import cost_confidence_question, currency_question
-from agent.offline.failure import failure_question
+from agent.offline.failure import failure_question, meets_question
 from agent.offline.fit_questions import fit_question
 from agent.offline.setting_pairs import setting_pair
 from agent.offline.tradeoffs import latency_for_cost
@@ -25,6 +26,16 @@ def _asked(about: str, reader: Callable[[str], Any]) -> Callable[[str], list[Any
         target = reader(text)
         return None if target is False else [AskWhy(about=about, target=target)]
     return read
+
+
+# which namespaces a deploy may use: "which namespaces can I use then?", "where can we deploy?"
+_NAMESPACES = re.compile(r"\b(?:which|what)\s+(?:k8s\s+|kubernetes\s+)?namespaces?\s+(?:can|could|may|do|am|are|is|should)\b|"
+                         r"\bwhere\s+(?:can|could|may)\s+(?:i|we)\s+deploy\b|\b(?:allowed|permitted|available|valid)\s+"
+                         r"namespaces\b|\bnamespaces?\s+(?:are|is)\s+(?:allowed|permitted|available|ok)\b", re.I)
+
+
+def _namespaces(text: str) -> list[Any] | None:
+    return [AskWhy(about="namespaces")] if _NAMESPACES.search(text) and "?" in text else None
 
 
 def _currency(text: str) -> list[Any] | None:
@@ -41,6 +52,8 @@ _READERS: tuple[tuple[Callable[[str], list[Any] | None], bool], ...] = (
     (_currency, True),
     (_asked("cost_confidence", cost_confidence_question), True),
     (_asked("failure", failure_question), True),
+    (_asked("meets", meets_question), True),
+    (_namespaces, True),
     (setting_pair, False),
 )
 

@@ -237,7 +237,8 @@ def asks_catalog(low: str) -> str | None:
 
 
 # "is 12k even enough?", "will $5k a month cover it?", "would 20 grand be sufficient?": whether money suffices
-_ENOUGH = re.compile(r"\b(?:enough|sufficient|suffice|cover\s+(?:it|this|that|us|everything|the\s+\w+)|"
+_ENOUGH = re.compile(r"\b(?:enough|sufficient|suffice|realistic|feasible|doable|achievable|reasonable|viable|workable|"
+                     r"cover\s+(?:it|this|that|us|everything|the\s+\w+)|"
                      r"do\s+(?:it|the\s+(?:job|trick))|stretch\s+(?:that\s+)?far|cut\s+it|be\s+(?:ok|okay|fine)\s+for)\b")
 _MONEY = re.compile(r"\b(?:budget|money|spend|funds?|grand|dollars?|euros?|pounds?|bucks)\b|[$€£¥₹]|\d\s*k\b|"
                     r"\x01\d+\x02\s*(?:k|a\s+month|/\s*mo\w*|per\s+month|monthly)\b")

@@ -41,9 +41,13 @@ _PER_USER_RATE = re.compile(
     rf"{NUM}\s*(?:[a-z-]+\s+)?(?:per|a|an|each|every)\s+(?:user|person|head|seat|employee|agent|member|customer)\s+"
     rf"(?:per|a|an|each|every)\s+{_PERIOD}")
 _PEAK_HOUR = re.compile(
-    rf"\b(?:the\s+|our\s+)?(?:peak|busiest)\s+(hour|minute)\s*[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+)?(?:about\s+|"
+    rf"\b(?:the\s+|our\s+)?(?:peak|busiest|worst|heaviest|craziest|biggest)\s+(hour|minute)\s*[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+|"
+    # "the busiest minute we've ever logged had 3,000 calls"
+    rf"(?:we(?:'ve|\s+have)?\s+)?(?:ever\s+)?(?:logged|seen|recorded|measured|had|saw)\s+(?:so\s+far\s+)?(?:had|saw|was|hit|reached|with)\s+|"
+    rf"(?:it'?s|it\s+is|there\s+are|there'?re|we\s+(?:get|see|have|handle))\s+)?(?:about\s+|"
     rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}|"
-    rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest)\s+(hour|minute)\b")
+    rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest|worst|heaviest|"
+    rf"craziest|biggest)\s+(hour|minute)\b")
 _PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
 PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|peaked|spiked|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
                    r"highest|top|tops\s+out|topping\s+out|up\s+to|rush|"
@@ -58,7 +62,8 @@ PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?
                          rf"peak)\s+(?:hour|minute|day|week|month|time|moment|period|stretch|season)s?\b")
 # the rare busy occasion a rate is said of, named before it ("Black Friday we hit 50 requests per second", "on launch
 # day we saw 40 rps"): that rate is the peak, the rest of the year being quieter
-OCCASION_BEFORE = re.compile(r"\b(?:black\s+friday|cyber\s+monday|christmas|holiday\s+season|launch\s+day|"
+OCCASION_BEFORE = re.compile(r"(?:\x01\d+\x02\s*(?:am|pm)\b|"  # a time of day: "between 2 and 4 pm it runs at 3x that"
+                              r"\bblack\s+friday|cyber\s+monday|christmas|holiday\s+season|launch\s+day|"
                               r"tax\s+season|open\s+enrol+ment|exam\s+(?:week|season)|(?:month|quarter|year)[\s-]end|"
                               r"peak\s+season|prime\s+day|singles'?\s+day|boxing\s+day|super\s+bowl)\b[^.;!?]*$")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
@@ -67,6 +72,9 @@ _AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|t
                             # said of an ordinary time: "150 a minute on a normal afternoon", "on a typical day"
                             r"^\s*(?:on|in|during|over)\s+(?:a|an|any)\s+(?:normal|typical|regular|average|usual|"
                             r"ordinary|quiet|standard|good)\b")
+# "each one fires about 2 requests a minute": "one" is read as a number, which "before" does not reach past
+_EACH_ONE = re.compile(r"\b(?:each|every)\s+(?:one|\x01\d+\x02)(?:\s+of\s+(?:them|us|those))?\s+(?:\w+\s+){1,2}?"
+                       r"(?:about\s+|around\s+|roughly\s+|~\s*|up\s+to\s+)?$")
 _PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b(?!\s+(?:second|sec|s|minute|min|hour|hr|h|day|week|month)\b)[^.;,\x02]{0,30}$")
 AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
@@ -174,7 +182,7 @@ def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     before, after = p.before(m.start()), p.after(m.end())
     if _MACHINE_DID.search(before) or _BESIDE_THE_POINT.match(after):
         return []
-    if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before):
+    if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before) or _EACH_ONE.search(p.text[max(0, m.start() - 50):m.start()]):
         return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
     peak_after = PEAK_AFTER.match(after)
     if not peak_after and _OCCASION_AFTER.match(after) and _AVERAGE_BARE.search(p.text, m.end()):

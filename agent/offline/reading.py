@@ -105,6 +105,34 @@ def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
             return
 
 
+# back to the value said first: "go back to what I said at the very beginning", "revert to my original number"
+_TO_THE_START = re.compile(r"\b(?:go(?:ing)?|switch|change\s+it|set\s+it|revert|put\s+it|take\s+it)\s+back\s+to\s+"
+                           r"(?:what\s+(?:i|we)\s+(?:first\s+|originally\s+)?(?:said|had|asked\s+for|wanted|gave|started\s+with)|"
+                           r"(?:the|my|our)\s+(?:original|first|initial|starting)\s+(?:one|value|number|figure|setting|target|"
+                           r"ask))\b|\b(?:back|revert)\s+to\s+(?:the\s+)?(?:very\s+)?(?:beginning|start)\b")
+
+
+def _restore_first(text: str, parsed: ParseResult, state: Any) -> None:
+    """'Go back to what I said at the very beginning': the field named, or else the one the last change changed, takes
+    the first value it held in the conversation (from the spec's history); nothing is read when that is unclear."""
+    low = text.lower()
+    history = getattr(state, "spec_history", None) if state is not None else None
+    if not history or parsed.updates or parsed.cleared or not _TO_THE_START.search(low):
+        return
+    fields = [f for f in named_fields(low) if f in LIMITS] or list(dict.fromkeys(
+        c.field for c in history[-1].changes if c.field in LIMITS))
+    if len(fields) != 1:
+        return
+    field = fields[0]
+    first = next((v for version in history if (v := getattr(version.spec, field, None)) is not None), None)
+    if first is not None and first != getattr(state.spec, field, None):
+        parsed.updates[field] = first
+        parsed.spans[field] = " ".join(text.split())[:80]
+        parsed.unparsed = False
+        if Intent.DESCRIBE not in parsed.intents:
+            parsed.intents.insert(0, Intent.DESCRIBE)
+
+
 _ORDERED_PRIORITY = ((Intent.CHEAPER, "cost"), (Intent.FASTER, "latency"))
 
 
@@ -344,6 +372,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         glossed = held_variants(glossed, catalog, state)  # "sorry, SXM, not PCIe" of the H100 held
         glossed = ruled_out_referent(glossed, catalog, state)  # "exclude it" after "why not gpt-oss-120b?"
     parsed = parsed or parse(glossed, catalog, asked=asked or [], spec=spec)
+    _restore_first(text, parsed, state)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)
     if parsed.guessed and state is not None and state.comparison is not None:

@@ -74,7 +74,8 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
             field = "rps"
         elif ref and PEAK.search(own) and not AVERAGE.search(own):
             field = "peak_rps"
-        elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]) or OCCASION_BEFORE.search(own):
+        elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]) or OCCASION_BEFORE.search(
+                re.split(r"[,;.]", nt.text[max(0, m.start() - 60):m.start()])[-1]):  # "between 2 and 4 pm it runs at 3x that"
             # "Black Friday is 10x that": the rare busy occasion's rate is the peak
             field = "peak_rps"
         elif AVERAGE.search(clause):

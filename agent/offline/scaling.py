@@ -52,19 +52,24 @@ _MULT = re.compile(
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"
     # a fraction of it: "cut the budget by a third", "raise the users by a quarter"
     r"\bby\s+(?:a|one)\s+(?P<fracby>third|quarter|fifth|tenth)\b|"
+    # a share taken off or put on: "25% trimmed from that", "shave 10% off", "20% added to it"
+    r"\x01(?P<pct3>\d+)\x02\s*(?:%|percent\b)\s+(?:(?P<off>trimmed|cut|shaved|taken|knocked|chopped|lopped|removed|"
+    r"slashed)\s+(?:off\s+|out\s+)?(?:from|of|off)|(?:added|put)\s+(?:on\s+)?(?:to|onto|on))\b|"
+    r"\b(?:shave|take|knock|chop|trim|cut|lop)\s+(?:off\s+)?(?:another\s+)?\x01(?P<pct4>\d+)\x02\s*(?:%|percent\b)\s+off\b|"
     r"\x01(?P<pct2>\d+)\x02\s*(?:%|percent\b)\s*(?:(?P<less>less|lower|fewer|smaller|cheaper|shorter|stricter|"
     r"tighter|faster)|more|higher|extra|bigger|larger|longer|looser|slower)\b")
 # the field a scaling is said of: the nearest of these nouns (traffic when none)
 _SUBJECTS = (
     ("ttft_p95_ms", re.compile(r"\b(?:ttft|time[\s-]to[\s-]first[\s-]token|first[\s-]token)\b")),
-    ("itl_p95_ms", re.compile(r"\b(?:itl|tpot|inter[\s-]?token|per[\s-]token\s+latency)\b")),
+    ("itl_p95_ms", re.compile(r"\b(?:itl|tpot|inter[\s-]?token|per[\s-]token\s+latency|streaming|stream|"
+                              r"tokens?\s+per\s+second|token\s+rate|generation\s+speed)\b")),
     ("e2e_p95_ms", re.compile(r"\b(?:e2e|end[\s-]to[\s-]end|total\s+latency|response\s+time)\b")),
     # the latency targets together: "make both latency targets twice as strict", "halve the SLOs"
     ("latency", re.compile(r"\b(?:latency|latencies|slos?|(?:latency\s+)?targets)\b")),
     ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
     ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?|summar(?:y|ies)|drafts?|"
                                  r"generations?|translations?)\b")),
-    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money)\b")),
+    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money|cfo|finance|dollars|bucks|cost\s+cap)\b")),
     ("max_gpus", re.compile(r"\b(?:gpus?|cards|nodes?|servers?|machines?|boxes|§+)")),  # a fleet's machines scale its GPUs
     ("traffic", re.compile(r"\b(?:traffic|load|requests?|usage|demand|volume|users?|user\s+base|qps|rps|"
                            r"customers|people|employees|scale)\b")),
@@ -92,8 +97,9 @@ def _factor(m: re.Match, nt: Numbered, before: str) -> float:
     if m.group("fracby"):
         part = {"third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}[m.group("fracby")]
         return 1 - part if _DOWN_VERB.search(before + " by") else 1 + part
-    pct = nt.values[int(m.group("pct") or m.group("pct2"))] / 100
-    down = m.group("down") or m.group("less") or (m.group("pct") and _DOWN_VERB.search(before))
+    pct = nt.values[int(m.group("pct") or m.group("pct2") or m.group("pct3") or m.group("pct4"))] / 100
+    down = (m.group("down") or m.group("less") or m.group("off") or m.group("pct4")
+            or (m.group("pct") and _DOWN_VERB.search(before)))
     return 1 - pct if down else 1 + pct
 
 

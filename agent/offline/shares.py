@@ -27,7 +27,11 @@ _SHARE_CUE = re.compile(r"%|/|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?
 # given day would ask it", "roughly 15% are developers who'd get autocomplete", "about a third are coding in the labs",
 # "I'd guess 40% would use it". A share that something else is changed by or compared to ("cut it by 20%", "20% more
 # than", "99.5 % availability") is none: the words before it and after it say so.
-_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom|(?:the\s+|our\s+|all\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}))?\s*,?\s+(?:(?:actually|really|regularly|typically|ever|still)\s+)?"
+# the whole the share is of, named as a body of people: "9% of the community", "a third of the workforce"
+_COLLECTIVE = (r"(?:the|our|that|this|their)\s+(?:whole\s+|entire\s+)?(?:community|workforce|organi[sz]ation|company|"
+               r"population|student\s+body|user\s+base|membership|headcount|firm|campus|university|school|hospital|"
+               r"group|department|business)")
+_SHARE_SUBJECT = re.compile(rf"{_SHARE}(?:\s+of\s+(?:them|those|these|whom|{_COLLECTIVE}|(?:the\s+|our\s+|all\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}))?\s*,?\s+(?:(?:actually|really|regularly|typically|ever|still)\s+)?"
                             r"(?:(?:would|will|are|is|might|may|could|can|should|use[sd]?|using|ask|asks|get|gets|do|does|"
                             r"need|needs|want|wants|log\s+in|logs\s+in|log\s+on|logs\s+on|sign\s+in|signs\s+in|open|opens)\b|"
                             r"on\s+(?:a|any)\s+(?:given|normal|typical|single)\s+day\b|(?:each|every|per|a)\s+day\b|daily\b)")

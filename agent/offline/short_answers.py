@@ -27,7 +27,7 @@ not honestly unsure idk dunno possibly no idea really tbh frankly answer is it's
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
 support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait
-then fine alright it is good great cool i'd id rather prefer typo typed mistyped my bad meant""".split())  # "ok let's go with 400 then", "fine, 400 it is"
+then fine alright it is good great cool i'd id rather prefer typo typed mistyped my bad meant try said says told boss manager cfo finance he she they""".split())  # "ok let's go with 400 then", "fine, 400 it is"
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 # an ordinal of the user's own list: "the first one I mentioned", "the second GPU we named", "the latter"
 _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s+(?:with|to)|want|prefer|let'?s\s+do|only)\s+"
@@ -85,14 +85,17 @@ class ShortAnswers:
                 ms = value * MS_PER_UNIT[unit.group(1)]
                 updates.update(checked({stated[0]: ms}, {stated[0]: f"{value:g} {unit.group(1)}"}, self.facts.problems))
             return
-        target = self._value_corrected(nt.text[:m.start()], value) or _context_field(self.asked, self.spec, value)
+        corrected = self._value_corrected(nt.text[:m.start()], value)
+        target = corrected or _context_field(self.asked, self.spec, value)
         if target == "option":
             self.intents.append(((0, 0), Intent.SELECT))
             self.options.append(int(value))
         elif target:
             updates.update(checked({target: _in_units(target, value)}, {target: f"{value:g}"}, self.facts.problems))
-            if not self.asked and self.spec is not None and target in updates:
-                self.guessed.append(target)  # a bare number nobody asked for: which field is a guess
+            if not self.asked and not corrected and self.spec is not None and target in updates:
+                # a bare number nobody asked for: which field is a guess (unless said as a correction of the one
+                # value it is near: "no wait 2k" after a $3k budget)
+                self.guessed.append(target)
 
     def _value_corrected(self, before: str, value: float) -> str | None:
         """'actually it's more like 1,400': a bare number said as a correction is of the value the user gave that it is

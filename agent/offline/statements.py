@@ -30,7 +30,7 @@ _COMMAND_OPTIONS = {Intent.DEPLOY, Intent.COMPARE, Intent.SELECT, Intent.WHY, In
 # an order to scale a value: "double the budget", "bump users by 20%", "let's halve the prompt length"
 _CHANGE_ORDER = re.compile(r"^\W*(?:(?:ok|okay|so|and|then|now|also)\W+)*(?:please\s+|let'?s\s+|can\s+you\s+|could\s+you\s+)?"
                            r"(?:double|triple|quadruple|halve|bump|raise|increase|cut|reduce|lower|grow|scale|multiply|boost|"
-                           r"up|drop|decrease|shrink|trim)\b")
+                           r"up|drop|decrease|shrink|trim|shave|slash)\b")
 # a scaling said as an order or a plan anywhere in the clause ("make the TTFT target twice as strict", "plan for 10%
 # more traffic than that", "you can loosen the end-to-end target by 50%", "one more zero on the budget", "expect
 # triple the traffic after the rollout"), unless it is a guess about the future ("users could double next year")
@@ -38,7 +38,9 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
                           r"loosen|tighten|relax|bump|raise|increase|cut|reduce|lower|grow|boost|decrease|shrink|trim|"
                           r"add|put|another|more|extra|drop|remove|set|go\s+(?:for|with)|switch|change|move|"
                           r"double|triple|quadruple|halve|too\s+many|typo|meant|should\s+be|must\s+be|"
-                          r"(?:needs?|has|have)\s+to\s+be|want|need)\b|"
+                          r"(?:needs?|has|have)\s+to\s+be|wants?|needs?|trimm\w*|shav\w*|knock|chop|lop|can\s+be)\b|"
+                          # a start with part of it: "we pilot first with half the users", "launch with a third of them"
+                          r"\b(?:pilot|start|launch|begin|roll\s+out)\w*\s+(?:\w+\s+){0,2}?with\b|"
                           # a fact about now: "we only have half the nodes now", "we now have twice the GPUs"
                           r"\b(?:we|i)\s+(?:now\s+|only\s+|just\s+)*(?:have|got)\b(?=[^.;!?]*\bnow\b)")
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"

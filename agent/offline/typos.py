@@ -92,6 +92,23 @@ def _fix_counted(word: str) -> str | None:
     return near[0][1]
 
 
+# a model name dictated: "llama three point three seventy be" is "llama 3.3 70b" (speech-to-text spells the digits)
+_SPOKEN = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "twelve": 12, "fourteen": 14, "sixteen": 16, "twenty": 20, "thirty": 30, "thirty-two": 32,
+           "thirty two": 32, "seventy": 70, "seventy-two": 72, "seventy two": 72, "hundred twenty": 120}
+_SPOKEN_WORD = "|".join(sorted((re.escape(w) for w in _SPOKEN), key=len, reverse=True))
+_SPOKEN_MODEL = re.compile(rf"\b(llama|qwen|mistral|gemma|phi|deepseek|gpt[\s-]?oss)\s+(?:(?P<major>{_SPOKEN_WORD})"
+                           rf"(?:\s+point\s+(?P<minor>{_SPOKEN_WORD}))?\s+)?(?P<size>{_SPOKEN_WORD})\s+(?:be|bee|b|billion)\b",
+                           re.I)
+
+
+def _spoken_model(m: re.Match) -> str:
+    version = ""
+    if m.group("major"):
+        version = f"{_SPOKEN[m.group('major').lower()]}" + (f".{_SPOKEN[m.group('minor').lower()]}" if m.group("minor") else "")
+    return f"{m.group(1)} {version + ' ' if version else ''}{_SPOKEN[m.group('size').lower()]}b"
+
+
 def correct(text: str) -> str:
     """``text`` with misspelled keywords replaced (case of the first letter kept)."""
     def fix(m: re.Match) -> str:
@@ -109,6 +126,8 @@ def correct(text: str) -> str:
         key = _fix_counted(m.group(2))
         return m.group(0) if key is None else m.group(1) + key
 
+    if " be" in text.lower() or " bee" in text.lower() or "billion" in text.lower():
+        text = _SPOKEN_MODEL.sub(_spoken_model, text)
     text = _O_FOR_ZERO.sub(lambda m: m.group(1) + m.group(2).replace("o", "0").replace("O", "0") + m.group(3), text)
     text = _WORD.sub(fix, text)
     if not any(c.isdigit() for c in text) and not re.search(r"\bmodels?\b", text, re.I):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.currency import UNKNOWN_CURRENCY, USD_PER
+
 _REGION_WORD = (r"(?:eu|e\.u\.|europe|european(?:\s+union)?|us|u\.s\.|american|uk|british|german|germany|french|"
                 r"france|swiss|switzerland|nordic|canadian|canada|australian|australia|japan(?:ese)?|indian?|"
                 r"asia(?:n)?|apac|emea|on[\s-]?shore|domestic|sovereign)")
@@ -24,9 +26,15 @@ _TIMES = r"(?:(\d+(?:\.\d+)?)\s*(?:x|×|times)(?![a-z\d])|(doubl|tripl|quadrupl)
 _WORD_TIMES = {"doubl": "2", "tripl": "3", "quadrupl": "4"}
 _SEASONAL = re.compile(rf"\b{_SEASON}\b[^.;!?\d]{{0,40}}?{_TIMES}|{_TIMES}[^.;!?\d]{{0,40}}?\b{_SEASON}\b")
 
+# an amount in a currency the rate table does not hold (currency.py): named back, not read as dollars
+_UNHELD_MONEY = re.compile(rf"\d[\d,.\s]*\s*(?:k\s*)?(?:{UNKNOWN_CURRENCY.pattern})|(?:{UNKNOWN_CURRENCY.pattern})\s*\d[\d,.]*(?:\s*k\b)?",
+                           re.I)
+
 _TABLE: tuple[tuple[re.Pattern, str], ...] = (
     (_REGION, "A cloud region or data residency (\"{said}\") is not something I can plan for: my GPU prices are "
               "the median of providers wherever they run, so check that your provider offers the GPU there."),
+    (_UNHELD_MONEY, "An amount in a currency my rate table does not hold (\"{said}\") was not read as money; say it "
+                    f"in US dollars or one of {', '.join(sorted(USD_PER))} if it is a budget."),
     (_SEASONAL, "A seasonal peak (\"{said}\") is not in the plan, which is sized for a normal day; ask \"what if "
                 "traffic is {n}x\" to see that day's fleet and cost."),
 )

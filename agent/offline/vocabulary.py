@@ -25,7 +25,9 @@ _SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?
             # what a text is turned into, shorter: "turns our SOPs into 1-page briefs", "into a short overview"
             r"\binto\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?(?:briefs?|overviews?|synopse?s|synopsis|abstracts?|one[\s-]pagers?|"
             r"takeaways|highlights|key\s+points|executive\s+summar(?:y|ies))\b|"
-            r"\bcondens(?:e|es|ed|ing)\b|\bboil(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?down\b|\binto\s+(?:a\s+few\s+)?bullet[\s-]?points\b")
+            r"\bcondens(?:e|es|ed|ing)\b|\bboil(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?down\b|\binto\s+(?:a\s+few\s+)?bullet[\s-]?points\b|"
+            # a few bullets or key points of each text that comes in: "3 bullet points for each press release"
+            r"\b(?:bullet[\s-]?points?|bullets|key\s+points|takeaways)\s+(?:for|of|from|per|on|about)\s+(?:each|every)\b")
 _LONG_NOUNS = (r"\b(?:long|lengthy|large|full|entire|whole)\s+(?:\w+\s+)?(?:documents?|docs|reports?|texts?|files?|"
                r"pdfs?|charts?|records?)\b|\b(?:hundreds|dozens|scores)\s+of\s+pages\b|\b(?:books?|novels?|transcripts?|filings?|10-ks?|annual\s+reports?|research\s+papers?|"
                r"papers|manuals?|theses|thesis|dissertations?|chapters?|hearings?|depositions?|whitepapers?)\b|"
@@ -37,7 +39,8 @@ _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?
 # a body of the organisation's own texts that answers can be drawn from (singular or plural)
 _CORPUS = (r"(?:polic(?:y|ies)|guidelines?|procedures?|regulations?|standards?|runbooks?|playbooks?|sops?|manuals?|"
            r"handbooks?|docs?|documents?|documentation|pdfs?|wikis?|knowledge(?:[\s-]?base)?|kb|records|archives?|"
-           r"faqs?|protocols?|specs|specifications|rulebooks?|guides|bylaws|circulars|directives|"
+           r"faqs?|protocols?|specs|specifications|rulebooks?|guides|bylaws|circulars|directives|guidance\s+notes|"
+           r"bulletins|notices|booklets?|"
            r"(?:help|support|kb)\s+articles|(?:course|training|learning|reference|teaching)\s+materials?)\b")
 
 # IDEs named by their product (where a completion tool lives)
@@ -56,7 +59,14 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|"
      # the work on contracts named by its parts: "clause extraction + risk flags on NDAs", "indemnity caps in MSAs"
      r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\bcompar\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?evidence\b|"
-     r"\bfind\w*\s+(?:the\s+|any\s+)?(?:\w+\s+)?contradictions\b|\b(?:extract|flag|compare|review)\w*\s+(?:\w+\s+)?"
+     r"\bfind\w*\s+(?:the\s+|any\s+)?(?:\w+\s+)?contradictions\b|"
+     # analysis named by what it weighs: "compare methods, find contradicting results and argue which findings hold
+     # up", "map new regulations against our policies and find gaps", "compare trial papers and guidelines"
+     r"\bfind\w*\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:contradict\w*|inconsisten\w*|discrepanc\w*|gaps)\b|"
+     r"\bcompar\w*\s+(?:the\s+)?(?:[\w-]+\s+)?(?:methods|methodolog\w*|studies|papers|trials|findings|results|"
+     r"literature|guidelines\s+and\s+\w+|evidence)\b|\bargu\w*\s+(?:which|whether|for|against)\b|"
+     r"\bmap\w*\s+(?:the\s+|new\s+|our\s+)?(?:[\w-]+\s+)?(?:regulations?|rules|requirements|controls|obligations)\s+"
+     r"(?:against|to|onto)\b|\bgap\s+analys[ie]s\b|\b(?:extract|flag|compar|review)\w*\s+(?:\w+\s+)?"
      r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
      r"extract\w*|obligations))|\bindemnit(?:y|ies|ification)\b|"
      r"\bresearch_legal_analysis\b|"
@@ -76,12 +86,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
      r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on|of)\s+(?:our\s+|the\s+|"
-     r"their\s+|internal\s+|company\s+|your\s+)*(?:[\w-]+\s+){0,2}(?:docs?|documents?|documentation|pdfs?|knowledge|"
+     r"their\s+|internal\s+|company\s+|your\s+)*(?:[\w-]+\s+){0,4}?(?:docs?|documents?|documentation|pdfs?|knowledge|"
      r"wiki|confluence|manuals?|files?|policies|handbooks?|sharepoint|data|content|corpus|procedures|guidelines|"
      r"regulations|standards|runbooks?|playbooks?|sops?|records|archives?)|"
      # answers that cite the passage they came from are retrieval ("answers with citations")
-     r"\b(?:with|including|includes?|plus|and)\s+(?:[\w-]+\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+)?(?:passages?|"
-     r"sections?|paragraphs?|pages?|documents?)\b|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
+     r"\b(?:with|including|includes?|plus|and)\s+(?:[\w-]+\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+|its\s+|their\s+)?"
+     r"(?:[\w-]+\s+)?(?:passages?|sections?|paragraphs?|pages?|documents?)\b|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
      r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files|contracts|policies|"
      r"manuals|records|archives?|filings|reports|tickets|emails)|"
      r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
@@ -95,7 +105,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
     # (a software version said of the store is about its software, not the work: "our intranet is on v2.3.1")
-    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
+    # (the intranet as where the tool lives is no corpus: "a chat assistant on the intranet for password resets")
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|(?<!on\sthe\s)(?<!on\sour\s)(?<!via\sthe\s)"
+     r"(?<!via\sour\s)(?<!through\sthe\s)intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
      r"are)\s+(?:still\s+)?(?:on\s+|at\s+)?)?(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+)"),
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
     # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"
@@ -107,6 +119,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      rf"\b(?:find|finds|finding|look(?:s|ing)?\s+(?:\w+\s+)?up|retriev\w*|locat\w*|search\w*|dig\w*)\s+(?:\w+\s+){{0,3}}?"
      rf"(?:in|from|across|within|through)\s+(?:(?:our|the|their|internal|company|all)\s+)+(?:[\w-]+\s+){{0,2}}?{_CORPUS}|"
      r"\bknowledge\s+(?:assistant|bot|agent|search|hub|tool|helper|copilot)s?\b|"
+     # a body of texts queried, and answers that carry where they came from: "query about 1,400 circulars and get
+     # answers with the circular reference"
+     rf"\b(?:query|querying|queries|interrogat\w+)\s+(?:(?:about|around|roughly|some|~)\s+)?(?:[\d,.]+k?\s+)?"
+     rf"(?:(?:our|the|their|internal|all)\s+)?(?:[\w-]+\s+){{0,2}}?{_CORPUS}|"
+     r"\banswers?\s+(?:that\s+)?(?:with|including|giving|showing|quoting)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?(?:reference|"
+     r"source|citation|link|(?:page|section|rule|clause|article|paragraph|chapter)\s+numbers?)s?\b|"
      # the answer tied to the passage it was drawn from: "pointing at the page it came from", "link the articles they
      # came from", "quoting the clause it came from"
      r"\b(?:pages?|sections?|articles?|sources?|documents?|docs?|passages?|paragraphs?|clauses?|chapters?|polic(?:y|ies)|"
@@ -274,7 +292,7 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"(?:matter(?:s|ed)?\s+)?"
      r"(?:the\s+)?(?:most\s+important|critical|crucial|key|paramount|everything|king|the\s+priority|a\s+priority|"
      r"top\s+priority|most|matters?\s+most)|\blow[\s-]latency\b|\bsnappy\b|\breal[\s-]?time\b|"
-     r"\bas\s+fast\s+as\s+possible\b|\binstant(?:aneous|ly)?\b|\b(?:feel|be|start|respond|answer|reply)s?\s+"
+     r"\bas\s+fast\s+as\s+possible\b|\b(?:fast|quick|speedy|snappy)\s+(?:please|pls|plz)\b|\binstant(?:aneous|ly)?\b|\b(?:feel|be|start|respond|answer|reply)s?\s+"
      r"(?:very\s+|really\s+|super\s+)?(?:fast|quick|quickly|responsive|snappy)\b|\bfast\s+(?:first\s+)?"
      r"(?:answers?|responses?|replies|first\s+tokens?)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?"
      r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
@@ -449,7 +467,10 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers|data\s?cent(?:er|re)|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?|colo(?:cation)?(?:\s+(?:space|facility|cage))?)\b|\b(?:fully|already|all)\s+"
-     r"paid\s+(?:off|for)\b|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
+     r"paid\s+(?:off|for)\b|"
+     # the cloud ruled out, or the cards said to be the team's after their name: "no cloud", "A10G cards we have 4"
+     r"\bno\s+cloud\b|\bnot\s+(?:in\s+)?the\s+cloud\b|\bwithout\s+(?:the\s+|any\s+)?cloud\b|"
+     r"(?:§+|gpus?|cards)\s+(?:that\s+)?we\s+(?:already\s+)?(?:have|own|got)\b(?!\s+(?:quota|access|credits?))|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"
      r"\balready\s+(?:have|got|own)\s+[^.;]{0,30}(?:gpus?|§|cards|hardware|cluster|servers)|\bowned\s+"
      r"(?:gpus?|hardware|§)|\bexisting\s+(?:[\w-]+\s+){0,2}?(?:gpus?|hardware|cluster|§+|cards|servers|nodes|boxes)|"
      r"\bself[\s-]hosted\s+hardware\b|\bin[\s-]house\b(?!\s+(?:[a-z-]+\s+)?(?:translators?|developers?|devs?|engineers?|"

@@ -15,7 +15,7 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, TODAYS_BILL
+from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
@@ -217,6 +217,13 @@ class WholeMessage:
         there is no budget to read. "$25 per seat per month" x "640 seats"; "$0.002 per request" x the month's
         requests; "save $5k a month" off today's "$20k a month" bill."""
         parts = f.derived_parts
+        if SHARE_OF_BUDGET in parts:  # "the $150k a year covers the whole programme; the LLM service gets half of it"
+            whole = f.values.get("budget_monthly_usd") or (self.spec.budget_monthly_usd if self.spec is not None else None)
+            share = parts[SHARE_OF_BUDGET][0]
+            if isinstance(whole, (int, float)) and whole > 0:
+                f.put("budget_monthly_usd", round(whole * share, 2), parts[SHARE_OF_BUDGET][1])
+                f.notes["budget_monthly_usd"] = f"{share:.0%} of ${whole:,.0f} a month = ${whole * share:,.0f}"
+            return
         if SAVING in parts:
             bill, saving = f.values.get("budget_monthly_usd") or parts.get(TODAYS_BILL, (None,))[0], parts[SAVING][0]
             if isinstance(bill, (int, float)) and bill > saving > 0:

@@ -181,9 +181,18 @@ def _working_day(m: re.Match, low: str) -> float | None:
     return float(end + 12 - start if end <= start else end - start)
 
 
+# the hours of the day said as the busy stretch, not the only hours of traffic: "we average 6 req/s; between 2 and 4
+# pm it runs at roughly three times that", "from 9 to 11 we peak at 40 rps"
+_BUSY_STRETCH = re.compile(r"[^.;!?]{0,60}?\b(?:(?:runs?|goes|is|are|climbs?|jumps?|rises?|spikes?|triples?|doubles?)\s+"
+                           r"(?:at\s+|up\s+to\s+|to\s+)?(?:roughly\s+|about\s+|around\s+|~\s*)?(?:(?:[\w.]+\s*)?(?:x|times)|"
+                           r"twice|double|triple|thrice)\s+(?:that|this|the\s+(?:average|normal|usual|rest))|peaks?\b|peaking|spikes?\s+to|busiest|rush)")
+
+
 def find_window(low: str) -> Window:
     out = Window(batch=bool(BATCH.search(low) or BATCH_WORK.search(low)))
     for m in _RANGE.finditer(low):
+        if _BUSY_STRETCH.match(low, m.end()):
+            continue  # the busy hours of a day's traffic: its peak (relative.py), no window
         if not (_is_clock(m, "a") or _is_clock(m, "b")):
             hours = _working_day(m, low)
             if hours:
@@ -236,6 +245,21 @@ def find_window(low: str) -> Window:
         out.note = f"business hours taken as {BUSINESS_HOURS:g} hours (9 to 5)"
         out.spans.append(business.span())
     return out
+
+
+# the whole day said as its hours: "40,000 calls across the 24 hours" is a day's count, no window
+_WHOLE_DAY = re.compile(r"\b(?:across|over|in|during|throughout|spread\s+over|around)\s+(?:the\s+|a\s+|all\s+(?:the\s+)?)?"
+                        r"(?:24|twenty[\s-]four)\s*(?:hours|hrs|h)(?:\s+of\s+(?:the|a)\s+day)?\b")
+
+
+# ... and always on said as its hours and days: "24 hours a day, 7 days a week" is 24/7, neither a window nor a rate
+_ALL_HOURS = re.compile(r"\b(?:24|twenty[\s-]four)\s*(?:hours|hrs|h)\s+(?:a|per)\s+day(?:\s*,?\s*(?:and\s+)?(?:7|seven)\s+"
+                        r"days\s+(?:a|per)\s+week)?\b")
+
+
+def whole_day(low: str) -> str:
+    """``low`` with the whole day said as its 24 hours written "a day", and "24 hours a day" as "24/7"."""
+    return _WHOLE_DAY.sub("a day", _ALL_HOURS.sub("24/7", low))
 
 
 def blank(low: str, window: Window) -> str:

@@ -102,8 +102,15 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
     tensor-parallel sizes (about='tp_pair', target 'A,B'), whether the replicas left carry the peak if one fails
     (about='failure'), how sure the cost is (about='cost_confidence'), the cost in another currency (about='currency',
     target 'EUR:N'), where a spec value came from (about='source', target the field), whether the plan fits the
-    user's GPUs (about='fits'). Never changes the spec."""
+    user's GPUs (about='fits'), whether option N keeps the p95 targets (about='meets'), which namespaces a deploy may
+    use (about='namespaces'). Never changes the spec."""
     state = runtime.state
+    if about == "namespaces":  # the allowlist is the deployment's configuration, not the plan's
+        allowed = runtime.context.allowed_namespaces
+        text = (f"You can deploy to namespace{'s' if len(allowed) > 1 else ''} {', '.join(allowed)} (the allowlist set "
+                f"by whoever runs Compass, COMPASS_ALLOWED_NAMESPACES): say *deploy option 1 to namespace {allowed[0]}*."
+                if allowed else "No namespace is allowed yet: ask whoever runs Compass to set COMPASS_ALLOWED_NAMESPACES.")
+        return reply(runtime, EXPLAIN, text, stage=Stage.EXPLORE, tool_runs=[ran(state, EXPLAIN, {"about": about}, text)])
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)
     kb = runtime.context.knowledge_base()

@@ -88,3 +88,10 @@ def test_money_in_the_rate_tables_currencies_is_converted(text, usd):
 ])
 def test_the_people_who_build_the_tool_are_not_its_users(text, users):
     assert parse_strict(text, CATALOG).updates.get("users") == users
+
+
+@pytest.mark.parametrize("text", ["Chatbot for 200 staff, budget TWD 300,000 a month", "Chatbot for 200 staff, budget ₺250.000 monthly"])
+def test_money_in_a_currency_the_table_lacks_is_named_back_not_read_as_dollars(text):
+    got = parse_strict(text, CATALOG)
+    assert "budget_monthly_usd" not in got.updates
+    assert any("rate table does not hold" in r for r in got.remarks)

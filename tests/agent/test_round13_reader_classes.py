@@ -94,3 +94,15 @@ def test_colocated_paid_off_hardware_is_owned():
 ])
 def test_answers_tied_to_the_passage_they_came_from_are_retrieval(text):
     assert read(text)["use_case"] == "document_analysis_rag"
+
+
+@pytest.mark.parametrize("text", [
+    "Our epidemiologists compare studies on the same drug, find inconsistencies and argue whether the effect is real.",
+    "Risk officers map the new rules against our controls and look for gaps, citing sources as they go.",
+])
+def test_analysis_named_by_what_it_weighs_is_research_even_with_citations(text):
+    assert read(text)["use_case"] == "research_legal_analysis"
+
+
+def test_citations_alone_stay_retrieval():
+    assert read("Answers over our intranet with citations for 300 staff.")["use_case"] == "document_analysis_rag"
