@@ -126,3 +126,25 @@ def ruled_out_referent(text: str, catalog: Catalog, state: Any) -> str:
     words = " and ".join(dict.fromkeys(said[-1][m.start:m.end] for m in named))
     group = 1 if found.group(1) else 2
     return text[:found.start(group)] + words + text[found.end(group):]
+
+
+# more of the machines the GPUs were counted in: "we just got a second identical box", "two more servers like that"
+_MORE_MACHINES = re.compile(r"\b(?:a\s+second|another|one\s+more|an\s+extra|an\s+additional|(?P<n>two|three|four|\d+)\s+"
+                            r"(?:more|extra|additional))\s+(?:identical\s+|same\s+|matching\s+|similar\s+)?(?:box|server|node|"
+                            r"machine|dgx|hgx|system|chassis)(?:es|s)?\b", re.I)
+_MACHINES_NOTE = re.compile(r"(\d+) machines x (\d+) GPUs")
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4}
+
+
+def more_machines(text: str, state: Any) -> tuple[int, str] | None:
+    """(the GPUs available, how they were counted) when ``text`` adds machines like the ones the held GPU count was
+    counted in ("1 machines x 8 GPUs" + "a second identical box" = 16); None otherwise."""
+    m = _MORE_MACHINES.search(text)
+    spec = getattr(state, "spec", None)
+    source = spec.sources.get("max_gpus") if m is not None and spec is not None else None
+    counted = _MACHINES_NOTE.search(source.note or "") if source is not None else None
+    if counted is None:
+        return None
+    added = 1 if m.group("n") is None else _COUNT_WORDS.get(m.group("n").lower()) or int(m.group("n"))
+    machines, each = int(counted.group(1)) + added, int(counted.group(2))
+    return machines * each, f"{machines} machines x {each} GPUs"

@@ -109,7 +109,9 @@ class Asking:
                     # "isn't tp=2 overkill?": about what it names; "what's the p95 first-token latency on that one?",
                     # "how many GPUs does it use?": the plan's own figures, from the option asked about (the first)
                     # ("how is the monthly cost computed?": the cost's breakdown, not option 1's rationale again)
-                    self.questions += named or [q for q in targets if q.about in ("cost", "gpu_count")][:1] or [
+                    # (two figures asked at once - "how many GPUs? and the monthly cost?" - are the option's whole)
+                    figures = [q for q in targets if q.about in ("cost", "gpu_count")]
+                    self.questions += named or (figures if len(figures) == 1 else []) or [
                         Q.Question("option", options[0] if options else None)]
                     self.intents.append(((index, 0), Intent.WHY))
         return True

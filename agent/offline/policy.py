@@ -104,10 +104,10 @@ def deploys_new_top(main: Any, state: AgentState) -> bool:
     """'users are actually 600. now deploy': a change to a plan the user has seen, with a deploy request that names no
     option (after none but the top one was picked), deploys option 1 of the plan re-made this turn. It goes straight
     to the approval, which shows exactly what would be deployed (model, GPUs, cost, predicted p95 latencies). A named
-    option ('deploy option 2') or an earlier pick of another option meant a row of the plan the user saw before. A
-    first message that asks to deploy ("chatbot, 500 users, just deploy it") goes to the approval too: nothing is
-    applied before the user approves what the approval shows."""
-    return main.act == "deploy" and main.option is None and (state.selected_option or 1) == 1
+    option ('deploy option 2') or an earlier pick of another option meant a row of the plan the user saw before, and
+    a first message that asks to deploy has seen no plan at all: the new plan is shown first."""
+    return (main.act == "deploy" and main.option is None and (state.selected_option or 1) == 1
+            and planned_before(state))
 
 
 def main_act(reading: Reading) -> Any | None:

@@ -30,7 +30,7 @@ from agent.offline.namespace_answer import namespace_answer
 from agent.offline.plan_questions import plan_question
 from agent.offline.pointing import pointed_deploy
 from agent.offline.provenance import source_question
-from agent.offline.anaphora import counted_gpus, held_variants, referred_gpus, ruled_out_referent
+from agent.offline.anaphora import counted_gpus, held_variants, more_machines, referred_gpus, ruled_out_referent
 from agent.offline.families import family_note
 from agent.offline.takeback import UNDO_NAMED, value_said_again
 from agent.offline.terms import term_question
@@ -106,7 +106,8 @@ def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
 
 
 # back to the value said first: "go back to what I said at the very beginning", "revert to my original number"
-_TO_THE_START = re.compile(r"\b(?:go(?:ing)?|switch|change\s+it|set\s+it|revert|put\s+it|take\s+it)\s+back\s+to\s+"
+_TO_THE_START = re.compile(r"\b(?:(?:go(?:ing)?|switch|change\s+it|set\s+it|revert|put\s+it|take\s+it)\s+back|revert|return|"
+                           r"reset\s+(?:it|that))\s+to\s+"
                            r"(?:what\s+(?:i|we)\s+(?:first\s+|originally\s+)?(?:said|had|asked\s+for|wanted|gave|started\s+with)|"
                            r"(?:the|my|our)\s+(?:original|first|initial|starting)\s+(?:one|value|number|figure|setting|target|"
                            r"ask))\b|\b(?:back|revert)\s+to\s+(?:the\s+)?(?:very\s+)?(?:beginning|start)\b")
@@ -240,6 +241,9 @@ def _command_acts(parsed: ParseResult, state: Any) -> list[Any]:
             acts.append(Compare(options=list(dict.fromkeys(options))[:2]))
         elif intent is Intent.WHY:
             asked = parsed.questions or [{"about": "option", "target": options[0] if options else None}]
+            figures = [q for q in asked if q["about"] in ("gpu_count", "cost")]
+            if len({q["about"] for q in figures}) == 2:  # "how many GPUs? and the monthly cost?": the option's whole
+                asked = [{"about": "option", "target": figures[0]["target"]}] + [q for q in asked if q not in figures]
             acts += [AskWhy(about=q["about"], target=q["target"]) for q in asked if not any(
                 isinstance(a, AskWhy) and a.about == q["about"] and a.target == q["target"] for a in acts)]
         elif intent is Intent.COMPARE:
@@ -393,6 +397,12 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         earlier = [str(m.content) for m in reversed(getattr(state, "messages", [])) if getattr(m, "type", "") == "human"]
         per_event_rate(earlier, parsed.spans, parsed.updates, parsed.notes)
     _restore_previous(text, parsed, state)
+    if "max_gpus" not in parsed.updates and (more := more_machines(text, state)) is not None:
+        parsed.updates["max_gpus"], parsed.notes["max_gpus"] = more  # "we just got a second identical box"
+        parsed.spans["max_gpus"] = " ".join(text.split())[:80]
+        parsed.unparsed = False
+        if Intent.DESCRIBE not in parsed.intents:
+            parsed.intents.insert(0, Intent.DESCRIBE)
     if not ({"gpus", "exclude_gpus"} & set(parsed.updates)) and (referred := referred_gpus(text, catalog, state)):
         parsed.updates["gpus"], parsed.spans["gpus"] = referred  # "use those" = the GPUs named a turn before
         parsed.unparsed = False

@@ -36,7 +36,7 @@ from tests.cli.helpers import COMPASS
 MIN_PASS_RATE = 0.9
 SAMPLE = 0.6  # of each dev half, the same scenarios every run
 SUITES = ("blind-dev", "blind2-dev", "blind3-dev", "blind4-dev", "blind5-dev", "blind6-dev", "blind7-dev", "blind8-dev",
-          "blind9-dev", "blind10-dev", "blind11-dev", "blind12-dev")
+          "blind9-dev", "blind10-dev", "blind11-dev", "blind12-dev", "blind13-dev", "blind14-dev")
 # suite -> scenarios of its sample (each round must run all of them: a truncated load does not pass)
 SAMPLED = {name: len(select([load_suite(packaged_suites()[name])], sample=SAMPLE)) for name in SUITES}
 ALLOWED_NAMESPACES = ("compass", "default")
