@@ -52,14 +52,28 @@ _GPU_PRICED = re.compile(r"§+s?\s*(?:at|for|@|cost(?:s|ing)?|go(?:es)?\s+for|ru
 _DISOWNED = re.compile(r"^[^.;!?]{0,40}?\b(?:not\s+(?:for|from|part\s+of)\s+(?:this|that|the\s+(?:project|pilot|bot|"
                        r"assistant|tool|deployment))\b|company[\s-]wide|org(?:anization)?[\s-]wide|unrelated|"
                        r"(?:a\s+)?(?:different|separate|other)\s+(?:budget|project|line\s+item))")
+# - a salary or another yearly price of each of something: "3 more translators at €55k a year each"
+_EACH_A_YEAR = re.compile(r"^\s*(?:/|per|an?)\s*(?:year|yr|annum)\s+(?:each|apiece|per\s+(?:head|person))\b")
+# - what the money pays for said before it: "power + colo for the rack is about $3k/month", "salaries run to $40k"
+_COST_OF_OTHER = re.compile(r"\b(?:power|electricity|energy|colo(?:cation)?|rack\s+space|cooling|salar(?:y|ies)|wages?|"
+                            r"office\s+rent|lease|maintenance|support\s+contract)\b[^.;!?\x01]{0,40}?\b(?:is|are|costs?|"
+                            r"runs?(?:\s+to)?|comes?\s+to|adds?\s+up\s+to|of)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?"
+                            r"[^\w\x01]{0,3}$")
+# - money said to be spent already: "$3k/month, already sunk", "a sunk cost"
+_SUNK = re.compile(r"^[^.;!?\x01]{0,40}?\b(?:already\s+(?:sunk|paid|spent|budgeted\s+elsewhere)|sunk(?:\s+cost)?)\b")
+# - a one-off spend named before the amount: "one-time setup budget of $40k is separate"
+_ONE_OFF_BEFORE = re.compile(r"\b(?:one[\s-](?:off|time)|upfront|up-front|set-?up\s+(?:budget|cost|fee)|capex)\b"
+                             r"[^.;!?\x01]{0,30}$")
 # - a commitment or contract total: "a 3-year AWS EDP with a $2M commit"
 _COMMITMENT = re.compile(r"^\s*(?:[a-z-]+\s+)?(?:commit(?:ment)?|contract\s+value|deal|purchase\s+order)\b")
 
 
 def _prices_something_else(p: Pass, m: re.Match) -> bool:
     after = p.after(m.end(), 60)
+    before = p.before(m.start())
     return bool(_UNIT_PRICE.match(after) or _PRICE_OF_GOODS.match(after) or _DISOWNED.match(after)
-                or _COMMITMENT.match(after) or _GPU_PRICED.search(p.before(m.start())))
+                or _COMMITMENT.match(after) or _EACH_A_YEAR.match(after) or _SUNK.match(after)
+                or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before) or _ONE_OFF_BEFORE.search(before))
 
 
 _BUDGET_KW = re.compile(
@@ -77,10 +91,13 @@ _BUDGET_KW = re.compile(
     # an amount the team would have, with no unit, is money: "what if we had 20k?"
     rf"\bwhat\s+if\s+(?:we|i)\s+(?:had|got|could\s+spend|spent)\s+(?:an?\s+)?{NUM}(?!\s*(?:%|[a-z]))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b|"
+    # an amount a month up to which renting or spending goes: "we'll rent in the cloud, up to 10k a month"
+    rf"\b(?:rent\w*|spend\w*|pay\w*|cloud|afford)\b[^.;!?\x01]{{0,30}}?\bup\s+to\s+{NUM}\s*(?:/\s*|per\s+|an?\s+)"
+    rf"(?:mo|month)\b(?!\s+(?:of\s+)?(?:requests|queries|calls|users|tokens|chats|messages|documents|jobs)\b)|"
     # a bare amount a month under a ceiling word: "max 15k a month", "no more than 9,000 per month"
     rf"\b(?:max(?:imum)?|at\s+most|no\s+more\s+than|capped\s+at|not\s+more\s+than)\s+{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b(?!\s+(?:of\s+)?(?:requests|queries|calls|users|tokens|chats|messages|documents|jobs)\b)")
 _GPUS_UNIT = re.compile(
-    rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z]+\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
+    rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z][a-z0-9]*\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
     rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
 _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", "two HGX A100 servers (8 GPUs each)"
     rf"{NUM}\s*(?:x\s*)?(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances|"
@@ -99,8 +116,15 @@ _MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|e
                              r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training)\b")
 
 
+# the GPUs said after the machines as their whole count: "2 DGX H100 boxes (16x H100 SXM total)"
+_TOTAL_AFTER = re.compile(r"^[^\x01.;!?)]{0,20}?\b(?:total|in\s+total|altogether|combined|overall|all\s+told|between\s+them)\b")
+
+
 def _nodes_gpus(p: Pass, m: re.Match) -> list[tuple[str, float]]:
     nodes, each = p.nt.value(m, 1), p.nt.value(m, 2)
+    if _TOTAL_AFTER.match(p.after(m.end(), 30)) and each >= nodes:
+        p.notes["max_gpus"] = f"{each:g} GPUs in total across {nodes:g} machines"
+        return [("max_gpus", whole(each))]
     taken = _MACHINES_TAKEN.match(p.nt.text, m.end())
     p.notes["max_gpus"] = f"{nodes:g} machines x {each:g} GPUs"
     if taken and 0 < (n := p.nt.value(taken)) < nodes:
@@ -110,7 +134,11 @@ def _nodes_gpus(p: Pass, m: re.Match) -> list[tuple[str, float]]:
 
 
 # the count said in apposition after the GPUs: "the GPUs we own are L40S - 16 of them"
-_GPUS_OF_THEM = re.compile(rf"(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*)?{NUM}\s+of\s+them\b"
+_GPUS_OF_THEM = re.compile(rf"(?:(?:§+|gpus?|cards)(?:\s+[^\x01.;!?,(—–-]{{0,40}}?\s*[—–(,:-]|\s*[—–(,:-]?)\s*(?:about\s+|around\s+|some\s+|~\s*|"
+                           rf"max(?:imum)?\s+|up\s+to\s+|at\s+most\s+)?{NUM}\s+of\s+(?:them|em|'em)\b|"
+                           # the count owned said after the cards, in a sentence of its own: "on our h200s. we own 2 of em"
+                           rf"\bwe\s+(?:only\s+)?own\s+(?:only\s+|just\s+)?{NUM}\s+of\s+(?:them|em|'em)\b"
+                           r"(?!\s+(?:servers|nodes|boxes|machines)))"
                            # "20 GPUs, 6 of them are busy": a part of the pool (gpu_pool.py), not its size
                            r"(?!\s+(?:are|is|being|currently|used|running|reserved|booked|taken)\b)")
 # the count said after the cards and who has them: "A10G cards we have 4", "the GPUs we own: 6"
@@ -153,9 +181,30 @@ BILL_AS_CEILING = re.compile(r"\b(?:stay|stays|keep\s+it|come\s+in|land|be)\s+(?
                              r"(?:that|what\s+we\s+(?:pay|spend))|\b(?:cheaper|less)\s+than\s+(?:that|this|what\s+we\s+"
                              r"(?:pay|spend)|today)|\b(?:same|that)\s+(?:is\s+|as\s+)?(?:our\s+|the\s+)?(?:budget|ceiling|"
                              r"cap|limit)\b")
+# a share of today's bill as the ceiling: "self-host for no more than half of that", "at most 60% of what we pay"
+_SHARE_PART = (r"(?:(?P<word>half|a\s+third|one\s+third|a\s+quarter|one\s+quarter|a\s+fifth|a\s+tenth|two\s+thirds|"
+               r"three\s+quarters)|(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent))\s+of\s+")
+BILL_SHARE = re.compile(rf"\b(?:no\s+more\s+than|not\s+more\s+than|at\s+most|under|below|less\s+than|within|for|"
+                        rf"to|about|around|roughly)\s+{_SHARE_PART}(?:that|this|it|what\s+we\s+(?:pay|spend)|"
+                        rf"(?:the|today'?s|our)\s+(?:current\s+)?(?:bill|spend|cost))\b")
+
+
+def share_value(m: re.Match) -> float:
+    """The share a match of ``_SHARE_PART`` names (its group ``word`` or ``pct``)."""
+    if m.group("word"):
+        return _SHARE_WORDS[" ".join(m.group("word").split())]
+    return float(m.group("pct")) / 100
+
+
 # an amount and its period with the currency said after ("around 10 to 12k a month, USD"): money like "$12k a month"
 _CUR_AFTER_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|year|yr|quarter|week)\b\s*,?\s*"
                                r"(?:in\s+)?(?:usd|us\s+dollars|dollars|eur|euros?|gbp|pounds|chf|cad|aud)\b")
+
+
+# an amount more a month said with where the money comes from, no currency: "we got 3k more per month from the
+# innovation fund" (money, read before any rate could take it; statements.py adds it to the budget held)
+_MORE_MONEY = re.compile(rf"{NUM}\s*(?:more|extra|additional)\s+(?:/\s*|per\s+|an?\s+|each\s+)(?:month|mo)\b"
+                         r"(?=[^.;!?\x01]{0,40}\b(?:fund(?:s|ing)?|grant|budget|money|finance|cfo|top[\s-]?up)\b)")
 
 
 def read_money(p: Pass) -> None:
@@ -164,6 +213,7 @@ def read_money(p: Pass) -> None:
     p.run(_PER_REQUEST, lambda m: _per_request(p, m))
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_CUR_AFTER_PERIOD, lambda m: _money_then_currency(p, m))
+    p.run(_MORE_MONEY, lambda m: [("budget_monthly_usd", p.nt.value(m))])
 
 
 def _per_request(p: Pass, m: re.Match) -> list[tuple[str, float]]:
@@ -205,7 +255,7 @@ def read_gpus(p: Pass) -> None:
     """Counts of GPUs and of machines of GPUs."""
     nt = p.nt
     p.run(_NODES_GPUS, lambda m: _nodes_gpus(p, m))
-    p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", whole(abs(nt.value(m))))])  # "L40S - 16 of them": a dash, no minus
+    p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", whole(abs(nt.value(m, m.lastindex or 1))))])  # "L40S - 16 of them": a dash, no minus
     p.run(_GPUS_WE_HAVE, lambda m: [("max_gpus", whole(nt.value(m)))])
     p.run(_EIGHT_GPU_SYSTEMS, lambda m: [("max_gpus", whole(nt.value(m) * 8))])
     p.run(_NODES_OF_GPUS, lambda m: _nodes_gpus(p, m))
@@ -288,6 +338,10 @@ _SPENT_TODAY = re.compile(
     r"(?:right\s+now|currently|today|at\s+the\s+moment|these\s+days|at\s+present)\s*,?\s*(?:we|i)\s+(?:pay|spend|are\s+"
     r"(?:paying|spending)|get\s+billed)|(?:we|i)\s+(?:currently\s+)?(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)"
     r"\s+(?:[a-z]+\s+){0,3}?(?:right\s+now|currently|today|at\s+the\s+moment|now))\b[^\x02.;!?]*$")
+# ... or with the time said after the amount: "we pay OpenAI ~$14k/mo today", "we spend $9k a month on it right now"
+_PAYS_BEFORE = re.compile(r"\b(?:we|i)\s+(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)\s+(?:[a-z]+\s+){0,3}?"
+                          r"(?:about\s+|around\s+|roughly\s+|~\s*)?[^\w\x01]{0,3}$")
+_NOW_AFTER = re.compile(r"^[^.;!?\x01]{0,50}?\b(?:today|right\s+now|currently|at\s+the\s+moment|these\s+days|at\s+present)\b")
 
 
 # a number in brackets right after an amount restates it: "₹6,00,000 (6 lakh)", "$120k (i.e. 10k a month)" is read once
@@ -348,7 +402,8 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
     if _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
         return [(SAVING, round(usd, 2))]  # what to save, taken off today's bill (whole_message.py)
-    if _SPENT_TODAY.search(p.before(m.start(), 80)):
+    if _SPENT_TODAY.search(p.before(m.start(), 80)) or (_PAYS_BEFORE.search(p.before(m.start(), 60))
+                                                         and _NOW_AFTER.match(p.after(m.end(), 60))):
         return [(TODAYS_BILL, round(usd, 2))]  # the ceiling only when the message says so (whole_message.py)
     if note:
         p.notes["budget_monthly_usd"] = note

@@ -119,7 +119,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"\bsize\s+(?:it|this)\b|\bfind\s+(?:me\s+|us\s+)?(?:a|the)\s+(?:setup|config|configuration|deployment|"
      r"option)\b|\bwhat\s+do\s+you\s+think\b|\bwhat\s+would\s+you\s+(?:use|pick|do)\b|\b(?:can|could)\s+you\s+"
      r"(?:plan|size|spec)\b"),
-    (Intent.SELECT, r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
+    (Intent.SELECT, r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b(?!\s+(?!(?:please|then|instead|now|one|option|variant|scenario|version)\b)[a-z]{3,})|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
      r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bdo\s+that\s+instead\b|"
      r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
      r"(?:take|use|pick|choose|select|try)\b" + _CARRIED + r"|\b(?:take|pick|choose|select|prefer|want|like)\s+(?:the\s+|option|"
@@ -153,7 +153,7 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
 # Adopting what was just discussed ("let's do that" after a what-if): a pick without an option number.
 ADOPT = re.compile(r"\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+(?:that|it|this|the\s+(?:change|variant|"
                    r"scenario))\b|\bmake\s+it\s+so\b|\bgo\s+(?:ahead\s+)?with\s+(?:that|this|it)\b|"
-                   r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
+                   r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b(?!\s+(?!(?:please|then|instead|now|one|option|variant|scenario|version)\b)[a-z]{3,})|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
                    r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bswitch\s+to\s+"
                    r"(?:that|it|this)\b|\bdo\s+that\s+instead\b")
 DONT_KNOW_KEYS = ("know", "dunno", "idea", "clue", "sure", "pick", "choose", "decide", "tell", "call", "up to",

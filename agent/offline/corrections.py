@@ -19,6 +19,7 @@ from agent.offline.currency import currency_of, to_usd
 from agent.offline.limits import LIMITS, checked
 from agent.offline.numbers import NUM_RE, number_text
 from agent.offline.latency import LATENCY_FIELDS
+from agent.offline.lengths import CHARS_PER_TOKEN, PAGE_TOKENS, WORDS_TO_TOKENS
 from agent.offline.time_units import MS_PER_UNIT, SECONDS_PER, TIME_UNIT, monthly_factor, period_noun
 
 # a bare number with the one it replaces negated, either way round ("350 now, not 200", "not 200 but 350")
@@ -34,7 +35,10 @@ _PERIOD_FIX = re.compile(
     r"(?P<per2>year|annum|quarter|week|yearly|annual|annually|quarterly|weekly)\b|"
     # "per month, not per day", "a year rather than a month": the period said first is the right one
     r"\b(?:per|an?|each)\s+(?P<per3>month|year|quarter|week|day)\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+"
-    r"(?:per|an?|each)\s+(?:month|year|quarter|week|day)\b")
+    r"(?:per|an?|each)\s+(?:month|year|quarter|week|day)\b|"
+    # the amount quoted back with its period: "that 120k is the annual figure btw", "the $60k was our yearly budget"
+    r"\b(?:that|the|this)\s+(?:[$€£]?\s*[\d.,]+\s*k?\s+)?(?:is|was|'s)\s+(?:the\s+|an?\s+|our\s+|my\s+)?"
+    r"(?P<per4>annual|yearly|quarterly|weekly)\s+(?:figure|number|amount|budget|total|spend|cap)\b")
 # the unit of the rate said before corrected, the number kept: "oops, make that per minute, not per second", "I meant
 # per hour, not per second" -> the rate in the new unit. The old unit must be said: the spec keeps req/s only, so
 # "I meant per hour" after "300 a minute" cannot tell which number was meant. A sentence of its own: in a longer one
@@ -45,6 +49,10 @@ _RATE_UNIT_FIX = re.compile(
     rf"(?:^|(?<=[.;!?\n]))\W*(?:(?:oops|sorry|no|correction|actually|wait|my\s+bad|typo)\W+)*(?:(?:make|making)\s+"
     rf"(?:that|it|this)|(?:i|we)\s+meant|it\s+(?:is|was|should\s+be)|it'?s|that'?s|that\s+(?:is|was|should\s+be)|"
     rf"should\s+(?:be|read))?\s*{_PER}{_UNIT}\s*,?\s*(?:and\s+)?not\s+{_PER}{_UNIT}\W*?(?:$|[.;!?\n])")
+# the unit of a length said before corrected: "the 4k I gave you was characters, not tokens", "that 800 was words"
+_LENGTH_UNIT_FIX = re.compile(
+    r"\b(?:the|that|those)\s+(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<k>k)?\s+(?:(?:i|we)\s+(?:gave|said|sent|quoted|mentioned)"
+    r"(?:\s+you)?\s+)?(?:was|were|is|are|meant)\s+(?:in\s+)?(?P<unit>characters|chars|words|pages)\b")
 _CURRENCY_FIX = re.compile(
     rf"\b(?:that'?s|it'?s|it\s+was|that\s+was|those\s+are|those\s+were|(?:i|we)\s+meant|(?:i|we)\s+mean|the\s+budget\s+"
     rf"(?:is|was))\s+(?:in\s+)?{_CUR}(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+(?:us\s+)?(?:dollars?|usd|\$))?"
@@ -178,7 +186,7 @@ class Corrections:
         m = _PERIOD_FIX.search(own.lower())
         if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
             return
-        per = m.group("per") or m.group("per2") or m.group("per3")
+        per = m.group("per") or m.group("per2") or m.group("per3") or m.group("per4")
         factor = monthly_factor(per)
         source = self.spec.sources.get("budget_monthly_usd")
         said = _AMOUNT_AS_SAID.match(source.note or "") if source else None
@@ -203,6 +211,24 @@ class Corrections:
                 updates[name] = float(f"{current * factor:.4g}")
                 self.facts.phrases[name] = m.group(0).strip(" .;!?\n")
                 self.facts.notes[name] = f"{current:g} per {m.group(1)}"
+
+    def _length_unit_corrected(self, own: str, updates: dict[str, Any]) -> None:
+        """'the 4k I gave you was characters, not tokens': the length the spec holds at that number, in tokens of the
+        unit said (4 characters, 0.75 words, 500 tokens a page)."""
+        m = _LENGTH_UNIT_FIX.search(own.lower())
+        if m is None or self.spec is None:
+            return
+        said = float(m.group("num").replace(",", "")) * (1000 if m.group("k") else 1)
+        for name in ("prompt_tokens", "output_tokens"):
+            held = getattr(self.spec, name, None)
+            if self.spec.stated(name) and held and abs(held - said) <= 0.02 * said and name not in updates:
+                unit = m.group("unit")
+                factor = (1 / CHARS_PER_TOKEN if unit.startswith("char") else WORDS_TO_TOKENS if unit.startswith("word")
+                          else PAGE_TOKENS)
+                updates[name] = max(1, round(said * factor))
+                self.facts.phrases[name] = m.group(0)
+                self.facts.notes[name] = f"{said:,.0f} {unit} = {updates[name]:,} tokens"
+                return
 
     def _machines_recounted(self, own: str, updates: dict[str, Any]) -> None:
         """'only two of the servers are usable': the GPUs available are that many machines of the size said before

@@ -45,7 +45,7 @@ _NEG_BEFORE = re.compile(
     r"will\s+not)\s+(?:really\s+|currently\s+|easily\s+|even\s+)?(?:want|use|like|have|need|get|buy|rent|access|run|"
     r"support|operate|host|maintain|manage|handle|afford|procure|source|touch|trust|allow|approve|accept|go\s+with|"
     r"sign\s+off\s+on|sign\s+for|green[\s-]?light|budget\s+for|pay\s+for|suggest|recommend|propose|offer|include|"
-    r"consider|pick|show\s+(?:me|us)|"
+    r"consider|pick|show\s+(?:me|us)|bother\s+with|look\s+at|"
     r"work\s+with|deal\s+with|put\s+(?:us|it|this|that|them|anything)\s+on)|no\s+access\s+to|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|(?:anything|everything|all|any\s+\w+)\s+but|"
     r"apart\s+from|besides|not\s+on|no\s+more|"
@@ -57,7 +57,8 @@ _NEG_BEFORE = re.compile(
     # the things named in brackets after what was ruled out: "don't put us on the 24 GB cards (L4/A10G)"
     r"(?:(?:\s+[a-z]+(?:'s)?){0,2}\s*|(?:\s+[a-z0-9]+){0,4}\s*\(\s*(?:[\w-]+\s*[/,]\s*)*)$")
 _NEG_AFTER = re.compile(
-    r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+)?(?:not\s+(?:allowed|available|an\s+option|"
+    r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+(?:also\s+|too\s+|definitely\s+|"
+    r"totally\s+|completely\s+|simply\s+)?)?(?:not\s+(?:allowed|available|an\s+option|"
     r"possible|ok|okay|supported)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey|hard\s+to\s+"
     r"(?:get|find|source|buy|procure)|scarce)|(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:supported|available|allowed|an\s+option|"
     r"possible|approved|something\s+we\s+(?:can|could)\s+\w+)|unsupported|impossible\s+to\s+(?:get|find|source)|"
@@ -68,6 +69,9 @@ _NEG_AFTER = re.compile(
     r"(?:is|are)\s+no\s+longer\s+(?:available|an\s+option)|fell\s+through|(?:did\s+not|didn'?t)\s+come\s+through|"
     r"(?:was|were|got)\s+(?:denied|rejected|refused|declined|turned\s+down))|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget)|"
+    # what the team cannot get, said after it: "it's just the H200 we can't get", "the B200s that we cannot source"
+    r"(?:that\s+|which\s+)?(?:we|i)\s+(?:just\s+|still\s+|really\s+)?(?:can'?t|cannot|can\s+not|couldn'?t|won'?t|"
+    r"don'?t|do\s+not)\s+(?:get|use|buy|rent|afford|source|procure|have|run|access)\b|"
     # left off the list the organisation buys from: "AMD is not on our approved hardware supplier list"
     r"(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:on|in|among|part\s+of)\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?(?:approved|"
     r"allowed|permitted|whitelist\w*|accepted|preferred)\b)")
@@ -341,7 +345,9 @@ def _match_family(idx: _Index, keyword: str, tail: str) -> tuple[tuple[str, ...]
     # a major version names its minor versions ("Llama 3 70B" is Llama 3.1 or 3.3 70B)
     # "a22b" said as one word is the catalog's "a" "22b" (its names are split where letters meet digits)
     hits = [mid for mid, toks in idx.tokens.items()
+            # a size said without its "b" after the name ("gpt oss 120", "llama 3.3 70"): versions are smaller
             if all(w in toks or (w.isdigit() and any(t.startswith(w + ".") for t in toks))
+                   or (w.isdigit() and int(w) >= 7 and f"{w}b" in toks)
                    or set(re.sub(r"([a-z])(\d)", r"\1 \2", w).split()) <= toks for w in wanted)]
     same_family = [mid for mid in hits if idx.family[mid].startswith(family)]
     hits = same_family or hits

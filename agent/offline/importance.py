@@ -19,7 +19,7 @@ import re
 from agent.offline.vocabulary import _DIMENSION_WORDS
 
 _M = {k: rf"(?:{v}|{extra})" for (k, v), extra in zip(_DIMENSION_WORDS.items(), (
-    r"the\s+bill|spend",
+    r"the\s+(?:monthly\s+|cloud\s+|gpu\s+)?bill|spend",
     r"turnaround(?:\s+times?)?|wait(?:ing)?\s+times?|response\s+speed|snappiness|responsiveness|low\s+latency",
     r"answer\s+quality|output\s+quality|(?:the\s+)?(?:answers?|outputs?|results?)\s+quality|getting\s+it\s+right"))}
 _INTENS = r"(?:really\s+|absolutely\s+|by\s+far\s+|clearly\s+|simply\s+|just\s+|truly\s+|now\s+|definitely\s+)?"
@@ -40,7 +40,9 @@ _EXTREME = {"cost": r"cheapest|lowest[\s-](?:cost|price)|least\s+expensive",
 _BETTER = {"cost": r"cheaper|less\s+(?:expensive|we\s+(?:spend|pay))|lower\s+the\s+(?:cost|bill|price)",
            "latency": r"faster|quicker|snappier|more\s+responsive|lower\s+the\s+latency",
            "quality": r"more\s+accurate|smarter|better\s+the\s+answers?|higher\s+the\s+quality|more\s+correct"}
-_CARE = r"\b(?:we|i|they|people|users|the\s+\w+)\s+(?:really\s+)?care\s+(?:most|mostly|only|more|a\s+lot)\s+about\s+(?:the\s+)?"
+_CARE = (r"(?:\b(?:we|i|they|people|users|the\s+\w+)\s+(?:really\s+)?care\s+(?:most|mostly|only|more|a\s+lot)\s+about\s+(?:the\s+)?|"
+         # "our CFO cares about exactly one thing here: the monthly bill"
+         r"\bcares?\s+about\s+(?:exactly\s+|only\s+|just\s+)?one\s+thing(?:\s+here)?(?:\s+only)?\s*[:—–-]\s*(?:the\s+)?)")
 _CHOICE = r"(?:option|one|plan|setup|config(?:uration)?|choice|thing|model|route|way)"
 # giving a measure up: waiting longer is latency given up, paying more is cost, a worse answer is quality
 _GIVE_UP = {"latency": r"wait(?:s|ing)?(?:\s+a\s+(?:bit|little|few\s+\w+))?(?:\s+(?:longer|more))?|be\s+slower|slower|"
@@ -72,15 +74,19 @@ _QUESTION = re.compile(r"\?\s*$|^\W*(?:what|which|how|is|are|does|do|can|could|w
 _SAID: list[tuple[str, re.Pattern]] = []
 for _k, _w in _M.items():
     _SAID.append((_k, re.compile(rf"\b{_w}\b\s*(?:(?:{_COPULA}\s+|[:=—–-]\s*){_INTENS}{_TOP}|{_INTENS}{_FIRST})\b|"
-                                 rf"\b{_w}[\s-]first\b|\b(?:{_w}|{_EXTREME[_k]})(?:\s+{_CHOICE})?\s+{_WINS}\b|"
+                                 rf"\b{_w}[\s-]first\b(?![\s_-]+(?:token|byte|response|word|chunk))|\b(?:{_w}|{_EXTREME[_k]})(?:\s+{_CHOICE})?\s+{_WINS}\b|"
                                  rf"\b(?:top|first|main|number\s+one|#\s?1)\s+priority\s+(?:is|=|:)\s+{_w}\b|"
                                  rf"\bthe\s+(?:{_BETTER[_k]})\s+the\s+better\b|{_CARE}{_w}\b")))
 # the extreme that still does the job: "the cheapest option that works", "fastest one that fits the budget"
 _GOOD_ENOUGH = (r"(?:\s+(?:that|which)\s+(?:still\s+)?(?:works?|does\s+the\s+job|fits(?:\s+(?:in\s+)?(?:the|our|my)\s+budget)?|meets\s+[^.;!?]{0,30}?|is\s+good\s+enough|"
-                r"holds\s+up|gets\s+the\s+job\s+done)|\s+(?:you\s+(?:can\s+find|have|can\s+do)|possible|available|around))?")
+                r"holds\s+up|gets\s+the\s+job\s+done)|\s+(?:(?:you|we)\s+(?:can\s+(?:possibly\s+)?(?:find|get|buy|have|do)|have)|"
+                r"possible|available|around))?")
 _CHOSEN = [(k, re.compile(rf"(?:^|[.,;:!(—–-]|\b(?:just|the|and|so|but|then|want|need|pick|take|give\s+me|go\s+for)"
                           rf")\s*(?:the\s+)?(?:{v})(?:\s+{_CHOICE})?{_GOOD_ENOUGH}\s*(?:please|pls|plz)?\s*(?:[.!;)—–-]|$)"))
            for k, v in _EXTREME.items()]
+# the extreme asked for as the most one can get: "lowest latency we can possibly get", "the cheapest you can find"
+_MOST_WE_CAN = [(k, re.compile(rf"\b(?:{v})\s+(?:{_M[k]}\s+|(?:setup|option|config\w*|plan|hardware|one|thing)\s+)?(?:(?:we|you)\s+can\s+(?:possibly\s+)?(?:get|find|buy|have|"
+                               rf"do|build)|(?:that\s+)?money\s+can\s+buy)\b")) for k, v in _EXTREME.items()]
 _TRADES = [(keep, re.compile(rf"{_RATHER}(?:{_GIVE_UP[give]})\b[^.;!?]{{0,40}}?\bthan\s+(?:\w+\s+){{0,4}}?"
                              rf"(?:{_GIVE_UP[keep]})"))
            for give in _GIVE_UP for keep in _GIVE_UP if give != keep]
@@ -108,7 +114,7 @@ def said_priority(clause: str) -> tuple[str, str] | None:
         hits += [(m.start(), kind, m.group(0)) for m in pattern.finditer(clause)]
     for kind, pattern in _TRADES:
         hits += [(m.start(), kind, m.group(0)) for m in pattern.finditer(clause)]
-    for kind, pattern in (*_PAY_FOR, *_CONTRAST):
+    for kind, pattern in (*_PAY_FOR, *_CONTRAST, *_MOST_WE_CAN):
         hits += [(m.start(), kind, m.group(0)) for m in pattern.finditer(clause)]
     for m in _OUTPUT_RE.finditer(clause):
         hits.append((m.start(), "quality", m.group(0)))

@@ -18,7 +18,7 @@ CHARS_PER_TOKEN = 4
 TOKEN_FIELDS = ("prompt_tokens", "output_tokens")
 
 # "100+ pages", "2k+ tokens": a length said as its floor is planned at the floor
-_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters|chars|lines)\b")
+_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters?|chars?|lines)\b")
 # A summary is a few pages at most: a page count past this beside "summaries" ("summaries of patient histories, often
 # 100 pages", "summaries of our board packs, usually 150 pages") is the length of what is summarised
 MAX_SUMMARY_PAGES = 20
@@ -33,14 +33,15 @@ _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:
 _TOK_KW = re.compile(
     r"(?P<prompt_tokens>\bprompts?\b|\binputs?\b|\bcontext\b|\bquestions?\b|\bquer(?:y|ies)\b|\bdocuments?\b|"
     r"\bdocs?\b|\bpdfs?\b|\bfiles?\b|\breports?\b|\bcontracts?\b|\btickets?\b|\bemails?\b|\btranscripts?\b|"
-    r"\bbooks?\b|\bpapers?\b|\bin\b|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
+    r"\bbooks?\b|\bpapers?\b|\bin\b(?!\s+(?:one|a|an|the|our|its|their|my|under|less|about|\x01))|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
     r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b|\bsubmissions?\b|\bproposals?\b|"
     r"\bcomplaints?\b|\bdossiers?\b|\bcase\s+files?\b)|"
     r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
     r"\bgenerat\w*|\bsummar(?:y|ies)\b|\bwrites?\b|\bproduces?\b|"
     # "out" of a size, not the output: "our prompts come out around 6,000 tokens"
     r"(?<!\bcome\s)(?<!\bcomes\s)(?<!\bcame\s)(?<!\bworks\s)(?<!\bturn\s)\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
-    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b|\bsuggestions?\b)")
+    r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b|\bsuggestions?\b|"
+    r"\banalys(?:is|es)\b|\bverdicts?\b|\bassessments?\b|\bbriefings?\b)")
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)
@@ -65,7 +66,8 @@ _TOKENS_ELLIPSIS = re.compile(
     rf"more\s+like|like|only|just|=|:|~)\s*)*{NUM}\s*(?:or\s+so|ish)?(?=\s*(?:$|[,.;:)!?\x01(]|(?:and|or|but|while|with|"
     rf"each|on\s+average|max|tops|at\s+most|apiece)\b))")
 
-_INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+)?$")
+_INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
+                   r"about\s+|around\s+|roughly\s+|approx\w*\s+)?$")
 
 
 # a length said again in other units right after itself: "30 pages (~20,000 tokens)", "2 pages / 1,000 tokens"
@@ -152,7 +154,8 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
     field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
              nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
-             nearest(_TOK_KW, clause_before(p.text, m.start()), ""))  # "output one paragraph, ~150 tokens"
+             nearest(_TOK_KW, clause_before(p.text, m.start()), "")  # "output one paragraph, ~150 tokens"
+             or nearest(_TOK_KW, p.text[max(0, m.start() - 120):m.start()], ""))  # "the reply must fit in one SMS, 160 characters"
     if field is None:
         field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
     if (field == "output_tokens" and unit.startswith("page") and value > MAX_SUMMARY_PAGES

@@ -26,8 +26,11 @@ def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]
     out: dict[str, Any] = {}
     values = dict(values)
     per_user = values.pop("rps_per_user", None)
-    if per_user is not None and "rps" not in values and isinstance(values.get("users"), (int, float)):
-        values["rps"] = round(values["users"] * per_user, 4)  # "1,000 people, each sends 10 messages an hour"
+    # "1,000 people, each sends 10 messages an hour"; people said to be at it at once send it all together ("300 are
+    # on calls at the same time, and the copilot fires ~2 prompts a minute for each")
+    people = values.get("concurrent_users") if isinstance(values.get("concurrent_users"), (int, float)) else values.get("users")
+    if per_user is not None and "rps" not in values and isinstance(people, (int, float)):
+        values["rps"] = round(people * per_user, 4)
     for name, value in values.items():
         if name in LIMITS:
             integer, upper, words = LIMITS[name]

@@ -29,6 +29,10 @@ _TEAM_NAME = re.compile(r"^\W*(?:[\w&/-]+\s+){0,3}(?:support|research|operations
                         r"(?:[\w&-]+\s+){0,2}[\w&-]+|,\s*(?:[\w&-]+\s+){0,6}[\w&-]+)?\W*$")  # "..., Ministry of Agriculture"
 
 
+# the note a latency said at another percentile than p95 carries (latency.percentile_notes)
+_AT_ANOTHER_PERCENTILE = re.compile(r"said as p\d")
+
+
 class Merging:
     """The merging part of parser._Message (its state: catalog, asked, spec, facts, use_cases, consumed, leftovers,
     pasted_fields, users_used_by, named_before)."""
@@ -98,6 +102,10 @@ class Merging:
 
     def _absorb(self, f: Facts, index: int, orig: str) -> None:
         for name, value in f.values.items():
+            if (name in self.facts.values and _AT_ANOTHER_PERCENTILE.match(f.notes.get(name, ""))
+                    and not _AT_ANOTHER_PERCENTILE.match(self.facts.notes.get(name, ""))):
+                f.notes.pop(name)  # "first token p95: 450ms. first token p50: 150ms.": the p95 said before stays
+                continue
             self.facts.put(name, value, f.phrases.get(name, ""))
         for name, items in f.lists.items():
             held = self.facts.lists.get(name, [])

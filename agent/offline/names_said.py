@@ -63,10 +63,11 @@ def _namespace(orig: str, low: str, f: Facts) -> str:
     return mask(low, spans, "¦")
 
 
-_ADDITIVE_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(?:too|as\s+well|also|allowed|is\s+(?:fine|ok|okay|allowed)|are\s+"
+_ADDITIVE_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(?:too|as\s+well|also|allowed|back\s+(?:in|on|into)|is\s+(?:fine|ok|okay|allowed)|are\s+"
                              r"(?:fine|ok|okay|allowed)|(?:is|are)\s+back(?:\s+on\s+the\s+table|\s+in)?|"
                              r"(?:is|are)\s+(?:fine|ok|okay|allowed)\s+again)\b")
-_ADDITIVE_BEFORE = re.compile(r"\b(?:also|include|including|add|allow|plus)\s+(?:the\s+)?(?:\w+\s+)?$")
+_ADDITIVE_BEFORE = re.compile(r"\b(?:also|include|including|add|allow|plus|bring\s+back|re-?add|re-?include|"
+                              r"reinstate|restore)\s+(?:the\s+)?(?:\w+\s+)?$")
 
 
 # allowed back: "..., put it back in", "bring them back", "we can live with the PCIe variant"

@@ -17,7 +17,7 @@ _ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s|a
 # words of a correction between a field's keyword and its number: "users are actually 1,100", "traffic is more like 9"
 CORRECTING = r"actually|really|now|in\s+fact|more\s+like|closer\s+to|nearer|instead|should\s+be|was|were"
 # a keyword right before another number labels that one: "ttft 250ms itl 30ms" (itl is 30's, not 250's)
-LABELS_NEXT = re.compile(r"\s*(?:p9[59]\s*)?(?:of|is|at|:|=|<=?|under|below|at\s+most|~|target|max)?\s*\x01")
+LABELS_NEXT = re.compile(r"\s*(?:latency\s+|time\s+|gap\s+)?(?:p9[59]\s*)?(?:of|is|at|:|=|<=?|under|below|at\s+most|~|target|max)?\s*\x01")
 
 
 @dataclass

@@ -114,6 +114,19 @@ _USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|t
                            r"actually|really|who|that|use|uses)\b)[a-z&-]+\s+){1,3}?(?:who\s+|that\s+)?)?(?:(?:actually|really|regularly|typically|"
                            r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
                            r"app|service|system|chatbot|chat\s+bot|copilot|platform))\b")
+# the part of a headcount at work on an ordinary day, said by what it does then: "roughly 1,100 active on a normal
+# day", "about 280 actually coding on a given day", "about 1,200 of them write listings on a given weekday"
+_ORDINARY_DAY = (r"on\s+(?:a|an|any)\s+(?:given|normal|typical|average|ordinary|regular|usual)\s+"
+                 r"(?:work(?:ing)?\s*|business\s+|week)?day\b")
+_USERS_ON_A_DAY = re.compile(
+    rf"{NUM}\s+(?:of\s+(?:them|us|those|these)\s+(?:[\w'-]+\s+){{1,5}}?|(?:people\s+|folks\s+)?(?:(?:actually|"
+    rf"really|regularly|typically|actively|are)\s+)?(?:active|online|logged\s+in|(?!(?:incoming|outgoing|pending|"
+    rf"remaining|during|running)\b)[a-z]{{3,}}ing)\b(?:\s+[\w'/-]+){{0,3}}?\s+){_ORDINARY_DAY}")
+# a count added for a group of people named after it: "add another 1,000 for the contractors", "plus 200 more for
+# the interns" (statements.py adds it to the users held)
+_ADDED_FOR_PEOPLE = re.compile(rf"\b(?:add|adding|plus|another)\s+(?:another\s+|an\s+extra\s+)?{NUM}\s+(?:more\s+|extra\s+)?"
+                               rf"(?:for|from)\s+(?:the\s+|our\s+|their\s+)?(?:[a-z-]+\s+)?{_NOT_PEOPLE}"
+                               rf"(?:{USER_NOUNS}|{_PERSON_FORM})\b")
 # a part of the organisation counted as who its people are: "350 of us are developers", "about 90 of them work as nurses"
 _USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people|employees))\s+(?:are|work\s+as|"
                           rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b|"
@@ -233,7 +246,7 @@ _PEOPLE_OF_THEM = re.compile(rf"\b{PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?
                              # the count in brackets right after the noun: "claims adjusters (about 300)"
                              rf"\b{PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
                              rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
-_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
+_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|\+|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
                   r"maybe|nearly|almost|over)?\s*$")
 _COMMA = re.compile(r"\s*,\s*$")
 _USES = re.compile(r"\b(?:use|uses|using)\b")
@@ -356,8 +369,16 @@ _BUILDS_IT = re.compile(r"^\s*(?:(?:is|are|will\s+be|'re|who\s+(?:are|will)|that
                         r"copilot|tool|service|app|application|platform|system|pipeline|prototype|poc|solution|helper))\b")
 
 
+# a count in brackets after the organisation describes the organisation: "800 field engineers at a utility company
+# (2.2M customers)", "a regional bank (9,000 staff)"
+_ABOUT_THE_ORG = re.compile(r"\b(?:company|companies|firm|utility|bank|insurer|retailer|business|organi[sz]ation|org|"
+                            r"group|chain|provider|operator|carrier|airline|telco|hospital|university|school|agency|"
+                            r"council|ministry|studio|brand|platform|marketplace|store|shop|app|service)\s*\(\s*(?:about\s+|"
+                            r"around\s+|~\s*|over\s+|roughly\s+|some\s+)?$")
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
-    if _TOTAL_BEFORE.search(p.before(m.start(), 30)):
+    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)):
         return []
     if _BUILDS_IT.match(p.text[m.end():m.end() + 50]):
         return []
@@ -368,6 +389,14 @@ def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
     if _QUALIFIES_NEXT.match(p.text[m.end():m.end() + 30]) or _QUALIFIES_INSIDE.match(m.group(0)):
         return []
     return [(_users_field(m, p), whole(p.nt.value(m, group)))]
+
+
+def _users_on_a_day(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    """'3,000 agents. About 1,200 of them write listings on a given weekday': the part at work on a day replaces the
+    head count it is a part of (never added to it)."""
+    if re.search(r"\bof\s+(?:them|us|those|these)\b", m.group(0)):
+        p.found[:] = [q for q in p.found if q.field != "users" or q.pos > m.start()]
+    return [("users", whole(p.nt.value(m)))]
 
 
 def _users_in_groups(p: Pass, m: re.Match) -> list[tuple[str, float]]:
@@ -403,6 +432,8 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_GLOSSED, lambda m: _users(p, m, 1))
     p.run(_USERS_ACTIVE, lambda m: [(_users_field(m, p), whole(nt.value(m)))])
     p.run(_USERS_OF_US, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
+    p.run(_USERS_ON_A_DAY, lambda m: _users_on_a_day(p, m))
+    p.run(_ADDED_FOR_PEOPLE, lambda m: [("users", whole(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
           [("concurrent_users", whole(nt.value(m)))])
 

@@ -29,7 +29,9 @@ _RATE_PER = re.compile(
     rf"(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|mins?|minutes?)\b)"
     rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+|"
     # a count over the last period is a rate too: "2.6 million requests last month", "in the past week 12k tickets"
-    rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+){_PERIOD}")
+    rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+){_PERIOD}"
+    # a ceiling word after it makes it money: "9k/mo cap", "5k a month budget"
+    r"(?!\s*(?:cap|budget|ceiling|spend)\b)")
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")
 # more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
@@ -41,14 +43,19 @@ _PER_USER_RATE = re.compile(
     rf"{NUM}\s*(?:[a-z-]+\s+)?(?:per|a|an|each|every)\s+(?:user|person|head|seat|employee|agent|member|customer)\s+"
     rf"(?:per|a|an|each|every)\s+{_PERIOD}")
 _PEAK_HOUR = re.compile(
-    rf"\b(?:the\s+|our\s+)?(?:peak|busiest|worst|heaviest|craziest|biggest)\s+(hour|minute)\s*[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+|"
+    rf"\b(?:the\s+|our\s+)?(?:peak|busiest|worst|heaviest|craziest|biggest)\s+(?:single\s+)?(hour|minute)\s*"
+    # "the worst single minute inside that hour had 180"
+    rf"(?:(?:inside|within|in|of)\s+(?:that|the|this)\s+(?:hour|day)\s+)?[:=,-]?\s*(?:we\s+(?:get|see|have|handle)\s+|"
+    rf"(?:had|saw|hit|reached|logged|recorded|was|with)\s+|"
     # "the busiest minute we've ever logged had 3,000 calls"
     rf"(?:we(?:'ve|\s+have)?\s+)?(?:ever\s+)?(?:logged|seen|recorded|measured|had|saw)\s+(?:so\s+far\s+)?(?:had|saw|was|hit|reached|with)\s+|"
     rf"(?:it'?s|it\s+is|there\s+are|there'?re|we\s+(?:get|see|have|handle))\s+)?(?:about\s+|"
-    rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}|"
+    # (the noun may be left to the sentence before: "the busiest hour had 5,400 questions, the worst minute had 180")
+    rf"around\s+|~\s*|up\s+to\s+)?{NUM}\s*(?:(?:[a-z]+\s+)?{_RATE_NOUN}|(?=\s*(?:[.;,!?)]|$)))|"
     rf"{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\s+(?:in|during)\s+(?:the\s+|our\s+|a\s+)?(?:peak|busiest|worst|heaviest|"
     rf"craziest|biggest)\s+(hour|minute)\b")
-_PER_USER_AFTER = re.compile(r"^\s*(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat)")
+_PER_USER_AFTER = re.compile(r"^\s*(?:(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat|agent)|"
+                             r"for\s+(?:them|each\s+of\s+them|each\s+one|every\s+one\s+of\s+them)\b)")
 PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|peaked|spiked|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
                    r"highest|top|tops\s+out|topping\s+out|up\s+to|rush|"
                    # the worst stretch of time named: "in the worst hour we see 1,800", "on our heaviest day"
@@ -57,6 +64,8 @@ PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|peaked|spiked|max
 _IS_OUR = r"(?:(?:is|are|was|were|being)\s+(?:(?:our|the|my|just\s+the|only\s+the)\s+)?)?"
 PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?:(?:absolute|very|daily|weekly|monthly|"
                          rf"worst|real|true|highest|busiest|seasonal|yearly|annual)\s+)*(?:peak|busiest|rush|spikes?|bursts?|max)\b|"
+                         # the peak named by when it comes: "70/sec at the Saturday evening peak"
+                         rf"^\s*(?:at|during|in)\s+(?:the\s+|our\s+)(?:[a-z-]+\s+){{1,2}}(?:peak|rush)\b|"
                          # "1,800 per hour in the worst hour", "50 rps on our heaviest day"
                          rf"^\s*(?:at|during|in|on|over)\s+(?:the\s+|our\s+|a\s+)?(?:worst|heaviest|craziest|biggest|busiest|"
                          rf"peak)\s+(?:hour|minute|day|week|month|time|moment|period|stretch|season)s?\b")
@@ -106,6 +115,11 @@ _PEAK_OCCASION = re.compile(
 _OCCASION_AFTER = re.compile(
     rf"^\s*(?:on|at|in|for|during|around|over)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_BUSY_TIMES}|"
     r"office\s+hours|business\s+hours|working\s+hours|daytime|the\s+day)\b")
+# the most the traffic ever reaches: "it never sees more than 20 requests a second", "never above 5 rps"
+_CEILING_BEFORE = re.compile(r"\bnever\s+(?:\w+\s+){0,2}?(?:more\s+than|above|over|beyond|exceeds?|exceeding|"
+                             r"goes\s+(?:above|over|past))\s*(?:about\s+|around\s+|~\s*)?$")
+# a second, higher rate said of the time something happens: "... and 30 a minute when the morning routes go out"
+_WHEN_AFTER = re.compile(r"^\s*,?\s*(?:when|whenever|while|once|as\s+soon\s+as)\b")
 _PEAK_LABEL_AFTER = re.compile(rf"(?<![\w.]){NUM}\s*(?:at\s+(?:the\s+)?|@\s*|during\s+(?:the\s+)?|(?:is|was|'s)\s+"
                                rf"(?:actually\s+|really\s+)?(?:the|our|my)\s+)?(?:peak|max|burst|spikes?)\b")
 # an average said without a unit next to a rate ("20 rps is our peak. Average is closer to 8", "avg more like 5")
@@ -185,6 +199,11 @@ def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before) or _EACH_ONE.search(p.text[max(0, m.start() - 50):m.start()]):
         return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
     peak_after = PEAK_AFTER.match(after)
+    if _CEILING_BEFORE.search(before):
+        return [("peak_rps", sig(rps))]  # "it never sees more than 20 requests a second": the most it gets
+    said = [q.value for q in p.found if q.field == "rps"]
+    if said and not peak_after and _WHEN_AFTER.match(after) and rps > max(said):
+        return [("peak_rps", sig(rps))]  # "~6 a minute on average and 30 a minute when the morning routes go out"
     if not peak_after and _OCCASION_AFTER.match(after) and _AVERAGE_BARE.search(p.text, m.end()):
         return [("peak_rps", sig(rps))]  # "1.5 req/s at lunch, 0.3 otherwise": the busy occasion's rate is the peak
     if peak_after and not LABELS_NEXT.match(p.text, m.end() + peak_after.end()):

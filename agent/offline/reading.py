@@ -150,6 +150,14 @@ def _order_of_priority(text: str, parsed: ParseResult) -> None:
             return
 
 
+def _owned_pool_dropped(parsed: ParseResult, spec: DeploymentSpec | None) -> None:
+    """'we'll rent in the cloud' after 'on our own 4 H100s': the count of GPUs the team owned is no limit on rented
+    ones (unless the message gives a count again)."""
+    if (spec is not None and spec.cost_model == "owned" and parsed.updates.get("cost_model") not in (None, "owned")
+            and spec.stated("max_gpus") and "max_gpus" not in parsed.updates and "max_gpus" not in parsed.cleared):
+        parsed.cleared.append("max_gpus")
+
+
 _LISTS = {"gpus", "models", "exclude_gpus", "exclude_models"}
 
 
@@ -182,6 +190,18 @@ _ASKS = re.compile(r"^\W*(?:what|who|where|when|which|how|can|could|would|will|i
 _DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|vllm|kubernetes|k8s|latency|tokens?|"
                      r"users?|budget|cost|chatbot|assistant|serving|throughput|requests?|plan|option|cluster|"
                      r"replicas?|ai|rag|compass|slo|slos|ttft|quantiz\w*|nvidia|cuda)\b")
+
+
+# a question whose referent is the plan, said without a word of the domain: "what did you come up with", "what's on top
+# now?", "what do we lose?", "what does that buy us?", "what config would you run?"
+_ABOUT_THE_PLAN = re.compile(
+    r"\byou\s+(?:come|came)\s+up\s+with\b|\bon\s+top\b|\btop\s+(?:pick|choice|one)\b|"
+    r"\bwhat\s+(?:do|did|would|will|can|could)\s+(?:we|i)\s+(?:lose|gain|get|give\s+up|sacrifice|end\s+up\s+with)\b|"
+    r"\bwhat\s+(?:does|did|would|will)\s+(?:that|it|this)\s+(?:buy|get|give|change\s+for)\s+(?:us|me)\b|"
+    r"\bwhat\s+(?:config|configuration|setup|set-up|hardware|sizing)\b|"
+    r"\bwhat\s+would\s+you\s+(?:run|use|pick|recommend|suggest|go\s+with)\b|"
+    r"\bwhat'?s\s+the\s+(?:verdict|result|damage|upshot|recommendation|outcome)\b|"
+    r"\bwhat\s+(?:changes|changed)\b")
 
 
 # A message in another language is still read when this many facts in it carry English units or nouns
@@ -288,6 +308,8 @@ def _restated_whatif(text: str, catalog: Catalog, state: Any) -> ParseResult | N
     if values and all(tried[f] is not None and math.isclose(float(v), float(tried[f]), rel_tol=0.02)
                       for f, v in values.items()):
         return parsed
+    if len(values) == 1 and _CHANGE_CUE.search(text.lower()):
+        return parsed  # "fine, make it 800 for real" after "what if it was 1,000 devs?": that field, another value
     return None
 
 
@@ -407,6 +429,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.updates["gpus"], parsed.spans["gpus"] = referred  # "use those" = the GPUs named a turn before
         parsed.unparsed = False
     _order_of_priority(text, parsed)
+    _owned_pool_dropped(parsed, spec)
     if not parsed.updates and (again := value_said_again(text, state)) is not None:
         parsed.updates[again[0]] = again[1]
         parsed.spans[again[0]] = " ".join(text.split())[:80]
@@ -420,6 +443,10 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         # English words about something else entirely are off-topic; anything else is not understood
         low = text.lower().strip()
         question = low.endswith("?") or bool(_ASKS.match(low))
+        if question and _ABOUT_THE_PLAN.search(low):  # "what's on top now?", "what does that buy us?": the plan
+            acts.append(Simple(act="recommend"))
+            return Reading(acts=acts, notes=notes + list(parsed.contradictions) + list(parsed.remarks),
+                           suspicious=list(parsed.suspicious))
         off_topic = question and looks_english(text) and not parsed.suspicious and not _DOMAIN.search(low)
         # a requirement that is not modelled and nothing else: said back with the plan as it stands
         acts.append(Simple(act="recommend" if parsed.remarks else "off_topic" if off_topic else "unclear"))

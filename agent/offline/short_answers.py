@@ -26,7 +26,7 @@ them those
 not honestly unsure idk dunno possibly no idea really tbh frankly answer is it's its close near nearly over under more than plus just only ok okay sure yes well hmm um uh somewhere
 something up go with use actually now instead please number be will should would could a an of total in all our
 there are currently hm yeah yep right give take for or so need want like serve serving handle expect expecting do
-support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait
+support supporting ~ + - — , . ! ? : ; ( ) hmm oh ah oops sorry err erm wait real fine alright argh ugh damn whoops fat-fingered fat-finger fatfingered mistyped typo my bad
 then fine alright it is good great cool i'd id rather prefer typo typed mistyped my bad meant try said says told boss manager cfo finance he she they""".split())  # "ok let's go with 400 then", "fine, 400 it is"
 _YEAR_BEFORE = re.compile(r"\b(?:in|by|since|until|from|of|year)\s*$")
 # an ordinal of the user's own list: "the first one I mentioned", "the second GPU we named", "the latter"
@@ -39,9 +39,10 @@ _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s
 _PLAN_FOR_NUMBER = re.compile(r"\b(?:plan(?:ning)?\s+(?:for|on)|size\s+(?:it\s+|this\s+)?for|call\s+it|let'?s\s+say|go\s+with|"
                               r"assume)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\x01(\d+)\x02(?!\s*(?:%|[a-z$€£]))")
 _CORRECTING_CUE = re.compile(r"\b(?:actually|more\s+like|closer\s+to|sorry|correction|oops|i\s+meant|we\s+meant|rather|"
-                             r"make\s+(?:that|it)|change\s+(?:that|it)\s+to|wait|scratch\s+that|typo|mistyped|my\s+bad)\b")
+                             r"make\s+(?:that|it)|change\s+(?:that|it)\s+to|wait|scratch\s+that|typo|mistyped|my\s+bad|"
+                             r"fat[\s-]?finger\w*)\b")
 # a slip of the keyboard: the digits said again with a zero more or less ("500" -> "sorry, typo, I meant 5,000")
-_TYPO_CUE = re.compile(r"\b(?:typo|mistyped|typed|i\s+meant|we\s+meant|missed\s+a\s+zero|zero)\b")
+_TYPO_CUE = re.compile(r"\b(?:typo|mistyped|typed|i\s+meant|we\s+meant|missed\s+a\s+zero|zero|fat[\s-]?finger\w*)\b")
 # where a reason starts after a short answer: "more like 1,400 - I forgot the warehouse shifts", "12, since ..."
 _REASON_AFTER = re.compile(r"\s[-–—]+\s|[;:(]|,\s*(?=(?:i|we|they|because|since|as|the|our|that|it'?s|there)\b)|"
                            r"\b(?:because|since|as\s+(?:we|i)|forgot|i\s+forgot|we\s+forgot)\b")
@@ -63,6 +64,8 @@ class ShortAnswers:
         if numeric_update or self.intents or self.whatifs:
             return
         nums = [(nt, m) for nt in self.leftovers for m in NUM_RE.finditer(nt.text)]
+        if len({nt.value(m) for nt, m in nums}) == 1:
+            nums = nums[:1]  # the number said again in words: "8k. eight thousand."
         if len(nums) != 1:
             return
         nt, m = nums[0]

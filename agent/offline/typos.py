@@ -109,6 +109,25 @@ def _spoken_model(m: re.Match) -> str:
     return f"{m.group(1)} {version + ' ' if version else ''}{_SPOKEN[m.group('size').lower()]}b"
 
 
+# a GPU name dictated: "eight A one hundreds, the eighty gig ones", "no H two hundreds" ("a one hundred" alone is an
+# article and a number: the A is read as the card only in the plural or before a card's word)
+_SPOKEN_GPU = re.compile(r"\b(?:(?P<h>[hb])\s+(?P<hn>one|two|three)[\s-]+hundreds?|(?P<a>a)\s+one[\s-]+hundred"
+                         r"(?:(?P<plural>s)\b|(?=\s+(?:cards?|gpus?|nodes?|boxes|servers?|,?\s*the\s+(?:forty|eighty)\s+gig))))"
+                         r"(?P<tail>s?)\b", re.I)
+_SPOKEN_MEMORY = re.compile(r"\b(forty|eighty)[\s-]+gigs?\b", re.I)
+
+
+def _spoken_gpu(m: re.Match) -> str:
+    if m.group("a"):
+        return "A100" + ("s" if m.group("plural") else "")
+    return f"{m.group('h').upper()}{_SPOKEN[m.group('hn').lower()]}00" + ("s" if m.group(0).lower().endswith("s") else "")
+
+
+# a percentile dictated or spaced: "p ninety five time to first token", "p 99 latency"
+_SPOKEN_PERCENTILE = re.compile(r"\b([pP])\s+(ninety[\s-]five|ninety[\s-]nine|ninety|fifty|95|99|90|50)\b")
+_PERCENTILE_WORDS = {"ninety five": "95", "ninety nine": "99", "ninety": "90", "fifty": "50"}
+
+
 def correct(text: str) -> str:
     """``text`` with misspelled keywords replaced (case of the first letter kept)."""
     def fix(m: re.Match) -> str:
@@ -128,6 +147,13 @@ def correct(text: str) -> str:
 
     if " be" in text.lower() or " bee" in text.lower() or "billion" in text.lower():
         text = _SPOKEN_MODEL.sub(_spoken_model, text)
+    if re.search(r"\bp\s", text, re.I):
+        text = _SPOKEN_PERCENTILE.sub(lambda m: m.group(1) + _PERCENTILE_WORDS.get(
+            m.group(2).lower().replace("-", " "), m.group(2)), text)
+    if "hundred" in text.lower():
+        text = _SPOKEN_GPU.sub(_spoken_gpu, text)
+        if "A100" in text:
+            text = _SPOKEN_MEMORY.sub(lambda m: "40GB" if m.group(1).lower() == "forty" else "80GB", text)
     text = _O_FOR_ZERO.sub(lambda m: m.group(1) + m.group(2).replace("o", "0").replace("O", "0") + m.group(3), text)
     text = _WORD.sub(fix, text)
     if not any(c.isdigit() for c in text) and not re.search(r"\bmodels?\b", text, re.I):

@@ -50,7 +50,7 @@ _PROGRAMMING = (r"(?:cobol|fortran|java|python|c\+\+|c#|javascript|typescript|go
 _IDE = (r"(?:vs\s?code|visual\s+studio(?:\s+code)?|jetbrains(?:\s+ides?)?|intellij(?:\s+idea)?|pycharm|webstorm|goland|"
         r"phpstorm|rubymine|clion|rider|android\s+studio|xcode|neovim|cursor\s+ide|eclipse\s+ide)")
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
-    (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?\s+(?:review|analysis|analytics|redlining)|"
+    (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?[\s-]+(?:review|analysis|analytics|redlining)|"
      r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
      r"\blegal\s+(?:research|analysis|review|documents?|work|assistant|tech|ai|filings?|briefs?|questions?|"
      r"advice|drafting|memos?)|\bdue\s+diligence\b|"
@@ -93,7 +93,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\b(?:with|including|includes?|plus|and)\s+(?:[\w-]+\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+|its\s+|their\s+)?"
      # (a word naming the texts may stand between - "citing the booklet page" - but not one judging them: "cite
      # outdated documents" is a complaint about some tool, not this one's work)
-     r"(?:(?![\w-]*ed\b)[\w-]+\s+)?(?:passages?|sections?|paragraphs?|pages?|documents?)\b|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
+     r"(?:(?![\w-]*ed\b)[\w-]+\s+)?(?:passages?|sections?|paragraphs?|pages?|documents?|precedents?|rulings?|"
+     r"provisions?|sources?)(?:\(s\))?(?:\s|\b|$)|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
      r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files|contracts|policies|"
      r"manuals|records|archives?|filings|reports|tickets|emails)|"
      r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
@@ -139,7 +140,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      rf"\b{_CORPUS}\s+(?:questions|queries|enquiries|inquiries)\b|\b(?:ask\w*|questions?|queries|enquiries|"
      rf"inquiries)\s+(?:\w+\s+){{0,2}}?(?:about|on|regarding|concerning|around)\s+(?:[\w-]+\s+){{0,5}}?{_CORPUS}"),
     (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode\s+complet(?:ion|ions|e)\b|"
-     r"\bcopilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
+     # (a copilot of another trade is no code tool: "contact-center copilot", "sales copilot")
+     r"(?<!cent(?:er|re)[\s-])(?<!sales[\s-])(?<!support[\s-])(?<!service[\s-])(?<!agent[\s-])(?<!hr[\s-])"
+     r"(?<!legal[\s-])(?<!writing[\s-])(?<!finance[\s-])(?<!clinical[\s-])\bcopilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
      r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
      # an IDE named by its product, as where the tool lives: "suggestions for IntelliJ", "a PyCharm plugin"
      rf"\b(?:in|inside|for|into|within)\s+(?:the\s+|their\s+|our\s+)?{_IDE}\b(?!\s+(?:users?|developers?|devs|docs|"
@@ -228,6 +231,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"assistant|tool))\b|\bchat(?:ting)?\s+with\s+(?:customers|users)|\bchat\s+(?:requests|messages|sessions|conversations|traffic|queries)\b|"
      # "chat" said as the work in a terse list or for a headcount: "chat, 2k users", "Chat for 1,000 staff"
      r"(?:^|(?<=[,;:])|(?<=[,;:]\s))chat(?=\s*(?:[,;.]|$))|^chat(?=\s+for\s+(?:our\s+|the\s+|about\s+|~\s*)?\d)|"
+     # a chat named by whose it is: "internal chat for 350 ppl", "an employee chat"
+     r"\b(?:internal|in-house|team|company|employee|staff|workplace|enterprise|private|secure)\s+chat(?=\s*(?:[,;.)]|$|"
+     r"\s+for\b))|"
      # a conversational role played by the model ("an AI tutor", "a virtual coach"), or people chatting with it
      r"\b(?:ai|virtual|digital|online|llm|gpt)[\s-](?:tutors?|coach(?:es)?|mentors?|companions?|buddy|buddies|helpers?|"
      r"receptionists?|advisors?|advisers?|guides?|teachers?|therapists?)\b|\b(?:chat|talk|speak)(?:s|ting|ing)?\s+"
@@ -297,7 +303,7 @@ PRIORITIES: tuple[tuple[Priority, re.Pattern], ...] = tuple((v, _re(p)) for v, p
      r"\bas\s+fast\s+as\s+possible\b|\b(?:fast|quick|speedy|snappy)\s+(?:please|pls|plz)\b|\binstant(?:aneous|ly)?\b|\b(?:feel|be|start|respond|answer|reply)s?\s+"
      r"(?:very\s+|really\s+|super\s+)?(?:fast|quick|quickly|responsive|snappy)\b|\bfast\s+(?:first\s+)?"
      r"(?:answers?|responses?|replies|first\s+tokens?)\b|\b(?:optimi[sz]e|prioriti[sz]e)\s+(?:for\s+)?"
-     r"(?:latency|speed)|\b(?:latency|speed)\s+first\b|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
+     r"(?:latency|speed)|\b(?:latency|speed)\s+first\b(?![\s_-]+(?:token|byte|response|word|chunk))|\bhighly\s+responsive\b|\bquick\s+(?:answers|responses)|"
      + _CARE + r"(?:latency|speed|response\s+times?)\b|"
      r"\b(?:latency|speed|responsiveness|response\s+times?|snappiness)" + _ABOVE_ALL),
     (Priority.COST, r"\bas\s+cheap(?:ly)?\s+as\s+possible\b|\bwhichever\s+(?:one\s+)?(?:is|comes\s+out|works\s+out|turns\s+out)\s+"
@@ -354,7 +360,7 @@ PRIORITY_RANKING = _re("|".join((
     rf"more\s+important)\b(?!\s+than\b)(?=\s*(?:$|[.,;:!)]|now\b|to\s+(?:us|me)\b|here\b|for\s+(?:us|this)\b))",
     rf"\brather\s+(?:have\s+|get\s+|pay\s+for\s+|go\s+for\s+)?{_MEASURE}\s+than\b",
     rf"\b{_MEASURE}\s*(?:over|>+|before|beats?|trumps?|above)\s*{_OTHER}\b",
-    rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
+    rf"\b{_MEASURE}\s+(?:(?:comes?|goes)\s+first|first\b(?![\s_-]+(?:token|byte|response|word|chunk))|is\s+(?:what|all\s+that)\s+(?:really\s+)?matters|"
     rf"matters?\s+(?:the\s+)?most|is\s+(?:our|the|my)\s+(?:main|top|first|number\s+one|biggest|#\s?1|no\.?\s?1|"
     rf"single\s+most\s+important)\s+(?:priority|concern|goal|criterion|thing|requirement|factor|metric|ask))",
     rf"\b(?:optimi[sz]e|prioriti[sz]e|focus|tune|go|pick|choose|select|aim)\s+(?:\w+\s+)?(?:for|on)\s+(?:the\s+)?(?:best\s+|maximum\s+|"
@@ -369,11 +375,14 @@ PRIORITY_RANKING = _re("|".join((
     rf"\b{_MEASURE}\s+priority\b",
     rf"\bpriorit(?:y|ies)\s*(?:is\s+|should\s+be\s+|to\s+|=\s*|:\s*|now\s+|on\s+)+{_MEASURE}\b",
     rf"(?:^|[^\w\s]\s*|\b(?:as|and|but|it|keep|make|be)\s+){_MEASURE}\s+as\s+possible\b",
+    # a numbered or ordered list of the measures: "what matters, in order: (1) answer quality, (2) latency, (3) cost"
+    rf"\b(?:in\s+(?:this|that|the\s+following)?\s*order(?:\s+of\s+(?:importance|priority))?|ranked|by\s+priority|"
+    rf"priorities)\s*[:—–-]\s*(?:[^a-z]{{0,12}}|first\s+|1st\s+)?{_MEASURE}\s*(?:[,;>]|then\b|\(?\s*2\b|\x01)",
 )))
 
 
 # every ranking construction has one of these words: a sentence without any is not searched (the search is costly)
-RANKING_CUE = _re(r"than|over|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|\bpick\b|\bchoose\b|\bselect\b|\baim\b|prefer|possible|"
+RANKING_CUE = _re(r"than|over|order|ranked|>|before|beat|trump|above|first|matter|priorit|optimi|focus|tune|\bgo\b|\bpick\b|\bchoose\b|\bselect\b|\baim\b|prefer|possible|"
                   r"care|count|worry|\btop\b|main|biggest|m(?:ost|ore)\s+important|pay|after|value|want|need")
 
 
@@ -480,6 +489,13 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"specialists?|researchers?|linguists?|editors?|reviewers?|agents?|team\s+members?|apps?|tools?|software|"
      r"knowledge|documents?|docs|content|expertise|skills?|training))|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"
      r"\brepurpose\b|"
+     # a data centre of theirs named by its place ("in our Frankfurt DC"), cards idle or given to the team ("4 L40 cards
+     # idle in the lab", "we were given 8 MI300X accelerators by central IT")
+     r"\bin\s+our\s+(?:[a-z-]+\s+){1,2}?(?:data\s?cent(?:er|re)|dc)\b|"
+     r"(?:§+|gpus?|cards|accelerators)\s+(?:\w+\s+){0,2}?(?:(?:sitting\s+)?idle|sitting\s+(?:around|unused|in)|spare|"
+     r"unused|lying\s+around|gathering\s+dust)\b|"
+     r"\b(?:we|i)\s+(?:were|was|have\s+been|got|'ve\s+been)\s+(?:given|donated|gifted|handed)\s+[^.;]{0,30}?"
+     r"(?:§+|gpus?|cards|accelerators|servers)|"
      # the hardware said to be theirs after it: "4x A10G (owned)", "the L40S boxes, which we own", "paid off"
      r"(?:§+|gpus?|cards|servers|nodes|hardware|boxes)\s*(?:\(\s*|,\s*)?(?:which\s+|that\s+)?(?:are\s+|is\s+)?"
      r"(?:owned|ours|we\s+own|already\s+paid\s+for|paid\s+off)\b|"

@@ -15,7 +15,7 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.budgets import BILL_AS_CEILING, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, TODAYS_BILL
+from agent.offline.budgets import BILL_AS_CEILING, BILL_SHARE, share_value, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
@@ -67,6 +67,7 @@ class WholeMessage:
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
         self._rate_unit_corrected(own, updates)
+        self._length_unit_corrected(own, updates)
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
         org_size_not_users(own, updates, self.facts.notes)
@@ -108,7 +109,13 @@ class WholeMessage:
             return
         usd, phrase = said or worked
         how = f" ({phrase})" if worked else ""  # worked out from a price per token: say how
-        if BILL_AS_CEILING.search(own.lower()):
+        if share := BILL_SHARE.search(own.lower()):  # "self-host for no more than half of that"
+            part = share_value(share)
+            updates["budget_monthly_usd"] = round(usd * part, 2)
+            self.facts.phrases["budget_monthly_usd"] = share.group(0)
+            self.facts.notes["budget_monthly_usd"] = (f"{part:.0%} of what you pay today, ${usd:,.0f} a month{how}, "
+                                                      f"as the ceiling = ${usd * part:,.0f}")
+        elif BILL_AS_CEILING.search(own.lower()):
             updates["budget_monthly_usd"] = usd
             self.facts.phrases["budget_monthly_usd"] = phrase
             self.facts.notes["budget_monthly_usd"] = f"what you pay today, ${usd:,.0f} a month{how}, as the ceiling"
@@ -249,7 +256,21 @@ class WholeMessage:
         minute; a typical call is ~1,000 prompt tokens and ~200 completion tokens" is 100 calls a minute. Only with
         no rate said and both lengths known (a length alone would count the other side's tokens as requests)."""
         prompt, output = self._said(f, "prompt_tokens"), self._said(f, "output_tokens")
-        if TOKENS_PER_S not in f.derived_parts or self._said(f, "rps") or not (prompt and output):
+        if self._said(f, "rps"):
+            return
+        for field, volume in TOKEN_VOLUME_FIELDS.items() if TOKENS_PER_S not in f.derived_parts else ():
+            # one side's tokens over its length: "about 2M generated tokens per hour; a response is ~500 tokens"
+            length = self._said(f, field)
+            if volume in f.derived_parts and length and field in f.values:
+                per_s, phrase = f.derived_parts[volume]
+                rps = round(per_s / length, 4)
+                if rps > 0:
+                    f.put("rps", rps, phrase)
+                    hour = SECONDS_PER["hour"]
+                    f.notes["rps"] = (f"{float(f'{per_s * hour:.3g}'):,.0f} {field.split('_')[0]} tokens an hour / "
+                                      f"{length:,.0f} tokens a request = {rps * hour:,.4g} requests an hour")
+                    return
+        if TOKENS_PER_S not in f.derived_parts or not (prompt and output):
             return
         per_s, phrase = f.derived_parts[TOKENS_PER_S]
         rps = round(per_s / (prompt + output), 4)

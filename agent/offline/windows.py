@@ -37,7 +37,11 @@ _DURATION = re.compile(
     r"(?:(?:a|per|each|every)\s+(?=day\b)|/\s*(?=day\b))?"
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
 # "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself
-_NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to)|\s*[=:])?"
+_NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to|"
+                           # the window changed: "the window shrinks to 6 hours", "the slot got cut to 3 h"
+                           r"(?:(?:now\s+)?(?:shrinks?|shrank|grows?|grew|changes?|changed|drops?|dropped|goes|went|"
+                           r"moves?|moved|is\s+(?:cut|reduced|extended|shortened)|(?:got|gets)\s+(?:cut|reduced|"
+                           r"extended|shortened))\s+(?:down\s+|up\s+)?to))|\s*[=:])?"
                            r"(?:\s+(?:now|only|just|about|roughly|around))?\s*~?\s*$")
 _BUSINESS = re.compile(r"\b(?:during|in|within|over)\s+(?:normal\s+|regular\s+|our\s+|the\s+)?"
                        r"(?:business|office|working|work)\s+(?:hours|day)\b|"
@@ -49,11 +53,12 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
           "twenty-four": 24, "twenty four": 24}
 BATCH = re.compile(
-    r"\b(?:" + LATENCY_UNIMPORTANT + r"|batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
+    r"\b(?:" + LATENCY_UNIMPORTANT + r"|batch\s+(?:job|jobs|processing|run|runs|mode|workload|inference|slot|window)|(?:in|as)\s+(?:a\s+)?batch(?:es)?|"
     r"batch[\s-]only|^\W*batch\b|offline\s+(?:job|processing|batch|workload|run)|"
     r"overnight\s+(?:job|run|batch|processing)|backfill\w*|just\s+queue\s+it|queue\s+it\s+up|"
     r"latency\s+(?:doesn'?t|does\s+not|won'?t)\s+matter|latency\s+is\s+(?:irrelevant|not\s+important|no\s+concern)|"
-    r"(?:no|not\s+a)\s+(?:real[\s-]?time|interactive)\b|not\s+interactive|no\s+(?:one|user|human|person)\s+"
+    r"(?:no|not\s+a)\s+(?:real[\s-]?time|interactive)\b|not\s+interactive|no\s+human\s+in\s+the\s+loop|"
+    r"no\s+(?:one|user|human|person)\s+"
     r"(?:is\s+)?waiting|nobody\s+(?:is\s+)?(?:waiting|watching)|no\s+one\s+reads|"
     # "nobody waits on the results till morning", "nobody looks at the output before the morning"
     # "nobody watches it run", "no one monitors it", "none of our staff sit and wait for these": no person is waiting
@@ -75,6 +80,10 @@ BATCH_WORK = re.compile(
     r"(?:by|before)\s+(?:\d|morning|the\s+morning|tomorrow|the\s+next|next|start\s+of)|"
     r"\bturnaround\s+(?:time\s+)?of\s+(?:a\s+few\s+|several\s+|\d+\s+|a\s+couple\s+of\s+)?(?:hours|days)\b|"
     r"\b(?:the\s+)?(?:next|following)\s+morning\b|\bby\s+(?:the\s+)?morning\b|"
+    # a deadline counted from when the data arrives: "within 6 hours of the drop", "by Monday 08:00"
+    r"\bwithin\s+(?:\d+|a\s+few|two|three|four|five|six|eight|twelve)\s+hours?\s+of\s+(?:the\s+)?(?:data\s+)?(?:drop|upload|"
+    r"arrival|delivery|export|dump|landing|file|batch)\b|\b(?:finish(?:ed)?|done|complete(?:d)?|ready)\s+by\s+"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
     # a job that runs in a window of the clock: "the job runs 8pm to 6am", "our nightly job has to run between 2 and 6"
     r"\b(?:the|our|a|this)\s+(?:\w+\s+)?job\s+(?:runs|that\s+runs|has\s+to\s+run|must\s+run|should\s+run|will\s+run)\b")
 # work items counted in a window ("300k tickets", "12,000 reports per night")

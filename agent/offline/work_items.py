@@ -40,7 +40,7 @@ _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|token
 _ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,3}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
                     # ("100+ pages each" sizes each item; "2,000 filings each night" counts them per night)
                     r"\b(?!\s*(?:each(?!\s+(?:night|day|evening))|apiece|per\s+(?:item|document|doc|request|file))\b)"
-                    r"(?P<per>\s*(?:per|a|an|each|every)\s+(?:night|day)|"
+                    r"(?P<per>\s*,?\s*(?:per|a|an|each|every)\s+(?:night|day)|"
                     r"\s*(?:nightly|overnight|daily))?")
 _KNOWN_ITEMS = re.compile(rf"\b{ITEMS}\b")
 # a count of work said as the whole: "so 1 million requests in total", "a total of 40k documents", "1M calls all told"
@@ -99,15 +99,52 @@ _RUNS = re.compile(r"\b(?:spread\s+)?(?:over|across)\s+(?:the\s+next\s+)?\x01(\d
                    r"(?:nights|evenings|runs|windows|batches|weekends|sessions|overnight\s+runs)\b")
 
 
-def day_count_in_window(f: Facts) -> None:
+_PER_WEEK_OR_MONTH = re.compile(r"\b(?:a|per|each|every)\s+(?P<unit>week|month)\b|/\s*(?P<unit2>week|wk|month|mo)\b|"
+                                r"\b(?P<unit3>weekly|monthly)\b")
+# the days of a week or month the traffic comes on: "Monday to Friday only", "22 working days"
+_WEEKDAYS = re.compile(r"\b(?:mon(?:day)?\s*(?:to|through|thru|-|–)\s*fri(?:day)?|weekdays?(?:\s+only)?|working\s+days|"
+                       r"business\s+days|work\s*days)\b")
+_DAYS_COUNTED = re.compile(r"\x01(\d+)\x02\s+(?:working|business|work|operating|trading)\s+days\b")
+DAYS_A_MONTH, WEEKDAYS_A_MONTH = 30.4, 21.7
+
+
+def days_in_period(unit: str, text: str, nt: Numbered | None = None) -> tuple[float, str]:
+    """(days the traffic comes on in a week or a month, in words): the days counted ("22 working days"), else the
+    weekdays when the text says so, else every day."""
+    counted = _DAYS_COUNTED.search(nt.text) if nt is not None else None
+    if counted:
+        n = nt.values[int(counted.group(1))]
+        return n, f"{n:g} working days"
+    weekdays = bool(_WEEKDAYS.search(text))
+    if unit.startswith("w"):
+        return (5.0, "5 weekdays") if weekdays else (7.0, "7 days")
+    return (WEEKDAYS_A_MONTH, "21.7 weekdays") if weekdays else (DAYS_A_MONTH, "30.4 days")
+
+
+def day_count_in_window(f: Facts, nt: Numbered | None = None) -> None:
     """A per-day rate said with a window ("9,000 emails a day ... they all arrive during a 10-hour business day",
-    in one sentence or two) is the window's count, not a rate spread over 24 hours."""
-    if "rps" in f.values and "window_requests" not in f.values and _PER_DAY_RATE.search(f.phrases.get("rps", "")):
-        phrase = f.phrases.pop("rps")
-        said = re.match(r"\d+(?:\.\d+)?", phrase)  # the count as said ("30000 questions a day"), not rounded twice
-        count = float(said.group(0)) if said else f.values["rps"] * SECONDS_PER["day"]
+    in one sentence or two) is the window's count, not a rate spread over 24 hours; a week's or a month's count is
+    shared by the days it comes on ("350k requests a week, Monday to Friday only, 8am-6pm": 70,000 a day)."""
+    if "rps" not in f.values or "window_requests" in f.values:
+        return
+    phrase = f.phrases.get("rps", "")
+    longer = _PER_WEEK_OR_MONTH.search(phrase)
+    if not _PER_DAY_RATE.search(phrase) and not longer:
+        return
+    f.phrases.pop("rps")
+    said = re.match(r"\d+(?:\.\d+)?", phrase)  # the count as said ("30000 questions a day"), not rounded twice
+    if longer:
+        unit = longer.group("unit") or longer.group("unit2") or longer.group("unit3")
+        count = float(said.group(0)) if said else f.values["rps"] * SECONDS_PER["week" if unit.startswith("w") else "month"]
+        days, words = days_in_period(unit, nt.text if nt is not None else "", nt)
         f.values.pop("rps")
-        f.put("window_requests", round(count), phrase)
+        f.notes.pop("rps", None)
+        f.put("window_requests", round(count / days), phrase)
+        f.notes["window_requests"] = f"{count:,.0f} over {words} = {count / days:,.0f} a day"
+        return
+    count = float(said.group(0)) if said else f.values["rps"] * SECONDS_PER["day"]
+    f.values.pop("rps")
+    f.put("window_requests", round(count), phrase)
 
 
 # a span of several days the work is spread over: "over the weekend", "within a week", "across 3 days"
@@ -137,12 +174,13 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
     "12,000 reports per night"); said elsewhere they are kept as a candidate for a window said in another
     sentence. A per-day rate in a sentence with a window is the window's count, not a 24-hour rate."""
     if windowed:
-        day_count_in_window(f)
+        day_count_in_window(f, nt)
     spans = []
     pace = _PACE.search(nt.text) if windowed else None
     if pace and "window_requests" not in f.values and nt.value(pace) >= 1:
         # "a backlog of 90,000 claims ... about 15,000 per night between 10pm and 4am": the pace is the window's count
         f.put("window_requests", round(nt.value(pace)), re.sub(NUM, f"{nt.value(pace):g}", pace.group(0), count=1))
+    days_counted = _DAYS_COUNTED.search(nt.text)  # "22 working days": once, not per item (a long paste has many)
     for m in _ITEMS.finditer(nt.text):
         value = nt.value(m)
         per = (m.group("per") or "").strip()
@@ -155,7 +193,11 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
         people = f.values.get("users")
         each = people and _EACH_PERSON.search(nt.text[max(0, m.start() - 40):m.start()])
         if windowed or "night" in per:
-            f.put("window_requests", round(value), re.sub(NUM, f"{value:g}", m.group(0), count=1))
+            f.put("window_requests", round(value), re.sub(NUM, f"{value:.12g}", m.group(0), count=1))
+            if not per and (days := days_counted) and (n := nt.value(days)) > 1:
+                # "last month: 1.1M queries, 22 working days, used 08:00-18:00": the month's count over its days
+                f.put("window_requests", round(value / n), f.phrases["window_requests"])
+                f.notes["window_requests"] = f"{value:,.0f} over {n:g} working days = {value / n:,.0f} a day"
             if each:  # "80 agents each handle about 60 calls a shift": every person's count, all of them together
                 f.put("window_requests", round(value * people), f.phrases["window_requests"])
                 f.notes["window_requests"] = f"{people:,.0f} x {value:,.0f} = {value * people:,.0f}"
