@@ -33,7 +33,7 @@ _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:
 _TOK_KW = re.compile(
     r"(?P<prompt_tokens>\bprompts?\b|\binputs?\b|\bcontext\b|\bquestions?\b|\bquer(?:y|ies)\b|\bdocuments?\b|"
     r"\bdocs?\b|\bpdfs?\b|\bfiles?\b|\breports?\b|\bcontracts?\b|\btickets?\b|\bemails?\b|\btranscripts?\b|"
-    r"\bbooks?\b|\bpapers?\b|\bin\b(?!\s+(?:one|a|an|the|our|its|their|my|under|less|about|\x01))|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
+    r"\bbooks?\b|\bpapers?\b|\bagreements?\b|\bin\b(?!\s+(?:one|a|an|the|our|its|their|my|under|less|about|\x01))|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
     r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b|\bsubmissions?\b|\bproposals?\b|"
     r"\bcomplaints?\b|\bdossiers?\b|\bcase\s+files?\b)|"
     r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
@@ -41,7 +41,8 @@ _TOK_KW = re.compile(
     # "out" of a size, not the output: "our prompts come out around 6,000 tokens"
     r"(?<!\bcome\s)(?<!\bcomes\s)(?<!\bcame\s)(?<!\bworks\s)(?<!\bturn\s)\bout\b|\breturns?\b|\bresults?\b|\bposts?\b|"
     r"\bdescriptions?\b|\bcopy\b|\bdrafts?\b|\bfunctions?\b|\btranslations?\b|\bmemos?\b|\bsuggestions?\b|"
-    r"\banalys(?:is|es)\b|\bverdicts?\b|\bassessments?\b|\bbriefings?\b)")
+    # what is written about the input, not the work named with it ("analysis of long agreements, 60 pages each")
+    r"\banalyses\b(?!\s+of\b)|\bverdicts?\b|\bassessments?\b(?!\s+of\b)|\bbriefings?\b)")
 
 # a length said of prompts or outputs without "tokens" ("prompts ~2k, outputs ~500", "2k is the output"): prompts and
 # outputs are measured in tokens here (pages, words and lines carry their unit and are read above)

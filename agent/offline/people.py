@@ -373,7 +373,7 @@ _BUILDS_IT = re.compile(r"^\s*(?:(?:is|are|will\s+be|'re|who\s+(?:are|will)|that
 # (2.2M customers)", "a regional bank (9,000 staff)"
 _ABOUT_THE_ORG = re.compile(r"\b(?:company|companies|firm|utility|bank|insurer|retailer|business|organi[sz]ation|org|"
                             r"group|chain|provider|operator|carrier|airline|telco|hospital|university|school|agency|"
-                            r"council|ministry|studio|brand|platform|marketplace|store|shop|app|service)\s*\(\s*(?:about\s+|"
+                            r"council|ministry|studio|brand)\s*\(\s*(?:about\s+|"
                             r"around\s+|~\s*|over\s+|roughly\s+|some\s+)?$")
 
 
