@@ -443,12 +443,9 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         # English words about something else entirely are off-topic; anything else is not understood
         low = text.lower().strip()
         question = low.endswith("?") or bool(_ASKS.match(low))
-        if question and _ABOUT_THE_PLAN.search(low):  # "what's on top now?", "what does that buy us?": the plan
-            acts.append(Simple(act="recommend"))
-            return Reading(acts=acts, notes=notes + list(parsed.contradictions) + list(parsed.remarks),
-                           suspicious=list(parsed.suspicious))
+        about_plan = question and bool(_ABOUT_THE_PLAN.search(low))  # "what's on top now?": the plan is the answer
         off_topic = question and looks_english(text) and not parsed.suspicious and not _DOMAIN.search(low)
         # a requirement that is not modelled and nothing else: said back with the plan as it stands
-        acts.append(Simple(act="recommend" if parsed.remarks else "off_topic" if off_topic else "unclear"))
+        acts.append(Simple(act="recommend" if parsed.remarks or about_plan else "off_topic" if off_topic else "unclear"))
     return Reading(acts=acts, notes=notes + list(parsed.contradictions) + list(parsed.remarks),
                    suspicious=list(parsed.suspicious))
