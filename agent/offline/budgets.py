@@ -16,8 +16,8 @@ from agent.offline.time_units import HOURS_PER_MONTH, TERMS, monthly_factor, per
 # (a dollar sign after other letters is another currency's, read when the rate table has it: "R$ 50 mil", "NZ$")
 _BUDGET_CUR = re.compile(
     rf"(?:(?<![a-z])\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
-    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?|\b(?:r|mx|s|hk|nz)\$|\b(?:brl|mxn|sgd|hkd|nzd|krw|nok|dkk|pln|zar)\s?|₩)"
-    rf"\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|(?:brl|reais|mxn|sgd|hkd|nzd|krw|won|nok|dkk|pln|zł|zar)\b|₩|"
+    rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?|\b(?:r|mx|s|hk|nz)\$|\b(?:brl|mxn|sgd|hkd|nzd|krw|nok|dkk|pln|zar|aed|sar)\s?|₩)"
+    rf"\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|(?:brl|reais|mxn|sgd|hkd|nzd|krw|won|nok|dkk|pln|zł|zar|aed|sar|(?:uae|emirati)\s+dirhams?|saudi\s+riyals?)\b|₩|"
     rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
     rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
 _PERIOD_AFTER = re.compile(
@@ -88,6 +88,8 @@ _BUDGET_KW = re.compile(
     # the number said to be the budget: "that 3000 was the monthly budget in dollars, not users", "8k is our budget"
     rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+|meant\s+as\s+)?(?:the|our|my)\s+(?:monthly\s+)?"
     rf"(?:budget|spend(?:ing)?\s+(?:cap|limit)|cost\s+(?:cap|limit|ceiling))\b|"
+    # room to spend, a month: "give it a little more room: 7.5k a month"
+    rf"\b(?:room|headroom|leeway|wiggle\s+room|breathing\s+room)\b[^\x01.;]{{0,25}}?{NUM}(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b)|"
     # an amount the team would have, with no unit, is money: "what if we had 20k?"
     rf"\bwhat\s+if\s+(?:we|i)\s+(?:had|got|could\s+spend|spent)\s+(?:an?\s+)?{NUM}(?!\s*(?:%|[a-z]))|"
     rf"{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:(?:for|as|on|to)\s+(?:the\s+|our\s+|a\s+)?)?(?:budget|spend|cap|max)\b|"
@@ -105,13 +107,15 @@ _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", 
     # a clause about the machines may stand before their GPUs: "two servers we own in the basement, each of which has 4"
     rf"(?:[^.;:\x01]{{0,60}}?,\s*)?"
     rf"(?:with|of|x|,|\(|each\s+with|(?:each\s+(?:of\s+(?:which|them)\s+)?)?(?:has|have|having|holds?|holding|contains?|"
-    rf"containing|carr(?:y|ies|ying)|runs?)|(?:which|that)\s+(?:each\s+)?(?:has|have|hold|contain|carry))?\s*{NUM}\s*"
+    rf"containing|carr(?:y|ies|ying)|runs?)|(?:which|that)\s+(?:each\s+)?(?:has|have|hold|contain|carry)|"
+    rf"each\s+(?:server|node|machine|box|host)(?:\s+(?:has|with))?)?\s*{NUM}\s*"
     r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
 # the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
 _NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"
                             r"(?:nodes?|servers?|machines?|boxes|hosts|instances|systems?|chassis)\b")
 # some of the machines said to be unavailable: "two DGX boxes (8 GPUs each), but one is booked for training"
-_MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*{NUM}\s+(?:of\s+(?:them|those)\s+)?"
+_MACHINES_TAKEN = re.compile(rf"(?:[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*|[^.;]{{0,30}}?\.\s*)"
+                             rf"{NUM}\s+(?:of\s+(?:them|those|(?:the|our|these)\s+(?:servers|nodes|machines|boxes|hosts))\s+)?"
                              r"(?:is|are|'s|stays?|remains?)\s+(?:\w+\s+)?(?:booked|reserved|used|taken|dedicated|out|down|"
                              r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training)\b")
 
@@ -147,6 +151,10 @@ _GPUS_WE_HAVE = re.compile(rf"(?:§+|gpus?|cards)\s+(?:that\s+)?we\s+(?:already\
 # NVIDIA's 8-GPU systems named by their brand: "one DGX H100", "two HGX A100 boxes" (8 GPUs each)
 _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?"
                                 r"(?:\s+(?:servers?|systems?|boxes|nodes?|machines?|pods?))?(?!\s*(?:\(|with|of)?\s*\x01)")
+# how many the cloud will let the team have: "we can't get more than 4 of them in our region", "a quota of 8 GPUs"
+_GPU_QUOTA = re.compile(rf"\b(?:can'?t|cannot|can\s+not|won'?t\s+be\s+able\s+to|are\s+not\s+able\s+to)\s+(?:get|rent|have|"
+                        rf"use|access|reserve)\s+more\s+than\s+{NUM}\s*(?:of\s+(?:them|those|these)|§+|gpus?|cards)\b|"
+                        rf"\bquota\s+(?:of|is|:|=)\s*(?:only\s+|just\s+)?{NUM}\s*(?:§+|gpus?|cards)\b")
 _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
 # the count of GPUs named by its noun and limited: "GPU count must stay under 10", "number of GPUs: at most 6"
 _GPUS_KW = re.compile(
@@ -258,6 +266,7 @@ def read_gpus(p: Pass) -> None:
     p.run(_GPUS_OF_THEM, lambda m: [("max_gpus", whole(abs(nt.value(m, m.lastindex or 1))))])  # "L40S - 16 of them": a dash, no minus
     p.run(_GPUS_WE_HAVE, lambda m: [("max_gpus", whole(nt.value(m)))])
     p.run(_EIGHT_GPU_SYSTEMS, lambda m: [("max_gpus", whole(nt.value(m) * 8))])
+    p.run(_GPU_QUOTA, lambda m: [("max_gpus", whole(nt.value(m, m.lastindex or 1)))])
     p.run(_NODES_OF_GPUS, lambda m: _nodes_gpus(p, m))
     p.run(_GPUS_UNIT, lambda m: _gpus(p, m))
     p.run(_GPUS_KW, lambda m: [("max_gpus", whole(nt.value(m)))])
@@ -337,7 +346,9 @@ _SPENT_TODAY = re.compile(
     r"\b(?:(?:current|existing|present|today'?s)\s+(?:[a-z]+\s+){0,2}?(?:bill|spend|spending|invoice|costs?|run[\s-]rate)|"
     r"(?:right\s+now|currently|today|at\s+the\s+moment|these\s+days|at\s+present)\s*,?\s*(?:we|i)\s+(?:pay|spend|are\s+"
     r"(?:paying|spending)|get\s+billed)|(?:we|i)\s+(?:currently\s+)?(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)"
-    r"\s+(?:[a-z]+\s+){0,3}?(?:right\s+now|currently|today|at\s+the\s+moment|now))\b[^\x02.;!?]*$")
+    r"\s+(?:[a-z]+\s+){0,3}?(?:right\s+now|currently|today|at\s+the\s+moment|now)|"
+    # "we currently pay OpenAI about $3k/month"; an invoice is what was paid: "our OpenAI invoice for October was"
+    r"(?:we|i)\s+(?:currently|presently|already)\s+(?:pay|spend|get\s+billed)|invoice[sd]?)\b[^\x02.;!?]*$")
 # ... or with the time said after the amount: "we pay OpenAI ~$14k/mo today", "we spend $9k a month on it right now"
 _PAYS_BEFORE = re.compile(r"\b(?:we|i)\s+(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)\s+(?:[a-z]+\s+){0,3}?"
                           r"(?:about\s+|around\s+|roughly\s+|~\s*)?[^\w\x01]{0,3}$")
@@ -400,6 +411,12 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
         length = f" ({p.nt.value(term, term.lastindex):g} months)" if term else ""
         note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
+    if (rest := _remainder(p, m, usd)) is not None:
+        return rest
+    if (share := _SHARE_OF_BILL.search(p.text[max(0, m.start() - 90):m.start()])) and 0 < (part := p.nt.value(share) / 100) < 1:
+        # "at most 15% on top of our AWS bill, which runs about $120k a month": the share of that bill is the cap
+        p.notes["budget_monthly_usd"] = f"{part:.0%} of {value * factor:,.0f} a month = {part * value * factor:,.0f}"
+        return [("budget_monthly_usd", round(part * usd, 2))]
     if _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
         return [(SAVING, round(usd, 2))]  # what to save, taken off today's bill (whole_message.py)
     if _SPENT_TODAY.search(p.before(m.start(), 80)) or (_PAYS_BEFORE.search(p.before(m.start(), 60))
@@ -408,6 +425,29 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if note:
         p.notes["budget_monthly_usd"] = note
     return [("budget_monthly_usd", round(usd, 2))]
+
+
+# the part of a whole already spoken for, the rest the service's: "$15k/month total, but $3k of that already goes to the
+# vector DB, so the LLM serving gets whatever's left"
+_REST_IS_OURS = re.compile(r"\b(?:the\s+rest|whatever'?s\s+left|what'?s\s+left(?:\s+over)?|the\s+remainder|what(?:ever)?\s+"
+                           r"remains|the\s+remaining|left\s*over|the\s+balance)\b")
+# a share of another bill as the cap, the bill's amount said after it
+_SHARE_OF_BILL = re.compile(r"\b(?:at\s+most|no\s+more\s+than|not\s+more\s+than|up\s+to|max(?:imum)?|under|within)\s+"
+                            rf"{NUM}\s*(?:%|percent)\s+(?:on\s+top\s+)?of\s+(?:our|the|today'?s)\s+(?:[\w-]+\s+){{0,2}}?"
+                            r"(?:bill|spend|invoice|costs?)\b[^.;!?]{0,40}$")
+
+
+def _remainder(p: Pass, m: re.Match, usd: float) -> list[tuple[str, float]] | None:
+    """The whole said before less this part, when the part is spoken for and the rest is the service's."""
+    if not _PART_OF.match(p.after(m.end())):
+        return None
+    rest = re.split(r"[.;!?\n]", p.nt.text[p.span_said(m)[1]:])[0]
+    wholes = [q for q in p.found if q.field == "budget_monthly_usd"]
+    if not wholes or not _REST_IS_OURS.search(rest) or not 0 < usd < wholes[-1].value:
+        return None
+    p.found.remove(wholes[-1])
+    p.notes["budget_monthly_usd"] = f"{wholes[-1].value:,.0f} less {usd:,.0f} spoken for = {wholes[-1].value - usd:,.0f} a month"
+    return [("budget_monthly_usd", round(wholes[-1].value - usd, 2))]
 
 
 SHARE_OF_BUDGET = "budget_share"  # a share of the money said before: "the LLM service gets half of it"

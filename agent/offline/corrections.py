@@ -38,7 +38,9 @@ _PERIOD_FIX = re.compile(
     r"(?:per|an?|each)\s+(?:month|year|quarter|week|day)\b|"
     # the amount quoted back with its period: "that 120k is the annual figure btw", "the $60k was our yearly budget"
     r"\b(?:that|the|this)\s+(?:[$€£]?\s*[\d.,]+\s*k?\s+)?(?:is|was|'s)\s+(?:the\s+|an?\s+|our\s+|my\s+)?"
-    r"(?P<per4>annual|yearly|quarterly|weekly)\s+(?:figure|number|amount|budget|total|spend|cap)\b")
+    r"(?:(?P<per4>annual|yearly|quarterly|weekly)\s+(?:figure|number|amount|budget|total|spend|cap)\b|"
+    # "sorry, that $12k is per quarter, not per month"
+    r"(?:per|an?|each|every)\s+(?P<per5>year|annum|quarter|week)\b)")
 # the unit of the rate said before corrected, the number kept: "oops, make that per minute, not per second", "I meant
 # per hour, not per second" -> the rate in the new unit. The old unit must be said: the spec keeps req/s only, so
 # "I meant per hour" after "300 a minute" cannot tell which number was meant. A sentence of its own: in a longer one
@@ -168,7 +170,10 @@ class Corrections:
         """'that's pounds, not dollars', 'the budget was in euros': the budget the spec holds in dollars was said in
         another currency, so the amount as said is converted (at the dated rate the note names)."""
         m = _CURRENCY_FIX.search(own.lower())
-        if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
+        if m is None or self.spec is None or not self.spec.stated("budget_monthly_usd"):
+            return
+        quoted = updates.get("budget_monthly_usd")  # "that $12k is per quarter": the amount held, quoted back
+        if quoted is not None and abs(float(quoted) - float(self.spec.budget_monthly_usd)) > 0.5:
             return
         source = self.spec.sources.get("budget_monthly_usd")
         code = currency_of(m.group("cur") or m.group("cur2"))
@@ -184,9 +189,12 @@ class Corrections:
         """'the budget was per year, not per month': the monthly budget the spec holds was said for another period,
         so the amount as said is spread over it."""
         m = _PERIOD_FIX.search(own.lower())
-        if m is None or self.spec is None or "budget_monthly_usd" in updates or not self.spec.stated("budget_monthly_usd"):
+        if m is None or self.spec is None or not self.spec.stated("budget_monthly_usd"):
             return
-        per = m.group("per") or m.group("per2") or m.group("per3") or m.group("per4")
+        quoted = updates.get("budget_monthly_usd")  # "that $12k is per quarter": the amount held, quoted back
+        if quoted is not None and abs(float(quoted) - float(self.spec.budget_monthly_usd)) > 0.5:
+            return
+        per = m.group("per") or m.group("per2") or m.group("per3") or m.group("per4") or m.group("per5")
         factor = monthly_factor(per)
         source = self.spec.sources.get("budget_monthly_usd")
         said = _AMOUNT_AS_SAID.match(source.note or "") if source else None

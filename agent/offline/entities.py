@@ -26,6 +26,8 @@ _GPU = re.compile(
 _VARIANT_ONLY = re.compile(rf"\b(?:the|that|those)\s+(?P<variant>{_VARIANT})\s+(?:one|ones|version|variant|model|"
                            r"cards?|gpus?|flavou?r)\b")
 _VARIANT_OF = re.compile(r"^\s+(?:of|for)\s+(?:the\s+|an?\s+|our\s+)?$")
+# ... or said of the family after it: "the A100 are the 40GB version"
+_IS_VARIANT = re.compile(r"^\s*(?:s\s+)?(?:are|is|'re|were|was)\s+(?:all\s+|actually\s+|really\s+)?$")
 _HF_ID = re.compile(r"(?<![\w/.-])([a-z0-9][\w.-]*/[a-z0-9][\w.-]*)")
 _MODEL_TOKEN = (r"(?:\d{1,3}(?:\.\d{1,2})?(?:b|e|x\d{1,3}b)?|[a-z]\d{1,2}(?:\.\d{1,2})?b?)(?![a-z0-9])|"
                 r"(?:coder|scout|maverick|small|air|distill|instruct|it|chat|nemotron|oss|zero|base|hf|llama)\b")
@@ -55,7 +57,9 @@ _NEG_BEFORE = re.compile(
     r"(?:not|n'?t)\s+(?:be\s+)?(?:permitted|allowed|authori[sz]ed|approved|cleared)\s+to|"
     r"(?:must|may|can|should|shall)(?:\s+not|n'?t)|mustn'?t)\b)"
     # the things named in brackets after what was ruled out: "don't put us on the 24 GB cards (L4/A10G)"
-    r"(?:(?:\s+[a-z]+(?:'s)?){0,2}\s*|(?:\s+[a-z0-9]+){0,4}\s*\(\s*(?:[\w-]+\s*[/,]\s*)*)$")
+    # or given as examples of what was ruled out: "we do not want old GPUs like A10G or L4"
+    r"(?:(?:\s+[a-z]+(?:'s)?){0,2}(?:\s*,?\s+(?:like|such\s+as|e\.g\.|say|including)(?:\s+(?:the|an?|our))?(?:\s+[\w-]+\s*(?:,|or|and|/))?)?\s*|"
+    r"(?:\s+[a-z0-9]+){0,4}\s*\(\s*(?:[\w-]+\s*[/,]\s*)*)$")
 _NEG_AFTER = re.compile(
     r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+(?:also\s+|too\s+|definitely\s+|"
     r"totally\s+|completely\s+|simply\s+)?)?(?:not\s+(?:allowed|available|an\s+option|"
@@ -69,6 +73,9 @@ _NEG_AFTER = re.compile(
     r"(?:is|are)\s+no\s+longer\s+(?:available|an\s+option)|fell\s+through|(?:did\s+not|didn'?t)\s+come\s+through|"
     r"(?:was|were|got)\s+(?:denied|rejected|refused|declined|turned\s+down))|"
     r"a\s+no[\s-]go|off[\s-]limits|out\s+of\s+(?:the\s+)?(?:question|budget)|"
+    # tried and judged: "we benchmarked H100 PCIe at our old vendor and hated it"
+    r"(?:[\w']+\s+){0,5}?(?:and\s+)?(?:hated|disliked|regretted|got\s+burned\s+by|were\s+burned\s+by|"
+    r"(?:were|was)\s+(?:really\s+|very\s+)?(?:disappointed|unhappy)\s+with)\s+(?:it|them)\b|"
     # what the team cannot get, said after it: "it's just the H200 we can't get", "the B200s that we cannot source"
     r"(?:that\s+|which\s+)?(?:we|i)\s+(?:just\s+|still\s+|really\s+)?(?:can'?t|cannot|can\s+not|couldn'?t|won'?t|"
     r"don'?t|do\s+not)\s+(?:get|use|buy|rent|afford|source|procure|have|run|access)\b|"
@@ -215,12 +222,13 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
         variant = normalize_gpu_name(m.group("variant"))
         cards = [g.name for g in catalog.gpus if variant in normalize_gpu_name(g.name)]
         # "the PCIe variant of the H100": the variant of the family named after it, one mention
-        family = next((x for x in out if x.broad and _VARIANT_OF.match(text[m.end():x.start])), None)
+        family = next((x for x in out if x.broad and (_VARIANT_OF.match(text[m.end():x.start])
+                                                      or _IS_VARIANT.match(text[x.end:m.start()]))), None)
         if family is not None:
             cards = [c for c in family.broad if variant in normalize_gpu_name(c)] or cards
             if len(cards) == 1:
                 out.remove(family)
-                out.append(Mention(m.start(), family.end, (cards[0],)))
+                out.append(Mention(min(m.start(), family.start), max(m.end(), family.end), (cards[0],)))
                 continue
         if len(cards) == 1:
             out.append(Mention(m.start(), m.end(), (cards[0],)))

@@ -15,7 +15,15 @@ from agent.offline.numbers import FRACTIONS
 _COUNT = r"(\d{1,3}(?:,\d{3})*|\d+)"
 # some of the pool held by someone else: "20 are reserved by the vision team", "8 of them are used for training"
 _TAKEN = re.compile(rf"\b{_COUNT}\s+(?:of\s+(?:them|those|these)\s+|(?:gpus?|cards)\s+)?(?:are|is|stay|remain)\s+(?:\w+\s+)?"
-                    r"(?:reserved|taken|booked|used|dedicated|allocated|earmarked|locked)\s+(?:by|for|to)\b")
+                    r"(?:reserved|taken|booked|used|dedicated|allocated|earmarked|locked|pinned|committed|assigned)\s+"
+                    r"(?:by|for|to)\b")
+# the part of the pool that is this team's said as a count of its own: "only 6 are free for this project", "the other
+# two are ours for serving"
+_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "twelve": 12, "sixteen": 16}
+_OURS = re.compile(rf"\b(?:(?:but\s+)?(?:only|just)|the\s+other|the\s+remaining)\s+(?P<n>{_COUNT}|{'|'.join(_SMALL)})\s+"
+                   r"(?:gpus?\s+|cards\s+)?(?:are|is)\s+(?:currently\s+|actually\s+)?(?:free|available|idle|spare|usable|ours|"
+                   r"for\s+(?:us|serving|inference|this))\b")
 # this team's share of the pool: "we're allotted a quarter of it", "we get half of them", "we have 25% of the cluster"
 _SHARE = re.compile(r"\b(?:allotted|allocated|assigned|given|get|getting|have|own)\s+(?:only\s+|just\s+|about\s+|roughly\s+)?"
                     r"(?:(?:a|one)\s+(?P<frac>half|third|quarter|fifth|tenth)|(?P<pct>\d{1,2})\s*%)\s+of\s+"
@@ -30,17 +38,37 @@ _FREE = re.compile(rf"\b(?:only\s+|just\s+|about\s+|roughly\s+)?(?:(?:a\s+|one\s
                    r"(?:used|running|reserved|booked)\s+(?:for|by)\s+(?:\w+\s+)?(?:training|other|another|the\s+\w+\s+team))\b")
 
 
+# some of the machines held by others, the GPUs counted per machine: "4 servers, 8 L40S each. Three of the servers are
+# reserved for our fine-tuning runs"
+_MACHINES = re.compile(r"^(\d+) machines x (\d+) GPUs$")
+_MACHINES_TAKEN = re.compile(rf"\b(?P<n>{_COUNT}|{'|'.join(_SMALL)})\s+of\s+(?:the|our|these|those)\s+(?:servers|nodes|machines|"
+                             r"boxes|hosts)\s+(?:are|is)\s+(?:\w+\s+)?(?:reserved|taken|booked|used|dedicated|allocated|"
+                             r"earmarked|pinned|committed|assigned)\b")
+
+
 def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
     """The pool's count in ``updates`` becomes what is left for this team, when the message says others hold part."""
     pool = updates.get("max_gpus")
     if not isinstance(pool, (int, float)) or pool <= 0:
         return
+    machines = _MACHINES.match(notes.get("max_gpus", ""))
+    if machines and (taken := _MACHINES_TAKEN.search(low)):
+        n, each = int(machines.group(1)), int(machines.group(2))
+        k = _SMALL.get(taken.group("n")) or int(taken.group("n").replace(",", ""))
+        if 0 < k < n:
+            updates["max_gpus"] = (n - k) * each
+            notes["max_gpus"] = f"{n - k} of {n} machines x {each} GPUs (the other {k} held by others)"
+            return
     taken = _TAKEN.search(low)
     if taken:
         n = float(taken.group(1).replace(",", ""))
         if 0 < n < pool:
             updates["max_gpus"] = int(pool - n)
             notes["max_gpus"] = f"{pool:g} GPUs less the {n:g} held by others = {pool - n:g}"
+        return
+    if (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(ours.group("n")) or int(ours.group("n").replace(",", ""))) < pool:
+        updates["max_gpus"] = left
+        notes["max_gpus"] = f"{left} of {pool:g} GPUs free for this"
         return
     free = _FREE.search(low)
     if free:

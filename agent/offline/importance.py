@@ -28,7 +28,9 @@ _TOP = (r"(?:everything|king|queen|key|paramount|critical|crucial|non[\s-]?negot
         r"a\s+(?:hard\s+)?must(?:[\s-]have)?|the\s+must[\s-]have|what\s+(?:really\s+)?matters"
         r"(?:\s+most)?|all\s+that\s+matters|the\s+(?:whole\s+)?point|(?:the\s+|our\s+|my\s+)?(?:top|main|first|"
         r"biggest|primary|overriding)\s+(?:priority|concern|goal|requirement|criterion)|(?:the\s+|our\s+)?(?:priority|"
-        r"focus)(?:\s+(?:one|#\s?1|number\s+one|no\.?\s?1))?|priority\s+(?:one|#\s?1|number\s+one|no\.?\s?1))")
+        r"focus)(?:\s+(?:one|#\s?1|number\s+one|no\.?\s?1))?|priority\s+(?:one|#\s?1|number\s+one|no\.?\s?1)|"
+        # "the most important point for us", "the single most important thing"
+        r"the\s+(?:single\s+)?most\s+important\s+(?:point|thing|factor|aspect|criterion|part|requirement))")
 _FIRST = (r"(?:(?:should|must|has\s+to|needs?\s+to|will|would|has\s+got\s+to|gets?\s+to|can)\s+)?(?:now\s+)?"
           r"(?:come|go|be|rank)s?\s+(?:first|on\s+top|number\s+one)")
 _WINS = r"(?:wins?|rules?|takes?\s+priority|takes?\s+precedence|(?:is|'s)\s+the\s+tie[\s-]?breaker)"
@@ -73,7 +75,10 @@ _QUESTION = re.compile(r"\?\s*$|^\W*(?:what|which|how|is|are|does|do|can|could|w
 
 _SAID: list[tuple[str, re.Pattern]] = []
 for _k, _w in _M.items():
-    _SAID.append((_k, re.compile(rf"\b{_w}\b\s*(?:(?:{_COPULA}\s+|[:=—–-]\s*){_INTENS}{_TOP}|{_INTENS}{_FIRST})\b|"
+    # the measure, or its extreme chosen ("cheapest possible is the priority"), with what it is of ("quality of the
+    # Japanese text is the most important point")
+    _SAID.append((_k, re.compile(rf"\b(?:{_w}|(?:{_EXTREME[_k]})(?:\s+possible)?)\b(?:\s+of\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?[\w-]+)?"
+                                 rf"\s*(?:(?:{_COPULA}\s+|[:=—–-]\s*){_INTENS}{_TOP}|{_INTENS}{_FIRST})\b|"
                                  rf"\b{_w}[\s-]first\b(?![\s_-]+(?:token|byte|response|word|chunk))|\b(?:{_w}|{_EXTREME[_k]})(?:\s+{_CHOICE})?\s+{_WINS}\b|"
                                  rf"\b(?:top|first|main|number\s+one|#\s?1)\s+priority\s+(?:is|=|:)\s+{_w}\b|"
                                  rf"\bthe\s+(?:{_BETTER[_k]})\s+the\s+better\b|{_CARE}{_w}\b")))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.lengths import WORDS_TO_TOKENS
 from agent.offline.numbers import NUM, sig
 from agent.offline.passes import LABELS_NEXT, Pass, Quantity, clause_before, nearest
 from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT
@@ -13,16 +14,20 @@ from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT
 LATENCY_FIELDS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms")
 
 # a streaming speed, per user: "50 tokens per second" (ITL = 1000 / rate)
-_TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?:tokens?|toks?)\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+)(?:s|sec|second)\b|"
-                         rf"{NUM}\s*tok/s\b")
+_TOKEN_RATE = re.compile(rf"{NUM}\s*(?:output\s+)?(?P<unit>tokens?|toks?|words?)\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+)"
+                         rf"(?:s|sec|second)\b|{NUM}\s*tok/s\b")
 _AGGREGATE = re.compile(r"\b(?:total|aggregate|overall|cluster|combined|throughput)\b")
 _LATENCY_UNIT = re.compile(rf"{NUM}\s*{DURATION_UNIT}")
 _LAT_SPECIFIC = re.compile(
     r"(?P<ttft_p95_ms>\bttft\b|time[\s-]+to[\s-]+first[\s-]+(?:token|byte|word)|\bfirst[\s-]+(?:token|word|byte|"
-    r"chunk|sentence|line|words|letters?|characters?|text)|\bstart(?:s|ing)?\b|\bbegin(?:s|ning)?\b|\binitial\s+response|\bfirst\s+(?:answer|response))|"
+    r"chunk|sentence|line|words|letters?|characters?|text)|\bstart(?:s|ing)?\b|\bbegin(?:s|ning)?\b|\binitial\s+response|\bfirst\s+(?:answer|response)|"
+    # "before text starts appearing"
+    r"\b(?:text|words?|output|anything|something|it|the\s+(?:answer|reply|response|text))\s+(?:starts?|begins?)\b)|"
     r"(?P<itl_p95_ms>\bitl\b|inter[\s-]?token|between\s+tokens|per[\s-]+(?:output[\s-]+)?token|\btpot\b|\btbt\b|"
     r"\b(?:each|every|a|one)\s+(?:new\s+|output\s+|next\s+|subsequent\s+)?token\b|\btoken\s+every\b|"
-    r"token[\s-]+latency|token[\s-]+to[\s-]+token)|"
+    r"token[\s-]+latency|token[\s-]+to[\s-]+token|"
+    # tokens streamed at a pace: "stream tokens at 40 ms each"
+    r"\b(?:stream(?:s|ed|ing)?|emit(?:s|ted|ting)?|spit(?:s|ting)?\s+out|print(?:s|ed|ing)?)\s+(?:the\s+|its\s+|out\s+)?tokens?\s+at\b)|"
     r"(?P<e2e_p95_ms>\be2e\b|end[\s-]+to[\s-]+end|\btotal\b|\b(?:full|complete|whole|entire)\s+(?:answer|"
     r"response|reply|summary|output|suggestion|completion|result|translation|draft)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b)")
 _LAT_GENERIC = re.compile(
@@ -63,6 +68,9 @@ def _token_rate(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _AGGREGATE.search(p.before(m.start()) + p.after(m.end())):
         return []
     value = p.nt.value(m)
+    if (m.group("unit") or "").startswith("word") and value > 0:  # "8 words per second": words as tokens
+        p.notes["itl_p95_ms"] = f"{value:g} words/s x {WORDS_TO_TOKENS} tokens a word = {value * WORDS_TO_TOKENS:.3g} tokens/s"
+        value *= WORDS_TO_TOKENS
     return [("itl_p95_ms", sig(1000.0 / value))] if value > 0 else [("itl_p95_ms", value)]
 
 

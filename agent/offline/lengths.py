@@ -24,7 +24,8 @@ _TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|cha
 MAX_SUMMARY_PAGES = 20
 _SUMMARY_KW = re.compile(r"\bsummar(?:y|ies)\b")
 # a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
-_IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*{NUM}\s*(?:tokens?\s+|"
+_IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*(?:~\s*|about\s+|around\s+|"
+                          rf"roughly\s+|approx\.?\s+)?{NUM}\s*(?:tokens?\s+|"
                           rf"toks?\s+)?out\b")
 # the side named between the number and its unit: "~60 output tokens", "a 6,000 prompt-token request"
 _SIDE_TOKENS = re.compile(rf"{NUM}\s*-?\s*(input|prompt|output|completion|generated|response)[\s-]tokens?\b")
@@ -116,9 +117,13 @@ def read_lengths(p: Pass) -> None:
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else [] if _price_unit(p, m) else
           [("prompt_tokens" if m.group(2) in ("input", "prompt") else "output_tokens", whole(nt.value(m)))])
-    p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
+    # the pair before lengths with their unit: "400 tokens in and 400 out" names each side, whatever the nearest noun
     p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
           if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
+    p.run(_SPOKEN, lambda m: _spoken(p, m))
+    p.run(_WORDS_PER_PAGE, lambda m: _page_density(p, m))
+    p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))
+    p.run(_ADDS_ANOTHER, lambda m: _added_length(p, m))
     if any(q.field in TOKEN_FIELDS for q in p.found) or p.first_asked(TOKEN_FIELDS):  # "2k tokens in and ~300 out"
         p.run(_TOKENS_IN_OUT, lambda m: [("prompt_tokens" if m.group(2) == "in" else "output_tokens",
                                           whole(nt.value(m)))])
@@ -141,6 +146,50 @@ def _price_unit(p: Pass, m: re.Match) -> bool:
     return bool(_PRICE_UNIT_BEFORE.search(p.said_before(m.start(), 24)))
 
 
+SPOKEN_WORDS_PER_MINUTE = 150  # conversational speech
+# speech measured in time: "episodes average 55 minutes of talking", "hour-long call recordings", "a 30-min transcript"
+_SPOKEN = re.compile(rf"{NUM}\s*-?\s*(?P<u>minutes?|mins?|hours?|hrs?)\s*(?:-?\s*long\s+)?(?:of\s+)?(?:[a-z]+\s+)?"
+                     r"(?:audio|talking|talk|speech|conversations?|recordings?|transcripts?|dialogue|calls?|meetings?|"
+                     r"video|podcasts?|interviews?|episodes?|lectures?|hearings?|depositions?)\b")
+
+
+def _spoken(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    minutes = p.nt.value(m) * (60 if m.group("u").startswith("h") else 1)
+    if not 1 <= minutes <= 600:
+        return None
+    tokens = minutes * SPOKEN_WORDS_PER_MINUTE * WORDS_TO_TOKENS
+    p.notes["prompt_tokens"] = (f"{minutes:g} minutes of speech x {SPOKEN_WORDS_PER_MINUTE} words a minute x "
+                                f"{WORDS_TO_TOKENS} tokens a word = {tokens:,.0f} tokens")
+    return [("prompt_tokens", whole(tokens))]
+
+
+# a part of the prompt said after another: "our system prompt alone is about 1,200 tokens and the conversation adds
+# another 300 or so" (1,500)
+_ADDS_ANOTHER = re.compile(rf"\b(?:adds?|adding|plus|on\s+top\s+(?:of\s+that\s+)?(?:come|comes|is|are))\s+(?:another|an\s+extra|"
+                           rf"an\s+additional|roughly|about|around|some)?\s*~?\s*{NUM}(?!\s*(?:%|(?!or\s+so\b|tokens?\b|more\b)[a-z]{{2,}}\b))"
+                           r"(?:\s*(?:tokens?|or\s+so|more))*")
+
+
+def _added_length(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    prompts = [q for q in p.found if q.field == "prompt_tokens" and q.pos < m.start()]
+    if not prompts or not 16 <= (more := p.nt.value(m)) <= 1_000_000:
+        return None
+    q = prompts[-1]
+    p.notes["prompt_tokens"] = f"{q.value:,.0f} + {more:,.0f} tokens = {q.value + more:,.0f}"
+    q.value += more
+    return []
+
+
+# how many words the pages said hold: "avg 25 pages, dense, ~600 words a page"
+_WORDS_PER_PAGE = re.compile(rf"{NUM}\s*words?\s*(?:a|per|/|each|on\s+(?:a|each))\s*page\b")
+
+
+def _page_density(p: Pass, m: re.Match) -> list[tuple[str, float]]:
+    if 50 <= (words := p.nt.value(m)) <= 2000:
+        p.words_per_page = words
+    return []
+
+
 def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
@@ -151,7 +200,8 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt (left to be
         # read as work items: "1.2M pages within a week")
         return None
-    factor = (WORDS_TO_TOKENS if unit.startswith("word") else PAGE_TOKENS if unit.startswith("page") else
+    page = PAGE_TOKENS if p.words_per_page is None else p.words_per_page * WORDS_TO_TOKENS
+    factor = (WORDS_TO_TOKENS if unit.startswith("word") else page if unit.startswith("page") else
               LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
     field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
              nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
@@ -167,6 +217,9 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if (same and not any(q.field == other for q in p.found) and nearest(_TOK_KW, clause_before(p.text, m.start()), "") is None
             and not _RESTATED.match(p.text[same[-1].end:m.start()])):
         field = other  # "input around 40,000 tokens, and an answer of 3,000 tokens": the second length, its own noun far
+    if unit.startswith("page") and p.words_per_page is not None:
+        p.notes[field] = (f"{value:g} pages x {p.words_per_page:g} words a page x {WORDS_TO_TOKENS} tokens a word = "
+                          f"{value * factor:,.0f} tokens")
     return [(field, whole(value * factor))]
 
 

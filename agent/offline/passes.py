@@ -43,6 +43,7 @@ class Pass:
         self.notes: dict[str, str] = {}  # field -> how its value was read (a currency conversion)
         self.money_period: str | None = None  # the period of the last amount of money ("$500k a year")
         self.totals: list[Quantity] = []  # "900 baristas in total": the users only when nothing narrows them
+        self.words_per_page: float | None = None  # "~600 words a page": how dense the pages said are
 
     def run(self, pattern: re.Pattern, handle: Callable[[re.Match], list[tuple[str, float]] | None]) -> None:
         spans = []

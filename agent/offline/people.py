@@ -133,6 +133,10 @@ _USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people
                           # ... or by what they would do with it: "15 of us want to ask questions over our notebooks"
                           rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:want|would\s+like|need|plan|will|would|are\s+going)\s+"
                           r"(?:to\s+)?(?:use|ask|query|search|chat|look\s+(?:things\s+)?up|try|draft|write|summari[sz]e)\b|"
+                          # ... or by what they need from it: "about 600 of them need translation every day"
+                          rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:would\s+|will\s+|really\s+|actually\s+)?(?:need|use|want)\s+"
+                          r"(?:(?:[a-z-]+\s+){0,2}?(?:translations?|summar(?:y|ies|isation|ization)|answers|drafts?|"
+                          r"completions?|suggestions?|search|code\s+review|it\s+(?:daily|every\s+day|regularly)))\b|"
                           # "all 200 of our call-center agents"
                           rf"\ball\s+{NUM}\s+of\s+(?:our|the|their|its)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b")
 # the audience narrowed to one group, its size said after it: "not everyone - just the engineering team, so 40", "only

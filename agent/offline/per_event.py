@@ -14,12 +14,16 @@ from agent.offline.numbers import number_text
 
 _ABOUT = (r"(?:(?:about|around|roughly|approximately|approx\.?|~|some|up\s+to|maybe|on\s+average|exactly|precisely|"
           r"typically|usually|normally|at\s+least|at\s+most)\s*)?")
-_MAKES = (r"(?:triggers?|makes?|generates?|needs?|produces?|sends?|fires?(?:\s+off)?|creates?|results?\s+in|means|"
+_MAKES = (r"(?:triggers?|sets?\s+off|makes?|generates?|needs?|produces?|sends?|fires?(?:\s+off)?|creates?|results?\s+in|means|"
           r"involves?|requires?|kicks?\s+off|spawns?|leads?\s+to|gets?|has|calls?|"
           # "each one asks the model for about 5 hints"
           r"asks?\s+(?:the\s+|our\s+)?(?:model|llm|ai|bot|assistant|it)\s+for)")
 # "each call triggers roughly 10 suggestions", "each one needs 3 LLM calls", "every ticket makes about 4 requests"
-_EACH_MAKES = re.compile(rf"\b(?:each|every|per)\s+(?:one|\x01\d+\x02|of\s+them|(?P<ev>[a-z]+))\s+(?:[a-z]+\s+){{0,2}}?{_MAKES}\s+"
+# "every new ticket triggers 3 LLM calls", "for every claim we make 2 LLM calls": the event is the noun before the verb
+# (its adjectives before it, who makes the calls after it)
+_EACH_MAKES = re.compile(rf"\b(?:each|every|per)\s+(?:one|\x01\d+\x02|of\s+them|(?:[a-z-]+\s+){{0,2}}?(?P<ev>[a-z]+))\s+"
+                         rf"(?:(?:we|i|they|it|our\s+\w+)\s+)?(?:(?:also|then|usually|typically|normally|always|currently|"
+                         rf"actually)\s+)?{_MAKES}\s+"
                          rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)")
 # "x 10 suggestions each", "times 3 calls apiece", "10 suggestions per call", "3 llm calls for each ticket"
 _TIMES_EACH = re.compile(rf"(?:\bx|×|\btimes)\s*{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)\s+"
@@ -27,7 +31,7 @@ _TIMES_EACH = re.compile(rf"(?:\bx|×|\btimes)\s*{_ABOUT}\x01(?P<n>\d+)\x02\s*(?
                          rf"\x01(?P<n2>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req2>[a-z]+)\s+(?:per|for\s+each|for\s+every|in\s+each|"
                          r"each)\s+(?P<ev2>call|ticket|conversation|chat|session|visit|order|document|email|message|"
                          r"case|claim|page|search|query)\b")
-_RATE_FIELDS = ("rps", "peak_rps")
+_RATE_FIELDS = ("rps", "peak_rps", "window_requests")
 # what an event makes that is a request to the model ("10 suggestions", "3 LLM calls"); "2 GPUs", "5 pages" are not
 _REQUESTS = re.compile(r"(?:suggestions?|requests?|calls?|queries|query|prompts?|completions?|messages?|generations?|"
                        r"inferences?|replies|reply|answers?|summaries|summary|lookups?|questions?|turns?|classifications?|"
@@ -71,8 +75,9 @@ def per_event_rate(texts: list[str], phrases: dict[str, str], updates: dict[str,
         if found is None:
             continue
         n, req = found
-        updates[name] = round(updates[name] * n, 4)
-        notes[name] = f"said as {phrase}, x {n:g} {req}{_APPLIED}{updates[name]:g} req/s"
+        updates[name] = round(updates[name] * n) if name == "window_requests" else round(updates[name] * n, 4)
+        unit = " requests" if name == "window_requests" else " req/s"
+        notes[name] = f"said as {phrase}, x {n:g} {req}{_APPLIED}{updates[name]:g}{unit}"
 
 
 _APPLIED = " each = "

@@ -38,7 +38,13 @@ _INTERROGATIVE = re.compile(r"^\W*" + LEAD +
                             r"should|shall|may|might|"
                             # musing aloud: "I wonder if Qwen would be better", "curious whether fp8 fits"
                             r"(?:(?:i|we)\s*(?:(?:was|am|'m|were|are|'re)\s+)?)?(?:wonder(?:ing)?|curious)\s+(?:if|whether)|"
-                            r"(?:i'?d|we'?d)\s+(?:love|like)\s+to\s+know\s+(?:if|whether))\b")
+                            r"(?:i'?d|we'?d)\s+(?:love|like)\s+to\s+know\s+(?:if|whether)|"
+                            # a short fragment asked after "and": "and spot?", "or on two L4s?"
+                            r"(?:and|or|also|plus)\s+(?=(?:[\w$€£.,%'/-]+\s*){1,4}\?\s*$)(?:\w+)|"
+                            # an extreme asked for as a noun phrase: "the cheapest thing that still gets the first token
+                            # under 500 ms?"
+                            r"(?:the\s+other\s+extreme\W+)?the\s+(?:cheapest|fastest|quickest|smallest|biggest|largest|"
+                            r"best|most\s+\w+|least\s+\w+)(?=[^.!;]*\?\s*$))\b")
 # Questions that ask for the plan itself: their facts are the need ("can you size a chatbot for 300 users?").
 _REQUEST = re.compile(r"\b(?:recommend|suggest|propose|size|plan|spec\s+out|figure\s+out|help\s+(?:me|us))\b|"
                       r"\bwhat\s+(?:do|would|should)\s+(?:we|i)\s+need\b|\bwhat\s+(?:gpu|gpus|model|setup|hardware|"

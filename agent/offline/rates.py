@@ -88,7 +88,9 @@ _PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b(?!\s+(?:second|sec|s|minu
 AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
-_PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out)\s*"
+_PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursting|spikes?|spiking|tops?\s+out|"
+                        # the busiest stretch named in the rate's own unit: "the busiest hour hits ~5,500"
+                        rf"(?:busiest|worst|heaviest|biggest)\s+(?:hour|minute|day|second)s?)\s*"
                         rf"(?:of|at|to|up\s+to|around|about|near|~|:|=|hits?|reach(?:es)?|go(?:es)?\s+up\s+to|climbs?\s+to|"
                         rf"(?:is|are|was|were|'s|will\s+be|would\s+be|should\s+be|becomes?)(?:\s+(?:actually|really|now|more\s+like|"
                         rf"closer\s+to|around|about|near|up\s+to))?)?\s*"

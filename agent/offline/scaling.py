@@ -61,7 +61,7 @@ _MULT = re.compile(
 # the field a scaling is said of: the nearest of these nouns (traffic when none)
 _SUBJECTS = (
     ("ttft_p95_ms", re.compile(r"\b(?:ttft|time[\s-]to[\s-]first[\s-]token|first[\s-]token)\b")),
-    ("itl_p95_ms", re.compile(r"\b(?:itl|tpot|inter[\s-]?token|per[\s-]token\s+latency|streaming|stream|token\s+gaps?|"
+    ("itl_p95_ms", re.compile(r"\b(?:itl|tpot|inter[\s-]?token|per[\s-]token|streaming|stream|token\s+gaps?|"
                               r"gaps?\s+between\s+(?:the\s+)?tokens|"
                               r"tokens?\s+per\s+second|token\s+rate|generation\s+speed)\b")),
     ("e2e_p95_ms", re.compile(r"\b(?:e2e|end[\s-]to[\s-]end|total\s+latency|response\s+time)\b")),
@@ -70,7 +70,7 @@ _SUBJECTS = (
     ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
     ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?|summar(?:y|ies)|drafts?|"
                                  r"generations?|translations?)\b")),
-    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money|cfo|finance|dollars|bucks|cost\s+cap|controlling|"
+    ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money|cfo|finance|dollars|bucks|cost\s+cap|ceiling|controlling|"
                                       r"procurement|accounting|purchasing|treasury)\b")),
     ("max_gpus", re.compile(r"\b(?:gpus?|cards|nodes?|servers?|machines?|boxes|§+)")),  # a fleet's machines scale its GPUs
     ("traffic", re.compile(r"\b(?:traffic|load|requests?|usage|demand|volume|users?|user\s+base|qps|rps|"

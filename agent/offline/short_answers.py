@@ -89,6 +89,8 @@ class ShortAnswers:
                 updates.update(checked({stated[0]: ms}, {stated[0]: f"{value:g} {unit.group(1)}"}, self.facts.problems))
             return
         corrected = self._value_corrected(nt.text[:m.start()], value)
+        if not corrected and not self.asked and self._quoted(value):
+            return  # "honestly 9k is probably more than we need": the value held, talked about, not a new one
         target = corrected or _context_field(self.asked, self.spec, value)
         if target == "option":
             self.intents.append(((0, 0), Intent.SELECT))
@@ -99,6 +101,12 @@ class ShortAnswers:
                 # a bare number nobody asked for: which field is a guess (unless said as a correction of the one
                 # value it is near: "no wait 2k" after a $3k budget)
                 self.guessed.append(target)
+
+    def _quoted(self, value: float) -> bool:
+        """The bare number is the value a field the user stated holds (said back while thinking aloud about it)."""
+        return self.spec is not None and value > 0 and any(
+            self.spec.stated(f) and isinstance(held := getattr(self.spec, f, None), (int, float))
+            and abs(held - value) <= 0.005 * value for f in LIMITS)
 
     def _value_corrected(self, before: str, value: float) -> str | None:
         """'actually it's more like 1,400': a bare number said as a correction is of the value the user gave that it is

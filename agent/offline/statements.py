@@ -49,6 +49,9 @@ _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|wheth
                           r"some\s*day|not\s+part\s+of)\b")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
 _MORE = re.compile(r"\b(?:more|extra|additional)\b")
+# verbs that move a value by a step: down (tighten a target, cut money or people) or up
+_DOWN_VERBS = r"(?:tighten|lower|cut|reduc|decreas|drop|trim|shav|shorten|slash|bring\s+down|knock)"
+_MOVE_VERBS = (rf"{_DOWN_VERBS}\w*|(?:loosen|relax|rais|increas|bump|extend|lengthen|grow|boost|up)\w*")
 # an increase said with no noun: "what if we had 1000 more?", "and 2k extra?"
 _BARE_MORE = re.compile(r"(?<![\w.$€£])(\d[\d,]*(?:\.\d+)?)\s*(k)?\s+(?:more|extra|additional)\s*(?:[?.!]|$)")
 _TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
@@ -115,6 +118,7 @@ class Statements:
             self._scaled(facts)
         if self.spec is not None:
             self._added(facts, sc.fact)
+            self._moved_by(facts, sc.fact)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         nothing_to_try = False
@@ -214,6 +218,27 @@ class Statements:
                                                  rf"(?:[$€£]\s*)?{digits}", phrase.replace(",", "") + " " + low.replace(",", "")):
                 facts.put(name, float(f"{current + said:.10g}") if isinstance(said, float) else current + said,
                           f"{current:,g} + {said:,g} more")
+
+    def _moved_by(self, facts: Facts, low: str) -> None:
+        """'tighten first token by 500 ms', 'cut the budget by $2k', 'add 300 ms to the ITL target': a value said as
+        the step a held value moves by is that value moved (down for tightening or cutting, up for loosening)."""
+        for name in (*_ADDABLE, *LATENCY_FIELDS):
+            current = getattr(self.spec, name, None)
+            if name not in facts.values or not isinstance(current, (int, float)) or not self.spec.stated(name):
+                continue
+            said = facts.values[name]
+            # the step as said: its number, in seconds for a latency, in thousands ("2k") for a count or money
+            forms = [re.escape(f"{said:g}"), re.escape(f"{said / 1000:g}") + (r"\s*(?:s|sec|seconds?)" if name in
+                                                                            LATENCY_FIELDS else r"\s*k")]
+            m = re.search(rf"\b(?P<verb>{_MOVE_VERBS})\b[^.;!?]{{0,40}}?\bby\s+(?:another\s+|a\s+further\s+)?(?:[$€£]\s*)?"
+                          rf"(?:{'|'.join(forms)})\b", low.replace(",", ""))
+            if m is None:
+                continue
+            down = re.match(_DOWN_VERBS, m.group("verb")) is not None
+            moved = current - said if down else current + said
+            if moved > 0:
+                facts.put(name, float(f"{moved:.10g}") if isinstance(current, float) or name in LATENCY_FIELDS
+                          else round(moved), f"{current:,g} {'-' if down else '+'} {said:,g}")
 
     def _more_of_the_count(self, facts: Facts, low: str) -> None:
         """'what if we had 1000 more?': "more" with no noun adds to the one count the user gave (the users, the GPUs or

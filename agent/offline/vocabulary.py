@@ -476,9 +476,13 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      # the hardware's cost spread over years, or the plan costed as a purchase: "amortise it over 3 years"
      r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
-     r"servers|data\s?cent(?:er|re)|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
+     r"servers|data\s?cent(?:er|re)|rechenzentrum|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?|colo(?:cation)?(?:\s+(?:space|facility|cage))?)\b|\b(?:fully|already|all)\s+"
      r"paid\s+(?:off|for)\b|"
+     # hardware delivered to the team, or said to be theirs for this work: "we took delivery of one DGX B200", "it's
+     # paid for and it's ours", "the fourth is ours for inference"
+     r"\b(?:took|taken|take|taking)\s+delivery\s+of\b|\bit'?s\s+paid\s+for\b|\b(?:it'?s|it\s+is)\s+ours\b(?!\s+to\s+decide)|"
+     r"\b(?:is|are)\s+ours\s+(?:for|to\s+use)\b|"
      # the cloud ruled out, or the cards said to be the team's after their name: "no cloud", "A10G cards we have 4"
      r"\bno\s+cloud\b|\bnot\s+(?:in\s+)?the\s+cloud\b|\bwithout\s+(?:the\s+|any\s+)?cloud\b|"
      r"(?:§+|gpus?|cards)\s+(?:that\s+)?we\s+(?:already\s+)?(?:have|own|got)\b(?!\s+(?:quota|access|credits?))|\bwe\s+(?:already\s+|just\s+)?(?:bought|purchased)\b(?![^.;]{0,30}\b(?:" + GOODS + r")\b)|"

@@ -18,7 +18,10 @@ from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.budgets import BILL_AS_CEILING, BILL_SHARE, share_value, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
+from agent.offline.deadlines import backlog_rate
 from agent.offline.gpu_pool import gpus_left
+from agent.offline.stats_panel import panel_rates
+from agent.offline.windows import busiest_stretch
 from agent.offline.head_counts import read_head_counts
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.latency import LATENCY_FIELDS
@@ -54,7 +57,7 @@ class WholeMessage:
     use_cases, inferred; its readers: _short_answer and the corrections)."""
 
     def result(self, own: str) -> ParseResult:
-        updates = self._updates()
+        updates = self._updates(own)
         per_event_rate([own], self.facts.phrases, updates, self.facts.notes)
         self._steady(own, updates)
         cleared = [c for c in self.facts.cleared if c not in updates]
@@ -64,6 +67,9 @@ class WholeMessage:
         self._moved_value(own, updates, cleared)
         self._todays_bill(own, updates)
         gpus_left(own.lower(), updates, self.facts.notes)
+        panel_rates(own, updates, self.facts.phrases, self.facts.notes)
+        busiest_stretch(own, updates, self.facts.phrases, self.facts.notes)
+        backlog_rate(own, updates, self.facts.phrases, self.facts.notes)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
         self._rate_unit_corrected(own, updates)
@@ -156,10 +162,10 @@ class WholeMessage:
             self.facts.phrases["peak_rps"] = STEADY.search(own.lower()).group(0)
             self.facts.notes["peak_rps"] = "steady traffic: the peak is the average"
 
-    def _updates(self) -> dict[str, Any]:
+    def _updates(self, own: str = "") -> dict[str, Any]:
         f = self.facts
         if "window_hours" in f.values and "window_hours" not in self.pasted_fields:
-            day_count_in_window(f)  # the day's count and its window said in different sentences
+            day_count_in_window(f, text=own.lower())  # the day's count and its window said in different sentences
             self._day_count_said_before(f)
         day_note(f)
         rate_unit_notes(f)

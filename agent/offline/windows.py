@@ -25,7 +25,7 @@ _RANGE = re.compile(
 _AT = re.compile(r"\b(?:at|start(?:s|ing)?(?:\s+at)?|from|after|land\s+at|arrive\s+at|begin(?:s|ning)?(?:\s+at)?|"
                  r"kick(?:s|ing)?\s+off(?:\s+at)?)\s+"
                  + _CLOCK.format(p="s"))
-_BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?:tomorrow\s+)?(?:morning\s+)?"
+_BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?:the\s+|our\s+)?(?:tomorrow\s+)?(?:morning\s+)?"
                  + _CLOCK.format(p="e"))
 _DURATION = re.compile(
     r"\b(?:in|within|over|during|inside|per|every|across|takes?|of)?\s*(?:a|an|the|our|one|each)?\s*"
@@ -197,10 +197,40 @@ _BUSY_STRETCH = re.compile(r"[^.;!?]{0,60}?\b(?:(?:runs?|goes|is|are|climbs?|jum
                            r"twice|double|triple|thrice)\s+(?:that|this|the\s+(?:average|normal|usual|rest))|peaks?\b|peaking|spikes?\s+to|busiest|rush)")
 
 
+# shifts named with their hours: "two shifts (06-14 and 14-22)", "shifts 7:00-15:00, 15:00-23:00": the window is
+# their hours together
+_SHIFTS = re.compile(r"\bshifts?\b[^.;!?\d]{0,12}")
+_HOUR_RANGE = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:-|–|to)\s*(\d{1,2})(?::(\d{2}))?\b")
+_RANGES_GAP = re.compile(r"^\s*(?:,|and|&|\+|/|;)?\s*$")
+
+
+def _shift_hours(low: str) -> tuple[float, tuple[int, int]] | None:
+    """The hours of the shifts listed after 'shifts', with the span of the list."""
+    for m in _SHIFTS.finditer(low):
+        total, at, end = 0.0, m.end(), m.end()
+        for r in _HOUR_RANGE.finditer(low, m.end(), m.end() + 80):
+            if not _RANGES_GAP.match(low[at:r.start()].lstrip("( ")):
+                break
+            a, b = int(r.group(1)) + int(r.group(2) or 0) / 60, int(r.group(3)) + int(r.group(4) or 0) / 60
+            if not (a <= 24 and b <= 24):
+                return None
+            if b < a <= 12:  # "9-5": to 5 pm
+                b += 12
+            total += (b - a) % 24 or 24
+            at = end = r.end()
+        if end > m.end() and 0 < total <= 24:
+            return total, (m.start(), end)
+    return None
+
+
 def find_window(low: str) -> Window:
     out = Window(batch=bool(BATCH.search(low) or BATCH_WORK.search(low)))
+    if shifts := _shift_hours(low):
+        out.hours, out.spans = shifts[0], [shifts[1]]
+        out.phrase = low[shifts[1][0]:shifts[1][1]].strip()
+        return out
     for m in _RANGE.finditer(low):
-        if _BUSY_STRETCH.match(low, m.end()):
+        if _BUSY_STRETCH.match(low, m.end()) and not _WORST_STRETCH.search(low):
             continue  # the busy hours of a day's traffic: its peak (relative.py), no window
         if not (_is_clock(m, "a") or _is_clock(m, "b")):
             hours = _working_day(m, low)
@@ -273,3 +303,23 @@ def whole_day(low: str) -> str:
 
 def blank(low: str, window: Window) -> str:
     return mask(low, window.spans) if window.spans else low
+
+
+# the stretch a count was logged in said to be the busiest one, not the only hours of traffic: "52,200 POSTs between
+# 09:00 and 10:00 last Monday - that was the worst hour of the whole week"
+_WORST_STRETCH = re.compile(r"\b(?:was|is|were|being|as)\s+(?:by\s+far\s+)?(?:the|our)\s+(?:single\s+)?(?:worst|busiest|"
+                            r"heaviest|peak|highest|craziest)\s+(?:hour|stretch|window|period|time|slot|part)\b")
+
+
+def busiest_stretch(own: str, updates: dict, phrases: dict, notes: dict) -> None:
+    """A window read from a count in a span said to be the busiest of the week or day: that count over the span is
+    the peak rate, and the window is dropped (the traffic is not confined to it)."""
+    hours, count = updates.get("window_hours"), updates.get("window_requests")
+    if not (hours and count) or "peak_rps" in updates or not _WORST_STRETCH.search(own.lower()):
+        return
+    peak = count / (hours * 3600)
+    for name in ("window_hours", "window_requests"):
+        updates.pop(name)
+    updates["peak_rps"] = float(f"{peak:.4g}")
+    phrases["peak_rps"] = phrases.get("window_requests", f"{count:,}")
+    notes["peak_rps"] = f"{count:,} requests in the busiest {hours:g} h = {peak:.4g} req/s"

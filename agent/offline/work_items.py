@@ -23,6 +23,10 @@ _PART_BEFORE = re.compile(r"\b(?:each|every|per|a|one)\s+(?:shift|window|run|slo
 _PART_AFTER = re.compile(r"^[^\x01.;]{0,20}?\b(?:(?:in\s+)?each|every|per|a)\s+(?:shift|window|run|slot)\b|^\s*(?:apiece|each)\b")
 
 
+# a count said of each of the days counted: "on each of those close days about 40,000 of them" (no spreading)
+_EACH_DAY = re.compile(r"\b(?:on\s+)?(?:each|every)\s+(?:one\s+)?of\s+(?:those|these|the(?:se)?|them)\s+(?:[a-z-]+\s+){0,2}?"
+                       r"days?\b[^.;!?]*$|\b(?:on\s+)?(?:each|every|per)\s+(?:such\s+|close\s+|working\s+)?day\b[^.;!?]*$")
+
 def _per_part(nt: Numbered, m: re.Match, window: Window, f: Facts) -> None:
     count = f.values.get("window_requests")
     if window.parts > 1 and count and (_PART_BEFORE.search(nt.text[max(0, m.start() - 50):m.start()])
@@ -106,6 +110,9 @@ _WEEKDAYS = re.compile(r"\b(?:mon(?:day)?\s*(?:to|through|thru|-|–)\s*fri(?:da
                        r"business\s+days|work\s*days)\b")
 _DAYS_COUNTED = re.compile(r"\x01(\d+)\x02\s+(?:working|business|work|operating|trading)\s+days\b")
 DAYS_A_MONTH, WEEKDAYS_A_MONTH = 30.4, 21.7
+# the whole of a week's or month's count processed on one day: "we process them all on Tuesday", "once a week in one go"
+_ONE_DAY = re.compile(r"\b(?:them|it|these|those|everything|the\s+(?:whole|lot|batch))\s+(?:all\s+)?(?:at\s+once\s+)?on\s+(?:a\s+|one\s+|the\s+)?"
+                      r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bonce\s+a\s+(?:week|month)\b|\bin\s+one\s+(?:go|batch|run)\b")
 
 
 def days_in_period(unit: str, text: str, nt: Numbered | None = None) -> tuple[float, str]:
@@ -115,13 +122,15 @@ def days_in_period(unit: str, text: str, nt: Numbered | None = None) -> tuple[fl
     if counted:
         n = nt.values[int(counted.group(1))]
         return n, f"{n:g} working days"
+    if _ONE_DAY.search(text):  # "400 episodes drop each week and we process them all on Tuesday": one day's window
+        return 1.0, "the one day it is processed"
     weekdays = bool(_WEEKDAYS.search(text))
     if unit.startswith("w"):
         return (5.0, "5 weekdays") if weekdays else (7.0, "7 days")
     return (WEEKDAYS_A_MONTH, "21.7 weekdays") if weekdays else (DAYS_A_MONTH, "30.4 days")
 
 
-def day_count_in_window(f: Facts, nt: Numbered | None = None) -> None:
+def day_count_in_window(f: Facts, nt: Numbered | None = None, text: str = "") -> None:
     """A per-day rate said with a window ("9,000 emails a day ... they all arrive during a 10-hour business day",
     in one sentence or two) is the window's count, not a rate spread over 24 hours; a week's or a month's count is
     shared by the days it comes on ("350k requests a week, Monday to Friday only, 8am-6pm": 70,000 a day)."""
@@ -136,7 +145,7 @@ def day_count_in_window(f: Facts, nt: Numbered | None = None) -> None:
     if longer:
         unit = longer.group("unit") or longer.group("unit2") or longer.group("unit3")
         count = float(said.group(0)) if said else f.values["rps"] * SECONDS_PER["week" if unit.startswith("w") else "month"]
-        days, words = days_in_period(unit, nt.text if nt is not None else "", nt)
+        days, words = days_in_period(unit, nt.text if nt is not None else text, nt)
         f.values.pop("rps")
         f.notes.pop("rps", None)
         f.put("window_requests", round(count / days), phrase)
@@ -194,7 +203,8 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
         each = people and _EACH_PERSON.search(nt.text[max(0, m.start() - 40):m.start()])
         if windowed or "night" in per:
             f.put("window_requests", round(value), re.sub(NUM, f"{value:.12g}", m.group(0), count=1))
-            if not per and (days := days_counted) and (n := nt.value(days)) > 1:
+            if not per and (days := days_counted) and (n := nt.value(days)) > 1 \
+                    and not _EACH_DAY.search(nt.text[max(0, m.start() - 50):m.start()]):
                 # "last month: 1.1M queries, 22 working days, used 08:00-18:00": the month's count over its days
                 f.put("window_requests", round(value / n), f.phrases["window_requests"])
                 f.notes["window_requests"] = f"{value:,.0f} over {n:g} working days = {value / n:,.0f} a day"
