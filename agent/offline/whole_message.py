@@ -18,7 +18,6 @@ from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.budgets import BILL_AS_CEILING, BILL_SHARE, share_value, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
-from agent.offline.deadlines import backlog_rate
 from agent.offline.gpu_pool import gpus_left
 from agent.offline.stats_panel import panel_rates
 from agent.offline.windows import busiest_stretch
@@ -69,7 +68,6 @@ class WholeMessage:
         gpus_left(own.lower(), updates, self.facts.notes)
         panel_rates(own, updates, self.facts.phrases, self.facts.notes)
         busiest_stretch(own, updates, self.facts.phrases, self.facts.notes)
-        backlog_rate(own, updates, self.facts.phrases, self.facts.notes)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
         self._rate_unit_corrected(own, updates)

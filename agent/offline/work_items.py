@@ -158,18 +158,42 @@ def day_count_in_window(f: Facts, nt: Numbered | None = None, text: str = "") ->
 
 # a span of several days the work is spread over: "over the weekend", "within a week", "across 3 days"
 # (the days of a past period are a history, not a span to work through: "2.1M requests over the last 30 days")
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_CLOCK = (rf"(?P<d{{k}}>{'|'.join(_DAY_NAMES)})\s+(?:at\s+)?\x01(?P<h{{k}}>\d+)\x02(?::\x01(?P<m{{k}}>\d+)\x02)?\s*"
+                  r"(?P<ap{k}>am|pm)?")
 _LONG_SPAN = re.compile(r"\b(?:over|within|in|across|during|throughout|(?:run|running|process|processing|spread|"
                         r"go|going)\s+(?:it\s+|them\s+|this\s+|that\s+)?(?:continuously\s+|non-?stop\s+)?(?:for|over))\s+"
                         r"(?:(?:the\s+)?(?P<weekend>(?:long\s+)?weekend)|(?:\x01(?P<n>\d+)\x02\s*(?P<unit>days|weeks?|months?))|"
-                        r"a\s+(?P<week>week|day|month)|one\s+(?P<one>week|day|month))\b")
+                        r"a\s+(?P<week>week|day|month)|one\s+(?P<one>week|day|month))\b|"
+                        # a deadline days away: "the production deadline, which is 10 days out"
+                        r"\x01(?P<n2>\d+)\x02\s*(?P<unit2>days|weeks?)\s+(?:out|away|from\s+now|to\s+go|left)\b|"
+                        # from one weekday's hour to another's: "come in by the Friday 23:59 deadline ... back by Monday 8am"
+                        r"\b(?:by|from|after|on)\s+(?:the\s+)?" + _WEEKDAY_CLOCK.format(k=1) +
+                        r"[^.;!?]{0,120}?\b(?:by|before|until|till)\s+(?:the\s+)?" + _WEEKDAY_CLOCK.format(k=2))
 MAX_SPAN_HOURS = 744  # a month at most: beyond it a count is a backlog with no pace said
 
 
-_NOT_TO_SIZE = re.compile(r"\b(?:do\s+not|don'?t|never)\s+size\b|\bnot\s+part\s+of\b|\blast\s+(?:\w+\s+)?$")
+_NOT_TO_SIZE = re.compile(r"\b(?:do\s+not|don'?t|never)\s+size\b|\bnot\s+part\s+of\b|\blast\s+(?:\w+\s+)?$|"
+                          # a go-live date is no span of work: "we have 2,000 documents; we go live in 10 days"
+                          r"\b(?:go(?:es|ing)?\s+live|launch\w*|ship\w*|releas\w*|roll\w*\s+out|kick\w*\s+off)\b"
+                          r"[^.;!?]{0,20}\b(?:in|within)\s+\x01")
+
+
+def _clock_hour(nt: Numbered, m: re.Match, k: int) -> float:
+    h, minutes, ap = nt.values[int(m.group(f"h{k}"))], m.group(f"m{k}"), m.group(f"ap{k}")
+    hour = h % 12 + (12 if ap == "pm" else 0) if ap else h
+    return hour + (nt.values[int(minutes)] / 60 if minutes else 0.0)
 
 
 def _span_hours(nt: Numbered, m: re.Match) -> tuple[float, str]:
     """(hours, the span in words) of a span of days."""
+    if m.group("d1"):  # weekday to weekday: the days between and the hours of each
+        days = (_DAY_NAMES.index(m.group("d2")) - _DAY_NAMES.index(m.group("d1"))) % 7
+        hours = days * 24 + _clock_hour(nt, m, 2) - _clock_hour(nt, m, 1)
+        return (hours, f"{m.group('d1').title()} to {m.group('d2').title()}") if hours >= 36 else (0.0, "")
+    if m.group("n2"):
+        n, unit = nt.values[int(m.group("n2"))], m.group("unit2").rstrip("s")
+        return n * {"day": 24.0, "week": 168.0}[unit], f"{n:g} {unit}{'s' if n != 1 else ''} until due"
     if m.group("weekend"):
         return (72.0, "a long weekend") if "long" in m.group("weekend") else (48.0, "the weekend")
     n = nt.values[int(m.group("n"))] if m.group("n") else 1.0
@@ -214,14 +238,14 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             if window is not None:
                 _per_part(nt, m, window, f)
         elif (span := _LONG_SPAN.search(nt.text)) and not per and "rps" not in f.values \
-                and _span_hours(nt, span)[0] <= MAX_SPAN_HOURS \
+                and 0 < _span_hours(nt, span)[0] <= MAX_SPAN_HOURS \
                 and not _NOT_TO_SIZE.search(nt.text):
             # "500k documents over the weekend", "1.2M pages within a week": a span longer than a day is no daily
             # window; the work is spread over it evenly, as a batch job
             hours, said = _span_hours(nt, span)
             rps = round(value / (hours * 3600), 4)
             f.put("rps", rps, f"{value:,.0f} over {said}")
-            f.notes["rps"] = f"{value:,.0f} spread evenly over {said} ({hours:g} h)"
+            f.notes["rps"] = f"{value:,.0f} spread evenly over {said} ({hours:.4g} h)"
             f.put("experience_class", "batch", span.group(0))
             spans.append(span.span())
         elif not per and (_PART_BEFORE.search(nt.text[max(0, m.start() - 50):m.start()])
@@ -233,7 +257,7 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             f.item_counts.append(round(value))
         spans.append(m.span())
     if not spans and not windowed and (span := _LONG_SPAN.search(nt.text)) and not _NOT_TO_SIZE.search(nt.text) \
-            and _span_hours(nt, span)[0] <= MAX_SPAN_HOURS:
+            and 0 < _span_hours(nt, span)[0] <= MAX_SPAN_HOURS:
         f.span = _span_hours(nt, span)  # "about 62,000 theses. We'd run it continuously for a month": the count's span
         spans.append(span.span())
     return mask(nt.text, spans)
