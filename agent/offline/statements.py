@@ -223,8 +223,8 @@ class Statements:
         """'tighten first token by 500 ms', 'cut the budget by $2k', 'add 300 ms to the ITL target': a value said as
         the step a held value moves by is that value moved (down for tightening or cutting, up for loosening)."""
         for name in (*_ADDABLE, *LATENCY_FIELDS):
-            current = getattr(self.spec, name, None)
-            if name not in facts.values or not isinstance(current, (int, float)) or not self.spec.stated(name):
+            current = getattr(self.spec, name, None)  # stated or assumed: the plan shows either
+            if name not in facts.values or not isinstance(current, (int, float)) or isinstance(current, bool):
                 continue
             said = facts.values[name]
             # the step as said: its number, in seconds for a latency, in thousands ("2k") for a count or money

@@ -285,3 +285,9 @@ def test_a_variant_said_of_the_family_replaces_it():
 def test_the_amount_held_said_back_while_thinking_aloud_changes_nothing():
     spec = held(use_case="chatbot_conversational", users=800, budget_monthly_usd=12000)
     assert "users" not in read("hmm, 12k might be more than we really need", spec)
+
+
+def test_a_step_moves_an_assumed_value_too():
+    # the plan shows the assumed 500 ms target; "tighten it by 200 ms" is 300 ms, not 200 ms
+    spec = held(use_case="chatbot_conversational", users=800).with_values("assumed", "default", ttft_p95_ms=500.0)
+    assert read("tighten the first token target by 200 ms", spec)["ttft_p95_ms"] == pytest.approx(300)
