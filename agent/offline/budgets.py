@@ -114,7 +114,7 @@ _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", 
 _NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"
                             r"(?:nodes?|servers?|machines?|boxes|hosts|instances|systems?|chassis)\b")
 # some of the machines said to be unavailable: "two DGX boxes (8 GPUs each), but one is booked for training"
-_MACHINES_TAKEN = re.compile(rf"(?:[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*|[^.;]{{0,30}}?\.\s*)"
+_MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*"
                              rf"{NUM}\s+(?:of\s+(?:them|those|(?:the|our|these)\s+(?:servers|nodes|machines|boxes|hosts))\s+)?"
                              r"(?:is|are|'s|stays?|remains?)\s+(?:\w+\s+)?(?:booked|reserved|used|taken|dedicated|out|down|"
                              r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training)\b")
