@@ -263,21 +263,31 @@ def _saturated_rate(step: StepTimeModel, lim: EngineLimits, plan: MemoryPlan, lo
     how = {"max_iterations": 50 * n + 3000,  # a thrashing cache still finishes: its rate is the point
            "cached_prefix": min(cached_prefix_tokens, int(prompt.min()) - 1)}
     few = min(n, int(SCALE_BATCHES * batch) + MIN_SCALE_REQUESTS)  # the scale needs less than the figure
-    backlog = run_engine(step, lim, prompt[:few], output[:few], arrival_ms=np.zeros(few), **how)
-    rate = _middle_rate(backlog.finish)
+    backlog = run_engine(step, lim, prompt[:few], output[:few], arrival_ms=np.zeros(few),
+                         finishes=_timed_finishes(few), **how)
+    rate = _middle_rate(backlog.finish, few)
     if not rate > 0:
         return 0.0
     arrivals = _arrival_ms(np.random.default_rng(1), n, SATURATION_OFFER * rate, arrival_cv(load))
-    staggered = run_engine(step, lim, prompt, output, arrival_ms=arrivals, **how)
-    return _middle_rate(staggered.finish) or rate
+    staggered = run_engine(step, lim, prompt, output, arrival_ms=arrivals, finishes=_timed_finishes(n), **how)
+    return _middle_rate(staggered.finish, n) or rate
 
 
-def _middle_rate(finish: np.ndarray) -> float:
-    """Finishes per second over the middle half of the finishes (the batch full, past the start, before the
-    drain); 0 when too few finished to time."""
+def _timed_finishes(n: int) -> int:
+    """Finishes a run of ``n`` requests needs for its middle half to be timed: the drain after it changes none of
+    them, so a saturation run stops there."""
+    return (3 * n) // 4 + 1
+
+
+def _middle_rate(finish: np.ndarray, n: int | None = None) -> float:
+    """Finishes per second over the middle half of the ``n`` requests' finishes (the batch full, past the start,
+    before the drain); over the middle half of those that finished when fewer than that did (an iteration budget
+    ran out, or requests were refused); 0 when too few finished to time."""
     import numpy as np
     done = np.sort(finish[np.isfinite(finish)])
-    lo, hi = len(done) // 4, (3 * len(done)) // 4
+    if n is None or len(done) < _timed_finishes(n):
+        n = len(done)
+    lo, hi = n // 4, (3 * n) // 4
     if hi - lo < 2 or done[hi] <= done[lo]:
         return 0.0
     return float((hi - lo) / ((done[hi] - done[lo]) / 1e3))  # a float, not numpy's (kept results stay plain)

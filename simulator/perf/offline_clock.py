@@ -99,6 +99,7 @@ class _Engine:
         self.scheduled = [math.nan] * n
         self.batch_at_first = [0.0] * n
         self.left = sum(self.watch)
+        self.refusals_count = True  # a refused request leaves ``left`` as a finish does (not when counting finishes)
         self.now = 0.0
         self.rejected = 0
         self.kv_area = self.kv_max = 0.0
@@ -118,7 +119,7 @@ class _Engine:
 
     def _refuse(self, seq: Sequence) -> None:
         self.rejected += 1
-        if self.watch[seq.key]:
+        if self.watch[seq.key] and self.refusals_count:
             self.left -= 1
         self.arrivals.on_finish(self.now)
 
@@ -277,13 +278,16 @@ def _steps_before(delta_ms: float, d0: float, slope: float) -> int:
 def run_engine(cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np.ndarray, *,
                arrival_ms: np.ndarray | None = None, users: int = 0, client_gap_ms: float = 0.5,
                stop_after: np.ndarray | None = None, event_skipping: bool = True,
-               max_iterations: int | None = None, cached_prefix: int = 0) -> EngineRun:
+               max_iterations: int | None = None, cached_prefix: int = 0,
+               finishes: int | None = None) -> EngineRun:
     """Simulate until every request (or every request flagged in ``stop_after``) has finished.
 
     Open loop: ``arrival_ms`` gives each request's arrival. Closed loop: ``users`` start at time 0 and each
     sends the next request (in index order) ``client_gap_ms`` after its previous one finished.
     ``cached_prefix``: prompt tokens every request shares and prefix caching keeps; the first request computes
     them, the others start after them (their KV blocks still count per sequence: a conservative cache).
+    ``finishes``: stop once that many requests have finished (a rate timed up to a finish quantile needs no drain
+    after it; the finishes before it are the same floats as in a run to the end).
     """
     import numpy as np
     n = len(prompt)
@@ -292,6 +296,8 @@ def run_engine(cost: StepCost, lim: EngineLimits, prompt: np.ndarray, output: np
     watch = stop_after if stop_after is not None else np.ones(n, bool)
     eng = _Engine(cost, lim, np.asarray(prompt, np.int64), np.asarray(output, np.int64), arrivals, watch,
                   event_skipping, cached_prefix)
+    if finishes is not None:
+        eng.left, eng.refusals_count = min(finishes, n), False
     # Budget: a stable run needs a few iterations per request; thrashing overloads would need far more.
     finished = eng.run_all(max_iterations or 5 * n + 3000)
     first, finish, scheduled, batch_at_first = eng.arrays()

@@ -88,3 +88,27 @@ def test_predict_reports_the_same_capacity_at_every_overloaded_rate():
     served = {round(predict(CFG, SHORT.model_copy(update={"value": capacity * k}), CAT,
                             coefficients=C).throughput.requests_per_s, 9) for k in (1.1, 1.3, 2.0, 8.0, 1e4)}
     assert served == {round(capacity, 9)}
+
+
+@pytest.mark.parametrize("load", [SHORT, SPREAD, BURSTY], ids=["short", "spread", "bursty"])
+def test_a_saturation_run_stopped_at_its_timed_finishes_gives_the_rate_of_the_run_to_the_end(load: Load):
+    """The sustained rate is timed over the middle half of the finishes; the drain after them changes none of them,
+    so the run stops there (a quarter of its requests fewer to simulate) and the figure is the same float."""
+    import numpy as np
+
+    from simulator.perf import loadsim
+    from simulator.perf.offline_clock import run_engine
+    from simulator.perf.workload import arrival_cv, sample_lengths
+
+    step, plan, _ = loadsim.config_parts(CFG, CAT, C)
+    lim = loadsim.engine_limits(CFG, plan)
+    n = 600
+    rng = np.random.default_rng(0)
+    prompt = sample_lengths(rng, n, load.prompt_tokens, load.prompt_tokens_p90)
+    output = sample_lengths(rng, n, load.output_tokens, load.output_tokens_p90)
+    arrivals = loadsim._arrival_ms(np.random.default_rng(1), n, 1e3, arrival_cv(load))
+    whole = run_engine(step, lim, prompt, output, arrival_ms=arrivals)
+    stopped = run_engine(step, lim, prompt, output, arrival_ms=arrivals, finishes=loadsim._timed_finishes(n))
+    assert np.isfinite(whole.finish).all() and np.isnan(stopped.finish).sum() > 0  # it did stop early
+    assert loadsim._middle_rate(stopped.finish, n) == loadsim._middle_rate(whole.finish, n) \
+        == loadsim._middle_rate(whole.finish) > 0
