@@ -116,6 +116,18 @@ def fast_local(monkeypatch):
 
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The planner's engine results for the shipped use cases' workload shapes, kept on disk once before any test
+    runs (tools/planner/warm_start.py, what `make run` does before it serves): every `compass` process a test starts
+    reads them instead of simulating them again. Once, in the process that starts pytest-xdist's workers."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from knowledge.catalog import Catalog
+    from tools.planner import warm_start
+
+    warm_start.prepare(Catalog.from_files())
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The blind dev gate first: it is most of the run and spreads over every core itself, so under pytest-xdist
     the other worker runs everything else meanwhile instead of waiting for it at the end."""
