@@ -20,6 +20,7 @@ _BUDGET_CUR = re.compile(
     rf"\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|(?:brl|reais|mxn|sgd|hkd|nzd|krw|won|nok|dkk|pln|zł|zar|aed|sar|(?:uae|emirati)\s+dirhams?|saudi\s+riyals?)\b|₩|"
     rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
     rf"(?:swiss\s+)?francs?\b|cad\b|aud\b|jpy\b|yen\b|inr\b|rupees?\b|cny\b|rmb\b|yuan\b|¥|₹)")
+_PERIOD_INSIDE = re.compile(r"\x02\s+(monthly|annual|yearly|quarterly)\s+budget\b")
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:usd|dollars)?\s*(?:/|per|an?|each|every)\s*(month|mo|year|yr|annum|quarter|week|wk|day|hour|hr|h|semester|trimester|term)\b|"
     r"^\s*(?:usd|dollars)?\s*(monthly|annually|yearly|quarterly|weekly|daily|hourly)\b|"
@@ -30,7 +31,9 @@ _PERIOD_AFTER = re.compile(
 # (a yearly budget in the words of other languages a mixed message borrows: "our Jahresbudget is 1,5 Mio. €",
 # "le budget annuel", "presupuesto anual")
 _PERIOD_BEFORE = re.compile(r"\b(?:(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+|(jahres\w*|j[äa]hrlich\w*|"
-                            r"annuel\w*|anual\w*|jaarlijks\w*|jaarbudget)[\s:]+)[^.;!?\x02]{0,60}$")
+                            r"annuel\w*|anual\w*|jaarlijks\w*|jaarbudget)[\s:]+|"
+                            # a period the amount was paid over: "last quarter our OpenAI bill was $23k"
+                            r"(?:last|previous|past)\s+(quarter|year|month|week)\b)[^.;!?\x02]{0,60}$")
 _PER_TOKENS = re.compile(r"\s*(?:/|per|a|an|each|for\s+(?:every|each))\s*(?:\x01(?P<per>\d+)\x02\s*(?P<scale>[km]\b)?\s*)?"
                          r"(?:input\s+|output\s+|prompt\s+|completion\s+)?tokens?\b")
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat|pop|head|"
@@ -59,6 +62,13 @@ _COST_OF_OTHER = re.compile(r"\b(?:power|electricity|energy|colo(?:cation)?|rack
                             r"office\s+rent|lease|maintenance|support\s+contract)\b[^.;!?\x01]{0,40}?\b(?:is|are|costs?|"
                             r"runs?(?:\s+to)?|comes?\s+to|adds?\s+up\s+to|of)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?"
                             r"[^\w\x01]{0,3}$")
+# - what a person costs: "each of our 220 support agents costs about $4,200 a month fully loaded", "an analyst costs
+#   us $9k a month", "agents are $38/hour fully loaded"
+_PERSON_COSTS = re.compile(rf"\b(?:each|every|an?|one|per)\s+(?:of\s+(?:our|the|those|these)\s+)?(?:\x01\d+\x02\s+|\s+)?"
+                           rf"(?:[a-z-]+\s+)?{USER_NOUNS}\s+(?:costs?|is\s+paid|earns?|gets?\s+paid|bills?)\s+"
+                           r"(?:us\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?[^\w\x01]{0,3}$")
+_FULLY_LOADED = re.compile(r"^[^.;!?\x01]{0,40}?\b(?:fully[\s-]loaded|loaded\s+cost|all[\s-]in\s+(?:per|for\s+each)\s+"
+                           r"(?:head|person|agent|employee))\b")
 # - money said to be spent already: "$3k/month, already sunk", "a sunk cost"
 _SUNK = re.compile(r"^[^.;!?\x01]{0,40}?\b(?:already\s+(?:sunk|paid|spent|budgeted\s+elsewhere)|sunk(?:\s+cost)?)\b")
 # - a one-off spend named before the amount: "one-time setup budget of $40k is separate"
@@ -73,6 +83,7 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
     before = p.before(m.start())
     return bool(_UNIT_PRICE.match(after) or _PRICE_OF_GOODS.match(after) or _DISOWNED.match(after)
                 or _COMMITMENT.match(after) or _EACH_A_YEAR.match(after) or _SUNK.match(after)
+                or _FULLY_LOADED.match(after) or _PERSON_COSTS.search(before)
                 or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before) or _ONE_OFF_BEFORE.search(before))
 
 
@@ -88,6 +99,8 @@ _BUDGET_KW = re.compile(
     # the number said to be the budget: "that 3000 was the monthly budget in dollars, not users", "8k is our budget"
     rf"(?<![\w.]){NUM}\s+(?:is|was|'s|=)\s+(?:actually\s+|really\s+|meant\s+as\s+)?(?:the|our|my)\s+(?:monthly\s+)?"
     rf"(?:budget|spend(?:ing)?\s+(?:cap|limit)|cost\s+(?:cap|limit|ceiling))\b|"
+    # the amount said before the word: "24k budget", "an 8k monthly budget", "with a 100k annual budget"
+    rf"(?<![\w.]){NUM}\s+(?:monthly\s+|annual\s+|yearly\s+|quarterly\s+|total\s+)?budget\b(?!\s+of\s+(?!the\b|this\b))|"
     # room to spend, a month: "give it a little more room: 7.5k a month"
     rf"\b(?:room|headroom|leeway|wiggle\s+room|breathing\s+room)\b[^\x01.;]{{0,25}}?{NUM}(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b)|"
     # an amount the team would have, with no unit, is money: "what if we had 20k?"
@@ -348,7 +361,10 @@ _SPENT_TODAY = re.compile(
     r"(?:paying|spending)|get\s+billed)|(?:we|i)\s+(?:currently\s+)?(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)"
     r"\s+(?:[a-z]+\s+){0,3}?(?:right\s+now|currently|today|at\s+the\s+moment|now)|"
     # "we currently pay OpenAI about $3k/month"; an invoice is what was paid: "our OpenAI invoice for October was"
-    r"(?:we|i)\s+(?:currently|presently|already)\s+(?:pay|spend|get\s+billed)|invoice[sd]?)\b[^\x02.;!?]*$")
+    r"(?:we|i)\s+(?:currently|presently|already)\s+(?:pay|spend|get\s+billed)|invoice[sd]?|"
+    # a provider's bill, or a past period's: "last quarter our OpenAI bill was $23k", "the AWS bill came to"
+    r"(?:openai|anthropic|azure|aws|gcp|google|cohere|mistral|api|vendor|provider|hosting|saas)\s+(?:bill|spend|charges?)|"
+    r"(?:last|previous)\s+(?:month|quarter|year)\b[^\x02.;!?]{0,30}?\b(?:bill|spend|charges?))\b[^\x02.;!?]*$")
 # ... or with the time said after the amount: "we pay OpenAI ~$14k/mo today", "we spend $9k a month on it right now"
 _PAYS_BEFORE = re.compile(r"\b(?:we|i)\s+(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)\s+(?:[a-z]+\s+){0,3}?"
                           r"(?:about\s+|around\s+|roughly\s+|~\s*)?[^\w\x01]{0,3}$")
@@ -401,7 +417,9 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return []
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
-        unit = before.group(1) or before.group(2)
+        unit = before.group(1) or before.group(2) or before.group(3)
+    if unit is None and (inside := _PERIOD_INSIDE.search(m.group(0))):
+        unit = inside.group(1)  # "a 100k annual budget": the period said between the amount and its noun
     if unit is None and _PART_OF.match(after) and p.money_period:
         unit = p.money_period  # "$500k a year, but the inference line is $120k of that": the whole's period
     p.money_period = unit or p.money_period

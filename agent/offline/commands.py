@@ -37,6 +37,8 @@ _BARE_OPTION_LIST = re.compile(r"\b(\d{1,2})\s*(?:,|and|&|vs\.?|versus|with|to)\
 _OBJ = r"(?:it|this|that|them|option|#|number|no\.|\d|(?:the\s+)?(?:deployment|endpoint|service|slos?|setup|plan))"
 # carrying the plan to someone is no pick: "I'll take this to the team", "we'll take it back to finance", "use this with my boss"
 _CARRIED = r"(?!\s+(?:(?:this|that|it|these|them)\s+)?(?:to|back\s+to|up\s+with|by|home|along|forward|with\s+(?:my|our|the)))"
+# the what-if just shown taken, said as an order of its own: "yeah do that", "ok, do that then"
+_DO_THAT = r"^\W*(?:(?:yeah|yes|yep|ok(?:ay)?|sure|fine|great|perfect)\W+)?do\s+that(?:\s+then)?\W*$"
 COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i, p in (
     (Intent.START_OVER, r"\b(?:start|begin)\s+(?:over|again|afresh|from\s+scratch)\b|\bnew\s+(?:conversation|"
      r"session|chat)\b|\b(?:reset|clear|wipe)\s+(?:everything|it\s+all|all|the\s+(?:conversation|chat|session|"
@@ -118,12 +120,17 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"choices|plans?)\b|\bwhat\s+are\s+(?:my|the|our)\s+options\b|\bplan\s+(?:it|this|that)\b|\bmake\s+a\s+plan\b|"
      r"\bsize\s+(?:it|this)\b|\bfind\s+(?:me\s+|us\s+)?(?:a|the)\s+(?:setup|config|configuration|deployment|"
      r"option)\b|\bwhat\s+do\s+you\s+think\b|\bwhat\s+would\s+you\s+(?:use|pick|do)\b|\b(?:can|could)\s+you\s+"
-     r"(?:plan|size|spec)\b"),
+     r"(?:plan|size|spec)\b|"
+     # the plan asked to be shown or made again: "what's the plan?", "show me what we get", "replan pls", "what fits?"
+     r"\bwhat(?:'s|\s+is)\s+(?:the|your|our)\s+(?:plan|recommendation|proposal)\b|\bshow\s+(?:me\s+|us\s+)?what\s+"
+     r"(?:we|i)\s+(?:get|got|have)\b|\bre-?plan\b|\bplan\s+(?:it\s+)?again\b|\bre-?(?:run|do)\s+(?:it|the\s+plan|that|"
+     r"the\s+numbers)\b|^\W*what\s+fits\W*$"),
     (Intent.SELECT, r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b(?!\s+(?!(?:please|then|instead|now|one|option|variant|scenario|version)\b)[a-z]{3,})|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
      r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bdo\s+that\s+instead\b|"
      r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
      r"(?:take|use|pick|choose|select|try)\b" + _CARRIED + r"|\b(?:take|pick|choose|select|prefer|want|like)\s+(?:the\s+|option|"
-     r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b|\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+"
+     r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b|\blet'?s\s+do\s+(?:that|it|this)\b|"
+     + _DO_THAT + r"|\b(?:apply|adopt)\s+"
      r"(?:that|it|this|the\s+(?:change|variant|scenario))\b|\bmake\s+it\s+so\b"),
     (Intent.HELP, r"^\W*(?:help|\?+|commands|menu|options\?)\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+does\s+this\s+"
      r"work\b|\bhow\s+do\s+i\s+(?:use|start)\b|\bwhat\s+(?:do|can)\s+i\s+(?:say|ask|type)\b|\bi\s+need\s+help\b|"
@@ -144,7 +151,7 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.VALIDATE: ("validat", "verify", "test", "check", "does it", "is it", "health"),
     Intent.SHOW_SPEC: ("spec", "requirement", "assum", "input", "summary", "know", "have", "recap", "where"),
     Intent.RECOMMEND: ("recommend", "suggest", "propose", "what", "which", "option", "alternative", "choice",
-                       "plan", "size", "find", "think"),
+                       "plan", "size", "find", "think", "show", "re", "fits"),
     Intent.SELECT: ("go", "take", "use", "pick", "choose", "select", "try", "prefer", "want", "like", "sounds",
                     "that one", "do that", "do it", "do this", "apply", "adopt", "make it so", "plan for", "plan with",
                     "keep", "buy them", "rent them"),
@@ -155,7 +162,7 @@ ADOPT = re.compile(r"\blet'?s\s+do\s+(?:that|it|this)\b|\b(?:apply|adopt)\s+(?:t
                    r"scenario))\b|\bmake\s+it\s+so\b|\bgo\s+(?:ahead\s+)?with\s+(?:that|this|it)\b|"
                    r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b(?!\s+(?!(?:please|then|instead|now|one|option|variant|scenario|version)\b)[a-z]{3,})|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
                    r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bswitch\s+to\s+"
-                   r"(?:that|it|this)\b|\bdo\s+that\s+instead\b")
+                   r"(?:that|it|this)\b|\bdo\s+that\s+instead\b|" + _DO_THAT)
 DONT_KNOW_KEYS = ("know", "dunno", "idea", "clue", "sure", "pick", "choose", "decide", "tell", "call", "up to",
                   "whatever", "default", "hard", "say", "preference", "matter", "care", "decided", "figured", "tbd",
                   "skip", "pass", "idk", "dk", "fine", "assume", "number", "figure", "estimate", "yet")
@@ -167,7 +174,8 @@ def has_any(text: str, keys: tuple[str, ...]) -> bool:
 
 # DEPLOY is ignored after these (in the same sentence): "don't deploy yet", "how do I deploy it".
 DEPLOY_BLOCKERS = re.compile(r"\b(?:don'?t|do\s+not|not\s+yet|never|before|without|no\s+need\s+to|stop|cancel|"
-                             r"wait|how\s+(?:do|would|can|could|to)|when|if|after|whether|can\s+i|what|which)\b[^.!?]*$|"
+                             r"wait|how\s+(?:do|would|can|could|to|long|much\s+time|quickly|fast|soon)|when|if|after|"
+                             r"whether|can\s+i|what|which)\b[^.!?]*$|"
                              # what the team itself will do or usually does ("we'll deploy into ml-serving", "our
                              # platform team deploys everything via GitOps"): a fact about where, not an order to deploy
                              r"\b(?:we|they|i|our\s+(?:[\w-]+\s+)?team|the\s+(?:[\w-]+\s+)?team|ops|platform)\s*(?:'ll|\s+will|"

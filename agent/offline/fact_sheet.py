@@ -38,6 +38,8 @@ class Facts:
     span: tuple[float, str] | None = None                      # "we'd run it for a month": (hours, words), no count
     part_counts: list[int] = field(default_factory=list)       # "each shift handles 4,000 tickets": one part's count
     window_parts: int = 1                                      # "three 8-hour shifts": the parts of the window
+    each_person: bool = False  # the work count is each person's, the people said in another sentence ("200 agents.
+    # Each agent takes around 30 calls per shift"): whole_message.py multiplies it by them
     leftover: Numbered | None = None                           # number text after everything was read
     runs: float = 0.0                                          # "over 3 nights": windows the count is spread over
     # figures that become a spec value with another figure of the message (whole_message.py), field -> (value, words):

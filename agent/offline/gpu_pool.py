@@ -43,7 +43,11 @@ _FREE = re.compile(rf"\b(?:only\s+|just\s+|about\s+|roughly\s+)?(?:(?:a\s+|one\s
 _MACHINES = re.compile(r"^(\d+) machines x (\d+) GPUs$")
 _MACHINES_TAKEN = re.compile(rf"\b(?P<n>{_COUNT}|{'|'.join(_SMALL)})\s+of\s+(?:the|our|these|those)\s+(?:servers|nodes|machines|"
                              r"boxes|hosts)\s+(?:are|is)\s+(?:\w+\s+)?(?:reserved|taken|booked|used|dedicated|allocated|"
-                             r"earmarked|pinned|committed|assigned)\b")
+                             r"earmarked|pinned|committed|assigned)\b|"
+                             # "one of them belongs to the data science team", "two of them are the research team's"
+                             rf"\b(?P<n2>{_COUNT}|{'|'.join(_SMALL)})\s+of\s+(?:them|those|these)\s+(?:belongs?\s+to|"
+                             r"(?:is|are)\s+(?:owned\s+by|the\s+[\w\s-]{1,30}?'s\b|theirs\b|for\s+(?:the\s+)?[\w-]+\s+"
+                             r"(?:team|group|department))|(?:is|are)\s+(?:reserved|taken|booked|used|dedicated|allocated)\b)")
 
 
 def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
@@ -54,7 +58,8 @@ def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
     machines = _MACHINES.match(notes.get("max_gpus", ""))
     if machines and (taken := _MACHINES_TAKEN.search(low)):
         n, each = int(machines.group(1)), int(machines.group(2))
-        k = _SMALL.get(taken.group("n")) or int(taken.group("n").replace(",", ""))
+        said = taken.group("n") or taken.group("n2")
+        k = _SMALL.get(said) or int(said.replace(",", ""))
         if 0 < k < n:
             updates["max_gpus"] = (n - k) * each
             notes["max_gpus"] = f"{n - k} of {n} machines x {each} GPUs (the other {k} held by others)"

@@ -68,6 +68,13 @@ _TOKENS_ELLIPSIS = re.compile(
     rf"more\s+like|like|only|just|=|:|~)\s*)*{NUM}\s*(?:or\s+so|ish)?(?=\s*(?:$|[,.;:)!?\x01(]|(?:and|or|but|while|with|"
     rf"each|on\s+average|max|tops|at\s+most|apiece)\b))")
 
+# the most a side reaches, then its mean: "prompts up to 8k tokens, average 4k", "answers can be up to 2,000 tokens but
+# typically 300": the mean is the length (what every request averages), the most is only its tail
+_MOST_THEN_MEAN = re.compile(
+    rf"\b(?:(?P<prompt>prompts?|inputs?|context)|(?P<output>outputs?|answers?|respons(?:e|es)|repl(?:y|ies)|completions?))"
+    rf"\s+(?:(?:are|is|can\s+be|go|run|reach)\s+)?(?:up\s+to|at\s+most|max(?:imum)?|as\s+long\s+as)\s+{NUM}\s*"
+    rf"(?:tokens?|toks?)?\s*[,;(]?\s*(?:and\s+|but\s+)?(?:on\s+)?(?:average|avg|mean|typically|usually)\s*"
+    rf"(?:of\s+|is\s+|around\s+|about\s+|~\s*|=\s*|:\s*)?{NUM}(?:\s*tokens?)?")
 _INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
                    r"about\s+|around\s+|roughly\s+|approx\w*\s+)?$")
 
@@ -120,6 +127,8 @@ def read_lengths(p: Pass) -> None:
     # the pair before lengths with their unit: "400 tokens in and 400 out" names each side, whatever the nearest noun
     p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
           if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
+    p.run(_MOST_THEN_MEAN, lambda m: [("prompt_tokens" if m.group("prompt") else "output_tokens",
+                                       whole(nt.value(m, m.lastindex)))])
     p.run(_SPOKEN, lambda m: _spoken(p, m))
     p.run(_WORDS_PER_PAGE, lambda m: _page_density(p, m))
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))

@@ -133,6 +133,7 @@ class Merging:
         self.facts.item_counts += f.item_counts
         self.facts.span = f.span or self.facts.span
         self.facts.part_counts += f.part_counts
+        self.facts.each_person = self.facts.each_person or f.each_person
         self.facts.window_parts = max(self.facts.window_parts, f.window_parts)
         self.facts.runs = f.runs or self.facts.runs
         self.facts.derived_parts.update(f.derived_parts)

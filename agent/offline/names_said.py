@@ -65,7 +65,7 @@ def _namespace(orig: str, low: str, f: Facts) -> str:
 
 _ADDITIVE_AFTER = re.compile(r"^[\w\s-]{0,25}?\b(?:too|as\s+well|also|allowed|back\s+(?:in|on|into)|is\s+(?:fine|ok|okay|allowed)|are\s+"
                              r"(?:fine|ok|okay|allowed)|(?:is|are)\s+back(?:\s+on\s+the\s+table|\s+in)?|"
-                             r"(?:is|are)\s+(?:fine|ok|okay|allowed)\s+again)\b")
+                             r"(?:is|are)\s+(?:fine|ok|okay|allowed)\s+again|after\s+all)\b")
 _ADDITIVE_BEFORE = re.compile(r"\b(?:also|include|including|add|allow|plus|bring\s+back|re-?add|re-?include|"
                               r"reinstate|restore)\s+(?:the\s+)?(?:\w+\s+)?$")
 

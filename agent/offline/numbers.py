@@ -53,9 +53,10 @@ _DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a qua
                    "a tenth of a": 0.1, "a fifth of a": 0.2, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
                    "several": 5.0}
 _DIGITS = re.compile(
-    # a minus sign touches its number; a dash between words and a number is punctuation ("sorry - 350 seats")
+    # a minus sign touches its number; a dash and a space before one is punctuation, between words ("sorry - 350
+    # seats") as at the head of a line (a bullet: "- 700 reps will use it daily")
     # Indian grouping ("8,00,000", "12,34,567") before the thousands of other locales
-    r"(?<![\w.,\x01\x02])(-(?=\d)|(?<![a-z\d)\x02]\s)-\s)?(\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    r"(?<![\w.,\x01\x02])(-(?=\d))?(\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s?(k|thousand|million|mil|mn|mm|mio|mln|mrd|m|billion|bn|b|hundred|grand|lakhs?|crores?)(?:(?<=mio|mln|mrd)\.|\b))?")
 _RATE_BEFORE = re.compile(r"\x01\d+\x02\s*(?:[a-z/-]+\s+){0,3}$")
 _RANGE = re.compile(rf"(?:\bbetween\s+{NUM}\s+and\s+{NUM})|(?:{NUM}\s*(?:-|to|or)\s*{NUM})")

@@ -127,6 +127,7 @@ class _Message(Statements, Merging, WholeMessage, ShortAnswers, Asking, Correcti
         self.known = spec is not None and (spec.use_case is not None or spec.users is not None or spec.rps is not None)
         self.questions: list[Q.Question] = []
         self.guessed: list[str] = []
+        self.said_back: set[str] = set()  # fields whose held value a sentence said back (statements._said_back)
         self.facts = Facts()
         self.use_cases: list[tuple[Any, float, tuple[int, int], str, str]] = []
         self.weak_use_case = None

@@ -18,7 +18,7 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"managers?|supervisors?|executives?|officers?|directors?|leads?|technicians?|consultants?|advisors?|"
               r"advisers?|associates?|partners?|stakeholders?|volunteers?|trainees?|interns?|professors?|tutors?|"
               r"recruiters?|accountants?|auditors?|underwriters?|adjusters?|brokers?|bankers?|dispatchers?|drivers?|"
-              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|"
+              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|applicants?|candidates?|claimants?|borrowers?|policyholders?|"
               r"passengers?|fans?|players?|gamers?|viewers?|listeners?|authors?|journalists?|reporters?|editors?|"
               r"designers?|architects?|scientists?|chemists?|biologists?|testers?|admins?|administrators?|moderators?|"
               r"salespeople|sales\s+reps?|individuals?|clinicians?|physicians?|pharmacists?|caregivers?|therapists?|"
@@ -53,6 +53,24 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"veterans?|donors?|voters?|taxpayers?|commuters?|riders?|cyclists?|motorists?|crewmembers?|"
               r"flight\s+attendants?|cabin\s+crew|sub-?editors?|signall?ers?|controllers?\s+on\s+duty)")
 # the end of a people noun in the singular: "customer" may qualify a noun after it, "customers" or "people" may not
+# a count that follows is one person's, said with one of them as the clause's subject (the text before the count,
+# from a line break, a comma or 'and' on): "each of our 300 agents handles about 40 tickets a shift", "each agent takes
+# around 30 calls per shift", "an agent asks the assistant about 60 questions per shift", "each teller would ask the
+# assistant about 15 questions a day"
+EACH_PERSON_BEFORE = re.compile(
+    rf"(?:\n|[,;:]\s*|\b(?:and|so|then)\s+)(?:(?:each|every|an?|one)\s+(?:[a-z-]+\s+)?{USER_NOUNS}\s+|"
+    # "each of our 300 agents" (the count of people read already, blanked out)
+    rf"(?:each|every|one)\s+of\s+(?:our|the|those|these|them)\s+(?:(?:\x01\d+\x02\s+)?(?:[a-z-]+\s+)?{USER_NOUNS}\s+|\s{{2,}}))"
+    r"(?:would\s+|will\s+|could\s+|might\s+|usually\s+|typically\s+|then\s+)?[a-z]+\s+"
+    r"(?:(?:the|our|an?|its|their)\s+)?(?:[a-z-]+\s+){0,2}?"
+    r"(?:about\s+|around\s+|roughly\s+|~\s*|up\s+to\s+|maybe\s+|some\s+)?$")
+EACH_PERSON_REACH = 80  # characters before the count the subject is looked for in
+
+
+def before_count(text: str, pos: int) -> str:
+    """The text a count at ``pos`` follows, as far as EACH_PERSON_BEFORE looks (a cut inside the sentence starts with
+    no line break, so the pattern cannot take the cut for the sentence's start)."""
+    return text[pos - EACH_PERSON_REACH:pos] if pos > EACH_PERSON_REACH else "\n" + text[:pos]
 SINGULAR_END = (r"(?<!s)(?<!people)(?<!staff)(?<!personnel)(?<!ppl)(?<!crew)(?<!faculty)(?<!police)(?<!clergy)"
                 r"(?<!alumni)(?<!children)(?<!counsel)(?<!folk)")
 # words ending in s that are no plural noun ("450 people across EMEA", "a user is ...")
@@ -112,7 +130,7 @@ _USERS_ACTIVE = re.compile(rf"(?<!\bin\s)(?<!out\sof\s){NUM}\s*(?:of\s+(?:them|t
                            r"(?:in|from|on|at)\s+(?!(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
                            r"every|each|a|an)\b)(?:the\s+)?(?:(?!(?:will|would|can|could|may|might|must|shall|should|"
                            r"actually|really|who|that|use|uses)\b)[a-z&-]+\s+){1,3}?(?:who\s+|that\s+)?)?(?:(?:actually|really|regularly|typically|"
-                           r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:tool|bot|assistant|"
+                           r"actively|will|would|daily)\s+)?(?:use|uses|using)\s+(?:it|the\s+(?:[a-z-]+\s+)?(?:tool|bot|assistant|"
                            r"app|service|system|chatbot|chat\s+bot|copilot|platform))\b")
 # the part of a headcount at work on an ordinary day, said by what it does then: "roughly 1,100 active on a normal
 # day", "about 280 actually coding on a given day", "about 1,200 of them write listings on a given weekday"
@@ -160,7 +178,10 @@ _USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:tea
                            rf"\b(?:workforce|sales\s+force|user\s+base|community|membership)\s+of\s+(?:about\s+|around\s+|"
                            rf"~\s*|roughly\s+|some\s+|over\s+)?{NUM}")
 _USERS_KW = re.compile(
-    rf"\b(?:concurrency|concurrent\s+(?:users|sessions|requests)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|team\s+size|number\s+of\s+users)\s*"
+    rf"\b(?:concurrency|concurrent\s+(?:[a-z]+\s+)?(?:users|sessions|requests|chats|conversations|connections)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|"
+    # (the team that owns or builds the tool is no count of its users: "owner team size: 14")
+    rf"(?<!owner\s)(?<!owning\s)(?<!maintainer\s)(?<!dev\s)(?<!platform\s)team\s+size|number\s+of\s+users|"
+    rf"(?:expected\s+|projected\s+|target\s+)?(?:dau|daily\s+active\s+users|daily\s+users))\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
@@ -381,9 +402,27 @@ _ABOUT_THE_ORG = re.compile(r"\b(?:company|companies|firm|utility|bank|insurer|r
                             r"around\s+|~\s*|over\s+|roughly\s+|some\s+)?$")
 
 
+# people said not to use it: "140 engineers (plus 60 contractors who won't get access)"; a head count the users are
+# a part of, said after them in brackets: "500 developers will use it (of 2,700 IT staff)"; or named as the whole
+# that only a group will use: "we have 14k employees but only legal+compliance will use it"
+_WITHOUT_ACCESS = re.compile(r"^\s*\)?\s*,?\s*(?:who|that)\s+(?:won'?t|will\s+not|don'?t|do\s+not|can'?t|cannot|"
+                             r"aren'?t|are\s+not|wouldn'?t|would\s+not|shouldn'?t)\s+(?:get|have|use|need|be\s+(?:using|"
+                             r"given|getting))\b")
+_WHOLE_IN_BRACKETS = re.compile(r"\(\s*(?:of|out\s+of|from)\s+(?:about\s+|around\s+|~\s*|roughly\s+|some\s+)?$")
+_ONLY_A_PART_AFTER = re.compile(r"^[^.;!?\x01]{0,25}?\bbut\s+(?:only|just)\s+(?!\x01|(?:a|one)\s+(?:third|quarter|half|fifth|"
+                                r"tenth|few|fraction|handful|share)|half|some|about|around|roughly|~|\d)(?:the\s+|our\s+)?"
+                                r"[a-z&+/-]+")  # (a share of them is read with the shares)
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
     if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)):
         return []
+    after = p.text[m.end():m.end() + 60]
+    if _WITHOUT_ACCESS.match(after) or _WHOLE_IN_BRACKETS.search(p.before(m.start(), 30)) \
+            or _ONLY_A_PART_AFTER.match(after):
+        return []
+    if EACH_PERSON_BEFORE.search(before_count(p.text, m.start())):
+        return []  # "each nurse handles about 30 patients a shift": people who are one person's work, not users
     if _BUILDS_IT.match(p.text[m.end():m.end() + 50]):
         return []
     if _TOTAL_IN.search(m.group(0)):  # "about 900 baristas in total": kept aside, used when no part is named
@@ -449,6 +488,12 @@ def total_when_alone(p: Pass) -> None:
         p.found.append(p.totals[0])
 
 
+# a day's count with no noun, said as a correction of the people counted: "daily it's more like 6k", "daily, closer
+# to 1,200" (a count with its own noun is read as that noun's)
+_DAILY_COUNT = re.compile(rf"\bdaily\b\W*(?:(?:it'?s|it\s+is|that'?s|that\s+is|we'?re|we\s+are)\s+)?(?:more\s+like|closer\s+to|"
+                          rf"nearer|about|around|roughly|~)\s*{NUM}(?!\s*(?:%|[a-z]))")
+
+
 def read_people_keywords(p: Pass) -> None:
     """A count after a head-count keyword ("users: 500", "a team of 40"), or said in apposition ("nurses, 900 of them")."""
     nt = p.nt
@@ -456,5 +501,6 @@ def read_people_keywords(p: Pass) -> None:
     p.run(_USERS_STRONG, lambda m: [("users", whole(nt.value(m, m.lastindex or 1)))])
     p.run(_ONLY_GROUP_COUNT, lambda m: [("users", whole(nt.value(m)))])
     p.run(_USERS_BECOME, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
+    p.run(_DAILY_COUNT, lambda m: [("users", whole(nt.value(m)))])
     if not any(q.field in ("users", "concurrent_users") for q in p.found):
         p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])

@@ -24,13 +24,21 @@ _MAKES = (r"(?:triggers?|sets?\s+off|makes?|generates?|needs?|produces?|sends?|f
 _EACH_MAKES = re.compile(rf"\b(?:each|every|per)\s+(?:one|\x01\d+\x02|of\s+them|(?:[a-z-]+\s+){{0,2}}?(?P<ev>[a-z]+))\s+"
                          rf"(?:(?:we|i|they|it|our\s+\w+)\s+)?(?:(?:also|then|usually|typically|normally|always|currently|"
                          rf"actually)\s+)?{_MAKES}\s+"
-                         rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)")
+                         rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?P<req1>[a-z-]+)(?:\s+(?P<req>[a-z]+))?")
 # "x 10 suggestions each", "times 3 calls apiece", "10 suggestions per call", "3 llm calls for each ticket"
 _TIMES_EACH = re.compile(rf"(?:\bx|×|\btimes)\s*{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)\s+"
                          r"(?:each|apiece|per\s+(?P<ev>[a-z]+))\b|"
                          rf"\x01(?P<n2>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req2>[a-z]+)\s+(?:per|for\s+each|for\s+every|in\s+each|"
-                         r"each)\s+(?P<ev2>call|ticket|conversation|chat|session|visit|order|document|email|message|"
-                         r"case|claim|page|search|query)\b")
+                         # (the event any noun the rate counted, checked against it below; no unit of time or person)
+                         r"each)\s+(?P<ev2>(?!(?:second|sec|minute|min|hour|hr|day|night|week|month|year|user|person|"
+                         r"seat|head|agent|employee|shift)s?\b)[a-z]+)\b")
+# "the assistant gets called about twice per chat", "it's used 3 times in each call"; "during a call they'd ask our
+# assistant roughly 4 questions", "in each session the bot answers about 6 questions"
+_CALLED_TIMES = re.compile(rf"\b(?:called|used|asked|invoked|queried|consulted|pinged|hit)\s+{_ABOUT}"
+                           rf"(?:(?P<twice>twice)|\x01(?P<n>\d+)\x02\s*times)\s+(?:per|a|an|each|every|in\s+each|"
+                           rf"during\s+each|for\s+each|in\s+every)\s+(?P<ev>[a-z]+)")
+_DURING_EACH = re.compile(rf"\b(?:during|in|on|for|within)\s+(?:a|an|each|every|one)\s+(?P<ev>[a-z]+)\s*,?\s+"
+                          rf"(?:[a-z']+\s+){{1,6}}?{_ABOUT}\x01(?P<n>\d+)\x02\s*(?P<req1>[a-z-]+)(?:\s+(?P<req>[a-z]+))?")
 _RATE_FIELDS = ("rps", "peak_rps", "window_requests")
 # what an event makes that is a request to the model ("10 suggestions", "3 LLM calls"); "2 GPUs", "5 pages" are not
 _REQUESTS = re.compile(r"(?:suggestions?|requests?|calls?|queries|query|prompts?|completions?|messages?|generations?|"
@@ -40,18 +48,29 @@ _REQUESTS = re.compile(r"(?:suggestions?|requests?|calls?|queries|query|prompts?
 
 
 def _stem(word: str) -> str:
-    return re.sub(r"(?:es|s)$", "", word or "")
+    """The singular of a plural noun ("cases" -> "case", "boxes" -> "box", "queries" -> "query")."""
+    word = word or ""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(?:[sxz]|ch|sh)es$", word):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _per_event(text: str, event: str | None) -> tuple[float, str] | None:
     """(requests per event, what the requests are called) said in ``text`` of events named ``event`` (a plural noun;
     None when the rate named none: "orders come in ..., about 2,000 a day", the events then named in the text)."""
     nt = number_text(text.lower())
-    for pattern in (_EACH_MAKES, _TIMES_EACH):
+    for pattern in (_EACH_MAKES, _TIMES_EACH, _CALLED_TIMES, _DURING_EACH):
         for m in pattern.finditer(nt.text):
             groups = {k: v for k, v in m.groupdict().items() if v}
             ev, req = groups.get("ev") or groups.get("ev2"), groups.get("req") or groups.get("req2")
-            n = nt.values[int(groups.get("n") or groups["n2"])]
+            if pattern is _CALLED_TIMES:
+                groups.setdefault("n", "twice")
+                req = "calls"
+            if groups.get("req1") and (_REQUESTS.match(groups["req1"]) or not req):
+                req = groups["req1"]  # "3 questions to the bot", "3 LLM calls": the noun after the count or the next
+            n = 2.0 if groups.get("n") == "twice" else nt.values[int(groups.get("n") or groups["n2"])]
             if event is None and not (ev and re.search(rf"\b{re.escape(_stem(ev))}e?s\b", nt.text[:m.start()])):
                 continue
             if ev and event and _stem(ev) != _stem(event) or _stem(req) == _stem(event or ev) \
@@ -71,13 +90,15 @@ def per_event_rate(texts: list[str], phrases: dict[str, str], updates: dict[str,
                 or _APPLIED in notes.get(name, ""):
             continue
         event = noun.group(1) if noun else None
-        found = next((x for t in texts if (x := _per_event(t.replace(phrase, " "), event)) is not None), None)
+        found = next((x for t in texts if (x := _per_event(t.replace(phrase, " ") if phrase else t, event)) is not None),
+                     None)
         if found is None:
             continue
         n, req = found
+        said = f"said as {phrase}" if phrase else notes.get(name) or f"{updates[name]:,g}{' requests' if name == 'window_requests' else ' req/s'}"
         updates[name] = round(updates[name] * n) if name == "window_requests" else round(updates[name] * n, 4)
         unit = " requests" if name == "window_requests" else " req/s"
-        notes[name] = f"said as {phrase}, x {n:g} {req}{_APPLIED}{updates[name]:g}{unit}"
+        notes[name] = f"{said}, x {n:g} {req}{_APPLIED}{updates[name]:,g}{unit}"
 
 
 _APPLIED = " each = "

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from agent.offline.fact_sheet import Facts
+from agent.offline.text import POLITE_ORDER
 
 # Words that open a sentence without being part of it ("Curious: wouldn't an H100 do?", "funny, I thought ...",
 # "quick one - why not L4s?", "out of curiosity, couldn't we ..."): a question or a belief starts after them
@@ -167,7 +168,7 @@ _DIRECTIVE_NOW = re.compile(r"\b(?:must|only|have\s+to|has\s+to|require[sd]?|man
 
 
 def is_directive(low: str) -> bool:
-    return bool(_DIRECTIVE.search(low))
+    return bool(_DIRECTIVE.search(low) or _POLITE_ORDER.match(low))
 
 
 def is_question(low: str, known: bool) -> bool:
@@ -175,9 +176,12 @@ def is_question(low: str, known: bool) -> bool:
     return is_why(low) or (known and low.rstrip().endswith("?") and is_hypothetical(low))
 
 
+_POLITE_ORDER = re.compile(r"^\W*" + LEAD + POLITE_ORDER)
+
+
 def is_hypothetical(low: str) -> bool:
     """A question about a change, not a statement of one (only asked once a need is known)."""
-    return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low)
+    return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low) and not _POLITE_ORDER.match(low)
 
 
 # Another deployment than the one being sized: a prototype, a pilot, staging, the old system ("Current prototype: a 13B

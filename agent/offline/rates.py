@@ -8,7 +8,7 @@ import re
 
 from agent.offline.numbers import NUM, sig
 from agent.offline.passes import CORRECTING, LABELS_NEXT, Pass, whole
-from agent.offline.people import SINGULAR_END, USER_NOUNS
+from agent.offline.people import EACH_PERSON_BEFORE, SINGULAR_END, USER_NOUNS, before_count
 from agent.offline.time_units import DURATION_UNIT, MS_PER_UNIT, SECONDS_PER, period_noun
 
 RATE_FIELDS = ("rps", "peak_rps")
@@ -198,7 +198,9 @@ def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
     before, after = p.before(m.start()), p.after(m.end())
     if _MACHINE_DID.search(before) or _BESIDE_THE_POINT.match(after):
         return []
-    if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before) or _EACH_ONE.search(p.text[max(0, m.start() - 50):m.start()]):
+    each_person = EACH_PERSON_BEFORE.search(before_count(p.text, m.start()))
+    if _PER_USER_AFTER.match(after) or _PER_USER_BEFORE.search(before) or each_person \
+            or _EACH_ONE.search(p.text[max(0, m.start() - 50):m.start()]):
         return [("rps_per_user", rps)]  # "each sends 10 messages an hour": times the users, if stated
     peak_after = PEAK_AFTER.match(after)
     if _CEILING_BEFORE.search(before):

@@ -84,6 +84,13 @@ def _restore_previous(text: str, parsed: ParseResult, state: Any) -> None:
     if state is None or not getattr(state, "spec_history", None) or not (_AS_BEFORE.search(low) or _RESTORE.search(low)):
         return
     fields = [f for f in named_fields(low) if f in LIMITS and f not in parsed.updates and f not in parsed.cleared]
+    if not fields and not parsed.updates and not parsed.cleared and _AS_BEFORE.search(low):
+        # "the 10k option isn't much better. same as before then.": the field whose value the message says back,
+        # else the one the last change changed
+        said_back = number_text(low).values
+        fields = [f for f in LIMITS if isinstance(v := getattr(state.spec, f, None), (int, float))
+                  and not isinstance(v, bool) and any(math.isclose(v, x, rel_tol=0.01) for x in said_back)]
+        fields = fields or list(dict.fromkeys(c.field for c in state.spec_history[-1].changes if c.field in LIMITS))
     if len(fields) != 1:
         return
     field = fields[0]

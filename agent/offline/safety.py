@@ -69,7 +69,13 @@ _RULES: tuple[tuple[str, tuple[str, ...], re.Pattern], ...] = tuple((g, t, re.co
     ("pretend", ("pretend",), r"\bpretend (?:to be|you are)\b"),
     ("<", ("<|", "<system", "<im_"), r"<\|?(?:im_start|im_end|system|endoftext)\|?>"),
     ("[", ("[inst", "[/inst", "[system", "[/system"), r"\[/?(?:system|inst)\]"),
-    ("system", ("system prompt", "system:", "system :"), r"\bsystem prompt\b|(?:^|\n) ?system ?:"),
+    # the agent's own system prompt, or one handed to it ("your system prompt", "new system prompt:"); the user's
+    # workload has one too ("we added a longer system prompt", "our system prompt alone is 1,200 tokens")
+    ("system", ("system prompt", "system:", "system :"),
+     r"\b(?:your|new|updated|real|actual|hidden|override|original|following)\s+(?:[a-z]+\s+)?system prompt\b|"
+     r"\b(?:print|show|dump|output|repeat|display|leak|reveal|tell\s+me)\s+(?:me\s+)?(?:the|your)\s+(?:[a-z]+\s+)?"
+     r"system prompt\b|\bsystem prompt ?:|"
+     r"(?:^|\n) ?system ?:"),
     ("assistant", ("assistant:", "assistant :"), r"(?:^|\n) ?assistant ?:"),
     ("###", ("###",), r"### ?(?:instruction|system)"),
     ("cluster-admin", ("cluster-admin",), r"\bcluster-admin\b"),

@@ -51,7 +51,7 @@ _MULT = re.compile(
     r"(?:\bby\s+|\bgrows?\s+|\bincreases?\s+|\bup\s+|(?P<down>\bdrops?\s+(?:by\s+)?|\bdown\s+|\bfalls?\s+"
     r"(?:by\s+)?|\bless\s+by\s+))\x01(?P<pct>\d+)\x02\s*(?:%|percent\b)|"
     # a fraction of it: "cut the budget by a third", "raise the users by a quarter"
-    r"\bby\s+(?:a|one)\s+(?P<fracby>third|quarter|fifth|tenth)\b|"
+    r"\bby\s+(?:(?:a|one)\s+(?P<fracby>third|quarter|fifth|tenth)|(?P<fracby_half>half))\b|"
     # a share taken off or put on: "25% trimmed from that", "shave 10% off", "20% added to it"
     r"\x01(?P<pct3>\d+)\x02\s*(?:%|percent\b)\s+(?:(?P<off>trimmed|cut|shaved|taken|knocked|chopped|lopped|removed|"
     r"slashed)\s+(?:off\s+|out\s+)?(?:from|of|off)|(?:added|put)\s+(?:on\s+)?(?:to|onto|on))\b|"
@@ -96,8 +96,9 @@ def _factor(m: re.Match, nt: Numbered, before: str) -> float:
         return MULT_WORDS[word]
     if m.group("n"):
         return nt.values[int(m.group("n"))]
-    if m.group("fracby"):
-        part = {"third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}[m.group("fracby")]
+    if m.group("fracby") or m.group("fracby_half"):
+        # "raise it by half" is half as much again, "cut it by half" half of it
+        part = {"third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1, "half": 0.5}[m.group("fracby") or "half"]
         return 1 - part if _DOWN_VERB.search(before + " by") else 1 + part
     pct = nt.values[int(m.group("pct") or m.group("pct2") or m.group("pct3") or m.group("pct4"))] / 100
     down = (m.group("down") or m.group("less") or m.group("off") or m.group("pct4")

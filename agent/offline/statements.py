@@ -17,6 +17,7 @@ from agent.offline.contract import Intent
 from agent.offline.fact_sheet import Facts
 from agent.offline.facts import read_facts
 from agent.offline.latency import LATENCY_FIELDS
+from agent.offline.limits import LIMITS
 from agent.offline.merging import targets_only
 from agent.offline.numbers import number_text
 from agent.offline.rates import unit_scale
@@ -48,7 +49,7 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
-_MORE = re.compile(r"\b(?:more|extra|additional)\b")
+_MORE = re.compile(r"\b(?:more|extra|additional)\b(?!\s+(?:like|or\s+less|than)\b)")  # "more like 6k" is no increase
 # verbs that move a value by a step: down (tighten a target, cut money or people) or up
 _DOWN_VERBS = r"(?:tighten|lower|cut|reduc|decreas|drop|trim|shav|shorten|slash|bring\s+down|knock)"
 _MOVE_VERBS = (rf"{_DOWN_VERBS}\w*|(?:loosen|relax|rais|increas|bump|extend|lengthen|grow|boost|up)\w*")
@@ -113,6 +114,7 @@ class Statements:
             facts.values.pop("max_gpus", None)
         if self._compare_names(index, sc, facts):
             return
+        self._said_back(sc.fact)
         if facts.multipliers and self.spec is not None and (_CHANGE_ORDER.match(sc.fact) or (
                 _SCALE_ORDER.search(sc.fact) and not _SCALE_HEDGE.search(sc.fact))):
             self._scaled(facts)
@@ -252,11 +254,21 @@ class Statements:
         facts.put(held[0], float(f"{current + said:.10g}") if isinstance(current, float) else current + round(said),
                   f"{current:,g} + {said:,g} more")
 
+    def _said_back(self, low: str) -> None:
+        """The fields whose held value a sentence of the message says back ("4k feels tight" of a $4,000 budget)."""
+        if self.spec is None or not any(ch.isdigit() for ch in low):
+            return
+        for value in number_text(low).values:
+            self.said_back |= {f for f in LIMITS if self.spec.stated(f) and isinstance(held := getattr(self.spec, f), (int, float))
+                               and not isinstance(held, bool) and abs(held - value) <= 0.005 * max(abs(value), 1.0)}
+
     def _scaled(self, facts: Facts) -> None:
         """'double the budget', 'bump the users by 20%', 'halve the prompt length': an order to scale a value the spec
         holds is that value scaled (traffic scales every rate and count of it)."""
         stated = [n for n in _TRAFFIC if self.spec.stated(n)]
         for field, factor in facts.multipliers:
+            if field == "traffic" and len(back := [f for f in self.said_back if f not in _TRAFFIC]) == 1:
+                field = back[0]  # "4k feels tight. raise it by half": "it" is what was said back, not the traffic
             # traffic scales the rates and counts the user gave (the others are derived from them again)
             latencies = [n for n in LATENCY_FIELDS if self.spec.stated(n)] or list(LATENCY_FIELDS)
             for name in ((stated or _TRAFFIC) if field == "traffic" else latencies if field == "latency" else (field,)):

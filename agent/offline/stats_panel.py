@@ -17,8 +17,11 @@ _UNIT = re.compile(r"\b(?:requests?|reqs?|calls?|queries|hits|posts)\s*(?:/\s*|p
 _PER_SECOND = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hr": 3600.0,
                "hour": 3600.0, "rpm": 60.0, "req/min": 60.0, "rps": 1.0, "qps": 1.0, "req/s": 1.0}
 # one statistic on a line of its own or in a list: "avg   340", "max: 910", "peak=19.8"
-_STAT = re.compile(r"(?:^|[\n,;|])\s*[-*•]?\s*(?P<label>avg|average|mean|max|maximum|peak)\b\s*[:=]?\s*~?\s*"
-                   r"(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?=$|[\n,;|])", re.I | re.M)
+# (or beside others on one line, each labelled: "avg: 3.2 /s max: 11.8 /s min: 0.1 /s")
+_LABELLED = r"\s+(?:avg|average|mean|max|maximum|min|minimum|peak|p\d{2})\s*[:=]"
+_STAT = re.compile(rf"(?:^|[\n,;|]|(?={_LABELLED}))\s*[-*•]?\s*(?P<label>avg|average|mean|max|maximum|peak)\b\s*[:=]?\s*~?\s*"
+                   rf"(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?:/\s*(?:s|sec|min|m|h|hr)\b|rps\b|qps\b|req/s\b)?"
+                   rf"(?=\s*$|\s*[\n,;|]|{_LABELLED})", re.I | re.M)
 # a PromQL aggregation over time and the value it printed: "max_over_time(...) => 19.8"
 _PROMQL = re.compile(r"\b(?P<label>avg|max)_over_time\s*\((?P<q>[^\n]*?)\)\s*(?:=>|=|:|->|→)\s*(?P<v>\d[\d,]*(?:\.\d+)?)",
                      re.I)
@@ -36,12 +39,19 @@ def _unit_seconds(text: str) -> float | None:
 
 def panel_rates(own: str, updates: dict[str, Any], phrases: dict[str, str], notes: dict[str, str]) -> None:
     """The rates of a pasted statistics panel into ``updates`` (when the message set no rate)."""
-    if "rps" in updates or "peak_rps" in updates or "\n" not in own and "_over_time" not in own:
+    if "\n" not in own and "_over_time" not in own:
         return
     stats = [(m.group("label").lower(), m.group("v"), m.group(0).strip(" \n,;|-*•")) for m in _STAT.finditer(own)]
     stats += [(m.group("label").lower(), m.group("v"), m.group(0)) for m in _PROMQL.finditer(own)]
     seconds = _unit_seconds(own)
     if seconds is None or not stats:
+        return
+    if len({_FIELD[label] for label, _, _ in stats}) == 2:
+        # a panel labelling its average and its peak says which is which better than the figures read without their
+        # labels ("min: 0.1 /s" beside them is neither)
+        for field in ("rps", "peak_rps"):
+            updates.pop(field, None)
+    elif "rps" in updates or "peak_rps" in updates:
         return
     for label, value, said in stats:
         field = _FIELD[label]

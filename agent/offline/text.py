@@ -35,7 +35,11 @@ _GOES_ON = "and or to of between from about than by with at under within around 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])(?i:(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
                            r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.))\s+|\n\s*\n\s*|"
                            # a line that ends on a word no sentence ends on goes on past a digit ("between 22:00 and\n06:00")
-                           r"\n(?![ \t]*[a-z(])" + "".join(rf"(?<!\b{w}\n)" for w in _GOES_ON))
+                           r"\n(?![ \t]*[a-z(])" + "".join(rf"(?<!\b{w}\n)" for w in _GOES_ON) + "|"
+                           # a question put after an order with a dash or ", and also": "bump to 3k users - and also
+                           # why not H200?" is two acts, each read on its own
+                           r"(?i:\s+-\s+|,\s+(?=and\s+also\b))(?=(?i:(?:and\s+)?(?:also\s+)?(?:why|what|how|which|would|"
+                           r"could|can|is|are|does|do)\b)[^.!]*\?)")
 # a blank line between two words is inside a sentence ("and the translation\n\nis about the same length": wrapped)
 _WRAPPED = re.compile(r"(?<=[a-z,])[ \t]*\n\s*\n\s*(?=[a-z])")
 
@@ -57,6 +61,12 @@ WHATIF_CUE = re.compile(
     # a condition inside a question: "what's the monthly cost if we go with H200s instead?"
     r"if\s+(?:we|you|i)\s+(?:go\s+(?:with|for)|use|pick|choose|switch\s+to|move\s+to|run\s+(?:it\s+)?on|drop|"
     r"relax|allow|add|cap|limit)\b(?=[^.!]*\?\s*$))\b")
+# a change asked for politely is an order, not a what-if: "can we make it 2,000 users instead?", "could you cap it at
+# 6.000 € a month?", "would you bump the budget to 9k?" (unless it asks what the change would do)
+POLITE_ORDER = (r"(?:can|could|would|will)\s+(?:we|you|u|ya)\s+(?:please\s+|pls\s+|just\s+|maybe\s+|kindly\s+)?"
+                r"(?:make|set|change|switch|bump|cap|raise|lower|reduce|increase|update|cut|trim|tighten|relax|loosen)\b"
+                r"(?![^?]*\b(?:would|will)\s+(?:it|that|this|the\s+\w+)\s+(?:change|cost|do|fit|help|work|matter)\b)")
+_POLITE = re.compile(r"^\W*" + POLITE_ORDER)
 # A question that proposes a change ("relax TTFT to 500 ms?") is a what-if, not an edit.
 _PROPOSAL = re.compile(
     r"^\W*(?:relax|use|switch|try|drop|increase|decrease|lower|raise|double|halve|triple|loosen|tighten|"
@@ -102,7 +112,7 @@ _NUMBER_TOKEN = r"(?:[$€£]\s?)?(?<![\d.,'A-Za-z_-])\d{1,15}(?:[,.']\d{1,3}){0
 _UNIT_WORD = r"(?:\s?(?!(?:sorry|oops|no|nope|wait|i|make|actually|correction|rather|or)\b)[a-z/%$€£]{1,12}\b)?"
 _CORRECTION_CUE = (r"(?:\s*(?:\.{2,}|[,;:(\-]|--)\s*|\s+)(?:(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|"
                    r"correction|scratch\s+that|i\s+mean[t]?|make\s+(?:it|that)|(?:it\s+)?should\s+(?:be|say)|"
-                   r"actually|rather|typo)\b[\s,!:\-.]*)+")
+                   r"actually|rather|typo)\b[\s,!:\-.~]*)+")
 SELF_CORRECTION = re.compile(rf"(?P<old>{_NUMBER_TOKEN})(?P<old_unit>{_UNIT_WORD}){_CORRECTION_CUE}"
                              rf"(?P<new>{_NUMBER_TOKEN})(?P<new_unit>{_UNIT_WORD})", re.I)
 
@@ -117,8 +127,30 @@ def _unit_kind(unit: str) -> str:
     return "time" if word in MS_PER_UNIT else word
 
 
+# a change taken back in the same short message: "make it 10k users... actually no, never mind, keep it at 5k",
+# "bump the budget to 12k - scratch that": what came before the cue is withdrawn, what follows it stands
+# ("never mind the budget" names what to drop: no withdrawal)
+_WITHDRAWN = re.compile(r"(?:\.{2,}|[,;.\-]|\s)\s*(?:(?:actually|wait|hmm+|oh)\W+)?(?:no\W+)?(?:never\s*mind|nevermind|nvm|"
+                        r"scratch\s+that|forget\s+(?:that|it)|ignore\s+that|disregard\s+that)\b"
+                        r"(?!\s+(?:the|my|our|your|about|budget|gpus?|users?|latency)\b)[\s,.;:!\-]*", re.I)
+WITHDRAWN_MAX_CHARS = 300  # a paste's "never mind" belongs to its own thread
+
+
+def withdrawn(text: str) -> str:
+    """A short message with a change it takes back: only what follows the last take-back stands."""
+    if len(text) > WITHDRAWN_MAX_CHARS or not any(ch.isdigit() for ch in text):
+        return text
+    last = None
+    for last in _WITHDRAWN.finditer(text):
+        pass
+    if last is None or not any(ch.isdigit() for ch in text[:last.start()]):
+        return text
+    return text[last.end():] or "never mind"
+
+
 def self_corrections(text: str) -> str:
     """The message with each inline self-correction applied: the corrected value stands where the first one did."""
+    text = withdrawn(text)
     if not any(ch.isdigit() for ch in text) or not _CUE_WORD.search(text):
         return text
 
@@ -166,7 +198,7 @@ def scope(sentence: str) -> Scoped:
     m = WHATIF_CUE.search(low)
     if m:
         return Scoped(sentence, low, low[:m.start()] + " " * (len(low) - m.start()), low[m.start():])
-    if low.rstrip().endswith("?") and _PROPOSAL.match(low):
+    if low.rstrip().endswith("?") and _PROPOSAL.match(low) and not _POLITE.match(low):
         return Scoped(sentence, low, " " * len(low), low)
     return Scoped(sentence, low, low, "")
 

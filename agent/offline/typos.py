@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 KEYWORDS = ("budget", "users", "requests", "employees", "latency", "monthly", "tokens", "thousand", "million",
             "customers", "concurrent", "chatbot", "throughput", "namespace", "simultaneous", "quantized", "students",
             "cheap", "nurses", "teachers", "clinicians", "technicians", "colleagues", "physicians", "lawyers", "priority",
-            "quality", "deploy", "default")
+            "quality", "deploy", "default", "exclude")
 _SINGLE = tuple(k for k in KEYWORDS if " " not in k)
 # real words one edit away from a keyword
 LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes", "months", "monthy", "budge",
@@ -26,7 +26,7 @@ LEAVE = {"uses", "user", "used", "usual", "tickers", "deplore", "token", "tokes"
          "thousands", "maxim", "priorities", "cheat", "cheaper", "chess", "studies", "stunts", "generations", "completions", "translations", "concurrently", "concurrency",
          "chap", "chip", "cheat", "tons", "toke", "rest", "lately", "month", "mostly", "nurse", "nursed", "nursery",
          "teacher", "teaches", "clinician", "clinical", "technician", "technical", "colleague", "physician", "physics",
-         "lawyer", "layers", "players"}
+         "lawyer", "layers", "players", "excluded", "excludes", "include", "exclusive", "exclaim"}
 # what may follow a keyword in a word of its own ("budgeting", "simultaneously"); other tails are typos ("chatbott")
 _INFLECTIONS = ("s", "es", "ed", "ing", "ly", "er", "ers", "ary", "ally", "ously", "ize", "ise", "ization", "ation",
                 "ations", "ness", "ity", "ies", "ied")

@@ -553,7 +553,10 @@ COLD_START_OFF = _re(
     r"\b(?:never|don'?t|do\s+not|must\s+not|mustn'?t|shouldn'?t|should\s+not|can'?t|cannot|won'?t)\s+(?:ever\s+)?"
     r"(?:(?:let|have)\s+(?:it|them|the\s+\w+)\s+)?(?:scale|scaling)\s+(?:it\s+|them\s+|this\s+|that\s+|anything\s+)?(?:down\s+)?"
     r"to\s+(?:zero|0|nothing)\b|\b(?:never|don'?t|do\s+not)\s+(?:ever\s+)?let\s+(?:it|them|the\s+\w+)\s+"
-    r"(?:go\s+to\s+)?sleep\b")
+    r"(?:go\s+to\s+)?sleep\b|"
+    # "it must never shut down or take time to wake up", "it can't ever go to sleep"
+    r"\b(?:must|should|can|may)\s*(?:never|not|n'?t)\s+(?:ever\s+)?(?:shut\s+(?:down|off)|sleep|go\s+to\s+sleep|spin\s+down|"
+    r"turn\s+off|take\s+(?:any\s+)?time\s+to\s+(?:wake|warm|start))\b")
 COLD_START_ON = _re(
     r"\bscal(?:e|es|ed|ing)\s+(?:it\s+|them\s+)?(?:down\s+)?to\s+(?:zero|nothing|0)\b|\b(?:go|goes|going|put\s+it|send\s+it)\s+to\s+"
     r"sleep\b|\bsleep\s+when\s+(?:idle|unused|quiet)|"
@@ -572,9 +575,12 @@ COLD_START_ON = _re(
     # a slow start said to be acceptable: "fine if it takes a minute to wake up", "ok if the first request is slow
     # after a quiet night", "a warm-up delay in the morning is fine"
     r"\b(?:fine|ok|okay|acceptable|no\s+problem|not\s+a\s+problem|alright|happy|don'?t\s+mind)\s+(?:if|that|when)\s+"
-    r"(?:it|the\s+(?:first\s+)?(?:request|call|answer|one)|things|the\s+bot|the\s+model)\s+(?:takes|needs|is\s+slow|"
+    r"(?:it|the\s+(?:first\s+)?(?:request|call|answer|one|question|query|message|chat)(?:\s+of\s+the\s+(?:day|morning))?|"
+    r"things|the\s+bot|the\s+model)\s+(?:takes|needs|is\s+slow|"
     r"has\s+to)\b[^.;!?]{0,40}?\b(?:to\s+)?(?:wake|start|spin|warm|boot|load|come\s+up)|\b(?:wake|warm|spin)[\s-]?up\s+"
-    r"(?:time|delay|period)s?\s+(?:is|are)\s+(?:fine|ok|okay|acceptable)")
+    r"(?:time|delay|period)s?\s+(?:is|are)\s+(?:fine|ok|okay|acceptable)|"
+    # idle hardware refused: "we just don't want to pay for idle GPUs"
+    r"\b(?:don'?t|do\s+not|won'?t)\s+(?:want\s+to\s+)?pay\s+for\s+idle\b")
 
 # ------------------------------------------------------------------ retractions ("no budget limit", "any GPU")
 # "drop the GPU restriction", "lift our model requirement"
@@ -587,7 +593,8 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
      r"\b(?:forget|drop|remove|ignore|scrap|scratch|clear|lift|delete|kill|axe|ditch|waive|lose|bin)\s+(?:about\s+)?"
      r"(?:the\s+|my\s+|our\s+|that\s+)?budget\b(?!\s+(?:down\s+)?(?:to|by)\b)|"  # "drop the budget to 5k" lowers it
-     r"\bbudget\s+(?:is\s+)?(?:unlimited|no\s+object|not\s+a\s+(?:concern|constraint|problem)|"
+     r"\bbudget\s+(?:is\s+)?(?:unlimited|no\s+object|(?:not|no\s+longer)\s+an?\s+(?:concern|constraint|problem|issue|"
+     r"limit(?:ation)?|factor)|"
      r"irrelevant|not\s+an\s+issue)|\bbudget\s+(?:doesn'?t|does\s+not|won'?t|shouldn'?t)\s+(?:really\s+)?matter\b|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
      r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),
     (("gpus", "exclude_gpus"), r"\bno\s+gpu\s+(?:preference|constraints?|restrictions?)\b|" + _LIFT +
@@ -621,10 +628,13 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
                  rf"goals?)\b|" + _LIFT + rf"(?:p95\s+)?(?:{name})\s+(?:requirements?|targets?|constraints?|slos?|limits?|goals?)\b|"
                  rf"\b(?:{name})\s+(?:doesn'?t|does\s+not)\s+matter\b")
       for field, name in (("ttft_p95_ms", r"ttft|time[\s-]to[\s-]first[\s-]token|first[\s-]token(?:\s+latency)?"),
-                          ("itl_p95_ms", r"itl|tpot|inter[\s-]?token(?:\s+latency)?|per[\s-]token\s+latency"),
+                          ("itl_p95_ms", r"itl|tpot|inter[\s-]?token(?:\s+latency)?|per[\s-]token(?:\s+latency)?"),
                           ("e2e_p95_ms", r"e2e|end[\s-]to[\s-]end(?:\s+latency)?"))),
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
-     + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?)|"
+     + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?|thing|stuff|bit|part|numbers?)|"
      r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b|\b(?:" + LATENCY_UNIMPORTANT + r")\b"),
+    # the rate said before withdrawn: "forget the rate, that number included bot traffic", "drop the measured rate"
+    (("rps", "peak_rps"), _LIFT + r"(?:measured\s+|request\s+|traffic\s+)?rates?\b(?!\s+(?:down\s+)?(?:to|by|limit)\b)|"
+     + _LIFT + r"(?:req(?:uest)?s?/s|rps|qps)\s+(?:figure|number|estimate)\b"),
     (("namespace",), r"\b(?:any|whatever)\s+namespace\b|\bnamespace\s+(?:doesn'?t|does\s+not)\s+matter\b"),
 ))

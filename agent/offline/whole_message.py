@@ -59,6 +59,10 @@ class WholeMessage:
         updates = self._updates(own)
         per_event_rate([own], self.facts.phrases, updates, self.facts.notes)
         self._steady(own, updates)
+        for name in self.facts.cleared:
+            if name in updates and self._holds(name, updates[name]):
+                # "20ms per token is overkill ... drop the per-token target": the value held, said back, is what goes
+                updates.pop(name)
         cleared = [c for c in self.facts.cleared if c not in updates]
         self._short_answer(own, updates, cleared)
         self._planned_count(updates)
@@ -205,6 +209,11 @@ class WholeMessage:
             out["rps"] = round(f.item_counts[0] / (hours * 3600), 4)
             f.notes["rps"] = f"{f.item_counts[0]:,} spread evenly over {said} ({hours:g} h)"
             out.setdefault("experience_class", "batch")
+        if "window_requests" in out and f.each_person and (people := self._said(f, "users")):
+            # "200 agents, one shift. Each agent takes around 30 calls per shift": every person's count together
+            count = out["window_requests"]
+            out["window_requests"] = round(count * people)
+            f.notes["window_requests"] = f"{people:,.0f} x {count:,.0f} = {out['window_requests']:,}"
         if "window_requests" in out and f.runs > 1:  # "2M descriptions over 3 nights, 10pm-6am each": one night's share
             total = out["window_requests"]
             out["window_requests"] = round(total / f.runs)
@@ -215,6 +224,15 @@ class WholeMessage:
             if not named_use_case(use_case, words):
                 self.inferred["use_case"] = ", ".join(dict.fromkeys(words))
         return out
+
+    def _holds(self, name: str, value: Any) -> bool:
+        """The spec was told this value of the field already."""
+        if self.spec is None or not self.spec.stated(name):
+            return False
+        held = getattr(self.spec, name, None)
+        if isinstance(held, (int, float)) and isinstance(value, (int, float)):
+            return abs(held - value) <= 1e-6 * max(abs(held), 1.0)
+        return held == value
 
     def _said(self, f: Facts, name: str) -> Any:
         """A figure of this message, else the one the spec was told."""

@@ -11,7 +11,7 @@ import re
 
 from agent.offline.fact_sheet import Facts
 from agent.offline.numbers import NUM, Numbered
-from agent.offline.people import TOTAL
+from agent.offline.people import EACH_PERSON_BEFORE, TOTAL, before_count
 from agent.offline.rates import unit_scale
 from agent.offline.text import mask
 from agent.offline.time_units import SECONDS_PER
@@ -54,7 +54,8 @@ _TOTAL_AFTER = re.compile(rf"\s*{TOTAL}\b(?!\s+(?:this|per|a|each|every|over|acr
                           r"quarters?|years?|days))")
 _TOTAL_BEFORE = re.compile(rf"\b(?:a\s+)?{TOTAL}(?:\s+of)?\s*(?:about|around|roughly|some|~)?\s*$")
 # the count that follows is each person's: "80 agents each handle about 60 calls a shift"
-_EACH_PERSON = re.compile(r"\beach\s+(?:[a-z]+\s+){1,2}(?:about\s+|around\s+|roughly\s+|~\s*|up\s+to\s+)?$")
+_EACH_PERSON = re.compile(r"\beach\s+(?:[a-z]+\s+){1,2}(?:about\s+|around\s+|roughly\s+|~\s*|up\s+to\s+)?$|"
+                          + EACH_PERSON_BEFORE.pattern)
 # a count said per window with no noun, the work named before it: "run about 15,000 per night until it's done"
 _PACE = re.compile(rf"{NUM}\s*(?:per|a|an|each|every)\s+(?:night|window|shift|run|batch)\b")
 _PER_DAY_RATE = re.compile(r"\b(?:a|per|each|every)\s+(?:day|night)\b|/\s*(?:day|night|d)\b|\bdaily\b|\bnightly\b")
@@ -134,6 +135,7 @@ def day_count_in_window(f: Facts, nt: Numbered | None = None, text: str = "") ->
     """A per-day rate said with a window ("9,000 emails a day ... they all arrive during a 10-hour business day",
     in one sentence or two) is the window's count, not a rate spread over 24 hours; a week's or a month's count is
     shared by the days it comes on ("350k requests a week, Monday to Friday only, 8am-6pm": 70,000 a day)."""
+    _each_persons_day_in_window(f)
     if "rps" not in f.values or "window_requests" in f.values:
         return
     phrase = f.phrases.get("rps", "")
@@ -154,6 +156,20 @@ def day_count_in_window(f: Facts, nt: Numbered | None = None, text: str = "") ->
     count = float(said.group(0)) if said else f.values["rps"] * SECONDS_PER["day"]
     f.values.pop("rps")
     f.put("window_requests", round(count), phrase)
+
+
+def _each_persons_day_in_window(f: Facts) -> None:
+    """Each person's count a day, said with a window, is all of theirs in the window: "240 tellers. Each teller would
+    ask about 15 questions a day. Branches open 8:30 to 17:00" is 3,600 in those 8.5 hours, not a 24-hour rate."""
+    per_user, people = f.values.get("rps_per_user"), f.values.get("users")
+    phrase = f.phrases.get("rps_per_user", "")
+    if not per_user or not isinstance(people, (int, float)) or {"rps", "window_requests"} & set(f.values) \
+            or not _PER_DAY_RATE.search(phrase):
+        return
+    each = per_user * SECONDS_PER["day"]
+    f.values.pop("rps_per_user")
+    f.put("window_requests", round(people * each), phrase)
+    f.notes["window_requests"] = f"{people:,.0f} x {each:,.4g} a day each = {people * each:,.0f}"
 
 
 # a span of several days the work is spread over: "over the weekend", "within a week", "across 3 days"
@@ -224,7 +240,10 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
         if not windowed and m.group(0).endswith("of them"):
             continue  # "150 of them": which count is the question's (users), not a work item
         people = f.values.get("users")
-        each = people and _EACH_PERSON.search(nt.text[max(0, m.start() - 40):m.start()])
+        each = _EACH_PERSON.search(before_count(nt.text, m.start())) is not None
+        if each and not people:
+            f.each_person = True  # the people are said in another sentence: whole_message.py multiplies
+        each = each and bool(people)
         if windowed or "night" in per:
             f.put("window_requests", round(value), re.sub(NUM, f"{value:.12g}", m.group(0), count=1))
             if not per and (days := days_counted) and (n := nt.value(days)) > 1 \
