@@ -15,9 +15,9 @@ from tools.errors import PlanningError
 from tools.planner import PlanResult, plan_detailed, workload_from_spec
 from tools.planner.ranking import COST_TIE
 
-from tests.tools.conftest import stated
+from tests.tools.conftest import SHIPPED, stated
 
-CATALOG = Catalog.from_files()
+CATALOG = SHIPPED  # shared with the other planner tests of this process
 PLANS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 USE_CASES = st.sampled_from(["chatbot_conversational", "code_completion", "document_analysis_rag",
                              "summarization_short"])

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.catalog import Catalog
 from knowledge.domain import Priority, Recommendation
 from tools.errors import PlanningError
 from tools.planner import PlanResult, plan_detailed
@@ -18,9 +17,9 @@ from tools.planner.explain import ConsideredStatus
 from tools.planner.options import PlanOptions
 from tools.planner.ranking import combined_scores, cost_bucket
 
-from tests.tools.conftest import stated
+from tests.tools.conftest import SHIPPED, stated
 
-CATALOG = Catalog.from_files()
+CATALOG = SHIPPED  # shared with the other planner tests of this process
 
 
 def _latency(r: Recommendation) -> float:

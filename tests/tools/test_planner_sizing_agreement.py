@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.catalog import Catalog
 from tools.planner import plan_detailed
 from tools.planner.options import PlanOptions
 
-from tests.tools.conftest import stated
+from tests.tools.conftest import SHIPPED, stated
 
-CATALOG = Catalog.from_files()
+CATALOG = SHIPPED  # shared with the other planner tests of this process
 
 
 @pytest.mark.parametrize("values,top", [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.catalog import Catalog
 from tools.operations import TensorParallelError, check_tensor_parallel
 from tools.planner.candidates import fitting_degrees
+from tests.tools.conftest import SHIPPED
 
-CATALOG = Catalog.from_files()
+CATALOG = SHIPPED  # shared with the other planner tests of this process
 
 
 def test_every_degree_the_planner_may_propose_is_one_predict_accepts_and_no_other():
