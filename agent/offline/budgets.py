@@ -72,7 +72,7 @@ _FULLY_LOADED = re.compile(r"^[^.;!?\x01]{0,40}?\b(?:fully[\s-]loaded|loaded\s+c
 # - money said to be spent already: "$3k/month, already sunk", "a sunk cost"
 _SUNK = re.compile(r"^[^.;!?\x01]{0,40}?\b(?:already\s+(?:sunk|paid|spent|budgeted\s+elsewhere)|sunk(?:\s+cost)?)\b")
 # - a one-off spend named before the amount: "one-time setup budget of $40k is separate"
-_ONE_OFF_BEFORE = re.compile(r"\b(?:one[\s-](?:off|time)|upfront|up-front|set-?up\s+(?:budget|cost|fee)|capex)\b"
+_ONE_OFF_BEFORE = re.compile(r"(?:(?:\bone|\x01\d+\x02)[\s-](?:off|time)|\b(?:upfront|up-front|set-?up\s+(?:budget|cost|fee)|capex))\b"
                              r"[^.;!?\x01]{0,30}$")
 # - a commitment or contract total: "a 3-year AWS EDP with a $2M commit"
 _COMMITMENT = re.compile(r"^\s*(?:[a-z-]+\s+)?(?:commit(?:ment)?|contract\s+value|deal|purchase\s+order)\b")
@@ -84,7 +84,9 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
     return bool(_UNIT_PRICE.match(after) or _PRICE_OF_GOODS.match(after) or _DISOWNED.match(after)
                 or _COMMITMENT.match(after) or _EACH_A_YEAR.match(after) or _SUNK.match(after)
                 or _FULLY_LOADED.match(after) or _PERSON_COSTS.search(before)
-                or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before) or _ONE_OFF_BEFORE.search(before))
+                or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before)
+                # (a "one" said as a number ends p.before's reach: "a one-time $60k")
+                or _ONE_OFF_BEFORE.search(p.text[max(0, m.start() - 40):m.start()]))
 
 
 _BUDGET_KW = re.compile(
@@ -379,7 +381,7 @@ _RESTATED = re.compile(r"\x02\s*(?:[a-z$€£₹¥]{1,4}\.?\s*)?\(\s*(?:i\.?\s?e
 # an amount that sizes a whole programme or a one-off spend, said with no period, is no monthly budget: "this sits
 # inside a 2,5 million euro digitalisation programme, but that's capex", "a $3M one-off investment"
 _WHOLE_SPEND = re.compile(r"^\s*(?:(?!(?:for|of|on|in|to|per|this|that|the|our|a|an|is|was|across|over)\b)[a-z-]+\s+){0,3}?(?:programmes?|programs?|projects?|initiatives?|transformations?|"
-                          r"investments?|grants?|capex|one[\s-](?:off|time)|upfront|up-front)\b(?!\s+budget)|"
+                          r"investments?|grants?|capex|(?:one|\x01\d+\x02)[\s-](?:off|time)|upfront|up-front)\b(?!\s+budget)|"
                           r"^[^.;!?\x01]*\bcapex\b")
 
 
@@ -425,7 +427,11 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     p.money_period = unit or p.money_period
     term = _TERM_LENGTH.search(p.nt.text) if period_noun(unit or "month") in TERMS else None
     factor = monthly_factor(unit or "month", p.nt.value(term, term.lastindex) if term else None)
-    usd, note = to_usd(value * factor, currency_of(m.group(0)))
+    code = currency_of(m.group(0))
+    if code == "USD" and not re.search(r"\$|dollar|bucks", m.group(0)):  # ("grand" reads as usd: numbers.py)
+        # the currency said after the amount and its period: "nine grand a month, Aussie dollars"
+        code = currency_of(re.split(r"[.;!?\x01]", p.text[m.end():m.end() + 40], maxsplit=1)[0])
+    usd, note = to_usd(value * factor, code)
     if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
         length = f" ({p.nt.value(term, term.lastindex):g} months)" if term else ""
         note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")

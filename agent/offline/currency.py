@@ -26,7 +26,7 @@ _CODES = (("BRL", re.compile(r"\bbrl\b|\br\$|\breais\b")), ("MXN", re.compile(r"
           # a dirham or a riyal of another country is worth something else: only the UAE's and Saudi Arabia's are read
           ("AED", re.compile(r"\baed\b|\b(?:uae|emirati)\s+dirhams?\b")), ("SAR", re.compile(r"\bsar\b|\bsaudi\s+riyals?\b")),
           ("CAD", re.compile(r"\bcad\b|\bca?\$|canadian\s+dollars?")),
-          ("AUD", re.compile(r"\baud\b|\bau?\$|australian\s+dollars?")),
+          ("AUD", re.compile(r"\baud\b|\bau?\$|(?:australian|aussie)\s+dollars?")),
           ("EUR", re.compile(r"€|\beur\b|\beuros?\b")), ("GBP", re.compile(r"£|\bgbp\b|\bpounds?\b|\bquid\b")),
           ("CHF", re.compile(r"\bchf\b|\bfrancs?\b")),
           ("CNY", re.compile(r"\bcny\b|\brmb\b|\byuan\b|cn¥")), ("SEK", re.compile(r"\bsek\b|\bkronor\b|\bswedish\s+kron")), ("JPY", re.compile(r"¥|\bjpy\b|\byen\b")),

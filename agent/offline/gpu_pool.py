@@ -23,7 +23,11 @@ _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "twelve": 12, "sixteen": 16}
 _OURS = re.compile(rf"\b(?:(?:but\s+)?(?:only|just)|the\s+other|the\s+remaining)\s+(?P<n>{_COUNT}|{'|'.join(_SMALL)})\s+"
                    r"(?:gpus?\s+|cards\s+)?(?:are|is)\s+(?:currently\s+|actually\s+)?(?:free|available|idle|spare|usable|ours|"
-                   r"for\s+(?:us|serving|inference|this))\b")
+                   r"for\s+(?:us|serving|inference|this))\b|"
+                   # "our team only gets 6", "we can use 4 of them", "we just get two"
+                   rf"\b(?:we|i|our\s+(?:[\w-]+\s+)?(?:team|group|project|department|squad))\s+(?:only\s+|just\s+)?(?:get|gets|"
+                   rf"can\s+use|are\s+given|were\s+given|have\s+access\s+to)\s+(?:only\s+|just\s+)?(?P<n2>{_COUNT}|"
+                   rf"{'|'.join(_SMALL)})\b(?!\s*(?:%|more|extra|gb|tb))")
 # this team's share of the pool: "we're allotted a quarter of it", "we get half of them", "we have 25% of the cluster"
 _SHARE = re.compile(r"\b(?:allotted|allocated|assigned|given|get|getting|have|own)\s+(?:only\s+|just\s+|about\s+|roughly\s+)?"
                     r"(?:(?:a|one)\s+(?P<frac>half|third|quarter|fifth|tenth)|(?P<pct>\d{1,2})\s*%)\s+of\s+"
@@ -71,7 +75,8 @@ def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
             updates["max_gpus"] = int(pool - n)
             notes["max_gpus"] = f"{pool:g} GPUs less the {n:g} held by others = {pool - n:g}"
         return
-    if (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(ours.group("n")) or int(ours.group("n").replace(",", ""))) < pool:
+    if (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2"))
+                                             or int(said.replace(",", ""))) < pool:
         updates["max_gpus"] = left
         notes["max_gpus"] = f"{left} of {pool:g} GPUs free for this"
         return

@@ -75,6 +75,12 @@ _MOST_THEN_MEAN = re.compile(
     rf"\s+(?:(?:are|is|can\s+be|go|run|reach)\s+)?(?:up\s+to|at\s+most|max(?:imum)?|as\s+long\s+as)\s+{NUM}\s*"
     rf"(?:tokens?|toks?)?\s*[,;(]?\s*(?:and\s+|but\s+)?(?:on\s+)?(?:average|avg|mean|typically|usually)\s*"
     rf"(?:of\s+|is\s+|around\s+|about\s+|~\s*|=\s*|:\s*)?{NUM}(?:\s*tokens?)?")
+# a mean said first, its side named later in the sentence: "average is more like 6k since we added the longer system
+# prompt", "the mean is closer to 900 now that answers cite sources"
+_MEAN_THEN_SIDE = re.compile(
+    rf"\b(?:the\s+)?(?:average|avg|mean)\s+(?:is\s+|'s\s+|are\s+)?(?:now\s+|actually\s+|really\s+)?(?:more\s+like|closer\s+to|"
+    rf"nearer|about|around|roughly|~)\s*{NUM}(?:\s*tokens?)?(?=[^.;!?\x01]*\b(?:(?P<prompt>prompts?|inputs?|context)|"
+    rf"(?P<output>outputs?|answers?|responses?|replies|completions?))\b)")
 _INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
                    r"about\s+|around\s+|roughly\s+|approx\w*\s+)?$")
 
@@ -129,6 +135,8 @@ def read_lengths(p: Pass) -> None:
           if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
     p.run(_MOST_THEN_MEAN, lambda m: [("prompt_tokens" if m.group("prompt") else "output_tokens",
                                        whole(nt.value(m, m.lastindex)))])
+    p.run(_MEAN_THEN_SIDE, lambda m: [("prompt_tokens" if m.group("prompt") else "output_tokens", whole(nt.value(m)))]
+          if nt.value(m) >= 16 else None)
     p.run(_SPOKEN, lambda m: _spoken(p, m))
     p.run(_WORDS_PER_PAGE, lambda m: _page_density(p, m))
     p.run(_TOKENS_UNIT, lambda m: _tokens(p, m))

@@ -56,8 +56,13 @@ class Merging:
                 continue  # "will be used by our 2,150 branch staff" over "we serve 1.1 million members" said before
             f.values.pop(name)
         self.users_used_by |= used_by and "users" in f.values
-        for name in [n for n in f.lists if n in self.facts.lists]:
-            f.lists.pop(name)
+        if "gpus" in self.facts.cleared:
+            f.values.pop("max_gpus", None)  # "not attached to that GPU": nor to how many of it the paste ran on
+        for name in [n for n in f.lists if n in self.facts.cleared]:
+            f.lists.pop(name)  # "we're not attached to that model or GPU": what the paste names is no preference
+        for name in [n for n in f.lists if n in self.facts.lists and n not in self.pasted_lists]:
+            f.lists.pop(name)  # the user's own words said which; a pasted thread's lines add to each other
+        self.pasted_lists |= set(f.lists)
         f.cleared = [c for c in f.cleared if c not in self.facts.values]
         f.leftover = None
         self.pasted_fields |= set(f.values)

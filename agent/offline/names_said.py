@@ -174,6 +174,8 @@ def _named_rule(text: str, start: int, end: int) -> str | None:
     excluding = after.group("kind").startswith(("exclusion", "ban", "block", "blacklist")) or bool(
         re.search(r"\bno[\s-]$", before))
     if not excluding and not after.group("only") and after.group("kind").startswith(("thing", "rule", "policy")):
+        if re.search(r"\b(?:keep|leave|stick\s+with|don'?t\s+touch|do\s+not\s+touch)\s+(?:the\s+|that\s+|our\s+)?$", before):
+            return "kept"  # "undo the budget change. keep the MI300X thing.": whatever was said of it stays
         return None  # "the H100 thing": no rule said
     lifted = _RULELIFTED_BEFORE.search(before) or _RULELIFTED_AFTER.match(text, after.end())
     if not lifted:

@@ -56,7 +56,9 @@ _DIGITS = re.compile(
     # a minus sign touches its number; a dash and a space before one is punctuation, between words ("sorry - 350
     # seats") as at the head of a line (a bullet: "- 700 reps will use it daily")
     # Indian grouping ("8,00,000", "12,34,567") before the thousands of other locales
-    r"(?<![\w.,\x01\x02])(-(?=\d))?(\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+    # (a number joined to letters by a hyphen names a ticket, a version or a model, counts nothing: "CAT-902",
+    # "INC-3381", "llama-3")
+    r"(?<![\w.,\x01\x02])(?<![A-Za-z]-)(-(?=\d))?(\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])|\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
     r"(?:\s?(k|thousand|million|mil|mn|mm|mio|mln|mrd|m|billion|bn|b|hundred|grand|lakhs?|crores?)(?:(?<=mio|mln|mrd)\.|\b))?")
 _RATE_BEFORE = re.compile(r"\x01\d+\x02\s*(?:[a-z/-]+\s+){0,3}$")
 _RANGE = re.compile(rf"(?:\bbetween\s+{NUM}\s+and\s+{NUM})|(?:{NUM}\s*(?:-|to|or)\s*{NUM})")

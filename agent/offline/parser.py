@@ -143,6 +143,7 @@ class _Message(Statements, Merging, WholeMessage, ShortAnswers, Asking, Correcti
         self.inferred: dict[str, str] = {}  # field -> the words its value was inferred from (not named)
         self.users_used_by = False  # the pasted user count was said of who uses the tool
         self.pasted_fields: set[str] = set()  # fields only pasted text (a quote, a document) gave
+        self.pasted_lists: set[str] = set()  # GPU/model lists only pasted text gave
         self.retracted_exclusion = False  # the last retraction withdrew an exclusion ("I never wanted to exclude")
         self.narrowed: set[str] = set()  # exclusions said to be all that was meant ("I only meant no Llama 405B")
         self.asked_before: list[Q.Question] = []  # what the message's earlier questions named (GPU, model, number)

@@ -18,7 +18,7 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"managers?|supervisors?|executives?|officers?|directors?|leads?|technicians?|consultants?|advisors?|"
               r"advisers?|associates?|partners?|stakeholders?|volunteers?|trainees?|interns?|professors?|tutors?|"
               r"recruiters?|accountants?|auditors?|underwriters?|adjusters?|brokers?|bankers?|dispatchers?|drivers?|"
-              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|applicants?|candidates?|claimants?|borrowers?|policyholders?|"
+              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|advocates?|applicants?|candidates?|claimants?|borrowers?|policyholders?|"
               r"passengers?|fans?|players?|gamers?|viewers?|listeners?|authors?|journalists?|reporters?|editors?|"
               r"designers?|architects?|scientists?|chemists?|biologists?|testers?|admins?|administrators?|moderators?|"
               r"salespeople|sales\s+reps?|individuals?|clinicians?|physicians?|pharmacists?|caregivers?|therapists?|"
@@ -181,7 +181,9 @@ _USERS_KW = re.compile(
     rf"\b(?:concurrency|concurrent\s+(?:[a-z]+\s+)?(?:users|sessions|requests|chats|conversations|connections)|users?|user\s+(?:count|base)|userbase|headcount|audience|seats|"
     # (the team that owns or builds the tool is no count of its users: "owner team size: 14")
     rf"(?<!owner\s)(?<!owning\s)(?<!maintainer\s)(?<!dev\s)(?<!platform\s)team\s+size|number\s+of\s+users|"
-    rf"(?:expected\s+|projected\s+|target\s+)?(?:dau|daily\s+active\s+users|daily\s+users))\s*"
+    rf"(?:expected\s+|projected\s+|target\s+)?(?:dau|daily\s+active\s+users|daily\s+users)|"
+    # a table's key: "distinct users per weekday: 900", "unique users a day = 1,200"
+    rf"(?:distinct\s+|unique\s+|active\s+)?users\s+(?:per|a|each)\s+(?:week|work(?:ing)?\s*|business\s+)?day(?=\s*[:=]))\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
@@ -210,7 +212,7 @@ _ANY_GROUP = (rf"(?:{GROUP_NOUN}|(?!{USER_NOUNS}\b|(?:hours|minutes|seconds|days
 _GROUPS_OF = re.compile(
     rf"{NUM}\s+(?:[a-z-]+\s+)?{_ANY_GROUP}\s+(?:of|with|,\s*each\s+(?:with|of))\s+(?:about\s+|around\s+|roughly\s+|"
     rf"~\s*|some\s+|up\s+to\s+)?{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\b|"
-    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:(?:in|on|working|covering|staffing|during|for)\s+each\s+of|(?:per|a|each)\s+{GROUP_NOUN}\s*,?\s*(?:across|over|"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:(?:in|on|working|covering|staffing|during|for)\s+each\s+of|(?:per|a|each)\s+{GROUP_NOUN}\s*,?\s*(?:and|with|across|over|"
     # "10 agents per shift, 2 of them team leads": a part of the group, no count of groups
     rf"in|times|x|for)?)\s+(?:the\s+|our\s+|all\s+)?{NUM}(?!\s*of\s+(?:them|us|those|these))\s*(?:[a-z-]+\s+)?{GROUP_NOUN}?|"
     # the people noun first: "colleagues in three teams of 40 each", "engineers across 5 squads of about 12"

@@ -26,7 +26,9 @@ _ARRIVING = (r"(?:(?:that|which)\s+)?(?:(?:land|arrive|come|flow|pour|roll|trick
 _RATE_PER = re.compile(
     # a people noun may qualify the items ("3,000 customer emails a day"), but counts no requests itself
     rf"{NUM}\s*(?:(?!{USER_NOUNS}\b(?!{SINGULAR_END}\s+(?!(?:per|an?|each|every)\b)[a-z])|"
-    rf"(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|mins?|minutes?)\b)"
+    # (nor do shifts or rotations: "3 shifts a day" is how the day is worked)
+    rf"(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|mins?|minutes?|shifts?|"
+    rf"rotations?)\b)"
     rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+|"
     # a count over the last period is a rate too: "2.6 million requests last month", "in the past week 12k tickets"
     rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+){_PERIOD}"

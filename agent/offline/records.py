@@ -199,9 +199,29 @@ def _csv_rows(text: str) -> str:
                 break
             rows.append(data_line)
         if rows:
-            said = [_sentence(h, c) for r in csv.reader(rows) for h, c in zip(header, r) if c.strip()]
+            rows = _the_row_named(rows, "\n".join(lines[:i] + lines[i + 1 + len(rows):]))
+            if len(header) == 2 and _LONG_FORM.match(header[0].strip()) and _LONG_FORM_VALUE.match(header[1].strip()):
+                # a long-form table ('metric,value' / 'prompt_tokens_mean,3200'): each row names its own key
+                said = [_sentence(r[0], r[1]) for r in csv.reader(rows) if r[1].strip()]
+            else:
+                said = [_sentence(h, c) for r in csv.reader(rows) for h, c in zip(header, r) if c.strip()]
             return "\n".join(lines[:i] + said + lines[i + 1 + len(rows):])
     return text
+
+
+def _the_row_named(rows: list[str], around: str) -> list[str]:
+    """Of a table of several things (services, teams, sites), the one row the words around it name by its first cell:
+    "support-chat,4200,14 / email-summarize,950,8 ... only sizing email-summarize for now" keeps that row."""
+    if len(rows) < 2:
+        return rows
+    firsts = [(next(csv.reader([r]), [""]) or [""])[0].strip() for r in rows]
+    named = [r for r, key in zip(rows, firsts)
+             if len(key) >= 3 and not _BARE_NUMBER.match(key) and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", around, re.I)]
+    return named if len(named) == 1 else rows
+
+
+_LONG_FORM = re.compile(r"(?:metric|name|key|field|stat(?:istic)?|kpi|measure|parameter|param|item|setting)s?$", re.I)
+_LONG_FORM_VALUE = re.compile(r"(?:value|val|amount|figure|number|count|result|reading)s?$", re.I)
 
 
 # a table that sets how things are beside what they should be ("| metric | current (OpenAI) | target |"): the

@@ -41,7 +41,9 @@ _NOT_SUBJECT_BEFORE = re.compile(r"(?:\b(?:by|to|than|from|up|down|with|of|over|
 
 # a share said alone, correcting or keeping the one said before: "sorry, a third, not a quarter", "Same 40%."
 _SHARE_ALONE = re.compile(rf"\W*(?:(?:sorry|no|nope|actually|oops|correction|ok|okay|so|and|but|make\s+it|it'?s|the|same|"
-                          rf"still|again|more\s+like|closer\s+to|hmm+|let'?s|(?:size|plan)\s+(?:it\s+)?for|go\s+with)\W+)*"
+                          rf"still|again|more\s+like|closer\s+to|hmm+|let'?s|(?:size|plan)\s+(?:it\s+)?for|go\s+with|"
+                          # where the figure comes from: "HR's pilot data says more like a fifth"
+                          rf"(?:[\w'&]+\s+){{1,4}}?(?:says?|shows?|suggests?|indicates?|puts\s+it\s+at))\W+)*"
                           rf"(?:about\s+|around\s+|roughly\s+|~\s*)?{_SHARE}(?:\s+instead)?"
                           r"(?:\s*,?\s*(?:not|rather\s+than|instead\s+of)\s+[^.!?]{0,30})?\W*$")
 

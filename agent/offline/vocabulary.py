@@ -154,7 +154,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bcompletions?\b(?=[^.;!?]{0,40}\b(?:instant\w*|immediate\w*|snappy|as\s+(?:they|you|we|devs|developers)\s+type|"
      r"keystroke|real[\s-]?time)\b)|\b(?:instant|as[\s-]you[\s-]type|keystroke[\s-]level)\s+(?:code\s+)?(?:completions?|"
      r"suggestions?)\b|\b(?:completions?|suggestions?)\s+as\s+(?:they|you|we|devs|developers|people|engineers)\s+type\b"),
-    (UseCase.CODE_GENERATION_DETAILED, 3, r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
+    (UseCase.CODE_GENERATION_DETAILED, 3, r"\b(?:devs?|developers?|engineers?|programmers?)\s+describe\s+(?:an?\s+|the\s+)?"
+     r"(?:functions?|class(?:es)?|modules?|features?|endpoints?)\b|\bwrites?\s+(?:it|them)\s+with\s+(?:unit\s+)?tests\b|"
+     r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
      r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bwrites?\s+(?:whole|full|entire|complete)\s+(?:files?|functions?|"
      r"classes|modules|programs?)\b|\bcode[\s-]gen\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
@@ -475,7 +477,10 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b|"
      # the hardware's cost spread over years, or the plan costed as a purchase: "amortise it over 3 years"
      r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
-    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
+    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|"
+     # hardware an organisation already owns, said of it: "hosted on hardware it already owns", "servers the bank owns"
+     r"\b(?:hardware|servers|gpus|machines|nodes|cluster)\s+(?:that\s+|which\s+)?(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+     r"(?:already\s+)?owns\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers|data\s?cent(?:er|re)|rechenzentrum|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
      r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?|colo(?:cation)?(?:\s+(?:space|facility|cage))?)\b|\b(?:fully|already|all)\s+"
      r"paid\s+(?:off|for)\b|"
@@ -633,6 +638,11 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
     (("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"), r"\bno\s+latency\s+(?:requirements?|targets?|constraints?|slos?)|"
      + _LIFT + r"latency\s+(?:requirements?|targets?|constraints?|slos?|limits?|thing|stuff|bit|part|numbers?)|"
      r"\blatency\s+(?:doesn'?t|does\s+not)\s+matter\b|\b(?:" + LATENCY_UNIMPORTANT + r")\b"),
+    # a preference disowned: "we're not attached to that model or GPU at all", "not tied to the hardware"
+    (("models",), r"\b(?:not|n'?t)\s+(?:really\s+|at\s+all\s+)?(?:attached|tied|married|wedded|committed)\s+to\s+(?:that|the|this|"
+     r"any|our)\s+(?:(?:gpu|hardware|card)\s+or\s+(?:the\s+)?)?models?\b"),
+    (("gpus",), r"\b(?:not|n'?t)\s+(?:really\s+|at\s+all\s+)?(?:attached|tied|married|wedded|committed)\s+to\s+(?:that|the|this|"
+     r"any|our)\s+(?:models?\s+or\s+(?:the\s+)?)?(?:gpus?|hardware|cards?)\b"),
     # the rate said before withdrawn: "forget the rate, that number included bot traffic", "drop the measured rate"
     (("rps", "peak_rps"), _LIFT + r"(?:measured\s+|request\s+|traffic\s+)?rates?\b(?!\s+(?:down\s+)?(?:to|by|limit)\b)|"
      + _LIFT + r"(?:req(?:uest)?s?/s|rps|qps)\s+(?:figure|number|estimate)\b"),

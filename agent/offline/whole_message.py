@@ -51,6 +51,14 @@ _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 
 
+def _whole_of_its_parts(counts: list[int]) -> list[int]:
+    """Counts of work where one is the sum of the others ("1.2M SKUs (apparel 610k, home 380k, other 210k)"): the
+    whole, its breakdown said beside it."""
+    if len(set(counts)) > 2 and (top := max(counts)) and abs(sum(c for c in counts if c != top) - top) <= 0.02 * top:
+        return [top]
+    return counts
+
+
 class WholeMessage:
     """The settling part of parser._Message (its state: facts, spec, asked, intents, options, whatifs, dont_know,
     use_cases, inferred; its readers: _short_answer and the corrections)."""
@@ -201,8 +209,9 @@ class WholeMessage:
             part = (f.phrases.get("window_hours", "").split() or ["part"])[-1].rstrip("s") or "part"
             if f.window_parts > 1:
                 f.notes["window_requests"] = f"{count:,} per {part} x {f.window_parts} = {out['window_requests']:,}"
-        if "window_hours" in out and "window_requests" not in out and len(set(f.item_counts)) == 1:
-            out["window_requests"] = f.item_counts[0]  # "2M product reviews ... we have a 10-hour window"
+        items = _whole_of_its_parts(f.item_counts)
+        if "window_hours" in out and "window_requests" not in out and len(set(items)) == 1:
+            out["window_requests"] = items[0]  # "2M product reviews ... we have a 10-hour window"
         elif f.span and len(set(f.item_counts)) == 1 and not {"rps", "peak_rps", "window_hours"} & set(out):
             # "about 62,000 theses ... We'd run it continuously for a month": the count spread evenly over the span
             hours, said = f.span

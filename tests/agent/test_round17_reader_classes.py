@@ -254,3 +254,93 @@ def test_a_configs_daily_actives_over_the_owning_teams_size():
 ])
 def test_by_half_and_what_it_is_said_of(text, field, value):
     assert read(text, held(**SPEC))[field] == pytest.approx(value)
+
+
+def test_an_offer_turned_down_is_no_card_of_ours():
+    spec = held(use_case="chatbot_conversational", users=300, cost_model="owned", max_gpus=4, gpus=["L4"])
+    got = read("correction from IT: we actually have 4 H100 80GB. the L4 was the quote finance turned down.", spec)
+    assert "L4" not in got.get("gpus", []) and "L4" in got.get("exclude_gpus", [])
+
+
+@pytest.mark.parametrize("text,gpus", [
+    ("we own 24 L40S in the lab, our group only gets 8", 8),
+    ("there are 16 H100s on-prem and we can use 4 of them", 4),
+])
+def test_the_part_of_an_owned_pool_a_team_gets(text, gpus):
+    assert read(text)["max_gpus"] == gpus
+
+
+def test_people_per_shift_and_the_shifts_a_day():
+    got = read("we have thirty five agents per shift and two shifts a day, they'd chat with it about returns")
+    assert got["users"] == 70 and "rps" not in got
+
+
+def test_a_one_time_amount_beside_a_monthly_one():
+    got = read("Two options from finance: $4k/month ongoing, or a one-time $50k grant. We rent GPUs. Chatbot, 800 users.")
+    assert got["budget_monthly_usd"] == 4000
+
+
+def test_keeping_the_thing_said_of_a_card_changes_nothing():
+    spec = held(use_case="chatbot_conversational", users=1000, exclude_gpus=["MI300X"])
+    result = parsed("keep the MI300X thing as it is", spec)
+    assert not result.updates.get("gpus") and not result.cleared
+
+
+def test_each_line_of_a_pasted_thread_adds_its_exclusions():
+    text = ("> sam: for the claims bot, no A10Gs please, they were too slow last time\n"
+            "> kim: and no MI300X at all, no ROCm expertise here\n"
+            "> sam: ~900 adjusters will use it\n\nwhat do you suggest?")
+    assert {"A10G", "MI300X"} <= set(read(text)["exclude_gpus"])
+    # the user's own words still say which: a pasted line does not add to them
+    own = read("Exclude the L4. Forwarding the thread:\n\n> kim: no MI300X at all\n> sam: 900 adjusters")
+    assert own["exclude_gpus"] == ["L4"]
+
+
+def test_a_long_form_metric_value_table():
+    text = ("stats from last week's logs of our support bot:\n\nmetric,value\nrequests_sampled,20000\n"
+            "prompt_tokens_mean,1800\ncompletion_tokens_mean,260\nunique_users_per_weekday,650\n\nplan with these")
+    got = read(text)
+    assert got["prompt_tokens"] == 1800 and got["output_tokens"] == 260 and got["users"] == 650
+
+
+def test_a_ticket_id_is_no_count_and_a_breakdown_adds_up_to_its_whole():
+    text = ("OPS-4417 Rewrite help-centre articles in the new tone\n"
+            "Scope: 90k articles (billing 50k, shipping 25k, other 15k). Runs overnight, 22:00-06:00, in one go.")
+    got = read(text)
+    assert got["window_requests"] == 90000 and got["window_hours"] == 8
+
+
+def test_hardware_an_organisation_already_owns():
+    got = read("4.1 The service shall run in the Ministry's data centre on servers it already owns: 8 x NVIDIA L40S.")
+    assert got["cost_model"] == "owned" and got["max_gpus"] == 8 and got["gpus"] == ["L40S"]
+
+
+def test_a_pasted_prototype_the_user_is_not_attached_to():
+    text = ("from our PoC's README:\n> Serves Qwen/Qwen3-8B on one L4, port 8000\n\n"
+            "we're not tied to that model or GPU, pick the best. production: ~900 customers a day chatting with it")
+    result = parsed(text)
+    assert not result.updates.get("models") and not result.updates.get("gpus") and "max_gpus" not in result.updates
+    assert result.updates["users"] == 900
+
+
+def test_developers_describing_what_the_assistant_writes_is_code_generation():
+    assert read("Devs describe a class or endpoint in the portal and the assistant writes it with tests. 120 developers.")[
+        "use_case"] == "code_generation_detailed"
+
+
+def test_the_row_of_a_table_the_message_names():
+    text = ("team,daily_users,peak_rps\nlegal-search,300,2\nhr-bot,1200,6\nsales-assist,800,4\n\n"
+            "we're only doing hr-bot this quarter, a chatbot for policy questions")
+    got = read(text)
+    assert got["users"] == 1200 and got["peak_rps"] == 6
+
+
+def test_the_currency_said_after_the_amount_and_its_period():
+    got = read("call centre in Perth, 90 agents, budget's about twelve grand a month, Aussie dollars")
+    assert got["budget_monthly_usd"] == pytest.approx(12000 * 0.655, rel=0.01)
+    assert read("budget is 12 grand a month")["budget_monthly_usd"] == 12000
+
+
+def test_a_mean_said_first_its_side_named_after():
+    spec = held(use_case="document_analysis_rag", users=2000, prompt_tokens=4000)
+    assert read("the average is closer to 7k now that we added a longer system prompt", spec)["prompt_tokens"] == 7000
