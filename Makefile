@@ -8,22 +8,24 @@ HOST   ?= 127.0.0.1
 VENV   := .venv
 BIN    := $(VENV)/bin
 # What is installed, one stamp each: serving needs the package alone, the tests also need its dev extras.
-# pip -qq: errors only (setuptools prints an informational "Editable installation" notice on every install).
+# uv installs the pinned dependencies into the venv (a clean clone's install took ~90 s with pip, ~10 s with uv here);
+# -q: errors only.
 SERVE_STAMP := $(VENV)/.installed-serve
 DEV_STAMP   := $(VENV)/.installed-dev
+UV          := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
 .PHONY: run test install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet uv==0.13.8
 
 $(SERVE_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --quiet -e .
+	$(UV) -e .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --quiet -e ".[dev]"
+	$(UV) -e ".[dev]"
 	touch $@ $(SERVE_STAMP)
 
 install: $(SERVE_STAMP)
