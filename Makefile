@@ -37,9 +37,10 @@ run: $(SERVE_STAMP)
 	$(BIN)/compass serve --host $(HOST) --port $(PORT)
 
 # The whole test suite against a real embedded PostgreSQL + pgvector, one worker more than the cores (each worker
-# starts its own embedded server; many tests wait on a process they started: with one worker per core, a clean
-# clone's run on two cores kept them 151% busy). A file's tests stay in one worker: the blind dev gate's tests share one run of the
-# rounds (a module fixture), and they go first, as collected (tests/conftest.py), not after the files with more tests.
+# starts its own embedded server; many tests wait on a process they started: with one worker per core a clean clone's
+# run on two cores kept them 151% busy, with three 166%). A file's tests stay in one worker: the blind dev gate's
+# tests share one run of the rounds (a module fixture), and they go first, as collected (tests/conftest.py), not after
+# the files with more tests.
 # (Not --dist loadgroup: pytest-xdist 3.8 marks groups on Node._nodeid, which pytest 9 no longer reads.)
 WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)")
 test: $(DEV_STAMP)

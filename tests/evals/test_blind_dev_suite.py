@@ -99,7 +99,7 @@ def dev_reports(pg_admin_url, tmp_path_factory) -> dict[str, dict]:
     return out
 
 
-# the first test's setup runs every round's sample (~550 scenarios, in two processes on a 2-core machine): several
+# the first test's setup runs every round's sample (~250 scenarios, in two processes on a 2-core machine): several
 # minutes under load, past the suite-wide 300 s
 @pytest.mark.timeout(1200)
 @pytest.mark.parametrize("suite", list(SUITES))
