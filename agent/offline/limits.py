@@ -21,6 +21,14 @@ LIMITS: dict[str, tuple[bool, float, str]] = {
 }
 
 
+def fields_holding(spec: Any, value: float, rel: float = 0.005) -> set[str]:
+    """The numeric fields the user stated whose value ``value`` is (said back: "4k feels tight" of a $4,000 budget)."""
+    if spec is None or not value:
+        return set()
+    return {f for f in LIMITS if spec.stated(f) and isinstance(held := getattr(spec, f, None), (int, float))
+            and not isinstance(held, bool) and abs(held - value) <= rel * abs(value)}
+
+
 def checked(values: dict[str, Any], phrases: dict[str, str], problems: list[str]) -> dict[str, Any]:
     """Values within DeploymentSpec limits, consistent with each other; the rest explained in ``problems``."""
     out: dict[str, Any] = {}

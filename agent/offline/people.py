@@ -18,7 +18,8 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"managers?|supervisors?|executives?|officers?|directors?|leads?|technicians?|consultants?|advisors?|"
               r"advisers?|associates?|partners?|stakeholders?|volunteers?|trainees?|interns?|professors?|tutors?|"
               r"recruiters?|accountants?|auditors?|underwriters?|adjusters?|brokers?|bankers?|dispatchers?|drivers?|"
-              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|advocates?|applicants?|candidates?|claimants?|borrowers?|policyholders?|"
+              r"pilots?|contractors?|freelancers?|buyers?|sellers?|merchants?|tenants?|guests?|travell?ers?|advocates?|"
+              r"applicants?|candidates?|claimants?|borrowers?|policyholders?|"
               r"passengers?|fans?|players?|gamers?|viewers?|listeners?|authors?|journalists?|reporters?|editors?|"
               r"designers?|architects?|scientists?|chemists?|biologists?|testers?|admins?|administrators?|moderators?|"
               r"salespeople|sales\s+reps?|individuals?|clinicians?|physicians?|pharmacists?|caregivers?|therapists?|"
@@ -52,7 +53,6 @@ USER_NOUNS = (r"(?:users?|people|persons?|employees?|staff(?:ers)?|customers?|cl
               r"headteachers?|teaching\s+assistants?|postdocs?|undergrads?|freshmen|retirees?|pensioners?|"
               r"veterans?|donors?|voters?|taxpayers?|commuters?|riders?|cyclists?|motorists?|crewmembers?|"
               r"flight\s+attendants?|cabin\s+crew|sub-?editors?|signall?ers?|controllers?\s+on\s+duty)")
-# the end of a people noun in the singular: "customer" may qualify a noun after it, "customers" or "people" may not
 # a count that follows is one person's, said with one of them as the clause's subject (the text before the count,
 # from a line break, a comma or 'and' on): "each of our 300 agents handles about 40 tickets a shift", "each agent takes
 # around 30 calls per shift", "an agent asks the assistant about 60 questions per shift", "each teller would ask the
@@ -71,6 +71,9 @@ def before_count(text: str, pos: int) -> str:
     """The text a count at ``pos`` follows, as far as EACH_PERSON_BEFORE looks (a cut inside the sentence starts with
     no line break, so the pattern cannot take the cut for the sentence's start)."""
     return text[pos - EACH_PERSON_REACH:pos] if pos > EACH_PERSON_REACH else "\n" + text[:pos]
+
+
+# the end of a people noun in the singular: "customer" may qualify a noun after it, "customers" or "people" may not
 SINGULAR_END = (r"(?<!s)(?<!people)(?<!staff)(?<!personnel)(?<!ppl)(?<!crew)(?<!faculty)(?<!police)(?<!clergy)"
                 r"(?<!alumni)(?<!children)(?<!counsel)(?<!folk)")
 # words ending in s that are no plural noun ("450 people across EMEA", "a user is ...")

@@ -15,7 +15,7 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline.contract import Intent
 from agent.offline.latency import LATENCY_FIELDS
-from agent.offline.limits import LIMITS, checked
+from agent.offline.limits import LIMITS, checked, fields_holding
 from agent.offline.numbers import NUM_RE
 from agent.offline.time_units import MS_PER_UNIT, TIME_UNIT
 from knowledge.domain.spec import DeploymentSpec
@@ -104,9 +104,7 @@ class ShortAnswers:
 
     def _quoted(self, value: float) -> bool:
         """The bare number is the value a field the user stated holds (said back while thinking aloud about it)."""
-        return self.spec is not None and value > 0 and any(
-            self.spec.stated(f) and isinstance(held := getattr(self.spec, f, None), (int, float))
-            and abs(held - value) <= 0.005 * value for f in LIMITS)
+        return value > 0 and bool(fields_holding(self.spec, value))
 
     def _value_corrected(self, before: str, value: float) -> str | None:
         """'actually it's more like 1,400': a bare number said as a correction is of the value the user gave that it is

@@ -17,7 +17,7 @@ from agent.offline.contract import Intent
 from agent.offline.fact_sheet import Facts
 from agent.offline.facts import read_facts
 from agent.offline.latency import LATENCY_FIELDS
-from agent.offline.limits import LIMITS
+from agent.offline.limits import fields_holding
 from agent.offline.merging import targets_only
 from agent.offline.numbers import number_text
 from agent.offline.rates import unit_scale
@@ -259,8 +259,7 @@ class Statements:
         if self.spec is None or not any(ch.isdigit() for ch in low):
             return
         for value in number_text(low).values:
-            self.said_back |= {f for f in LIMITS if self.spec.stated(f) and isinstance(held := getattr(self.spec, f), (int, float))
-                               and not isinstance(held, bool) and abs(held - value) <= 0.005 * max(abs(value), 1.0)}
+            self.said_back |= fields_holding(self.spec, value)
 
     def _scaled(self, facts: Facts) -> None:
         """'double the budget', 'bump the users by 20%', 'halve the prompt length': an order to scale a value the spec

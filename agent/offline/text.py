@@ -136,9 +136,14 @@ _WITHDRAWN = re.compile(r"(?:\.{2,}|[,;.\-]|\s)\s*(?:(?:actually|wait|hmm+|oh)\W
 WITHDRAWN_MAX_CHARS = 300  # a paste's "never mind" belongs to its own thread
 
 
+_ORDER_FIRST = re.compile(r"^\W*(?:(?:ok(?:ay)?|so|right|hmm+|um+)\W+)*(?:please\s+)?(?:make|set|bump|raise|lower|change|"
+                          r"switch|cap|increase|decrease|cut|drop|up|move|put)\b", re.I)
+
+
 def withdrawn(text: str) -> str:
-    """A short message with a change it takes back: only what follows the last take-back stands."""
-    if len(text) > WITHDRAWN_MAX_CHARS or not any(ch.isdigit() for ch in text):
+    """A short message that orders a change and takes it back: only what follows the last take-back stands (a
+    description said before a cue keeps its words: "chatbot for 500 users - never mind, 300" is read whole)."""
+    if len(text) > WITHDRAWN_MAX_CHARS or not any(ch.isdigit() for ch in text) or not _ORDER_FIRST.match(text):
         return text
     last = None
     for last in _WITHDRAWN.finditer(text):

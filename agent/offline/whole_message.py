@@ -25,7 +25,7 @@ from agent.offline.head_counts import read_head_counts
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
-from agent.offline.limits import checked
+from agent.offline.limits import checked, fields_holding
 from agent.offline.per_event import per_event_rate
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.people import USER_NOUNS
@@ -236,12 +236,9 @@ class WholeMessage:
 
     def _holds(self, name: str, value: Any) -> bool:
         """The spec was told this value of the field already."""
-        if self.spec is None or not self.spec.stated(name):
-            return False
-        held = getattr(self.spec, name, None)
-        if isinstance(held, (int, float)) and isinstance(value, (int, float)):
-            return abs(held - value) <= 1e-6 * max(abs(held), 1.0)
-        return held == value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return name in fields_holding(self.spec, value, 1e-6)
+        return self.spec is not None and self.spec.stated(name) and getattr(self.spec, name, None) == value
 
     def _said(self, f: Facts, name: str) -> Any:
         """A figure of this message, else the one the spec was told."""

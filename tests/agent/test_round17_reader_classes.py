@@ -344,3 +344,8 @@ def test_the_currency_said_after_the_amount_and_its_period():
 def test_a_mean_said_first_its_side_named_after():
     spec = held(use_case="document_analysis_rag", users=2000, prompt_tokens=4000)
     assert read("the average is closer to 7k now that we added a longer system prompt", spec)["prompt_tokens"] == 7000
+
+
+def test_a_description_before_a_take_back_keeps_its_words():
+    got = read("support chatbot for 3000 users... never mind, make it 300 users")
+    assert got["users"] == 300 and got["use_case"] == "chatbot_conversational"
