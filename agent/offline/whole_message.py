@@ -72,6 +72,7 @@ class WholeMessage:
                 # "20ms per token is overkill ... drop the per-token target": the value held, said back, is what goes
                 updates.pop(name)
         cleared = [c for c in self.facts.cleared if c not in updates]
+        self._per_person_count_follows(updates)
         self._short_answer(own, updates, cleared)
         self._planned_count(updates)
         self._one_i_named(own, updates)
@@ -233,6 +234,22 @@ class WholeMessage:
             if not named_use_case(use_case, words):
                 self.inferred["use_case"] = ", ".join(dict.fromkeys(words))
         return out
+
+    def _per_person_count_follows(self, updates: dict[str, Any]) -> None:
+        """The window's count worked out per person ("150 x 30 = 4,500, ...") follows a new head count: "make it 200
+        agents, same calls each" is 200 people's work, not 150's."""
+        spec = self.spec
+        people = updates.get("users")
+        if spec is None or not people or "window_requests" in updates or not spec.stated("window_requests") \
+                or not spec.stated("users") or not spec.users or not spec.window_requests:
+            return
+        note = spec.sources["window_requests"].note or ""
+        if not note.startswith(f"{spec.users:,.0f} x "):
+            return
+        count = round(spec.window_requests * people / spec.users)
+        updates["window_requests"] = count
+        self.facts.notes["window_requests"] = (f"{people:,.0f} people at the count each said before "
+                                               f"({spec.window_requests:,.0f} for {spec.users:,.0f}) = {count:,}")
 
     def _holds(self, name: str, value: Any) -> bool:
         """The spec was told this value of the field already."""

@@ -349,3 +349,13 @@ def test_a_mean_said_first_its_side_named_after():
 def test_a_description_before_a_take_back_keeps_its_words():
     got = read("support chatbot for 3000 users... never mind, make it 300 users")
     assert got["users"] == 300 and got["use_case"] == "chatbot_conversational"
+
+
+def test_a_count_worked_out_per_person_follows_a_new_head_count():
+    spec = held(use_case="chatbot_conversational", users=150, window_hours=8).with_values(
+        "stated", note="150 x 30 = 4,500, x 2 questions each = 9,000 requests", window_requests=9000)
+    result = parsed("can we make it 200 agents instead?", spec)
+    assert result.updates["users"] == 200 and result.updates["window_requests"] == 12000
+    # a count said as the whole of the work stays as it was
+    said = held(use_case="chatbot_conversational", users=150, window_hours=8, window_requests=9000)
+    assert "window_requests" not in parsed("make it 200 users", said).updates
