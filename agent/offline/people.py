@@ -496,7 +496,7 @@ def total_when_alone(p: Pass) -> None:
 # a day's count with no noun, said as a correction of the people counted: "daily it's more like 6k", "daily, closer
 # to 1,200" (a count with its own noun is read as that noun's)
 _DAILY_COUNT = re.compile(rf"\bdaily\b\W*(?:(?:it'?s|it\s+is|that'?s|that\s+is|we'?re|we\s+are)\s+)?(?:more\s+like|closer\s+to|"
-                          rf"nearer|about|around|roughly|~)\s*{NUM}(?!\s*(?:%|[a-z]))")
+                          rf"nearer)\s*{NUM}(?!\s*(?:%|[a-z]))")
 
 
 def read_people_keywords(p: Pass) -> None:
