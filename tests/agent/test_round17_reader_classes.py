@@ -14,23 +14,7 @@ from __future__ import annotations
 import pytest
 
 from agent.offline.contract import Intent
-from agent.offline.parser import parse_strict
-from knowledge.catalog import Catalog
-from knowledge.domain import DeploymentSpec
-
-CATALOG = Catalog.from_files()
-
-
-def parsed(text: str, spec: DeploymentSpec | None = None):
-    return parse_strict(text, CATALOG, spec=spec)
-
-
-def read(text: str, spec: DeploymentSpec | None = None) -> dict:
-    return {k: v for k, v in parsed(text, spec).updates.items() if k != "description"}
-
-
-def held(**values) -> DeploymentSpec:
-    return DeploymentSpec().with_values("stated", **values)
+from tests.agent.reader_helpers import held, parsed, read
 
 
 # ------------------------------------------------------------------ numbers
