@@ -254,3 +254,16 @@ HELP = ("I size LLM deployments. Tell me what you need in plain words, for examp
 GREETING = "Hello! I'm Compass. " + HELP
 UNPARSED = ("I could not find anything about the deployment in that. Tell me the use case (e.g. a support chatbot, "
             "code completion, RAG over documents) and roughly how many users or requests per second.")
+
+
+def namespaces_answer(namespace: str, allowed: Sequence[str]) -> str:
+    """Where a deploy would go (the spec's namespace, else the default) and where it may go (the allowlist)."""
+    if not allowed:
+        return (f"A deploy would go to namespace {namespace}, but no namespace is allowed yet: ask whoever runs Compass "
+                "to set COMPASS_ALLOWED_NAMESPACES. Nothing is deployed by a question.")
+    where = (f"A deploy would go to namespace **{namespace}**" + ("" if namespace in allowed else
+             ", which is not on the allowlist, so it would be refused"))
+    others = [n for n in allowed if n != namespace]
+    pick = f"; say *deploy option 1 to namespace {others[0]}* for another" if others else ""
+    return (f"{where}{pick}. Allowed: {', '.join(allowed)} (the allowlist set by whoever runs Compass, "
+            "COMPASS_ALLOWED_NAMESPACES). Nothing is deployed until you ask and approve.")

@@ -28,9 +28,12 @@ def _asked(about: str, reader: Callable[[str], Any]) -> Callable[[str], list[Any
     return read
 
 
-# which namespaces a deploy may use: "which namespaces can I use then?", "where can we deploy?"
-_NAMESPACES = re.compile(r"\b(?:which|what)\s+(?:k8s\s+|kubernetes\s+)?namespaces?\s+(?:can|could|may|do|am|are|is|should)\b|"
-                         r"\bwhere\s+(?:can|could|may)\s+(?:i|we)\s+deploy\b|\b(?:allowed|permitted|available|valid)\s+"
+# which namespace a deploy would use or may use: "which namespaces can I use then?", "where can we deploy?", "which k8s
+# namespace would this end up in?", "where would it be deployed?"
+_NS = r"(?:k8s\s+|kubernetes\s+)?namespaces?\b"
+_NAMESPACES = re.compile(rf"\b(?:which|what)\s+{_NS}|\bnamespaces?\b[^?.!]*\b(?:would|will|does|do)\b[^?.!]*\b(?:go|land|"
+                         r"end\s+up|deploy)|\bwhere\s+(?:can|could|may|would|will|does|do)\s+(?:i|we|it|this|that|they)\s+"
+                         r"(?:be\s+)?(?:deploy(?:ed)?|land|end\s+up)\b|\b(?:allowed|permitted|available|valid)\s+"
                          r"namespaces\b|\bnamespaces?\s+(?:are|is)\s+(?:allowed|permitted|available|ok)\b", re.I)
 
 

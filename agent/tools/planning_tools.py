@@ -16,7 +16,7 @@ from pydantic import Field
 from agent.acts import WhyAbout
 from agent.clarify import follow_up, missing_essentials, unanswered
 from agent.why_answers import best_option, explain_text
-from agent.replies import option_pair_text, questions_text
+from agent.replies import namespaces_answer, option_pair_text, questions_text
 from agent.spec_update import apply_defaults
 from agent.state import Question, Stage
 from agent.tools.common import Runtime, ran, reply, step
@@ -25,6 +25,7 @@ from agent.tools.summaries import comparison_summary, plan_summary
 from agent.tools.names import (
     COMPARE_OPTIONS, COMPARE_WHATIF, EXPLAIN, PLAN_CAPACITY, SELECT_OPTION, SIMILAR_DEPLOYMENTS,
 )
+from knowledge.domain import DEFAULT_NAMESPACE
 from tools import operations
 from tools.whatif import Variant
 
@@ -106,10 +107,7 @@ def explain(about: Annotated[WhyAbout, Field(description="what the question is a
     use (about='namespaces'). Never changes the spec."""
     state = runtime.state
     if about == "namespaces":  # the allowlist is the deployment's configuration, not the plan's
-        allowed = runtime.context.allowed_namespaces
-        text = (f"You can deploy to namespace{'s' if len(allowed) > 1 else ''} {', '.join(allowed)} (the allowlist set "
-                f"by whoever runs Compass, COMPASS_ALLOWED_NAMESPACES): say *deploy option 1 to namespace {allowed[0]}*."
-                if allowed else "No namespace is allowed yet: ask whoever runs Compass to set COMPASS_ALLOWED_NAMESPACES.")
+        text = namespaces_answer(state.spec.namespace or DEFAULT_NAMESPACE, runtime.context.allowed_namespaces)
         return reply(runtime, EXPLAIN, text, stage=Stage.EXPLORE, tool_runs=[ran(state, EXPLAIN, {"about": about}, text)])
     if state.plan is None:
         return reply(runtime, EXPLAIN, "There is no plan to explain yet: plan first.", error=True)

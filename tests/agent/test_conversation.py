@@ -216,3 +216,15 @@ def test_a_namespace_refusal_carries_the_allowed_namespaces_as_data(service, ses
     service.turn(session, "alice", f"ok, {offered[0]} then")
     view = service.view(session, "alice")
     assert view.pending_approval is not None and view.state.deployment.namespace == offered[0]
+
+
+@pytest.mark.parametrize("question", ["which k8s namespace would this end up in if we deployed?",
+                                      "where would it be deployed?", "what namespace does it go to?"])
+def test_a_question_about_where_a_deploy_goes_names_the_namespace_and_deploys_nothing(service, session, question):
+    """The namespace a deploy would use is the spec's, else Compass's default, and the allowlist beside it; a question
+    prepares no deployment."""
+    service.turn(session, "alice", "chatbot for 500 users")
+    r = service.turn(session, "alice", question)
+    view = service.view(session, "alice")
+    assert view.pending_approval is None and view.state.deployment is None
+    assert "namespace **compass**" in r.reply and "default" in r.reply
