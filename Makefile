@@ -42,9 +42,11 @@ run: $(SERVE_STAMP)
 # one worker: the blind dev gate's tests share one run of the rounds (a module fixture), and they go first, as
 # collected (tests/conftest.py), not after the files with more tests.
 # (Not --dist loadgroup: pytest-xdist 3.8 marks groups on Node._nodeid, which pytest 9 no longer reads.)
+# The tests start ~150 `compass` processes (CLI, API servers, eval runs): each would compile every module from source
+# again (~1 s of CPU) where PYTHONDONTWRITEBYTECODE is set, as in many CI images, so it is unset here.
 WORKERS ?= auto
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -602,7 +602,7 @@ def test_any_number_with_any_unit(catalog, n, unit):
             assert value > 0
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(parts=st.lists(st.sampled_from(FRAGMENTS) | st.text(min_size=1, max_size=200), min_size=1, max_size=8))
 def test_100kb_messages_are_linear_and_valid(catalog, parts):
     """Four times the text costs about four times the CPU (a quadratic step would cost sixteen): CPU time of the
