@@ -86,7 +86,23 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
                 or _FULLY_LOADED.match(after) or _PERSON_COSTS.search(before)
                 or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before)
                 # (a "one" said as a number ends p.before's reach: "a one-time $60k")
-                or _ONE_OFF_BEFORE.search(p.text[max(0, m.start() - 40):m.start()]))
+                or _ONE_OFF_BEFORE.search(p.text[max(0, m.start() - 40):m.start()])
+                or _QUOTED_BEFORE.search(before) or _PAST_SPEND_LINE.search(_line_before(p, m.start())))
+
+
+# what a vendor asked for is their price, not the team's ceiling: "a managed vendor quoted us $25k/month"
+_QUOTED_BEFORE = re.compile(r"\b(?:quoted|quoting|(?:the|their|a|his|her)\s+quote\s+(?:was|is|came\s+in\s+at|of)|pitched|"
+                            r"offered\s+(?:us|me|it)|asking\s+price\s+(?:is|was|of)|wants?\s+to\s+charge|would\s+charge)\s+"
+                            r"(?:us\s+|me\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|just\s+)?[^\w\x01]{0,3}$")
+# a line of what was spent: "FY25 actuals: $210,000 on third-party APIs, $42,000 consultants"
+_PAST_SPEND_LINE = re.compile(r"\b(?:actuals?|spent|spend\s+last\s+(?:year|quarter|month)|last\s+(?:year|quarter)'?s?\s+"
+                              r"(?:spend|costs?|bill))\b")
+
+
+def _line_before(p: Pass, pos: int) -> str:
+    """The text of ``pos``'s line (or sentence) before it, past other numbers."""
+    window = p.text[max(0, pos - 160):pos]
+    return window[max(window.rfind(c) for c in ".;!?\n") + 1:]
 
 
 _BUDGET_KW = re.compile(
@@ -130,9 +146,10 @@ _NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+
                             r"(?:nodes?|servers?|machines?|boxes|hosts|instances|systems?|chassis)\b")
 # some of the machines said to be unavailable: "two DGX boxes (8 GPUs each), but one is booked for training"
 _MACHINES_TAKEN = re.compile(rf"[^.;]{{0,40}}?\b(?:but|though|however|although|except\s+that)\b[,\s]*"
-                             rf"{NUM}\s+(?:of\s+(?:them|those|(?:the|our|these)\s+(?:servers|nodes|machines|boxes|hosts))\s+)?"
+                             rf"{NUM}\s+(?:of\s+(?:them|those|(?:the|our|these)\s+(?:servers|nodes|machines|boxes|hosts))\s+|"
+                             r"(?:server|node|machine|box|host)s?\s+)?"
                              r"(?:is|are|'s|stays?|remains?)\s+(?:\w+\s+)?(?:booked|reserved|used|taken|dedicated|out|down|"
-                             r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training)\b")
+                             r"broken|busy|unavailable|allocated|earmarked|in\s+repair|for\s+training|in\s+rma|offline)\b")
 
 
 # the GPUs said after the machines as their whole count: "2 DGX H100 boxes (16x H100 SXM total)"
@@ -237,6 +254,31 @@ def read_money(p: Pass) -> None:
     p.run(_BUDGET_CUR, lambda m: _budget(p, m))
     p.run(_CUR_AFTER_PERIOD, lambda m: _money_then_currency(p, m))
     p.run(_MORE_MONEY, lambda m: [("budget_monthly_usd", p.nt.value(m))])
+    p.run(_BARE_MONTHLY, lambda m: _bare_monthly(p, m))
+
+
+# an amount a month with no currency and nothing counted, standing alone as a list item or under a ceiling word: "short
+# summarization for 400 people, 3k/month.", "a summarizer (6k/month)", "cap 9k/month", "5000 staff, 8k a month" -- how
+# people say what they may spend. A count a month has its noun ("30k requests/month"), its verb ("we get 30k a month")
+# or its label ("traffic: 30k/month"); the reading is said back, so a count read as money is seen and corrected.
+_BARE_MONTHLY = re.compile(
+    rf"(?:(?:^|[,(;:–—]|\s-)\s*|\b(?:we\s+)?(?:can|could)\s+(?:do|manage|swing|stretch\s+to|go\s+(?:up\s+)?to)\s+|"
+    rf"\b(?:cap(?:ped)?(?:\s+(?:at|of))?|limit(?:ed)?(?:\s+(?:to|of))?|ceiling(?:\s+of)?|tops|"
+    rf"max(?:imum)?(?:\s+of)?|under|below|within)\s+)(?:about\s+|around\s+|roughly\s+|~\s*)?{NUM}"
+    r"(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:[.,;)!?]|$|\s+(?:max|tops|cap|ceiling|all[\s-]in|or\s+so|ish)\b))")
+_COUNT_SUBJECT = re.compile(r"\b(?:traffic|requests?|volume|load|rate|tokens?|queries|calls|usage|messages|chats|"
+                            r"conversations|documents?|tickets|jobs|sessions|hits|searches|get|gets|receive\w*|handl\w*|"
+                            r"process\w*|serv\w*|see|sees|send\w*|generat\w*|translat\w*)\b[^.;!?$€£]{0,40}$")
+_LEAST_BUDGET_USD = 500.0  # less a month pays for no GPU serving: such a count is no budget
+
+
+def _bare_monthly(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
+    if p.nt.value(m) < _LEAST_BUDGET_USD or _COUNT_SUBJECT.search(p.before(m.start(), 60)):
+        return None
+    said = _budget(p, m)
+    if said and "budget_monthly_usd" not in p.notes:
+        p.notes["budget_monthly_usd"] = "an amount a month with no currency, read as US dollars (say so if it counts requests)"
+    return said
 
 
 def _per_request(p: Pass, m: re.Match) -> list[tuple[str, float]]:
@@ -344,8 +386,9 @@ _DOLLARS_READ = {"us", "ca", "c", "au", "a", "r", "mx", "s", "hk", "nz"}  # the 
 _TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|lasts?|runs?|=)\s+(?:about\s+|roughly\s+|~\s*)?"
                           rf"{NUM}\s*months?\b|{NUM}[\s-]*months?\s+(?:semesters?|terms?|trimesters?)\b")
 # a sum said for a span of months: "$2,000 for the next six months", "€30k to cover the first 4 months"
-_MONTHS_SPAN = re.compile(rf"[^.;!?\x01]{{0,50}}?\b(?:for|over|across|during|to\s+cover|spread\s+over)\s+(?:the\s+)?"
-                          rf"(?:next|coming|following|first|remaining|whole|entire)?\s*{NUM}\s*-?\s*(months?|years?)\b")
+# ("$30k total, for all three months"; "$180,000 for the platform (12 months, hosting only)")
+_MONTHS_SPAN = re.compile(rf"[^.;!?\x01]{{0,50}}?(?:\b(?:for|over|across|during|to\s+cover|spread\s+over)\s+(?:all\s+)?(?:the\s+)?"
+                          rf"(?:next|coming|following|first|remaining|whole|entire)?\s*|\(\s*){NUM}\s*-?\s*(months?|years?)\b")
 # "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
 # value said wrong, not the budget
 _NEGATED_LEAD = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\b")
@@ -504,8 +547,15 @@ _OFFERED = re.compile(r"\b(?:quoted|quotes?|pitched|proposed|offered|suggested|r
                       r"sales\s+(?:rep|person|guy|team)|account\s+(?:manager|exec\w*))\b")
 
 
+# the GPUs one copy of the model may span is a limit on its tensor parallelism, not the fleet: "a single model
+# instance may span at most 2 GPUs"
+_ONE_INSTANCE_BEFORE = re.compile(r"\b(?:a|one|each|every|any|single|per)\s+(?:single\s+)?(?:model\s+)?(?:instance|replica|"
+                                  r"pod|copy|deployment\s+unit)\b[^.;]{0,30}$")
+
+
 def _gpus(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
-    if _GPUS_NOT_A_LIMIT.match(p.after(m.end())) or re.search(r"\b(?:each|per)\s*$", p.before(m.start())):
+    if _GPUS_NOT_A_LIMIT.match(p.after(m.end())) or re.search(r"\b(?:each|per)\s*$", p.before(m.start())) \
+            or _ONE_INSTANCE_BEFORE.search(p.before(m.start())):
         return None
     if _OFFERED.search(p.before(m.start())):
         return []

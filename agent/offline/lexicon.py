@@ -106,6 +106,10 @@ for _u, _w, _s in _STEMS:
         _PREFIX.setdefault(_s[:4], []).append((_u, _w, _s))
 
 
+# jargon made plain in the same language is no translation: "'translate' discharge notes into plain English"
+_SAME_LANGUAGE = re.compile(r"\bsame\s+language\b|\b(?:into|in)\s+plain\b|\bplain[\s-](?:english|language|words)\b")
+
+
 def lexical_use_case(low: str) -> tuple[UseCase, list[str]] | None:
     """(the use case the lower-cased ``low`` describes, the words it was read from), or None when none leads."""
     scores: dict[UseCase, float] = {}
@@ -120,6 +124,8 @@ def lexical_use_case(low: str) -> tuple[UseCase, list[str]] | None:
             counted.add(use_case)
             scores[use_case] = scores.get(use_case, 0.0) + weight
             words.setdefault(use_case, []).append(word)
+    if _SAME_LANGUAGE.search(low):
+        scores.pop(UseCase.TRANSLATION, None)
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])

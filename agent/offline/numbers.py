@@ -48,7 +48,7 @@ _SUB_SECOND = re.compile(r"\bsub[\s-]?seconds?\b")
 _HALF = re.compile(r"\bhalf\s+a\s+(million|thousand|billion)\b")
 # Durations said in words: "half a second", "under a second", "a couple of seconds".
 _WORD_DURATION = re.compile(r"\b(half\s+an?|a\s+(?:quarter|tenth|fifth)\s+of\s+an?|an?|one|"
-                            r"a\s+couple\s+of|a\s+few|several)\s+(second|minute|millisecond)s?\b")
+                            r"a\s+couple\s+of|a\s+few|several)\s+(second|sec|minute|millisecond)s?\b")
 _DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25,
                    "a tenth of a": 0.1, "a fifth of a": 0.2, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
                    "several": 5.0}
@@ -198,7 +198,8 @@ def number_text(text: str) -> Numbered:
         article = m.group(1).strip() in ("a", "an")
         if article and _RATE_BEFORE.search(m.string, max(0, m.start() - 40), m.start()):
             return m.group(0)  # "200 requests a minute": a rate's period, not a duration of one minute
-        return _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())]) + " " + m.group(2) + "s"
+        unit = "second" if m.group(2) == "sec" else m.group(2)  # "under a sec to first word"
+        return _placeholder(values, _DURATION_COUNT[" ".join(m.group(1).split())]) + " " + unit + "s"
 
     text = _WORD_DURATION.sub(duration, text)
 

@@ -276,9 +276,12 @@ _PEOPLE_OF_THEM = re.compile(rf"\b{PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?
                              # the count in brackets right after the noun: "claims adjusters (about 300)"
                              rf"\b{PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
                              rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
-_AND = re.compile(rf"\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|\+|&|as\s+well\s+as)\s*(?:about|around|roughly|some|another|~|approx\w*|"
-                  r"maybe|nearly|almost|over)?\s*$")
-_COMMA = re.compile(r"\s*,\s*$")
+# a group may be said with where it works between the counts: "35 people in subrogation and 9 team leads", "the 40 on
+# the night desk, 12 in legal"
+_WHERE = r"(?:\s+(?:in|from|on|at)\s+(?:the\s+|our\s+)?[a-z&'-]+(?:\s+[a-z&'-]+){0,2}?)?"
+_AND = re.compile(rf"{_WHERE}\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|\+|&|as\s+well\s+as)\s*(?:the\s+|our\s+)?"
+                  r"(?:about|around|roughly|some|another|~|approx\w*|maybe|nearly|almost|over)?\s*$")
+_COMMA = re.compile(rf"{_WHERE}\s*,\s*(?:the\s+|our\s+)?$")
 _USES = re.compile(r"\b(?:use|uses|using)\b")
 
 # monthly actives are no users (spec: people who use it on a working day); the day's count said next to them is
@@ -382,6 +385,9 @@ _TOTAL_BEFORE = re.compile(r"\b(?:out\s+of|of\s+(?:a|our|the)?\s*total\s+(?:of\s
 # the words that say a count is the whole: "5,200 total staff", "1M requests all told"
 TOTAL = r"(?:total|overall|all\s+told|in\s+total|altogether)"
 _TOTAL_IN = re.compile(rf"\b{TOTAL}\b")
+# the whole said right after its count, or the count said to be background: "1.8M customers total, just for context"
+_TOTAL_AFTER = re.compile(rf"^\s*,?\s*{TOTAL}\b|^[^.;!?\x01]{{0,40}}?\b(?:just\s+|only\s+)?(?:for|as)\s+(?:context|"
+                          r"reference|background|scale)\b")
 
 
 # the people noun qualifies the noun after it, and the number dates or counts that: "our 2025 users survey"
@@ -430,7 +436,8 @@ def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
         return []  # "each nurse handles about 30 patients a shift": people who are one person's work, not users
     if _BUILDS_IT.match(p.text[m.end():m.end() + 50]):
         return []
-    if _TOTAL_IN.search(m.group(0)):  # "about 900 baristas in total": kept aside, used when no part is named
+    if _TOTAL_IN.search(m.group(0)) or _TOTAL_AFTER.match(after):
+        # "about 900 baristas in total", "1.8M customers total": kept aside, used when no part is named
         p.totals.append(Quantity(_users_field(m, p), whole(p.nt.value(m, group)), readable(m.group(0), p.nt),
                                  *p.span_said(m)))
         return []
@@ -447,8 +454,16 @@ def _users_on_a_day(p: Pass, m: re.Match) -> list[tuple[str, float]]:
     return [("users", whole(p.nt.value(m)))]
 
 
+# groups of groups: the outer count said before, each holding the groups counted ("4 tribes, each tribe has 5 squads of
+# about 7 devs", "3 sites with 6 teams of 10 each")
+_OUTER_GROUPS = re.compile(rf"{NUM}\s+(?:[a-z-]+\s+)?{_ANY_GROUP}\s*,?\s*(?:and\s+)?(?:(?:each|every\s+one)(?:\s+[a-z]+)?\s+"
+                           r"(?:has|have|with|of|contains|containing|having|is\s+made\s+up\s+of|made\s+up\s+of)|with)\s+$")
+
+
 def _users_in_groups(p: Pass, m: re.Match) -> list[tuple[str, float]]:
     count, size = [p.nt.values[int(n)] for n in re.findall(r"\x01(\d+)\x02", m.group(0))[:2]]
+    if outer := _OUTER_GROUPS.search(p.text[max(0, m.start() - 60):m.start()]):
+        count *= p.nt.value(outer)  # (the outer count's own words stay in the text; its number is read here)
     return [(_users_field(m, p), whole(count * size))]
 
 

@@ -144,7 +144,9 @@ _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?
 # ("load" the noun: "we load 10-20 papers" is the verb, its number a count of papers)
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|(?<!\bwe\s)(?<!\bi\s)(?<!\bto\s)(?<!\bthey\s)(?<!\bthen\s)load|request\s+rate|"
                       rf"requests\s+per\s+second)\s*"
-                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)")
+                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)"
+                      # the period said after the number is the rate's: "traffic: 30k/month", "load of 900 an hour"
+                      rf"(?:\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD})?")
 
 
 def read_rates(p: Pass) -> None:
@@ -167,7 +169,8 @@ def read_bare_rates(p: Pass, rate_known: bool, rate_scale: float) -> None:
     time's rate. ``rate_known``: a rate was said before (a bare peak or average is one); ``rate_scale``: req/s per
     unit of that rate."""
     nt = p.nt
-    p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m)))
+    p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m) / (SECONDS_PER[period_noun(m.group(m.lastindex))]
+                                                          if m.lastindex and m.lastindex > 1 else 1.0)))
     said_here = any(q.field in RATE_FIELDS for q in p.found) or bool(p.first_asked(RATE_FIELDS))
     # a rate known from before makes a bare peak or average a rate, unless the sentence measures something else
     rate_known = said_here or rate_known and not _OTHER_MEASURE.search(p.text)

@@ -54,6 +54,26 @@ _MORE = re.compile(r"\b(?:more|extra|additional)\b(?!\s+(?:like|or\s+less|than)\
 _DOWN_VERBS = r"(?:tighten|lower|cut|reduc|decreas|drop|trim|shav|shorten|slash|bring\s+down|knock)"
 _MOVE_VERBS = (rf"{_DOWN_VERBS}\w*|(?:loosen|relax|rais|increas|bump|extend|lengthen|grow|boost|up)\w*")
 # an increase said with no noun: "what if we had 1000 more?", "and 2k extra?"
+# a part of the people said not to use it: "120 of those 900 are contractors and they don't get access", "40 of them
+# are out of scope"
+_TAKEN_OUT = re.compile(
+    r"(?<![\d.,])(?P<part>\d[\d,]*)\s+of\s+(?:them|those|these|us|the|our|all)?\s*(?:(?P<whole>\d[\d,]*)\s+)?"
+    r"(?:[a-z'-]+\s+){0,3}?(?:are|is|will\s+be|would\s+be)\b[^.;!?]{0,80}?\b(?:(?:don'?t|won'?t|can'?t|cannot|do\s+not|"
+    r"will\s+not|shouldn'?t|aren'?t|are\s+not|not)\s+(?:get(?:ting)?\s+(?:access|it)|have\s+access|be\s+(?:given|getting)\s+"
+    r"(?:access|it)|use\s+it|using\s+it|need\s+it|allowed|eligible|included|in\s+scope)|(?:no|without)\s+access|"
+    r"out\s+of\s+scope|excluded|left\s+out)", re.I)
+# a question whether the hardware can carry a need: "can we serve ...", "could they handle ...", "would 4 L4s run ..."
+_CAN_SERVE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will)\s+(?:[\w-]+\s+){1,3}?(?:serve|handle|run|support|host|"
+                        r"cope\s+with|carry|power)\b", re.I)
+# a claim asked back about what was just named: "isn't it way faster?", "wouldn't the L4 be cheaper?"
+_BELIEF_BEFORE = re.compile(r"\b(?:isn'?t|is|wouldn'?t|would|won'?t|aren'?t|are|wasn'?t|doesn'?t|shouldn'?t)\s+(?:it|that|"
+                            r"this|they|those|these|the\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}$")
+# an amount added to what is held, said as money by its currency, its "k", or the budget words around it
+_MONEY_ADDED = re.compile(r"\b(?:add|adding|another|plus|top\s+(?:it\s+)?up\s+(?:by|with))\s+(?:another\s+|an?\s+)?(?:extra\s+)?"
+                          r"(?P<cur>[$€£]\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<k>k|grand|thousand)?\b(?:\s*(?:usd|dollars|bucks))?"
+                          r"(?:\s*(?:a|per|/)\s*(?:month|mo))?\s*(?:(?:to|onto|on)\s+(?:the\s+|our\s+)?(?:budget|that|it|"
+                          r"the\s+cap|spend)\b|(?<=month)|(?<=mo))", re.I)
+_MONEY_CONTEXT = re.compile(r"\bbudget|\bapprov\w*|\bspend\b|\bcap\b|\bper\s+month|\ba\s+month|/\s*mo\b|\bmonthly\b", re.I)
 _BARE_MORE = re.compile(r"(?<![\w.$€£])(\d[\d,]*(?:\.\d+)?)\s*(k)?\s+(?:more|extra|additional)\s*(?:[?.!]|$)")
 _TRAFFIC = ("users", "concurrent_users", "rps", "peak_rps", "window_requests")
 # an exclusion narrowed to what it names: "I only meant no Llama 405B", "we just meant the A10G, not all NVIDIA"
@@ -90,6 +110,7 @@ class Statements:
             facts.namespace = None
         self._named(facts)
         self._share_of_head_count(facts, sc.fact)
+        self._taken_out(facts, sc.fact)
         retraction = Q.retraction_clause(sc.fact)
         if retraction:
             facts = self._retract(facts, sc, retraction)
@@ -121,10 +142,17 @@ class Statements:
         if self.spec is not None:
             self._added(facts, sc.fact)
             self._moved_by(facts, sc.fact)
+            self._money_added(facts, sc.fact)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         nothing_to_try = False
-        if sc.whatif.strip():
+        need = self._need_asked(sc)
+        if need is not None:
+            # "We own two A100s, can we serve a 600-user chatbot on them?" before any need is held: there is no plan to
+            # compare against, so what the question asks about is the need itself (read, planned, then answered)
+            self.own_facts.append(sc.orig[sc.split:])
+            self._absorb(need, index, sc.orig[sc.split:])
+        elif sc.whatif.strip():
             start = sc.split
             hypo = read_facts(sc.orig[start:], sc.whatif, self.catalog, self.asked)
             if self.spec is not None:
@@ -176,6 +204,27 @@ class Statements:
             facts.put("users", round(base * share[0]), share[1])
             facts.notes["users"] = f"{share[1]} = {share[0]:.0%} of {base:,.0f}"
 
+    def _need_asked(self, sc) -> Facts | None:
+        """The facts of a question whether something can serve a need ("can we serve a 600-user chatbot on them?"),
+        when neither the spec nor the message holds any traffic yet. ("what if ..." stays a what-if, even then.)"""
+        if not sc.whatif.strip() or self.known or self.facts.values.keys() & _TRAFFIC or not _CAN_SERVE.match(sc.whatif):
+            return None
+        need = read_facts(sc.orig[sc.split:], sc.whatif, self.catalog, self.asked)
+        return need if need.values.keys() & _TRAFFIC else None
+
+    def _taken_out(self, facts: Facts, text: str) -> None:
+        """'120 of those 900 are contractors and legal says they don't get access': the part said to be left out is
+        taken off the whole (said beside it, else the users said before: this message's, then the spec's)."""
+        m = _TAKEN_OUT.search(text)
+        if m is None:
+            return
+        part = float(m.group("part").replace(",", ""))
+        base = (float(m.group("whole").replace(",", "")) if m.group("whole") else None) or self.facts.values.get(
+            "users") or (self.spec.users if self.spec is not None and self.spec.stated("users") else None)
+        if base and 0 < part < base:
+            facts.put("users", round(base - part), " ".join(m.group(0).split())[:80])
+            facts.notes["users"] = f"{base:,.0f} - {part:,.0f} left out = {base - part:,.0f}"
+
     def _head_count_said(self) -> float | None:
         """The head count the spec's users came from: the whole a share was taken of ('25% of 2,400'), else the
         users themselves."""
@@ -216,10 +265,26 @@ class Statements:
                 continue
             said = facts.values[name]
             digits = re.escape(f"{said:g}")
-            if _MORE.search(phrase) or re.search(rf"\b(?:add|adding|another|plus)\s+(?:an?\s+)?(?:extra\s+|additional\s+)?"
-                                                 rf"(?:[$€£]\s*)?{digits}", phrase.replace(",", "") + " " + low.replace(",", "")):
+            # ("include their 70 tutors too", "plus the 40 in Leeds as well": a group joined to the one held)
+            if _MORE.search(phrase) or re.search(rf"\b(?:add|adding|another|plus|include|including|count\s+in|bring\s+in)\s+"
+                                                 rf"(?:an?\s+|their\s+|the\s+|those\s+|its\s+)?(?:extra\s+|additional\s+)?"
+                                                 rf"(?:[$€£]\s*)?{digits}|(?<![\d.]){digits}(?:\s+[a-z'-]+){{0,4}}\s+(?:too|as\s+well)\b",
+                                                 phrase.replace(",", "") + " " + low.replace(",", "")):
                 facts.put(name, float(f"{current + said:.10g}") if isinstance(said, float) else current + said,
                           f"{current:,g} + {said:,g} more")
+
+    def _money_added(self, facts: Facts, low: str) -> None:
+        """'can we add 2k to that? I can get it approved', 'add another 2k a month': an amount added, said as money,
+        to the budget the spec holds (no other reader takes a bare "2k" for money)."""
+        if "budget_monthly_usd" in facts.values or self.spec is None or not self.spec.stated("budget_monthly_usd"):
+            return
+        m = _MONEY_ADDED.search(low.replace(",", ""))
+        if m is None or not (m.group("cur") or _MONEY_CONTEXT.search(low)):
+            return
+        said = float(m.group("n")) * (1000 if m.group("k") else 1)
+        current = self.spec.budget_monthly_usd
+        facts.put("budget_monthly_usd", current + said, " ".join(m.group(0).split()))
+        facts.notes["budget_monthly_usd"] = f"${current:,.0f} + ${said:,.0f} added"
 
     def _moved_by(self, facts: Facts, low: str) -> None:
         """'tighten first token by 500 ms', 'cut the budget by $2k', 'add 300 ms to the ITL target': a value said as
@@ -287,6 +352,8 @@ class Statements:
                     self.suspicious.append("deploy request next to instruction-like text: "
                                            + " ".join(text[m.start():m.start() + 80].split()))
                 continue
+            if intent in (Intent.FASTER, Intent.CHEAPER) and _BELIEF_BEFORE.search(text[:m.start()]):
+                continue  # "why not H200? isn't it way faster?": a belief about what was named, no order
             found.append((m.start(), intent))
         options = C.option_numbers(text)
         kinds = {i for _, i in found}

@@ -40,7 +40,7 @@ _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?
 _CORPUS = (r"(?:polic(?:y|ies)|guidelines?|procedures?|regulations?|standards?|runbooks?|playbooks?|sops?|manuals?|"
            r"handbooks?|docs?|documents?|documentation|pdfs?|wikis?|knowledge(?:[\s-]?base)?|kb|records|archives?|"
            r"faqs?|protocols?|specs|specifications|rulebooks?|guides|bylaws|circulars|directives|guidance\s+notes|"
-           r"bulletins|notices|booklets?|"
+           r"bulletins|notices|booklets?|librar(?:y|ies)|help\s+cent(?:er|re)s?|"
            r"(?:help|support|kb)\s+articles|(?:course|training|learning|reference|teaching)\s+materials?)\b")
 
 # IDEs named by their product (where a completion tool lives)
@@ -52,6 +52,13 @@ _IDE = (r"(?:vs\s?code|visual\s+studio(?:\s+code)?|jetbrains(?:\s+ides?)?|intell
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?[\s-]+(?:review|analysis|analytics|redlining)|"
      r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
+     # contracts put through a review, clauses named by their kind, a regulator's dossiers: "run 5,000 vendor contracts
+     # through a risk analysis (exit clauses? audit rights?)", "analysis of submission dossiers and guidance documents"
+     r"\bcontracts?\b[^.;!?]{0,40}?\b(?:through|to|for)\s+(?:a\s+|an\s+)?(?:risk|legal|compliance)\s+(?:analysis|review|"
+     r"assessment|check)|\b(?:exit|termination|liability|audit|change[\s-]of[\s-]control|assignment|non[\s-]compete|"
+     r"governing[\s-]law|force[\s-]majeure|renewal|confidentiality|subcontracting|indemnity)\s+(?:clauses?|rights|provisions)\b|"
+     r"\bregulatory\s+(?:affairs|submissions?|dossiers?)\b|\banaly[sz]\w*\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:dossiers?|"
+     r"regulatory\s+filings)\b|"
      r"\blegal\s+(?:research|analysis|review|documents?|work|assistant|tech|ai|filings?|briefs?|questions?|"
      r"advice|drafting|memos?)|\bdue\s+diligence\b|"
      r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
@@ -93,11 +100,18 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\b(?:with|including|includes?|plus|and)\s+(?:[\w-]+\s+)?citations?\b|\bcit(?:e|es|ing)\s+(?:the\s+|its\s+|their\s+)?"
      # (a word naming the texts may stand between - "citing the booklet page" - but not one judging them: "cite
      # outdated documents" is a complaint about some tool, not this one's work)
-     r"(?:(?![\w-]*ed\b)[\w-]+\s+)?(?:passages?|sections?|paragraphs?|pages?|documents?|precedents?|rulings?|"
+     r"(?:(?![\w-]*ed\b)[\w-]+\s+)?(?:passages?|sections?|paragraphs?|pages?|documents?|precedents?|rulings?|articles?|"
      r"provisions?|sources?)(?:\(s\))?(?:\s|\b|$)|\bknowledge[\s-]?base\b|\bsearch\s+(?:over\s+|through\s+|across\s+)?(?:our|the|"
      r"internal|company)\s+(?:\w+\s+)?(?:docs|documents|wiki|knowledge|documentation|files|contracts|policies|"
      r"manuals|records|archives?|filings|reports|tickets|emails)|"
-     r"\bchat\s+with\s+(?:your|our|the|their)\s+(?:\w+\s+)?(?:docs|documents|pdfs|data|files|documentation)|"
+     rf"\bchat\s+with\s+(?:your|our|the|their|a|an)\s+(?:\w+\s+)?(?:{_CORPUS}|data|files|pdfs|contracts|reports)|"
+     # the answer tied to where it came from: "an answer pulled from the right section with the page reference",
+     # "with links to the source doc", "the top passages go into the prompt"
+     r"\b(?:answers?|repl(?:y|ies)|responses?)\s+(?:is\s+|are\s+)?(?:pulled|drawn|taken|sourced|lifted|quoted)\s+"
+     r"(?:straight\s+|directly\s+)?(?:out\s+of|from)\b|\b(?:page|section|paragraph|chapter|article|clause)\s+"
+     r"(?:references?|refs?|citations?)\b|\blinks?\s+(?:back\s+)?to\s+(?:the\s+)?(?:source|original|underlying)\b|"
+     r"\b(?:top|best|relevant|matching|retrieved)\s+(?:passages|chunks|snippets|articles|documents)\s+(?:go|goes|are\s+"
+     r"(?:put|stuffed|added|fed))\s+(?:in)?to\s+(?:the\s+)?prompt\b|"
      r"\bdocument\s+(?:q\s?&\s?a|qa|search|analysis|question)|\bover\s+(?:our|the|internal)\s+(?:\w+\s+)?"
      r"(?:pdfs|docs|documents|documentation|wiki|manuals|files)\b|\benterprise\s+search\b|\bsemantic\s+search\b|"
      r"\bgrounded\s+in\b|\bwe\s+retrieve\b|\bretrieved\s+(?:chunks|passages|clauses|documents|snippets|context)\b|"
@@ -115,8 +129,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
     # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3,
-     rf"\b(?:answers?|answering|replies|repl(?:y|ying)|responds?|responding)\s+(?:\w+\s+){{0,3}}?(?:from|using|based\s+on|"
-     rf"grounded\s+in|out\s+of|straight\s+from)\s+(?:(?:our|the|their|internal|company|its|your)\s+)*(?:[\w-]+\s+){{0,2}}?"
+     rf"\b(?:answers?|answering|replies|repl(?:y|ying)|responds?|responding)\s+(?:[\w'-]+\s+){{0,3}}?(?:only\s+|just\s+|"
+     rf"strictly\s+)?(?:from|using|based\s+on|grounded\s+in|out\s+of|straight\s+(?:out\s+of|from))\s+(?:(?:our|the|their|internal|company|its|your)\s+)*(?:[\w-]+\s+){{0,2}}?"
      rf"{_CORPUS}|\b(?:over|across|on\s+top\s+of)\s+(?:(?:our|the|their|internal|company|all)\s+)+(?:[\w-]+\s+){{0,2}}?"
      rf"{_CORPUS}|{_CORPUS}\s+(?:q\s?&\s?a|qa|question[\s-]answering|look[\s-]?ups?|search|finder)\b|"
      rf"\b(?:find|finds|finding|look(?:s|ing)?\s+(?:\w+\s+)?up|retriev\w*|locat\w*|search\w*|dig\w*)\s+(?:\w+\s+){{0,3}}?"
@@ -140,9 +154,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      rf"\b{_CORPUS}\s+(?:questions|queries|enquiries|inquiries)\b|\b(?:ask\w*|questions?|queries|enquiries|"
      rf"inquiries)\s+(?:\w+\s+){{0,2}}?(?:about|on|regarding|concerning|around)\s+(?:[\w-]+\s+){{0,5}}?{_CORPUS}"),
     (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode\s+complet(?:ion|ions|e)\b|"
-     # (a copilot of another trade is no code tool: "contact-center copilot", "sales copilot")
-     r"(?<!cent(?:er|re)[\s-])(?<!sales[\s-])(?<!support[\s-])(?<!service[\s-])(?<!agent[\s-])(?<!hr[\s-])"
-     r"(?<!legal[\s-])(?<!writing[\s-])(?<!finance[\s-])(?<!clinical[\s-])\bcopilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
+     # (a copilot of another trade is no code tool: "contact-center copilot", "sales copilot", "claims copilot": one
+     # named by its trade is a code tool only when the trade is code's)
+     r"(?:(?<![\w'-])(?<![\w'-]\s)|\b(?:an?|the|our|my|your|their|github|code|coding|dev|developer|programming|ide|"
+     r"engineering|software|swe|pair)[\s-]+)copilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
      r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
      # an IDE named by its product, as where the tool lives: "suggestions for IntelliJ", "a PyCharm plugin"
      rf"\b(?:in|inside|for|into|within)\s+(?:the\s+|their\s+|our\s+)?{_IDE}\b(?!\s+(?:users?|developers?|devs|docs|"
@@ -154,7 +169,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bcompletions?\b(?=[^.;!?]{0,40}\b(?:instant\w*|immediate\w*|snappy|as\s+(?:they|you|we|devs|developers)\s+type|"
      r"keystroke|real[\s-]?time)\b)|\b(?:instant|as[\s-]you[\s-]type|keystroke[\s-]level)\s+(?:code\s+)?(?:completions?|"
      r"suggestions?)\b|\b(?:completions?|suggestions?)\s+as\s+(?:they|you|we|devs|developers|people|engineers)\s+type\b"),
-    (UseCase.CODE_GENERATION_DETAILED, 3, r"\b(?:devs?|developers?|engineers?|programmers?)\s+describe\s+(?:an?\s+|the\s+)?"
+    (UseCase.CODE_GENERATION_DETAILED, 3, r"\b(?:translat|convert|turn)\w*\s+(?:[\w'-]+\s+){0,6}?in(?:to)?\s+(?:an?\s+)?"
+     r"(?:sql|code|python|regex(?:es)?|bash|(?:sql\s+)?quer(?:y|ies)|scripts?)\b(?!\s+(?:speakers|people))|"
+     r"\b(?:devs?|developers?|engineers?|programmers?)\s+describe\s+(?:an?\s+|the\s+)?"
      r"(?:functions?|class(?:es)?|modules?|features?|endpoints?)\b|\bwrites?\s+(?:it|them)\s+with\s+(?:unit\s+)?tests\b|"
      r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
@@ -183,7 +200,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      rf"\b(?:to|into)\b[^.;!?]{{0,30}}?(?<![\w+#]){_PROGRAMMING}(?![\w+#])"),
     # "translators" alone are people who may use any tool ("our 80 translators ask it about the style guide"); a
     # translator that is the tool has an article or a kind before it ("a translator for support chats", "AI translator")
-    (UseCase.TRANSLATION, 2, r"(?:\btranslat(?:e|es|ed|ing|ion|ions)|\b(?:an?|the|machine|ai|llm|automatic|auto|"
+    (UseCase.TRANSLATION, 2, r"(?:(?<!['‘\"“])\btranslat(?:e|es|ed|ing|ion|ions)(?![^.;!?]{0,40}\b(?:into|to)\s+plain\b)|\b(?:an?|the|machine|ai|llm|automatic|auto|"
      r"real[\s-]?time|live|instant|in-app|built-in|document)\s+translators?|"
      # translators' own jargon for machine output they correct: "post-editing", "MTPE", "a machine first draft"
      r"\bpost[\s-]?edit\w*|\bmtpe\b|\bmachine\s+(?:first\s+)?drafts?)\b(?!\s+(?:agency|agencies|company|firm|business|"
@@ -214,7 +231,14 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # mail made to order for someone: "we generate a personalised first-touch email for each prospect"
      r"\b(?:generat|compos|personali[sz])\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:letters?|e-?mails?|memos?|"
      r"announcements?|cover\s+letters?|outreach|mailings?)\b(?!\s+(?:summar|triage|classif|routing))"),
-    (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b"),
+    (UseCase.SUMMARIZATION_SHORT, 2, _SUMMARY + r"|\bsummarization_short\b|"
+     # a text turned into a short note of it: "each call's transcript turned into a wrap-up note", "boil the thread
+     # down to three bullets"; the key facts of a text given back: "paste the correspondence, get the key facts back"
+     r"\b(?:turn|convert|condens|boil|distil)\w*\s+(?:[\w'-]+\s+){0,6}?(?:in(?:to)?|down\s+to)\s+(?:an?\s+|the\s+)?"
+     r"(?:[\w-]+\s+){0,2}?(?:notes?|wrap[\s-]?ups?|recaps?|one[\s-]liners?|bullets?|bullet\s+points|tl;?drs?|"
+     r"synops[ie]s|abstracts?|briefs?|gists?)\b|\b(?:key|main|important|salient)\s+(?:facts|points|takeaways)\b"
+     r"(?=[^.;!?]{0,30}\b(?:back|out)\b)|\b(?:pull|get|extract)\w*\s+(?:out\s+)?(?:the\s+)?(?:key|main|important|salient)\s+"
+     r"(?:facts|points|takeaways)\b"),
     (UseCase.LONG_DOCUMENT_SUMMARIZATION, 0, r"\blong_document_summarization\b"),
     (UseCase.CHATBOT_CONVERSATIONAL, 1, r"\(\s*chat\s*\)"),
     # agent assist: replies suggested to the people who hold a live conversation ("suggest replies to agents during
@@ -261,7 +285,8 @@ FEW_PAGES = _re(r"\b(?:short|brief|quick|concise|one[\s-]line|two[\s-]line|few[\
 INTO_A_NOTE = _re(r"\binto\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:note|wrap[\s-]?ups?|one[\s-]liners?|headlines?|"
                   r"tweets?)\b")
 SHORT_NOUNS = _re(_SHORT_NOUNS)
-USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of)\s+"
+USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of|scrap|"
+                        r"drop|ditch|forget(?:\s+about)?|abandon|kill|shelve|skip)\s+"
                         r"(?:an?\s+|the\s+)?"
                         r"(?:\w+\s+)?$")
 LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
@@ -460,7 +485,8 @@ PRECISIONS: tuple[tuple[Precision, re.Pattern], ...] = tuple((v, _re(p)) for v, 
     (Precision.FP8, r"\bfp8\b|\bfloat8\b|\b8[\s-]?bit\s+float(?:ing[\s-]point)?\b|\be4m3\b"),
     (Precision.FP4, r"\b(?:nv|mx)?fp4\b|\b4[\s-]?bit\s+float(?:ing[\s-]point)?\b"),
     (Precision.INT8, r"\bint8\b|\bw8a8\b|\b8[\s-]?bit\b"),
-    (Precision.INT4, r"\bint4\b|\bw4a16\b|\b4[\s-]?bit\b|\bawq\b|\bgptq\b|\bquanti[sz](?:ed|e|ation|ing)\b"),
+    # (quantization the noun names the practice, not a precision: "our DS team is paranoid about quantization")
+    (Precision.INT4, r"\bint4\b|\bw4a16\b|\b4[\s-]?bit\b|\bawq\b|\bgptq\b|\bquanti[sz](?:ed|e|ing)\b"),
 ))
 
 # ------------------------------------------------------------------ cost model, cold starts
@@ -509,7 +535,12 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"(?:§+|gpus?|cards|servers|nodes|hardware|boxes)\s*(?:\(\s*|,\s*)?(?:which\s+|that\s+)?(?:are\s+|is\s+)?"
      r"(?:owned|ours|we\s+own|already\s+paid\s+for|paid\s+off)\b|"
      # said of several machines or a list at once: "..., both ours", "all of them are ours", "they're all owned by us"
-     r"\b(?:both|all|each)\s+(?:of\s+(?:them|those|these)\s+)?(?:are\s+|is\s+)?(?:ours|owned\s+by\s+us)\b(?!\s+to\b)|"
+     r"\b(?:both|all|each)\s+(?:of\s+(?:them|those|these)\s+)?(?:are\s+|is\s+)?(?:ours|owned(?:\s+by\s+us)?)\b(?!\s+to\b)|"
+     # the cards named as the team's own: "on our 2 L4s", "sixteen cards in the lab, ours" (not a cloud's: "our 8 H100s
+     # on AWS" rents them)
+     r"\bour\s+(?:\d+|two|three|four|six|eight|twelve|sixteen)\s*x?\s*§+(?![^.;]{0,40}\b(?:aws|gcp|azure|cloud|rent\w*|"
+     r"reserved|leased?|spot|provider))|(?:§+|gpus?|cards|servers|nodes|boxes|lab)\s*(?:\w+\s+){0,3}?,\s*ours\b(?!\s+to\b)|"
+     r"\bin\s+our\s+(?:own\s+)?lab\b|"
      r"\b(?:they'?re|they\s+are|these\s+are|those\s+are)\s+(?:all\s+|both\s+)?(?:ours|owned\s+by\s+us)\b(?!\s+to\b)"),
     (CostModel.CLOUD, r"\b(?:rent|renting|rented|rental)\b|\b(?:in|on|from)\s+the\s+cloud\b|\bcloud\s+(?:gpus?|"
      r"providers?|instances?|rental|vms?)\b|\b(?:aws|gcp|azure|google\s+cloud|coreweave|lambda\s+labs|"

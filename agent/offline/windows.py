@@ -64,7 +64,8 @@ BATCH = re.compile(
     # "nobody watches it run", "no one monitors it", "none of our staff sit and wait for these": no person is waiting
     r"(?:nobody|no\s+one|no\s+user|no\s+human|no\s+person|none\s+of\s+(?:us|them|our\s+\w+))\s+(?:\w+\s+){0,2}?"
     r"(?:waits?|waiting|looks?|reads?|checks?|needs?|watch(?:es|ing)?|monitors?|monitoring|sits?|stares?)\s+"
-    r"(?:on\s+|at\s+|for\s+|over\s+|and\s+wait\s+for\s+)?(?:the\s+|it\b|them\b|these\b|this\b)|(?:nightly|overnight)\s+(?:jobs?|runs?|batch\w*|processing|pass)|throughput\s+is\s+all\s+that\s+"
+    r"(?:on\s+|at\s+|for\s+|over\s+|and\s+wait\s+for\s+)?(?:the\s+|it\b|them\b|these\b|this\b|(?:[a-z-]+\s+)?(?:results?|"
+    r"outputs?|answers?|responses?|replies|items?|strings?|documents?|translations?|summar(?:y|ies))\b)|(?:nightly|overnight)\s+(?:jobs?|runs?|batch\w*|processing|pass)|throughput\s+is\s+all\s+that\s+"
     r"matters|no\s+realtime|non[\s-]interactive)\b")
 # what makes work a batch job besides saying so: it runs at night or in the background, off a queue, over a backlog
 # or an archive once, against a deadline hours away ("results needed by 7am", "emailed the next morning",
