@@ -36,15 +36,14 @@ install-dev: $(DEV_STAMP)
 run: $(SERVE_STAMP)
 	$(BIN)/compass serve --host $(HOST) --port $(PORT)
 
-# The whole test suite against a real embedded PostgreSQL + pgvector, one worker per core (each worker starts its own
-# embedded server). A third worker on two cores kept them 166% busy rather than 151%, but a test bounded by the wall
-# clock (tests/api/test_compute_bounds.py) then failed under the load: WORKERS=3 to try it. A file's tests stay in
-# one worker: the blind dev gate's tests share one run of the rounds (a module fixture), and they go first, as
-# collected (tests/conftest.py), not after the files with more tests.
+# The whole test suite against a real embedded PostgreSQL + pgvector (each test worker starts its own embedded server),
+# one test worker more than cores: many tests wait on servers and subprocesses, and one worker per core left the two
+# cores 159% busy. A file's tests stay in one worker: the blind dev gate's tests share one run of the rounds (a module
+# fixture), and they go first, as collected (tests/conftest.py), not after the files with more tests.
 # (Not --dist loadgroup: pytest-xdist 3.8 marks groups on Node._nodeid, which pytest 9 no longer reads.)
-# The tests start ~150 `compass` processes (CLI, API servers, eval runs): each would compile every module from source
-# again (~1 s of CPU) where PYTHONDONTWRITEBYTECODE is set, as in many CI images, so it is unset here.
-WORKERS ?= auto
+# The tests start ~300 Python processes (~180 of them compass CLI, API servers, simulators): each would compile every module
+# from source again (~1 s of CPU) where PYTHONDONTWRITEBYTECODE is set, as in many CI images, so it is unset here.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)')
 test: $(DEV_STAMP)
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
