@@ -18,7 +18,7 @@ from tools.planner.ranking import COST_TIE
 from tests.tools.conftest import SHIPPED, stated
 
 CATALOG = SHIPPED  # shared with the other planner tests of this process
-PLANS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PLANS = settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # 8 until the CI took 21 minutes
 USE_CASES = st.sampled_from(["chatbot_conversational", "code_completion", "document_analysis_rag",
                              "summarization_short"])
 GPU_SETS = st.sampled_from([[], ["L4", "L40S"], ["H100-SXM"], ["A100-80GB", "A10G"], ["MI300X", "B200"]])

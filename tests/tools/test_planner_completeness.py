@@ -90,7 +90,8 @@ def test_the_tryout_cost_plans_leave_out_no_cheaper_configuration_that_meets_eve
     assert len(result.recommendations) == 12 and all(r.meets_slos for r in result.recommendations)
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# (2 examples: each plans every model and GPU of the catalog alone, ~40 s of CPU; 4 until the CI took 21 minutes)
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(use_case=st.sampled_from(["chatbot_conversational", "code_completion", "document_analysis_rag",
                                  "summarization_short"]),
        users=st.sampled_from([3, 100, 2_000, 20_000]), priority=st.sampled_from(list(Priority)),
