@@ -157,7 +157,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # (a copilot of another trade is no code tool: "contact-center copilot", "sales copilot", "claims copilot": one
      # named by its trade is a code tool only when the trade is code's)
      r"(?:(?<![\w'-])(?<![\w'-]\s)|\b(?:an?|the|our|my|your|their|github|code|coding|dev|developer|programming|ide|"
-     r"engineering|software|swe|pair)[\s-]+)copilot\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
+     r"engineering|software|swe|pair|want|wants|need|needs|like|use|using|get|with|for|build|building)[\s-]+)copilot\b|"
+     r"\bcopilot[\s-](?:style|like)\b|\btab[\s-]complet\w*|\binline\s+(?:code\s+)?(?:suggestions?|completions?)|"
      r"\b(?:in|inside)\s+(?:the\s+|their\s+|our\s+)?(?:ide|editor|vs\s?code|jetbrains|intellij)\b|"
      # an IDE named by its product, as where the tool lives: "suggestions for IntelliJ", "a PyCharm plugin"
      rf"\b(?:in|inside|for|into|within)\s+(?:the\s+|their\s+|our\s+)?{_IDE}\b(?!\s+(?:users?|developers?|devs|docs|"

@@ -70,6 +70,7 @@ def test_a_copilot_of_another_trade_is_no_code_tool():
     assert read("Underwriting copilot (chat style) for 90 underwriters")["use_case"] == "chatbot_conversational"
     assert read("a GitHub Copilot alternative for 300 devs")["use_case"] == "code_completion"
     assert read("copilot for our 300 devs")["use_case"] == "code_completion"
+    assert read("devs want copilot-style completions, 120 of them")["use_case"] == "code_completion"
 
 
 # ------------------------------------------------------------------ use cases
