@@ -7,7 +7,7 @@ developed against and gated here; the held-out halves are run and reported by th
 The rounds run as a user runs them, `compass eval run` over several suites, in as many processes as this machine
 has cores (one process is bound to one core), each with its own database and data directory: the rounds are most
 of the test suite's run time, and one process per batch of rounds starts once and shares its planner's results
-across them. Each round is judged on its own scores (the report's ``by_suite``).
+across them. Each round's own scores (the report's ``by_suite``) are held to a floor, all rounds' together to the bar.
 
 The gate runs a fixed sample of each dev half (``compass eval run --sample``: the same scenarios every run, chosen by
 a hash of suite and id), so that it fits the CI's 20 minutes as rounds are added: the rounds are most of the suite's
