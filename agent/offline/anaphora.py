@@ -148,3 +148,30 @@ def more_machines(text: str, state: Any) -> tuple[int, str] | None:
     added = 1 if m.group("n") is None else _COUNT_WORDS.get(m.group("n").lower()) or int(m.group("n"))
     machines, each = int(counted.group(1)) + added, int(counted.group(2))
     return machines * each, f"{machines} machines x {each} GPUs"
+
+
+# cards that were on order and have come: "the other 4 L4s finally showed up", "2 more H100s arrived and are racked"
+_ARRIVED = re.compile(r"\b(?:the\s+other|the\s+remaining|(?P<more>\d+|two|three|four)\s+more)\s+(?P<n>\d+|two|three|four)?\s*"
+                      r"(?:[\w-]+\s+){0,2}?(?:(?:finally|just|have|has|were|got)\s+){0,2}(?:arrived|showed\s+up|came\s+in|"
+                      r"turned\s+up|landed|been\s+delivered|delivered|installed|racked|are\s+(?:here|in|racked|installed))\b",
+                      re.I)
+# the total said after it: "we have 8 now", "that makes 8", "so 8 in total"
+_TOTAL_NOW = re.compile(r"\b(?:we\s+(?:now\s+)?have|we'?ve\s+(?:now\s+)?got|that\s+makes|so)\s+(?P<n>\d+)\s*(?:gpus?\s+|cards\s+)?"
+                        r"(?:now|in\s+total|total|altogether|all\s+told)\b", re.I)
+
+
+def gpus_arrived(text: str, state: Any) -> tuple[int, str] | None:
+    """(the GPUs available, how they were counted) when cards on order are said to have come: the total said with
+    them, else the count held plus the ones come; None when nothing came or no count is held."""
+    m = _ARRIVED.search(text)
+    spec = getattr(state, "spec", None)
+    held = spec.max_gpus if spec is not None and spec.stated("max_gpus") else None
+    if m is None or not held:
+        return None
+    if (total := _TOTAL_NOW.search(text, m.end())) and int(total.group("n")) > held:
+        return int(total.group("n")), f"{total.group('n')} as said ({held} held before, the rest arrived)"
+    said = m.group("n") or m.group("more")
+    if said is None:
+        return None
+    come = _COUNT_WORDS.get(said.lower()) or int(said)
+    return held + come, f"{held} held + {come} arrived = {held + come}"

@@ -78,6 +78,14 @@ _ONE_OFF_BEFORE = re.compile(r"(?:(?:\bone|\x01\d+\x02)[\s-](?:off|time)|\b(?:up
 _COMMITMENT = re.compile(r"^\s*(?:[a-z-]+\s+)?(?:commit(?:ment)?|contract\s+value|deal|purchase\s+order)\b")
 
 
+# - the money another service already runs on: "our translation service already runs on a 5k/month budget", "the
+#   existing search app has $3k a month" (this service's money is said without "already" or "existing")
+_ANOTHER_SERVICES = re.compile(r"\b(?:(?:our|the|their)\s+(?:existing|other|current|old)\s+(?:[\w-]+\s+){0,2}?|(?:our|the|their)\s+"
+                               r"(?:[\w-]+\s+){0,2}?(?=[\w-]+\s+already\b))(?:service|app|application|tool|bot|product|"
+                               r"system|platform|pipeline|deployment|project)\s+(?:already\s+)?(?:runs|is\s+running|"
+                               r"operates|lives|sits|has|gets|costs?)\s+(?:on\s+|us\s+|with\s+)?(?:a|an)?\s*[^\w\x01]{0,3}$")
+
+
 def _prices_something_else(p: Pass, m: re.Match) -> bool:
     after = p.after(m.end(), 60)
     before = p.before(m.start())
@@ -87,7 +95,7 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
                 or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before)
                 # (a "one" said as a number ends p.before's reach: "a one-time $60k")
                 or _ONE_OFF_BEFORE.search(p.text[max(0, m.start() - 40):m.start()])
-                or _QUOTED_BEFORE.search(before) or _PAST_SPEND_LINE.search(_line_before(p, m.start())))
+                or _QUOTED_BEFORE.search(before) or _ANOTHER_SERVICES.search(before) or _PAST_SPEND_LINE.search(_line_before(p, m.start())))
 
 
 # what a vendor asked for is their price, not the team's ceiling: "a managed vendor quoted us $25k/month"
@@ -255,6 +263,7 @@ def read_money(p: Pass) -> None:
     p.run(_CUR_AFTER_PERIOD, lambda m: _money_then_currency(p, m))
     p.run(_MORE_MONEY, lambda m: [("budget_monthly_usd", p.nt.value(m))])
     p.run(_BARE_MONTHLY, lambda m: _bare_monthly(p, m))
+    p.run(_HAVE_MONTHLY, lambda m: _bare_monthly(p, m))
 
 
 # an amount a month with no currency and nothing counted, standing alone as a list item or under a ceiling word: "short
@@ -266,6 +275,11 @@ _BARE_MONTHLY = re.compile(
     rf"\b(?:cap(?:ped)?(?:\s+(?:at|of))?|limit(?:ed)?(?:\s+(?:to|of))?|ceiling(?:\s+of)?|tops|"
     rf"max(?:imum)?(?:\s+of)?|under|below|within)\s+)(?:about\s+|around\s+|roughly\s+|~\s*)?{NUM}"
     r"(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:[.,;)!?]|$|\s+(?:max|tops|cap|ceiling|all[\s-]in|or\s+so|ish)\b))")
+# money a month the team has for something, no currency said: "we have 20k a month for the whole RAG stack", "we've got
+# 8k/month to play with" (a count would name what it counts: "we have 20k requests a month")
+_HAVE_MONTHLY = re.compile(rf"\b(?:we\s+have|we'?ve\s+got|we\s+got|there'?s|i\s+have)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?"
+                           rf"{NUM}(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\s+(?:for\s+(?:the|our|this|all|everything|it|"
+                           r"that|hosting|infra\w*|serving|compute|gpus?)\b|to\s+(?:spend|play\s+with|work\s+with)\b))")
 _COUNT_SUBJECT = re.compile(r"\b(?:traffic|requests?|volume|load|rate|tokens?|queries|calls|usage|messages|chats|"
                             r"conversations|documents?|tickets|jobs|sessions|hits|searches|get|gets|receive\w*|handl\w*|"
                             r"process\w*|serv\w*|see|sees|send\w*|generat\w*|translat\w*)\b[^.;!?$€£]{0,40}$")
@@ -478,8 +492,6 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if factor != 1.0:  # the reading is said back: "120,000 a year = 10,000 a month"
         length = f" ({p.nt.value(term, term.lastindex):g} months)" if term else ""
         note = f"{value:,.0f} a {period_noun(unit)}{length} = {value * factor:,.0f} a month" + (f"; {note}" if note else "")
-    if (rest := _remainder(p, m, usd)) is not None:
-        return rest
     if (share := _SHARE_OF_BILL.search(p.text[max(0, m.start() - 90):m.start()])) and 0 < (part := p.nt.value(share) / 100) < 1:
         # "at most 15% on top of our AWS bill, which runs about $120k a month": the share of that bill is the cap
         p.notes["budget_monthly_usd"] = f"{part:.0%} of {value * factor:,.0f} a month = {part * value * factor:,.0f}"
@@ -504,21 +516,9 @@ _SHARE_OF_BILL = re.compile(r"\b(?:at\s+most|no\s+more\s+than|not\s+more\s+than|
                             r"(?:bill|spend|invoice|costs?)\b[^.;!?]{0,40}$")
 
 
-def _remainder(p: Pass, m: re.Match, usd: float) -> list[tuple[str, float]] | None:
-    """The whole said before less this part, when the part is spoken for and the rest is the service's."""
-    if not _PART_OF.match(p.after(m.end())):
-        return None
-    rest = re.split(r"[.;!?\n]", p.nt.text[p.span_said(m)[1]:])[0]
-    wholes = [q for q in p.found if q.field == "budget_monthly_usd"]
-    if not wholes or not _REST_IS_OURS.search(rest) or not 0 < usd < wholes[-1].value:
-        return None
-    p.found.remove(wholes[-1])
-    p.notes["budget_monthly_usd"] = f"{wholes[-1].value:,.0f} less {usd:,.0f} spoken for = {wholes[-1].value - usd:,.0f} a month"
-    return [("budget_monthly_usd", round(wholes[-1].value - usd, 2))]
-
-
+SPOKEN_FOR = "budget_spoken_for_usd"  # money of the budget said spoken for: "5k of that is committed to ..."
 SHARE_OF_BUDGET = "budget_share"  # a share of the money said before: "the LLM service gets half of it"
-DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL, PER_TOKEN, SHARE_OF_BUDGET)
+DERIVED_PARTS = (PER_HEAD, PER_REQUEST, SAVING, TODAYS_BILL, PER_TOKEN, SHARE_OF_BUDGET, SPOKEN_FOR)
 _SHARE_WORDS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25, "one quarter": 0.25, "a fifth": 0.2,
                 "a tenth": 0.1, "two thirds": 2 / 3, "three quarters": 0.75}
 _SHARE = (rf"(?:only\s+|just\s+|about\s+|roughly\s+)?(?:(?P<word>half|a\s+third|one\s+third|a\s+quarter|one\s+quarter|"
@@ -529,6 +529,33 @@ _SHARES_OF_MONEY = (
     re.compile(rf"\b(?:gets?|receives?|is\s+allocated|is\s+given|(?:is|are)\s+entitled\s+to)\s+{_SHARE}(?:it|that|this|"
                rf"{_MONEY_NOUN})\b"),
     re.compile(rf"\b(?:can|could|may|will)\s+(?:use|spend|have|take)\s+{_SHARE}{_MONEY_NOUN}\b"))
+
+
+# an amount of the money said before that is spoken for, the rest left to the service: "5k of that is already committed
+# to the vector DB and observability, the rest can go to model serving" (the whole may be in the sentence before, or
+# held from an earlier turn: whole_message.py takes this part off it)
+_SPOKEN_FOR = re.compile(rf"(?:[$€£]\s*)?{NUM}\s*(?:usd|eur|gbp|dollars|euros?)?\s+(?:is\s+|goes\s+)?of\s+(?:that|it|this|which|those|the\s+(?:budget|"
+                         rf"total|whole|money|envelope|pot))\b(?=[^.;!?\n]*{_REST_IS_OURS.pattern})")
+
+
+_COUNTED_IN = re.compile(rf"§|\b(?:gpus?|cards|nodes|servers|machines|boxes|{USER_NOUNS}|requests?|queries|calls|"
+                         r"documents?|tickets|tokens)\b")
+
+
+_WHOLE_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|year|yr|annum|quarter|week)\b")
+
+
+def spoken_for_money(nt: Numbered) -> tuple[float, str, tuple[int, int]] | None:
+    """(the amount in USD, its words, its span) of money said spoken for, with the rest said to be the service's."""
+    m = _SPOKEN_FOR.search(nt.text)
+    if m is None or not (re.match(r"[$€£]", m.group(0)) or re.search(r"[a-z]\s*$", m.group(0).split(" of ")[0])) and (
+            nt.value(m) < _LEAST_BUDGET_USD or _COUNTED_IN.search(nt.text)):
+        return None  # "3 of them are reserved, the rest are ours": GPUs, people or requests, not money
+    # the part is of the whole's period: "$60k a year, $24k of that goes on licences"
+    periods = list(_WHOLE_PERIOD.finditer(nt.text, 0, m.start()))
+    factor = monthly_factor(periods[-1].group(periods[-1].lastindex)) if periods else 1.0
+    usd, _ = to_usd(nt.value(m) * factor, currency_of(m.group(0)))
+    return (usd, readable(m.group(0), nt), m.span()) if usd > 0 else None
 
 
 def share_of_money(nt: Numbered) -> tuple[float, str, tuple[int, int]] | None:

@@ -140,6 +140,7 @@ class Mention:
     positive: bool = True
     broad: tuple[str, ...] = ()        # the wider reading, used when the mention is excluded
     precision: str | None = None       # set when a quantized variant's hub id was named
+    family: bool = False               # a family or vendor said alone ("Blackwell"), not a list made with it
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,12 @@ def _index(catalog: Catalog) -> _Index:
 
 _GROUP = re.compile(r"\b(nvidia|amd|blackwell|hopper|ampere|ada\s+lovelace|lovelace|cdna\s*3|instinct)\b"
                     r"(?:[\s-]+(?:gpus?|cards?|stuff|ones|hardware|generation|gen|chips?|accelerators?|family))?")
+
+
+# words before a family name that make it a list of its own ("or anything Blackwell", "no Hopper"): without them, a
+# family named after one of its cards speaks of that card
+_EXPLAINS = re.compile(r"\b(?:any|anything|all|every|other|or|and|also|plus|no|not|nothing|non|except|without|exclude\w*|"
+                       r"avoid|besides|only)\b[\s-]*(?:\w+[\s-]+)?$")
 
 
 # a form factor names the cards built in it: "the chassis only take PCIe cards", "no SXM or OAM baseboards"
@@ -242,8 +249,12 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
         if m.group(1) in ("nvidia", "amd") and _GPU.match(text, m.end() + 1 if m.end() < len(text) else m.end()):
             continue  # "NVIDIA H100": the card itself was named
         members = _group(catalog, m.group(1))
+        if members and _EXPLAINS.search(text[max(0, m.start() - 24):m.start()]) is None and any(
+                set(x.names) <= set(members) for x in out if x.start < m.start()):
+            continue  # "an HGX B200 ... since Blackwell does FP4": the family of the card named, said of it
         if members:
-            out.append(Mention(m.start(), m.end(), members))
+            alone = _EXPLAINS.search(text[max(0, m.start() - 24):m.start()]) is None
+            out.append(Mention(m.start(), m.end(), members, family=alone))
     for m in _FORM.finditer(text):
         if not any(a <= m.start() < b for a, b in taken):
             out.append(Mention(m.start(), m.end(), _form_factor(catalog, m.group(1))))
@@ -382,7 +393,7 @@ def polarity(text: str, mentions: list[Mention]) -> list[Mention]:
         negative = negative or bool(_NEG_AFTER.match(text[end:end + 40]))
         negative = negative or bool(_REMOVE_BEFORE.search(head)) and not _RESTRICTION_AFTER.match(text[end:end + 40])
         out.extend(Mention(g.start, g.end, g.broad or g.names if negative else g.names, not negative, g.broad,
-                           g.precision) for g in group)
+                           g.precision, g.family) for g in group)
         group.clear()
 
     for mention in sorted(mentions, key=lambda x: x.start):

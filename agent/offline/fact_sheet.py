@@ -31,6 +31,7 @@ class Facts:
     multipliers: list[tuple[str, float]] = field(default_factory=list)
     relative: list[Relative] = field(default_factory=list)    # "3x that at peak": a rate relative to the other
     broad: dict[str, tuple[str, ...]] = field(default_factory=dict)  # allowed name -> its family, if excluded
+    families: list[tuple[str, ...]] = field(default_factory=list)  # the cards of a family said alone ("Blackwell")
     consumed: set[str] = field(default_factory=set)            # words that were read as something
     additive: set[str] = field(default_factory=set)            # list fields named as additions ("L4 too")
     notes: dict[str, str] = field(default_factory=dict)        # field -> how its value was read (an assumption)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from agent.offline.commands import OPTION_LIST, ORDINAL
-from agent.offline.budgets import DERIVED_PARTS, SHARE_OF_BUDGET, share_of_money
+from agent.offline.budgets import DERIVED_PARTS, SHARE_OF_BUDGET, SPOKEN_FOR, share_of_money, spoken_for_money
 from agent.offline.fact_sheet import Facts
 from agent.offline.instances import expand_instances
 from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
@@ -91,6 +91,9 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     if (share := share_of_money(nt)) is not None:  # "gets half of it": of the money, not a halving (whole_message.py)
         f.derived_parts[SHARE_OF_BUDGET] = (share[0], share[1])
         nt = Numbered(mask(nt.text, [share[2]]), nt.values)
+    if (part := spoken_for_money(nt)) is not None:  # "5k of that is committed ..., the rest": taken off the whole
+        f.derived_parts[SPOKEN_FOR] = (part[0], part[1])
+        nt = Numbered(mask(nt.text, [part[2]]), nt.values)
     # Scalings ("3x the users") are what-if material; in a plain statement they are only kept out of the numbers.
     mults = multiplier_text(nt)
     f.multipliers = [(fld, factor) for fld, factor, _ in mults]

@@ -17,6 +17,12 @@ _COUNT = r"(\d{1,3}(?:,\d{3})*|\d+)"
 _TAKEN = re.compile(rf"\b{_COUNT}\s+(?:of\s+(?:them|those|these)\s+|(?:gpus?|cards)\s+)?(?:are|is|stay|remain)\s+(?:\w+\s+)?"
                     r"(?:reserved|taken|booked|used|dedicated|allocated|earmarked|locked|pinned|committed|assigned)\s+"
                     r"(?:by|for|to)\b")
+# some of the pool held by another team, said with its holder first: "the research org is sitting on 20 of it", "data
+# science has 8 of them", "training already took 16 of those" (not "we use 4 of them": that is this team's part)
+_HELD = re.compile(rf"\b(?P<who>\w+)\s+(?:(?:is|are)\s+(?:sitting\s+on|hogging|holding|using|occupying|squatting\s+on)|"
+                   rf"(?:already\s+)?(?:has|have|holds?|took|grabbed|claimed|uses|blocks?|ties\s+up))\s+(?:about\s+|~\s*)?"
+                   rf"{_COUNT}\s+of\s+(?:it|them|those|these|that|the\s+(?:quota|pool|cluster|gpus|cards))\b")
+_NOT_OTHERS = {"we", "i", "you", "us", "our", "team", "which", "that", "who"}
 # the part of the pool that is this team's said as a count of its own: "only 6 are free for this project", "the other
 # two are ours for serving"
 _SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -25,7 +31,7 @@ _OURS = re.compile(rf"\b(?:(?:but\s+)?(?:only|just)|the\s+other|the\s+remaining)
                    r"(?:gpus?\s+|cards\s+)?(?:are|is)\s+(?:currently\s+|actually\s+)?(?:free|available|idle|spare|usable|ours|"
                    r"for\s+(?:us|serving|inference|this))\b|"
                    # "our team only gets 6", "we can use 4 of them", "we just get two"
-                   rf"\b(?:we|i|our\s+(?:[\w-]+\s+)?(?:team|group|project|department|squad))\s+(?:only\s+|just\s+)?(?:get|gets|"
+                   rf"\b(?:we|i|our\s+(?:[\w-]+\s+)?(?:team|group|project|department|squad))\s+(?:only\s+|just\s+)?(?:get|gets|use|will\s+use|'ll\s+use|may\s+use|"
                    rf"can\s+use|are\s+given|were\s+given|have\s+access\s+to)\s+(?:only\s+|just\s+)?(?P<n2>{_COUNT}|"
                    rf"{'|'.join(_SMALL)})\b(?!\s*(?:%|more|extra|gb|tb))")
 # this team's share of the pool: "we're allotted a quarter of it", "we get half of them", "we have 25% of the cluster"
@@ -74,6 +80,11 @@ def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
         if 0 < n < pool:
             updates["max_gpus"] = int(pool - n)
             notes["max_gpus"] = f"{pool:g} GPUs less the {n:g} held by others = {pool - n:g}"
+        return
+    held = next((h for h in _HELD.finditer(low) if h.group("who") not in _NOT_OTHERS), None)
+    if held and 0 < (n := float(held.group(2).replace(",", ""))) < pool:
+        updates["max_gpus"] = int(pool - n)
+        notes["max_gpus"] = f"{pool:g} GPUs less the {n:g} held by others = {pool - n:g}"
         return
     if (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2"))
                                              or int(said.replace(",", ""))) < pool:

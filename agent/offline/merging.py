@@ -118,6 +118,9 @@ class Merging:
                 # "the quality team prefers Llama. Switch back to Llama 3.3 70B": the later sentence says which one of
                 # the family the first named
                 self.facts.lists[name] = []
+            if name == "gpus" and held and any(set(items) <= set(family) and set(held) & set(family)
+                                               for family in f.families):
+                continue  # "an HGX B200 ... Blackwell does FP4 natively": the family of the card said before, of it
             self.facts.add(name, items)
         self.facts.cleared += [c for c in f.cleared if c not in self.facts.cleared]
         self.facts.problems += f.problems

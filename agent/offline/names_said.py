@@ -145,6 +145,8 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
         # "any H100 will do", "both H100 variants": said of all of the family, as "no H100s" is (families.py)
         every = m.positive and bool(m.broad) and all_variants(text, m.start, m.end)
         f.add("gpus" if m.positive else "exclude_gpus", (m.broad or m.names) if additive or every else m.names)
+        if m.positive and m.family and not additive:
+            f.families.append(m.names)
         if m.positive and m.broad:
             f.broad.update({name: m.broad for name in m.names})
         if additive:

@@ -78,7 +78,7 @@ def _placeholder(values: list[float], v: float) -> str:
     return f"\x01{len(values) - 1}\x02"
 
 
-def _word_value(phrase: str) -> float | None:
+def word_value(phrase: str) -> float | None:
     total, current, seen = 0.0, 0.0, False
     words = re.findall(r"[a-z]+", phrase)
     for i, w in enumerate(words):
@@ -186,7 +186,7 @@ def number_text(text: str) -> Numbered:
     text = _HALF.sub(lambda m: _placeholder(values, 0.5 * _SCALES[m.group(1)]), text)
 
     def words(m: re.Match) -> str:
-        v = _word_value(m.group(0))
+        v = word_value(m.group(0))
         return m.group(0) if v is None else _placeholder(values, v)
 
     text = _NO_ONE.sub("nobody", text) if "one" in text else text  # "when no one uses it": nobody, not 1

@@ -30,6 +30,7 @@ from agent.offline.merging import Merging
 from agent.offline.records import structured_rows
 from agent.offline.safety import MAX_FRAGMENTS, contains_any, embedded_orders, flagged_phrases, scan, segment
 from agent.offline.short_answers import ShortAnswers
+from agent.offline.spoken_names import spoken_gpu_names
 from agent.offline.statements import Statements
 from agent.offline.text import lower_aligned, normalize, Scoped, scope, self_corrections, sentences, snippet
 from agent.offline.typos import correct
@@ -82,7 +83,7 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
                  spec: DeploymentSpec | None = None) -> ParseResult:
     text = text if isinstance(text, str) else ""
     asked = tuple(dict.fromkeys(f for f in (asked or ()) if isinstance(f, str) and f in SPEC_FIELDS))
-    norm = self_corrections(correct(normalize(structured_rows(text))))
+    norm = self_corrections(correct(normalize(spoken_gpu_names(structured_rows(text), catalog))))
     low_all = lower_aligned(norm)
     spans = scan(norm, low_all)
     flagged = flagged_phrases(low_all, spans)

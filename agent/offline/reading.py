@@ -30,9 +30,9 @@ from agent.offline.namespace_answer import namespace_answer
 from agent.offline.plan_questions import plan_question
 from agent.offline.pointing import pointed_deploy
 from agent.offline.provenance import source_question
-from agent.offline.anaphora import counted_gpus, held_variants, more_machines, referred_gpus, ruled_out_referent
+from agent.offline.anaphora import counted_gpus, gpus_arrived, held_variants, more_machines, referred_gpus, ruled_out_referent
 from agent.offline.families import family_note
-from agent.offline.takeback import UNDO_NAMED, value_said_again
+from agent.offline.takeback import UNDO_NAMED, value_said_again, value_withdrawn
 from agent.offline.terms import term_question
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
@@ -426,6 +426,12 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         earlier = [str(m.content) for m in reversed(getattr(state, "messages", [])) if getattr(m, "type", "") == "human"]
         per_event_rate(earlier, parsed.spans, parsed.updates, parsed.notes)
     _restore_previous(text, parsed, state)
+    if (come := gpus_arrived(text, state)) is not None:  # "the other 4 L4s finally showed up. we have 8 now."
+        parsed.updates["max_gpus"], parsed.notes["max_gpus"] = come
+        parsed.spans["max_gpus"] = " ".join(text.split())[:80]
+        if parsed.updates.get("users") == come[0]:  # "we have 8 now" counted the cards, not people
+            parsed.updates.pop("users")
+        parsed.unparsed = False
     if "max_gpus" not in parsed.updates and (more := more_machines(text, state)) is not None:
         parsed.updates["max_gpus"], parsed.notes["max_gpus"] = more  # "we just got a second identical box"
         parsed.spans["max_gpus"] = " ".join(text.split())[:80]
@@ -437,6 +443,11 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         parsed.unparsed = False
     _order_of_priority(text, parsed)
     _owned_pool_dropped(parsed, spec)
+    if (gone := value_withdrawn(text, state)) is not None:  # "drop the 1 second requirement": the target holding 1 s
+        parsed.updates.pop(gone, None)
+        parsed.spans.pop(gone, None)
+        parsed.cleared.append(gone) if gone not in parsed.cleared else None
+        parsed.unparsed = False
     if not parsed.updates and (again := value_said_again(text, state)) is not None:
         parsed.updates[again[0]] = again[1]
         parsed.spans[again[0]] = " ".join(text.split())[:80]

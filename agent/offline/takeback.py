@@ -27,6 +27,15 @@ _BACK_TO = re.compile(r"\b(?:go(?:ing)?|come|set\s+it|switch|revert|change\s+it|
 _VALUE_BECOMES = re.compile(r"\bthe\s+" + _NUMBER + r"\s+(?:target\s+|limit\s+|cap\s+)?(?:can|could|may|might|should|"
                             r"will)\s+(?:now\s+|actually\s+|easily\s+)?(?:be|become|go\s+(?:up|down)\s+to|stretch\s+to|"
                             r"relax\s+to|move\s+to)\s+" + _NUMBER, re.I)
+# a target named by its value and withdrawn: "drop the 1 second requirement", "forget the 300 ms TTFT target", "scrap
+# the $5k cap" (which field held that value comes from the spec)
+_WITHDRAWN = re.compile(r"\b(?:drop|remove|lift|forget(?:\s+about)?|ignore|scrap|scratch|delete|get\s+rid\s+of|kill|axe|"
+                        r"ditch|waive|lose|bin|no\s+more)\s+(?:the|that|our|my|this)\s+\$?" + _NUMBER +
+                        r"[\s-]*(?:(?:p95\s+)?(?P<name>ttft|itl|tpot|e2e|end[\s-]to[\s-]end|first[\s-]token|inter[\s-]?token|"
+                        r"latency|response[\s-]time|budget|gpus?)\s+)?(?:requirements?|targets?|limits?|caps?|slos?|"
+                        r"constraints?|goals?|ceiling|thing|rule)\b", re.I)
+_NAMED = {"ttft": "ttft_p95_ms", "first": "ttft_p95_ms", "itl": "itl_p95_ms", "tpot": "itl_p95_ms", "inter": "itl_p95_ms",
+          "e2e": "e2e_p95_ms", "end": "e2e_p95_ms", "budget": "budget_monthly_usd", "gpu": "max_gpus"}
 # the fields an earlier value may be found in, with the unit each is kept in
 _VALUE_FIELDS = ("ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms", "users", "concurrent_users", "rps", "peak_rps",
                  "budget_monthly_usd", "max_gpus", "prompt_tokens", "output_tokens")
@@ -72,3 +81,17 @@ def value_said_again(text: str, state: Any) -> tuple[str, float] | None:
                   if _close(getattr(old, f, None), value) and not _close(getattr(spec, f, None), value)}
         return (fields.pop(), value) if len(fields) == 1 else None
     return None
+
+
+def value_withdrawn(text: str, state: Any) -> str | None:
+    """The one field whose target, named by its value, is withdrawn ("drop the 1 second requirement"); None when no
+    field, or more than one, holds that value."""
+    m = _WITHDRAWN.search(text)
+    if m is None or state is None:
+        return None
+    value, duration = _value(m.group(1), m.group(2))
+    name = (m.group("name") or "").lower()
+    named = next((f for key, f in _NAMED.items() if name.startswith(key)), None)
+    candidates = (named,) if named else _fields(duration or name in ("latency", "response time"))
+    fields = [f for f in candidates if _close(getattr(state.spec, f, None), value)]
+    return fields[0] if len(fields) == 1 else None

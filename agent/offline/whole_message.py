@@ -15,7 +15,7 @@ from typing import Any
 from agent.offline import commands as C
 from agent.offline.audience import org_size_not_users
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
-from agent.offline.budgets import BILL_AS_CEILING, BILL_SHARE, share_value, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, TODAYS_BILL
+from agent.offline.budgets import BILL_AS_CEILING, BILL_SHARE, share_value, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, SPOKEN_FOR, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
 from agent.offline.time_units import SECONDS_PER
 from agent.offline.gpu_pool import gpus_left
@@ -275,6 +275,13 @@ class WholeMessage:
             if isinstance(whole, (int, float)) and whole > 0:
                 f.put("budget_monthly_usd", round(whole * share, 2), parts[SHARE_OF_BUDGET][1])
                 f.notes["budget_monthly_usd"] = f"{share:.0%} of ${whole:,.0f} a month = ${whole * share:,.0f}"
+            return
+        if SPOKEN_FOR in parts:  # "we have 20k a month for the whole stack. 5k of that is committed ..., the rest"
+            whole = f.values.get("budget_monthly_usd") or (self.spec.budget_monthly_usd if self.spec is not None else None)
+            part = parts[SPOKEN_FOR][0]
+            if isinstance(whole, (int, float)) and whole > part:
+                f.put("budget_monthly_usd", round(whole - part, 2), parts[SPOKEN_FOR][1])
+                f.notes["budget_monthly_usd"] = f"${whole:,.0f} a month less ${part:,.0f} spoken for = ${whole - part:,.0f}"
             return
         if SAVING in parts:
             bill, saving = f.values.get("budget_monthly_usd") or parts.get(TODAYS_BILL, (None,))[0], parts[SAVING][0]
