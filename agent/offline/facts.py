@@ -23,7 +23,7 @@ from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.lengths import vague_pages
-from agent.offline.numbers import Numbered, number_text, spoken_halves
+from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
 from agent.offline.price_cap import price_cap
 from agent.offline.quantities import extract
@@ -40,6 +40,17 @@ from knowledge.catalog import Catalog
 # "snappiness is the #1 thing", "price is the number one factor": a rank said of a measure, not an option number
 _RANKED = re.compile(r"(?:#\s?1|\bno\.?\s?1|\bnumber\s+(?:one|1))(?=\s+(?:things?|priorit(?:y|ies)|concerns?|goals?|"
                      r"factors?|requirements?|criteri(?:on|a)|metrics?|asks?|issues?|needs?)\b)")
+
+
+# a product written out with its result: "40k UI strings x 12 target languages = 480,000 translation requests", "2
+# nodes x 8 GPUs = 16 GPUs": the result is what is counted, its factors are how it was worked out
+_PRODUCT_SAID = re.compile(rf"{NUM}\s*(?:[a-z][\w-]*\s+){{0,4}}?(?:x|×|\*|times)\s*{NUM}\s*(?:[a-z][\w-]*\s*){{0,4}}?"
+                           r"(?:\s+each\s+)?=\s*(?=(?:about\s+|roughly\s+|~\s*)?\x01)")
+
+
+# people counted per part of a day split in parts (shifts): "90 nurses per shift", "on each shift about 40 agents"
+_PER_PART_AFTER = re.compile(r"[^.;!?\x01]{0,30}?\b(?:per|each|every|a|on\s+each|in\s+each)\s+shift\b")
+_PER_PART_BEFORE = re.compile(r"\b(?:per|each|every|on\s+each|in\s+each)\s+shift\b[^.;!?\x01]*$")
 
 
 def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], lengths_said: bool = False,
@@ -85,6 +96,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = blank(text, window)
     text, pages_note = vague_pages(text)
     nt = number_text(text)
+    nt = Numbered(mask(nt.text, [m.span() for m in _PRODUCT_SAID.finditer(nt.text)]), nt.values)
     f.relative, spans = relative_rates(nt)
     f.relative += relative_lengths(nt.text)
     nt = Numbered(mask(nt.text, spans), nt.values)
@@ -105,6 +117,12 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     found, rest = extract(nt, asked, f.notes, lengths_said, rate_default, rate_known, rate_scale)
     for q in found:
         _quantity(q, f)
+        if q.field == "users" and window.parts > 1 and (_PER_PART_AFTER.match(nt.text, q.end if q.end >= 0 else q.pos)
+                                                        or _PER_PART_BEFORE.search(nt.text[max(0, q.pos - 30):q.pos])):
+            # "three 8h shifts and there are roughly 90 on the wards per shift": a working day's people are every
+            # shift's
+            f.put("users", round(q.value * window.parts), q.phrase)
+            f.notes["users"] = f"{q.value:,.0f} per {window.phrase.split()[-1].rstrip('s')} x {window.parts} = {q.value * window.parts:,.0f}"
     for name in ("prompt_tokens", "output_tokens"):  # the length the vague count of pages was read into says so
         said = re.search(r"taken as (\d+) pages", pages_note or "")
         if said and name in f.values and name not in f.notes \

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from agent.offline.numbers import NUM
-from agent.offline.passes import Pass, clause_before, nearest, whole
+from agent.offline.passes import Pass, Quantity, clause_before, nearest, readable, whole
 from agent.offline.rates import PER_TIME
 from agent.offline.time_units import SECONDS_PER
 
@@ -123,9 +123,46 @@ def _token_volume(p: Pass, m: re.Match) -> list[tuple[str, float]]:
     return out
 
 
+# the parts a prompt is put together from, each measured in tokens: retrieved chunks ("6 chunks of ~700 tokens each",
+# "top-5 passages, ~500 tokens apiece"), a system prompt ("a 400-token system prompt"), the question or the history
+# ("the question (~50 tokens)", "~1k tokens of chat history"). Said together they are one prompt, their sum.
+_ABOUT = r"(?:about\s+|around\s+|roughly\s+|approx\w*\.?\s+|~\s*|up\s+to\s+|at\s+most\s+)?"
+_PIECES = r"(?:retrieved\s+|relevant\s+|top\s+)?(?:chunks?|passages?|snippets?|excerpts?|documents?|docs?|results?|hits?|sections?)"
+# ("top-5" stays in digits: a rank, not a count, everywhere else)
+_CHUNKS = re.compile(rf"(?:top[\s-]*(?P<k>\d{{1,2}})|{NUM})\s*{_PIECES}\s+(?:of\s+|at\s+|,\s*)?{_ABOUT}{NUM}\s*-?\s*tokens?"
+                     rf"(?:\s+(?:each|apiece))?")
+_PART_NOUN = r"(?:system\s+prompt|instructions?|question|query|chat\s+history|history|few[\s-]shot\s+examples?|user\s+(?:question|message))"
+_PART = re.compile(rf"{_ABOUT}{NUM}\s*-?\s*tokens?\s+(?:of\s+)?(?:the\s+)?{_PART_NOUN}\b|"
+                   rf"\b{_PART_NOUN}\s*(?:\(\s*|of\s+|is\s+|at\s+|:\s*|,\s*)?{_ABOUT}{NUM}\s*-?\s*tokens?\s*\)?")
+
+
+def _prompt_parts(p: Pass) -> None:
+    chunks = list(_CHUNKS.finditer(p.text))
+    parts = list(_PART.finditer(p.text))
+    if not chunks and len(parts) < 2:
+        return
+    def numbers(m: re.Match) -> list[float]:  # the numbers of whichever alternative matched
+        k = m.re.groupindex.get("k")
+        return [float(g) if i == k else p.nt.values[int(g)] for i, g in enumerate(m.groups(), 1) if g is not None]
+
+    said = [(m, numbers(m)[0] * numbers(m)[1]) for m in chunks] + [(m, numbers(m)[0]) for m in parts]
+    terms = [f"{numbers(m)[0]:g} x {numbers(m)[1]:,.0f}" for m in chunks] + [f"{numbers(m)[0]:,.0f}" for m in parts]
+    total = sum(v for _, v in said)
+    if not 16 <= total <= 2_000_000:
+        return
+    first = min(said, key=lambda x: x[0].start())[0]
+    pos, end = p.span_said(first)
+    for pattern in (_CHUNKS, _PART):
+        p.run(pattern, lambda m: [])
+    p.found.append(Quantity("prompt_tokens", whole(total), readable(first.group(0), p.nt), pos, end))
+    if len(terms) > 1 or chunks:
+        p.notes["prompt_tokens"] = f"the prompt's parts: {' + '.join(terms)} = {total:,.0f} tokens"
+
+
 def read_lengths(p: Pass) -> None:
     """Token volumes over a period (not lengths), then lengths with their unit, and in/out pairs."""
     nt = p.nt
+    _prompt_parts(p)
     p.run(_TOKEN_VOLUME, lambda m: _token_volume(p, m))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
     p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else [] if _price_unit(p, m) else

@@ -372,6 +372,21 @@ _CONCURRENT_COUNT = re.compile(
     rf"in\s+parallel)\b)")
 
 
+# the moment said before the count: "at any moment all 14 on console have the assistant open", "at any given time
+# maybe 300 are chatting"
+_CONCURRENT_AFTER_CUE = re.compile(
+    rf"\bat\s+(?:any\s+(?:given\s+|one\s+|single\s+)?(?:moment|time|point|instant)|the\s+same\s+time|once)\s*,?\s*"
+    rf"(?:(?:all|about|around|roughly|maybe|some|up\s+to|typically|usually|~)\s+)?{NUM}(?!\s*(?:%|[,.]?\d|ms\b|s\b|secs?\b|"
+    r"seconds?|minutes?|mins?|hours?|requests?|reqs?|calls|queries|tokens?|gpus?|cards))")
+
+
+# people counted by where they are, their noun said before: "nurses work three shifts and there are roughly 90 on the
+# wards per shift", "support agents: about 300 on the phones"
+_ON_PLACE = re.compile(rf"(?:\bthere\s+(?:are|'re)\s+|:\s*)(?:about\s+|around\s+|roughly\s+|some\s+|maybe\s+|~\s*)?{NUM}"
+                       r"(?=\s+(?:on|at|in)\s+(?:the\s+)?(?:wards?|floors?|phones?|tills?|desks?|counters?|consoles?|"
+                       r"lines?|duty|shift|site|branches|stores?|clinics?)\b)")
+
+
 # people present at once who only use the tool now and then are no concurrent users: "roughly 300 on the floor at any
 # one time, but they'd only look something up now and then"
 _ON_SHIFT = re.compile(r"\b(?:on\s+(?:the\s+)?(?:floor|shift|duty|site|ward|premises|call)|at\s+work|in\s+the\s+building|working)\b")
@@ -498,6 +513,10 @@ def read_people(p: Pass) -> None:
     p.run(_USERS_ON_A_DAY, lambda m: _users_on_a_day(p, m))
     p.run(_ADDED_FOR_PEOPLE, lambda m: [("users", whole(nt.value(m)))])
     p.run(_CONCURRENT_COUNT, lambda m: None if _ON_SHIFT.search(m.group(0)) and _NOW_AND_THEN.search(p.text) else
+          [("concurrent_users", whole(nt.value(m)))])
+    p.run(_ON_PLACE, lambda m: [("users", whole(nt.value(m)))] if re.search(rf"\b{USER_NOUNS}", p.text[:m.start()])
+          else None)
+    p.run(_CONCURRENT_AFTER_CUE, lambda m: None if _NOW_AND_THEN.search(p.text) else
           [("concurrent_users", whole(nt.value(m)))])
 
 

@@ -104,7 +104,10 @@ _LENGTH_FACTOR = (r"(?P<same>(?:the\s+)?same\s+(?:length|size)|(?:just\s+)?as\s+
                   r"(?P<double>twice\s+as\s+long|double\s+the\s+length)|(?P<half>half\s+(?:as\s+long|the\s+length))")
 _RELATIVE_LENGTH = re.compile(
     rf"\b(?P<noun>{_OUT_SIDE}|{_IN_SIDE})\b[^.;!?\x01]{{0,40}}?\b(?:is|are|'s|will\s+be|should\s+be|comes?\s+out|"
-    rf"runs?|stays?|remains?|keeps?|ends?\s+up)\s+(?:(?!half\b|twice\b|double\b)\w+\s+){{0,2}}?(?:{_LENGTH_FACTOR})")
+    rf"runs?|stays?|remains?|keeps?|ends?\s+up)\s+(?:(?!half\b|twice\b|double\b)\w+\s+){{0,2}}?"
+    # or said after what it is: "the output is the same chunk translated, about the same length"
+    rf"(?:[^.;!?\x01,]{{0,40}},\s*(?:about\s+|roughly\s+|around\s+|approximately\s+|basically\s+|pretty\s+much\s+)?)?"
+    rf"(?:{_LENGTH_FACTOR})")
 
 
 def relative_lengths(text: str) -> list[Relative]:

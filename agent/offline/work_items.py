@@ -41,7 +41,8 @@ def _per_part(nt: Numbered, m: re.Match, window: Window, f: Facts) -> None:
 _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|tokens|words|gpus|cards|nodes|replicas|"
               r"users|shifts|windows|runs|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
               r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
-_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:[a-z][a-z-]*\s+){{0,3}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
+# (the words between count and noun qualify the noun, not place it: "90 on the wards" counts no wards)
+_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:(?!(?:on|in|at|across|from|for|per|to)\s)[a-z][a-z-]*\s+){{0,3}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
                     # ("100+ pages each" sizes each item; "2,000 filings each night" counts them per night)
                     r"\b(?!\s*(?:each(?!\s+(?:night|day|evening))|apiece|per\s+(?:item|document|doc|request|file))\b)"
                     r"(?P<per>\s*,?\s*(?:per|a|an|each|every)\s+(?:night|day)|"
@@ -237,8 +238,9 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
             _TOTAL_AFTER.match(nt.text, m.end()) or _TOTAL_BEFORE.search(nt.text[max(0, m.start() - 30):m.start()]))
         if "window_requests" in f.values and not total or value < 1 or (value < 20 and not _KNOWN_ITEMS.search(m.group(0))):
             continue
-        if not windowed and m.group(0).endswith("of them"):
-            continue  # "150 of them": which count is the question's (users), not a work item
+        if not windowed and m.group(0).endswith("of them") and not _KNOWN_ITEMS.search(nt.text[max(0, m.start() - 80):m.start()]):
+            continue  # "150 of them": which count is the question's (users), not a work item ("the day's closed
+            # tickets: ~200k of them" counts the work named before it)
         people = f.values.get("users")
         each = _EACH_PERSON.search(before_count(nt.text, m.start())) is not None
         if each and not people:
