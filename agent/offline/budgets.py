@@ -80,7 +80,7 @@ _COMMITMENT = re.compile(r"^\s*(?:[a-z-]+\s+)?(?:commit(?:ment)?|contract\s+valu
 
 # - the money another service already runs on: "our translation service already runs on a 5k/month budget", "the
 #   existing search app has $3k a month" (this service's money is said without "already" or "existing")
-_ANOTHER_SERVICES = re.compile(r"\b(?:(?:our|the|their)\s+(?:existing|other|current|old)\s+(?:[\w-]+\s+){0,2}?|(?:our|the|their)\s+"
+_ANOTHER_SERVICES = re.compile(r"\b(?:(?:our|the|their)\s+(?:existing|other|current|old)\s+(?:[\w'-]+\s+){0,2}?|(?:our|the|their)\s+"
                                r"(?:[\w-]+\s+){0,2}?(?=[\w-]+\s+already\b))(?:service|app|application|tool|bot|product|"
                                r"system|platform|pipeline|deployment|project)\s+(?:already\s+)?(?:runs|is\s+running|"
                                r"operates|lives|sits|has|gets|costs?)\s+(?:on\s+|us\s+|with\s+)?(?:a|an)?\s*[^\w\x01]{0,3}$")

@@ -51,6 +51,10 @@ _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 
 
+# the note of an amount said for another period: "90,000 a year = 7,500 a month"
+_MONTHLY_OF = re.compile(r"^([\d,.]+) an? \w+(?: \([^)]*\))? = ([\d,.]+) a month")
+
+
 def _whole_of_its_parts(counts: list[int]) -> list[int]:
     """Counts of work where one is the sum of the others ("1.2M SKUs (apparel 610k, home 380k, other 210k)"): the
     whole, its breakdown said beside it."""
@@ -279,6 +283,11 @@ class WholeMessage:
         if SPOKEN_FOR in parts:  # "we have 20k a month for the whole stack. 5k of that is committed ..., the rest"
             whole = f.values.get("budget_monthly_usd") or (self.spec.budget_monthly_usd if self.spec is not None else None)
             part = parts[SPOKEN_FOR][0]
+            said = _MONTHLY_OF.match(f.notes.get("budget_monthly_usd", ""))
+            if isinstance(whole, (int, float)) and part >= whole and said:
+                # "There's $90k a year. $30k of that is licences": a part can't outgrow its whole, so it was said in
+                # the whole's period
+                part *= float(said.group(2).replace(",", "")) / float(said.group(1).replace(",", ""))
             if isinstance(whole, (int, float)) and whole > part:
                 f.put("budget_monthly_usd", round(whole - part, 2), parts[SPOKEN_FOR][1])
                 f.notes["budget_monthly_usd"] = f"${whole:,.0f} a month less ${part:,.0f} spoken for = ${whole - part:,.0f}"
