@@ -33,7 +33,10 @@ _PERIOD_AFTER = re.compile(
 _PERIOD_BEFORE = re.compile(r"\b(?:(monthly|annual|yearly|quarterly|weekly|daily|hourly)\s+|(jahres\w*|j[äa]hrlich\w*|"
                             r"annuel\w*|anual\w*|jaarlijks\w*|jaarbudget)[\s:]+|"
                             # a period the amount was paid over: "last quarter our OpenAI bill was $23k"
-                            r"(?:last|previous|past)\s+(quarter|year|month|week)\b)[^.;!?\x02]{0,60}$")
+                            r"(?:last|previous|past)\s+(quarter|year|month|week)\b|"
+                            # the period named with the money before it: "the budget approved for this fiscal year is"
+                            r"\b(?:for|in|over)\s+(?:this|the|next|each|every)\s+(?:fiscal\s+|financial\s+|calendar\s+)?"
+                            r"(year|quarter)\b)[^.;!?\x02]{0,60}$")
 _PER_TOKENS = re.compile(r"\s*(?:/|per|a|an|each|for\s+(?:every|each))\s*(?:\x01(?P<per>\d+)\x02\s*(?P<scale>[km]\b)?\s*)?"
                          r"(?:input\s+|output\s+|prompt\s+|completion\s+)?tokens?\b")
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat|pop|head|"
@@ -86,6 +89,14 @@ _ANOTHER_SERVICES = re.compile(r"\b(?:(?:our|the|their)\s+(?:existing|other|curr
                                r"operates|lives|sits|has|gets|costs?)\s+(?:on\s+|us\s+|with\s+)?(?:a|an)?\s*[^\w\x01]{0,3}$")
 
 
+# - what a person is paid: "they pay me 140k", "we pay him about $9k a month"
+_PAID_TO = re.compile(r"\b(?:pay|pays|paid|paying)\s+(?:me|him|her|them|each\s+of\s+(?:us|them))\s+(?:about\s+|around\s+|"
+                      r"roughly\s+|~\s*|like\s+)?[^\w\x01]{0,3}$")
+# - money already spent: "we burned €40k on a POC last quarter", "we've sunk $25k into consultants"
+_SPENT_BEFORE = re.compile(r"\b(?:burned|burnt|blew|wasted|sank|sunk|splashed\s+out|already\s+spent|spent)\s+(?:about\s+|"
+                           r"around\s+|roughly\s+|~\s*|over\s+|almost\s+|nearly\s+)?[^\w\x01]{0,3}$")
+
+
 def _prices_something_else(p: Pass, m: re.Match) -> bool:
     after = p.after(m.end(), 60)
     before = p.before(m.start())
@@ -95,7 +106,8 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
                 or _GPU_PRICED.search(before) or _COST_OF_OTHER.search(before)
                 # (a "one" said as a number ends p.before's reach: "a one-time $60k")
                 or _ONE_OFF_BEFORE.search(p.text[max(0, m.start() - 40):m.start()])
-                or _QUOTED_BEFORE.search(before) or _ANOTHER_SERVICES.search(before) or _PAST_SPEND_LINE.search(_line_before(p, m.start())))
+                or _QUOTED_BEFORE.search(before) or _ANOTHER_SERVICES.search(before) or _PAID_TO.search(before)
+                or _SPENT_BEFORE.search(before) or _past_spend_line(_line_before(p, m.start())))
 
 
 # what a vendor asked for is their price, not the team's ceiling: "a managed vendor quoted us $25k/month"
@@ -107,6 +119,12 @@ _PAST_SPEND_LINE = re.compile(r"\b(?:actuals?|spent|spend\s+last\s+(?:year|quart
                               r"(?:spend|costs?|bill))\b")
 
 
+def _past_spend_line(line: str) -> bool:
+    """The line says what was spent, and names no budget after it ("we spent $3k on the pilot, budget going forward is")."""
+    spent = _PAST_SPEND_LINE.search(line)
+    return spent is not None and not re.search(r"\bbudget\b", line[spent.end():])
+
+
 def _line_before(p: Pass, pos: int) -> str:
     """The text of ``pos``'s line (or sentence) before it, past other numbers."""
     window = p.text[max(0, pos - 160):pos]
@@ -116,7 +134,7 @@ def _line_before(p: Pass, pos: int) -> str:
 _BUDGET_KW = re.compile(
     # under a "Budget:" label, an amount said with its period further on: "Budget: Finance initially floated 25k/month"
     rf"\bbudget\s*[:–—]\s*[^\x01.;]{{0,60}}?{NUM}(?=\s*(?:/\s*|per\s+|an?\s+|each\s+)(?:mo|month|year|yr|quarter|week)\b)|"
-    rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
+    rf"\b(?:budget(?:ed|ing)?|earmarked|set\s+aside|sanctioned|spend|spending|afford|pay(?!\s+(?:me|him|her|them|each)\b)|cost\s+(?:cap|limit|ceiling)|approved|allocated|allocation|funding|funded|"
     rf"signed\s+off)\b[^\x01.;]{{0,25}}?{NUM}(?!\s*(?:%|{USER_NOUNS}\b|gpus?\b|tokens?\b|requests?\b|rps\b|ms\b|"
     rf"seconds?\b|hours?\b|/\s*(?:7\b|\x01)))"
     # a count of things after the number is no money: "the CFO approved 2 new hires", "approved 3 licenses"
@@ -274,7 +292,9 @@ _BARE_MONTHLY = re.compile(
     rf"(?:(?:^|[,(;:–—]|\s-)\s*|\b(?:we\s+)?(?:can|could)\s+(?:do|manage|swing|stretch\s+to|go\s+(?:up\s+)?to)\s+|"
     rf"\b(?:cap(?:ped)?(?:\s+(?:at|of))?|limit(?:ed)?(?:\s+(?:to|of))?|ceiling(?:\s+of)?|tops|"
     rf"max(?:imum)?(?:\s+of)?|under|below|within)\s+)(?:about\s+|around\s+|roughly\s+|~\s*)?{NUM}"
-    r"(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:[.,;)!?]|$|\s+(?:max|tops|cap|ceiling|all[\s-]in|or\s+so|ish)\b))")
+    r"(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:[.,;)!?]|$|\s+(?:max|tops|cap|ceiling|all[\s-]in|or\s+so|ish)\b|"
+    # "7k a month is the max now"
+    r"\s+is\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:max(?:imum)?|cap|ceiling|limit|most|budget)\b))")
 # money a month the team has for something, no currency said: "we have 20k a month for the whole RAG stack", "we've got
 # 8k/month to play with" (a count would name what it counts: "we have 20k requests a month")
 _HAVE_MONTHLY = re.compile(rf"\b(?:we\s+have|we'?ve\s+got|we\s+got|there'?s|i\s+have)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?"
@@ -424,6 +444,8 @@ _SPENT_TODAY = re.compile(
     # a provider's bill, or a past period's: "last quarter our OpenAI bill was $23k", "the AWS bill came to"
     r"(?:openai|anthropic|azure|aws|gcp|google|cohere|mistral|api|vendor|provider|hosting|saas)\s+(?:bill|spend|charges?)|"
     r"(?:last|previous)\s+(?:month|quarter|year)\b[^\x02.;!?]{0,30}?\b(?:bill|spend|charges?))\b[^\x02.;!?]*$")
+# ... or named a bill after the amount: "last month: 9M requests and a $14,200 bill"
+_BILL_AFTER = re.compile(r"^\s*(?:usd\s+|dollars?\s+)?(?:monthly\s+|api\s+|openai\s+|cloud\s+|aws\s+)?(?:bill|invoice)\b")
 # ... or with the time said after the amount: "we pay OpenAI ~$14k/mo today", "we spend $9k a month on it right now"
 _PAYS_BEFORE = re.compile(r"\b(?:we|i)\s+(?:pay|spend|are\s+(?:paying|spending)|get\s+billed)\s+(?:[a-z]+\s+){0,3}?"
                           r"(?:about\s+|around\s+|roughly\s+|~\s*)?[^\w\x01]{0,3}$")
@@ -476,7 +498,7 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return []
     unit = next(g for g in period.groups() if g) if period else None
     if unit is None and (before := _PERIOD_BEFORE.search(p.before(m.start()))):
-        unit = before.group(1) or before.group(2) or before.group(3)
+        unit = before.group(1) or before.group(2) or before.group(3) or before.group(4)
     if unit is None and (inside := _PERIOD_INSIDE.search(m.group(0))):
         unit = inside.group(1)  # "a 100k annual budget": the period said between the amount and its noun
     if unit is None and _PART_OF.match(after) and p.money_period:
@@ -498,7 +520,7 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return [("budget_monthly_usd", round(part * usd, 2))]
     if _SAVING_BEFORE.search(p.text[max(0, m.start() - 60):m.start()]):
         return [(SAVING, round(usd, 2))]  # what to save, taken off today's bill (whole_message.py)
-    if _SPENT_TODAY.search(p.before(m.start(), 80)) or (_PAYS_BEFORE.search(p.before(m.start(), 60))
+    if _SPENT_TODAY.search(p.before(m.start(), 80)) or _BILL_AFTER.match(p.after(m.end())) or (_PAYS_BEFORE.search(p.before(m.start(), 60))
                                                          and _NOW_AFTER.match(p.after(m.end(), 60))):
         return [(TODAYS_BILL, round(usd, 2))]  # the ceiling only when the message says so (whole_message.py)
     if note:
@@ -528,7 +550,10 @@ _MONEY_NOUN = r"the\s+(?:budget|money|amount|total|envelope|pot|sum|allocation|f
 _SHARES_OF_MONEY = (
     re.compile(rf"\b(?:gets?|receives?|is\s+allocated|is\s+given|(?:is|are)\s+entitled\s+to)\s+{_SHARE}(?:it|that|this|"
                rf"{_MONEY_NOUN})\b"),
-    re.compile(rf"\b(?:can|could|may|will)\s+(?:use|spend|have|take)\s+{_SHARE}{_MONEY_NOUN}\b"))
+    re.compile(rf"\b(?:can|could|may|will)\s+(?:use|spend|have|take)\s+{_SHARE}{_MONEY_NOUN}\b"),
+    # shared out evenly: "split evenly between the two", "divided equally across the three services"
+    re.compile(r"\b(?:split|divided|shared|spread)\s+(?:evenly|equally|50[/-]50|down\s+the\s+middle)\s+(?:between|across|"
+               r"among)\s+(?:the\s+|them\s+|us\s+)?(?:all\s+)?(?P<parts>both|\x01(?P<n>\d+)\x02)"))
 
 
 # an amount of the money said before that is spoken for, the rest left to the service: "5k of that is already committed
@@ -564,7 +589,11 @@ def share_of_money(nt: Numbered) -> tuple[float, str, tuple[int, int]] | None:
     m = next((m for pattern in _SHARES_OF_MONEY if (m := pattern.search(nt.text))), None)
     if m is None:
         return None
-    share = _SHARE_WORDS[re.sub(r"\s+", " ", m.group("word"))] if m.group("word") else nt.value(m, m.re.groupindex["pct"] + 1) / 100
+    if "parts" in m.re.groupindex:
+        parts = 2 if m.group("parts") == "both" else nt.values[int(m.group("n"))]
+        share = 1 / parts if parts >= 2 else 0
+    else:
+        share = _SHARE_WORDS[re.sub(r"\s+", " ", m.group("word"))] if m.group("word") else nt.value(m, m.re.groupindex["pct"] + 1) / 100
     return (share, readable(m.group(0), nt), m.span()) if 0 < share < 1 else None
 _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\s+total|the\s+whole|those))\b")
 

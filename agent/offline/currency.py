@@ -20,7 +20,7 @@ SYMBOLS = {"EUR": "€", "GBP": "£", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$", 
 # order matters: "R$", "HK$", "CA$" and "A$" name their currencies before a bare "$" would be read as US dollars
 _CODES = (("BRL", re.compile(r"\bbrl\b|\br\$|\breais\b")), ("MXN", re.compile(r"\bmxn\b|\bmx\$|mexican\s+pesos?")),
           ("SGD", re.compile(r"\bsgd\b|\bs\$|singapore\s+dollars?")), ("HKD", re.compile(r"\bhkd\b|\bhk\$|hong\s+kong\s+dollars?")),
-          ("NZD", re.compile(r"\bnzd\b|\bnz\$|new\s+zealand\s+dollars?")), ("KRW", re.compile(r"₩|\bkrw\b|\bwon\b")),
+          ("NZD", re.compile(r"\bnzd\b|\bnz\$|new\s+zealand\s+dollars?")), ("KRW", re.compile(r"₩|\bkrw\b|\bwon\b(?!'|’)")),
           ("NOK", re.compile(r"\bnok\b|norwegian\s+kron")), ("DKK", re.compile(r"\bdkk\b|danish\s+kron")),
           ("PLN", re.compile(r"\bpln\b|złot|zł")), ("ZAR", re.compile(r"\bzar\b")),
           # a dirham or a riyal of another country is worth something else: only the UAE's and Saudi Arabia's are read

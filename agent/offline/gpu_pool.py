@@ -74,6 +74,13 @@ def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
             updates["max_gpus"] = (n - k) * each
             notes["max_gpus"] = f"{n - k} of {n} machines x {each} GPUs (the other {k} held by others)"
             return
+    if machines and (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2"))
+                                                       or int(said.replace(",", ""))) < int(machines.group(1)):
+        # "3 servers with 4x L40S each ... the other two are ours": the machines left, counted in their GPUs
+        n, each = int(machines.group(1)), int(machines.group(2))
+        updates["max_gpus"] = left * each
+        notes["max_gpus"] = f"{left} of {n} machines x {each} GPUs (the other {n - left} held by others)"
+        return
     taken = _TAKEN.search(low)
     if taken:
         n = float(taken.group(1).replace(",", ""))

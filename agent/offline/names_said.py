@@ -101,6 +101,12 @@ _NOT_JUST = re.compile(NOT_JUST)
 LIFTED_AFTER = re.compile(r"\s*(?:only\s+)?" + V.RESTRICTION)
 
 
+# the cards named before refused by a pronoun later in the sentence: "don't suggest them again", "avoid those"
+_REFUSED_AFTER = re.compile(r"\b(?:(?:don'?t|do\s+not|never|please\s+don'?t)\s+(?:ever\s+)?(?:suggest|recommend|propose|offer|"
+                            r"put\s+us\s+on|give\s+us|want)\s+(?:them|those|these|that\s+one|those\s+cards)|avoid\s+(?:them|"
+                            r"those)|never\s+again)\b(?!\s+(?:to|for|in|on|at|running|sitting|idle)\b)")
+
+
 def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     mentions = polarity(text, find_gpus(text, catalog))
     spans = []
@@ -108,7 +114,14 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     # the exclusion after it is what the clause asks for
     excluded_later = [(m.start, set(m.names)) for m in mentions if not m.positive]
     conditional: set[str] = set()  # the cards of families named in a condition
+    refused = _REFUSED_AFTER.search(text)
     for m in mentions:
+        if m.positive and refused and m.end <= refused.start() and not any(
+                m.end <= o.start < refused.start() for o in mentions):
+            # "we tried L4s last year and they were painfully slow - please don't suggest them again"
+            spans.append((m.start, m.end))
+            f.add("exclude_gpus", m.broad or m.names)
+            continue
         if m.positive and any(at > m.start and set(m.names) <= names for at, names in excluded_later) \
                 and not _additive(text, m.start, m.end) and not re.search(r"\bonly\b", text[max(0, m.start - 12):m.end + 12]):
             spans.append((m.start, m.end))

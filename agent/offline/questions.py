@@ -27,7 +27,7 @@ LEAD = (r"(?:(?:but|so|and|ok|okay|hmm+|hm+|wait|then|sorry|also|well|huh|oh|ah|
 WHY = re.compile(r"^\W*" + LEAD +
                  r"(?:why|y(?=\s+not\b)|how\s+come)\b|"
                  # ("FP4 is why we picked them", "that's why we need it": a reason given, not asked, unless asked)
-                 r"(?:(?<!\bis\s)(?<!'s\s)(?<!\bwas\s)|(?=[^.!]*\?\s*$))\bwhy\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
+                 r"\bwhy(?:(?<!\bis\swhy)(?<!'s\swhy)(?<!\bwas\swhy)|(?=[^.!]{0,300}\?\s*$))\s+(?:not|is|are|was|were|do|does|did|would|should|on|use|pick|choose|go|"
                  r"isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|don'?t|didn'?t|wouldn'?t|hasn'?t|haven'?t|can'?t|"
                  r"the|so|only|that|this|these|those|we|you|it|\d)\b|\bwhat\s+makes\s+(?:option|it|that|this|the)\b|"
                  # "where did the 2 GPU limit come from?": asks where a value came from (withdrawn only if said so)

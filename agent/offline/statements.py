@@ -64,7 +64,7 @@ _TAKEN_OUT = re.compile(
     r"out\s+of\s+scope|excluded|left\s+out)", re.I)
 # a question whether the hardware can carry a need: "can we serve ...", "could they handle ...", "would 4 L4s run ..."
 _CAN_SERVE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will)\s+(?:[\w-]+\s+){1,3}?(?:serve|handle|run|support|host|"
-                        r"cope\s+with|carry|power)\b", re.I)
+                        r"cope\s+with|carry|power|use\s+(?:them|those|these|it|that|the\s+[\w-]+)\s+(?:to|for))\b", re.I)
 # a claim asked back about what was just named: "isn't it way faster?", "wouldn't the L4 be cheaper?"
 _BELIEF_BEFORE = re.compile(r"\b(?:isn'?t|is|wouldn'?t|would|won'?t|aren'?t|are|wasn'?t|doesn'?t|shouldn'?t)\s+(?:it|that|"
                             r"this|they|those|these|the\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}$")

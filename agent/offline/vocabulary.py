@@ -525,6 +525,10 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"specialists?|researchers?|linguists?|editors?|reviewers?|agents?|team\s+members?|apps?|tools?|software|"
      r"knowledge|documents?|docs|content|expertise|skills?|training))|\b(?:in|from)\s+(?:our|the)\s+(?:render\s+farm|basement|server\s+room)\b|"
      r"\brepurpose\b|"
+     # hardware said bought, or left over from other work: "one HGX box with 8x A100 80GB, bought in 2023", "six L4s
+     # left over from a cancelled project"
+     r"(?:§+|gpus?|cards|servers|nodes|hardware|box(?:es)?)\b[^.;]{0,40}?,?\s*(?:bought|purchased|acquired)\s+(?:in|last|"
+     r"back\s+in|two|three|a\s+(?:year|few))\b|(?:§+|gpus?|cards|servers|boxes)\s+(?:left\s*over|leftover)\b|"
      # a data centre of theirs named by its place ("in our Frankfurt DC"), cards idle or given to the team ("4 L40 cards
      # idle in the lab", "we were given 8 MI300X accelerators by central IT")
      r"\bin\s+our\s+(?:[a-z-]+\s+){1,2}?(?:data\s?cent(?:er|re)|dc)\b|"
@@ -633,7 +637,9 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      r"\bbudget\s+(?:is\s+)?(?:unlimited|no\s+object|(?:not|no\s+longer)\s+an?\s+(?:concern|constraint|problem|issue|"
      r"limit(?:ation)?|factor)|"
      r"irrelevant|not\s+an\s+issue)|\bbudget\s+(?:doesn'?t|does\s+not|won'?t|shouldn'?t)\s+(?:really\s+)?matter\b|\bmoney\s+is\s+no\s+object\b|\bunlimited\s+budget\b|\bno\s+limit\s+on\s+"
-     r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b"),
+     r"(?:the\s+)?(?:budget|spend|cost)|\bany\s+budget\b|\bno\s+budget\b|"
+     # no number given yet: "no set budget yet", "haven't been given a number for this one"
+     r"\bno\s+(?:set\s+|fixed\s+|firm\s+)?budget\s+yet\b|\bhaven'?t\s+been\s+given\s+a\s+(?:number|budget)\b"),
     (("gpus", "exclude_gpus"), r"\bno\s+gpu\s+(?:preference|constraints?|restrictions?)\b|" + _LIFT +
      r"(?:gpu|hardware)\s+" + _RESTRICTION + r"|\b(?:any|all)\s+gpus?\s+(?:is|are)\s+(?:fine|ok|okay|allowed)\s+"
      r"(?:again|now)\b"),
