@@ -292,9 +292,10 @@ _BARE_MONTHLY = re.compile(
     rf"(?:(?:^|[,(;:–—]|\s-)\s*|\b(?:we\s+)?(?:can|could)\s+(?:do|manage|swing|stretch\s+to|go\s+(?:up\s+)?to)\s+|"
     rf"\b(?:cap(?:ped)?(?:\s+(?:at|of))?|limit(?:ed)?(?:\s+(?:to|of))?|ceiling(?:\s+of)?|tops|"
     rf"max(?:imum)?(?:\s+of)?|under|below|within)\s+)(?:about\s+|around\s+|roughly\s+|~\s*)?{NUM}"
-    r"(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:[.,;)!?]|$|\s+(?:max|tops|cap|ceiling|all[\s-]in|or\s+so|ish)\b|"
-    # "7k a month is the max now"
-    r"\s+is\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:max(?:imum)?|cap|ceiling|limit|most|budget)\b))")
+    r"(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b\s*(?:[.,;)!?]|$|\s+(?:max|tops|cap|ceiling|all[\s-]in|or\s+so|ish)\b))|"
+    # said to be the ceiling after it, wherever it stands: "finance says 7k a month is the max now"
+    rf"(?<![\w.]){NUM}(?=\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\s+is\s+(?:the\s+|our\s+|my\s+)?(?:new\s+)?(?:max(?:imum)?|"
+    r"cap|ceiling|limit|most|budget)\b)")
 # money a month the team has for something, no currency said: "we have 20k a month for the whole RAG stack", "we've got
 # 8k/month to play with" (a count would name what it counts: "we have 20k requests a month")
 _HAVE_MONTHLY = re.compile(rf"\b(?:we\s+have|we'?ve\s+got|we\s+got|there'?s|i\s+have)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?"
@@ -307,7 +308,7 @@ _LEAST_BUDGET_USD = 500.0  # less a month pays for no GPU serving: such a count 
 
 
 def _bare_monthly(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
-    if p.nt.value(m) < _LEAST_BUDGET_USD or _COUNT_SUBJECT.search(p.before(m.start(), 60)):
+    if p.nt.value(m, m.lastindex or 1) < _LEAST_BUDGET_USD or _COUNT_SUBJECT.search(p.before(m.start(), 60)):
         return None
     said = _budget(p, m)
     if said and "budget_monthly_usd" not in p.notes:

@@ -60,11 +60,27 @@ _MACHINES_TAKEN = re.compile(rf"\b(?P<n>{_COUNT}|{'|'.join(_SMALL)})\s+of\s+(?:t
                              r"(?:team|group|department))|(?:is|are)\s+(?:reserved|taken|booked|used|dedicated|allocated)\b)")
 
 
-def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
-    """The pool's count in ``updates`` becomes what is left for this team, when the message says others hold part."""
+_POOL_WORDS = re.compile(r"\b(?:gpus?|cards|cluster|nodes|servers|machines|boxes|pool|quota)\b")
+
+
+def gpus_left(low: str, updates: dict[str, Any], notes: dict[str, str], held: float | None = None) -> None:
+    """The pool's count in ``updates`` becomes what is left for this team, when the message says others hold part.
+    ``held``: the GPUs the spec holds, the pool when the message names the pool without counting it again
+    ("correction: 16 is the whole cluster, only 6 are for this project")."""
     pool = updates.get("max_gpus")
+    if pool is None and held and _POOL_WORDS.search(low):
+        pool = updates["max_gpus"] = held
+        left_from_held = True
+    else:
+        left_from_held = False
     if not isinstance(pool, (int, float)) or pool <= 0:
         return
+    _left(low, pool, updates, notes)
+    if left_from_held and updates.get("max_gpus") == held:
+        updates.pop("max_gpus")  # nothing taken off the pool held: no change said
+
+
+def _left(low: str, pool: float, updates: dict[str, Any], notes: dict[str, str]) -> None:
     machines = _MACHINES.match(notes.get("max_gpus", ""))
     if machines and (taken := _MACHINES_TAKEN.search(low)):
         n, each = int(machines.group(1)), int(machines.group(2))

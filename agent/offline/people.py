@@ -279,9 +279,12 @@ _PEOPLE_OF_THEM = re.compile(rf"\b{PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?
 # a group may be said with where it works between the counts: "35 people in subrogation and 9 team leads", "the 40 on
 # the night desk, 12 in legal"
 _WHERE = r"(?:\s+(?:in|from|on|at)\s+(?:the\s+|our\s+)?[a-z&'-]+(?:\s+[a-z&'-]+){0,2}?)?"
-_AND = re.compile(rf"{_WHERE}\s*(?:{USER_NOUNS}\s*)?(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|\+|&|as\s+well\s+as)\s*(?:the\s+|our\s+)?"
+# (groups named with their counts in brackets: "Legal (80 people) and Compliance (40 people)")
+_NAMED_GROUP = r"(?:(?:[a-z&/-]+\s+){0,2}[a-z&/-]+\s*\(\s*)?"
+_AND = re.compile(rf"{_WHERE}\s*(?:{USER_NOUNS}\s*)?\)?\s*(?:(?:each|apiece)\s*)?(?:,\s*)?(?:and|plus|\+|&|as\s+well\s+as)\s*"
+                  rf"(?:the\s+|our\s+)?{_NAMED_GROUP}"
                   r"(?:about|around|roughly|some|another|~|approx\w*|maybe|nearly|almost|over)?\s*$")
-_COMMA = re.compile(rf"{_WHERE}\s*,\s*(?:the\s+|our\s+)?$")
+_COMMA = re.compile(rf"{_WHERE}\s*\)?\s*,\s*(?:the\s+|our\s+)?{_NAMED_GROUP}$")
 _USES = re.compile(r"\b(?:use|uses|using)\b")
 
 # monthly actives are no users (spec: people who use it on a working day); the day's count said next to them is
@@ -440,8 +443,15 @@ _ONLY_A_PART_AFTER = re.compile(r"^[^.;!?\x01]{0,25}?\bbut\s+(?:only|just)\s+(?!
                                 r"[a-z&+/-]+")  # (a share of them is read with the shares)
 
 
+# the organisation's size said of it: "the company is 12,000 people now after the merger", "our firm employs 900"
+_ORG_SIZE = re.compile(r"\b(?:the|our|this)\s+(?:whole\s+|entire\s+)?(?:company|firm|org|organi[sz]ation|business|group|enterprise|"
+                       r"corporation|bank|insurer|agency|university|hospital|startup|shop)\s+(?:is|has|employs|has\s+grown\s+to|"
+                       r"grew\s+to)\s+(?:now\s+|currently\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|over\s+|almost\s+)?$")
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
-    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)):
+    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)) \
+            or _ORG_SIZE.search(p.before(m.start(), 60)):
         return []
     after = p.text[m.end():m.end() + 60]
     if _WITHOUT_ACCESS.match(after) or _WHOLE_IN_BRACKETS.search(p.before(m.start(), 30)) \
@@ -543,3 +553,38 @@ def read_people_keywords(p: Pass) -> None:
     p.run(_DAILY_COUNT, lambda m: [("users", whole(nt.value(m)))])
     if not any(q.field in ("users", "concurrent_users") for q in p.found):
         p.run(_PEOPLE_OF_THEM, lambda m: [(_users_field(m, p), whole(nt.value(m, m.lastindex or 1)))])
+
+
+# a count said with its daily use: "~300 researchers would use it on a typical day", "roughly 1,200 people using it
+# daily", "420 marketing users use it daily" -- beside a head count of the organisation, a customer base or a staff
+# list, the count that uses it is the users
+_USED_AFTER = re.compile(r"[^.;!?\x01]{0,50}?\b(?:use|uses|using|used|would\s+use|will\s+use)\s+(?:it|this|the\s+(?:tool|bot|"
+                         r"assistant|service|app))?\s*(?:\w+\s+){0,2}?(?:daily|every\s+(?:working\s+)?day|each\s+day|"
+                         r"on\s+(?:a|an|any|every|each)\s+(?:typical|normal|given|average|ordinary|working|regular)\s+"
+                         r"(?:working\s+)?day|per\s+day|a\s+day)\b")
+_USED_BEFORE = re.compile(r"\b(?:daily\s+(?:active\s+)?(?:users|actives)|dau)\b[^.;!?\x01]{0,30}$")
+
+
+# a label of daily use with its count: "Expected to use it on a given working day: 900", "actual daily actives last
+# month: 520", "DAU = 1,200"
+_USERS_LABEL = re.compile(r"\b(?:daily\s+(?:active\s+)?(?:users|actives)|dau|(?:expected\s+to\s+)?use\s+it\s+on\s+(?:a|an|any)\s+"
+                          r"(?:given|typical|normal|average)\s+(?:working\s+)?day|users?\s+(?:per|a)\s+day)\b[^.;!?\x01:=]{0,30}"
+                          rf"[:=]\s*(?:about\s+|around\s+|roughly\s+|~\s*)?{NUM}(?!\s*(?:%|[a-z]))")
+
+
+def read_daily_use_labels(p: Pass) -> None:
+    p.run(_USERS_LABEL, lambda m: [("users", whole(p.nt.value(m)))])
+
+
+def prefer_daily_use(p: Pass) -> None:
+    """Of the people counts of a sentence, the one said with its daily use is the users; the others (a head count, a
+    customer base) are context."""
+    counts = [q for q in p.found if q.field == "users"]
+    if len(counts) < 2:
+        return
+    text = p.nt.text
+    used = [q for q in counts if _USED_AFTER.match(text, q.end if q.end >= 0 else q.pos)
+            or _USED_BEFORE.search(text[max(0, q.pos - 40):q.pos])]
+    if len(used) == 1:
+        p.found[:] = [q for q in p.found if q.field != "users" or q is used[0]]
+

@@ -20,7 +20,8 @@ from agent.offline.lengths import read_bare_lengths, read_lengths
 from agent.offline.numbers import Numbered
 from agent.offline.passes import Pass, Quantity, read_corrected_value
 from agent.offline.people import (
-    add_up_people, daily_of_monthly, daily_of_period, read_people, read_people_keywords, total_when_alone,
+    add_up_people, daily_of_monthly, daily_of_period, read_people, prefer_daily_use, read_daily_use_labels, read_people_keywords,
+    total_when_alone,
 )
 from agent.offline.rates import read_bare_rates, read_rates
 from agent.offline.shares import shares_of_people
@@ -39,6 +40,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     read_rates(p)
     read_latencies(p)
     read_lengths(p)
+    read_daily_use_labels(p)
     read_people(p)
     read_gpus(p)
     read_gpu_hour_budget(p)
@@ -48,6 +50,7 @@ def extract(nt: Numbered, asked: Sequence[str] = (), notes: dict[str, str] | Non
     read_bare_lengths(p, lengths_said)
     read_people_keywords(p)
     total_when_alone(p)
+    prefer_daily_use(p)
     read_corrected_latency(p)
     read_corrected_value(p)
     add_up_people(p.found, nt.text)

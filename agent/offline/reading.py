@@ -180,6 +180,25 @@ def _undoes_named(text: str, named: re.Match, catalog: Catalog, asked: list[str]
 
 
 # the words that say a bare number changes a value: "make it 3k", "change it to 6k", "actually 2.5k"
+# a bare number said as a correction: "no 350", "nah 6.5k", "sorry, 1200"
+_BARE_CORRECTION = re.compile(r"^\W*(?:no|nah|nope|sorry|oops|wait|actually|make\s+(?:it|that)|i\s+meant|rather)\b\W*"
+                              r"(?:(?:it'?s|make\s+it|more\s+like|i\s+meant)\s+)?(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)\s*(k)?\W*$", re.I)
+
+
+def _bare_correction(text: str, state: Any) -> tuple[str, float] | None:
+    """(field, value) when ``text`` is only a correction cue and a number, and the last turn changed one number."""
+    m = _BARE_CORRECTION.match(text)
+    history = getattr(state, "spec_history", None) if m is not None else None
+    if not history:
+        return None
+    changed = [c for c in history[-1].changes if isinstance(c.after, (int, float)) and not isinstance(c.after, bool)]
+    if len(changed) != 1 or len(history[-1].changes) != 1:
+        return None
+    value = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+    field = changed[0].field
+    return (field, int(value) if field in ("users", "concurrent_users", "max_gpus") else value) if value > 0 else None
+
+
 _CHANGE_CUE = re.compile(r"\b(?:make\s+(?:it|that)|change\s+(?:it|that)\s+to|actually|rather|more\s+like|i\s+meant)\b")
 # an order for some writing of its own ("write me a haiku about GPUs"): not a deployment, however it is worded
 _WRITE_ME = re.compile(r"^\W*(?:(?:can|could|would)\s+(?:you|u|ya)\s+|please\s+|pls\s+)?(?:write|compose|draft|make\s+up|tell)\s+(?:me|us)\s+"
@@ -408,6 +427,12 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     _restore_first(text, parsed, state)
     if _PUT_BACK.search(text) and not (parsed.updates or parsed.cleared):
         return Reading(acts=[Simple(act="undo")], notes=notes)
+    if (fixed := _bare_correction(text, state)) is not None:
+        # "ttft 400" then "no 350", "budget 6k" then "nah 6.5k": a bare number said as a correction of the one value
+        # changed last is that value again
+        parsed.updates, parsed.guessed, parsed.unparsed = {fixed[0]: fixed[1]}, [], False
+        parsed.spans = {fixed[0]: " ".join(text.split())[:80]}
+        parsed.intents = [Intent.DESCRIBE]
     if parsed.guessed and state is not None and state.comparison is not None:
         # "yes, plan for 10k" right after "what if we grow to 10k users?": the what-if says which field it is
         proposed = {k: v for row in state.comparison.variants for k, v in row.changes.items()}

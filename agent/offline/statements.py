@@ -68,6 +68,10 @@ _CAN_SERVE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:can|could|would|will)\s+(?:[\w
 # a claim asked back about what was just named: "isn't it way faster?", "wouldn't the L4 be cheaper?"
 _BELIEF_BEFORE = re.compile(r"\b(?:isn'?t|is|wouldn'?t|would|won'?t|aren'?t|are|wasn'?t|doesn'?t|shouldn'?t)\s+(?:it|that|"
                             r"this|they|those|these|the\s+[\w-]+)\s+(?:[\w-]+\s+){0,2}$")
+# people of another place joined to those held: "plus 300 from the Porto office", "and another 120 in Leeds"
+_PEOPLE_FROM = re.compile(r"\b(?:plus|add|adding|and\s+another|another|also)\s+(?:the\s+|another\s+)?(\d{1,3}(?:,\d{3})+|\d+)\s+"
+                          r"(?:more\s+)?(?:from|in|at)\s+(?:the\s+|our\s+)?[a-z][\w-]*(?:\s+(?:office|site|branch|team|plant|"
+                          r"campus|hub|region|department))?\b(?!\s*(?:%|ms|seconds?|minutes?|hours?|requests?|gpus?))")
 # an amount added to what is held, said as money by its currency, its "k", or the budget words around it
 _MONEY_ADDED = re.compile(r"\b(?:add|adding|another|plus|top\s+(?:it\s+)?up\s+(?:by|with))\s+(?:another\s+|an?\s+)?(?:extra\s+)?"
                           r"(?P<cur>[$€£]\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<k>k|grand|thousand)?\b(?:\s*(?:usd|dollars|bucks))?"
@@ -143,6 +147,7 @@ class Statements:
             self._added(facts, sc.fact)
             self._moved_by(facts, sc.fact)
             self._money_added(facts, sc.fact)
+            self._people_from_another_place(facts, sc.fact)
         self._absorb(facts, index, sc.orig)
         command_text = sc.fact.rstrip()
         nothing_to_try = False
@@ -272,6 +277,16 @@ class Statements:
                                                  phrase.replace(",", "") + " " + low.replace(",", "")):
                 facts.put(name, float(f"{current + said:.10g}") if isinstance(said, float) else current + said,
                           f"{current:,g} + {said:,g} more")
+
+    def _people_from_another_place(self, facts: Facts, low: str) -> None:
+        """'plus 300 from the Porto office, same usage': people of another place joined to the users held."""
+        current = self.spec.users if self.spec is not None and self.spec.stated("users") else None
+        m = _PEOPLE_FROM.search(low)
+        if current is None or m is None or "users" in facts.values:
+            return
+        said = int(m.group(1).replace(",", ""))
+        facts.put("users", current + said, " ".join(m.group(0).split()))
+        facts.notes["users"] = f"{current:,} + {said:,} from another place = {current + said:,}"
 
     def _money_added(self, facts: Facts, low: str) -> None:
         """'can we add 2k to that? I can get it approved', 'add another 2k a month': an amount added, said as money,

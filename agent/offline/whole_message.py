@@ -82,7 +82,8 @@ class WholeMessage:
         self._one_i_named(own, updates)
         self._moved_value(own, updates, cleared)
         self._todays_bill(own, updates)
-        gpus_left(own.lower(), updates, self.facts.notes)
+        gpus_left(own.lower(), updates, self.facts.notes,
+                  self.spec.max_gpus if self.spec is not None and self.spec.stated("max_gpus") else None)
         panel_rates(own, updates, self.facts.phrases, self.facts.notes)
         busiest_stretch(own, updates, self.facts.phrases, self.facts.notes)
         self._currency_corrected(own, updates)

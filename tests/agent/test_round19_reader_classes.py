@@ -173,3 +173,81 @@ def test_people_per_shift_times_the_shifts():
 
 def test_places_are_not_work_items():
     assert "window_requests" not in read("nurses work three 8h shifts and there are roughly 90 on the wards per shift")
+
+
+# ------------------------------------------------------------------ the nineteenth round's dev classes
+
+@pytest.mark.parametrize("text,budget", [
+    ("Our ops budget is max 3 lakh per month (INR); management won't go above that.", (3200, 4000)),
+    ("The budget signed off for this financial year is £120,000.", (11000, 15000)),
+    ("Finance says 9k a month is the max now.", (9000, 9000)),
+    ("We have $20k a month to cover two services - split evenly between the two.", (10000, 10000)),
+])
+def test_budgets_said_the_ways_round_nineteen_showed(text, budget):
+    assert budget[0] <= read(text)["budget_monthly_usd"] <= budget[1]
+
+
+@pytest.mark.parametrize("text", [
+    "Context: they pay me 120k a year. I need a summariser for 80 analysts.",
+    "We burned $25k on consultants last quarter; now a chatbot for 900 staff.",
+    "Last month: 4M requests and an $8,100 bill. Chatbot for support.",
+])
+def test_money_that_is_no_budget(text):
+    assert "budget_monthly_usd" not in read(text)
+
+
+def test_money_spent_before_a_budget_leaves_the_budget():
+    assert read("we spent $3k on the pilot, budget going forward is $5k a month")["budget_monthly_usd"] == 5000
+
+
+def test_a_budget_not_set_yet_is_not_known():
+    assert parsed("Last month's bill was $9k. We don't have a set budget yet.").dont_know == ["budget_monthly_usd"]
+
+
+def test_the_other_machines_said_ours_are_counted_in_their_gpus():
+    got = read("We have 4 servers with 8x L4 each. One is reserved for the data team; the other three are ours.")
+    assert got["max_gpus"] == 24
+
+
+def test_cards_refused_by_a_pronoun_later_in_the_sentence():
+    assert read("We ran A10Gs for a year and hated them, please don't recommend them again.")["exclude_gpus"] == ["A10G"]
+    assert "exclude_gpus" not in read("we have L4s and we don't want them to be idle")
+
+
+@pytest.mark.parametrize("text", [
+    "We have two DGX boxes with 8x H100 each, purchased in 2024.",
+    "There are 4 L40S left over from the render project, idle in the rack.",
+])
+def test_hardware_bought_or_left_over_is_owned(text):
+    assert read(text)["cost_model"] == "owned"
+
+
+def test_a_question_whether_cards_can_be_used_for_a_need_states_the_need():
+    got = read("We have four A100s doing nothing. Could we use them to answer HR questions for 800 employees?")
+    assert got["users"] == 800 and got["max_gpus"] == 4
+
+
+@pytest.mark.parametrize("text,users", [
+    ("About 250 engineers would use it on a normal day (we have 3,000 staff and 40,000 customers).", 250),
+    ("Our headcount is 6,000, but we expect roughly 900 people using it daily.", 900),
+    ("Expected to use it on a given working day: 450", 450),
+    ("daily actives last month: 310", 310),
+    ("Users: Finance (30 people) and Procurement (15 people), both daily.", 45),
+])
+def test_the_people_who_use_it_daily_are_the_users(text, users):
+    assert read(text)["users"] == users
+
+
+def test_the_organisations_size_is_no_users():
+    assert "users" not in read("quick correction: the company is 8,000 people now after the acquisition.")
+    assert read("the support team is 40 people")["users"] == 40
+
+
+def test_people_from_another_place_join_the_users_held():
+    assert after("plus 250 from the Madrid office, same usage.", held(users=1000)).users == 1250
+
+
+def test_a_pool_held_named_again_with_this_teams_part():
+    spec = held(max_gpus=24, cost_model="owned")
+    assert after("correction: 24 is the whole cluster, only 8 are for this project.", spec).max_gpus == 8
+    assert after("we get 4 requests a second", spec).max_gpus == 24
