@@ -31,7 +31,10 @@ _RATE_PER = re.compile(
     rf"rotations?)\b)"
     rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+|"
     # a count over the last period is a rate too: "2.6 million requests last month", "in the past week 12k tickets"
-    rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+){_PERIOD}"
+    rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+|"
+    # a count in one ordinary period: "~2,000 chat sessions in a normal hour", "27k in an ordinary weekday hour"
+    rf"in\s+(?:a|an|any|one)\s+(?:normal|ordinary|typical|average|regular|usual|given)\s+(?:weekday\s+|working\s+|"
+    rf"business\s+|work\s+)?){_PERIOD}"
     # a ceiling word after it makes it money: "9k/mo cap", "5k a month budget"
     r"(?!\s*(?:cap|budget|ceiling|spend)\b)")
 _RATE_DAILY = re.compile(
@@ -59,7 +62,7 @@ _PEAK_HOUR = re.compile(
 _PER_USER_AFTER = re.compile(r"^\s*(?:(?:per|each|a|for\s+each|from\s+each)\s+(?:user|person|employee|customer|seat|agent)|"
                              r"for\s+(?:them|each\s+of\s+them|each\s+one|every\s+one\s+of\s+them)\b)")
 PEAK = re.compile(r"(?<!off-)(?<!off\s)\b(?:peak|peaks|peaking|peaked|spiked|max|maximum|spikes?|spiking|bursts?|bursting|busiest|"
-                   r"highest|top|tops\s+out|topping\s+out|up\s+to|rush|"
+                   r"highest|top|tops\s+out|topping\s+out|up\s+to|rush|storm|surge|stampede|"
                    # the worst stretch of time named: "in the worst hour we see 1,800", "on our heaviest day"
                    r"(?:worst|heaviest|craziest|biggest)\s+(?:hour|minute|day|week|month|time|moment|period|stretch)s?)\b")
 # the label may follow as a copula: "20 rps is our peak", "8 rps is the average"
@@ -70,7 +73,10 @@ PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?
                          rf"^\s*(?:at|during|in)\s+(?:the\s+|our\s+)(?:[a-z-]+\s+){{1,2}}(?:peak|rush)\b|"
                          # "1,800 per hour in the worst hour", "50 rps on our heaviest day"
                          rf"^\s*(?:at|during|in|on|over)\s+(?:the\s+|our\s+|a\s+)?(?:worst|heaviest|craziest|biggest|busiest|"
-                         rf"peak)\s+(?:hour|minute|day|week|month|time|moment|period|stretch|season)s?\b")
+                         rf"peak)\s+(?:hour|minute|day|week|month|time|moment|period|stretch|season)s?\b|"
+                         # "1,200 a minute at the top of the hour", "1,800 a minute for 20 minutes (that's our peak)"
+                         rf"^\s*(?:at|around|on)\s+the\s+top\s+of\s+the\s+hour\b|"
+                         rf"^[^.;!?\x01]{{0,30}}\(\s*(?:that'?s|this\s+is|which\s+is|=)\s+(?:our\s+|the\s+)?peak\b")
 # the rare busy occasion a rate is said of, named before it ("Black Friday we hit 50 requests per second", "on launch
 # day we saw 40 rps"): that rate is the peak, the rest of the year being quieter
 OCCASION_BEFORE = re.compile(r"(?:\x01\d+\x02\s*(?:am|pm)\b|"  # a time of day: "between 2 and 4 pm it runs at 3x that"
@@ -80,6 +86,8 @@ OCCASION_BEFORE = re.compile(r"(?:\x01\d+\x02\s*(?:am|pm)\b|"  # a time of day: 
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
 PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
 _AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b|"
+                            # the rest of the time, after a peak said before: "... and 120 a minute otherwise"
+                            r"^\s*(?:otherwise|the\s+rest\s+of\s+the\s+(?:time|day|hour)|outside\s+(?:of\s+)?(?:that|those|it))\b|"
                             # said of an ordinary time: "150 a minute on a normal afternoon", "on a typical day"
                             r"^\s*(?:on|in|during|over)\s+(?:a|an|any)\s+(?:normal|typical|regular|average|usual|"
                             r"ordinary|quiet|standard|good)\b")

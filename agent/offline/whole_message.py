@@ -51,6 +51,10 @@ _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 
 
+# a share of the rate said before: "the /summarize route is about 2% of that", "we're roughly 15% of the traffic"
+_SHARE_OF_RATE = re.compile(r"\b(?:about\s+|roughly\s+|around\s+|~\s*|only\s+|just\s+)?(\d+(?:\.\d+)?)\s*%\s+of\s+(?:that|it|this|"
+                            r"those|the\s+(?:traffic|load|requests|calls|total|volume))\b")
+_PEOPLE_NEAR = re.compile(r"\b(?:users?|people|staff|employees|agents|customers|of\s+them|headcount)\b")
 # the note of an amount said for another period: "90,000 a year = 7,500 a month"
 _MONTHLY_OF = re.compile(r"^([\d,.]+) an? \w+(?: \([^)]*\))? = ([\d,.]+) a month")
 
@@ -82,6 +86,7 @@ class WholeMessage:
         self._one_i_named(own, updates)
         self._moved_value(own, updates, cleared)
         self._todays_bill(own, updates)
+        self._share_of_rate(own, updates)
         gpus_left(own.lower(), updates, self.facts.notes,
                   self.spec.max_gpus if self.spec is not None and self.spec.stated("max_gpus") else None)
         panel_rates(own, updates, self.facts.phrases, self.facts.notes)
@@ -119,6 +124,22 @@ class WholeMessage:
                            inferred={k: v for k, v in self.inferred.items() if k in updates},
                            notes={k: v for k, v in self.facts.notes.items() if k in updates},
                            remarks=list(self.facts.remarks))
+
+    def _share_of_rate(self, own: str, updates: dict[str, Any]) -> None:
+        """"Our gateway handles 1,200 rps across all services. The /summarize route is about 2% of that": the share
+        of the rate said before is this service's rate (a share said of people is read with the people)."""
+        low = own.lower()
+        if "rps" not in updates or not (m := _SHARE_OF_RATE.search(low)) \
+                or _PEOPLE_NEAR.search(low[max(0, m.start() - 60):m.end()]):
+            return
+        share = float(m.group(1)) / 100
+        if not 0 < share < 1:
+            return
+        for name in ("rps", "peak_rps"):
+            if isinstance(updates.get(name), (int, float)):
+                whole = updates[name]
+                updates[name] = round(whole * share, 4)
+                self.facts.notes[name] = f"{share:.0%} of {whole:,g} req/s = {whole * share:,.4g}"
 
     def _todays_bill(self, own: str, updates: dict[str, Any]) -> None:
         """What the team pays today ('our current OpenAI bill is ~$4,500/month') is the ceiling when the message says

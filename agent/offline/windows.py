@@ -36,6 +36,10 @@ _DURATION = re.compile(
     r"(?P<unit>hours?|hrs?|h|minutes?|mins?)\b\s*-?\s*"
     r"(?:(?:a|per|each|every)\s+(?=day\b)|/\s*(?=day\b))?"
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
+# the hours the work is given: "we've got 10 hours from when the export finishes", "we have 8 hours to do it" (not
+# "we have 2 hours of video")
+_HOURS_GIVEN = re.compile(r"\b(?:we(?:'ve|\s+have)?\s+got|we\s+have|there\s+are|it\s+gets|(?:that\s+)?gives?\s+us|"
+                          r"(?:that\s+)?leaves?\s+us)\s+(?:about\s+|roughly\s+|around\s+|~\s*|only\s+|just\s+)?$")
 # "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself
 _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to|"
                            # the window changed: "the window shrinks to 6 hours", "the slot got cut to 3 h"
@@ -256,7 +260,8 @@ def find_window(low: str) -> Window:
         what = m.group("what") or ""
         cue = low[max(0, m.start() - 12):m.start()] + m.group(0)
         named = _NAMED_WINDOW.search(low[max(0, m.start() - 40):m.start()])
-        if not what and not named and not (re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue)
+        given = _HOURS_GIVEN.search(low[max(0, m.start("n") - 30):m.start("n")]) and not re.match(r"\s*of\b", low[m.end():])
+        if not what and not named and not ((re.search(r"\b(?:in|within|over|during|per|every|inside)\b", cue) or given)
                                            and m.group("unit").startswith("h")):
             continue  # "within 2 minutes" is a latency; "within 5 hours" / "a 90-minute window" are windows
         if not what and not named and m.group(0).strip().startswith("every") \

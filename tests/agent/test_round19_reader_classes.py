@@ -251,3 +251,40 @@ def test_a_pool_held_named_again_with_this_teams_part():
     spec = held(max_gpus=24, cost_model="owned")
     assert after("correction: 24 is the whole cluster, only 8 are for this project.", spec).max_gpus == 8
     assert after("we get 4 requests a second", spec).max_gpus == 24
+
+
+@pytest.mark.parametrize("text,rps", [
+    ("We see about 7,200 questions in a normal hour.", 2.0),
+    ("~900 sessions in a typical hour, 4 turns per session, each turn one model call.", 1.0),
+])
+def test_a_count_in_one_ordinary_period_is_a_rate(text, rps):
+    assert read(text)["rps"] == pytest.approx(rps, rel=0.01)
+
+
+@pytest.mark.parametrize("text,rps,peak", [
+    ("roughly 600 requests a minute at the top of the hour and more like 120 a minute otherwise", 2.0, 10.0),
+    ("- 08:30 login storm: 900 requests per minute (that's our peak)\n- the rest of the day averages 300 requests per "
+     "minute", 5.0, 15.0),
+])
+def test_a_rate_named_as_the_peak_by_when_it_comes(text, rps, peak):
+    got = read(text)
+    assert got["rps"] == pytest.approx(rps, rel=0.01) and got["peak_rps"] == pytest.approx(peak, rel=0.01)
+
+
+def test_a_share_of_a_rate_said_before():
+    assert read("The gateway serves 500 rps across all services; the /translate route is about 4% of that.")["rps"] \
+        == pytest.approx(20)
+    assert read("we have 5,000 employees; about 20% of them will use it")["users"] == 1000
+
+
+@pytest.mark.parametrize("text,count,hours", [
+    ("400k invoices to extract before the morning. We've got 8 hours once the export lands.", 400000, 8),
+    ("we need to classify 60k tickets and we have 6 hours to do it", 60000, 6),
+])
+def test_the_hours_a_batch_is_given(text, count, hours):
+    got = read(text)
+    assert got["window_requests"] == count and got["window_hours"] == hours
+
+
+def test_hours_of_something_are_no_window():
+    assert "window_hours" not in read("we have 2 hours of audio a day to transcribe")
