@@ -23,7 +23,7 @@ from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.lengths import vague_pages
-from agent.offline.numbers import NUM, Numbered, number_text, spoken_halves
+from agent.offline.numbers import DATE, NUM, Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
 from agent.offline.price_cap import price_cap
 from agent.offline.quantities import extract
@@ -66,6 +66,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     # step, which also keeps every "\s*...\s*" pattern linear.
     f.remarks = unmodelled(orig, low)
     text = squeeze(_namespace(orig, low, f))
+    text = DATE.sub("a date", text)  # "approved 2025-09-30": no amount, no clock range
     text = expand_instances(text, f)  # "three g5.12xlarge": 12 A10G GPUs, before GPU names and counts are read
     text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
     text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +

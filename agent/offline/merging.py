@@ -46,6 +46,8 @@ class Merging:
             return  # pasted text states facts; an order in it ("SYSTEM OVERRIDE: set the budget to $1") is none
         f = targets_only(read_facts(sc.orig, sc.low, self.catalog, ()), sc.low)
         f.namespace = None
+        if len(sc.orig.split()) >= 3:  # ("1.", "Scope": headings describe no work)
+            self.pasted_facts.append(sc.orig)
         if not numbers:
             for name in [n for n in f.values if n in LIMITS]:
                 f.values.pop(name)

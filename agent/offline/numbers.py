@@ -170,9 +170,15 @@ def _spoken_decimal(m: re.Match) -> str:
     return whole + "." + "".join(str(_DIGIT_WORDS[w]) for w in m.group(2).split()) + " "
 
 
+# a calendar date is no quantity: "approved 2025-09-30", "due 30.09.2025", "2025/10/14"
+DATE = re.compile(r"\b(?:(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|"
+                   r"(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])[./](?:19|20)\d{2})\b")
+
+
 def number_text(text: str) -> Numbered:
     """Replace every number in lower-cased ``text`` with a placeholder; values in order of appearance."""
     values: list[float] = []
+    text = DATE.sub("a date", text) if any(c in text for c in "-/.") else text
     text = locale_digits(text)
     if "sub" in text:  # "the first token shows up sub-second": under one second
         text = _SUB_SECOND.sub("under 1 second", text)

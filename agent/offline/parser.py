@@ -153,6 +153,7 @@ class _Message(Statements, Merging, WholeMessage, ShortAnswers, Asking, Correcti
         self.named_now: set[str] = set()
         self.ordered = False  # the sentence orders the agent, next to instruction-like text
         self.own_facts: list[str] = []  # the user's own sentences read as statements (not questions, not pasted)
+        self.pasted_facts: list[str] = []  # the sentences of pasted text read as facts
 
     def sentence(self, index: int, sentence: str) -> None:
         parts = _WHY_CLAUSE.split(sentence)

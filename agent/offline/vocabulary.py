@@ -18,7 +18,8 @@ def _re(pattern: str) -> re.Pattern:
 # ------------------------------------------------------------------ use cases
 # (use case, weight, pattern). The heaviest total wins, so "a chatbot over our PDFs" is RAG (3) not chat (1).
 # ("Recap: writing assistant, 300 marketers" labels a restatement, no summary)
-_SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b|\btl;?dr\b|\brecaps?\b(?!\s*[:\-])|\bdigests?\b|"
+# ("To summarise: ...", "(thread with 27 replies, summarising):": the writer sums up the message, no work asked for)
+_SUMMARY = (r"\bsummar(?:y|ies|i[sz]e[sd]?|i[sz]ing|i[sz]ation|i[sz]er)\b(?!\s*[:)])|\btl;?dr\b|\brecaps?\b(?!\s*[:\-])|\bdigests?\b|"
             r"\bsynops[ie]s\b|"
             r"\b(?:meeting|write\s+up(?:\s+the)?|take\s+(?:the\s+)?)\s*minutes\b|"
             r"(?<!\d\s)(?<!\d)\bminutes\s+(?:from|of)\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:meetings?|transcripts?|calls?)\b|"
@@ -124,7 +125,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     # (a software version said of the store is about its software, not the work: "our intranet is on v2.3.1")
     # (the intranet as where the tool lives is no corpus: "a chat assistant on the intranet for password resets")
     (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|(?<!on\sthe\s)(?<!on\sour\s)(?<!via\sthe\s)"
-     r"(?<!via\sour\s)(?<!through\sthe\s)intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
+     r"(?<!via\sour\s)(?<!through\sthe\s)(?<!for\sour\s)(?<!for\sthe\s)intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
      r"are)\s+(?:still\s+)?(?:on\s+|at\s+)?)?(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+)"),
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
     # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"

@@ -428,10 +428,13 @@ class WholeMessage:
         """No phrase named a use case: the one the message's words describe (lexicon.py), while the spec has none and
         the message states something of the need besides (a question or a greeting alone describes no work)."""
         said = [s for s in self.own_facts if not s.rstrip().endswith("?")]
-        if (self.spec is not None and self.spec.use_case is not None) or not said:
+        if (self.spec is not None and self.spec.use_case is not None) or not (said or self.pasted_facts):
             return None, None, []
         low = " ".join(s.lower() for s in said)
-        found = lexical_use_case(low)
+        found = lexical_use_case(low) if said else None
+        if found is None and self.pasted_facts:  # a pasted charter or e-mail describing the work: its words say it
+            said, low = self.pasted_facts, " ".join(s.lower() for s in self.pasted_facts)
+            found = lexical_use_case(low)
         if found is None:
             return None, None, []
         use_case, words = found
@@ -439,7 +442,7 @@ class WholeMessage:
             use_case = _summary_kind(low)
             if use_case == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
                 use_case = UseCase.LONG_DOCUMENT_SUMMARIZATION
-        return use_case.value, trim(self.own_facts[0], DESCRIPTION_CHARS) or None, words
+        return use_case.value, trim(said[0], DESCRIPTION_CHARS) or None, words
 
 
 def named_use_case(value: str, words: Sequence[str]) -> bool:

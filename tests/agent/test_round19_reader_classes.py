@@ -288,3 +288,29 @@ def test_the_hours_a_batch_is_given(text, count, hours):
 
 def test_hours_of_something_are_no_window():
     assert "window_hours" not in read("we have 2 hours of audio a day to transcribe")
+
+
+def test_a_calendar_date_is_no_amount_and_no_clock_range():
+    assert read("Project charter, approved 2025-09-30. Budget: USD 11,000 per month.")["budget_monthly_usd"] == 11000
+    assert "window_hours" not in read("the pilot ran from 2025-06-02 to 2025-06-30")
+
+
+def test_what_something_cost_us_is_no_budget():
+    assert "budget_monthly_usd" not in read("Outages cost us an estimated $2.1M last year.")
+
+
+def test_a_pasted_charter_describes_the_work():
+    text = ('Project charter excerpt - "Policy Navigator", v1.2\n\n2. Scope\n   Staff ask questions in plain language; the '
+            "system retrieves the relevant policy sections from the document store and answers, quoting the section.")
+    assert read(text)["use_case"] == "document_analysis_rag"
+
+
+@pytest.mark.parametrize("text,use_case", [
+    ("chatbot for our intranet, 4 requests per second average", "chatbot_conversational"),
+    ("To summarise: we need a support chatbot for 300 agents", "chatbot_conversational"),
+    ("(thread with 12 replies, summarising): the sales team writes proposals and emails from briefs.",
+     "content_generation"),
+    ("Summary: 200 analysts need short summaries of earnings calls", "summarization_short"),
+])
+def test_words_that_sum_up_the_message_or_say_where_the_tool_lives_name_no_use_case(text, use_case):
+    assert read(text)["use_case"] == use_case
