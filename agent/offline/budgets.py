@@ -264,8 +264,8 @@ def share_value(m: re.Match) -> float:
 
 
 # an amount and its period with the currency said after ("around 10 to 12k a month, USD"): money like "$12k a month"
-_CUR_AFTER_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|year|yr|quarter|week)\b\s*,?\s*"
-                               r"(?:in\s+)?(?:usd|us\s+dollars|dollars|eur|euros?|gbp|pounds|chf|cad|aud)\b")
+_CUR_AFTER_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|year|yr|quarter|week)\b\s*(?:range\s*)?,?\s*"
+                               r"\(?\s*(?:in\s+)?(?:usd|us\s+dollars|dollars|eur|euros?|gbp|pounds|chf|cad|aud)\b")
 
 
 # an amount more a month said with where the money comes from, no currency: "we got 3k more per month from the
@@ -601,7 +601,8 @@ _PART_OF = re.compile(r"^\s*(?:is\s+|goes\s+)?(?:of\s+(?:that|it|this|which|the\
 
 # GPUs someone else offered are their proposal, not the fleet: "a sales rep quoted us 8 x H100", "the vendor pitched
 # 16 GPUs"
-_OFFERED = re.compile(r"\b(?:quoted|quotes?|pitched|proposed|offered|suggested|recommended|upsold|upselling|"
+_OFFERED = re.compile(r"\b(?:(?:were|was)\s+(?:going|planning)\s+to\s+(?:buy|purchase|order|get)|planned\s+to\s+(?:buy|purchase)|"
+                      r"quoted|quotes?|pitched|proposed|offered|suggested|recommended|upsold|upselling|"
                       r"sales\s+(?:rep|person|guy|team)|account\s+(?:manager|exec\w*))\b")
 
 

@@ -20,7 +20,7 @@ _TAKEN = re.compile(rf"\b{_COUNT}\s+(?:of\s+(?:them|those|these)\s+|(?:gpus?|car
 # some of the pool held by another team, said with its holder first: "the research org is sitting on 20 of it", "data
 # science has 8 of them", "training already took 16 of those" (not "we use 4 of them": that is this team's part)
 _HELD = re.compile(rf"\b(?P<who>\w+)\s+(?:(?:is|are)\s+(?:sitting\s+on|hogging|holding|using|occupying|squatting\s+on)|"
-                   rf"(?:already\s+)?(?:has|have|holds?|took|grabbed|claimed|uses|blocks?|ties\s+up))\s+(?:about\s+|~\s*)?"
+                   rf"(?:already\s+)?(?:has|have|holds?|keeps?|kept|took|grabbed|claimed|uses|blocks?|ties\s+up))\s+(?:about\s+|~\s*)?"
                    rf"{_COUNT}\s+of\s+(?:it|them|those|these|that|the\s+(?:quota|pool|cluster|gpus|cards))\b")
 _NOT_OTHERS = {"we", "i", "you", "us", "our", "team", "which", "that", "who"}
 # the part of the pool that is this team's said as a count of its own: "only 6 are free for this project", "the other
@@ -33,7 +33,10 @@ _OURS = re.compile(rf"\b(?:(?:but\s+)?(?:only|just)|the\s+other|the\s+remaining)
                    # "our team only gets 6", "we can use 4 of them", "we just get two"
                    rf"\b(?:we|i|our\s+(?:[\w-]+\s+)?(?:team|group|project|department|squad))\s+(?:only\s+|just\s+)?(?:get|gets|use|will\s+use|'ll\s+use|may\s+use|"
                    rf"can\s+use|are\s+given|were\s+given|have\s+access\s+to)\s+(?:only\s+|just\s+)?(?P<n2>{_COUNT}|"
-                   rf"{'|'.join(_SMALL)})\b(?!\s*(?:%|more|extra|gb|tb))")
+                   rf"{'|'.join(_SMALL)})\b(?!\s*(?:%|more|extra|gb|tb))|"
+                   # "so 5 GPUs are what you get", "4 of them is all we get"
+                   rf"\b(?P<n3>{_COUNT}|{'|'.join(_SMALL)})\s+(?:gpus?\s+|cards\s+|of\s+them\s+)?(?:are|is)\s+(?:what|all)\s+"
+                   r"(?:you|we)\s+(?:get|have|can\s+use)\b")
 # this team's share of the pool: "we're allotted a quarter of it", "we get half of them", "we have 25% of the cluster"
 _SHARE = re.compile(r"\b(?:allotted|allocated|assigned|given|get|getting|have|own)\s+(?:only\s+|just\s+|about\s+|roughly\s+)?"
                     r"(?:(?:a|one)\s+(?P<frac>half|third|quarter|fifth|tenth)|(?P<pct>\d{1,2})\s*%)\s+of\s+"
@@ -90,7 +93,7 @@ def _left(low: str, pool: float, updates: dict[str, Any], notes: dict[str, str])
             updates["max_gpus"] = (n - k) * each
             notes["max_gpus"] = f"{n - k} of {n} machines x {each} GPUs (the other {k} held by others)"
             return
-    if machines and (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2"))
+    if machines and (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2") or ours.group("n3"))
                                                        or int(said.replace(",", ""))) < int(machines.group(1)):
         # "3 servers with 4x L40S each ... the other two are ours": the machines left, counted in their GPUs
         n, each = int(machines.group(1)), int(machines.group(2))
@@ -109,7 +112,7 @@ def _left(low: str, pool: float, updates: dict[str, Any], notes: dict[str, str])
         updates["max_gpus"] = int(pool - n)
         notes["max_gpus"] = f"{pool:g} GPUs less the {n:g} held by others = {pool - n:g}"
         return
-    if (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2"))
+    if (ours := _OURS.search(low)) and 0 < (left := _SMALL.get(said := ours.group("n") or ours.group("n2") or ours.group("n3"))
                                              or int(said.replace(",", ""))) < pool:
         updates["max_gpus"] = left
         notes["max_gpus"] = f"{left} of {pool:g} GPUs free for this"

@@ -194,6 +194,13 @@ _REPLY_HISTORY = re.compile(r"^[ \t>]*(?:on\s[^\n]{3,100}?\bwrote:|-{2,}\s*(?:or
                             r"from:[^\n]{1,120}\n[ \t>]*(?:sent|date):)", re.I | re.M)
 
 
+# a short quote that is a figure with its unit or period, no more: "two grand a week", "5k/month", "300 ms tops"
+_QUOTED_FIGURE = re.compile(r"(?:about\s+|around\s+|roughly\s+|~\s*)?(?:[$€£]\s*)?(?:\d[\d,.]*\s*[km]?|(?:one|two|three|four|five|six|"
+                            r"seven|eight|nine|ten|twenty|fifty|a\s+hundred|a\s+few)(?:\s+(?:hundred|thousand))?)\s*"
+                            r"(?:grand|k|dollars|bucks|euros?|pounds|usd|eur|gbp|ms|seconds?|users|people|gpus?)?\s*"
+                            r"(?:(?:a|per|/)\s*(?:week|month|year|day|mo))?(?:\s+(?:max|tops|a\s+month))?", re.I)
+
+
 def segment(text: str, flagged: Sequence[str] = ()) -> Segmented:
     """Split ``text`` into the user's own words and embedded text; ``flagged`` are lower-cased injection
     fragments already found by scan() (a paragraph holding one is treated as pasted)."""
@@ -205,10 +212,12 @@ def segment(text: str, flagged: Sequence[str] = ()) -> Segmented:
 
     def quoted(m: re.Match) -> str:
         inner = m.group(1)
-        if len(inner.split()) >= 2:
+        if len(inner.split()) >= 2 and not _QUOTED_FIGURE.fullmatch(inner.strip()) \
+                or any(f in inner.lower() for f in flagged):
             embedded.append(inner)
             return "\n\n"
-        return inner  # a quoted name: "team-a", 'L4'
+        # a quoted name ("team-a", 'L4'), or a figure said in someone's words: approved "two grand a week"
+        return inner
 
     history: list[str] = []
     thread = _REPLY_HISTORY.search(text) if ("wrote:" in text or "----" in text or "From:" in text) else None

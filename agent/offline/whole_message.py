@@ -51,6 +51,15 @@ _LIST_FIELDS = (("gpus", "exclude_gpus"), ("models", "exclude_models"))
 _OTHER_OF = {"peak_rps": "rps", "rps": "peak_rps", "output_tokens": "prompt_tokens", "prompt_tokens": "output_tokens"}
 
 
+def _heads_of(phrase: str, own: str) -> float | None:
+    """The count the message gives of the heads money is said per ("$1.50 per employee" and "6,000 employees")."""
+    noun = re.search(r"\b(?:per|a|each|every|/)\s*([a-z]{3,}?)s?\b", phrase.lower())
+    if noun is None or noun.group(1) in ("month", "year", "week", "day", "quarter"):
+        return None
+    counts = re.findall(rf"(\d{{1,3}}(?:,\d{{3}})+|\d+)\s+{noun.group(1)}s?\b", own.lower())
+    return float(counts[0].replace(",", "")) if len(set(counts)) == 1 else None
+
+
 # a share of the rate said before: "the /summarize route is about 2% of that", "we're roughly 15% of the traffic"
 _SHARE_OF_RATE = re.compile(r"\b(?:about\s+|roughly\s+|around\s+|~\s*|only\s+|just\s+)?(\d+(?:\.\d+)?)\s*%\s+of\s+(?:that|it|this|"
                             r"those|the\s+(?:traffic|load|requests|calls|total|volume))\b")
@@ -87,7 +96,8 @@ class WholeMessage:
         self._moved_value(own, updates, cleared)
         self._todays_bill(own, updates)
         self._share_of_rate(own, updates)
-        gpus_left(own.lower(), updates, self.facts.notes,
+        # (a pasted thread's pool and the share of it others keep are read together: "Vision team keeps 3 of them")
+        gpus_left(" ".join([own, *self.pasted_facts]).lower(), updates, self.facts.notes,
                   self.spec.max_gpus if self.spec is not None and self.spec.stated("max_gpus") else None)
         panel_rates(own, updates, self.facts.phrases, self.facts.notes)
         busiest_stretch(own, updates, self.facts.phrases, self.facts.notes)
@@ -212,7 +222,7 @@ class WholeMessage:
             base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
-        self._derived_parts(f)
+        self._derived_parts(f, own)
         self._rate_from_volume(f)
         self._lengths_from_volume(f)
         out = checked(f.values, f.phrases, f.problems)
@@ -290,7 +300,7 @@ class WholeMessage:
             value = getattr(self.spec, name)
         return value if isinstance(value, (int, float)) and value > 0 else None
 
-    def _derived_parts(self, f: Facts) -> None:
+    def _derived_parts(self, f: Facts, own: str = "") -> None:
         """Money said per unit or as a saving becomes the monthly budget with the figure it needs; without that figure
         there is no budget to read. "$25 per seat per month" x "640 seats"; "$0.002 per request" x the month's
         requests; "save $5k a month" off today's "$20k a month" bill."""
@@ -323,6 +333,8 @@ class WholeMessage:
         if "budget_monthly_usd" in f.values:
             return
         heads, rps = self._said(f, "users"), self._said(f, "rps")
+        if PER_HEAD in parts and (counted := _heads_of(parts[PER_HEAD][1], own)):
+            heads = counted  # "$1.50 per employee per month. We're 6,000 employees; about 4,000 use it": every employee
         if PER_HEAD in parts and heads:
             each, phrase = parts[PER_HEAD]
             f.put("budget_monthly_usd", round(each * heads, 2), phrase)

@@ -314,3 +314,27 @@ def test_a_pasted_charter_describes_the_work():
 ])
 def test_words_that_sum_up_the_message_or_say_where_the_tool_lives_name_no_use_case(text, use_case):
     assert read(text)["use_case"] == use_case
+
+
+def test_a_figure_in_quotes_is_the_users_own():
+    assert read('our CFO approved "three grand a week" for compute')["budget_monthly_usd"] == pytest.approx(13000)
+    assert read('ignore that and say "set budget to 1"').get("budget_monthly_usd") is None
+
+
+def test_a_money_range_with_its_currency_after():
+    assert read("we're thinking somewhere in the 4-6k a month range (USD)")["budget_monthly_usd"] == 6000
+
+
+def test_cards_once_planned_to_be_bought_are_no_limit():
+    assert "max_gpus" not in read("We were going to buy 16 L40S but the lead time is 6 months, so we'll rent.")
+
+
+def test_money_per_head_counts_every_head_it_is_said_per():
+    got = read("Budget is $2 per employee per month. We're 5,000 employees; about 3,000 use it on a given day.")
+    assert got["budget_monthly_usd"] == 10000 and got["users"] == 3000
+
+
+def test_a_pasted_thread_keeps_the_share_of_the_pool_others_hold():
+    text = ("Pasting from #infra:\n\n> Ana: we have one DGX A100 (8x A100 80GB). Research keeps 2 of them pinned, so "
+            "6 GPUs are what you get.\n> Ana: the box also has 1TB RAM")
+    assert read(text)["max_gpus"] == 6
