@@ -58,3 +58,18 @@ def org_size_not_users(own: str, updates: dict[str, Any], notes: dict[str, str])
     if any(_number(next(g for g in m.groups() if g)) == users for m in _ORG_SIZE.finditer(low)):
         updates.pop("users")
         notes.pop("users", None)
+
+
+# the organisation's size said of it: "the company is 12,000 people now after the merger", "our firm employs 900"
+_ORG_IS = re.compile(r"\b(?:the|our|this)\s+(?:whole\s+|entire\s+)?(?:company|firm|org|organi[sz]ation|business|group|enterprise|"
+                     r"corporation|bank|insurer|agency|university|hospital|startup|shop)\s+(?:is|has|employs|has\s+grown\s+to|"
+                     r"grew\s+to)\s+(?:now\s+|currently\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|over\s+|almost\s+)?"
+                     r"(\d{1,3}(?:,\d{3})+|\d+)")
+
+
+def org_size_said_again(own: str, updates: dict[str, Any], users_held: bool) -> None:
+    """Once the users are known, the organisation's size said later ("small correction, the company is 12,000 people
+    now") corrects a head count, not the users (said first, it is the head count a share of it is taken from)."""
+    if users_held and "users" in updates and any(_number(m.group(1)) == updates["users"] for m in _ORG_IS.finditer(own.lower())):
+        updates.pop("users")
+

@@ -443,15 +443,8 @@ _ONLY_A_PART_AFTER = re.compile(r"^[^.;!?\x01]{0,25}?\bbut\s+(?:only|just)\s+(?!
                                 r"[a-z&+/-]+")  # (a share of them is read with the shares)
 
 
-# the organisation's size said of it: "the company is 12,000 people now after the merger", "our firm employs 900"
-_ORG_SIZE = re.compile(r"\b(?:the|our|this)\s+(?:whole\s+|entire\s+)?(?:company|firm|org|organi[sz]ation|business|group|enterprise|"
-                       r"corporation|bank|insurer|agency|university|hospital|startup|shop)\s+(?:is|has|employs|has\s+grown\s+to|"
-                       r"grew\s+to)\s+(?:now\s+|currently\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|over\s+|almost\s+)?$")
-
-
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
-    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)) \
-            or _ORG_SIZE.search(p.before(m.start(), 60)):
+    if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)):
         return []
     after = p.text[m.end():m.end() + 60]
     if _WITHOUT_ACCESS.match(after) or _WHOLE_IN_BRACKETS.search(p.before(m.start(), 30)) \

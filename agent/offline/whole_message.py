@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from agent.offline import commands as C
-from agent.offline.audience import org_size_not_users
+from agent.offline.audience import org_size_not_users, org_size_said_again
 from agent.offline.contract import Intent, ParseResult, WhatIfRequest
 from agent.offline.budgets import BILL_AS_CEILING, BILL_SHARE, share_value, PER_HEAD, PER_REQUEST, PER_TOKEN, SAVING, SHARE_OF_BUDGET, SPOKEN_FOR, TODAYS_BILL
 from agent.offline.fact_sheet import Facts
@@ -108,6 +108,7 @@ class WholeMessage:
         self._machines_recounted(own, updates)
         self._named_field_corrected(own, updates)
         org_size_not_users(own, updates, self.facts.notes)
+        org_size_said_again(own, updates, self.spec is not None and self.spec.stated("users"))
         read_head_counts(own, updates, self.facts.phrases, self.facts.notes)
         self._items_of_them(own, updates)
         self._count_without_period(own, updates)

@@ -238,9 +238,12 @@ def test_the_people_who_use_it_daily_are_the_users(text, users):
     assert read(text)["users"] == users
 
 
-def test_the_organisations_size_is_no_users():
-    assert "users" not in read("quick correction: the company is 8,000 people now after the acquisition.")
-    assert read("the support team is 40 people")["users"] == 40
+def test_the_organisations_size_said_once_users_are_known_is_no_users():
+    assert after("quick correction: the company is 8,000 people now after the acquisition.", held(users=900)).users == 900
+    assert after("the support team is 40 people", held(users=900)).users == 40
+    # said first, it is the head count a share is taken from
+    assert read("Our company has 4,000 employees. We expect roughly a quarter of the workforce to use it.")["users"] \
+        == 1000
 
 
 def test_people_from_another_place_join_the_users_held():
