@@ -471,7 +471,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     if (gone := value_withdrawn(text, state)) is not None:  # "drop the 1 second requirement": the target holding 1 s
         parsed.updates.pop(gone, None)
         parsed.spans.pop(gone, None)
-        parsed.cleared.append(gone) if gone not in parsed.cleared else None
+        parsed.cleared += [gone] if gone not in parsed.cleared else []
         parsed.unparsed = False
     if not parsed.updates and (again := value_said_again(text, state)) is not None:
         parsed.updates[again[0]] = again[1]
