@@ -7,6 +7,7 @@ the database can serve any session. Turns of one session are serialised across p
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 import time
@@ -23,7 +24,6 @@ from psycopg_pool import ConnectionPool
 from pydantic import BaseModel, Field
 
 from agent.run_config import DEFAULT_ALLOWED_NAMESPACES, AgentContext
-from agent.graph import build_graph
 from agent.serde import checkpoint_serde
 from agent.state import AgentState
 from knowledge.base import KnowledgeBase
@@ -146,6 +146,14 @@ class _DetachedRun:
 
 
 class AgentService:
+    @functools.cached_property
+    def graph(self):
+        """The compiled state machine, built on first use: listing or deleting sessions needs only their rows and
+        checkpoints, and the graph's import (the offline reader's patterns) is most of a process's start."""
+        from agent.graph import build_graph
+
+        return build_graph(self.saver)
+
     def __init__(self, kb: KnowledgeBase, *, llm: str = "offline", deploy_target: str = "local",
                  allowed_namespaces: tuple[str, ...] = DEFAULT_ALLOWED_NAMESPACES, pool_max: int = 10):
         self.kb = kb
@@ -161,7 +169,6 @@ class AgentService:
         # each message's text is stored once (knowledge/store/checkpoints.py), not again after every step
         self.saver = ContentStoringSaver(self.pool, serde=checkpoint_serde(), contents=ContentStore(kb.db))
         self._setup_checkpoint_tables(kb)
-        self.graph = build_graph(self.saver)
         self._runs: set[_DetachedRun] = set()
         self._runs_lock = threading.Lock()
 

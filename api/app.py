@@ -44,6 +44,7 @@ def create_app(*, kb: KnowledgeBase | None = None, api_settings: ApiSettings | N
         app.state.agent = AgentService(app.state.kb, llm=agent_settings.llm, deploy_target=agent_settings.deploy_target,
                                        allowed_namespaces=agent_settings.namespaces)
         _adopt_legacy_local_sessions(app.state.agent, api_settings, agent_settings)
+        app.state.agent.graph  # built before the first request, not during it
         warm_start.restore(app.state.kb.catalog)  # the engine results `compass api` prepared: no cold first plans
         app.state.compute = ComputePool(app.state.kb.db.url, workers=api_settings.api_compute_workers,
                                         timeout_s=api_settings.api_compute_timeout_s)
