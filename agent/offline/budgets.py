@@ -561,8 +561,16 @@ _SHARES_OF_MONEY = (
 # an amount of the money said before that is spoken for, the rest left to the service: "5k of that is already committed
 # to the vector DB and observability, the rest can go to model serving" (the whole may be in the sentence before, or
 # held from an earlier turn: whole_message.py takes this part off it)
-_SPOKEN_FOR = re.compile(rf"(?:[$€£]\s*)?{NUM}\s*(?:usd|eur|gbp|dollars|euros?)?\s+(?:is\s+|goes\s+)?of\s+(?:that|it|this|which|those|the\s+(?:budget|"
-                         rf"total|whole|money|envelope|pot))\b(?=[^.;!?\n]*{_REST_IS_OURS.pattern})")
+_PART_OF_WHOLE = (rf"(?P<part>(?:[$€£]\s*)?{NUM}\s*(?:usd|eur|gbp|dollars|euros?)?)\s+(?:is\s+|goes\s+)?of\s+(?:that|it|this|"
+                  r"which|those|the\s+(?:budget|total|whole|money|envelope|pot))\b")
+_SPOKEN_FOR = (
+    re.compile(rf"{_PART_OF_WHOLE}(?=[^.!?\n]*{_REST_IS_OURS.pattern})"),
+    # or said taken already, the rest named in a clause of its own: "the vector DB already eats $7k of that ...; this
+    # assistant gets whatever's left" (a part said "for serving" is the service's own: only money gone or eaten counts)
+    re.compile(rf"\b(?:already\s+(?:\w+\s+){{0,3}}?|(?:eats?|eaten|takes?|taken|consumes?|consumed|uses?|used|committed|spent|"
+               rf"allocated|earmarked|reserved|locked)\s+(?:up\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?){_PART_OF_WHOLE}"))
+# more parts spoken for after the first, up to the rest: "$7k of that and the fine-tuning cluster another $6k; ..."
+_MORE_SPOKEN_FOR = re.compile(rf"\banother\s+(?:[$€£]\s*)?{NUM}|[$€£]\s*{NUM}|{NUM}\s*(?:usd|eur|gbp|dollars|euros?)\b")
 
 
 _COUNTED_IN = re.compile(rf"§|\b(?:gpus?|cards|nodes|servers|machines|boxes|{USER_NOUNS}|requests?|queries|calls|"
@@ -574,15 +582,22 @@ _WHOLE_PERIOD = re.compile(rf"{NUM}\s*(?:/\s*|per\s+|an?\s+|each\s+)(month|mo|ye
 
 def spoken_for_money(nt: Numbered) -> tuple[float, str, tuple[int, int]] | None:
     """(the amount in USD, its words, its span) of money said spoken for, with the rest said to be the service's."""
-    m = _SPOKEN_FOR.search(nt.text)
-    if m is None or not (re.match(r"[$€£]", m.group(0)) or re.search(r"[a-z]\s*$", m.group(0).split(" of ")[0])) and (
-            nt.value(m) < _LEAST_BUDGET_USD or _COUNTED_IN.search(nt.text)):
+    m = next((m for pattern in _SPOKEN_FOR if (m := pattern.search(nt.text))), None)
+    if m is None:
+        return None
+    part, value = m.group("part"), nt.value(m, m.re.groupindex["part"] + 1)
+    if not (re.match(r"[$€£]", part) or re.search(r"[a-z]\s*$", part)) and (
+            value < _LEAST_BUDGET_USD or _COUNTED_IN.search(nt.text)):
         return None  # "3 of them are reserved, the rest are ours": GPUs, people or requests, not money
     # the part is of the whole's period: "$60k a year, $24k of that goes on licences"
-    periods = list(_WHOLE_PERIOD.finditer(nt.text, 0, m.start()))
+    periods = list(_WHOLE_PERIOD.finditer(nt.text, 0, m.start("part")))
     factor = monthly_factor(periods[-1].group(periods[-1].lastindex)) if periods else 1.0
-    usd, _ = to_usd(nt.value(m) * factor, currency_of(m.group(0)))
-    return (usd, readable(m.group(0), nt), m.span()) if usd > 0 else None
+    rest = _REST_IS_OURS.search(nt.text, m.end())
+    more = list(_MORE_SPOKEN_FOR.finditer(nt.text, m.end(), rest.start() if rest else len(nt.text)))
+    amount = value + sum(nt.value(x, next(i for i in range(1, 4) if x.group(i))) for x in more)
+    usd, _ = to_usd(amount * factor, currency_of(part))
+    span = (m.start("part"), more[-1].end() if more else m.end())
+    return (usd, readable(nt.text[span[0]:span[1]], nt), span) if usd > 0 else None
 
 
 def share_of_money(nt: Numbered) -> tuple[float, str, tuple[int, int]] | None:

@@ -208,6 +208,9 @@ def _form_factor(catalog: Catalog, word: str) -> tuple[str, ...]:
     return tuple(g.name for g in catalog.gpus if g.interconnect.lower().startswith("pcie") == pcie)
 
 
+_MEMORY_BEFORE = re.compile(r"\b(\d{2,3})\s*-?\s*(?:gb|gib|gigs?|g)\b\s*(?:of\s+(?:memory|vram|hbm\w*)\s+)?$")
+
+
 def _group(catalog: Catalog, word: str) -> tuple[str, ...]:
     word = re.sub(r"\s+", " ", word)
     key = {"ada lovelace": "ada", "lovelace": "ada", "cdna 3": "cdna3", "instinct": "amd"}.get(word, word)
@@ -249,6 +252,10 @@ def find_gpus(text: str, catalog: Catalog) -> list[Mention]:
         if m.group(1) in ("nvidia", "amd") and _GPU.match(text, m.end() + 1 if m.end() < len(text) else m.end()):
             continue  # "NVIDIA H100": the card itself was named
         members = _group(catalog, m.group(1))
+        if (size := _MEMORY_BEFORE.search(text, max(0, m.start() - 30), m.start())) is not None:
+            # "the 141-gig Hopper cards": the family's card of that memory
+            sized = tuple(g for g in members if abs(catalog.gpu(g).memory_gib - int(size.group(1))) <= 0.06 * int(size.group(1)))
+            members = sized or members
         if members and _EXPLAINS.search(text[max(0, m.start() - 24):m.start()]) is None and any(
                 set(x.names) <= set(members) for x in out if x.start < m.start()):
             continue  # "an HGX B200 ... since Blackwell does FP4": the family of the card named, said of it

@@ -23,10 +23,11 @@ from agent.offline.lengths import TOKEN_VOLUME_FIELDS, TOKENS_PER_S
 from agent.offline.model_sizes import family_sizes
 from agent.offline.names_said import _gpus, _models, _namespace
 from agent.offline.lengths import vague_pages
-from agent.offline.numbers import DATE, NUM, Numbered, number_text, spoken_halves
+from agent.offline.numbers import DATE, FISCAL_YEAR, NUM, Numbered, number_text, spoken_halves
 from agent.offline.passes import Quantity
 from agent.offline.price_cap import price_cap
 from agent.offline.quantities import extract
+from agent.offline.rates import log_lines_as_requests
 from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
@@ -67,6 +68,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     f.remarks = unmodelled(orig, low)
     text = squeeze(_namespace(orig, low, f))
     text = DATE.sub("a date", text)  # "approved 2025-09-30": no amount, no clock range
+    text = FISCAL_YEAR.sub("annual", text)  # "the AI line for FY26 is $1.2M": a year's money
     text = expand_instances(text, f)  # "three g5.12xlarge": 12 A10G GPUs, before GPU names and counts are read
     text = _RANKED.sub("top", text)  # "the #1 thing": a rank, not option 1
     text = squeeze(mask(text, [m.span() for m in OPTION_LIST.finditer(text)] +
@@ -78,7 +80,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     text = squeeze(_cost_model(text, f))
     text = squeeze(_price_tier(text, f))
     text = squeeze(_cold_start(text, f))
-    text = whole_day(spoken_halves(text))
+    text = log_lines_as_requests(whole_day(spoken_halves(text)))
     window = find_window(text)
     if window.hours:
         f.put("window_hours", round(window.hours, 3), window.phrase)

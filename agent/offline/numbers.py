@@ -173,6 +173,8 @@ def _spoken_decimal(m: re.Match) -> str:
 # a calendar date is no quantity: "approved 2025-09-30", "due 30.09.2025", "2025/10/14"
 DATE = re.compile(r"\b(?:(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|"
                    r"(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])[./](?:19|20)\d{2})\b")
+# a fiscal year named by its number: "the AI line for FY26", "FY 2025/26" (a year, not an amount of 26)
+FISCAL_YEAR = re.compile(r"\bfy\s*'?(?:19|20)?\d{2}(?:\s*[/-]\s*(?:19|20)?\d{2})?\b", re.I)
 
 
 def number_text(text: str) -> Numbered:

@@ -37,6 +37,11 @@ _RATE_PER = re.compile(
     rf"business\s+|work\s+)?){_PERIOD}"
     # a ceiling word after it makes it money: "9k/mo cap", "5k a month budget"
     r"(?!\s*(?:cap|budget|ceiling|spend)\b)")
+# the ordinary period said before its count: "in an ordinary hour we see 27,000 requests", "an ordinary weekday hour of
+# the access log: 27,000 requests"
+_ORDINARY_PERIOD_FIRST = re.compile(
+    rf"\b(?:a|an|any|one)\s+(?:normal|ordinary|typical|average|regular|usual)\s+(?:weekday\s+|working\s+|business\s+|"
+    rf"work\s+)?{_PERIOD}[^.;!?\x01]{{0,60}}?{NUM}\s*(?:[a-z]+\s+)?{_RATE_NOUN}\b")
 _RATE_DAILY = re.compile(
     rf"{NUM}\s*(daily|hourly|weekly|monthly)\s+(?:[a-z]+\s+)?(?:{_RATE_NOUN}|translations|summaries|sessions)\b")
 # more ways to say a rate: the noun before its period ("1.2 million requests monthly"), a count every few seconds ("one
@@ -157,6 +162,17 @@ _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|(?<!\bwe\s)(?<!\bi\s)(?
                       rf"(?:\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD})?")
 
 
+# a log counts requests by its lines: "wc -l on an ordinary hour of the access log: 27,000 lines, one line per request"
+_LOG_SAID = re.compile(r"\b(?:access|request|server|nginx|apache|gateway|api|ingress|proxy|web)[\s-]+logs?\b|\bwc\s+-l\b|"
+                       r"\bone\s+(?:log\s+)?(?:line|entry)\s+(?:per|for\s+each|each)\s+(?:request|call)\b|\blog\s+(?:lines|entries)\b")
+_LOG_LINES = re.compile(r"(\d[\d,.]*\s*[km]?)\s+(?:log\s+)?(?:lines|entries)\b")
+
+
+def log_lines_as_requests(text: str) -> str:
+    """A log's lines or entries named as the requests they count (not a length in lines of text)."""
+    return _LOG_LINES.sub(r"\1 requests", text) if _LOG_SAID.search(text) else text
+
+
 def read_rates(p: Pass) -> None:
     """Rates with their unit or period, and the busiest hour's count."""
     nt = p.nt
@@ -170,6 +186,7 @@ def read_rates(p: Pass) -> None:
           if nt.value(m, 2) > 0 else None)
     p.run(_RATE_ADVERB_AFTER, lambda m: _rate(p, m, nt.value(m) / SECONDS_PER[period_noun(m.group(2))]))
     p.run(_RATE_PER, lambda m: _rate_per(p, m))
+    p.run(_ORDINARY_PERIOD_FIRST, lambda m: _rate(p, m, nt.value(m, 2) / SECONDS_PER[m.group(1)]))
 
 
 def read_bare_rates(p: Pass, rate_known: bool, rate_scale: float) -> None:

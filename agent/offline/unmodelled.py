@@ -30,12 +30,13 @@ _SEASONAL = re.compile(rf"\b{_SEASON}\b[^.;!?\d]{{0,40}}?{_TIMES}|{_TIMES}[^.;!?
 _UNHELD_MONEY = re.compile(rf"\d[\d,.\s]*\s*(?:k\s*)?(?:{UNKNOWN_CURRENCY.pattern})|(?:{UNKNOWN_CURRENCY.pattern})\s*\d[\d,.]*(?:\s*k\b)?",
                            re.I)
 
+SEASONAL_PEAK = "A seasonal peak"  # the remark's opening: dropped where the message's own rate sizes that day (its peak)
 _TABLE: tuple[tuple[re.Pattern, str], ...] = (
     (_REGION, "A cloud region or data residency (\"{said}\") is not something I can plan for: my GPU prices are "
               "the median of providers wherever they run, so check that your provider offers the GPU there."),
     (_UNHELD_MONEY, "An amount in a currency my rate table does not hold (\"{said}\") was not read as money; say it "
                     f"in US dollars or one of {', '.join(sorted(USD_PER))} if it is a budget."),
-    (_SEASONAL, "A seasonal peak (\"{said}\") is not in the plan, which is sized for a normal day; ask \"what if "
+    (_SEASONAL, SEASONAL_PEAK + " (\"{said}\") is not in the plan, which is sized for a normal day; ask \"what if "
                 "traffic is {n}x\" to see that day's fleet and cost."),
 )
 

@@ -684,6 +684,6 @@ CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f
      r"any|our)\s+(?:models?\s+or\s+(?:the\s+)?)?(?:gpus?|hardware|cards?)\b"),
     # the rate said before withdrawn: "forget the rate, that number included bot traffic", "drop the measured rate"
     (("rps", "peak_rps"), _LIFT + r"(?:measured\s+|request\s+|traffic\s+)?rates?\b(?!\s+(?:down\s+)?(?:to|by|limit)\b)|"
-     + _LIFT + r"(?:req(?:uest)?s?/s|rps|qps)\s+(?:figure|number|estimate)\b"),
+     + _LIFT + r"(?:req(?:uest)?s?/s|rps|qps)(?:\s+(?:figures?|numbers?|estimates?|values?))?\b(?!\s+(?:down\s+)?(?:to|by)\b)"),
     (("namespace",), r"\b(?:any|whatever)\s+namespace\b|\bnamespace\s+(?:doesn'?t|does\s+not)\s+matter\b"),
 ))

@@ -30,6 +30,7 @@ from agent.offline.per_event import per_event_rate
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.people import USER_NOUNS
 from agent.offline.text import trim
+from agent.offline.unmodelled import SEASONAL_PEAK
 from agent.offline.unperiodic import count_without_period
 from agent.offline.windows import ITEMS
 from agent.offline import vocabulary as V
@@ -223,6 +224,8 @@ class WholeMessage:
             base = f.values.get(other, getattr(self.spec, other, None) if self.spec is not None else None)
             if isinstance(base, (int, float)) and rel.field not in f.values:
                 f.put(rel.field, round(base * rel.factor, 4), rel.phrase)
+                if rel.field == "peak_rps":  # "on Black Friday it triples": that day is the peak planned for
+                    f.remarks = [r for r in f.remarks if not r.startswith(SEASONAL_PEAK)]
         self._derived_parts(f, own)
         self._rate_from_volume(f)
         self._lengths_from_volume(f)

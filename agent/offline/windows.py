@@ -23,10 +23,13 @@ _RANGE = re.compile(
     r"\b(?:between|from|window|during|run(?:s|ning)?\s+(?:from|between))?\s*" + _CLOCK.format(p="a") +
     r"\s*(?:-|–|to|till|until|and|through)\s*" + _CLOCK.format(p="b") + r"(?![\d:])")
 _AT = re.compile(r"\b(?:at|start(?:s|ing)?(?:\s+at)?|from|after|land\s+at|arrive\s+at|begin(?:s|ning)?(?:\s+at)?|"
+                 # the start moved: "ops moved the start to 1am", "start time is now 2am"
+                 r"start(?:\s+time)?\s+(?:to|is\s+now|now\s+at)|"
                  r"kick(?:s|ing)?\s+off(?:\s+at)?)\s+"
                  + _CLOCK.format(p="s"))
 _BY = re.compile(r"\b(?:by|before|until|ready\s+by|done\s+by|finished\s+by)\s+(?:the\s+|our\s+)?(?:tomorrow\s+)?(?:morning\s+)?"
                  + _CLOCK.format(p="e"))
+_DEADLINE = re.compile(r"\b" + _CLOCK.format(p="e") + r"\s+(?:deadline|cut-?off)\b")  # "same 7am deadline"
 _DURATION = re.compile(
     r"\b(?:in|within|over|during|inside|per|every|across|takes?|of)?\s*(?:a|an|the|our|one|each)?\s*"
     r"(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty-four|"
@@ -249,7 +252,7 @@ def find_window(low: str) -> Window:
             out.hours, out.phrase = hours, m.group(0).strip()
             out.spans.append(m.span())
             return out
-    start, end = _AT.search(low), _BY.search(low)
+    start, end = _AT.search(low), _BY.search(low) or _DEADLINE.search(low)
     if start and end and _is_clock(start, "s") and _is_clock(end, "e"):
         hours = _span_hours(_clock(start, "s"), _clock(end, "e"))
         if hours:
@@ -314,7 +317,11 @@ def blank(low: str, window: Window) -> str:
 # the stretch a count was logged in said to be the busiest one, not the only hours of traffic: "52,200 POSTs between
 # 09:00 and 10:00 last Monday - that was the worst hour of the whole week"
 _WORST_STRETCH = re.compile(r"\b(?:was|is|were|being|as)\s+(?:by\s+far\s+)?(?:the|our)\s+(?:single\s+)?(?:worst|busiest|"
-                            r"heaviest|peak|highest|craziest)\s+(?:hour|stretch|window|period|time|slot|part)\b")
+                            r"heaviest|peak|highest|craziest)\s+(?:hour|stretch|window|period|time|slot|part)\b|"
+                            # named a rush or a spike, or set against the rest of the day: "From 9:00 to 9:15 we get about
+                            # 2,700 requests (login rush). The rest of the day it sits at ~2 req/s."
+                            r"\b(?:login|morning|lunch(?:time)?|evening|opening|shift[\s-]start)\s+(?:rush|spike|surge|peak)\b|"
+                            r"\b(?:the\s+)?rest\s+of\s+the\s+(?:day|time)\b")
 
 
 def busiest_stretch(own: str, updates: dict, phrases: dict, notes: dict) -> None:
