@@ -60,7 +60,10 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"(?:the\s+|that\s+|this\s+|our\s+|your\s+)(?:(?:original|current|latest|updated|revised|same|recommended|"
      r"proposed|last|previous|whole)\s+)?(?:plan|setup|set-up|configuration|config|recommendation)\b)|"
      r"\bdeploy\s+(?:to|into|in|on)\s+(?:the\s+)?(?:namespace|ns|cluster|kubernetes|k8s|"
-     r"prod|production|staging|dev|default|[a-z0-9]+-[a-z0-9-]+)\b|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|\bdeploy\s+(?:pls|plz|please)\b|"
+     r"prod|production|staging|dev|default|compass|[a-z0-9]+-[a-z0-9-]+)\b|"
+     # an option approved or its deployment named: "approve top option", "you can do the deploy of the first option"
+     r"\bapprove\s+(?:the\s+)?(?:top|first|best|recommended|cheapest)\s+(?:option|one|plan)\b|\bthe\s+deploy(?:ment)?\s+"
+     r"(?:of|for)\s+(?:the\s+)?(?:first|second|third|top|best|recommended|cheapest|option|#|\d)|\bdeploy(?:\s+(?:please|now|again|it\s+again))?[\s.!]*$|\bdeploy\s+(?:pls|plz|please)\b|"
      # a row pointed at by what tells it apart: "deploy the llama one", "ship that MI300X option" (agent/offline/pointing.py)
      r"\b(?:deploy|launch|ship)\s+(?:the|that)\s+(?!(?:new|next|same|whole|entire)\b)(?:[\w.-]+\s+){1,3}?(?:one|option|"
      r"variant|row)\b|"
@@ -124,7 +127,9 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      # the plan asked to be shown or made again: "what's the plan?", "show me what we get", "replan pls", "what fits?"
      r"\bwhat(?:'s|\s+is)\s+(?:the|your|our)\s+(?:plan|recommendation|proposal)\b|\bshow\s+(?:me\s+|us\s+)?what\s+"
      r"(?:we|i)\s+(?:get|got|have)\b|\bre-?plan\b|\bplan\s+(?:it\s+)?again\b|\bre-?(?:run|do)\s+(?:it|the\s+plan|that|"
-     r"the\s+numbers)\b|^\W*what\s+fits\W*$"),
+     r"the\s+numbers)\b|^\W*what\s+fits\W*$|"
+     # the plan asked for in a word: "plan pls", "plan?", "recs pls", "options?"
+     r"^\W*(?:the\s+|your\s+)?(?:plan|recs?|recommendations?|options|proposals?)\W*(?:pls|plz|please|now)?\W*$"),
     (Intent.SELECT, r"\bplan\s+(?:for|with)\s+(?:that|this|it)\b(?!\s+(?!(?:please|then|instead|now|one|option|variant|scenario|version)\b)[a-z]{3,})|\b(?:use|take|keep)\s+(?:that|this)(?:\s+(?:one|model|"
      r"gpu|setup|option|variant|scenario))?\b" + _CARRIED + r"|\blet'?s\s+(?:buy|rent)\s+them\b|\bdo\s+that\s+instead\b|"
      r"\b(?:go|going|we'?ll\s+go)\s+with\b|\b(?:i'?ll|we'?ll|let'?s|i\s+will|we\s+will)\s+"
@@ -132,7 +137,7 @@ COMMANDS: tuple[tuple[Intent, re.Pattern], ...] = tuple((i, re.compile(p)) for i
      r"#|number|no\.)|\bsounds\s+good\b|\bthat\s+one\b|\blet'?s\s+do\s+(?:that|it|this)\b|"
      + _DO_THAT + r"|\b(?:apply|adopt)\s+"
      r"(?:that|it|this|the\s+(?:change|variant|scenario))\b|\bmake\s+it\s+so\b"),
-    (Intent.HELP, r"^\W*(?:help|\?+|commands|menu|options\?)\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+does\s+this\s+"
+    (Intent.HELP, r"^\W*(?:help|\?+|commands|menu)\W*$|\bwhat\s+can\s+you\s+do\b|\bhow\s+does\s+this\s+"
      r"work\b|\bhow\s+do\s+i\s+(?:use|start)\b|\bwhat\s+(?:do|can)\s+i\s+(?:say|ask|type)\b|\bi\s+need\s+help\b|"
      r"\bhelp\s+me\b(?!\s+(?:with\s+)?(?:a|an|the|our|my|to)\b)|\bhow\s+(?:do|can)\s+(?:i|we)\s+deploy\b"),
 ))
@@ -142,7 +147,7 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
                         "ditch", "bin ", "toss", "discard", "ignore", "disregard", "nuke", "drop", "throw", "different",
                         "separate", "unrelated", "slate", "fresh", "mind", "nvm"),
     Intent.DEPLOY: ("deploy", "launch", "ship", "install", "roll", "live", "apply", "push", "spin", "stand", "release",
-                    "put", "move", "place"),
+                    "put", "move", "place", "approve"),
     Intent.SHOW_YAML: ("yaml", "yml", "manifest", "helm", "kubernetes", "k8s", "apply", "create"),
     Intent.COMPARE: ("compar", "versus", "vs", "differ", "side"),
     Intent.WHY: ("why", "explain", "reasoning", "justify", "come", "how did", "makes", "tell", "detail", "info"),
@@ -151,7 +156,7 @@ COMMAND_KEYS: dict[Intent, tuple[str, ...]] = {
     Intent.VALIDATE: ("validat", "verify", "test", "check", "does it", "is it", "health"),
     Intent.SHOW_SPEC: ("spec", "requirement", "assum", "input", "summary", "know", "have", "recap", "where"),
     Intent.RECOMMEND: ("recommend", "suggest", "propose", "what", "which", "option", "alternative", "choice",
-                       "plan", "size", "find", "think", "show", "re", "fits"),
+                       "plan", "size", "find", "think", "show", "re", "fits", "rec", "proposal"),
     Intent.SELECT: ("go", "take", "use", "pick", "choose", "select", "try", "prefer", "want", "like", "sounds",
                     "that one", "do that", "do it", "do this", "apply", "adopt", "make it so", "plan for", "plan with",
                     "keep", "buy them", "rent them"),

@@ -130,6 +130,24 @@ _ANYWHERE: list[tuple[re.Pattern, Any]] = [(re.compile(p, re.I), w) for p, w in 
     (r"(?<!\bup\s)(?<!\bclose\s)(?<!\bnext\s)\b(?:to|too)\s+(?=(?:thousand|hundred)\b)", "two "),
     (r"预算|預算|予算", " budget "),
     (r"(\d+(?:\.\d+)?)\s*万", lambda m: f" {float(m.group(1)) * 10_000:.0f} "),  # 万: ten thousand
+    # Polish thousands and months ("20 tys. zł miesięcznie"), and Indian English "nos." counting things ("6 nos. L4")
+    (r"(?<=\d)\s*tys\.?(?!\w)", " thousand"),
+    (r"(?<!\w)(?:miesięcznie|miesiecznie|na\s+miesiąc)(?!\w)", "a month"),
+    (r"(?<=\d)\s*nos?\.(?=\s)", ""),
+    # people of another language counted by a number inside English ("150 avocats", "4.000 agentes", "1'200
+    # collaborateurs", "400 programistów"): after a number they can be nothing else
+    *((rf"(?<=\d)(\s+){stems}(?!\w)", rf"\1{english}") for stems, english in (
+        (r"(?:avocat(?:s|es)|abogad[oa]s|advogad[oa]s|anwält(?:e|innen)|avvocati|advocaten|prawnik(?:ów|ow)?)", "lawyers"),
+        (r"(?:agentes|atendentes|conseill(?:ers|ères)|asesores|consulenti|teleoperador(?:es|as))", "agents"),
+        (r"(?:collaborat(?:eurs|rices)|colaborador(?:es|as)|collaboratori|angestellte[n]?|werknemers|pracownik(?:ów|ow|i)|"
+         r"funcionários|empleados|employés|salariés|dipendenti)", "employees"),
+        (r"(?:programist(?:ów|ow|ki|ek|y)|programador(?:es|as)|programmeurs|programmierer(?:innen)?|entwickler(?:innen)?|"
+         r"desarrollador(?:es|as)|développeu(?:rs|ses)|desenvolvedores|sviluppatori|ontwikkelaars)", "developers"),
+        (r"(?:usuári[oa]s|usuari[oa]s|utilisateurs|utenti|użytkownik(?:ów|ow|i)|gebruikers|benutzer|nutzer(?:innen)?)", "users"),
+        (r"(?:personnes|pessoas|personas|persone|mensen|osób|osob|ludzi)", "people"),
+        (r"(?:médic[oa]s|médecins|medici|ärzt(?:e|innen)|lekarzy)", "doctors"),
+        (r"(?:analistas|analystes|analisti|analyst(?:en|innen))", "analysts"),
+        (r"(?:técnicos|techniciens|tecnici|techniker(?:innen)?|technik(?:ów|ow))", "technicians"))),
 ]]
 
 

@@ -133,14 +133,16 @@ def count_of_them(nt: Numbered, updates: dict[str, Any], phrases: dict[str, str]
 # double by next year and want to plan for that"
 _SIZE_FOR = re.compile(r"\b(?:size[ds]?|sizing|plan|planning|provision(?:ed)?|build|design(?:ed)?|dimension(?:ed)?)\s+(?:it\s+|this\s+|everything\s+|capacity\s+)?"
                        r"(?:for|around|on)\s+(?:that|this|the\s+growth|growth|next\s+year(?:'s)?|the\s+(?:future|later)|"
-                       r"then|where\s+we'?ll\s+be|(?:the\s+)?(?:new|future|grown|larger|bigger)\s+(?:size|numbers?|head\s?count))")
+                       r"then|where\s+we'?ll\s+be|(?:the\s+)?(?:new|future|grown|larger|bigger)\s+(?:size|numbers?|head\s?count)|"
+                       # a launch that brings it: "size it for post-launch", "plan for after the launch"
+                       r"post[\s-]?launch|after\s+(?:the\s+)?(?:launch|rollout|go[\s-]live|migration))")
 # growth over months or years, not a rush hour ("it doubles at lunch" is a peak): a horizon or the head count said
 _HORIZON = re.compile(r"\b(?:next|this|coming)\s+(?:year|quarter|fiscal|months?)|\bby\s+(?:next|the\s+end|year[\s-]end|20\d\d|"
                       r"q[1-4]|spring|summer|autumn|fall|winter|then)|\bwithin\s+(?:a|one|two|three|\x01\d+\x02)\s+(?:years?|"
                       r"months?)|\bover\s+the\s+next\b|\bhead\s?count|\bacquir|\bhiring\b|\bgrowth\b|\bin\s+(?:a|one|two|"
                       r"\x01\d+\x02)\s+years?\b")
 _GROWTH = re.compile(r"\b(?:grow|grows|growing|increase|increases|rise|rises|expand|expands|double|doubles|doubling|"
-                     r"triple|triples|go\s+up)\b")
+                     r"triple|triples|go\s+up)\b|\bmore\s+(?:traffic|load|requests|users|volume)\b")
 
 
 def _sentence_around(text: str, span: tuple[int, int]) -> str:
@@ -150,19 +152,24 @@ def _sentence_around(text: str, span: tuple[int, int]) -> str:
 
 
 def sized_for_growth(nt: Numbered, updates: dict[str, Any], notes: dict[str, str]) -> None:
-    """The users said today, scaled by the growth the message asks to size for."""
-    users = updates.get("users")
-    if users is None or not _SIZE_FOR.search(nt.text) or not _GROWTH.search(nt.text):
+    """The users (or else the rates) said today, scaled by the growth the message asks to size for."""
+    field = next((f for f in ("users", "rps") if updates.get(f) is not None), None)
+    if field is None or not _SIZE_FOR.search(nt.text) or not _GROWTH.search(nt.text):
         return
     factors = [(factor, span) for field, factor, span in multiplier_text(nt)
-               if field == "traffic" and factor > 1 and _GROWTH.search(nt.text[max(0, span[0] - 30):span[1] + 5])
+               if field == "traffic" and factor > 1 and _GROWTH.search(nt.text[max(0, span[0] - 30):span[1] + 16])
                and _HORIZON.search(_sentence_around(nt.text, span))]
     if len(factors) != 1:
         return  # none, or several growths: which one is meant is not clear
     factor, span = factors[0]
-    updates["users"] = round(users * factor)
-    notes["users"] = (f"{users:,.0f} today x {factor:g} (\"{readable(nt.text[span[0]:span[1]], nt)}\", sized for that) "
-                      f"= {updates['users']:,}")
+    said = readable(nt.text[span[0]:span[1]], nt)
+    for name in ((field,) if field == "users" else ("rps", "peak_rps")):
+        if updates.get(name) is None:
+            continue
+        today = updates[name]
+        updates[name] = round(today * factor) if name == "users" else float(f"{today * factor:.4g}")
+        unit = "" if name == "users" else " req/s"
+        notes[name] = f"{today:,g}{unit} today x {factor:g} (\"{said}\", sized for that) = {updates[name]:,g}{unit}"
 
 
 # groups of people counted, and how many of the groups work on a day: "Four crews of 22 signallers ... three crews

@@ -24,9 +24,15 @@ _TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|cha
 MAX_SUMMARY_PAGES = 20
 _SUMMARY_KW = re.compile(r"\bsummar(?:y|ies)\b")
 # a pair of lengths said as what goes in and what comes out ("2k in / 256 out", "1500 in, 300 out"): tokens
-_IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)\s*(?:~\s*|about\s+|around\s+|"
+_IN_OUT_PAIR = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?in\s*(?:/|,|\+|;|&|and|->|→)?\s*(?:~\s*|about\s+|around\s+|"
                           rf"roughly\s+|approx\.?\s+)?{NUM}\s*(?:tokens?\s+|"
                           rf"toks?\s+)?out\b")
+# ... or with each side's label first: "in 1.8k / out 64", "input: 30k, output: 1.5k"
+_LABELLED_PAIR = re.compile(rf"\b(?:in|input|prompt)s?\s*[:=]?\s*(?:~\s*|about\s+|around\s+)?{NUM}\s*(?:tokens?|toks?)?\s*"
+                            rf"(?:/|,|;|&|and|\|)?\s*(?:out|output|completion|response)s?\s*[:=]?\s*(?:~\s*|about\s+|around\s+)?"
+                            rf"{NUM}(?!\s*(?:%|ms|s|sec|seconds?|minutes?|min|hours?|h|x)\b)")
+# an output length said alone with "out" ("more like 2.5k out"): in a conversation about sizing, the tokens out
+_OUT_ALONE = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?out\b(?!\s+(?:of|there|the|a|an|our|to|for|on|loud|now)\b)")
 # the side named between the number and its unit: "~60 output tokens", "a 6,000 prompt-token request"
 _SIDE_TOKENS = re.compile(rf"{NUM}\s*-?\s*(input|prompt|output|completion|generated|response)[\s-]tokens?\b")
 _TOKENS_IN_OUT = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?(in|out)\b(?!\s+(?:the|a|an|our|of|to)\b)")
@@ -170,6 +176,9 @@ def read_lengths(p: Pass) -> None:
     # the pair before lengths with their unit: "400 tokens in and 400 out" names each side, whatever the nearest noun
     p.run(_IN_OUT_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
           if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
+    p.run(_LABELLED_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))]
+          if nt.value(m) >= 16 and nt.value(m, 2) >= 16 else None)
+    p.run(_OUT_ALONE, lambda m: [("output_tokens", whole(nt.value(m)))] if nt.value(m) >= 16 else None)
     p.run(_MOST_THEN_MEAN, lambda m: [("prompt_tokens" if m.group("prompt") else "output_tokens",
                                        whole(nt.value(m, m.lastindex)))])
     p.run(_MEAN_THEN_SIDE, lambda m: [("prompt_tokens" if m.group("prompt") else "output_tokens", whole(nt.value(m)))]

@@ -104,7 +104,28 @@ LIFTED_AFTER = re.compile(r"\s*(?:only\s+)?" + V.RESTRICTION)
 # the cards named before refused by a pronoun later in the sentence: "don't suggest them again", "avoid those"
 _REFUSED_AFTER = re.compile(r"\b(?:(?:don'?t|do\s+not|never|please\s+don'?t)\s+(?:ever\s+)?(?:suggest|recommend|propose|offer|"
                             r"put\s+us\s+on|give\s+us|want)\s+(?:them|those|these|that\s+one|those\s+cards)|avoid\s+(?:them|"
-                            r"those)|never\s+again)\b(?!\s+(?:to|for|in|on|at|running|sitting|idle)\b)")
+                            r"those)|never\s+again|"
+                            # "Both H100 and H200 are on allocation - leave them out", "rule those out", "skip them"
+                            r"(?:leave|keep|rule|take|cross)\s+(?:them|those|these|both)\s+out\b(?!\s+of\b)|(?:skip|drop|exclude|remove)\s+"
+                            r"(?:them|those|these|both)(?:\s+(?:cards|gpus))?(?=\s*(?:[.;,!?]|$|please|from|too|as\s+well)))"
+                            r"\b(?!\s+(?:to|for|in|on|at|running|sitting|idle)\b)")
+
+
+_JOINED = re.compile(r"^\W*(?:and|or|&|/|,|\+|plus)?\W*$")
+
+
+def _pointed_at(text: str, mentions: list, refusal: int) -> set[tuple[int, int]]:
+    """The cards a refusal's pronoun points back to: the last named before it, with those joined to it ("Both H100
+    and H200 are on allocation - leave them out")."""
+    before = [m for m in mentions if m.end <= refusal]
+    if not before:
+        return set()
+    run = [before[-1]]
+    for m in reversed(before[:-1]):
+        if not _JOINED.match(text[m.end:run[-1].start]):
+            break
+        run.append(m)
+    return {(m.start, m.end) for m in run}
 
 
 def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
@@ -115,9 +136,9 @@ def _gpus(text: str, catalog: Catalog, f: Facts) -> str:
     excluded_later = [(m.start, set(m.names)) for m in mentions if not m.positive]
     conditional: set[str] = set()  # the cards of families named in a condition
     refused = _REFUSED_AFTER.search(text)
+    pointed = _pointed_at(text, mentions, refused.start()) if refused else set()
     for m in mentions:
-        if m.positive and refused and m.end <= refused.start() and not any(
-                m.end <= o.start < refused.start() for o in mentions):
+        if m.positive and refused and (m.start, m.end) in pointed:
             # "we tried L4s last year and they were painfully slow - please don't suggest them again"
             spans.append((m.start, m.end))
             f.add("exclude_gpus", m.broad or m.names)

@@ -144,7 +144,8 @@ def is_belief(low: str) -> bool:
 _DIRECTIVE = re.compile(r"\b(?:use|only|exclude|include|add|remove|drop|allow|ban|avoid|switch|swap|replace|pin|move|"
                         r"keep|go\s+with|want|need|"
                         r"prefer|stick|restrict|limit|no|not|without|pick|choose|must|should|let'?s|please|require\w*|"
-                        r"make\s+it|set|change|put)\b")
+                        r"make\s+it|set|change|put|skip|ditch|scrap|rule\s+out|cross\s+off|"
+                        r"leave\s+(?:[\w-]+\s+){0,5}?out)\b")
 
 
 # A guess about hardware some day ("I reckon we'll need H200s eventually", "we might want B200s down the line"): the

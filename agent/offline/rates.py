@@ -157,7 +157,9 @@ _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?
 # ("load" the noun: "we load 10-20 papers" is the verb, its number a count of papers)
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|(?<!\bwe\s)(?<!\bi\s)(?<!\bto\s)(?<!\bthey\s)(?<!\bthen\s)load|request\s+rate|"
                       rf"requests\s+per\s+second)\s*"
-                      rf"(?:of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)"
+                      # the source and the average may come between: "load from prometheus: avg 60, peak 140"
+                      rf"(?:from\s+[a-z][\w-]*|avg|average|mean|typically|normally|steady|"
+                      rf"of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)"
                       # the period said after the number is the rate's: "traffic: 30k/month", "load of 900 an hour"
                       rf"(?:\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD})?")
 
@@ -194,8 +196,8 @@ def read_bare_rates(p: Pass, rate_known: bool, rate_scale: float) -> None:
     time's rate. ``rate_known``: a rate was said before (a bare peak or average is one); ``rate_scale``: req/s per
     unit of that rate."""
     nt = p.nt
-    p.run(_RATE_KW, lambda m: _rate(p, m, nt.value(m) / (SECONDS_PER[period_noun(m.group(m.lastindex))]
-                                                          if m.lastindex and m.lastindex > 1 else 1.0)))
+    p.run(_RATE_KW, lambda m: _keyword_rate(p, m, nt.value(m) / (SECONDS_PER[period_noun(m.group(m.lastindex))]
+                                                                  if m.lastindex and m.lastindex > 1 else 1.0)))
     said_here = any(q.field in RATE_FIELDS for q in p.found) or bool(p.first_asked(RATE_FIELDS))
     # a rate known from before makes a bare peak or average a rate, unless the sentence measures something else
     rate_known = said_here or rate_known and not _OTHER_MEASURE.search(p.text)
@@ -222,6 +224,13 @@ _MACHINE_DID = re.compile(r"\b(?:box|server|node|machine|staging|prototype|poc|b
                           r"could\s+(?:do|handle|serve)|fell\s+over\s+at)\s*(?:about|around|roughly|~)?\s*$")
 _BESIDE_THE_POINT = re.compile(r"^[^.;!?]{0,40}?\b(?:irrelevant|not\s+relevant|different\s+product|unrelated|"
                                r"ignore\s+(?:that|it|this)|before\s+(?:it\s+)?(?:fell|falling|fall)\s+over)\b")
+
+
+def _keyword_rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:
+    """A rate after its keyword: the peak when the peak is named between them ("rps peak 140, avg 60")."""
+    if re.search(r"\bpeak", m.group(0)) and not re.search(r"\b(?:avg|average|mean)\b", m.group(0)):
+        return [("peak_rps", sig(rps))]
+    return _rate(p, m, rps)
 
 
 def _rate(p: Pass, m: re.Match, rps: float) -> list[tuple[str, float]]:

@@ -55,7 +55,8 @@ _TAKE_BACK = re.compile(
     r"^\W*(?:(?:no|nah|nope|nvm|never\s*mind|sorry|oops|wait|hmm+|actually|ok(?:ay)?|scratch\s+that|on\s+second\s+thought)"
     r"\W+)*(?:please\s+)?(?:(?:undo|revert|roll\s*back|take\s+back|scrap|scratch|ignore|forget|disregard|drop)\s+"
     r"(?:that|this|it|what\s+i\s+(?:just\s+)?(?:said|wrote|typed|asked(?:\s+for)?)|my\s+(?:last|previous)\s+(?:message|"
-    r"change|edit|request|answer|reply)|the\s+(?:last|previous)\s+(?:change|edit|message|one)|the\s+\w+\s+change)|take\s+"
+    r"change|edit|request|answer|reply)|(?:the|that|this)\s+(?:last|previous|latest)\s+(?:change|edit|message|one|update)|"
+    r"the\s+\w+\s+change)|take\s+"
     r"(?:that|it)\s+back|(?:keep|leave)\s+(?:it|that|the\s+\w+(?:\s+\w+)?)\s+(?:as\s+it\s+was|as\s+(?:it\s+was\s+)?before|"
     r"unchanged|the\s+way\s+it\s+was))(?:\W+(?:(?:let'?s\s+)?go|going)\s+back(?:\s+to\s+(?:before|the\s+\w+(?:\s+\w+)?))?)?"
     r"(?:\W+please)?\W*$", re.I)
@@ -181,20 +182,27 @@ def _undoes_named(text: str, named: re.Match, catalog: Catalog, asked: list[str]
 
 # the words that say a bare number changes a value: "make it 3k", "change it to 6k", "actually 2.5k"
 # a bare number said as a correction: "no 350", "nah 6.5k", "sorry, 1200"
-_BARE_CORRECTION = re.compile(r"^\W*(?:no|nah|nope|sorry|oops|wait|actually|make\s+(?:it|that)|i\s+meant|rather)\b\W*"
-                              r"(?:(?:it'?s|make\s+it|more\s+like|i\s+meant)\s+)?(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)\s*(k)?\W*$", re.I)
+_BARE_CORRECTION = re.compile(
+    # (a short sentence of words may come first: "Lost that fight. 7k it is.")
+    r"^\W*(?:[a-z']+(?:\s+[a-z']+){0,5}[.!]\s+)?"
+    r"(?P<cue>(?:no|nah|nope|nvm|never\s*mind|sorry|oops|wait|actually|make\s+(?:it|that)|i\s+meant|rather)\b\W*)?"
+    r"(?P<said>(?:[a-z]+\s+)?(?:said|says|wants|approved|came\s+back\s+with)\s+|it'?s\s+|make\s+it\s+|more\s+like\s+|"
+    r"i\s+meant\s+)?(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)\s*(k)?"
+    r"(?P<tail>\s+(?:it\s+is|it'?ll\s+be|then|instead|after\s+all))?\W*$", re.I)
 
 
 def _bare_correction(text: str, state: Any) -> tuple[str, float] | None:
     """(field, value) when ``text`` is only a correction cue and a number, and the last turn changed one number."""
     m = _BARE_CORRECTION.match(text)
+    if m is not None and not (m.group("cue") or m.group("said") or m.group("tail")):
+        m = None  # a number alone is no correction: it is asked back
     history = getattr(state, "spec_history", None) if m is not None else None
     if not history:
         return None
     changed = [c for c in history[-1].changes if isinstance(c.after, (int, float)) and not isinstance(c.after, bool)]
     if len(changed) != 1 or len(history[-1].changes) != 1:
         return None
-    value = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+    value = float(m.group(3).replace(",", "")) * (1000 if m.group(4) else 1)
     field = changed[0].field
     return (field, int(value) if field in ("users", "concurrent_users", "max_gpus") else value) if value > 0 else None
 

@@ -36,7 +36,7 @@ _MINE_BY_ORDINAL = re.compile(r"\b(?:go\s+with|use|pick|take|choose|keep|stick\s
                               r"from\s+my\s+(?:list|message))|(?<=latter)|(?<=former))")
 # a bare number to plan or size for ("let's plan for 3k", "size it for about 3,500", "call it 4k"); a unit or noun
 # after it says what it counts, and then it is read with that
-_PLAN_FOR_NUMBER = re.compile(r"\b(?:plan(?:ning)?\s+(?:for|on)|size\s+(?:it\s+|this\s+)?for|call\s+it|let'?s\s+say|go\s+with|"
+_PLAN_FOR_NUMBER = re.compile(r"\b(?:plan(?:ning)?\s+(?:directly\s+|right\s+away\s+|straight\s+away\s+|now\s+)?(?:for|on)|size\s+(?:it\s+|this\s+)?for|call\s+it|let'?s\s+say|go\s+with|"
                               r"assume)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\x01(\d+)\x02(?!\s*(?:%|[a-z$€£]))")
 _CORRECTING_CUE = re.compile(r"\b(?:actually|more\s+like|closer\s+to|sorry|correction|oops|i\s+meant|we\s+meant|rather|"
                              r"make\s+(?:that|it)|change\s+(?:that|it)\s+to|wait|scratch\s+that|typo|mistyped|my\s+bad|"

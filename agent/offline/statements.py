@@ -31,7 +31,7 @@ _COMMAND_OPTIONS = {Intent.DEPLOY, Intent.COMPARE, Intent.SELECT, Intent.WHY, In
 # an order to scale a value: "double the budget", "bump users by 20%", "let's halve the prompt length"
 _CHANGE_ORDER = re.compile(r"^\W*(?:(?:ok|okay|so|and|then|now|also)\W+)*(?:please\s+|let'?s\s+|can\s+you\s+|could\s+you\s+)?"
                            r"(?:double|triple|quadruple|halve|bump|raise|increase|cut|reduce|lower|grow|scale|multiply|boost|"
-                           r"up|drop|decrease|shrink|trim|shave|slash)\b")
+                           r"up|drop|decrease|shrink|trim|shave|slash|re-?do|re-?plan|re-?run|re-?size)\b")
 # a scaling said as an order or a plan anywhere in the clause ("make the TTFT target twice as strict", "plan for 10%
 # more traffic than that", "you can loosen the end-to-end target by 50%", "one more zero on the budget", "expect
 # triple the traffic after the rollout"), unless it is a guess about the future ("users could double next year")

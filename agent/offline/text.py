@@ -33,7 +33,8 @@ NFKC_LIMIT = 20_000  # full NFKC costs ~0.1 us/char on exotic text; beyond this 
 # (case-insensitive for the abbreviations only: a line that starts with a capital still starts a sentence)
 _GOES_ON = "and or to of between from about than by with at under within around until till the a an per".split()
 _SENTENCE_END = re.compile(r"(?<=[.!?;])(?i:(?<!\bmio\.)(?<!\bmln\.)(?<!\bmrd\.)(?<!\bapprox\.)(?<!\bca\.)(?<!\bvs\.)"
-                           r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.))\s+|\n\s*\n\s*|"
+                           # ("max." and "nos." shorten words inside a sentence: "first token in max. 0,3 s", "6 nos. L4")
+                           r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bapr\.)(?<!\bmax\.)(?<!\bnos\.)(?<!\bbzw\.)(?<!\busw\.)(?<!\bz\.b\.))\s+|\n\s*\n\s*|"
                            # a line that ends on a word no sentence ends on goes on past a digit ("between 22:00 and\n06:00")
                            r"\n(?![ \t]*[a-z(])" + "".join(rf"(?<!\b{w}\n)" for w in _GOES_ON) + "|"
                            # a question put after an order with a dash or ", and also": "bump to 3k users - and also
@@ -64,7 +65,9 @@ WHATIF_CUE = re.compile(
 # a change asked for politely is an order, not a what-if: "can we make it 2,000 users instead?", "could you cap it at
 # 6.000 € a month?", "would you bump the budget to 9k?" (unless it asks what the change would do)
 POLITE_ORDER = (r"(?:can|could|would|will)\s+(?:we|you|u|ya)\s+(?:please\s+|pls\s+|just\s+|maybe\s+|kindly\s+)?"
-                r"(?:make|set|change|switch|bump|cap|raise|lower|reduce|increase|update|cut|trim|tighten|relax|loosen)\b"
+                r"(?:make|set|change|switch|bump|cap|raise|lower|reduce|increase|update|cut|trim|tighten|relax|loosen|"
+                # the plan asked for again with a value: "could you redo it with a budget of $5k instead?"
+                r"re-?do|re-?plan|re-?run|re-?size|re-?calculate|re-?quote)\b"
                 r"(?![^?]*\b(?:would|will)\s+(?:it|that|this|the\s+\w+)\s+(?:change|cost|do|fit|help|work|matter)\b)")
 _POLITE = re.compile(r"^\W*" + POLITE_ORDER)
 # A question that proposes a change ("relax TTFT to 500 ms?") is a what-if, not an edit.
@@ -79,6 +82,10 @@ _LEADERS = re.compile(r"[ \t]*\.{4,}[ \t]*")
 # a clause that says how long the academic term just named lasts stays in its sentence, where the amount per term is
 _TERM_DEFINED = re.compile(r"\s*[;.]\s+(?=(?:(?:our|the|each|a)\s+)?(?:semesters?|terms?|trimesters?)\s+(?:are|is|lasts?|runs?)\s+"
                            r"(?:about\s+|roughly\s+|~\s*)?\d+(?:\.\d+)?\s+months?\b)", re.I)
+
+
+_ABBREVIATED = re.compile(r"\b(max|min|approx|ca|appr|env|nos?)\.(?=\s*\d)", re.I)
+_TOKEN_METRIC = re.compile(r"\b(prompt|completion|input|output|generat(?:ed|ion))_tokens?\b", re.I)
 
 
 def normalize(text: str) -> str:
@@ -98,6 +105,10 @@ def normalize(text: str) -> str:
         text = _LEADERS.sub(": ", text)
     if "emester" in text or "term" in text:  # "$36k per semester; our semesters are 4 months": one sentence
         text = _TERM_DEFINED.sub(", ", text)
+    if "." in text:  # "first token in max. 0,3 s", "ca. 700 people": the abbreviation's dot is no sentence's end
+        text = _ABBREVIATED.sub(r"\1", text)
+    if "_tok" in text or "_TOK" in text:  # a metric's name: "avg prompt_tokens 7.1k; completion_tokens avg 900"
+        text = _TOKEN_METRIC.sub(r"\1 tokens", text)
     while "  " in text:  # str.replace halves any run of spaces per pass: log(n) fast passes, no regex
         text = text.replace("  ", " ")
     return text

@@ -154,7 +154,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     (UseCase.DOCUMENT_ANALYSIS_RAG, 1,
      rf"\b{_CORPUS}\s+(?:questions|queries|enquiries|inquiries)\b|\b(?:ask\w*|questions?|queries|enquiries|"
      rf"inquiries)\s+(?:\w+\s+){{0,2}}?(?:about|on|regarding|concerning|around)\s+(?:[\w-]+\s+){{0,5}}?{_CORPUS}"),
-    (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode\s+complet(?:ion|ions|e)\b|"
+    (UseCase.CODE_COMPLETION, 3, r"\bauto[\s-]?complet(?:e|ion|ions|ing)\b|\bcode[\s-]+complet(?:ion|ions|e)\b|\bghost[\s-]?text\b|"
      # (a copilot of another trade is no code tool: "contact-center copilot", "sales copilot", "claims copilot": one
      # named by its trade is a code tool only when the trade is code's)
      r"(?:(?<![\w'-])(?<![\w'-]\s)|\b(?:an?|the|our|my|your|their|github|code|coding|dev|developer|programming|ide|"
@@ -178,7 +178,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bgenerat(?:e|es|ing|ion\s+of)\s+(?:\w+\s+)?(?:functions?|code|"
      r"classes|modules|programs?|apps?|applications|scripts?|sql|tests?|unit\s+tests?)\b|\bcode\s+generation\b|"
      r"\bcoding[\s-]+(?:agents?|assistants?)\b|\bwrites?\s+(?:whole|full|entire|complete)\s+(?:files?|functions?|"
-     r"classes|modules|programs?)\b|\bcode[\s-]gen\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
+     r"classes|modules|programs?)\b|\bcode[\s-]?gen\b|\bcode\s+(?:agents?|review|reviews|reviewer)\b|"
      r"\breview(?:ing)?\s+(?:\w+\s+)?(?:code|pull\s+requests|prs|merge\s+requests)\b|\bwrit(?:e|es|ing)\s+"
      r"(?:\w+\s+)?code\b|\bcode\s+from\s+(?:\w+\s+)?(?:specs?|specifications?|requirements|descriptions?|"
      r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
@@ -549,6 +549,9 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"\bin\s+our\s+(?:own\s+)?lab\b|"
      r"\b(?:they'?re|they\s+are|these\s+are|those\s+are)\s+(?:all\s+|both\s+)?(?:ours|owned\s+by\s+us)\b(?!\s+to\b)"),
     (CostModel.CLOUD, r"\b(?:rent|renting|rented|rental)\b|\b(?:in|on|from)\s+the\s+cloud\b|\bcloud\s+(?:gpus?|"
+     # the plan put on the cloud: "please plan on cloud instead", "go cloud", "run it on cloud"
+     r"hosting|instead)\b|\b(?:plan|go|run|host|deploy|move|switch)\s+(?:it\s+|this\s+|everything\s+)?(?:(?:on|in|to)\s+)?cloud\b|"
+     r"\bcloud\s+(?:gpus?|"
      r"providers?|instances?|rental|vms?)\b|\b(?:aws|gcp|azure|google\s+cloud|coreweave|lambda\s+labs|"
      r"oracle\s+cloud|oci)\b|\bon[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b|\bopex\b"),
 ))
@@ -569,7 +572,7 @@ PRICE_TIERS: tuple[tuple[PriceTier, re.Pattern], ...] = tuple((v, _re(p)) for v,
     (PriceTier.ON_DEMAND, r"\bon[\s-]demand\s+(?:pricing|instances?|rates?|prices?|only|capacity|please|instead|then)\b|"
      # the tier chosen by a verb of choosing ("back to on-demand", "stick with on-demand", "switch to on demand")
      r"\b(?:back\s+to|switch\w*\s+(?:back\s+)?to|go(?:ing)?\s+(?:back\s+)?(?:to|with)|use|using|stick\s+(?:with|to)|"
-     r"stay\s+(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to|make\s+(?:it|that|them)|change\s+(?:it\s+)?to|"
+     r"stay(?:\s+(?:on|with))?|keep\s+(?:it\s+)?(?:on|with)|move\s+(?:back\s+)?to|prefer|revert\s+to|make\s+(?:it|that|them)|change\s+(?:it\s+)?to|"
      r"set\s+(?:it\s+)?to|(?:has|have|needs?)\s+to\s+be|must\s+be|should\s+be)\s+(?:regular\s+|normal\s+|plain\s+)?on[\s-]demand\b|"
      r"\b(?:only|normal|regular|standard)\s+on[\s-]demand\b|\bpay[\s-]as[\s-]you[\s-]go\b"),
 ))

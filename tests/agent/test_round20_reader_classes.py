@@ -12,7 +12,7 @@ from agent.offline.reading import read_message
 from agent.spec_update import apply_acts
 from agent.state import AgentState
 from knowledge.domain import DeploymentSpec
-from tests.agent.reader_helpers import CATALOG, parsed, read
+from tests.agent.reader_helpers import CATALOG, held, parsed, read
 
 
 def after(text: str, **held):
@@ -132,3 +132,136 @@ def test_a_fiscal_year_named_by_its_number_is_a_years_money(text, budget):
 
 def test_a_fiscal_years_revenue_is_still_no_budget():
     assert "budget_monthly_usd" not in read("We closed FY24 at $48M revenue; the assistant serves 300 staff.")
+
+
+# ------------------------------------------------------------------ the twentieth round's dev classes
+
+@pytest.mark.parametrize("text,prompt,output", [
+    ("in 2.4k / out 96", 2400, 96),
+    ("prompts avg 600 in 700 out", 600, 700),
+    ("input: 12k, output: 800", 12000, 800),
+])
+def test_lengths_said_by_their_side_in_any_order(text, prompt, output):
+    got = read(text)
+    assert got["prompt_tokens"] == prompt and got["output_tokens"] == output
+
+
+def test_an_output_said_alone_with_out():
+    assert read("it's essays now, more like 3k out")["output_tokens"] == 3000
+
+
+@pytest.mark.parametrize("text", ["2 out of 3 users are in sales", "we have 90 staff, 20 out on leave"])
+def test_out_of_a_count_is_no_length(text):
+    assert "output_tokens" not in read(text)
+
+
+def test_a_token_metrics_name_is_read_as_its_words():
+    got = read("dashboard: avg input_tokens 5.2k; output_tokens avg 640")
+    assert got["prompt_tokens"] == 5200 and got["output_tokens"] == 640
+
+
+@pytest.mark.parametrize("text,rps,peak", [
+    ("qps avg 35, peak 90", 35, 90),
+    ("traffic from grafana: avg 12, peak 30", 12, 30),
+    ("rps peak 50, avg 20", 20, 50),
+])
+def test_a_rate_keyword_then_its_average_and_peak(text, rps, peak):
+    got = read(text)
+    assert got["rps"] == rps and got["peak_rps"] == peak
+
+
+@pytest.mark.parametrize("text,use_case", [
+    ("codegen helper for 80 devs", "code_generation_detailed"),
+    ("replacing our code-completion vendor", "code_completion"),
+    ("ghost text suggestions in the editor for 300 engineers", "code_completion"),
+])
+def test_code_work_said_in_its_jargon(text, use_case):
+    assert read(text)["use_case"] == use_case
+
+
+def test_a_growth_to_size_for_scales_the_rate_said():
+    got = parsed("Today 10 rps on the support bot. The EU rollout next quarter brings 30% more traffic; size it for "
+                 "post-launch.")
+    assert got.updates["rps"] == pytest.approx(13)
+    assert "sized for that" in got.notes["rps"]
+
+
+def test_a_growth_not_asked_for_leaves_the_rate():
+    assert read("Today 10 rps on the support bot; 30% more traffic next quarter.")["rps"] == 10
+
+
+# ------------------------------------------------------------------ conversation
+
+def test_a_change_with_a_question_in_the_same_message_is_made():
+    spec = after("Drop L4 and A10G. Which option is cheapest then?", use_case="chatbot_conversational", users=900)
+    assert set(spec.exclude_gpus) >= {"L4", "A10G"}
+
+
+def test_cards_joined_before_a_plural_refusal_are_all_refused():
+    spec = after("L40S and A100 are both on backorder, leave them out.", use_case="chatbot_conversational", users=900)
+    assert {"L40S", "A100-40GB", "A100-80GB"} <= set(spec.exclude_gpus) or {"L40S", "A100-80GB"} <= set(spec.exclude_gpus)
+
+
+def test_keeping_cards_out_of_something_else_is_no_refusal():
+    assert after("we own H100s, keep them out of the budget review", use_case="chatbot_conversational",
+                 users=900).exclude_gpus == []
+
+
+@pytest.mark.parametrize("text", ["could you redo it with a budget of $4k a month instead?",
+                                  "can you replan with a 4k budget"])
+def test_a_polite_request_to_plan_again_with_a_value_is_a_change(text):
+    assert after(text, use_case="chatbot_conversational", users=900, budget_monthly_usd=9000.0).budget_monthly_usd == 4000
+
+
+def test_asking_what_it_would_cost_stays_a_what_if():
+    assert after("what would it cost with a 4k budget?", use_case="chatbot_conversational", users=900,
+                 budget_monthly_usd=9000.0).budget_monthly_usd == 9000
+
+
+@pytest.mark.parametrize("text,tier", [("stay on-demand", "on_demand"), ("keep it on on-demand", "on_demand")])
+def test_staying_on_a_price_tier(text, tier):
+    assert after(text, use_case="chatbot_conversational", users=900, price_tier="spot").price_tier.value == tier
+
+
+def test_planning_on_cloud_instead_of_owned_cards():
+    spec = after("those cards went to another team, please plan on cloud instead", use_case="chatbot_conversational",
+                 users=900, cost_model="owned", max_gpus=4)
+    assert spec.cost_model.value == "cloud"
+
+
+@pytest.mark.parametrize("text", ["plan pls", "recs?", "options?", "the plan please"])
+def test_the_plan_asked_for_in_a_word(text):
+    got = parsed(text, held(use_case="chatbot_conversational", users=900))
+    assert "recommend" in [i.value for i in got.intents]
+
+
+@pytest.mark.parametrize("text", ["approve the top option, deploy to compass", "you can do the deploy of option 2"])
+def test_a_deployment_asked_for_in_other_words(text):
+    got = parsed(text, held(use_case="chatbot_conversational", users=900))
+    assert "deploy" in [i.value for i in got.intents]
+
+
+# ------------------------------------------------------------------ English as a second language
+
+@pytest.mark.parametrize("text,users", [
+    ("Assistant for 220 avocats in our firm.", 220),
+    ("Chatbot for 3.500 agentes in the contact centre.", 3500),
+    ("Internal chatbot, 900 collaborateurs use it.", 900),
+    ("Code completion for 250 programistów.", 250),
+])
+def test_people_of_another_language_after_a_number_are_users(text, users):
+    assert after(text).users == users
+
+
+def test_polish_thousands_and_months():
+    assert after("Budget 15 tys. zł miesięcznie for the chatbot.").budget_monthly_usd == pytest.approx(15000 * 0.277,
+                                                                                                       rel=0.01)
+
+
+@pytest.mark.parametrize("text,field,value", [
+    ("first token in max. 0,4 s (p95), 900 users", "ttft_p95_ms", 400),
+    ("we have 8 nos. L40S GPUs on-prem", "max_gpus", 8),
+    ("Chatbot: 200 users bzw. from autumn 350. Please plan directly for 350.", "users", 350),
+])
+def test_abbreviations_inside_a_sentence(text, field, value):
+    assert getattr(after(text), field) == value
