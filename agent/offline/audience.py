@@ -19,6 +19,8 @@ _ORG = (r"(?:company|companies|firm|org|organi[sz]ation|business|startup|start-u
 _SIZE = r"(\d[\d,.]*\s*k?)"
 _ORG_SIZE = re.compile(
     rf"\b{_SIZE}[\s-]*(?:person|people|employee|staff|strong|seat|head)\s+(?:[a-z-]+\s+)?{_ORG}\b|"
+    # named by its trade: "a 600-lawyer firm", "a 2,000-bed hospital"
+    rf"\b{_SIZE}-[a-z]+\s+(?:[a-z-]+\s+)?{_ORG}\b|"
     rf"\b{_ORG}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|over\s+)?{_SIZE}\s*"
     r"(?:people|employees|staff|persons)?\b|"
     rf"\b(?:we|i|it|[a-z]+)(?:'re|'s|\s+are|\s+is|\s+has|\s+have|\s+employs?|'ve\s+got)\s+(?:a\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|"
@@ -73,3 +75,8 @@ def org_size_said_again(own: str, updates: dict[str, Any], users_held: bool) -> 
     if users_held and "users" in updates and any(_number(m.group(1)) == updates["users"] for m in _ORG_IS.finditer(own.lower())):
         updates.pop("users")
 
+
+
+def org_size_of(sentence: str, value: float) -> bool:
+    """``sentence`` gives the organisation's size as ``value`` ("We're a 600-lawyer firm overall")."""
+    return any(_number(next(g for g in m.groups() if g)) == value for m in _ORG_SIZE.finditer(sentence.lower()))

@@ -93,8 +93,10 @@ _ANOTHER_SERVICES = re.compile(r"\b(?:(?:our|the|their)\s+(?:existing|other|curr
 _PAID_TO = re.compile(r"\b(?:pay|pays|paid|paying)\s+(?:me|him|her|them|each\s+of\s+(?:us|them))\s+(?:about\s+|around\s+|"
                       r"roughly\s+|~\s*|like\s+)?[^\w\x01]{0,3}$")
 # - money already spent: "we burned €40k on a POC last quarter", "we've sunk $25k into consultants"
+# (or charged by someone for doing the work: "last year an agency did it for EUR 40k", "the vendor charged us $9k")
 _SPENT_BEFORE = re.compile(r"\b(?:burned|burnt|blew|wasted|sank|sunk|splashed\s+out|already\s+spent|spent|cost\s+us|costs\s+us|"
-                           r"costing\s+us)\s+(?:an\s+estimated\s+|about\s+|"
+                           r"costing\s+us|(?:did|done)\s+(?:it|this|that|the\s+job|the\s+work)\s+for|charged\s+(?:us\s+)?|billed\s+us)"
+                           r"\s+(?:an\s+estimated\s+|about\s+|"
                            r"around\s+|roughly\s+|~\s*|over\s+|almost\s+|nearly\s+)?[^\w\x01]{0,3}$")
 
 

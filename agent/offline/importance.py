@@ -33,7 +33,8 @@ _TOP = (r"(?:everything|king|queen|key|paramount|critical|crucial|non[\s-]?negot
         r"the\s+(?:single\s+)?most\s+important\s+(?:point|thing|factor|aspect|criterion|part|requirement))")
 _FIRST = (r"(?:(?:should|must|has\s+to|needs?\s+to|will|would|has\s+got\s+to|gets?\s+to|can)\s+)?(?:now\s+)?"
           r"(?:come|go|be|rank)s?\s+(?:first|on\s+top|number\s+one)")
-_WINS = r"(?:wins?|rules?|takes?\s+priority|takes?\s+precedence|(?:is|'s)\s+the\s+tie[\s-]?breaker)"
+# ("cost rules!" but not "pricing rules, objection handling": the rules of pricing are what the tool knows)
+_WINS = r"(?:wins?|rules?(?=\s*(?:$|[.!)]|here\b|everything\b|all\b|supreme\b|the\s+day\b))|takes?\s+priority|takes?\s+precedence|(?:is|'s)\s+the\s+tie[\s-]?breaker)"
 # the extreme of a measure, chosen: "cheapest", "fastest", "most accurate"
 _EXTREME = {"cost": r"cheapest|lowest[\s-](?:cost|price)|least\s+expensive",
             "latency": r"fastest|quickest|snappiest|lowest[\s-]latency",

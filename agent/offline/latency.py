@@ -29,7 +29,9 @@ _LAT_SPECIFIC = re.compile(
     # tokens streamed at a pace: "stream tokens at 40 ms each"
     r"\b(?:stream(?:s|ed|ing)?|emit(?:s|ted|ting)?|spit(?:s|ting)?\s+out|print(?:s|ed|ing)?)\s+(?:the\s+|its\s+|out\s+)?tokens?\s+at\b)|"
     r"(?P<e2e_p95_ms>\be2e\b|end[\s-]+to[\s-]+end|\btotal\b|\b(?:full|complete|whole|entire)\s+(?:answer|"
-    r"response|reply|summary|output|suggestion|completion|result|translation|draft)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b)")
+    r"response|reply|summary|output|suggestion|completion|result|translation|draft)|\bfinish(?:es|ed)?\b|\boverall\b|turnaround|round[\s-]?trip|\bdone\b|"
+    # all of it shown: "the draft should be fully on screen in 15 seconds", "completely there within 4 s"
+    r"\b(?:fully|completely|entirely|all)\s+(?:on\s+(?:the\s+)?screen|there|visible|shown|rendered|written|generated)\b)")
 _LAT_GENERIC = re.compile(
     r"\blatency\b|response\s+times?|\brespon(?:d|ds|se|ses)\b|\banswers?\b|\brepl(?:y|ies)\b|\btakes?\b|"
     r"\bwait\b|\bsla\b|\bslo\b|\bunder\b|\bbelow\b|\bwithin\b|less\s+than|at\s+most|\bp9[59]\b|<")

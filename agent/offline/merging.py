@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from agent.offline import questions as Q
+from agent.offline.audience import org_size_of
 from agent.offline.fact_sheet import Facts
 from agent.offline.facts import read_facts
 from agent.offline.latency import LATENCY_FIELDS
@@ -113,6 +114,8 @@ class Merging:
                     and not _AT_ANOTHER_PERCENTILE.match(self.facts.notes.get(name, ""))):
                 f.notes.pop(name)  # "first token p95: 450ms. first token p50: 150ms.": the p95 said before stays
                 continue
+            if name == "users" and "users" in self.facts.values and org_size_of(orig, value):
+                continue  # "30 lawyers and 15 paralegals. We're a 600-lawyer firm overall.": the whole firm, said after
             self.facts.put(name, value, f.phrases.get(name, ""))
         for name, items in f.lists.items():
             held = self.facts.lists.get(name, [])

@@ -178,6 +178,9 @@ _USERS_BECOME = re.compile(
 _USERS_STRONG = re.compile(rf"{NUM}\s*-?\s*strong\s+(?:[a-z-]+\s+){{0,2}}?(?:team|workforce|staff|group|department|"
                            rf"org(?:ani[sz]ation)?|company|crew|unit|sales\s+force|salesforce|community|user\s+base)\b|"
                            rf"\b(?:team|workforce|staff|group|department|crew)\s+(?:of\s+)?{NUM}\s+strong\b|"
+                           # a unit of the organisation named by its size: "the 350-person sales org", "a 60-person desk"
+                           rf"{NUM}\s*-\s*(?:person|people|member|head)\s+(?:[a-z&-]+\s+){{0,2}}?(?:team|department|dept|group|"
+                           rf"division|unit|org|crew|desk|practice|office|function)\b|"
                            rf"\b(?:workforce|sales\s+force|user\s+base|community|membership)\s+of\s+(?:about\s+|around\s+|"
                            rf"~\s*|roughly\s+|some\s+|over\s+)?{NUM}")
 _USERS_KW = re.compile(

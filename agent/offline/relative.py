@@ -36,6 +36,14 @@ _RELATIVE_VERB = re.compile(
 _WHEN_AFTER = re.compile(r"\s+(?:at|around|by|during|in|on|when|whenever|every|each|most|mid\w*|before|after|for)\b")
 
 
+_AVERAGE_RIGHT_AFTER = re.compile(r"\s*(?:on\s+(?:an?\s+)?average|on\s+a\s+normal\s+day|normally|usually|typically|"
+                                  r"the\s+rest\s+of\s+the\s+(?:day|time)|otherwise)\b")
+# the spell the multiple lasts, said after it: "about 10x that for the hour after the ad", "5x that during the launch"
+_SPELL_AFTER = re.compile(r"\s+(?:for|during|in|over)\s+(?:the|that|this)\s+(?:first\s+)?(?:\w+\s+)?(?:hour|hours|minutes?|day|"
+                          r"evening|night|weekend|launch|campaign|sale|event|broadcast|ad|match|game)s?\b"
+                          r"(?!\s+(?:per|a|each|every)\b)")
+
+
 @dataclass
 class Relative:
     """A rate (or a length) said as a multiple of the other one: ``field`` = ``factor`` x the other rate (the
@@ -75,7 +83,9 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
             field = "rps"
         elif ref and PEAK.search(own) and not AVERAGE.search(own):
             field = "peak_rps"
-        elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]) or OCCASION_BEFORE.search(
+        elif _AVERAGE_RIGHT_AFTER.match(nt.text, m.end()):
+            field = "rps"  # "3 req/s at the evening peak, maybe a third of that on average"
+        elif PEAK.search(clause) or PEAK_AFTER.match(nt.text[m.end():]) or _SPELL_AFTER.match(nt.text, m.end()) or OCCASION_BEFORE.search(
                 re.split(r"[,;.]", nt.text[max(0, m.start() - 60):m.start()])[-1]):  # "between 2 and 4 pm it runs at 3x that"
             # "Black Friday is 10x that": the rare busy occasion's rate is the peak
             field = "peak_rps"

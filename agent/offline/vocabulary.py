@@ -183,6 +183,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"(?:\w+\s+)?code\b|\bcode\s+from\s+(?:\w+\s+)?(?:specs?|specifications?|requirements|descriptions?|"
      r"tickets?|prompts?)|\brefactor\w*|\bunit\s+tests?\b|\b(?:software|dev|developer|swe)\s+agents?\b|"
      r"\b(?:whole|full|entire|complete)\s+(?:functions?|classes|modules|programs?|features)\b|\bagentic\s+coding\b|\bprogramming\s+assistant\b|\bdebug(?:ging)?\s+code\b|\btext[\s-]to[\s-]sql\b|"
+     # a change made in a repository: "picks up a Jira ticket and opens a PR", "writes the patch"
+     r"\bopens?\s+(?:a\s+|the\s+)?(?:pr|pull\s+request|merge\s+request|mr)\b|\b(?:writes?|generates?|produces?)\s+(?:the\s+|a\s+)?"
+     r"(?:full\s+)?(?:patch|diff|code\s+change)\b|"
      r"\bcode_generation_detailed\b|"
      # the work product of code named ("writes pull requests from tickets", "SQL generation", "opens merge requests")
      r"\b(?:writ\w*|open\w*|generat\w*|draft\w*|creat\w*|rais\w*|submit\w*)\s+(?:\w+\s+)?(?:pull\s+requests|prs|"
@@ -229,6 +232,8 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # a writing aid: the model drafts texts a person sends ("a writing assistant to draft letters to customers")
      r"(?<!code[\s-])\b(?:writing|drafting|copy)\s+(?:assistant|aid|tool|helper|copilot)s?\b|\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?"
      r"(?:letters?|e-?mails?|responses?|replies|proposals?|announcements?|memos?|texts?|posts?|cover\s+letters?)\b|"
+     # the kinds of e-mail drafted: "draft renewal and QBR follow-up emails"
+     r"\bdraft(?:s|ing)?\s+(?:[\w-]+\s+){0,2}?(?:and|&)\s+(?:[\w-]+\s+){0,3}?(?:e-?mails?|letters?|memos?)\b|"
      r"\bwrit(?:e|es|ing)\s+(?:[\w-]+\s+){0,2}?(?:letters|e-?mails|memos|proposals|announcements|cover\s+letters)\b|"
      # mail made to order for someone: "we generate a personalised first-touch email for each prospect"
      r"\b(?:generat|compos|personali[sz])\w*\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:letters?|e-?mails?|memos?|"

@@ -265,3 +265,44 @@ def test_polish_thousands_and_months():
 ])
 def test_abbreviations_inside_a_sentence(text, field, value):
     assert getattr(after(text), field) == value
+
+
+# ------------------------------------------------------------------ workloads told by their content
+
+def test_a_unit_of_the_organisation_named_by_its_size_is_users():
+    assert after("Assistant for the 420-person finance department.").users == 420
+
+
+def test_the_organisations_size_said_after_the_users_changes_nothing():
+    assert after("Claims team: 50 handlers and 10 supervisors. We're a 3,000-employee insurer overall.").users == 60
+
+
+def test_a_topic_named_rules_is_no_priority():
+    assert after("Helpdesk bot: benefit questions, travel rules, expense rules.").priority is None
+
+
+def test_a_multiple_for_a_spell_after_an_event_is_the_peak():
+    spec = after("The bot normally sees 2 req/s; the launch email should bring about 8x that for the hour after it goes "
+                 "out.")
+    assert spec.rps == 2 and spec.peak_rps == 16
+
+
+def test_a_fraction_of_the_peak_said_on_average():
+    spec = after("Roughly 6 requests per second at the lunchtime peak, about a third of that on average.")
+    assert spec.peak_rps == 6 and spec.rps == pytest.approx(2)
+
+
+@pytest.mark.parametrize("text,use_case", [
+    ("a bot that takes a GitHub issue and opens a pull request with the fix", "code_generation_detailed"),
+    ("account managers draft renewal and upsell emails with it", "content_generation"),
+])
+def test_work_named_by_what_it_produces(text, use_case):
+    assert after(text).use_case.value == use_case
+
+
+def test_all_of_an_answer_on_screen_is_the_end_to_end_target():
+    assert after("the reply must be fully on screen within 9 seconds").e2e_p95_ms == 9000
+
+
+def test_what_someone_charged_for_the_work_is_no_budget():
+    assert after("Translate 50k product pages; last year a vendor did it for $30k.").budget_monthly_usd is None
