@@ -160,7 +160,9 @@ _BUDGET_KW = re.compile(
     rf"\b(?:max(?:imum)?|at\s+most|no\s+more\s+than|capped\s+at|not\s+more\s+than)\s+{NUM}\s*(?:/\s*|per\s+|an?\s+)(?:mo|month)\b(?!\s+(?:of\s+)?(?:requests|queries|calls|users|tokens|chats|messages|documents|jobs)\b)")
 _GPUS_UNIT = re.compile(
     rf"{NUM}\s*(?:x\s*)?(?:(?!per\b|for\b|each\b|gb\b|gib\b|tb\b|mb\b)[a-z][a-z0-9]*\s+)?(?:§+|gpus?\b|cards?\b|accelerators?\b)|"
-    rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)")
+    rf"\b(?:a\s+single|one|1)\s+(?:§+|gpu\b)|"
+    # the count after the cards: "H100s x 8", "L4 × 4"
+    rf"(?:§+|\bgpus?\b)\s*[x×]\s*\x01(?P<after>\d+)\x02(?!\s*(?:gb|gib|tb|%|ms|s\b|[.,]\d))")
 _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", "two HGX A100 servers (8 GPUs each)"
     rf"{NUM}\s*(?:x\s*)?(?:(?:[a-z]+|§+)\s+){{0,3}}?(?:nodes?|servers?|machines?|boxes|hosts|instances|"
     r"[dh]gx\b(?:[\s-]*(?:§+|[a-z]?\d+\w*))?(?:\s+(?:systems?|servers?|boxes|nodes?|machines?|pods?))?)\s*"
@@ -635,5 +637,5 @@ def _gpus(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return None
     if _OFFERED.search(p.before(m.start())):
         return []
-    value = p.nt.value(m) if m.group(1) is not None else 1.0
+    value = p.nt.value(m) if m.group(1) is not None else p.nt.values[int(m.group("after"))] if m.group("after") else 1.0
     return [("max_gpus", whole(value))]

@@ -84,10 +84,11 @@ for _k, _w in _M.items():
                                  rf"\b(?:top|first|main|number\s+one|#\s?1)\s+priority\s+(?:is|=|:)\s+{_w}\b|"
                                  rf"\bthe\s+(?:{_BETTER[_k]})\s+the\s+better\b|{_CARE}{_w}\b")))
 # the extreme that still does the job: "the cheapest option that works", "fastest one that fits the budget"
-_GOOD_ENOUGH = (r"(?:\s+(?:that|which)\s+(?:still\s+)?(?:works?|does\s+the\s+job|fits(?:\s+(?:in\s+)?(?:the|our|my)\s+budget)?|meets\s+[^.;!?]{0,30}?|is\s+good\s+enough|"
+_GOOD_ENOUGH = (r"(?:\s+(?:that|which)\s+(?:still\s+)?(?:works?|does\s+the\s+job|hits\s+(?:it|them|the\s+\w+)|fits(?:\s+(?:in\s+)?(?:the|our|my)\s+budget)?|meets\s+[^.;!?]{0,30}?|is\s+good\s+enough|"
                 r"holds\s+up|gets\s+the\s+job\s+done)|\s+(?:(?:you|we)\s+(?:can\s+(?:possibly\s+)?(?:find|get|buy|have|do)|have)|"
                 r"possible|available|around))?")
-_CHOSEN = [(k, re.compile(rf"(?:^|[.,;:!(—–-]|\b(?:just|the|and|so|but|then|want|need|pick|take|give\s+me|go\s+for)"
+_CHOSEN = [(k, re.compile(rf"(?:^|[.,;:!(—–-]|\b(?:just|the|and|so|but|then|want|need|pick|take|give\s+me|go\s+for|"
+                          rf"whatever(?:'s|\s+is)|whichever(?:'s|\s+is))"
                           rf")\s*(?:the\s+)?(?:{v})(?:\s+{_CHOICE})?{_GOOD_ENOUGH}\s*(?:please|pls|plz)?\s*(?:[.!;)—–-]|$)"))
            for k, v in _EXTREME.items()]
 # the extreme asked for as the most one can get: "lowest latency we can possibly get", "the cheapest you can find"

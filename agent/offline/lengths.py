@@ -18,7 +18,8 @@ CHARS_PER_TOKEN = 4
 TOKEN_FIELDS = ("prompt_tokens", "output_tokens")
 
 # "100+ pages", "2k+ tokens": a length said as its floor is planned at the floor
-_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters?|chars?|lines)\b")
+# (pages abbreviated in brackets: "long research papers (30-60p)", "(120 pp)")
+_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters?|chars?|lines|pp\b|p(?=\s*\)))\b")
 # A summary is a few pages at most: a page count past this beside "summaries" ("summaries of patient histories, often
 # 100 pages", "summaries of our board packs, usually 150 pages") is the length of what is summarised
 MAX_SUMMARY_PAGES = 20
@@ -211,7 +212,7 @@ def _price_unit(p: Pass, m: re.Match) -> bool:
 
 SPOKEN_WORDS_PER_MINUTE = 150  # conversational speech
 # speech measured in time: "episodes average 55 minutes of talking", "hour-long call recordings", "a 30-min transcript"
-_SPOKEN = re.compile(rf"{NUM}\s*-?\s*(?P<u>minutes?|mins?|hours?|hrs?)\s*(?:-?\s*long\s+)?(?:of\s+)?(?:[a-z]+\s+)?"
+_SPOKEN = re.compile(rf"{NUM}\s*-?\s*(?P<u>minutes?|mins?|m|hours?|hrs?|h)\s*(?:-?\s*long\s+)?(?:of\s+)?(?:[a-z]+\s+)?"
                      r"(?:audio|talking|talk|speech|conversations?|recordings?|transcripts?|dialogue|calls?|meetings?|"
                      r"video|podcasts?|interviews?|episodes?|lectures?|hearings?|depositions?)\b")
 
@@ -259,6 +260,7 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _price_unit(p, m):
         return []
     value, unit = p.nt.value(m), m.group(2)
+    unit = "pages" if unit in ("p", "pp") else unit
     if unit.startswith("page") and value > 1000:
         # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt (left to be
         # read as work items: "1.2M pages within a week")

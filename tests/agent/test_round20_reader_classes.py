@@ -306,3 +306,24 @@ def test_all_of_an_answer_on_screen_is_the_end_to_end_target():
 
 def test_what_someone_charged_for_the_work_is_no_budget():
     assert after("Translate 50k product pages; last year a vendor did it for $30k.").budget_monthly_usd is None
+
+
+def test_the_count_after_the_cards():
+    spec = after("on-prem: L40S x 6, that's all we get")
+    assert spec.max_gpus == 6 and spec.gpus == ["L40S"]
+
+
+def test_whatever_is_cheapest_that_meets_the_targets():
+    assert after("pick whatever's cheapest that hits them").priority.value == "cost"
+
+
+@pytest.mark.parametrize("text,tokens", [
+    ("summaries of 3h board meeting recordings", 3 * 60 * 150 * 1.33),
+    ("summarise our white papers (20-40p) into one page", 20000),
+])
+def test_lengths_in_hours_of_speech_and_pages_abbreviated(text, tokens):
+    assert after(text).prompt_tokens == pytest.approx(tokens, rel=0.02)
+
+
+def test_pence_are_no_pages():
+    assert after("it costs 30p per request").prompt_tokens is None
