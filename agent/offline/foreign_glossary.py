@@ -128,8 +128,15 @@ _ANYWHERE: list[tuple[re.Pattern, Any]] = [(re.compile(p, re.I), w) for p, w in 
      " thousand"),
     (r"((?:R\$|€)\s?\d[\d.,]*)\s*mil\b", r"\1 thousand"),
     (r"(?<!\bup\s)(?<!\bclose\s)(?<!\bnext\s)\b(?:to|too)\s+(?=(?:thousand|hundred)\b)", "two "),
+    (r"年間予算|年度预算|연간\s*예산", " annual budget "),
     (r"预算|預算|予算", " budget "),
-    (r"(\d+(?:\.\d+)?)\s*万", lambda m: f" {float(m.group(1)) * 10_000:.0f} "),  # 万: ten thousand
+    # Korean and Japanese counts: 1만5천 (15,000), 億/억 (a hundred million), 円 (yen), 명 (people)
+    (r"(\d+(?:\.\d+)?)\s*[만万]\s*(\d+)\s*[천千]", lambda m: f" {float(m.group(1)) * 10_000 + float(m.group(2)) * 1000:.0f} "),
+    (r"(\d+(?:\.\d+)?)\s*[億억]", lambda m: f" {float(m.group(1)) * 100_000_000:.0f} "),
+    (r"(\d+(?:\.\d+)?)\s*[천]", lambda m: f" {float(m.group(1)) * 1000:.0f} "),
+    (r"(?<=\d)\s*円", " JPY"),
+    (r"(?<=\d)\s*명", " people"),
+    (r"(\d+(?:\.\d+)?)\s*[万만]", lambda m: f" {float(m.group(1)) * 10_000:.0f} "),  # 万: ten thousand
     # Polish thousands and months ("20 tys. zł miesięcznie"), and Indian English "nos." counting things ("6 nos. L4")
     (r"(?<=\d)\s*tys\.?(?!\w)", " thousand"),
     (r"(?<!\w)(?:miesięcznie|miesiecznie|na\s+miesiąc)(?!\w)", "a month"),

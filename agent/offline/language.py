@@ -69,7 +69,10 @@ def language_of(text: str) -> str | None:
     words = _words(text)
     if len(words) < MIN_WORDS:
         return None
-    if any(ord(c) > 0x2E80 for c in "".join(words)):  # CJK and beyond: no function-word list needed
+    cjk = sum(any(ord(c) > 0x2E80 for c in w) for w in words)
+    # CJK and beyond (no function-word list needed), unless a few such words sit in English ("1만5천 명 use it daily",
+    # "年間予算 1億円 (annual budget)": their numbers are glossed, glossary.py)
+    if cjk and (cjk >= 0.3 * len(words) or not looks_english(text)):
         return "Chinese, Japanese or Korean"
     shares = _shares(words)
     best = max(shares, key=lambda lang: shares[lang])

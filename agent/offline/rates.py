@@ -158,8 +158,8 @@ _OFF_PEAK_BARE = re.compile(rf"\boff[\s-]peak\s*(?:of|at|is|:|=|around|about|~)?
 _RATE_KW = re.compile(rf"\b(?:rps|qps|throughput|traffic|(?<!\bwe\s)(?<!\bi\s)(?<!\bto\s)(?<!\bthey\s)(?<!\bthen\s)load|request\s+rate|"
                       rf"requests\s+per\s+second)\s*"
                       # the source and the average may come between: "load from prometheus: avg 60, peak 140"
-                      rf"(?:from\s+[a-z][\w-]*|avg|average|mean|typically|normally|steady|"
-                      rf"of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)"
+                      rf"(?:from\s+[a-z][\w-]*|avg|average|mean|typically|normally|"
+                      rf"of|is|at|around|about|~|=|:|peak(?:s|ing)?|{CORRECTING}|\s)*{NUM}(?!\s*%)(?!\s*/\s*7\b)"
                       # the period said after the number is the rate's: "traffic: 30k/month", "load of 900 an hour"
                       rf"(?:\s*(?:/\s*|per\s+|an?\s+|each\s+|every\s+){_PERIOD})?")
 

@@ -321,7 +321,8 @@ _WORST_STRETCH = re.compile(r"\b(?:was|is|were|being|as)\s+(?:by\s+far\s+)?(?:th
                             # named a rush or a spike, or set against the rest of the day: "From 9:00 to 9:15 we get about
                             # 2,700 requests (login rush). The rest of the day it sits at ~2 req/s."
                             r"\b(?:login|morning|lunch(?:time)?|evening|opening|shift[\s-]start)\s+(?:rush|spike|surge|peak)\b|"
-                            r"\b(?:the\s+)?rest\s+of\s+the\s+(?:day|time)\b")
+                            # (with a rate of its own: "nothing the rest of the day" keeps the stretch the window)
+                            r"\b(?:the\s+)?rest\s+of\s+the\s+(?:day|time)\b[^.;!?\d]{0,30}\d")
 
 
 def busiest_stretch(own: str, updates: dict, phrases: dict, notes: dict) -> None:

@@ -327,3 +327,24 @@ def test_lengths_in_hours_of_speech_and_pages_abbreviated(text, tokens):
 
 def test_pence_are_no_pages():
     assert after("it costs 30p per request").prompt_tokens is None
+
+
+def test_nothing_the_rest_of_the_day_keeps_the_stretch_a_window():
+    got = read("We get roughly 12,000 calls between 8am and 2pm, nothing the rest of the day.")
+    assert got["window_hours"] == 6 and "peak_rps" not in got
+
+
+def test_a_rate_keyword_before_round_the_clock_is_no_rate():
+    assert read("Summaries API, load is steady 24/7 - 43,200 requests per day.")["rps"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("text,field,value", [
+    ("Translation for our support staff, 2만3천 명 use it every day.", "users", 23000),
+    ("Internal chatbot. 年間予算 2億円 (annual budget).", "budget_monthly_usd", 2e8 / 12 * 0.00693),
+])
+def test_cjk_numbers_inside_english(text, field, value):
+    assert getattr(after(text), field) == pytest.approx(value, rel=0.01)
+
+
+def test_a_message_mostly_in_cjk_is_still_not_understood():
+    assert after("我们需要一个聊天机器人，大约五千个用户，预算每月三万元").users is None
