@@ -162,7 +162,8 @@ def targets_only(f: Facts, low: str) -> Facts:
         for name in LATENCY_FIELDS:
             f.values.pop(name, None)
     if Q.describes_other_deployment(low):  # "the PoC ran on one L4": another deployment's hardware, no limit here
-        for name in ("max_gpus", "precision"):
+        # (and a load test's concurrency, a setting of that run: "guidellm ... {"concurrency": 64}")
+        for name in ("max_gpus", "precision", *(("concurrent_users",) if Q.is_load_test(low) else ())):
             f.values.pop(name, None)
         for kind in ("gpus", "models"):
             f.lists.pop(kind, None)

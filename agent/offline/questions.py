@@ -199,7 +199,19 @@ _OTHER_DEPLOYMENT = re.compile(r"\b(?:prototypes?|pilots?|poc|proof[\s-]of[\s-]c
                                # to run T4s", "previously on H100s"
                                r"(?:at|in|with)\s+(?:my|our|a|the)\s+(?:last|previous|old|former|prior)\s+(?:job|company|"
                                r"employer|role|gig|team|place|workplace|startup|firm|org\w*)|used\s+to\s+(?:run|use|have|"
-                               r"be\s+on|deploy)|previously|in\s+the\s+past|back\s+then|years?\s+ago)\b")
+                               r"be\s+on|deploy)|previously|in\s+the\s+past|back\s+then|years?\s+ago|"
+                               # the box we have today, or a load test's run on it: "guidellm on our current a10g box"
+                               r"(?:current|existing|old)\s+(?:[\w-]+\s+){0,2}?(?:box|boxes|server|machine|node|instance|vm)|"
+                               r"guidellm|vllm\s+bench\w*|benchmark_serving|genai-perf|llmperf|locust|k6\s+run)\b")
+
+
+_LOAD_TEST = re.compile(r"\b(?:guidellm|vllm\s+bench\w*|benchmark_serving|genai-perf|llmperf|locust|k6|load[\s-]?test\w*|"
+                        r"benchmark(?:ed|s)?)\b")
+
+
+def is_load_test(low: str) -> bool:
+    """The sentence reports a load test's run (its concurrency is a setting of the test, not of the need)."""
+    return bool(_LOAD_TEST.search(low))
 
 
 def describes_other_deployment(low: str) -> bool:

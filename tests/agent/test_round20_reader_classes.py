@@ -348,3 +348,12 @@ def test_cjk_numbers_inside_english(text, field, value):
 
 def test_a_message_mostly_in_cjk_is_still_not_understood():
     assert after("我们需要一个聊天机器人，大约五千个用户，预算每月三万元").users is None
+
+
+def test_a_querys_printed_average_and_peak():
+    spec = after("code completion. load from prometheus:\n`sum(rate(completions_total[5m]))` -> avg 45, peak 110")
+    assert spec.rps == 45 and spec.peak_rps == 110
+
+
+def test_the_box_a_load_test_ran_on_is_no_requirement():
+    assert after("vllm bench on our current l40s box: 12 req/s before ttft blows up. chatbot for 900 users").gpus == []
