@@ -12,7 +12,7 @@ across them. Each round's own scores (the report's ``by_suite``) are held to a f
 The gate runs a fixed sample of each dev half (``compass eval run --sample``: the same scenarios every run, chosen by
 a hash of suite and id), so that it fits the CI's 20 minutes as rounds are added: the rounds are most of the suite's
 CPU (the planner's simulations behind each plan). The 90% bar is held by the pooled sample of all rounds (~200
-scenarios, where one scenario is 0.5 points); a round's own sample (3 to 20 scenarios, one scenario 5 to 33 points)
+scenarios, where one scenario is 0.5 points); a round's own sample (3 to 17 scenarios, one scenario 6 to 33 points)
 cannot tell 90% from 85%, so each round is held to a floor that catches a round the reader stopped understanding. The
 whole dev halves, and the held-out halves, are run by the lead at each stop and reported in the notes (docs/evals.md).
 """
