@@ -47,6 +47,7 @@ def in_process(conversations: int) -> None:
 
     kb = get_knowledge_base()
     service = AgentService(kb)
+    service.graph  # built before the first turn, as `compass api` does at its start (the graph is built on first use)
     per_turn: dict[int, list[tuple[float, float]]] = {i: [] for i in range(len(TURNS))}
     for n in range(conversations):
         sid = service.create_session("bench").id
