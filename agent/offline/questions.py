@@ -187,6 +187,8 @@ def is_hypothetical(low: str) -> bool:
     return bool(_INTERROGATIVE.match(low)) and not _REQUEST.search(low) and not _POLITE_ORDER.match(low)
 
 
+# the load-testing tools whose runs report another deployment's figures: "guidellm on our current a10g box"
+_LOAD_TOOLS = r"guidellm|vllm\s+bench\w*|benchmark_serving|genai-perf|llmperf|locust|k6\s+run"
 # Another deployment than the one being sized: a prototype, a pilot, staging, the old system ("Current prototype: a 13B
 # model on a single GPU", "the PoC ran on one L4", "a separate staging deployment, probably 1 GPU, not part of this
 # sizing"): the hardware and models it names are no requirement of this plan
@@ -202,11 +204,10 @@ _OTHER_DEPLOYMENT = re.compile(r"\b(?:prototypes?|pilots?|poc|proof[\s-]of[\s-]c
                                r"be\s+on|deploy)|previously|in\s+the\s+past|back\s+then|years?\s+ago|"
                                # the box we have today, or a load test's run on it: "guidellm on our current a10g box"
                                r"(?:current|existing|old)\s+(?:[\w-]+\s+){0,2}?(?:box|boxes|server|machine|node|instance|vm)|"
-                               r"guidellm|vllm\s+bench\w*|benchmark_serving|genai-perf|llmperf|locust|k6\s+run)\b")
+                               + _LOAD_TOOLS + r")\b")
 
 
-_LOAD_TEST = re.compile(r"\b(?:guidellm|vllm\s+bench\w*|benchmark_serving|genai-perf|llmperf|locust|k6|load[\s-]?test\w*|"
-                        r"benchmark(?:ed|s)?)\b")
+_LOAD_TEST = re.compile(r"\b(?:" + _LOAD_TOOLS + r"|k6|load[\s-]?test\w*|benchmark(?:ed|s)?)\b")
 
 
 def is_load_test(low: str) -> bool:

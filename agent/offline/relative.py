@@ -33,7 +33,7 @@ _RELATIVE_VERB = re.compile(
     rf"(?:up\s+)?(?:by\s+|to\s+)?(?:(?P<fold>twofold|threefold|fourfold|fivefold|tenfold)|{NUM}\s*(?:x|times|-?\s*fold)\b))"
     r"(?!\s+(?:in|by|within|over|for)\s+(?:the\s+)?(?:next|coming|\d|\x01|a\s+year|two|three|six|end)|\s+next\b)")
 # ... with the time it comes after it ("it doubles at lunchtime"), or before it ("on Black Friday it triples")
-_WHEN_AFTER = re.compile(r"\s+(?:at|around|by|during|in|on|when|whenever|every|each|most|mid\w*|before|after|for)\b")
+_TIME_AFTER = re.compile(r"\s+(?:at|around|by|during|in|on|when|whenever|every|each|most|mid\w*|before|after|for)\b")
 
 
 _AVERAGE_RIGHT_AFTER = re.compile(r"\s*(?:on\s+(?:an?\s+)?average|on\s+a\s+normal\s+day|normally|usually|typically|"
@@ -97,7 +97,7 @@ def relative_rates(nt: Numbered) -> tuple[list[Relative], list[tuple[int, int]]]
             out.append(Relative(field, factor, readable(m.group(0), nt)))
             spans.append(m.span())
     for m in _RELATIVE_VERB.finditer(nt.text):
-        if not (_WHEN_AFTER.match(nt.text, m.end()) or OCCASION_BEFORE.search(re.split(r"[;.!?]", nt.text[:m.start()])[-1])):
+        if not (_TIME_AFTER.match(nt.text, m.end()) or OCCASION_BEFORE.search(re.split(r"[;.!?]", nt.text[:m.start()])[-1])):
             continue
         word = m.group("verb") or m.group("fold")
         factor = _VERB_FACTORS[word] if word else nt.values[int(next(g for g in m.groups()[2:] if g))]
