@@ -164,7 +164,7 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
         return GREETING
     if state.to_confirm:
         return _confirm_text(state)
-    if "undo" in acts:
+    if "undo" in acts or "undo_all" in acts:
         return "" if T.UNDO_CHANGE in results else "There is no change to undo."
     if state.plan is not None:
         return ("I did not understand that. You can change any requirement (*make it 10k users*), ask a what-if, "

@@ -23,7 +23,8 @@ _ORG_SIZE = re.compile(
     rf"\b{_SIZE}-[a-z]+\s+(?:[a-z-]+\s+)?{_ORG}\b|"
     rf"\b{_ORG}\s+(?:of|with)\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|over\s+)?{_SIZE}\s*"
     r"(?:people|employees|staff|persons)?\b|"
-    rf"\b(?:we|i|it|[a-z]+)(?:'re|'s|\s+are|\s+is|\s+has|\s+have|\s+employs?|'ve\s+got)\s+(?:a\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|"
+    rf"\b(?:we|i|it|[a-z]+)(?:'re|'s|\s+are|\s+is|\s+has|\s+have|\s+employs?|'ve\s+got|(?:'ve|\s+have|\s+has)\s+grown\s+to|"
+    rf"\s+grew\s+to)\s+(?:a\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|"
     rf"over\s+)?{_SIZE}\s*(?:people|employees|staff|persons|fte)\b")
 # the tool said to be for a part of the organisation, without a count of the part
 _PART = re.compile(
@@ -50,12 +51,15 @@ def _number(said: str) -> float | None:
 
 
 def org_size_not_users(own: str, updates: dict[str, Any], notes: dict[str, str]) -> None:
-    """Drop ``users`` read from the organisation's size when the message gives the tool to a part of it."""
+    """Drop ``users`` read from the organisation's size when the message gives the tool to a part of it, or counts
+    its load as work in a window."""
     users = updates.get("users")
     if users is None:
         return
     low = own.lower()
-    if not _PART.search(low) or _EVERYONE.search(low):
+    # the work counted in a window is the load ("40,000 tickets a night"): the organisation's size beside it is
+    # context ("we've grown to 900 staff"), as it is where only a part of the organisation uses the tool
+    if not ("window_requests" in updates or _PART.search(low)) or _EVERYONE.search(low):
         return
     if any(_number(next(g for g in m.groups() if g)) == users for m in _ORG_SIZE.finditer(low)):
         updates.pop("users")

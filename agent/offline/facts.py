@@ -127,10 +127,10 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
             f.put("users", round(q.value * window.parts), q.phrase)
             f.notes["users"] = f"{q.value:,.0f} per {window.phrase.split()[-1].rstrip('s')} x {window.parts} = {q.value * window.parts:,.0f}"
     for name in ("prompt_tokens", "output_tokens"):  # the length the vague count of pages was read into says so
-        said = re.search(r"taken as (\d+) pages", pages_note or "")
-        if said and name in f.values and name not in f.notes \
-                and re.match(rf"{said.group(1)}\s+(?:short\s+)?pages?\b", f.phrases.get(name, "")):
-            f.notes[name] = pages_note
+        said = re.search(r"taken as (\d+) (pages|sentences|paragraphs)", pages_note or "")
+        if said and name in f.values and re.match(rf"{said.group(1)}\s+(?:short\s+)?{said.group(2)[:-1]}s?\b",
+                                                  f.phrases.get(name, "")):
+            f.notes[name] = pages_note if name not in f.notes else f"{pages_note}: {f.notes[name]}"
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours), window)
     f.leftover = Numbered(rest, nt.values)
     return f

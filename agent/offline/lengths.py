@@ -14,12 +14,15 @@ WORDS_TO_TOKENS = 1.33   # English words per token, inverted
 PAGE_TOKENS = 500        # a dense page of prose
 LINE_TOKENS = 10         # a line of code
 CHARS_PER_TOKEN = 4
+SENTENCE_WORDS = 20      # an average English sentence
+PARAGRAPH_WORDS = 100    # an average paragraph of prose
 
 TOKEN_FIELDS = ("prompt_tokens", "output_tokens")
 
 # "100+ pages", "2k+ tokens": a length said as its floor is planned at the floor
 # (pages abbreviated in brackets: "long research papers (30-60p)", "(120 pp)")
-_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters?|chars?|lines|pp\b|p(?=\s*\)))\b")
+_TOKENS_UNIT = re.compile(rf"{NUM}\s*\+?\s*-?\s*(tokens?|toks?|words?|pages?|characters?|chars?|lines|sentences?|paragraphs?|"
+                          rf"pp\b|p(?=\s*\)))\b")
 # A summary is a few pages at most: a page count past this beside "summaries" ("summaries of patient histories, often
 # 100 pages", "summaries of our board packs, usually 150 pages") is the length of what is summarised
 MAX_SUMMARY_PAGES = 20
@@ -88,6 +91,15 @@ _MEAN_THEN_SIDE = re.compile(
     rf"\b(?:the\s+)?(?:average|avg|mean)\s+(?:is\s+|'s\s+|are\s+)?(?:now\s+|actually\s+|really\s+)?(?:more\s+like|closer\s+to|"
     rf"nearer|about|around|roughly|~)\s*{NUM}(?:\s*tokens?)?(?=[^.;!?\x01]*\b(?:(?P<prompt>prompts?|inputs?|context)|"
     rf"(?P<output>outputs?|answers?|responses?|replies|completions?))\b)")
+# the side said after the length, in its own clause: "a ~200-word email comes out", "a 3-page brief goes in"
+_SIDE_AFTER = re.compile(r"^(?:\s*(?!(?:and|but|while|or|then)\b)[\w-]+){0,2}?\s+(?:(?P<output_tokens>(?:comes?|came|coming)\s+(?:out|back)|(?:is|are|gets?|get)\s+"
+                         r"(?:produced|generated|written|returned|sent\s+back))|(?P<prompt_tokens>(?:goes|go|went|going)\s+in(?:to)?)"
+                         r"|(?:is|are|gets?)\s+(?:sent|fed|passed)\s+in)\b")
+# the size of a piece a document is cut into: "800-token chunks", "chunk at 1,500 characters", "chunks of ~300 words"
+_PIECE_AFTER = re.compile(r"^\s*(?:-\s*)?(?:chunks?|passages?|snippets?|segments?)\b")
+_PIECE_BEFORE = re.compile(r"\b(?:chunk(?:s|ed|ing)?\s+(?:at|of|to|into|in|size\s*(?:of|is|=|:)?)|(?:chunks?|passages?|snippets?|"
+                           r"segments?)\s+(?:of|are|average|averaging))\s*(?:~\s*|about\s+|around\s+|roughly\s+|up\s+to\s+)?$")
+_PROMPT_NOUN_AFTER = re.compile(r"^\s*(?:long\s+)?(?:prompts?|inputs?|context(?:\s+window)?)\b")
 _INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
                    r"about\s+|around\s+|roughly\s+|approx\w*\s+)?$")
 
@@ -259,6 +271,8 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return []  # "5M tokens a day" is a volume, not a prompt length
     if _price_unit(p, m):
         return []
+    if _PIECE_AFTER.match(p.after(m.end())) or _PIECE_BEFORE.search(p.before(m.start(), 40)):
+        return []  # one retrieved chunk's size is no request's length (prompt_parts.py sums the chunks of a prompt)
     value, unit = p.nt.value(m), m.group(2)
     unit = "pages" if unit in ("p", "pp") else unit
     if unit.startswith("page") and value > 1000:
@@ -266,14 +280,19 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         # read as work items: "1.2M pages within a week")
         return None
     page = PAGE_TOKENS if p.words_per_page is None else p.words_per_page * WORDS_TO_TOKENS
+    words = SENTENCE_WORDS if unit.startswith("sentence") else PARAGRAPH_WORDS if unit.startswith("paragraph") else None
     factor = (WORDS_TO_TOKENS if unit.startswith("word") else page if unit.startswith("page") else
-              LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else 1.0)
-    field = ("output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
+              LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else
+              words * WORDS_TO_TOKENS if words else 1.0)
+    side = _SIDE_AFTER.match(p.after(m.end()))
+    field = ("prompt_tokens" if _PROMPT_NOUN_AFTER.match(p.after(m.end())) else  # "... go into a 2k token prompt"
+             "output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
+             (side.lastgroup or "prompt_tokens") if side else
              nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
              nearest(_TOK_KW, clause_before(p.text, m.start()), "")  # "output one paragraph, ~150 tokens"
              or nearest(_TOK_KW, p.text[max(0, m.start() - 120):m.start()], ""))  # "the reply must fit in one SMS, 160 characters"
     if field is None:
-        field = "output_tokens" if unit.startswith("word") else "prompt_tokens"
+        field = "output_tokens" if unit.startswith(("word", "sentence", "paragraph")) else "prompt_tokens"
     if (field == "output_tokens" and unit.startswith("page") and value > MAX_SUMMARY_PAGES
             and not _INTO.search(p.before(m.start(), 12)) and _last_keyword_is_summary(p.before(m.start()))):
         field = "prompt_tokens"
@@ -282,6 +301,9 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if (same and not any(q.field == other for q in p.found) and nearest(_TOK_KW, clause_before(p.text, m.start()), "") is None
             and not _RESTATED.match(p.text[same[-1].end:m.start()])):
         field = other  # "input around 40,000 tokens, and an answer of 3,000 tokens": the second length, its own noun far
+    if words:  # "2-3 sentences": said back with the words a sentence is taken to hold
+        p.notes[field] = (f"{value:g} {unit.rstrip('s')}{'s' if value != 1 else ''} x {words} words x {WORDS_TO_TOKENS} tokens a word = "
+                          f"{value * factor:,.0f} tokens")
     if unit.startswith("page") and p.words_per_page is not None:
         p.notes[field] = (f"{value:g} pages x {p.words_per_page:g} words a page x {WORDS_TO_TOKENS} tokens a word = "
                           f"{value * factor:,.0f} tokens")
@@ -309,7 +331,7 @@ def _tokens_ellipsis(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
 # count such words usually mean, and said back ("a handful of pages taken as 5 pages")
 _VAGUE_PAGES = {"couple": 2, "few": 3, "handful": 5, "several": 5}
 _VAGUE_PAGES_RE = re.compile(r"\b(?:a\s+|just\s+a\s+|only\s+a\s+)?(couple|few|handful|several)\s+(?:of\s+)?"
-                             r"((?:short\s+)?pages?)\b")
+                             r"((?:short\s+)?(?:pages?|sentences?|paragraphs?))\b")
 
 
 def vague_pages(text: str) -> tuple[str, str | None]:
@@ -318,7 +340,9 @@ def vague_pages(text: str) -> tuple[str, str | None]:
     if m is None:
         return text, None
     n = _VAGUE_PAGES[m.group(1)]
-    note = f"\"{' '.join(m.group(0).split())}\" taken as {n} pages x {PAGE_TOKENS} tokens"
+    unit = m.group(2).split()[-1].rstrip("s") + "s"
+    # pages carry their tokens here; a sentence's or paragraph's words are said where its length is read
+    note = f"\"{' '.join(m.group(0).split())}\" taken as {n} {unit}" + (f" x {PAGE_TOKENS} tokens" if unit == "pages" else "")
     return text[:m.start()] + f"{n} {m.group(2)}" + text[m.end():], note
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from agent.offline.vocabulary import LANGUAGE_NAMES
 from knowledge.domain.enums import UseCase
 
 # (weight, stems): tasks and verbs, artefacts, the people who use it. Weights: 3 names the use all but outright,
@@ -55,10 +56,7 @@ _LEXICON: dict[UseCase, dict[float, tuple[str, ...]]] = {
     },
     UseCase.TRANSLATION: {
         3: ("translat", "localis", "localiz", "multilingual", "i18n", "l10n"),
-        1: ("language", "languages", "english", "french", "german", "spanish", "italian", "portuguese", "dutch",
-            "polish", "czech", "japanese", "chinese", "korean", "arabic", "hindi", "russian", "turkish", "swedish",
-            "danish", "norwegian", "finnish", "greek", "hungarian", "romanian", "ukrainian", "vietnamese", "thai",
-            "indonesian", "hebrew", "mandarin", "cantonese"),
+        1: ("language", "languages", *LANGUAGE_NAMES),
         0.5: ("convert", "converts", "converting"),
     },
     UseCase.CONTENT_GENERATION: {

@@ -134,6 +134,8 @@ def next_calls(reading: Reading, state: AgentState, done: set[str], catalog: Cat
         return [_call(T.START_OVER, {}, state, 0)]
     if "undo" in kinds and T.UNDO_CHANGE not in done:
         return [_call(T.UNDO_CHANGE, {}, state, 0)]
+    if "undo_all" in kinds and T.UNDO_CHANGE not in done:
+        return [_call(T.UNDO_CHANGE, {"to_first_plan": True}, state, 0)]
     spec_acts = reading.spec_acts()
     select = reading.first("select")
     if select is not None and select.option is None and not spec_acts:

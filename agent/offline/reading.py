@@ -32,7 +32,7 @@ from agent.offline.pointing import pointed_deploy
 from agent.offline.provenance import source_question
 from agent.offline.anaphora import counted_gpus, gpus_arrived, held_variants, more_machines, referred_gpus, ruled_out_referent
 from agent.offline.families import family_note
-from agent.offline.takeback import UNDO_NAMED, value_said_again, value_withdrawn
+from agent.offline.takeback import UNDO_ALL, UNDO_NAMED, value_said_again, value_withdrawn
 from agent.offline.terms import term_question
 from knowledge.catalog import Catalog
 from knowledge.errors import CompassError
@@ -383,6 +383,8 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         command = slash.group(1).lower()
         act = KNOWN_COMMANDS.get(command) or Help(command="/" + command)
         return Reading(acts=[act], notes=notes)
+    if UNDO_ALL.search(text):
+        return Reading(acts=[Simple(act="undo_all")], notes=notes)
     if _UNDO.search(text) or _TAKE_BACK.search(text):
         return Reading(acts=[Simple(act="undo")], notes=notes)
     if (named := UNDO_NAMED.search(text)) and state is not None and _undoes_named(text, named, catalog, asked, spec):

@@ -79,6 +79,11 @@ def _share_value(p: Pass, m: re.Match) -> float:
 _PART_OF_THEM = re.compile(rf"(?P<part>{NUM})\s+of\s+(?:them|those|these|whom)\b")
 
 
+def percent(share: float) -> str:
+    """'35%', or '17.5%' where the whole percent would say another number than the one worked out."""
+    return f"{share:.0%}" if abs(share * 100 - round(share * 100)) < 1e-6 else f"{share:.1%}"
+
+
 def part_of_people(nt: Numbered, after: int = 0, found: Sequence[Quantity] = ()) -> tuple[float, str] | None:
     """(the count, its words) of a part of a head count said before that uses the tool ('3,000 of them use it'); a
     count already read as something else ('450 of them use it simultaneously': concurrent users) is none."""
@@ -117,10 +122,10 @@ def shares_of_people(p: Pass) -> None:
         clause = p.nt.text[m.start():m.end() + 50]
         field = "concurrent_users" if CONCURRENT.search(clause) or re.search(r"\bactive\s+at\b|\bonline\b", clause) \
             else base.field
-        p.found.append(Quantity(field, whole(base.value * share), f"{share:.0%} of {base.value:,.0f}", m.start(), m.end()))
+        p.found.append(Quantity(field, whole(base.value * share), f"{percent(share)} of {base.value:,.0f}", m.start(), m.end()))
         before = p.notes.get(base.field)  # how the base was read ("2,000,000 visitors a month / 30.4 days = ...")
         said = readable(p.nt.text[first.start():m.end()] if nested else m.group(0), p.nt).strip()
-        p.notes[field] = (f"{said} = {share:.0%} of {base.value:,.0f}" + (f", where {before}" if before else ""))
+        p.notes[field] = (f"{said} = {percent(share)} of {base.value:,.0f}" + (f", where {before}" if before else ""))
         if field == base.field:
             p.found.remove(base)
         return
@@ -136,6 +141,11 @@ _CLAUSE_END = re.compile(r"[.;!?]|,\s*(?:and|but)\b|\b(?:and|but)\b")
 # a share that names a part by what it does, with no use said: "a third work in the plants", "25% are in finance"
 _PART_SHARE = re.compile(rf"{_SHARE}\s+(?:of\s+(?:them|those|these|us)\s+)?(?:are|is|work|works|working|sit|sits|"
                          r"belong|belongs)\s+(?:in|on|at|as|for|to|within)\b")
+# ... or by its share of the whole, said as what the part is: "for cabin crew only - that's 35% of staff -"
+_PART_SHARE_OF_WHOLE = re.compile(
+    rf"(?:\bthat'?s|\bthat\s+is|\bwhich\s+is|\bwho\s+are|\bi\.e\.?,?|\(|\bsome|\bmaking\s+up)\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|~\s*)?{_SHARE}\s+of\s+(?:the\s+|our\s+|all\s+)?"
+    r"(?:staff|employees|workforce|head\s?count|company|people|personnel)\b")
 
 
 def _part_before(p: Pass, m: re.Match, lo: int) -> tuple[re.Match, float] | None:
@@ -143,7 +153,8 @@ def _part_before(p: Pass, m: re.Match, lo: int) -> tuple[re.Match, float] | None
     those") and the sentence named that part by a share before it ("a third work in the plants")."""
     if not _SHARE_OF_PART.match(p.nt.text, m.start()):
         return None
-    parts = [x for x in _PART_SHARE.finditer(p.nt.text, lo, m.start()) if x.end() <= m.start()]
+    parts = sorted((x for pattern in (_PART_SHARE, _PART_SHARE_OF_WHOLE) for x in pattern.finditer(p.nt.text, lo, m.start())
+                    if x.end() <= m.start()), key=lambda x: x.start())
     if not parts:
         return None
     share = _share_value(p, parts[-1])

@@ -21,7 +21,7 @@ from agent.offline.limits import fields_holding
 from agent.offline.merging import targets_only
 from agent.offline.numbers import number_text
 from agent.offline.rates import unit_scale
-from agent.offline.shares import part_of_people, share_of_people
+from agent.offline.shares import part_of_people, percent, share_of_people
 from agent.offline.whole_message import whatif_request
 from agent.offline.work_items import day_count_of, said_scale
 
@@ -207,7 +207,7 @@ class Statements:
         base = self.facts.values.get("users") or self._head_count_said()
         if base:
             facts.put("users", round(base * share[0]), share[1])
-            facts.notes["users"] = f"{share[1]} = {share[0]:.0%} of {base:,.0f}"
+            facts.notes["users"] = f"{share[1]} = {percent(share[0])} of {base:,.0f}"
 
     def _need_asked(self, sc) -> Facts | None:
         """The facts of a question whether something can serve a need ("can we serve a 600-user chatbot on them?"),

@@ -19,6 +19,16 @@ UNDO_NAMED = re.compile(
     r"\b(?:undo|revert|reverse|roll\s*back|take\s+back|cancel)\s+(?:the|that|my|our|this|your)\s+(?:[\w.-]+\s+){0,3}?"
     r"(?:changes?|exclusions?|excludes?|bans?|pins?|pinning|halving|doubling|tripling|increase|decrease|cut|bump|raise|"
     r"restrictions?|limits?|caps?|switch|edit|tweak|update)\b", re.I)
+# every change since the first plan taken back: "revert everything to how it was in the first plan", "undo all my
+# changes", "go back to the original requirements"; "go back to option 1" and "undo that" are other acts
+_FIRST = r"(?:the|my|our|your)\s+(?:very\s+)?(?:first|original|initial)\s+(?:plan|requirements?|specs?|version|numbers|setup|" \
+         r"settings|request|brief|ask)\b"
+UNDO_ALL = re.compile(
+    r"\b(?:undo|revert|reverse|roll\s*back|take\s+back|discard|scrap|throw\s+away|drop)\s+(?:all\s+(?:of\s+)?(?:my|the|"
+    r"those|these|our)\s+(?:changes|edits|tweaks)|all\s+(?:the\s+)?(?:changes|edits|tweaks)|every\s+change|everything)\b|"
+    r"\b(?:go|going|get|set|put|take|revert|reset|roll|switch|return|bring|change)\s+(?:(?:it|everything|all|things|"
+    r"the\s+spec)\s+)?(?:back\s+)?to\s+(?:(?:how|what|the\s+way)\s+(?:it|things|everything)\s+(?:was|were|stood)\s+"
+    r"(?:in|at|for|with)\s+|what\s+(?:we|I)\s+(?:had|said)\s+(?:in|at|for|with)\s+)?" + _FIRST, re.I)
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|ms|msec|millis(?:econds?)?|s|secs?|seconds?)?(?![\w%$])"
 # an earlier value said again: "go back to 200", "let's return to 1.5 s"
 _BACK_TO = re.compile(r"\b(?:go(?:ing)?|come|set\s+it|switch|revert|change\s+it|put\s+it|return|move\s+it)\s+back\s+to\s+"

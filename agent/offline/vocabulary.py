@@ -50,6 +50,13 @@ _PROGRAMMING = (r"(?:cobol|fortran|java|python|c\+\+|c#|javascript|typescript|go
                 r"pl/i|pl/sql|rpg|vb\.net|visual\s+basic|delphi|pascal|abap|swift|objective-c|haskell|elixir|clojure)")
 _IDE = (r"(?:vs\s?code|visual\s+studio(?:\s+code)?|jetbrains(?:\s+ides?)?|intellij(?:\s+idea)?|pycharm|webstorm|goland|"
         r"phpstorm|rubymine|clion|rider|android\s+studio|xcode|neovim|cursor\s+ide|eclipse\s+ide)")
+# a language by its English name, and a list of them ("German, French and Spanish", "FR/DE/ES" is not read)
+LANGUAGE_NAMES = ("english", "french", "german", "spanish", "italian", "portuguese", "dutch", "polish", "czech",
+                  "japanese", "chinese", "korean", "arabic", "hindi", "russian", "turkish", "swedish", "danish",
+                  "norwegian", "finnish", "greek", "hungarian", "romanian", "ukrainian", "vietnamese", "thai",
+                  "indonesian", "hebrew", "mandarin", "cantonese")
+LANGUAGE_NAME = r"(?:" + "|".join(LANGUAGE_NAMES) + r")"
+LANGUAGE_LIST = LANGUAGE_NAME + r"(?:\s*(?:,|/|&|\band\b|\bor\b|,\s*and\b)\s*" + LANGUAGE_NAME + r")*"
 USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) for u, w, p in (
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 3, r"\bcontracts?[\s-]+(?:review|analysis|analytics|redlining)|"
      r"\b(?:review|reviewing|analy[sz]e|analy[sz]ing|redline|redlining)\s+(?:\w+\s+)?contracts?\b|"
@@ -64,7 +71,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"advice|drafting|memos?)|\bdue\s+diligence\b|"
      r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
      r"policy|clinical)\s+(?:research|analysis)\b(?!\s*[:—–]\s)|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
-     r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|filings?|review)|"
+     r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|review)|"
+     # a data room is where due diligence is done: "M&A team. Data room: 4,800 docs"
+     r"\b(?:virtual\s+)?data[\s-]rooms?\b|\bm\s?&\s?a\b|"
+     # reasoning across a set of documents at once: "cross-document questions", "cross-document analysis"
+     r"\bcross[\s-](?:document|doc|contract|filing)\s+(?:questions?|analysis|reasoning|comparisons?|review)\b|"
      # the work on contracts named by its parts: "clause extraction + risk flags on NDAs", "indemnity caps in MSAs"
      r"\bclause\s+(?:extraction|review|comparison|analysis|detection)|\bcompar\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?evidence\b|"
      r"\bfind\w*\s+(?:the\s+|any\s+)?(?:\w+\s+)?contradictions\b|"
@@ -92,6 +103,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 0.5, r"\b(?:paralegals?|attorneys?|solicitors?|barristers?|litigators?|"
      r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b|\blaw\s+firm\b"),
     (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
+     # the most similar past records pulled in to answer from: "we pull the 5 most similar resolved tickets and the
+     # model drafts a reply from them"
+     r"\b(?:pull|retriev|fetch|find|look\w*\s+up|search|grab|surfac)\w*\s+(?:up\s+)?(?:the\s+)?(?:top\s+)?(?:\d+\s+|"
+     r"few\s+|handful\s+of\s+)?(?:most\s+)?(?:similar|related|relevant)\s+(?:[\w-]+\s+){0,2}?(?:tickets|cases|"
+     r"documents|docs|answers|articles|records|issues|incidents|emails|threads|passages|chunks|snippets)\b|"
      r"\b(?:question[\s-]answering|q\s?&\s?a|qa|answer(?:ing)?\s+questions?|questions?)\s+(?:(?:tool|bot|"
      r"assistant|system|app|service|chat)s?\s+)?(?:over|on|about|from|against|using|based\s+on|of)\s+(?:our\s+|the\s+|"
      r"their\s+|internal\s+|company\s+|your\s+)*(?:[\w-]+\s+){0,4}?(?:docs?|documents?|documentation|pdfs?|knowledge|"
@@ -210,8 +226,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # translators' own jargon for machine output they correct: "post-editing", "MTPE", "a machine first draft"
      r"\bpost[\s-]?edit\w*|\bmtpe\b|\bmachine\s+(?:first\s+)?drafts?)\b(?!\s+(?:agency|agencies|company|firm|business|"
      r"bureau|office|services?\s+provider|team|teams|department|dept|group|people|staff|org))|\blocali[sz](?:e|ation|ing)\b|\bi18n\b|"
-     r"\bl10n\b|\bmultilingual\b|\binto\s+(?:french|german|spanish|italian|japanese|chinese|korean|portuguese|"
-     r"arabic|dutch|english|hindi|russian|polish|turkish)\b"),
+     r"\bl10n\b|\bmultilingual\b|\binto\s+" + LANGUAGE_NAME + r"\b"),
+    # versions of the same text in other languages: "needs German, French and Spanish versions" (the text itself may
+    # be named by what it is: "every product description ... needs German and French versions")
+    (UseCase.TRANSLATION, 3, LANGUAGE_LIST + r"\s+(?:versions?|editions?|copies|variants?)\b"),
     (UseCase.CONTENT_GENERATION, 2, r"\bmarketing\s+(?:copy|content|emails?|texts?|materials?|campaigns?|posts?)|"
      r"\bcopy[\s-]?writ\w*|\bblog\s+(?:posts?|articles?|content)|\bblogs?\b|\bproduct\s+descriptions?|"
      r"\b(?:social[\s-]media|linkedin|twitter|instagram)\s+(?:posts?|content|captions?)|\bad\s+copy\b|"

@@ -27,6 +27,7 @@ from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.lexicon import lexical_use_case
 from agent.offline.limits import checked, fields_holding
 from agent.offline.per_event import per_event_rate
+from agent.offline.prompt_parts import prompt_from_parts
 from agent.offline.safety import MAX_FRAGMENTS
 from agent.offline.people import USER_NOUNS
 from agent.offline.text import trim
@@ -102,6 +103,7 @@ class WholeMessage:
                   self.spec.max_gpus if self.spec is not None and self.spec.stated("max_gpus") else None)
         panel_rates(own, updates, self.facts.phrases, self.facts.notes)
         busiest_stretch(own, updates, self.facts.phrases, self.facts.notes)
+        prompt_from_parts(own, updates, self.facts.phrases, self.facts.notes)
         self._currency_corrected(own, updates)
         self._period_corrected(own, updates)
         self._rate_unit_corrected(own, updates)

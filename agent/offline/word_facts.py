@@ -154,12 +154,18 @@ def _use_case(text: str, f: Facts) -> None:
         f.weak_use_case = next(((u, m.group(0)) for u, p in V.WEAK_USE_CASES if (m := p.search(text))), None)
 
 
+_NOT_THIS = re.compile(r"\b(?:not|no|rather\s+than|instead\s+of|except|never)\s+(?:the\s+|any\s+|full\s+|raw\s+)?"
+                       r"(?:[\w-]+,?\s+(?:or|and|nor)\s+)?$")
+
+
 def summary_kind(text: str) -> UseCase:
     """Short or long-document summarisation, by the kind of text summarised."""
     # The head noun of "call transcripts" is the last one: a long kind said last (or said "long") wins.
     if V.FEW_PAGES.search(text):
         return UseCase.SUMMARIZATION_SHORT
-    long_hits, short_hit = list(V.LONG_NOUNS.finditer(text)), V.SHORT_NOUNS.search(text)
+    # a kind said not to be summarised ("the typed notes, not transcripts") is not the kind
+    long_hits = [h for h in V.LONG_NOUNS.finditer(text) if not _NOT_THIS.search(text[max(0, h.start() - 40):h.start()])]
+    short_hit = V.SHORT_NOUNS.search(text)
     long_hit = long_hits[-1] if long_hits else None
     said_long = any("long" in h.group(0) for h in long_hits)  # "(... so long documents)" says which kind outright
     if V.INTO_A_NOTE.search(text) and not said_long:

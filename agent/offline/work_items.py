@@ -42,7 +42,9 @@ _NOT_ITEMS = (r"(?!(?:hours|minutes|seconds|days|weeks|months|years|nights|token
               r"users|shifts|windows|runs|regions|languages|times|teams|sites|offices|models|options|steps|bullets|points|"
               r"sentences|paragraphs|lines|characters|dollars|euros|pounds|ms|percent)\b)")
 # (the words between count and noun qualify the noun, not place it: "90 on the wards" counts no wards)
-_ITEMS = re.compile(rf"{NUM}\s*\+?\s*(?:(?!(?:on|in|at|across|from|for|per|to)\s)[a-z][a-z-]*\s+){{0,3}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
+# (a size in bytes is none: "the archive is 70 TB if that matters"; nor do clause words qualify a noun)
+_ITEMS = re.compile(rf"{NUM}(?!\s*(?:[kmgtp]i?b|bytes?)\b)\s*\+?\s*(?:(?!(?:on|in|at|across|from|for|per|to|if|that|which|when|"
+                    rf"and|or|but|is|are|was|were)\s)[a-z][a-z-]*\s+){{0,3}}?(?:{ITEMS}|{_NOT_ITEMS}[a-z][a-z-]*[a-z]s|of\s+them)"
                     # ("100+ pages each" sizes each item; "2,000 filings each night" counts them per night)
                     r"\b(?!\s*(?:each(?!\s+(?:night|day|evening))|apiece|per\s+(?:item|document|doc|request|file))\b)"
                     r"(?P<per>\s*,?\s*(?:per|a|an|each|every)\s+(?:night|day)|"
@@ -236,7 +238,8 @@ def _work_items(nt: Numbered, f: Facts, windowed: bool, window: Window | None = 
         per = (m.group("per") or "").strip()
         total = windowed and not per and value > f.values.get("window_requests", 0) and bool(
             _TOTAL_AFTER.match(nt.text, m.end()) or _TOTAL_BEFORE.search(nt.text[max(0, m.start() - 30):m.start()]))
-        if "window_requests" in f.values and not total or value < 1 or (value < 20 and not _KNOWN_ITEMS.search(m.group(0))):
+        # (one item is no volume: "one request per SKU per language" says what each item makes, per_event.py)
+        if "window_requests" in f.values and not total or value <= 1 or (value < 20 and not _KNOWN_ITEMS.search(m.group(0))):
             continue
         if not windowed and m.group(0).endswith("of them") and not _KNOWN_ITEMS.search(nt.text[max(0, m.start() - 80):m.start()]):
             continue  # "150 of them": which count is the question's (users), not a work item ("the day's closed

@@ -14,7 +14,7 @@ from agent.wording import FIELD_NAMES, echo_changes, echo_unchanged, value_text
 from agent.spec_update import Change, apply_acts
 from agent.state import MAX_HISTORY, SpecVersion, Stage
 from agent.tools.common import Runtime, emit, ran, reply
-from agent.tools.names import START_OVER, UNDO_CHANGE, UPDATE_SPEC
+from agent.tools.names import PLAN_CAPACITY, START_OVER, UNDO_CHANGE, UPDATE_SPEC
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec
 
 
@@ -58,10 +58,34 @@ def update_spec(acts: list[SpecAct], runtime: Runtime) -> Command:
                  unchanged=update.unchanged, declined=declined, spec_history=history, to_confirm=update.to_confirm)
 
 
+def _first_plan_turn(state) -> int | None:
+    """The turn of the first plan since the last start over, from the record of tool runs."""
+    turns = [r.turn for r in state.tool_runs if r.name == PLAN_CAPACITY and r.ok and r.turn > state.reset_turn]
+    return min(turns) if turns else None
+
+
+def _since_first_plan(state) -> tuple[list[SpecVersion], str | None]:
+    """The versions to take back to reach the spec the first plan was made for, or why there are none."""
+    first = _first_plan_turn(state)
+    if first is None:
+        return [], "There is no plan yet to go back to; say *start over* to clear every requirement."
+    later = [v for v in state.spec_history if v.turn > first]
+    if not later:
+        return [], "Nothing changed since the first plan: the requirements are still the ones it was made for."
+    older = [v for v in state.spec_history if v.turn <= first]
+    if not older and len(state.spec_history) >= MAX_HISTORY:  # the oldest changes fell out of the record
+        return [], (f"I keep only the last {MAX_HISTORY} changes and the first plan is older than them; tell me "
+                    "which values to change back.")
+    return later, None
+
+
 @tool(UNDO_CHANGE)
-def undo_change(runtime: Runtime) -> Command:
-    """Undo the last change to the spec ('undo that', /undo): the spec goes back to what it was before it."""
+def undo_change(runtime: Runtime, to_first_plan: bool = False) -> Command:
+    """Undo the last change to the spec ('undo that', /undo): the spec goes back to what it was before it. With
+    to_first_plan=true, undo every change made since the first plan ('revert everything to the first plan')."""
     state = runtime.state
+    if to_first_plan:
+        return _undo_since_first_plan(runtime)
     if not state.spec_history:
         return reply(runtime, UNDO_CHANGE, "There is no change to undo.", error=True,
                      tool_runs=[ran(state, UNDO_CHANGE, {}, "nothing to undo", ok=False)])
@@ -77,12 +101,32 @@ def undo_change(runtime: Runtime) -> Command:
                 "clear every requirement. Say *start over* if that is what you want, or tell me which value to "
                 "change. Nothing was changed.")
         return reply(runtime, UNDO_CHANGE, text, error=True, tool_runs=[ran(state, UNDO_CHANGE, {}, text, ok=False)])
-    changes = [Change(field=c.field, before=getattr(state.spec, c.field), after=getattr(restored, c.field))
-               for c in last.changes]
+    return _restore(runtime, [last], {})
+
+
+def _undo_since_first_plan(runtime: Runtime) -> Command:
+    state = runtime.state
+    args = {"to_first_plan": True}
+    versions, why_not = _since_first_plan(state)
+    if why_not:
+        return reply(runtime, UNDO_CHANGE, why_not, error=True,
+                     tool_runs=[ran(state, UNDO_CHANGE, args, why_not, ok=False)])
+    return _restore(runtime, versions, args)
+
+
+def _restore(runtime: Runtime, versions: list[SpecVersion], args: dict) -> Command:
+    """Take back the changes of ``versions`` (the newest ones of the history, oldest first): the spec becomes the
+    oldest one's spec, and each field any of them changed is echoed from now to then."""
+    state = runtime.state
+    restored = versions[0].spec
+    fields = list(dict.fromkeys(c.field for v in versions for c in v.changes))
+    changes = [Change(field=f, before=getattr(state.spec, f), after=getattr(restored, f)) for f in fields
+               if getattr(state.spec, f) != getattr(restored, f)]
     emit(runtime, "spec", changed=[c.field for c in changes], spec=restored.model_dump(mode="json"))
-    text = "Undid: " + echo_changes(changes, verb=None)
-    return reply(runtime, UNDO_CHANGE, text, tool_runs=[ran(state, UNDO_CHANGE, {}, text)], spec=restored,
-                 spec_history=state.spec_history[:-1], changes=changes)
+    text = "Undid: " + echo_changes(changes, verb=None) if changes else "Undid the changes; every value is as it was."
+    kept = state.spec_history[:len(state.spec_history) - len(versions)]
+    return reply(runtime, UNDO_CHANGE, text, tool_runs=[ran(state, UNDO_CHANGE, args, text)], spec=restored,
+                 spec_history=kept, changes=changes)
 
 
 @tool(START_OVER)

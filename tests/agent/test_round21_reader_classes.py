@@ -1,0 +1,168 @@
+"""Reader classes the twentieth blind round's dev half still failed at the last stop, each phrased apart from its
+sentences, with the sentences they must leave alone: every change since the first plan taken back at once; the side
+of a length said after it ("a ~200-word email comes out"); a prompt told by its parts (retrieved chunks times their
+size, a resent history times its messages' length, plus parts with lengths of their own); lengths in sentences and
+paragraphs; a share of a part that was itself named as a share of the staff; the organisation's size beside work
+counted in a window; a kind of text said not to be summarised; work named by the records it retrieves, a data room,
+and reasoning across documents; a size in bytes that is no count of work."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.agent.reader_helpers import parsed, read
+
+# ------------------------------------------------------------------ every change since the first plan
+
+
+def test_every_change_since_the_first_plan_is_taken_back_at_once(service, session):
+    service.turn(session, "alice", "Chatbot for 4,000 daily users, first token 500 ms, $10k a month.")
+    service.turn(session, "alice", "Make it 6,000 users.")
+    service.turn(session, "alice", "And the budget $14k.")
+    r = service.turn(session, "alice", "No - go back to the original requirements.")
+    spec = service.view(session, "alice").state.spec
+    assert spec.users == 4000 and spec.budget_monthly_usd == 10000 and spec.ttft_p95_ms == 500
+    assert "6,000 -> 4,000" in r.reply and "$14,000 -> $10,000" in r.reply
+    r = service.turn(session, "alice", "undo all my changes")  # nothing left since the first plan: said, not guessed
+    assert "Nothing changed since the first plan" in r.reply
+    assert service.view(session, "alice").state.spec.users == 4000
+
+
+def test_every_change_taken_back_before_any_plan_is_said_to_have_nothing_to_go_back_to(service, session):
+    service.turn(session, "alice", "We want to run an LLM for our company.")
+    r = service.turn(session, "alice", "revert everything to the first plan")
+    assert "no plan yet" in r.reply
+
+
+# ------------------------------------------------------------------ lengths
+
+
+@pytest.mark.parametrize("text,prompt,output", [
+    ("A brief and the account notes go in, a ~200-word email comes out.", None, 266),
+    ("a 2,000-token prompt is sent in and a 300 token answer comes back", 2000, 300),
+    ("the top 3 results from search go into a 2k token prompt", 2000, None),
+])
+def test_the_side_of_a_length_said_after_it(text, prompt, output):
+    got = read(text)
+    assert got.get("prompt_tokens") == prompt and got.get("output_tokens") == output
+
+
+def test_a_side_said_after_another_noun_is_not_this_lengths():
+    # "the answer comes back" is about the answer, not the 2,000-token prompt
+    assert read("a 2,000-token prompt and the answer comes back fast")["prompt_tokens"] == 2000
+
+
+@pytest.mark.parametrize("text,prompt,output", [
+    ("Policy Q&A. We chunk at 2,000 characters and retrieve the top 6 chunks per question.", 3000, None),
+    ("RAG over the wiki: 512-token chunks, top-5, answers ~300 tokens", 2560, 300),
+    ("we fetch 4 passages of about 300 words each", 1596, None),
+    ("chunk size 1k tokens, k=3, plus a 500-token system prompt", 3500, None),
+    ("Every turn we resend the last 20 messages (about 50 words each) plus a persona of ~300 words.", 1729, None),
+])
+def test_a_prompt_told_by_its_parts_is_their_sum(text, prompt, output):
+    got = parsed(text)
+    assert got.updates["prompt_tokens"] == pytest.approx(prompt, abs=1)
+    # a part of the prompt ("a persona of ~300 words") is no output; an answer's own length is
+    assert got.updates.get("output_tokens") == output
+    assert got.notes["prompt_tokens"].endswith(f"= {prompt:,} tokens")
+
+
+def test_a_chunk_size_alone_is_no_requests_length():
+    got = read("We split the manuals into 800-token chunks.")
+    assert "prompt_tokens" not in got and "output_tokens" not in got
+
+
+def test_a_prompt_length_said_as_such_stands_beside_its_chunks():
+    assert read("prompts are ~6k tokens; we use 512-token chunks and top 8")["prompt_tokens"] == 6000
+
+
+@pytest.mark.parametrize("text,output", [
+    ("each summary is 2-3 sentences", 80),
+    ("Answers are short, a couple of sentences.", 53),
+    ("answers are one paragraph long", 133),
+])
+def test_lengths_in_sentences_and_paragraphs(text, output):
+    got = parsed(text)
+    assert got.updates["output_tokens"] == output and "words" in got.notes["output_tokens"]
+
+
+# ------------------------------------------------------------------ people
+
+
+def test_a_share_of_a_part_named_as_a_share_of_the_staff_is_a_share_of_that_share():
+    got = parsed("Retailer, 10,000 employees. The assistant is for store staff only - that's 60% of the workforce - and "
+                 "about a quarter of store staff are on shift on a given day.")
+    assert got.updates["users"] == 1500
+    assert "15% of 10,000" in got.notes["users"]
+
+
+def test_a_share_of_the_whole_alone_is_still_that_share():
+    assert read("We have 4,000 employees and half of them would use it daily.")["users"] == 2000
+
+
+def test_the_organisations_size_beside_work_counted_in_a_window_is_no_users():
+    got = read("Each night the job summarises about 30,000 claims between 10pm and 5am (we've grown to 1,200 staff).")
+    assert "users" not in got and got["window_requests"] == 30000
+
+
+def test_the_organisations_size_with_everyone_using_it_is_the_users():
+    assert read("We've grown to 900 staff and all of them will use the chatbot.")["users"] == 900
+
+
+# ------------------------------------------------------------------ use cases
+
+
+@pytest.mark.parametrize("text,use_case", [
+    ("summarise the typed meeting notes, not recordings or transcripts, into action items", "summarization_short"),
+    ("Each quarterly filing is 300,000 characters; the CFO wants an executive summary of every regulatory filing.",
+     "long_document_summarization"),
+    ("When a rep opens a case we retrieve the 3 most similar closed cases and the model drafts an answer from them.",
+     "document_analysis_rag"),
+    ("Virtual data room with 3,000 documents; the deal team asks cross-document questions.", "research_legal_analysis"),
+])
+def test_use_cases_read_by_the_work_done_on_the_text(text, use_case):
+    assert read(text)["use_case"] == use_case
+
+
+def test_transcripts_to_summarise_are_still_long_documents():
+    assert read("summarise our 2-hour call transcripts")["use_case"] == "long_document_summarization"
+
+
+# ------------------------------------------------------------------ counts
+
+
+def test_a_size_in_bytes_is_no_count_of_work():
+    got = parsed("About 1.5 million scanned invoices to extract. The GPUs are ours from Saturday 6am until Monday 6am. "
+                 "The bucket is 40 TB if that matters.")
+    assert got.updates["rps"] == pytest.approx(1_500_000 / (48 * 3600), rel=1e-3)
+
+
+@pytest.mark.parametrize("text,window_requests", [
+    ("We translate 2,000 documents a night between 1am and 6am into 5 languages, one request per document per "
+     "language.", 10000),
+    ("Catalogue: 40k products. Each description needs Italian, Dutch and Polish versions - one call per product per "
+     "language. It all has to run between 8pm and 6am.", 120000),
+])
+def test_one_request_per_pair_of_things_is_their_product(text, window_requests):
+    got = parsed(text)
+    assert got.updates["window_requests"] == window_requests
+    assert "languages each" in got.notes["window_requests"]
+
+
+def test_messages_back_and_forth_are_half_the_users_requests():
+    got = parsed("Support bot on WhatsApp: about 12,000 conversations a day, each around 8 messages back and forth, "
+                 "9am-9pm.")
+    assert got.updates["window_requests"] == 48000 and "back and forth" in got.notes["window_requests"]
+
+
+def test_each_conversations_own_turns_are_its_requests():
+    got = parsed("about 2,000 chats a day, each with around 5 user messages")
+    assert got.updates["rps"] == pytest.approx(2000 * 5 / 86400, rel=1e-3)
+
+
+@pytest.mark.parametrize("text", [
+    "Every help-centre article needs German, French and Spanish versions.",
+    "our product descriptions need Japanese and Korean versions before launch",
+])
+def test_versions_in_other_languages_are_translation(text):
+    assert read(text)["use_case"] == "translation"
