@@ -68,3 +68,16 @@ def test_overloaded_options_rank_by_the_load_they_serve_not_by_their_burst_laten
     served = [r.replicas * r.prediction.throughput.requests_per_s for r in over]
     assert len(over) >= 2 and served == sorted(served, reverse=True), served
     assert capped.recommendations[0].config.tensor_parallel == 1  # 4 replicas of one H100 each serve the most
+
+
+def test_a_plan_capped_by_the_gpus_says_when_it_serves_the_peak_without_its_headroom(catalog):
+    # found by a new user: 2 replicas at "8.55 req/s per replica" were said to be sized for a 20 req/s peak "+20%
+    # headroom" (2 x 8.55 = 17.1); the simulation served the peak on them, so the headroom was what the limit cost
+    plan = plan_detailed(stated(use_case="translation", rps=10, peak_rps=20, cost_model="owned", gpus=["L40S"],
+                                max_gpus=4, priority="quality"), catalog)
+    short = [r for r in plan.recommendations
+             if r.meets_slos and r.sized_by.replicas * r.sized_by.per_replica_rps < r.sized_by.sizing_rps * 0.999]
+    assert short, "the 4-GPU limit leaves some option without its headroom"
+    for r in short:
+        assert "none of the 20% headroom" in r.sized_by.text, r.sized_by.text
+        assert any("no headroom to spare" in t for t in r.tradeoffs), r.tradeoffs

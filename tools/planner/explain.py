@@ -82,6 +82,13 @@ def binding_constraint(o: SizedOption, workload: PlanningWorkload, catalog: Cata
     cap = (o.capacity_rps or 0.0) if o.slo_reachable else NEAR_MISS_SHARE * o.ceiling_rps
     peak = _peak_words(workload, options)
     common = dict(sizing_rps=round(sizing, 4), per_replica_rps=round(cap, 4), replicas=o.replicas)
+    if o.headroom_replicas is not None:
+        return BindingConstraint(kind="gpu_limit", **common, text=(
+            f"capped by the {count(workload.spec.max_gpus, 'GPU')} available: {o.replicas} replica(s) of "
+            f"{o.gpus_per_replica} GPU(s) serve the peak rate {fmt_rps(workload.peak_rps)} within every SLO in the "
+            f"simulation ({fmt_rps(workload.peak_rps / o.replicas)} per replica), with none of the "
+            f"{options.headroom:.0%} headroom: at the estimated {fmt_rps(cap)} per replica, {peak} needs "
+            f"{o.headroom_replicas} replicas ({count(o.headroom_replicas * o.gpus_per_replica, 'GPU')})"))
     if o.full_replicas is not None:
         return BindingConstraint(kind="gpu_limit", **common, text=(
             f"capped by the {count(workload.spec.max_gpus, 'GPU')} available: {o.replicas} replica(s) of "

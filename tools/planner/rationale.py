@@ -110,6 +110,9 @@ def tradeoffs(o: SizedOption, budget: float | None, max_gpus: int | None) -> lis
             for c in missed) + f" would make this option work at ${o.monthly_usd:,.0f}/month.")
     if budget is not None and o.monthly_usd > budget:
         out.append(f"Costs ${o.monthly_usd:,.0f}/month, ${o.monthly_usd - budget:,.0f} over budget.")
+    if max_gpus is not None and o.headroom_replicas is not None:
+        out.append(f"Within the {count(max_gpus, 'GPU')} available it serves the peak with no headroom to spare; the "
+                   f"peak plus headroom needs {count(o.headroom_replicas * o.gpus_per_replica, 'GPU')}.")
     if max_gpus is not None and o.full_replicas is not None:
         out.append(f"The full peak needs {count(o.full_replicas * o.gpus_per_replica, 'GPU')}, more than the {max_gpus} "
                    f"available.")

@@ -83,6 +83,9 @@ class SizedOption:
     latency_replicas: int | None = None  # the replicas the simulation still missed at (set when latency-bound)
     estimated_replicas: int | None = None  # the capacity estimate's replicas, before the simulation
     full_replicas: int | None = None  # replicas the peak needs when capped to the GPU limit
+    # replicas the peak plus its headroom needs, when the GPU limit leaves only enough for the peak itself (the
+    # simulation serves the peak within every SLO on fewer): the plan says the headroom was given up
+    headroom_replicas: int | None = None
     cost: CostEstimate | None = None
     prediction: Prediction | None = None
     slo_checks: list[SloCheck] = field(default_factory=list)
@@ -294,7 +297,8 @@ def verify(option: SizedOption, workload: PlanningWorkload, catalog: Catalog, op
         option.estimated_capacity_rps = option.capacity_rps or 0.0
         option.capacity_rps = simulated_rate(workload.peak_rps / replicas)  # what was simulated, nothing more
     if option.full_replicas is not None and passes(prediction, checks):
-        option.full_replicas = None  # the simulation serves the whole peak within the limit: the estimate was cautious
+        # the simulation serves the whole peak within the limit, but not the headroom the estimate sized for
+        option.headroom_replicas, option.full_replicas = option.full_replicas, None
     if replicas != option.replicas or option.latency_bound:
         option.replicas = replicas
         option.max_replicas = max(option.max_replicas, replicas) if max_gpus is None else min(
