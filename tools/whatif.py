@@ -139,7 +139,7 @@ def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
     base plan, or ``base_option`` (the option the user selected).
 
     A variant changes exactly what it names: the model, precision and GPU of the base's option 1 are kept unless
-    the variant names them, so a delta is the named change's own (FP8 keeps the model, a GPU change keeps it where
+    the variant names them (or changes the priority, which chooses them), so a delta is the named change's own (FP8 keeps the model, a GPU change keeps it where
     it fits). What cannot be kept is said, with why, and the nearest alternative is planned instead.
     """
     lookup = benchmarks or (lambda _c: [])
@@ -185,9 +185,14 @@ def _pinned_row(v: Variant, changed: DeploymentSpec, top: Recommendation | None,
                 planner: Planner) -> ComparisonRow:
     """Plan the variant with the base's model, precision and GPU kept where the variant does not name them;
     release a pin (saying why) only when the variant cannot be planned with it."""
-    if top is None:
-        return _row(v.label, v.changes, changed, planner)
     named = _named(v.changes)
+    if top is None or "priority" in named:
+        # a priority is what chooses the model, precision and GPU: kept, it would leave nothing to choose ("cheapest
+        # that meets the SLOs" on the base's own GPU was the base again)
+        row = _row(v.label, v.changes, changed, planner)
+        if top is not None and row.top is not None:
+            row.notes = ["planned freely: a change of priority chooses the model, precision and GPU anew"]
+        return row
     notes: list[str] = []
     substituted = False
     pins: dict[str, Any] = {}

@@ -86,3 +86,17 @@ def test_a_selected_option_is_the_base_the_variants_change(catalog):
     variant = result.variants[0].top
     assert (variant.model_id, variant.gpu, variant.config.precision) == (second.model_id, second.gpu,
                                                                          second.config.precision)
+
+
+def test_a_change_of_priority_chooses_anew_rather_than_keeping_the_base_configuration(catalog):
+    # found by a new user: the "Cheaper" chip kept option 1's model and GPU and answered "+$0/month" beside a plan
+    # whose option 4 met every SLO at half the cost
+    from tools.planner import plan_detailed
+
+    spec = stated(use_case="chatbot_conversational", users=5000, priority="quality")
+    cheapest = min((r for r in plan_detailed(stated(use_case="chatbot_conversational", users=5000, priority="cost"),
+                                             catalog).recommendations if r.meets_slos),
+                   key=lambda r: r.monthly_cost_usd)
+    row = compare(spec, [Variant(label="cheaper", changes={"priority": "cost"})], catalog).variants[0]
+    assert row.top is not None and row.top.monthly_cost_usd == pytest.approx(cheapest.monthly_cost_usd)
+    assert any("planned freely" in n for n in row.notes) and not any(n.startswith("kept") for n in row.notes)
