@@ -14,7 +14,7 @@ from agent.acts import Reading
 from agent.clarify import follow_up
 from agent.offline.policy import deploy_only_changes, deploys_new_top, main_act, planned_before
 from agent.replies import GREETING, HELP, UNPARSED, comparison_text, plan_text, questions_text, spec_text
-from agent.state import AgentState
+from agent.state import AgentState, Deployment
 from agent.tools import names as T
 from agent.wording import FIELD_NAMES, value_text
 
@@ -151,6 +151,8 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
     if "explain_term" in acts:  # the meanings are the reading's notes, said before this
         return (f"The plan is still here: ask a what-if{_next_deploy(state)}." if state.plan is not None else
                 "Tell me what you want to deploy: the use case and roughly how many users.")
+    if "deployment_status" in acts:
+        return deployment_status(state.deployment)
     if "approve_by_text" in acts:
         return ("Approvals are given with the Approve / Reject controls (or /approve in the terminal) while a "
                 "deployment is waiting; nothing is waiting now. Say *deploy option 1* to prepare one.")
@@ -170,6 +172,25 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
         return ("I did not understand that. You can change any requirement (*make it 10k users*), ask a what-if, "
                 "*compare option 1 and 2*, *show the YAML* or *deploy option 1*.")
     return UNPARSED
+
+
+def deployment_status(dep: Deployment | None) -> str:
+    """The deployment of this conversation as the state holds it, and the command that stops it: Compass stops
+    nothing from the chat (stopping touches infrastructure; the terminal command is explicit and named here)."""
+    if dep is None:
+        return "Nothing has been deployed from this conversation. Say *deploy option 1* to prepare one."
+    head = f"Option {dep.option} ({dep.target}, namespace {dep.namespace})"
+    if dep.status == "awaiting_approval":
+        return f"{head} is waiting for your approval: Reject it with the control (or /reject) and nothing is applied."
+    if dep.status in ("rejected", "failed", "stopped"):
+        return f"{head} was {dep.status}{': ' + dep.detail if dep.detail and dep.status == 'failed' else ''}; nothing of it runs."
+    where = "; ".join(x for x in (f"endpoint {dep.endpoint}" if dep.endpoint else "", dep.detail or "") if x)
+    checked = {"validated": " and was validated against the SLOs", "applied": ""}.get(dep.status, "")
+    stop = (f"`compass deploy stop {dep.deployment_id}` stops it (`compass deploy list` shows what runs)"
+            if dep.target == "local" and dep.deployment_id else
+            f"delete the objects it created in namespace {dep.namespace} (named {dep.name}) to stop it")
+    return (f"{head} was applied{checked}{' (' + where + ')' if where else ''}. I do not stop deployments from the "
+            f"chat: {stop}.")
 
 
 def write_answer(reading: Reading | None, state: AgentState, results: dict[str, list[ToolMessage]]) -> str:

@@ -64,13 +64,23 @@ OWNED_GPUS_ASK = Ask(
 )
 
 
+def owned_count_ask(gpus: list[str]) -> Ask:
+    """How many of the owned GPUs there are: until said, the plan takes as many as the load needs."""
+    named = " or ".join(gpus)
+    return Ask(fields=["max_gpus"], text=(f"How many {named} do you have? Until you say, the plan uses as many as "
+                                          "the load needs, which may be more than you own."), default={})
+
+
 def follow_up(spec: DeploymentSpec, asked: set[str]) -> Ask | None:
     """One optional question after a recommendation, about the most answer-changing fact still unknown: with owned
-    hardware, which GPUs are owned (the plan otherwise prices cards the user may not have at power only); else the
-    budget, which owned hardware's power bill rarely needs."""
+    hardware, which GPUs are owned (the plan otherwise prices cards the user may not have at power only), then how
+    many (the plan otherwise takes as many as the load needs); else the budget, which owned hardware's power bill
+    rarely needs."""
     if spec.cost_model is CostModel.OWNED:
         if not spec.gpus and "gpus" not in asked:
             return OWNED_GPUS_ASK
+        if spec.max_gpus is None and not {"gpus", "max_gpus"} & asked:
+            return owned_count_ask(spec.gpus)
         return None
     if spec.budget_monthly_usd is None and "budget_monthly_usd" not in asked:
         return BUDGET_ASK

@@ -163,7 +163,7 @@ def comparison_text(comparison: Comparison, plan: PlanResult | None = None) -> s
         if v.top and comparison.base.top and v.deltas:
             cost = v.deltas.get("cost_usd", 0)
             summary.append(f"- **{v.label}**: {'+' if cost >= 0 else '-'}${abs(cost):,.0f}/month, "
-                           f"{v.deltas.get('gpus', 0):+.0f} GPUs, top option {v.top.model_id} on {v.top.gpu}."
+                           f"{v.deltas.get('gpus', 0):+.0f} GPU{'' if abs(v.deltas.get('gpus', 0)) == 1 else 's'}, top option {v.top.model_id} on {v.top.gpu}."
                            + _notes(v))
         elif v.error:
             summary.append(f"- **{v.label}**: {v.error}" + _notes(v))

@@ -27,7 +27,7 @@ FIELD_NAMES = {
     "e2e_p95_ms": "p95 end-to-end latency", "priority": "priority", "budget_monthly_usd": "budget",
     "gpus": "allowed GPUs", "exclude_gpus": "excluded GPUs", "models": "preferred models",
     "exclude_models": "excluded models", "precision": "precision", "cost_model": "cost model",
-    "max_gpus": "GPUs available", "namespace": "namespace", "allow_cold_start": "scale to zero",
+    "max_gpus": "GPU limit", "namespace": "namespace", "allow_cold_start": "scale to zero",
     "price_tier": "price tier", "window_hours": "traffic window", "window_requests": "requests per window",
     "experience_class": "experience class",
 }

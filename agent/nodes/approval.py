@@ -111,6 +111,7 @@ def apply_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     where = result.detail or "running"
     if result.endpoint and result.endpoint not in where:
         where += f"; endpoint {result.endpoint}"
-    text = f"Deployed option {dep.option}: {where}. Validating against the SLOs next."
+    stop = f" Its id is {applied.id}: `compass deploy stop {applied.id}` stops it." if dep.target == "local" else ""
+    text = f"Deployed option {dep.option}: {where}.{stop} Validating against the SLOs next."
     return {"deployment": result, "tool_runs": [run], "messages": [say(runtime, text)]}
 

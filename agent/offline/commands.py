@@ -32,6 +32,15 @@ _TOP_N = re.compile(r"\b(?:the\s+)?(?:top|first|best)\s+(two|three|four|five|2|3
 _OPTION_RANGE = re.compile(r"\boptions?\s*#?(\d{1,2})\s*(?:-|to|through)\s*#?(\d{1,2})\b")
 _BARE_OPTION_LIST = re.compile(r"\b(\d{1,2})\s*(?:,|and|&|vs\.?|versus|with|to)\s*(\d{1,2})\b")
 
+# the deployment asked about or asked to be stopped: "stop the deployment", "tear it down", "is my deployment still
+# running?", "deployment status" (answered from the state: its status, id, endpoint and the command that stops it)
+DEPLOYMENT_ASKED = re.compile(
+    r"\b(?:stop|shut\s*down|tear\s*down|kill|delete|remove|undeploy|take\s+down|turn\s+off|destroy|scale\s+down)\s+"
+    r"(?:the\s+|my\s+|our\s+|this\s+|that\s+)?(?:local\s+)?(?:deployment|deploy|endpoint|simulators?|server|instance)s?\b|"
+    r"\b(?:is|are)\s+(?:the|my|our)\s+(?:deployment|endpoint|simulators?|server)\s+(?:still\s+)?(?:running|up|alive|live)\b|"
+    r"\b(?:is|are)\s+(?:it|they)\s+still\s+(?:running|up|alive|deployed)\b|\bdeployment\s+status\b|\bstatus\s+of\s+(?:the\s+|my\s+|our\s+)?deployment\b|"
+    r"\bhow\s+(?:do|can)\s+i\s+(?:stop|shut\s*down|tear\s*down|delete|remove|undeploy)\b")
+
 # (intent, pattern). Each needs a command shape, so descriptions do not trigger them: "deploy it" is a command,
 # "we want to deploy a chatbot" is not; "validate it" is, "it must validate user input" is not.
 _OBJ = r"(?:it|this|that|them|option|#|number|no\.|\d|(?:the\s+)?(?:deployment|endpoint|service|slos?|setup|plan))"

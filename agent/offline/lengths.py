@@ -44,7 +44,7 @@ _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:
 _TOK_KW = re.compile(
     r"(?P<prompt_tokens>\bprompts?\b|\binputs?\b|\bcontext\b|\bquestions?\b|\bquer(?:y|ies)\b|\bdocuments?\b|"
     r"\bdocs?\b|\bpdfs?\b|\bfiles?\b|\breports?\b|\bcontracts?\b|\btickets?\b|\bemails?\b|\btranscripts?\b|"
-    r"\bbooks?\b|\bpapers?\b|\bagreements?\b|\bin\b(?!\s+(?:one|a|an|the|our|its|their|my|under|less|about|\x01))|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
+    r"\bbooks?\b|\bpapers?\b|\bagreements?\b|(?<!answers\s)(?<!answer\s)(?<!replies\s)(?<!reply\s)(?<!responses\s)(?<!response\s)(?<!summaries\s)(?<!summary\s)\bin\b(?!\s+(?:one|a|an|the|our|its|their|my|under|less|about|\x01))|\bsends?\b|\bread\b|\bingest\w*|\bsource\b|\bpasted?\b|\bhistory\b|"
     r"\bmessages?\b|\bfilings?\b|\bmanuals?\b|\bchapters?\b|\bsubmissions?\b|\bproposals?\b|"
     r"\bcomplaints?\b|\bdossiers?\b|\bcase\s+files?\b)|"
     r"(?P<output_tokens>\boutputs?\b|\banswers?\b|\brespons(?:e|es)\b|\brepl(?:y|ies)\b|\bcompletions?\b|"
@@ -99,6 +99,9 @@ _SIDE_AFTER = re.compile(r"^(?:\s*(?!(?:and|but|while|or|then)\b)[\w-]+){0,2}?\s
 _PIECE_AFTER = re.compile(r"^\s*(?:-\s*)?(?:chunks?|passages?|snippets?|segments?)\b")
 _PIECE_BEFORE = re.compile(r"\b(?:chunk(?:s|ed|ing)?\s+(?:at|of|to|into|in|size\s*(?:of|is|=|:)?)|(?:chunks?|passages?|snippets?|"
                            r"segments?)\s+(?:of|are|average|averaging))\s*(?:~\s*|about\s+|around\s+|roughly\s+|up\s+to\s+)?$")
+_INDEXED = re.compile(r"\b(?:split|splits|splitting|chunk(?:ed|ing)?|index(?:es|ed|ing)?|embed(?:s|ded|ding)?|cut|cuts|"
+                      r"vectori[sz]\w*|stored?)\b")
+_RETRIEVED = re.compile(r"\btop[\s-]?(?:k\b|\x01)|\bk\s*=|\bretriev\w*|\bfetch\w*|\bpull\w*")
 _PROMPT_NOUN_AFTER = re.compile(r"^\s*(?:long\s+)?(?:prompts?|inputs?|context(?:\s+window)?)\b")
 _INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
                    r"about\s+|around\s+|roughly\s+|approx\w*\s+)?$")
@@ -271,8 +274,11 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return []  # "5M tokens a day" is a volume, not a prompt length
     if _price_unit(p, m):
         return []
-    if _PIECE_AFTER.match(p.after(m.end())) or _PIECE_BEFORE.search(p.before(m.start(), 40)):
-        return []  # one retrieved chunk's size is no request's length (prompt_parts.py sums the chunks of a prompt)
+    if (_PIECE_AFTER.match(p.after(m.end())) or _PIECE_BEFORE.search(p.before(m.start(), 40))) and (
+            _INDEXED.search(p.before(m.start(), 60)) or _RETRIEVED.search(p.text)):
+        # one chunk of an index is no request's length (prompt_parts.py sums the chunks retrieved into a prompt);
+        # a text sent in chunks ("the file is sent in chunks of ~500 tokens") is one chunk a request
+        return []
     value, unit = p.nt.value(m), m.group(2)
     unit = "pages" if unit in ("p", "pp") else unit
     if unit.startswith("page") and value > 1000:

@@ -94,6 +94,9 @@ _TYPO = re.compile(r"\b(?:was|were|is)\s+(?:just\s+)?(?:a\s+|an\s+)?(?:typo|mist
 # what a why-question asks about, when no GPU, model or option is named
 _ABOUT_COUNT = re.compile(r"\b(?:\d+|so\s+many|that\s+many|this\s+many|many|more|multiple|several)\s+(?:gpus?|cards?|"
                           r"replicas?|§+|nodes)\b|\bhow\s+many\b|\bso\s+much\s+hardware\b")
+_COUNT_NEEDED = re.compile(r"\b(?:need|needs|needed|use|uses|using|take|takes|require|requires|get|gets)\s+(?:\d+|so\s+many|"
+                           r"that\s+many|this\s+many|multiple|several|two|three|four|eight)\s+(?:x\s+)?(?:§+|gpus?|cards?|"
+                           r"replicas?|nodes|[a-z]{1,3}\d{2,4}[a-z0-9-]*)\b")
 _ABOUT_COST = re.compile(r"\b(?:cheap|cheaper|expensive|pricey|costly|cost|costs|price|priced|money|\$|€|£|"
                          r"budget|bill|spend)\b")
 # self-hosting against a hosted per-token API ("would a hosted API be cheaper?", "vs OpenAI?", "pay per token")
@@ -295,6 +298,8 @@ def why_targets(low: str, facts: Facts, options: list[int]) -> list[Question]:
     """What a why-question asks about, most specific first."""
     if asks_about_api(low):
         return [Question("api")]
+    if _COUNT_NEEDED.search(low):  # "why does gpt-oss-20b need 2 A100s?": the count, not the card, is asked about
+        return [Question("gpu_count", options[0] if options else None)]
     out: list[Question] = []
     # "why X rather than Y?", "why not Y?", "why X over Y?": the alternative asked about is the negated (or last)
     if re.search(r"\b(?:over|versus|vs\.?|and\s+not)\b", low):

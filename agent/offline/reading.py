@@ -16,7 +16,7 @@ from agent.acts import (
     AskWhy, Compare, Confirm, DeployRequest, DontKnow, Exclude, Help, Include, Reading, Select, SetField,
     ShowManifests, Simple, UnsetField, UnsupportedLanguage, WhatIf,
 )
-from agent.offline.commands import YES
+from agent.offline.commands import DEPLOYMENT_ASKED, YES
 from agent.offline.consent import rejected_asked_again
 from agent.offline.contract import Intent, ParseResult
 from agent.offline.glossary import gloss
@@ -45,6 +45,8 @@ KNOWN_COMMANDS = {"help": Help(), "undo": Simple(act="undo"), "spec": Simple(act
                   "reset": Simple(act="start_over"), "restart": Simple(act="start_over"),
                   "start-over": Simple(act="start_over"), "approve": Simple(act="approve_by_text"),
                   "yaml": ShowManifests(), "plan": Simple(act="recommend")}
+_APPROVE_SAID = re.compile(r"^\W*(?:i\s+)?(?:approve[ds]?|approval|go\s+ahead\s+and\s+approve)(?:\s+(?:it|that|this|the\s+deployment))?"
+                           r"(?:\s+please)?\W*$", re.I)
 _UNDO = re.compile(r"^\W*(?:please\s+)?(?:undo|revert|roll\s*back)(?:\s+(?:that|this|it|the\s+(?:last\s+)?change|"
                    r"my\s+last\s+change))?\W*$|\bundo\s+(?:that|the\s+last\s+change|my\s+last\s+change)\b|"
                    r"\b(?:revert|roll\s*back)\s+(?:that|the\s+last\s+change)\b", re.I)
@@ -373,16 +375,23 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
     """Everything ``text`` says, as dialogue acts."""
     notes: list[str] = []
     if len(text) > MAX_READ_CHARS:
-        cut = text[MAX_READ_CHARS:]
-        notes.append(f"Your message is {len(text):,} characters long; I read the first {MAX_READ_CHARS:,} and left "
+        # cut where a word ends, so the part left out starts with a whole word
+        end = text.rfind(" ", MAX_READ_CHARS - 200, MAX_READ_CHARS + 1)
+        end = end if end > 0 else MAX_READ_CHARS
+        cut = text[end:].lstrip()
+        notes.append(f"Your message is {len(text):,} characters long; I read the first {end:,} and left "
                      f"out the last {len(cut):,} (from \"{' '.join(cut[:60].split())}...\"). Send anything important "
                      "from that part separately.")
-        text = text[:MAX_READ_CHARS]
+        text = text[:end]
     slash = _SLASH.match(text)
     if slash:
         command = slash.group(1).lower()
         act = KNOWN_COMMANDS.get(command) or Help(command="/" + command)
         return Reading(acts=[act], notes=notes)
+    if _APPROVE_SAID.match(text):  # "approve", "approved!" typed with nothing waiting (a pending one is the interrupt's)
+        return Reading(acts=[Simple(act="approve_by_text")], notes=notes)
+    if DEPLOYMENT_ASKED.search(text.lower()):  # "stop the deployment", "is it still running?"
+        return Reading(acts=[Simple(act="deployment_status")], notes=notes)
     if UNDO_ALL.search(text):
         return Reading(acts=[Simple(act="undo_all")], notes=notes)
     if _UNDO.search(text) or _TAKE_BACK.search(text):

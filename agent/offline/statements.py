@@ -88,7 +88,7 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\bbut\b|\bwhile\b|\bwhereas\b")
 # a condition's clause, then the order it leads to: "if ml-prod isn't allowed, put it in default" orders
 _CONDITION_THEN_ORDER = re.compile(r"^\W*(?:ok(?:ay)?\W+|right\W+|fine\W+)?(?:if|since|as)\b[^,;.!?]*,\s*(?:then\s+|just\s+|"
                                    r"please\s+)?$")
-_SHARE_OF_WHOLE = re.compile(r"= \d+% of ([\d,]+)$")
+_SHARE_OF_WHOLE = re.compile(r"= \d+(?:\.\d+)?% of ([\d,]+)$")
 
 
 class Statements:

@@ -42,6 +42,7 @@ from agent.wording import FIELD_NAMES, value_text
 from knowledge.domain.enums import UseCase
 
 DESCRIPTION_CHARS = 300
+WEAK_USE_CASE = 1  # the weight of a hint ("assistant", "(chat)"): no description of the work
 # the fields a count of traffic sets: a message that set one used its counts
 TRAFFIC_FIELDS = {"users", "concurrent_users", "rps", "peak_rps", "window_requests", "window_hours"}
 # a count said of "them" alone, and what "them" can be: the work items the need was described by, done overnight
@@ -413,6 +414,11 @@ class WholeMessage:
             first.setdefault(use_case, pos)
         best = max(totals, key=lambda u: (totals[u], tuple(-x for x in first[u])))
         words = [w for u, _, _, _, w in self.use_cases if u == best]
+        held = self.spec.use_case if self.spec is not None else None
+        if held is not None and best != held and totals[best] <= WEAK_USE_CASE and not named_use_case(best.value, words):
+            # a word that only hints at another use case ("the assistant answers ...") does not replace the one
+            # the conversation holds: naming it ("it's a chatbot now") or describing its work does
+            return None, None, []
         # Long inputs make a summary a long-document one ("summarize 30-page reports").
         if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
             best = UseCase.LONG_DOCUMENT_SUMMARIZATION

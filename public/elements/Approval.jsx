@@ -14,7 +14,7 @@ const S = {
 };
 const DONE = {
   approved: ["Approved", "#166534"],
-  rejected: ["Rejected: nothing was applied", "#92400e"],
+  rejected: ["Rejected", "#92400e", "Nothing was applied."],
   expired: ["No longer waiting for a decision", "hsl(var(--muted-foreground))"],
 };
 
@@ -34,7 +34,9 @@ export default function Approval() {
         {props.file ? <div style={S.muted}>The manifests to review: {props.file} (below).</div> : null}
       </div>
       {done ? (
-        <div data-testid="approval-state" style={{ ...S.done, color: done[1] }}>{done[0]}{props.by ? ` by ${props.by}` : ""}.</div>
+        <div data-testid="approval-state" style={{ ...S.done, color: done[1] }}>
+          {done[0]}{props.by ? ` by ${props.by}` : ""}.{done[2] ? ` ${done[2]}` : ""}
+        </div>
       ) : (
         <div style={S.bar}>
           <Button data-testid="approval-approve" disabled={sent !== null} onClick={() => decide("approve_deploy")}>
