@@ -20,6 +20,10 @@ from knowledge.catalog import Catalog, UnknownNameError
 from knowledge.domain import SPEC_FIELDS, DeploymentSpec, derived_from_stated, implausible_rate_per_user
 
 
+# choices the user may leave to Compass again ("let Compass pick the precision")
+_CHOICES = ("precision", "priority", "price_tier", "cost_model")
+
+
 class Change(BaseModel):
     field: str
     before: Any = None
@@ -115,6 +119,11 @@ class _Applier:
         self.out.declined.append(field)
 
     def _dont_know(self, fields: list[str], span: str) -> None:
+        for field in fields:  # "let Compass pick the precision" of one the user set: theirs no longer
+            # (only a choice is left to Compass this way; "not sure how many users" keeps the count said)
+            if field in _CHOICES and self.spec.stated(field):
+                self.spec = self.spec.cleared(field)
+                self.spans[field] = span
         values = {k: v for k, v in defaults_for(fields).items() if not self.spec.is_set(k)}
         self.spec = apply_defaults(self.spec, values, "you were not sure, so I took the default")
         self.out.defaulted += [k for k in values if k not in self.out.defaulted]

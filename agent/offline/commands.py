@@ -209,6 +209,7 @@ HEDGED_ANSWER = re.compile(r"^\W*(?:(?:not\s+sure|no\s+idea|dunno|honestly|reall
 DONT_KNOW = re.compile(
     r"\bi?\s*(?:don'?t|do\s+not|dont)\s+(?:really\s+)?know\b|\bdunno\b|\bno\s+(?:idea|clue)\b|\bnot\s+(?:really\s+)?"
     r"sure\b|\bunsure\b|\byou\s+(?:pick|choose|decide|tell\s+me)\b|\byour\s+call\b|\bup\s+to\s+you\b|"
+    r"\blet\s+(?:compass|you|it|the\s+(?:tool|planner|system))\s+(?:pick|choose|decide|select)\b|"
     r"\bwhatever\s+(?:you\s+)?(?:think|recommend|suggest|is\s+(?:best|typical|reasonable|normal)|works)\b|"
     r"\bdefaults?\s+(?:is|are)\s+(?:fine|ok|okay|good)\b|\b(?:use|take|go\s+with|keep)\s+(?:the\s+|your\s+)?"
     r"defaults?\b|\bhard\s+to\s+say\b|\bcan'?t\s+say\b|\bno\s+preference\b|\bdoesn'?t\s+matter\b|"

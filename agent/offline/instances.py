@@ -52,6 +52,25 @@ _MENTION = re.compile(
     r"(?:\s+(?:instances?|vms?|machines?|nodes?|boxes|servers?|hosts))?", re.I)
 
 
+# instance families named without a size ("we may only launch g5 instances", "our p4de reservation"): the card is
+# known, not how many
+INSTANCE_FAMILIES: dict[str, str] = {
+    "g5": "a10g", "g6": "l4", "g6e": "l40s", "p4d": "a100-40gb", "p4de": "a100-80gb", "p5": "h100-sxm", "p5e": "h200",
+    "p5en": "h200", "p6-b200": "b200", "a2-highgpu": "a100-40gb", "a2-ultragpu": "a100-80gb", "a3-highgpu": "h100-sxm",
+    "a3-megagpu": "h100-sxm", "a3-ultragpu": "h200", "a4-highgpu": "b200", "g2-standard": "l4",
+    "nd h100 v5": "h100-sxm", "nd h200 v5": "h200", "nd mi300x v5": "mi300x", "nd a100 v4": "a100-40gb",
+}
+_FAMILY_GPU = {re.sub(r"[^a-z0-9]", "", k): v for k, v in INSTANCE_FAMILIES.items()}
+# GPUs per machine of the families that come in one size only (a count of machines is then a count of GPUs)
+_FAMILY_SIZE = {"p4d": 8, "p4de": 8, "p5": 8, "p5e": 8, "p5en": 8, "p6b200": 8, "ndh100v5": 8, "ndh200v5": 8,
+                "ndmi300xv5": 8, "nda100v4": 8}
+_FAMILY = re.compile(rf"(?:\b(?P<count>\d{{1,3}}|{'|'.join(sorted(_WORDS, key=len, reverse=True))})\s*(?:x\s*)?)?"
+                     r"(?<![\w.-])(?P<family>" + "|".join(re.escape(k).replace(r"\ ", r"[\s_-]+") for k in
+                                                         sorted(INSTANCE_FAMILIES, key=len, reverse=True)) +
+                     r")(?![\w.-])(?:[\s-]+(?:series|family|families))?\s+(?:instances?|vms?|machines?|nodes?|boxes|"
+                     r"servers?|hosts|reservations?|quotas?|capacity|fleet|sku)\b", re.I)
+
+
 def expand_instances(text: str, f: Facts) -> str:
     """``text`` with each instance type said as the GPUs it holds; a note for the count."""
     def _say(m: re.Match) -> str:
@@ -64,4 +83,17 @@ def expand_instances(text: str, f: Facts) -> str:
             return m.group(0)
         f.notes["max_gpus"] = f"{count} x {m.group('type')} with {per} {gpu.upper()} each = {count * per} GPUs"
         return f"{count * per} {gpu} gpus"
-    return _MENTION.sub(_say, text)
+    text = _MENTION.sub(_say, text)
+    return _FAMILY.sub(lambda m: _family_said(m, f), text)
+
+
+def _family_said(m: re.Match, f: Facts) -> str:
+    """A family said as its card, and a count of machines of a one-size family as that many GPUs."""
+    key = re.sub(r"[^a-z0-9]", "", m.group("family").lower())
+    gpu, said = _FAMILY_GPU[key], (m.group("count") or "").lower()
+    count = (int(said) if said.isdigit() else _WORDS[said]) if said else 0
+    per = _FAMILY_SIZE.get(key)
+    if count <= 0 or per is None:
+        return f"{gpu} gpus"  # "4 g5 instances": the card, not a count of GPUs (a g5 holds 1, 4 or 8 of them)
+    f.notes["max_gpus"] = f"{count} x {m.group('family')} with {per} {gpu.upper()} each = {count * per} GPUs"
+    return f"{count * per} {gpu} gpus"

@@ -152,7 +152,8 @@ _ADDED_FOR_PEOPLE = re.compile(rf"\b(?:add|adding|plus|another)\s+(?:another\s+|
 _USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people|employees))\s+(?:are|work\s+as|"
                           rf"(?:are\s+)?in)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b|"
                           # ... or by what they would do with it: "15 of us want to ask questions over our notebooks"
-                          rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:want|would\s+like|need|plan|will|would|are\s+going)\s+"
+                          rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:(?:that|who)(?:'d|'ll|\s+would|\s+will)?|(?:(?:that|who)\s+)?(?:want|"
+                          rf"would\s+like|need|plan|will|would|are\s+going))\s+"
                           r"(?:to\s+)?(?:use|ask|query|search|chat|look\s+(?:things\s+)?up|try|draft|write|summari[sz]e)\b|"
                           # ... or by what they need from it: "about 600 of them need translation every day"
                           rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:would\s+|will\s+|really\s+|actually\s+)?(?:need|use|want)\s+"
@@ -227,8 +228,10 @@ _GROUPS_OF = re.compile(
     rf"(?:\s+(?:each|apiece|people|persons|heads))?(?!\s*(?:%|[a-z]))|"
     # the size of each group in brackets or after a dash: "3 regional teams (about 40 agents each)",
     # or joined by "and": "420 stores and about 12 associates per store"
-    rf"{NUM}\s+(?:[a-z-]+\s+)?{GROUP_NOUN}\s*(?:\(|,|-|:|and\b|with\b)\s*(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
-    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:each|apiece|per\s+{GROUP_NOUN}|in\s+each)\b")
+    # ("we run 3 shifts a day with 90 agents on each")
+    rf"{NUM}\s+(?:[a-z-]+\s+)?{GROUP_NOUN}(?:\s+(?:a|per|each)\s+day|\s+daily)?\s*(?:\(|,|-|:|and\b|with\b)\s*(?:about\s+|"
+    rf"around\s+|roughly\s+|~\s*|some\s+|up\s+to\s+)?"
+    rf"{NUM}\s*(?:[a-z-]+\s+)?{PEOPLE_NOUN}\s+(?:each|apiece|per\s+{GROUP_NOUN}|(?:in|on)\s+each)\b")
 # people counted per place, the places counted elsewhere in the sentence: "about 25 associates per store would use it,
 # across our 40 stores", "35 planners in each region, and we have 4 regions"; or the places first, the people per
 # place after them: "six kitchens, seven line cooks apiece", "6 desks, 5 sub-editors on each", "4 regions, 35 planners

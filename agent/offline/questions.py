@@ -231,7 +231,10 @@ _THIS_ONE = re.compile(r"^\W*(?:please\s+)?(?:deploy|spin\s+up|stand\s+up|set\s+
 
 
 # "we must run on 2 A100s like the pilot": an order for this deployment that points at the other
-_LIKE_IT = re.compile(r"\b(?:must|have\s+to|has\s+to|needs?\s+to|required?|like\s+(?:the|our|in)|same\s+as|as\s+in)\b")
+# ("the PoC ran in FP8 and quality was fine, so stick with fp8": what it did, kept for this one by an order)
+_LIKE_IT = re.compile(r"\b(?:must|have\s+to|has\s+to|needs?\s+to|required?|like\s+(?:the|our|in)|same\s+as|as\s+in|"
+                      r"(?:stick|stay)\s+with|keep\s+(?:it\s+on|using|running)|so\s+(?:let'?s\s+|we'?ll\s+|please\s+)?"
+                      r"(?:use|keep|go\s+with|run\s+it))\b")
 
 
 def describes_present(low: str) -> bool:

@@ -186,25 +186,29 @@ def _undoes_named(text: str, named: re.Match, catalog: Catalog, asked: list[str]
 # a bare number said as a correction: "no 350", "nah 6.5k", "sorry, 1200"
 _BARE_CORRECTION = re.compile(
     # (a short sentence of words may come first: "Lost that fight. 7k it is.")
-    r"^\W*(?:[a-z']+(?:\s+[a-z']+){0,5}[.!]\s+)?"
+    # ("*5000": a leading asterisk is chat's mark of a correction)
+    r"^(?P<star>\s*\*\s*)?\W*(?:[a-z']+(?:\s+[a-z']+){0,5}[.!]\s+)?"
     r"(?P<cue>(?:no|nah|nope|nvm|never\s*mind|sorry|oops|wait|actually|make\s+(?:it|that)|i\s+meant|rather)\b\W*)?"
     r"(?P<said>(?:[a-z]+\s+)?(?:said|says|wants|approved|came\s+back\s+with)\s+|it'?s\s+|make\s+it\s+|more\s+like\s+|"
-    r"i\s+meant\s+)?(\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)\s*(k)?"
-    r"(?P<tail>\s+(?:it\s+is|it'?ll\s+be|then|instead|after\s+all))?\W*$", re.I)
+    r"i\s+meant\s+)?(?P<n>\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)\s*(?P<k>k)?"
+    r"(?P<tail>\s+(?:it\s+is|it'?ll\s+be|then|instead|after\s+all)|"
+    # a typo owned up to: "5000. extra zero, sorry", "500 - typo"
+    r"\W+(?:(?:an?\s+)?(?:extra|missing|one\s+too\s+many)\s+zeros?|typo|my\s+bad|fat[\s-]fingered|mistyped|sorry|oops)"
+    r"(?:\W+(?:sorry|typo|my\s+bad|oops|lol))*)?\W*$", re.I)
 
 
 def _bare_correction(text: str, state: Any) -> tuple[str, float] | None:
     """(field, value) when ``text`` is only a correction cue and a number, and the last turn changed one number."""
     m = _BARE_CORRECTION.match(text)
-    if m is not None and not (m.group("cue") or m.group("said") or m.group("tail")):
+    if m is not None and not (m.group("star") or m.group("cue") or m.group("said") or m.group("tail")):
         m = None  # a number alone is no correction: it is asked back
     history = getattr(state, "spec_history", None) if m is not None else None
     if not history:
         return None
     changed = [c for c in history[-1].changes if isinstance(c.after, (int, float)) and not isinstance(c.after, bool)]
-    if len(changed) != 1 or len(history[-1].changes) != 1:
+    if len(changed) != 1:  # (words changed beside it - a use case, a description - are no other number)
         return None
-    value = float(m.group(3).replace(",", "")) * (1000 if m.group(4) else 1)
+    value = float(m.group("n").replace(",", "")) * (1000 if m.group("k") else 1)
     field = changed[0].field
     return (field, int(value) if field in ("users", "concurrent_users", "max_gpus") else value) if value > 0 else None
 

@@ -124,7 +124,10 @@ _UNIT_WORD = r"(?:\s?(?!(?:sorry|oops|no|nope|wait|i|make|actually|correction|ra
 _CORRECTION_CUE = (r"(?:\s*(?:\.{2,}|[,;:(\-]|--)\s*|\s+)(?:(?:sorry|oops|whoops|no|nope|wait|err|erm|uh|um|"
                    r"correction|scratch\s+that|i\s+mean[t]?|make\s+(?:it|that)|(?:it\s+)?should\s+(?:be|say)|"
                    r"actually|rather|typo)\b[\s,!:\-.~]*)+")
-SELF_CORRECTION = re.compile(rf"(?P<old>{_NUMBER_TOKEN})(?P<old_unit>{_UNIT_WORD}){_CORRECTION_CUE}"
+# (a few words may stand between the value and an apology: "1,200 users a day (sorry, 1,800, wrong team)")
+_BETWEEN = r"(?P<mid>(?:\s+(?!(?:sorry|oops|no|nope|wait|i|make|actually|correction|rather|or|um|uh|err|and|but)\b)[a-z]+){0,3})"
+_APOLOGY = re.compile(r"\b(?:sorry|mean|meant|correction|oops|whoops|typo)\b", re.I)
+SELF_CORRECTION = re.compile(rf"(?P<old>{_NUMBER_TOKEN})(?P<old_unit>{_UNIT_WORD}){_BETWEEN}{_CORRECTION_CUE}"
                              rf"(?P<new>{_NUMBER_TOKEN})(?P<new_unit>{_UNIT_WORD})", re.I)
 
 
@@ -174,7 +177,10 @@ def self_corrections(text: str) -> str:
         old, new = _unit_kind(m.group("old_unit")), _unit_kind(m.group("new_unit"))
         if old and new and old != new:
             return m.group(0)  # "1,200 nurses, actually 2 GPUs": another quantity, not a correction
-        return m.group("new") + (m.group("new_unit") or m.group("old_unit"))
+        mid = m.group("mid") or ""
+        if mid and not _APOLOGY.search(m.group(0)[m.end("mid") - m.start():]):
+            return m.group(0)  # words between the value and a bare "no" or "um": no correction of it
+        return m.group("new") + (m.group("new_unit") or m.group("old_unit")) + mid
 
     return SELF_CORRECTION.sub(apply, text)
 

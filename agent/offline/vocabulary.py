@@ -664,6 +664,10 @@ _LIFT = (r"\b(?:drop|remove|lift|forget|ignore|clear|scrap|scratch|delete|get\s+
 _RESTRICTION = r"(?:restrictions?|constraints?|limits?|limitations?|requirements?|preferences?)\b"
 LIFT, RESTRICTION = _LIFT, _RESTRICTION
 CLEARS: tuple[tuple[tuple[str, ...], re.Pattern], ...] = tuple((f, _re(p)) for f, p in (
+    # the batch job withdrawn: "scratch the overnight part", "forget the batch idea, people will wait for it"
+    (("experience_class", "window_hours", "window_requests"),
+     r"\b(?:forget|drop|remove|ignore|scrap|scratch|kill|ditch|bin|cancel|lose|no\s+more)\s+(?:about\s+)?(?:the\s+|that\s+|our\s+)?"
+     r"(?:overnight|nightly|batch|offline|night[\s-]time)\s*(?:part|bit|thing|idea|mode|job|run|window|stuff|plan|piece)?\b"),
     (("budget_monthly_usd",), r"\bno\s+(?:budget|spending|cost)\s*(?:limit|cap|constraint|ceiling|restriction)s?\b|"
      r"\b(?:forget|drop|remove|ignore|scrap|scratch|clear|lift|delete|kill|axe|ditch|waive|lose|bin)\s+(?:about\s+)?"
      r"(?:the\s+|my\s+|our\s+|that\s+)?budget\b(?!\s+(?:down\s+)?(?:to|by)\b)|"  # "drop the budget to 5k" lowers it

@@ -41,7 +41,8 @@ _DURATION = re.compile(
     r"(?P<what>window|shift|business\s+day|work(?:ing)?\s+day|batch|run|job|slot|day)?")
 # the hours the work is given: "we've got 10 hours from when the export finishes", "we have 8 hours to do it" (not
 # "we have 2 hours of video")
-_HOURS_GIVEN = re.compile(r"\b(?:we(?:'ve|\s+have)?\s+got|we\s+have|there\s+are|it\s+gets|(?:that\s+)?gives?\s+us|"
+_HOURS_GIVEN = re.compile(r"\b(?:we(?:'ve|\s+have)?\s+(?:now\s+)?got|we\s+(?:now\s+)?(?:have|get)|there\s+are|it\s+(?:now\s+)?gets|"
+                          r"(?:that\s+)?gives?\s+us|"
                           r"(?:that\s+)?leaves?\s+us)\s+(?:about\s+|roughly\s+|around\s+|~\s*|only\s+|just\s+)?$")
 # "the window is 6 hours", "shift of 8 hours", "make the window 4 h": a length said of the window itself
 _NAMED_WINDOW = re.compile(r"\b(?:window|shift|time\s+slot|slot)(?:\s+(?:is|of|lasts?|becomes?|will\s+be|to|"

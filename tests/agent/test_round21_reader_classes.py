@@ -166,3 +166,83 @@ def test_each_conversations_own_turns_are_its_requests():
 ])
 def test_versions_in_other_languages_are_translation(text):
     assert read(text)["use_case"] == "translation"
+
+
+# ------------------------------------------------------------------ the twenty-first round's dev half
+
+def test_what_another_deployment_did_kept_by_an_order_is_this_ones():
+    assert read("The vendor's pilot ran the model in FP8 and quality held up, so stick with fp8.")["precision"] == "fp8"
+    assert "precision" not in read("The vendor's pilot ran the model in FP8.")
+
+
+def test_people_counted_as_those_of_them_who_would_use_it():
+    assert read("a helpdesk bot for the drivers, there are about three hundred of them that'd use it daily")["users"] == 300
+    assert "users" not in read("we sold 200 of them to use it")
+
+
+@pytest.mark.parametrize("text,gpus,max_gpus", [
+    ("Our AWS account may only launch g6e instances.", ["L40S"], None),
+    ("we have three p5 instances reserved", ["H100-SXM"], 24),
+    ("two ND H200 v5 VMs are ours for a year", ["H200"], 16),
+    ("4 g5 instances", ["A10G"], None),  # a g5 holds 1, 4 or 8 GPUs: the count of machines is none of GPUs
+])
+def test_instance_families_named_without_a_size(text, gpus, max_gpus):
+    got = read(text)
+    assert got["gpus"] == gpus and got.get("max_gpus") == max_gpus
+
+
+def test_groups_of_people_said_with_the_groups_first_and_on_each():
+    assert read("The hotline runs 2 shifts a day with 45 nurses on each, every nurse uses the assistant.")["users"] == 90
+
+
+def test_a_larger_count_then_only_a_part_that_uses_it():
+    assert read("The portal has 40,000 members but only ~2,500 open the assistant in a week.")["users"] == 2500
+    assert read("we have 2,000 staff and only 3 GPUs")["users"] == 2000
+
+
+def test_a_window_given_in_hours_with_now():
+    from tests.agent.test_round20_reader_classes import after
+
+    spec = after("The DBA moved things around, we now have 7 hours.", use_case="summarization_short",
+                 window_hours=4, window_requests=30000, experience_class="batch")
+    assert spec.window_hours == 7
+
+
+def test_an_objection_raised_against_a_model_family_rules_it_out():
+    got = parsed("Procurement raised concerns about DeepSeek. Use Qwen3 32B.")
+    assert got.updates["models"] == ["Qwen/Qwen3-32B"]
+    assert all(m.startswith("deepseek-ai/") for m in got.updates["exclude_models"])
+
+
+def test_a_leading_asterisk_or_an_owned_typo_corrects_the_value_changed_last(service, session):
+    service.turn(session, "alice", "Support chatbot for 30000 users a day")
+    r = service.turn(session, "alice", "*3000 - typo, sorry")
+    assert service.view(session, "alice").state.spec.users == 3000 and "30,000 -> 3,000" in r.reply
+
+
+@pytest.mark.parametrize("text,users", [
+    ("Claims assistant, 2,500 users a day (sorry, 3,100, I had last year's figure), first token 1 s.", 3100),
+    ("900 people, sorry, 950", 950),
+])
+def test_a_value_corrected_in_brackets_or_after_an_apology(text, users):
+    assert read(text)["users"] == users
+
+
+def test_a_bare_no_after_words_corrects_nothing():
+    assert read("we have 5 GPUs in total, no 3 of them are A100s").get("max_gpus") == 5
+
+
+def test_a_choice_left_to_compass_again_is_unset():
+    from tests.agent.test_round20_reader_classes import after
+
+    assert after("Meh, let Compass choose the precision.", use_case="chatbot_conversational", users=800,
+                 precision="fp8").precision is None
+    assert after("not sure how many users really", use_case="chatbot_conversational", users=800).users == 800
+
+
+def test_the_batch_part_withdrawn_leaves_no_window():
+    from tests.agent.test_round20_reader_classes import after
+
+    spec = after("Forget the nightly batch idea, people will wait for each answer.", use_case="translation",
+                 window_hours=6, window_requests=9000, experience_class="batch")
+    assert spec.experience_class is None and spec.window_hours is None and spec.window_requests is None
