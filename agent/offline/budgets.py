@@ -170,7 +170,7 @@ _NODES_GPUS = re.compile(  # "2 nodes with 8 H100s each", "4 servers x 8 GPUs", 
     rf"(?:[^.;:\x01]{{0,60}}?,\s*)?"
     rf"(?:with|of|x|,|\(|each\s+with|(?:each\s+(?:of\s+(?:which|them)\s+)?)?(?:has|have|having|holds?|holding|contains?|"
     rf"containing|carr(?:y|ies|ying)|runs?)|(?:which|that)\s+(?:each\s+)?(?:has|have|hold|contain|carry)|"
-    rf"each\s+(?:server|node|machine|box|host)(?:\s+(?:has|with))?)?\s*{NUM}\s*"
+    rf"each\s+(?:server|node|machine|box|host)(?:\s+(?:has|with))?|,?\s*each)?\s*{NUM}\s*"
     r"(?:x\s*)?(?:[a-z]+\s+)?(?:§+|gpus?\b|cards?\b)(?:\s*(?:s\b)?\s*(?:each|apiece|per\s+(?:node|server|machine)))?")
 # the GPUs of each said as the kind of machine: "two 8-GPU H200 servers", "3 x 4-card nodes"
 _NODES_OF_GPUS = re.compile(rf"{NUM}\s*(?:x\s*)?{NUM}\s*-?\s*(?:gpus?|cards?|§+)\s+(?:§+\s+)?(?:[a-z]+\s+)?"

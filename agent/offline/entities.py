@@ -65,12 +65,16 @@ _NEG_BEFORE = re.compile(
     r"(?:(?:\s+[a-z]+(?:'s)?){0,2}(?:\s*,?\s+(?:like|such\s+as|e\.g\.|say|including)(?:\s+(?:the|an?|our))?(?:\s+[\w-]+\s*(?:,|or|and|/))?)?\s*|"
     r"(?:\s+[a-z0-9]+){0,4}\s*\(\s*(?:[\w-]+\s*[/,]\s*)*)$")
 _NEG_AFTER = re.compile(
-    r"^\s*(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+(?:also\s+|too\s+|definitely\s+|"
+    # (after the brackets that named them, or said of them: "(A100s, A10Gs) is being ...", "H200 that's unavailable")
+    r"^\s*[)\]]?\s*(?:(?:that|which)(?:'s|\s+is|\s+are)\s+)?(?:(?:models?|gpus?|cards?|nodes?|servers?|boxes)\s+)?(?:(?:are|is|were)\s+(?:also\s+|too\s+|definitely\s+|"
     r"totally\s+|completely\s+|simply\s+)?)?(?:not\s+(?:allowed|available|an\s+option|"
     r"possible|ok|okay|supported)|out\b|off[\s-]the[\s-]table|too\s+(?:expensive|big|large|slow|costly|pricey|hard\s+to\s+"
     r"(?:get|find|source|buy|procure)|scarce)|(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:supported|available|allowed|an\s+option|"
     r"possible|approved|something\s+we\s+(?:can|could)\s+\w+)|unsupported|impossible\s+to\s+(?:get|find|source)|"
     r"unavailable|excluded|banned|forbidden|"
+    # hardware on its way out: "the 8 A100s in Dublin are being decommissioned", "our T4s are end-of-life"
+    r"(?:[\w-]+\s+){0,3}?(?:(?:are|is)\s+(?:being\s+|to\s+be\s+|getting\s+)?(?:decommissioned|retired|phased\s+out|"
+    r"end[\s-]of[\s-]life)|(?:are|is)\s+going\s+away)|"
     # what the team had and lost: "the H100 quota went away", "our A100 reservation expired"
     r"(?:(?:quota|capacity|reservation|allocation|access|credits?)\s+)?(?:(?:has|have|had)\s+)?(?:went\s+away|gone\s+away|"
     r"(?:is|are|was|were)\s+gone|expired|ran\s+out|(?:is|are|was|were)\s+(?:pulled|revoked|cancell?ed|withdrawn)|"

@@ -64,7 +64,8 @@ _FAMILY_GPU = {re.sub(r"[^a-z0-9]", "", k): v for k, v in INSTANCE_FAMILIES.item
 # GPUs per machine of the families that come in one size only (a count of machines is then a count of GPUs)
 _FAMILY_SIZE = {"p4d": 8, "p4de": 8, "p5": 8, "p5e": 8, "p5en": 8, "p6b200": 8, "ndh100v5": 8, "ndh200v5": 8,
                 "ndmi300xv5": 8, "nda100v4": 8}
-_FAMILY = re.compile(rf"(?:\b(?P<count>\d{{1,3}}|{'|'.join(sorted(_WORDS, key=len, reverse=True))})\s*(?:x\s*)?)?"
+_FAMILY = re.compile(rf"(?:\b(?P<count>\d{{1,3}}|{'|'.join(sorted(_WORDS, key=len, reverse=True))})\s*(?:x\s*)?"
+                     r"(?P<provider>(?:aws|ec2|gcp|google|azure)\s+)?)?"
                      r"(?<![\w.-])(?P<family>" + "|".join(re.escape(k).replace(r"\ ", r"[\s_-]+") for k in
                                                          sorted(INSTANCE_FAMILIES, key=len, reverse=True)) +
                      r")(?![\w.-])(?:[\s-]+(?:series|family|families))?\s+(?:instances?|vms?|machines?|nodes?|boxes|"
@@ -84,7 +85,14 @@ def expand_instances(text: str, f: Facts) -> str:
         f.notes["max_gpus"] = f"{count} x {m.group('type')} with {per} {gpu.upper()} each = {count * per} GPUs"
         return f"{count * per} {gpu} gpus"
     text = _MENTION.sub(_say, text)
+    text = _RESTATED.sub(r"\g<said>", text)
     return _FAMILY.sub(lambda m: _family_said(m, f), text)
+
+
+# what each machine holds, said again in brackets after the count it made: "three g5.12xlarge (4x A10G each)"
+_RESTATED = re.compile(r"(?P<said>\b\d+ [a-z0-9-]+ gpus)(?P<noun>\s+(?:instances?|vms?|machines?|nodes?|boxes|servers?))?\s*"
+                       r"\(\s*\d+\s*x?\s*[\w-]+(?:\s+[\w-]+)?\s+(?:each|apiece|per\s+(?:instance|machine|vm|node|box|server))\s*\)",
+                       re.I)
 
 
 def _family_said(m: re.Match, f: Facts) -> str:
@@ -93,7 +101,8 @@ def _family_said(m: re.Match, f: Facts) -> str:
     gpu, said = _FAMILY_GPU[key], (m.group("count") or "").lower()
     count = (int(said) if said.isdigit() else _WORDS[said]) if said else 0
     per = _FAMILY_SIZE.get(key)
+    provider = m.group("provider") or ""  # (still said: "azure" is the cloud's name)
     if count <= 0 or per is None:
-        return f"{gpu} gpus"  # "4 g5 instances": the card, not a count of GPUs (a g5 holds 1, 4 or 8 of them)
+        return f"{provider}{gpu} gpus"  # "4 g5 instances": the card, not a count of GPUs (a g5 holds 1, 4 or 8 of them)
     f.notes["max_gpus"] = f"{count} x {m.group('family')} with {per} {gpu.upper()} each = {count * per} GPUs"
-    return f"{count * per} {gpu} gpus"
+    return f"{provider}{count * per} {gpu} gpus"

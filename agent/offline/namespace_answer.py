@@ -38,5 +38,13 @@ def refused_namespaces(state: Any) -> tuple[str, ...]:
 def namespace_answer(text: str, state: Any) -> str | None:
     """The allowed namespace a short reply picks after a refusal (None when it is not such a reply)."""
     offered = refused_namespaces(state)
-    m = _ANSWER.match(text.lower().strip()) if offered else None
-    return m.group("name") if m and m.group("name") in offered else None
+    if not offered:
+        return None
+    low = text.lower().strip()
+    # the whole reply, or its last sentence after a short aside ("ah ok, not allowed there. put it in compass then.")
+    tries = [low] + ([re.split(r"[.!?;]\s+", low)[-1]] if len(low) <= 120 else [])
+    for said in tries:
+        m = _ANSWER.match(said)
+        if m and m.group("name") in offered:
+            return m.group("name")
+    return None

@@ -141,6 +141,8 @@ _DIGIT_WORDS = {w: v for w, v in _ONES.items() if v < 10}
 _DIGIT_WORD = "|".join(_DIGIT_WORDS)
 # "three point five thousand": a decimal said in words becomes digits first, so its scale word applies to it
 _SPOKEN_DECIMAL = re.compile(rf"\b({_DIGIT_WORD}|ten|\d+)\s+point\s+((?:(?:{_DIGIT_WORD})\b\s*)+)")
+# ... and one said without its whole: "point five seconds p95 to the first token"
+_SPOKEN_FRACTION = re.compile(rf"(?<![\w-])\bpoint\s+((?:(?:{_DIGIT_WORD})\b\s*)+)")
 # a scale after a number already read ("ten grand", "1.5 thousand" said in words): it multiplies that number
 _SCALE_AFTER = re.compile(r"\x01(\d+)\x02\s?(grand|k|thousand|million|mil|mn|billion|bn)\b")
 
@@ -186,6 +188,8 @@ def number_text(text: str) -> Numbered:
         text = _SUB_SECOND.sub("under 1 second", text)
     if "point" in text:
         text = _SPOKEN_DECIMAL.sub(_spoken_decimal, text)
+        text = _SPOKEN_FRACTION.sub(lambda m: "0." + "".join(str(_DIGIT_WORDS[w]) for w in m.group(1).split()) + " ",
+                                    text)
     if "half" in text:  # "two and a half thousand" -> "2.5 thousand"
         text = spoken_halves(text)
         text = _AND_A_HALF.sub(lambda m: f"{_ONES.get(m.group(1)) or m.group(1)}.5 {m.group(2)}", text)

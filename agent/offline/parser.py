@@ -105,7 +105,8 @@ def parse_strict(text: str, catalog: Catalog, *, asked: Sequence[str] = (),
     # subject line, "Fwd: LLM for Customer Care") updates no figure: the thread's figures stand, the newest first
     replied = bool(msg.facts.values or msg.facts.lists)
     blocks = seg.embedded + (seg.history if not replied else [])
-    unique = dict.fromkeys(s for block in blocks if not contains_any(block, flagged) for s in sentences(block))
+    msg.pasted_blocks = [block for block in blocks if not contains_any(block, flagged)]
+    unique = dict.fromkeys(s for block in msg.pasted_blocks for s in sentences(block))
     pasted = [s for s in unique if _FACTY.search(s)][:MAX_PASTED_SENTENCES]
     for i, sentence in enumerate(pasted, start=len(said)):
         msg.pasted(i, sentence)
@@ -154,6 +155,7 @@ class _Message(Statements, Merging, WholeMessage, ShortAnswers, Asking, Correcti
         self.ordered = False  # the sentence orders the agent, next to instruction-like text
         self.own_facts: list[str] = []  # the user's own sentences read as statements (not questions, not pasted)
         self.pasted_facts: list[str] = []  # the sentences of pasted text read as facts
+        self.pasted_blocks: list[str] = []  # the pasted text itself, its lines kept (a query and what it printed)
 
     def sentence(self, index: int, sentence: str) -> None:
         parts = _WHY_CLAUSE.split(sentence)

@@ -263,10 +263,38 @@ def _without_titles(text: str) -> str:
     return _SECTION_TITLE.sub(lambda m: "" if len(m.group(0).split()) <= 5 else m.group(0), text)
 
 
+# a table of statistics, one column each, aligned by spaces: "metric  mean  p50  p90  max" over
+# "prompt_tokens  1,850  1,420  3,900  7,910" -> the row's mean (else its median) is what it measures
+_STATS = ("mean", "avg", "average", "median", "p50", "p90", "p95", "p99", "max", "min", "std", "stddev")
+_CELL_NUMBER = re.compile(r"^[$€£]?\d[\d,]*(?:\.\d+)?(?:\s?(?:ms|s|k))?$")
+
+
+def _stat_columns(text: str) -> str:
+    lines, cols, out = text.split("\n"), None, []
+    for line in lines:
+        cells = line.split()
+        stats = [c.lower() for c in cells if c.lower() in _STATS]
+        if len(stats) >= 2 and len(stats) >= len(cells) - 1:
+            cols = stats  # the header: every cell a statistic, but perhaps the first (what the rows measure)
+            out.append(line)
+            continue
+        if cols and len(cells) == len(cols) + 1 and all(_CELL_NUMBER.match(c) for c in cells[1:]):
+            pick = next((cols.index(c) for c in ("mean", "avg", "average", "median", "p50") if c in cols), None)
+            if pick is not None:
+                out.append(f"{cells[0]}: {cells[1 + pick]}")
+                continue
+        if not cells:
+            cols = None
+        out.append(line)
+    return "\n".join(out)
+
+
 def structured_rows(text: str) -> str:
     """``text`` with the rows of a pasted table, JSON, CSV, YAML or key/value list written as one sentence each."""
     if len(text) > MAX_STRUCTURED_CHARS:
         return text
+    if "\n" in text and any(w in text.lower() for w in ("mean", "avg", "average", "median", "p50")):
+        text = _stat_columns(text)
     if "#" in text:
         text = _without_titles(text)
     if "```" in text:

@@ -83,7 +83,7 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      # up", "map new regulations against our policies and find gaps", "compare trial papers and guidelines"
      r"\bfind\w*\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:contradict\w*|inconsisten\w*|discrepanc\w*|gaps)\b|"
      r"\bcompar\w*\s+(?:the\s+)?(?:[\w-]+\s+)?(?:methods|methodolog\w*|studies|papers|trials|findings|results|"
-     r"literature|guidelines\s+and\s+\w+|evidence)\b|\bargu\w*\s+(?:which|whether|for|against)\b|"
+     r"literature|guidelines\s+and\s+\w+|evidence)\b|\bargu\w*\s+(?:which|whether)\b|"
      r"\bmap\w*\s+(?:the\s+|new\s+|our\s+)?(?:[\w-]+\s+)?(?:regulations?|rules|requirements|controls|obligations)\s+"
      r"(?:against|to|onto)\b|\bgap\s+analys[ie]s\b|\b(?:extract|flag|compar|review)\w*\s+(?:\w+\s+)?"
      r"clauses\b|\b(?:ndas?|msas?|slas?\s+contracts)\b(?=[^.;]{0,40}\b(?:risks?|clauses?|terms|review|flags?|"
@@ -102,7 +102,10 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     # (a law firm is who works, not the work: "knowledge management at a law firm, answers with citations" is retrieval)
     (UseCase.RESEARCH_LEGAL_ANALYSIS, 0.5, r"\b(?:paralegals?|attorneys?|solicitors?|barristers?|litigators?|"
      r"legal\s+(?:team|department|counsel|staff))\b|\bcase\s+files?\b|\blaw\s+firm\b"),
-    (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\brag\b|\bretrieval(?:[\s-]augmented)?\b|"
+    # the use case named by its acronym ("a research assistant over our reports (RAG)"): named, it outweighs a
+    # description of the work
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 4, r"\brag\b|\bretrieval[\s-]augmented\b"),
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 3, r"\bretrieval\b(?![\s-]augmented)|"
      # the most similar past records pulled in to answer from: "we pull the 5 most similar resolved tickets and the
      # model drafts a reply from them"
      r"\b(?:pull|retriev|fetch|find|look\w*\s+up|search|grab|surfac)\w*\s+(?:up\s+)?(?:the\s+)?(?:top\s+)?(?:\d+\s+|"
@@ -140,7 +143,9 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
     # (a software version said of the store is about its software, not the work: "our intranet is on v2.3.1")
     # (the intranet as where the tool lives is no corpus: "a chat assistant on the intranet for password resets")
-    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"\b(?:confluence|sharepoint|notion|wiki|(?<!on\sthe\s)(?<!on\sour\s)(?<!via\sthe\s)"
+    # (where a paste was copied from is no corpus: "Copied from Confluence, 'Retail Banking Assistant - NFRs'")
+    (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"(?<!copied\sfrom\s)(?<!pasted\sfrom\s)(?<!taken\sfrom\s)(?<!exported\sfrom\s)"
+     r"\b(?:confluence|sharepoint|notion|wiki|(?<!on\sthe\s)(?<!on\sour\s)(?<!via\sthe\s)"
      r"(?<!via\sour\s)(?<!through\sthe\s)(?<!for\sour\s)(?<!for\sthe\s)intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
      r"are)\s+(?:still\s+)?(?:on\s+|at\s+)?)?(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+)"),
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
@@ -534,12 +539,13 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b|"
      # the hardware's cost spread over years, or the plan costed as a purchase: "amortise it over 3 years"
      r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
-    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|"
+    (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bowned\s+(?:outright|by\s+us)\b|"
      # hardware an organisation already owns, said of it: "hosted on hardware it already owns", "servers the bank owns"
      r"\b(?:hardware|servers|gpus|machines|nodes|cluster)\s+(?:that\s+|which\s+)?(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+"
      r"(?:already\s+)?owns\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers|data\s?cent(?:er|re)|rechenzentrum|clusters?|nodes|machines|boxes|racks|supercomputer)|\bon[\s-]?prem(?:ise|ises)?\b|\bin\s+(?:our\s+)?"
-     r"(?:own\s+)?(?:data\s?cent(?:er|re)|dc|racks?|colo(?:cation)?(?:\s+(?:space|facility|cage))?)\b|\b(?:fully|already|all)\s+"
+     # (or named by its city: "16 H100 SXM in the Frankfurt DC")
+     r"(?:own\s+|the\s+[A-Za-z]+\s+)?(?:data\s?cent(?:er|re)|dc|racks?|colo(?:cation)?(?:\s+(?:space|facility|cage))?)\b|\b(?:fully|already|all)\s+"
      r"paid\s+(?:off|for)\b|"
      # hardware delivered to the team, or said to be theirs for this work: "we took delivery of one DGX B200", "it's
      # paid for and it's ours", "the fourth is ours for inference"

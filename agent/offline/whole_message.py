@@ -102,7 +102,8 @@ class WholeMessage:
         # (a pasted thread's pool and the share of it others keep are read together: "Vision team keeps 3 of them")
         gpus_left(" ".join([own, *self.pasted_facts]).lower(), updates, self.facts.notes,
                   self.spec.max_gpus if self.spec is not None and self.spec.stated("max_gpus") else None)
-        panel_rates(own, updates, self.facts.phrases, self.facts.notes)
+        # (a query pasted in a block of its own is read with the message: "# avg over 7d\n avg_over_time(...)\n=> 14.2")
+        panel_rates("\n".join([own, *self.pasted_blocks]), updates, self.facts.phrases, self.facts.notes)
         busiest_stretch(own, updates, self.facts.phrases, self.facts.notes)
         prompt_from_parts(own, updates, self.facts.phrases, self.facts.notes)
         self._currency_corrected(own, updates)

@@ -246,3 +246,79 @@ def test_the_batch_part_withdrawn_leaves_no_window():
     spec = after("Forget the nightly batch idea, people will wait for each answer.", use_case="translation",
                  window_hours=6, window_requests=9000, experience_class="batch")
     assert spec.experience_class is None and spec.window_hours is None and spec.window_requests is None
+
+
+@pytest.mark.parametrize("text,ttft", [("yes, point five seconds p95 to the first token", 500),
+                                       ("first token at point eight seconds", 800)])
+def test_a_decimal_said_without_its_whole(text, ttft):
+    assert read(text)["ttft_p95_ms"] == ttft
+
+
+def test_the_use_case_named_by_its_acronym_outweighs_a_description():
+    assert read("Research assistant answering questions over our internal reports (RAG)")["use_case"] == \
+        "document_analysis_rag"
+
+
+def test_someone_arguing_in_minutes_is_no_research_analysis():
+    assert read("- Sam argued for the biggest model. 40 marketers use the tool to draft newsletters.")["use_case"] == \
+        "content_generation"
+
+
+def test_where_a_paste_was_copied_from_is_no_corpus():
+    assert read("Copied from Confluence: the chat bot is used by about 3,000 customers a day.")["use_case"] == \
+        "chatbot_conversational"
+    assert read("answers from Confluence for 300 engineers")["use_case"] == "document_analysis_rag"
+
+
+def test_hardware_on_its_way_out_is_excluded_and_a_named_data_centre_is_owned():
+    got = read("We have 16 H100 SXM in the Frankfurt DC. The A100s are being decommissioned.")
+    assert got["cost_model"] == "owned" and got["gpus"] == ["H100-SXM"]
+    assert set(got["exclude_gpus"]) == {"A100-80GB", "A100-40GB"}
+
+
+def test_a_query_pasted_in_a_block_of_its_own_with_what_it_printed():
+    text = ("From SRE, same load on the new backend:\n\n# avg over 7d\n"
+            "avg_over_time(sum(rate(http_requests_total{app=\"bot\"}[5m]))[7d:5m])\n=> 6.4\n# max over 7d\n"
+            "max_over_time(sum(rate(http_requests_total{app=\"bot\"}[5m]))[7d:5m])\n=> 18.9\n\nIt's our support chat bot.")
+    got = read(text)
+    assert got["rps"] == 6.4 and got["peak_rps"] == 18.9
+
+
+def test_a_table_of_statistics_is_read_by_its_mean_column():
+    text = ("Telemetry, last week:\n\nmetric              mean   p50   p90    max\n"
+            "prompt_tokens      2,300  1,900  4,800  9,100\ncompletion_tokens    310    280    700  1,950\n\n"
+            "RAG bot for 400 analysts.")
+    got = read(text)
+    assert got["prompt_tokens"] == 2300 and got["output_tokens"] == 310
+
+
+def test_a_namespace_picked_in_the_last_sentence_after_a_refusal(service, session):
+    service.turn(session, "alice", "RAG bot over our runbooks for 400 engineers.")
+    r = service.turn(session, "alice", "deploy it to namespace team-ml")
+    assert "not on the allowlist" in r.reply
+    service.turn(session, "alice", "ah right, not allowed there. put it in default then.")
+    dep = service.view(session, "alice").state.deployment
+    assert dep is not None and dep.namespace == "default" and dep.status == "awaiting_approval"
+
+
+@pytest.mark.parametrize("text,excluded", [
+    ("Our rep says it's H200 that's unavailable until spring.", {"H200"}),
+    ("Our L4s are being retired next quarter.", {"L4"}),
+    ("The older boxes (L4, A10G) are being decommissioned.", {"L4", "A10G"}),
+])
+def test_cards_said_unavailable_after_them(text, excluded):
+    assert set(read(text)["exclude_gpus"]) == excluded
+
+
+@pytest.mark.parametrize("text,max_gpus", [
+    ("We have three g6.12xlarge (4x L4 each) on reserved instances.", 12),
+    ("Colo: 3 servers, each 8x H200, owned outright.", 24),
+    ("two Azure ND H100 v5 VMs are reserved for us", 16),
+])
+def test_machines_with_what_each_holds(text, max_gpus):
+    assert read(text)["max_gpus"] == max_gpus
+
+
+def test_the_cloud_named_with_an_instance_family_is_still_the_cloud():
+    assert read("two Azure ND H100 v5 VMs are reserved for us")["cost_model"] == "cloud"
+    assert read("Colo: 3 servers, each 8x H200, owned outright.")["cost_model"] == "owned"
