@@ -187,7 +187,10 @@ def _latency_buys_nothing(comparison: Comparison, plan: PlanResult | None = None
         why = base.sized_by.text.rstrip(".") if base.sized_by is not None and base.sized_by.kind != "slo" else None
         if why and why.startswith("sized") and "latency target" not in why:
             why += ", before any latency target binds"
-        out.append("- Slower replies do not make it cheaper here: " + (
+        freely = next((n for n in v.notes if n.startswith("planned freely")), None)
+        head = ("- Slower replies do not make this model and GPU cheaper: " if freely else
+                "- Slower replies do not make it cheaper here: ")
+        out.append(head + (
             f"{'the plan is ' if why.startswith('sized') else ''}{why}." if why else
             "the same GPUs already meet the looser targets, and none fewer meet them."))
         cheaper = [r for r in (plan.recommendations if plan else []) if r.meets_slos

@@ -139,7 +139,7 @@ def compare(spec: DeploymentSpec, variants: list[Variant], catalog: Catalog, *,
     base plan, or ``base_option`` (the option the user selected).
 
     A variant changes exactly what it names: the model, precision and GPU of the base's option 1 are kept unless
-    the variant names them (or changes the priority, which chooses them), so a delta is the named change's own (FP8 keeps the model, a GPU change keeps it where
+    the variant names them (or changes only the priority, which chooses them), so a delta is the named change's own (FP8 keeps the model, a GPU change keeps it where
     it fits). What cannot be kept is said, with why, and the nearest alternative is planned instead.
     """
     lookup = benchmarks or (lambda _c: [])
@@ -175,6 +175,7 @@ def variant_errors(spec: DeploymentSpec, variants: list[Variant], catalog: Catal
 
 
 KEPT = "kept from the base plan by the what-if"
+_LATENCY_TARGETS = {"ttft_p95_ms", "itl_p95_ms", "e2e_p95_ms"}
 
 
 def _named(changes: dict[str, Any]) -> set[str]:
@@ -186,9 +187,10 @@ def _pinned_row(v: Variant, changed: DeploymentSpec, top: Recommendation | None,
     """Plan the variant with the base's model, precision and GPU kept where the variant does not name them;
     release a pin (saying why) only when the variant cannot be planned with it."""
     named = _named(v.changes)
-    if top is None or "priority" in named:
-        # a priority is what chooses the model, precision and GPU: kept, it would leave nothing to choose ("cheapest
-        # that meets the SLOs" on the base's own GPU was the base again)
+    if top is None or named == {"priority"}:
+        # a priority alone is what chooses the model, precision and GPU: kept, it would leave nothing to choose
+        # ("cheapest that meets the SLOs" on the base's own GPU was the base again); beside another change (looser
+        # targets, cost first) the pins keep the delta that change's own
         row = _row(v.label, v.changes, changed, planner)
         if top is not None and row.top is not None:
             row.notes = ["planned freely: a change of priority chooses the model, precision and GPU anew"]
@@ -221,7 +223,9 @@ def _pinned_row(v: Variant, changed: DeploymentSpec, top: Recommendation | None,
         if row.top is not None:
             kept = [_kept_words(k, value) for k, value in pins.items() if not (k == "models" and substituted)]
             row.notes = ([f"kept {', '.join(kept)}"] if kept else []) + notes
-            if pins and (substituted or not row.top.meets_slos or not row.top.within_budget):
+            if pins and (substituted or not row.top.meets_slos or not row.top.within_budget
+                         or _LATENCY_TARGETS & named):
+                # (looser targets may pay off only on another model or GPU: what the change alone is best served by)
                 row.notes += _unpinned_note(v, changed, row.top, planner)
             return row
         error = row.error or "cannot be planned"

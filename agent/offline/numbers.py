@@ -38,6 +38,8 @@ _WORDNUM = re.compile(
     rf"\b(?:(?:a|an)\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?"
     rf"(?:(?:a\s+)?(?:couple|few|several)(?:\s+of)?\s+(?=(?:hundred|thousand|million|billion)\b))?"
     rf"(?:{_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD}))*\b")
+_HAVE_ONE = re.compile(r"\b(?P<verb>have|has|had|got|need|needs|want|wants|get)\s+one\b(?=\s*(?:yet|either|too|already|at\s+all|"
+                          r"now|anymore|any\s+more)?\s*(?:[.,;!?)]|$))")
 _NO_ONE = re.compile(r"\bno[\s-]one\b")
 # "every one of those devs uses it", "each one of them": all of a group already counted, not one person
 _EVERY_ONE_OF = re.compile(r"\b(?:every|each|any)\s+(?:single\s+)?one\s+of\b")
@@ -202,6 +204,8 @@ def number_text(text: str) -> Numbered:
         return m.group(0) if v is None else _placeholder(values, v)
 
     text = _NO_ONE.sub("nobody", text) if "one" in text else text  # "when no one uses it": nobody, not 1
+    # "we don't have one yet" (a budget, a GPU): the pronoun, not 1
+    text = _HAVE_ONE.sub(r"\g<verb> it", text) if "one" in text else text
     text = _EVERY_ONE_OF.sub("all of", text) if "one" in text else text  # "every one of those devs": no count
     text = _PRONOUN_ONE.sub(r"\1ones", text) if "one" in text else text  # "the original one": a pronoun, not 1
     text = _WORDNUM.sub(words, text)

@@ -20,7 +20,9 @@ _PER_SECOND = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0,
 # (or beside others on one line, each labelled: "avg: 3.2 /s max: 11.8 /s min: 0.1 /s")
 _LABELLED = r"\s+(?:avg|average|mean|max|maximum|min|minimum|peak|p\d{2})\s*[:=]"
 # (or printed after a query's arrow: "`sum(rate(requests_total[5m]))` -> avg 60, peak 140")
-_STAT = re.compile(rf"(?:^|[\n,;|]|->|=>|→|(?={_LABELLED}))\s*[-*•]?\s*(?P<label>avg|average|mean|max|maximum|peak)\b\s*[:=]?\s*~?\s*"
+# (or in brackets after the unit, a window beside it: "requests/s (avg)   4.1", "requests/s (max 1m)   9.8")
+_STAT = re.compile(rf"(?:^|[\n,;|]|->|=>|→|(?={_LABELLED}))\s*[-*•]?\s*(?:[a-z/_ ]{{1,30}}\(\s*)?"
+                   rf"(?P<label>avg|average|mean|max|maximum|peak)\b(?:\s+\d+\s*(?:s|m|min|h))?\s*\)?\s*[:=]?\s*~?\s*"
                    rf"(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?:/\s*(?:s|sec|min|m|h|hr)\b|rps\b|qps\b|req/s\b)?"
                    rf"(?=\s*$|\s*[\n,;|]|{_LABELLED})", re.I | re.M)
 # a PromQL aggregation over time and the value it printed: "max_over_time(...) => 19.8"

@@ -43,6 +43,11 @@ from knowledge.domain.enums import UseCase
 
 DESCRIPTION_CHARS = 300
 WEAK_USE_CASE = 1  # the weight of a hint ("assistant", "(chat)"): no description of the work
+# the work said to change ("scrap the summaries idea: what she actually wants is an assistant people talk to"): a hint
+# then names the new work
+_CHANGE_OF_WORK = re.compile(r"\b(?:scrap|scratch|drop|forget|ditch|abandon|kill)\s+(?:the|that|our|this)\s+(?:[\w-]+\s+)?"
+                             r"(?:idea|plan|use\s*case|project|thing)\b|\binstead\s+of\b|\brather\s+than\b|\bno\s+longer\b|"
+                             r"\bwhat\s+(?:we|she|he|they|i)\s+(?:actually|really)\s+want|\bnot\s+(?:a|an)\s+[\w-]+\s+(?:anymore|any\s+more)\b")
 # the fields a count of traffic sets: a message that set one used its counts
 TRAFFIC_FIELDS = {"users", "concurrent_users", "rps", "peak_rps", "window_requests", "window_hours"}
 # a count said of "them" alone, and what "them" can be: the work items the need was described by, done overnight
@@ -416,7 +421,8 @@ class WholeMessage:
         best = max(totals, key=lambda u: (totals[u], tuple(-x for x in first[u])))
         words = [w for u, _, _, _, w in self.use_cases if u == best]
         held = self.spec.use_case if self.spec is not None else None
-        if held is not None and best != held and totals[best] <= WEAK_USE_CASE and not named_use_case(best.value, words):
+        if (held is not None and best != held and totals[best] <= WEAK_USE_CASE and not named_use_case(best.value, words)
+                and not _CHANGE_OF_WORK.search(" ".join(self.own_facts).lower())):
             # a word that only hints at another use case ("the assistant answers ...") does not replace the one
             # the conversation holds: naming it ("it's a chatbot now") or describing its work does
             return None, None, []

@@ -322,3 +322,17 @@ def test_machines_with_what_each_holds(text, max_gpus):
 def test_the_cloud_named_with_an_instance_family_is_still_the_cloud():
     assert read("two Azure ND H100 v5 VMs are reserved for us")["cost_model"] == "cloud"
     assert read("Colo: 3 servers, each 8x H200, owned outright.")["cost_model"] == "owned"
+
+
+def test_a_panels_statistics_labelled_in_brackets_after_the_unit():
+    text = ("Dashboard export, today's vendor integration:\n  requests/s (avg)     3.2\n  requests/s (max 1m)  8.7\n"
+            "  latency p95          4.1 s\n\nSame traffic on our side; whole answer back within 5 s p95.")
+    got = read(text)
+    assert got["rps"] == 3.2 and got["peak_rps"] == 8.7 and got["e2e_p95_ms"] == 5000
+
+
+def test_one_said_for_a_thing_not_had_is_no_amount():
+    got = parsed("The invoice is $9,000 a month. It is not our budget, we don't have one yet.")
+    assert "budget_monthly_usd" not in got.updates
+    assert not any("$1 a month" in r for r in got.remarks)
+    assert read("we need one H100")["max_gpus"] == 1
