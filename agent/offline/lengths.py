@@ -269,6 +269,15 @@ def _page_density(p: Pass, m: re.Match) -> list[tuple[str, float]]:
     return []
 
 
+def tokens_per(unit: str, page: float = PAGE_TOKENS) -> float:
+    """Tokens in one of ``unit`` (tokens, words, characters, pages, lines, sentences, paragraphs)."""
+    unit = unit.lower()
+    return (WORDS_TO_TOKENS if unit.startswith("word") else page if unit.startswith("page") else
+            LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else
+            SENTENCE_WORDS * WORDS_TO_TOKENS if unit.startswith("sentence") else
+            PARAGRAPH_WORDS * WORDS_TO_TOKENS if unit.startswith("paragraph") else 1.0)
+
+
 def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if PER_TIME.match(p.after(m.end())):
         return []  # "5M tokens a day" is a volume, not a prompt length
@@ -287,9 +296,7 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         return None
     page = PAGE_TOKENS if p.words_per_page is None else p.words_per_page * WORDS_TO_TOKENS
     words = SENTENCE_WORDS if unit.startswith("sentence") else PARAGRAPH_WORDS if unit.startswith("paragraph") else None
-    factor = (WORDS_TO_TOKENS if unit.startswith("word") else page if unit.startswith("page") else
-              LINE_TOKENS if unit.startswith("line") else 1 / CHARS_PER_TOKEN if unit.startswith("char") else
-              words * WORDS_TO_TOKENS if words else 1.0)
+    factor = tokens_per(unit, page)
     side = _SIDE_AFTER.match(p.after(m.end()))
     field = ("prompt_tokens" if _PROMPT_NOUN_AFTER.match(p.after(m.end())) else  # "... go into a 2k token prompt"
              "output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.offline.lengths import CHARS_PER_TOKEN, WORDS_TO_TOKENS
+from agent.offline.lengths import tokens_per
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k\b)?"
 _ABOUT = r"(?:~\s*|about\s+|around\s+|roughly\s+|approx\.?\s+|up\s+to\s+|at\s+most\s+)?"
@@ -40,10 +40,7 @@ _ADDED = re.compile(rf"(?:\bplus|\+|\band\s+also|\balong\s+with)\s+(?:an?\s+|the
 
 
 def _tokens(number: str, k: str | None, unit: str) -> float:
-    value = float(number.replace(",", "")) * (1000 if k else 1)
-    unit = unit.lower()
-    return value * (WORDS_TO_TOKENS if unit.startswith("word") else 1 / CHARS_PER_TOKEN if unit.startswith("char")
-                    else 1.0)
+    return float(number.replace(",", "")) * (1000 if k else 1) * tokens_per(unit)
 
 
 def _length(number: str, k: str | None, unit: str, tokens: float) -> str:
