@@ -57,11 +57,12 @@ def _show(v: Any) -> str:
     return json.dumps(_plain(v), default=str) if not isinstance(v, str) else repr(v)
 
 
-def match_value(actual: Any, expected: Any) -> str | None:
-    """None when ``actual`` satisfies ``expected`` (the spec matcher language), else why not."""
+def match_value(actual: Any, expected: Any, same: Callable[[Any, Any], bool] | None = None) -> str | None:
+    """None when ``actual`` satisfies ``expected`` (the spec matcher language), else why not. ``same`` decides
+    whether an item of a list is the one a ``contains``/``excludes`` names (by default: equal text)."""
     actual = [_plain(a) for a in actual] if isinstance(actual, list) else _plain(actual)
     if isinstance(expected, dict):
-        return _match_dict(actual, expected)
+        return _match_dict(actual, expected, same or _same)
     if expected is None or expected == [] or expected == "":
         # An empty list is no constraint, the same as unset (``gpus: []`` and ``gpus: null`` mean "any GPU").
         return None if actual in (None, [], "") else f"expected unset, got {_show(actual)}"
@@ -78,7 +79,7 @@ def match_value(actual: Any, expected: Any) -> str | None:
     return None if str(actual) == str(expected) else f"expected {_show(expected)}, got {_show(actual)}"
 
 
-def _match_dict(actual: Any, m: dict[str, Any]) -> str | None:
+def _match_dict(actual: Any, m: dict[str, Any], same: Callable[[Any, Any], bool]) -> str | None:
     if "equals" in m:
         why = match_value(actual, m["equals"])
         if why:
@@ -91,11 +92,11 @@ def _match_dict(actual: Any, m: dict[str, Any]) -> str | None:
                 return f"expected {'>=' if bound == 'min' else '<='} {m[bound]:g}, got {actual:g}"
     items = list(actual) if isinstance(actual, list) else ([actual] if actual not in (None, "") else [])
     if "contains" in m:
-        missing = [x for x in _listed(m["contains"]) if not any(_same(i, x) for i in items)]
+        missing = [x for x in _listed(m["contains"]) if not any(same(i, x) for i in items)]
         if missing:
             return f"expected to contain {missing}, got {sorted(map(str, items))}"
     if "excludes" in m:
-        present = [x for x in _listed(m["excludes"]) if any(_same(i, x) for i in items)]
+        present = [x for x in _listed(m["excludes"]) if any(same(i, x) for i in items)]
         if present:
             return f"expected not to contain {present}, got {sorted(map(str, items))}"
     return None
@@ -113,6 +114,29 @@ def _same(a: Any, b: Any) -> bool:
     return str(a) == str(b)
 
 
+@lru_cache(maxsize=1)
+def _model_names() -> frozenset[str]:
+    """Every catalog model's name after its organisation ('Qwen3-32B' of 'Qwen/Qwen3-32B'), lower case."""
+    from knowledge.catalog import Catalog
+
+    return frozenset(m.id.rsplit("/", 1)[-1].lower() for m in Catalog.from_files().models)
+
+
+def same_model(model_id: Any, named: Any) -> bool:
+    """Whether a model id in the spec is the model a scenario names: by its full id, by its name without the
+    organisation ('Qwen3-32B'), or, for a word that is no model's name, as a family the id contains ('llama',
+    'Qwen', 'Coder'). 'DeepSeek-R1' names that model alone, not its Llama distill."""
+    mid, want = str(model_id).lower(), str(named).lower()
+    if "/" in want:
+        return mid == want
+    if want in _model_names():
+        return mid.rsplit("/", 1)[-1] == want
+    return want in mid
+
+
+_SAME_BY_FIELD: dict[str, Callable[[Any, Any], bool]] = {"models": same_model, "exclude_models": same_model}
+
+
 def _origin(spec: DeploymentSpec, field: str, want: str) -> str | None:
     src = spec.sources.get(field)
     got = src.origin if src and spec.is_set(field) else None
@@ -124,14 +148,15 @@ def _origin(spec: DeploymentSpec, field: str, want: str) -> str | None:
 def check_spec(spec: DeploymentSpec, expected: dict[str, Any]) -> list[Check]:
     out = []
     for field, want in expected.items():
-        why = match_value(getattr(spec, field), want)
+        why = match_value(getattr(spec, field), want, _SAME_BY_FIELD.get(field))
         if why is None and isinstance(want, dict) and "origin" in want:
             why = _origin(spec, field, want["origin"])
         out.append(Check(kind="spec", name=f"spec.{field}", passed=why is None, detail=why or ""))
     return out
 
 
-def check_clarification(state: AgentState, asked: list[str], not_asked: list[str]) -> list[Check]:
+def check_clarification(state: AgentState, asked: list[str], not_asked: list[str],
+                        not_asked_last: list[str] = ()) -> list[Check]:
     got = state.asked_fields()
     out = [Check(kind="asked", name=f"asked {f}", passed=f in got,
                  detail="" if f in got else f"the agent never asked about {f} (asked: {sorted(got) or 'nothing'})")
@@ -140,6 +165,10 @@ def check_clarification(state: AgentState, asked: list[str], not_asked: list[str
                   detail="" if f not in got else f"the agent asked about {f}: "
                   + next((q.text[:120] for q in state.questions if f in q.fields), ""))
             for f in not_asked]
+    last = [q for q in state.questions if q.turn == state.turn and q.turn > state.reset_turn]
+    out += [Check(kind="not_asked", name=f"not asked {f} at the end", passed=not any(f in q.fields for q in last),
+                  detail=next((f"the last reply asks about {f}: {q.text[:120]}" for q in last if f in q.fields), ""))
+            for f in not_asked_last]
     return out
 
 
@@ -335,7 +364,7 @@ def run_checks(expect: Expect, seen: Observed) -> list[Check]:
     if seen.error:
         checks.append(Check(kind="error", name="conversation", passed=False, detail=seen.error))
     checks += check_spec(state.spec, expect.spec)
-    checks += check_clarification(state, expect.asked, expect.not_asked)
+    checks += check_clarification(state, expect.asked, expect.not_asked, expect.not_asked_last)
     if expect.stage:
         checks += check_stage(state, expect.stage)
     if expect.recommendation:

@@ -93,6 +93,8 @@ class Expect(_Strict):
     spec: dict[str, Any] = Field(default_factory=dict)
     asked: list[str] = Field(default_factory=list)
     not_asked: list[str] = Field(default_factory=list)
+    not_asked_last: list[str] = Field(default_factory=list, description="ext: fields the last turn's reply does not "
+                                      "ask about (asked earlier and answered is fine)")
     stage: list[str] | None = None
     recommendation: RecommendationExpect | None = None
     tools: list[str] = Field(default_factory=list, description="called at some point (superset match)")
@@ -117,7 +119,7 @@ class Expect(_Strict):
             raise ValueError(f"unknown stage {bad}; use one of {list(STAGES)}")
         return v
 
-    @field_validator("asked", "not_asked")
+    @field_validator("asked", "not_asked", "not_asked_last")
     @classmethod
     def _known_fields(cls, v: list[str]) -> list[str]:
         bad = [f for f in v if f not in SPEC_FIELDS]

@@ -29,6 +29,27 @@ def test_value_matching(actual, expected, ok):
     assert (match_value(actual, expected) is None) is ok
 
 
+QWEN = ["Qwen/Qwen2.5-72B-Instruct", "Qwen/Qwen3-32B"]
+R1_DISTILL = ["deepseek-ai/DeepSeek-R1-Distill-Llama-70B"]
+
+
+@pytest.mark.parametrize(("field", "actual", "expected", "ok"), [
+    # a model named by its full id, by its name without the organisation, or by a family word the id contains
+    ("models", QWEN, {"contains": "Qwen/Qwen3-32B"}, True), ("models", QWEN, {"contains": "qwen3-32b"}, True),
+    ("exclude_models", QWEN, {"contains": "Qwen"}, True), ("exclude_models", QWEN, {"contains": "gemma"}, False),
+    ("models", QWEN, {"excludes": "llama"}, True), ("models", [*QWEN, *R1_DISTILL], {"excludes": "llama"}, False),
+    # a model's own name is that model alone: DeepSeek-R1 is not its Llama distill, Qwen3-32B not Qwen3-8B
+    ("models", R1_DISTILL, {"contains": "DeepSeek-R1"}, False), ("models", QWEN, {"contains": "Qwen3-8B"}, False),
+    ("exclude_models", R1_DISTILL, {"excludes": "DeepSeek-R1"}, True),
+    # other lists compare whole names: a GPU is never found by a part of its name
+    ("gpus", ["H100-SXM"], {"contains": "H100"}, False),
+])
+def test_models_are_matched_by_name_or_family(field, actual, expected, ok):
+    state = AgentState(spec=DeploymentSpec().with_values("stated", None, **{field: actual}))
+    (check,) = run_checks(Expect(spec={field: expected}), Observed(state=state))
+    assert check.passed is ok, check.detail
+
+
 def test_enums_compare_by_value_and_origin_is_checked():
     spec = DeploymentSpec().with_values("stated", None, use_case="chatbot_conversational", users=5000)
     spec = spec.with_values("assumed", "default", rps=5.2)
