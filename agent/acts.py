@@ -148,7 +148,7 @@ class Simple(_Act):
     """Acts without arguments."""
 
     act: Literal["recommend", "show_spec", "validate", "undo", "undo_all", "start_over", "greeting", "thanks", "off_topic",
-                 "cheaper", "faster", "approve_by_text", "unclear", "explain_term", "which_one",
+                 "cheaper", "faster", "approve_by_text", "unclear", "unclear_question", "explain_term", "which_one",
                  "deployment_status"]
     note: str | None = Field(default=None, description="which_one: the rows a pointing deploy fits, said back")
 

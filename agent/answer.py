@@ -168,6 +168,10 @@ def _simple(reading: Reading, state: AgentState, results: dict[str, list[ToolMes
         return _confirm_text(state)
     if "undo" in acts or "undo_all" in acts:
         return "" if T.UNDO_CHANGE in results else "There is no change to undo."
+    if "unclear_question" in acts and state.plan is not None:
+        return ("I could not tell what that asks about the plan, so I have not answered it and nothing changed. I can "
+                "answer *why option 1*, *why not the H100*, *how many GPUs does option 1 use*, *what does option 1 "
+                "cost*, *what did you assume*, or a what-if (*what if traffic doubles*).")
     if state.plan is not None:
         return ("I did not understand that. You can change any requirement (*make it 10k users*), ask a what-if, "
                 "*compare option 1 and 2*, *show the YAML* or *deploy option 1*.")

@@ -15,7 +15,8 @@ from agent.offline.time_units import HOURS_PER_MONTH, TERMS, monthly_factor, per
 
 # (a dollar sign after other letters is another currency's, read when the rate table has it: "R$ 50 mil", "NZ$")
 _BUDGET_CUR = re.compile(
-    rf"(?:(?<![a-z])\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
+    # (a dollar's code said before its sign: "MXN $2,400,000", "CAD $9,000")
+    rf"(?:\b(?:usd|cad|aud|mxn|sgd|hkd|nzd|brl)\s?\$|(?<![a-z])\$|\busd\s?|\bus\$|\beur\s?|€|£|\bgbp\s?|\bchf\s?|\bca?\$|\bau?\$|\bcad\s?|\baud\s?|¥|₹|\bjpy\s?|"
     rf"\binr\s?|\brs\.?\s?|\bcny\s?|\brmb\s?|\bsek\s?|\b(?:r|mx|s|hk|nz)\$|\b(?:brl|mxn|sgd|hkd|nzd|krw|nok|dkk|pln|zar|aed|sar)\s?|₩)"
     rf"\s*{NUM}|{NUM}\s*(?:k\$|\$|usd\b|us\s+dollars\b|sek\b|kronor\b|(?:brl|reais|mxn|sgd|hkd|nzd|krw|won|nok|dkk|pln|zł|zar|aed|sar|(?:uae|emirati)\s+dirhams?|saudi\s+riyals?)\b|₩|"
     rf"(?:canadian\s+|australian\s+)?dollars?\b|bucks\b|eur\b|euros?\b|€|£|gbp\b|pounds\b|quid\b|chf\b|"
@@ -39,6 +40,10 @@ _PERIOD_BEFORE = re.compile(r"\b(?:(monthly|annual|yearly|quarterly|weekly|daily
                             r"(year|quarter)\b)[^.;!?\x02]{0,60}$")
 _PER_TOKENS = re.compile(r"\s*(?:/|per|a|an|each|for\s+(?:every|each))\s*(?:\x01(?P<per>\d+)\x02\s*(?P<scale>[km]\b)?\s*)?"
                          r"(?:input\s+|output\s+|prompt\s+|completion\s+)?tokens?\b")
+# a price per a counted unit of work: "$0.15 per 1M characters", "$2 per 1,000 requests" (read in full text: p.after
+# stops at the count)
+_PRICE_PER_COUNT = re.compile(r"^\s*(?:/|per|a|an|each|for\s+(?:every|each))\s*\x01\d+\x02\s*[km]?\s*(?:characters?|chars|"
+                              r"words?|pages?|images?|minutes?|mins?)\b")  # (per tokens: _PER_TOKENS)
 _NOT_A_BUDGET = re.compile(r"^\s*(?:/|per|a|an|each)\s*(?:gpu|card|node|instance|1m|million|token|user|seat|pop|head|"
                            r"licen[cs]e|person|employee|developer|dev|request|query|call)|"
                            # money the organisation has or makes, not what it spends on this
@@ -93,9 +98,10 @@ _ANOTHER_SERVICES = re.compile(r"\b(?:(?:our|the|their)\s+(?:existing|other|curr
 _PAID_TO = re.compile(r"\b(?:pay|pays|paid|paying)\s+(?:me|him|her|them|each\s+of\s+(?:us|them))\s+(?:about\s+|around\s+|"
                       r"roughly\s+|~\s*|like\s+)?[^\w\x01]{0,3}$")
 # - money already spent: "we burned €40k on a POC last quarter", "we've sunk $25k into consultants"
-# (or charged by someone for doing the work: "last year an agency did it for EUR 40k", "the vendor charged us $9k")
+# (or charged by someone for doing the work: "last year an agency did it for EUR 40k", "the vendor charged us $9k",
+# "the previous SaaS vendor billed $31,400/month")
 _SPENT_BEFORE = re.compile(r"\b(?:burned|burnt|blew|wasted|sank|sunk|splashed\s+out|already\s+spent|spent|cost\s+us|costs\s+us|"
-                           r"costing\s+us|(?:did|done)\s+(?:it|this|that|the\s+job|the\s+work)\s+for|charged\s+(?:us\s+)?|billed\s+us)"
+                           r"costing\s+us|(?:did|done)\s+(?:it|this|that|the\s+job|the\s+work)\s+for|charged(?:\s+us)?|(?<!be\s)(?:billed|invoiced)(?:\s+us)?)"
                            r"\s+(?:an\s+estimated\s+|about\s+|"
                            r"around\s+|roughly\s+|~\s*|over\s+|almost\s+|nearly\s+)?[^\w\x01]{0,3}$")
 
@@ -114,7 +120,9 @@ def _prices_something_else(p: Pass, m: re.Match) -> bool:
 
 
 # what a vendor asked for is their price, not the team's ceiling: "a managed vendor quoted us $25k/month"
+# (a quote's price line too: "Price: USD 289,000.00 (excl. VAT)")
 _QUOTED_BEFORE = re.compile(r"\b(?:quoted|quoting|(?:the|their|a|his|her)\s+quote\s+(?:was|is|came\s+in\s+at|of)|pitched|"
+                            r"(?:(?:list|unit|purchase|total|sale|net|gross)\s+)?price\s*(?::|=|is|was)|"
                             r"offered\s+(?:us|me|it)|asking\s+price\s+(?:is|was|of)|wants?\s+to\s+charge|would\s+charge)\s+"
                             r"(?:us\s+|me\s+)?(?:about\s+|around\s+|roughly\s+|~\s*|just\s+)?[^\w\x01]{0,3}$")
 # a line of what was spent: "FY25 actuals: $210,000 on third-party APIs, $42,000 consultants"
@@ -218,7 +226,9 @@ _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s
 _GPU_QUOTA = re.compile(rf"\b(?:can'?t|cannot|can\s+not|won'?t\s+be\s+able\s+to|are\s+not\s+able\s+to)\s+(?:get|rent|have|"
                         rf"use|access|reserve)\s+more\s+than\s+{NUM}\s*(?:of\s+(?:them|those|these)|§+|gpus?|cards)\b|"
                         rf"\bquota\s+(?:of|is|:|=)\s*(?:only\s+|just\s+)?{NUM}\s*(?:§+|gpus?|cards)\b")
-_GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:per|each|/|a)\s*(?:replica|node|pod|instance|server|machine|model)")
+# (what each machine holds is no total: "8 GPUs per box", "(8x H100 SXM each)")
+_GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:(?:per|each|/|a|in\s+each|on\s+each)\s*(?:replica|node|pod|instance|server|"
+                               r"machine|model|box|system|host|vm|chassis)|each\b|apiece\b)")
 # the count of GPUs named by its noun and limited: "GPU count must stay under 10", "number of GPUs: at most 6"
 _GPUS_KW = re.compile(
     rf"\b(?:gpu\s+count|number\s+of\s+(?:gpus?|cards|§+)|total\s+(?:gpus?|§+)|gpu\s+(?:cap|limit|ceiling|budget))\b"
@@ -229,7 +239,8 @@ _GPUS_KW = re.compile(
 # money per person and period, what a seat-priced product costs today and the ceiling for self-hosting it ("$25 per
 # seat per month", "$40 per engineer per month", "€19/user/month"): a budget only once multiplied by the head count
 _PER_HEAD = re.compile(rf"(?:{_BUDGET_CUR.pattern})\s*(?:usd|dollars|euros?)?\s*(?:/|per|an?|each|for\s+(?:each|every))\s*"
-                       rf"(?:{USER_NOUNS}|heads?|licen[cs]es?|logins?)\b\s*(?:,\s*)?(?:/|per|an?|each|every)?\s*"
+                       # (the head counted as who it is: "$3 per daily user per month", "per active seat")
+                       rf"(?:(?:daily|active|named|monthly|licensed|paying)\s+)?(?:{USER_NOUNS}|heads?|licen[cs]es?|logins?)\b\s*(?:,\s*)?(?:/|per|an?|each|every)?\s*"
                        r"(month|mo|year|yr|annum|quarter|week|wk|monthly|yearly|annually|quarterly|weekly)\b")
 PER_HEAD = "budget_per_head_usd"  # not a spec field: the message's head count turns it into the monthly budget
 # money per request, the unit economics of a hosted API ("at most $0.002 per request", "$1.50 per 1,000 requests"): a
@@ -427,7 +438,7 @@ _TERM_LENGTH = re.compile(rf"\b(?:semesters?|terms?|trimesters?)\s+(?:are|is|las
                           rf"{NUM}\s*months?\b|{NUM}[\s-]*months?\s+(?:semesters?|terms?|trimesters?)\b")
 # a sum said for a span of months: "$2,000 for the next six months", "€30k to cover the first 4 months"
 # ("$30k total, for all three months"; "$180,000 for the platform (12 months, hosting only)")
-_MONTHS_SPAN = re.compile(rf"[^.;!?\x01]{{0,50}}?(?:\b(?:for|over|across|during|to\s+cover|spread\s+over)\s+(?:all\s+)?(?:the\s+)?"
+_MONTHS_SPAN = re.compile(rf"[^.;!?\x01]{{0,50}}?(?:\b(?:for|over|across|during|to\s+cover|spread\s+over)\s+(?:all\s+)?(?:the\s+|an?\s+)?"
                           rf"(?:next|coming|following|first|remaining|whole|entire)?\s*|\(\s*){NUM}\s*-?\s*(months?|years?)\b")
 # "the budget is 15,000 EUR per month, not 1,500": a number the budget word reaches only past a negation is the
 # value said wrong, not the budget
@@ -483,7 +494,7 @@ def _budget(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _RESTATED.search(p.said_before(m.start(m.lastindex or 1) - 1)):  # the placeholder starts a character earlier
         return []  # "₹6,00,000 (6 lakh)": the amount said again in other words, already read
     after = p.after(m.end())
-    if _NOT_A_BUDGET.match(after):
+    if _NOT_A_BUDGET.match(after) or _PRICE_PER_COUNT.match(p.text[m.end():m.end() + 40]):
         return None
     if per_tokens := _PER_TOKENS.match(p.text[m.end():m.end() + 40]):  # "$0.90 per 1M tokens": a price, no budget
         tokens = (p.nt.values[int(per_tokens.group("per"))] if per_tokens.group("per") else 1.0) * \
@@ -638,4 +649,6 @@ def _gpus(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if _OFFERED.search(p.before(m.start())):
         return []
     value = p.nt.value(m) if m.group(1) is not None else p.nt.values[int(m.group("after"))] if m.group("after") else 1.0
+    if value != int(value):
+        return None  # "6.2 Accelerators for rented AI inference": a section's number, not a count of cards
     return [("max_gpus", whole(value))]

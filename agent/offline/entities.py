@@ -48,7 +48,7 @@ _NEG_BEFORE = re.compile(
     r"support|operate|host|maintain|manage|handle|afford|procure|source|touch|trust|allow|approve|accept|go\s+with|"
     r"sign\s+off\s+on|sign\s+for|green[\s-]?light|budget\s+for|pay\s+for|suggest|recommend|propose|offer|include|"
     r"consider|pick|show\s+(?:me|us)|bother\s+with|look\s+at|"
-    r"work\s+with|deal\s+with|put\s+(?:us|it|this|that|them|anything)\s+on)|no\s+access\s+to|"
+    r"work\s+with|deal\s+with|put\s+(?:us|it|this|that|them|anything)(?:\s+(?:new|else|more))?\s+on)|no\s+access\s+to|"
     r"rather\s+than|instead\s+of|other\s+than|stay\s+away\s+from|(?:anything|everything|all|any\s+\w+)\s+but|"
     r"apart\s+from|besides|not\s+on|no\s+more|"
     # a rule against it: "compliance forbids DeepSeek-R1", "policy prohibits Qwen", "we are not permitted to use X"
@@ -73,8 +73,11 @@ _NEG_AFTER = re.compile(
     r"possible|approved|something\s+we\s+(?:can|could)\s+\w+)|unsupported|impossible\s+to\s+(?:get|find|source)|"
     r"unavailable|excluded|banned|forbidden|"
     # hardware on its way out: "the 8 A100s in Dublin are being decommissioned", "our T4s are end-of-life"
-    r"(?:[\w-]+\s+){0,3}?(?:(?:are|is)\s+(?:being\s+|to\s+be\s+|getting\s+)?(?:decommissioned|retired|phased\s+out|"
-    r"end[\s-]of[\s-]life)|(?:are|is)\s+going\s+away)|"
+    # ("the A10G (g5) fleet gets decommissioned at the end of March")
+    r"(?:[\w()-]+\s+){0,3}?(?:(?:(?:are|is)\s+(?:being\s+|to\s+be\s+|getting\s+|going\s+to\s+be\s+)?|gets?\s+|will\s+be\s+)"
+    r"(?:decommissioned|retired|phased\s+out|end[\s-]of[\s-]life)|(?:are|is)\s+going\s+away)|"
+    # a licence turned down: "the Llama Community License and said no"
+    r"(?:(?:community\s+)?licen[cs]es?\s+)(?:[\w-]+\s+){0,2}?(?:and\s+)?(?:said|says|came\s+back\s+with\s+a)\s+(?:a\s+)?no\b|"
     # what the team had and lost: "the H100 quota went away", "our A100 reservation expired"
     r"(?:(?:quota|capacity|reservation|allocation|access|credits?)\s+)?(?:(?:has|have|had)\s+)?(?:went\s+away|gone\s+away|"
     r"(?:is|are|was|were)\s+gone|expired|ran\s+out|(?:is|are|was|were)\s+(?:pulled|revoked|cancell?ed|withdrawn)|"
@@ -93,6 +96,10 @@ _NEG_AFTER = re.compile(
     # left off the list the organisation buys from: "AMD is not on our approved hardware supplier list"
     r"(?:(?:is|are)n'?t|(?:is|are)\s+not)\s+(?:on|in|among|part\s+of)\s+(?:our|the)\s+(?:[\w-]+\s+){0,3}?(?:approved|"
     r"allowed|permitted|whitelist\w*|accepted|preferred)\b)")
+# a line of a pasted policy or table that lists what is ruled out: "Not approved:  AMD Instinct (any generation); NVIDIA
+# A10G", "Excluded: Qwen, DeepSeek"
+_NEG_LABEL = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?:not[ \t]+(?:approved|allowed|permitted|supported|ok)|excluded|banned|forbidden|"
+                        r"disallowed|blocked|prohibited|denied|blacklist(?:ed)?|deny[ \t]*list)[ \t]*[:=]", re.I)
 # verbs of taking a thing off a list: "leave out A10G", "drop the L4", "rule out MI300X", "get rid of T4s"; what they
 # take off may be a restriction on the thing instead ("drop the H100 exclusion", "remove the L4 limit"): no negation
 _REMOVE_BEFORE = re.compile(r"\b(?:leav(?:e|ing)\s+out|(?:drop|dropp|remov|omitt?|disallow)(?:e|es|ed|ing|s)?|omit|"
@@ -406,6 +413,7 @@ def polarity(text: str, mentions: list[Mention]) -> list[Mention]:
         head = head[cut:]
         negative = bool(_NEG_BEFORE.search(head)) and not _LIMIT_BEFORE.search(head) and not _ONLY_BY_NEGATION.search(head)
         negative = negative or bool(_NEG_AFTER.match(text[end:end + 40]))
+        negative = negative or bool(_NEG_LABEL.match(text, text.rfind("\n", 0, start) + 1))
         negative = negative or bool(_REMOVE_BEFORE.search(head)) and not _RESTRICTION_AFTER.match(text[end:end + 40])
         out.extend(Mention(g.start, g.end, g.broad or g.names if negative else g.names, not negative, g.broad,
                            g.precision, g.family) for g in group)

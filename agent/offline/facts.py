@@ -27,7 +27,7 @@ from agent.offline.numbers import DATE, FISCAL_YEAR, NUM, Numbered, number_text,
 from agent.offline.passes import Quantity
 from agent.offline.price_cap import price_cap
 from agent.offline.quantities import extract
-from agent.offline.rates import log_lines_as_requests
+from agent.offline.rates import PEAK, log_lines_as_requests
 from agent.offline.relative import relative_lengths, relative_rates
 from agent.offline.scaling import multiplier_text
 from agent.offline.text import mask, squeeze
@@ -126,6 +126,7 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
             # shift's
             f.put("users", round(q.value * window.parts), q.phrase)
             f.notes["users"] = f"{q.value:,.0f} per {window.phrase.split()[-1].rstrip('s')} x {window.parts} = {q.value * window.parts:,.0f}"
+    _peak_of_sessions(nt.text, f)
     for name in ("prompt_tokens", "output_tokens"):  # the length the vague count of pages was read into says so
         said = re.search(r"taken as (\d+) (pages|sentences|paragraphs)", pages_note or "")
         if said and name in f.values and re.match(rf"{said.group(1)}\s+(?:short\s+)?{said.group(2)[:-1]}s?\b",
@@ -134,6 +135,17 @@ def read_facts(orig: str, low: str, catalog: Catalog, asked: Sequence[str], leng
     rest = _work_items(Numbered(rest, nt.values), f, bool(window.hours), window)
     f.leftover = Numbered(rest, nt.values)
     return f
+
+
+def _peak_of_sessions(text: str, f: Facts) -> None:
+    """'At peak we have 250 concurrent chat sessions, and each sends a message about every 30 seconds': what each of
+    the people at once sends, times them, is the busiest moment's rate when the count is said of the peak."""
+    per, at_once = f.values.get("rps_per_user"), f.values.get("concurrent_users")
+    if not (isinstance(per, (int, float)) and isinstance(at_once, (int, float))) or not PEAK.search(text):
+        return
+    f.values.pop("rps_per_user")
+    f.put("peak_rps", round(per * at_once, 4), f.phrases.get("rps_per_user", ""))
+    f.notes["peak_rps"] = f"{at_once:,.0f} at once x {per * 60:.3g} requests a minute each"
 
 
 def _quantity(q: Quantity, f: Facts) -> None:

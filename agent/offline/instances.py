@@ -84,9 +84,24 @@ def expand_instances(text: str, f: Facts) -> str:
             return m.group(0)
         f.notes["max_gpus"] = f"{count} x {m.group('type')} with {per} {gpu.upper()} each = {count * per} GPUs"
         return f"{count * per} {gpu} gpus"
+    text = _counted_later(text)
     text = _MENTION.sub(_say, text)
     text = _RESTATED.sub(r"\g<said>", text)
     return _FAMILY.sub(lambda m: _family_said(m, f), text)
+
+
+# the machines of a type counted later in the sentence: "only p5.48xlarge (8x H100 SXM each), and at most 2 of them"
+_COUNT_LATER = re.compile(rf"[^.;!?]{{0,80}}?(?P<phrase>\b(?:at\s+most|up\s+to|only|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+"
+                          rf"(?P<count>\d{{1,3}}|{'|'.join(sorted(_WORDS, key=len, reverse=True))})\s+(?:of\s+(?:them|those|these)|"
+                          r"(?:instances?|vms?|machines?|nodes?|boxes|servers?))\b)", re.I)
+def _counted_later(text: str) -> str:
+    """'only p5.48xlarge (8x H100 SXM each), and at most 2 of them': the count said after the type, moved before it."""
+    for m in _MENTION.finditer(text):
+        later = None if m.group("count") else _COUNT_LATER.match(text, m.end())
+        if later:
+            phrase = later.span("phrase")
+            return f"{text[:m.start()]}{later.group('count')} {text[m.start():phrase[0]]}{text[phrase[1]:]}"
+    return text
 
 
 # what each machine holds, said again in brackets after the count it made: "three g5.12xlarge (4x A10G each)"

@@ -91,8 +91,10 @@ def _foreign_latency(p: Pass, at: int) -> bool:
     return bool(foreign) and (not own or max(own) < max(foreign))
 
 
-_WAKE_AFTER = re.compile(r"^\s*(?:or\s+so\s+|or\s+two\s+)?(?:to|for\s+(?:it|the\s+\w+)\s+to)\s+(?:wake|start|spin|warm|boot|"
-                         r"load|come\s+up|scale\s+up)")
+# (the answer starting is the first token, not a start-up: "waiting up to 30 seconds for it to start writing")
+_WAKE_AFTER = re.compile(r"^\s*(?:or\s+so\s+|or\s+two\s+)?(?:to|for\s+(?:it|the\s+\w+)\s+to)\s+(?:wake|"
+                         r"start(?!\s+(?:to\s+)?(?:writ|answer|typ|stream|respond|repl|produc|generat|talk|print|show|appear|"
+                         r"spit|output|say|speak|draft))|spin|warm|boot|load|come\s+up|scale\s+up)")
 
 
 _MEASURED_BEFORE = re.compile(r"\b(?:median|measured|observed)\b")
@@ -103,7 +105,7 @@ _START_UP_BEFORE = re.compile(r"\b(?:cold[\s-]starts?|warm[\s-]?ups?|boot(?:ing|
 
 
 def _latency(p: Pass, m: re.Match, ms: float, unit: str) -> list[tuple[str, float]] | None:
-    if (_foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text, m.end())
+    if (_foreign_latency(p, m.start()) or _WAKE_AFTER.match(p.text[m.end():m.end() + 80])
             or _MEASURED_BEFORE.search(clause_before(p.text, m.start())) or _START_UP_BEFORE.search(p.before(m.start()))):
         # read, and set nothing: a network's latency, a start-up time ("a minute to wake up"), a median measured
         # ("median latency 3.4 s end to end" of a pilot) is no p95 target

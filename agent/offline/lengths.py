@@ -39,6 +39,9 @@ _LABELLED_PAIR = re.compile(rf"\b(?:in|input|prompt)s?\s*[:=]?\s*(?:~\s*|about\s
 _OUT_ALONE = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?out\b(?!\s+(?:of|there|the|a|an|our|to|for|on|loud|now)\b)")
 # the side named between the number and its unit: "~60 output tokens", "a 6,000 prompt-token request"
 _SIDE_TOKENS = re.compile(rf"{NUM}\s*-?\s*(input|prompt|output|completion|generated|response)[\s-]tokens?\b")
+# both sides named before one unit: "2,000 prompt + 500 output tokens", "1k input and 200 output tokens"
+_SIDES_PAIR = re.compile(rf"{NUM}\s*(?:input|prompt)\s*(?:\+|and|plus|,|/)\s*(?:~\s*|about\s+|around\s+)?{NUM}\s*"
+                         r"(?:output|completion|response|generated)\s+tokens?\b")
 _TOKENS_IN_OUT = re.compile(rf"{NUM}\s*(?:tokens?\s+|toks?\s+)?(in|out)\b(?!\s+(?:the|a|an|our|of|to)\b)")
 _CONTEXT_UNIT = re.compile(rf"{NUM}\s*-?\s*(?:tokens?\s+|toks?\s+)?(?:context(?:\s+(?:window|length))?|ctx)\b")
 _TOK_KW = re.compile(
@@ -95,6 +98,11 @@ _MEAN_THEN_SIDE = re.compile(
 _SIDE_AFTER = re.compile(r"^(?:\s*(?!(?:and|but|while|or|then)\b)[\w-]+){0,2}?\s+(?:(?P<output_tokens>(?:comes?|came|coming)\s+(?:out|back)|(?:is|are|gets?|get)\s+"
                          r"(?:produced|generated|written|returned|sent\s+back))|(?P<prompt_tokens>(?:goes|go|went|going)\s+in(?:to)?)"
                          r"|(?:is|are|gets?)\s+(?:sent|fed|passed)\s+in)\b")
+# the side named in the phrase of the length: "attaches ~6,000 tokens of repo context", "gets ~1,500 tokens of code
+# back" (a noun of the side two words off the unit is no keyword beside it)
+_OF_SIDE = re.compile(r"^\s+(?:of\s+(?:[\w-]+\s+){0,2}?(?P<prompt_tokens>context|input|history|background|source\s+code|"
+                      r"prompts?)\b|"
+                      r"(?:of\s+)?(?:[\w-]+\s+){0,2}?(?P<output_tokens>back|in\s+return)\b)")
 # the size of a piece a document is cut into: "800-token chunks", "chunk at 1,500 characters", "chunks of ~300 words"
 _PIECE_AFTER = re.compile(r"^\s*(?:-\s*)?(?:chunks?|passages?|snippets?|segments?)\b")
 _PIECE_BEFORE = re.compile(r"\b(?:chunk(?:s|ed|ing)?\s+(?:at|of|to|into|in|size\s*(?:of|is|=|:)?)|(?:chunks?|passages?|snippets?|"
@@ -187,6 +195,7 @@ def read_lengths(p: Pass) -> None:
     _prompt_parts(p)
     p.run(_TOKEN_VOLUME, lambda m: _token_volume(p, m))
     p.run(_CONTEXT_UNIT, lambda m: [("prompt_tokens", round(nt.value(m)))])
+    p.run(_SIDES_PAIR, lambda m: [("prompt_tokens", whole(nt.value(m))), ("output_tokens", whole(nt.value(m, 2)))])
     p.run(_SIDE_TOKENS, lambda m: None if PER_TIME.match(p.after(m.end())) else [] if _price_unit(p, m) else
           [("prompt_tokens" if m.group(2) in ("input", "prompt") else "output_tokens", whole(nt.value(m)))])
     # the pair before lengths with their unit: "400 tokens in and 400 out" names each side, whatever the nearest noun
@@ -259,6 +268,14 @@ def _added_length(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     return []
 
 
+# a length said as a limit: "caps a single user message at 2,000 characters", "inputs are limited to 8k tokens"
+_CAPPED_AT = re.compile(r"\b(?:caps?|capped|limits?|limited|truncat\w*)\b[^.;\x01]{0,40}?\b(?:at|to)\s*(?:about\s+|~\s*)?$")
+# a typical value said after a range of lengths: "1,000 to 1,500 words, 1,200 is typical", "200-400 words, usually 300"
+_TYPICAL_AFTER = re.compile(r"\s*,?\s*(?:with\s+|and\s+|but\s+)?(?:about\s+|around\s+|~\s*)?\x01(\d+)\x02\s+(?:is\s+|being\s+)?"
+                            r"(?:typical|usual|the\s+norm|most\s+common|the\s+average|average)\b|"
+                            r"\s*,?\s*(?:typically|usually|on\s+average|avg)\s+(?:about\s+|around\s+|~\s*)?\x01(\d+)\x02(?!\s*[a-z])")
+# how many tokens the lines said hold: "our code averages ~11 tokens per line"
+_TOKENS_PER_LINE = re.compile(rf"{NUM}\s*tokens?\s*(?:a|per|/|each)\s*line\b")
 # how many words the pages said hold: "avg 25 pages, dense, ~600 words a page"
 _WORDS_PER_PAGE = re.compile(rf"{NUM}\s*words?\s*(?:a|per|/|each|on\s+(?:a|each))\s*page\b")
 
@@ -288,7 +305,13 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         # one chunk of an index is no request's length (prompt_parts.py sums the chunks retrieved into a prompt);
         # a text sent in chunks ("the file is sent in chunks of ~500 tokens") is one chunk a request
         return []
+    if m.group(2).startswith("tok") and re.match(r"\s*(?:a|per|/|each)\s*line\b", p.text[m.end():]):
+        return []  # "~11 tokens per line" is how dense the lines are (read with them), no length
+    if _CAPPED_AT.search(p.before(m.start(), 50)):
+        return []  # "the UI caps a single user message at 2,000 characters": a limit, not a mean length
     value, unit = p.nt.value(m), m.group(2)
+    if typical := _TYPICAL_AFTER.match(p.text, m.end()):  # "1,000 to 1,500 words, 1,200 is typical": the typical one
+        value = p.nt.values[int(typical.group(1) or typical.group(2))]
     unit = "pages" if unit in ("p", "pp") else unit
     if unit.startswith("page") and value > 1000:
         # "Confluence has 38,000 pages", "the handbook (1,400 pages)": a collection to search, no prompt (left to be
@@ -297,10 +320,14 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     page = PAGE_TOKENS if p.words_per_page is None else p.words_per_page * WORDS_TO_TOKENS
     words = SENTENCE_WORDS if unit.startswith("sentence") else PARAGRAPH_WORDS if unit.startswith("paragraph") else None
     factor = tokens_per(unit, page)
+    density = _TOKENS_PER_LINE.search(p.nt.text) if unit.startswith("line") else None
+    if density:
+        factor = p.nt.value(density)  # "our code averages ~11 tokens per line"
     side = _SIDE_AFTER.match(p.after(m.end()))
     field = ("prompt_tokens" if _PROMPT_NOUN_AFTER.match(p.after(m.end())) else  # "... go into a 2k token prompt"
              "output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
              (side.lastgroup or "prompt_tokens") if side else
+             of_side.lastgroup if (of_side := _OF_SIDE.match(p.after(m.end()))) else
              nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
              nearest(_TOK_KW, clause_before(p.text, m.start()), "")  # "output one paragraph, ~150 tokens"
              or nearest(_TOK_KW, p.text[max(0, m.start() - 120):m.start()], ""))  # "the reply must fit in one SMS, 160 characters"
@@ -314,6 +341,9 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if (same and not any(q.field == other for q in p.found) and nearest(_TOK_KW, clause_before(p.text, m.start()), "") is None
             and not _RESTATED.match(p.text[same[-1].end:m.start()])):
         field = other  # "input around 40,000 tokens, and an answer of 3,000 tokens": the second length, its own noun far
+    if typical or density:  # said back with the figure it was read from
+        p.notes[field] = (f"{value:g} {unit} ({'the typical one said' if typical else f'{factor:g} tokens a line'}) = "
+                          f"{value * factor:,.0f} tokens")
     if words:  # "2-3 sentences": said back with the words a sentence is taken to hold
         p.notes[field] = (f"{value:g} {unit.rstrip('s')}{'s' if value != 1 else ''} x {words} words x {WORDS_TO_TOKENS} tokens a word = "
                           f"{value * factor:,.0f} tokens")

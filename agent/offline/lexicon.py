@@ -65,7 +65,8 @@ _LEXICON: dict[UseCase, dict[float, tuple[str, ...]]] = {
             "listings"),
         1: ("write", "writes", "writing", "writer", "writers", "draft", "drafts", "drafting", "post", "posts",
             "description", "descriptions", "story", "stories", "creative", "article", "articles", "social",
-            "content", "brochure", "brochures", "pitch", "pitches", "announcement", "announcements", "lore", "script"),
+            "content", "brochure", "brochures", "pitch", "pitches", "announcement", "announcements", "lore", "script",
+            "written", "worksheet", "worksheets", "handout", "handouts", "quiz", "quizzes"),
         0.5: ("generat", "product", "products", "email", "emails", "letter", "letters", "reply", "replies"),
     },
     UseCase.SUMMARIZATION_SHORT: {

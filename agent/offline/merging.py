@@ -16,6 +16,7 @@ from agent.offline.fact_sheet import Facts
 from agent.offline.facts import read_facts
 from agent.offline.latency import LATENCY_FIELDS
 from agent.offline.limits import LIMITS
+from agent.offline.numbers import number_text
 from agent.offline.text import scope
 
 # a sentence that gives an order (optionally after a "LABEL:"), in the imperative
@@ -29,6 +30,12 @@ _TEAM_NAME = re.compile(r"^\W*(?:[\w&/-]+\s+){0,3}(?:support|research|operations
                         r"office|group|practice|lab|committee|function)(?:\s+(?:at|in|for|of)\s+(?:an?\s+|the\s+|our\s+)?"
                         r"(?:[\w&-]+\s+){0,2}[\w&-]+|,\s*(?:[\w&-]+\s+){0,6}[\w&-]+)?\W*$")  # "..., Ministry of Agriculture"
 
+
+# a number said instead of another: "800 a day, not 8,000" (the number held, said as not meant, names the field)
+_SAID_INSTEAD = re.compile(r"\x01(\d+)\x02[^\x01.;!?]{0,25}?\b(?:not|instead\s+of|rather\s+than)\s+(?:the\s+)?\x01(\d+)\x02"
+                           r"(?!\s*(?:[%$€£]|[a-z]))")
+# fields whose held value a plain number may be said against
+_COUNTS = ("users", "concurrent_users", "window_requests", "max_gpus")
 
 # the note a latency said at another percentile than p95 carries (latency.percentile_notes)
 _AT_ANOTHER_PERCENTILE = re.compile(r"said as p\d")
@@ -108,7 +115,24 @@ class Merging:
         self.consumed |= {w for f in named for w in f.split("_")}
         return out
 
+    def _said_instead(self, f: Facts, orig: str) -> None:
+        """'sorry, typo - 800 a day, not 8,000': the number corrected is the one the spec holds (users 8,000), so the
+        new number is that field's, whatever its own words read it as (a day's count of requests)."""
+        if self.spec is None:
+            return
+        nt = number_text(orig.lower())
+        for m in _SAID_INSTEAD.finditer(nt.text):
+            new, old = nt.values[int(m.group(1))], nt.values[int(m.group(2))]
+            held = next((c for c in _COUNTS if getattr(self.spec, c, None) == old), None)
+            read_as = [n for n in f.values if n != held and re.match(rf"{new:g}\b", f.phrases.get(n, "").replace(",", ""))]
+            if held and new != old and read_as:
+                for name in read_as:
+                    f.values.pop(name)
+                    f.notes.pop(name, None)
+                f.put(held, new, f"{new:g}, not {old:g}")
+
     def _absorb(self, f: Facts, index: int, orig: str) -> None:
+        self._said_instead(f, orig)
         for name, value in f.values.items():
             if (name in self.facts.values and _AT_ANOTHER_PERCENTILE.match(f.notes.get(name, ""))
                     and not _AT_ANOTHER_PERCENTILE.match(self.facts.notes.get(name, ""))):
@@ -161,6 +185,13 @@ def targets_only(f: Facts, low: str) -> Facts:
     if Q.describes_present(low):
         for name in LATENCY_FIELDS:
             f.values.pop(name, None)
+    if Q.not_for_sizing(low):  # "100k users by 2027, but that is NOT what we're sizing for now": context
+        aside = [n for n in f.values if n in LIMITS]
+        if aside:
+            f.remarks.append("I kept " + ", ".join(f"{n.replace('_', ' ')} {f.values[n]:,g}" for n in aside)
+                             + " out of the plan: you said it is not what you are sizing for.")
+        for name in aside:
+            f.values.pop(name)
     if Q.describes_other_deployment(low):  # "the PoC ran on one L4": another deployment's hardware, no limit here
         # (and a load test's concurrency, a setting of that run: "guidellm ... {"concurrency": 64}")
         for name in ("max_gpus", "precision", *(("concurrent_users",) if Q.is_load_test(low) else ())):

@@ -41,8 +41,9 @@ def namespace_answer(text: str, state: Any) -> str | None:
     if not offered:
         return None
     low = text.lower().strip()
-    # the whole reply, or its last sentence after a short aside ("ah ok, not allowed there. put it in compass then.")
-    tries = [low] + ([re.split(r"[.!?;]\s+", low)[-1]] if len(low) <= 120 else [])
+    # the whole reply, or its last sentence or clause after a short aside ("ah ok, not allowed there. put it in compass
+    # then.", "OK, if that one isn't allowed, use compass instead.")
+    tries = [low] + ([re.split(r"[.!?;]\s+", low)[-1], re.split(r"[.!?;,]\s+", low)[-1]] if len(low) <= 120 else [])
     for said in tries:
         m = _ANSWER.match(said)
         if m and m.group("name") in offered:

@@ -49,10 +49,10 @@ _PRONOUN_ONE = re.compile(r"(\b(?:the|this|that|which|another)\s+(?:(?!(?:last|o
 _SUB_SECOND = re.compile(r"\bsub[\s-]?seconds?\b")
 _HALF = re.compile(r"\bhalf\s+a\s+(million|thousand|billion)\b")
 # Durations said in words: "half a second", "under a second", "a couple of seconds".
-_WORD_DURATION = re.compile(r"\b(half\s+an?|a\s+(?:quarter|tenth|fifth)\s+of\s+an?|an?|one|"
+_WORD_DURATION = re.compile(r"\b(half\s+an?|a\s+(?:quarter|tenth|fifth|third)\s+of\s+an?|an?|one|"
                             r"a\s+couple\s+of|a\s+few|several)\s+(second|sec|minute|millisecond)s?\b")
 _DURATION_COUNT = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25,
-                   "a tenth of a": 0.1, "a fifth of a": 0.2, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
+                   "a tenth of a": 0.1, "a fifth of a": 0.2, "a third of a": 1 / 3, "a": 1.0, "an": 1.0, "one": 1.0, "a couple of": 2.0, "a few": 3.0,
                    "several": 5.0}
 _DIGITS = re.compile(
     # a minus sign touches its number; a dash and a space before one is punctuation, between words ("sorry - 350

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from agent.offline.numbers import NUM, Numbered, sig
 
 _NEGATED = re.compile(r"\b(?:not|never|instead\s+of|rather\s+than)\s+(?:even\s+|just\s+|only\s+|the\s+)?[$€£]?\s*$")
-_ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:of|to|for|per|in|on|the|an?|p9[59]|s|average|avg|mean|typical|median|max|"
+_ADJ_PREFIX = re.compile(r"^(?:\s|-|\(|(?:"
+                         # what is waited for: "30 seconds for it to start writing" (before "for" alone)
+                         r"for\s+(?:it|the\s+(?:answer|reply|response|text|output|model|bot|assistant))\s+to|"
+                         r"of|to|for|per|in|on|the|an?|p9[59]|s|average|avg|mean|typical|median|max|"
                          # the event the time runs to: "20 seconds before the first sentence appears", "until the first token"
-                         r"before|until|till|to\s+(?:get|see)|for)\b)*")
+                         r"before|until|till|to\s+(?:get|see))\b)*")
 # words of a correction between a field's keyword and its number: "users are actually 1,100", "traffic is more like 9"
 CORRECTING = r"actually|really|now|in\s+fact|more\s+like|closer\s+to|nearer|instead|should\s+be|was|were"
 # a keyword right before another number labels that one: "ttft 250ms itl 30ms" (itl is 30's, not 250's)

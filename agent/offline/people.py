@@ -79,7 +79,9 @@ SINGULAR_END = (r"(?<!s)(?<!people)(?<!staff)(?<!personnel)(?<!ppl)(?<!crew)(?<!
 # words ending in s that are no plural noun ("450 people across EMEA", "a user is ...")
 _NOT_A_NOUN = r"(?:across|as|is|was|has|does|plus|this|thus|its|us|always|besides|towards|unless|whereas|perhaps)\b"
 _NOT_BETWEEN = (r"(?!(?:per|a|an|each|every|for|in|at|to|and|or|with|on|from|x|times|requests?|reqs?|queries|"
-                r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?)\b(?!-))")
+                r"calls|tokens?|words?|pages?|gpus?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|"
+                # (a length of time said of the work: "a 6-month pilot" counts no pilots)
+                r"years?)\b(?!-))")
 
 # a people noun that qualifies another noun counts that one ("eleven stakeholder interviews", "300 customer emails")
 _QUALIFIED_NOUNS = (r"(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stories|records?|files?|data|"
@@ -91,6 +93,8 @@ _QUALIFIED_NOUNS = (r"(?:interviews?|surveys?|e-?mails?|tickets?|requests?|stori
 _QUALIFIED_AFTER = (rf"\s+{_QUALIFIED_NOUNS}\b(?:(?<!\bchat)(?<!\bcall)(?<!\bmessage)(?<!\bquery)(?<!\bemail)|"
                     r"(?!\s+(?:with|to|it|us|about|in)\b))")
 _PEOPLE_AS_MODIFIER = (rf"(?!{_QUALIFIED_AFTER})"
+                       # (a compound of the noun names another thing: "30,000 account-statement letters")
+                       r"(?!-[a-z])"
                        # or any plural noun after the people noun in the singular ("2,000 patient notes", "500 student
                        # essays"); the ones that still count people ("user seats", "staff members") excepted
                        rf"(?!{SINGULAR_END}\s+(?!{USER_NOUNS}\b|seats\b|licen[cs]es\b|logins\b|accounts\b|{_NOT_A_NOUN})"
@@ -155,10 +159,17 @@ _USERS_OF_US = re.compile(rf"{NUM}\s+of\s+(?:us|them|those|our\s+(?:staff|people
                           rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:(?:that|who)(?:'d|'ll|\s+would|\s+will)?|(?:(?:that|who)\s+)?(?:want|"
                           rf"would\s+like|need|plan|will|would|are\s+going))\s+"
                           r"(?:to\s+)?(?:use|ask|query|search|chat|look\s+(?:things\s+)?up|try|draft|write|summari[sz]e)\b|"
+                          # ... or by the work they do now, which it is for: "6 of us write press releases and
+                          # newsletters", "the 12 of us answer the support inbox"
+                          rf"{NUM}\s+of\s+us\s+(?:(?:all|both|currently|now|each|mostly)\s+)?(?:write|draft|answer|handle|"
+                          r"review|translate|summari[sz]e|use|ask|work\s+on)\b|"
                           # ... or by what they need from it: "about 600 of them need translation every day"
                           rf"{NUM}\s+of\s+(?:us|them|those)\s+(?:would\s+|will\s+|really\s+|actually\s+)?(?:need|use|want)\s+"
                           r"(?:(?:[a-z-]+\s+){0,2}?(?:translations?|summar(?:y|ies|isation|ization)|answers|drafts?|"
                           r"completions?|suggestions?|search|code\s+review|it\s+(?:daily|every\s+day|regularly)))\b|"
+                          # ... or as who it is used by: "the assistant is used by about 60,000 of them on a working day"
+                          rf"\bused\s+(?:daily\s+|every\s+day\s+)?by\s+(?:about\s+|around\s+|roughly\s+|~\s*|some\s+|approx\w*\s+|"
+                          rf"nearly\s+|almost\s+|over\s+)?{NUM}\s+(?:of\s+(?:them|us|those)|people|(?:[a-z-]+\s+)?{USER_NOUNS})\b|"
                           # "all 200 of our call-center agents"
                           rf"\ball\s+{NUM}\s+of\s+(?:our|the|their|its)\s+(?:[a-z-]+\s+){{0,2}}?(?:{USER_NOUNS}|{_PERSON_FORM})\b")
 # the audience narrowed to one group, its size said after it: "not everyone - just the engineering team, so 40", "only
@@ -189,8 +200,9 @@ _USERS_KW = re.compile(
     # (the team that owns or builds the tool is no count of its users: "owner team size: 14")
     rf"(?<!owner\s)(?<!owning\s)(?<!maintainer\s)(?<!dev\s)(?<!platform\s)team\s+size|number\s+of\s+users|"
     rf"(?:expected\s+|projected\s+|target\s+)?(?:dau|daily\s+active\s+users|daily\s+users)|"
-    # a table's key: "distinct users per weekday: 900", "unique users a day = 1,200"
-    rf"(?:distinct\s+|unique\s+|active\s+)?users\s+(?:per|a|each)\s+(?:week|work(?:ing)?\s*|business\s+)?day(?=\s*[:=]))\s*"
+    # a table's key: "distinct users per weekday: 900", "unique users a day = 1,200", "users on a working day: 3,500"
+    rf"(?:distinct\s+|unique\s+|active\s+)?users\s+(?:per|a|each|on\s+(?:a|an|any)(?:\s+(?:given|normal|typical|average|"
+    rf"ordinary|regular|usual))?)\s+(?:week|work(?:ing)?\s*|business\s+)?day(?=\s*[:=]))\s*"
     rf"(?:count\s*)?(?:is|are|:|=|of|to|around|about|~|approx\w*|roughly|maybe|total\w*|will\s+be|{CORRECTING}|\s)*{NUM}|"
     rf"\b(?:company|team|org(?:anization|anisation)?|department|firm|audience|user\s+base|population|staff)\s+of\s+"
     rf"(?:about\s+|around\s+|~\s*|roughly\s+|approximately\s+|over\s+|nearly\s+|almost\s+)?{NUM}|"
@@ -281,7 +293,9 @@ _PEOPLE_OF_THEM = re.compile(rf"\b{PEOPLE_NOUN}\b[^.;!?\x01]{{0,60}}?[(,\-]\s*(?
                              rf"~\s*|approx\w*\s+|maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s+of\s+(?:them|us)\b|"
                              # the count in brackets right after the noun: "claims adjusters (about 300)"
                              rf"\b{PEOPLE_NOUN}\s*\(\s*(?:about\s+|around\s+|roughly\s+|some\s+|~\s*|approx\w*\s+|"
-                             rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}\s*\)")
+                             # (and when: "technicians and supervisors (about 500 on a working day)")
+                             rf"maybe\s+|nearly\s+|almost\s+|over\s+)?{NUM}(?:\s+(?:on\s+(?:a|an|any)\s+(?:[a-z]+\s+)?day|"
+                             rf"a\s+day|per\s+day|each\s+day|daily|every\s+day))?\s*\)")
 # a group may be said with where it works between the counts: "35 people in subrogation and 9 team leads", "the 40 on
 # the night desk, 12 in legal"
 _WHERE = r"(?:\s+(?:in|from|on|at)\s+(?:the\s+|our\s+)?[a-z&'-]+(?:\s+[a-z&'-]+){0,2}?)?"
@@ -449,6 +463,9 @@ _ONLY_A_PART_AFTER = re.compile(r"^[^.;!?\x01]{0,25}?\bbut\s+(?:only|just)\s+(?!
                                 r"[a-z&+/-]+")  # (a share of them is read with the shares)
 
 
+_ONE_PER_THING = re.compile(r"\s*(?:per|for\s+each|for\s+every|each)\s+(?!(?:day|week|month|year|shift|hour)\b)[a-z]")
+
+
 def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
     if _TOTAL_BEFORE.search(p.before(m.start(), 30)) or _ABOUT_THE_ORG.search(p.before(m.start(), 40)):
         return []
@@ -460,6 +477,8 @@ def _users(p: Pass, m: re.Match, group: int) -> list[tuple[str, float]]:
         return []  # "each nurse handles about 30 patients a shift": people who are one person's work, not users
     if _BUILDS_IT.match(p.text[m.end():m.end() + 50]):
         return []
+    if p.nt.value(m, group) == 1 and _ONE_PER_THING.match(after):
+        return []  # "(one person per account)": how many people each counted thing stands for, no count of users
     if _TOTAL_IN.search(m.group(0)) or _TOTAL_AFTER.match(after):
         # "about 900 baristas in total", "1.8M customers total": kept aside, used when no part is named
         p.totals.append(Quantity(_users_field(m, p), whole(p.nt.value(m, group)), readable(m.group(0), p.nt),

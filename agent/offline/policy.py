@@ -201,6 +201,6 @@ def _action_calls(reading: Reading, state: AgentState, done: set[str], spec_touc
     if state.to_confirm and not state.changes:
         return []  # the only reading was unsure: ask first, plan after the answer
     wants_plan = spec_touched or kind == "recommend" or bool(kinds & REPLAN_AFTER and (state.plan is None or stale))
-    if "unclear" in kinds and state.plan is not None:
+    if kinds & {"unclear", "unclear_question"} and state.plan is not None:
         wants_plan = False
     return [_call(T.PLAN_CAPACITY, {}, state, 0)] if wants_plan and not planned else []

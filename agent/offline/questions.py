@@ -79,7 +79,8 @@ RETRACT = re.compile(r"\b(?:i|we)\s+(?:never|didn'?t|did\s+not|haven'?t|have\s+n
                      # "forget what I said about Llama", "scratch the owned hardware", "ignore the GPU cap I gave"
                      r"\b(?:forget|scratch|ignore|disregard)\s+(?:(?:about\s+)?what\s+(?:i|we)\s+(?:said|told\s+you|"
                      r"mentioned|wrote|asked\s+for)\s+(?:about|regarding|on|re)\b|(?=(?:the|my|our|that|this)\s+(?:[\w-]+\s+){0,2}?"
-                     r"(?:hardware|fleet|servers?|machines|boxes)\b))")
+                     # ... or a figure said before: "forget the 400 concurrent figure", "ignore that users number"
+                     r"(?:hardware|fleet|servers?|machines|boxes|figure|number|estimate)\b))")
 _EXCLUDING_VERB = re.compile(r"^(?:exclude|rule|ban|remove)")
 _TO_EXCLUDE = re.compile(r"\s*to\s+(?:exclude|rule\s+out|ban|remove|drop|avoid)\b")
 # ", just the L4" ends what is withdrawn; "we have just one GPU" is part of it
@@ -167,6 +168,19 @@ _GUESS = re.compile(r"\b(?:(?:i|we)\s+(?:reckon|suspect|bet)|my\s+(?:guess|hunch
 def speculates(low: str) -> bool:
     """A guess about the future, not a requirement: it names hardware or models the plan is not held to."""
     return bool(_FUTURE.search(low) or _GUESS.search(low)) and not _DIRECTIVE_NOW.search(low)
+
+
+# a figure said and then put aside for this plan: "marketing projects 100k users by 2027, but that is NOT what we're
+# sizing for now", "don't size for that", "not a requirement for now"
+_NOT_FOR_SIZING = re.compile(r"\b(?:(?:is|'s|are|'re|was)\s*(?:not|n't)\s+what\s+(?:we|i)(?:'re|\s+are|'m|\s+am)?\s+"
+                             r"(?:sizing|planning|building|designing|budgeting)\s+for|(?:do\s+not|don'?t|never)\s+size\s+"
+                             r"(?:for\s+)?(?:it|that|this|them|those)\b|not\s+(?:a\s+)?(?:requirement|target)\s+(?:yet|for\s+now|"
+                             r"now|today)|not\s+(?:for|part\s+of)\s+(?:this|the\s+current|today'?s)\s+(?:sizing|plan))")
+
+
+def not_for_sizing(low: str) -> bool:
+    """A sentence that puts its own figures aside: what it counts is context, not the need."""
+    return bool(_NOT_FOR_SIZING.search(low))
 
 
 # "we must use H100s from now on, and eventually more": an order for today beside the future
@@ -339,6 +353,8 @@ FIELD_NOUNS: tuple[tuple[str, re.Pattern], ...] = tuple((f, re.compile(p)) for f
     ("precision", r"\b(?:precision|quantization)\b"),
     ("namespace", r"\bnamespace\b"),
     ("peak_rps", r"\bpeak\b"),
+    ("concurrent_users", r"\bconcurren(?:t|cy)\b"),
+    ("rps", r"\b(?:rps|qps|req/s|request\s+rate)\b"),
     ("window_hours", r"\b(?:window|time\s+slot)\b"),
 ))
 

@@ -28,7 +28,8 @@ _RATE_PER = re.compile(
     rf"{NUM}\s*(?:(?!{USER_NOUNS}\b(?!{SINGULAR_END}\s+(?!(?:per|an?|each|every)\b)[a-z])|"
     # (nor do shifts or rotations: "3 shifts a day" is how the day is worked)
     rf"(?:per|an?|each|every|times|tokens?|words?|pages?|gpus?|ms|seconds?|x|h|hrs?|hours?|mins?|minutes?|shifts?|"
-    rf"rotations?)\b)"
+    # (nor do people using it: "about 150 using it a day" counts users)
+    rf"rotations?|using|active|online)\b)"
     rf"[a-z][a-z-]*(?:\s+|(?=\s*/))){{0,2}}?(?:{_ARRIVING})?(?:/\s*|per\s+|an?\s+|each\s+|every\s+|"
     # a count over the last period is a rate too: "2.6 million requests last month", "in the past week 12k tickets"
     rf"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:last|past|previous)\s+|"
@@ -87,7 +88,14 @@ PEAK_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:at|during|in)?\s*(?:the\s+|our\s+)?(?
 OCCASION_BEFORE = re.compile(r"(?:\x01\d+\x02\s*(?:am|pm)\b|"  # a time of day: "between 2 and 4 pm it runs at 3x that"
                               r"\bblack\s+friday|cyber\s+monday|christmas|holiday\s+season|launch\s+day|"
                               r"tax\s+season|open\s+enrol+ment|exam\s+(?:week|season)|(?:month|quarter|year)[\s-]end|"
-                              r"peak\s+season|prime\s+day|singles'?\s+day|boxing\s+day|super\s+bowl)\b[^.;!?]*$")
+                              r"peak\s+season|prime\s+day|singles'?\s+day|boxing\s+day|super\s+bowl|"
+                              # a busy event said by its kind: "during the quarterly earnings webcast it gets 20x that"
+                              r"during\s+(?:the|our|a|an|each|every)\s+(?:[\w-]+\s+){0,3}?(?:webcasts?|events?|"
+                              r"launch(?:es)?|sales?|campaigns?|promotions?|keynotes?|broadcasts?|live\s*streams?|"
+                              r"announcements?|releases?|registration|enrol+ment|drops?)"
+                              # (the people named by it are no occasion: "the sales team")
+                              r"(?!\s+(?:teams?|staff|people|reps?|force|department|dept|org\w*|desk|agents?|group)\b))"
+                              r"\b[^.;!?]*$")
 _MONEY_BEFORE = re.compile(r"\b(?:budget|spend|spending|cost|costs|pay|afford|price|usd|eur)\b|[$€£]")
 PER_TIME = re.compile(r"^\s*(?:/|per|an?|each|every)\s*(?:second|sec|s|minute|min|hour|hr|h|day|week|month|mo)\b")
 _AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|typically|normally|usually)\b|"
@@ -99,7 +107,8 @@ _AVERAGE_AFTER = re.compile(rf"^\s*{_IS_OUR}(?:on\s+)?(?:average|avg|sustained|t
 # "each one fires about 2 requests a minute": "one" is read as a number, which "before" does not reach past
 _EACH_ONE = re.compile(r"\b(?:each|every)\s+(?:one|\x01\d+\x02)(?:\s+of\s+(?:them|us|those))?\s+(?:\w+\s+){1,2}?"
                        r"(?:about\s+|around\s+|roughly\s+|~\s*|up\s+to\s+)?$")
-_PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b(?!\s+(?:second|sec|s|minute|min|hour|hr|h|day|week|month)\b)[^.;,\x02]{0,30}$")
+# (not past a closing bracket or a colon: "(a few lines per email): about 30,000 emails a day")
+_PER_USER_BEFORE = re.compile(r"\b(?:each|every|per)\b(?!\s+(?:second|sec|s|minute|min|hour|hr|h|day|week|month)\b)[^.;,:)\x02]{0,30}$")
 AVERAGE = re.compile(r"\b(?:average|avg|mean|sustained|typical|typically|normally|baseline|steady|usually|"
                       r"off[\s-]peak|otherwise|rest\s+of\s+the\s+(?:day|time))\b")
 # a peak said without a unit next to a rate ("average 2 rps, bursts up to 12", "peak: 50 rps; off-peak: 10")
@@ -115,7 +124,8 @@ _PEAK_BARE = re.compile(rf"(?<!off-)(?<!off\s)\b(?:peaks?|peaking|bursts?|bursti
                         r"(?!\s*(?:%|x\b|(?!(?:on|in|at|during|when|around|between|for|every|each|most|some|the|"
                         r"and|or|but|while|whenever|if|before|after|once|twice|a|per|actually|though|tho|too|"
                         r"sometimes|occasionally|now|then|so|ish|really|apparently)\b)[a-z]))")
-_EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:every|each)\s+{NUM}\s*"
+_EVERY = re.compile(rf"\b(?:a|one)\s+(?:request|query|call|message|question|prompt)\s+(?:(?:about|around|roughly|"
+                    rf"approximately|~)\s*)?(?:every|each)\s+{NUM}\s*"
                     rf"{DURATION_UNIT}")
 # the busy times a rate is said of ("on black friday", "during the morning rush", "at month-end")
 _BUSY_TIMES = (r"peaks?|busiest|busy|black\s+friday|cyber\s+monday|holidays?|launch\w*|sales?|campaigns?|rush|christmas|"
@@ -335,8 +345,9 @@ def _rate_per(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
 # a count a day with nothing counted named is people when a people label stands before it ("users: about 150 a day"):
 # the spec's users are the people who use the tool on a working day. (Said alone in answer to "how many users?", "20k a
 # day" stays a rate: after "we translate user reviews" it counts reviews)
+# ("daily users instead: 6,000 a day": a word of correction may stand between)
 _PEOPLE_LABEL = re.compile(rf"\b(?:users?|user\s+count|head\s*count|audience|{USER_NOUNS})\s*(?::|=|-|are|is|of|around|"
-                           r"about|roughly|maybe|~|approx\w*|\s)*$")
+                           r"about|roughly|maybe|~|approx\w*|instead|now|then|actually|\s)*$")
 
 
 def _people_a_day(p: Pass, m: re.Match) -> bool:

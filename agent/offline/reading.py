@@ -228,8 +228,14 @@ _SPEC_INTENTS = {Intent.DESCRIBE, Intent.DONT_KNOW}
 _ASKS = re.compile(r"^\W*(?:what|who|where|when|which|how|can|could|would|will|is|are|do|does|tell\s+me|write|give\s+me)\b")
 # words of the domain: a message with one of these is about a deployment, even if nothing in it was understood
 _DOMAIN = re.compile(r"\b(?:llm|llms|model|models|gpu|gpus|deploy\w*|inference|vllm|kubernetes|k8s|latency|tokens?|"
-                     r"users?|budget|cost|chatbot|assistant|serving|throughput|requests?|plan|option|cluster|"
-                     r"replicas?|ai|rag|compass|slo|slos|ttft|quantiz\w*|nvidia|cuda)\b")
+                     r"users?|budget|cost|costs|chatbot|assistant|serving|throughput|requests?|plan|option|cluster|"
+                     r"replicas?|ai|rag|compass|slo|slos|ttft|quantiz\w*|nvidia|cuda|"
+                     # what a plan is made of and measured by: "which is better quality-wise?", "how many req/s now?",
+                     # "what's the context length you'll configure?", "how much does that save?"
+                     r"quality\w*|context|req/s|rps|qps|sav(?:e|es|ing|ings)|cheaper|pricier|expensive|price|spot|"
+                     r"precision|fp8|fp4|bf16|int[48]|memory|vram|daily|concurrent\w*|manifests?|yaml|namespace|"
+                     r"cach(?:e|ing)|kv|batch\w*|window|p9[59]|p50|targets?|headroom|autoscal\w*|scal(?:e|ing)|"
+                     r"tensor|parallel\w*|tp|node|nodes|cards?|h100s?|a100s?|l4s?|l40s|h200s?|b200s?|mi300x)\b")
 
 
 # a question whose referent is the plan, said without a word of the domain: "what did you come up with", "what's on top
@@ -512,6 +518,7 @@ def read_message(text: str, catalog: Catalog, *, asked: list[str] | None = None,
         about_plan = question and bool(_ABOUT_THE_PLAN.search(low))  # "what's on top now?": the plan is the answer
         off_topic = question and looks_english(text) and not parsed.suspicious and not _DOMAIN.search(low)
         # a requirement that is not modelled and nothing else: said back with the plan as it stands
-        acts.append(Simple(act="recommend" if parsed.remarks or about_plan else "off_topic" if off_topic else "unclear"))
+        acts.append(Simple(act="recommend" if parsed.remarks or about_plan else "off_topic" if off_topic else
+                           "unclear_question" if question and state.plan is not None else "unclear"))
     return Reading(acts=acts, notes=notes + list(parsed.contradictions) + list(parsed.remarks),
                    suspicious=list(parsed.suspicious))

@@ -67,7 +67,8 @@ _SUBJECTS = (
     ("e2e_p95_ms", re.compile(r"\b(?:e2e|end[\s-]to[\s-]end|total\s+latency|response\s+time)\b")),
     # the latency targets together: "make both latency targets twice as strict", "halve the SLOs"
     ("latency", re.compile(r"\b(?:latency|latencies|slos?|(?:latency\s+)?targets)\b")),
-    ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs)\b")),
+    ("prompt_tokens", re.compile(r"\b(?:prompts?|inputs?|context|documents?|docs|reports|files|transcripts|"
+                                 r"articles|contracts|tickets|e-?mails)\b")),
     ("output_tokens", re.compile(r"\b(?:outputs?|answers?|responses?|replies|completions?|summar(?:y|ies)|drafts?|"
                                  r"generations?|translations?)\b")),
     ("budget_monthly_usd", re.compile(r"\b(?:budget|spend|money|cfo|finance|dollars|bucks|cost\s+cap|ceiling|controlling|"

@@ -42,10 +42,19 @@ _SCALE_ORDER = re.compile(r"\b(?:make|making|plan(?:ning)?\s+(?:for|on)|size\s+(
                           r"(?:needs?|has|have)\s+to\s+be|wants?|needs?|trimm\w*|shav\w*|knock|chop|lop|can\s+be|"
                           # the new value said as a comparative: "finance came back: 20% less budget"
                           r"less|fewer|tighter|stricter|looser)\b|"
+                          # the value said wrong before, corrected by a factor: "our reports are twice as long as I
+                          # said", "outputs are actually 25% shorter than I said"
+                          r"\b(?:than|as)\s+(?:i|we)\s+(?:said|told\s+you|gave(?:\s+you)?|mentioned|quoted|wrote|typed|"
+                          r"thought|estimated|assumed|put\s+(?:it|down))\b|\bthan\s+(?:stated|quoted|estimated|that)\b|"
                           # a start with part of it: "we pilot first with half the users", "launch with a third of them"
                           r"\b(?:pilot|start|launch|begin|roll\s+out)\w*\s+(?:\w+\s+){0,2}?with\b|"
                           # a fact about now: "we only have half the nodes now", "we now have twice the GPUs"
                           r"\b(?:we|i)\s+(?:now\s+|only\s+|just\s+)*(?:have|got)\b(?=[^.;!?]*\bnow\b)")
+# a verb that moves a target one way: up (looser) or down (stricter)
+_DIRECTION = re.compile(r"\b(?:(?P<up>loosen\w*|relax\w*|eas(?:e|ing)|widen\w*)|tighten\w*|stricter)\b")
+# a latency target named in the message (then its own field is meant, whatever the direction)
+_LATENCY_NAMED = re.compile(r"\b(?:ttft|itl|tpot|e2e|first[\s-]token|inter[\s-]?token|between\s+tokens|per[\s-]token|"
+                            r"end[\s-]to[\s-]end|total\s+latency|time\s+to\s+first)\b")
 _SCALE_HEDGE = re.compile(r"\b(?:could|might|may|maybe|perhaps|possibly|if|whether|would|next\s+year|eventually|"
                           r"some\s*day|not\s+part\s+of)\b")
 _ADDABLE = ("users", "concurrent_users", "max_gpus", "budget_monthly_usd")
@@ -72,6 +81,11 @@ _BELIEF_BEFORE = re.compile(r"\b(?:isn'?t|is|wouldn'?t|would|won'?t|aren'?t|are|
 _PEOPLE_FROM = re.compile(r"\b(?:plus|add|adding|and\s+another|another|also)\s+(?:the\s+|another\s+)?(\d{1,3}(?:,\d{3})+|\d+)\s+"
                           r"(?:more\s+)?(?:from|in|at)\s+(?:the\s+|our\s+)?[a-z][\w-]*(?:\s+(?:office|site|branch|team|plant|"
                           r"campus|hub|region|department))?\b(?!\s*(?:%|ms|seconds?|minutes?|hours?|requests?|gpus?))")
+# a place or group added, its people counted after it: "Add Gothenburg, they're 250 daily users", "include the
+# Lyon office too: another 120 people"
+_GROUP_ADDED = re.compile(r"^\W*(?:(?:ok|okay|also|and|oh|please)\W+)*(?:add|include|plus|throw\s+in)\s+(?:the\s+|our\s+)?"
+                          r"[a-z][\w&'-]*(?:\s+[a-z][\w&'-]*){0,3}?\s*(?:too|as\s+well)?\s*(?:,|:|-|\(|—)\s*(?:they'?re|they\s+are|"
+                          r"that'?s|which\s+is|it'?s|another|with|so)?\b")
 # an amount added to what is held, said as money by its currency, its "k", or the budget words around it
 _MONEY_ADDED = re.compile(r"\b(?:add|adding|another|plus|top\s+(?:it\s+)?up\s+(?:by|with))\s+(?:another\s+|an?\s+)?(?:extra\s+)?"
                           r"(?P<cur>[$€£]\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<k>k|grand|thousand)?\b(?:\s*(?:usd|dollars|bucks))?"
@@ -144,6 +158,7 @@ class Statements:
                 _SCALE_ORDER.search(sc.fact) and not _SCALE_HEDGE.search(sc.fact))):
             self._scaled(facts)
         if self.spec is not None:
+            self._loosened_field(facts, sc.fact)
             self._added(facts, sc.fact)
             self._moved_by(facts, sc.fact)
             self._money_added(facts, sc.fact)
@@ -281,6 +296,10 @@ class Statements:
     def _people_from_another_place(self, facts: Facts, low: str) -> None:
         """'plus 300 from the Porto office, same usage': people of another place joined to the users held."""
         current = self.spec.users if self.spec is not None and self.spec.stated("users") else None
+        if current is not None and isinstance(said := facts.values.get("users"), (int, float)) and _GROUP_ADDED.match(low):
+            facts.put("users", current + said, facts.phrases.get("users", ""))  # "Add Gothenburg, they're 250 users"
+            facts.notes["users"] = f"{current:,} + {said:,.0f} added = {current + said:,.0f}"
+            return
         m = _PEOPLE_FROM.search(low)
         if current is None or m is None or "users" in facts.values:
             return
@@ -321,6 +340,21 @@ class Statements:
             if moved > 0:
                 facts.put(name, float(f"{moved:.10g}") if isinstance(current, float) or name in LATENCY_FIELDS
                           else round(moved), f"{current:,g} {'-' if down else '+'} {said:,g}")
+
+    def _loosened_field(self, facts: Facts, low: str) -> None:
+        """'Loosen it to 45 ms' after a 30 ms ITL was stated: a latency said without its name, with a verb of direction,
+        is the target it moves that way (loosening raises a target, tightening lowers it); the stated one first."""
+        said = [n for n in LATENCY_FIELDS if n in facts.values]
+        verb = _DIRECTION.search(low)
+        if len(said) != 1 or verb is None or _LATENCY_NAMED.search(low):
+            return
+        value, up = facts.values[said[0]], verb.group("up") is not None
+        fits = [n for n in LATENCY_FIELDS if isinstance(held := getattr(self.spec, n, None), (int, float))
+                and (held < value if up else held > value)]
+        fits = [n for n in fits if self.spec.stated(n)] or fits
+        if said[0] not in fits and len(fits) == 1:
+            facts.values.pop(said[0])
+            facts.put(fits[0], value, facts.phrases.get(said[0], ""))
 
     def _more_of_the_count(self, facts: Facts, low: str) -> None:
         """'what if we had 1000 more?': "more" with no noun adds to the one count the user gave (the users, the GPUs or

@@ -88,6 +88,12 @@ _ABBREVIATED = re.compile(r"\b(max|min|approx|ca|appr|env|nos?)\.(?=\s*\d)", re.
 _TOKEN_METRIC = re.compile(r"\b(prompt|completion|input|output|generat(?:ed|ion))_tokens?\b", re.I)
 
 
+# the South African rand's sign before an amount, read as the rand only where the message names the rand or its
+# country ("R" alone is a letter of many names: DeepSeek-R1, R&D)
+_RAND_SAID = re.compile(r"\b(?:rand|zar|south\s+africa\w*|joburg|johannesburg|cape\s+town|durban|pretoria)\b", re.I)
+_RAND_SIGN = re.compile(r"(?<![\w$-])R\s?(?=\d)")
+
+
 def normalize(text: str) -> str:
     """NFKC, ASCII quotes/dashes, no control characters, single spaces (case preserved)."""
     if "\r" in text:
@@ -109,6 +115,8 @@ def normalize(text: str) -> str:
         text = _ABBREVIATED.sub(r"\1", text)
     if "_tok" in text or "_TOK" in text:  # a metric's name: "avg prompt_tokens 7.1k; completion_tokens avg 900"
         text = _TOKEN_METRIC.sub(r"\1 tokens", text)
+    if ("R" in text or "r" in text) and _RAND_SAID.search(text):  # "R180 000 per month (rand)": the rand's sign
+        text = _RAND_SIGN.sub("ZAR ", text)
     while "  " in text:  # str.replace halves any run of spaces per pass: log(n) fast passes, no regex
         text = text.replace("  ", " ")
     return text
@@ -192,8 +200,15 @@ def lower_aligned(text: str) -> str:
     return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# a labelled line of a paste that lists its items with semicolons: one list, not sentences ("Not approved:  AMD
+# Instinct (any generation); NVIDIA A10G")
+_LABELLED_LIST = re.compile(r"(?m)^[ \t]*(?:[-*•][ \t]*)?[A-Za-z][\w /&()-]{0,30}:[^\n]*;[^\n]*$")
+
+
 def sentences(text: str) -> list[str]:
     text = _WRAPPED.sub(" ", text) if "\n" in text else text
+    if ";" in text and "\n" in text:  # (the same length: positions in the text stay where they were)
+        text = _LABELLED_LIST.sub(lambda m: m.group(0).replace(";", ","), text)
     return [s.replace("\n", " ").strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 

@@ -41,13 +41,16 @@ _SHORT_NOUNS = (r"\b(?:tickets?|emails?|e-mails?|chats?|conversations?|messages?
 _CORPUS = (r"(?:polic(?:y|ies)|guidelines?|procedures?|regulations?|standards?|runbooks?|playbooks?|sops?|manuals?|"
            r"handbooks?|docs?|documents?|documentation|pdfs?|wikis?|knowledge(?:[\s-]?base)?|kb|records|archives?|"
            r"faqs?|protocols?|specs|specifications|rulebooks?|guides|bylaws|circulars|directives|guidance\s+notes|"
-           r"bulletins|notices|booklets?|librar(?:y|ies)|help\s+cent(?:er|re)s?|"
-           r"(?:help|support|kb)\s+articles|(?:course|training|learning|reference|teaching)\s+materials?)\b")
+           r"filings|annual\s+reports|disclosures|prospectus(?:es)?|"
+           r"bulletins|notices|booklets?|librar(?:y|ies)|help[\s-]+cent(?:er|re)(?:[\s-]+articles|s)?|"
+           r"(?:help|support|kb)[\s-]+articles|(?:course|training|learning|reference|teaching)\s+materials?)\b")
 
 # IDEs named by their product (where a completion tool lives)
 # programming languages by name ("go" left out: a common word)
 _PROGRAMMING = (r"(?:cobol|fortran|java|python|c\+\+|c#|javascript|typescript|golang|rust|kotlin|scala|ruby|php|perl|"
                 r"pl/i|pl/sql|rpg|vb\.net|visual\s+basic|delphi|pascal|abap|swift|objective-c|haskell|elixir|clojure)")
+# languages that script more than they build programs (with a ``_PROGRAMMING`` language, what code is named by)
+_SCRIPTING = r"(?:lua|bash|shell|powershell|terraform|sql|matlab|julia|gdscript|groovy|dart|vba|go)"
 _IDE = (r"(?:vs\s?code|visual\s+studio(?:\s+code)?|jetbrains(?:\s+ides?)?|intellij(?:\s+idea)?|pycharm|webstorm|goland|"
         r"phpstorm|rubymine|clion|rider|android\s+studio|xcode|neovim|cursor\s+ide|eclipse\s+ide)")
 # a language by its English name, and a list of them ("German, French and Spanish", "FR/DE/ES" is not read)
@@ -65,12 +68,15 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\bcontracts?\b[^.;!?]{0,40}?\b(?:through|to|for)\s+(?:a\s+|an\s+)?(?:risk|legal|compliance)\s+(?:analysis|review|"
      r"assessment|check)|\b(?:exit|termination|liability|audit|change[\s-]of[\s-]control|assignment|non[\s-]compete|"
      r"governing[\s-]law|force[\s-]majeure|renewal|confidentiality|subcontracting|indemnity)\s+(?:clauses?|rights|provisions)\b|"
-     r"\bregulatory\s+(?:affairs|submissions?|dossiers?)\b|\banaly[sz]\w*\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:dossiers?|"
+     r"\bregulatory\s+(?:submissions?|dossiers?)\b|\banaly[sz]\w*\s+(?:of\s+)?(?:[\w-]+\s+){0,3}?(?:dossiers?|"
      r"regulatory\s+filings)\b|"
+     # ("Legal reviewed the licence" is the department at work on something else)
      r"\blegal\s+(?:research|analysis|review|documents?|work|assistant|tech|ai|filings?|briefs?|questions?|"
-     r"advice|drafting|memos?)|\bdue\s+diligence\b|"
-     r"\bresearch\s+(?:analysis|assistant|analyst)|\b(?:financial|equity|market|scientific|patent|investment|"
-     r"policy|clinical)\s+(?:research|analysis)\b(?!\s*[:—–]\s)|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
+     r"advice|drafting|memos?)\b|\bdue\s+diligence\b|"
+     r"\bresearch\s+(?:analysis|assistant|analyst\b(?!s))|\b(?:financial|equity|market|scientific|patent|investment|"
+     # (the team named by its trade is who works, not the work: "our equity research analysts want a summary back")
+     r"policy|clinical)\s+(?:research|analysis)\b(?!\s*[:—–]\s)(?!\s+(?:analysts?|team|desk|department|dept|group|staff|"
+     r"people|folks|unit|associates)\b)|\bpatents?\b|\blitigation\b|\bcase\s+law\b|"
      r"\bcompliance\s+(?:review|analysis)|\bregulatory\s+(?:analysis|review)|"
      # a data room is where due diligence is done: "M&A team. Data room: 4,800 docs"
      r"\b(?:virtual\s+)?data[\s-]rooms?\b|\bm\s?&\s?a\b|"
@@ -142,11 +148,13 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"(?:\w+\s+){0,3}(?:in|from|across|within)\s+(?:our|the|internal|company)\s+(?:\w+\s+)?(?:docs|documents|"
      r"documentation|wiki|confluence|knowledge|manuals|files|pdfs|sharepoint|notion|policies)\b"),
     # (a software version said of the store is about its software, not the work: "our intranet is on v2.3.1")
-    # (the intranet as where the tool lives is no corpus: "a chat assistant on the intranet for password resets")
+    # (the intranet as where the tool lives is no corpus: "a chat assistant on the intranet for password resets",
+    # "an intranet chatbot for the Lyon site")
     # (where a paste was copied from is no corpus: "Copied from Confluence, 'Retail Banking Assistant - NFRs'")
     (UseCase.DOCUMENT_ANALYSIS_RAG, 2, r"(?<!copied\sfrom\s)(?<!pasted\sfrom\s)(?<!taken\sfrom\s)(?<!exported\sfrom\s)"
      r"\b(?:confluence|sharepoint|notion|wiki|(?<!on\sthe\s)(?<!on\sour\s)(?<!via\sthe\s)"
-     r"(?<!via\sour\s)(?<!through\sthe\s)(?<!for\sour\s)(?<!for\sthe\s)intranet|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
+     r"(?<!via\sour\s)(?<!through\sthe\s)(?<!for\sour\s)(?<!for\sthe\s)intranet(?![\s-]+(?:chat[\s-]?)?(?:bots?|"
+     r"assistants?|portal|site|page|app|homepage)\b)|handbooks?)\b(?!\s+(?:(?:is|was|runs?|"
      r"are)\s+(?:still\s+)?(?:on\s+|at\s+)?)?(?:v(?:ersion)?\s*)?\d+(?:\.\d+)+)"),
     # answers drawn from a body of the organisation's own texts, in any clause form: "answers from our guidelines",
     # "an assistant over our SOPs", "policy Q&A", "handbook lookup", "a knowledge assistant"
@@ -214,8 +222,12 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
      r"\b(?:sql|query|test|script|boilerplate|api\s+client)\s+generation\b|"
      # code named by its language or its parts: "writes Python scripts", "a code-writing assistant", "generates API
      # endpoints and tests"
-     r"\bcode[\s-](?:writing|generating|generator|writer)\b|\b(?:python|bash|shell|powershell|javascript|typescript|"
-     r"java|golang|rust|kotlin|terraform|sql)\s+(?:scripts?|code|functions?|modules?|programs?|classes|queries)\b|"
+     r"\bcode[\s-](?:writing|generating|generator|writer)\b|"
+     rf"(?<![\w+#])(?:{_PROGRAMMING}|{_SCRIPTING}|gdscript)\s+(?:scripts?|code|functions?|modules?|programs?|classes|queries|"
+     r"files?)\b|"
+     # the language said after the work: "analysis scripts in R or Python", "a whole file of Lua"
+     rf"\b(?:scripts?|code|functions?|modules?|programs?|classes|files?)\s+(?:in|of)\s+(?:r|{_PROGRAMMING}|{_SCRIPTING})"
+     r"(?![\w+#])|"
      r"\b(?:generat|writ|build|creat|draft)\w*\s+(?:\w+\s+){0,2}?(?:api\s+)?endpoints\b|"
      # code carried from one programming language to another is code written, not a translation of text: "the model
      # translates a COBOL program into an equivalent Java class", "port our Fortran routines to C++"
@@ -235,6 +247,11 @@ USE_CASES: tuple[tuple[UseCase, float, re.Pattern], ...] = tuple((u, w, _re(p)) 
     # versions of the same text in other languages: "needs German, French and Spanish versions" (the text itself may
     # be named by what it is: "every product description ... needs German and French versions")
     (UseCase.TRANSLATION, 3, LANGUAGE_LIST + r"\s+(?:versions?|editions?|copies|variants?)\b"),
+    # texts put through translation, whatever they are: "translate 1,000,000 knowledge-base snippets" (what they are,
+    # a knowledge base or manuals, names no other work)
+    (UseCase.TRANSLATION, 3, r"\btranslat(?:e|es|ing)\s+(?:(?:all|our|the|each|every|about|around|some|\x01\d+\x02|[\d,.]+k?)\s+)*"
+     r"(?:[\w-]+\s+){0,3}?(?:snippets?|articles?|entries|pages?|documents?|docs|content|texts?|strings?|descriptions?|"
+     r"manuals?|e-?mails?|messages?|tickets?|reviews?|listings?|chats?|posts?|subtitles?|captions?)\b"),
     (UseCase.CONTENT_GENERATION, 2, r"\bmarketing\s+(?:copy|content|emails?|texts?|materials?|campaigns?|posts?)|"
      r"\bcopy[\s-]?writ\w*|\bblog\s+(?:posts?|articles?|content)|\bblogs?\b|\bproduct\s+descriptions?|"
      r"\b(?:social[\s-]media|linkedin|twitter|instagram)\s+(?:posts?|content|captions?)|\bad\s+copy\b|"
@@ -313,13 +330,18 @@ FEW_PAGES = _re(r"\b(?:short|brief|quick|concise|one[\s-]line|two[\s-]line|few[\
 # summarised into a note of a few lines ("the transcript summarised into the CRM wrap-up note"): a short summary, unless
 # the texts are said to be long
 INTO_A_NOTE = _re(r"\binto\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:note|wrap[\s-]?ups?|one[\s-]liners?|headlines?|"
-                  r"tweets?)\b")
+                  r"tweets?|bullet(?:\s+points?|s)|bullet\s+list)\b|"
+                  # ... or a few lines: "daily field reports summarised into a few lines", "into 3 sentences"
+                  r"\binto\s+(?:a\s+(?:few|couple\s+of)|\x01\d+\x02|\d+|one|two|three|four|five)\s+(?:short\s+)?(?:lines|sentences)\b")
 SHORT_NOUNS = _re(_SHORT_NOUNS)
 USE_CASE_NEGATION = _re(r"\b(?:not|no|isn'?t|aren'?t|never|doesn'?t|don'?t|won'?t|rather\s+than|instead\s+of|scrap|"
                         r"drop|ditch|forget(?:\s+about)?|abandon|kill|shelve|skip)\s+"
                         r"(?:an?\s+|the\s+)?"
                         r"(?:\w+\s+)?$")
 LONG_PROMPT_TOKENS = 8000  # "summarize 30-page reports": beyond this a summary is a long-document one
+# "call transcripts of 1,800 words": a text said to be within a short summary's longer prompts (the template's p90)
+# is summarised as a short one, whatever the kind of text is called
+SHORT_PROMPT_TOKENS = 4096
 
 # latency said not to matter in other words: "latency isn't critical", "batch-ish", "doesn't need to be realtime"
 LATENCY_UNIMPORTANT = (r"latency\s+(?:isn'?t|is\s+not|ain'?t)\s+(?:really\s+|that\s+|very\s+|so\s+)?(?:critical|important|"
@@ -538,8 +560,15 @@ COST_MODELS: tuple[tuple[CostModel, re.Pattern], ...] = tuple((v, _re(p)) for v,
      r"servers?|cards|nodes|machines|them|it)\b|\b(?:buy|buying|purchase|purchasing)\s+(?:\w+\s+){0,2}(?:gpus?|§+|hardware|"
      r"servers?|cards|nodes|machines)\b|\bcapex\b|\bup[\s-]?front\s+(?:purchase|investment)\b|"
      # the hardware's cost spread over years, or the plan costed as a purchase: "amortise it over 3 years"
-     r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b"),
+     r"\bamorti[sz](?:e|es|ed|ing|ation)\b|\b(?:plan|treat|cost|price|model)\s+(?:it|this|that)\s+as\s+(?:a\s+)?(?:purchase|buy)\b|"
+     # buying weighed against renting, or its case asked for: "we're weighing buying it vs renting", "show me the
+     # purchase case"
+     r"\b(?:weigh\w*|consider\w*|evaluat\w*|compar\w*|decid\w*|debat\w*)\s+(?:between\s+|whether\s+to\s+)?(?:buy|buying|"
+     r"purchas\w*)\b|\b(?:purchase|buying|buy)\s+case\b"),
     (CostModel.OWNED, r"\b(?:we|i|company)\s+(?:already\s+)?own(?:ed)?\b|\bowned\s+(?:outright|by\s+us)\b|"
+     # hardware said to be the organisation's own: "2 nodes x 8x H100 (company-owned, DC-2)" (not "a self-owned
+     # subsidiary")
+     r"\b(?:company|self)[\s-]owned\b(?!\s+(?:subsidiar\w+|compan\w+|business\w*|firms?|enterprises?))|"
      # hardware an organisation already owns, said of it: "hosted on hardware it already owns", "servers the bank owns"
      r"\b(?:hardware|servers|gpus|machines|nodes|cluster)\s+(?:that\s+|which\s+)?(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?)\s+"
      r"(?:already\s+)?owns\b|\bour\s+own\s+(?:[\w-]+\s+){0,2}(?:gpus?|§+|hardware|"

@@ -35,7 +35,7 @@ from agent.offline.unmodelled import SEASONAL_PEAK
 from agent.offline.unperiodic import count_without_period
 from agent.offline.windows import ITEMS
 from agent.offline import vocabulary as V
-from agent.offline.vocabulary import LONG_PROMPT_TOKENS, STEADY
+from agent.offline.vocabulary import LONG_PROMPT_TOKENS, SHORT_PROMPT_TOKENS, STEADY
 from agent.offline.word_facts import summary_kind as _summary_kind
 from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
 from agent.wording import FIELD_NAMES, value_text
@@ -121,6 +121,7 @@ class WholeMessage:
         org_size_said_again(own, updates, self.spec is not None and self.spec.stated("users"))
         read_head_counts(own, updates, self.facts.phrases, self.facts.notes)
         self._items_of_them(own, updates)
+        self._total_restated(own, updates)
         self._count_without_period(own, updates)
         contradictions = list(dict.fromkeys(self.facts.problems + self.whatif_problems))
         dont_know = [f for f in self.dont_know if f not in updates and f not in cleared]
@@ -367,16 +368,17 @@ class WholeMessage:
         if self._said(f, "rps"):
             return
         for field, volume in TOKEN_VOLUME_FIELDS.items() if TOKENS_PER_S not in f.derived_parts else ():
-            # one side's tokens over its length: "about 2M generated tokens per hour; a response is ~500 tokens"
+            # one side's tokens over its length: "about 2M generated tokens per hour; a response is ~500 tokens" (the
+            # length said in this message or stated before: "Load: ~480,000 prompt tokens per minute")
             length = self._said(f, field)
-            if volume in f.derived_parts and length and field in f.values:
+            if volume in f.derived_parts and length:
                 per_s, phrase = f.derived_parts[volume]
                 rps = round(per_s / length, 4)
                 if rps > 0:
                     f.put("rps", rps, phrase)
                     hour = SECONDS_PER["hour"]
                     f.notes["rps"] = (f"{float(f'{per_s * hour:.3g}'):,.0f} {field.split('_')[0]} tokens an hour / "
-                                      f"{length:,.0f} tokens a request = {rps * hour:,.4g} requests an hour")
+                                      f"{length:,.0f} tokens a request = {_count(rps * hour)} requests an hour")
                     return
         if TOKENS_PER_S not in f.derived_parts or not (prompt and output):
             return
@@ -387,7 +389,7 @@ class WholeMessage:
         f.put("rps", rps, phrase)
         minute = SECONDS_PER["minute"]
         f.notes["rps"] = (f"{float(f'{per_s * minute:.3g}'):,.0f} tokens a minute / ({prompt:,.0f} + {output:,.0f}) "
-                          f"tokens a request = {rps * minute:,.4g} requests a minute")
+                          f"tokens a request = {_count(rps * minute)} requests a minute")
 
     def _lengths_from_volume(self, f: Facts) -> None:
         """Tokens over a period divided by the requests of the same period: "150M input tokens last month" at 6,000
@@ -426,13 +428,26 @@ class WholeMessage:
             # a word that only hints at another use case ("the assistant answers ...") does not replace the one
             # the conversation holds: naming it ("it's a chatbot now") or describing its work does
             return None, None, []
-        # Long inputs make a summary a long-document one ("summarize 30-page reports").
-        if best == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
-            best = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        best = summary_by_length(best, self.facts.values.get("prompt_tokens"), " ".join(self.own_facts).lower())
         if best == UseCase.SUMMARIZATION_SHORT and self._summary_said_again():
             return None, None, []
         orig = min(self.use_cases, key=lambda x: x[2])[3]
         return best.value, trim(orig, DESCRIPTION_CHARS) or None, words
+
+    def _total_restated(self, own: str, updates: dict[str, Any]) -> None:
+        """'the 400 I gave first already includes Gothenburg's 250. Total is 400.': a count said to include another,
+        then its total, is the users' total (the part was added to the users held)."""
+        if self.spec is None or not self.spec.stated("users") or "users" in updates:
+            return
+        low = own.lower().replace(",", "")
+        total = _TOTAL_IS.search(low)
+        if total is None or not _INCLUDES.search(low):
+            return
+        value = int(total.group(1) or total.group(2))
+        if 0 < value != self.spec.users:
+            updates["users"] = value
+            self.facts.phrases["users"] = " ".join(total.group(0).split())
+            self.facts.notes["users"] = f"the total said: {value:,}"
 
     def _items_of_them(self, own: str, updates: dict[str, Any]) -> None:
         """'50k of them', after 'we generate personalized marketing emails overnight': "them" are the work items the
@@ -471,9 +486,36 @@ class WholeMessage:
         use_case, words = found
         if use_case == UseCase.SUMMARIZATION_SHORT:
             use_case = _summary_kind(low)
-            if use_case == UseCase.SUMMARIZATION_SHORT and (self.facts.values.get("prompt_tokens") or 0) >= LONG_PROMPT_TOKENS:
-                use_case = UseCase.LONG_DOCUMENT_SUMMARIZATION
+        use_case = summary_by_length(use_case, self.facts.values.get("prompt_tokens"), low)
         return use_case.value, trim(said[0], DESCRIPTION_CHARS) or None, words
+
+
+# a count said to take in another ("already includes", "counted twice") and the total said after it
+_INCLUDES = re.compile(r"\b(?:already\s+)?(?:includes?|included|including|counted\s+(?:twice|in)|double[\s-]counted)\b")
+_TOTAL_IS = re.compile(r"\btotal\s+(?:is|=|:|was|should\s+be|stays)\s+(?:still\s+|just\s+|only\s+)?(\d+)\b(?!\s*(?:%|[a-z$€£]))|"
+                       r"\b(\d+)\s+(?:in\s+total|total|all\s+told)\b")
+
+
+def _count(x: float) -> str:
+    """A count said back: whole above a thousand (14,400, not 1.44e+04), four figures below."""
+    return f"{x:,.0f}" if x >= 1000 else f"{x:,.4g}"
+
+
+# the long kind said outright: "long document summarization", "long reports", "long-form"
+_SAID_LONG = re.compile(r"\blong[\s_-]+(?:docs?|documents?|reports?|texts?|files?|form|papers?)\b")
+
+
+def summary_by_length(use_case: Any, prompt_tokens: Any, low: str) -> Any:
+    """A summary's kind by the length of what it summarises, when the message says it: long inputs make a long-document
+    summary ("summarize 30-page reports"), inputs within a short summary's make a short one ("call transcripts
+    average 1,800 words") unless the long kind is said outright."""
+    if not isinstance(prompt_tokens, (int, float)):
+        return use_case
+    if use_case == UseCase.SUMMARIZATION_SHORT and prompt_tokens >= LONG_PROMPT_TOKENS:
+        return UseCase.LONG_DOCUMENT_SUMMARIZATION
+    if use_case == UseCase.LONG_DOCUMENT_SUMMARIZATION and prompt_tokens < SHORT_PROMPT_TOKENS and not _SAID_LONG.search(low):
+        return UseCase.SUMMARIZATION_SHORT
+    return use_case
 
 
 def named_use_case(value: str, words: Sequence[str]) -> bool:
