@@ -225,7 +225,9 @@ _EIGHT_GPU_SYSTEMS = re.compile(rf"{NUM}\s*(?:x\s*)?(?:nvidia\s+)?[dh]gx\b(?:[\s
 # how many the cloud will let the team have: "we can't get more than 4 of them in our region", "a quota of 8 GPUs"
 _GPU_QUOTA = re.compile(rf"\b(?:can'?t|cannot|can\s+not|won'?t\s+be\s+able\s+to|are\s+not\s+able\s+to)\s+(?:get|rent|have|"
                         rf"use|access|reserve)\s+more\s+than\s+{NUM}\s*(?:of\s+(?:them|those|these)|§+|gpus?|cards)\b|"
-                        rf"\bquota\s+(?:of|is|:|=)\s*(?:only\s+|just\s+)?{NUM}\s*(?:§+|gpus?|cards)\b")
+                        rf"\bquota\s+(?:of|is|:|=)\s*(?:only\s+|just\s+)?{NUM}\s*(?:§+|gpus?|cards)\b|"
+                        # a Kubernetes ResourceQuota's line: 'requests.nvidia.com/gpu: "6"'
+                        rf"\b(?:requests|limits)\.(?:nvidia|amd|§+)\.com/(?:gpus?|§+)[\"']?\s*[:=]\s*[\"']?{NUM}[\"']?")
 # (what each machine holds is no total: "8 GPUs per box", "(8x H100 SXM each)")
 _GPUS_NOT_A_LIMIT = re.compile(r"^\s*(?:s\b)?\s*(?:(?:per|each|/|a|in\s+each|on\s+each)\s*(?:replica|node|pod|instance|server|"
                                r"machine|model|box|system|host|vm|chassis)|each\b|apiece\b)")
@@ -268,7 +270,8 @@ _SHARE_PART = (r"(?:(?P<word>half|a\s+third|one\s+third|a\s+quarter|one\s+quarte
                r"three\s+quarters)|(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent))\s+of\s+")
 BILL_SHARE = re.compile(rf"\b(?:no\s+more\s+than|not\s+more\s+than|at\s+most|under|below|less\s+than|within|for|"
                         rf"to|about|around|roughly)\s+{_SHARE_PART}(?:that|this|it|what\s+we\s+(?:pay|spend)|"
-                        rf"(?:the|today'?s|our)\s+(?:current\s+)?(?:bill|spend|cost))\b")
+                        # ("half of the current seat bill")
+                        rf"(?:the|today'?s|our)\s+(?:current\s+)?(?:[\w-]+\s+)?(?:bill|spend|cost))\b")
 
 
 def share_value(m: re.Match) -> float:

@@ -95,13 +95,24 @@ _COUNT_LATER = re.compile(rf"[^.;!?]{{0,80}}?(?P<phrase>\b(?:at\s+most|up\s+to|o
                           rf"(?P<count>\d{{1,3}}|{'|'.join(sorted(_WORDS, key=len, reverse=True))})\s+(?:of\s+(?:them|those|these)|"
                           r"(?:instances?|vms?|machines?|nodes?|boxes|servers?))\b)", re.I)
 def _counted_later(text: str) -> str:
-    """'only p5.48xlarge (8x H100 SXM each), and at most 2 of them': the count said after the type, moved before it."""
+    """'only p5.48xlarge (8x H100 SXM each), and at most 2 of them': the count said after the type, moved before it; a
+    node group's size in its pasted config ('max_size = 2') counts its machines the same way."""
     for m in _MENTION.finditer(text):
         later = None if m.group("count") else _COUNT_LATER.match(text, m.end())
         if later:
             phrase = later.span("phrase")
             return f"{text[:m.start()]}{later.group('count')} {text[m.start():phrase[0]]}{text[phrase[1]:]}"
+        sizes = {} if m.group("count") else {k.group("key").lower(): int(k.group("n"))
+                                             for k in _GROUP_SIZE.finditer(text, m.end(), m.end() + 600)}
+        size = sizes.get("max_size") or sizes.get("max_count") or next(iter(sizes.values()), 0)
+        if size > 0:
+            return f"{text[:m.start()]}{size} {text[m.start():]}"
     return text
+
+
+# a node group's size in a pasted config (Terraform, eksctl, a cluster autoscaler): the ceiling first
+_GROUP_SIZE = re.compile(r"\b(?P<key>max_size|max_count|maxSize|desired_size|desired_capacity|desiredCapacity|node_count|"
+                         r"nodeCount)\b[\"']?\s*[:=]\s*(?P<n>\d{1,3})\b")
 
 
 # what each machine holds, said again in brackets after the count it made: "three g5.12xlarge (4x A10G each)"

@@ -111,7 +111,9 @@ _INDEXED = re.compile(r"\b(?:split|splits|splitting|chunk(?:ed|ing)?|index(?:es|
                       r"vectori[sz]\w*|stored?)\b")
 _RETRIEVED = re.compile(r"\btop[\s-]?(?:k\b|\x01)|\bk\s*=|\bretriev\w*|\bfetch\w*|\bpull\w*")
 _PROMPT_NOUN_AFTER = re.compile(r"^\s*(?:long\s+)?(?:prompts?|inputs?|context(?:\s+window)?)\b")
-_INTO = re.compile(r"\b(?:into|down\s+to)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
+# (or the summary's own length: "summarize it in 2-3 lines", "sum each one up in 3 bullets")
+_INTO = re.compile(r"(?:\b(?:into|down\s+to)|\b(?:summar\w+|condens\w+|recap\w*|sum\s+(?:\w+\s+)?up)\s+(?:it|them|this|each(?:\s+one)?|"
+                   r"that\s+)?\s*in)\s+(?:an?\s+|one\s+|short\s+|brief\s+|max(?:imum)?\s+|at\s+most\s+|~\s*|"
                    r"about\s+|around\s+|roughly\s+|approx\w*\s+)?$")
 
 
@@ -236,7 +238,7 @@ def _price_unit(p: Pass, m: re.Match) -> bool:
 
 SPOKEN_WORDS_PER_MINUTE = 150  # conversational speech
 # speech measured in time: "episodes average 55 minutes of talking", "hour-long call recordings", "a 30-min transcript"
-_SPOKEN = re.compile(rf"{NUM}\s*-?\s*(?P<u>minutes?|mins?|m|hours?|hrs?|h)\s*(?:-?\s*long\s+)?(?:of\s+)?(?:[a-z]+\s+)?"
+_SPOKEN = re.compile(rf"{NUM}\s*-?\s*(?P<u>minutes?|mins?|m|hours?|hrs?|h)\b\s*(?:-?\s*long\s+)?(?:of\s+)?(?:[a-z]+\s+)?"
                      r"(?:audio|talking|talk|speech|conversations?|recordings?|transcripts?|dialogue|calls?|meetings?|"
                      r"video|podcasts?|interviews?|episodes?|lectures?|hearings?|depositions?)\b")
 
@@ -325,7 +327,7 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
         factor = p.nt.value(density)  # "our code averages ~11 tokens per line"
     side = _SIDE_AFTER.match(p.after(m.end()))
     field = ("prompt_tokens" if _PROMPT_NOUN_AFTER.match(p.after(m.end())) else  # "... go into a 2k token prompt"
-             "output_tokens" if _INTO.search(p.before(m.start(), 12)) else  # "turns 40-page SOPs into 1-page briefs"
+             "output_tokens" if _INTO.search(p.before(m.start(), 30)) else  # "turns 40-page SOPs into 1-page briefs"
              (side.lastgroup or "prompt_tokens") if side else
              of_side.lastgroup if (of_side := _OF_SIDE.match(p.after(m.end()))) else
              nearest(_TOK_KW, p.before(m.start()), p.after(m.end())) or p.first_asked(TOKEN_FIELDS) or
@@ -334,7 +336,7 @@ def _tokens(p: Pass, m: re.Match) -> list[tuple[str, float]] | None:
     if field is None:
         field = "output_tokens" if unit.startswith(("word", "sentence", "paragraph")) else "prompt_tokens"
     if (field == "output_tokens" and unit.startswith("page") and value > MAX_SUMMARY_PAGES
-            and not _INTO.search(p.before(m.start(), 12)) and _last_keyword_is_summary(p.before(m.start()))):
+            and not _INTO.search(p.before(m.start(), 30)) and _last_keyword_is_summary(p.before(m.start()))):
         field = "prompt_tokens"
     other = "output_tokens" if field == "prompt_tokens" else "prompt_tokens"
     same = [q for q in p.found if q.field == field]

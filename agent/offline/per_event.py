@@ -25,7 +25,9 @@ _MAKES = (r"(?:triggers?|sets?\s+off|makes?|generates?|needs?|produces?|sends?|f
 _EACH_MAKES = re.compile(rf"\b(?:each|every|per)\s+(?:one|\x01\d+\x02|of\s+them|(?:[a-z-]+\s+){{0,2}}?(?P<ev>[a-z]+))\s+"
                          rf"(?:(?:we|i|they|it|our\s+\w+)\s+)?(?:(?:also|then|usually|typically|normally|always|currently|"
                          rf"actually)\s+)?{_MAKES}\s+"
-                         rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?P<req1>[a-z-]+)(?:\s+(?P<req>[a-z]+))?")
+                         # ("three separate model calls": a word of how they stand apart may come first)
+                         rf"{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:(?:separate|distinct|different|individual|extra|additional|"
+                         rf"sequential|chained)\s+)?(?P<req1>[a-z-]+)(?:\s+(?P<req>[a-z]+))?")
 # "x 10 suggestions each", "times 3 calls apiece", "10 suggestions per call", "3 llm calls for each ticket"
 _TIMES_EACH = re.compile(rf"(?:\bx|×|\btimes)\s*{_ABOUT}\x01(?P<n>\d+)\x02\s*(?:[a-z-]+\s+)?(?P<req>[a-z]+)\s+"
                          r"(?:each|apiece|per\s+(?P<ev>[a-z]+))\b|"

@@ -205,10 +205,22 @@ def lower_aligned(text: str) -> str:
 _LABELLED_LIST = re.compile(r"(?m)^[ \t]*(?:[-*•][ \t]*)?[A-Za-z][\w /&()-]{0,30}:[^\n]*;[^\n]*$")
 
 
+def _one_list(m: re.Match) -> str:
+    """The labelled line as one list when its items are names (short, no figures); else as it was: a line of figures
+    or clauses ("Context: 2.3M account holders; the chat is used by ...") keeps its sentences."""
+    items = m.group(0).split(":", 1)[1].split(";")
+    if all(len(i.split()) <= 8 and not _FIGURE.search(i) for i in items):
+        return m.group(0).replace(";", ",")
+    return m.group(0)
+
+
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\s*[kmb]?(?![\w.])", re.I)
+
+
 def sentences(text: str) -> list[str]:
     text = _WRAPPED.sub(" ", text) if "\n" in text else text
     if ";" in text and "\n" in text:  # (the same length: positions in the text stay where they were)
-        text = _LABELLED_LIST.sub(lambda m: m.group(0).replace(";", ","), text)
+        text = _LABELLED_LIST.sub(_one_list, text)
     return [s.replace("\n", " ").strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 

@@ -64,7 +64,9 @@ def _heads_of(phrase: str, own: str) -> float | None:
     noun = re.search(r"\b(?:per|a|each|every|/)\s*([a-z]{3,}?)s?\b", phrase.lower())
     if noun is None or noun.group(1) in ("month", "year", "week", "day", "quarter"):
         return None
-    counts = re.findall(rf"(\d{{1,3}}(?:,\d{{3}})+|\d+)\s+{noun.group(1)}s?\b", own.lower())
+    # (a word may name the heads: "2,000 Copilot seats")
+    counts = re.findall(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)\s+(?:(?!(?:per|an?|each|every|at)\b)[a-z-]+\s+)?"
+                        rf"{noun.group(1)}s?\b", own.lower())
     return float(counts[0].replace(",", "")) if len(set(counts)) == 1 else None
 
 
@@ -167,20 +169,33 @@ class WholeMessage:
         """What the team pays today ('our current OpenAI bill is ~$4,500/month') is the ceiling when the message says
         so ('only worth it if we stay under that'), or less a saving said with it (_derived_parts); else it is no
         budget, and the reply says it was not taken as one."""
+        low = own.lower()
         if "budget_monthly_usd" in updates:
+            paid = updates["budget_monthly_usd"]
+            if (isinstance(paid, (int, float)) and _PAID_NOW.search(low) and (share := BILL_SHARE.search(low))
+                    and "today" not in self.facts.notes.get("budget_monthly_usd", "")
+                    and not re.search(r"\b(?:budget\w*|ceiling|cap|allowance|afford)\b", low)):
+                # "We pay $60,000 a month for Copilot ... no more than half of that": the amount paid is today's bill
+                part = share_value(share)
+                updates["budget_monthly_usd"] = round(paid * part, 2)
+                self.facts.notes["budget_monthly_usd"] = (f"{part:.0%} of what you pay today, ${paid:,.0f} a month, "
+                                                          f"as the ceiling = ${paid * part:,.0f}")
             return
         said, worked = self.facts.derived_parts.get(TODAYS_BILL), None
         if said is None and (worked := self._bill_of_tokens()) is None:
             return
         usd, phrase = said or worked
         how = f" ({phrase})" if worked else ""  # worked out from a price per token: say how
-        if share := BILL_SHARE.search(own.lower()):  # "self-host for no more than half of that"
+        # (the bill and its share may both stand in a quoted message: 'From my VP: "... has to come in under half of
+        # that"')
+        said_with = " ".join([own, *self.pasted_blocks]).lower()
+        if share := BILL_SHARE.search(said_with):  # "self-host for no more than half of that"
             part = share_value(share)
             updates["budget_monthly_usd"] = round(usd * part, 2)
             self.facts.phrases["budget_monthly_usd"] = share.group(0)
             self.facts.notes["budget_monthly_usd"] = (f"{part:.0%} of what you pay today, ${usd:,.0f} a month{how}, "
                                                       f"as the ceiling = ${usd * part:,.0f}")
-        elif BILL_AS_CEILING.search(own.lower()):
+        elif BILL_AS_CEILING.search(said_with):
             updates["budget_monthly_usd"] = usd
             self.facts.phrases["budget_monthly_usd"] = phrase
             self.facts.notes["budget_monthly_usd"] = f"what you pay today, ${usd:,.0f} a month{how}, as the ceiling"
@@ -349,6 +364,14 @@ class WholeMessage:
         heads, rps = self._said(f, "users"), self._said(f, "rps")
         if PER_HEAD in parts and (counted := _heads_of(parts[PER_HEAD][1], own)):
             heads = counted  # "$1.50 per employee per month. We're 6,000 employees; about 4,000 use it": every employee
+            if _PAID_NOW.search(own.lower()) and (share := BILL_SHARE.search(own.lower())):
+                # "We pay for 2,000 Copilot seats at $30 a seat per month ... at most half of the current seat bill":
+                # the seats times their price is today's bill, and the share of it the ceiling
+                bill, part = parts[PER_HEAD][0] * counted, share_value(share)
+                f.put("budget_monthly_usd", round(bill * part, 2), share.group(0))
+                f.notes["budget_monthly_usd"] = (f"{part:.0%} of today's bill ({counted:,.0f} x ${parts[PER_HEAD][0]:,.2f} "
+                                                 f"a month = ${bill:,.0f}) = ${bill * part:,.0f}")
+                return
         if PER_HEAD in parts and heads:
             each, phrase = parts[PER_HEAD]
             f.put("budget_monthly_usd", round(each * heads, 2), phrase)
@@ -490,6 +513,9 @@ class WholeMessage:
         return use_case.value, trim(said[0], DESCRIPTION_CHARS) or None, words
 
 
+# money said as what is paid today: "we pay for 2,000 seats at $30 a seat", "we're currently paying $30 per seat"
+_PAID_NOW = re.compile(r"\b(?:we|i)\s+(?:currently\s+|now\s+|already\s+)?(?:pay|are\s+paying|'re\s+paying)\b|\bwe'?re\s+"
+                       r"(?:currently\s+)?paying\b|\b(?:current|today'?s)\s+(?:[\w-]+\s+)?(?:bill|spend|cost)\b")
 # a count said to take in another ("already includes", "counted twice") and the total said after it
 _INCLUDES = re.compile(r"\b(?:already\s+)?(?:includes?|included|including|counted\s+(?:twice|in)|double[\s-]counted)\b")
 _TOTAL_IS = re.compile(r"\btotal\s+(?:is|=|:|was|should\s+be|stays)\s+(?:still\s+|just\s+|only\s+)?(\d+)\b(?!\s*(?:%|[a-z$€£]))|"

@@ -283,3 +283,41 @@ def test_lengths_with_their_own_figures(text, prompt, output):
 ])
 def test_reports_summarised_into_a_few_lines_are_short_summaries(text):
     assert read(text).get("use_case") == "summarization_short"
+
+
+# ------------------------------------------------------------------ configs and bills
+
+
+def test_a_resource_quota_line_is_the_gpus_available():
+    got = read('spec:\n  hard:\n    requests.nvidia.com/gpu: "4"\n    limits.memory: 512Gi\n\nChatbot, 300 staff.')
+    assert got.get("max_gpus") == 4
+
+
+def test_a_node_groups_size_in_its_config_counts_its_machines():
+    got = read('node_group {\n  instance_types = ["g6.12xlarge"]\n  scaling_config {\n    min_size = 1\n'
+               '    max_size = 3\n    desired_size = 2\n  }\n}\nPut a chatbot for 900 people on it.')
+    assert got.get("max_gpus") == 12 and got.get("gpus") == ["L4"]
+
+
+def test_calls_made_per_item_in_a_window_multiply_the_windows_work():
+    got = read("Between 2am and 6am we work through ~12,000 claims; each claim gets two separate model calls.")
+    assert got.get("window_requests") == 24000 and got.get("window_hours") == 4
+
+
+def test_a_summarys_length_said_with_in():
+    assert read("Each chat is summarized in 4 lines for the CRM.").get("output_tokens") == 40
+
+
+@pytest.mark.parametrize("text,budget", [
+    ("We pay for 500 ChatGPT Team seats at $25 a seat per month; the self-hosted one must cost at most half of the "
+     "current seat bill.", 6250),
+    ('Our CFO wrote: "We pay Anthropic about $20k a month today. Self-hosting has to come in under a quarter of that."',
+     5000),
+    ("We pay $12,000 a month for the vendor tool. Self-hosting should cost no more than half of that.", 6000),
+])
+def test_a_share_of_todays_bill_is_the_ceiling(text, budget):
+    assert read(text).get("budget_monthly_usd") == budget
+
+
+def test_a_budget_said_as_such_is_not_a_bill():
+    assert read("Budget is $8k a month, we pay for half of that ourselves.")["budget_monthly_usd"] == 8000
