@@ -321,3 +321,16 @@ def test_a_share_of_todays_bill_is_the_ceiling(text, budget):
 
 def test_a_budget_said_as_such_is_not_a_bill():
     assert read("Budget is $8k a month, we pay for half of that ourselves.")["budget_monthly_usd"] == 8000
+
+
+# ------------------------------------------------------------------ questions about the plan
+
+
+def test_a_question_about_the_plan_the_reader_cannot_place_is_said_so_not_called_off_topic(service, session):
+    service.turn(session, "alice", "Support chatbot for 3,000 users a day.")
+    before = service.view(session, "alice").state.spec
+    r = service.turn(session, "alice", "Which of those is better quality-wise?")
+    assert "could not tell what that asks about the plan" in r.reply and "only help with sizing" not in r.reply
+    assert service.view(session, "alice").state.spec == before  # a question changes nothing
+    r = service.turn(session, "alice", "what's the weather in Paris?")
+    assert "only help with sizing" in r.reply
