@@ -11,18 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.offline.reading import read_message
-from agent.spec_update import apply_acts
-from agent.state import AgentState
-from knowledge.domain import DeploymentSpec
-from tests.agent.reader_helpers import CATALOG, read
-
-
-def after(text: str, **held):
-    """The spec after ``text`` is read in a conversation that holds ``held``."""
-    spec = DeploymentSpec().with_values("stated", **held)
-    state = AgentState(spec=spec)
-    return apply_acts(spec, read_message(text, CATALOG, spec=spec, state=state).spec_acts(), CATALOG).spec
+from tests.agent.reader_helpers import after, read
 
 
 # ------------------------------------------------------------------ what the work is
