@@ -36,7 +36,7 @@ from agent.offline.unperiodic import count_without_period
 from agent.offline.windows import ITEMS
 from agent.offline import vocabulary as V
 from agent.offline.vocabulary import LONG_PROMPT_TOKENS, SHORT_PROMPT_TOKENS, STEADY
-from agent.offline.word_facts import summary_kind as _summary_kind
+from agent.offline.word_facts import long_kind_said, summary_kind as _summary_kind
 from agent.offline.work_items import day_count_in_window, day_note, rate_unit_notes
 from agent.wording import FIELD_NAMES, value_text
 from knowledge.domain.enums import UseCase
@@ -527,10 +527,6 @@ def _count(x: float) -> str:
     return f"{x:,.0f}" if x >= 1000 else f"{x:,.4g}"
 
 
-# the long kind said outright: "long document summarization", "long reports", "long-form"
-_SAID_LONG = re.compile(r"\blong[\s_-]+(?:docs?|documents?|reports?|texts?|files?|form|papers?)\b")
-
-
 def summary_by_length(use_case: Any, prompt_tokens: Any, low: str) -> Any:
     """A summary's kind by the length of what it summarises, when the message says it: long inputs make a long-document
     summary ("summarize 30-page reports"), inputs within a short summary's make a short one ("call transcripts
@@ -539,7 +535,7 @@ def summary_by_length(use_case: Any, prompt_tokens: Any, low: str) -> Any:
         return use_case
     if use_case == UseCase.SUMMARIZATION_SHORT and prompt_tokens >= LONG_PROMPT_TOKENS:
         return UseCase.LONG_DOCUMENT_SUMMARIZATION
-    if use_case == UseCase.LONG_DOCUMENT_SUMMARIZATION and prompt_tokens < SHORT_PROMPT_TOKENS and not _SAID_LONG.search(low):
+    if use_case == UseCase.LONG_DOCUMENT_SUMMARIZATION and prompt_tokens < SHORT_PROMPT_TOKENS and not long_kind_said(low):
         return UseCase.SUMMARIZATION_SHORT
     return use_case
 

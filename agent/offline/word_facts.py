@@ -158,16 +158,26 @@ _NOT_THIS = re.compile(r"\b(?:not|no|rather\s+than|instead\s+of|except|never)\s+
                        r"(?:[\w-]+,?\s+(?:or|and|nor)\s+)?$")
 
 
+def _long_kinds(text: str) -> list[re.Match]:
+    """The long kinds of text named, less those said not to be summarised ("the typed notes, not transcripts")."""
+    return [h for h in V.LONG_NOUNS.finditer(text) if not _NOT_THIS.search(text[max(0, h.start() - 40):h.start()])]
+
+
+def long_kind_said(text: str) -> bool:
+    """The long kind said outright ("... so long documents", "long document summarization")."""
+    return any("long" in h.group(0) for h in _long_kinds(text))
+
+
 def summary_kind(text: str) -> UseCase:
     """Short or long-document summarisation, by the kind of text summarised."""
     # The head noun of "call transcripts" is the last one: a long kind said last (or said "long") wins.
     if V.FEW_PAGES.search(text):
         return UseCase.SUMMARIZATION_SHORT
     # a kind said not to be summarised ("the typed notes, not transcripts") is not the kind
-    long_hits = [h for h in V.LONG_NOUNS.finditer(text) if not _NOT_THIS.search(text[max(0, h.start() - 40):h.start()])]
+    long_hits = _long_kinds(text)
     short_hit = V.SHORT_NOUNS.search(text)
     long_hit = long_hits[-1] if long_hits else None
-    said_long = any("long" in h.group(0) for h in long_hits)  # "(... so long documents)" says which kind outright
+    said_long = long_kind_said(text)
     if V.INTO_A_NOTE.search(text) and not said_long:
         return UseCase.SUMMARIZATION_SHORT
     if long_hit and (not short_hit or long_hit.end() >= short_hit.end() or said_long):
